@@ -1,0 +1,2 @@
+/** JMH benchmarks for encryptedfs. */
+package io.encryptedfs.benchmarks;

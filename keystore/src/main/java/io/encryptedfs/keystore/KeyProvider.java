@@ -1,0 +1,34 @@
+package io.encryptedfs.keystore;
+
+import java.io.IOException;
+import java.util.Set;
+import javax.crypto.SecretKey;
+
+/**
+ * The source of master keys for an encrypted file system.
+ *
+ * <p>The file system asks a {@code KeyProvider} for the master key named in a file's header, and
+ * for the key that new files are wrapped with. Master keys only ever wrap and unwrap per-file data
+ * keys; they never touch content. A hardware module or a cloud key service can implement this
+ * interface without any change to the on-disk format.
+ *
+ * <p>Implementations must be safe for use by several threads, must never reveal key material in
+ * {@code toString()}, logs or exception messages, and should wipe what they can on {@link #close()}.
+ */
+public interface KeyProvider extends AutoCloseable {
+
+  /**
+   * Returns the AES master key stored under {@code alias}.
+   *
+   * @throws UnknownKeyAliasException if no such key exists
+   * @throws IOException if the key cannot be read
+   */
+  SecretKey masterKey(String alias) throws IOException;
+
+  /** The aliases of the secret keys this provider holds. */
+  Set<String> aliases() throws IOException;
+
+  /** Releases the provider and wipes cached key material it owns. */
+  @Override
+  void close();
+}
