@@ -1,0 +1,16 @@
+package io.encryptedfs;
+
+import java.io.IOException;
+
+/**
+ * The master key named in a file's header exists but is not the key that wrapped the file's data
+ * key: the file or root was made with another key of the same alias, or its header was altered.
+ */
+public final class KeyMismatchException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  public KeyMismatchException(String path, String alias) {
+    super(path + ": master key '" + alias + "' does not unwrap this file's data key"
+        + " (made with another key, or the header was altered)");
+  }
+}

@@ -1,0 +1,333 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link FileChannel} over an encrypted file: cleartext positions and sizes, every operation
+ * delegated to the file's shared {@link OpenFile}. This class holds only what is per channel: the
+ * open mode, the position and the locks it acquired.
+ */
+final class EncryptedFileChannel extends FileChannel {
+  private static final int TRANSFER_CHUNK = 64 * 1024;
+
+  private final OpenFile file;
+  private final Path key;
+  private final OpenFiles registry;
+  private final ChannelMode mode;
+  private final Object positionLock = new Object();
+  private final List<EncryptedFileLock> locks = new ArrayList<>();
+  private long position;
+
+  EncryptedFileChannel(OpenFile file, Path key, OpenFiles registry, ChannelMode mode) {
+    this.file = file;
+    this.key = key;
+    this.registry = registry;
+    this.mode = mode;
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    checkReadable();
+    synchronized (positionLock) {
+      int n = file.read(dst, position);
+      if (n > 0) {
+        position += n;
+      }
+      return n;
+    }
+  }
+
+  @Override
+  public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+    java.util.Objects.checkFromIndexSize(offset, length, dsts.length);
+    checkReadable();
+    synchronized (positionLock) {
+      long total = 0;
+      for (int i = offset; i < offset + length; i++) {
+        ByteBuffer dst = dsts[i];
+        int want = dst.remaining();
+        int n = file.read(dst, position);
+        if (n < 0) {
+          return total == 0 ? -1 : total;
+        }
+        position += n;
+        total += n;
+        if (n < want) {
+          break;
+        }
+      }
+      return total;
+    }
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    checkWritable();
+    synchronized (positionLock) {
+      int n = src.remaining();
+      if (mode.append()) {
+        position = file.append(src);
+      } else {
+        file.write(src, position);
+        position += n;
+      }
+      afterWrite();
+      return n;
+    }
+  }
+
+  @Override
+  public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    java.util.Objects.checkFromIndexSize(offset, length, srcs.length);
+    checkWritable();
+    long total = 0;
+    for (int i = offset; i < offset + length; i++) {
+      total += srcs[i].remaining();
+    }
+    if (total > Integer.MAX_VALUE) {
+      throw new IOException("gathering write of " + total + " bytes is too large");
+    }
+    // One buffer, one write: a gathering append lands whole, even with other appenders.
+    ByteBuffer all = ByteBuffer.allocate((int) total);
+    for (int i = offset; i < offset + length; i++) {
+      all.put(srcs[i].duplicate());
+    }
+    all.flip();
+    write(all);
+    for (int i = offset; i < offset + length; i++) {
+      srcs[i].position(srcs[i].limit());
+    }
+    return total;
+  }
+
+  @Override
+  public long position() throws IOException {
+    ensureOpen();
+    synchronized (positionLock) {
+      return position;
+    }
+  }
+
+  @Override
+  public FileChannel position(long newPosition) throws IOException {
+    if (newPosition < 0) {
+      throw new IllegalArgumentException("negative position " + newPosition);
+    }
+    ensureOpen();
+    synchronized (positionLock) {
+      position = newPosition;
+    }
+    return this;
+  }
+
+  @Override
+  public long size() throws IOException {
+    ensureOpen();
+    return file.size();
+  }
+
+  @Override
+  public FileChannel truncate(long size) throws IOException {
+    if (size < 0) {
+      throw new IllegalArgumentException("negative size " + size);
+    }
+    checkWritable();
+    synchronized (positionLock) {
+      file.truncate(size);
+      if (position > size) {
+        position = size;
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public void force(boolean metaData) throws IOException {
+    ensureOpen();
+    file.force(metaData);
+  }
+
+  @Override
+  public long transferTo(long position, long count, WritableByteChannel target)
+      throws IOException {
+    checkTransferArgs(position, count);
+    checkReadable();
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, Math.max(1, count)));
+    long done = 0;
+    while (done < count) {
+      buf.clear().limit((int) Math.min(buf.capacity(), count - done));
+      int n = file.read(buf, position + done);
+      if (n <= 0) {
+        break;
+      }
+      buf.flip();
+      while (buf.hasRemaining()) {
+        int w = target.write(buf);
+        if (w == 0) {
+          return done + (n - buf.remaining());
+        }
+      }
+      done += n;
+    }
+    return done;
+  }
+
+  @Override
+  public long transferFrom(ReadableByteChannel src, long position, long count)
+      throws IOException {
+    checkTransferArgs(position, count);
+    checkWritable();
+    if (position > file.size()) {
+      return 0;
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, Math.max(1, count)));
+    long done = 0;
+    while (done < count) {
+      buf.clear().limit((int) Math.min(buf.capacity(), count - done));
+      int n = src.read(buf);
+      if (n <= 0) {
+        break;
+      }
+      buf.flip();
+      file.write(buf, position + done);
+      done += n;
+    }
+    if (done > 0) {
+      afterWrite();
+    }
+    return done;
+  }
+
+  @Override
+  public int read(ByteBuffer dst, long position) throws IOException {
+    if (position < 0) {
+      throw new IllegalArgumentException("negative position " + position);
+    }
+    checkReadable();
+    return file.read(dst, position);
+  }
+
+  @Override
+  public int write(ByteBuffer src, long position) throws IOException {
+    if (position < 0) {
+      throw new IllegalArgumentException("negative position " + position);
+    }
+    checkWritable();
+    int n = file.write(src, position);
+    afterWrite();
+    return n;
+  }
+
+  @Override
+  public MappedByteBuffer map(MapMode mapMode, long position, long size) {
+    throw new UnsupportedOperationException(
+        "encryptedfs cannot memory-map files: mapped pages would hold ciphertext, and writes"
+            + " through them would bypass sealing; use read and write");
+  }
+
+  @Override
+  public FileLock lock(long position, long size, boolean shared) throws IOException {
+    checkLockable(shared);
+    return remember(file.raw().channel().lock(position, size, shared));
+  }
+
+  @Override
+  public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+    checkLockable(shared);
+    FileLock raw = file.raw().channel().tryLock(position, size, shared);
+    return raw == null ? null : remember(raw);
+  }
+
+  private FileLock remember(FileLock raw) {
+    EncryptedFileLock lock = new EncryptedFileLock(this, raw);
+    synchronized (locks) {
+      locks.add(lock);
+    }
+    return lock;
+  }
+
+  @Override
+  protected void implCloseChannel() throws IOException {
+    IOException failure = null;
+    synchronized (locks) {
+      for (EncryptedFileLock lock : locks) {
+        try {
+          lock.releaseOnClose();
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+      locks.clear();
+    }
+    try {
+      registry.release(key, mode);
+    } catch (IOException e) {
+      if (failure != null) {
+        e.addSuppressed(failure);
+      }
+      throw e;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void afterWrite() throws IOException {
+    if (mode.sync()) {
+      file.force(true);
+    }
+  }
+
+  private void checkLockable(boolean shared) throws IOException {
+    ensureOpen();
+    if (shared && !mode.read()) {
+      throw new NonReadableChannelException();
+    }
+    if (!shared && !mode.write()) {
+      throw new NonWritableChannelException();
+    }
+  }
+
+  private static void checkTransferArgs(long position, long count) {
+    if (position < 0 || count < 0) {
+      throw new IllegalArgumentException("negative position or count");
+    }
+  }
+
+  private void checkReadable() throws IOException {
+    ensureOpen();
+    if (!mode.read()) {
+      throw new NonReadableChannelException();
+    }
+  }
+
+  private void checkWritable() throws IOException {
+    ensureOpen();
+    if (!mode.write()) {
+      throw new NonWritableChannelException();
+    }
+  }
+
+  private void ensureOpen() throws ClosedChannelException {
+    if (!isOpen()) {
+      throw new ClosedChannelException();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptedFileChannel[" + file.path() + "]";
+  }
+}

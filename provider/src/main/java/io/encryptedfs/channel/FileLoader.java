@@ -1,0 +1,249 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.Algorithm;
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyMismatchException;
+import io.encryptedfs.NotAnEncryptedFileException;
+import io.encryptedfs.crypto.Aead;
+import io.encryptedfs.crypto.FileKeys;
+import io.encryptedfs.crypto.KeyWrap;
+import io.encryptedfs.format.FileHeader;
+import io.encryptedfs.format.FormatException;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.format.HeaderCodec;
+import io.encryptedfs.format.TailCodec;
+import io.encryptedfs.format.TailRecord;
+import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.SecretKey;
+
+/**
+ * Creates a new file's front region, and reads and authenticates an existing one: the header slot
+ * with the highest valid generation, then the newest authentic tail record, checked against the raw
+ * length so that truncation and appended bytes are reported.
+ */
+final class FileLoader {
+  private final KeyProvider keyProvider;
+  private final SecureRandom random;
+
+  FileLoader(KeyProvider keyProvider, SecureRandom random) {
+    this.keyProvider = keyProvider;
+    this.random = random;
+  }
+
+  /** Writes the header and an empty first tail record to a new, empty raw file. */
+  LoadedFile create(RawFile raw, NewFilePolicy policy, String path) throws IOException {
+    Geometry geometry = policy.geometry();
+    byte[] fileId = new byte[FileHeader.FILE_ID_SIZE];
+    random.nextBytes(fileId);
+    byte[] dataKey = FileKeys.newDataKey(random);
+    SecretKey master = masterKey(policy.keyAlias(), path);
+    FileKeys keys;
+    byte[] slot;
+    try {
+      byte[] wrapped = KeyWrap.wrap(master, dataKey);
+      FileHeader header =
+          new FileHeader(
+              HeaderCodec.FORMAT_VERSION,
+              policy.algorithm().id(),
+              geometry.blockShift(),
+              0,
+              fileId,
+              wrapped,
+              policy.keyAlias());
+      keys = new FileKeys(policy.algorithm(), fileId, dataKey);
+      slot = HeaderCodec.encode(header);
+      keys.sealHeader(slot);
+      TailRecord first = new TailRecord(1, 0, 0, 0);
+      ByteBuffer buf = ByteBuffer.allocate(Geometry.HEADER_SIZE + geometry.tailSlotSize());
+      buf.put(slot).put(slot);
+      SealedBlocks sealed = new SealedBlocks(geometry, keys, Aead.of(policy.algorithm()));
+      sealed.sealTail(first, ByteBuffer.allocate(0), buf, new NonceSequence(random));
+      buf.flip();
+      raw.writeFully(buf, 0);
+      // The front region is always present in full, so a raw length below it means truncation.
+      raw.writeFully(ByteBuffer.allocate(1), geometry.frontSize() - 1);
+      return new LoadedFile(
+          header, keys, geometry, first, new byte[geometry.blockSize()], TailSlots.forNewFile(1));
+    } catch (GeneralSecurityException e) {
+      Arrays.fill(dataKey, (byte) 0);
+      throw new IOException(path + ": cannot create file keys: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads, authenticates and checks an existing file's front region. */
+  LoadedFile load(RawFile raw, String path) throws IOException {
+    long rawLength = raw.size();
+    if (rawLength == 0) {
+      throw new DamagedFileException(
+          path, -1, "raw file is empty (its creation was interrupted, or it was truncated)");
+    }
+    ByteBuffer headerBytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
+    raw.readUpTo(headerBytes, 0);
+    headerBytes.flip();
+    if (!HeaderCodec.hasMagic(headerBytes)) {
+      throw new NotAnEncryptedFileException(path);
+    }
+    if (headerBytes.remaining() < Geometry.HEADER_SIZE) {
+      throw new DamagedFileException(
+          path, -1, "truncated header: raw length " + rawLength + " < " + Geometry.HEADER_SIZE);
+    }
+    Authentic header = authenticHeader(headerBytes.array(), path);
+    Geometry geometry = Geometry.ofShift(header.header.blockShift());
+    if (rawLength < geometry.frontSize()) {
+      throw new DamagedFileException(
+          path, -1, "truncated: raw length " + rawLength + " < " + geometry.frontSize());
+    }
+    SealedBlocks sealed =
+        new SealedBlocks(geometry, header.keys, Aead.of(header.keys.algorithm()));
+    long[] sequences = new long[Geometry.TAIL_SLOTS];
+    TailRecord best = null;
+    int bestSlot = -1;
+    byte[] bestTail = null;
+    ByteBuffer slotBytes = ByteBuffer.allocate(geometry.tailSlotSize());
+    for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
+      slotBytes.clear();
+      raw.readFully(slotBytes, geometry.tailSlotOffset(slot));
+      slotBytes.flip();
+      byte[] plain = new byte[geometry.blockSize()];
+      TailRecord record = openTail(sealed, geometry, slotBytes, plain);
+      if (record == null) {
+        continue;
+      }
+      sequences[slot] = record.sequence();
+      if (best == null || record.sequence() > best.sequence()) {
+        best = record;
+        bestSlot = slot;
+        bestTail = plain;
+      } else if (record.sequence() == best.sequence()) {
+        throw new DamagedFileException(path, -1, "two tail records share one sequence number");
+      }
+    }
+    if (best == null) {
+      throw new DamagedFileException(path, -1, "no authentic tail record: the file's end is lost");
+    }
+    checkRawLength(geometry, best, rawLength, path);
+    return new LoadedFile(
+        header.header,
+        header.keys,
+        geometry,
+        best,
+        bestTail,
+        TailSlots.forExistingFile(sequences, bestSlot));
+  }
+
+  private static void checkRawLength(Geometry g, TailRecord best, long rawLength, String path)
+      throws DamagedFileException {
+    long expected = g.rawLength(best.homeBlocks());
+    if (rawLength < expected) {
+      long firstMissing = (rawLength - g.frontSize()) / g.sealedBlockSize();
+      throw new DamagedFileException(
+          path, firstMissing, "truncated: raw length " + rawLength + ", expected " + expected);
+    }
+    long allowed = g.rawLength(best.homeBlocks() + best.allowance());
+    if (rawLength > allowed) {
+      throw new DamagedFileException(
+          path, -1, (rawLength - allowed) + " unexpected raw bytes after the end of the file");
+    }
+  }
+
+  /** The slot's record, its cleartext in {@code plain}, or null if it is not authentic. */
+  private static TailRecord openTail(
+      SealedBlocks sealed, Geometry g, ByteBuffer slot, byte[] plain) {
+    TailRecord record;
+    try {
+      record = TailCodec.decode(slot, g);
+    } catch (FormatException e) {
+      return null;
+    }
+    int sealedLength = Geometry.BLOCK_OVERHEAD + record.length();
+    slot.limit(slot.position() + sealedLength);
+    try {
+      sealed.openTail(record, slot, ByteBuffer.wrap(plain));
+      return record;
+    } catch (GeneralSecurityException e) {
+      Arrays.fill(plain, (byte) 0);
+      return null;
+    }
+  }
+
+  private record Authentic(FileHeader header, FileKeys keys) {}
+
+  /** The valid header slot with the highest generation; both slots are tried. */
+  private Authentic authenticHeader(byte[] bytes, String path) throws IOException {
+    Authentic best = null;
+    IOException firstFailure = null;
+    byte[] previous = null;
+    for (int i = 0; i < 2; i++) {
+      byte[] slot =
+          Arrays.copyOfRange(bytes, i * Geometry.HEADER_SLOT_SIZE, (i + 1) * Geometry.HEADER_SLOT_SIZE);
+      if (previous != null && Arrays.equals(previous, slot)) {
+        break;
+      }
+      previous = slot;
+      try {
+        Authentic a = authenticate(slot, path);
+        if (best == null || a.header.generation() > best.header.generation()) {
+          if (best != null) {
+            best.keys.destroy();
+          }
+          best = a;
+        } else {
+          a.keys.destroy();
+        }
+      } catch (IOException e) {
+        if (firstFailure == null) {
+          firstFailure = e;
+        }
+      }
+    }
+    if (best == null) {
+      throw firstFailure;
+    }
+    return best;
+  }
+
+  private Authentic authenticate(byte[] slot, String path) throws IOException {
+    FileHeader header;
+    try {
+      header = HeaderCodec.decode(slot);
+    } catch (FormatException e) {
+      throw new DamagedFileException(path, -1, "header: " + e.getMessage());
+    }
+    Algorithm algorithm = Algorithm.fromId(header.algorithmId());
+    if (algorithm == null) {
+      throw new DamagedFileException(path, -1, "unknown algorithm id " + header.algorithmId());
+    }
+    SecretKey master = masterKey(header.keyAlias(), path);
+    byte[] dataKey;
+    try {
+      dataKey = KeyWrap.unwrap(master, header.wrappedKey());
+    } catch (GeneralSecurityException e) {
+      throw new KeyMismatchException(path, header.keyAlias());
+    }
+    FileKeys keys = new FileKeys(algorithm, header.fileId(), dataKey);
+    try {
+      if (!keys.verifyHeader(slot)) {
+        keys.destroy();
+        throw new DamagedFileException(path, -1, "header failed authentication");
+      }
+    } catch (GeneralSecurityException e) {
+      keys.destroy();
+      throw new IOException(path + ": cannot check header: " + e.getMessage(), e);
+    }
+    return new Authentic(header, keys);
+  }
+
+  private SecretKey masterKey(String alias, String path) throws IOException {
+    try {
+      return keyProvider.masterKey(alias);
+    } catch (UnknownKeyAliasException e) {
+      throw new UnknownKeyAliasException("the key provider (needed for " + path + ")", alias);
+    }
+  }
+}

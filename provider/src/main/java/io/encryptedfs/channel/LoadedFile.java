@@ -1,0 +1,19 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.crypto.FileKeys;
+import io.encryptedfs.format.FileHeader;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.format.TailRecord;
+
+/**
+ * What opening a file's front region established: its authentic header and keys, and its newest
+ * authentic tail record with the tail block's cleartext ({@code tail}, {@code record.length()} bytes
+ * used, sized to a whole block).
+ */
+record LoadedFile(
+    FileHeader header,
+    FileKeys keys,
+    Geometry geometry,
+    TailRecord record,
+    byte[] tail,
+    TailSlots slots) {}

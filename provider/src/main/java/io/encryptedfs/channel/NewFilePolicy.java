@@ -1,0 +1,7 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.Algorithm;
+import io.encryptedfs.format.Geometry;
+
+/** How new files are made: their content algorithm, block geometry and wrapping master key. */
+public record NewFilePolicy(Algorithm algorithm, Geometry geometry, String keyAlias) {}

@@ -1,0 +1,453 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.crypto.Aead;
+import io.encryptedfs.crypto.FileKeys;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.format.TailRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The one shared state of an open encrypted file: its keys, cleartext size, tail block and tail
+ * slots. Every channel on the file in one file system goes through the same {@code OpenFile}, so a
+ * write through one is visible to a read through another at once.
+ *
+ * <p>Locking: reads take the read lock and run concurrently; writes, truncation and force take the
+ * write lock. Writes are write-through: when {@link #write} returns, every sealed byte has been
+ * handed to the underlying file, and nothing is buffered here except the tail block's cleartext,
+ * which is also on disk in the newest tail record.
+ *
+ * <p>Write order (see FORMAT.md, "Crash safety"): home blocks first, then the tail record that
+ * accounts for them; a record that would let home blocks appear past its runway is preceded by one
+ * that extends the runway, so that a crash between the two never leaves bytes the file cannot
+ * explain.
+ */
+final class OpenFile {
+  private static final int BATCH_BYTES = 1 << 20;
+  private static final int RUNWAY_SLACK = 64;
+
+  private final String path;
+  private final RawFile raw;
+  private final Geometry g;
+  private final int blockSize;
+  private final FileKeys keys;
+  private final SealedBlocks blocks;
+  private final NonceSequence nonces;
+  private final TailSlots slots;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final int batchBlocks;
+
+  private long size;
+  private byte[] tail;
+  private byte[] nextTail;
+  private long runwayEnd;
+  private long nextSequence;
+  private boolean writtenSinceForce;
+  private boolean surplusChecked;
+  private boolean closed;
+  private ByteBuffer writeBatch;
+  private ByteBuffer tailOut;
+  private ByteBuffer plainBlock;
+
+  OpenFile(String path, RawFile raw, LoadedFile loaded, SecureRandom random) {
+    this.path = path;
+    this.raw = raw;
+    this.g = loaded.geometry();
+    this.blockSize = g.blockSize();
+    this.keys = loaded.keys();
+    this.blocks = new SealedBlocks(g, keys, Aead.of(keys.algorithm()));
+    this.nonces = new NonceSequence(random);
+    this.slots = loaded.slots();
+    this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
+    TailRecord record = loaded.record();
+    this.size = record.size(g);
+    this.tail = loaded.tail();
+    this.runwayEnd = record.homeBlocks() + record.allowance();
+    this.nextSequence = record.sequence() + 1;
+  }
+
+  String path() {
+    return path;
+  }
+
+  RawFile raw() {
+    return raw;
+  }
+
+  Geometry geometry() {
+    return g;
+  }
+
+  long size() throws IOException {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return size;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Reads at {@code position}; -1 at or past the end, as {@code FileChannel.read} does. */
+  int read(ByteBuffer dst, long position) throws IOException {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      if (!dst.hasRemaining()) {
+        return 0;
+      }
+      if (position >= size) {
+        return -1;
+      }
+      int n = (int) Math.min(dst.remaining(), size - position);
+      long homeBlocks = g.homeBlocks(size);
+      long p = position;
+      long end = position + n;
+      while (p < end) {
+        long index = g.blockIndex(p);
+        if (index == homeBlocks) {
+          int off = g.offsetInBlock(p);
+          int len = (int) (end - p);
+          dst.put(tail, off, len);
+          p += len;
+        } else {
+          long last = Math.min(g.blockIndex(end - 1), Math.min(homeBlocks - 1, index + batchBlocks - 1));
+          p = readHomeBlocks(index, last, p, end, dst);
+        }
+      }
+      return n;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Opens home blocks {@code first..last}, copying cleartext {@code [p, end)} within them. */
+  private long readHomeBlocks(long first, long last, long p, long end, ByteBuffer dst)
+      throws IOException {
+    ReadScratch scratch = ReadScratch.get();
+    int count = (int) (last - first + 1);
+    ByteBuffer sealed = scratch.sealed(count * g.sealedBlockSize());
+    int got = raw.readUpTo(sealed, g.homeOffset(first));
+    sealed.flip();
+    ByteBuffer plain = scratch.plain(blockSize);
+    for (long index = first; index <= last; index++) {
+      int at = (int) (index - first) * g.sealedBlockSize();
+      if (got < at + g.sealedBlockSize()) {
+        throw new DamagedFileException(path, index, "raw file ends inside this block");
+      }
+      sealed.limit(at + g.sealedBlockSize()).position(at);
+      plain.clear();
+      openHome(index, sealed, plain);
+      int off = index == g.blockIndex(p) ? g.offsetInBlock(p) : 0;
+      int len = (int) Math.min(blockSize - off, end - p);
+      dst.put(plain.array(), off, len);
+      p += len;
+    }
+    return p;
+  }
+
+  private void openHome(long index, ByteBuffer sealed, ByteBuffer plain)
+      throws DamagedFileException {
+    try {
+      blocks.openHome(index, sealed, plain);
+    } catch (GeneralSecurityException e) {
+      Arrays.fill(plain.array(), (byte) 0);
+      throw new DamagedFileException(path, index, "failed authentication");
+    }
+  }
+
+  /** Writes all of {@code src} at {@code position}; returns the bytes written. */
+  int write(ByteBuffer src, long position) throws IOException {
+    lock.writeLock().lock();
+    try {
+      return writeLocked(src, position);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Writes all of {@code src} at the current end, atomically; returns the new end. */
+  long append(ByteBuffer src) throws IOException {
+    lock.writeLock().lock();
+    try {
+      long at = size;
+      writeLocked(src, at);
+      return size;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private int writeLocked(ByteBuffer src, long pos) throws IOException {
+    ensureOpen();
+    int n = src.remaining();
+    if (n == 0) {
+      return 0;
+    }
+    long end = pos + n;
+    if (end < 0 || end > g.maxCleartextSize()) {
+      throw new IOException(path + ": write would make the file larger than the format allows");
+    }
+    prepareWrite();
+    long oldSize = size;
+    long oldBlocks = g.homeBlocks(oldSize);
+    long newSize = Math.max(oldSize, end);
+    long newBlocks = g.homeBlocks(newSize);
+    long first = g.blockIndex(pos);
+    long homeFrom = Math.min(first, oldBlocks);
+    long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
+    if (homeTo >= runwayEnd) {
+      writeRecord(oldBlocks, g.tailLength(oldSize), tail, homeTo + 1 + RUNWAY_SLACK);
+    }
+    writeHomeBlocks(homeFrom, homeTo, oldSize, src, pos);
+    if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
+      byte[] next = nextTailBuffer();
+      if (newBlocks == oldBlocks) {
+        System.arraycopy(tail, 0, next, 0, g.tailLength(oldSize));
+      }
+      overlay(next, g.blockStart(newBlocks), src, pos, end);
+      writeRecord(newBlocks, g.tailLength(newSize), next, runwayEnd);
+      nextTail = tail;
+      tail = next;
+    }
+    size = newSize;
+    src.position(src.position() + n);
+    return n;
+  }
+
+  /** Seals and writes home blocks {@code from..to} (inclusive) in batches. */
+  private void writeHomeBlocks(long from, long to, long oldSize, ByteBuffer src, long pos)
+      throws IOException {
+    if (to < from) {
+      return;
+    }
+    long oldBlocks = g.homeBlocks(oldSize);
+    long end = pos + src.remaining();
+    ByteBuffer batch = writeBatch();
+    ByteBuffer plain = plainBlock();
+    long batchStart = from;
+    for (long index = from; index <= to; index++) {
+      long start = g.blockStart(index);
+      byte[] block = plain.array();
+      if (index < oldBlocks) {
+        if (pos > start || end < start + blockSize) {
+          readHomeBlock(index, plain);
+        }
+      } else if (index == oldBlocks) {
+        int tailLength = g.tailLength(oldSize);
+        System.arraycopy(tail, 0, block, 0, tailLength);
+        Arrays.fill(block, tailLength, blockSize, (byte) 0);
+      } else {
+        Arrays.fill(block, (byte) 0);
+      }
+      overlay(block, start, src, pos, end);
+      plain.clear();
+      seal(index, plain, batch);
+      if (index == to || batch.remaining() < g.sealedBlockSize()) {
+        batch.flip();
+        raw.writeFully(batch, g.homeOffset(batchStart));
+        batch.clear();
+        batchStart = index + 1;
+      }
+    }
+    writtenSinceForce = true;
+  }
+
+  private void readHomeBlock(long index, ByteBuffer plain) throws IOException {
+    ByteBuffer sealed = ReadScratch.get().sealed(g.sealedBlockSize());
+    if (raw.readUpTo(sealed, g.homeOffset(index)) < g.sealedBlockSize()) {
+      throw new DamagedFileException(path, index, "raw file ends inside this block");
+    }
+    sealed.flip();
+    plain.clear();
+    openHome(index, sealed, plain);
+  }
+
+  private void seal(long index, ByteBuffer plain, ByteBuffer out) throws IOException {
+    try {
+      blocks.sealHome(index, plain, out, nonces);
+    } catch (GeneralSecurityException e) {
+      throw new IOException(path + ": block " + index + ": cannot seal: " + e.getMessage(), e);
+    }
+  }
+
+  /** Copies the bytes of {@code src} (which starts at cleartext {@code pos}) that fall in a block. */
+  private void overlay(byte[] block, long blockStart, ByteBuffer src, long pos, long end) {
+    long from = Math.max(pos, blockStart);
+    long to = Math.min(end, blockStart + blockSize);
+    if (from < to) {
+      src.get(src.position() + (int) (from - pos), block, (int) (from - blockStart), (int) (to - from));
+    }
+  }
+
+  /** Writes a tail record to the next free slot; the sequence is spent even if the write fails. */
+  private void writeRecord(long homeBlocks, int length, byte[] tailPlain, long runway)
+      throws IOException {
+    int slot = slots.next();
+    long sequence = nextSequence++;
+    int allowance = (int) Math.min(Integer.MAX_VALUE, Math.max(0, runway - homeBlocks));
+    TailRecord record = new TailRecord(sequence, homeBlocks, length, allowance);
+    ByteBuffer out = tailOut();
+    out.clear();
+    try {
+      blocks.sealTail(record, ByteBuffer.wrap(tailPlain, 0, length), out, nonces);
+    } catch (GeneralSecurityException e) {
+      throw new IOException(path + ": cannot seal tail: " + e.getMessage(), e);
+    }
+    out.flip();
+    raw.writeFully(out, g.tailSlotOffset(slot));
+    slots.written(slot, sequence);
+    runwayEnd = homeBlocks + allowance;
+    writtenSinceForce = true;
+  }
+
+  /**
+   * Before the first write of a session: make whatever is on disk durable if we cannot tell which
+   * tail slot is, and drop raw bytes a crash left past the end.
+   */
+  private void prepareWrite() throws IOException {
+    if (!raw.writable()) {
+      throw new IOException(path + ": the underlying file is open read-only");
+    }
+    if (slots.needsForceBeforeWrite()) {
+      raw.force(false);
+      slots.forced();
+    }
+    if (!surplusChecked) {
+      long expected = g.rawLength(g.homeBlocks(size));
+      if (raw.size() > expected) {
+        raw.truncate(expected);
+      }
+      surplusChecked = true;
+    }
+  }
+
+  /** Shrinks the file to {@code newSize}; a larger size leaves it unchanged. */
+  void truncate(long newSize) throws IOException {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      if (newSize >= size) {
+        return;
+      }
+      prepareWrite();
+      long oldBlocks = g.homeBlocks(size);
+      long newBlocks = g.homeBlocks(newSize);
+      int newLength = g.tailLength(newSize);
+      byte[] next = nextTailBuffer();
+      if (newBlocks == oldBlocks) {
+        System.arraycopy(tail, 0, next, 0, newLength);
+      } else if (newLength > 0) {
+        ByteBuffer plain = plainBlock();
+        readHomeBlock(newBlocks, plain);
+        System.arraycopy(plain.array(), 0, next, 0, newLength);
+      }
+      writeRecord(newBlocks, newLength, next, Math.max(runwayEnd, oldBlocks));
+      raw.truncate(g.rawLength(newBlocks));
+      nextTail = tail;
+      tail = next;
+      size = newSize;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Makes every write so far durable, and the newest tail record the protected one. */
+  void force(boolean metaData) throws IOException {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      raw.force(metaData);
+      slots.forced();
+      writtenSinceForce = false;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** True when a write since the last force is not yet durable. */
+  boolean hasUnforcedWrites() {
+    lock.readLock().lock();
+    try {
+      return writtenSinceForce;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Closes the file: a runway left open is closed with a final tail record, so that a cleanly
+   * closed file has no allowance and any raw byte appended to it is reported.
+   */
+  void close() throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      try {
+        long homeBlocks = g.homeBlocks(size);
+        if (raw.writable() && !slots.needsForceBeforeWrite() && runwayEnd > homeBlocks) {
+          if (raw.size() > g.rawLength(homeBlocks)) {
+            raw.truncate(g.rawLength(homeBlocks));
+          }
+          writeRecord(homeBlocks, g.tailLength(size), tail, homeBlocks);
+        }
+      } finally {
+        closed = true;
+        keys.destroy();
+        Arrays.fill(tail, (byte) 0);
+        if (nextTail != null) {
+          Arrays.fill(nextTail, (byte) 0);
+        }
+        raw.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void ensureOpen() throws ClosedChannelException {
+    if (closed) {
+      throw new ClosedChannelException();
+    }
+  }
+
+  private byte[] nextTailBuffer() {
+    if (nextTail == null) {
+      nextTail = new byte[blockSize];
+    } else {
+      Arrays.fill(nextTail, (byte) 0);
+    }
+    return nextTail;
+  }
+
+  private ByteBuffer writeBatch() {
+    if (writeBatch == null) {
+      writeBatch = ByteBuffer.allocate(batchBlocks * g.sealedBlockSize());
+    }
+    writeBatch.clear();
+    return writeBatch;
+  }
+
+  private ByteBuffer tailOut() {
+    if (tailOut == null) {
+      tailOut = ByteBuffer.allocate(g.tailSlotSize());
+    }
+    return tailOut;
+  }
+
+  private ByteBuffer plainBlock() {
+    if (plainBlock == null) {
+      plainBlock = ByteBuffer.allocate(blockSize);
+    }
+    plainBlock.clear();
+    return plainBlock;
+  }
+}

@@ -1,0 +1,245 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.keystore.KeyProvider;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The open files of one encrypted file system: at most one {@link OpenFile} per underlying file,
+ * shared by every channel on it, and counted so that the last channel to close closes it. Opening,
+ * creating and closing happen under this registry's monitor, so a file is never created twice nor
+ * closed while another channel is attaching to it.
+ */
+public final class OpenFiles {
+  private final FileLoader loader;
+  private final SecureRandom random;
+  private final Map<Path, Entry> open = new HashMap<>();
+  private final Set<Path> closedUnforced = new HashSet<>();
+
+  private static final class Entry {
+    final OpenFile file;
+    int channels;
+
+    Entry(OpenFile file) {
+      this.file = file;
+    }
+  }
+
+  public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
+    this.loader = new FileLoader(keyProvider, random);
+    this.random = random;
+  }
+
+  /**
+   * Opens a channel on the encrypted file stored at {@code rawPath}.
+   *
+   * @param displayPath the path as the caller named it, for exceptions
+   * @param policy how to make the file if the options create it
+   */
+  public FileChannel newFileChannel(
+      Path rawPath,
+      String displayPath,
+      Set<? extends OpenOption> options,
+      NewFilePolicy policy,
+      FileAttribute<?>... attrs)
+      throws IOException {
+    ChannelMode mode = ChannelMode.of(options);
+    Path key = rawPath.toAbsolutePath().normalize();
+    OpenFile file;
+    synchronized (this) {
+      Entry entry = open.get(key);
+      if (entry == null) {
+        entry = new Entry(openOrCreate(key, displayPath, mode, policy, attrs));
+        open.put(key, entry);
+      } else if (mode.createNew()) {
+        throw new FileAlreadyExistsException(displayPath);
+      } else if (mode.write() && !entry.file.raw().writable()) {
+        throw new AccessDeniedException(displayPath, null, "underlying file is read-only");
+      }
+      entry.channels++;
+      file = entry.file;
+    }
+    EncryptedFileChannel channel = new EncryptedFileChannel(file, key, this, mode);
+    try {
+      if (mode.truncateExisting()) {
+        file.truncate(0);
+      }
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    return channel;
+  }
+
+  private OpenFile openOrCreate(
+      Path rawPath, String displayPath, ChannelMode mode, NewFilePolicy policy, FileAttribute<?>[] attrs)
+      throws IOException {
+    while (true) {
+      if (!mode.createNew()) {
+        RawFile raw = openExisting(rawPath, displayPath, mode);
+        if (raw != null) {
+          return load(raw, displayPath);
+        }
+        if (!mode.create()) {
+          throw new NoSuchFileException(displayPath);
+        }
+      }
+      RawFile raw;
+      try {
+        raw =
+            new RawFile(
+                rawPath
+                    .getFileSystem()
+                    .provider()
+                    .newFileChannel(
+                        rawPath,
+                        EnumSet.of(
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.CREATE_NEW),
+                        attrs),
+                true);
+      } catch (FileAlreadyExistsException e) {
+        if (mode.createNew()) {
+          throw new FileAlreadyExistsException(displayPath);
+        }
+        continue; // another process created it between our two attempts: open it
+      } catch (FileSystemException e) {
+        throw translate(e, displayPath);
+      }
+      try {
+        return new OpenFile(displayPath, raw, loader.create(raw, policy, displayPath), random);
+      } catch (IOException | RuntimeException e) {
+        raw.close();
+        Files.deleteIfExists(rawPath);
+        throw e;
+      }
+    }
+  }
+
+  /** The raw file opened read-write if possible, read-only for readers otherwise; null if absent. */
+  private static RawFile openExisting(Path rawPath, String displayPath, ChannelMode mode)
+      throws IOException {
+    var provider = rawPath.getFileSystem().provider();
+    try {
+      return new RawFile(
+          provider.newFileChannel(
+              rawPath, EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE)),
+          true);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (FileSystemException e) {
+      if (mode.write()) {
+        throw translate(e, displayPath);
+      }
+    } catch (UnsupportedOperationException e) {
+      if (mode.write()) {
+        throw e;
+      }
+    }
+    try {
+      return new RawFile(provider.newFileChannel(rawPath, EnumSet.of(StandardOpenOption.READ)), false);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (FileSystemException e) {
+      throw translate(e, displayPath);
+    }
+  }
+
+  private OpenFile load(RawFile raw, String displayPath) throws IOException {
+    try {
+      return new OpenFile(displayPath, raw, loader.load(raw, displayPath), random);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  static FileSystemException translate(FileSystemException e, String displayPath) {
+    return PathErrors.translate(e, displayPath);
+  }
+
+  /** Called by a closing channel: the last one closes the file. */
+  void release(Path key, ChannelMode mode) throws IOException {
+    synchronized (this) {
+      Entry entry = open.get(key);
+      if (entry != null && --entry.channels == 0) {
+        open.remove(key);
+        if (entry.file.hasUnforcedWrites()) {
+          closedUnforced.add(key);
+        }
+        entry.file.close();
+      }
+    }
+    if (mode.deleteOnClose()) {
+      Files.deleteIfExists(key);
+    }
+  }
+
+  /** Number of files with at least one open channel. */
+  public synchronized int openFileCount() {
+    return open.size();
+  }
+
+  /**
+   * Forces every file written since its last force, open or already closed, then closes every open
+   * file. Called when the file system closes, so that close of the file system is a durability
+   * point.
+   */
+  public void closeAll() throws IOException {
+    IOException failure = null;
+    List<Entry> entries;
+    Set<Path> unforced;
+    synchronized (this) {
+      entries = new ArrayList<>(open.values());
+      open.clear();
+      unforced = new HashSet<>(closedUnforced);
+      closedUnforced.clear();
+    }
+    for (Entry entry : entries) {
+      try {
+        entry.file.force(true);
+        entry.file.close();
+      } catch (IOException e) {
+        failure = addFailure(failure, e);
+      }
+    }
+    for (Path path : unforced) {
+      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        ch.force(true);
+      } catch (NoSuchFileException e) {
+        // deleted since it was written: nothing to make durable
+      } catch (IOException e) {
+        failure = addFailure(failure, e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static IOException addFailure(IOException first, IOException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+}

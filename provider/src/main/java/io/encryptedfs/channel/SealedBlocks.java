@@ -1,0 +1,88 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.crypto.Aead;
+import io.encryptedfs.crypto.FileKeys;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.format.TailCodec;
+import io.encryptedfs.format.TailRecord;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+
+/**
+ * Seals and opens the two kinds of sealed unit in a file: home blocks and tail records. The
+ * associated data binds the file id and the unit's place: a home block's index, or a tail record's
+ * whole metadata, with a distinct domain byte so that neither can pass for the other.
+ */
+final class SealedBlocks {
+  private static final byte HOME = 'B';
+  private static final byte TAIL = 'T';
+  private static final int AAD_SIZE = 16 + 1 + Geometry.TAIL_META_SIZE;
+
+  private final Geometry geometry;
+  private final FileKeys keys;
+  private final Aead aead;
+  private final byte[] fileId;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    final ByteBuffer aad = ByteBuffer.allocate(AAD_SIZE);
+    final byte[] nonce = new byte[Geometry.NONCE_SIZE];
+  }
+
+  SealedBlocks(Geometry geometry, FileKeys keys, Aead aead) {
+    this.geometry = geometry;
+    this.keys = keys;
+    this.aead = aead;
+    this.fileId = keys.fileId();
+  }
+
+  Geometry geometry() {
+    return geometry;
+  }
+
+  /** Seals {@code plain} (a whole block) as home block {@code index}, appending to {@code out}. */
+  void sealHome(long index, ByteBuffer plain, ByteBuffer out, NonceSequence nonces)
+      throws GeneralSecurityException {
+    Scratch s = scratch.get();
+    nonces.next(s.nonce);
+    aead.seal(keys.contentKey(s.nonce), s.nonce, homeAad(s.aad, index), plain, out);
+  }
+
+  /** Opens home block {@code index} from {@code sealed} into {@code out}. */
+  void openHome(long index, ByteBuffer sealed, ByteBuffer out) throws GeneralSecurityException {
+    Scratch s = scratch.get();
+    sealed.get(s.nonce);
+    aead.open(keys.contentKey(s.nonce), s.nonce, homeAad(s.aad, index), sealed, out);
+  }
+
+  /** Encodes a whole tail slot (metadata, then the seal of {@code plain}) into {@code out}. */
+  void sealTail(TailRecord record, ByteBuffer plain, ByteBuffer out, NonceSequence nonces)
+      throws GeneralSecurityException {
+    Scratch s = scratch.get();
+    TailCodec.encode(record, out);
+    nonces.next(s.nonce);
+    aead.seal(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), plain, out);
+  }
+
+  /** Opens the sealed part of a tail slot whose metadata decoded to {@code record}. */
+  void openTail(TailRecord record, ByteBuffer sealed, ByteBuffer out)
+      throws GeneralSecurityException {
+    Scratch s = scratch.get();
+    sealed.get(s.nonce);
+    aead.open(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), sealed, out);
+  }
+
+  private ByteBuffer homeAad(ByteBuffer aad, long index) {
+    aad.clear();
+    aad.put(fileId).put(HOME).putLong(index).flip();
+    return aad;
+  }
+
+  private ByteBuffer tailAad(ByteBuffer aad, TailRecord record) {
+    aad.clear();
+    aad.put(fileId).put(TAIL);
+    TailCodec.encode(record, aad);
+    aad.flip();
+    return aad;
+  }
+}

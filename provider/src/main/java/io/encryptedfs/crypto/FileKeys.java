@@ -1,0 +1,158 @@
+package io.encryptedfs.crypto;
+
+import io.encryptedfs.Algorithm;
+import io.encryptedfs.format.HeaderCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+
+/**
+ * The keys of one file, all derived from its random 32-byte data key by HKDF-SHA256 (RFC 5869)
+ * with the file id as salt: a header MAC key, and one content subkey per 16-byte key salt. A writer
+ * draws a fresh key salt each time it starts sealing and counts nonces under it, so a (subkey,
+ * nonce) pair never repeats; see FORMAT.md for the bound.
+ */
+public final class FileKeys {
+  private static final byte[] HEADER_INFO = "encryptedfs v1 header mac".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONTENT_INFO = "encryptedfs v1 content".getBytes(StandardCharsets.US_ASCII);
+  public static final int SALT_SIZE = 16;
+  private static final int CACHED_SUBKEYS = 16;
+
+  private final Algorithm algorithm;
+  private final byte[] fileId;
+  private final byte[] dataKey;
+  private volatile LastKey last;
+  private final Map<ByteBuffer, SecretKey> subkeys =
+      new LinkedHashMap<>(CACHED_SUBKEYS, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, SecretKey> eldest) {
+          return size() > CACHED_SUBKEYS;
+        }
+      };
+
+  /** Takes ownership of {@code dataKey}; {@link #destroy()} wipes it. */
+  public FileKeys(Algorithm algorithm, byte[] fileId, byte[] dataKey) {
+    this.algorithm = algorithm;
+    this.fileId = fileId.clone();
+    this.dataKey = dataKey;
+  }
+
+  /** A fresh random data key. */
+  public static byte[] newDataKey(SecureRandom random) {
+    byte[] key = new byte[KeyWrap.DATA_KEY_SIZE];
+    random.nextBytes(key);
+    return key;
+  }
+
+  public Algorithm algorithm() {
+    return algorithm;
+  }
+
+  /** The MAC that authenticates a header slot's first 224 bytes. */
+  public byte[] headerMac(byte[] slot) throws GeneralSecurityException {
+    byte[] macKey = derive(HEADER_INFO, null, 32);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
+      mac.update(slot, 0, HeaderCodec.MAC_OFFSET);
+      return mac.doFinal();
+    } finally {
+      Arrays.fill(macKey, (byte) 0);
+    }
+  }
+
+  /** Writes the MAC into bytes 224..255 of an encoded header slot. */
+  public void sealHeader(byte[] slot) throws GeneralSecurityException {
+    System.arraycopy(headerMac(slot), 0, slot, HeaderCodec.MAC_OFFSET, HeaderCodec.MAC_SIZE);
+  }
+
+  /** True when the slot's MAC is the one this file's keys give, compared in constant time. */
+  public boolean verifyHeader(byte[] slot) throws GeneralSecurityException {
+    byte[] expected = headerMac(slot);
+    byte[] actual =
+        Arrays.copyOfRange(slot, HeaderCodec.MAC_OFFSET, HeaderCodec.MAC_OFFSET + HeaderCodec.MAC_SIZE);
+    return MessageDigest.isEqual(expected, actual);
+  }
+
+  /** The content subkey for the key salt in the first 16 bytes of {@code nonce}. */
+  public SecretKey contentKey(byte[] nonce) {
+    LastKey hit = last;
+    if (hit != null && Arrays.equals(hit.salt, 0, SALT_SIZE, nonce, 0, SALT_SIZE)) {
+      return hit.key;
+    }
+    SecretKey key = lookup(nonce);
+    last = new LastKey(Arrays.copyOf(nonce, SALT_SIZE), key);
+    return key;
+  }
+
+  /** The most recent subkey: a writer uses one salt per session, a reader mostly one per file. */
+  private record LastKey(byte[] salt, SecretKey key) {}
+
+  private SecretKey lookup(byte[] nonce) {
+    ByteBuffer salt = ByteBuffer.wrap(Arrays.copyOf(nonce, SALT_SIZE));
+    synchronized (subkeys) {
+      SecretKey key = subkeys.get(salt);
+      if (key == null) {
+        byte[] material = derive(CONTENT_INFO, salt.array(), algorithm.keyBytes());
+        String jceName = algorithm == Algorithm.CHACHA20_POLY1305 ? "ChaCha20" : "AES";
+        key = new SecretKeySpec(material, jceName);
+        Arrays.fill(material, (byte) 0);
+        subkeys.put(salt, key);
+      }
+      return key;
+    }
+  }
+
+  /** The file id bound into every seal's associated data. */
+  public byte[] fileId() {
+    return fileId.clone();
+  }
+
+  /** Wipes the data key. Derived subkeys live in {@code SecretKeySpec}s, which cannot be wiped. */
+  public void destroy() {
+    Arrays.fill(dataKey, (byte) 0);
+    last = null;
+    synchronized (subkeys) {
+      subkeys.clear();
+    }
+  }
+
+  private byte[] derive(byte[] label, byte[] salt, int length) {
+    byte[] info = salt == null ? label : concat(label, new byte[] {(byte) algorithm.id()}, salt);
+    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+    hkdf.init(new HKDFParameters(dataKey, fileId, info));
+    byte[] out = new byte[length];
+    hkdf.generateBytes(out, 0, length);
+    return out;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] out = new byte[n];
+    int at = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "FileKeys[" + algorithm + "]";
+  }
+}

@@ -1,0 +1,59 @@
+package io.encryptedfs.crypto;
+
+import io.encryptedfs.format.FileHeader;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.util.Arrays;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Wraps a file's 32-byte data key with a master key by AES Key Wrap (RFC 3394, the JCE's
+ * {@code AESWrap}). Key wrap is deterministic and needs no nonce, so wrapping many files under one
+ * master key has no nonce budget; its integrity check rejects a wrong master key.
+ */
+public final class KeyWrap {
+  public static final int DATA_KEY_SIZE = 32;
+
+  private KeyWrap() {}
+
+  /** The 40-byte wrapping of {@code dataKey} under {@code master}. */
+  public static byte[] wrap(SecretKey master, byte[] dataKey) throws GeneralSecurityException {
+    Cipher cipher = Cipher.getInstance("AESWrap");
+    cipher.init(Cipher.WRAP_MODE, asAes(master));
+    byte[] wrapped = cipher.wrap(new SecretKeySpec(dataKey, "AES"));
+    if (wrapped.length != FileHeader.WRAPPED_KEY_SIZE) {
+      throw new GeneralSecurityException("unexpected wrapped key length " + wrapped.length);
+    }
+    return wrapped;
+  }
+
+  /**
+   * The data key inside {@code wrapped}; the caller wipes the returned array when done.
+   *
+   * @throws GeneralSecurityException if {@code master} is not the key that wrapped it, or the
+   *     wrapping was altered
+   */
+  public static byte[] unwrap(SecretKey master, byte[] wrapped) throws GeneralSecurityException {
+    Cipher cipher = Cipher.getInstance("AESWrap");
+    cipher.init(Cipher.UNWRAP_MODE, asAes(master));
+    Key key = cipher.unwrap(wrapped, "AES", Cipher.SECRET_KEY);
+    byte[] encoded = key.getEncoded();
+    if (encoded == null || encoded.length != DATA_KEY_SIZE) {
+      if (encoded != null) {
+        Arrays.fill(encoded, (byte) 0);
+      }
+      throw new GeneralSecurityException("unwrapped data key has the wrong length");
+    }
+    return encoded;
+  }
+
+  private static SecretKey asAes(SecretKey master) throws GeneralSecurityException {
+    if (!"AES".equalsIgnoreCase(master.getAlgorithm())) {
+      throw new GeneralSecurityException(
+          "master key must be an AES key, was " + master.getAlgorithm());
+    }
+    return master;
+  }
+}

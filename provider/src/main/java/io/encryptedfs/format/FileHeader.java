@@ -1,0 +1,99 @@
+package io.encryptedfs.format;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One header slot's fields. The header is authenticated by a MAC over its encoding that the crypto
+ * layer computes; this record knows nothing of keys.
+ *
+ * @param version the format version
+ * @param algorithmId the content AEAD, see {@code FORMAT.md}
+ * @param blockShift log2 of the cleartext block size
+ * @param generation incremented each time the header is rewritten (rewrap); the highest valid wins
+ * @param fileId 16 random bytes naming the file in every block's associated data
+ * @param wrappedKey the file's data key wrapped by the master key (AES-KW, 40 bytes)
+ * @param keyAlias the alias of the master key that wrapped it
+ */
+public record FileHeader(
+    int version,
+    int algorithmId,
+    int blockShift,
+    long generation,
+    byte[] fileId,
+    byte[] wrappedKey,
+    String keyAlias) {
+  public static final int FILE_ID_SIZE = 16;
+  public static final int WRAPPED_KEY_SIZE = 40;
+  public static final int MAX_ALIAS_BYTES = 128;
+
+  public FileHeader {
+    Objects.requireNonNull(fileId, "fileId");
+    Objects.requireNonNull(wrappedKey, "wrappedKey");
+    Objects.requireNonNull(keyAlias, "keyAlias");
+    if (fileId.length != FILE_ID_SIZE) {
+      throw new IllegalArgumentException("file id must be 16 bytes");
+    }
+    if (wrappedKey.length != WRAPPED_KEY_SIZE) {
+      throw new IllegalArgumentException("wrapped key must be 40 bytes");
+    }
+    int aliasBytes = keyAlias.getBytes(StandardCharsets.UTF_8).length;
+    if (aliasBytes == 0 || aliasBytes > MAX_ALIAS_BYTES) {
+      throw new IllegalArgumentException("key alias must be 1 to 128 UTF-8 bytes");
+    }
+    if (generation < 0 || generation > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException("generation out of range: " + generation);
+    }
+    fileId = fileId.clone();
+    wrappedKey = wrappedKey.clone();
+  }
+
+  @Override
+  public byte[] fileId() {
+    return fileId.clone();
+  }
+
+  @Override
+  public byte[] wrappedKey() {
+    return wrappedKey.clone();
+  }
+
+  /** The same header with another wrapping and a higher generation (a rewrap). */
+  public FileHeader rewrapped(byte[] newWrappedKey, String newAlias) {
+    return new FileHeader(
+        version, algorithmId, blockShift, generation + 1, fileId, newWrappedKey, newAlias);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FileHeader h
+        && version == h.version
+        && algorithmId == h.algorithmId
+        && blockShift == h.blockShift
+        && generation == h.generation
+        && Arrays.equals(fileId, h.fileId)
+        && Arrays.equals(wrappedKey, h.wrappedKey)
+        && keyAlias.equals(h.keyAlias);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(version, algorithmId, blockShift, generation, Arrays.hashCode(fileId));
+  }
+
+  @Override
+  public String toString() {
+    return "FileHeader[version="
+        + version
+        + ", algorithm="
+        + algorithmId
+        + ", blockShift="
+        + blockShift
+        + ", generation="
+        + generation
+        + ", keyAlias="
+        + keyAlias
+        + "]";
+  }
+}

@@ -1,0 +1,143 @@
+package io.encryptedfs.nio;
+
+import io.encryptedfs.Algorithm;
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.keystore.KeyProvider;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The configuration of one file system, resolved from the env map, then system properties
+ * ({@code encryptedfs.<key>}), then environment variables ({@code ENCRYPTEDFS_<KEY>}). Holds a
+ * password only until the keystore is opened; {@link #toString()} never shows it.
+ */
+final class Config {
+  private final Map<String, ?> env;
+  private final Map<String, String> environment;
+
+  Config(Map<String, ?> env) {
+    this(env, System.getenv());
+  }
+
+  Config(Map<String, ?> env, Map<String, String> environment) {
+    this.env = env;
+    this.environment = environment;
+  }
+
+  /** The raw value of {@code key} from the first source that has it, or null. */
+  Object lookup(String key) {
+    Object value = env.get(key);
+    if (value != null) {
+      return value;
+    }
+    String property = System.getProperty("encryptedfs." + key);
+    if (property != null) {
+      return property;
+    }
+    return environment.get("ENCRYPTEDFS_" + key.toUpperCase(Locale.ROOT).replace('.', '_'));
+  }
+
+  KeyProvider keyProvider() {
+    Object value = env.get(EncryptedFileSystems.KEY_PROVIDER);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof KeyProvider provider)) {
+      throw new IllegalArgumentException(
+          "'" + EncryptedFileSystems.KEY_PROVIDER + "' must be a KeyProvider");
+    }
+    return provider;
+  }
+
+  Path keystore() {
+    Object value = lookup(EncryptedFileSystems.KEYSTORE);
+    if (value == null) {
+      return null;
+    }
+    return value instanceof Path p ? p : Paths.get(value.toString());
+  }
+
+  /** A fresh copy of the password; the caller wipes it. */
+  char[] password() throws IOException {
+    Object value = lookup(EncryptedFileSystems.KEYSTORE_PASSWORD);
+    if (value instanceof char[] chars) {
+      return chars.clone();
+    }
+    if (value != null) {
+      return value.toString().toCharArray();
+    }
+    Object file = lookup(EncryptedFileSystems.KEYSTORE_PASSWORD_FILE);
+    if (file != null) {
+      Path path = file instanceof Path p ? p : Paths.get(file.toString());
+      String content = Files.readString(path, StandardCharsets.UTF_8);
+      int newline = content.indexOf('\n');
+      String line = newline < 0 ? content : content.substring(0, newline);
+      if (line.endsWith("\r")) {
+        line = line.substring(0, line.length() - 1);
+      }
+      return line.toCharArray();
+    }
+    throw new IllegalArgumentException(
+        "no keystore password: set '"
+            + EncryptedFileSystems.KEYSTORE_PASSWORD
+            + "' or '"
+            + EncryptedFileSystems.KEYSTORE_PASSWORD_FILE
+            + "'");
+  }
+
+  String keyAlias() {
+    Object value = lookup(EncryptedFileSystems.KEY_ALIAS);
+    return value == null ? null : value.toString();
+  }
+
+  Algorithm algorithm() {
+    Object value = lookup(EncryptedFileSystems.ALGORITHM);
+    if (value == null) {
+      return Algorithm.AES_256_GCM;
+    }
+    return value instanceof Algorithm a ? a : Algorithm.fromName(value.toString());
+  }
+
+  Geometry geometry() {
+    Object value = lookup(EncryptedFileSystems.BLOCK_SIZE);
+    if (value == null) {
+      return Geometry.ofBlockSize(4096);
+    }
+    int size;
+    try {
+      size = value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'block.size' is not a number: " + value);
+    }
+    return Geometry.ofBlockSize(size);
+  }
+
+  boolean create() {
+    Object value = lookup(EncryptedFileSystems.CREATE);
+    if (value == null) {
+      return false;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    String s = value.toString().trim();
+    if (s.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (s.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException("'create' must be true or false, was " + value);
+  }
+
+  @Override
+  public String toString() {
+    return "Config[keystore=" + keystore() + ", alias=" + keyAlias() + "]";
+  }
+}

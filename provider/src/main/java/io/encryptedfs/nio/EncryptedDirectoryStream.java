@@ -1,0 +1,62 @@
+package io.encryptedfs.nio;
+
+import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/** Lists a directory's entries as encrypted paths, hiding the root's internal files. */
+final class EncryptedDirectoryStream implements DirectoryStream<Path> {
+  private final DirectoryStream<Path> raw;
+  private final EncryptedPath dir;
+  private final Filter<? super Path> filter;
+
+  EncryptedDirectoryStream(DirectoryStream<Path> raw, EncryptedPath dir, Filter<? super Path> filter) {
+    this.raw = raw;
+    this.dir = dir;
+    this.filter = filter;
+  }
+
+  @Override
+  public Iterator<Path> iterator() {
+    Iterator<Path> it = raw.iterator();
+    return new Iterator<>() {
+      private Path next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && it.hasNext()) {
+          EncryptedPath candidate = dir.resolve(dir.getFileSystem().getPath(it.next().getFileName().toString()));
+          if (EncryptedFileSystem.isInternal(candidate.toAbsolutePath().normalize())) {
+            continue;
+          }
+          try {
+            if (filter.accept(candidate)) {
+              next = candidate;
+            }
+          } catch (IOException e) {
+            throw new DirectoryIteratorException(e);
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public Path next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Path p = next;
+        next = null;
+        return p;
+      }
+    };
+  }
+
+  @Override
+  public void close() throws IOException {
+    raw.close();
+  }
+}

@@ -1,0 +1,84 @@
+package io.encryptedfs.nio;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.attribute.FileAttributeView;
+import java.nio.file.attribute.FileStoreAttributeView;
+
+/**
+ * The underlying store, seen through an encrypted root. Its attributes {@code encrypted:algorithm},
+ * {@code encrypted:blockSize}, {@code encrypted:keyAlias} and {@code encrypted:formatVersion}
+ * report how new files are made.
+ */
+final class EncryptedFileStore extends FileStore {
+  private final EncryptedFileSystem fs;
+  private final FileStore underlying;
+
+  EncryptedFileStore(EncryptedFileSystem fs, FileStore underlying) {
+    this.fs = fs;
+    this.underlying = underlying;
+  }
+
+  @Override
+  public String name() {
+    return "encrypted:" + underlying.name();
+  }
+
+  @Override
+  public String type() {
+    return "encrypted";
+  }
+
+  @Override
+  public boolean isReadOnly() {
+    return underlying.isReadOnly();
+  }
+
+  @Override
+  public long getTotalSpace() throws IOException {
+    return underlying.getTotalSpace();
+  }
+
+  @Override
+  public long getUsableSpace() throws IOException {
+    return underlying.getUsableSpace();
+  }
+
+  @Override
+  public long getUnallocatedSpace() throws IOException {
+    return underlying.getUnallocatedSpace();
+  }
+
+  @Override
+  public boolean supportsFileAttributeView(Class<? extends FileAttributeView> type) {
+    return fs.supportedFileAttributeViews().stream()
+        .anyMatch(v -> underlying.supportsFileAttributeView(v) || v.equals("basic"))
+        && underlying.supportsFileAttributeView(type);
+  }
+
+  @Override
+  public boolean supportsFileAttributeView(String name) {
+    return fs.supportedFileAttributeViews().contains(name);
+  }
+
+  @Override
+  public <V extends FileStoreAttributeView> V getFileStoreAttributeView(Class<V> type) {
+    return null;
+  }
+
+  @Override
+  public Object getAttribute(String attribute) throws IOException {
+    return switch (attribute) {
+      case "encrypted:algorithm" -> fs.policy().algorithm().displayName();
+      case "encrypted:blockSize" -> fs.policy().geometry().blockSize();
+      case "encrypted:keyAlias" -> fs.policy().keyAlias();
+      case "encrypted:formatVersion" -> io.encryptedfs.format.HeaderCodec.FORMAT_VERSION;
+      default -> underlying.getAttribute(attribute);
+    };
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}

@@ -1,0 +1,192 @@
+package io.encryptedfs.nio;
+
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.channel.NewFilePolicy;
+import io.encryptedfs.channel.OpenFiles;
+import io.encryptedfs.keystore.KeyProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.ClosedFileSystemException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An encrypted file system rooted at a directory of another file system.
+ *
+ * <p>Design: names and directories are stored as they are in the underlying directory; every
+ * regular file is an encrypted file (see {@code provider/FORMAT.md}) whose cleartext only this file
+ * system shows. {@link EncryptedPath} is a plain value; {@link EncryptedFileSystemProvider} checks
+ * paths and delegates; {@link OpenFiles} keeps one shared open-file state per underlying file, so
+ * every channel on a file sees the same size and blocks. That registry's monitor guards opening and
+ * closing files; each open file has its own read-write lock for content (reads concurrent, writes
+ * exclusive). The root holds one internal file, {@value #MARKER}, itself encrypted, which proves the
+ * master key and records how the root was made; it never appears in listings.
+ */
+final class EncryptedFileSystem extends FileSystem {
+  static final String MARKER = ".encryptedfs";
+
+  private final EncryptedFileSystemProvider provider;
+  private final Path root;
+  private final URI key;
+  private final KeyProvider keys;
+  private final boolean ownsKeys;
+  private final NewFilePolicy policy;
+  private final OpenFiles files;
+  private volatile boolean open = true;
+
+  EncryptedFileSystem(
+      EncryptedFileSystemProvider provider,
+      Path root,
+      URI key,
+      KeyProvider keys,
+      boolean ownsKeys,
+      NewFilePolicy policy,
+      OpenFiles files) {
+    this.provider = provider;
+    this.root = root;
+    this.key = key;
+    this.keys = keys;
+    this.ownsKeys = ownsKeys;
+    this.policy = policy;
+    this.files = files;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  URI key() {
+    return key;
+  }
+
+  NewFilePolicy policy() {
+    return policy;
+  }
+
+  OpenFiles files() {
+    return files;
+  }
+
+  /** The underlying file that stores {@code path}. */
+  Path rawPath(EncryptedPath path) {
+    EncryptedPath p = path.toAbsolutePath().normalize();
+    Path raw = root;
+    for (int i = 0; i < p.nameCount(); i++) {
+      raw = raw.resolve(p.name(i));
+    }
+    return raw;
+  }
+
+  /** True for the root's internal files, which callers can neither see nor touch. */
+  static boolean isInternal(EncryptedPath absoluteNormalized) {
+    return absoluteNormalized.nameCount() == 1 && absoluteNormalized.name(0).startsWith(MARKER);
+  }
+
+  URI uriOf(EncryptedPath absolute) {
+    return URI.create(key + "!" + absolute.toUri0());
+  }
+
+  void ensureOpen() {
+    if (!open) {
+      throw new ClosedFileSystemException();
+    }
+  }
+
+  @Override
+  public EncryptedFileSystemProvider provider() {
+    return provider;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!open) {
+      return;
+    }
+    open = false;
+    try {
+      files.closeAll();
+    } finally {
+      provider.removed(this);
+      if (ownsKeys) {
+        keys.close();
+      }
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public boolean isReadOnly() {
+    return false;
+  }
+
+  @Override
+  public String getSeparator() {
+    return "/";
+  }
+
+  @Override
+  public Iterable<Path> getRootDirectories() {
+    ensureOpen();
+    return List.of(new EncryptedPath(this, true, new String[0]));
+  }
+
+  @Override
+  public Iterable<FileStore> getFileStores() {
+    ensureOpen();
+    try {
+      return List.of(new EncryptedFileStore(this, root.getFileSystem().provider().getFileStore(root)));
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  @Override
+  public Set<String> supportedFileAttributeViews() {
+    Set<String> views = new LinkedHashSet<>();
+    views.add("basic");
+    for (String v : root.getFileSystem().supportedFileAttributeViews()) {
+      if (v.equals("posix") || v.equals("owner")) {
+        views.add(v);
+      }
+    }
+    return views;
+  }
+
+  @Override
+  public EncryptedPath getPath(String first, String... more) {
+    return EncryptedPath.parse(this, first, more);
+  }
+
+  @Override
+  public PathMatcher getPathMatcher(String syntaxAndPattern) {
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher(syntaxAndPattern);
+    return path -> matcher.matches(FileSystems.getDefault().getPath(path.toString()));
+  }
+
+  @Override
+  public UserPrincipalLookupService getUserPrincipalLookupService() {
+    return root.getFileSystem().getUserPrincipalLookupService();
+  }
+
+  @Override
+  public WatchService newWatchService() {
+    throw new UnsupportedOperationException("watch services are not supported by encryptedfs");
+  }
+
+  @Override
+  public String toString() {
+    return EncryptedFileSystems.SCHEME + ":" + root.toUri();
+  }
+}

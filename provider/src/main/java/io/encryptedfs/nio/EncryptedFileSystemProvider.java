@@ -1,0 +1,380 @@
+package io.encryptedfs.nio;
+
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.channel.PathErrors;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessMode;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.ProviderMismatchException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileAttributeView;
+import java.nio.file.spi.FileSystemProvider;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code encrypted:} provider. It checks that paths are its own, maps them to the underlying
+ * files and delegates; content goes through the channel layer, everything else through the
+ * underlying provider with the caller's path in any exception.
+ */
+public final class EncryptedFileSystemProvider extends FileSystemProvider {
+  private final Map<URI, EncryptedFileSystem> fileSystems = new HashMap<>();
+
+  @Override
+  public String getScheme() {
+    return EncryptedFileSystems.SCHEME;
+  }
+
+  @Override
+  public FileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
+    Path dir = directoryOf(uri);
+    return newFileSystemAt(dir, env);
+  }
+
+  @Override
+  public FileSystem newFileSystem(Path path, Map<String, ?> env) throws IOException {
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      throw new UnsupportedOperationException("an encrypted root is a directory: " + path);
+    }
+    return newFileSystemAt(path, env);
+  }
+
+  private FileSystem newFileSystemAt(Path dir, Map<String, ?> env) throws IOException {
+    Path root = dir.toAbsolutePath().normalize();
+    URI key = keyOf(root);
+    synchronized (fileSystems) {
+      if (fileSystems.containsKey(key)) {
+        throw new FileSystemAlreadyExistsException(key.toString());
+      }
+      EncryptedFileSystem fs = RootSetup.open(this, root, key, new Config(env));
+      fileSystems.put(key, fs);
+      return fs;
+    }
+  }
+
+  @Override
+  public FileSystem getFileSystem(URI uri) {
+    URI key = keyOf(directoryOf(uri).toAbsolutePath().normalize());
+    synchronized (fileSystems) {
+      EncryptedFileSystem fs = fileSystems.get(key);
+      if (fs == null) {
+        throw new FileSystemNotFoundException(key.toString());
+      }
+      return fs;
+    }
+  }
+
+  @Override
+  public Path getPath(URI uri) {
+    EncryptedFileSystem fs = (EncryptedFileSystem) getFileSystem(uri);
+    String ssp = uri.getSchemeSpecificPart();
+    int sep = ssp.indexOf("!/");
+    if (sep < 0) {
+      throw new IllegalArgumentException("URI has no '!/' path part: " + uri);
+    }
+    return fs.getPath(ssp.substring(sep + 1));
+  }
+
+  void removed(EncryptedFileSystem fs) {
+    synchronized (fileSystems) {
+      fileSystems.remove(fs.key());
+    }
+  }
+
+  /** The underlying directory named by {@code encrypted:<dir URI>[!/path]}. */
+  private Path directoryOf(URI uri) {
+    if (!getScheme().equalsIgnoreCase(uri.getScheme())) {
+      throw new IllegalArgumentException("not an encrypted: URI: " + uri);
+    }
+    String ssp = uri.getRawSchemeSpecificPart();
+    int sep = ssp.indexOf("!/");
+    String dir = sep < 0 ? ssp : ssp.substring(0, sep);
+    return Paths.get(URI.create(dir));
+  }
+
+  private static URI keyOf(Path root) {
+    String s = root.toUri().toString();
+    if (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return URI.create(EncryptedFileSystems.SCHEME + ":" + s);
+  }
+
+  static EncryptedPath check(Path path) {
+    if (!(path instanceof EncryptedPath p)) {
+      throw new ProviderMismatchException("not an encrypted path: " + path);
+    }
+    p.getFileSystem().ensureOpen();
+    return p;
+  }
+
+  /** The underlying file for a caller's path; internal files look absent. */
+  private static Path raw(EncryptedPath p) throws NoSuchFileException {
+    EncryptedPath abs = p.toAbsolutePath().normalize();
+    if (EncryptedFileSystem.isInternal(abs)) {
+      throw new NoSuchFileException(p.toString());
+    }
+    return p.getFileSystem().rawPath(abs);
+  }
+
+  private static FileSystemProvider rawProvider(EncryptedPath p) {
+    return p.getFileSystem().root().getFileSystem().provider();
+  }
+
+  @Override
+  public FileChannel newFileChannel(
+      Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+    EncryptedPath p = check(path);
+    EncryptedFileSystem fs = p.getFileSystem();
+    return fs.files().newFileChannel(raw(p), p.toString(), options, fs.policy(), attrs);
+  }
+
+  @Override
+  public SeekableByteChannel newByteChannel(
+      Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+    return newFileChannel(path, options, attrs);
+  }
+
+  @Override
+  public DirectoryStream<Path> newDirectoryStream(
+      Path dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
+    EncryptedPath p = check(dir);
+    try {
+      return new EncryptedDirectoryStream(
+          rawProvider(p).newDirectoryStream(raw(p), entry -> true), p, filter);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
+  }
+
+  @Override
+  public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
+    EncryptedPath p = check(dir);
+    if (p.toAbsolutePath().normalize().getNameCount() == 0) {
+      throw new FileAlreadyExistsException(p.toString());
+    }
+    try {
+      rawProvider(p).createDirectory(raw(p), attrs);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    EncryptedPath p = check(path);
+    try {
+      rawProvider(p).delete(raw(p));
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
+  }
+
+  @Override
+  public void copy(Path source, Path target, CopyOption... options) throws IOException {
+    EncryptedPath from = check(source);
+    EncryptedPath to = check(target);
+    CopyMove.copy(this, from, to, options);
+  }
+
+  @Override
+  public void move(Path source, Path target, CopyOption... options) throws IOException {
+    EncryptedPath from = check(source);
+    EncryptedPath to = check(target);
+    if (from.getFileSystem() != to.getFileSystem()) {
+      CopyMove.copy(this, from, to, withAttributes(options));
+      delete(from);
+      return;
+    }
+    try {
+      rawProvider(from).move(raw(from), raw(to), options);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, from.toString(), to.toString());
+    }
+  }
+
+  private static CopyOption[] withAttributes(CopyOption[] options) {
+    CopyOption[] out = java.util.Arrays.copyOf(options, options.length + 1);
+    out[options.length] = StandardCopyOption.COPY_ATTRIBUTES;
+    return out;
+  }
+
+  @Override
+  public boolean isSameFile(Path path, Path path2) throws IOException {
+    EncryptedPath a = check(path);
+    if (!(path2 instanceof EncryptedPath b) || a.getFileSystem() != b.getFileSystem()) {
+      return false;
+    }
+    if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+      return true;
+    }
+    return rawProvider(a).isSameFile(raw(a), raw(b));
+  }
+
+  @Override
+  public boolean isHidden(Path path) throws IOException {
+    EncryptedPath p = check(path);
+    EncryptedPath name = p.getFileName();
+    return name != null && name.toString().startsWith(".");
+  }
+
+  @Override
+  public FileStore getFileStore(Path path) throws IOException {
+    EncryptedPath p = check(path);
+    return new EncryptedFileStore(p.getFileSystem(), rawProvider(p).getFileStore(raw(p)));
+  }
+
+  @Override
+  public void checkAccess(Path path, AccessMode... modes) throws IOException {
+    EncryptedPath p = check(path);
+    try {
+      rawProvider(p).checkAccess(raw(p), modes);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
+  }
+
+  @Override
+  public <V extends FileAttributeView> V getFileAttributeView(
+      Path path, Class<V> type, LinkOption... options) {
+    EncryptedPath p = check(path);
+    if (type != BasicFileAttributeView.class
+        && !p.getFileSystem().supportedFileAttributeViews().contains(viewName(type))) {
+      return null;
+    }
+    try {
+      return AttributeViews.view(this, p, raw(p), type, options);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private static String viewName(Class<?> type) {
+    return switch (type.getSimpleName()) {
+      case "PosixFileAttributeView" -> "posix";
+      case "FileOwnerAttributeView" -> "owner";
+      default -> "";
+    };
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <A extends BasicFileAttributes> A readAttributes(
+      Path path, Class<A> type, LinkOption... options) throws IOException {
+    EncryptedPath p = check(path);
+    BasicFileAttributes rawAttrs;
+    try {
+      rawAttrs = rawProvider(p).readAttributes(raw(p), type, options);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
+    return (A) CleartextAttributes.of(rawAttrs, cleartextSize(p, rawAttrs));
+  }
+
+  /** The cleartext size of a regular file, read from its tail record, not its whole content. */
+  long cleartextSize(EncryptedPath p, BasicFileAttributes rawAttrs) throws IOException {
+    if (!rawAttrs.isRegularFile()) {
+      return rawAttrs.size();
+    }
+    try (FileChannel ch = newFileChannel(p, EnumSet.of(StandardOpenOption.READ))) {
+      return ch.size();
+    }
+  }
+
+  @Override
+  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+      throws IOException {
+    EncryptedPath p = check(path);
+    Map<String, Object> raw;
+    try {
+      raw = rawProvider(p).readAttributes(raw(p), attributes, options);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
+    Map<String, Object> out = new LinkedHashMap<>(raw);
+    if (out.containsKey("size")) {
+      BasicFileAttributes basic = readAttributes(p, BasicFileAttributes.class, options);
+      out.put("size", basic.size());
+    }
+    return out;
+  }
+
+  @Override
+  public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
+      throws IOException {
+    EncryptedPath p = check(path);
+    if (attribute.equals("size") || attribute.endsWith(":size")) {
+      throw new IllegalArgumentException("'size' cannot be set");
+    }
+    try {
+      rawProvider(p).setAttribute(raw(p), attribute, value, options);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
+  }
+
+  /** The real path stays inside this file system: the root's real path is its own root. */
+  EncryptedPath toRealPath(EncryptedPath path, LinkOption... options) throws IOException {
+    EncryptedPath p = check(path);
+    Path rawRoot = p.getFileSystem().root().toRealPath();
+    Path real;
+    try {
+      real = raw(p).toRealPath(options);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
+    if (!real.startsWith(rawRoot)) {
+      throw new FileSystemException(p.toString(), null, "resolves outside the encrypted root");
+    }
+    EncryptedPath result = p.getFileSystem().getPath("/");
+    for (Path name : rawRoot.relativize(real)) {
+      if (!name.toString().isEmpty()) {
+        result = result.resolve(p.getFileSystem().getPath(name.toString()));
+      }
+    }
+    return result;
+  }
+
+  /** Copies cleartext between two encrypted paths, possibly of different file systems. */
+  static void copyContent(EncryptedPath from, EncryptedPath to, boolean replace) throws IOException {
+    Set<StandardOpenOption> opts =
+        replace
+            ? EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
+            : EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    try (FileChannel in = from.getFileSystem().provider().newFileChannel(from, EnumSet.of(StandardOpenOption.READ));
+        FileChannel out = to.getFileSystem().provider().newFileChannel(to, opts)) {
+      ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+      while (in.read(buf) >= 0) {
+        buf.flip();
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
+        buf.clear();
+      }
+    }
+  }
+}

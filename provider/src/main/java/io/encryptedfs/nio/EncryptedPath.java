@@ -1,0 +1,279 @@
+package io.encryptedfs.nio;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.ProviderMismatchException;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A path in an encrypted file system: a plain value, names separated by {@code /}, that does no
+ * I/O. The provider maps it to the underlying file under the root directory.
+ */
+final class EncryptedPath implements Path {
+  private final EncryptedFileSystem fs;
+  private final boolean absolute;
+  private final String[] names;
+
+  EncryptedPath(EncryptedFileSystem fs, boolean absolute, String[] names) {
+    this.fs = fs;
+    this.absolute = absolute;
+    this.names = names;
+  }
+
+  /** Parses {@code first} and {@code more} joined by {@code /}, dropping empty names. */
+  static EncryptedPath parse(EncryptedFileSystem fs, String first, String... more) {
+    StringBuilder joined = new StringBuilder(first);
+    for (String m : more) {
+      if (!m.isEmpty()) {
+        if (joined.length() > 0) {
+          joined.append('/');
+        }
+        joined.append(m);
+      }
+    }
+    String s = joined.toString();
+    if (s.indexOf('\0') >= 0) {
+      throw new java.nio.file.InvalidPathException(s, "NUL character not allowed");
+    }
+    List<String> parts = new ArrayList<>();
+    for (String part : s.split("/")) {
+      if (!part.isEmpty()) {
+        parts.add(part);
+      }
+    }
+    return new EncryptedPath(fs, s.startsWith("/"), parts.toArray(new String[0]));
+  }
+
+  String[] names() {
+    return names.clone();
+  }
+
+  int nameCount() {
+    return names.length;
+  }
+
+  String name(int i) {
+    return names[i];
+  }
+
+  @Override
+  public EncryptedFileSystem getFileSystem() {
+    return fs;
+  }
+
+  @Override
+  public boolean isAbsolute() {
+    return absolute;
+  }
+
+  @Override
+  public EncryptedPath getRoot() {
+    return absolute ? new EncryptedPath(fs, true, new String[0]) : null;
+  }
+
+  @Override
+  public EncryptedPath getFileName() {
+    if (names.length == 0) {
+      return null;
+    }
+    return new EncryptedPath(fs, false, new String[] {names[names.length - 1]});
+  }
+
+  @Override
+  public EncryptedPath getParent() {
+    if (names.length == 0 || (names.length == 1 && !absolute)) {
+      return null;
+    }
+    return new EncryptedPath(fs, absolute, Arrays.copyOf(names, names.length - 1));
+  }
+
+  @Override
+  public int getNameCount() {
+    return names.length;
+  }
+
+  @Override
+  public EncryptedPath getName(int index) {
+    if (index < 0 || index >= names.length) {
+      throw new IllegalArgumentException("name index " + index + " out of range");
+    }
+    return new EncryptedPath(fs, false, new String[] {names[index]});
+  }
+
+  @Override
+  public EncryptedPath subpath(int beginIndex, int endIndex) {
+    if (beginIndex < 0 || endIndex > names.length || beginIndex >= endIndex) {
+      throw new IllegalArgumentException("subpath(" + beginIndex + ", " + endIndex + ")");
+    }
+    return new EncryptedPath(fs, false, Arrays.copyOfRange(names, beginIndex, endIndex));
+  }
+
+  @Override
+  public boolean startsWith(Path other) {
+    if (!(other instanceof EncryptedPath o) || o.fs != fs || o.absolute != absolute) {
+      return false;
+    }
+    if (o.names.length > names.length) {
+      return false;
+    }
+    for (int i = 0; i < o.names.length; i++) {
+      if (!names[i].equals(o.names[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean endsWith(Path other) {
+    if (!(other instanceof EncryptedPath o) || o.fs != fs) {
+      return false;
+    }
+    if (o.absolute) {
+      return equals(o);
+    }
+    if (o.names.length > names.length || o.names.length == 0) {
+      return o.names.length == 0 && names.length == 0 && !absolute;
+    }
+    int shift = names.length - o.names.length;
+    for (int i = 0; i < o.names.length; i++) {
+      if (!names[shift + i].equals(o.names[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public EncryptedPath normalize() {
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      if (n.equals(".")) {
+        continue;
+      }
+      if (n.equals("..")) {
+        if (!out.isEmpty() && !out.get(out.size() - 1).equals("..")) {
+          out.remove(out.size() - 1);
+          continue;
+        }
+        if (absolute) {
+          continue;
+        }
+      }
+      out.add(n);
+    }
+    return new EncryptedPath(fs, absolute, out.toArray(new String[0]));
+  }
+
+  @Override
+  public EncryptedPath resolve(Path other) {
+    EncryptedPath o = check(other);
+    if (o.absolute) {
+      return o;
+    }
+    if (o.names.length == 0) {
+      return this;
+    }
+    String[] joined = Arrays.copyOf(names, names.length + o.names.length);
+    System.arraycopy(o.names, 0, joined, names.length, o.names.length);
+    return new EncryptedPath(fs, absolute, joined);
+  }
+
+  @Override
+  public EncryptedPath relativize(Path other) {
+    EncryptedPath o = check(other);
+    if (o.absolute != absolute) {
+      throw new IllegalArgumentException("cannot relativize an absolute and a relative path");
+    }
+    int common = 0;
+    while (common < names.length
+        && common < o.names.length
+        && names[common].equals(o.names[common])) {
+      common++;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = common; i < names.length; i++) {
+      out.add("..");
+    }
+    out.addAll(Arrays.asList(o.names).subList(common, o.names.length));
+    return new EncryptedPath(fs, false, out.toArray(new String[0]));
+  }
+
+  @Override
+  public URI toUri() {
+    return fs.uriOf(toAbsolutePath().normalize());
+  }
+
+  /** This path's names as the percent-encoded path of a URI. */
+  String toUri0() {
+    try {
+      return new URI(null, null, toString(), null).getRawPath();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("cannot encode path as a URI: " + this, e);
+    }
+  }
+
+  @Override
+  public EncryptedPath toAbsolutePath() {
+    return absolute ? this : new EncryptedPath(fs, true, names);
+  }
+
+  @Override
+  public EncryptedPath toRealPath(LinkOption... options) throws java.io.IOException {
+    return fs.provider().toRealPath(this, options);
+  }
+
+  /** Libraries fall back to NIO when this throws; a {@code File} would let them read ciphertext. */
+  @Override
+  public File toFile() {
+    throw new UnsupportedOperationException(
+        "an encrypted path has no java.io.File: use java.nio.file.Files on the Path");
+  }
+
+  @Override
+  public WatchKey register(
+      WatchService watcher, WatchEvent.Kind<?>[] events, WatchEvent.Modifier... modifiers) {
+    throw new UnsupportedOperationException("watch services are not supported by encryptedfs");
+  }
+
+  @Override
+  public int compareTo(Path other) {
+    EncryptedPath o = check(other);
+    return toString().compareTo(o.toString());
+  }
+
+  private EncryptedPath check(Path other) {
+    Objects.requireNonNull(other, "path");
+    if (!(other instanceof EncryptedPath o)) {
+      throw new ProviderMismatchException("not an encrypted path: " + other);
+    }
+    return o;
+  }
+
+  @Override
+  public boolean equals(Object obj) {
+    return obj instanceof EncryptedPath o
+        && o.fs == fs
+        && o.absolute == absolute
+        && Arrays.equals(o.names, names);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(System.identityHashCode(fs), absolute, Arrays.hashCode(names));
+  }
+
+  @Override
+  public String toString() {
+    String joined = String.join("/", names);
+    return absolute ? "/" + joined : joined;
+  }
+}

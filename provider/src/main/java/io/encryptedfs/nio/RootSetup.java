@@ -1,0 +1,120 @@
+package io.encryptedfs.nio;
+
+import io.encryptedfs.NotAnEncryptedRootException;
+import io.encryptedfs.channel.NewFilePolicy;
+import io.encryptedfs.channel.OpenFiles;
+import io.encryptedfs.format.HeaderCodec;
+import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.Pkcs12KeyStore;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Opens or initialises an encrypted root: resolves the key provider and the master key, then reads
+ * the root marker, which is itself an encrypted file, so that a wrong or foreign key is refused
+ * before anything is written.
+ */
+final class RootSetup {
+  private RootSetup() {}
+
+  static EncryptedFileSystem open(
+      EncryptedFileSystemProvider provider, Path root, URI key, Config config) throws IOException {
+    KeyProvider keys = config.keyProvider();
+    boolean ownsKeys = keys == null;
+    if (keys == null) {
+      keys = openKeystore(config);
+    }
+    try {
+      String alias = config.keyAlias();
+      if (alias == null) {
+        Set<String> aliases = keys.aliases();
+        if (aliases.size() != 1) {
+          throw new IllegalArgumentException(
+              "set 'key.alias': the key provider holds " + aliases.size() + " keys");
+        }
+        alias = aliases.iterator().next();
+      }
+      keys.masterKey(alias);
+      NewFilePolicy policy = new NewFilePolicy(config.algorithm(), config.geometry(), alias);
+      OpenFiles files = new OpenFiles(keys, new SecureRandom());
+      checkRoot(root, config.create(), files, policy);
+      return new EncryptedFileSystem(provider, root, key, keys, ownsKeys, policy, files);
+    } catch (IOException | RuntimeException e) {
+      if (ownsKeys) {
+        keys.close();
+      }
+      throw e;
+    }
+  }
+
+  private static KeyProvider openKeystore(Config config) throws IOException {
+    Path keystore = config.keystore();
+    if (keystore == null) {
+      throw new IllegalArgumentException(
+          "no keys: set 'keystore' (and 'keystore.password') or pass a 'key.provider'");
+    }
+    char[] password = config.password();
+    try {
+      return Pkcs12KeyStore.open(keystore, password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private static void checkRoot(Path root, boolean create, OpenFiles files, NewFilePolicy policy)
+      throws IOException {
+    if (!Files.exists(root)) {
+      if (!create) {
+        throw new NoSuchFileException(root.toString());
+      }
+      Files.createDirectories(root);
+    }
+    if (!Files.isDirectory(root)) {
+      throw new NotDirectoryException(root.toString());
+    }
+    Path marker = root.resolve(EncryptedFileSystem.MARKER);
+    String display = "/" + EncryptedFileSystem.MARKER;
+    if (Files.exists(marker)) {
+      try (FileChannel ch =
+          files.newFileChannel(marker, display, EnumSet.of(StandardOpenOption.READ), policy)) {
+        ByteBuffer content = ByteBuffer.allocate((int) Math.min(ch.size(), 64 * 1024));
+        while (content.hasRemaining() && ch.read(content) > 0) {
+          // reading it whole authenticates every block
+        }
+      }
+      return;
+    }
+    if (!create) {
+      throw new NotAnEncryptedRootException(root.toString());
+    }
+    String description =
+        "encryptedfs root\nformat.version="
+            + HeaderCodec.FORMAT_VERSION
+            + "\nalgorithm="
+            + policy.algorithm().displayName()
+            + "\nblock.size="
+            + policy.geometry().blockSize()
+            + "\n";
+    try (FileChannel ch =
+        files.newFileChannel(
+            marker,
+            display,
+            EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
+            policy)) {
+      ch.write(ByteBuffer.wrap(description.getBytes(StandardCharsets.UTF_8)));
+      ch.force(true);
+    }
+  }
+}

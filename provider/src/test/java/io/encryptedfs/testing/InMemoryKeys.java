@@ -1,0 +1,46 @@
+package io.encryptedfs.testing;
+
+import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/** A key provider holding random AES-256 master keys in memory, for tests. */
+public final class InMemoryKeys implements KeyProvider {
+  private final Map<String, SecretKey> keys = new LinkedHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  public InMemoryKeys(String... aliases) {
+    for (String alias : aliases) {
+      add(alias);
+    }
+  }
+
+  public synchronized InMemoryKeys add(String alias) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    keys.put(alias, new SecretKeySpec(bytes, "AES"));
+    return this;
+  }
+
+  @Override
+  public synchronized SecretKey masterKey(String alias) throws UnknownKeyAliasException {
+    SecretKey key = keys.get(alias);
+    if (key == null) {
+      throw new UnknownKeyAliasException("in-memory keys", alias);
+    }
+    return key;
+  }
+
+  @Override
+  public synchronized Set<String> aliases() {
+    return Set.copyOf(keys.keySet());
+  }
+
+  @Override
+  public void close() {}
+}

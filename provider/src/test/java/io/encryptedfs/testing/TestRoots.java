@@ -1,0 +1,28 @@
+package io.encryptedfs.testing;
+
+import io.encryptedfs.EncryptedFileSystems;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Opens encrypted roots for tests with in-memory keys and explicit settings. */
+public final class TestRoots {
+  private TestRoots() {}
+
+  public static Map<String, Object> env(InMemoryKeys keys, String algorithm, int blockSize) {
+    Map<String, Object> env = new HashMap<>();
+    env.put(EncryptedFileSystems.KEY_PROVIDER, keys);
+    env.put(EncryptedFileSystems.KEY_ALIAS, "master");
+    env.put(EncryptedFileSystems.ALGORITHM, algorithm);
+    env.put(EncryptedFileSystems.BLOCK_SIZE, Integer.toString(blockSize));
+    env.put(EncryptedFileSystems.CREATE, "true");
+    return env;
+  }
+
+  public static FileSystem open(Path dir, InMemoryKeys keys, String algorithm, int blockSize)
+      throws IOException {
+    return EncryptedFileSystems.newFileSystem(dir, env(keys, algorithm, blockSize));
+  }
+}
