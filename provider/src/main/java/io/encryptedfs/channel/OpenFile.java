@@ -349,6 +349,10 @@ final class OpenFile {
         System.arraycopy(plain.array(), 0, next, 0, newLength);
       }
       writeRecord(newBlocks, newLength, next, Math.max(runwayEnd, oldBlocks));
+      // The shorter record must be durable before the raw file shrinks: a power loss that kept
+      // the shrink but lost the record would leave a record naming blocks that are gone.
+      raw.force(false);
+      slots.forced();
       raw.truncate(g.rawLength(newBlocks));
       nextTail = tail;
       tail = next;
