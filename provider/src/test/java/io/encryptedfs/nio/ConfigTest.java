@@ -1,0 +1,67 @@
+package io.encryptedfs.nio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.encryptedfs.Algorithm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The env map wins, then system properties, then environment variables. */
+class ConfigTest {
+  @TempDir Path tmp;
+
+  @Test
+  void envMapThenPropertiesThenEnvironment() {
+    Map<String, String> environment =
+        Map.of("ENCRYPTEDFS_KEY_ALIAS", "from-env", "ENCRYPTEDFS_BLOCK_SIZE", "65536",
+            "ENCRYPTEDFS_ALGORITHM", "AES-128-GCM");
+    System.setProperty("encryptedfs.block.size", "16384");
+    try {
+      Config c = new Config(Map.of("algorithm", "CHACHA20-POLY1305"), environment);
+      assertEquals(Algorithm.CHACHA20_POLY1305, c.algorithm());
+      assertEquals(16384, c.geometry().blockSize());
+      assertEquals("from-env", c.keyAlias());
+    } finally {
+      System.clearProperty("encryptedfs.block.size");
+    }
+  }
+
+  @Test
+  void passwordFromFileUsesTheFirstLineOnly() throws Exception {
+    Path file = tmp.resolve("pw");
+    Files.writeString(file, "s3cret pass\r\nsecond line\n");
+    Config c = new Config(Map.of("keystore.password.file", file.toString()), Map.of());
+    assertArrayEquals("s3cret pass".toCharArray(), c.password());
+  }
+
+  @Test
+  void passwordFromEnvironmentVariable() throws Exception {
+    Config c = new Config(Map.of(), Map.of("ENCRYPTEDFS_KEYSTORE_PASSWORD", "pw"));
+    assertArrayEquals("pw".toCharArray(), c.password());
+  }
+
+  @Test
+  void badValuesAreNamed() {
+    Config c = new Config(Map.of("block.size", "3000", "create", "yes", "algorithm", "rot13"), Map.of());
+    assertTrue(assertThrows(IllegalArgumentException.class, c::geometry).getMessage().contains("power of two"));
+    assertTrue(assertThrows(IllegalArgumentException.class, c::create).getMessage().contains("create"));
+    assertTrue(assertThrows(IllegalArgumentException.class, c::algorithm).getMessage().contains("rot13"));
+  }
+
+  @Test
+  void toStringNeverShowsThePassword() {
+    Config c = new Config(Map.of("keystore.password", "hunter2", "keystore", "/k.p12"), Map.of());
+    assertFalse(c.toString().contains("hunter2"));
+  }
+
+  @Test
+  void defaults() {
+    Config c = new Config(Map.of(), Map.of());
+    assertEquals(Algorithm.AES_256_GCM, c.algorithm());
+    assertEquals(4096, c.geometry().blockSize());
+    assertFalse(c.create());
+  }
+}

@@ -1,0 +1,100 @@
+package io.encryptedfs.nio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.ProviderMismatchException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EncryptedPathTest {
+  private FileSystem fs;
+  @TempDir Path tmp;
+
+  @BeforeEach
+  void open() throws Exception {
+    fs = TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    fs.close();
+  }
+
+  @Test
+  void namesParentsAndRoot() {
+    Path p = fs.getPath("/wal", "000001.log");
+    assertEquals("/wal/000001.log", p.toString());
+    assertTrue(p.isAbsolute());
+    assertEquals(2, p.getNameCount());
+    assertEquals("000001.log", p.getFileName().toString());
+    assertEquals("/wal", p.getParent().toString());
+    assertEquals("/", p.getRoot().toString());
+    assertNull(fs.getPath("/").getFileName());
+    assertNull(fs.getPath("a").getParent());
+    assertNull(fs.getPath("a").getRoot());
+    assertEquals("b/c", fs.getPath("/a/b/c").subpath(1, 3).toString());
+    assertEquals(fs.getPath("/a//b/"), fs.getPath("/a/b"));
+  }
+
+  @Test
+  void normalizeResolveRelativize() {
+    assertEquals("/a/c", fs.getPath("/a/./b/../c").normalize().toString());
+    assertEquals("/c", fs.getPath("/../../c").normalize().toString());
+    assertEquals("../x", fs.getPath("a/../../x").normalize().toString());
+    Path base = fs.getPath("/a/b");
+    assertEquals("/a/b/c/d", base.resolve("c/d").toString());
+    assertEquals("/z", base.resolve("/z").toString());
+    assertEquals("../c", base.relativize(fs.getPath("/a/c")).toString());
+    Path q = fs.getPath("/x/y/z");
+    assertEquals(q, fs.getPath("/x").resolve(fs.getPath("/x").relativize(q)));
+    assertThrows(IllegalArgumentException.class, () -> base.relativize(fs.getPath("rel")));
+  }
+
+  @Test
+  void startsAndEndsWith() {
+    Path p = fs.getPath("/a/b/c");
+    assertTrue(p.startsWith("/a/b"));
+    assertFalse(p.startsWith("a/b"));
+    assertTrue(p.endsWith("b/c"));
+    assertTrue(p.endsWith("/a/b/c"));
+    assertFalse(p.endsWith("a/c"));
+  }
+
+  @Test
+  void uriRoundTripsThroughPathsGet() {
+    Path p = fs.getPath("/dir with space/ä.log");
+    URI uri = p.toUri();
+    assertEquals("encrypted", uri.getScheme());
+    assertTrue(uri.toString().contains("!/dir%20with%20space/"), uri.toString());
+    assertEquals(p, Paths.get(uri));
+    assertEquals(uri, fs.getPath("dir with space/ä.log").toUri());
+  }
+
+  @Test
+  void foreignPathsAndFileAreRefused() throws Exception {
+    Path p = fs.getPath("/a");
+    assertThrows(UnsupportedOperationException.class, p::toFile);
+    try (FileSystem other = Jimfs.newFileSystem(Configuration.unix())) {
+      assertThrows(ProviderMismatchException.class, () -> p.resolve(other.getPath("/x")));
+    }
+  }
+
+  @Test
+  void internalMarkerIsNeverListed() throws Exception {
+    java.nio.file.Files.writeString(fs.getPath("/visible.txt"), "x");
+    try (var s = java.nio.file.Files.list(fs.getPath("/"))) {
+      assertEquals(java.util.List.of("/visible.txt"), s.map(Path::toString).toList());
+    }
+    assertFalse(java.nio.file.Files.exists(fs.getPath("/" + EncryptedFileSystem.MARKER)));
+  }
+}
