@@ -115,6 +115,11 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long position() throws IOException {
     ensureOpen();
+    if (mode.append()) {
+      // As the JDK's FileChannel: in append mode the position is always the end of the file,
+      // including bytes other channels appended since this one last wrote.
+      return file.size();
+    }
     synchronized (positionLock) {
       return position;
     }

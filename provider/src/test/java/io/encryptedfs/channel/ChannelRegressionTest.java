@@ -58,4 +58,28 @@ class ChannelRegressionTest {
       assertArrayEquals(data, back.array());
     }
   }
+
+  /**
+   * In APPEND mode the JDK's position() is always the file size (it appends before each write),
+   * including bytes appended through other channels; ours returned the position of this
+   * channel's last write (0 before it wrote).
+   */
+  @Test
+  void appendChannelPositionIsTheSize() throws Exception {
+    try (FileSystem fs = open("AES-256-GCM")) {
+      Path f = fs.getPath("/a");
+      try (FileChannel rw =
+              FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileChannel app = FileChannel.open(f, StandardOpenOption.APPEND)) {
+        rw.write(ByteBuffer.allocate(5000));
+        assertEquals(5000, app.position());
+        app.write(ByteBuffer.allocate(10));
+        assertEquals(5010, app.position());
+        rw.write(ByteBuffer.allocate(100), 6000);
+        assertEquals(6100, app.position());
+        app.position(3);
+        assertEquals(6100, app.position());
+      }
+    }
+  }
 }
