@@ -167,8 +167,8 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long transferTo(long position, long count, WritableByteChannel target)
       throws IOException {
+    checkReadable(); // the JDK reports a non-readable channel before bad arguments
     checkTransferArgs(position, count);
-    checkReadable();
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, Math.max(1, count)));
     long done = 0;
     while (done < count) {
@@ -192,8 +192,8 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long transferFrom(ReadableByteChannel src, long position, long count)
       throws IOException {
+    checkWritable(); // the JDK reports a non-writable channel before bad arguments
     checkTransferArgs(position, count);
-    checkWritable();
     if (position > file.size()) {
       return 0;
     }

@@ -82,4 +82,27 @@ class ChannelRegressionTest {
       }
     }
   }
+
+  /**
+   * The JDK's FileChannel checks the channel's mode before the arguments of transferTo and
+   * transferFrom (so a write-only channel throws NonReadableChannelException even for a negative
+   * position); ours checked the arguments first. Compared against the JDK on a real temp file.
+   */
+  @Test
+  void transferChecksModeBeforeArguments(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    WritableByteChannel sink = Channels.newChannel(new ByteArrayOutputStream());
+    ReadableByteChannel source = Channels.newChannel(new ByteArrayInputStream(new byte[1]));
+    try (FileSystem fs = TestRoots.open(tmp.resolve("enc"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+      for (Path f : List.of(tmp.resolve("plain"), fs.getPath("/x"))) {
+        try (FileChannel wo = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ro = FileChannel.open(f, StandardOpenOption.READ)) {
+          assertThrows(NonReadableChannelException.class, () -> wo.transferTo(-1, 1, sink), f::toString);
+          assertThrows(NonWritableChannelException.class, () -> ro.transferFrom(source, -1, 1), f::toString);
+          assertThrows(IllegalArgumentException.class, () -> ro.transferTo(-1, 1, sink), f::toString);
+          assertThrows(IllegalArgumentException.class, () -> wo.transferFrom(source, 0, -1), f::toString);
+        }
+      }
+    }
+  }
 }
