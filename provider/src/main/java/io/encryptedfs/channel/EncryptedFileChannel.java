@@ -115,6 +115,11 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long position() throws IOException {
     ensureOpen();
+    if (mode.append()) {
+      // As the JDK's FileChannel: in append mode the position is always the end of the file,
+      // including bytes other channels appended since this one last wrote.
+      return file.size();
+    }
     synchronized (positionLock) {
       return position;
     }
@@ -162,8 +167,8 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long transferTo(long position, long count, WritableByteChannel target)
       throws IOException {
+    checkReadable(); // the JDK reports a non-readable channel before bad arguments
     checkTransferArgs(position, count);
-    checkReadable();
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, Math.max(1, count)));
     long done = 0;
     while (done < count) {
@@ -187,8 +192,8 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long transferFrom(ReadableByteChannel src, long position, long count)
       throws IOException {
+    checkWritable(); // the JDK reports a non-writable channel before bad arguments
     checkTransferArgs(position, count);
-    checkWritable();
     if (position > file.size()) {
       return 0;
     }

@@ -5,6 +5,7 @@ import io.encryptedfs.format.Geometry;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -23,7 +24,17 @@ public final class Aead {
   private static final int IV_SIZE = 12;
 
   private final Algorithm algorithm;
-  private final ThreadLocal<Cipher> ciphers;
+  private final ThreadLocal<PerThread> ciphers;
+
+  /** A thread's cipher and the nonce of its last init. */
+  private static final class PerThread {
+    final Cipher cipher;
+    final byte[] lastNonce = new byte[Geometry.NONCE_SIZE];
+
+    PerThread(Cipher cipher) {
+      this.cipher = cipher;
+    }
+  }
 
   private Aead(Algorithm algorithm) {
     this.algorithm = algorithm;
@@ -33,7 +44,7 @@ public final class Aead {
         ThreadLocal.withInitial(
             () -> {
               try {
-                return Cipher.getInstance(transformation);
+                return new PerThread(Cipher.getInstance(transformation));
               } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(transformation + " is not available", e);
               }
@@ -64,8 +75,10 @@ public final class Aead {
    */
   public void seal(SecretKey key, byte[] nonce, ByteBuffer aad, ByteBuffer plain, ByteBuffer out)
       throws GeneralSecurityException {
-    Cipher cipher = ciphers.get();
+    PerThread t = ciphers.get();
+    Cipher cipher = t.cipher;
     cipher.init(Cipher.ENCRYPT_MODE, key, params(nonce));
+    System.arraycopy(nonce, 0, t.lastNonce, 0, Geometry.NONCE_SIZE);
     cipher.updateAAD(aad);
     out.put(nonce, 0, Geometry.NONCE_SIZE);
     cipher.doFinal(plain, out);
@@ -80,8 +93,18 @@ public final class Aead {
    */
   public void open(SecretKey key, byte[] nonce, ByteBuffer aad, ByteBuffer sealed, ByteBuffer out)
       throws GeneralSecurityException {
-    Cipher cipher = ciphers.get();
+    PerThread t = ciphers.get();
+    Cipher cipher = t.cipher;
+    if (algorithm == Algorithm.CHACHA20_POLY1305 && Arrays.equals(t.lastNonce, nonce)) {
+      // The JDK's ChaCha20-Poly1305 refuses an init with the key and nonce of its previous init in
+      // either direction (a guard against nonce reuse when sealing). Opening the block just sealed
+      // or just opened is legitimate, so step through a different nonce first.
+      byte[] other = nonce.clone();
+      other[Geometry.NONCE_SIZE - 1] ^= 1;
+      cipher.init(Cipher.DECRYPT_MODE, key, params(other));
+    }
     cipher.init(Cipher.DECRYPT_MODE, key, params(nonce));
+    System.arraycopy(nonce, 0, t.lastNonce, 0, Geometry.NONCE_SIZE);
     cipher.updateAAD(aad);
     cipher.doFinal(sealed, out);
   }
