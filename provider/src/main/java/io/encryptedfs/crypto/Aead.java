@@ -4,6 +4,7 @@ import io.encryptedfs.Algorithm;
 import io.encryptedfs.format.Geometry;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -81,7 +82,16 @@ public final class Aead {
   public void open(SecretKey key, byte[] nonce, ByteBuffer aad, ByteBuffer sealed, ByteBuffer out)
       throws GeneralSecurityException {
     Cipher cipher = ciphers.get();
-    cipher.init(Cipher.DECRYPT_MODE, key, params(nonce));
+    try {
+      cipher.init(Cipher.DECRYPT_MODE, key, params(nonce));
+    } catch (InvalidKeyException e) {
+      // The JDK's ChaCha20-Poly1305 refuses any init, even to decrypt, with the key and nonce of
+      // its previous init, so opening one block twice in a row would fail. A fresh Cipher has no
+      // previous init; a genuinely invalid key fails again there.
+      ciphers.remove();
+      cipher = ciphers.get();
+      cipher.init(Cipher.DECRYPT_MODE, key, params(nonce));
+    }
     cipher.updateAAD(aad);
     cipher.doFinal(sealed, out);
   }
