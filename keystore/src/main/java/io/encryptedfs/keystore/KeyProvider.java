@@ -1,6 +1,7 @@
 package io.encryptedfs.keystore;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 import javax.crypto.SecretKey;
 
@@ -13,7 +14,8 @@ import javax.crypto.SecretKey;
  * interface without any change to the on-disk format.
  *
  * <p>Implementations must be safe for use by several threads, must never reveal key material in
- * {@code toString()}, logs or exception messages, and should wipe what they can on {@link #close()}.
+ * {@code toString()}, logs or exception messages, and should wipe what they can on {@link
+ * #close()}.
  */
 public interface KeyProvider extends AutoCloseable {
 
@@ -27,6 +29,14 @@ public interface KeyProvider extends AutoCloseable {
 
   /** The aliases of the secret keys this provider holds. */
   Set<String> aliases() throws IOException;
+
+  /**
+   * The alias of the key that wraps the data keys of new files, if this provider designates one.
+   * The default designates none, leaving the choice to the caller.
+   */
+  default Optional<String> currentAlias() throws IOException {
+    return Optional.empty();
+  }
 
   /** Releases the provider and wipes cached key material it owns. */
   @Override

@@ -1,36 +1,373 @@
 package io.encryptedfs.keystore;
 
+import io.encryptedfs.keystore.AuditEvent.Kind;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 
-/** Placeholder until the keystore module lands; replaced wholesale by its implementation. */
+/**
+ * AES master keys in a password-protected PKCS#12 file.
+ *
+ * <pre>{@code
+ * try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(Path.of("keys.p12"), password)) {
+ *   keys.generateKey("master");          // the first key becomes current
+ * }
+ * try (Pkcs12KeyStore keys = Pkcs12KeyStore.open(Path.of("keys.p12"), password)) {
+ *   SecretKey forNewFiles = keys.masterKey(keys.currentAlias().orElseThrow());
+ *   String next = keys.rotate();         // new current key; old keys stay for old files
+ * }
+ * }</pre>
+ *
+ * <p><b>Protection.</b> Each key entry is encrypted with PBES2 (PBKDF2-HMAC-SHA256, 600,000
+ * iterations, AES-256-CBC) and the file carries an HmacPBESHA256 integrity MAC with 1,200,000
+ * iterations, whatever the JDK's {@code keystore.pkcs12.*} settings say. Keystores made by {@code
+ * keytool} open too; their existing entries keep the protection they were written with, and a
+ * {@link AuditEvent.Kind#WEAK_PROTECTION} event reports it.
+ *
+ * <p><b>The current key</b> is the key new files are wrapped with. It is recorded inside the
+ * keystore in an entry under the reserved alias {@code encryptedfs:current}, which {@link
+ * #aliases()} never lists. A keystore without that entry but with exactly one key treats that key
+ * as current.
+ *
+ * <p><b>Writes</b> (generating, rotating, retiring, changing the current key) are all-or-nothing:
+ * the whole keystore is written to a temporary file, forced to disk and atomically renamed over the
+ * old one. A write is refused if another process changed the file since this one read it.
+ *
+ * <p><b>Memory.</b> The password and decrypted keys stay in memory until {@link #close()}, which
+ * wipes the password and drops the keys. Keys are {@code SecretKeySpec}s, which Java 17 cannot
+ * wipe; this class keeps no other copy of key bytes.
+ *
+ * <p>Every key event goes to the {@link AuditLog} given when opening (by default {@link
+ * AuditLog#systemLogger()}); the audit log is not closed with the keystore. Safe for use by several
+ * threads; {@link #masterKey} is cheap once a key has been loaded.
+ */
 public final class Pkcs12KeyStore implements KeyProvider {
-  private Pkcs12KeyStore() {}
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int KEY_BITS = 256;
 
+  private final String source;
+  private final AuditLog audit;
+  private final Map<String, SecretKey> cache = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
+  private final StoredKeys stored; // guarded by lock
+  private volatile boolean closed;
+
+  private Pkcs12KeyStore(String source, AuditLog audit, StoredKeys stored) {
+    this.source = source;
+    this.audit = audit;
+    this.stored = stored;
+  }
+
+  /**
+   * Creates an empty keystore file, and any missing parent directories, with owner-only permissions
+   * on POSIX file systems (0600 for the file, 0700 for directories).
+   *
+   * @param password protects the keystore: printable ASCII, not empty; copied, so the caller may
+   *     wipe its array on return
+   * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists
+   */
   public static Pkcs12KeyStore create(Path file, char[] password) throws IOException {
-    throw new UnsupportedOperationException("not yet implemented");
+    return create(file, password, AuditLog.systemLogger());
   }
 
+  /** Like {@link #create(Path, char[])}, recording events to {@code audit}. */
+  public static Pkcs12KeyStore create(Path file, char[] password, AuditLog audit)
+      throws IOException {
+    return create(file, password, audit, ProtectionParameters.DEFAULT);
+  }
+
+  static Pkcs12KeyStore create(
+      Path file, char[] password, AuditLog audit, ProtectionParameters policy) throws IOException {
+    Objects.requireNonNull(audit, "audit");
+    Path absolute = file.toAbsolutePath();
+    String source = absolute.toString();
+    char[] copy = copyPassword(password);
+    try {
+      StoredKeys stored =
+          StoredKeys.create(absolute, source, new Pkcs12Codec(policy, RANDOM), copy);
+      audit.record(Kind.KEYSTORE_CREATED, source, null, Map.of());
+      return new Pkcs12KeyStore(source, audit, stored);
+    } catch (IOException | RuntimeException e) {
+      Arrays.fill(copy, '\0');
+      throw e;
+    }
+  }
+
+  /**
+   * Opens and authenticates an existing keystore.
+   *
+   * @param password the keystore password (printable ASCII); copied, so the caller may wipe its
+   *     array on return
+   * @throws java.nio.file.NoSuchFileException if {@code file} does not exist
+   * @throws WrongPasswordException if the password is wrong or the file was altered
+   * @throws IOException if the file is not a PKCS#12 keystore with an integrity MAC
+   */
   public static Pkcs12KeyStore open(Path file, char[] password) throws IOException {
-    throw new UnsupportedOperationException("not yet implemented");
+    return open(file, password, AuditLog.systemLogger());
   }
 
+  /** Like {@link #open(Path, char[])}, recording events to {@code audit}. */
+  public static Pkcs12KeyStore open(Path file, char[] password, AuditLog audit) throws IOException {
+    return open(file, password, audit, ProtectionParameters.DEFAULT);
+  }
+
+  static Pkcs12KeyStore open(
+      Path file, char[] password, AuditLog audit, ProtectionParameters policy) throws IOException {
+    Objects.requireNonNull(audit, "audit");
+    String source = file.toAbsolutePath().toString();
+    char[] copy = copyPassword(password);
+    try {
+      // Writes replace the real file, so a symbolic link to a keystore stays a link.
+      Path real = file.toRealPath();
+      OpenChecks.permissions(real, source, audit);
+      byte[] bytes = KeyStoreFile.read(real);
+      StoredKeys stored =
+          StoredKeys.open(real, source, new Pkcs12Codec(policy, RANDOM), copy, bytes);
+      OpenChecks.protection(bytes, policy, source, audit);
+      audit.record(
+          Kind.KEYSTORE_OPENED, source, null, Map.of("keys", "" + stored.keyAliases().size()));
+      return new Pkcs12KeyStore(source, audit, stored);
+    } catch (IOException | RuntimeException e) {
+      Arrays.fill(copy, '\0');
+      audit.record(Kind.KEYSTORE_OPEN_FAILED, source, null, Map.of("reason", OpenChecks.reason(e)));
+      throw e;
+    }
+  }
+
+  private static char[] copyPassword(char[] password) {
+    Objects.requireNonNull(password, "password");
+    if (password.length == 0) {
+      throw new IllegalArgumentException("the keystore password must not be empty");
+    }
+    for (char c : password) {
+      // The JDK's PKCS#12 code derives its PBE keys through SecretKeyFactory "PBE", which
+      // rejects anything else; saying so here beats a "calculateMac failed" deep in a write.
+      if (c < 0x20 || c > 0x7e) {
+        throw new IllegalArgumentException(
+            "the keystore password must be printable ASCII (the JDK's PKCS#12 keystore accepts"
+                + " nothing else)");
+      }
+    }
+    return password.clone();
+  }
+
+  /**
+   * Generates a new AES-256 master key and stores it under {@code alias}. If the keystore has no
+   * current key, the new key becomes current.
+   *
+   * @param alias 1 to 128 characters of {@code a-z 0-9 . _ -}, starting with a letter or digit
+   * @return the new key
+   * @throws IllegalArgumentException if {@code alias} is invalid or already taken
+   */
   public SecretKey generateKey(String alias) throws IOException {
-    throw new UnsupportedOperationException("not yet implemented");
+    Aliases.requireValid(alias);
+    synchronized (lock) {
+      ensureOpen();
+      if (stored.entryAliases().contains(alias)) {
+        throw new IllegalArgumentException("keystore " + source + " already has alias " + alias);
+      }
+      String current = currentAlias().orElse(alias);
+      SecretKey key = newKey();
+      stored.addKey(alias, key, current);
+      cache.put(alias, key);
+      audit.record(
+          Kind.KEY_GENERATED, source, alias, Map.of("current", "" + alias.equals(current)));
+      return key;
+    }
   }
 
+  /**
+   * Generates a new AES-256 master key under a fresh alias ({@code master-yyyyMMdd-HHmmss}, UTC)
+   * and makes it current, in one write. Older keys stay, for the files they wrap.
+   *
+   * @return the new key's alias
+   */
+  public String rotate() throws IOException {
+    synchronized (lock) {
+      ensureOpen();
+      String alias = Aliases.forRotation(Instant.now(), stored.entryAliases());
+      String previous = currentAlias().orElse("");
+      SecretKey key = newKey();
+      stored.addKey(alias, key, alias);
+      cache.put(alias, key);
+      audit.record(Kind.KEY_GENERATED, source, alias, Map.of("current", "true"));
+      audit.record(Kind.KEY_ROTATED, source, alias, Map.of("previous", previous));
+      return alias;
+    }
+  }
+
+  /**
+   * Makes the key under {@code alias} the one new files use.
+   *
+   * @throws UnknownKeyAliasException if there is no such key
+   */
+  public void setCurrent(String alias) throws IOException {
+    String name = Aliases.normalize(alias);
+    synchronized (lock) {
+      ensureOpen();
+      requireKey(name, alias);
+      if (stored.marker().filter(name::equals).isPresent()) {
+        return;
+      }
+      String previous = currentAlias().orElse("");
+      stored.setMarker(name);
+      audit.record(Kind.CURRENT_KEY_CHANGED, source, name, Map.of("previous", previous));
+    }
+  }
+
+  /**
+   * Deletes the key under {@code alias} from the keystore for good. The caller must first make sure
+   * no file still needs it: anything it wraps becomes unreadable.
+   *
+   * @throws UnknownKeyAliasException if there is no such key
+   * @throws IllegalStateException if it is the current key
+   */
+  public void retire(String alias) throws IOException {
+    String name = Aliases.normalize(alias);
+    synchronized (lock) {
+      ensureOpen();
+      requireKey(name, alias);
+      if (currentAlias().filter(name::equals).isPresent()) {
+        throw new IllegalStateException(
+            "key "
+                + name
+                + " is the current key of "
+                + source
+                + "; make another key current first");
+      }
+      stored.delete(name);
+      cache.remove(name);
+      audit.record(Kind.KEY_RETIRED, source, name, Map.of());
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The first request for a key decrypts it (a deliberately slow password-based step) and
+   * records {@link AuditEvent.Kind#KEY_LOADED}; later requests return it from memory.
+   */
   @Override
   public SecretKey masterKey(String alias) throws IOException {
-    throw new UnsupportedOperationException("not yet implemented");
+    String name = Aliases.normalize(alias);
+    ensureOpen();
+    SecretKey cached = cache.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    synchronized (lock) {
+      ensureOpen();
+      cached = cache.get(name);
+      if (cached != null) {
+        return cached;
+      }
+      requireKey(name, alias);
+      SecretKey key;
+      try {
+        key = stored.decrypt(name);
+        OpenChecks.requireAesKey(key, name, source);
+      } catch (GeneralSecurityException | IOException e) {
+        audit.record(Kind.KEY_LOAD_FAILED, source, name, Map.of("reason", OpenChecks.reason(e)));
+        throw new IOException("cannot decrypt key " + name + " in keystore " + source, e);
+      }
+      cache.put(name, key);
+      audit.record(Kind.KEY_LOADED, source, name, Map.of());
+      return key;
+    }
   }
 
+  /** The aliases of the master keys, sorted; the current-key marker is not among them. */
   @Override
   public Set<String> aliases() {
-    throw new UnsupportedOperationException("not yet implemented");
+    synchronized (lock) {
+      ensureOpen();
+      return Collections.unmodifiableSet(stored.keyAliases());
+    }
+  }
+
+  /** The master keys with their creation dates, oldest first. */
+  public List<KeyInfo> keys() {
+    synchronized (lock) {
+      ensureOpen();
+      String current = currentAlias().orElse("");
+      List<KeyInfo> keys = new ArrayList<>();
+      for (String alias : stored.keyAliases()) {
+        keys.add(new KeyInfo(alias, stored.created(alias), alias.equals(current)));
+      }
+      keys.sort(Comparator.comparing(KeyInfo::created).thenComparing(KeyInfo::alias));
+      return List.copyOf(keys);
+    }
+  }
+
+  /**
+   * The alias of the key new files use: the one the keystore marks as current, or its only key when
+   * it has exactly one and no mark; empty otherwise.
+   */
+  @Override
+  public Optional<String> currentAlias() {
+    synchronized (lock) {
+      ensureOpen();
+      Optional<String> marked = stored.marker().filter(stored::isKey);
+      if (marked.isPresent()) {
+        return marked;
+      }
+      Set<String> aliases = stored.keyAliases();
+      return aliases.size() == 1 ? Optional.of(aliases.iterator().next()) : Optional.empty();
+    }
+  }
+
+  /** Wipes the password and forgets the keys. Further use throws {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      cache.clear();
+      stored.wipe();
+    }
   }
 
   @Override
-  public void close() {}
+  public String toString() {
+    return "Pkcs12KeyStore[" + source + (closed ? ", closed]" : "]");
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("keystore " + source + " is closed");
+    }
+  }
+
+  private void requireKey(String name, String requested) throws UnknownKeyAliasException {
+    if (!stored.isKey(name)) {
+      throw new UnknownKeyAliasException(source, requested);
+    }
+  }
+
+  private static SecretKey newKey() throws IOException {
+    try {
+      KeyGenerator generator = KeyGenerator.getInstance("AES");
+      generator.init(KEY_BITS, RANDOM);
+      return generator.generateKey();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IOException("AES is unavailable", e);
+    }
+  }
 }

@@ -2,11 +2,16 @@ package io.encryptedfs.keystore;
 
 import java.io.IOException;
 
-/** Thrown when a keystore cannot be opened because its password is wrong. */
+/**
+ * Thrown when a keystore cannot be opened because its password is wrong.
+ *
+ * <p>A keystore whose bytes were altered fails the same integrity check, and the two cannot be told
+ * apart, so the message says so.
+ */
 public final class WrongPasswordException extends IOException {
   private static final long serialVersionUID = 1L;
 
   public WrongPasswordException(String source, Throwable cause) {
-    super("wrong password for keystore " + source, cause);
+    super("wrong password for keystore " + source + " (or the file was modified)", cause);
   }
 }

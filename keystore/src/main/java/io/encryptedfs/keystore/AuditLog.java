@@ -1,0 +1,111 @@
+package io.encryptedfs.keystore;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The audit trail for key events.
+ *
+ * <p>Every event is logged through {@link System.Logger} under the name {@value #LOGGER_NAME}, at
+ * the level of its {@link AuditEvent.Kind}, with the event's JSON as the message; route that logger
+ * to your audit store with your logging configuration. An audit log made with {@link
+ * #appendingTo(Path)} also appends each event as one line of JSON to a file (JSON Lines).
+ *
+ * <p>Recording never throws: if the file cannot be written, the failure is logged at {@code ERROR}
+ * and the event still goes to the logger. Safe for use by several threads.
+ */
+public final class AuditLog implements AutoCloseable {
+  /** The {@link System.Logger} name audit events are logged under. */
+  public static final String LOGGER_NAME = "io.encryptedfs.audit";
+
+  private static final System.Logger LOGGER = System.getLogger(LOGGER_NAME);
+  private static final AuditLog SYSTEM_LOGGER_ONLY = new AuditLog(null, null);
+
+  private final Path file;
+  private FileChannel channel;
+
+  private AuditLog(Path file, FileChannel channel) {
+    this.file = file;
+    this.channel = channel;
+  }
+
+  /**
+   * The shared audit log that writes to the {@link System.Logger} only; closing it does nothing.
+   */
+  public static AuditLog systemLogger() {
+    return SYSTEM_LOGGER_ONLY;
+  }
+
+  /**
+   * An audit log that also appends JSON lines to {@code file}, creating it (0600 on POSIX, in
+   * directories created 0700) if needed. Close it when done.
+   */
+  public static AuditLog appendingTo(Path file) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    OwnerOnly.createDirectories(absolute.getParent());
+    FileChannel channel =
+        FileChannel.open(
+            absolute,
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE),
+            OwnerOnly.file(absolute));
+    return new AuditLog(absolute, channel);
+  }
+
+  /** Records an event that happens now; see {@link AuditEvent#now}. */
+  public void record(
+      AuditEvent.Kind kind, String keystore, String alias, Map<String, String> details) {
+    record(AuditEvent.now(kind, keystore, alias, details));
+  }
+
+  /** Records {@code event}. */
+  public void record(AuditEvent event) {
+    String json = event.toJson();
+    LOGGER.log(event.kind().level(), json);
+    if (file != null) {
+      append(json);
+    }
+  }
+
+  private synchronized void append(String json) {
+    if (channel == null) {
+      LOGGER.log(Level.ERROR, "audit file " + file + " is closed; event not appended");
+      return;
+    }
+    try {
+      ByteBuffer line = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
+      while (line.hasRemaining()) {
+        channel.write(line);
+      }
+      // Key events are rare and an audit trail that loses its tail in a crash is worth little.
+      channel.force(false);
+    } catch (IOException e) {
+      LOGGER.log(Level.ERROR, "cannot append to audit file " + file, e);
+    }
+  }
+
+  /** Closes the audit file, if any. */
+  @Override
+  public synchronized void close() {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOGGER.log(Level.ERROR, "cannot close audit file " + file, e);
+    }
+    channel = null;
+  }
+
+  @Override
+  public String toString() {
+    return "AuditLog[" + LOGGER_NAME + (file == null ? "" : ", " + file) + "]";
+  }
+}

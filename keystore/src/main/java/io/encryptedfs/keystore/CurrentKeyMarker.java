@@ -1,0 +1,59 @@
+package io.encryptedfs.keystore;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Optional;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Records in the keystore itself which alias is current, i.e. wraps the data keys of new files.
+ *
+ * <p>The marker is a secret-key entry under the reserved alias {@value #ALIAS}, which no key alias
+ * can take because key aliases may not contain a colon. Its "key" is the UTF-8 name of the current
+ * alias and its algorithm is {@value #ALGORITHM}, a UUID-based OID (X.667) minted for this marker,
+ * so no tool mistakes it for an AES key. Keeping it in the keystore means the integrity MAC covers
+ * it and a keystore copied elsewhere keeps its current key.
+ *
+ * <p>The marker is stored with the same PBE strength as the keys: a cheaply encrypted entry would
+ * hand an attacker a fast test of password guesses.
+ */
+final class CurrentKeyMarker {
+  static final String ALIAS = "encryptedfs:current";
+  static final String ALGORITHM = "2.25.162518132703288305364441207655350083044";
+
+  private CurrentKeyMarker() {}
+
+  /** The alias the marker names, if the keystore has a marker. */
+  static Optional<String> read(KeyStore keyStore, char[] password) throws IOException {
+    KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(password);
+    try {
+      if (!keyStore.entryInstanceOf(ALIAS, KeyStore.SecretKeyEntry.class)) {
+        return Optional.empty();
+      }
+      SecretKey marker =
+          ((KeyStore.SecretKeyEntry) keyStore.getEntry(ALIAS, protection)).getSecretKey();
+      if (!ALGORITHM.equals(marker.getAlgorithm())) {
+        throw new IOException("entry '" + ALIAS + "' is not an encryptedfs current-key marker");
+      }
+      return Optional.of(new String(marker.getEncoded(), StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot read the current-key marker", e);
+    } finally {
+      Secrets.destroy(protection);
+    }
+  }
+
+  /** Points the marker at {@code alias}. */
+  static void write(KeyStore keyStore, String alias, KeyStore.PasswordProtection protection)
+      throws IOException {
+    SecretKey marker = new SecretKeySpec(alias.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+    try {
+      keyStore.setEntry(ALIAS, new KeyStore.SecretKeyEntry(marker), protection);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot write the current-key marker", e);
+    }
+  }
+}

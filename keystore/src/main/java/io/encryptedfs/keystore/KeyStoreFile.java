@@ -1,0 +1,119 @@
+package io.encryptedfs.keystore;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Reads and crash-safely writes a keystore file.
+ *
+ * <p>A write goes to a 0600 temporary file in the same directory, is forced to the device, and is
+ * then renamed over the keystore in one atomic step, after which the directory is forced so the
+ * rename itself survives a crash. Readers therefore see the old keystore or the new one, never a
+ * mixture, and a crash leaves at worst a stray temporary file.
+ */
+final class KeyStoreFile {
+  /** Far above any real keystore; stops a wrong path (a database file, say) filling the heap. */
+  static final long MAX_SIZE = 16L << 20;
+
+  private KeyStoreFile() {}
+
+  static byte[] read(Path file) throws IOException {
+    return read(file, MAX_SIZE);
+  }
+
+  /** Reads a small file whole, refusing one larger than {@code maxSize} bytes. */
+  static byte[] read(Path file, long maxSize) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > maxSize) {
+        throw new IOException(file + " is too large (" + size + " bytes, at most " + maxSize + ")");
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) size);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // Keep reading: a channel may return fewer bytes than asked for.
+      }
+      return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+  }
+
+  /** Writes a new keystore; fails if {@code file} exists, even if it appears concurrently. */
+  static void createNew(Path file, byte[] contents) throws IOException {
+    Path dir = directoryOf(file);
+    OwnerOnly.createDirectories(dir);
+    if (Files.exists(file)) {
+      throw new FileAlreadyExistsException(file.toString());
+    }
+    Path temporary = writeTemporary(dir, file, contents);
+    try {
+      try {
+        // A hard link is atomic and, unlike rename, refuses to replace an existing file.
+        Files.createLink(file, temporary);
+      } catch (UnsupportedOperationException e) {
+        Files.move(temporary, file);
+      }
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    syncDirectory(dir);
+  }
+
+  /**
+   * Atomically replaces the keystore, provided it still holds {@code expected}.
+   *
+   * <p>The check stops a process that opened the keystore earlier from silently dropping a key
+   * another process added since, which would make every file written under that key unreadable. It
+   * narrows the race to the moment between the check and the rename rather than closing it.
+   */
+  static void replace(Path file, byte[] expected, byte[] contents) throws IOException {
+    if (!Arrays.equals(read(file), expected)) {
+      throw new IOException(
+          "keystore " + file + " was changed by someone else since it was read; reopen it");
+    }
+    Path dir = directoryOf(file);
+    Path temporary = writeTemporary(dir, file, contents);
+    try {
+      Files.move(
+          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    syncDirectory(dir);
+  }
+
+  private static Path directoryOf(Path file) {
+    Path absolute = file.toAbsolutePath();
+    return absolute.getParent();
+  }
+
+  private static Path writeTemporary(Path dir, Path file, byte[] contents) throws IOException {
+    Path temporary =
+        Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", OwnerOnly.file(dir));
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(contents);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temporary);
+      throw e;
+    }
+    return temporary;
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Some platforms (Windows, some in-memory file systems) cannot open or force a directory;
+      // the rename is still atomic there, only its durability across a power cut is weaker.
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.encryptedfs.keystore;
+
+import io.encryptedfs.keystore.AuditEvent.Kind;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.SecretKey;
+
+/** The checks made on a keystore as it is opened and its keys are loaded. */
+final class OpenChecks {
+  private OpenChecks() {}
+
+  /** Warns when the keystore file grants anything to its group or to others. */
+  static void permissions(Path file, String source, AuditLog audit) throws IOException {
+    Set<PosixFilePermission> granted = OwnerOnly.grantedToOthers(file);
+    if (!granted.isEmpty()) {
+      audit.record(
+          Kind.INSECURE_PERMISSIONS,
+          source,
+          null,
+          Map.of("permissions", PosixFilePermissions.toString(granted), "expected", "rw-------"));
+    }
+  }
+
+  /** Warns about every part of the keystore protected more weakly than {@code policy}. */
+  static void protection(
+      byte[] keystore, ProtectionParameters policy, String source, AuditLog audit)
+      throws IOException {
+    for (Pkcs12Protection.Protection part : Pkcs12Protection.inspect(Pfx.parse(keystore))) {
+      if (!part.meets(policy)) {
+        int required =
+            part.part() == Pkcs12Protection.Part.MAC
+                ? policy.macIterations()
+                : policy.keyIterations();
+        audit.record(
+            Kind.WEAK_PROTECTION,
+            source,
+            part.name().isEmpty() ? null : part.name(),
+            Map.of(
+                "part", part.describe(),
+                "requiredIterations", Integer.toString(required)));
+      }
+    }
+  }
+
+  /** Master keys wrap data keys with AES, so anything else under a key alias is refused. */
+  static void requireAesKey(SecretKey key, String alias, String source) throws IOException {
+    if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
+      throw new IOException(
+          "key " + alias + " in " + source + " is " + key.getAlgorithm() + ", not AES");
+    }
+    byte[] encoded = key.getEncoded();
+    int length = encoded == null ? 0 : encoded.length;
+    if (encoded != null) {
+      Arrays.fill(encoded, (byte) 0);
+    }
+    if (length != 16 && length != 24 && length != 32) {
+      throw new IOException("key " + alias + " in " + source + " has an invalid AES key length");
+    }
+  }
+
+  /** Why an operation failed, for the audit trail: a category and never a secret. */
+  static String reason(Throwable e) {
+    if (e instanceof WrongPasswordException) {
+      return "wrong password or modified keystore";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+}

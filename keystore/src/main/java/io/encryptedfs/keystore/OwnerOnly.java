@@ -1,0 +1,65 @@
+package io.encryptedfs.keystore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * POSIX permissions for secrets: files 0600 and directories 0700, set as the file is created so
+ * there is no moment when another user could open it. On file systems without POSIX permissions the
+ * attributes are empty and the platform default applies.
+ */
+final class OwnerOnly {
+  private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
+
+  private OwnerOnly() {}
+
+  static boolean isPosix(Path path) {
+    return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  static FileAttribute<?>[] file(Path path) {
+    return isPosix(path)
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}
+        : new FileAttribute<?>[0];
+  }
+
+  static FileAttribute<?>[] directory(Path path) {
+    return isPosix(path)
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(DIRECTORY)}
+        : new FileAttribute<?>[0];
+  }
+
+  /** Creates the missing directories of {@code dir}, each 0700. */
+  static void createDirectories(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, directory(dir));
+    }
+  }
+
+  /** The permissions {@code path} grants its group or others; empty when not POSIX. */
+  static Set<PosixFilePermission> grantedToOthers(Path path) throws IOException {
+    if (!isPosix(path)) {
+      return Set.of();
+    }
+    Set<PosixFilePermission> granted = EnumSet.noneOf(PosixFilePermission.class);
+    granted.addAll(Files.getPosixFilePermissions(path));
+    granted.retainAll(GROUP_OR_OTHERS);
+    return granted;
+  }
+}

@@ -1,0 +1,177 @@
+package io.encryptedfs.keystore;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.crypto.SecretKey;
+
+/**
+ * A keystore file's contents in memory, and the all-or-nothing writes that change them.
+ *
+ * <p>Each write applies its change to a fresh copy read from the last bytes written, writes that
+ * copy out, and only then adopts it, so a failure at any step leaves memory and disk as they were.
+ * Not thread-safe: {@link Pkcs12KeyStore} serialises access.
+ */
+final class StoredKeys {
+  private final Path file;
+  private final String source;
+  private final Pkcs12Codec codec;
+  private char[] password;
+  private KeyStore keyStore;
+  private byte[] persisted;
+  private String marker;
+
+  private StoredKeys(
+      Path file,
+      String source,
+      Pkcs12Codec codec,
+      char[] password,
+      KeyStore keyStore,
+      byte[] persisted,
+      String marker) {
+    this.file = file;
+    this.source = source;
+    this.codec = codec;
+    this.password = password;
+    this.keyStore = keyStore;
+    this.persisted = persisted;
+    this.marker = marker;
+  }
+
+  /** Writes a new, empty keystore file. Takes ownership of {@code password}. */
+  static StoredKeys create(Path file, String source, Pkcs12Codec codec, char[] password)
+      throws IOException {
+    Pkcs12Codec.Stored stored = codec.store(codec.empty(), password, source);
+    KeyStoreFile.createNew(file, stored.bytes());
+    return new StoredKeys(file, source, codec, password, stored.keyStore(), stored.bytes(), null);
+  }
+
+  /** Authenticates {@code bytes} read from {@code file}. Takes ownership of {@code password}. */
+  static StoredKeys open(Path file, String source, Pkcs12Codec codec, char[] password, byte[] bytes)
+      throws IOException {
+    KeyStore keyStore = codec.load(bytes, password, source);
+    String marker = CurrentKeyMarker.read(keyStore, password).orElse(null);
+    return new StoredKeys(file, source, codec, password, keyStore, bytes, marker);
+  }
+
+  /** Every alias in the file, the marker's included. */
+  Set<String> entryAliases() {
+    try {
+      return new TreeSet<>(Collections.list(keyStore.aliases()));
+    } catch (KeyStoreException e) {
+      // Thrown only by a keystore that was never loaded, which this class never holds.
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The aliases of secret-key entries other than the marker. */
+  Set<String> keyAliases() {
+    Set<String> aliases = entryAliases();
+    aliases.removeIf(alias -> !isKey(alias));
+    return aliases;
+  }
+
+  boolean isKey(String alias) {
+    try {
+      return !CurrentKeyMarker.ALIAS.equals(alias)
+          && keyStore.entryInstanceOf(alias, KeyStore.SecretKeyEntry.class);
+    } catch (KeyStoreException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Instant created(String alias) {
+    try {
+      return keyStore.getCreationDate(alias).toInstant();
+    } catch (KeyStoreException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The alias the current-key marker names, if there is a marker. */
+  Optional<String> marker() {
+    return Optional.ofNullable(marker);
+  }
+
+  /** Decrypts the key entry under {@code alias}: one run of the password-based KDF. */
+  SecretKey decrypt(String alias) throws IOException, GeneralSecurityException {
+    KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(password);
+    try {
+      KeyStore.Entry entry = keyStore.getEntry(alias, protection);
+      if (!(entry instanceof KeyStore.SecretKeyEntry)) {
+        throw new IOException("entry " + alias + " in " + source + " is not a secret key");
+      }
+      return ((KeyStore.SecretKeyEntry) entry).getSecretKey();
+    } finally {
+      Secrets.destroy(protection);
+    }
+  }
+
+  /** Stores {@code key} under {@code alias} and, if {@code newMarker} differs, moves the marker. */
+  void addKey(String alias, SecretKey key, String newMarker) throws IOException {
+    write(
+        working -> {
+          KeyStore.PasswordProtection protection = codec.protection(password);
+          try {
+            working.setEntry(alias, new KeyStore.SecretKeyEntry(key), protection);
+          } finally {
+            Secrets.destroy(protection);
+          }
+          if (!newMarker.equals(marker)) {
+            writeMarker(working, newMarker);
+          }
+        });
+    marker = newMarker;
+  }
+
+  void setMarker(String alias) throws IOException {
+    write(working -> writeMarker(working, alias));
+    marker = alias;
+  }
+
+  void delete(String alias) throws IOException {
+    write(working -> working.deleteEntry(alias));
+  }
+
+  /** Wipes the password and drops everything read from the file. */
+  void wipe() {
+    Arrays.fill(password, '\0');
+    password = null;
+    keyStore = null;
+    persisted = null;
+  }
+
+  private interface Change {
+    void apply(KeyStore working) throws IOException, GeneralSecurityException;
+  }
+
+  private void write(Change change) throws IOException {
+    KeyStore working = codec.load(persisted, password, source);
+    try {
+      change.apply(working);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot update keystore " + source, e);
+    }
+    Pkcs12Codec.Stored stored = codec.store(working, password, source);
+    KeyStoreFile.replace(file, persisted, stored.bytes());
+    keyStore = stored.keyStore();
+    persisted = stored.bytes();
+  }
+
+  private void writeMarker(KeyStore working, String alias) throws IOException {
+    KeyStore.PasswordProtection protection = codec.protection(password);
+    try {
+      CurrentKeyMarker.write(working, alias, protection);
+    } finally {
+      Secrets.destroy(protection);
+    }
+  }
+}

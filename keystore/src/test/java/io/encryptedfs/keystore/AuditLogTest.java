@@ -1,0 +1,114 @@
+package io.encryptedfs.keystore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.keystore.AuditEvent.Kind;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AuditLogTest {
+  private final FileSystem fs = Fixtures.unixFileSystem();
+
+  @AfterEach
+  void tearDown() throws IOException {
+    fs.close();
+  }
+
+  @Test
+  void eventsBecomeOneJsonLineEach() {
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("path", "/data/db\n.wal");
+    details.put("block", "42");
+    AuditEvent event =
+        new AuditEvent(
+            Instant.parse("2025-01-02T03:04:05Z"),
+            Kind.CONTENT_AUTHENTICATION_FAILED,
+            "alice",
+            1234,
+            "/keys/ks.p12",
+            "master",
+            details);
+    assertEquals(
+        "{\"time\":\"2025-01-02T03:04:05Z\",\"kind\":\"CONTENT_AUTHENTICATION_FAILED\","
+            + "\"level\":\"WARNING\",\"principal\":\"alice\",\"pid\":1234,"
+            + "\"keystore\":\"/keys/ks.p12\",\"alias\":\"master\","
+            + "\"details\":{\"block\":\"42\",\"path\":\"/data/db\\n.wal\"}}",
+        event.toJson());
+  }
+
+  @Test
+  void absentKeystoreAndAliasAreLeftOut() {
+    AuditEvent event = AuditEvent.now(Kind.KEY_UNWRAP_FAILED, null, null, Map.of());
+    assertFalse(event.toJson().contains("\"alias\""));
+    assertFalse(event.toJson().contains("\"keystore\""));
+    assertEquals(System.getProperty("user.name"), event.principal());
+    assertEquals(ProcessHandle.current().pid(), event.pid());
+  }
+
+  @Test
+  void detailsAreCopiedAndNullsRefused() {
+    Map<String, String> details = new HashMap<>(Map.of("a", "1"));
+    AuditEvent event = AuditEvent.now(Kind.KEY_RETIRED, null, "x", details);
+    details.put("b", "2");
+    assertEquals(Map.of("a", "1"), event.details());
+    Map<String, String> withNull = new HashMap<>();
+    withNull.put("a", null);
+    assertThrows(
+        NullPointerException.class, () -> AuditEvent.now(Kind.KEY_RETIRED, null, "x", withNull));
+  }
+
+  @Test
+  void callersCanRecordToTheFileAndTheLogger() throws IOException {
+    Path file = fs.getPath("/var/log/encryptedfs/audit.jsonl");
+    try (AuditCapture capture = new AuditCapture(file)) {
+      capture
+          .log()
+          .record(
+              Kind.CONTENT_AUTHENTICATION_FAILED,
+              "/keys/ks.p12",
+              "master",
+              Map.of("path", "/db/x", "block", "7"));
+      capture.log().record(Kind.KEY_UNWRAP_FAILED, "/keys/ks.p12", "old", Map.of("path", "/db/y"));
+      List<String> lines = capture.fileLines();
+      assertEquals(2, lines.size());
+      assertEquals(lines, capture.loggedMessages());
+      assertTrue(lines.get(0).contains("\"block\":\"7\""), lines.get(0));
+      assertEquals(
+          List.of(java.util.logging.Level.WARNING, java.util.logging.Level.WARNING),
+          capture.loggedRecords().stream().map(r -> r.getLevel()).toList());
+    }
+    try (AuditLog reopened = AuditLog.appendingTo(file)) {
+      reopened.record(Kind.KEY_RETIRED, null, "old", Map.of());
+    }
+    assertEquals(3, Files.readAllLines(file).size(), "appends, never truncates");
+  }
+
+  @Test
+  void recordingAfterCloseDoesNotThrowAndStillLogs() throws IOException {
+    try (AuditCapture capture = new AuditCapture(fs.getPath("/audit.jsonl"))) {
+      capture.log().close();
+      capture.log().record(Kind.KEY_RETIRED, null, "old", Map.of());
+      assertEquals(List.of(), capture.fileLines());
+      assertTrue(capture.loggedMessages().stream().anyMatch(m -> m.contains("KEY_RETIRED")));
+    }
+  }
+
+  @Test
+  void theSystemLoggerOnlyLogIsShared() {
+    assertTrue(AuditLog.systemLogger() == AuditLog.systemLogger());
+    AuditLog.systemLogger().close();
+    AuditLog.systemLogger().record(Kind.KEY_RETIRED, null, "still-usable", Map.of());
+  }
+}

@@ -1,0 +1,107 @@
+package io.encryptedfs.keystore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PasswordSourceTest {
+  private final FileSystem fs = Fixtures.unixFileSystem();
+
+  @AfterEach
+  void tearDown() throws IOException {
+    fs.close();
+  }
+
+  private Path file(byte[] contents) throws IOException {
+    Path file = fs.getPath("/password");
+    Files.write(file, contents);
+    return file;
+  }
+
+  private Path file(String contents) throws IOException {
+    return file(contents.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void fileSourceReadsTheFirstLineWithoutItsTerminator() throws IOException {
+    assertArrayEquals(
+        " pass word ".toCharArray(),
+        PasswordSource.fromFile(file(" pass word \nsecond line\n")).read());
+    assertArrayEquals(
+        "windows".toCharArray(), PasswordSource.fromFile(file("windows\r\nnext")).read());
+    assertArrayEquals(
+        "no-newline".toCharArray(), PasswordSource.fromFile(file("no-newline")).read());
+    assertArrayEquals("bom".toCharArray(), PasswordSource.fromFile(file("\uFEFFbom\n")).read());
+  }
+
+  @Test
+  void fileSourceRefusesEmptyMissingAndUndecodableFiles() throws IOException {
+    assertThrows(IOException.class, () -> PasswordSource.fromFile(file("")).read());
+    assertThrows(IOException.class, () -> PasswordSource.fromFile(file("\nsecret")).read());
+    assertThrows(
+        NoSuchFileException.class, () -> PasswordSource.fromFile(fs.getPath("/none")).read());
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> PasswordSource.fromFile(file(new byte[] {'a', (byte) 0xff, 'b'})).read());
+    assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+  }
+
+  @Test
+  void fileSourceNeverShowsThePassword() throws IOException {
+    Path path = file("hunter2-secret\n");
+    PasswordSource source = PasswordSource.fromFile(path);
+    assertFalse(source.toString().contains("hunter2"));
+    assertTrue(source.toString().contains(path.toString()));
+  }
+
+  @Test
+  void missingEnvironmentVariableGivesAClearError() {
+    String variable = "ENCRYPTEDFS_TEST_SURELY_UNSET_7F3A";
+    IOException e =
+        assertThrows(IOException.class, () -> PasswordSource.fromEnvironment(variable).read());
+    assertTrue(e.getMessage().contains(variable + " is not set"), e.getMessage());
+  }
+
+  @Test
+  void environmentSourceReadsTheVariable() throws IOException {
+    // Set for the test JVM by the surefire configuration in keystore/pom.xml.
+    assertArrayEquals(
+        "from-the-environment".toCharArray(),
+        PasswordSource.fromEnvironment("ENCRYPTEDFS_TEST_PASSWORD").read());
+  }
+
+  @Test
+  void consoleSourceExplainsWhenThereIsNoConsole() {
+    // Surefire's forked JVM has its standard streams redirected, so it has no console.
+    assertTrue(System.console() == null, "expected a JVM without a console");
+    IOException e =
+        assertThrows(IOException.class, () -> PasswordSource.fromConsole("Password: ").read());
+    assertTrue(e.getMessage().contains("no console"), e.getMessage());
+  }
+
+  @Test
+  void givenPasswordIsCopiedOutAndLeftToTheCaller() throws IOException {
+    char[] password = "given-secret".toCharArray();
+    PasswordSource source = PasswordSource.of(password);
+    char[] read = source.read();
+    assertArrayEquals(password, read);
+    Arrays.fill(read, '\0');
+    assertArrayEquals("given-secret".toCharArray(), source.read());
+    assertFalse(source.toString().contains("given-secret"));
+    Arrays.fill(password, '\0');
+    assertArrayEquals(new char[12], source.read());
+    assertThrows(IOException.class, () -> PasswordSource.of(new char[0]).read());
+  }
+}

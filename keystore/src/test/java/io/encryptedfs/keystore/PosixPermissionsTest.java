@@ -1,0 +1,76 @@
+package io.encryptedfs.keystore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Permissions on the real disk, where they matter. */
+class PosixPermissionsTest {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void requirePosix() {
+    assumeTrue(OwnerOnly.isPosix(dir), "POSIX permissions only");
+  }
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+  }
+
+  @Test
+  void createdFilesAndDirectoriesAreOwnerOnly() throws IOException {
+    Path file = dir.resolve("new").resolve("nested").resolve("ks.p12");
+    try (Pkcs12KeyStore keys = Fixtures.create(file, AuditLog.systemLogger())) {
+      assertEquals("rw-------", mode(file));
+      assertEquals("rwx------", mode(dir.resolve("new")));
+      assertEquals("rwx------", mode(dir.resolve("new").resolve("nested")));
+      keys.generateKey("master");
+      keys.rotate();
+      assertEquals("rw-------", mode(file), "rewrites keep the mode");
+    }
+  }
+
+  @Test
+  void aWorldReadableKeystoreIsReported() throws IOException {
+    Path file = dir.resolve("ks.p12");
+    Fixtures.create(file, AuditLog.systemLogger()).close();
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    try (AuditCapture audit = new AuditCapture(dir.resolve("audit.jsonl"))) {
+      Fixtures.open(file, audit.log()).close();
+      List<String> lines = audit.fileLines();
+      assertEquals(List.of("INSECURE_PERMISSIONS", "KEYSTORE_OPENED"), audit.kinds());
+      assertTrue(lines.get(0).contains("\"permissions\":\"---r--r--\""), lines.get(0));
+      assertEquals(java.util.logging.Level.WARNING, audit.loggedRecords().get(0).getLevel());
+    }
+  }
+
+  @Test
+  void anOwnerOnlyKeystoreIsNotReported() throws IOException {
+    Path file = dir.resolve("ks.p12");
+    Fixtures.create(file, AuditLog.systemLogger()).close();
+    try (AuditCapture audit = new AuditCapture(dir.resolve("audit.jsonl"))) {
+      Fixtures.open(file, audit.log()).close();
+      assertFalse(audit.kinds().contains("INSECURE_PERMISSIONS"));
+    }
+  }
+
+  @Test
+  void theAuditFileIsOwnerOnly() throws IOException {
+    Path file = dir.resolve("logs").resolve("audit.jsonl");
+    try (AuditLog log = AuditLog.appendingTo(file)) {
+      log.record(AuditEvent.Kind.KEY_RETIRED, null, "x", java.util.Map.of());
+    }
+    assertEquals("rw-------", mode(file));
+    assertEquals("rwx------", mode(dir.resolve("logs")));
+  }
+}
