@@ -25,7 +25,7 @@ import java.util.Map;
  *       <td>keystore password</td></tr>
  *   <tr><td>{@value #KEYSTORE_PASSWORD_FILE}</td><td>String or Path</td><td>none</td>
  *       <td>file whose first line is the keystore password</td></tr>
- *   <tr><td>{@value #KEY_ALIAS}</td><td>String</td><td>the keystore's only key</td>
+ *   <tr><td>{@value #KEY_ALIAS}</td><td>String</td><td>the keystore's current key</td>
  *       <td>master key that wraps new files' data keys</td></tr>
  *   <tr><td>{@value #ALGORITHM}</td><td>String or {@link Algorithm}</td><td>AES-256-GCM</td>
  *       <td>content AEAD for new files</td></tr>

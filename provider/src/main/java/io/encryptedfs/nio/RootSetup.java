@@ -39,6 +39,9 @@ final class RootSetup {
     try {
       String alias = config.keyAlias();
       if (alias == null) {
+        alias = keys.currentAlias().orElse(null);
+      }
+      if (alias == null) {
         Set<String> aliases = keys.aliases();
         if (aliases.size() != 1) {
           throw new IllegalArgumentException(

@@ -29,8 +29,13 @@ import java.util.stream.Stream;
  */
 public final class WalDemo {
   private static final int RECORDS = 60;
+  // Key events still go to this logger; the demo keeps them off the console (held so it is not
+  // collected and reset).
+  private static final java.util.logging.Logger AUDIT =
+      java.util.logging.Logger.getLogger("io.encryptedfs.audit");
 
   public static void main(String[] args) throws IOException {
+    AUDIT.setLevel(java.util.logging.Level.WARNING);
     Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("encryptedfs-demo");
     Files.createDirectories(work);
     Path keystore = work.resolve("keys.p12");
