@@ -16,14 +16,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Published known-answer vectors through {@link Aead}: they pin the transformation, the tag length
- * and, above all, which 12 bytes of the stored 24-byte nonce become the cipher's IV (the last 12).
- * The first 12 bytes are filled with junk so that using the wrong end of the nonce fails the vector.
+ * and, above all, which 12 bytes of the stored 24-byte nonce become the cipher's IV (the last
+ * 12). The first 12 bytes are filled with junk so that using the wrong end of the nonce fails the
+ * vector.
  *
  * <p>Each test seals a given (key, IV) at most once: the JDK refuses to re-initialise an encrypting
  * GCM or ChaCha20-Poly1305 cipher with the key and IV it last used.
  */
 class AeadTest {
-  // McGrew & Viega, "The Galois/Counter Mode of Operation", test cases 4 (AES-128) and 16 (AES-256).
+  // McGrew & Viega, "The Galois/Counter Mode of Operation", test cases 4 (AES-128) and 16
+  // (AES-256).
   private static final String GCM_P =
       "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
           + "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39";
@@ -118,7 +120,9 @@ class AeadTest {
     assertEquals(out.capacity(), out.position(), "nonce || ciphertext || tag");
     // The stored unit starts with the whole 24-byte nonce, then the vector's ciphertext and tag.
     assertArrayEquals(nonce, Arrays.copyOf(out.array(), 24));
-    assertEquals(expected, BaseEncoding.base16().lowerCase().encode(out.array(), 24, out.capacity() - 24));
+    assertEquals(
+        expected,
+        BaseEncoding.base16().lowerCase().encode(out.array(), 24, out.capacity() - 24));
 
     ByteBuffer sealed = ByteBuffer.wrap(hex(expected));
     ByteBuffer back = ByteBuffer.allocate(plain.length);

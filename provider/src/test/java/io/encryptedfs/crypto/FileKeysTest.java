@@ -45,7 +45,8 @@ class FileKeysTest {
 
       byte[] slot = headerSlot(fileId);
       byte[] macKey =
-          hkdf(fileId, dataKey, "encryptedfs v1 header mac".getBytes(StandardCharsets.US_ASCII), 32);
+          hkdf(
+              fileId, dataKey, "encryptedfs v1 header mac".getBytes(StandardCharsets.US_ASCII), 32);
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
       mac.update(slot, 0, 224);

@@ -43,7 +43,9 @@ class HeaderCodecTest {
             Arbitraries.bytes().array(byte[].class).ofSize(16),
             Arbitraries.bytes().array(byte[].class).ofSize(40),
             alias)
-        .as((alg, shift, gen, id, wrapped, a) -> new FileHeader(1, alg, shift, gen, id, wrapped, a));
+        .as(
+            (alg, shift, gen, id, wrapped, a) ->
+                new FileHeader(1, alg, shift, gen, id, wrapped, a));
   }
 
   @Property
