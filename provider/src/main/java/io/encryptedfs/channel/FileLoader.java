@@ -69,7 +69,7 @@ final class FileLoader {
       // The front region is always present in full, so a raw length below it means truncation.
       raw.writeFully(ByteBuffer.allocate(1), geometry.frontSize() - 1);
       return new LoadedFile(
-          header, keys, geometry, first, new byte[geometry.blockSize()], TailSlots.forNewFile(1));
+          header, 0, keys, geometry, first, new byte[geometry.blockSize()], TailSlots.forNewFile(1));
     } catch (GeneralSecurityException e) {
       Arrays.fill(dataKey, (byte) 0);
       throw new IOException(path + ": cannot create file keys: " + e.getMessage(), e);
@@ -86,7 +86,10 @@ final class FileLoader {
     ByteBuffer headerBytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
     raw.readUpTo(headerBytes, 0);
     headerBytes.flip();
-    if (!HeaderCodec.hasMagic(headerBytes)) {
+    boolean whole = headerBytes.remaining() == Geometry.HEADER_SIZE;
+    if (!HeaderCodec.hasMagic(headerBytes)
+        && !(whole
+            && HeaderCodec.hasMagic(headerBytes.duplicate().position(Geometry.HEADER_SLOT_SIZE)))) {
       throw new NotAnEncryptedFileException(path);
     }
     if (headerBytes.remaining() < Geometry.HEADER_SIZE) {
@@ -127,9 +130,20 @@ final class FileLoader {
     if (best == null) {
       throw new DamagedFileException(path, -1, "no authentic tail record: the file's end is lost");
     }
+    if (best.sequence() < header.header.forcedSequence()) {
+      throw new DamagedFileException(
+          path,
+          -1,
+          "the newest tail record (sequence "
+              + header.header.forcedSequence()
+              + " or later, made durable by a force) is damaged; only sequence "
+              + best.sequence()
+              + " authenticates");
+    }
     checkRawLength(geometry, best, rawLength, path);
     return new LoadedFile(
         header.header,
+        header.slot,
         header.keys,
         geometry,
         best,
@@ -172,7 +186,7 @@ final class FileLoader {
     }
   }
 
-  private record Authentic(FileHeader header, FileKeys keys) {}
+  private record Authentic(FileHeader header, FileKeys keys, int slot) {}
 
   /** The valid header slot with the highest generation; both slots are tried. */
   private Authentic authenticHeader(byte[] bytes, String path) throws IOException {
@@ -187,8 +201,8 @@ final class FileLoader {
       }
       previous = slot;
       try {
-        Authentic a = authenticate(slot, path);
-        if (best == null || a.header.generation() > best.header.generation()) {
+        Authentic a = authenticate(slot, path, i);
+        if (best == null || a.header.newerThan(best.header)) {
           if (best != null) {
             best.keys.destroy();
           }
@@ -208,7 +222,7 @@ final class FileLoader {
     return best;
   }
 
-  private Authentic authenticate(byte[] slot, String path) throws IOException {
+  private Authentic authenticate(byte[] slot, String path, int index) throws IOException {
     FileHeader header;
     try {
       header = HeaderCodec.decode(slot);
@@ -236,7 +250,7 @@ final class FileLoader {
       keys.destroy();
       throw new IOException(path + ": cannot check header: " + e.getMessage(), e);
     }
-    return new Authentic(header, keys);
+    return new Authentic(header, keys, index);
   }
 
   private SecretKey masterKey(String alias, String path) throws IOException {

@@ -6,12 +6,14 @@ import io.encryptedfs.format.Geometry;
 import io.encryptedfs.format.TailRecord;
 
 /**
- * What opening a file's front region established: its authentic header and keys, and its newest
+ * What opening a file's front region established: its authentic header (and the slot it is in) and
+ * keys, and its newest
  * authentic tail record with the tail block's cleartext ({@code tail}, {@code record.length()} bytes
  * used, sized to a whole block).
  */
 record LoadedFile(
     FileHeader header,
+    int headerSlot,
     FileKeys keys,
     Geometry geometry,
     TailRecord record,

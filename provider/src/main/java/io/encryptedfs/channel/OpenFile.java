@@ -3,7 +3,9 @@ package io.encryptedfs.channel;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.crypto.Aead;
 import io.encryptedfs.crypto.FileKeys;
+import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.Geometry;
+import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.format.TailRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,6 +45,8 @@ final class OpenFile {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final int batchBlocks;
 
+  private FileHeader header;
+  private int headerSlot;
   private long size;
   private byte[] tail;
   private byte[] nextTail;
@@ -65,6 +69,8 @@ final class OpenFile {
     this.nonces = new NonceSequence(random);
     this.slots = loaded.slots();
     this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
+    this.header = loaded.header();
+    this.headerSlot = loaded.headerSlot();
     TailRecord record = loaded.record();
     this.size = record.size(g);
     this.tail = loaded.tail();
@@ -158,7 +164,9 @@ final class OpenFile {
       blocks.openHome(index, sealed, plain);
     } catch (GeneralSecurityException e) {
       Arrays.fill(plain.array(), (byte) 0);
-      throw new DamagedFileException(path, index, "failed authentication");
+      DamagedFileException damaged = new DamagedFileException(path, index, "failed authentication");
+      damaged.initCause(e);
+      throw damaged;
     }
   }
 
@@ -370,9 +378,34 @@ final class OpenFile {
       raw.force(metaData);
       slots.forced();
       writtenSinceForce = false;
+      recordForcedSequence();
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /**
+   * Writes the newly durable tail record's sequence into the older header slot, so that a reader
+   * that later finds only older records reports damage instead of silently rolling back forced
+   * data. It is written after the force returned, so it can never name a record that is not
+   * durable; the next force makes it durable in turn, and a torn write leaves the other slot.
+   */
+  private void recordForcedSequence() throws IOException {
+    long sequence = slots.latestSequence();
+    if (!raw.writable() || sequence <= header.forcedSequence()) {
+      return;
+    }
+    FileHeader next = header.withForcedSequence(sequence);
+    byte[] slot = HeaderCodec.encode(next);
+    try {
+      keys.sealHeader(slot);
+    } catch (GeneralSecurityException e) {
+      throw new IOException(path + ": cannot seal header: " + e.getMessage(), e);
+    }
+    int target = 1 - headerSlot;
+    raw.writeFully(ByteBuffer.wrap(slot), (long) target * Geometry.HEADER_SLOT_SIZE);
+    header = next;
+    headerSlot = target;
   }
 
   /** True when a write since the last force is not yet durable. */

@@ -16,7 +16,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,14 +30,16 @@ public final class OpenFiles {
   private final FileLoader loader;
   private final SecureRandom random;
   private final Map<Path, Entry> open = new HashMap<>();
-  private final Set<Path> closedUnforced = new HashSet<>();
+  private final Map<Path, String> closedUnforced = new HashMap<>();
 
   private static final class Entry {
     final OpenFile file;
+    final String displayPath;
     int channels;
 
-    Entry(OpenFile file) {
+    Entry(OpenFile file, String displayPath) {
       this.file = file;
+      this.displayPath = displayPath;
     }
   }
 
@@ -66,7 +67,7 @@ public final class OpenFiles {
     synchronized (this) {
       Entry entry = open.get(key);
       if (entry == null) {
-        entry = new Entry(openOrCreate(key, displayPath, mode, policy, attrs));
+        entry = new Entry(openOrCreate(key, displayPath, mode, policy, attrs), displayPath);
         open.put(key, entry);
       } else if (mode.createNew()) {
         throw new FileAlreadyExistsException(displayPath);
@@ -183,7 +184,9 @@ public final class OpenFiles {
       if (entry != null && --entry.channels == 0) {
         open.remove(key);
         if (entry.file.hasUnforcedWrites()) {
-          closedUnforced.add(key);
+          closedUnforced.put(key, entry.displayPath);
+        } else {
+          closedUnforced.remove(key);
         }
         entry.file.close();
       }
@@ -206,12 +209,9 @@ public final class OpenFiles {
   public void closeAll() throws IOException {
     IOException failure = null;
     List<Entry> entries;
-    Set<Path> unforced;
     synchronized (this) {
       entries = new ArrayList<>(open.values());
       open.clear();
-      unforced = new HashSet<>(closedUnforced);
-      closedUnforced.clear();
     }
     for (Entry entry : entries) {
       try {
@@ -221,13 +221,25 @@ public final class OpenFiles {
         failure = addFailure(failure, e);
       }
     }
-    for (Path path : unforced) {
-      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+    Map<Path, String> unforced;
+    synchronized (this) {
+      unforced = new HashMap<>(closedUnforced);
+      closedUnforced.clear();
+    }
+    // Forcing through the file, not just the raw channel, also records the forced sequence in
+    // the header, so a later reader detects a damaged newest tail record.
+    for (Map.Entry<Path, String> e : unforced.entrySet()) {
+      try (FileChannel ch =
+          newFileChannel(
+              e.getKey(),
+              e.getValue(),
+              EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE),
+              null)) {
         ch.force(true);
-      } catch (NoSuchFileException e) {
+      } catch (NoSuchFileException gone) {
         // deleted since it was written: nothing to make durable
-      } catch (IOException e) {
-        failure = addFailure(failure, e);
+      } catch (IOException ex) {
+        failure = addFailure(failure, ex);
       }
     }
     if (failure != null) {

@@ -33,6 +33,7 @@ public final class FileKeys {
   private final byte[] fileId;
   private final byte[] dataKey;
   private volatile LastKey last;
+  private SecretKey headerMacKey;
   private final Map<ByteBuffer, SecretKey> subkeys =
       new LinkedHashMap<>(CACHED_SUBKEYS, 0.75f, true) {
         @Override
@@ -61,15 +62,19 @@ public final class FileKeys {
 
   /** The MAC that authenticates a header slot's first 224 bytes. */
   public byte[] headerMac(byte[] slot) throws GeneralSecurityException {
-    byte[] macKey = derive(HEADER_INFO, null, 32);
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
-      mac.update(slot, 0, HeaderCodec.MAC_OFFSET);
-      return mac.doFinal();
-    } finally {
-      Arrays.fill(macKey, (byte) 0);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(headerMacKey());
+    mac.update(slot, 0, HeaderCodec.MAC_OFFSET);
+    return mac.doFinal();
+  }
+
+  private synchronized SecretKey headerMacKey() {
+    if (headerMacKey == null) {
+      byte[] material = derive(HEADER_INFO, null, 32);
+      headerMacKey = new SecretKeySpec(material, "HmacSHA256");
+      Arrays.fill(material, (byte) 0);
     }
+    return headerMacKey;
   }
 
   /** Writes the MAC into bytes 224..255 of an encoded header slot. */
@@ -123,6 +128,9 @@ public final class FileKeys {
   public void destroy() {
     Arrays.fill(dataKey, (byte) 0);
     last = null;
+    synchronized (this) {
+      headerMacKey = null;
+    }
     synchronized (subkeys) {
       subkeys.clear();
     }

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param fileId 16 random bytes naming the file in every block's associated data
  * @param wrappedKey the file's data key wrapped by the master key (AES-KW, 40 bytes)
  * @param keyAlias the alias of the master key that wrapped it
+ * @param forcedSequence the sequence of a tail record that a completed force made durable: a reader
+ *     that finds no authentic tail record at least this new reports damage instead of falling back
  */
 public record FileHeader(
     int version,
@@ -23,7 +25,8 @@ public record FileHeader(
     long generation,
     byte[] fileId,
     byte[] wrappedKey,
-    String keyAlias) {
+    String keyAlias,
+    long forcedSequence) {
   public static final int FILE_ID_SIZE = 16;
   public static final int WRAPPED_KEY_SIZE = 40;
   public static final int MAX_ALIAS_BYTES = 128;
@@ -42,11 +45,26 @@ public record FileHeader(
     if (aliasBytes == 0 || aliasBytes > MAX_ALIAS_BYTES) {
       throw new IllegalArgumentException("key alias must be 1 to 128 UTF-8 bytes");
     }
+    if (forcedSequence < 0) {
+      throw new IllegalArgumentException("negative forced sequence");
+    }
     if (generation < 0 || generation > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("generation out of range: " + generation);
     }
     fileId = fileId.clone();
     wrappedKey = wrappedKey.clone();
+  }
+
+  /** A header with no forced tail record yet. */
+  public FileHeader(
+      int version,
+      int algorithmId,
+      int blockShift,
+      long generation,
+      byte[] fileId,
+      byte[] wrappedKey,
+      String keyAlias) {
+    this(version, algorithmId, blockShift, generation, fileId, wrappedKey, keyAlias, 0);
   }
 
   @Override
@@ -62,7 +80,28 @@ public record FileHeader(
   /** The same header with another wrapping and a higher generation (a rewrap). */
   public FileHeader rewrapped(byte[] newWrappedKey, String newAlias) {
     return new FileHeader(
-        version, algorithmId, blockShift, generation + 1, fileId, newWrappedKey, newAlias);
+        version,
+        algorithmId,
+        blockShift,
+        generation + 1,
+        fileId,
+        newWrappedKey,
+        newAlias,
+        forcedSequence);
+  }
+
+  /** The same header recording that tail record {@code sequence} is durable. */
+  public FileHeader withForcedSequence(long sequence) {
+    return new FileHeader(
+        version, algorithmId, blockShift, generation, fileId, wrappedKey, keyAlias, sequence);
+  }
+
+  /** True when this slot supersedes {@code other}: a later rewrap, or a later force. */
+  public boolean newerThan(FileHeader other) {
+    if (generation != other.generation) {
+      return generation > other.generation;
+    }
+    return forcedSequence > other.forcedSequence;
   }
 
   @Override
@@ -74,7 +113,8 @@ public record FileHeader(
         && generation == h.generation
         && Arrays.equals(fileId, h.fileId)
         && Arrays.equals(wrappedKey, h.wrappedKey)
-        && keyAlias.equals(h.keyAlias);
+        && keyAlias.equals(h.keyAlias)
+        && forcedSequence == h.forcedSequence;
   }
 
   @Override
@@ -94,6 +134,8 @@ public record FileHeader(
         + generation
         + ", keyAlias="
         + keyAlias
+        + ", forcedSequence="
+        + forcedSequence
         + "]";
   }
 }

@@ -26,7 +26,8 @@ public final class HeaderCodec {
   private static final int WRAPPED_KEY_OFFSET = 32;
   private static final int ALIAS_LENGTH_OFFSET = 72;
   private static final int ALIAS_OFFSET = 73;
-  private static final int RESERVED_OFFSET = ALIAS_OFFSET + FileHeader.MAX_ALIAS_BYTES;
+  private static final int FORCED_SEQUENCE_OFFSET = ALIAS_OFFSET + FileHeader.MAX_ALIAS_BYTES;
+  private static final int RESERVED_OFFSET = FORCED_SEQUENCE_OFFSET + 8;
 
   private HeaderCodec() {}
 
@@ -57,6 +58,7 @@ public final class HeaderCodec {
     byte[] alias = header.keyAlias().getBytes(StandardCharsets.UTF_8);
     b.put(ALIAS_LENGTH_OFFSET, (byte) alias.length);
     b.put(ALIAS_OFFSET, alias);
+    b.putLong(FORCED_SEQUENCE_OFFSET, header.forcedSequence());
     return slot;
   }
 
@@ -85,10 +87,19 @@ public final class HeaderCodec {
     if (aliasLength == 0 || aliasLength > FileHeader.MAX_ALIAS_BYTES) {
       throw new FormatException("invalid key alias length " + aliasLength);
     }
-    for (int i = ALIAS_OFFSET + aliasLength; i < MAC_OFFSET; i++) {
+    for (int i = ALIAS_OFFSET + aliasLength; i < FORCED_SEQUENCE_OFFSET; i++) {
       if (slot[i] != 0) {
         throw new FormatException("non-zero padding at header byte " + i);
       }
+    }
+    for (int i = RESERVED_OFFSET; i < MAC_OFFSET; i++) {
+      if (slot[i] != 0) {
+        throw new FormatException("non-zero reserved byte at header byte " + i);
+      }
+    }
+    long forcedSequence = b.getLong(FORCED_SEQUENCE_OFFSET);
+    if (forcedSequence < 0) {
+      throw new FormatException("invalid forced sequence");
     }
     String alias;
     try {
@@ -110,7 +121,8 @@ public final class HeaderCodec {
         Arrays.copyOfRange(slot, FILE_ID_OFFSET, FILE_ID_OFFSET + FileHeader.FILE_ID_SIZE),
         Arrays.copyOfRange(
             slot, WRAPPED_KEY_OFFSET, WRAPPED_KEY_OFFSET + FileHeader.WRAPPED_KEY_SIZE),
-        alias);
+        alias,
+        forcedSequence);
   }
 
   static int reservedOffset() {

@@ -88,7 +88,8 @@ class HeaderCodecTest {
     for (int i = 75; i < 256; i++) {
       assertEquals(0, slot[i], "byte " + i);
     }
-    assertEquals(201, HeaderCodec.reservedOffset());
+    // The forced tail sequence (0 here) sits at 201..208, reserved zeros follow up to the MAC.
+    assertEquals(209, HeaderCodec.reservedOffset());
     // Generation is unsigned: the high bit is not a sign.
     assertEquals(0xFEDC_BA98L, HeaderCodec.decode(slot).generation());
   }
@@ -151,10 +152,25 @@ class HeaderCodecTest {
   }
 
   @Example
+  void forcedSequenceRoundTripsAtItsOffset() throws FormatException {
+    FileHeader h = header("k").withForcedSequence(0x0102_0304_0506_0708L);
+    byte[] slot = HeaderCodec.encode(h);
+    assertArrayEquals(
+        new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, Arrays.copyOfRange(slot, 201, 209));
+    assertEquals(h, HeaderCodec.decode(slot));
+    byte[] negative = slot.clone();
+    negative[201] = (byte) 0x80;
+    assertRejected(negative);
+  }
+
+  @Example
   void rejectsNonZeroPaddingAnywhereBeforeTheMac() {
     byte[] base = valid();
     int aliasLength = base[ALIAS_LENGTH_OFFSET];
     for (int i = ALIAS_OFFSET + aliasLength; i < HeaderCodec.MAC_OFFSET; i++) {
+      if (i >= 201 && i < 209) {
+        continue; // the forced sequence: any non-negative value is valid
+      }
       byte[] slot = base.clone();
       slot[i] = 1;
       assertRejected(slot);
