@@ -6,7 +6,9 @@ import static io.encryptedfs.faults.JimfsFaults.write;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.DSYNC;
 import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.SYNC;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -197,6 +199,22 @@ class CrashModelTest {
     }
 
     assertEquals("data", content(faults.crash(CrashPlan.powerLoss()), "f"));
+  }
+
+  @Test
+  void synchronousChannelsMakeEveryModificationDurableUnlessDropped() throws IOException {
+    try (FileChannel channel = FileChannel.open(root.resolve("f"), CREATE_NEW, WRITE, DSYNC)) {
+      write(channel, "abc");
+      channel.truncate(2);
+    }
+    Files.write(root.resolve("g"), bytes("sync"), CREATE_NEW, WRITE, SYNC);
+    faults.dropForces(path -> true);
+    Files.write(root.resolve("g"), bytes("lost"), WRITE, SYNC);
+
+    CrashImage image = faults.crash(CrashPlan.powerLoss());
+
+    assertEquals("ab", content(image, "f"));
+    assertEquals("sync", content(image, "g"));
   }
 
   @Test

@@ -22,23 +22,17 @@ final class FaultFileChannel extends FileChannel {
   private final FaultInjectingFileSystem fs;
   private final FileChannel delegate;
   private final FileState state;
-  private final boolean writable;
-  private final boolean append;
+  private final OpenMode mode;
   // Serialises operations that use or move the position, as FileChannelImpl does, so that the
   // offset read before a relative write is the one the write uses.
   private final Object positionLock = new Object();
 
   FaultFileChannel(
-      FaultInjectingFileSystem fs,
-      FileChannel delegate,
-      FileState state,
-      boolean writable,
-      boolean append) {
+      FaultInjectingFileSystem fs, FileChannel delegate, FileState state, OpenMode mode) {
     this.fs = fs;
     this.delegate = delegate;
     this.state = state;
-    this.writable = writable;
-    this.append = append;
+    this.mode = mode;
   }
 
   @Override
@@ -86,15 +80,13 @@ final class FaultFileChannel extends FileChannel {
   /** Writes at {@code position}, or at the channel position if it is negative. */
   private int recordedWrite(ByteBuffer[] srcs, int offset, int length, long position)
       throws IOException {
-    ensureOpen();
-    if (!writable) {
-      throw new NonWritableChannelException();
-    }
+    ensureWritable();
     byte[] data = Buffers.peek(srcs, offset, length);
     if (data.length == 0) {
       // Not delegated: Jimfs extends the file on an empty write past its end, POSIX does not.
       return 0;
     }
+    boolean dropped = synchronousWriteDropped();
     return state.locked(
         () -> {
           SpaceBudget.Grant grant = fs.budget().reserve(data.length);
@@ -102,11 +94,12 @@ final class FaultFileChannel extends FileChannel {
           try {
             if (grant.bytes() > 0) {
               // In append mode even a positional write goes to the end (Linux pwrite, Jimfs).
-              long at = append ? delegate.size() : position >= 0 ? position : delegate.position();
+              long at =
+                  mode.append() ? delegate.size() : position >= 0 ? position : delegate.position();
               ByteBuffer chunk = ByteBuffer.wrap(data, 0, grant.bytes());
               written = position >= 0 ? delegate.write(chunk, position) : delegate.write(chunk);
               if (written > 0) {
-                state.record(new LogEntry.Write(at, Arrays.copyOf(data, written)));
+                record(new LogEntry.Write(at, Arrays.copyOf(data, written)), dropped);
                 Buffers.consume(srcs, offset, length, written);
               }
             }
@@ -143,17 +136,15 @@ final class FaultFileChannel extends FileChannel {
     if (size < 0) {
       throw new IllegalArgumentException("negative size " + size);
     }
-    ensureOpen();
-    if (!writable) {
-      throw new NonWritableChannelException();
-    }
+    ensureWritable();
+    boolean dropped = synchronousWriteDropped();
     synchronized (positionLock) {
       state.locked(
           () -> {
             long before = delegate.size();
             delegate.truncate(size);
             if (size < before) {
-              state.record(new LogEntry.Truncate(size));
+              record(new LogEntry.Truncate(size), dropped);
             }
             return null;
           });
@@ -185,10 +176,7 @@ final class FaultFileChannel extends FileChannel {
     if (position < 0 || count < 0) {
       throw new IllegalArgumentException("negative position or count");
     }
-    ensureOpen();
-    if (!writable) {
-      throw new NonWritableChannelException();
-    }
+    ensureWritable();
     if (position > size()) {
       return 0;
     }
@@ -232,6 +220,26 @@ final class FaultFileChannel extends FileChannel {
   protected void implCloseChannel() throws IOException {
     // Closing does not force, as with close(2).
     delegate.close();
+  }
+
+  /** Logs a modification that just happened; on a SYNC or DSYNC channel it is durable at once. */
+  private void record(LogEntry entry, boolean dropped) {
+    state.record(entry);
+    if (mode.synchronous()) {
+      state.forced(dropped);
+    }
+  }
+
+  /** Asked before taking the file's monitor: the predicate is test code. */
+  private boolean synchronousWriteDropped() {
+    return mode.synchronous() && fs.dropsForcesOf(state.path());
+  }
+
+  private void ensureWritable() throws ClosedChannelException {
+    ensureOpen();
+    if (!mode.writable()) {
+      throw new NonWritableChannelException();
+    }
   }
 
   private void ensureOpen() throws ClosedChannelException {

@@ -13,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
@@ -79,9 +78,7 @@ final class FaultFileSystemProvider extends FileSystemProvider {
     Path file = fs.unwrap(path);
     DurabilityTracker.Opened opened =
         fs.tracker().open(file, options, () -> under().newFileChannel(file, options, attrs));
-    boolean append = options.contains(StandardOpenOption.APPEND);
-    boolean writable = append || options.contains(StandardOpenOption.WRITE);
-    return new FaultFileChannel(fs, opened.channel(), opened.state(), writable, append);
+    return new FaultFileChannel(fs, opened.channel(), opened.state(), OpenMode.of(options));
   }
 
   @Override

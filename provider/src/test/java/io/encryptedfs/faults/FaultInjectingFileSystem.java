@@ -33,7 +33,9 @@ import java.util.function.Predicate;
  *       chunks) and one {@link LogEntry.Truncate} per shrinking truncate, including the truncation
  *       done by opening with {@code TRUNCATE_EXISTING}.
  *   <li>{@code force(true)} and {@code force(false)} are the same: both make the whole log durable.
- *       {@link #dropForces} makes chosen forces return without doing so.
+ *       On a channel opened with {@code SYNC} or {@code DSYNC} every modification is durable when
+ *       its call returns. {@link #dropForces} makes chosen forces (and synchronous modifications)
+ *       return without making anything durable.
  *   <li>A crash ({@link CrashPlan}) keeps, per file and independently of other files, the durable
  *       image plus a prefix of the log, optionally tearing the next write at a byte or a sector
  *       boundary. A process crash keeps everything. {@link FileCut#subset} goes further and drops
