@@ -53,6 +53,8 @@ import java.util.function.Predicate;
  *   <li>Links are not supported, and a file reached through two different paths (links, case
  *       insensitivity) would get two inconsistent records.
  *   <li>Writes through a writable mapping cannot be seen, so {@code map} is read-only.
+ *   <li>Durable images are byte arrays: files are limited to 2 GiB, and memory use is about twice
+ *       the data written.
  *   <li>Modifying files under the root around this file system makes {@link #recording()} fail.
  * </ul>
  *
