@@ -50,6 +50,24 @@ public final class EncryptedFileSystems {
 
   private EncryptedFileSystems() {}
 
+  /**
+   * How an open encrypted file system makes new files: read from its file store's {@code
+   * encrypted:*} attributes.
+   *
+   * @throws IllegalArgumentException if {@code fs} is not an encrypted file system
+   */
+  public static RootInfo info(FileSystem fs) throws IOException {
+    if (!SCHEME.equals(fs.provider().getScheme())) {
+      throw new IllegalArgumentException("not an encrypted file system: " + fs);
+    }
+    java.nio.file.FileStore store = fs.provider().getFileStore(fs.getPath("/"));
+    return new RootInfo(
+        (Integer) store.getAttribute("encrypted:formatVersion"),
+        Algorithm.fromName((String) store.getAttribute("encrypted:algorithm")),
+        (Integer) store.getAttribute("encrypted:blockSize"),
+        (String) store.getAttribute("encrypted:keyAlias"));
+  }
+
   /** The URI of the encrypted file system rooted at {@code directory}. */
   public static URI uriOf(Path directory) {
     return URI.create(SCHEME + ":" + directory.toAbsolutePath().toUri().toString());

@@ -277,7 +277,7 @@ final class EncryptedFileChannel extends FileChannel {
       locks.clear();
     }
     try {
-      registry.release(key, mode);
+      registry.release(this, key, mode);
     } catch (IOException e) {
       if (failure != null) {
         e.addSuppressed(failure);

@@ -31,6 +31,8 @@ public final class OpenFiles {
   private final SecureRandom random;
   private final Map<Path, Entry> open = new HashMap<>();
   private final Map<Path, String> closedUnforced = new HashMap<>();
+  private final Set<EncryptedFileChannel> channels =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   private static final class Entry {
     final OpenFile file;
@@ -78,6 +80,9 @@ public final class OpenFiles {
       file = entry.file;
     }
     EncryptedFileChannel channel = new EncryptedFileChannel(file, key, this, mode);
+    synchronized (this) {
+      channels.add(channel);
+    }
     try {
       if (mode.truncateExisting()) {
         file.truncate(0);
@@ -178,9 +183,10 @@ public final class OpenFiles {
   }
 
   /** Called by a closing channel: the last one closes the file. */
-  void release(Path key, ChannelMode mode) throws IOException {
+  void release(EncryptedFileChannel channel, Path key, ChannelMode mode) throws IOException {
     synchronized (this) {
-      Entry entry = open.get(key);
+      // A channel the closing file system already let go of no longer counts towards its file.
+      Entry entry = channels.remove(channel) ? open.get(key) : null;
       if (entry != null && --entry.channels == 0) {
         open.remove(key);
         if (entry.file.hasUnforcedWrites()) {
@@ -209,9 +215,19 @@ public final class OpenFiles {
   public void closeAll() throws IOException {
     IOException failure = null;
     List<Entry> entries;
+    List<EncryptedFileChannel> stillOpen;
     synchronized (this) {
       entries = new ArrayList<>(open.values());
       open.clear();
+      stillOpen = new ArrayList<>(channels);
+      channels.clear();
+    }
+    for (EncryptedFileChannel channel : stillOpen) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        failure = addFailure(failure, e);
+      }
     }
     for (Entry entry : entries) {
       try {

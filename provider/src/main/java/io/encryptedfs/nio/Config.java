@@ -43,6 +43,11 @@ final class Config {
     return environment.get("ENCRYPTEDFS_" + key.toUpperCase(Locale.ROOT).replace('.', '_'));
   }
 
+  /** True when system properties or environment variables name a keystore. */
+  boolean configuredOutsideCode() {
+    return lookup(EncryptedFileSystems.KEYSTORE) != null;
+  }
+
   KeyProvider keyProvider() {
     Object value = env.get(EncryptedFileSystems.KEY_PROVIDER);
     if (value == null) {

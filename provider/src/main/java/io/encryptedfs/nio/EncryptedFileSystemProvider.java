@@ -1,10 +1,12 @@
 package io.encryptedfs.nio;
 
 import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.channel.AsyncChannelAdapter;
 import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessMode;
@@ -35,6 +37,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The {@code encrypted:} provider. It checks that paths are its own, maps them to the underlying
@@ -88,15 +92,43 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     }
   }
 
+  /**
+   * The path a URI names. When no file system is open for its root and the keys are configured
+   * outside the code (system properties or environment variables), the root is opened with them,
+   * so {@code Paths.get(URI)} works without a prior {@code newFileSystem}.
+   */
   @Override
   public Path getPath(URI uri) {
-    EncryptedFileSystem fs = (EncryptedFileSystem) getFileSystem(uri);
+    EncryptedFileSystem fs;
+    try {
+      fs = (EncryptedFileSystem) getFileSystem(uri);
+    } catch (FileSystemNotFoundException e) {
+      if (!new Config(Map.of()).configuredOutsideCode()) {
+        throw e;
+      }
+      fs = openFromEnvironment(uri);
+    }
     String ssp = uri.getSchemeSpecificPart();
     int sep = ssp.indexOf("!/");
     if (sep < 0) {
       throw new IllegalArgumentException("URI has no '!/' path part: " + uri);
     }
     return fs.getPath(ssp.substring(sep + 1));
+  }
+
+  private EncryptedFileSystem openFromEnvironment(URI uri) {
+    try {
+      return (EncryptedFileSystem) newFileSystemAt(directoryOf(uri), Map.of());
+    } catch (FileSystemAlreadyExistsException raced) {
+      return (EncryptedFileSystem) getFileSystem(uri);
+    } catch (IOException e) {
+      FileSystemNotFoundException notFound =
+          new FileSystemNotFoundException(
+              "cannot open " + keyOf(directoryOf(uri).toAbsolutePath().normalize())
+                  + " from system properties or environment: " + e.getMessage());
+      notFound.initCause(e);
+      throw notFound;
+    }
   }
 
   void removed(EncryptedFileSystem fs) {
@@ -154,6 +186,27 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   }
 
   @Override
+  public AsynchronousFileChannel newAsynchronousFileChannel(
+      Path path,
+      Set<? extends OpenOption> options,
+      ExecutorService executor,
+      FileAttribute<?>... attrs)
+      throws IOException {
+    FileChannel channel = newFileChannel(path, options, attrs);
+    if (executor != null) {
+      return new AsyncChannelAdapter(channel, executor, false);
+    }
+    ExecutorService own =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "encryptedfs-async");
+              t.setDaemon(true);
+              return t;
+            });
+    return new AsyncChannelAdapter(channel, own, true);
+  }
+
+  @Override
   public SeekableByteChannel newByteChannel(
       Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     return newFileChannel(path, options, attrs);
@@ -182,6 +235,68 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
     }
+  }
+
+  @Override
+  public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs)
+      throws IOException {
+    EncryptedPath l = check(link);
+    EncryptedPath t = check(target);
+    EncryptedPath linkAbs = l.toAbsolutePath().normalize();
+    EncryptedPath parent = linkAbs.getParent() == null ? linkAbs : linkAbs.getParent();
+    // Targets are stored relative to the link, so they resolve inside the root on the underlying
+    // file system too; one that climbs out of the root is refused.
+    EncryptedPath relative = t.isAbsolute() ? parent.relativize(t.normalize()) : t;
+    if (escapesRoot(parent, relative)) {
+      throw new FileSystemException(l.toString(), t.toString(), "link target is outside the root");
+    }
+    Path rawTarget = l.getFileSystem().root().getFileSystem().getPath("", relative.names());
+    try {
+      rawProvider(l).createSymbolicLink(raw(l), rawTarget, attrs);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, l.toString(), t.toString());
+    }
+  }
+
+  private static boolean escapesRoot(EncryptedPath parent, EncryptedPath relative) {
+    int depth = parent.getNameCount();
+    for (String name : relative.names()) {
+      depth += name.equals("..") ? -1 : name.equals(".") ? 0 : 1;
+      if (depth < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Path readSymbolicLink(Path link) throws IOException {
+    EncryptedPath l = check(link);
+    Path rawTarget;
+    try {
+      rawTarget = rawProvider(l).readSymbolicLink(raw(l));
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, l.toString());
+    }
+    EncryptedFileSystem fs = l.getFileSystem();
+    if (rawTarget.isAbsolute()) {
+      if (!rawTarget.normalize().startsWith(fs.root())) {
+        throw new FileSystemException(l.toString(), null, "link points outside the encrypted root");
+      }
+      rawTarget = fs.root().relativize(rawTarget.normalize());
+      return fs.getPath("/").resolve(toEncrypted(fs, rawTarget));
+    }
+    return toEncrypted(fs, rawTarget);
+  }
+
+  private static EncryptedPath toEncrypted(EncryptedFileSystem fs, Path rawRelative) {
+    EncryptedPath out = fs.getPath("");
+    for (Path name : rawRelative) {
+      if (!name.toString().isEmpty()) {
+        out = out.resolve(fs.getPath(name.toString()));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -1,0 +1,164 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * An {@link AsynchronousFileChannel} that runs each operation of a synchronous encrypted channel
+ * on an executor: the encrypted channel already does positional I/O safely from many threads, so
+ * the adapter only moves the waiting elsewhere.
+ */
+public final class AsyncChannelAdapter extends AsynchronousFileChannel {
+  private final FileChannel channel;
+  private final ExecutorService executor;
+  private final boolean ownsExecutor;
+
+  /**
+   * @param ownsExecutor shut the executor down when this channel closes (a default executor made
+   *     for this channel alone)
+   */
+  public AsyncChannelAdapter(FileChannel channel, ExecutorService executor, boolean ownsExecutor) {
+    this.channel = channel;
+    this.executor = executor;
+    this.ownsExecutor = ownsExecutor;
+  }
+
+  @Override
+  public long size() throws IOException {
+    return channel.size();
+  }
+
+  @Override
+  public AsynchronousFileChannel truncate(long size) throws IOException {
+    channel.truncate(size);
+    return this;
+  }
+
+  @Override
+  public void force(boolean metaData) throws IOException {
+    channel.force(metaData);
+  }
+
+  @Override
+  public <A> void lock(
+      long position,
+      long size,
+      boolean shared,
+      A attachment,
+      CompletionHandler<FileLock, ? super A> handler) {
+    run(() -> new AsyncLock(channel.lock(position, size, shared)), attachment, handler);
+  }
+
+  @Override
+  public Future<FileLock> lock(long position, long size, boolean shared) {
+    return submit(() -> new AsyncLock(channel.lock(position, size, shared)));
+  }
+
+  @Override
+  public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+    FileLock lock = channel.tryLock(position, size, shared);
+    return lock == null ? null : new AsyncLock(lock);
+  }
+
+  @Override
+  public <A> void read(
+      ByteBuffer dst, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
+    run(() -> channel.read(dst, position), attachment, handler);
+  }
+
+  @Override
+  public Future<Integer> read(ByteBuffer dst, long position) {
+    return submit(() -> channel.read(dst, position));
+  }
+
+  @Override
+  public <A> void write(
+      ByteBuffer src, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
+    run(() -> channel.write(src, position), attachment, handler);
+  }
+
+  @Override
+  public Future<Integer> write(ByteBuffer src, long position) {
+    return submit(() -> channel.write(src, position));
+  }
+
+  @Override
+  public boolean isOpen() {
+    return channel.isOpen();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      channel.close();
+    } finally {
+      if (ownsExecutor) {
+        executor.shutdown();
+      }
+    }
+  }
+
+  private <V> Future<V> submit(Callable<V> op) {
+    CompletableFuture<V> result = new CompletableFuture<>();
+    if (!channel.isOpen()) {
+      result.completeExceptionally(new ClosedChannelException());
+      return result;
+    }
+    executor.execute(
+        () -> {
+          try {
+            result.complete(op.call());
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          }
+        });
+    return result;
+  }
+
+  private <V, A> void run(Callable<V> op, A attachment, CompletionHandler<V, ? super A> handler) {
+    if (!channel.isOpen()) {
+      handler.failed(new ClosedChannelException(), attachment);
+      return;
+    }
+    executor.execute(
+        () -> {
+          V value;
+          try {
+            value = op.call();
+          } catch (Throwable t) {
+            handler.failed(t, attachment);
+            return;
+          }
+          handler.completed(value, attachment);
+        });
+  }
+
+  /** A lock of this asynchronous channel, held as the synchronous channel's lock. */
+  private final class AsyncLock extends FileLock {
+    private final FileLock lock;
+
+    AsyncLock(FileLock lock) {
+      super(AsyncChannelAdapter.this, lock.position(), lock.size(), lock.isShared());
+      this.lock = lock;
+    }
+
+    @Override
+    public boolean isValid() {
+      return lock.isValid();
+    }
+
+    @Override
+    public void release() throws IOException {
+      lock.release();
+    }
+  }
+}
