@@ -1,0 +1,89 @@
+package io.encryptedfs.benchmarks;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Raw JCE baseline: seal and open one {@code blockSize} block in memory with one reused {@link
+ * Cipher} and a fresh 12-byte IV per block (a counter, as GCM/ChaCha forbid IV reuse under one
+ * key). One operation = one block; MiB/s = blockSize / score. With the plain-NIO figure this gives
+ * the serial limit 1/(1/plain + 1/cipher) the sequential rows are judged against.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class CipherBench {
+
+  @Param({"AES-256-GCM", "CHACHA20-POLY1305"})
+  public String impl;
+
+  @Param({"4096"})
+  public int blockSize;
+
+  private Cipher cipher;
+  private SecretKeySpec key;
+  private byte[] plain;
+  private byte[] sealed;
+  private byte[] out;
+  private byte[] iv = new byte[12];
+  private byte[] sealedIv = new byte[12];
+  private long counter;
+  private boolean chacha;
+
+  @Setup(Level.Trial)
+  public void setup() throws GeneralSecurityException {
+    chacha = impl.startsWith("CHACHA");
+    byte[] k = new byte[32];
+    new SecureRandom().nextBytes(k);
+    key = new SecretKeySpec(k, chacha ? "ChaCha20" : "AES");
+    cipher = Cipher.getInstance(chacha ? "ChaCha20-Poly1305" : "AES/GCM/NoPadding");
+    plain = new byte[blockSize];
+    ThreadLocalRandom.current().nextBytes(plain);
+    out = new byte[blockSize + 16];
+    sealed = new byte[blockSize + 16];
+    nextIv();
+    System.arraycopy(iv, 0, sealedIv, 0, 12);
+    cipher.init(Cipher.ENCRYPT_MODE, key, spec(sealedIv));
+    cipher.doFinal(plain, 0, blockSize, sealed, 0);
+  }
+
+  private AlgorithmParameterSpec spec(byte[] v) {
+    return chacha ? new IvParameterSpec(v) : new GCMParameterSpec(128, v);
+  }
+
+  private void nextIv() {
+    long c = ++counter;
+    for (int i = 0; i < 8; i++) {
+      iv[i] = (byte) (c >>> (8 * i));
+    }
+  }
+
+  @Benchmark
+  public int seal() throws GeneralSecurityException {
+    nextIv();
+    cipher.init(Cipher.ENCRYPT_MODE, key, spec(iv));
+    return cipher.doFinal(plain, 0, blockSize, out, 0);
+  }
+
+  @Benchmark
+  public int open() throws GeneralSecurityException {
+    cipher.init(Cipher.DECRYPT_MODE, key, spec(sealedIv));
+    return cipher.doFinal(sealed, 0, blockSize + 16, out, 0);
+  }
+}
