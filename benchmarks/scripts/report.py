@@ -2,7 +2,11 @@
 """Turns a JMH JSON result (benchmarks/run.sh output) into the Markdown tables of RESULTS.md.
 
 Usage: report.py results/short-jdk17.json [more.json ...] > table.md
-Stdlib only. Ratios are taken between rows of the SAME JSON file (same run, same noise).
+       report.py --merge base.json rerun.json   (one report; later files only FILL rows
+                                                  missing or failed in earlier ones)
+       report.py --csv base.json [fill.json]    (workload,impl,ratio CSV for RatioChart)
+Stdlib only. Ratios are taken between rows of the SAME JSON file (same run, same noise),
+except with --merge, where the report says which file each replaced row came from.
 """
 import json
 import sys
@@ -56,11 +60,47 @@ def ratio(a, b):
 IMPLS = ["AES-256-GCM", "CHACHA20-POLY1305"]
 
 
-def report(path):
-    rows = load(path)
+def ratios_csv(paths):
+    """workload,impl,ratio rows (encrypted throughput / plain throughput) for RatioChart."""
+    rows = {}
+    for path in paths:
+        for k, v in load(path).items():
+            rows.setdefault(k, v)
+    lines = ["workload,impl,ratio"]
+    specs = [
+        ("seq write 1MiB", "SequentialBench.write", {"chunk": "1048576"}, "time"),
+        ("seq write 64KiB", "SequentialBench.write", {"chunk": "65536"}, "time"),
+        ("seq read 1MiB", "SequentialBench.read", {"chunk": "1048576"}, "time"),
+        ("seq read 64KiB", "SequentialBench.read", {"chunk": "65536"}, "time"),
+        ("rand read 4K 1T", "RandomIoBench.read1T", {}, "thrpt"),
+        ("rand read 4K 2T", "RandomIoBench.read2T", {}, "thrpt"),
+        ("rand write 4K", "RandomIoBench.write1T", {}, "thrpt"),
+        ("WAL force each", "WalBench.append", {"forceEvery": "1"}, "thrpt"),
+        ("WAL force /100", "WalBench.append", {"forceEvery": "100"}, "thrpt"),
+        ("WAL no force", "WalBench.append", {"forceEvery": "0"}, "thrpt"),
+        ("small files", "SmallFilesBench.createWriteCloseRead", {}, "time"),
+        ("Files.size", "MetadataBench.sizeOf", {}, "time"),
+        ("walk+attrs", "MetadataBench.walkAttributes", {}, "time"),
+    ]
+    for label, name, extra, kind in specs:
+        p = find(rows, name, impl="plain", **extra)
+        for impl in IMPLS:
+            v = find(rows, name, impl=impl, **extra)
+            if not p or not v:
+                continue
+            r = p["score"] / v["score"] if kind == "time" else v["score"] / p["score"]
+            lines.append(f"{label},{impl},{r:.4f}")
+    return "\n".join(lines)
+
+
+def report(paths):
+    rows = {}
+    for path in paths:
+        for k, v in load(path).items():
+            rows.setdefault(k, v)
     out = []
     any_row = next(iter(rows.values()))
-    out.append(f"### {path}\n\nJVM: {any_row['jvm']}\n")
+    out.append(f"### {' + '.join(paths)}\n\nJVM: {any_row['jvm']}\n")
 
     # Cipher
     cipher = {}
@@ -103,6 +143,23 @@ def report(path):
                 lim = 1 / (1 / pm + 1 / c) if pm and c else None
                 out.append(f"| {op} | {int(chunk)//1024} KiB | {impl} | {fmt(mbs,0)} | {fmt(v['err'],1)} | {fmt(ratio(mbs,pm))} | {fmt(lim,0)} | {fmt(ratio(mbs,lim))} | {alloc(v, calls)} |")
     out.append("")
+
+    # Tink peer (only if present in this run)
+    if any(n.startswith("TinkSequentialBench.") for (n, _) in rows):
+        out.append("#### Peer: Tink streaming AEAD over plain FileChannel (same workload)\n")
+        out.append("| op | chunk | template | MiB/s | tink/plain | encryptedfs AES-256-GCM/tink |")
+        out.append("|---|---|---|---|---|---|")
+        for op in ["write", "read"]:
+            for chunk in ["1048576", "65536"]:
+                plain = find(rows, "SequentialBench." + op, impl="plain", chunk=chunk)
+                efs = find(rows, "SequentialBench." + op, impl="AES-256-GCM", chunk=chunk)
+                for t in ["AES256_GCM_HKDF_1MB", "AES256_GCM_HKDF_4KB"]:
+                    v = find(rows, "TinkSequentialBench." + op, template=t, chunk=chunk)
+                    if not v:
+                        continue
+                    # time per file: throughput ratio a/b = time b / time a
+                    out.append(f"| {op} | {int(chunk)//1024} KiB | {t} | {fmt(int(v['p']['sizeMiB'])*1000.0/v['score'],0)} | {fmt(ratio(plain['score'], v['score']) if plain else None)} | {fmt(ratio(v['score'], efs['score']) if efs else None)} |")
+        out.append("")
 
     # Random
     out.append("#### Random 4 KiB positional I/O (one shared FileChannel)\n")
@@ -149,4 +206,10 @@ def report(path):
 
 
 if __name__ == "__main__":
-    print("\n\n".join(report(p) for p in sys.argv[1:]))
+    args = sys.argv[1:]
+    if args and args[0] == "--csv":
+        print(ratios_csv(args[1:]))
+    elif args and args[0] == "--merge":
+        print(report(args[1:]))
+    else:
+        print("\n\n".join(report([p]) for p in args))

@@ -43,7 +43,7 @@ public class CipherBench {
   private final byte[][] sealedIv = new byte[2][12];
   private byte[] out;
   private byte[] iv = new byte[12];
-  private int which;
+  private int which = 1; // first open() uses block 0, not block 1 (the last one sealed)
   private long counter;
   private boolean chacha;
 
