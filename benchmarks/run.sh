@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds and runs the encryptedfs benchmark suite on a given JDK, writing JMH JSON.
+#
+# Usage: benchmarks/run.sh [java] [mode] [extra JMH args...]
+#   java  path to the java binary (default: java on PATH)
+#   mode  smoke  -> 1 fork, no warm-up, one 100 ms iteration, 4 MiB files, 200-file tree
+#         short  -> 1 fork, 1x1s warm-up, 3x1s measurement, 64 MiB files (default; what RESULTS.md used)
+#         full   -> 2 forks, 3x2s warm-up, 5x2s measurement, 256 MiB files
+# Output: benchmarks/results/<mode>-jdk<version>.json (override with OUT=...)
+# Extra arguments go to JMH, e.g. a benchmark regex ('WalBench') or '-prof gc'.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+JAVA="${1:-java}"
+MODE="${2:-short}"
+shift $(( $# > 2 ? 2 : $# ))
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  (cd "$here/.." && mvn -B -q ${MVN_OFFLINE:--o} -pl keystore,provider,benchmarks -am -DskipTests package)
+fi
+ver="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')"
+case "$MODE" in
+  smoke) opts=(-f 1 -wi 0 -i 1 -w 100ms -r 100ms -p sizeMiB=4 -p fileCount=200) ;;
+  short) opts=(-f 1 -wi 1 -i 3 -w 1s -r 1s -p sizeMiB=64 -p fileCount=10000) ;;
+  full)  opts=(-f 2 -wi 3 -i 5 -w 2s -r 2s -p sizeMiB=256 -p fileCount=10000) ;;
+  *) echo "unknown mode $MODE (smoke|short|full)" >&2; exit 2 ;;
+esac
+mkdir -p "$here/results"
+OUT="${OUT:-$here/results/$MODE-jdk$ver.json}"
+echo "JDK $ver, mode $MODE -> $OUT" >&2
+exec "$JAVA" -jar "$here/target/benchmarks.jar" "${opts[@]}" -foe "${FOE:-false}" -rf json -rff "$OUT" "$@"
