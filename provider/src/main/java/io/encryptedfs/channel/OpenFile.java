@@ -40,7 +40,8 @@ final class OpenFile {
   private final int blockSize;
   private final FileKeys keys;
   private final SealedBlocks blocks;
-  private final NonceSequence nonces;
+  private final SecureRandom random;
+  private NonceSequence nonces;
   private final TailSlots slots;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final int batchBlocks;
@@ -66,7 +67,7 @@ final class OpenFile {
     this.blockSize = g.blockSize();
     this.keys = loaded.keys();
     this.blocks = new SealedBlocks(g, keys, Aead.of(keys.algorithm()));
-    this.nonces = new NonceSequence(random);
+    this.random = random;
     this.slots = loaded.slots();
     this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
     this.header = loaded.header();
@@ -237,7 +238,7 @@ final class OpenFile {
     }
     long oldBlocks = g.homeBlocks(oldSize);
     long end = pos + src.remaining();
-    ByteBuffer batch = writeBatch();
+    ByteBuffer batch = writeBatch((int) Math.min(batchBlocks, to - from + 1));
     ByteBuffer plain = plainBlock();
     long batchStart = from;
     for (long index = from; index <= to; index++) {
@@ -279,7 +280,7 @@ final class OpenFile {
 
   private void seal(long index, ByteBuffer plain, ByteBuffer out) throws IOException {
     try {
-      blocks.sealHome(index, plain, out, nonces);
+      blocks.sealHome(index, plain, out, nonces());
     } catch (GeneralSecurityException e) {
       throw new IOException(path + ": block " + index + ": cannot seal: " + e.getMessage(), e);
     }
@@ -304,7 +305,7 @@ final class OpenFile {
     ByteBuffer out = tailOut();
     out.clear();
     try {
-      blocks.sealTail(record, ByteBuffer.wrap(tailPlain, 0, length), out, nonces);
+      blocks.sealTail(record, ByteBuffer.wrap(tailPlain, 0, length), out, nonces());
     } catch (GeneralSecurityException e) {
       throw new IOException(path + ": cannot seal tail: " + e.getMessage(), e);
     }
@@ -450,6 +451,14 @@ final class OpenFile {
     }
   }
 
+  /** Drawn at the first seal, so readers (and {@code Files.size}) never call SecureRandom. */
+  private NonceSequence nonces() {
+    if (nonces == null) {
+      nonces = new NonceSequence(random);
+    }
+    return nonces;
+  }
+
   private void ensureOpen() throws ClosedChannelException {
     if (closed) {
       throw new ClosedChannelException();
@@ -465,9 +474,11 @@ final class OpenFile {
     return nextTail;
   }
 
-  private ByteBuffer writeBatch() {
-    if (writeBatch == null) {
-      writeBatch = ByteBuffer.allocate(batchBlocks * g.sealedBlockSize());
+  /** A buffer for {@code blocks} sealed blocks, grown on demand up to the batch size. */
+  private ByteBuffer writeBatch(int blocks) {
+    int needed = blocks * g.sealedBlockSize();
+    if (writeBatch == null || writeBatch.capacity() < needed) {
+      writeBatch = ByteBuffer.allocate(needed);
     }
     writeBatch.clear();
     return writeBatch;

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class OpenFiles {
   private final SecureRandom random;
   private final Map<Path, Entry> open = new HashMap<>();
   private final Map<Path, String> closedUnforced = new HashMap<>();
+  private final SizeCache sizes = new SizeCache();
   private final Set<EncryptedFileChannel> channels =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -78,6 +80,9 @@ public final class OpenFiles {
       }
       entry.channels++;
       file = entry.file;
+      if (mode.write()) {
+        sizes.invalidate(key);
+      }
     }
     EncryptedFileChannel channel = new EncryptedFileChannel(file, key, this, mode);
     synchronized (this) {
@@ -200,6 +205,33 @@ public final class OpenFiles {
     if (mode.deleteOnClose()) {
       Files.deleteIfExists(key);
     }
+  }
+
+  /**
+   * The cleartext size of the encrypted file at {@code rawPath}, whose raw attributes the caller
+   * just read: the live size when it is open, a remembered size when its raw attributes are
+   * unchanged since it was authenticated, otherwise read from its tail record.
+   */
+  public long cleartextSize(Path rawPath, String displayPath, BasicFileAttributes rawAttrs)
+      throws IOException {
+    Path key = rawPath.toAbsolutePath().normalize();
+    synchronized (this) {
+      Entry entry = open.get(key);
+      if (entry != null) {
+        return entry.file.size();
+      }
+    }
+    long cached = sizes.get(key, rawAttrs);
+    if (cached >= 0) {
+      return cached;
+    }
+    long size;
+    try (FileChannel ch =
+        newFileChannel(key, displayPath, EnumSet.of(StandardOpenOption.READ), null)) {
+      size = ch.size();
+    }
+    sizes.put(key, rawAttrs, size);
+    return size;
   }
 
   /** Number of files with at least one open channel. */

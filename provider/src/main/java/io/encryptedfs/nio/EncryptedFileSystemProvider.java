@@ -415,9 +415,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (!rawAttrs.isRegularFile()) {
       return rawAttrs.size();
     }
-    try (FileChannel ch = newFileChannel(p, EnumSet.of(StandardOpenOption.READ))) {
-      return ch.size();
-    }
+    return p.getFileSystem().files().cleartextSize(raw(p), p.toString(), rawAttrs);
   }
 
   @Override

@@ -1,0 +1,51 @@
+package io.encryptedfs.channel;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Cleartext sizes of closed files, remembered with the raw file's size, modification time and file
+ * key when they were authenticated, so that {@code Files.size} and directory walks do not reopen
+ * and authenticate a file whose raw attributes have not changed. Any change of those attributes,
+ * or any write through this file system, drops the entry. Bounded, least recently used first out.
+ */
+final class SizeCache {
+  private static final int CAPACITY = 16_384;
+
+  private record Stamp(long rawSize, FileTime modified, Object fileKey) {
+    static Stamp of(BasicFileAttributes raw) {
+      return new Stamp(raw.size(), raw.lastModifiedTime(), raw.fileKey());
+    }
+  }
+
+  private record Entry(Stamp stamp, long cleartextSize) {}
+
+  private final Map<Path, Entry> entries =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Entry> eldest) {
+          return size() > CAPACITY;
+        }
+      };
+
+  /** The remembered size, or -1 when there is none for these raw attributes. */
+  synchronized long get(Path raw, BasicFileAttributes rawAttrs) {
+    Entry e = entries.get(raw);
+    if (e == null || !Objects.equals(e.stamp, Stamp.of(rawAttrs))) {
+      return -1;
+    }
+    return e.cleartextSize;
+  }
+
+  synchronized void put(Path raw, BasicFileAttributes rawAttrs, long cleartextSize) {
+    entries.put(raw, new Entry(Stamp.of(rawAttrs), cleartextSize));
+  }
+
+  synchronized void invalidate(Path raw) {
+    entries.remove(raw);
+  }
+}
