@@ -28,6 +28,7 @@ import java.util.Set;
  */
 public final class OpenFiles {
   private final FileLoader loader;
+  private final KeyProvider keyProvider;
   private final SecureRandom random;
   private final Map<Path, Entry> open = new HashMap<>();
   private final Map<Path, String> closedUnforced = new HashMap<>();
@@ -45,6 +46,7 @@ public final class OpenFiles {
 
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
+    this.keyProvider = keyProvider;
     this.random = random;
   }
 
@@ -132,6 +134,36 @@ public final class OpenFiles {
         Files.deleteIfExists(rawPath);
         throw e;
       }
+    }
+  }
+
+  /**
+   * Rewraps the data key of the existing encrypted file at {@code rawPath} under master key {@code
+   * alias}, sharing the open file if a channel has it open; content blocks are not touched.
+   *
+   * @return false if both header slots already named {@code alias} (nothing was written)
+   */
+  public boolean rewrap(Path rawPath, String displayPath, String alias) throws IOException {
+    ChannelMode mode = ChannelMode.of(EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+    Path key = rawPath.toAbsolutePath().normalize();
+    OpenFile file;
+    synchronized (this) {
+      Entry entry = open.get(key);
+      if (entry == null) {
+        RawFile raw = openExisting(key, displayPath, mode);
+        if (raw == null) {
+          throw new NoSuchFileException(displayPath);
+        }
+        entry = new Entry(load(raw, displayPath), displayPath);
+        open.put(key, entry);
+      }
+      entry.channels++;
+      file = entry.file;
+    }
+    try {
+      return file.rewrap(alias, keyProvider);
+    } finally {
+      release(key, mode);
     }
   }
 
