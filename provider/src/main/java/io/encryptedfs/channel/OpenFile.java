@@ -59,6 +59,8 @@ final class OpenFile {
   private ByteBuffer writeBatch;
   private ByteBuffer tailOut;
   private ByteBuffer plainBlock;
+  /** Set by {@link OpenFiles} before the file is shared; told about blocks that fail to open. */
+  IntegrityListener integrity = IntegrityListener.NONE;
 
   OpenFile(String path, RawFile raw, LoadedFile loaded, SecureRandom random) {
     this.path = path;
@@ -167,6 +169,7 @@ final class OpenFile {
       Arrays.fill(plain.array(), (byte) 0);
       DamagedFileException damaged = new DamagedFileException(path, index, "failed authentication");
       damaged.initCause(e);
+      integrity.contentDamaged(path, index, "failed authentication");
       throw damaged;
     }
   }

@@ -1,5 +1,7 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -31,6 +33,7 @@ public final class OpenFiles {
   private final KeyProvider keyProvider;
   private final SecureRandom random;
   private final Map<Path, Entry> open = new HashMap<>();
+  private volatile IntegrityListener integrity = IntegrityListener.NONE;
   private final Map<Path, String> closedUnforced = new HashMap<>();
 
   private static final class Entry {
@@ -128,7 +131,9 @@ public final class OpenFiles {
         throw translate(e, displayPath);
       }
       try {
-        return new OpenFile(displayPath, raw, loader.create(raw, policy, displayPath), random);
+        OpenFile file = new OpenFile(displayPath, raw, loader.create(raw, policy, displayPath), random);
+        file.integrity = integrity;
+        return file;
       } catch (IOException | RuntimeException e) {
         raw.close();
         Files.deleteIfExists(rawPath);
@@ -198,7 +203,17 @@ public final class OpenFiles {
 
   private OpenFile load(RawFile raw, String displayPath) throws IOException {
     try {
-      return new OpenFile(displayPath, raw, loader.load(raw, displayPath), random);
+      OpenFile file = new OpenFile(displayPath, raw, loader.load(raw, displayPath), random);
+      file.integrity = integrity;
+      return file;
+    } catch (KeyMismatchException e) {
+      raw.close();
+      integrity.keyUnwrapFailed(displayPath, e.alias());
+      throw e;
+    } catch (DamagedFileException e) {
+      raw.close();
+      integrity.contentDamaged(displayPath, e.block(), e.getMessage());
+      throw e;
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw e;
@@ -226,6 +241,11 @@ public final class OpenFiles {
     if (mode.deleteOnClose()) {
       Files.deleteIfExists(key);
     }
+  }
+
+  /** From now on, tells {@code listener} about every authentication failure in these files. */
+  public void reportIntegrityTo(IntegrityListener listener) {
+    this.integrity = listener;
   }
 
   /** Number of files with at least one open channel. */
