@@ -1,9 +1,11 @@
 package io.encryptedfs.nio;
 
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyInUseException;
 import io.encryptedfs.channel.HeaderInspector;
 import io.encryptedfs.channel.HeaderInspector.Header;
 import io.encryptedfs.channel.HeaderInspector.Status;
+import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
@@ -138,6 +140,29 @@ public final class KeyRotation {
       throw new KeyInUseException(alias, users);
     }
     store.retire(alias);
+  }
+
+  /**
+   * How the root was made, from its marker's authenticated header.
+   *
+   * @param markerKey the master key that protects the root marker
+   */
+  public record RootInfo(int formatVersion, String algorithm, int blockSize, String markerKey) {}
+
+  /** Describes the root from its marker's header (the marker's content is not read). */
+  public static RootInfo describe(FileSystem fs) throws IOException {
+    EncryptedFileSystem efs = check(fs);
+    Header header =
+        HeaderInspector.inspect(efs.root().resolve(EncryptedFileSystem.MARKER), efs.keys());
+    if (header.status() != Status.OK) {
+      throw new DamagedFileException(
+          "/" + EncryptedFileSystem.MARKER, -1, "root marker header: " + header.status());
+    }
+    return new RootInfo(
+        HeaderCodec.FORMAT_VERSION,
+        header.algorithm().displayName(),
+        header.blockSize(),
+        header.keyAlias());
   }
 
   private static EncryptedFileSystem check(FileSystem fs) {
