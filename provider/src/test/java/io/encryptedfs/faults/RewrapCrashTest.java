@@ -62,6 +62,12 @@ class RewrapCrashTest {
     create(files, "a", 10_000);
     create(files, "b", 4096);
     create(files, "c", 5);
+    // "b" lost its older header slot to an earlier torn write: now only the rewrap's write order
+    // (older slot first) keeps a valid header through a tear of either write.
+    try (FileChannel raw = FileChannel.open(fixture.root().resolve("b"), WRITE)) {
+      raw.write(ByteBuffer.wrap(new byte[] {0x13, 0x37}), 100); // slot 0: the creating force
+      raw.force(true); //                                          made slot 1 the newest
+    }
     // Forces still happen in order, but are not durable: every write of the rewrap stays in the
     // unforced log, so each prefix (and each byte tear of the next write) is a crash point.
     fixture.faults.dropForces(p -> true);
@@ -73,9 +79,9 @@ class RewrapCrashTest {
     List<String> names = new ArrayList<>(contents.keySet());
     int checked = 0;
     for (int f = 0; f < names.size(); f++) {
-      // The rewrap's two slot writes, after what the creating session left unforced (its last
-      // header write, and the closing tail record of a file that had a runway).
-      assertTrue(recording.file(names.get(f)).unforced().size() >= 3, names.get(f));
+      // At least the rewrap's two slot writes, after whatever the creating session left unforced
+      // (its last header write, and the closing tail record of a file that had a runway).
+      assertTrue(recording.file(names.get(f)).unforced().size() >= 2, names.get(f));
       for (FileCut cut : points.cuts(names.get(f)).toList()) {
         Map<String, FileCut> cuts = new TreeMap<>();
         for (int other = 0; other < names.size(); other++) {
