@@ -35,6 +35,16 @@ import java.util.Map;
  *       <td>initialise the directory as an encrypted root if it is not one yet</td></tr>
  *   <tr><td>{@value #KEY_PROVIDER}</td><td>{@code KeyProvider}</td><td>none</td>
  *       <td>a key provider object to use instead of a keystore file (map only)</td></tr>
+ *   <tr><td>{@value #KEY_POLICY}</td><td>String</td><td>none</td>
+ *       <td>master key per subtree for new files: {@code GLOB=ALIAS} rules separated by {@code ;},
+ *       e.g. {@code /pii/**=pii-key;/wal/**=wal-key}; absolute {@code glob:} patterns; the most
+ *       specific match wins (longest literal prefix before the first wildcard, then the longest
+ *       glob, then the first rule); unmatched paths use {@value #KEY_ALIAS}</td></tr>
+ *   <tr><td>{@value #AUDIT_FILE}</td><td>String or Path</td><td>none</td>
+ *       <td>when the file system opens {@value #KEYSTORE} itself: also append its audit events
+ *       (key events, and {@code KEY_UNWRAP_FAILED} and {@code CONTENT_AUTHENTICATION_FAILED} for
+ *       this file system's files) as JSON lines to this file (0600); without it they go to the
+ *       {@code io.encryptedfs.audit} logger only</td></tr>
  * </table>
  */
 public final class EncryptedFileSystems {
@@ -47,6 +57,8 @@ public final class EncryptedFileSystems {
   public static final String BLOCK_SIZE = "block.size";
   public static final String CREATE = "create";
   public static final String KEY_PROVIDER = "key.provider";
+  public static final String KEY_POLICY = "key.policy";
+  public static final String AUDIT_FILE = "audit.file";
 
   private EncryptedFileSystems() {}
 

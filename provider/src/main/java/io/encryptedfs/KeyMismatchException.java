@@ -8,9 +8,16 @@ import java.io.IOException;
  */
 public final class KeyMismatchException extends IOException {
   private static final long serialVersionUID = 1L;
+  private final String alias;
 
   public KeyMismatchException(String path, String alias) {
     super(path + ": master key '" + alias + "' does not unwrap this file's data key"
         + " (made with another key, or the header was altered)");
+    this.alias = alias;
+  }
+
+  /** The alias of the master key that failed to unwrap the data key. */
+  public String alias() {
+    return alias;
   }
 }

@@ -7,6 +7,7 @@ import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.format.TailRecord;
+import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -59,6 +60,8 @@ final class OpenFile {
   private ByteBuffer writeBatch;
   private ByteBuffer tailOut;
   private ByteBuffer plainBlock;
+  /** Set by {@link OpenFiles} before the file is shared; told about blocks that fail to open. */
+  IntegrityListener integrity = IntegrityListener.NONE;
 
   OpenFile(String path, RawFile raw, LoadedFile loaded, SecureRandom random) {
     this.path = path;
@@ -167,6 +170,7 @@ final class OpenFile {
       Arrays.fill(plain.array(), (byte) 0);
       DamagedFileException damaged = new DamagedFileException(path, index, "failed authentication");
       damaged.initCause(e);
+      integrity.contentDamaged(path, index, "failed authentication");
       throw damaged;
     }
   }
@@ -407,6 +411,27 @@ final class OpenFile {
     raw.writeFully(ByteBuffer.wrap(slot), (long) target * Geometry.HEADER_SLOT_SIZE);
     header = next;
     headerSlot = target;
+  }
+
+  /**
+   * Rewraps the data key under master key {@code alias} (see {@link HeaderRewrap}); false when
+   * both header slots already name it. Under the write lock, so that a force's header write never
+   * interleaves with the rewrap, and the in-memory header stays the newest one on disk.
+   */
+  boolean rewrap(String alias, KeyProvider keyProvider) throws IOException {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      FileHeader next =
+          HeaderRewrap.rewrite(path, raw, keys, header, headerSlot, alias, keyProvider);
+      if (next == null) {
+        return false;
+      }
+      header = next; // both slots now hold it; headerSlot may stay
+      return true;
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   /** True when a write since the last force is not yet durable. */

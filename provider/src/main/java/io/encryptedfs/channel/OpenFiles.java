@@ -1,5 +1,7 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -29,8 +31,10 @@ import java.util.Set;
  */
 public final class OpenFiles {
   private final FileLoader loader;
+  private final KeyProvider keyProvider;
   private final SecureRandom random;
   private final Map<Path, Entry> open = new HashMap<>();
+  private volatile IntegrityListener integrity = IntegrityListener.NONE;
   private final Map<Path, String> closedUnforced = new HashMap<>();
   private final SizeCache sizes = new SizeCache();
   private final Set<EncryptedFileChannel> channels =
@@ -49,6 +53,7 @@ public final class OpenFiles {
 
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
+    this.keyProvider = keyProvider;
     this.random = random;
   }
 
@@ -136,12 +141,44 @@ public final class OpenFiles {
         throw translate(e, displayPath);
       }
       try {
-        return new OpenFile(displayPath, raw, loader.create(raw, policy, displayPath), random);
+        OpenFile file = new OpenFile(displayPath, raw, loader.create(raw, policy, displayPath), random);
+        file.integrity = integrity;
+        return file;
       } catch (IOException | RuntimeException e) {
         raw.close();
         Files.deleteIfExists(rawPath);
         throw e;
       }
+    }
+  }
+
+  /**
+   * Rewraps the data key of the existing encrypted file at {@code rawPath} under master key {@code
+   * alias}, sharing the open file if a channel has it open; content blocks are not touched.
+   *
+   * @return false if both header slots already named {@code alias} (nothing was written)
+   */
+  public boolean rewrap(Path rawPath, String displayPath, String alias) throws IOException {
+    ChannelMode mode = ChannelMode.of(EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+    Path key = rawPath.toAbsolutePath().normalize();
+    OpenFile file;
+    synchronized (this) {
+      Entry entry = open.get(key);
+      if (entry == null) {
+        RawFile raw = openExisting(key, displayPath, mode);
+        if (raw == null) {
+          throw new NoSuchFileException(displayPath);
+        }
+        entry = new Entry(load(raw, displayPath), displayPath);
+        open.put(key, entry);
+      }
+      entry.channels++;
+      file = entry.file;
+    }
+    try {
+      return file.rewrap(alias, keyProvider);
+    } finally {
+      release(key, mode);
     }
   }
 
@@ -176,7 +213,17 @@ public final class OpenFiles {
 
   private OpenFile load(RawFile raw, String displayPath) throws IOException {
     try {
-      return new OpenFile(displayPath, raw, loader.load(raw, displayPath), random);
+      OpenFile file = new OpenFile(displayPath, raw, loader.load(raw, displayPath), random);
+      file.integrity = integrity;
+      return file;
+    } catch (KeyMismatchException e) {
+      raw.close();
+      integrity.keyUnwrapFailed(displayPath, e.alias());
+      throw e;
+    } catch (DamagedFileException e) {
+      raw.close();
+      integrity.contentDamaged(displayPath, e.block(), e.getMessage());
+      throw e;
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw e;
@@ -232,6 +279,11 @@ public final class OpenFiles {
     }
     sizes.put(key, rawAttrs, size);
     return size;
+  }
+
+  /** From now on, tells {@code listener} about every authentication failure in these files. */
+  public void reportIntegrityTo(IntegrityListener listener) {
+    this.integrity = listener;
   }
 
   /** Number of files with at least one open channel. */

@@ -101,6 +101,19 @@ final class Config {
     return value == null ? null : value.toString();
   }
 
+  String keyPolicy() {
+    Object value = lookup(EncryptedFileSystems.KEY_POLICY);
+    return value == null ? null : value.toString();
+  }
+
+  Path auditFile() {
+    Object value = lookup(EncryptedFileSystems.AUDIT_FILE);
+    if (value == null) {
+      return null;
+    }
+    return value instanceof Path p ? p : Paths.get(value.toString());
+  }
+
   Algorithm algorithm() {
     Object value = lookup(EncryptedFileSystems.ALGORITHM);
     if (value == null) {

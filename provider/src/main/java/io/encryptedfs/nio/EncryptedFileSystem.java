@@ -40,6 +40,7 @@ final class EncryptedFileSystem extends FileSystem {
   private final boolean ownsKeys;
   private final NewFilePolicy policy;
   private final OpenFiles files;
+  private final NewFiles newFiles;
   private volatile boolean open = true;
 
   EncryptedFileSystem(
@@ -49,7 +50,8 @@ final class EncryptedFileSystem extends FileSystem {
       KeyProvider keys,
       boolean ownsKeys,
       NewFilePolicy policy,
-      OpenFiles files) {
+      OpenFiles files,
+      NewFiles newFiles) {
     this.provider = provider;
     this.root = root;
     this.key = key;
@@ -57,6 +59,20 @@ final class EncryptedFileSystem extends FileSystem {
     this.ownsKeys = ownsKeys;
     this.policy = policy;
     this.files = files;
+    this.newFiles = newFiles;
+  }
+
+  /** How a new file at {@code path} is made: the root's settings and the key policy's alias. */
+  NewFilePolicy policyFor(EncryptedPath path) throws IOException {
+    return newFiles.forPath(path.toAbsolutePath().normalize().toString());
+  }
+
+  NewFiles newFiles() {
+    return newFiles;
+  }
+
+  KeyProvider keys() {
+    return keys;
   }
 
   Path root() {

@@ -182,7 +182,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     EncryptedPath p = check(path);
     EncryptedFileSystem fs = p.getFileSystem();
-    return fs.files().newFileChannel(raw(p), p.toString(), options, fs.policy(), attrs);
+    return fs.files().newFileChannel(raw(p), p.toString(), options, fs.policyFor(p), attrs);
   }
 
   @Override

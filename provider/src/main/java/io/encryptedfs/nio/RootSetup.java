@@ -4,6 +4,7 @@ import io.encryptedfs.NotAnEncryptedRootException;
 import io.encryptedfs.channel.NewFilePolicy;
 import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.format.HeaderCodec;
+import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * Opens or initialises an encrypted root: resolves the key provider and the master key, then reads
@@ -37,23 +37,21 @@ final class RootSetup {
       keys = openKeystore(config);
     }
     try {
-      String alias = config.keyAlias();
-      if (alias == null) {
-        alias = keys.currentAlias().orElse(null);
-      }
-      if (alias == null) {
-        Set<String> aliases = keys.aliases();
-        if (aliases.size() != 1) {
-          throw new IllegalArgumentException(
-              "set 'key.alias': the key provider holds " + aliases.size() + " keys");
-        }
-        alias = aliases.iterator().next();
-      }
-      keys.masterKey(alias);
-      NewFilePolicy policy = new NewFilePolicy(config.algorithm(), config.geometry(), alias);
+      NewFiles newFiles =
+          new NewFiles(
+              keys,
+              config.keyAlias(),
+              KeyPolicy.parse(config.keyPolicy()),
+              config.algorithm(),
+              config.geometry());
+      NewFilePolicy policy = newFiles.rootPolicy();
+      keys.masterKey(policy.keyAlias());
       OpenFiles files = new OpenFiles(keys, new SecureRandom());
+      if (keys instanceof AuditedKeystore audited) {
+        files.reportIntegrityTo(audited);
+      }
       checkRoot(root, config.create(), files, policy);
-      return new EncryptedFileSystem(provider, root, key, keys, ownsKeys, policy, files);
+      return new EncryptedFileSystem(provider, root, key, keys, ownsKeys, policy, files, newFiles);
     } catch (IOException | RuntimeException e) {
       if (ownsKeys) {
         keys.close();
@@ -69,8 +67,13 @@ final class RootSetup {
           "no keys: set 'keystore' (and 'keystore.password') or pass a 'key.provider'");
     }
     char[] password = config.password();
+    Path auditFile = config.auditFile();
+    AuditLog audit = auditFile == null ? AuditLog.systemLogger() : AuditLog.appendingTo(auditFile);
     try {
-      return Pkcs12KeyStore.open(keystore, password);
+      return new AuditedKeystore(Pkcs12KeyStore.open(keystore, password, audit), audit, keystore);
+    } catch (IOException | RuntimeException e) {
+      audit.close();
+      throw e;
     } finally {
       Arrays.fill(password, '\0');
     }

@@ -1,0 +1,17 @@
+package io.encryptedfs.cli;
+
+/** The tool's exit statuses; documented in cli/README.md and in {@code --help}. */
+final class ExitCodes {
+  static final int OK = 0;
+  /** Damage found: a file or block failed authentication, or a file could not be processed. */
+  static final int DAMAGE = 1;
+  static final int USAGE = 2;
+  /** Wrong password, unknown key, key mismatch, or a key still in use. */
+  static final int KEY = 3;
+  static final int IO = 4;
+
+  static final String HELP =
+      "Exit codes: 0 ok, 1 damage found, 2 usage error, 3 key or password error, 4 I/O error.";
+
+  private ExitCodes() {}
+}

@@ -1,0 +1,204 @@
+package io.encryptedfs.cli;
+
+import io.encryptedfs.KeyInUseException;
+import io.encryptedfs.keystore.AuditLog;
+import io.encryptedfs.keystore.KeyInfo;
+import io.encryptedfs.keystore.Pkcs12KeyStore;
+import io.encryptedfs.nio.KeyRotation;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code keys init|generate|list|rotate|retire}. */
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
+    description = "Create and manage the master keys in a keystore.",
+    subcommands = {
+      KeysCommand.Init.class,
+      KeysCommand.Generate.class,
+      KeysCommand.ListKeys.class,
+      KeysCommand.Rotate.class,
+      KeysCommand.Retire.class
+    },
+    footer = ExitCodes.HELP)
+final class KeysCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "init",
+      mixinStandardHelpOptions = true,
+      description = "Create a keystore with one AES-256 master key, made current.",
+      footer = ExitCodes.HELP)
+  static final class Init implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin KeystoreOptions keystore;
+
+    @Option(names = "--alias", defaultValue = "master", description = "Alias of the first key (default: ${DEFAULT-VALUE}).")
+    String alias;
+
+    @Override
+    public Integer call() throws Exception {
+      char[] password = keystore.password();
+      try (AuditLog audit = keystore.audit()) {
+        Console console = System.console();
+        if (keystore.passwordFile == null && keystore.passwordEnv == null && console != null) {
+          char[] again = console.readPassword("Repeat the password: ");
+          boolean same = again != null && Arrays.equals(password, again);
+          if (again != null) {
+            Arrays.fill(again, '\0');
+          }
+          if (!same) {
+            throw new IllegalArgumentException("the passwords differ");
+          }
+        }
+        try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore.keystore, password, audit)) {
+          keys.generateKey(alias);
+        }
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+      out(spec).println("created " + keystore.keystore + " with current key " + alias);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "generate",
+      mixinStandardHelpOptions = true,
+      description = "Add a new AES-256 master key.",
+      footer = ExitCodes.HELP)
+  static final class Generate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin KeystoreOptions keystore;
+
+    @Parameters(paramLabel = "ALIAS", description = "Alias: [a-z0-9][a-z0-9._-]{0,127}.")
+    String alias;
+
+    @Option(names = "--current", description = "Make it the key new files use.")
+    boolean current;
+
+    @Override
+    public Integer call() throws Exception {
+      try (AuditLog audit = keystore.audit();
+          Pkcs12KeyStore keys = keystore.open(audit)) {
+        keys.generateKey(alias);
+        if (current) {
+          keys.setCurrent(alias);
+        }
+        out(spec).println("generated key " + alias + (current ? " (current)" : ""));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the master keys, oldest first.",
+      footer = ExitCodes.HELP)
+  static final class ListKeys implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin KeystoreOptions keystore;
+
+    @Override
+    public Integer call() throws Exception {
+      try (AuditLog audit = keystore.audit();
+          Pkcs12KeyStore keys = keystore.open(audit)) {
+        for (KeyInfo key : keys.keys()) {
+          out(spec).println(key.alias() + "\t" + key.created() + (key.current() ? "\tcurrent" : ""));
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "rotate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Generate a new master key and make it current: new files use it at once.",
+        "Existing files keep their key until 'encryptedfs rewrap ROOT'."
+      },
+      footer = ExitCodes.HELP)
+  static final class Rotate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin KeystoreOptions keystore;
+
+    @Override
+    public Integer call() throws Exception {
+      try (AuditLog audit = keystore.audit();
+          Pkcs12KeyStore keys = keystore.open(audit)) {
+        String alias = keys.rotate();
+        out(spec).println("rotated: current key is now " + alias);
+        out(spec).println("next: encryptedfs rewrap ROOT, for each root, then keys retire");
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "retire",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Delete a master key for good, only if no file in the given roots uses it.",
+        "Every root that ever used the key must be given: files elsewhere would become unreadable."
+      },
+      footer = ExitCodes.HELP)
+  static final class Retire implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin KeystoreOptions keystore;
+
+    @Parameters(paramLabel = "ALIAS", description = "The key to delete.")
+    String alias;
+
+    @Option(
+        names = "--root",
+        required = true,
+        arity = "1..*",
+        paramLabel = "ROOT",
+        description = "Encrypted roots to check; the key is kept if any file in them uses it.")
+    List<Path> roots;
+
+    @Override
+    public Integer call() throws Exception {
+      List<String> users = new ArrayList<>();
+      for (int i = 0; i < roots.size(); i++) {
+        Path root = roots.get(i);
+        try (FileSystem fs = keystore.openRoot(root, false)) {
+          for (String file : KeyRotation.usage(fs).getOrDefault(alias, List.of())) {
+            users.add(root + "!" + file);
+          }
+          if (i == roots.size() - 1) {
+            if (!users.isEmpty()) {
+              throw new KeyInUseException(alias, users);
+            }
+            KeyRotation.retire(fs, alias);
+          }
+        }
+      }
+      out(spec).println("retired key " + alias);
+      return ExitCodes.OK;
+    }
+  }
+
+  static PrintWriter out(CommandSpec spec) {
+    return spec.commandLine().getOut();
+  }
+}

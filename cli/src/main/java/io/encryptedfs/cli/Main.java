@@ -1,0 +1,124 @@
+package io.encryptedfs.cli;
+
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyInUseException;
+import io.encryptedfs.KeyMismatchException;
+import io.encryptedfs.NotAnEncryptedRootException;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
+import io.encryptedfs.keystore.WrongPasswordException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code encryptedfs} command-line tool. */
+@Command(
+    name = "encryptedfs",
+    mixinStandardHelpOptions = true,
+    version = "encryptedfs 0.1.0",
+    description = "Manage master keys and encrypted roots of encryptedfs.",
+    subcommands = {
+      KeysCommand.class,
+      RootCommands.Info.class,
+      RootCommands.Verify.class,
+      RootCommands.Rewrap.class,
+      Migrate.Encrypt.class,
+      Migrate.Decrypt.class,
+      ReportCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:damage found (a file or block failed authentication, or was not processed)",
+      "2:usage error",
+      "3:key or password error (wrong password, unknown key, key mismatch, key in use)",
+      "4:I/O error"
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  /** Held so that the level set in {@link #main} is not lost to garbage collection. */
+  private static final java.util.logging.Logger AUDIT_LOGGER =
+      java.util.logging.Logger.getLogger(io.encryptedfs.keystore.AuditLog.LOGGER_NAME);
+
+  public static void main(String[] args) {
+    // Routine audit events (INFO) would bury the tool's output on stderr; warnings still show, and
+    // --audit-file records everything.
+    AUDIT_LOGGER.setLevel(java.util.logging.Level.WARNING);
+    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the tool in-process, writing to {@code out} and {@code err}; returns the exit code. */
+  static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          err.println("encryptedfs: " + describe(e));
+          err.flush();
+          return exitCode(e);
+        });
+    cl.setParameterExceptionHandler(
+        (e, args2) -> {
+          err.println("encryptedfs: " + e.getMessage());
+          err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          err.flush();
+          return ExitCodes.USAGE;
+        });
+    int code = cl.execute(args);
+    out.flush();
+    return code;
+  }
+
+  static int exitCode(Throwable e) {
+    if (e instanceof WrongPasswordException
+        || e instanceof UnknownKeyAliasException
+        || e instanceof KeyMismatchException
+        || e instanceof KeyInUseException
+        || e instanceof IllegalStateException) {
+      return ExitCodes.KEY;
+    }
+    if (e instanceof DamagedFileException) {
+      return ExitCodes.DAMAGE;
+    }
+    if (e instanceof IllegalArgumentException
+        || e instanceof NotAnEncryptedRootException
+        || e instanceof FileAlreadyExistsException) {
+      return ExitCodes.USAGE;
+    }
+    return ExitCodes.IO;
+  }
+
+  /** One line: what went wrong, never a stack trace. */
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    if (e instanceof NoSuchFileException) {
+      return "no such file: " + message;
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "already exists: " + message;
+    }
+    if (e instanceof NotAnEncryptedRootException) {
+      return "not an encrypted root: " + message;
+    }
+    if (e instanceof FileSystemException fse && fse.getReason() != null) {
+      return message;
+    }
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    if (e instanceof IOException || e instanceof RuntimeException) {
+      return message.replace('\n', ' ');
+    }
+    return e.getClass().getSimpleName() + ": " + message;
+  }
+}

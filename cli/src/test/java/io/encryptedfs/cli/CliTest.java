@@ -1,0 +1,146 @@
+package io.encryptedfs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every command end to end, in-process, on temporary directories: exit codes, output, effects.
+ * One keystore for the whole scenario, since each keystore write costs about a second by design.
+ */
+class CliTest {
+  @TempDir Path tmp;
+
+  private record Run(int code, String out, String err) {}
+
+  private Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private List<String> withKeys(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--keystore", tmp.resolve("keys.p12").toString(),
+            "--password-file", tmp.resolve("pass").toString(),
+            "--audit-file", tmp.resolve("audit.jsonl").toString()));
+    return all;
+  }
+
+  private Run keys(String... args) {
+    return run(withKeys(args).toArray(String[]::new));
+  }
+
+  @Test
+  void theWholeLifecycle() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Path plain = Files.createDirectories(tmp.resolve("plain/sub"));
+    byte[] big = new byte[300_000];
+    new Random(1).nextBytes(big);
+    Files.write(plain.resolve("big.bin"), big);
+    Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
+    Path root = tmp.resolve("root");
+
+    Run init = keys("keys", "init");
+    assertEquals(0, init.code(), init.err());
+    assertTrue(init.out().contains("current key master"));
+    assertEquals(2, keys("keys", "init").code(), "an existing keystore is not overwritten");
+
+    Run encrypt = keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create");
+    assertEquals(0, encrypt.code(), encrypt.err());
+    assertTrue(encrypt.out().contains("encrypted 2, already done 0, failed 0"), encrypt.out());
+    assertTrue(encrypt.out().contains("MiB/s"), "progress with a rate: " + encrypt.out());
+    Run again = keys("encrypt", tmp.resolve("plain").toString(), root.toString());
+    assertTrue(again.out().contains("encrypted 0, already done 2"), "resumes: " + again.out());
+    // The raw file is not the plaintext.
+    assertFalse(Files.readString(root.resolve("a.txt"), java.nio.charset.StandardCharsets.ISO_8859_1).contains("alpha"));
+
+    Run info = keys("info", root.toString());
+    assertEquals(0, info.code(), info.err());
+    assertTrue(info.out().contains("format version: 1"), info.out());
+    assertTrue(info.out().contains("AES-256-GCM"), info.out());
+    assertTrue(info.out().contains("block size:     4096"), info.out());
+    assertTrue(info.out().contains("master\t3 file(s)"), info.out());
+
+    assertEquals(0, keys("verify", root.toString()).code());
+
+    Run rotate = keys("keys", "rotate");
+    assertEquals(0, rotate.code(), rotate.err());
+    String rotated = rotate.out().lines().findFirst().orElseThrow().replace("rotated: current key is now ", "");
+    Run retireEarly = keys("keys", "retire", "master", "--root", root.toString());
+    assertEquals(3, retireEarly.code());
+    assertTrue(retireEarly.err().contains("still used by 3 file(s)"), retireEarly.err());
+    assertEquals(1, retireEarly.err().lines().count(), "one line, no stack trace");
+
+    Run rewrap = keys("rewrap", root.toString());
+    assertEquals(0, rewrap.code(), rewrap.err());
+    assertTrue(rewrap.out().contains("rewrapped 3, already done 0"), rewrap.out());
+    assertTrue(keys("rewrap", root.toString()).out().contains("rewrapped 0, already done 3"));
+    Run retire = keys("keys", "retire", "master", "--root", root.toString());
+    assertEquals(0, retire.code(), retire.err());
+    Run list = keys("keys", "list");
+    assertEquals(1, list.out().lines().count(), list.out());
+    assertTrue(list.out().contains(rotated + "\t") && list.out().contains("current"), list.out());
+
+    Path out = tmp.resolve("exported");
+    Run decrypt = keys("decrypt", root.toString(), out.toString());
+    assertEquals(0, decrypt.code(), decrypt.err());
+    assertArrayEquals(big, Files.readAllBytes(out.resolve("sub/big.bin")));
+    assertEquals("alpha", Files.readString(out.resolve("a.txt")));
+
+    // Damage two blocks of big.bin (blocks 1 and 5): verify names both and exits 1.
+    Path raw = root.resolve("sub/big.bin");
+    long front = 512 + 3 * (4096 + 64);
+    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.WRITE)) {
+      for (long block : new long[] {1, 5}) {
+        ch.write(ByteBuffer.wrap(new byte[] {(byte) 0xA5, 0x5A}), front + block * (4096 + 40) + 30);
+      }
+    }
+    Run verify = keys("verify", root.toString());
+    assertEquals(1, verify.code(), verify.out() + verify.err());
+    assertTrue(verify.out().contains("/sub/big.bin: block 1: failed authentication"), verify.out());
+    assertTrue(verify.out().contains("/sub/big.bin: block 5: failed authentication"), verify.out());
+    assertTrue(verify.out().contains("DAMAGE: 2 file(s) verified, 1 damaged"), verify.out());
+
+    Run report = keys("report", "--root", root.toString());
+    assertEquals(0, report.code(), report.err());
+    assertTrue(report.out().contains(rotated + " (current)"), report.out());
+    assertTrue(report.out().contains("files 3"), report.out());
+    assertTrue(report.out().contains("last rotation: "), report.out());
+    assertTrue(report.out().contains("CONTENT_AUTHENTICATION_FAILED /sub/big.bin block 1"), report.out());
+  }
+
+  @Test
+  void errorsAreOneLineWithDocumentedExitCodes() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "wrong password\n");
+    Run usage = run("verify");
+    assertEquals(2, usage.code());
+    assertTrue(usage.err().contains("Missing required"), usage.err());
+    Run missing = keys("keys", "list");
+    assertEquals(4, missing.code());
+    assertTrue(missing.err().startsWith("encryptedfs: no such file: "), missing.err());
+    assertEquals(1, missing.err().lines().count());
+    Run help = run("verify", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("--password-env") && help.out().contains("Exit codes"), help.out());
+    Run top = run("--help");
+    assertTrue(top.out().contains("rewrap") && top.out().contains("3   key or password error"), top.out());
+  }
+}

@@ -1,0 +1,202 @@
+package io.encryptedfs.nio;
+
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyInUseException;
+import io.encryptedfs.channel.HeaderInspector;
+import io.encryptedfs.channel.HeaderInspector.Header;
+import io.encryptedfs.channel.HeaderInspector.Status;
+import io.encryptedfs.format.HeaderCodec;
+import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.Pkcs12KeyStore;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Key operations on an open encrypted file system: rotate the master key, rewrap every file's data
+ * key to the key its path should use, list which files use which key, and retire a key no file
+ * uses. Rewrapping rewrites two 256-byte header slots per file, never content, so it is O(files).
+ *
+ * <p>Rewrapping goes through the file system's registry of open files, so it is safe while the
+ * file system is in use in this JVM. Other processes must not have the root open meanwhile.
+ * Interrupted rewraps are resumable: rerun {@link #rewrapAll}; files already done are skipped, and
+ * a file interrupted between its two header writes opens with either key and is finished.
+ */
+public final class KeyRotation {
+  private KeyRotation() {}
+
+  /** One step of a walk, for progress and reports: a path and what happened to it. */
+  public record Event(String path, String outcome, long rawBytes) {}
+
+  /**
+   * The result of {@link #rewrapAll}.
+   *
+   * @param rewrapped files whose header was rewritten
+   * @param unchanged files that already used their target key
+   * @param skipped non-encrypted files and other entries left alone, each with a reason
+   * @param failed files that could not be rewrapped (damaged, unknown or wrong key), with the error
+   */
+  public record RewrapReport(
+      int rewrapped, int unchanged, List<String> skipped, List<String> failed) {}
+
+  /**
+   * Generates a new master key in the file system's keystore and makes it current, so that new
+   * files use it at once (unless {@code key.alias} pins another key); returns its alias. Existing
+   * files keep their key until {@link #rewrapAll}.
+   *
+   * @throws UnsupportedOperationException if the file system's keys are not a PKCS#12 keystore
+   */
+  public static String rotate(FileSystem fs) throws IOException {
+    return keystore(fs).rotate();
+  }
+
+  /**
+   * Rewraps the data key of every encrypted file under the root, including the root marker, to
+   * the key that a new file at its path would use ({@code key.policy}, {@code key.alias} or the
+   * current key). Plain files, links and special files are skipped with a report line.
+   *
+   * @param progress told about each file as it is done
+   */
+  public static RewrapReport rewrapAll(FileSystem fs, Consumer<Event> progress) throws IOException {
+    EncryptedFileSystem efs = check(fs);
+    int rewrapped = 0;
+    int unchanged = 0;
+    List<String> skipped = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (Path raw : walk(efs)) {
+      String display = display(efs, raw);
+      if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
+        skipped.add(display + ": not a regular file");
+        progress.accept(new Event(display, "skipped: not a regular file", 0));
+        continue;
+      }
+      long size = Files.size(raw);
+      Header header = HeaderInspector.inspect(raw, efs.keys());
+      if (header.status() == Status.NOT_ENCRYPTED) {
+        skipped.add(display + ": not an encrypted file");
+        progress.accept(new Event(display, "skipped: not an encrypted file", size));
+        continue;
+      }
+      String target = efs.newFiles().forPath(display).keyAlias();
+      try {
+        if (efs.files().rewrap(raw, display, target)) {
+          rewrapped++;
+          progress.accept(new Event(display, "rewrapped to " + target, size));
+        } else {
+          unchanged++;
+          progress.accept(new Event(display, "already " + target, size));
+        }
+      } catch (IOException e) {
+        failed.add(e.getMessage());
+        progress.accept(new Event(display, "failed: " + e.getMessage(), size));
+      }
+    }
+    return new RewrapReport(rewrapped, unchanged, List.copyOf(skipped), List.copyOf(failed));
+  }
+
+  /**
+   * Which files name which master key, reading headers only: alias to paths (sorted). A file whose
+   * two slots name different keys (a rewrap interrupted between its writes) is listed under both.
+   * Files whose header names no readable key are listed under their alias too; plain files are not
+   * listed.
+   */
+  public static Map<String, List<String>> usage(FileSystem fs) throws IOException {
+    EncryptedFileSystem efs = check(fs);
+    Map<String, List<String>> usage = new TreeMap<>();
+    for (Path raw : walk(efs)) {
+      if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      Header header = HeaderInspector.inspect(raw, efs.keys());
+      for (String alias : header.slotAliases()) {
+        usage.computeIfAbsent(alias, a -> new ArrayList<>()).add(display(efs, raw));
+      }
+    }
+    return usage;
+  }
+
+  /**
+   * Deletes master key {@code alias} from the keystore, only if no file under the root names it in
+   * either header slot.
+   *
+   * @throws KeyInUseException listing the files that still use it
+   * @throws IllegalStateException if it is the current key, or {@code key.policy} names it
+   */
+  public static void retire(FileSystem fs, String alias) throws IOException {
+    Pkcs12KeyStore store = keystore(fs);
+    if (check(fs).newFiles().policyAliases().contains(alias)) {
+      throw new IllegalStateException("key '" + alias + "' is named by this file system's key.policy");
+    }
+    List<String> users = usage(fs).getOrDefault(alias, List.of());
+    if (!users.isEmpty()) {
+      throw new KeyInUseException(alias, users);
+    }
+    store.retire(alias);
+  }
+
+  /**
+   * How the root was made, from its marker's authenticated header.
+   *
+   * @param markerKey the master key that protects the root marker
+   */
+  public record RootInfo(int formatVersion, String algorithm, int blockSize, String markerKey) {}
+
+  /** Describes the root from its marker's header (the marker's content is not read). */
+  public static RootInfo describe(FileSystem fs) throws IOException {
+    EncryptedFileSystem efs = check(fs);
+    Header header =
+        HeaderInspector.inspect(efs.root().resolve(EncryptedFileSystem.MARKER), efs.keys());
+    if (header.status() != Status.OK) {
+      throw new DamagedFileException(
+          "/" + EncryptedFileSystem.MARKER, -1, "root marker header: " + header.status());
+    }
+    return new RootInfo(
+        HeaderCodec.FORMAT_VERSION,
+        header.algorithm().displayName(),
+        header.blockSize(),
+        header.keyAlias());
+  }
+
+  private static EncryptedFileSystem check(FileSystem fs) {
+    if (!(fs instanceof EncryptedFileSystem efs)) {
+      throw new IllegalArgumentException("not an encrypted file system: " + fs);
+    }
+    efs.ensureOpen();
+    return efs;
+  }
+
+  private static Pkcs12KeyStore keystore(FileSystem fs) {
+    KeyProvider keys = check(fs).keys();
+    if (keys instanceof AuditedKeystore audited) {
+      return audited.store();
+    }
+    if (keys instanceof Pkcs12KeyStore store) {
+      return store;
+    }
+    throw new UnsupportedOperationException(
+        "key rotation needs a PKCS#12 keystore, this file system uses " + keys);
+  }
+
+  /** Every entry under the root but directories, sorted, so that reruns go in the same order. */
+  private static List<Path> walk(EncryptedFileSystem efs) throws IOException {
+    try (Stream<Path> all = Files.walk(efs.root())) {
+      return all.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+    }
+  }
+
+  private static String display(EncryptedFileSystem efs, Path raw) {
+    StringBuilder s = new StringBuilder();
+    for (Path name : efs.root().relativize(raw)) {
+      s.append('/').append(name);
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,79 @@
+package io.encryptedfs.nio;
+
+import io.encryptedfs.Algorithm;
+import io.encryptedfs.channel.NewFilePolicy;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.keystore.KeyProvider;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * How new files are made, per path: the root's algorithm and block size, and the master key from
+ * {@code key.policy}, else {@code key.alias}, else the key provider's current key. The current key
+ * is asked for at each creation, so that after a rotation new files use the new key at once.
+ */
+final class NewFiles {
+  private final KeyProvider keys;
+  private final String configuredAlias;
+  private final KeyPolicy policy;
+  private final Algorithm algorithm;
+  private final Geometry geometry;
+
+  NewFiles(
+      KeyProvider keys,
+      String configuredAlias,
+      KeyPolicy policy,
+      Algorithm algorithm,
+      Geometry geometry)
+      throws IOException {
+    this.keys = keys;
+    this.configuredAlias = configuredAlias;
+    this.policy = policy;
+    this.algorithm = algorithm;
+    this.geometry = geometry;
+    Set<String> known = keys.aliases();
+    for (String alias : policy.aliases()) {
+      if (!known.contains(alias)) {
+        throw new IllegalArgumentException(
+            "'key.policy' names key '" + alias + "', which the key provider does not hold");
+      }
+    }
+  }
+
+  /** The policy for the root's own files, such as its marker. */
+  NewFilePolicy rootPolicy() throws IOException {
+    return new NewFilePolicy(algorithm, geometry, defaultAlias());
+  }
+
+  /** The policy for a new file at {@code absolutePath}. */
+  NewFilePolicy forPath(String absolutePath) throws IOException {
+    String alias = policy.aliasFor(absolutePath);
+    return new NewFilePolicy(algorithm, geometry, alias != null ? alias : defaultAlias());
+  }
+
+  /** The aliases {@code key.policy} and {@code key.alias} name. */
+  Set<String> policyAliases() {
+    Set<String> aliases = new java.util.HashSet<>(policy.aliases());
+    if (configuredAlias != null) {
+      aliases.add(configuredAlias);
+    }
+    return aliases;
+  }
+
+  /** The alias for paths no policy rule matches. */
+  String defaultAlias() throws IOException {
+    if (configuredAlias != null) {
+      return configuredAlias;
+    }
+    var current = keys.currentAlias();
+    if (current.isPresent()) {
+      return current.get();
+    }
+    Set<String> aliases = keys.aliases();
+    if (aliases.size() != 1) {
+      throw new IllegalArgumentException(
+          "set 'key.alias': the key provider holds " + aliases.size() + " keys and marks none current");
+    }
+    return aliases.iterator().next();
+  }
+}

@@ -1,0 +1,123 @@
+package io.encryptedfs.nio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.KeyInUseException;
+import io.encryptedfs.KeyMismatchException;
+import io.encryptedfs.keystore.AuditLog;
+import io.encryptedfs.keystore.Pkcs12KeyStore;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rotation, rewrap, usage and retirement on a root backed by a real keystore, and the audit events
+ * the file system records. One test: each keystore write costs about a second by design.
+ */
+class KeyRotationTest {
+  private static final char[] PASSWORD = "correct horse battery".toCharArray();
+
+  @TempDir Path tmp;
+
+  @Test
+  void rotateRewrapRetireAndAuditFailures() throws Exception {
+    Path keystore = tmp.resolve("keys.p12");
+    Path auditFile = tmp.resolve("audit.jsonl");
+    try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
+      keys.generateKey("master");
+    }
+    Path dir = tmp.resolve("root");
+    Map<String, Object> env = new HashMap<>();
+    env.put(EncryptedFileSystems.KEYSTORE, keystore.toString());
+    env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, new String(PASSWORD));
+    env.put(EncryptedFileSystems.AUDIT_FILE, auditFile.toString());
+    env.put(EncryptedFileSystems.CREATE, "true");
+    String rotated;
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Files.createDirectories(fs.getPath("/d"));
+      Files.writeString(fs.getPath("/a"), "alpha");
+      Files.writeString(fs.getPath("/d/b"), "beta");
+      rotated = KeyRotation.rotate(fs);
+      // The current key is looked up per new file: no reopen needed.
+      Files.write(fs.getPath("/c"), new byte[10_000]);
+      assertEquals(
+          Map.of("master", List.of("/.encryptedfs", "/a", "/d/b"), rotated, List.of("/c")),
+          KeyRotation.usage(fs));
+
+      KeyInUseException inUse =
+          assertThrows(KeyInUseException.class, () -> KeyRotation.retire(fs, "master"));
+      assertEquals(List.of("/.encryptedfs", "/a", "/d/b"), inUse.files());
+
+      // A channel open during the rewrap shares the rewrapped header.
+      try (FileChannel open =
+          FileChannel.open(fs.getPath("/a"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        KeyRotation.RewrapReport report = KeyRotation.rewrapAll(fs, e -> {});
+        assertEquals(3, report.rewrapped());
+        assertEquals(1, report.unchanged());
+        open.write(java.nio.ByteBuffer.wrap("A".getBytes()), 0);
+        open.force(true);
+      }
+      assertEquals(Map.of(rotated, List.of("/.encryptedfs", "/a", "/c", "/d/b")), KeyRotation.usage(fs));
+      KeyRotation.retire(fs, "master");
+    }
+    try (Pkcs12KeyStore keys = Pkcs12KeyStore.open(keystore, PASSWORD, AuditLog.systemLogger())) {
+      assertEquals(java.util.Set.of(rotated), keys.aliases());
+    }
+
+    // A file made with another key under the same alias, and a damaged block.
+    InMemoryKeys impostor = new InMemoryKeys(rotated);
+    Map<String, Object> impostorEnv = TestRoots.env(impostor, "AES-256-GCM", 4096);
+    impostorEnv.put(EncryptedFileSystems.KEY_ALIAS, rotated);
+    try (FileSystem other = EncryptedFileSystems.newFileSystem(tmp.resolve("impostor"), impostorEnv)) {
+      Files.writeString(other.getPath("/f"), "foreign");
+    }
+    Files.copy(tmp.resolve("impostor/f"), dir.resolve("foreign"));
+    try (FileChannel raw = FileChannel.open(dir.resolve("c"), StandardOpenOption.WRITE)) {
+      // Flip a byte inside home block 0's ciphertext (front region is 512 + 3 * (4096 + 64)).
+      raw.write(java.nio.ByteBuffer.wrap(new byte[] {0x55}), 512 + 3 * (4096 + 64) + 100);
+    }
+    env.remove(EncryptedFileSystems.CREATE);
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      assertEquals("Alpha", Files.readString(fs.getPath("/a")));
+      assertEquals("beta", Files.readString(fs.getPath("/d/b")));
+      assertThrows(KeyMismatchException.class, () -> Files.readString(fs.getPath("/foreign")));
+      DamagedFileException damaged =
+          assertThrows(DamagedFileException.class, () -> Files.readAllBytes(fs.getPath("/c")));
+      assertEquals(0, damaged.block());
+    }
+    List<String> events = Files.readAllLines(auditFile);
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                l ->
+                    l.contains("\"kind\":\"KEY_UNWRAP_FAILED\"")
+                        && l.contains("\"alias\":\"" + rotated + "\"")
+                        && l.contains("\"path\":\"/foreign\"")),
+        events::toString);
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                l ->
+                    l.contains("\"kind\":\"CONTENT_AUTHENTICATION_FAILED\"")
+                        && l.contains("\"path\":\"/c\"")
+                        && l.contains("\"block\":\"0\"")),
+        events::toString);
+    assertTrue(events.stream().anyMatch(l -> l.contains("\"kind\":\"KEY_ROTATED\"")));
+    assertTrue(events.stream().anyMatch(l -> l.contains("\"kind\":\"KEY_RETIRED\"")));
+    assertTrue(events.stream().noneMatch(l -> l.contains(new String(PASSWORD))));
+  }
+}
