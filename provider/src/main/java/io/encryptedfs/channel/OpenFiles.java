@@ -178,7 +178,7 @@ public final class OpenFiles {
     try {
       return file.rewrap(alias, keyProvider);
     } finally {
-      release(key, mode);
+      unref(key);
     }
   }
 
@@ -236,21 +236,30 @@ public final class OpenFiles {
 
   /** Called by a closing channel: the last one closes the file. */
   void release(EncryptedFileChannel channel, Path key, ChannelMode mode) throws IOException {
+    boolean tracked;
     synchronized (this) {
       // A channel the closing file system already let go of no longer counts towards its file.
-      Entry entry = channels.remove(channel) ? open.get(key) : null;
-      if (entry != null && --entry.channels == 0) {
-        open.remove(key);
-        if (entry.file.hasUnforcedWrites()) {
-          closedUnforced.put(key, entry.displayPath);
-        } else {
-          closedUnforced.remove(key);
-        }
-        entry.file.close();
-      }
+      tracked = channels.remove(channel);
+    }
+    if (tracked) {
+      unref(key);
     }
     if (mode.deleteOnClose()) {
       Files.deleteIfExists(key);
+    }
+  }
+
+  /** Drops one user of the open file at {@code key}; the last one closes it. */
+  private synchronized void unref(Path key) throws IOException {
+    Entry entry = open.get(key);
+    if (entry != null && --entry.channels == 0) {
+      open.remove(key);
+      if (entry.file.hasUnforcedWrites()) {
+        closedUnforced.put(key, entry.displayPath);
+      } else {
+        closedUnforced.remove(key);
+      }
+      entry.file.close();
     }
   }
 
