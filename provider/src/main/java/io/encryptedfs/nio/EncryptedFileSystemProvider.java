@@ -150,7 +150,21 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     EncryptedPath p = check(path);
     EncryptedFileSystem fs = p.getFileSystem();
-    return fs.files().newFileChannel(raw(p), p.toString(), options, fs.policy(), attrs);
+    Path raw = raw(p);
+    if (readOnly(options) && Files.isDirectory(raw)) {
+      return DirectoryChannel.open(raw, p.toString());
+    }
+    return fs.files().newFileChannel(raw, p.toString(), options, fs.policy(), attrs);
+  }
+
+  /** Options that open an existing file for reading only, as a directory can be opened. */
+  private static boolean readOnly(Set<? extends OpenOption> options) {
+    for (OpenOption o : options) {
+      if (o != StandardOpenOption.READ && o != LinkOption.NOFOLLOW_LINKS) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
