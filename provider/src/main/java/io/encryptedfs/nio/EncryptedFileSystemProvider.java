@@ -246,7 +246,15 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
       return true;
     }
-    return rawProvider(a).isSameFile(raw(a), raw(b));
+    try {
+      return rawProvider(a).isSameFile(raw(a), raw(b));
+    } catch (FileSystemException e) {
+      // name the path the underlying exception is about, as the encrypted path
+      boolean aboutB = raw(b).toString().equals(e.getFile());
+      throw aboutB
+          ? PathErrors.translate(e, b.toString(), a.toString())
+          : PathErrors.translate(e, a.toString(), b.toString());
+    }
   }
 
   @Override
