@@ -3,8 +3,9 @@ package io.encryptedfs;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.ProviderNotFoundException;
+import java.nio.file.spi.FileSystemProvider;
 import java.util.Map;
 
 /**
@@ -87,6 +88,17 @@ public final class EncryptedFileSystems {
 
   /** Opens the encrypted file system rooted at {@code directory}, on any file system. */
   public static FileSystem newFileSystem(Path directory, Map<String, ?> env) throws IOException {
-    return FileSystems.newFileSystem(uriOf(directory), env);
+    // Hand the Path itself to the provider: a round trip through its URI would resolve to whatever
+    // provider is installed for that scheme, silently dropping a wrapping file system.
+    return provider().newFileSystem(directory, env);
+  }
+
+  private static FileSystemProvider provider() {
+    for (FileSystemProvider p : FileSystemProvider.installedProviders()) {
+      if (SCHEME.equalsIgnoreCase(p.getScheme())) {
+        return p;
+      }
+    }
+    throw new ProviderNotFoundException(SCHEME);
   }
 }

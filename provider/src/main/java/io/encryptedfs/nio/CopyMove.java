@@ -37,10 +37,11 @@ final class CopyMove {
       }
     }
     BasicFileAttributes source = provider.readAttributes(from, BasicFileAttributes.class);
-    if (from.getFileSystem() == to.getFileSystem() && provider.isSameFile(from, to)) {
-      return;
-    }
     if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+      // only an existing target can be the source itself (isSameFile fails on a missing one)
+      if (from.getFileSystem() == to.getFileSystem() && provider.isSameFile(from, to)) {
+        return;
+      }
       if (!replace) {
         throw new FileAlreadyExistsException(to.toString());
       }

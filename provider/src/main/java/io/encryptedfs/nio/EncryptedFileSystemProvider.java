@@ -182,7 +182,21 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     EncryptedPath p = check(path);
     EncryptedFileSystem fs = p.getFileSystem();
-    return fs.files().newFileChannel(raw(p), p.toString(), options, fs.policyFor(p), attrs);
+    Path raw = raw(p);
+    if (readOnly(options) && Files.isDirectory(raw)) {
+      return DirectoryChannel.open(raw, p.toString());
+    }
+    return fs.files().newFileChannel(raw, p.toString(), options, fs.policyFor(p), attrs);
+  }
+
+  /** Options that open an existing file for reading only, as a directory can be opened. */
+  private static boolean readOnly(Set<? extends OpenOption> options) {
+    for (OpenOption o : options) {
+      if (o != StandardOpenOption.READ && o != LinkOption.NOFOLLOW_LINKS) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -347,7 +361,15 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
       return true;
     }
-    return rawProvider(a).isSameFile(raw(a), raw(b));
+    try {
+      return rawProvider(a).isSameFile(raw(a), raw(b));
+    } catch (FileSystemException e) {
+      // name the path the underlying exception is about, as the encrypted path
+      boolean aboutB = raw(b).toString().equals(e.getFile());
+      throw aboutB
+          ? PathErrors.translate(e, b.toString(), a.toString())
+          : PathErrors.translate(e, a.toString(), b.toString());
+    }
   }
 
   @Override
