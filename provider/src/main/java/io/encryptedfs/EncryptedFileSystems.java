@@ -5,6 +5,8 @@ import java.net.URI;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.ProviderNotFoundException;
+import java.nio.file.spi.FileSystemProvider;
 import java.util.Map;
 
 /**
@@ -57,6 +59,13 @@ public final class EncryptedFileSystems {
 
   /** Opens the encrypted file system rooted at {@code directory}, on any file system. */
   public static FileSystem newFileSystem(Path directory, Map<String, ?> env) throws IOException {
-    return FileSystems.newFileSystem(uriOf(directory), env);
+    // Straight to the provider: the URI route resolves the directory with Paths.get(URI), which
+    // fails for a file system whose provider is not installed (a wrapping or test file system).
+    for (FileSystemProvider provider : FileSystemProvider.installedProviders()) {
+      if (SCHEME.equalsIgnoreCase(provider.getScheme())) {
+        return provider.newFileSystem(directory, env);
+      }
+    }
+    throw new ProviderNotFoundException(SCHEME);
   }
 }
