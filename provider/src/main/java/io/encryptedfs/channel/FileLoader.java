@@ -68,8 +68,14 @@ final class FileLoader {
       raw.writeFully(buf, 0);
       // The front region is always present in full, so a raw length below it means truncation.
       raw.writeFully(ByteBuffer.allocate(1), geometry.frontSize() - 1);
+      // Durable before the creating open returns: otherwise a power loss leaves a torn or empty
+      // front region, which a reader must report as damage, even though the caller did nothing
+      // wrong. Forced, the new file reopens as empty whatever else of it is lost.
+      raw.force(false);
+      TailSlots slots = TailSlots.forNewFile(1);
+      slots.forced();
       return new LoadedFile(
-          header, 0, keys, geometry, first, new byte[geometry.blockSize()], TailSlots.forNewFile(1));
+          header, 0, keys, geometry, first, new byte[geometry.blockSize()], slots);
     } catch (GeneralSecurityException e) {
       Arrays.fill(dataKey, (byte) 0);
       throw new IOException(path + ": cannot create file keys: " + e.getMessage(), e);
