@@ -33,10 +33,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * </ul>
  */
 class RandomWriteCrashTest {
-  private static final int POINTS = Soak.enabled() ? 20_000 : 500;
+  private static final int POINTS = Soak.enabled() ? 20_000 : 1_500;
 
   @ParameterizedTest(name = "{0} block {1}")
-  @CsvSource({"AES-256-GCM, 4096", "CHACHA20-POLY1305, 16384"})
+  @CsvSource({
+    "AES-256-GCM, 4096",
+    "AES-256-GCM, 16384",
+    "CHACHA20-POLY1305, 4096",
+    "CHACHA20-POLY1305, 16384"
+  })
   void forcedStateSurvivesAndTornOverwritesAreDetected(String algorithm, int blockSize)
       throws IOException {
     long seed = Soak.seed(algorithm.hashCode() + blockSize);

@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class WalCrashTest {
   /** Crash points checked per workload; the soak mode checks many more. */
-  private static final int POINTS = Soak.enabled() ? 20_000 : 300;
+  private static final int POINTS = Soak.enabled() ? 20_000 : 1_000;
 
-  private static final int REORDERED = Soak.enabled() ? 5_000 : 60;
+  private static final int REORDERED = Soak.enabled() ? 5_000 : 200;
 
   static Stream<Arguments> cases() {
     Stream.Builder<Arguments> cases = Stream.builder();
