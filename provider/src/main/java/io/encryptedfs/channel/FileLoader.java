@@ -111,9 +111,10 @@ final class FileLoader {
     SealedBlocks sealed =
         new SealedBlocks(geometry, header.keys, Aead.of(header.keys.algorithm()));
     long[] sequences = new long[Geometry.TAIL_SLOTS];
+    TailRecord[] records = new TailRecord[Geometry.TAIL_SLOTS];
+    byte[][] tails = new byte[Geometry.TAIL_SLOTS][];
     TailRecord best = null;
     int bestSlot = -1;
-    byte[] bestTail = null;
     ByteBuffer slotBytes = ByteBuffer.allocate(geometry.tailSlotSize());
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       slotBytes.clear();
@@ -125,10 +126,11 @@ final class FileLoader {
         continue;
       }
       sequences[slot] = record.sequence();
+      records[slot] = record;
+      tails[slot] = plain;
       if (best == null || record.sequence() > best.sequence()) {
         best = record;
         bestSlot = slot;
-        bestTail = plain;
       } else if (record.sequence() == best.sequence()) {
         throw new DamagedFileException(path, -1, "two tail records share one sequence number");
       }
@@ -136,25 +138,64 @@ final class FileLoader {
     if (best == null) {
       throw new DamagedFileException(path, -1, "no authentic tail record: the file's end is lost");
     }
-    if (best.sequence() < header.header.forcedSequence()) {
+    long forced = header.header.forcedSequence();
+    if (best.sequence() < forced) {
       throw new DamagedFileException(
           path,
           -1,
           "the newest tail record (sequence "
-              + header.header.forcedSequence()
+              + forced
               + " or later, made durable by a force) is damaged; only sequence "
               + best.sequence()
               + " authenticates");
     }
-    checkRawLength(geometry, best, rawLength, path);
+    // Write-back may persist an unforced tail record before the home blocks it accounts for
+    // (the tail slots lie below them). Such a record never had its blocks forced, so fall back to
+    // the newest record, no older than the forced sequence, that the raw length fits; the newer
+    // ones become stale and are overwritten, durably, before this file is written again.
+    int chosen = bestSlot;
+    while (chosen >= 0 && !fits(geometry, records[chosen], rawLength)) {
+      chosen = nextOlder(records, chosen, forced);
+    }
+    if (chosen < 0) {
+      checkRawLength(geometry, best, rawLength, path);
+      throw new AssertionError("the newest record fits the raw length");
+    }
+    int stale = 0;
+    for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
+      if (records[slot] != null && records[slot].sequence() > records[chosen].sequence()) {
+        stale |= 1 << slot;
+        Arrays.fill(tails[slot], (byte) 0);
+      }
+    }
     return new LoadedFile(
         header.header,
         header.slot,
         header.keys,
         geometry,
-        best,
-        bestTail,
-        TailSlots.forExistingFile(sequences, bestSlot));
+        records[chosen],
+        tails[chosen],
+        TailSlots.forExistingFile(sequences, chosen, stale));
+  }
+
+  /** The slot of the newest record older than {@code records[slot]} and at least {@code min}. */
+  private static int nextOlder(TailRecord[] records, int slot, long min) {
+    int older = -1;
+    for (int s = 0; s < records.length; s++) {
+      TailRecord r = records[s];
+      if (r != null
+          && r.sequence() < records[slot].sequence()
+          && r.sequence() >= min
+          && (older < 0 || r.sequence() > records[older].sequence())) {
+        older = s;
+      }
+    }
+    return older;
+  }
+
+  private static boolean fits(Geometry g, TailRecord record, long rawLength) {
+    return rawLength >= g.rawLength(record.homeBlocks())
+        && rawLength <= g.rawLength(record.homeBlocks() + record.allowance());
   }
 
   private static void checkRawLength(Geometry g, TailRecord best, long rawLength, String path)

@@ -52,6 +52,7 @@ final class OpenFile {
   private byte[] nextTail;
   private long runwayEnd;
   private long nextSequence;
+  private long forcedSize;
   private boolean writtenSinceForce;
   private boolean surplusChecked;
   private boolean closed;
@@ -75,7 +76,8 @@ final class OpenFile {
     this.size = record.size(g);
     this.tail = loaded.tail();
     this.runwayEnd = record.homeBlocks() + record.allowance();
-    this.nextSequence = record.sequence() + 1;
+    this.nextSequence = Math.max(record.sequence(), slots.maxSequence()) + 1;
+    this.forcedSize = size;
   }
 
   String path() {
@@ -212,8 +214,22 @@ final class OpenFile {
     long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
     if (homeTo >= runwayEnd) {
       writeRecord(oldBlocks, g.tailLength(oldSize), tail, homeTo + 1 + RUNWAY_SLACK);
+      // Durable before any home block it permits: write-back may persist those blocks first, and
+      // after a power loss the raw length would exceed every record's allowance (the file would
+      // not open). One force per RUNWAY_SLACK blocks of growth.
+      raw.force(false);
+      forced(size);
     }
     writeHomeBlocks(homeFrom, homeTo, oldSize, src, pos);
+    if (oldBlocks == g.homeBlocks(forcedSize)
+        && newBlocks > oldBlocks
+        && g.tailLength(forcedSize) > 0) {
+      // The forced tail's bytes just moved into a home block. It must be durable before a record
+      // that counts it: write-back may persist that record and later blocks first, and the forced
+      // bytes would then fail authentication. One force per force cycle that fills a block.
+      raw.force(false);
+      forced(oldSize);
+    }
     if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
       byte[] next = nextTailBuffer();
       if (newBlocks == oldBlocks) {
@@ -325,15 +341,35 @@ final class OpenFile {
     }
     if (slots.needsForceBeforeWrite()) {
       raw.force(false);
-      slots.forced();
+      forced(size);
+    }
+    if (slots.hasStale()) {
+      // A rejected newer record must not outlive this session's first home block write: a crash
+      // could then leave it newest with the raw length it needed, over blocks it never covered.
+      while (slots.hasStale()) {
+        writeRecord(g.homeBlocks(size), g.tailLength(size), tail, runwayEnd);
+      }
+      raw.force(false);
+      forced(size);
     }
     if (!surplusChecked) {
       long expected = g.rawLength(g.homeBlocks(size));
       if (raw.size() > expected) {
         raw.truncate(expected);
+        // Durable before new home blocks go there: write-back could otherwise persist a new
+        // record but neither the shrink nor the block, and the old bytes would be read in its
+        // place (authentic, but from an unacknowledged write, or damage).
+        raw.force(false);
+        forced(size);
       }
       surplusChecked = true;
     }
+  }
+
+  /** Records that everything written is durable, the newest record describing {@code onDisk}. */
+  private void forced(long onDisk) {
+    slots.forced();
+    forcedSize = onDisk;
   }
 
   /** Shrinks the file to {@code newSize}; a larger size leaves it unchanged. */
@@ -360,8 +396,10 @@ final class OpenFile {
       // The shorter record must be durable before the raw file shrinks: a power loss that kept
       // the shrink but lost the record would leave a record naming blocks that are gone.
       raw.force(false);
-      slots.forced();
+      forced(newSize);
       raw.truncate(g.rawLength(newBlocks));
+      // The shrink too must be durable before blocks are written there again (see prepareWrite).
+      raw.force(false);
       nextTail = tail;
       tail = next;
       size = newSize;
@@ -376,7 +414,7 @@ final class OpenFile {
     try {
       ensureOpen();
       raw.force(metaData);
-      slots.forced();
+      forced(size);
       writtenSinceForce = false;
       recordForcedSequence();
     } finally {
