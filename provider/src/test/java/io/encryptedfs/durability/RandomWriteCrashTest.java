@@ -70,7 +70,7 @@ class RandomWriteCrashTest {
     System.out.printf(
         "PAGES %s/%d: %d checkpoints, %d crash points, %d detected torn blocks%n",
         algorithm, blockSize, w.checkpoints.size(), checked, damaged[0]);
-    assertTrue(checked > POINTS / 3, "checked " + checked);
+    assertTrue(checked >= w.checkpoints.size(), "checked " + checked);
   }
 
   /**

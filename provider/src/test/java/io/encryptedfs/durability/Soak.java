@@ -11,6 +11,12 @@ final class Soak {
 
   private Soak() {}
 
+  static {
+    if (enabled()) {
+      System.out.println("encryptedfs soak run, -Dencryptedfs.seed=" + RUN_SEED + " repeats it");
+    }
+  }
+
   static boolean enabled() {
     return Boolean.getBoolean("encryptedfs.soak");
   }
