@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Disk full: after a forced baseline, the byte budget is swept so that space runs out at every
  * point of an append workload (home blocks, tail records, runway records, the forced-sequence
  * header write). Each time: the failing write throws {@code IOException}; the file still reads
- * every acknowledged record in the same file system, after closing it while the disk is still
- * full, after reopening, after a process crash and (the forced baseline) after a power loss.
+ * every acknowledged record in the same file system, after closing it while the disk is still full,
+ * after reopening, after a process crash and (the forced baseline) after a power loss.
  */
 class DiskFullTest {
   private static final int BLOCK = 4096;
@@ -107,8 +107,10 @@ class DiskFullTest {
             fs -> {
               byte[] found = Files.readAllBytes(fs.getPath("/wal"));
               assertTrue(found.length >= forced, where + ": forced records lost");
-              assertArrayEquals(Arrays.copyOf(all, Math.min(found.length, all.length)),
-                  Arrays.copyOf(found, Math.min(found.length, all.length)), where);
+              assertArrayEquals(
+                  Arrays.copyOf(all, Math.min(found.length, all.length)),
+                  Arrays.copyOf(found, Math.min(found.length, all.length)),
+                  where);
             });
       }
     }

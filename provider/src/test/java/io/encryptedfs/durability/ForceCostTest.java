@@ -20,10 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * What the crash-safety forces cost: counts the forces the underlying file sees for a WAL of
- * 5,000 small records (about 780 KiB), against the forces the application asked for, and pins
- * the bound stated in DURABILITY.md: one at creation, and about two per 64 blocks of growth plus
- * one per block filled between application forces.
+ * What the crash-safety forces cost: counts the forces the underlying file sees for a WAL of 5,000
+ * small records (about 780 KiB), against the forces the application asked for, and pins the bound
+ * stated in DURABILITY.md: one at creation, and about two per 64 blocks of growth plus one per
+ * block filled between application forces.
  */
 class ForceCostTest {
   private static final int RECORDS = 5_000;

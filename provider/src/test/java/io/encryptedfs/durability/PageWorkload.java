@@ -142,6 +142,7 @@ final class PageWorkload {
   }
 
   private void checkpoint(FaultInjectingFileSystem faults) throws IOException {
-    checkpoints.add(new Checkpoint(faults.recording(), List.copyOf(states), (BitSet) inPlace.clone()));
+    checkpoints.add(
+        new Checkpoint(faults.recording(), List.copyOf(states), (BitSet) inPlace.clone()));
   }
 }

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Promise 1 with a real process and the real disk: a child JVM appends records through an
- * encrypted {@code FileChannel}, the parent SIGKILLs it ({@code destroyForcibly}) at a random
- * moment, reopens, checks that every acknowledged record is there and intact, and starts the
- * next child appending after them. Rounds alternate between forcing every record and never.
+ * Promise 1 with a real process and the real disk: a child JVM appends records through an encrypted
+ * {@code FileChannel}, the parent SIGKILLs it ({@code destroyForcibly}) at a random moment,
+ * reopens, checks that every acknowledged record is there and intact, and starts the next child
+ * appending after them. Rounds alternate between forcing every record and never.
  */
 class ProcessKillTest {
   private static final int ROUNDS = Soak.enabled() ? 200 : 20;
@@ -82,7 +82,8 @@ class ProcessKillTest {
 
   private static Process start(Path root, long seed, int first, boolean force) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+    List<String> command =
+        new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
     command.addAll(
         List.of(
             "-cp",
@@ -95,7 +96,9 @@ class ProcessKillTest {
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
-  /** Tracks the last complete {@code ack N.} line; -2 + ready is signalled by setting -1 → ready. */
+  /**
+   * Keeps the number of the last complete {@code ack N.} line, and notes when the child is ready.
+   */
   private static Thread readAcks(Process child, AtomicInteger lastAck) {
     Thread t =
         new Thread(

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <ul>
  *   <li>the file opens and its size is the size of the forced state or of a later one;
- *   <li>every block reads as that block in the forced state or a later state (never older than
- *       the last force, never garbage);
+ *   <li>every block reads as that block in the forced state or a later state (never older than the
+ *       last force, never garbage);
  *   <li>or, only for a home block rewritten in place since the last force, a {@link
  *       DamagedFileException} naming exactly that block (a torn in-place overwrite);
  *   <li>after a process crash the file is exactly the latest state, with no damaged block.
@@ -62,7 +62,9 @@ class RandomWriteCrashTest {
                 : points.sample(seed + checked, perCheckpoint);
         for (CrashPlan plan : (Iterable<CrashPlan>) plans::iterator) {
           restorer.afterCrash(
-              c.recording(), plan, fs -> damaged[0] += check(fs, c, blockSize, plan.toString(), false));
+              c.recording(),
+              plan,
+              fs -> damaged[0] += check(fs, c, blockSize, plan.toString(), false));
           checked++;
         }
       }
@@ -94,7 +96,9 @@ class RandomWriteCrashTest {
                 c.recording().crashPoints().sampleReordered(seed + checked, perCheckpoint)
                     ::iterator) {
           restorer.afterCrash(
-              c.recording(), plan, fs -> damaged[0] += check(fs, c, blockSize, plan.toString(), true));
+              c.recording(),
+              plan,
+              fs -> damaged[0] += check(fs, c, blockSize, plan.toString(), true));
           checked++;
         }
       }
@@ -118,7 +122,8 @@ class RandomWriteCrashTest {
       for (int b = 0; (long) b * blockSize < size; b++) {
         block.clear();
         try {
-          while (block.hasRemaining() && ch.read(block, (long) b * blockSize + block.position()) > 0) {
+          while (block.hasRemaining()
+              && ch.read(block, (long) b * blockSize + block.position()) > 0) {
             // read the whole block
           }
         } catch (DamagedFileException e) {

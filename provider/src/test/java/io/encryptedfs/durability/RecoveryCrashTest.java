@@ -28,10 +28,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Crash, recover, append, crash again. The first crash keeps an arbitrary subset of the unforced
  * writes (reordered write-back), so the reader may have rejected newer tail records whose home
- * blocks never landed; such a record must never come back after the next session grows the raw
- * file (it would stitch its stale tail onto new blocks). The WAL recovers as a database would
- * (truncate a torn last record), appends without forcing, and is crashed again at ordered and
- * reordered points: the recovered records must stay, followed by a prefix of the new ones.
+ * blocks never landed; such a record must never come back after the next session grows the raw file
+ * (it would stitch its stale tail onto new blocks). The WAL recovers as a database would (truncate
+ * a torn last record), appends without forcing, and is crashed again at ordered and reordered
+ * points: the recovered records must stay, followed by a prefix of the new ones.
  */
 class RecoveryCrashTest {
   private static final int FIRST = Soak.enabled() ? 400 : 25;
@@ -81,8 +81,8 @@ class RecoveryCrashTest {
   private record Session(Recording recording, int recovered, byte[] expected) {}
 
   /**
-   * Restarts on the image of {@code first}, recovers the WAL and appends 40 records unforced;
-   * null when the unforced tail was detected as damaged (a database would stop there too).
+   * Restarts on the image of {@code first}, recovers the WAL and appends 40 records unforced; null
+   * when the unforced tail was detected as damaged (a database would stop there too).
    */
   private static Session recoverAndAppend(
       Recording recording,
@@ -143,7 +143,10 @@ class RecoveryCrashTest {
           }
         } catch (DamagedFileException lost) {
           throw new AssertionError(
-              where + ": recovered records lost: " + lost + "; second session's writes: "
+              where
+                  + ": recovered records lost: "
+                  + lost
+                  + "; second session's writes: "
                   + s.recording().file("enc/wal").unforced(),
               lost);
         }

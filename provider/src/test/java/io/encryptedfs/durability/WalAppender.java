@@ -15,9 +15,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The child process of {@link ProcessKillTest}: appends WAL records to {@code /wal} of an
- * encrypted root on the real disk until it is killed, printing {@code ack N.} after the write of
- * record {@code N} returned (and, with {@code force}, after the force returned too).
+ * The child process of {@link ProcessKillTest}: appends WAL records to {@code /wal} of an encrypted
+ * root on the real disk until it is killed, printing {@code ack N.} after the write of record
+ * {@code N} returned (and, with {@code force}, after the force returned too).
  *
  * <p>Arguments: root directory, key seed, first record number, {@code force} or {@code noforce}.
  */

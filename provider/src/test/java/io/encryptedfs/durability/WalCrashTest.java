@@ -12,21 +12,22 @@ import io.encryptedfs.faults.CrashPoints;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Promises 1 and 2 for a write-ahead log: small self-describing records appended through a
- * {@code FileChannel} in APPEND mode, forced after every record, every 5 records or never, crashed
- * at sampled points of the fault model (ordered prefixes with sector tears) and reopened.
+ * Promises 1 and 2 for a write-ahead log: small self-describing records appended through a {@code
+ * FileChannel} in APPEND mode, forced after every record, every 5 records or never, crashed at
+ * sampled points of the fault model (ordered prefixes with sector tears) and reopened.
  */
 class WalCrashTest {
   /** Crash points checked per workload; the soak mode checks many more. */
@@ -66,8 +67,9 @@ class WalCrashTest {
         restorer.afterCrash(
             c.recording(),
             CrashPlan.processCrash(),
-            fs -> assertArrayEquals(
-                Arrays.copyOf(all, c.writtenBytes()), Files.readAllBytes(fs.getPath("/wal"))));
+            fs ->
+                assertArrayEquals(
+                    Arrays.copyOf(all, c.writtenBytes()), Files.readAllBytes(fs.getPath("/wal"))));
         CrashPoints points = c.recording().crashPoints();
         Stream<CrashPlan> plans =
             points.count() <= perCheckpoint
@@ -86,14 +88,12 @@ class WalCrashTest {
   }
 
   /**
-   * Beyond the ordered model: write-back that keeps an arbitrary subset of the unforced writes
-   * (the page cache flushes dirty pages in any order, and the tail slots sit below the home
-   * blocks). What holds, pinned here: a read that succeeds returns every forced byte and then a
-   * prefix of what was written, never wrong bytes. What does NOT hold: the file may fail to open
-   * ("truncated": a new tail record landed without the home block it accounts for) or a block of
-   * unforced data may fail authentication (a later home block landed, an earlier one did not),
-   * even when every record was forced; such failures are detected (DamagedFileException), but
-   * they hide forced data too. Counted and printed; see DURABILITY.md.
+   * Beyond the ordered model: write-back that keeps an arbitrary subset of the unforced writes (the
+   * page cache flushes dirty pages in any order, and the tail slots sit below the home blocks).
+   * Pinned here: the file opens and every forced byte reads back; past the forced end a read
+   * returns a prefix of what was written or raises DamagedFileException for a block that was never
+   * forced (a later block landed, an earlier one did not). Never wrong bytes. The outcomes are
+   * counted and printed; see DURABILITY.md.
    */
   @ParameterizedTest(name = "{0} block {1} force every {2}")
   @MethodSource("cases")
@@ -125,12 +125,12 @@ class WalCrashTest {
   }
 
   /**
-   * One reordered crash: the file must open and return every forced byte (else the test fails);
-   * the unforced rest reads as a prefix of what was written ("intact") or raises a detected
+   * One reordered crash: the file must open and return every forced byte (else the test fails); the
+   * unforced rest reads as a prefix of what was written ("intact") or raises a detected
    * DamagedFileException ("unforced damage detected"); it is never wrong bytes.
    */
   private static String reorderedOutcome(
-      java.nio.file.FileSystem fs, byte[] all, Checkpoint c, CrashPlan plan, int blockSize)
+      FileSystem fs, byte[] all, Checkpoint c, CrashPlan plan, int blockSize)
       throws IOException {
     try (FileChannel ch = FileChannel.open(fs.getPath("/wal"), StandardOpenOption.READ)) {
       long size = ch.size();
@@ -163,7 +163,7 @@ class WalCrashTest {
    * (whole records, or a torn last record the WAL reader recognises). Never an exception.
    */
   static void checkPowerLoss(
-      java.nio.file.FileSystem fs, byte[] all, Checkpoint c, CrashPlan plan) {
+      FileSystem fs, byte[] all, Checkpoint c, CrashPlan plan) {
     byte[] found;
     try {
       found = Files.readAllBytes(fs.getPath("/wal"));

@@ -6,8 +6,8 @@ import java.util.zip.CRC32;
 
 /**
  * Self-describing WAL records, as a database would write them: {@code length, sequence, crc32,
- * payload}. The payload of record {@code n} is a function of the seed and {@code n}, so any
- * reader can rebuild what was written and tell a whole record from a torn one.
+ * payload}. The payload of record {@code n} is a function of the seed and {@code n}, so any reader
+ * can rebuild what was written and tell a whole record from a torn one.
  */
 final class WalLog {
   static final int HEADER = 12;

@@ -29,8 +29,8 @@ final class WalWorkload {
   static final String WAL = Restorer.ROOT + "/wal";
 
   /**
-   * A moment of the run: what a crash could leave, how many bytes a completed force had covered
-   * and how many bytes {@code write} had acknowledged.
+   * A moment of the run: what a crash could leave, how many bytes a completed force had covered and
+   * how many bytes {@code write} had acknowledged.
    */
   record Checkpoint(Recording recording, int forcedBytes, int writtenBytes) {}
 
