@@ -154,7 +154,9 @@ final class FileLoader {
     // the newest record, no older than the forced sequence, that the raw length fits; the newer
     // ones become stale and are overwritten, durably, before this file is written again.
     int chosen = bestSlot;
-    while (chosen >= 0 && !fits(geometry, records[chosen], rawLength)) {
+    while (chosen >= 0
+        && !(fits(geometry, records[chosen], rawLength)
+            && olderTailsLanded(raw, sealed, geometry, records, chosen, forced))) {
       chosen = nextOlder(records, chosen, forced);
     }
     if (chosen < 0) {
@@ -191,6 +193,47 @@ final class FileLoader {
       }
     }
     return older;
+  }
+
+  /**
+   * True when, for every older record still on disk (at least {@code min}) whose partial tail
+   * {@code records[slot]} counts as a full home block, that home block authenticates. The durable
+   * record is among them, so forced tail bytes that moved into a home block that never landed make
+   * the reader fall back to the record that still holds them, instead of failing on them.
+   */
+  private static boolean olderTailsLanded(
+      RawFile raw, SealedBlocks sealed, Geometry g, TailRecord[] records, int slot, long min)
+      throws IOException {
+    TailRecord newer = records[slot];
+    for (TailRecord r : records) {
+      if (r != null
+          && r.sequence() >= min
+          && r.sequence() < newer.sequence()
+          && r.length() > 0
+          && r.homeBlocks() < newer.homeBlocks()
+          && !homeBlockAuthentic(raw, sealed, g, r.homeBlocks())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean homeBlockAuthentic(RawFile raw, SealedBlocks sealed, Geometry g, long index)
+      throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(g.sealedBlockSize());
+    if (raw.readUpTo(bytes, g.homeOffset(index)) < g.sealedBlockSize()) {
+      return false;
+    }
+    bytes.flip();
+    ByteBuffer plain = ByteBuffer.allocate(g.blockSize());
+    try {
+      sealed.openHome(index, bytes, plain);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    } finally {
+      Arrays.fill(plain.array(), (byte) 0);
+    }
   }
 
   private static boolean fits(Geometry g, TailRecord record, long rawLength) {

@@ -52,7 +52,6 @@ final class OpenFile {
   private byte[] nextTail;
   private long runwayEnd;
   private long nextSequence;
-  private long forcedSize;
   private boolean writtenSinceForce;
   private boolean surplusChecked;
   private boolean closed;
@@ -77,7 +76,6 @@ final class OpenFile {
     this.tail = loaded.tail();
     this.runwayEnd = record.homeBlocks() + record.allowance();
     this.nextSequence = Math.max(record.sequence(), slots.maxSequence()) + 1;
-    this.forcedSize = size;
   }
 
   String path() {
@@ -218,18 +216,9 @@ final class OpenFile {
       // after a power loss the raw length would exceed every record's allowance (the file would
       // not open). One force per RUNWAY_SLACK blocks of growth.
       raw.force(false);
-      forced(size);
+      slots.forced();
     }
     writeHomeBlocks(homeFrom, homeTo, oldSize, src, pos);
-    if (oldBlocks == g.homeBlocks(forcedSize)
-        && newBlocks > oldBlocks
-        && g.tailLength(forcedSize) > 0) {
-      // The forced tail's bytes just moved into a home block. It must be durable before a record
-      // that counts it: write-back may persist that record and later blocks first, and the forced
-      // bytes would then fail authentication. One force per force cycle that fills a block.
-      raw.force(false);
-      forced(oldSize);
-    }
     if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
       byte[] next = nextTailBuffer();
       if (newBlocks == oldBlocks) {
@@ -341,7 +330,7 @@ final class OpenFile {
     }
     if (slots.needsForceBeforeWrite()) {
       raw.force(false);
-      forced(size);
+      slots.forced();
     }
     if (slots.hasStale()) {
       // A rejected newer record must not outlive this session's first home block write: a crash
@@ -350,7 +339,7 @@ final class OpenFile {
         writeRecord(g.homeBlocks(size), g.tailLength(size), tail, runwayEnd);
       }
       raw.force(false);
-      forced(size);
+      slots.forced();
     }
     if (!surplusChecked) {
       long expected = g.rawLength(g.homeBlocks(size));
@@ -360,16 +349,10 @@ final class OpenFile {
         // record but neither the shrink nor the block, and the old bytes would be read in its
         // place (authentic, but from an unacknowledged write, or damage).
         raw.force(false);
-        forced(size);
+        slots.forced();
       }
       surplusChecked = true;
     }
-  }
-
-  /** Records that everything written is durable, the newest record describing {@code onDisk}. */
-  private void forced(long onDisk) {
-    slots.forced();
-    forcedSize = onDisk;
   }
 
   /** Shrinks the file to {@code newSize}; a larger size leaves it unchanged. */
@@ -396,7 +379,7 @@ final class OpenFile {
       // The shorter record must be durable before the raw file shrinks: a power loss that kept
       // the shrink but lost the record would leave a record naming blocks that are gone.
       raw.force(false);
-      forced(newSize);
+      slots.forced();
       raw.truncate(g.rawLength(newBlocks));
       // The shrink too must be durable before blocks are written there again (see prepareWrite).
       raw.force(false);
@@ -414,7 +397,7 @@ final class OpenFile {
     try {
       ensureOpen();
       raw.force(metaData);
-      forced(size);
+      slots.forced();
       writtenSinceForce = false;
       recordForcedSequence();
     } finally {
