@@ -79,7 +79,7 @@ final class OpenFile {
     this.size = record.size(g);
     this.tail = loaded.tail();
     this.runwayEnd = record.homeBlocks() + record.allowance();
-    this.nextSequence = record.sequence() + 1;
+    this.nextSequence = Math.max(record.sequence(), slots.maxSequence()) + 1;
   }
 
   String path() {
@@ -217,6 +217,11 @@ final class OpenFile {
     long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
     if (homeTo >= runwayEnd) {
       writeRecord(oldBlocks, g.tailLength(oldSize), tail, homeTo + 1 + RUNWAY_SLACK);
+      // Durable before any home block it permits: write-back may persist those blocks first, and
+      // after a power loss the raw length would exceed every record's allowance (the file would
+      // not open). One force per RUNWAY_SLACK blocks of growth.
+      raw.force(false);
+      slots.forced();
     }
     writeHomeBlocks(homeFrom, homeTo, oldSize, src, pos);
     if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
@@ -332,10 +337,24 @@ final class OpenFile {
       raw.force(false);
       slots.forced();
     }
+    if (slots.hasStale()) {
+      // A rejected newer record must not outlive this session's first home block write: a crash
+      // could then leave it newest with the raw length it needed, over blocks it never covered.
+      while (slots.hasStale()) {
+        writeRecord(g.homeBlocks(size), g.tailLength(size), tail, runwayEnd);
+      }
+      raw.force(false);
+      slots.forced();
+    }
     if (!surplusChecked) {
       long expected = g.rawLength(g.homeBlocks(size));
       if (raw.size() > expected) {
         raw.truncate(expected);
+        // Durable before new home blocks go there: write-back could otherwise persist a new
+        // record but neither the shrink nor the block, and the old bytes would be read in its
+        // place (authentic, but from an unacknowledged write, or damage).
+        raw.force(false);
+        slots.forced();
       }
       surplusChecked = true;
     }
@@ -367,6 +386,8 @@ final class OpenFile {
       raw.force(false);
       slots.forced();
       raw.truncate(g.rawLength(newBlocks));
+      // The shrink too must be durable before blocks are written there again (see prepareWrite).
+      raw.force(false);
       nextTail = tail;
       tail = next;
       size = newSize;
