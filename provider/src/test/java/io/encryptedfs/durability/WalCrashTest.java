@@ -93,7 +93,7 @@ class WalCrashTest {
    * Pinned here: the file opens and every forced byte reads back; past the forced end a read
    * returns a prefix of what was written or raises DamagedFileException for a block that was never
    * forced (a later block landed, an earlier one did not). Never wrong bytes. The outcomes are
-   * counted and printed; see DURABILITY.md.
+   * counted and printed; see the README, section "Durability".
    */
   @ParameterizedTest(name = "{0} block {1} force every {2}")
   @MethodSource("cases")
