@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * What the crash-safety forces cost: counts the forces the underlying file sees for a WAL of
  * 5,000 small records (about 780 KiB), against the forces the application asked for, and pins the
- * bound stated in the README, section "Durability": one at creation and one per 64 blocks of growth (the runway),
- * whatever the application's force frequency.
+ * bound stated in the README, section "Durability": one at creation and one per 64 blocks of
+ * growth (the runway), whatever the application's force frequency.
  */
 class ForceCostTest {
   private static final int RECORDS = 5_000;
