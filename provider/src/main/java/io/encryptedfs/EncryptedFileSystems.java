@@ -36,6 +36,12 @@ import java.util.Map;
  *       <td>initialise the directory as an encrypted root if it is not one yet</td></tr>
  *   <tr><td>{@value #KEY_PROVIDER}</td><td>{@code KeyProvider}</td><td>none</td>
  *       <td>a key provider object to use instead of a keystore file (map only)</td></tr>
+ *   <tr><td>{@value #WRITE_MODE}</td><td>String</td><td>write-through</td>
+ *       <td>{@code write-through}: every write reaches the underlying file before it returns;
+ *       {@code buffered}: writes inside a file's partial last block may wait in memory until
+ *       force, close, a full block or {@value #WRITE_BUFFER_MILLIS}</td></tr>
+ *   <tr><td>{@value #WRITE_BUFFER_MILLIS}</td><td>String or Integer</td><td>100</td>
+ *       <td>in buffered mode, the longest a write waits before it reaches the underlying file</td></tr>
  *   <tr><td>{@value #KEY_POLICY}</td><td>String</td><td>none</td>
  *       <td>master key per subtree for new files: {@code GLOB=ALIAS} rules separated by {@code ;},
  *       e.g. {@code /pii/**=pii-key;/wal/**=wal-key}; absolute {@code glob:} patterns; the most
@@ -59,6 +65,8 @@ public final class EncryptedFileSystems {
   public static final String CREATE = "create";
   public static final String KEY_PROVIDER = "key.provider";
   public static final String KEY_POLICY = "key.policy";
+  public static final String WRITE_MODE = "write.mode";
+  public static final String WRITE_BUFFER_MILLIS = "write.buffer.millis";
   public static final String AUDIT_FILE = "audit.file";
 
   private EncryptedFileSystems() {}

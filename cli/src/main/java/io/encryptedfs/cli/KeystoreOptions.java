@@ -39,6 +39,14 @@ final class KeystoreOptions {
       description = "Also append audit events (JSON lines) to FILE.")
   Path auditFile;
 
+  @Option(
+      names = "--key-policy",
+      paramLabel = "RULES",
+      description =
+          "Master key per subtree, as the key.policy setting: GLOB=ALIAS rules separated by ';',"
+              + " e.g. /pii/**=pii-key;/wal/**=wal-key. Used for new files and by rewrap.")
+  String keyPolicy;
+
   /** The password from the chosen source; without one, prompted at the console. */
   char[] password() throws IOException {
     if (passwordFile != null && passwordEnv != null) {
@@ -79,6 +87,9 @@ final class KeystoreOptions {
       }
       if (create) {
         env.put(EncryptedFileSystems.CREATE, "true");
+      }
+      if (keyPolicy != null) {
+        env.put(EncryptedFileSystems.KEY_POLICY, keyPolicy);
       }
       return EncryptedFileSystems.newFileSystem(dir, env);
     } finally {

@@ -4,8 +4,9 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Progress of a long operation: files and bytes done and the rate. On a terminal, one line redrawn
- * in place with a bar; otherwise a plain line at most every few seconds, and a summary at the end.
+ * Progress of a long operation: files and bytes done, the rate, and the time left (estimated from
+ * the files done so far). On a terminal, one line redrawn in place with a bar; otherwise a plain
+ * line at most every few seconds, and a summary at the end.
  */
 final class Progress {
   private static final long PLAIN_INTERVAL_NANOS = 5_000_000_000L;
@@ -62,6 +63,10 @@ final class Progress {
             bytes / 1048576.0,
             seconds,
             bytes / 1048576.0 / seconds);
+    if (!last && files > 0 && files < totalFiles) {
+      double left = seconds / files * (totalFiles - files);
+      status += String.format(Locale.ROOT, ", about %.0f s left", left);
+    }
     if (terminal) {
       int width = 30;
       int filled = totalFiles == 0 ? width : (int) (width * files / totalFiles);

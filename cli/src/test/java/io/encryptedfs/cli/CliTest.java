@@ -99,6 +99,13 @@ class CliTest {
     assertEquals(1, list.out().lines().count(), list.out());
     assertTrue(list.out().contains(rotated + "\t") && list.out().contains("current"), list.out());
 
+    // A per-subtree policy: only the file under /sub moves to the new key.
+    assertEquals(0, keys("keys", "generate", "pii-key").code());
+    Run byPolicy = keys("rewrap", root.toString(), "--key-policy", "/sub/**=pii-key");
+    assertEquals(0, byPolicy.code(), byPolicy.err());
+    assertTrue(byPolicy.out().contains("rewrapped 1, already done 2"), byPolicy.out());
+    assertTrue(keys("info", root.toString()).out().contains("pii-key\t1 file(s)"));
+
     Path out = tmp.resolve("exported");
     Run decrypt = keys("decrypt", root.toString(), out.toString());
     assertEquals(0, decrypt.code(), decrypt.err());
@@ -122,7 +129,7 @@ class CliTest {
     Run report = keys("report", "--root", root.toString());
     assertEquals(0, report.code(), report.err());
     assertTrue(report.out().contains(rotated + " (current)"), report.out());
-    assertTrue(report.out().contains("files 3"), report.out());
+    assertTrue(report.out().contains("files 2"), report.out());
     assertTrue(report.out().contains("last rotation: "), report.out());
     assertTrue(report.out().contains("CONTENT_AUTHENTICATION_FAILED /sub/big.bin block 1"), report.out());
   }

@@ -54,6 +54,8 @@ public record AuditEvent(
     KEY_ROTATED(Level.INFO),
     /** A master key was deleted from the keystore. */
     KEY_RETIRED(Level.INFO),
+    /** A file's data key was rewrapped under another master key; {@code path}, {@code previous}. */
+    FILE_REWRAPPED(Level.INFO),
     /** A caller failed to unwrap a data key with a master key. */
     KEY_UNWRAP_FAILED(Level.WARNING),
     /** A caller found content whose authentication tag did not verify. */

@@ -31,6 +31,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class OpenFile {
   private static final int BATCH_BYTES = 1 << 20;
   private static final int RUNWAY_SLACK = 64;
+  private static final System.Logger LOG = System.getLogger(OpenFile.class.getName());
 
   private final String path;
   private final RawFile raw;
@@ -51,13 +52,32 @@ final class OpenFile {
   private long runwayEnd;
   private long nextSequence;
   private boolean writtenSinceForce;
+  private final WriteMode mode;
+  private final TailFlusher flusher;
+  private boolean tailDirty;
+  private boolean flushScheduled;
   private boolean surplusChecked;
   private boolean closed;
   private final WriteBuffers buffers;
   private final HomeBlockReader homeReader;
 
   OpenFile(String path, RawFile raw, LoadedFile loaded, SecureRandom random) {
+    this(path, raw, loaded, random, WriteMode.WRITE_THROUGH, null);
+  }
+
+  /**
+   * @param flusher runs the time-bounded flush of a buffered tail; null in write-through mode
+   */
+  OpenFile(
+      String path,
+      RawFile raw,
+      LoadedFile loaded,
+      SecureRandom random,
+      WriteMode mode,
+      TailFlusher flusher) {
     this.path = path;
+    this.mode = mode;
+    this.flusher = flusher;
     this.raw = raw;
     this.g = loaded.geometry();
     this.blockSize = g.blockSize();
@@ -192,7 +212,14 @@ final class OpenFile {
         System.arraycopy(tail, 0, next, 0, g.tailLength(oldSize));
       }
       overlay(next, g.blockStart(newBlocks), src, pos, end);
-      writeRecord(newBlocks, g.tailLength(newSize), next, runwayEnd);
+      if (mode.buffered() && newBlocks == oldBlocks) {
+        // Only the partial last block changed: its record waits (see WriteMode).
+        tailDirty = true;
+        writtenSinceForce = true;
+        scheduleFlush();
+      } else {
+        writeRecord(newBlocks, g.tailLength(newSize), next, runwayEnd);
+      }
       nextTail = tail;
       tail = next;
     }
@@ -275,6 +302,8 @@ final class OpenFile {
     slots.written(slot, sequence);
     runwayEnd = homeBlocks + allowance;
     writtenSinceForce = true;
+    // Every record is written with the state that is (or is about to become) the file's state.
+    tailDirty = false;
   }
 
   /**
@@ -353,6 +382,7 @@ final class OpenFile {
     lock.writeLock().lock();
     try {
       ensureOpen();
+      flushTail();
       raw.force(metaData);
       slots.forced();
       writtenSinceForce = false;
@@ -372,6 +402,36 @@ final class OpenFile {
     try {
       ensureOpen();
       return headers.rewrap(alias, keyProvider);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Writes the tail record a buffered write left waiting, if any. Under the write lock. */
+  private void flushTail() throws IOException {
+    if (tailDirty) {
+      writeRecord(g.homeBlocks(size), g.tailLength(size), tail, runwayEnd);
+    }
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled && flusher != null) {
+      flushScheduled = true;
+      flusher.schedule(this::timedFlush, mode.bound());
+    }
+  }
+
+  /** The time bound of a buffered write has passed: hand its record to the underlying file. */
+  private void timedFlush() {
+    lock.writeLock().lock();
+    try {
+      flushScheduled = false;
+      if (!closed) {
+        flushTail();
+      }
+    } catch (IOException e) {
+      // The tail stays dirty in memory: the next write, force or close retries and reports it.
+      LOG.log(System.Logger.Level.WARNING, path + ": delayed tail write failed: " + e.getMessage());
     } finally {
       lock.writeLock().unlock();
     }
@@ -398,6 +458,7 @@ final class OpenFile {
         return;
       }
       try {
+        flushTail();
         long homeBlocks = g.homeBlocks(size);
         if (raw.writable() && !slots.needsForceBeforeWrite() && runwayEnd > homeBlocks) {
           if (raw.size() > g.rawLength(homeBlocks)) {

@@ -33,6 +33,11 @@ public final class OpenFiles {
   private final FileLoader loader;
   private final KeyProvider keyProvider;
   private final SecureRandom random;
+  private volatile WriteMode writeMode = WriteMode.WRITE_THROUGH;
+  // Its own lock: it is taken under an open file's write lock, and this registry's monitor is
+  // taken before open files' locks, so sharing the monitor could deadlock.
+  private final Object timerLock = new Object();
+  private java.util.concurrent.ScheduledExecutorService flushTimer;
   private final Map<Path, Entry> open = new HashMap<>();
   private volatile IntegrityListener integrity = IntegrityListener.NONE;
   private final Map<Path, String> closedUnforced = new HashMap<>();
@@ -141,7 +146,7 @@ public final class OpenFiles {
         throw translate(e, displayPath);
       }
       try {
-        OpenFile file = new OpenFile(displayPath, raw, loader.create(raw, policy, displayPath), random);
+        OpenFile file = newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath));
         file.reportIntegrityTo(integrity);
         return file;
       } catch (IOException | RuntimeException e) {
@@ -213,7 +218,7 @@ public final class OpenFiles {
 
   private OpenFile load(RawFile raw, String displayPath) throws IOException {
     try {
-      OpenFile file = new OpenFile(displayPath, raw, loader.load(raw, displayPath), random);
+      OpenFile file = newOpenFile(displayPath, raw, loader.load(raw, displayPath));
       file.reportIntegrityTo(integrity);
       return file;
     } catch (KeyMismatchException e) {
@@ -290,6 +295,38 @@ public final class OpenFiles {
     return size;
   }
 
+  /** Files opened from now on write in {@code mode}; see {@link WriteMode}. */
+  public void setWriteMode(WriteMode mode) {
+    this.writeMode = mode;
+  }
+
+  private OpenFile newOpenFile(String displayPath, RawFile raw, LoadedFile loaded) {
+    WriteMode mode = writeMode;
+    return new OpenFile(
+        displayPath, raw, loaded, random, mode, mode.buffered() ? this::scheduleFlush : null);
+  }
+
+  private void scheduleFlush(Runnable flush, java.time.Duration delay) {
+    synchronized (timerLock) {
+      scheduleFlushLocked(flush, delay);
+    }
+  }
+
+  private void scheduleFlushLocked(Runnable flush, java.time.Duration delay) {
+    if (flushTimer == null) {
+      flushTimer =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "encryptedfs-tail-flush");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    if (!flushTimer.isShutdown()) {
+      flushTimer.schedule(flush, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
   /** From now on, tells {@code listener} about every authentication failure in these files. */
   public void reportIntegrityTo(IntegrityListener listener) {
     this.integrity = listener;
@@ -349,6 +386,11 @@ public final class OpenFiles {
         // deleted since it was written: nothing to make durable
       } catch (IOException ex) {
         failure = addFailure(failure, ex);
+      }
+    }
+    synchronized (timerLock) {
+      if (flushTimer != null) {
+        flushTimer.shutdownNow();
       }
     }
     if (failure != null) {

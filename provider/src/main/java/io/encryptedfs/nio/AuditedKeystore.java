@@ -53,6 +53,15 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
     audit.record(Kind.KEY_UNWRAP_FAILED, source, alias, Map.of("path", path));
   }
 
+  /** Records that a file's data key is now wrapped by {@code alias} instead of {@code previous}. */
+  void rewrapped(String path, String previous, String alias) {
+    audit.record(
+        Kind.FILE_REWRAPPED,
+        source,
+        alias,
+        Map.of("path", path, "previous", previous == null ? "" : previous));
+  }
+
   @Override
   public void contentDamaged(String path, long block, String reason) {
     audit.record(

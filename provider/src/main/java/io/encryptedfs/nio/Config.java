@@ -136,6 +136,27 @@ final class Config {
     return Geometry.ofBlockSize(size);
   }
 
+  /** The write mode: write-through unless {@code write.mode} says buffered. */
+  io.encryptedfs.channel.WriteMode writeMode() {
+    Object mode = lookup(EncryptedFileSystems.WRITE_MODE);
+    String m = mode == null ? "write-through" : mode.toString().trim().toLowerCase(Locale.ROOT);
+    if (m.equals("write-through")) {
+      return io.encryptedfs.channel.WriteMode.WRITE_THROUGH;
+    }
+    if (!m.equals("buffered")) {
+      throw new IllegalArgumentException(
+          "'write.mode' must be write-through or buffered, was " + mode);
+    }
+    Object millis = lookup(EncryptedFileSystems.WRITE_BUFFER_MILLIS);
+    long bound;
+    try {
+      bound = millis == null ? 100 : Long.parseLong(millis.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'write.buffer.millis' is not a number: " + millis);
+    }
+    return io.encryptedfs.channel.WriteMode.buffered(java.time.Duration.ofMillis(bound));
+  }
+
   boolean create() {
     Object value = lookup(EncryptedFileSystems.CREATE);
     if (value == null) {

@@ -89,6 +89,9 @@ public final class KeyRotation {
       try {
         if (efs.files().rewrap(raw, display, target)) {
           rewrapped++;
+          if (efs.keys() instanceof AuditedKeystore audited) {
+            audited.rewrapped(display, header.keyAlias(), target);
+          }
           progress.accept(new Event(display, "rewrapped to " + target, size));
         } else {
           unchanged++;

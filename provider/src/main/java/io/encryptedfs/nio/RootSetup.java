@@ -47,6 +47,7 @@ final class RootSetup {
       NewFilePolicy policy = newFiles.rootPolicy();
       keys.masterKey(policy.keyAlias());
       OpenFiles files = new OpenFiles(keys, new SecureRandom());
+      files.setWriteMode(config.writeMode());
       if (keys instanceof AuditedKeystore audited) {
         files.reportIntegrityTo(audited);
       }

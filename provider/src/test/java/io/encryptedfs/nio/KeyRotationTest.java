@@ -118,6 +118,14 @@ class KeyRotationTest {
         events::toString);
     assertTrue(events.stream().anyMatch(l -> l.contains("\"kind\":\"KEY_ROTATED\"")));
     assertTrue(events.stream().anyMatch(l -> l.contains("\"kind\":\"KEY_RETIRED\"")));
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                l ->
+                    l.contains("\"kind\":\"FILE_REWRAPPED\"")
+                        && l.contains("\"alias\":\"" + rotated + "\"")
+                        && l.contains("\"previous\":\"master\"")),
+        events::toString);
     assertTrue(events.stream().noneMatch(l -> l.contains(new String(PASSWORD))));
   }
 }

@@ -144,6 +144,41 @@ class ProviderSurfaceTest {
   }
 
   @Test
+  void aRegularFileFallsThroughToTheZipProvider() throws Exception {
+    Path zip = tmp.resolve("plain.zip");
+    try (FileSystem created =
+        java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+      Files.writeString(created.getPath("/inside.txt"), "zip content");
+    }
+    // FileSystems.newFileSystem(Path) asks every installed provider; ours must refuse a regular
+    // file with UnsupportedOperationException so that the zip provider gets it.
+    try (FileSystem opened = java.nio.file.FileSystems.newFileSystem(zip)) {
+      assertEquals("jar", opened.provider().getScheme());
+      assertEquals("zip content", Files.readString(opened.getPath("/inside.txt")));
+    }
+  }
+
+  @Test
+  void wrongKeystorePasswordIsRefusedAndNothingIsWritten() throws Exception {
+    Path keystore = tmp.resolve("wrong-pw.p12");
+    try (Pkcs12KeyStore ks = Pkcs12KeyStore.create(keystore, "right-password".toCharArray())) {
+      ks.generateKey("master");
+    }
+    Path dir = tmp.resolve("wrong-pw-root");
+    java.util.Map<String, Object> env =
+        java.util.Map.of(
+            "keystore", keystore.toString(),
+            "keystore.password", "wrong-password",
+            "create", "true");
+    io.encryptedfs.keystore.WrongPasswordException e =
+        assertThrows(
+            io.encryptedfs.keystore.WrongPasswordException.class,
+            () -> EncryptedFileSystems.newFileSystem(dir, env));
+    assertFalse(e.getMessage().contains("wrong-password"), e.getMessage());
+    assertFalse(Files.exists(dir), "nothing may be created when the keys cannot be opened");
+  }
+
+  @Test
   void pathsGetWorksFromSystemPropertiesAlone() throws Exception {
     Path keystore = tmp.resolve("props.p12");
     char[] password = "props-password".toCharArray();
