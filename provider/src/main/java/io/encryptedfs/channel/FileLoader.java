@@ -59,7 +59,9 @@ final class FileLoader {
       keys = new FileKeys(policy.algorithm(), fileId, dataKey);
       slot = HeaderCodec.encode(header);
       keys.sealHeader(slot);
-      TailRecord first = new TailRecord(1, 0, 0, 0);
+      // The first record already carries a runway, made durable by the creation's force below,
+      // so a new file's first blocks need no force of their own; closing the file ends it.
+      TailRecord first = new TailRecord(1, 0, 0, OpenFile.RUNWAY_SLACK);
       ByteBuffer buf = ByteBuffer.allocate(Geometry.HEADER_SIZE + geometry.tailSlotSize());
       buf.put(slot).put(slot);
       SealedBlocks sealed = new SealedBlocks(geometry, keys, Aead.of(policy.algorithm()));

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class OpenFile {
   private static final int BATCH_BYTES = 1 << 20;
-  private static final int RUNWAY_SLACK = 64;
+  static final int RUNWAY_SLACK = 64;
   private static final System.Logger LOG = System.getLogger(OpenFile.class.getName());
 
   private final String path;
@@ -198,10 +198,13 @@ final class OpenFile {
     long homeFrom = Math.min(first, oldBlocks);
     long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
     if (homeTo >= runwayEnd) {
-      writeRecord(oldBlocks, g.tailLength(oldSize), tail, homeTo + 1 + RUNWAY_SLACK);
+      // The runway grows with the file (at least RUNWAY_SLACK blocks, at most doubling it), so a
+      // long unforced write pays O(log n) of these forces, not one per RUNWAY_SLACK blocks.
+      writeRecord(
+          oldBlocks, g.tailLength(oldSize), tail, homeTo + 1 + Math.max(RUNWAY_SLACK, oldBlocks));
       // Durable before any home block it permits: write-back may persist those blocks first, and
       // after a power loss the raw length would exceed every record's allowance (the file would
-      // not open). One force per RUNWAY_SLACK blocks of growth.
+      // not open).
       raw.force(false);
       slots.forced();
     }

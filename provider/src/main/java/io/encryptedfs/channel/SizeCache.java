@@ -22,19 +22,19 @@ final class SizeCache {
     }
   }
 
-  private record Entry(Stamp stamp, long cleartextSize) {}
+  private record Remembered(Stamp stamp, long cleartextSize) {}
 
-  private final Map<Path, Entry> entries =
+  private final Map<Path, Remembered> entries =
       new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Path, Remembered> eldest) {
           return size() > CAPACITY;
         }
       };
 
   /** The remembered size, or -1 when there is none for these raw attributes. */
   synchronized long get(Path raw, BasicFileAttributes rawAttrs) {
-    Entry e = entries.get(raw);
+    Remembered e = entries.get(raw);
     if (e == null || !Objects.equals(e.stamp, Stamp.of(rawAttrs))) {
       return -1;
     }
@@ -42,7 +42,7 @@ final class SizeCache {
   }
 
   synchronized void put(Path raw, BasicFileAttributes rawAttrs, long cleartextSize) {
-    entries.put(raw, new Entry(Stamp.of(rawAttrs), cleartextSize));
+    entries.put(raw, new Remembered(Stamp.of(rawAttrs), cleartextSize));
   }
 
   synchronized void invalidate(Path raw) {

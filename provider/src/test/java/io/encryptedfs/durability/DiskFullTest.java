@@ -4,6 +4,7 @@ import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -85,11 +86,17 @@ class DiskFullTest {
       byte[] lost = failed;
       // Same file system, disk still full.
       checkContent(Files.readAllBytes(enc.getPath("/wal")), all, failed, where + " live");
+      // Closing may need space (a final tail record); it may fail, the data must not. The file
+      // system is closed even when the channel's close failed.
       try {
         wal.close();
+      } catch (IOException e) {
+        assertFalse(wal.isOpen(), where + ": a failed close still closes the channel");
+      }
+      try {
         enc.close();
       } catch (IOException e) {
-        // Closing may need space (a final tail record); it may fail, the data must not.
+        assertFalse(enc.isOpen(), where + ": a failed close still closes the file system");
       }
       try (FileSystem again = TestRoots.open(encDir, keys, "AES-256-GCM", BLOCK)) {
         checkContent(
