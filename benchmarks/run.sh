@@ -13,7 +13,7 @@
 #   sweep is asked for explicitly: ... -p blockSize=4096,16384,65536
 # CRYPTOFS=1: build with -Pcryptofs and run target/cryptofs/benchmarks-cryptofs.jar (the
 #   Cryptomator cryptofs peer, impl=cryptofs-SIV_GCM / cryptofs-SIV_CTRMAC; needs a Java 21+ java).
-# Every run appends its command, times and `uptime` load before and after to results/runs.log.
+# Every run appends its command, times and `uptime` load before and after to results/runs.txt.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 JAVA="${1:-java}"
@@ -39,7 +39,7 @@ fi
 mkdir -p "$here/results"
 OUT="${OUT:-$here/results/$MODE-jdk$ver.json}"
 echo "JDK $ver, mode $MODE -> $OUT" >&2
-log="$here/results/runs.log"
+log="$here/results/runs.txt"
 {
   echo "== $(date -u +%FT%TZ) start: $(basename "$OUT") java=$JAVA mode=$MODE CRYPTOFS=${CRYPTOFS:-0} args: $*"
   echo "   load before: $(uptime)"
