@@ -110,6 +110,7 @@ WORKLOADS = [
     ("WAL force /100", "WalBench.append", {"forceEvery": "100"}),
     ("WAL never force", "WalBench.append", {"forceEvery": "0"}),
     ("small files", "SmallFilesBench.createWriteCloseRead", {}),
+    ("small files, each forced", "SmallFilesBench.createWriteForceCloseRead", {}),
     ("Files.size", "MetadataBench.sizeOf", {}),
     ("walk+attrs 10k", "MetadataBench.walkAttributes", {}),
 ]
@@ -200,7 +201,8 @@ def section(label, main, sweep=(), peer=(), tink=()):
     out.append("### Small files and metadata (time per op; ratio = plain time / enc time)\n")
     out.append("| benchmark | impl | time | ±err | unit | enc/plain | B/op |")
     out.append("|---|---|---|---|---|---|---|")
-    for name in ["SmallFilesBench.createWriteCloseRead", "MetadataBench.sizeOf", "MetadataBench.walkAttributes"]:
+    for name in ["SmallFilesBench.createWriteCloseRead", "SmallFilesBench.createWriteForceCloseRead",
+                 "MetadataBench.sizeOf", "MetadataBench.walkAttributes"]:
         p = find(main, name, impl="plain")
         for impl in impls + peers:
             rows = peer if impl in PEERS else main
@@ -319,6 +321,10 @@ def targets(label, main, peer, peers, tink):
         p = thr(find(main, "WalBench.append", impl="plain", forceEvery=fe))
         for impl in IMPLS:
             line(t, impl, ratio(thr(find(main, "WalBench.append", impl=impl, forceEvery=fe)), p), goal)
+    pf = thr(find(main, "SmallFilesBench.createWriteForceCloseRead", impl="plain"))
+    for impl in IMPLS:
+        line("(context) small files / plain that forces each file", impl,
+             ratio(thr(find(main, "SmallFilesBench.createWriteCloseRead", impl=impl)), pf), 0.5)
     for name, t in [("SmallFilesBench.createWriteCloseRead", "small files / plain"),
                     ("MetadataBench.sizeOf", "Files.size / plain"),
                     ("MetadataBench.walkAttributes", "walk+readAttributes / plain")]:
