@@ -68,8 +68,14 @@ final class FileLoader {
       raw.writeFully(buf, 0);
       // The front region is always present in full, so a raw length below it means truncation.
       raw.writeFully(ByteBuffer.allocate(1), geometry.frontSize() - 1);
+      // Durable before the creating open returns: otherwise a power loss leaves a torn or empty
+      // front region, which a reader must report as damage, even though the caller did nothing
+      // wrong. Forced, the new file reopens as empty whatever else of it is lost.
+      raw.force(false);
+      TailSlots slots = TailSlots.forNewFile(1);
+      slots.forced();
       return new LoadedFile(
-          header, 0, keys, geometry, first, new byte[geometry.blockSize()], TailSlots.forNewFile(1));
+          header, 0, keys, geometry, first, new byte[geometry.blockSize()], slots);
     } catch (GeneralSecurityException e) {
       Arrays.fill(dataKey, (byte) 0);
       throw new IOException(path + ": cannot create file keys: " + e.getMessage(), e);
@@ -105,9 +111,10 @@ final class FileLoader {
     SealedBlocks sealed =
         new SealedBlocks(geometry, header.keys, Aead.of(header.keys.algorithm()));
     long[] sequences = new long[Geometry.TAIL_SLOTS];
+    TailRecord[] records = new TailRecord[Geometry.TAIL_SLOTS];
+    byte[][] tails = new byte[Geometry.TAIL_SLOTS][];
     TailRecord best = null;
     int bestSlot = -1;
-    byte[] bestTail = null;
     ByteBuffer slotBytes = ByteBuffer.allocate(geometry.tailSlotSize());
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       slotBytes.clear();
@@ -119,10 +126,11 @@ final class FileLoader {
         continue;
       }
       sequences[slot] = record.sequence();
+      records[slot] = record;
+      tails[slot] = plain;
       if (best == null || record.sequence() > best.sequence()) {
         best = record;
         bestSlot = slot;
-        bestTail = plain;
       } else if (record.sequence() == best.sequence()) {
         throw new DamagedFileException(path, -1, "two tail records share one sequence number");
       }
@@ -130,25 +138,107 @@ final class FileLoader {
     if (best == null) {
       throw new DamagedFileException(path, -1, "no authentic tail record: the file's end is lost");
     }
-    if (best.sequence() < header.header.forcedSequence()) {
+    long forced = header.header.forcedSequence();
+    if (best.sequence() < forced) {
       throw new DamagedFileException(
           path,
           -1,
           "the newest tail record (sequence "
-              + header.header.forcedSequence()
+              + forced
               + " or later, made durable by a force) is damaged; only sequence "
               + best.sequence()
               + " authenticates");
     }
-    checkRawLength(geometry, best, rawLength, path);
+    // Write-back may persist an unforced tail record before the home blocks it accounts for
+    // (the tail slots lie below them). Such a record never had its blocks forced, so fall back to
+    // the newest record, no older than the forced sequence, that the raw length fits; the newer
+    // ones become stale and are overwritten, durably, before this file is written again.
+    int chosen = bestSlot;
+    while (chosen >= 0
+        && !(fits(geometry, records[chosen], rawLength)
+            && olderTailsLanded(raw, sealed, geometry, records, chosen, forced))) {
+      chosen = nextOlder(records, chosen, forced);
+    }
+    if (chosen < 0) {
+      checkRawLength(geometry, best, rawLength, path);
+      throw new AssertionError("the newest record fits the raw length");
+    }
+    int stale = 0;
+    for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
+      if (records[slot] != null && records[slot].sequence() > records[chosen].sequence()) {
+        stale |= 1 << slot;
+        Arrays.fill(tails[slot], (byte) 0);
+      }
+    }
     return new LoadedFile(
         header.header,
         header.slot,
         header.keys,
         geometry,
-        best,
-        bestTail,
-        TailSlots.forExistingFile(sequences, bestSlot));
+        records[chosen],
+        tails[chosen],
+        TailSlots.forExistingFile(sequences, chosen, stale));
+  }
+
+  /** The slot of the newest record older than {@code records[slot]} and at least {@code min}. */
+  private static int nextOlder(TailRecord[] records, int slot, long min) {
+    int older = -1;
+    for (int s = 0; s < records.length; s++) {
+      TailRecord r = records[s];
+      if (r != null
+          && r.sequence() < records[slot].sequence()
+          && r.sequence() >= min
+          && (older < 0 || r.sequence() > records[older].sequence())) {
+        older = s;
+      }
+    }
+    return older;
+  }
+
+  /**
+   * True when, for every older record still on disk (at least {@code min}) whose partial tail
+   * {@code records[slot]} counts as a full home block, that home block authenticates. The durable
+   * record is among them, so forced tail bytes that moved into a home block that never landed make
+   * the reader fall back to the record that still holds them, instead of failing on them.
+   */
+  private static boolean olderTailsLanded(
+      RawFile raw, SealedBlocks sealed, Geometry g, TailRecord[] records, int slot, long min)
+      throws IOException {
+    TailRecord newer = records[slot];
+    for (TailRecord r : records) {
+      if (r != null
+          && r.sequence() >= min
+          && r.sequence() < newer.sequence()
+          && r.length() > 0
+          && r.homeBlocks() < newer.homeBlocks()
+          && !homeBlockAuthentic(raw, sealed, g, r.homeBlocks())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean homeBlockAuthentic(RawFile raw, SealedBlocks sealed, Geometry g, long index)
+      throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(g.sealedBlockSize());
+    if (raw.readUpTo(bytes, g.homeOffset(index)) < g.sealedBlockSize()) {
+      return false;
+    }
+    bytes.flip();
+    ByteBuffer plain = ByteBuffer.allocate(g.blockSize());
+    try {
+      sealed.openHome(index, bytes, plain);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    } finally {
+      Arrays.fill(plain.array(), (byte) 0);
+    }
+  }
+
+  private static boolean fits(Geometry g, TailRecord record, long rawLength) {
+    return rawLength >= g.rawLength(record.homeBlocks())
+        && rawLength <= g.rawLength(record.homeBlocks() + record.allowance());
   }
 
   private static void checkRawLength(Geometry g, TailRecord best, long rawLength, String path)

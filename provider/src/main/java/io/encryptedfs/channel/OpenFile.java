@@ -1,11 +1,8 @@
 package io.encryptedfs.channel;
 
-import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.crypto.Aead;
 import io.encryptedfs.crypto.FileKeys;
-import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.Geometry;
-import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.format.TailRecord;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
@@ -47,8 +44,7 @@ final class OpenFile {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final int batchBlocks;
 
-  private FileHeader header;
-  private int headerSlot;
+  private final FileHeaders headers;
   private long size;
   private byte[] tail;
   private byte[] nextTail;
@@ -57,11 +53,8 @@ final class OpenFile {
   private boolean writtenSinceForce;
   private boolean surplusChecked;
   private boolean closed;
-  private ByteBuffer writeBatch;
-  private ByteBuffer tailOut;
-  private ByteBuffer plainBlock;
-  /** Set by {@link OpenFiles} before the file is shared; told about blocks that fail to open. */
-  IntegrityListener integrity = IntegrityListener.NONE;
+  private final WriteBuffers buffers;
+  private final HomeBlockReader homeReader;
 
   OpenFile(String path, RawFile raw, LoadedFile loaded, SecureRandom random) {
     this.path = path;
@@ -73,13 +66,20 @@ final class OpenFile {
     this.random = random;
     this.slots = loaded.slots();
     this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
-    this.header = loaded.header();
-    this.headerSlot = loaded.headerSlot();
+    this.buffers = new WriteBuffers(g);
+    this.homeReader = new HomeBlockReader(path, raw, g, blocks);
+    this.headers =
+        new FileHeaders(path, raw, keys, loaded.header(), loaded.headerSlot());
     TailRecord record = loaded.record();
     this.size = record.size(g);
     this.tail = loaded.tail();
     this.runwayEnd = record.homeBlocks() + record.allowance();
-    this.nextSequence = record.sequence() + 1;
+    this.nextSequence = Math.max(record.sequence(), slots.maxSequence()) + 1;
+  }
+
+  /** Tells {@code listener} about every authentication failure in this file's blocks. */
+  void reportIntegrityTo(IntegrityListener listener) {
+    homeReader.integrity = listener;
   }
 
   String path() {
@@ -128,50 +128,12 @@ final class OpenFile {
           p += len;
         } else {
           long last = Math.min(g.blockIndex(end - 1), Math.min(homeBlocks - 1, index + batchBlocks - 1));
-          p = readHomeBlocks(index, last, p, end, dst);
+          p = homeReader.read(index, last, p, end, dst);
         }
       }
       return n;
     } finally {
       lock.readLock().unlock();
-    }
-  }
-
-  /** Opens home blocks {@code first..last}, copying cleartext {@code [p, end)} within them. */
-  private long readHomeBlocks(long first, long last, long p, long end, ByteBuffer dst)
-      throws IOException {
-    ReadScratch scratch = ReadScratch.get();
-    int count = (int) (last - first + 1);
-    ByteBuffer sealed = scratch.sealed(count * g.sealedBlockSize());
-    int got = raw.readUpTo(sealed, g.homeOffset(first));
-    sealed.flip();
-    ByteBuffer plain = scratch.plain(blockSize);
-    for (long index = first; index <= last; index++) {
-      int at = (int) (index - first) * g.sealedBlockSize();
-      if (got < at + g.sealedBlockSize()) {
-        throw new DamagedFileException(path, index, "raw file ends inside this block");
-      }
-      sealed.limit(at + g.sealedBlockSize()).position(at);
-      plain.clear();
-      openHome(index, sealed, plain);
-      int off = index == g.blockIndex(p) ? g.offsetInBlock(p) : 0;
-      int len = (int) Math.min(blockSize - off, end - p);
-      dst.put(plain.array(), off, len);
-      p += len;
-    }
-    return p;
-  }
-
-  private void openHome(long index, ByteBuffer sealed, ByteBuffer plain)
-      throws DamagedFileException {
-    try {
-      blocks.openHome(index, sealed, plain);
-    } catch (GeneralSecurityException e) {
-      Arrays.fill(plain.array(), (byte) 0);
-      DamagedFileException damaged = new DamagedFileException(path, index, "failed authentication");
-      damaged.initCause(e);
-      integrity.contentDamaged(path, index, "failed authentication");
-      throw damaged;
     }
   }
 
@@ -217,6 +179,11 @@ final class OpenFile {
     long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
     if (homeTo >= runwayEnd) {
       writeRecord(oldBlocks, g.tailLength(oldSize), tail, homeTo + 1 + RUNWAY_SLACK);
+      // Durable before any home block it permits: write-back may persist those blocks first, and
+      // after a power loss the raw length would exceed every record's allowance (the file would
+      // not open). One force per RUNWAY_SLACK blocks of growth.
+      raw.force(false);
+      slots.forced();
     }
     writeHomeBlocks(homeFrom, homeTo, oldSize, src, pos);
     if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
@@ -242,15 +209,15 @@ final class OpenFile {
     }
     long oldBlocks = g.homeBlocks(oldSize);
     long end = pos + src.remaining();
-    ByteBuffer batch = writeBatch((int) Math.min(batchBlocks, to - from + 1));
-    ByteBuffer plain = plainBlock();
+    ByteBuffer batch = buffers.batch((int) Math.min(batchBlocks, to - from + 1));
+    ByteBuffer plain = buffers.plainBlock();
     long batchStart = from;
     for (long index = from; index <= to; index++) {
       long start = g.blockStart(index);
       byte[] block = plain.array();
       if (index < oldBlocks) {
         if (pos > start || end < start + blockSize) {
-          readHomeBlock(index, plain);
+          homeReader.readOne(index, plain);
         }
       } else if (index == oldBlocks) {
         int tailLength = g.tailLength(oldSize);
@@ -270,16 +237,6 @@ final class OpenFile {
       }
     }
     writtenSinceForce = true;
-  }
-
-  private void readHomeBlock(long index, ByteBuffer plain) throws IOException {
-    ByteBuffer sealed = ReadScratch.get().sealed(g.sealedBlockSize());
-    if (raw.readUpTo(sealed, g.homeOffset(index)) < g.sealedBlockSize()) {
-      throw new DamagedFileException(path, index, "raw file ends inside this block");
-    }
-    sealed.flip();
-    plain.clear();
-    openHome(index, sealed, plain);
   }
 
   private void seal(long index, ByteBuffer plain, ByteBuffer out) throws IOException {
@@ -306,7 +263,7 @@ final class OpenFile {
     long sequence = nextSequence++;
     int allowance = (int) Math.min(Integer.MAX_VALUE, Math.max(0, runway - homeBlocks));
     TailRecord record = new TailRecord(sequence, homeBlocks, length, allowance);
-    ByteBuffer out = tailOut();
+    ByteBuffer out = buffers.tailOut();
     out.clear();
     try {
       blocks.sealTail(record, ByteBuffer.wrap(tailPlain, 0, length), out, nonces());
@@ -332,10 +289,24 @@ final class OpenFile {
       raw.force(false);
       slots.forced();
     }
+    if (slots.hasStale()) {
+      // A rejected newer record must not outlive this session's first home block write: a crash
+      // could then leave it newest with the raw length it needed, over blocks it never covered.
+      while (slots.hasStale()) {
+        writeRecord(g.homeBlocks(size), g.tailLength(size), tail, runwayEnd);
+      }
+      raw.force(false);
+      slots.forced();
+    }
     if (!surplusChecked) {
       long expected = g.rawLength(g.homeBlocks(size));
       if (raw.size() > expected) {
         raw.truncate(expected);
+        // Durable before new home blocks go there: write-back could otherwise persist a new
+        // record but neither the shrink nor the block, and the old bytes would be read in its
+        // place (authentic, but from an unacknowledged write, or damage).
+        raw.force(false);
+        slots.forced();
       }
       surplusChecked = true;
     }
@@ -357,8 +328,8 @@ final class OpenFile {
       if (newBlocks == oldBlocks) {
         System.arraycopy(tail, 0, next, 0, newLength);
       } else if (newLength > 0) {
-        ByteBuffer plain = plainBlock();
-        readHomeBlock(newBlocks, plain);
+        ByteBuffer plain = buffers.plainBlock();
+        homeReader.readOne(newBlocks, plain);
         System.arraycopy(plain.array(), 0, next, 0, newLength);
       }
       writeRecord(newBlocks, newLength, next, Math.max(runwayEnd, oldBlocks));
@@ -367,6 +338,8 @@ final class OpenFile {
       raw.force(false);
       slots.forced();
       raw.truncate(g.rawLength(newBlocks));
+      // The shrink too must be durable before blocks are written there again (see prepareWrite).
+      raw.force(false);
       nextTail = tail;
       tail = next;
       size = newSize;
@@ -383,34 +356,10 @@ final class OpenFile {
       raw.force(metaData);
       slots.forced();
       writtenSinceForce = false;
-      recordForcedSequence();
+      headers.recordForced(slots.latestSequence());
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  /**
-   * Writes the newly durable tail record's sequence into the older header slot, so that a reader
-   * that later finds only older records reports damage instead of silently rolling back forced
-   * data. It is written after the force returned, so it can never name a record that is not
-   * durable; the next force makes it durable in turn, and a torn write leaves the other slot.
-   */
-  private void recordForcedSequence() throws IOException {
-    long sequence = slots.latestSequence();
-    if (!raw.writable() || sequence <= header.forcedSequence()) {
-      return;
-    }
-    FileHeader next = header.withForcedSequence(sequence);
-    byte[] slot = HeaderCodec.encode(next);
-    try {
-      keys.sealHeader(slot);
-    } catch (GeneralSecurityException e) {
-      throw new IOException(path + ": cannot seal header: " + e.getMessage(), e);
-    }
-    int target = 1 - headerSlot;
-    raw.writeFully(ByteBuffer.wrap(slot), (long) target * Geometry.HEADER_SLOT_SIZE);
-    header = next;
-    headerSlot = target;
   }
 
   /**
@@ -422,13 +371,7 @@ final class OpenFile {
     lock.writeLock().lock();
     try {
       ensureOpen();
-      FileHeader next =
-          HeaderRewrap.rewrite(path, raw, keys, header, headerSlot, alias, keyProvider);
-      if (next == null) {
-        return false;
-      }
-      header = next; // both slots now hold it; headerSlot may stay
-      return true;
+      return headers.rewrap(alias, keyProvider);
     } finally {
       lock.writeLock().unlock();
     }
@@ -497,30 +440,5 @@ final class OpenFile {
       Arrays.fill(nextTail, (byte) 0);
     }
     return nextTail;
-  }
-
-  /** A buffer for {@code blocks} sealed blocks, grown on demand up to the batch size. */
-  private ByteBuffer writeBatch(int blocks) {
-    int needed = blocks * g.sealedBlockSize();
-    if (writeBatch == null || writeBatch.capacity() < needed) {
-      writeBatch = ByteBuffer.allocate(needed);
-    }
-    writeBatch.clear();
-    return writeBatch;
-  }
-
-  private ByteBuffer tailOut() {
-    if (tailOut == null) {
-      tailOut = ByteBuffer.allocate(g.tailSlotSize());
-    }
-    return tailOut;
-  }
-
-  private ByteBuffer plainBlock() {
-    if (plainBlock == null) {
-      plainBlock = ByteBuffer.allocate(blockSize);
-    }
-    plainBlock.clear();
-    return plainBlock;
   }
 }

@@ -142,7 +142,7 @@ public final class OpenFiles {
       }
       try {
         OpenFile file = new OpenFile(displayPath, raw, loader.create(raw, policy, displayPath), random);
-        file.integrity = integrity;
+        file.reportIntegrityTo(integrity);
         return file;
       } catch (IOException | RuntimeException e) {
         raw.close();
@@ -214,7 +214,7 @@ public final class OpenFiles {
   private OpenFile load(RawFile raw, String displayPath) throws IOException {
     try {
       OpenFile file = new OpenFile(displayPath, raw, loader.load(raw, displayPath), random);
-      file.integrity = integrity;
+      file.reportIntegrityTo(integrity);
       return file;
     } catch (KeyMismatchException e) {
       raw.close();

@@ -19,6 +19,7 @@ final class TailSlots {
   private int latest;
   private int durable = NONE;
   private boolean durableKnown;
+  private int stale;
 
   /** A new file: its first record is in slot 0 and nothing is durable yet. */
   static TailSlots forNewFile(long firstSequence) {
@@ -34,7 +35,17 @@ final class TailSlots {
    * whose newest is in {@code latest}. Which of them is durable is unknown until the next force.
    */
   static TailSlots forExistingFile(long[] sequences, int latest) {
+    return forExistingFile(sequences, latest, 0);
+  }
+
+  /**
+   * As above, where the slots in the bit set {@code stale} hold authentic records newer than
+   * {@code latest} that the reader rejected (their home blocks never landed). They must be
+   * overwritten, durably, before anything else is written: see {@link #hasStale}.
+   */
+  static TailSlots forExistingFile(long[] sequences, int latest, int stale) {
     TailSlots s = new TailSlots();
+    s.stale = stale;
     System.arraycopy(sequences, 0, s.sequence, 0, Geometry.TAIL_SLOTS);
     s.latest = latest;
     s.durableKnown = false;
@@ -46,6 +57,20 @@ final class TailSlots {
     return !durableKnown;
   }
 
+  /** True while a rejected newer record is still on disk. */
+  boolean hasStale() {
+    return stale != 0;
+  }
+
+  /** The highest sequence on disk, rejected records included; new records must exceed it. */
+  long maxSequence() {
+    long max = 0;
+    for (long seq : sequence) {
+      max = Math.max(max, seq);
+    }
+    return max;
+  }
+
   long latestSequence() {
     return sequence[latest];
   }
@@ -54,8 +79,14 @@ final class TailSlots {
     return latest;
   }
 
-  /** The slot the next record goes to: neither the newest nor the durable one; oldest first. */
+  /**
+   * The slot the next record goes to: a stale one first, else neither the newest nor the durable
+   * one; oldest first.
+   */
   int next() {
+    if (stale != 0) {
+      return Integer.numberOfTrailingZeros(stale);
+    }
     int best = NONE;
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       if (slot == latest || slot == durable) {
@@ -72,6 +103,7 @@ final class TailSlots {
   void written(int slot, long seq) {
     sequence[slot] = seq;
     latest = slot;
+    stale &= ~(1 << slot);
   }
 
   /** Records that everything written so far is durable. */

@@ -2,13 +2,17 @@ package io.encryptedfs.nio;
 
 import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
+import java.util.Set;
+import java.util.EnumSet;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -54,7 +58,7 @@ final class CopyMove {
     if (source.isDirectory()) {
       provider.createDirectory(to);
     } else {
-      EncryptedFileSystemProvider.copyContent(from, to, false);
+      copyContent(from, to, false);
     }
     if (attributes) {
       try {
@@ -67,4 +71,22 @@ final class CopyMove {
     }
   }
 
+  /** Copies cleartext between two encrypted paths, possibly of different file systems. */
+  static void copyContent(EncryptedPath from, EncryptedPath to, boolean replace) throws IOException {
+    Set<StandardOpenOption> opts =
+        replace
+            ? EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
+            : EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    try (FileChannel in = from.getFileSystem().provider().newFileChannel(from, EnumSet.of(StandardOpenOption.READ));
+        FileChannel out = to.getFileSystem().provider().newFileChannel(to, opts)) {
+      ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+      while (in.read(buf) >= 0) {
+        buf.flip();
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
+        buf.clear();
+      }
+    }
+  }
 }

@@ -5,7 +5,6 @@ import io.encryptedfs.channel.AsyncChannelAdapter;
 import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -32,7 +31,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -165,7 +163,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   }
 
   /** The underlying file for a caller's path; internal files look absent. */
-  private static Path raw(EncryptedPath p) throws NoSuchFileException {
+  static Path raw(EncryptedPath p) throws NoSuchFileException {
     EncryptedPath abs = p.toAbsolutePath().normalize();
     if (EncryptedFileSystem.isInternal(abs)) {
       throw new NoSuchFileException(p.toString());
@@ -173,7 +171,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     return p.getFileSystem().rawPath(abs);
   }
 
-  private static FileSystemProvider rawProvider(EncryptedPath p) {
+  static FileSystemProvider rawProvider(EncryptedPath p) {
     return p.getFileSystem().root().getFileSystem().provider();
   }
 
@@ -254,63 +252,12 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   @Override
   public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs)
       throws IOException {
-    EncryptedPath l = check(link);
-    EncryptedPath t = check(target);
-    EncryptedPath linkAbs = l.toAbsolutePath().normalize();
-    EncryptedPath parent = linkAbs.getParent() == null ? linkAbs : linkAbs.getParent();
-    // Targets are stored relative to the link, so they resolve inside the root on the underlying
-    // file system too; one that climbs out of the root is refused.
-    EncryptedPath relative = t.isAbsolute() ? parent.relativize(t.normalize()) : t;
-    if (escapesRoot(parent, relative)) {
-      throw new FileSystemException(l.toString(), t.toString(), "link target is outside the root");
-    }
-    Path rawTarget = l.getFileSystem().root().getFileSystem().getPath("", relative.names());
-    try {
-      rawProvider(l).createSymbolicLink(raw(l), rawTarget, attrs);
-    } catch (FileSystemException e) {
-      throw PathErrors.translate(e, l.toString(), t.toString());
-    }
-  }
-
-  private static boolean escapesRoot(EncryptedPath parent, EncryptedPath relative) {
-    int depth = parent.getNameCount();
-    for (String name : relative.names()) {
-      depth += name.equals("..") ? -1 : name.equals(".") ? 0 : 1;
-      if (depth < 0) {
-        return true;
-      }
-    }
-    return false;
+    SymbolicLinks.create(check(link), check(target), attrs);
   }
 
   @Override
   public Path readSymbolicLink(Path link) throws IOException {
-    EncryptedPath l = check(link);
-    Path rawTarget;
-    try {
-      rawTarget = rawProvider(l).readSymbolicLink(raw(l));
-    } catch (FileSystemException e) {
-      throw PathErrors.translate(e, l.toString());
-    }
-    EncryptedFileSystem fs = l.getFileSystem();
-    if (rawTarget.isAbsolute()) {
-      if (!rawTarget.normalize().startsWith(fs.root())) {
-        throw new FileSystemException(l.toString(), null, "link points outside the encrypted root");
-      }
-      rawTarget = fs.root().relativize(rawTarget.normalize());
-      return fs.getPath("/").resolve(toEncrypted(fs, rawTarget));
-    }
-    return toEncrypted(fs, rawTarget);
-  }
-
-  private static EncryptedPath toEncrypted(EncryptedFileSystem fs, Path rawRelative) {
-    EncryptedPath out = fs.getPath("");
-    for (Path name : rawRelative) {
-      if (!name.toString().isEmpty()) {
-        out = out.resolve(fs.getPath(name.toString()));
-      }
-    }
-    return out;
+    return SymbolicLinks.read(check(link));
   }
 
   @Override
@@ -492,24 +439,5 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       }
     }
     return result;
-  }
-
-  /** Copies cleartext between two encrypted paths, possibly of different file systems. */
-  static void copyContent(EncryptedPath from, EncryptedPath to, boolean replace) throws IOException {
-    Set<StandardOpenOption> opts =
-        replace
-            ? EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
-            : EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-    try (FileChannel in = from.getFileSystem().provider().newFileChannel(from, EnumSet.of(StandardOpenOption.READ));
-        FileChannel out = to.getFileSystem().provider().newFileChannel(to, opts)) {
-      ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
-      while (in.read(buf) >= 0) {
-        buf.flip();
-        while (buf.hasRemaining()) {
-          out.write(buf);
-        }
-        buf.clear();
-      }
-    }
   }
 }

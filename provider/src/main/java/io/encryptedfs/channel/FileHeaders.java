@@ -1,0 +1,68 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.crypto.FileKeys;
+import io.encryptedfs.format.FileHeader;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.format.HeaderCodec;
+import io.encryptedfs.keystore.KeyProvider;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+
+/**
+ * An open file's two header slots: which holds the newest header, and the two ways a header is
+ * rewritten (a newer forced sequence, a rewrap), each into the slot that does not hold the newest
+ * one. Guarded by the owning file's write lock.
+ */
+final class FileHeaders {
+  private final String path;
+  private final RawFile raw;
+  private final FileKeys keys;
+  private FileHeader header;
+  private int slot;
+
+  FileHeaders(String path, RawFile raw, FileKeys keys, FileHeader header, int slot) {
+    this.path = path;
+    this.raw = raw;
+    this.keys = keys;
+    this.header = header;
+    this.slot = slot;
+  }
+
+  FileHeader current() {
+    return header;
+  }
+
+  /**
+   * Records that tail record {@code sequence} is durable, so that a reader that later finds only
+   * older records reports damage instead of silently rolling back forced data. Called after the
+   * force returned, so it never names a record that is not durable; the next force makes this
+   * write durable in turn, and a torn write leaves the other slot.
+   */
+  void recordForced(long sequence) throws IOException {
+    if (!raw.writable() || sequence <= header.forcedSequence()) {
+      return;
+    }
+    FileHeader next = header.withForcedSequence(sequence);
+    byte[] bytes = HeaderCodec.encode(next);
+    try {
+      keys.sealHeader(bytes);
+    } catch (GeneralSecurityException e) {
+      throw new IOException(path + ": cannot seal header: " + e.getMessage(), e);
+    }
+    int target = 1 - slot;
+    raw.writeFully(ByteBuffer.wrap(bytes), (long) target * Geometry.HEADER_SLOT_SIZE);
+    header = next;
+    slot = target;
+  }
+
+  /** Rewraps the data key under {@code alias} (see {@link HeaderRewrap}); false if already so. */
+  boolean rewrap(String alias, KeyProvider keyProvider) throws IOException {
+    FileHeader next = HeaderRewrap.rewrite(path, raw, keys, header, slot, alias, keyProvider);
+    if (next == null) {
+      return false;
+    }
+    header = next; // both slots now hold it
+    return true;
+  }
+}

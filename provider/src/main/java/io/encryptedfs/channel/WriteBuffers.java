@@ -1,0 +1,46 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.format.Geometry;
+import java.nio.ByteBuffer;
+
+/**
+ * The scratch buffers of one open file's writer, allocated on first use and reused, so the steady
+ * write path allocates none. Guarded by the owning file's write lock.
+ */
+final class WriteBuffers {
+  private final Geometry g;
+  private ByteBuffer batch;
+  private ByteBuffer tailOut;
+  private ByteBuffer plainBlock;
+
+  WriteBuffers(Geometry g) {
+    this.g = g;
+  }
+
+  /** A cleared buffer for {@code blocks} sealed home blocks, grown on demand. */
+  ByteBuffer batch(int blocks) {
+    int needed = blocks * g.sealedBlockSize();
+    if (batch == null || batch.capacity() < needed) {
+      batch = ByteBuffer.allocate(needed);
+    }
+    batch.clear();
+    return batch;
+  }
+
+  /** A buffer for one encoded tail slot. */
+  ByteBuffer tailOut() {
+    if (tailOut == null) {
+      tailOut = ByteBuffer.allocate(g.tailSlotSize());
+    }
+    return tailOut;
+  }
+
+  /** A cleared buffer of exactly one block of cleartext. */
+  ByteBuffer plainBlock() {
+    if (plainBlock == null) {
+      plainBlock = ByteBuffer.allocate(g.blockSize());
+    }
+    plainBlock.clear();
+    return plainBlock;
+  }
+}

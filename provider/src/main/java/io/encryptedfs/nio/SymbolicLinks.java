@@ -1,0 +1,73 @@
+package io.encryptedfs.nio;
+
+import io.encryptedfs.channel.PathErrors;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+
+/**
+ * Symbolic links inside an encrypted root. Targets are stored relative to the link on the
+ * underlying file system, so a link resolves to the same raw file whichever way the root is
+ * reached, and a target that would climb out of the root is refused.
+ */
+final class SymbolicLinks {
+  private SymbolicLinks() {}
+
+  static void create(EncryptedPath l, EncryptedPath t, FileAttribute<?>... attrs)
+      throws IOException {
+    EncryptedPath linkAbs = l.toAbsolutePath().normalize();
+    EncryptedPath parent = linkAbs.getParent() == null ? linkAbs : linkAbs.getParent();
+    // Targets are stored relative to the link, so they resolve inside the root on the underlying
+    // file system too; one that climbs out of the root is refused.
+    EncryptedPath relative = t.isAbsolute() ? parent.relativize(t.normalize()) : t;
+    if (escapesRoot(parent, relative)) {
+      throw new FileSystemException(l.toString(), t.toString(), "link target is outside the root");
+    }
+    Path rawTarget = l.getFileSystem().root().getFileSystem().getPath("", relative.names());
+    try {
+      EncryptedFileSystemProvider.rawProvider(l).createSymbolicLink(EncryptedFileSystemProvider.raw(l), rawTarget, attrs);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, l.toString(), t.toString());
+    }
+  }
+
+  private static boolean escapesRoot(EncryptedPath parent, EncryptedPath relative) {
+    int depth = parent.getNameCount();
+    for (String name : relative.names()) {
+      depth += name.equals("..") ? -1 : name.equals(".") ? 0 : 1;
+      if (depth < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static EncryptedPath read(EncryptedPath l) throws IOException {
+    Path rawTarget;
+    try {
+      rawTarget = EncryptedFileSystemProvider.rawProvider(l).readSymbolicLink(EncryptedFileSystemProvider.raw(l));
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, l.toString());
+    }
+    EncryptedFileSystem fs = l.getFileSystem();
+    if (rawTarget.isAbsolute()) {
+      if (!rawTarget.normalize().startsWith(fs.root())) {
+        throw new FileSystemException(l.toString(), null, "link points outside the encrypted root");
+      }
+      rawTarget = fs.root().relativize(rawTarget.normalize());
+      return fs.getPath("/").resolve(toEncrypted(fs, rawTarget));
+    }
+    return toEncrypted(fs, rawTarget);
+  }
+
+  private static EncryptedPath toEncrypted(EncryptedFileSystem fs, Path rawRelative) {
+    EncryptedPath out = fs.getPath("");
+    for (Path name : rawRelative) {
+      if (!name.toString().isEmpty()) {
+        out = out.resolve(fs.getPath(name.toString()));
+      }
+    }
+    return out;
+  }
+}

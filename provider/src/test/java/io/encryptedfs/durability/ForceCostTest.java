@@ -1,0 +1,77 @@
+package io.encryptedfs.durability;
+
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What the crash-safety forces cost: counts the forces the underlying file sees for a WAL of
+ * 5,000 small records (about 780 KiB), against the forces the application asked for, and pins the
+ * bound stated in DURABILITY.md: one at creation and one per 64 blocks of growth (the runway),
+ * whatever the application's force frequency.
+ */
+class ForceCostTest {
+  private static final int RECORDS = 5_000;
+
+  @ParameterizedTest(name = "block {0} force every {1}")
+  @CsvSource({"4096, 0", "4096, 1", "4096, 50", "16384, 0", "16384, 1"})
+  void addedForcesAreFew(int blockSize, int every) throws IOException {
+    AtomicInteger forces = new AtomicInteger();
+    int asked = 0;
+    long bytes = 0;
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem enc =
+          TestRoots.open(
+              faults.root().resolve(Restorer.ROOT),
+              new InMemoryKeys("master"),
+              "AES-256-GCM",
+              blockSize)) {
+        // Counts every force of the WAL's raw file (the predicate runs once per force).
+        faults.dropForces(
+            path -> {
+              if (path.getFileName().toString().equals("wal")) {
+                forces.incrementAndGet();
+              }
+              return false;
+            });
+        try (FileChannel wal = FileChannel.open(enc.getPath("/wal"), CREATE_NEW, WRITE, APPEND)) {
+          for (int n = 0; n < RECORDS; n++) {
+            byte[] record = WalLog.record(1, n);
+            bytes += record.length;
+            wal.write(ByteBuffer.wrap(record));
+            if (every > 0 && (n + 1) % every == 0) {
+              wal.force(false);
+              asked++;
+            }
+          }
+        }
+        faults.dropForces(path -> false);
+      }
+    }
+    long blocks = bytes / blockSize;
+    int added = forces.get() - asked;
+    System.out.printf(
+        "FORCES block %d every %d: %d blocks, %d asked, %d added%n",
+        blockSize, every, blocks, asked, added);
+    // Creation, one runway force per 64 blocks, and the file system's close.
+    long bound = 2 + blocks / 64 + 1;
+    assertTrue(added <= bound, added + " added forces > " + bound);
+  }
+}

@@ -1,0 +1,140 @@
+package io.encryptedfs.durability;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.EncryptedFileSystems;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Promise 1 with a real process and the real disk: a child JVM appends records through an encrypted
+ * {@code FileChannel}, the parent SIGKILLs it ({@code destroyForcibly}) at a random moment,
+ * reopens, checks that every acknowledged record is there and intact, and starts the next child
+ * appending after them. Rounds alternate between forcing every record and never.
+ */
+class ProcessKillTest {
+  private static final int ROUNDS = Soak.enabled() ? 200 : 20;
+
+  @Test
+  void everyAcknowledgedRecordSurvivesSigkill(@TempDir Path dir) throws Exception {
+    long seed = Soak.seed(42);
+    Path root = dir.resolve("enc");
+    SplittableRandom random = new SplittableRandom(seed);
+    int records = 0;
+    int kills = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      boolean force = round % 2 == 0;
+      Process child = start(root, seed, records, force);
+      AtomicInteger lastAck = new AtomicInteger(-1);
+      Thread reader = readAcks(child, lastAck);
+      // Kill between 0 and 300 ms after the child is ready to append.
+      awaitReady(lastAck, child);
+      Thread.sleep(random.nextInt(300));
+      child.destroyForcibly();
+      child.waitFor();
+      reader.join();
+      kills++;
+      int acked = lastAck.get();
+      int found = recoveredRecords(root, seed);
+      assertTrue(
+          found >= acked + 1,
+          "round " + round + ": " + found + " records, but record " + acked + " was acknowledged");
+      records = found;
+    }
+    System.out.printf("KILL: %d SIGKILLs, %d records survive%n", kills, records);
+    assertEquals(ROUNDS, kills);
+  }
+
+  /** Reopens the root as a restarted process would and checks the log; returns its records. */
+  private static int recoveredRecords(Path root, long seed) throws IOException {
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, WalAppender.env(seed))) {
+      Path wal = fs.getPath("/wal");
+      if (!Files.exists(wal)) {
+        return 0;
+      }
+      byte[] found = Files.readAllBytes(wal);
+      WalLog.Recovered r = WalLog.recover(found);
+      // One write is one record, and a process crash never tears a write that the reader sees.
+      assertFalse(r.tornTail(), "torn record after a process crash");
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      for (int n = 0; n < r.records(); n++) {
+        expected.writeBytes(WalLog.record(seed, n));
+      }
+      assertArrayEquals(expected.toByteArray(), found);
+      return r.records();
+    }
+  }
+
+  private static Process start(Path root, long seed, int first, boolean force) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            WalAppender.class.getName(),
+            root.toString(),
+            Long.toString(seed),
+            Integer.toString(first),
+            force ? "force" : "noforce"));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /**
+   * Keeps the number of the last complete {@code ack N.} line, and notes when the child is ready.
+   */
+  private static Thread readAcks(Process child, AtomicInteger lastAck) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  if (line.equals("ready.")) {
+                    synchronized (lastAck) {
+                      lastAck.notifyAll();
+                      READY.add(child.pid());
+                    }
+                  } else if (line.startsWith("ack ") && line.endsWith(".")) {
+                    lastAck.set(Integer.parseInt(line.substring(4, line.length() - 1)));
+                  }
+                }
+              } catch (IOException e) {
+                // the pipe breaks when the child dies; the acks read so far are what counts
+              }
+            });
+    t.start();
+    return t;
+  }
+
+  private static final java.util.Set<Long> READY =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private static void awaitReady(AtomicInteger lock, Process child) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    synchronized (lock) {
+      while (!READY.contains(child.pid()) && child.isAlive() && System.nanoTime() < deadline) {
+        lock.wait(100);
+      }
+    }
+    assertTrue(READY.contains(child.pid()), "child never became ready");
+  }
+}
