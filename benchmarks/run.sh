@@ -11,6 +11,7 @@
 # blockSize: the benchmarks sweep 4096,16384,65536 by default (@Param); unless the extra
 #   arguments name blockSize, this script pins -p blockSize=4096 (the provider's default), so a
 #   sweep is asked for explicitly: ... -p blockSize=4096,16384,65536
+# WI=n: n warm-up iterations instead of the mode's.
 # CRYPTOFS=1: build with -Pcryptofs and run target/cryptofs/benchmarks-cryptofs.jar (the
 #   Cryptomator cryptofs peer, impl=cryptofs-SIV_GCM / cryptofs-SIV_CTRMAC; needs a Java 21+ java).
 # Every run appends its command, times and `uptime` load before and after to results/runs.txt.
@@ -28,9 +29,9 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 ver="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')"
 case "$MODE" in
-  smoke) opts=(-f 1 -wi 0 -i 1 -w 100ms -r 100ms -p sizeMiB=4 -p fileCount=200) ;;
-  short) opts=(-f 1 -wi 1 -i 3 -w 1s -r 1s -p sizeMiB=64 -p fileCount=10000) ;;
-  full)  opts=(-f 2 -wi 3 -i 5 -w 2s -r 2s -p sizeMiB=256 -p fileCount=10000) ;;
+  smoke) opts=(-f 1 -wi "${WI:-0}" -i 1 -w 100ms -r 100ms -p sizeMiB=4 -p fileCount=200) ;;
+  short) opts=(-f 1 -wi "${WI:-1}" -i 3 -w 1s -r 1s -p sizeMiB=64 -p fileCount=10000) ;;
+  full)  opts=(-f 2 -wi "${WI:-3}" -i 5 -w 2s -r 2s -p sizeMiB=256 -p fileCount=10000) ;;
   *) echo "unknown mode $MODE (smoke|short|full)" >&2; exit 2 ;;
 esac
 if [[ " $* " != *blockSize=* ]]; then

@@ -26,8 +26,13 @@ DEFAULT_BS = "4096"
 
 
 def load(path):
+    """Rows of one JSON file, or of several joined with '+' (earlier files first)."""
     rows = []
     if not path:
+        return rows
+    if "+" in path:
+        for p in path.split("+"):
+            rows += load(p)
         return rows
     for r in json.load(open(path)):
         parts = r["benchmark"].split(".")
@@ -41,6 +46,9 @@ def load(path):
             "alloc": sec.get("gc.alloc.rate.norm", {}).get("score"),
             "jvm": r.get("jdkVersion", "?") + " " + r.get("vmName", ""),
             "threads": r.get("threads", 1),
+            "n": len(r["primaryMetric"].get("rawData", [[0] * 3])[0]) * len(r["primaryMetric"].get("rawData", [0])) if r["primaryMetric"].get("rawData") else r.get("measurementIterations", 3) * r.get("forks", 1),
+            "gctime": sec.get("gc.time", {}).get("score"),
+            "gccount": sec.get("gc.count", {}).get("score"),
         })
     return rows
 
@@ -73,17 +81,36 @@ def alloc(v, per=1):
     return fmt(v["alloc"] / per, 0)
 
 
+# two-sided 99.9 % Student t quantiles by degrees of freedom (JMH's scoreError is t * sd / sqrt(n))
+T999 = {1: 636.6, 2: 31.60, 3: 12.92, 4: 8.610, 5: 6.869, 6: 5.959, 7: 5.408, 8: 5.041, 9: 4.781,
+        10: 4.587, 14: 4.140, 19: 3.883, 29: 3.659}
+
+
 def errpct(v):
-    return fmt(100.0 * v["err"] / v["score"], 0) + " %" if v and v["score"] and v["err"] == v["err"] else "n/a"
+    """Relative standard deviation of the measurement iterations (sd / score), recovered from
+    JMH's 99.9 % half-width; with 3 iterations that half-width is 18x the sd, so it is not shown."""
+    if not v or not v["score"] or v["err"] != v["err"]:
+        return "n/a"
+    n = max(2, v["n"])
+    t = T999.get(n - 1) or T999[min(T999, key=lambda k: abs(k - (n - 1)))]
+    return fmt(100.0 * v["err"] / t * n ** 0.5 / v["score"], 1) + " %"
 
 
 def seq_mbs(v):
     return None if not v else int(v["p"]["sizeMiB"]) * 1000.0 / v["score"]
 
 
-def cipher_mbs(rows, op, impl, bs=DEFAULT_BS):
-    v = find(rows, "CipherBench." + op, impl=impl, blockSize=bs)
-    return None if not v else int(bs) / v["score"] * 1e6 / MiB
+def cipher_mbs(rows, op, impl, bs=DEFAULT_BS, api="best"):
+    """Raw cipher MiB/s for seal/open: api 'array' (byte[] doFinal), 'buffer' (ByteBuffer doFinal
+    with AAD, as the provider calls it) or 'best' (the faster of the two: the serial limit)."""
+    names = {"array": [op], "buffer": [op + "Buffer"], "best": [op, op + "Buffer"]}[api]
+    best = None
+    for n in names:
+        v = find(rows, "CipherBench." + n, impl=impl, blockSize=bs)
+        if v:
+            m = int(bs) / v["score"] * 1e6 / MiB
+            best = m if best is None else max(best, m)
+    return best
 
 
 def limit(plain, c):
@@ -110,7 +137,7 @@ WORKLOADS = [
     ("WAL force /100", "WalBench.append", {"forceEvery": "100"}),
     ("WAL never force", "WalBench.append", {"forceEvery": "0"}),
     ("small files", "SmallFilesBench.createWriteCloseRead", {}),
-    ("small files, each forced", "SmallFilesBench.createWriteForceCloseRead", {}),
+    ("small files +fsync each", "SmallFilesBench.createWriteForceCloseRead", {}),
     ("Files.size", "MetadataBench.sizeOf", {}),
     ("walk+attrs 10k", "MetadataBench.walkAttributes", {}),
 ]
@@ -123,16 +150,20 @@ def section(label, main, sweep=(), peer=(), tink=()):
 
     # ---------- raw cipher ----------
     out.append("### Raw cipher (javax.crypto, one block, reused Cipher, fresh IV)\n")
-    out.append("| algorithm | block | seal MiB/s | ±err | open MiB/s | ±err | seal B/op | open B/op | run |")
-    out.append("|---|---|---|---|---|---|---|---|---|")
+    out.append("`byte[]` = `doFinal(byte[]...)`, no AAD; `ByteBuffer` = heap `ByteBuffer`s, 16-byte AAD, as the provider "
+               "calls the JCE. The serial limits below use the faster of the two.\n")
+    out.append("| algorithm | block | seal byte[] MiB/s | sd | seal ByteBuffer MiB/s | open byte[] MiB/s | sd | open ByteBuffer MiB/s | seal B/op | open B/op |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    both = main + list(sweep)
     for impl in IMPLS:
         for bs in BLOCKS:
-            for src, rows in (("main", main), ("sweep", sweep)):
-                s = find(rows, "CipherBench.seal", impl=impl, blockSize=bs)
-                o = find(rows, "CipherBench.open", impl=impl, blockSize=bs)
-                if s or o:
-                    out.append(f"| {impl} | {bs} | {fmt(cipher_mbs(rows,'seal',impl,bs),0)} | {errpct(s)} | {fmt(cipher_mbs(rows,'open',impl,bs),0)} | {errpct(o)} | {alloc(s)} | {alloc(o)} | {src} |")
-                    break
+            s_ = find(both, "CipherBench.seal", impl=impl, blockSize=bs)
+            o_ = find(both, "CipherBench.open", impl=impl, blockSize=bs)
+            sb = find(both, "CipherBench.sealBuffer", impl=impl, blockSize=bs)
+            ob = find(both, "CipherBench.openBuffer", impl=impl, blockSize=bs)
+            if not (s_ or o_ or sb or ob):
+                continue
+            out.append(f"| {impl} | {bs} | {fmt(cipher_mbs(both,'seal',impl,bs,'array'),0)} | {errpct(s_)} | {fmt(cipher_mbs(both,'seal',impl,bs,'buffer'),0)} | {fmt(cipher_mbs(both,'open',impl,bs,'array'),0)} | {errpct(o_)} | {fmt(cipher_mbs(both,'open',impl,bs,'buffer'),0)} | {alloc(s_)} | {alloc(o_)} |")
     out.append("")
 
     impls = ["plain"] + IMPLS
@@ -141,8 +172,9 @@ def section(label, main, sweep=(), peer=(), tink=()):
     # ---------- sequential ----------
     out.append("### Sequential, block size 4096 (whole 64 MiB file; write closed with force)\n")
     out.append("Serial limit = 1/(1/plain + 1/cipher) from the plain row and the raw seal (write) or open "
-               "(read) row of the same run. B/MiB = bytes allocated per MiB moved.\n")
-    out.append("| op | chunk | impl | MiB/s | ±err | enc/plain | serial limit MiB/s | enc/limit | B/MiB |")
+               "(read) row of the same run. B/MiB = bytes allocated per MiB moved. sd = standard deviation of "
+               "the 3 measurement iterations relative to the score.\n")
+    out.append("| op | chunk | impl | MiB/s | sd | enc/plain | serial limit MiB/s | enc/limit | B/MiB |")
     out.append("|---|---|---|---|---|---|---|---|---|")
     for op in ["write", "read"]:
         for chunk in ["1048576", "65536"]:
@@ -170,7 +202,7 @@ def section(label, main, sweep=(), peer=(), tink=()):
 
     # ---------- random ----------
     out.append("### Random 4 KiB positional I/O, block size 4096 (64 MiB file, one shared FileChannel)\n")
-    out.append("| impl | read 1T ops/ms | ±err | read 2T ops/ms | 2T/1T | read1T enc/plain | write 1T ops/ms | write enc/plain | read B/op | write B/op |")
+    out.append("| impl | read 1T ops/ms | sd | read 2T ops/ms | 2T/1T | read1T enc/plain | write 1T ops/ms | write enc/plain | read B/op | write B/op |")
     out.append("|---|---|---|---|---|---|---|---|---|---|")
     pr = thr(find(main, "RandomIoBench.read1T", impl="plain"))
     pw = thr(find(main, "RandomIoBench.write1T", impl="plain"))
@@ -184,7 +216,7 @@ def section(label, main, sweep=(), peer=(), tink=()):
 
     # ---------- WAL ----------
     out.append("### WAL, 1 KiB appends (APPEND channel), block size 4096\n")
-    out.append("| force every | impl | records/ms | ±err | enc/plain | B/record |")
+    out.append("| force every | impl | records/ms | sd | enc/plain | B/record |")
     out.append("|---|---|---|---|---|---|")
     for fe, fl in [("1", "1 (each)"), ("100", "100"), ("0", "never")]:
         p = find(main, "WalBench.append", impl="plain", forceEvery=fe)
@@ -199,7 +231,7 @@ def section(label, main, sweep=(), peer=(), tink=()):
 
     # ---------- small files / metadata ----------
     out.append("### Small files and metadata (time per op; ratio = plain time / enc time)\n")
-    out.append("| benchmark | impl | time | ±err | unit | enc/plain | B/op |")
+    out.append("| benchmark | impl | time | sd | unit | enc/plain | B/op |")
     out.append("|---|---|---|---|---|---|---|")
     for name in ["SmallFilesBench.createWriteCloseRead", "SmallFilesBench.createWriteForceCloseRead",
                  "MetadataBench.sizeOf", "MetadataBench.walkAttributes"]:
@@ -270,7 +302,7 @@ def section(label, main, sweep=(), peer=(), tink=()):
     if peers:
         out.append("### encryptedfs against cryptofs, every workload both run (throughput ratio; > 1 = encryptedfs faster)\n")
         out.append("encryptedfs rows from the main run (block 4096), cryptofs rows from the cryptofs run.\n")
-        head = "| workload | " + " | ".join(f"{SHORT[i]}/{SHORT[p]}" for i in IMPLS for p in peers) + " | " + " | ".join(f"{SHORT[p]}/plain" for p in peers) + " | " + " | ".join(f"{SHORT[p]} B/op" for p in peers) + " |"
+        head = "| workload | " + " | ".join(f"{SHORT[i]}/{SHORT[p]}" for i in IMPLS for p in peers) + " | " + " | ".join(f"{SHORT[p]}/plain" for p in peers) + " | " + " | ".join(f"{SHORT[p]} B/op (seq: per 64 MiB file)" for p in peers) + " |"
         out.append(head)
         out.append("|" + "---|" * (1 + len(IMPLS) * len(peers) + 2 * len(peers)))
         for lab, name, extra in WORKLOADS:
@@ -440,9 +472,6 @@ if __name__ == "__main__":
     elif cmd == "sweepcsv":
         print(sweep_csv(load(a[0]), load(a[1])))
     elif cmd == "diff":
-        old = []
-        for p in a[1].split("+"):
-            old += load(p)
-        print(diff(a[0], old, load(a[2])))
+        print(diff(a[0], load(a[1]), load(a[2])))
     else:
         sys.exit(__doc__)
