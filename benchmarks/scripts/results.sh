@@ -57,6 +57,19 @@ mainf() { local f=$R/short-jdk$1.json; [[ -f $R/cipher-buffer-jdk$1.json ]] && f
   [[ -f $R/short-jdk17.json ]] && python3 scripts/report.py diff "JDK 17" \
       $R/previous/short-jdk17.json+$R/previous/short-jdk17-cipher-rerun.json $R/short-jdk17.json
   [[ -f $R/short-jdk25.json ]] && python3 scripts/report.py diff "JDK 25" $R/previous/short-jdk25.json $R/short-jdk25.json
+  if [[ -d $R/pre-merge ]]; then
+    echo "## Same session: provider before the 13:01 merge of main (0a48aa5) → current code"
+    echo
+    echo "The first main runs of this session (results/pre-merge/) measured a jar built from the provider as of 0a48aa5,"
+    echo "before main (created-file force, forced-tail checks at open, OpenFile split) was merged into this branch"
+    echo "22 s before measuring began; every table above is from the rerun on the current code."
+    echo
+    for v in 17 25; do
+      [[ -f $R/pre-merge/short-jdk$v.json && -f $R/short-jdk$v.json ]] && \
+        python3 scripts/report.py diff "JDK $v" $R/pre-merge/short-jdk$v.json $R/short-jdk$v.json | \
+        sed 's/previous RESULTS.md run → this run/0a48aa5 (pre-merge) → current/'
+    done
+  fi
   true
 } > "$gen"
 chart() { "$JAVA17" -Djava.awt.headless=true -cp target/benchmarks.jar io.encryptedfs.benchmarks.report.RatioChart "$@"; }
@@ -71,7 +84,7 @@ for v in 17 25; do
     chart "$R/sweep-jdk$v.csv" "$R/sweep-jdk$v.png" "encryptedfs / plain NIO by block size, JDK $v (short run)"
   fi
 done
-python3 scripts/compact.py $R/*.json
+python3 scripts/compact.py $R/*.json $R/pre-merge/*.json
 # RESULTS.md = hand-written head (everything up to the marker) + generated part
 marker="<!-- TABLES -->"
 head_part="$(sed "/^$marker\$/q" RESULTS.md)"
