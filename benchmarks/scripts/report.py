@@ -1,50 +1,78 @@
 #!/usr/bin/env python3
-"""Turns a JMH JSON result (benchmarks/run.sh output) into the Markdown tables of RESULTS.md.
+"""Turns JMH JSON results (benchmarks/run.sh, scripts/measure.sh) into the Markdown tables of
+RESULTS.md and the CSV files the charts are drawn from. Stdlib only.
 
-Usage: report.py results/short-jdk17.json [more.json ...] > table.md
-       report.py --merge base.json rerun.json   (one report; later files only FILL rows
-                                                  missing or failed in earlier ones)
-       report.py --csv base.json [fill.json]    (workload,impl,ratio CSV for RatioChart)
-Stdlib only. Ratios are taken between rows of the SAME JSON file (same run, same noise),
-except with --merge, where the report says which file each replaced row came from.
+Usage:
+  report.py jdk LABEL main.json [--sweep sweep.json] [--peer cryptofs.json] [--tink tink.json]
+      one JDK's section: absolute figures, ratios, allocation, block-size sweep, peers, targets
+  report.py csv main.json [--peer cryptofs.json]        workload,impl,ratio CSV (RatioChart)
+  report.py sweepcsv main.json sweep.json               workload,impl,ratio CSV for the sweep chart
+  report.py diff LABEL old.json new.json                previous run against this one
+
+Ratios are taken between rows of the same JSON file (same JMH run) wherever the rows exist there.
+Where a table combines runs (block sizes 16 KiB and 64 KiB against the plain rows of the main
+run; cryptofs rows against the encryptedfs rows of the main run), it says so.
 """
 import json
 import sys
 
 MiB = 1 << 20
+IMPLS = ["AES-256-GCM", "CHACHA20-POLY1305"]
+PEERS = ["cryptofs-SIV_GCM", "cryptofs-SIV_CTRMAC"]
+SHORT = {"AES-256-GCM": "AES", "CHACHA20-POLY1305": "ChaCha", "cryptofs-SIV_GCM": "cryptofs GCM",
+         "cryptofs-SIV_CTRMAC": "cryptofs CTRMAC", "plain": "plain"}
+BLOCKS = ["4096", "16384", "65536"]
+DEFAULT_BS = "4096"
 
 
 def load(path):
-    rows = {}
+    """Rows of one JSON file, or of several joined with '+' (earlier files first)."""
+    rows = []
+    if not path:
+        return rows
+    if "+" in path:
+        for p in path.split("+"):
+            rows += load(p)
+        return rows
     for r in json.load(open(path)):
-        name = r["benchmark"].split(".")[-2] + "." + r["benchmark"].split(".")[-1]
-        p = r.get("params", {})
-        key = (name, tuple(sorted(p.items())))
-        alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
-        rows[key] = {
-            "p": p,
+        parts = r["benchmark"].split(".")
+        sec = r.get("secondaryMetrics", {})
+        rows.append({
+            "name": parts[-2] + "." + parts[-1],
+            "p": r.get("params", {}),
             "score": r["primaryMetric"]["score"],
-            "err": r["primaryMetric"]["scoreError"],
+            "err": float(r["primaryMetric"]["scoreError"]),
             "unit": r["primaryMetric"]["scoreUnit"],
-            "alloc": alloc,
+            "alloc": sec.get("gc.alloc.rate.norm", {}).get("score"),
             "jvm": r.get("jdkVersion", "?") + " " + r.get("vmName", ""),
-        }
+            "threads": r.get("threads", 1),
+            "n": len(r["primaryMetric"].get("rawData", [[0] * 3])[0]) * len(r["primaryMetric"].get("rawData", [0])) if r["primaryMetric"].get("rawData") else r.get("measurementIterations", 3) * r.get("forks", 1),
+            "gctime": sec.get("gc.time", {}).get("score"),
+            "gccount": sec.get("gc.count", {}).get("score"),
+        })
     return rows
 
 
 def find(rows, name, **want):
-    for (n, _), v in rows.items():
-        if n == name and all(v["p"].get(k) == str(w) for k, w in want.items()):
+    """The first row of benchmark `name` whose params match; blockSize defaults to 4096."""
+    want = {k: str(v) for k, v in want.items()}
+    want.setdefault("blockSize", DEFAULT_BS)
+    for v in rows:
+        if v["name"] != name:
+            continue
+        if all(v["p"].get(k, w if k == "blockSize" else None) == w for k, w in want.items()):
             return v
     return None
 
 
 def fmt(x, d=2):
-    if x is None:
-        return "n/a"
-    if x != x:  # NaN (e.g. error with 1 iteration)
+    if x is None or x != x:
         return "n/a"
     return f"{x:,.{d}f}"
+
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
 
 
 def alloc(v, per=1):
@@ -53,163 +81,397 @@ def alloc(v, per=1):
     return fmt(v["alloc"] / per, 0)
 
 
-def ratio(a, b):
-    return None if a is None or b is None or b == 0 else a / b
+# two-sided 99.9 % Student t quantiles by degrees of freedom (JMH's scoreError is t * sd / sqrt(n))
+T999 = {1: 636.6, 2: 31.60, 3: 12.92, 4: 8.610, 5: 6.869, 6: 5.959, 7: 5.408, 8: 5.041, 9: 4.781,
+        10: 4.587, 14: 4.140, 19: 3.883, 29: 3.659}
 
 
-IMPLS = ["AES-256-GCM", "CHACHA20-POLY1305"]
+def errpct(v):
+    """Relative standard deviation of the measurement iterations (sd / score), recovered from
+    JMH's 99.9 % half-width; with 3 iterations that half-width is 18x the sd, so it is not shown."""
+    if not v or not v["score"] or v["err"] != v["err"]:
+        return "n/a"
+    n = max(2, v["n"])
+    t = T999.get(n - 1) or T999[min(T999, key=lambda k: abs(k - (n - 1)))]
+    return fmt(100.0 * v["err"] / t * n ** 0.5 / v["score"], 1) + " %"
 
 
-def ratios_csv(paths):
-    """workload,impl,ratio rows (encrypted throughput / plain throughput) for RatioChart."""
-    rows = {}
-    for path in paths:
-        for k, v in load(path).items():
-            rows.setdefault(k, v)
-    lines = ["workload,impl,ratio"]
-    specs = [
-        ("seq write 1MiB", "SequentialBench.write", {"chunk": "1048576"}, "time"),
-        ("seq write 64KiB", "SequentialBench.write", {"chunk": "65536"}, "time"),
-        ("seq read 1MiB", "SequentialBench.read", {"chunk": "1048576"}, "time"),
-        ("seq read 64KiB", "SequentialBench.read", {"chunk": "65536"}, "time"),
-        ("rand read 4K 1T", "RandomIoBench.read1T", {}, "thrpt"),
-        ("rand read 4K 2T", "RandomIoBench.read2T", {}, "thrpt"),
-        ("rand write 4K", "RandomIoBench.write1T", {}, "thrpt"),
-        ("WAL force each", "WalBench.append", {"forceEvery": "1"}, "thrpt"),
-        ("WAL force /100", "WalBench.append", {"forceEvery": "100"}, "thrpt"),
-        ("WAL no force", "WalBench.append", {"forceEvery": "0"}, "thrpt"),
-        ("small files", "SmallFilesBench.createWriteCloseRead", {}, "time"),
-        ("Files.size", "MetadataBench.sizeOf", {}, "time"),
-        ("walk+attrs", "MetadataBench.walkAttributes", {}, "time"),
-    ]
-    for label, name, extra, kind in specs:
-        p = find(rows, name, impl="plain", **extra)
-        for impl in IMPLS:
-            v = find(rows, name, impl=impl, **extra)
-            if not p or not v:
-                continue
-            r = p["score"] / v["score"] if kind == "time" else v["score"] / p["score"]
-            lines.append(f"{label},{impl},{r:.4f}")
-    return "\n".join(lines)
+def seq_mbs(v):
+    return None if not v else int(v["p"]["sizeMiB"]) * 1000.0 / v["score"]
 
 
-def report(paths):
-    rows = {}
-    for path in paths:
-        for k, v in load(path).items():
-            rows.setdefault(k, v)
+def cipher_mbs(rows, op, impl, bs=DEFAULT_BS, api="best"):
+    """Raw cipher MiB/s for seal/open: api 'array' (byte[] doFinal), 'buffer' (ByteBuffer doFinal
+    with AAD, as the provider calls it) or 'best' (the faster of the two: the serial limit)."""
+    names = {"array": [op], "buffer": [op + "Buffer"], "best": [op, op + "Buffer"]}[api]
+    best = None
+    for n in names:
+        v = find(rows, "CipherBench." + n, impl=impl, blockSize=bs)
+        if v:
+            m = int(bs) / v["score"] * 1e6 / MiB
+            best = m if best is None else max(best, m)
+    return best
+
+
+def limit(plain, c):
+    return 1 / (1 / plain + 1 / c) if plain and c else None
+
+
+def thr(v):
+    """Throughput-like value (higher is better) of any row: ops/ms as is, time per op inverted."""
+    if not v:
+        return None
+    return v["score"] if v["unit"].startswith("ops/") else 1.0 / v["score"]
+
+
+# (label, benchmark, params) for every workload in the ratio table and charts
+WORKLOADS = [
+    ("seq write 1 MiB", "SequentialBench.write", {"chunk": "1048576"}),
+    ("seq write 64 KiB", "SequentialBench.write", {"chunk": "65536"}),
+    ("seq read 1 MiB", "SequentialBench.read", {"chunk": "1048576"}),
+    ("seq read 64 KiB", "SequentialBench.read", {"chunk": "65536"}),
+    ("rand read 4K 1T", "RandomIoBench.read1T", {}),
+    ("rand read 4K 2T", "RandomIoBench.read2T", {}),
+    ("rand write 4K", "RandomIoBench.write1T", {}),
+    ("WAL force each", "WalBench.append", {"forceEvery": "1"}),
+    ("WAL force /100", "WalBench.append", {"forceEvery": "100"}),
+    ("WAL never force", "WalBench.append", {"forceEvery": "0"}),
+    ("small files", "SmallFilesBench.createWriteCloseRead", {}),
+    ("small files +fsync each", "SmallFilesBench.createWriteForceCloseRead", {}),
+    ("Files.size", "MetadataBench.sizeOf", {}),
+    ("walk+attrs 10k", "MetadataBench.walkAttributes", {}),
+]
+
+
+def section(label, main, sweep=(), peer=(), tink=()):
     out = []
-    any_row = next(iter(rows.values()))
-    out.append(f"### {' + '.join(paths)}\n\nJVM: {any_row['jvm']}\n")
+    jvm = main[0]["jvm"] if main else "?"
+    out.append(f"## {label}\n\nJVM: {jvm}\n")
 
-    # Cipher
-    cipher = {}
-    out.append("#### Raw cipher (javax.crypto, one block, reused Cipher, fresh IV)\n")
-    out.append("| algorithm | block | seal MiB/s | open MiB/s | seal B/op | open B/op |")
-    out.append("|---|---|---|---|---|---|")
+    # ---------- raw cipher ----------
+    out.append("### Raw cipher (javax.crypto, one block, reused Cipher, fresh IV)\n")
+    out.append("`byte[]` = `doFinal(byte[]...)`, no AAD; `ByteBuffer` = heap `ByteBuffer`s, 16-byte AAD, as the provider "
+               "calls the JCE. The serial limits below use the faster of the two.\n")
+    out.append("| algorithm | block | seal byte[] MiB/s | sd | seal ByteBuffer MiB/s | open byte[] MiB/s | sd | open ByteBuffer MiB/s | seal B/op | open B/op |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    both = main + list(sweep)
     for impl in IMPLS:
-        s = find(rows, "CipherBench.seal", impl=impl)
-        o = find(rows, "CipherBench.open", impl=impl)
-        if not s and not o:
-            continue
-        bs = int((s or o)["p"]["blockSize"])
-        smb = bs / s["score"] * 1e6 / MiB if s else None
-        omb = bs / o["score"] * 1e6 / MiB if o else None
-        cipher[impl] = (smb, omb)
-        out.append(f"| {impl} | {bs} | {fmt(smb,0)} | {fmt(omb,0)} | {alloc(s)} | {alloc(o)} |")
+        for bs in BLOCKS:
+            s_ = find(both, "CipherBench.seal", impl=impl, blockSize=bs)
+            o_ = find(both, "CipherBench.open", impl=impl, blockSize=bs)
+            sb = find(both, "CipherBench.sealBuffer", impl=impl, blockSize=bs)
+            ob = find(both, "CipherBench.openBuffer", impl=impl, blockSize=bs)
+            if not (s_ or o_ or sb or ob):
+                continue
+            out.append(f"| {impl} | {bs} | {fmt(cipher_mbs(both,'seal',impl,bs,'array'),0)} | {errpct(s_)} | {fmt(cipher_mbs(both,'seal',impl,bs,'buffer'),0)} | {fmt(cipher_mbs(both,'open',impl,bs,'array'),0)} | {errpct(o_)} | {fmt(cipher_mbs(both,'open',impl,bs,'buffer'),0)} | {alloc(s_)} | {alloc(o_)} |")
     out.append("")
 
-    # Sequential
-    out.append("#### Sequential (whole file; write closed with force)\n")
-    out.append("| op | chunk | impl | MiB/s | ±err (ms/file) | enc/plain | serial limit MiB/s | enc/limit | B per call |")
+    impls = ["plain"] + IMPLS
+    peers = [p for p in PEERS if any(r["p"].get("impl") == p for r in peer)]
+
+    # ---------- sequential ----------
+    out.append("### Sequential, block size 4096 (whole 64 MiB file; write closed with force)\n")
+    out.append("Serial limit = 1/(1/plain + 1/cipher) from the plain row and the raw seal (write) or open "
+               "(read) row of the same run. B/MiB = bytes allocated per MiB moved. sd = standard deviation of "
+               "the 3 measurement iterations relative to the score.\n")
+    out.append("| op | chunk | impl | MiB/s | sd | enc/plain | serial limit MiB/s | enc/limit | B/MiB |")
     out.append("|---|---|---|---|---|---|---|---|---|")
     for op in ["write", "read"]:
         for chunk in ["1048576", "65536"]:
-            plain = find(rows, "SequentialBench." + op, impl="plain", chunk=chunk)
-            pm = None
-            for impl in ["plain"] + IMPLS:
+            pm = seq_mbs(find(main, "SequentialBench." + op, impl="plain", chunk=chunk))
+            for impl in impls + peers:
+                rows = peer if impl in PEERS else main
                 v = find(rows, "SequentialBench." + op, impl=impl, chunk=chunk)
+                ck = f"{int(chunk)//1024} KiB"
                 if not v:
-                    out.append(f"| {op} | {int(chunk)//1024} KiB | {impl} | FAILED/absent | | | | | |")
+                    out.append(f"| {op} | {ck} | {impl} | FAILED/absent | | | | | |")
                     continue
-                size = int(v["p"]["sizeMiB"])
-                mbs = size * 1000.0 / v["score"]
-                calls = size * MiB // int(chunk)
+                mbs = seq_mbs(v)
+                per = int(v["p"]["sizeMiB"])
                 if impl == "plain":
-                    pm = mbs
-                    out.append(f"| {op} | {int(chunk)//1024} KiB | plain | {fmt(mbs,0)} | {fmt(v['err'],1)} | 1.00 | | | {alloc(v, calls)} |")
+                    out.append(f"| {op} | {ck} | plain | {fmt(mbs,0)} | {errpct(v)} | 1.00 | | | {alloc(v, per)} |")
                     continue
-                c = cipher.get(impl, (None, None))[0 if op == "write" else 1]
-                lim = 1 / (1 / pm + 1 / c) if pm and c else None
-                out.append(f"| {op} | {int(chunk)//1024} KiB | {impl} | {fmt(mbs,0)} | {fmt(v['err'],1)} | {fmt(ratio(mbs,pm))} | {fmt(lim,0)} | {fmt(ratio(mbs,lim))} | {alloc(v, calls)} |")
+                lim = limit(pm, cipher_mbs(main, "seal" if op == "write" else "open", impl)) if impl in IMPLS else None
+                note = " ¹" if impl in PEERS else ""
+                out.append(f"| {op} | {ck} | {impl}{note} | {fmt(mbs,0)} | {errpct(v)} | {fmt(ratio(mbs,pm))} | {fmt(lim,0) if lim else ''} | {fmt(ratio(mbs,lim)) if lim else ''} | {alloc(v, per)} |")
+    if peers:
+        out.append("\n¹ cryptofs rows come from a separate JMH run (`cryptofs-jdk25.json`, same mode, minutes "
+                   "later on the same quiet machine); its ratio is against the main run's plain row. cryptofs "
+                   "uses fixed 32 KiB chunks.")
     out.append("")
 
-    # Tink peer (only if present in this run)
-    if any(n.startswith("TinkSequentialBench.") for (n, _) in rows):
-        out.append("#### Peer: Tink streaming AEAD over plain FileChannel (same workload)\n")
-        out.append("| op | chunk | template | MiB/s | tink/plain | encryptedfs AES-256-GCM/tink |")
-        out.append("|---|---|---|---|---|---|")
-        for op in ["write", "read"]:
-            for chunk in ["1048576", "65536"]:
-                plain = find(rows, "SequentialBench." + op, impl="plain", chunk=chunk)
-                efs = find(rows, "SequentialBench." + op, impl="AES-256-GCM", chunk=chunk)
-                for t in ["AES256_GCM_HKDF_1MB", "AES256_GCM_HKDF_4KB"]:
-                    v = find(rows, "TinkSequentialBench." + op, template=t, chunk=chunk)
-                    if not v:
-                        continue
-                    # time per file: throughput ratio a/b = time b / time a
-                    out.append(f"| {op} | {int(chunk)//1024} KiB | {t} | {fmt(int(v['p']['sizeMiB'])*1000.0/v['score'],0)} | {fmt(ratio(plain['score'], v['score']) if plain else None)} | {fmt(ratio(v['score'], efs['score']) if efs else None)} |")
-        out.append("")
-
-    # Random
-    out.append("#### Random 4 KiB positional I/O (one shared FileChannel)\n")
-    out.append("| impl | read 1T ops/ms | read 2T ops/ms | 2T/1T | read1T enc/plain | write 1T ops/ms | write enc/plain | read B/op | write B/op |")
-    out.append("|---|---|---|---|---|---|---|---|---|")
-    pr = find(rows, "RandomIoBench.read1T", impl="plain")
-    pw = find(rows, "RandomIoBench.write1T", impl="plain")
-    for impl in ["plain"] + IMPLS:
+    # ---------- random ----------
+    out.append("### Random 4 KiB positional I/O, block size 4096 (64 MiB file, one shared FileChannel)\n")
+    out.append("| impl | read 1T ops/ms | sd | read 2T ops/ms | 2T/1T | read1T enc/plain | write 1T ops/ms | write enc/plain | read B/op | write B/op |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    pr = thr(find(main, "RandomIoBench.read1T", impl="plain"))
+    pw = thr(find(main, "RandomIoBench.write1T", impl="plain"))
+    for impl in impls + peers:
+        rows = peer if impl in PEERS else main
         r1 = find(rows, "RandomIoBench.read1T", impl=impl)
         r2 = find(rows, "RandomIoBench.read2T", impl=impl)
         w1 = find(rows, "RandomIoBench.write1T", impl=impl)
-        g = lambda v: v["score"] if v else None
-        out.append(f"| {impl} | {fmt(g(r1))} | {fmt(g(r2))} | {fmt(ratio(g(r2), g(r1)))} | {fmt(ratio(g(r1), g(pr)))} | {fmt(g(w1))} | {fmt(ratio(g(w1), g(pw)))} | {alloc(r1)} | {alloc(w1)} |")
+        out.append(f"| {impl}{' ¹' if impl in PEERS else ''} | {fmt(thr(r1))} | {errpct(r1)} | {fmt(thr(r2))} | {fmt(ratio(thr(r2), thr(r1)))} | {fmt(ratio(thr(r1), pr))} | {fmt(thr(w1))} | {fmt(ratio(thr(w1), pw))} | {alloc(r1)} | {alloc(w1)} |")
     out.append("")
 
-    # WAL
-    out.append("#### WAL, 1 KiB appends (APPEND channel)\n")
-    out.append("| force every | impl | records/ms | ±err | enc/plain | B/record |")
+    # ---------- WAL ----------
+    out.append("### WAL, 1 KiB appends (APPEND channel), block size 4096\n")
+    out.append("| force every | impl | records/ms | sd | enc/plain | B/record |")
     out.append("|---|---|---|---|---|---|")
-    for fe, label in [("1", "1 (each)"), ("100", "100"), ("0", "never")]:
-        p = find(rows, "WalBench.append", impl="plain", forceEvery=fe)
-        for impl in ["plain"] + IMPLS:
+    for fe, fl in [("1", "1 (each)"), ("100", "100"), ("0", "never")]:
+        p = find(main, "WalBench.append", impl="plain", forceEvery=fe)
+        for impl in impls + peers:
+            rows = peer if impl in PEERS else main
             v = find(rows, "WalBench.append", impl=impl, forceEvery=fe)
             if not v:
-                out.append(f"| {label} | {impl} | FAILED/absent | | | |")
+                out.append(f"| {fl} | {impl} | FAILED/absent | | | |")
                 continue
-            out.append(f"| {label} | {impl} | {fmt(v['score'],3)} | {fmt(v['err'],3)} | {fmt(ratio(v['score'], p['score'] if p else None))} | {alloc(v)} |")
+            out.append(f"| {fl} | {impl}{' ¹' if impl in PEERS else ''} | {fmt(v['score'],3)} | {errpct(v)} | {fmt(ratio(v['score'], p['score'] if p else None))} | {alloc(v)} |")
     out.append("")
 
-    # Small files & metadata (time per op: ratio = plain time / enc time)
-    out.append("#### Small files and metadata (lower time is better; ratio = plain time / enc time)\n")
-    out.append("| benchmark | impl | time | unit | enc/plain (throughput) | B/op |")
-    out.append("|---|---|---|---|---|---|")
-    for name in ["SmallFilesBench.createWriteCloseRead", "MetadataBench.sizeOf", "MetadataBench.walkAttributes"]:
-        p = find(rows, name, impl="plain")
-        for impl in ["plain"] + IMPLS:
+    # ---------- small files / metadata ----------
+    out.append("### Small files and metadata (time per op; ratio = plain time / enc time)\n")
+    out.append("| benchmark | impl | time | sd | unit | enc/plain | B/op |")
+    out.append("|---|---|---|---|---|---|---|")
+    for name in ["SmallFilesBench.createWriteCloseRead", "SmallFilesBench.createWriteForceCloseRead",
+                 "MetadataBench.sizeOf", "MetadataBench.walkAttributes"]:
+        p = find(main, name, impl="plain")
+        for impl in impls + peers:
+            rows = peer if impl in PEERS else main
             v = find(rows, name, impl=impl)
             if not v:
-                out.append(f"| {name} | {impl} | FAILED/absent | | | |")
+                out.append(f"| {name} | {impl} | FAILED/absent | | | | |")
                 continue
-            out.append(f"| {name} | {impl} | {fmt(v['score'],2)} | {v['unit']} | {fmt(ratio(p['score'] if p else None, v['score']))} | {alloc(v)} |")
+            out.append(f"| {name} | {impl}{' ¹' if impl in PEERS else ''} | {fmt(v['score'],2)} | {errpct(v)} | {v['unit']} | {fmt(ratio(p['score'] if p else None, v['score']))} | {alloc(v)} |")
+    out.append("")
+
+    # ---------- block-size sweep ----------
+    if sweep:
+        out.append("### Block-size sweep (encryptedfs only)\n")
+        out.append("4096 rows from the main run, 16384 and 65536 from `sweep` (same mode, separate JMH run); "
+                   "plain and serial-limit inputs: plain from the main run, raw cipher from the run of the "
+                   "same block size. Sequential = 1 MiB chunks, 64 MiB file.\n")
+        out.append("| impl | block | seq write MiB/s | write/limit | seq read MiB/s | read/limit | seq read B/MiB | rand read 4K ops/ms | read/plain | read B/op | rand write 4K ops/ms | write/plain | write B/op |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        pwm = seq_mbs(find(main, "SequentialBench.write", impl="plain", chunk="1048576"))
+        prm = seq_mbs(find(main, "SequentialBench.read", impl="plain", chunk="1048576"))
+        for impl in IMPLS:
+            for bs in BLOCKS:
+                rows = main if bs == DEFAULT_BS else sweep
+                w = find(rows, "SequentialBench.write", impl=impl, chunk="1048576", blockSize=bs)
+                r = find(rows, "SequentialBench.read", impl=impl, chunk="1048576", blockSize=bs)
+                r1 = find(rows, "RandomIoBench.read1T", impl=impl, blockSize=bs)
+                w1 = find(rows, "RandomIoBench.write1T", impl=impl, blockSize=bs)
+                wl = limit(pwm, cipher_mbs(rows, "seal", impl, bs))
+                rl = limit(prm, cipher_mbs(rows, "open", impl, bs))
+                out.append(f"| {SHORT[impl]} | {bs} | {fmt(seq_mbs(w),0)} | {fmt(ratio(seq_mbs(w), wl))} | {fmt(seq_mbs(r),0)} | {fmt(ratio(seq_mbs(r), rl))} | {alloc(r, int(r['p']['sizeMiB'])) if r else 'n/a'} | {fmt(thr(r1))} | {fmt(ratio(thr(r1), pr))} | {alloc(r1)} | {fmt(thr(w1))} | {fmt(ratio(thr(w1), pw))} | {alloc(w1)} |")
+        out.append("")
+        out.append("| impl | block | WAL force each rec/ms | /plain | WAL force /100 rec/ms | /plain | WAL never rec/ms | /plain | WAL never B/record |")
+        out.append("|---|---|---|---|---|---|---|---|---|")
+        pf = {fe: find(main, "WalBench.append", impl="plain", forceEvery=fe) for fe in ["1", "100", "0"]}
+        for impl in IMPLS:
+            for bs in BLOCKS:
+                rows = main if bs == DEFAULT_BS else sweep
+                cells = []
+                for fe in ["1", "100", "0"]:
+                    v = find(rows, "WalBench.append", impl=impl, forceEvery=fe, blockSize=bs)
+                    cells.append(f"{fmt(thr(v),3)} | {fmt(ratio(thr(v), thr(pf[fe])))}")
+                v0 = find(rows, "WalBench.append", impl=impl, forceEvery="0", blockSize=bs)
+                out.append(f"| {SHORT[impl]} | {bs} | {' | '.join(cells)} | {alloc(v0)} |")
+        out.append("")
+
+    # ---------- Tink ----------
+    if tink:
+        out.append("### Peer: Tink 1.15 streaming AEAD over a plain FileChannel (same workload, same run)\n")
+        out.append("From `tink` (3 warm-up iterations): Tink rows beside plain and encryptedfs AES-256-GCM "
+                   "(block 4096) sequential rows of the same JMH run.\n")
+        out.append("| op | chunk | plain MiB/s | encryptedfs AES MiB/s | Tink HKDF_4KB MiB/s | Tink HKDF_1MB MiB/s | AES / best Tink | AES B/MiB | Tink 4KB B/MiB | Tink 1MB B/MiB |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
+        for op in ["write", "read"]:
+            for chunk in ["1048576", "65536"]:
+                p = find(tink, "SequentialBench." + op, impl="plain", chunk=chunk)
+                e = find(tink, "SequentialBench." + op, impl="AES-256-GCM", chunk=chunk)
+                t4 = find(tink, "TinkSequentialBench." + op, template="AES256_GCM_HKDF_4KB", chunk=chunk, blockSize="x")
+                t1 = find(tink, "TinkSequentialBench." + op, template="AES256_GCM_HKDF_1MB", chunk=chunk, blockSize="x")
+                best = max([x for x in (seq_mbs(t4), seq_mbs(t1)) if x] or [None]) if (t4 or t1) else None
+                per = lambda v: alloc(v, int(v["p"]["sizeMiB"])) if v else "n/a"
+                out.append(f"| {op} | {int(chunk)//1024} KiB | {fmt(seq_mbs(p),0)} | {fmt(seq_mbs(e),0)} | {fmt(seq_mbs(t4),0)} | {fmt(seq_mbs(t1),0)} | {fmt(ratio(seq_mbs(e), best))} | {per(e)} | {per(t4)} | {per(t1)} |")
+        out.append("")
+
+    # ---------- peers summary ----------
+    if peers:
+        out.append("### encryptedfs against cryptofs, every workload both run (throughput ratio; > 1 = encryptedfs faster)\n")
+        out.append("encryptedfs rows from the main run (block 4096), cryptofs rows from the cryptofs run.\n")
+        head = "| workload | " + " | ".join(f"{SHORT[i]}/{SHORT[p]}" for i in IMPLS for p in peers) + " | " + " | ".join(f"{SHORT[p]}/plain" for p in peers) + " | " + " | ".join(f"{SHORT[p]} B/op (seq: per 64 MiB file)" for p in peers) + " |"
+        out.append(head)
+        out.append("|" + "---|" * (1 + len(IMPLS) * len(peers) + 2 * len(peers)))
+        for lab, name, extra in WORKLOADS:
+            pl = thr(find(main, name, impl="plain", **extra))
+            cells = []
+            for i in IMPLS:
+                for p in peers:
+                    cells.append(fmt(ratio(thr(find(main, name, impl=i, **extra)), thr(find(peer, name, impl=p, **extra)))))
+            for p in peers:
+                cells.append(fmt(ratio(thr(find(peer, name, impl=p, **extra)), pl)))
+            for p in peers:
+                cells.append(alloc(find(peer, name, impl=p, **extra)))
+            out.append(f"| {lab} | " + " | ".join(cells) + " |")
+        out.append("")
+
+    out.append(targets(label, main, peer, peers, tink))
+    return "\n".join(out)
+
+
+def targets(label, main, peer, peers, tink):
+    """One line per target and algorithm: measured, target, met / missed by."""
+    out = [f"### Targets, {label} (block size 4096)\n",
+           "| target | impl | measured | target | verdict |", "|---|---|---|---|---|"]
+
+    def line(t, impl, m, goal, fmtd=2):
+        if m is None:
+            out.append(f"| {t} | {impl} | n/a | {goal} | not measured |")
+            return
+        ok = m >= goal
+        out.append(f"| {t} | {impl} | {fmt(m,fmtd)} | ≥ {fmt(goal,fmtd)} | {'met' if ok else '**missed by ' + fmt(goal - m, fmtd) + '**'} |")
+
+    for op in ["write", "read"]:
+        for chunk in ["1048576", "65536"]:
+            pm = seq_mbs(find(main, "SequentialBench." + op, impl="plain", chunk=chunk))
+            for impl in IMPLS:
+                m = seq_mbs(find(main, "SequentialBench." + op, impl=impl, chunk=chunk))
+                lim = limit(pm, cipher_mbs(main, "seal" if op == "write" else "open", impl))
+                line(f"seq {op} {int(chunk)//1024} KiB / serial limit", impl, ratio(m, lim), 0.85)
+    pr = thr(find(main, "RandomIoBench.read1T", impl="plain"))
+    for impl in IMPLS:
+        r1 = thr(find(main, "RandomIoBench.read1T", impl=impl))
+        line("random 4K read / plain", impl, ratio(r1, pr), 0.5)
+    for impl in ["plain"] + IMPLS:
+        r1 = thr(find(main, "RandomIoBench.read1T", impl=impl))
+        r2 = thr(find(main, "RandomIoBench.read2T", impl=impl))
+        line("random 4K read 2T / 1T", impl, ratio(r2, r1), 1.7)
+    for fe, goal, t in [("1", 0.9, "WAL force each / plain"), ("0", 0.6, "WAL never force / plain")]:
+        p = thr(find(main, "WalBench.append", impl="plain", forceEvery=fe))
+        for impl in IMPLS:
+            line(t, impl, ratio(thr(find(main, "WalBench.append", impl=impl, forceEvery=fe)), p), goal)
+    pf = thr(find(main, "SmallFilesBench.createWriteForceCloseRead", impl="plain"))
+    for impl in IMPLS:
+        line("(context) small files / plain that forces each file", impl,
+             ratio(thr(find(main, "SmallFilesBench.createWriteCloseRead", impl=impl)), pf), 0.5)
+    for name, t in [("SmallFilesBench.createWriteCloseRead", "small files / plain"),
+                    ("MetadataBench.sizeOf", "Files.size / plain"),
+                    ("MetadataBench.walkAttributes", "walk+readAttributes / plain")]:
+        p = thr(find(main, name, impl="plain"))
+        for impl in IMPLS:
+            line(t, impl, ratio(thr(find(main, name, impl=impl)), p), 0.5)
+    # allocation: steady-state per-op paths
+    for lab, name, extra in [("random read B/op", "RandomIoBench.read1T", {}),
+                             ("random write B/op", "RandomIoBench.write1T", {}),
+                             ("WAL never-force B/record", "WalBench.append", {"forceEvery": "0"}),
+                             ("seq read B per 1 MiB call", "SequentialBench.read", {"chunk": "1048576"}),
+                             ("seq write B per 1 MiB call", "SequentialBench.write", {"chunk": "1048576"})]:
+        for impl in IMPLS:
+            v = find(main, name, impl=impl, **extra)
+            a = None if not v or v["alloc"] is None else v["alloc"] / (int(v["p"]["sizeMiB"]) if "sizeMiB" in v["p"] and name.startswith("Seq") else 1)
+            if a is None:
+                out.append(f"| ≤ 64 B/op: {lab} | {impl} | n/a | ≤ 64 | not measured |")
+            else:
+                out.append(f"| ≤ 64 B/op: {lab} | {impl} | {fmt(a,0)} | ≤ 64 | {'met' if a <= 64 else '**missed by ' + fmt(a - 64, 0) + ' B**'} |")
+    # peers: only the misses, one line each, and a count of the comparisons met
+    cmp = []
+    for p in peers:
+        for lab, name, extra in WORKLOADS:
+            for impl in IMPLS:
+                r = ratio(thr(find(main, name, impl=impl, **extra)), thr(find(peer, name, impl=p, **extra)))
+                if r is not None:
+                    cmp.append((f"ahead of {SHORT[p]}: {lab}", impl, r))
+    if tink:
+        for op in ["write", "read"]:
+            for chunk in ["1048576", "65536"]:
+                e = seq_mbs(find(tink, "SequentialBench." + op, impl="AES-256-GCM", chunk=chunk))
+                for t in ["AES256_GCM_HKDF_4KB", "AES256_GCM_HKDF_1MB"]:
+                    v = seq_mbs(find(tink, "TinkSequentialBench." + op, template=t, chunk=chunk, blockSize="x"))
+                    if v:
+                        cmp.append((f"ahead of Tink {t[-3:]}: seq {op} {int(chunk)//1024} KiB", "AES-256-GCM", ratio(e, v)))
+    if cmp:
+        met = [c for c in cmp if c[2] is not None and c[2] >= 1.0]
+        out.append(f"| ahead of peers (encryptedfs/peer throughput ≥ 1) | all | {len(met)} of {len(cmp)} comparisons met | ≥ 1.00 each | misses listed below |")
+        for t, impl, r in cmp:
+            if r is None or r < 1.0:
+                line(t, impl, r, 1.0)
     out.append("")
     return "\n".join(out)
 
 
+def ratios_csv(main, peer=()):
+    lines = ["workload,impl,ratio"]
+    for lab, name, extra in WORKLOADS:
+        p = thr(find(main, name, impl="plain", **extra))
+        for impl in IMPLS + PEERS:
+            rows = peer if impl in PEERS else main
+            r = ratio(thr(find(rows, name, impl=impl, **extra)), p)
+            if r is not None:
+                lines.append(f"{lab},{impl},{r:.4f}")
+    return "\n".join(lines)
+
+
+def sweep_csv(main, sweep):
+    lines = ["workload,impl,ratio"]
+    specs = [("seq write 1 MiB", "SequentialBench.write", {"chunk": "1048576"}),
+             ("seq read 1 MiB", "SequentialBench.read", {"chunk": "1048576"}),
+             ("rand read 4K", "RandomIoBench.read1T", {}),
+             ("rand write 4K", "RandomIoBench.write1T", {}),
+             ("WAL force each", "WalBench.append", {"forceEvery": "1"}),
+             ("WAL force /100", "WalBench.append", {"forceEvery": "100"}),
+             ("WAL never force", "WalBench.append", {"forceEvery": "0"})]
+    for lab, name, extra in specs:
+        p = thr(find(main, name, impl="plain", **extra))
+        for impl in IMPLS:
+            for bs in BLOCKS:
+                rows = main if bs == DEFAULT_BS else sweep
+                r = ratio(thr(find(rows, name, impl=impl, blockSize=bs, **extra)), p)
+                if r is not None:
+                    lines.append(f"{lab},{SHORT[impl]} {int(bs)//1024} KiB,{r:.4f}")
+    return "\n".join(lines)
+
+
+def diff(label, old, new):
+    out = [f"### {label}: previous RESULTS.md run → this run (throughput, higher is better; block 4096)\n",
+           "| workload | impl | before | after | after/before | B/op before | B/op after |", "|---|---|---|---|---|---|---|"]
+    for lab, name, extra in WORKLOADS:
+        for impl in ["plain"] + IMPLS:
+            a, b = find(old, name, impl=impl, **extra), find(new, name, impl=impl, **extra)
+            if not a and not b:
+                continue
+            unit = (b or a)["unit"]
+            conv = (lambda v: v["score"]) if unit.startswith("ops/") else (lambda v: 1.0 / v["score"])
+            show = lambda v: (fmt(v["score"], 2) + " " + v["unit"]) if v else "absent"
+            r = ratio(conv(b), conv(a)) if a and b else None
+            out.append(f"| {lab} | {impl} | {show(a)} | {show(b)} | {fmt(r)} | {alloc(a)} | {alloc(b)} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def opt(args, flag):
+    if flag in args:
+        i = args.index(flag)
+        v = args[i + 1]
+        del args[i:i + 2]
+        return v
+    return None
+
+
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    if args and args[0] == "--csv":
-        print(ratios_csv(args[1:]))
-    elif args and args[0] == "--merge":
-        print(report(args[1:]))
+    a = sys.argv[1:]
+    cmd = a.pop(0)
+    if cmd == "jdk":
+        sw, pe, ti = opt(a, "--sweep"), opt(a, "--peer"), opt(a, "--tink")
+        print(section(a[0], load(a[1]), load(sw), load(pe), load(ti)))
+    elif cmd == "csv":
+        pe = opt(a, "--peer")
+        print(ratios_csv(load(a[0]), load(pe)))
+    elif cmd == "sweepcsv":
+        print(sweep_csv(load(a[0]), load(a[1])))
+    elif cmd == "diff":
+        print(diff(a[0], load(a[1]), load(a[2])))
     else:
-        print("\n\n".join(report([p]) for p in args))
+        sys.exit(__doc__)

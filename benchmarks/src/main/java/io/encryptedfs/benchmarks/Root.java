@@ -17,10 +17,14 @@ import java.util.stream.Stream;
  *
  * <p>{@code impl} is {@code plain} or an encryptedfs algorithm name ({@code AES-256-GCM},
  * {@code CHACHA20-POLY1305}); one parameter instead of two keeps plain from being measured once
- * per algorithm.
+ * per algorithm. {@code cryptofs-SIV_GCM} / {@code cryptofs-SIV_CTRMAC} open a Cryptomator
+ * cryptofs vault instead (a peer; only in the {@code -Pcryptofs} jar, which needs Java 21+: the
+ * class {@code CryptofsPeer} is compiled only by that profile and is looked up reflectively, so
+ * the default JDK 17 build neither needs nor ships cryptofs).
  */
 final class Root implements AutoCloseable {
   static final String PLAIN = "plain";
+  static final String CRYPTOFS = "cryptofs-";
 
   final Path dir;
   final FileSystem fs; // null for plain
@@ -37,6 +41,10 @@ final class Root implements AutoCloseable {
       keys = null;
       fs = null;
       root = dir;
+    } else if (impl.startsWith(CRYPTOFS)) {
+      keys = null;
+      fs = openPeer(dir, impl.substring(CRYPTOFS.length()));
+      root = fs.getPath("/");
     } else {
       keys = new MemoryKeyProvider();
       Map<String, Object> env = new HashMap<>();
@@ -47,6 +55,24 @@ final class Root implements AutoCloseable {
       env.put("create", "true");
       fs = EncryptedFileSystems.newFileSystem(dir, env);
       root = fs.getPath("/");
+    }
+  }
+
+  /** Opens a cryptofs vault on {@code dir} through {@code CryptofsPeer} (the -Pcryptofs jar only). */
+  private static FileSystem openPeer(Path dir, String scheme) throws IOException {
+    try {
+      Class<?> peer = Class.forName("io.encryptedfs.benchmarks.CryptofsPeer");
+      return (FileSystem) peer.getMethod("open", Path.class, String.class).invoke(null, dir, scheme);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "impl=cryptofs-* needs the cryptofs jar (benchmarks/run.sh with CRYPTOFS=1, Java 21+)", e);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -32,7 +32,8 @@ public class WalBench {
   @Param({"plain", "AES-256-GCM", "CHACHA20-POLY1305"})
   public String impl;
 
-  @Param({"4096"})
+  /** encryptedfs block size (cleartext bytes per sealed block); ignored by plain and cryptofs. */
+  @Param({"4096", "16384", "65536"})
   public int blockSize;
 
   @Param({"1", "100", "0"})

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The measurement plan behind RESULTS.md, one stage per JMH run (SKIP_BUILD: build both jars first:
+#   mvn -B -q -o -pl keystore,provider,benchmarks -am -DskipTests package
+#   mvn -B -q -o -Pcryptofs -pl keystore,provider,benchmarks -am -DskipTests package
+# Usage: benchmarks/scripts/measure.sh [stage ...]   (default: all, in this order)
+#   main17 main25   short mode, -prof gc, every benchmark but Tink, blockSize 4096
+#   sweep17 sweep25 blockSize 16384,65536 (4096 is in main*): AES+ChaCha, sequential 1 MiB
+#                   chunks, WAL, raw cipher
+#   sweeprand17 sweeprand25  the same for random read1T/write1T
+#   cipherbuf17 cipherbuf25  raw cipher through the ByteBuffer API (as the provider calls it), all
+#                   three block sizes
+#   cryptofs25      Cryptomator cryptofs 2.9.0 (SIV_GCM, SIV_CTRMAC) on every workload it supports
+#   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
+#                   run, 3 warm-up iterations (Tink's 1 MB-segment template warms up slowly)
+set -uo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+J17="${J17:-java}"
+J25="${J25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+R="$here/results"
+export SKIP_BUILD=1
+sweep=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305 -p chunk=1048576
+  'benchmarks\.(SequentialBench|WalBench|CipherBench)\.')
+# (separate: a regex ending in a method name must not demand a '.' after it)
+sweeprand=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305
+  'benchmarks\.RandomIoBench\.(read1T|write1T)$')
+tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
+stage() {
+  case "$1" in
+    main17)   OUT=$R/short-jdk17.json "$here/run.sh" "$J17" short -prof gc -e TinkSequentialBench ;;
+    main25)   OUT=$R/short-jdk25.json "$here/run.sh" "$J25" short -prof gc -e TinkSequentialBench ;;
+    sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
+    sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
+    sweeprand17) OUT=$R/sweep-jdk17-random.json "$here/run.sh" "$J17" short "${sweeprand[@]}" ;;
+    sweeprand25) OUT=$R/sweep-jdk25-random.json "$here/run.sh" "$J25" short "${sweeprand[@]}" ;;
+    cipherbuf17) OUT=$R/cipher-buffer-jdk17.json "$here/run.sh" "$J17" short -prof gc \
+                   -p blockSize=4096,16384,65536 'CipherBench\.(seal|open)Buffer$' ;;
+    cipherbuf25) OUT=$R/cipher-buffer-jdk25.json "$here/run.sh" "$J25" short -prof gc \
+                   -p blockSize=4096,16384,65536 'CipherBench\.(seal|open)Buffer$' ;;
+    cryptofs25) CRYPTOFS=1 OUT=$R/cryptofs-jdk25.json "$here/run.sh" "$J25" short -prof gc \
+                  -p impl=cryptofs-SIV_GCM,cryptofs-SIV_CTRMAC \
+                  'benchmarks\.(SequentialBench|RandomIoBench|WalBench|SmallFilesBench|MetadataBench)\.' ;;
+    tink17)   WI=3 OUT=$R/tink-jdk17.json "$here/run.sh" "$J17" short "${tink[@]}" ;;
+    tink25)   WI=3 OUT=$R/tink-jdk25.json "$here/run.sh" "$J25" short "${tink[@]}" ;;
+    *) echo "unknown stage $1" >&2; return 2 ;;
+  esac
+}
+stages=("$@"); [[ ${#stages[@]} -gt 0 ]] || stages=(main17 main25 sweep17 sweep25 cryptofs25 tink25 tink17 sweeprand17 sweeprand25 cipherbuf17 cipherbuf25)
+for s in "${stages[@]}"; do
+  echo "### $(date -u +%T) stage $s" >&2
+  stage "$s" > "$R/$s.out" 2>&1 || echo "stage $s exited $?" >&2
+  grep -m3 -i "exception" "$R/$s.out" >&2 || true
+done
+echo "### $(date -u +%T) done" >&2
