@@ -209,20 +209,20 @@ final class OpenFile {
       slots.forced();
     }
     writeHomeBlocks(homeFrom, homeTo, oldSize, src, pos);
-    if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
+    if (mode.buffered() && newBlocks == oldBlocks && end > g.blockStart(newBlocks)) {
+      // Only the partial last block changed: update it in place (no record can fail here, and
+      // bytes past its length are zero), and let its record wait (see WriteMode).
+      overlay(tail, g.blockStart(newBlocks), src, pos, end);
+      tailDirty = true;
+      writtenSinceForce = true;
+      scheduleFlush();
+    } else if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
       byte[] next = nextTailBuffer();
       if (newBlocks == oldBlocks) {
         System.arraycopy(tail, 0, next, 0, g.tailLength(oldSize));
       }
       overlay(next, g.blockStart(newBlocks), src, pos, end);
-      if (mode.buffered() && newBlocks == oldBlocks) {
-        // Only the partial last block changed: its record waits (see WriteMode).
-        tailDirty = true;
-        writtenSinceForce = true;
-        scheduleFlush();
-      } else {
-        writeRecord(newBlocks, g.tailLength(newSize), next, runwayEnd);
-      }
+      writeRecord(newBlocks, g.tailLength(newSize), next, runwayEnd);
       nextTail = tail;
       tail = next;
     }
