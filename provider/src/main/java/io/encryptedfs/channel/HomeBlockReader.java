@@ -28,29 +28,56 @@ final class HomeBlockReader {
     this.blocks = blocks;
   }
 
-  /** Opens home blocks {@code first..last}, copying cleartext {@code [p, end)} within them. */
+  /**
+   * Opens home blocks {@code first..last}, copying cleartext {@code [p, end)} within them to
+   * {@code dst}; returns the cleartext position after the last byte copied. A long run is opened by
+   * several threads (see {@link BlockWork}); a bad block is reported only after every share ends,
+   * and it is always the first bad one, as a serial read would report it.
+   */
   long read(long first, long last, long p, long end, ByteBuffer dst)
       throws IOException {
-    ReadScratch scratch = ReadScratch.get();
     int count = (int) (last - first + 1);
-    ByteBuffer sealed = scratch.sealed(count * g.sealedBlockSize());
+    ByteBuffer sealed = ReadScratch.get().sealed(count * g.sealedBlockSize());
     int got = raw.readUpTo(sealed, g.homeOffset(first));
     sealed.flip();
-    ByteBuffer plain = scratch.plain(blockSize);
-    for (long index = first; index <= last; index++) {
-      int at = (int) (index - first) * g.sealedBlockSize();
+    int dstStart = dst.position();
+    long stop = Math.min(end, g.blockStart(last) + blockSize);
+    if (BlockWork.worthSharing(count, blockSize)) {
+      BlockWork.run(
+          count,
+          blockSize,
+          (from, to) -> openInto(first, from, to, got, sealed.duplicate(), p, stop, dst, dstStart));
+    } else {
+      openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);
+    }
+    dst.position(dstStart + (int) (stop - p));
+    return stop;
+  }
+
+  /** Opens blocks {@code first+from .. first+to} and copies their part of {@code [p, stop)}. */
+  private void openInto(
+      long first, int from, int to, int got, ByteBuffer sealed, long p, long stop, ByteBuffer dst,
+      int dstStart)
+      throws IOException {
+    ByteBuffer plain = ReadScratch.get().plain(blockSize);
+    for (int i = from; i <= to; i++) {
+      long index = first + i;
+      int at = i * g.sealedBlockSize();
       if (got < at + g.sealedBlockSize()) {
         throw new DamagedFileException(path, index, "raw file ends inside this block");
       }
       sealed.limit(at + g.sealedBlockSize()).position(at);
       plain.clear();
       open(index, sealed, plain);
-      int off = index == g.blockIndex(p) ? g.offsetInBlock(p) : 0;
-      int len = (int) Math.min(blockSize - off, end - p);
-      dst.put(plain.array(), off, len);
-      p += len;
+      long start = g.blockStart(index);
+      long copyFrom = Math.max(p, start);
+      long copyTo = Math.min(stop, start + blockSize);
+      dst.put(
+          dstStart + (int) (copyFrom - p),
+          plain.array(),
+          (int) (copyFrom - start),
+          (int) (copyTo - copyFrom));
     }
-    return p;
   }
 
   private void open(long index, ByteBuffer sealed, ByteBuffer plain)

@@ -2,12 +2,16 @@ package io.encryptedfs.channel;
 
 import java.nio.ByteBuffer;
 
-/** Per-thread buffers for reads, which run concurrently under a file's read lock. */
+/**
+ * Per-thread buffers for block work: reads run concurrently under a file's read lock, and the
+ * shares of a long read or write run on several threads at once (see {@link BlockWork}).
+ */
 final class ReadScratch {
   private static final ThreadLocal<ReadScratch> PER_THREAD = ThreadLocal.withInitial(ReadScratch::new);
 
   private ByteBuffer sealed = ByteBuffer.allocate(0);
   private ByteBuffer plain = ByteBuffer.allocate(0);
+  private ByteBuffer block = ByteBuffer.allocate(0);
 
   static ReadScratch get() {
     return PER_THREAD.get();
@@ -29,5 +33,14 @@ final class ReadScratch {
     }
     plain.clear().limit(size);
     return plain;
+  }
+
+  /** A cleared buffer of at least {@code size} bytes for a block being written, limited to it. */
+  ByteBuffer block(int size) {
+    if (block.capacity() < size) {
+      block = ByteBuffer.allocate(size);
+    }
+    block.clear().limit(size);
+    return block;
   }
 }

@@ -40,12 +40,11 @@ final class SealedBlocks {
     return geometry;
   }
 
-  /** Seals {@code plain} (a whole block) as home block {@code index}, appending to {@code out}. */
-  void sealHome(long index, ByteBuffer plain, ByteBuffer out, NonceSequence nonces)
+  /** Seals {@code plain} (a whole block) as home block {@code index} under {@code nonce}. */
+  void sealHome(long index, ByteBuffer plain, ByteBuffer out, byte[] nonce)
       throws GeneralSecurityException {
     Scratch s = scratch.get();
-    nonces.next(s.nonce);
-    aead.seal(keys.contentKey(s.nonce), s.nonce, homeAad(s.aad, index), plain, out);
+    aead.seal(keys.contentKey(nonce), nonce, homeAad(s.aad, index), plain, out);
   }
 
   /** Opens home block {@code index} from {@code sealed} into {@code out}. */

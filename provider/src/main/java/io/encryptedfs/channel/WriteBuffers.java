@@ -12,6 +12,7 @@ final class WriteBuffers {
   private ByteBuffer batch;
   private ByteBuffer tailOut;
   private ByteBuffer plainBlock;
+  private byte[][] nonces = new byte[0][];
 
   WriteBuffers(Geometry g) {
     this.g = g;
@@ -42,5 +43,13 @@ final class WriteBuffers {
     }
     plainBlock.clear();
     return plainBlock;
+  }
+
+  /** {@code count} nonce buffers for one batch of home blocks, grown on demand. */
+  byte[][] nonces(int count) {
+    if (nonces.length < count) {
+      nonces = new byte[count][Geometry.NONCE_SIZE];
+    }
+    return nonces;
   }
 }
