@@ -5,7 +5,7 @@
 #   java  path to the java binary (default: java on PATH)
 #   mode  smoke  -> 1 fork, no warm-up, one 100 ms iteration, 4 MiB files, 200-file tree
 #         short  -> 1 fork, 1x1s warm-up, 3x1s measurement, 64 MiB files (default; what RESULTS.md used)
-#         full   -> 2 forks, 3x2s warm-up, 5x2s measurement, 256 MiB files
+#         full   -> 2 forks (FORKS=n: n), 3x2s warm-up, 5x2s measurement, 256 MiB files
 # Output: benchmarks/results/<mode>-jdk<version>.json (override with OUT=...)
 # Extra arguments go to JMH, e.g. a benchmark regex ('WalBench') or '-prof gc'.
 # blockSize: the benchmarks sweep 4096,16384,65536 by default (@Param); unless the extra
@@ -31,7 +31,7 @@ ver="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.speci
 case "$MODE" in
   smoke) opts=(-f 1 -wi "${WI:-0}" -i 1 -w 100ms -r 100ms -p sizeMiB=4 -p fileCount=200) ;;
   short) opts=(-f 1 -wi "${WI:-1}" -i 3 -w 1s -r 1s -p sizeMiB=64 -p fileCount=10000) ;;
-  full)  opts=(-f 2 -wi "${WI:-3}" -i 5 -w 2s -r 2s -p sizeMiB=256 -p fileCount=10000) ;;
+  full)  opts=(-f "${FORKS:-2}" -wi "${WI:-3}" -i 5 -w 2s -r 2s -p sizeMiB=256 -p fileCount=10000) ;;
   *) echo "unknown mode $MODE (smoke|short|full)" >&2; exit 2 ;;
 esac
 if [[ " $* " != *blockSize=* ]]; then

@@ -3,7 +3,10 @@
 #   mvn -B -q -o -pl keystore,provider,benchmarks -am -DskipTests package
 #   mvn -B -q -o -Pcryptofs -pl keystore,provider,benchmarks -am -DskipTests package
 # Usage: benchmarks/scripts/measure.sh [stage ...]   (default: all, in this order)
-#   main17 main25   short mode, -prof gc, every benchmark but Tink, blockSize 4096
+# MODE=short|full (default short): the run.sh mode of the main, cryptofs and Tink stages; the
+#   main stages write results/$MODE-jdkN.json. FORKS=n is passed on to run.sh (full mode).
+#   CRYPTOFS_IMPLS overrides the cryptofs vault formats (default both).
+#   main17 main25   -prof gc, every benchmark but Tink, blockSize 4096
 #   sweep17 sweep25 blockSize 16384,65536 (4096 is in main*): AES+ChaCha, sequential 1 MiB
 #                   chunks, WAL, raw cipher
 #   sweeprand17 sweeprand25  the same for random read1T/write1T
@@ -17,6 +20,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 J17="${J17:-java}"
 J25="${J25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 R="$here/results"
+MODE="${MODE:-short}"
 export SKIP_BUILD=1
 sweep=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305 -p chunk=1048576
   'benchmarks\.(SequentialBench|WalBench|CipherBench)\.')
@@ -26,8 +30,8 @@ sweeprand=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY13
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
-    main17)   OUT=$R/short-jdk17.json "$here/run.sh" "$J17" short -prof gc -e TinkSequentialBench ;;
-    main25)   OUT=$R/short-jdk25.json "$here/run.sh" "$J25" short -prof gc -e TinkSequentialBench ;;
+    main17)   OUT=$R/$MODE-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e TinkSequentialBench ;;
+    main25)   OUT=$R/$MODE-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e TinkSequentialBench ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     sweeprand17) OUT=$R/sweep-jdk17-random.json "$here/run.sh" "$J17" short "${sweeprand[@]}" ;;
@@ -36,11 +40,11 @@ stage() {
                    -p blockSize=4096,16384,65536 'CipherBench\.(seal|open)Buffer$' ;;
     cipherbuf25) OUT=$R/cipher-buffer-jdk25.json "$here/run.sh" "$J25" short -prof gc \
                    -p blockSize=4096,16384,65536 'CipherBench\.(seal|open)Buffer$' ;;
-    cryptofs25) CRYPTOFS=1 OUT=$R/cryptofs-jdk25.json "$here/run.sh" "$J25" short -prof gc \
-                  -p impl=cryptofs-SIV_GCM,cryptofs-SIV_CTRMAC \
+    cryptofs25) CRYPTOFS=1 OUT=$R/cryptofs-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
+                  -p impl="${CRYPTOFS_IMPLS:-cryptofs-SIV_GCM,cryptofs-SIV_CTRMAC}" \
                   'benchmarks\.(SequentialBench|RandomIoBench|WalBench|SmallFilesBench|MetadataBench)\.' ;;
-    tink17)   WI=3 OUT=$R/tink-jdk17.json "$here/run.sh" "$J17" short "${tink[@]}" ;;
-    tink25)   WI=3 OUT=$R/tink-jdk25.json "$here/run.sh" "$J25" short "${tink[@]}" ;;
+    tink17)   WI=3 OUT=$R/tink-jdk17.json "$here/run.sh" "$J17" "$MODE" "${tink[@]}" ;;
+    tink25)   WI=3 OUT=$R/tink-jdk25.json "$here/run.sh" "$J25" "$MODE" "${tink[@]}" ;;
     *) echo "unknown stage $1" >&2; return 2 ;;
   esac
 }
