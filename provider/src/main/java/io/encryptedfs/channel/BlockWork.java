@@ -1,6 +1,9 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.Algorithm;
 import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,9 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Only the cipher work is spread: the caller still issues every raw read and write itself, in
  * the same order as before, so the crash ordering of the write path is unchanged. Each share works
  * on its own blocks, its own slice of the output and its own per-thread cipher and scratch, and the
- * caller waits for every share before it uses the results. Runs shorter than {@link
- * #minBlocksPerShare} blocks per share stay on the calling thread: handing work to another thread
- * costs tens of microseconds, as much as sealing about 64 KiB.
+ * caller waits for every share before it uses the results.
+ *
+ * <p>Handing work to another thread costs tens of microseconds here (a parked thread must wake),
+ * and a share only pays for that when its cipher work takes much longer. So a share holds at least
+ * {@link #minBlocksPerShare} blocks (256 KiB), and, once the {@link Cost} of the work is known, at
+ * least {@link #MIN_SHARE_NANOS} of it: on JDK 25, AES-GCM opens 512 KiB in under 100 µs and is
+ * faster left on one thread, while JDK 17's ChaCha20 (no intrinsics) seals twice as fast on two.
+ * The cost is learned from the runs themselves, timing the caller's own part.
  */
 final class BlockWork {
   /** Cleartext bytes below which a share is not worth a handoff; tests lower it. */
@@ -29,7 +37,33 @@ final class BlockWork {
   private static final int DEFAULT_MIN_SHARE_BYTES = 256 * 1024;
   private static final int MIN_SHARE_BYTES =
       Math.max(1, Integer.getInteger(MIN_SHARE_PROPERTY, DEFAULT_MIN_SHARE_BYTES));
+  /** A lowered threshold is a test's request to share every run it can, whatever the cost. */
+  private static final boolean ALWAYS_SHARE = MIN_SHARE_BYTES < DEFAULT_MIN_SHARE_BYTES;
+  /** The least cipher work, in nanoseconds, worth handing to another thread. */
+  static final long MIN_SHARE_NANOS = 150_000;
   private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+
+  /**
+   * What one block of one kind of work (opening or sealing, with one algorithm) costs on this
+   * machine and JDK: a moving average of the caller's own timed parts.
+   */
+  static final class Cost {
+    private volatile long nanosPerBlock;
+
+    /** 0 until the first run is timed. */
+    long nanosPerBlock() {
+      return nanosPerBlock;
+    }
+
+    void record(long nanos, int blocks) {
+      if (blocks <= 0 || nanos <= 0) {
+        return;
+      }
+      long sample = Math.max(1, nanos / blocks);
+      long old = nanosPerBlock;
+      nanosPerBlock = old == 0 ? sample : (3 * old + sample) / 4;
+    }
+  }
 
   /** One share of a run: blocks {@code from..to} (inclusive), counted from the run's start. */
   interface Share {
@@ -43,6 +77,22 @@ final class BlockWork {
     return Math.max(1, MIN_SHARE_BYTES / blockSize);
   }
 
+  private static final Map<Algorithm, Cost> OPEN_COSTS = costs();
+  private static final Map<Algorithm, Cost> SEAL_COSTS = costs();
+
+  private static Map<Algorithm, Cost> costs() {
+    Map<Algorithm, Cost> m = new EnumMap<>(Algorithm.class);
+    for (Algorithm a : Algorithm.values()) {
+      m.put(a, new Cost());
+    }
+    return m;
+  }
+
+  /** The shared cost of opening ({@code seal} false) or sealing blocks with {@code algorithm}. */
+  static Cost costOf(Algorithm algorithm, boolean seal) {
+    return (seal ? SEAL_COSTS : OPEN_COSTS).get(algorithm);
+  }
+
   /** True when {@code count} blocks are enough to split; callers skip {@link #run} otherwise. */
   static boolean worthSharing(int count, int blockSize) {
     return HELPERS > 0 && count >= 2 * minBlocksPerShare(blockSize);
@@ -53,10 +103,12 @@ final class BlockWork {
    * fail, the exception of the lowest-numbered failing share is thrown (the one naming the first
    * bad block), after every share has finished.
    */
-  static void run(int count, int blockSize, Share share) throws IOException {
-    int shares = Math.min(HELPERS + 1, count / minBlocksPerShare(blockSize));
+  static void run(int count, int blockSize, Cost cost, Share share) throws IOException {
+    int shares = shares(count, blockSize, cost.nanosPerBlock());
     if (shares <= 1) {
+      long start = System.nanoTime();
       share.run(0, count - 1);
+      cost.record(System.nanoTime() - start, count);
       return;
     }
     ExecutorService pool = Pool.INSTANCE;
@@ -78,7 +130,9 @@ final class BlockWork {
     }
     Throwable first = null;
     try {
+      long start = System.nanoTime();
       share.run(0, bound(count, shares, 1) - 1);
+      cost.record(System.nanoTime() - start, bound(count, shares, 1));
     } catch (IOException | RuntimeException | Error e) {
       first = e;
     }
@@ -111,6 +165,15 @@ final class BlockWork {
     if (first != null) {
       throw new IOException(first);
     }
+  }
+
+  /** How many shares {@code count} blocks make, given the cost per block (0: not known yet). */
+  static int shares(int count, int blockSize, long nanosPerBlock) {
+    int shares = Math.min(HELPERS + 1, count / minBlocksPerShare(blockSize));
+    if (shares > 1 && nanosPerBlock > 0 && !ALWAYS_SHARE) {
+      shares = (int) Math.min(shares, count * nanosPerBlock / MIN_SHARE_NANOS);
+    }
+    return Math.max(1, shares);
   }
 
   private static int bound(int count, int shares, int s) {

@@ -18,6 +18,7 @@ final class HomeBlockReader {
   private final Geometry g;
   private final int blockSize;
   private final SealedBlocks blocks;
+  private final BlockWork.Cost cost;
   volatile IntegrityListener integrity = IntegrityListener.NONE;
 
   HomeBlockReader(String path, RawFile raw, Geometry g, SealedBlocks blocks) {
@@ -26,6 +27,7 @@ final class HomeBlockReader {
     this.g = g;
     this.blockSize = g.blockSize();
     this.blocks = blocks;
+    this.cost = BlockWork.costOf(blocks.algorithm(), false);
   }
 
   /**
@@ -46,6 +48,7 @@ final class HomeBlockReader {
       BlockWork.run(
           count,
           blockSize,
+          cost,
           (from, to) -> openInto(first, from, to, got, sealed.duplicate(), p, stop, dst, dstStart));
     } else {
       openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);

@@ -60,6 +60,7 @@ final class OpenFile {
   private boolean closed;
   private final WriteBuffers buffers;
   private final HomeBlockReader homeReader;
+  private final BlockWork.Cost sealCost;
 
   OpenFile(String path, RawFile raw, LoadedFile loaded, SecureRandom random) {
     this(path, raw, loaded, random, WriteMode.WRITE_THROUGH, null);
@@ -88,6 +89,7 @@ final class OpenFile {
     this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
     this.buffers = new WriteBuffers(g);
     this.homeReader = new HomeBlockReader(path, raw, g, blocks);
+    this.sealCost = BlockWork.costOf(keys.algorithm(), true);
     this.headers =
         new FileHeaders(path, raw, keys, loaded.header(), loaded.headerSlot());
     TailRecord record = loaded.record();
@@ -255,6 +257,7 @@ final class OpenFile {
         BlockWork.run(
             count,
             blockSize,
+            sealCost,
             (a, b) ->
                 sealShare(first, a, b, oldSize, src.duplicate(), base, pos, end,
                     batch.duplicate(), batchNonces));

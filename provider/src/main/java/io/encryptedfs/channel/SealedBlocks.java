@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.Algorithm;
 import io.encryptedfs.crypto.Aead;
 import io.encryptedfs.crypto.FileKeys;
 import io.encryptedfs.format.Geometry;
@@ -38,6 +39,10 @@ final class SealedBlocks {
 
   Geometry geometry() {
     return geometry;
+  }
+
+  Algorithm algorithm() {
+    return aead.algorithm();
   }
 
   /** Seals {@code plain} (a whole block) as home block {@code index} under {@code nonce}. */

@@ -44,6 +44,7 @@ class BlockWorkTest {
     BlockWork.run(
         BLOCKS,
         BLOCK,
+        new BlockWork.Cost(),
         (from, to) -> {
           threads.add(Thread.currentThread().getName());
           for (int i = from; i <= to; i++) {
@@ -64,6 +65,7 @@ class BlockWorkTest {
     BlockWork.run(
         BlockWork.minBlocksPerShare(BLOCK) - 1,
         BLOCK,
+        new BlockWork.Cost(),
         (from, to) -> threads.add(Thread.currentThread().getName()));
     assertEquals(Set.of(Thread.currentThread().getName()), threads);
   }
@@ -79,6 +81,7 @@ class BlockWorkTest {
                 BlockWork.run(
                     BLOCKS,
                     BLOCK,
+                    new BlockWork.Cost(),
                     (from, to) -> {
                       for (int i = from; i <= to; i++) {
                         done.incrementAndGet(i);
@@ -102,6 +105,7 @@ class BlockWorkTest {
       BlockWork.run(
           BLOCKS,
           BLOCK,
+          new BlockWork.Cost(),
           (from, to) -> {
             for (int i = from; i <= to; i++) {
               done.incrementAndGet(i);
@@ -114,6 +118,37 @@ class BlockWorkTest {
     for (int i = 0; i < BLOCKS; i++) {
       assertEquals(1, done.get(i));
     }
+  }
+
+  @Test
+  void cheapWorkStaysOnOneThreadOnceItsCostIsKnown() {
+    int helpers = Runtime.getRuntime().availableProcessors() - 1;
+    int min = BlockWork.minBlocksPerShare(BLOCK);
+    int count = 8 * min;
+    int byFloor = Math.min(helpers + 1, count / min);
+    assertEquals(Math.max(1, byFloor), BlockWork.shares(count, BLOCK, 0), "cost not known yet");
+    boolean testsForceSharing = Integer.getInteger(BlockWork.MIN_SHARE_PROPERTY) != null;
+    // 100 ns a block: the whole run is far below one hand-off's worth of work.
+    long cheap = BlockWork.MIN_SHARE_NANOS / count;
+    assertEquals(
+        testsForceSharing ? Math.max(1, byFloor) : 1,
+        BlockWork.shares(count, BLOCK, cheap),
+        "cheap work is shared only when a test lowers the threshold");
+    // 20 µs a block (ChaCha20 on JDK 17 is about 14 µs per 4 KiB): worth every helper.
+    assertEquals(Math.max(1, byFloor), BlockWork.shares(count, BLOCK, 20_000));
+  }
+
+  @Test
+  void costIsAMovingAverageOfTimedRuns() {
+    BlockWork.Cost cost = new BlockWork.Cost();
+    assertEquals(0, cost.nanosPerBlock());
+    cost.record(1_000_000, 100);
+    assertEquals(10_000, cost.nanosPerBlock());
+    cost.record(2_000_000, 100);
+    assertEquals(12_500, cost.nanosPerBlock());
+    cost.record(0, 100);
+    cost.record(5, 0);
+    assertEquals(12_500, cost.nanosPerBlock(), "empty samples are ignored");
   }
 
   @ParameterizedTest
