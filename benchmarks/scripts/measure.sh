@@ -13,6 +13,9 @@
 #   cipherbuf17 cipherbuf25  raw cipher through the ByteBuffer API (as the provider calls it), all
 #                   three block sizes
 #   cryptofs25      Cryptomator cryptofs 2.9.0 (SIV_GCM, SIV_CTRMAC) on every workload it supports
+#   buffered17 buffered25  WalBench in write.mode=buffered (plain, AES, ChaCha; -prof gc), to
+#                   $MODE-buffered-jdkN.json
+#   nosync17 nosync25  SmallFilesBench with create.sync=false, to $MODE-nosync-jdkN.json
 #   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
 #                   run, 3 warm-up iterations (Tink's 1 MB-segment template warms up slowly)
 set -uo pipefail
@@ -43,6 +46,14 @@ stage() {
     cryptofs25) CRYPTOFS=1 OUT=$R/cryptofs-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
                   -p impl="${CRYPTOFS_IMPLS:-cryptofs-SIV_GCM,cryptofs-SIV_CTRMAC}" \
                   'benchmarks\.(SequentialBench|RandomIoBench|WalBench|SmallFilesBench|MetadataBench)\.' ;;
+    buffered17) OUT=$R/$MODE-buffered-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc \
+                  -jvmArgsAppend -Dencryptedfs.write.mode=buffered 'benchmarks\.WalBench\.' ;;
+    buffered25) OUT=$R/$MODE-buffered-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
+                  -jvmArgsAppend -Dencryptedfs.write.mode=buffered 'benchmarks\.WalBench\.' ;;
+    nosync17) OUT=$R/$MODE-nosync-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc \
+                  -jvmArgsAppend -Dencryptedfs.create.sync=false 'benchmarks\.SmallFilesBench\.' ;;
+    nosync25) OUT=$R/$MODE-nosync-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
+                  -jvmArgsAppend -Dencryptedfs.create.sync=false 'benchmarks\.SmallFilesBench\.' ;;
     tink17)   WI=3 OUT=$R/tink-jdk17.json "$here/run.sh" "$J17" "$MODE" "${tink[@]}" ;;
     tink25)   WI=3 OUT=$R/tink-jdk25.json "$here/run.sh" "$J25" "$MODE" "${tink[@]}" ;;
     *) echo "unknown stage $1" >&2; return 2 ;;

@@ -170,10 +170,13 @@ def section(label, main, sweep=(), peer=(), tink=()):
     peers = [p for p in PEERS if any(r["p"].get("impl") == p for r in peer)]
 
     # ---------- sequential ----------
-    out.append("### Sequential, block size 4096 (whole 64 MiB file; write closed with force)\n")
+    seq = find(main, "SequentialBench.read", impl="plain", chunk="1048576")
+    mib = seq["p"].get("sizeMiB", "?") if seq else "?"
+    iters = seq["n"] if seq else "?"
+    out.append(f"### Sequential, block size 4096 (whole {mib} MiB file; write closed with force)\n")
     out.append("Serial limit = 1/(1/plain + 1/cipher) from the plain row and the raw seal (write) or open "
                "(read) row of the same run. B/MiB = bytes allocated per MiB moved. sd = standard deviation of "
-               "the 3 measurement iterations relative to the score.\n")
+               f"the {iters} measurement iterations relative to the score.\n")
     out.append("| op | chunk | impl | MiB/s | sd | enc/plain | serial limit MiB/s | enc/limit | B/MiB |")
     out.append("|---|---|---|---|---|---|---|---|---|")
     for op in ["write", "read"]:
@@ -201,7 +204,8 @@ def section(label, main, sweep=(), peer=(), tink=()):
     out.append("")
 
     # ---------- random ----------
-    out.append("### Random 4 KiB positional I/O, block size 4096 (64 MiB file, one shared FileChannel)\n")
+    rnd = find(main, "RandomIoBench.read1T", impl="plain")
+    out.append(f"### Random 4 KiB positional I/O, block size 4096 ({rnd['p'].get('sizeMiB', '?') if rnd else '?'} MiB file, one shared FileChannel)\n")
     out.append("| impl | read 1T ops/ms | sd | read 2T ops/ms | 2T/1T | read1T enc/plain | write 1T ops/ms | write enc/plain | read B/op | write B/op |")
     out.append("|---|---|---|---|---|---|---|---|---|---|")
     pr = thr(find(main, "RandomIoBench.read1T", impl="plain"))
@@ -302,7 +306,7 @@ def section(label, main, sweep=(), peer=(), tink=()):
     if peers:
         out.append("### encryptedfs against cryptofs, every workload both run (throughput ratio; > 1 = encryptedfs faster)\n")
         out.append("encryptedfs rows from the main run (block 4096), cryptofs rows from the cryptofs run.\n")
-        head = "| workload | " + " | ".join(f"{SHORT[i]}/{SHORT[p]}" for i in IMPLS for p in peers) + " | " + " | ".join(f"{SHORT[p]}/plain" for p in peers) + " | " + " | ".join(f"{SHORT[p]} B/op (seq: per 64 MiB file)" for p in peers) + " |"
+        head = "| workload | " + " | ".join(f"{SHORT[i]}/{SHORT[p]}" for i in IMPLS for p in peers) + " | " + " | ".join(f"{SHORT[p]}/plain" for p in peers) + " | " + " | ".join(f"{SHORT[p]} B/op (seq: per {mib} MiB file)" for p in peers) + " |"
         out.append(head)
         out.append("|" + "---|" * (1 + len(IMPLS) * len(peers) + 2 * len(peers)))
         for lab, name, extra in WORKLOADS:

@@ -42,6 +42,11 @@ import java.util.Map;
  *       force, close, a full block or {@value #WRITE_BUFFER_MILLIS}</td></tr>
  *   <tr><td>{@value #WRITE_BUFFER_MILLIS}</td><td>String or Integer</td><td>100</td>
  *       <td>in buffered mode, the longest a write waits before it reaches the underlying file</td></tr>
+ *   <tr><td>{@value #CREATE_SYNC}</td><td>String or Boolean</td><td>true</td>
+ *       <td>{@code true}: creating a file forces its front region, so that it opens after a power
+ *       loss even if it is never forced; {@code false}: it is made durable by the file's first
+ *       force instead (one {@code fsync} fewer per file, for programs that force every file they
+ *       rely on), and a file never forced may fail to open after a power loss</td></tr>
  *   <tr><td>{@value #KEY_POLICY}</td><td>String</td><td>none</td>
  *       <td>master key per subtree for new files: {@code GLOB=ALIAS} rules separated by {@code ;},
  *       e.g. {@code /pii/**=pii-key;/wal/**=wal-key}; absolute {@code glob:} patterns; the most
@@ -67,6 +72,7 @@ public final class EncryptedFileSystems {
   public static final String KEY_POLICY = "key.policy";
   public static final String WRITE_MODE = "write.mode";
   public static final String WRITE_BUFFER_MILLIS = "write.buffer.millis";
+  public static final String CREATE_SYNC = "create.sync";
   public static final String AUDIT_FILE = "audit.file";
 
   private EncryptedFileSystems() {}

@@ -36,8 +36,13 @@ final class FileLoader {
     this.random = random;
   }
 
-  /** Writes the header and an empty first tail record to a new, empty raw file. */
-  LoadedFile create(RawFile raw, NewFilePolicy policy, String path) throws IOException {
+  /**
+   * Writes the header and an empty first tail record to a new, empty raw file, and forces them
+   * when {@code sync}; otherwise the file's first force makes them durable (until then a power
+   * loss may leave a file that does not open).
+   */
+  LoadedFile create(RawFile raw, NewFilePolicy policy, String path, boolean sync)
+      throws IOException {
     Geometry geometry = policy.geometry();
     byte[] fileId = new byte[FileHeader.FILE_ID_SIZE];
     random.nextBytes(fileId);
@@ -59,8 +64,9 @@ final class FileLoader {
       keys = new FileKeys(policy.algorithm(), fileId, dataKey);
       slot = HeaderCodec.encode(header);
       keys.sealHeader(slot);
-      // The first record already carries a runway, made durable by the creation's force below,
-      // so a new file's first blocks need no force of their own; closing the file ends it.
+      // The first record already carries a runway, made durable by the creation's force below (or
+      // by the file's first force), so a new file's first blocks need no force of their own;
+      // closing the file ends it.
       TailRecord first = new TailRecord(1, 0, 0, OpenFile.RUNWAY_SLACK);
       ByteBuffer buf = ByteBuffer.allocate(Geometry.HEADER_SIZE + geometry.tailSlotSize());
       buf.put(slot).put(slot);
@@ -73,9 +79,11 @@ final class FileLoader {
       // Durable before the creating open returns: otherwise a power loss leaves a torn or empty
       // front region, which a reader must report as damage, even though the caller did nothing
       // wrong. Forced, the new file reopens as empty whatever else of it is lost.
-      raw.force(false);
       TailSlots slots = TailSlots.forNewFile(1);
-      slots.forced();
+      if (sync) {
+        raw.force(false);
+        slots.forced();
+      }
       return new LoadedFile(
           header, 0, keys, geometry, first, new byte[geometry.blockSize()], slots);
     } catch (GeneralSecurityException e) {

@@ -34,6 +34,7 @@ public final class OpenFiles {
   private final KeyProvider keyProvider;
   private final SecureRandom random;
   private volatile WriteMode writeMode = WriteMode.WRITE_THROUGH;
+  private volatile boolean createSync = true;
   // Its own lock: it is taken under an open file's write lock, and this registry's monitor is
   // taken before open files' locks, so sharing the monitor could deadlock.
   private final Object timerLock = new Object();
@@ -146,7 +147,8 @@ public final class OpenFiles {
         throw translate(e, displayPath);
       }
       try {
-        OpenFile file = newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath));
+        OpenFile file =
+            newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath, createSync));
         file.reportIntegrityTo(integrity);
         return file;
       } catch (IOException | RuntimeException e) {
@@ -293,6 +295,14 @@ public final class OpenFiles {
     }
     sizes.put(key, rawAttrs, size);
     return size;
+  }
+
+  /**
+   * Whether files created from now on are forced at creation (the default), or left to their first
+   * force; see {@code EncryptedFileSystems.CREATE_SYNC}.
+   */
+  public void setCreateSync(boolean sync) {
+    this.createSync = sync;
   }
 
   /** Files opened from now on write in {@code mode}; see {@link WriteMode}. */

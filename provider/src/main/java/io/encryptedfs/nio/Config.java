@@ -158,9 +158,18 @@ final class Config {
   }
 
   boolean create() {
-    Object value = lookup(EncryptedFileSystems.CREATE);
+    return flag(EncryptedFileSystems.CREATE, false);
+  }
+
+  /** Whether creating a file forces it ({@code create.sync}, default true). */
+  boolean createSync() {
+    return flag(EncryptedFileSystems.CREATE_SYNC, true);
+  }
+
+  private boolean flag(String key, boolean absent) {
+    Object value = lookup(key);
     if (value == null) {
-      return false;
+      return absent;
     }
     if (value instanceof Boolean b) {
       return b;
@@ -172,7 +181,7 @@ final class Config {
     if (s.equalsIgnoreCase("false")) {
       return false;
     }
-    throw new IllegalArgumentException("'create' must be true or false, was " + value);
+    throw new IllegalArgumentException("'" + key + "' must be true or false, was " + value);
   }
 
   @Override

@@ -48,6 +48,7 @@ final class RootSetup {
       keys.masterKey(policy.keyAlias());
       OpenFiles files = new OpenFiles(keys, new SecureRandom());
       files.setWriteMode(config.writeMode());
+      files.setCreateSync(config.createSync());
       if (keys instanceof AuditedKeystore audited) {
         files.reportIntegrityTo(audited);
       }

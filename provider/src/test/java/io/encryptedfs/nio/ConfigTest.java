@@ -45,10 +45,13 @@ class ConfigTest {
 
   @Test
   void badValuesAreNamed() {
-    Config c = new Config(Map.of("block.size", "3000", "create", "yes", "algorithm", "rot13"), Map.of());
+    Config c = new Config(Map.of("block.size", "3000", "create", "yes", "algorithm", "rot13",
+        "create.sync", "sometimes"), Map.of());
     assertTrue(assertThrows(IllegalArgumentException.class, c::geometry).getMessage().contains("power of two"));
     assertTrue(assertThrows(IllegalArgumentException.class, c::create).getMessage().contains("create"));
     assertTrue(assertThrows(IllegalArgumentException.class, c::algorithm).getMessage().contains("rot13"));
+    assertTrue(assertThrows(IllegalArgumentException.class, c::createSync).getMessage()
+        .contains("'create.sync' must be true or false, was sometimes"));
   }
 
   @Test
@@ -63,5 +66,8 @@ class ConfigTest {
     assertEquals(Algorithm.AES_256_GCM, c.algorithm());
     assertEquals(4096, c.geometry().blockSize());
     assertFalse(c.create());
+    assertTrue(c.createSync());
+    assertFalse(new Config(Map.of("create.sync", false), Map.of()).createSync());
+    assertFalse(new Config(Map.of(), Map.of("ENCRYPTEDFS_CREATE_SYNC", "FALSE")).createSync());
   }
 }
