@@ -71,7 +71,8 @@ final class EncryptedFileStore extends FileStore {
     return switch (attribute) {
       case "encrypted:algorithm" -> fs.policy().algorithm().displayName();
       case "encrypted:blockSize" -> fs.policy().geometry().blockSize();
-      case "encrypted:keyAlias" -> fs.policy().keyAlias();
+      // Looked up now, like the key of each new file: a rotation changes it without a reopen.
+      case "encrypted:keyAlias" -> fs.newFiles().defaultAlias();
       case "encrypted:formatVersion" -> io.encryptedfs.format.HeaderCodec.FORMAT_VERSION;
       default -> underlying.getAttribute(attribute);
     };

@@ -51,7 +51,12 @@ class KeyRotationTest {
       Files.createDirectories(fs.getPath("/d"));
       Files.writeString(fs.getPath("/a"), "alpha");
       Files.writeString(fs.getPath("/d/b"), "beta");
+      assertEquals("master", fs.getFileStores().iterator().next().getAttribute("encrypted:keyAlias"));
       rotated = KeyRotation.rotate(fs);
+      assertEquals(
+          rotated,
+          fs.getFileStores().iterator().next().getAttribute("encrypted:keyAlias"),
+          "the file store names the key new files get, after a rotation too");
       // The current key is looked up per new file: no reopen needed.
       Files.write(fs.getPath("/c"), new byte[10_000]);
       assertEquals(
