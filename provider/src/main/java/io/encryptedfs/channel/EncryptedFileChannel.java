@@ -3,6 +3,7 @@ package io.encryptedfs.channel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -325,9 +326,21 @@ final class EncryptedFileChannel extends FileChannel {
     }
   }
 
-  private void ensureOpen() throws ClosedChannelException {
+  private void ensureOpen() throws IOException {
     if (!isOpen()) {
       throw new ClosedChannelException();
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      // The shared raw channel would close itself at its next blocking call on this thread and
+      // fail every other channel on the file, releasing their locks. Close only this channel, as
+      // a FileChannel does for its own; the interrupt stays set.
+      ClosedByInterruptException interrupted = new ClosedByInterruptException();
+      try {
+        close();
+      } catch (IOException e) {
+        interrupted.addSuppressed(e);
+      }
+      throw interrupted;
     }
   }
 

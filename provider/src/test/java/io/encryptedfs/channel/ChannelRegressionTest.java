@@ -2,7 +2,9 @@ package io.encryptedfs.channel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
@@ -19,6 +21,7 @@ import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Random;
@@ -102,6 +105,42 @@ class ChannelRegressionTest {
           assertThrows(IllegalArgumentException.class, () -> ro.transferTo(-1, 1, sink), f::toString);
           assertThrows(IllegalArgumentException.class, () -> wo.transferFrom(source, 0, -1), f::toString);
         }
+      }
+    }
+  }
+
+  /**
+   * All channels on a file share one underlying channel, which the JDK (and Jimfs) close when a
+   * thread is interrupted in or before a blocking call on it: one interrupted reader failed every
+   * other channel on the file and released their locks. Now an interrupted thread closes only its
+   * own channel, as with a plain FileChannel.
+   */
+  @Test
+  void anInterruptClosesOnlyTheInterruptedChannel() throws Exception {
+    try (FileSystem fs = open("AES-256-GCM")) {
+      Path f = fs.getPath("/shared");
+      Files.write(f, new byte[10_000]);
+      try (FileChannel other =
+              FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+          FileChannel interrupted = FileChannel.open(f, StandardOpenOption.READ)) {
+        java.nio.channels.FileLock lock = other.lock();
+        Thread.currentThread().interrupt();
+        try {
+          assertThrows(
+              java.nio.channels.ClosedByInterruptException.class,
+              () -> interrupted.read(ByteBuffer.allocate(10), 0));
+          assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set");
+        } finally {
+          Thread.interrupted();
+        }
+        assertFalse(interrupted.isOpen());
+        assertTrue(other.isOpen());
+        assertTrue(lock.isValid(), "another channel's lock survives");
+        assertEquals(5, other.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}), 9_998));
+        ByteBuffer back = ByteBuffer.allocate(7);
+        assertEquals(7, other.read(back, 9_996));
+        assertArrayEquals(new byte[] {0, 0, 1, 2, 3, 4, 5}, back.array());
+        lock.release();
       }
     }
   }
