@@ -60,7 +60,7 @@ final class OpenFile {
   private boolean closed;
   private final WriteBuffers buffers;
   private final HomeBlockReader homeReader;
-  private final BlockWork.Cost sealCost;
+  private final HomeBlockWriter homeWriter;
 
   OpenFile(String path, RawFile raw, LoadedFile loaded, SecureRandom random) {
     this(path, raw, loaded, random, WriteMode.WRITE_THROUGH, null);
@@ -89,7 +89,7 @@ final class OpenFile {
     this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
     this.buffers = new WriteBuffers(g);
     this.homeReader = new HomeBlockReader(path, raw, g, blocks);
-    this.sealCost = BlockWork.costOf(keys.algorithm(), true);
+    this.homeWriter = new HomeBlockWriter(path, raw, blocks, homeReader, buffers);
     this.headers =
         new FileHeaders(path, raw, keys, loaded.header(), loaded.headerSlot());
     TailRecord record = loaded.record();
@@ -210,7 +210,10 @@ final class OpenFile {
       raw.force(false);
       slots.forced();
     }
-    writeHomeBlocks(homeFrom, homeTo, oldSize, src, pos);
+    if (homeTo >= homeFrom) {
+      homeWriter.write(homeFrom, homeTo, oldSize, tail, src, pos, nonces());
+      writtenSinceForce = true;
+    }
     if (mode.buffered() && newBlocks == oldBlocks && end > g.blockStart(newBlocks)) {
       // Only the partial last block changed: update it in place (no record can fail here, and
       // bytes past its length are zero), and let its record wait (see WriteMode).
@@ -233,114 +236,9 @@ final class OpenFile {
     return n;
   }
 
-  /**
-   * Seals and writes home blocks {@code from..to} (inclusive) in batches. The nonces of a batch are
-   * drawn here, in order, under the write lock; the sealing itself may be spread over several
-   * threads ({@link BlockWork}), and the batch is written only once every block in it is sealed.
-   */
-  private void writeHomeBlocks(long from, long to, long oldSize, ByteBuffer src, long pos)
-      throws IOException {
-    if (to < from) {
-      return;
-    }
-    long end = pos + src.remaining();
-    int base = src.position();
-    ByteBuffer batch = buffers.batch((int) Math.min(batchBlocks, to - from + 1));
-    for (long batchStart = from; batchStart <= to; batchStart += batchBlocks) {
-      int count = (int) (Math.min(to, batchStart + batchBlocks - 1) - batchStart + 1);
-      byte[][] batchNonces = buffers.nonces(count);
-      for (int i = 0; i < count; i++) {
-        nonces().next(batchNonces[i]);
-      }
-      long first = batchStart;
-      if (BlockWork.worthSharing(count, blockSize)) {
-        BlockWork.run(
-            count,
-            blockSize,
-            sealCost,
-            (a, b) ->
-                sealShare(first, a, b, oldSize, src.duplicate(), base, pos, end,
-                    batch.duplicate(), batchNonces));
-      } else {
-        // On this thread alone: src itself serves as the view (no garbage per write), and gets
-        // its bounds back afterwards.
-        int limit = src.limit();
-        try {
-          sealShare(first, 0, count - 1, oldSize, src, base, pos, end, batch, batchNonces);
-        } finally {
-          src.limit(limit).position(base);
-        }
-      }
-      batch.clear().limit(count * g.sealedBlockSize());
-      raw.writeFully(batch, g.homeOffset(batchStart));
-    }
-    writtenSinceForce = true;
-  }
-
-  /**
-   * Seals blocks {@code first+a .. first+b} of a batch into their places in {@code out}, reading
-   * the written bytes through {@code view}, a buffer of this share's own over the caller's bytes
-   * (cleartext {@code pos} at index {@code base}), whose position and limit it moves.
-   */
-  private void sealShare(
-      long first, int a, int b, long oldSize, ByteBuffer view, int base, long pos, long end,
-      ByteBuffer out, byte[][] batchNonces)
-      throws IOException {
-    ByteBuffer scratch = ReadScratch.get().block(blockSize);
-    for (int i = a; i <= b; i++) {
-      long index = first + i;
-      ByteBuffer plain = plainBlock(index, oldSize, view, base, pos, end, scratch);
-      out.limit((i + 1) * g.sealedBlockSize()).position(i * g.sealedBlockSize());
-      try {
-        blocks.sealHome(index, plain, out, batchNonces[i]);
-      } catch (GeneralSecurityException e) {
-        throw new IOException(path + ": block " + index + ": cannot seal: " + e.getMessage(), e);
-      }
-    }
-  }
-
-  /**
-   * The new cleartext of block {@code index}: {@code view} set to the block's written bytes when
-   * the write covers the whole block, otherwise the old content (home block, tail or zeros)
-   * with the write laid over it in {@code scratch}.
-   */
-  private ByteBuffer plainBlock(
-      long index, long oldSize, ByteBuffer view, int base, long pos, long end, ByteBuffer scratch)
-      throws IOException {
-    long start = g.blockStart(index);
-    if (pos <= start && start + blockSize <= end) {
-      int at = base + (int) (start - pos);
-      return view.limit(at + blockSize).position(at);
-    }
-    long oldBlocks = g.homeBlocks(oldSize);
-    byte[] block = scratch.array();
-    if (index < oldBlocks) {
-      homeReader.readOne(index, scratch);
-    } else if (index == oldBlocks) {
-      int tailLength = g.tailLength(oldSize);
-      System.arraycopy(tail, 0, block, 0, tailLength);
-      Arrays.fill(block, tailLength, blockSize, (byte) 0);
-    } else {
-      Arrays.fill(block, (byte) 0);
-    }
-    view.limit(base + (int) (end - pos));
-    overlay(block, start, view, base, pos, end);
-    return scratch.clear().limit(blockSize);
-  }
-
   /** Copies the bytes of {@code src} (which starts at cleartext {@code pos}) that fall in a block. */
   private void overlay(byte[] block, long blockStart, ByteBuffer src, long pos, long end) {
-    overlay(block, blockStart, src, src.position(), pos, end);
-  }
-
-  /** The same, for {@code src} whose cleartext {@code pos} is at buffer index {@code base}. */
-  private void overlay(
-      byte[] block, long blockStart, ByteBuffer src, int base, long pos, long end) {
-    long from = Math.max(pos, blockStart);
-    long to = Math.min(end, blockStart + blockSize);
-    if (from < to) {
-      src.get(base + (int) (from - pos), block, (int) (from - blockStart), (int) (to - from));
-    }
+    HomeBlockWriter.overlay(block, blockSize, blockStart, src, src.position(), pos, end);
   }
 
   /** Writes a tail record to the next free slot; the sequence is spent even if the write fails. */
