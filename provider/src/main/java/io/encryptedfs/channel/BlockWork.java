@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -117,16 +116,13 @@ final class BlockWork {
     for (int s = 1; s < shares; s++) {
       int from = bound(count, shares, s);
       int to = bound(count, shares, s + 1) - 1;
-      try {
-        futures[s] =
-            pool.submit(
-                () -> {
-                  share.run(from, to);
-                  return null;
-                });
-      } catch (RejectedExecutionException e) {
-        futures[s] = null;
-      }
+      // The pool is never shut down and its queue is unbounded, so submit never rejects.
+      futures[s] =
+          pool.submit(
+              () -> {
+                share.run(from, to);
+                return null;
+              });
     }
     Throwable first = null;
     try {
@@ -139,14 +135,10 @@ final class BlockWork {
     for (int s = 1; s < shares; s++) {
       Throwable failure = null;
       try {
-        if (futures[s] == null) {
-          share.run(bound(count, shares, s), bound(count, shares, s + 1) - 1);
-        } else {
-          awaitUninterruptibly(futures[s]);
-        }
+        awaitUninterruptibly(futures[s]);
       } catch (ExecutionException e) {
         failure = e.getCause();
-      } catch (IOException | RuntimeException | Error e) {
+      } catch (RuntimeException | Error e) {
         failure = e;
       }
       if (first == null) {

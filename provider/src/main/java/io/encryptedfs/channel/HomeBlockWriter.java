@@ -13,8 +13,6 @@ import java.util.Arrays;
  * is sealed. Guarded by the owning file's write lock; the caller orders it against tail records.
  */
 final class HomeBlockWriter {
-  private static final int BATCH_BYTES = 1 << 20;
-
   private final String path;
   private final RawFile raw;
   private final Geometry g;
@@ -25,9 +23,10 @@ final class HomeBlockWriter {
   private final BlockWork.Cost sealCost;
   private final int batchBlocks;
 
+  /** @param batchBlocks the most blocks one raw write carries */
   HomeBlockWriter(
       String path, RawFile raw, SealedBlocks blocks, HomeBlockReader homeReader,
-      WriteBuffers buffers) {
+      WriteBuffers buffers, int batchBlocks) {
     this.path = path;
     this.raw = raw;
     this.g = blocks.geometry();
@@ -36,7 +35,7 @@ final class HomeBlockWriter {
     this.homeReader = homeReader;
     this.buffers = buffers;
     this.sealCost = BlockWork.costOf(blocks.algorithm(), true);
-    this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
+    this.batchBlocks = batchBlocks;
   }
 
   /**

@@ -29,6 +29,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * explain.
  */
 final class OpenFile {
+  /** The most bytes of home blocks one raw read or write carries. */
   private static final int BATCH_BYTES = 1 << 20;
   static final int RUNWAY_SLACK = 64;
   private static final System.Logger LOG = System.getLogger(OpenFile.class.getName());
@@ -89,7 +90,7 @@ final class OpenFile {
     this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
     this.buffers = new WriteBuffers(g);
     this.homeReader = new HomeBlockReader(path, raw, g, blocks);
-    this.homeWriter = new HomeBlockWriter(path, raw, blocks, homeReader, buffers);
+    this.homeWriter = new HomeBlockWriter(path, raw, blocks, homeReader, buffers, batchBlocks);
     this.headers =
         new FileHeaders(path, raw, keys, loaded.header(), loaded.headerSlot());
     TailRecord record = loaded.record();
