@@ -278,7 +278,7 @@ final class EncryptedFileChannel extends FileChannel {
       locks.clear();
     }
     try {
-      registry.release(this, key, mode);
+      registry.release(this, file, key, mode);
     } catch (IOException e) {
       if (failure != null) {
         e.addSuppressed(failure);

@@ -53,6 +53,7 @@ final class OpenFile {
   private long runwayEnd;
   private long nextSequence;
   private boolean writtenSinceForce;
+  private boolean forcedWhileOpen;
   private final WriteMode mode;
   private final TailFlusher flusher;
   private boolean tailDirty;
@@ -345,6 +346,7 @@ final class OpenFile {
       raw.force(metaData);
       slots.forced();
       writtenSinceForce = false;
+      forcedWhileOpen = true;
       headers.recordForced(slots.latestSequence());
     } finally {
       lock.writeLock().unlock();
@@ -401,6 +403,19 @@ final class OpenFile {
     lock.readLock().lock();
     try {
       return writtenSinceForce;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * True when this file was forced since it was opened, which made durable whatever earlier
+   * sessions left unforced as well (a force covers the whole raw file).
+   */
+  boolean forcedWhileOpen() {
+    lock.readLock().lock();
+    try {
+      return forcedWhileOpen;
     } finally {
       lock.readLock().unlock();
     }

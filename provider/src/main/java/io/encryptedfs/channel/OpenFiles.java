@@ -18,7 +18,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,23 +38,11 @@ public final class OpenFiles {
   // taken before open files' locks, so sharing the monitor could deadlock.
   private final Object timerLock = new Object();
   private java.util.concurrent.ScheduledExecutorService flushTimer;
-  private final Map<Path, Entry> open = new HashMap<>();
+  private final PathTable table = new PathTable();
   private volatile IntegrityListener integrity = IntegrityListener.NONE;
-  private final Map<Path, String> closedUnforced = new HashMap<>();
   private final SizeCache sizes = new SizeCache();
   private final Set<EncryptedFileChannel> channels =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-
-  private static final class Entry {
-    final OpenFile file;
-    final String displayPath;
-    int channels;
-
-    Entry(OpenFile file, String displayPath) {
-      this.file = file;
-      this.displayPath = displayPath;
-    }
-  }
 
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
@@ -80,10 +67,9 @@ public final class OpenFiles {
     Path key = rawPath.toAbsolutePath().normalize();
     OpenFile file;
     synchronized (this) {
-      Entry entry = open.get(key);
+      PathTable.Entry entry = table.get(key);
       if (entry == null) {
-        entry = new Entry(openOrCreate(key, displayPath, mode, policy, attrs), displayPath);
-        open.put(key, entry);
+        entry = table.add(key, displayPath, openOrCreate(key, displayPath, mode, policy, attrs));
       } else if (mode.createNew()) {
         throw new FileAlreadyExistsException(displayPath);
       } else if (mode.write() && !entry.file.raw().writable()) {
@@ -170,14 +156,13 @@ public final class OpenFiles {
     Path key = rawPath.toAbsolutePath().normalize();
     OpenFile file;
     synchronized (this) {
-      Entry entry = open.get(key);
+      PathTable.Entry entry = table.get(key);
       if (entry == null) {
         RawFile raw = openExisting(key, displayPath, mode);
         if (raw == null) {
           throw new NoSuchFileException(displayPath);
         }
-        entry = new Entry(load(raw, displayPath), displayPath);
-        open.put(key, entry);
+        entry = table.add(key, displayPath, load(raw, displayPath));
       }
       entry.channels++;
       file = entry.file;
@@ -185,7 +170,7 @@ public final class OpenFiles {
     try {
       return file.rewrap(alias, keyProvider);
     } finally {
-      unref(key);
+      unref(file);
     }
   }
 
@@ -241,32 +226,66 @@ public final class OpenFiles {
     return PathErrors.translate(e, displayPath);
   }
 
-  /** Called by a closing channel: the last one closes the file. */
-  void release(EncryptedFileChannel channel, Path key, ChannelMode mode) throws IOException {
+  /** Called by a closing channel opened at {@code key}: the last one closes the file. */
+  void release(EncryptedFileChannel channel, OpenFile file, Path key, ChannelMode mode)
+      throws IOException {
     boolean tracked;
     synchronized (this) {
       // A channel the closing file system already let go of no longer counts towards its file.
       tracked = channels.remove(channel);
     }
     if (tracked) {
-      unref(key);
+      unref(file);
     }
     if (mode.deleteOnClose()) {
-      Files.deleteIfExists(key);
+      // By the name it was opened with, as the JDK does on POSIX systems.
+      delete(key, () -> Files.deleteIfExists(key));
     }
   }
 
-  /** Drops one user of the open file at {@code key}; the last one closes it. */
-  private synchronized void unref(Path key) throws IOException {
-    Entry entry = open.get(key);
+  /** Drops one user of {@code file}; the last one closes it. */
+  private synchronized void unref(OpenFile file) throws IOException {
+    PathTable.Entry entry = table.of(file);
     if (entry != null && --entry.channels == 0) {
-      open.remove(key);
-      if (entry.file.hasUnforcedWrites()) {
-        closedUnforced.put(key, entry.displayPath);
-      } else {
-        closedUnforced.remove(key);
-      }
-      entry.file.close();
+      table.remove(entry, file.hasUnforcedWrites(), file.forcedWhileOpen());
+      file.close();
+    }
+  }
+
+  /** An operation on the underlying file system. */
+  public interface RawOperation {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code delete}, which removes the underlying file at {@code rawPath}. A file open there
+   * stays usable through its channels, detached from the name, so that a file created at the same
+   * name afterwards is a new file, as on a POSIX file system.
+   */
+  public void delete(Path rawPath, RawOperation delete) throws IOException {
+    Path key = rawPath.toAbsolutePath().normalize();
+    synchronized (this) {
+      delete.run();
+      table.deleted(key);
+      sizes.invalidate(key);
+    }
+  }
+
+  /**
+   * Runs {@code move}, which renames the underlying {@code rawFrom} (a file or a directory) to
+   * {@code rawTo}, replacing what was there. Files open under {@code rawFrom} are then found under
+   * {@code rawTo}, and a closed file's pending force follows it.
+   */
+  public void move(
+      Path rawFrom, Path rawTo, String displayFrom, String displayTo, RawOperation move)
+      throws IOException {
+    Path from = rawFrom.toAbsolutePath().normalize();
+    Path to = rawTo.toAbsolutePath().normalize();
+    synchronized (this) {
+      move.run();
+      table.moved(from, to, displayFrom, displayTo);
+      sizes.invalidate(from);
+      sizes.invalidate(to);
     }
   }
 
@@ -279,7 +298,7 @@ public final class OpenFiles {
       throws IOException {
     Path key = rawPath.toAbsolutePath().normalize();
     synchronized (this) {
-      Entry entry = open.get(key);
+      PathTable.Entry entry = table.get(key);
       if (entry != null) {
         return entry.file.size();
       }
@@ -344,7 +363,7 @@ public final class OpenFiles {
 
   /** Number of files with at least one open channel. */
   public synchronized int openFileCount() {
-    return open.size();
+    return table.size();
   }
 
   /**
@@ -354,11 +373,10 @@ public final class OpenFiles {
    */
   public void closeAll() throws IOException {
     IOException failure = null;
-    List<Entry> entries;
+    List<PathTable.Entry> entries;
     List<EncryptedFileChannel> stillOpen;
     synchronized (this) {
-      entries = new ArrayList<>(open.values());
-      open.clear();
+      entries = table.takeAll();
       stillOpen = new ArrayList<>(channels);
       channels.clear();
     }
@@ -369,7 +387,7 @@ public final class OpenFiles {
         failure = addFailure(failure, e);
       }
     }
-    for (Entry entry : entries) {
+    for (PathTable.Entry entry : entries) {
       try {
         entry.file.force(true);
         entry.file.close();
@@ -379,8 +397,7 @@ public final class OpenFiles {
     }
     Map<Path, String> unforced;
     synchronized (this) {
-      unforced = new HashMap<>(closedUnforced);
-      closedUnforced.clear();
+      unforced = table.takeUnforced();
     }
     // Forcing through the file, not just the raw channel, also records the forced sequence in
     // the header, so a later reader detects a damaged newest tail record.

@@ -263,8 +263,9 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   @Override
   public void delete(Path path) throws IOException {
     EncryptedPath p = check(path);
+    Path raw = raw(p);
     try {
-      rawProvider(p).delete(raw(p));
+      p.getFileSystem().files().delete(raw, () -> rawProvider(p).delete(raw));
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
     }
@@ -286,8 +287,17 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       delete(from);
       return;
     }
+    Path rawFrom = raw(from);
+    Path rawTo = raw(to);
     try {
-      rawProvider(from).move(raw(from), raw(to), options);
+      from.getFileSystem()
+          .files()
+          .move(
+              rawFrom,
+              rawTo,
+              from.toAbsolutePath().normalize().toString(),
+              to.toAbsolutePath().normalize().toString(),
+              () -> rawProvider(from).move(rawFrom, rawTo, options));
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, from.toString(), to.toString());
     }

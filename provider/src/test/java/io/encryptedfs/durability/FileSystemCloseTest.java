@@ -1,0 +1,90 @@
+package io.encryptedfs.durability;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.CrashPlan;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.faults.Recording;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Closing the file system is a durability point for every file written through it since its last
+ * force, whatever happened to the file between its own close and the file system's: here a power
+ * loss right after the close must find every byte. It once found none of a file that was read, or
+ * moved, after the writer closed it and before the file system closed: the reader's close, or the
+ * new name, made the file system forget the force it owed.
+ */
+class FileSystemCloseTest {
+  private static final int BLOCK = 4096;
+  private final InMemoryKeys keys = new InMemoryKeys("master");
+
+  @Test
+  void aPowerLossAfterTheFileSystemClosedKeepsEverythingWritten() throws IOException {
+    byte[] read = content(1, 3 * BLOCK + 100);
+    byte[] moved = content(2, 5 * BLOCK);
+    byte[] reopened = content(3, 2 * BLOCK + 7);
+    byte[] deleted = content(4, BLOCK);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs =
+          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK)) {
+        write(fs.getPath("/read"), read);
+        assertArrayEquals(read, Files.readAllBytes(fs.getPath("/read")));
+
+        write(fs.getPath("/moving"), moved);
+        Files.createDirectory(fs.getPath("/dir"));
+        Files.move(fs.getPath("/moving"), fs.getPath("/dir/moved"));
+        assertArrayEquals(moved, Files.readAllBytes(fs.getPath("/dir/moved")));
+
+        write(fs.getPath("/reopened"), reopened);
+        // a writer that writes nothing does not force either
+        FileChannel.open(fs.getPath("/reopened"), WRITE).close();
+
+        write(fs.getPath("/deleted"), deleted);
+        Files.delete(fs.getPath("/deleted"));
+      }
+      Recording recording = faults.recording();
+      try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+        restorer.afterCrash(
+            recording,
+            CrashPlan.powerLoss(),
+            fs -> {
+              assertArrayEquals(read, Files.readAllBytes(fs.getPath("/read")), "read");
+              assertArrayEquals(moved, Files.readAllBytes(fs.getPath("/dir/moved")), "moved");
+              assertArrayEquals(reopened, Files.readAllBytes(fs.getPath("/reopened")), "reopened");
+              assertFalse(Files.exists(fs.getPath("/deleted")));
+            });
+      }
+    }
+  }
+
+  private static byte[] content(long seed, int size) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private static void write(Path p, byte[] content) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
+      ByteBuffer buf = ByteBuffer.wrap(content);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+    }
+  }
+}
