@@ -64,10 +64,10 @@ final class FileLoader {
       keys = new FileKeys(policy.algorithm(), fileId, dataKey);
       slot = HeaderCodec.encode(header);
       keys.sealHeader(slot);
-      // The first record already carries a runway, made durable by the creation's force below (or
-      // by the file's first force), so a new file's first blocks need no force of their own;
-      // closing the file ends it.
-      TailRecord first = new TailRecord(1, 0, 0, OpenFile.RUNWAY_SLACK);
+      // The first record already carries the open runway, made durable by the creation's force
+      // below (or by the file's first force), so appending to a new file needs no force of its
+      // own; closing the file ends the runway.
+      TailRecord first = new TailRecord(1, 0, 0, OpenFile.OPEN_ALLOWANCE);
       ByteBuffer buf = ByteBuffer.allocate(Geometry.HEADER_SIZE + geometry.tailSlotSize());
       buf.put(slot).put(slot);
       SealedBlocks sealed = new SealedBlocks(geometry, keys, Aead.of(policy.algorithm()));

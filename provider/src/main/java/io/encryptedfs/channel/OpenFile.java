@@ -25,13 +25,20 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Write order (see FORMAT.md, "Crash safety"): home blocks first, then the tail record that
  * accounts for them; a record that would let home blocks appear past its runway is preceded by one
- * that extends the runway, so that a crash between the two never leaves bytes the file cannot
+ * that opens the runway, forced, so that a crash between the two never leaves bytes the file cannot
  * explain.
  */
 final class OpenFile {
   /** The most bytes of home blocks one raw read or write carries. */
   private static final int BATCH_BYTES = 1 << 20;
-  static final int RUNWAY_SLACK = 64;
+  /**
+   * The allowance of every record written while a file is open for writing: unbounded, so that a
+   * session forces at most one runway record however far the file grows. A bounded runway needs a
+   * force each time it is outgrown, and each such force writes back every dirty page of the file,
+   * which made unforced appends and large unforced writes wait for the disk. Closing writes a record
+   * with allowance 0, so a cleanly closed file still reports any raw byte appended to it.
+   */
+  static final int OPEN_ALLOWANCE = Integer.MAX_VALUE;
   private static final System.Logger LOG = System.getLogger(OpenFile.class.getName());
 
   private final String path;
@@ -202,10 +209,8 @@ final class OpenFile {
     long homeFrom = Math.min(first, oldBlocks);
     long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
     if (homeTo >= runwayEnd) {
-      // The runway grows with the file (at least RUNWAY_SLACK blocks, at most doubling it), so a
-      // long unforced write pays O(log n) of these forces, not one per RUNWAY_SLACK blocks.
-      writeRecord(
-          oldBlocks, g.tailLength(oldSize), tail, homeTo + 1 + Math.max(RUNWAY_SLACK, oldBlocks));
+      // The first write of a session past the file's end (2^31 blocks later, again).
+      writeRecord(oldBlocks, g.tailLength(oldSize), tail, oldBlocks + OPEN_ALLOWANCE);
       // Durable before any home block it permits: write-back may persist those blocks first, and
       // after a power loss the raw length would exceed every record's allowance (the file would
       // not open).
