@@ -67,9 +67,21 @@ public final class OpenFiles {
     Path key = rawPath.toAbsolutePath().normalize();
     OpenFile file;
     synchronized (this) {
-      PathTable.Entry entry = table.get(key);
+      // CREATE_NEW needs no lookup: the underlying file system refuses an existing file itself.
+      Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
+      PathTable.Entry entry = id == null ? null : table.get(id);
       if (entry == null) {
-        entry = table.add(key, displayPath, openOrCreate(key, displayPath, mode, policy, attrs));
+        OpenFile opened = openOrCreate(key, displayPath, mode, policy, attrs);
+        try {
+          id = FileIdentity.ofExisting(key, displayPath);
+          if (id == null) {
+            throw new NoSuchFileException(displayPath, null, "deleted while being opened");
+          }
+          entry = table.add(id, key.toRealPath(), displayPath, opened);
+        } catch (IOException | RuntimeException e) {
+          opened.close();
+          throw e;
+        }
       } else if (mode.createNew()) {
         throw new FileAlreadyExistsException(displayPath);
       } else if (mode.write() && !entry.file.raw().writable()) {
@@ -78,7 +90,7 @@ public final class OpenFiles {
       entry.channels++;
       file = entry.file;
       if (mode.write()) {
-        sizes.invalidate(key);
+        sizes.invalidate(id);
       }
     }
     EncryptedFileChannel channel = new EncryptedFileChannel(file, key, this, mode);
@@ -156,13 +168,17 @@ public final class OpenFiles {
     Path key = rawPath.toAbsolutePath().normalize();
     OpenFile file;
     synchronized (this) {
-      PathTable.Entry entry = table.get(key);
+      Object id = FileIdentity.ofExisting(key, displayPath);
+      if (id == null) {
+        throw new NoSuchFileException(displayPath);
+      }
+      PathTable.Entry entry = table.get(id);
       if (entry == null) {
         RawFile raw = openExisting(key, displayPath, mode);
         if (raw == null) {
           throw new NoSuchFileException(displayPath);
         }
-        entry = table.add(key, displayPath, load(raw, displayPath));
+        entry = table.add(id, key.toRealPath(), displayPath, load(raw, displayPath));
       }
       entry.channels++;
       file = entry.file;
@@ -263,11 +279,10 @@ public final class OpenFiles {
    * name afterwards is a new file, as on a POSIX file system.
    */
   public void delete(Path rawPath, RawOperation delete) throws IOException {
-    Path key = rawPath.toAbsolutePath().normalize();
+    Path key = FileIdentity.realParent(rawPath);
     synchronized (this) {
       delete.run();
       table.deleted(key);
-      sizes.invalidate(key);
     }
   }
 
@@ -279,13 +294,10 @@ public final class OpenFiles {
   public void move(
       Path rawFrom, Path rawTo, String displayFrom, String displayTo, RawOperation move)
       throws IOException {
-    Path from = rawFrom.toAbsolutePath().normalize();
-    Path to = rawTo.toAbsolutePath().normalize();
+    Path from = FileIdentity.realParent(rawFrom);
     synchronized (this) {
       move.run();
-      table.moved(from, to, displayFrom, displayTo);
-      sizes.invalidate(from);
-      sizes.invalidate(to);
+      table.moved(from, FileIdentity.realParent(rawTo), displayFrom, displayTo);
     }
   }
 
@@ -297,13 +309,14 @@ public final class OpenFiles {
   public long cleartextSize(Path rawPath, String displayPath, BasicFileAttributes rawAttrs)
       throws IOException {
     Path key = rawPath.toAbsolutePath().normalize();
+    Object id = FileIdentity.of(key, rawAttrs);
     synchronized (this) {
-      PathTable.Entry entry = table.get(key);
+      PathTable.Entry entry = table.get(id);
       if (entry != null) {
         return entry.file.size();
       }
     }
-    long cached = sizes.get(key, rawAttrs);
+    long cached = sizes.get(id, rawAttrs);
     if (cached >= 0) {
       return cached;
     }
@@ -312,7 +325,7 @@ public final class OpenFiles {
         newFileChannel(key, displayPath, EnumSet.of(StandardOpenOption.READ), null)) {
       size = ch.size();
     }
-    sizes.put(key, rawAttrs, size);
+    sizes.put(id, rawAttrs, size);
     return size;
   }
 

@@ -8,41 +8,45 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which open file each underlying path names, and which closed files still owe a force. It follows
- * the deletes and moves made through the file system, as a POSIX file system follows an inode: a
- * file deleted while open lives on for its channels, detached from its path, so a file created
- * there later is a new one; a file moved while open is found at its new path and no longer at the
- * old one. Not thread-safe: {@link OpenFiles} guards it with its monitor.
+ * The open files, found by the identity of their underlying file (its file key, the real path
+ * where the file system has none), so that every name of one file (a symbolic link, the name it
+ * was moved to) reaches the same open file, and a file created where an open one was deleted is a
+ * new one. It also keeps the path of each open file and the closed files that still owe a force,
+ * and follows the deletes and moves made through the file system, as a POSIX file system follows
+ * an inode. Not thread-safe: {@link OpenFiles} guards it with its monitor.
  */
 final class PathTable {
   /** One open file and the channels sharing it. */
   static final class Entry {
     final OpenFile file;
+    /** Its file key, or its real path (then it follows moves). */
+    Object id;
     /** The underlying path that names it, or null once that name was deleted or replaced. */
     Path key;
     String displayPath;
     int channels;
 
-    private Entry(OpenFile file, Path key, String displayPath) {
+    private Entry(OpenFile file, Object id, Path key, String displayPath) {
       this.file = file;
+      this.id = id;
       this.key = key;
       this.displayPath = displayPath;
     }
   }
 
-  private final Map<Path, Entry> byPath = new HashMap<>();
+  private final Map<Object, Entry> byId = new HashMap<>();
   private final Map<OpenFile, Entry> byFile = new IdentityHashMap<>();
   // Closed files written since their last force, which the file system's close forces.
   private final Map<Path, String> unforced = new HashMap<>();
 
-  /** The open file named by {@code key}, or null. */
-  Entry get(Path key) {
-    return byPath.get(key);
+  /** The open file with identity {@code id} (see {@link OpenFiles#identity}), or null. */
+  Entry get(Object id) {
+    return byId.get(id);
   }
 
-  Entry add(Path key, String displayPath, OpenFile file) {
-    Entry entry = new Entry(file, key, displayPath);
-    byPath.put(key, entry);
+  Entry add(Object id, Path key, String displayPath, OpenFile file) {
+    Entry entry = new Entry(file, id, key, displayPath);
+    byId.put(id, entry);
     byFile.put(file, entry);
     return entry;
   }
@@ -59,10 +63,12 @@ final class PathTable {
    */
   void remove(Entry entry, boolean writtenSinceForce, boolean forcedWhileOpen) {
     byFile.remove(entry.file);
+    if (byId.get(entry.id) == entry) {
+      byId.remove(entry.id);
+    }
     if (entry.key == null) {
       return; // deleted or replaced: nothing left at a path to force
     }
-    byPath.remove(entry.key);
     if (writtenSinceForce) {
       unforced.put(entry.key, entry.displayPath);
     } else if (forcedWhileOpen) {
@@ -70,11 +76,22 @@ final class PathTable {
     }
   }
 
-  /** The name {@code key} was deleted: a file open there is detached from it. */
+  /**
+   * The name {@code key} (its parent a real path) was deleted: a file open there is detached from
+   * it. A file with a file key needs nothing more, as a new file there gets another key; one
+   * known by its real path leaves the table, so that a new file there is not taken for it.
+   */
   void deleted(Path key) {
-    Entry entry = byPath.remove(key);
-    if (entry != null) {
-      entry.key = null;
+    for (Entry entry : byFile.values()) {
+      if (key.equals(entry.key)) {
+        entry.key = null;
+      }
+    }
+    Entry byPath = byId.get(key);
+    if (byPath != null) {
+      byId.remove(key);
+      byPath.id = new Object(); // unreachable by any path from now on
+      byId.put(byPath.id, byPath);
     }
     unforced.remove(key);
   }
@@ -88,17 +105,18 @@ final class PathTable {
       return;
     }
     deleted(to);
-    List<Entry> moving = new ArrayList<>();
-    for (Entry entry : byPath.values()) {
-      if (entry.key.startsWith(from)) {
-        moving.add(entry);
+    for (Entry entry : byFile.values()) {
+      if (entry.key == null || !entry.key.startsWith(from)) {
+        continue;
       }
-    }
-    for (Entry entry : moving) {
-      byPath.remove(entry.key);
-      entry.key = to.resolve(from.relativize(entry.key));
+      Path moved = to.resolve(from.relativize(entry.key));
+      if (entry.id.equals(entry.key)) {
+        byId.remove(entry.id);
+        entry.id = moved;
+        byId.put(moved, entry);
+      }
+      entry.key = moved;
       entry.displayPath = renamed(entry.displayPath, displayFrom, displayTo);
-      byPath.put(entry.key, entry);
     }
     Map<Path, String> owed = new HashMap<>();
     unforced
@@ -121,14 +139,14 @@ final class PathTable {
   }
 
   int size() {
-    return byPath.size();
+    return byFile.size();
   }
 
   /** Every open file, attached to a path or not; the table forgets them. */
   List<Entry> takeAll() {
     List<Entry> all = new ArrayList<>(byFile.values());
     byFile.clear();
-    byPath.clear();
+    byId.clear();
     return all;
   }
 

@@ -25,11 +25,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Deleting or moving a file while channels have it open, differentially: each scenario runs on a
- * plain directory of the default file system and on an encrypted root, and must tell the same
- * story. Open files were once found by path alone, so a file created where an open one had been
- * deleted or moved from joined the old file (log rotation wrote into the rotated file), and a
- * moved file opened at its new name got a second, independent state that corrupted its tail.
+ * Deleting or moving a file while channels have it open, and opening one file by two names,
+ * differentially: each scenario runs on a plain directory of the default file system and on an
+ * encrypted root, and must tell the same story. Open files were once found by path alone, so a
+ * file created where an open one had been deleted or moved from joined the old file (log rotation
+ * wrote into the rotated file), and a file opened by a second name (its new name after a move, or
+ * a symbolic link to it) got a second, independent state whose tail records collided with the
+ * first one's: the file no longer opened.
  */
 class OpenFileRenameTest {
   @TempDir Path tmp;
@@ -204,6 +206,33 @@ class OpenFileRenameTest {
             write(target, " (replaced)");
             story.add("old target " + read(target));
             story.add("t " + read(root.resolve("t")));
+          }
+        },
+        algorithm);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"AES-256-GCM", "CHACHA20-POLY1305"})
+  void aFileOpenedThroughASymbolicLinkIsTheSameFile(String algorithm) throws IOException {
+    check(
+        (root, story) -> {
+          Path dir = Files.createDirectory(root.resolve("real"));
+          Files.createSymbolicLink(root.resolve("alias"), root.relativize(dir));
+          try (FileChannel direct = FileChannel.open(dir.resolve("f"), CREATE_NEW, READ, WRITE)) {
+            write(direct, "0123456789".repeat(500));
+            Files.createSymbolicLink(root.resolve("link"), root.relativize(dir.resolve("f")));
+            try (FileChannel viaLink = FileChannel.open(root.resolve("link"), WRITE, APPEND);
+                FileChannel viaDir =
+                    FileChannel.open(root.resolve("alias").resolve("f"), READ, WRITE)) {
+              write(viaLink, "tail");
+              write(viaDir, "XY", 4998);
+              write(direct, "Z", 0);
+              story.add("sizes " + direct.size() + " " + viaLink.size() + " " + viaDir.size());
+              story.add("size by link " + Files.size(root.resolve("link")));
+            }
+            story.add("direct " + summary(read(direct)));
+            Files.delete(root.resolve("link"));
+            story.add("after deleting the link " + summary(read(direct)));
           }
         },
         algorithm);

@@ -1,0 +1,54 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * How {@link PathTable} tells underlying files apart: by file key (device and inode on POSIX
+ * systems), which every name of a file shares, or by real path where the file system has no file
+ * keys.
+ */
+final class FileIdentity {
+  private FileIdentity() {}
+
+  /**
+   * What identifies the underlying file at {@code rawPath} (links followed), whose attributes are
+   * {@code attrs}: its file key, or its real path where the file system has no file keys.
+   */
+  static Object of(Path rawPath, BasicFileAttributes attrs) throws IOException {
+    Object fileKey = attrs.fileKey();
+    return fileKey != null ? fileKey : rawPath.toRealPath();
+  }
+
+  /** The identity of the file at {@code rawPath}, or null if there is none. */
+  static Object ofExisting(Path rawPath, String displayPath) throws IOException {
+    try {
+      return of(rawPath, Files.readAttributes(rawPath, BasicFileAttributes.class));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, displayPath);
+    }
+  }
+
+  /**
+   * {@code rawPath} with its parent as a real path: the name a delete or move acts on (a symbolic
+   * link itself, not its target), in the form the table keeps open files' paths in.
+   */
+  static Path realParent(Path rawPath) throws IOException {
+    Path abs = rawPath.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    if (parent == null) {
+      return abs;
+    }
+    try {
+      return parent.toRealPath().resolve(abs.getFileName().toString());
+    } catch (NoSuchFileException e) {
+      return abs;
+    }
+  }
+}
