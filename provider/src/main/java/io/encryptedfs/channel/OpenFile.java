@@ -11,6 +11,8 @@ import java.nio.channels.ClosedChannelException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -18,8 +20,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * slots. Every channel on the file in one file system goes through the same {@code OpenFile}, so a
  * write through one is visible to a read through another at once.
  *
- * <p>Locking: reads take the read lock and run concurrently; writes, truncation and force take the
- * write lock. Writes are write-through: when {@link #write} returns, every sealed byte has been
+ * <p>Locking: reads take the read lock and run concurrently; writes and truncation take the write
+ * lock. A force takes it only to begin and to end: the {@code fsync} itself runs without it, so
+ * reads, and writes that find a free tail slot, go on meanwhile; forces run one at a time. Writes are write-through: when {@link #write} returns, every sealed byte has been
  * handed to the underlying file, and nothing is buffered here except the tail block's cleartext,
  * which is also on disk in the newest tail record.
  *
@@ -60,7 +63,10 @@ final class OpenFile {
   private long runwayEnd;
   private long nextSequence;
   private boolean writtenSinceForce;
+  private long writes; // counts writes, so a force can tell whether one landed while it ran
   private boolean forcedWhileOpen;
+  private final ReentrantLock forceLock = new ReentrantLock();
+  private final Condition forceEnded = lock.writeLock().newCondition();
   private final WriteMode mode;
   private final TailFlusher flusher;
   private boolean tailDirty;
@@ -219,14 +225,14 @@ final class OpenFile {
     }
     if (homeTo >= homeFrom) {
       homeWriter.write(homeFrom, homeTo, oldSize, tail, src, pos, nonces());
-      writtenSinceForce = true;
+      written();
     }
     if (mode.buffered() && newBlocks == oldBlocks && end > g.blockStart(newBlocks)) {
       // Only the partial last block changed: update it in place (no record can fail here, and
       // bytes past its length are zero), and let its record wait (see WriteMode).
       overlay(tail, g.blockStart(newBlocks), src, pos, end);
       tailDirty = true;
-      writtenSinceForce = true;
+      written();
       scheduleFlush();
     } else if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
       byte[] next = nextTailBuffer();
@@ -252,6 +258,12 @@ final class OpenFile {
   private void writeRecord(long homeBlocks, int length, byte[] tailPlain, long runway)
       throws IOException {
     int slot = slots.next();
+    while (slot < 0) {
+      // A force running without the lock protects a third slot: wait for it to end.
+      forceEnded.awaitUninterruptibly();
+      ensureOpen();
+      slot = slots.next();
+    }
     long sequence = nextSequence++;
     int allowance = (int) Math.min(Integer.MAX_VALUE, Math.max(0, runway - homeBlocks));
     TailRecord record = new TailRecord(sequence, homeBlocks, length, allowance);
@@ -266,7 +278,7 @@ final class OpenFile {
     raw.writeFully(out, g.tailSlotOffset(slot));
     slots.written(slot, sequence);
     runwayEnd = homeBlocks + allowance;
-    writtenSinceForce = true;
+    written();
     // Every record is written with the state that is (or is about to become) the file's state.
     tailDirty = false;
   }
@@ -342,19 +354,54 @@ final class OpenFile {
     }
   }
 
-  /** Makes every write so far durable, and the newest tail record the protected one. */
+  private void written() {
+    writtenSinceForce = true;
+    writes++;
+  }
+
+  /**
+   * Makes every write that returned before this call durable, and the newest tail record then
+   * the protected one. The {@code fsync} runs without the file's lock (see the class comment);
+   * writes that land while it runs may or may not be covered, as on a plain file.
+   */
   void force(boolean metaData) throws IOException {
-    lock.writeLock().lock();
+    forceLock.lock();
     try {
-      ensureOpen();
-      flushTail();
-      raw.force(metaData);
-      slots.forced();
-      writtenSinceForce = false;
-      forcedWhileOpen = true;
-      headers.recordForced(slots.latestSequence());
+      int slot;
+      long sequence;
+      long writesBefore;
+      lock.writeLock().lock();
+      try {
+        ensureOpen();
+        flushTail();
+        slot = slots.beginForce();
+        sequence = slots.latestSequence();
+        writesBefore = writes;
+      } finally {
+        lock.writeLock().unlock();
+      }
+      boolean succeeded = false;
+      try {
+        raw.force(metaData);
+        succeeded = true;
+      } finally {
+        lock.writeLock().lock();
+        try {
+          slots.endForce(slot, succeeded);
+          forceEnded.signalAll();
+          if (succeeded && !closed) {
+            if (writes == writesBefore) {
+              writtenSinceForce = false;
+            }
+            forcedWhileOpen = true;
+            headers.recordForced(sequence);
+          }
+        } finally {
+          lock.writeLock().unlock();
+        }
+      }
     } finally {
-      lock.writeLock().unlock();
+      forceLock.unlock();
     }
   }
 

@@ -8,9 +8,11 @@ import io.encryptedfs.format.Geometry;
  * <p>The slot holding the newest record is never overwritten, so a write torn by a process crash
  * leaves the previous record intact. The slot holding the newest record known to be durable (made
  * so by a completed force) is never overwritten either, so a power loss that tears or drops every
- * unforced write still leaves the forced record intact. With three slots one is always free. When
- * the durable slot is unknown (a file opened after someone else wrote it), the caller forces once
- * before its first write. Guarded by the owning file's write lock.
+ * unforced write still leaves the forced record intact. With three slots one is always free, except
+ * while a force runs outside the file's lock: the slot it is making durable is protected too, so
+ * a writer that finds no free slot waits for the force to end. When the durable slot is unknown (a
+ * file opened after someone else wrote it), the caller forces once before its first write. Guarded
+ * by the owning file's write lock.
  */
 final class TailSlots {
   private static final int NONE = -1;
@@ -18,6 +20,7 @@ final class TailSlots {
   private final long[] sequence = new long[Geometry.TAIL_SLOTS];
   private int latest;
   private int durable = NONE;
+  private int forcing = NONE;
   private boolean durableKnown;
   private int stale;
 
@@ -80,8 +83,8 @@ final class TailSlots {
   }
 
   /**
-   * The slot the next record goes to: a stale one first, else neither the newest nor the durable
-   * one; oldest first.
+   * The slot the next record goes to: a stale one first, else neither the newest, the durable nor
+   * the one a running force is making durable; oldest first. -1 when all three are protected.
    */
   int next() {
     if (stale != 0) {
@@ -89,7 +92,7 @@ final class TailSlots {
     }
     int best = NONE;
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
-      if (slot == latest || slot == durable) {
+      if (slot == latest || slot == durable || slot == forcing) {
         continue;
       }
       if (best == NONE || sequence[slot] < sequence[best]) {
@@ -110,5 +113,26 @@ final class TailSlots {
   void forced() {
     durable = latest;
     durableKnown = true;
+  }
+
+  /**
+   * A force of the file begins, to run without the file's lock: protects the newest record's slot
+   * until {@link #endForce}, and returns it.
+   */
+  int beginForce() {
+    forcing = latest;
+    return latest;
+  }
+
+  /**
+   * The force begun by {@link #beginForce} ended; if it succeeded, the record in {@code slot} is
+   * durable (unless a force under the lock already made a newer one so).
+   */
+  void endForce(int slot, boolean succeeded) {
+    forcing = NONE;
+    if (succeeded && (durable == NONE || !durableKnown || sequence[slot] > sequence[durable])) {
+      durable = slot;
+      durableKnown = true;
+    }
   }
 }

@@ -1,0 +1,61 @@
+package io.encryptedfs.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The slot rule, including the third slot a force protects while it runs without the lock. */
+class TailSlotsTest {
+
+  /** Writes {@code count} records, each to the slot the rule picks; returns the last sequence. */
+  private static long write(TailSlots slots, long sequence, int count) {
+    for (int i = 0; i < count; i++) {
+      int slot = slots.next();
+      assertNotEquals(-1, slot);
+      assertNotEquals(slots.latest(), slot, "never over the newest record");
+      slots.written(slot, ++sequence);
+    }
+    return sequence;
+  }
+
+  @Test
+  void aRunningForceProtectsTheSlotItIsMakingDurable() {
+    TailSlots slots = TailSlots.forNewFile(1);
+    slots.forced(); // the creation's force: slot 0 durable
+    long seq = write(slots, 1, 1); // slot 1
+    int forcing = slots.beginForce();
+    assertEquals(1, forcing);
+    seq = write(slots, seq, 1); // the one free slot: 2
+    assertEquals(2, slots.latest());
+    assertEquals(-1, slots.next(), "newest 2, durable 0, being forced 1: none is free");
+    slots.endForce(forcing, true);
+    assertEquals(0, slots.next(), "slot 1 is now the durable one; 0 is free");
+    write(slots, seq, 5);
+  }
+
+  @Test
+  void aFailedForceProtectsNothingMore() {
+    TailSlots slots = TailSlots.forNewFile(1);
+    slots.forced();
+    long seq = write(slots, 1, 1);
+    int forcing = slots.beginForce();
+    write(slots, seq, 1);
+    slots.endForce(forcing, false);
+    assertEquals(1, slots.next(), "durable is still 0, newest is 2");
+  }
+
+  @Test
+  void aForceUnderTheLockWhileOneRunsKeepsTheNewerDurableRecord() {
+    TailSlots slots = TailSlots.forNewFile(1);
+    slots.forced();
+    long seq = write(slots, 1, 1); // slot 1, sequence 2
+    int forcing = slots.beginForce();
+    write(slots, seq, 1); // slot 2, sequence 3
+    slots.forced(); // e.g. a truncation's force: slot 2 durable
+    slots.endForce(forcing, true); // slot 1 (sequence 2) is older: slot 2 stays durable
+    assertEquals(0, slots.next());
+    slots.written(0, 4);
+    assertEquals(1, slots.next(), "slot 2 (durable) and 0 (newest) are protected");
+  }
+}

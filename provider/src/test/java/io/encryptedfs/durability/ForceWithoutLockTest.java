@@ -1,0 +1,151 @@
+package io.encryptedfs.durability;
+
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.faults.CrashPlan;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.faults.Recording;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A force runs its {@code fsync} without the file's lock: while it waits for the disk, reads, a
+ * write inside the file and one tail record go on; a second tail record waits, since the three
+ * tail slots then hold the newest record, the durable one and the one being made durable. The
+ * disk here is the fault file system, whose force is held until the test lets it go. Afterwards
+ * every power loss keeps what was written before the force, and the file opens.
+ */
+class ForceWithoutLockTest {
+  private static final int BLOCK = 4096;
+  private final InMemoryKeys keys = new InMemoryKeys("master");
+
+  @Test
+  void readsAndWritesGoOnWhileAForceWaitsForTheDisk() throws Exception {
+    byte[] before = new byte[3 * BLOCK + 100];
+    new Random(1).nextBytes(before);
+    CountDownLatch forceStarted = new CountDownLatch(1);
+    CountDownLatch releaseForce = new CountDownLatch(1);
+    AtomicBoolean hold = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+      // Write-through whatever the surefire execution says: each write below is a tail record.
+      env.put(EncryptedFileSystems.WRITE_MODE, "write-through");
+      try (FileSystem fs =
+              EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+          FileChannel writer = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE)) {
+        writer.write(ByteBuffer.wrap(before));
+        faults.dropForces(
+            path -> {
+              if (path.getFileName().toString().equals("f") && hold.getAndSet(false)) {
+                forceStarted.countDown();
+                try {
+                  assertTrue(releaseForce.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return false;
+            });
+        hold.set(true);
+        Future<?> force =
+            pool.submit(
+                () -> {
+                  writer.force(false);
+                  return null;
+                });
+        assertTrue(forceStarted.await(30, TimeUnit.SECONDS));
+
+        try (FileChannel other = FileChannel.open(fs.getPath("/f"), READ, WRITE)) {
+          ByteBuffer back = ByteBuffer.allocate(before.length);
+          other.read(back, 0);
+          assertArrayEquals(before, back.array(), "a read during the force");
+          other.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), BLOCK + 10); // inside home block 1
+        }
+        writer.write(ByteBuffer.wrap(new byte[] {42}), before.length); // one tail record
+        assertFalse(force.isDone(), "the force is still held");
+
+        Future<?> second =
+            pool.submit(
+                () -> {
+                  try (FileChannel appender = FileChannel.open(fs.getPath("/f"), WRITE, APPEND)) {
+                    appender.write(ByteBuffer.wrap(new byte[] {43}));
+                  }
+                  return null;
+                });
+        Thread.sleep(300);
+        if (second.isDone()) {
+          second.get(); // reports its failure, if it failed
+        }
+        assertFalse(second.isDone(), "a second tail record must wait for the force");
+        releaseForce.countDown();
+        force.get(30, TimeUnit.SECONDS);
+        second.get(30, TimeUnit.SECONDS);
+
+        byte[] expected = Arrays.copyOf(before, before.length + 2);
+        expected[BLOCK + 10] = 1;
+        expected[BLOCK + 11] = 2;
+        expected[BLOCK + 12] = 3;
+        expected[before.length] = 42;
+        expected[before.length + 1] = 43;
+        assertArrayEquals(expected, Files.readAllBytes(fs.getPath("/f")));
+
+        Recording recording = faults.recording();
+        int checked = 0;
+        try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+          restorer.afterCrash(recording, CrashPlan.powerLoss(), f -> checkPrefix(f, expected));
+          for (CrashPlan plan : recording.crashPoints().sample(5, 200).toList()) {
+            restorer.afterCrash(recording, plan, f -> checkPrefix(f, expected));
+            checked++;
+          }
+        }
+        assertTrue(checked > 20, "only " + checked + " crash points");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * After a crash the file opens and holds at least the bytes forced (everything written before
+   * the force, the overwrite inside block 1 either way), then a prefix of the later appends.
+   */
+  private static void checkPrefix(FileSystem fs, byte[] expected) throws IOException {
+    byte[] found = Files.readAllBytes(fs.getPath("/f"));
+    int forced = expected.length - 2;
+    assertTrue(found.length >= forced, "forced bytes lost: " + found.length);
+    assertTrue(found.length <= expected.length);
+    for (int i = 0; i < found.length; i++) {
+      if (i < BLOCK + 10 || i > BLOCK + 12) {
+        assertEquals(expected[i], found[i], "byte " + i);
+      }
+    }
+  }
+}
