@@ -91,9 +91,15 @@ class KeyRotationTest {
       Files.writeString(other.getPath("/f"), "foreign");
     }
     Files.copy(tmp.resolve("impostor/f"), dir.resolve("foreign"));
-    try (FileChannel raw = FileChannel.open(dir.resolve("c"), StandardOpenOption.WRITE)) {
+    try (FileChannel raw =
+        FileChannel.open(dir.resolve("c"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       // Flip a byte inside home block 0's ciphertext (front region is 512 + 3 * (4096 + 64)).
-      raw.write(java.nio.ByteBuffer.wrap(new byte[] {0x55}), 512 + 3 * (4096 + 64) + 100);
+      // Flipped, not overwritten: a fixed value already there 1 time in 256 damaged nothing.
+      long at = 512 + 3 * (4096 + 64) + 100;
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      raw.read(one, at);
+      one.put(0, (byte) (one.get(0) ^ 0x55));
+      raw.write(one.rewind(), at);
     }
     env.remove(EncryptedFileSystems.CREATE);
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
