@@ -5,7 +5,8 @@
 # MODE=full|short (default full): which main run, results/$MODE-jdkN.json, the tables are drawn from.
 # Peers: results/cryptofs-jdk25.json and results/tink-jdkN.json when present, else the session-1
 # files in results/session1/. The block-size sweep (results/sweep-*.json, session 1, short mode) is
-# tabled and charted only with SWEEP=1, against that session's own main run.
+# tabled and charted only with SWEEP=1, against that session's own main run. PREV=dir: the earlier
+# run "what changed" compares with (default results/session2, when it holds a $MODE run).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
@@ -13,6 +14,8 @@ JAVA17="${JAVA17:-java}"
 JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 R=results
 S=$R/session1
+# the previous session's run of the same mode, for "what changed" (else session 1's short run)
+P="${PREV:-$R/session2}"
 MODE="${MODE:-full}"
 gen="$R/tables.md"
 opt() { [[ -f "$2" ]] && printf '%s\n' "$1" "$2" || true; }
@@ -65,13 +68,23 @@ peers() {
       echo
     fi
   done
-  echo "## What changed since session 1 (its short run, 64 MiB files → this $MODE run)"
-  echo
-  for v in 17 25; do
-    [[ -f $R/$MODE-jdk$v.json && -f $S/short-jdk$v.json ]] && \
-      python3 scripts/report.py diff "JDK $v" $S/short-jdk$v.json $R/$MODE-jdk$v.json | \
-      sed "s/previous RESULTS.md run → this run/session 1 (short) → this run ($MODE)/"
-  done
+  if [[ -f $P/$MODE-jdk17.json || -f $P/$MODE-jdk25.json ]]; then
+    echo "## What changed since the previous run ($P, same mode, same machine)"
+    echo
+    for v in 17 25; do
+      [[ -f $R/$MODE-jdk$v.json && -f $P/$MODE-jdk$v.json ]] && \
+        python3 scripts/report.py diff "JDK $v" $P/$MODE-jdk$v.json $R/$MODE-jdk$v.json | \
+        sed "s|previous RESULTS.md run → this run|$P → this run|"
+    done
+  else
+    echo "## What changed since session 1 (its short run, 64 MiB files → this $MODE run)"
+    echo
+    for v in 17 25; do
+      [[ -f $R/$MODE-jdk$v.json && -f $S/short-jdk$v.json ]] && \
+        python3 scripts/report.py diff "JDK $v" $S/short-jdk$v.json $R/$MODE-jdk$v.json | \
+        sed "s/previous RESULTS.md run → this run/session 1 (short) → this run ($MODE)/"
+    done
+  fi
   true
 } > "$gen"
 chart() { "$JAVA17" -Djava.awt.headless=true -cp target/benchmarks.jar io.encryptedfs.benchmarks.report.RatioChart "$@"; }
