@@ -34,10 +34,7 @@ public final class OpenFiles {
   private final SecureRandom random;
   private volatile WriteMode writeMode = WriteMode.WRITE_THROUGH;
   private volatile boolean createSync = true;
-  // Its own lock: it is taken under an open file's write lock, and this registry's monitor is
-  // taken before open files' locks, so sharing the monitor could deadlock.
-  private final Object timerLock = new Object();
-  private java.util.concurrent.ScheduledExecutorService flushTimer;
+  private final FlushTimer flushTimer = new FlushTimer();
   private final PathTable table = new PathTable();
   private volatile IntegrityListener integrity = IntegrityListener.NONE;
   private final SizeCache sizes = new SizeCache();
@@ -113,7 +110,7 @@ public final class OpenFiles {
       throws IOException {
     while (true) {
       if (!mode.createNew()) {
-        RawFile raw = openExisting(rawPath, displayPath, mode);
+        RawFile raw = RawFile.openExisting(rawPath, displayPath, mode);
         if (raw != null) {
           return load(raw, displayPath);
         }
@@ -174,7 +171,7 @@ public final class OpenFiles {
       }
       PathTable.Entry entry = table.get(id);
       if (entry == null) {
-        RawFile raw = openExisting(key, displayPath, mode);
+        RawFile raw = RawFile.openExisting(key, displayPath, mode);
         if (raw == null) {
           throw new NoSuchFileException(displayPath);
         }
@@ -187,35 +184,6 @@ public final class OpenFiles {
       return file.rewrap(alias, keyProvider);
     } finally {
       unref(file);
-    }
-  }
-
-  /** The raw file opened read-write if possible, read-only for readers otherwise; null if absent. */
-  private static RawFile openExisting(Path rawPath, String displayPath, ChannelMode mode)
-      throws IOException {
-    var provider = rawPath.getFileSystem().provider();
-    try {
-      return new RawFile(
-          provider.newFileChannel(
-              rawPath, EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE)),
-          true);
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (FileSystemException e) {
-      if (mode.write()) {
-        throw translate(e, displayPath);
-      }
-    } catch (UnsupportedOperationException e) {
-      if (mode.write()) {
-        throw e;
-      }
-    }
-    try {
-      return new RawFile(provider.newFileChannel(rawPath, EnumSet.of(StandardOpenOption.READ)), false);
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (FileSystemException e) {
-      throw translate(e, displayPath);
     }
   }
 
@@ -345,28 +313,7 @@ public final class OpenFiles {
   private OpenFile newOpenFile(String displayPath, RawFile raw, LoadedFile loaded) {
     WriteMode mode = writeMode;
     return new OpenFile(
-        displayPath, raw, loaded, random, mode, mode.buffered() ? this::scheduleFlush : null);
-  }
-
-  private void scheduleFlush(Runnable flush, java.time.Duration delay) {
-    synchronized (timerLock) {
-      scheduleFlushLocked(flush, delay);
-    }
-  }
-
-  private void scheduleFlushLocked(Runnable flush, java.time.Duration delay) {
-    if (flushTimer == null) {
-      flushTimer =
-          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "encryptedfs-tail-flush");
-                t.setDaemon(true);
-                return t;
-              });
-    }
-    if (!flushTimer.isShutdown()) {
-      flushTimer.schedule(flush, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
+        displayPath, raw, loaded, random, mode, mode.buffered() ? flushTimer : null);
   }
 
   /** From now on, tells {@code listener} about every authentication failure in these files. */
@@ -428,11 +375,7 @@ public final class OpenFiles {
         failure = addFailure(failure, ex);
       }
     }
-    synchronized (timerLock) {
-      if (flushTimer != null) {
-        flushTimer.shutdownNow();
-      }
-    }
+    flushTimer.shutdown();
     if (failure != null) {
       throw failure;
     }

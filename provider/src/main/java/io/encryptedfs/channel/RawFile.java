@@ -4,6 +4,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
 
 /** The underlying file of ciphertext: positional reads and writes that loop until complete. */
 final class RawFile {
@@ -13,6 +18,35 @@ final class RawFile {
   RawFile(FileChannel channel, boolean writable) {
     this.channel = channel;
     this.writable = writable;
+  }
+
+  /** The raw file opened read-write if possible, read-only for readers otherwise; null if absent. */
+  static RawFile openExisting(Path rawPath, String displayPath, ChannelMode mode)
+      throws IOException {
+    var provider = rawPath.getFileSystem().provider();
+    try {
+      return new RawFile(
+          provider.newFileChannel(
+              rawPath, EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE)),
+          true);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (FileSystemException e) {
+      if (mode.write()) {
+        throw PathErrors.translate(e, displayPath);
+      }
+    } catch (UnsupportedOperationException e) {
+      if (mode.write()) {
+        throw e;
+      }
+    }
+    try {
+      return new RawFile(provider.newFileChannel(rawPath, EnumSet.of(StandardOpenOption.READ)), false);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, displayPath);
+    }
   }
 
   FileChannel channel() {
