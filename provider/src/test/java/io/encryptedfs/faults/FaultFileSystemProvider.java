@@ -178,13 +178,19 @@ final class FaultFileSystemProvider extends FileSystemProvider {
   @Override
   public <A extends BasicFileAttributes> A readAttributes(
       Path path, Class<A> type, LinkOption... options) throws IOException {
-    return under().readAttributes(fs.unwrap(path), type, options);
+    A attrs = under().readAttributes(fs.unwrap(path), type, options);
+    return fs.hidesFileKeys() ? WithoutFileKey.of(attrs, type) : attrs;
   }
 
   @Override
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
       throws IOException {
-    return under().readAttributes(fs.unwrap(path), attributes, options);
+    Map<String, Object> attrs = under().readAttributes(fs.unwrap(path), attributes, options);
+    if (fs.hidesFileKeys() && attrs.containsKey("fileKey")) {
+      attrs = new java.util.HashMap<>(attrs);
+      attrs.put("fileKey", null);
+    }
+    return attrs;
   }
 
   @Override

@@ -69,6 +69,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private final DurabilityTracker tracker = new DurabilityTracker();
   private final SpaceBudget budget = new SpaceBudget();
   private volatile Predicate<Path> droppedForces = path -> false;
+  private volatile boolean hideFileKeys;
   private volatile boolean open = true;
 
   private FaultInjectingFileSystem(Path underlyingRoot) {
@@ -106,6 +107,18 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void dropForces(Predicate<Path> files) {
     droppedForces = files;
+  }
+
+  /**
+   * From now on, file attributes read through this file system have no file key, as on file
+   * systems that have none (Windows' default, many custom ones).
+   */
+  public void hideFileKeys() {
+    hideFileKeys = true;
+  }
+
+  boolean hidesFileKeys() {
+    return hideFileKeys;
   }
 
   /**

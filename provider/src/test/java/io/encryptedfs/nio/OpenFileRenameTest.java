@@ -8,6 +8,9 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
@@ -49,25 +52,43 @@ class OpenFileRenameTest {
     return story;
   }
 
-  private List<String> encrypted(Scenario s, String algorithm) throws IOException {
+  private List<String> encrypted(Scenario s, String algorithm, Path dir) throws IOException {
     List<String> story = new ArrayList<>();
     try (FileSystem fs =
-        TestRoots.open(
-            Files.createDirectories(tmp.resolve("enc")), keys, algorithm, 4096)) {
+        TestRoots.open(Files.createDirectories(dir), keys, algorithm, 4096)) {
       s.run(fs.getPath("/"), story);
     }
     // and after the file system closed and reopened
-    try (FileSystem fs =
-        TestRoots.open(tmp.resolve("enc"), keys, algorithm, 4096)) {
+    try (FileSystem fs = TestRoots.open(dir, keys, algorithm, 4096)) {
       story.addAll(files(fs.getPath("/")));
     }
     return story;
   }
 
+  /**
+   * The plain story, then the encrypted one over the default file system, over Jimfs, and over a
+   * file system without file keys (where open files are told apart by their real paths; the fault
+   * file system that provides it has no symbolic links, so {@code links} skips it).
+   */
   private void check(Scenario s, String algorithm) throws IOException {
+    check(s, algorithm, false);
+  }
+
+  private void check(Scenario s, String algorithm, boolean links) throws IOException {
     List<String> expected = plain(s);
     expected.addAll(files(tmp.resolve("plain")));
-    assertEquals(expected, encrypted(s, algorithm));
+    assertEquals(expected, encrypted(s, algorithm, tmp.resolve("enc")), "on the default file system");
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      assertEquals(expected, encrypted(s, algorithm, jimfs.getPath("/enc")), "on Jimfs");
+      if (links) {
+        return;
+      }
+      FaultInjectingFileSystem keyless =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/keyless")));
+      keyless.hideFileKeys();
+      assertEquals(
+          expected, encrypted(s, algorithm, keyless.root().resolve("enc")), "without file keys");
+    }
   }
 
   /** Every regular file under {@code root} with its content, by relative name. */
@@ -235,6 +256,7 @@ class OpenFileRenameTest {
             story.add("after deleting the link " + summary(read(direct)));
           }
         },
-        algorithm);
+        algorithm,
+        true);
   }
 }
