@@ -15,13 +15,13 @@ import java.security.GeneralSecurityException;
  * one. Guarded by the owning file's write lock.
  */
 final class FileHeaders {
-  private final String path;
+  private final FileName path;
   private final RawFile raw;
   private final FileKeys keys;
   private FileHeader header;
   private int slot;
 
-  FileHeaders(String path, RawFile raw, FileKeys keys, FileHeader header, int slot) {
+  FileHeaders(FileName path, RawFile raw, FileKeys keys, FileHeader header, int slot) {
     this.path = path;
     this.raw = raw;
     this.keys = keys;
@@ -58,7 +58,7 @@ final class FileHeaders {
 
   /** Rewraps the data key under {@code alias} (see {@link HeaderRewrap}); false if already so. */
   boolean rewrap(String alias, KeyProvider keyProvider) throws IOException {
-    FileHeader next = HeaderRewrap.rewrite(path, raw, keys, header, slot, alias, keyProvider);
+    FileHeader next = HeaderRewrap.rewrite(path.toString(), raw, keys, header, slot, alias, keyProvider);
     if (next == null) {
       return false;
     }

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * file's read or write lock.
  */
 final class HomeBlockReader {
-  private final String path;
+  private final FileName path;
   private final RawFile raw;
   private final Geometry g;
   private final int blockSize;
@@ -21,7 +21,7 @@ final class HomeBlockReader {
   private final BlockWork.Cost cost;
   volatile IntegrityListener integrity = IntegrityListener.NONE;
 
-  HomeBlockReader(String path, RawFile raw, Geometry g, SealedBlocks blocks) {
+  HomeBlockReader(FileName path, RawFile raw, Geometry g, SealedBlocks blocks) {
     this.path = path;
     this.raw = raw;
     this.g = g;
@@ -67,7 +67,7 @@ final class HomeBlockReader {
       long index = first + i;
       int at = i * g.sealedBlockSize();
       if (got < at + g.sealedBlockSize()) {
-        throw new DamagedFileException(path, index, "raw file ends inside this block");
+        throw new DamagedFileException(path.toString(), index, "raw file ends inside this block");
       }
       sealed.limit(at + g.sealedBlockSize()).position(at);
       plain.clear();
@@ -89,9 +89,9 @@ final class HomeBlockReader {
       blocks.openHome(index, sealed, plain);
     } catch (GeneralSecurityException e) {
       Arrays.fill(plain.array(), (byte) 0);
-      DamagedFileException damaged = new DamagedFileException(path, index, "failed authentication");
+      DamagedFileException damaged = new DamagedFileException(path.toString(), index, "failed authentication");
       damaged.initCause(e);
-      integrity.contentDamaged(path, index, "failed authentication");
+      integrity.contentDamaged(path.toString(), index, "failed authentication");
       throw damaged;
     }
   }
@@ -99,7 +99,7 @@ final class HomeBlockReader {
   void readOne(long index, ByteBuffer plain) throws IOException {
     ByteBuffer sealed = ReadScratch.get().sealed(g.sealedBlockSize());
     if (raw.readUpTo(sealed, g.homeOffset(index)) < g.sealedBlockSize()) {
-      throw new DamagedFileException(path, index, "raw file ends inside this block");
+      throw new DamagedFileException(path.toString(), index, "raw file ends inside this block");
     }
     sealed.flip();
     plain.clear();

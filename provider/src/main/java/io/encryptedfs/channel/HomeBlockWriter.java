@@ -13,7 +13,7 @@ import java.util.Arrays;
  * is sealed. Guarded by the owning file's write lock; the caller orders it against tail records.
  */
 final class HomeBlockWriter {
-  private final String path;
+  private final FileName path;
   private final RawFile raw;
   private final Geometry g;
   private final int blockSize;
@@ -25,7 +25,7 @@ final class HomeBlockWriter {
 
   /** @param batchBlocks the most blocks one raw write carries */
   HomeBlockWriter(
-      String path, RawFile raw, SealedBlocks blocks, HomeBlockReader homeReader,
+      FileName path, RawFile raw, SealedBlocks blocks, HomeBlockReader homeReader,
       WriteBuffers buffers, int batchBlocks) {
     this.path = path;
     this.raw = raw;

@@ -44,7 +44,7 @@ final class OpenFile {
   static final int OPEN_ALLOWANCE = Integer.MAX_VALUE;
   private static final System.Logger LOG = System.getLogger(OpenFile.class.getName());
 
-  private final String path;
+  private final FileName path;
   private final RawFile raw;
   private final Geometry g;
   private final int blockSize;
@@ -91,7 +91,7 @@ final class OpenFile {
       SecureRandom random,
       WriteMode mode,
       TailFlusher flusher) {
-    this.path = path;
+    this.path = new FileName(path);
     this.mode = mode;
     this.flusher = flusher;
     this.raw = raw;
@@ -103,10 +103,10 @@ final class OpenFile {
     this.slots = loaded.slots();
     this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
     this.buffers = new WriteBuffers(g);
-    this.homeReader = new HomeBlockReader(path, raw, g, blocks);
-    this.homeWriter = new HomeBlockWriter(path, raw, blocks, homeReader, buffers, batchBlocks);
+    this.homeReader = new HomeBlockReader(this.path, raw, g, blocks);
+    this.homeWriter = new HomeBlockWriter(this.path, raw, blocks, homeReader, buffers, batchBlocks);
     this.headers =
-        new FileHeaders(path, raw, keys, loaded.header(), loaded.headerSlot());
+        new FileHeaders(this.path, raw, keys, loaded.header(), loaded.headerSlot());
     TailRecord record = loaded.record();
     this.size = record.size(g);
     this.tail = loaded.tail();
@@ -120,7 +120,12 @@ final class OpenFile {
   }
 
   String path() {
-    return path;
+    return path.toString();
+  }
+
+  /** The file was moved while open: report it by {@code displayPath} from now on. */
+  void renamed(String displayPath) {
+    path.set(displayPath);
   }
 
   RawFile raw() {

@@ -257,15 +257,16 @@ public final class OpenFiles {
   /**
    * Runs {@code move}, which renames the underlying {@code rawFrom} (a file or a directory) to
    * {@code rawTo}, replacing what was there. Files open under {@code rawFrom} are then found under
-   * {@code rawTo}, and a closed file's pending force follows it.
+   * {@code rawTo} and reported by their names under {@code displayTo} (the encrypted path of
+   * {@code rawTo}), and a closed file's pending force follows it.
    */
   public void move(
-      Path rawFrom, Path rawTo, String displayFrom, String displayTo, RawOperation move)
+      Path rawFrom, Path rawTo, String displayTo, RawOperation move)
       throws IOException {
     Path from = FileIdentity.realParent(rawFrom);
     synchronized (this) {
       move.run();
-      table.moved(from, FileIdentity.realParent(rawTo), displayFrom, displayTo);
+      table.moved(from, FileIdentity.realParent(rawTo), displayTo);
     }
   }
 

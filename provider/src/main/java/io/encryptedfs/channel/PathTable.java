@@ -100,7 +100,7 @@ final class PathTable {
    * {@code from} (a file, or a directory and everything below it) now has the name {@code to};
    * whatever {@code to} named before was replaced.
    */
-  void moved(Path from, Path to, String displayFrom, String displayTo) {
+  void moved(Path from, Path to, String displayTo) {
     if (from.equals(to)) {
       return;
     }
@@ -109,14 +109,16 @@ final class PathTable {
       if (entry.key == null || !entry.key.startsWith(from)) {
         continue;
       }
-      Path moved = to.resolve(from.relativize(entry.key));
+      Path below = from.relativize(entry.key);
+      Path moved = to.resolve(below);
       if (entry.id.equals(entry.key)) {
         byId.remove(entry.id);
         entry.id = moved;
         byId.put(moved, entry);
       }
       entry.key = moved;
-      entry.displayPath = renamed(entry.displayPath, displayFrom, displayTo);
+      entry.displayPath = displayBelow(displayTo, below);
+      entry.file.renamed(entry.displayPath);
     }
     Map<Path, String> owed = new HashMap<>();
     unforced
@@ -126,16 +128,27 @@ final class PathTable {
               if (!e.getKey().startsWith(from)) {
                 return false;
               }
-              owed.put(
-                  to.resolve(from.relativize(e.getKey())),
-                  renamed(e.getValue(), displayFrom, displayTo));
+              Path below = from.relativize(e.getKey());
+              owed.put(to.resolve(below), displayBelow(displayTo, below));
               return true;
             });
     unforced.putAll(owed);
   }
 
-  private static String renamed(String display, String from, String to) {
-    return display.startsWith(from) ? to + display.substring(from.length()) : display;
+  /** The encrypted path {@code below} (a relative underlying path) names under {@code dir}. */
+  private static String displayBelow(String dir, Path below) {
+    StringBuilder display = new StringBuilder(dir);
+    for (Path name : below) {
+      String part = name.toString();
+      if (part.isEmpty()) {
+        continue; // the moved file itself
+      }
+      if (display.charAt(display.length() - 1) != '/') {
+        display.append('/');
+      }
+      display.append(part);
+    }
+    return display.toString();
   }
 
   int size() {

@@ -295,7 +295,6 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
           .move(
               rawFrom,
               rawTo,
-              from.toAbsolutePath().normalize().toString(),
               to.toAbsolutePath().normalize().toString(),
               () -> rawProvider(from).move(rawFrom, rawTo, options));
     } catch (FileSystemException e) {

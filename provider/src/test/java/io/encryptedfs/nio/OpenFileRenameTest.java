@@ -7,9 +7,11 @@ import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
@@ -258,5 +260,34 @@ class OpenFileRenameTest {
         },
         algorithm,
         true);
+  }
+
+  /** Exceptions (and audit events) about a file moved while open name it where it now is. */
+  @ParameterizedTest
+  @ValueSource(strings = {"AES-256-GCM", "CHACHA20-POLY1305"})
+  void aFileMovedWhileOpenIsReportedByItsNewName(String algorithm) throws IOException {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      Path dir = Files.createDirectories(jimfs.getPath("/enc"));
+      try (FileSystem fs = TestRoots.open(dir, keys, algorithm, 4096);
+          FileChannel ch = FileChannel.open(fs.getPath("/a"), CREATE_NEW, READ, WRITE)) {
+        write(ch, "x".repeat(3 * 4096));
+        Files.createDirectory(fs.getPath("/logs"));
+        Files.move(fs.getPath("/a"), fs.getPath("/logs/a.1"));
+        Files.move(fs.getPath("/logs"), fs.getPath("/old"));
+        // Damage home block 1 of the raw file, now at old/a.1.
+        Path raw = dir.resolve("old").resolve("a.1");
+        long at = Files.size(raw) - 2 * (4096 + 40) + 100;
+        try (FileChannel r = FileChannel.open(raw, READ, WRITE)) {
+          ByteBuffer one = ByteBuffer.allocate(1);
+          r.read(one, at);
+          one.put(0, (byte) (one.get(0) ^ 1));
+          r.write(one.rewind(), at);
+        }
+        DamagedFileException e =
+            assertThrows(DamagedFileException.class, () -> ch.read(ByteBuffer.allocate(10), 4096));
+        assertEquals("/old/a.1", e.path());
+        assertEquals(1, e.block());
+      }
+    }
   }
 }
