@@ -67,7 +67,7 @@ final class FileLoader {
       // The first record already carries the open runway, made durable by the creation's force
       // below (or by the file's first force), so appending to a new file needs no force of its
       // own; closing the file ends the runway.
-      TailRecord first = new TailRecord(1, 0, 0, OpenFile.OPEN_ALLOWANCE);
+      TailRecord first = new TailRecord(1, 0, 0, TailRecordWriter.OPEN_ALLOWANCE);
       ByteBuffer buf = ByteBuffer.allocate(Geometry.HEADER_SIZE + geometry.tailSlotSize());
       buf.put(slot).put(slot);
       SealedBlocks sealed = new SealedBlocks(geometry, keys, Aead.of(policy.algorithm()));

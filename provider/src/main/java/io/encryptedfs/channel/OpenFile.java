@@ -8,7 +8,6 @@ import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
@@ -34,14 +33,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class OpenFile {
   /** The most bytes of home blocks one raw read or write carries. */
   private static final int BATCH_BYTES = 1 << 20;
-  /**
-   * The allowance of every record written while a file is open for writing: unbounded, so that a
-   * session forces at most one runway record however far the file grows. A bounded runway needs a
-   * force each time it is outgrown, and each such force writes back every dirty page of the file,
-   * which made unforced appends and large unforced writes wait for the disk. Closing writes a record
-   * with allowance 0, so a cleanly closed file still reports any raw byte appended to it.
-   */
-  static final int OPEN_ALLOWANCE = Integer.MAX_VALUE;
   private static final System.Logger LOG = System.getLogger(OpenFile.class.getName());
 
   private final FileName path;
@@ -60,8 +51,7 @@ final class OpenFile {
   private long size;
   private byte[] tail;
   private byte[] nextTail;
-  private long runwayEnd;
-  private long nextSequence;
+  private final TailRecordWriter tails;
   private boolean writtenSinceForce;
   private long writes; // counts writes, so a force can tell whether one landed while it ran
   private boolean forcedWhileOpen;
@@ -110,8 +100,7 @@ final class OpenFile {
     TailRecord record = loaded.record();
     this.size = record.size(g);
     this.tail = loaded.tail();
-    this.runwayEnd = record.homeBlocks() + record.allowance();
-    this.nextSequence = Math.max(record.sequence(), slots.maxSequence()) + 1;
+    this.tails = new TailRecordWriter(this.path, raw, blocks, buffers, slots, record, forceEnded);
   }
 
   /** Tells {@code listener} about every authentication failure in this file's blocks. */
@@ -219,9 +208,10 @@ final class OpenFile {
     long first = g.blockIndex(pos);
     long homeFrom = Math.min(first, oldBlocks);
     long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
-    if (homeTo >= runwayEnd) {
+    if (homeTo >= tails.runwayEnd()) {
       // The first write of a session past the file's end (2^31 blocks later, again).
-      writeRecord(oldBlocks, g.tailLength(oldSize), tail, oldBlocks + OPEN_ALLOWANCE);
+      writeRecord(
+          oldBlocks, g.tailLength(oldSize), tail, oldBlocks + TailRecordWriter.OPEN_ALLOWANCE);
       // Durable before any home block it permits: write-back may persist those blocks first, and
       // after a power loss the raw length would exceed every record's allowance (the file would
       // not open).
@@ -245,7 +235,7 @@ final class OpenFile {
         System.arraycopy(tail, 0, next, 0, g.tailLength(oldSize));
       }
       overlay(next, g.blockStart(newBlocks), src, pos, end);
-      writeRecord(newBlocks, g.tailLength(newSize), next, runwayEnd);
+      writeRecord(newBlocks, g.tailLength(newSize), next, tails.runwayEnd());
       nextTail = tail;
       tail = next;
     }
@@ -259,30 +249,10 @@ final class OpenFile {
     HomeBlockWriter.overlay(block, blockSize, blockStart, src, src.position(), pos, end);
   }
 
-  /** Writes a tail record to the next free slot; the sequence is spent even if the write fails. */
+  /** Writes a tail record (see {@link TailRecordWriter#write}). */
   private void writeRecord(long homeBlocks, int length, byte[] tailPlain, long runway)
       throws IOException {
-    int slot = slots.next();
-    while (slot < 0) {
-      // A force running without the lock protects a third slot: wait for it to end.
-      forceEnded.awaitUninterruptibly();
-      ensureOpen();
-      slot = slots.next();
-    }
-    long sequence = nextSequence++;
-    int allowance = (int) Math.min(Integer.MAX_VALUE, Math.max(0, runway - homeBlocks));
-    TailRecord record = new TailRecord(sequence, homeBlocks, length, allowance);
-    ByteBuffer out = buffers.tailOut();
-    out.clear();
-    try {
-      blocks.sealTail(record, ByteBuffer.wrap(tailPlain, 0, length), out, nonces());
-    } catch (GeneralSecurityException e) {
-      throw new IOException(path + ": cannot seal tail: " + e.getMessage(), e);
-    }
-    out.flip();
-    raw.writeFully(out, g.tailSlotOffset(slot));
-    slots.written(slot, sequence);
-    runwayEnd = homeBlocks + allowance;
+    tails.write(homeBlocks, length, tailPlain, runway, nonces());
     written();
     // Every record is written with the state that is (or is about to become) the file's state.
     tailDirty = false;
@@ -304,7 +274,7 @@ final class OpenFile {
       // A rejected newer record must not outlive this session's first home block write: a crash
       // could then leave it newest with the raw length it needed, over blocks it never covered.
       while (slots.hasStale()) {
-        writeRecord(g.homeBlocks(size), g.tailLength(size), tail, runwayEnd);
+        writeRecord(g.homeBlocks(size), g.tailLength(size), tail, tails.runwayEnd());
       }
       raw.force(false);
       slots.forced();
@@ -343,7 +313,7 @@ final class OpenFile {
         homeReader.readOne(newBlocks, plain);
         System.arraycopy(plain.array(), 0, next, 0, newLength);
       }
-      writeRecord(newBlocks, newLength, next, Math.max(runwayEnd, oldBlocks));
+      writeRecord(newBlocks, newLength, next, Math.max(tails.runwayEnd(), oldBlocks));
       // The shorter record must be durable before the raw file shrinks: a power loss that kept
       // the shrink but lost the record would leave a record naming blocks that are gone.
       raw.force(false);
@@ -428,7 +398,7 @@ final class OpenFile {
   /** Writes the tail record a buffered write left waiting, if any. Under the write lock. */
   private void flushTail() throws IOException {
     if (tailDirty) {
-      writeRecord(g.homeBlocks(size), g.tailLength(size), tail, runwayEnd);
+      writeRecord(g.homeBlocks(size), g.tailLength(size), tail, tails.runwayEnd());
     }
   }
 
@@ -491,7 +461,7 @@ final class OpenFile {
       try {
         flushTail();
         long homeBlocks = g.homeBlocks(size);
-        if (raw.writable() && !slots.needsForceBeforeWrite() && runwayEnd > homeBlocks) {
+        if (raw.writable() && !slots.needsForceBeforeWrite() && tails.runwayEnd() > homeBlocks) {
           if (raw.size() > g.rawLength(homeBlocks)) {
             raw.truncate(g.rawLength(homeBlocks));
           }

@@ -1,0 +1,88 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.format.TailRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * Writes one file's tail records: picks the slot ({@link TailSlots}), spends the next sequence
+ * number, seals the record and writes it, and remembers the runway the newest record grants.
+ * Guarded by the owning file's write lock; {@code forceEnded} is a condition of that lock, which a
+ * writer that finds every slot protected waits on.
+ */
+final class TailRecordWriter {
+  /**
+   * The allowance of every record written while a file is open for writing: unbounded, so that a
+   * session forces at most one runway record however far the file grows. A bounded runway needs a
+   * force each time it is outgrown, and each such force writes back every dirty page of the file,
+   * which made unforced appends and large unforced writes wait for the disk. Closing writes a record
+   * with allowance 0, so a cleanly closed file still reports any raw byte appended to it.
+   */
+  static final int OPEN_ALLOWANCE = Integer.MAX_VALUE;
+  private final FileName path;
+  private final RawFile raw;
+  private final Geometry g;
+  private final SealedBlocks blocks;
+  private final WriteBuffers buffers;
+  private final TailSlots slots;
+  private final Condition forceEnded;
+  private long nextSequence;
+  private long runwayEnd;
+
+  /** For a file whose newest record (the one it was loaded or created with) is {@code newest}. */
+  TailRecordWriter(
+      FileName path,
+      RawFile raw,
+      SealedBlocks blocks,
+      WriteBuffers buffers,
+      TailSlots slots,
+      TailRecord newest,
+      Condition forceEnded) {
+    this.path = path;
+    this.raw = raw;
+    this.g = blocks.geometry();
+    this.blocks = blocks;
+    this.buffers = buffers;
+    this.slots = slots;
+    this.forceEnded = forceEnded;
+    this.runwayEnd = newest.homeBlocks() + newest.allowance();
+    this.nextSequence = Math.max(newest.sequence(), slots.maxSequence()) + 1;
+  }
+
+  /** The home blocks the newest record lets exist on disk (its {@code k} plus its allowance). */
+  long runwayEnd() {
+    return runwayEnd;
+  }
+
+  /**
+   * Writes a record of {@code homeBlocks} full blocks and the first {@code length} bytes of {@code
+   * tailPlain}, letting home blocks exist up to {@code runway}, to the next free slot. The
+   * sequence is spent even if the write fails. If a force running without the lock protects the
+   * third slot, waits for it to end (a closed file then fails at the write).
+   */
+  void write(long homeBlocks, int length, byte[] tailPlain, long runway, NonceSequence nonces)
+      throws IOException {
+    int slot = slots.next();
+    while (slot < 0) {
+      forceEnded.awaitUninterruptibly();
+      slot = slots.next();
+    }
+    long sequence = nextSequence++;
+    int allowance = (int) Math.min(Integer.MAX_VALUE, Math.max(0, runway - homeBlocks));
+    TailRecord record = new TailRecord(sequence, homeBlocks, length, allowance);
+    ByteBuffer out = buffers.tailOut();
+    out.clear();
+    try {
+      blocks.sealTail(record, ByteBuffer.wrap(tailPlain, 0, length), out, nonces);
+    } catch (GeneralSecurityException e) {
+      throw new IOException(path + ": cannot seal tail: " + e.getMessage(), e);
+    }
+    out.flip();
+    raw.writeFully(out, g.tailSlotOffset(slot));
+    slots.written(slot, sequence);
+    runwayEnd = homeBlocks + allowance;
+  }
+}
