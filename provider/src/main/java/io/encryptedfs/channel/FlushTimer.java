@@ -35,7 +35,7 @@ final class FlushTimer implements TailFlusher {
     }
   }
 
-  /** Drops every pending flush (the file system's close writes them itself) and stops the thread. */
+  /** Drops every pending flush (the file system's close writes them itself); stops the thread. */
   void shutdown() {
     synchronized (lock) {
       shutDown = true;

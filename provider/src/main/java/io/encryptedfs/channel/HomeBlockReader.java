@@ -89,7 +89,8 @@ final class HomeBlockReader {
       blocks.openHome(index, sealed, plain);
     } catch (GeneralSecurityException e) {
       Arrays.fill(plain.array(), (byte) 0);
-      DamagedFileException damaged = new DamagedFileException(path.toString(), index, "failed authentication");
+      DamagedFileException damaged =
+          new DamagedFileException(path.toString(), index, "failed authentication");
       damaged.initCause(e);
       integrity.contentDamaged(path.toString(), index, "failed authentication");
       throw damaged;

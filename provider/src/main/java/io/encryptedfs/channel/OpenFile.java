@@ -21,9 +21,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Locking: reads take the read lock and run concurrently; writes and truncation take the write
  * lock. A force takes it only to begin and to end: the {@code fsync} itself runs without it, so
- * reads, and writes that find a free tail slot, go on meanwhile; forces run one at a time. Writes are write-through: when {@link #write} returns, every sealed byte has been
- * handed to the underlying file, and nothing is buffered here except the tail block's cleartext,
- * which is also on disk in the newest tail record.
+ * reads, and writes that find a free tail slot, go on meanwhile; forces run one at a time.
+ *
+ * <p>Writes are write-through: when {@link #write} returns, every sealed byte has been handed to
+ * the underlying file, and nothing is buffered here except the tail block's cleartext, which is
+ * also on disk in the newest tail record.
  *
  * <p>Write order (see FORMAT.md, "Crash safety"): home blocks first, then the tail record that
  * accounts for them; a record that would let home blocks appear past its runway is preceded by one

@@ -17,11 +17,12 @@ final class TailRecordWriter {
   /**
    * The allowance of every record written while a file is open for writing: unbounded, so that a
    * session forces at most one runway record however far the file grows. A bounded runway needs a
-   * force each time it is outgrown, and each such force writes back every dirty page of the file,
-   * which made unforced appends and large unforced writes wait for the disk. Closing writes a record
-   * with allowance 0, so a cleanly closed file still reports any raw byte appended to it.
+   * force each time it is outgrown, and each such force writes back every dirty page of the
+   * file, which made unforced appends and large unforced writes wait for the disk. Closing writes a
+   * record with allowance 0, so a cleanly closed file still reports any raw byte appended to it.
    */
   static final int OPEN_ALLOWANCE = Integer.MAX_VALUE;
+
   private final FileName path;
   private final RawFile raw;
   private final Geometry g;
