@@ -427,24 +427,23 @@ final class OpenFile {
     }
   }
 
-  /** True when a write since the last force is not yet durable. */
-  boolean hasUnforcedWrites() {
-    lock.readLock().lock();
-    try {
-      return writtenSinceForce;
-    } finally {
-      lock.readLock().unlock();
-    }
+  /** What a session leaves the file system's close to do about forcing this file. */
+  enum ForceDebt {
+    /** Written since its last force: the file system's close must force it. */
+    OWED,
+    /** Forced while open, which made every earlier session's writes durable too. */
+    PAID,
+    /** Neither: whatever an earlier session owed is still owed. */
+    UNCHANGED
   }
 
-  /**
-   * True when this file was forced since it was opened, which made durable whatever earlier
-   * sessions left unforced as well (a force covers the whole raw file).
-   */
-  boolean forcedWhileOpen() {
+  ForceDebt forceDebt() {
     lock.readLock().lock();
     try {
-      return forcedWhileOpen;
+      if (writtenSinceForce) {
+        return ForceDebt.OWED;
+      }
+      return forcedWhileOpen ? ForceDebt.PAID : ForceDebt.UNCHANGED;
     } finally {
       lock.readLock().unlock();
     }

@@ -70,7 +70,11 @@ public final class OpenFiles {
       if (entry == null) {
         OpenFile opened = openOrCreate(key, displayPath, mode, policy, attrs);
         try {
-          id = FileIdentity.ofExisting(key, displayPath);
+          // Opens through this registry are serialized, so the identity found above is still the
+          // opened file's; a file just created has its identity read now.
+          if (id == null) {
+            id = FileIdentity.ofExisting(key, displayPath);
+          }
           if (id == null) {
             throw new NoSuchFileException(displayPath, null, "deleted while being opened");
           }
@@ -139,7 +143,7 @@ public final class OpenFiles {
         }
         continue; // another process created it between our two attempts: open it
       } catch (FileSystemException e) {
-        throw translate(e, displayPath);
+        throw PathErrors.translate(e, displayPath);
       }
       try {
         OpenFile file =
@@ -206,10 +210,6 @@ public final class OpenFiles {
     }
   }
 
-  static FileSystemException translate(FileSystemException e, String displayPath) {
-    return PathErrors.translate(e, displayPath);
-  }
-
   /** Called by a closing channel opened at {@code key}: the last one closes the file. */
   void release(EncryptedFileChannel channel, OpenFile file, Path key, ChannelMode mode)
       throws IOException {
@@ -231,7 +231,7 @@ public final class OpenFiles {
   private synchronized void unref(OpenFile file) throws IOException {
     PathTable.Entry entry = table.of(file);
     if (entry != null && --entry.channels == 0) {
-      table.remove(entry, file.hasUnforcedWrites(), file.forcedWhileOpen());
+      table.remove(entry, file.forceDebt());
       file.close();
     }
   }

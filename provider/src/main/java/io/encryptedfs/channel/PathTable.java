@@ -57,11 +57,11 @@ final class PathTable {
   }
 
   /**
-   * Forgets {@code entry}, whose last channel closed: it owes a force if it was written since its
-   * last one; only a force ends the debt, since a session that merely read leaves an earlier
-   * session's unforced writes as they were.
+   * Forgets {@code entry}, whose last channel closed, and records what it leaves owed: only a
+   * force ends a debt, since a session that merely read leaves an earlier session's unforced
+   * writes as they were.
    */
-  void remove(Entry entry, boolean writtenSinceForce, boolean forcedWhileOpen) {
+  void remove(Entry entry, OpenFile.ForceDebt debt) {
     byFile.remove(entry.file);
     if (byId.get(entry.id) == entry) {
       byId.remove(entry.id);
@@ -69,10 +69,10 @@ final class PathTable {
     if (entry.key == null) {
       return; // deleted or replaced: nothing left at a path to force
     }
-    if (writtenSinceForce) {
-      unforced.put(entry.key, entry.displayPath);
-    } else if (forcedWhileOpen) {
-      unforced.remove(entry.key);
+    switch (debt) {
+      case OWED -> unforced.put(entry.key, entry.displayPath);
+      case PAID -> unforced.remove(entry.key);
+      case UNCHANGED -> {}
     }
   }
 
