@@ -1,213 +1,201 @@
 package io.encryptedfs.channel;
 
-import io.encryptedfs.Algorithm;
 import java.io.IOException;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits the sealing or opening of a long run of blocks between the calling thread and a few
- * crypto threads, so that one large read or write uses more than one core for the cipher. A serial
- * seal-then-write cannot beat {@code 1 / (1/io + 1/cipher)}; with the cipher spread over the cores
- * that bound rises towards the I/O speed.
+ * Splits the sealing or opening of a long run of blocks between the calling thread and the crypto
+ * helper threads (one per further core), so that one large read or write uses more than one core
+ * for the cipher. A serial seal-then-write cannot beat {@code 1 / (1/io + 1/cipher)}; with the
+ * cipher spread over the cores that bound rises towards the I/O speed.
  *
  * <p>Only the cipher work is spread: the caller still issues every raw read and write itself, in
- * the same order as before, so the crash ordering of the write path is unchanged. Each share works
- * on its own blocks, its own slice of the output and its own per-thread cipher and scratch, and the
- * caller waits for every share before it uses the results.
+ * the same order as before, so the crash ordering of the write path is unchanged. The caller and
+ * the helpers claim the run's blocks one at a time from a shared counter; each block is worked on
+ * with its own slice of the output and the claiming thread's own cipher and scratch, and the
+ * caller waits for every claimed block before it uses the results.
  *
- * <p>Handing work to another thread costs tens of microseconds here (a parked thread must wake),
- * and a share only pays for that when its cipher work takes much longer. So a share holds at least
- * {@link #minBlocksPerShare} blocks (256 KiB), and, once the {@link Cost} of the work is known, at
- * least {@link #MIN_SHARE_NANOS} of it: on JDK 25, AES-GCM opens 512 KiB in under 100 µs and is
- * faster left on one thread, while JDK 17's ChaCha20 (no intrinsics) seals twice as fast on two.
- * The cost is learned from the runs themselves, timing the caller's own part.
+ * <p>Why claiming, and why helpers that spin: waking a parked thread costs tens of microseconds on
+ * a virtual machine (about 60 µs here, more than opening 64 KiB takes), so a pool that is handed
+ * fixed shares makes mid-sized runs slower. Here the caller starts at once and takes every block
+ * no helper has claimed, so a helper that wakes late costs the caller little more than the offer;
+ * and a helper spins for {@link #SPIN_NANOS} after its last block before it parks, so the calls of
+ * a sequential stream (back to back, microseconds apart) find it awake. Claiming single blocks
+ * keeps the threads' last blocks ending close together (one atomic increment per block is noise
+ * beside a block's cipher work). A helper that holds another caller's run is not offered the next
+ * one: that caller works alone, as every core is busy anyway.
  */
 final class BlockWork {
-  /** Cleartext bytes below which a share is not worth a handoff; tests lower it. */
-  static final String MIN_SHARE_PROPERTY = "encryptedfs.crypto.minShareBytes";
+  /** Cleartext bytes below which a run stays on the caller; tests lower it. */
+  static final String MIN_RUN_PROPERTY = "encryptedfs.crypto.minShareBytes";
 
-  private static final int DEFAULT_MIN_SHARE_BYTES = 256 * 1024;
-  private static final int MIN_SHARE_BYTES =
-      Math.max(1, Integer.getInteger(MIN_SHARE_PROPERTY, DEFAULT_MIN_SHARE_BYTES));
-  /** A lowered threshold is a test's request to share every run it can, whatever the cost. */
-  private static final boolean ALWAYS_SHARE = MIN_SHARE_BYTES < DEFAULT_MIN_SHARE_BYTES;
-  /** The least cipher work, in nanoseconds, worth handing to another thread. */
-  static final long MIN_SHARE_NANOS = 150_000;
+  private static final int DEFAULT_MIN_RUN_BYTES = 64 * 1024;
+  private static final int MIN_RUN_BYTES =
+      Math.max(1, Integer.getInteger(MIN_RUN_PROPERTY, DEFAULT_MIN_RUN_BYTES));
+  /** How long an idle helper stays awake for the next run before it parks. */
+  static final long SPIN_NANOS = 50_000;
+  /** Spins a waiting caller makes before it starts yielding its core. */
+  private static final int WAIT_SPINS = 1 << 14;
   private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
 
-  /**
-   * What one block of one kind of work (opening or sealing, with one algorithm) costs on this
-   * machine and JDK: a moving average of the caller's own timed parts.
-   */
-  static final class Cost {
-    private volatile long nanosPerBlock;
-
-    /** 0 until the first run is timed. */
-    long nanosPerBlock() {
-      return nanosPerBlock;
-    }
-
-    void record(long nanos, int blocks) {
-      if (blocks <= 0 || nanos <= 0) {
-        return;
-      }
-      long sample = Math.max(1, nanos / blocks);
-      long old = nanosPerBlock;
-      nanosPerBlock = old == 0 ? sample : (3 * old + sample) / 4;
-    }
-  }
-
-  /** One share of a run: blocks {@code from..to} (inclusive), counted from the run's start. */
+  /** The cipher work for one block, counted from the run's start. */
   interface Share {
-    void run(int from, int to) throws IOException;
+    void run(int block) throws IOException;
   }
 
   private BlockWork() {}
 
-  /** The smallest share, in blocks of {@code blockSize} bytes. */
-  static int minBlocksPerShare(int blockSize) {
-    return Math.max(1, MIN_SHARE_BYTES / blockSize);
-  }
-
-  private static final Map<Algorithm, Cost> OPEN_COSTS = costs();
-  private static final Map<Algorithm, Cost> SEAL_COSTS = costs();
-
-  private static Map<Algorithm, Cost> costs() {
-    Map<Algorithm, Cost> m = new EnumMap<>(Algorithm.class);
-    for (Algorithm a : Algorithm.values()) {
-      m.put(a, new Cost());
-    }
-    return m;
-  }
-
-  /** The shared cost of opening ({@code seal} false) or sealing blocks with {@code algorithm}. */
-  static Cost costOf(Algorithm algorithm, boolean seal) {
-    return (seal ? SEAL_COSTS : OPEN_COSTS).get(algorithm);
-  }
-
-  /** True when {@code count} blocks are enough to split; callers skip {@link #run} otherwise. */
+  /** True when {@code count} blocks are worth offering to helpers; callers skip {@link #run}. */
   static boolean worthSharing(int count, int blockSize) {
-    return HELPERS > 0 && count >= 2 * minBlocksPerShare(blockSize);
+    return HELPERS > 0 && count >= 2 && (long) count * blockSize >= MIN_RUN_BYTES;
   }
 
   /**
-   * Runs {@code share} over blocks {@code 0..count-1}, split into consecutive shares. When shares
-   * fail, the exception of the lowest-numbered failing share is thrown (the one naming the first
-   * bad block), after every share has finished.
+   * Runs {@code share} over blocks {@code 0..count-1}, one block at a time, on this thread and on
+   * any helper that is free. Returns when every block has ended. When blocks fail, the exception of
+   * the lowest failing block is thrown. The caller's interrupt status is left as it was: the helpers
+   * write into buffers the caller reuses, so it never returns before they end.
    */
-  static void run(int count, int blockSize, Cost cost, Share share) throws IOException {
-    int shares = shares(count, blockSize, cost.nanosPerBlock());
-    if (shares <= 1) {
-      long start = System.nanoTime();
-      share.run(0, count - 1);
-      cost.record(System.nanoTime() - start, count);
-      return;
+  static void run(int count, Share share) throws IOException {
+    Job job = new Job(count, share);
+    Helper[] helpers = Helpers.ALL;
+    for (Helper h : helpers) {
+      h.offer(job);
     }
-    ExecutorService pool = Pool.INSTANCE;
-    @SuppressWarnings("unchecked")
-    Future<Void>[] futures = new Future[shares];
-    for (int s = 1; s < shares; s++) {
-      int from = bound(count, shares, s);
-      int to = bound(count, shares, s + 1) - 1;
-      // The pool is never shut down and its queue is unbounded, so submit never rejects.
-      futures[s] =
-          pool.submit(
-              () -> {
-                share.run(from, to);
-                return null;
-              });
+    job.work();
+    for (Helper h : helpers) {
+      h.withdraw(job);
     }
-    Throwable first = null;
-    try {
-      long start = System.nanoTime();
-      share.run(0, bound(count, shares, 1) - 1);
-      cost.record(System.nanoTime() - start, bound(count, shares, 1));
-    } catch (IOException | RuntimeException | Error e) {
-      first = e;
-    }
-    for (int s = 1; s < shares; s++) {
-      Throwable failure = null;
-      try {
-        awaitUninterruptibly(futures[s]);
-      } catch (ExecutionException e) {
-        failure = e.getCause();
-      } catch (RuntimeException | Error e) {
-        failure = e;
-      }
-      if (first == null) {
-        first = failure;
-      }
-    }
-    if (first instanceof IOException io) {
-      throw io;
-    }
-    if (first instanceof RuntimeException re) {
-      throw re;
-    }
-    if (first instanceof Error err) {
-      throw err;
-    }
-    if (first != null) {
-      throw new IOException(first);
-    }
+    job.awaitBlocks();
+    job.rethrow();
   }
 
-  /** How many shares {@code count} blocks make, given the cost per block (0: not known yet). */
-  static int shares(int count, int blockSize, long nanosPerBlock) {
-    int shares = Math.min(HELPERS + 1, count / minBlocksPerShare(blockSize));
-    if (shares > 1 && nanosPerBlock > 0 && !ALWAYS_SHARE) {
-      shares = (int) Math.min(shares, count * nanosPerBlock / MIN_SHARE_NANOS);
+  /** One run: which of its blocks have been claimed and have ended, and the first failure. */
+  private static final class Job {
+    private final int count;
+    private final Share share;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger ended = new AtomicInteger();
+    private int failedBlock = Integer.MAX_VALUE;
+    private Throwable failure;
+
+    Job(int count, Share share) {
+      this.count = count;
+      this.share = share;
     }
-    return Math.max(1, shares);
-  }
 
-  private static int bound(int count, int shares, int s) {
-    return (int) ((long) count * s / shares);
-  }
-
-  /**
-   * Waits even when interrupted: the share writes into buffers the caller reuses, so the caller
-   * must not return before it ends. The interrupt is kept for the caller's next blocking call.
-   */
-  private static void awaitUninterruptibly(Future<Void> future) throws ExecutionException {
-    boolean interrupted = false;
-    try {
-      while (true) {
+    /** Claims and runs blocks until none is left. */
+    void work() {
+      int b;
+      while ((b = next.getAndIncrement()) < count) {
         try {
-          future.get();
-          return;
-        } catch (InterruptedException e) {
-          interrupted = true;
+          share.run(b);
+        } catch (Throwable t) {
+          failed(b, t);
+        }
+        ended.incrementAndGet();
+      }
+    }
+
+    private synchronized void failed(int block, Throwable t) {
+      if (block < failedBlock) {
+        failedBlock = block;
+        failure = t;
+      }
+    }
+
+    /** Every block is claimed by now; the helpers' last ones end within a block's time. */
+    void awaitBlocks() {
+      int spins = 0;
+      while (ended.get() < count) {
+        if (++spins < WAIT_SPINS) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
         }
       }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+    }
+
+    synchronized void rethrow() throws IOException {
+      Throwable t = failure;
+      if (t == null) {
+        return;
+      }
+      if (t instanceof IOException io) {
+        throw io;
+      }
+      if (t instanceof RuntimeException re) {
+        throw re;
+      }
+      if (t instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(t);
+    }
+  }
+
+  /**
+   * A helper thread with a one-run mailbox. It spins for {@link #SPIN_NANOS} after its last run,
+   * then parks until offered another.
+   */
+  private static final class Helper extends Thread {
+    private final AtomicReference<Job> mailbox = new AtomicReference<>();
+    private volatile boolean parked;
+
+    Helper(int n) {
+      super("encryptedfs-crypto-" + n);
+      setDaemon(true);
+    }
+
+    /** Leaves {@code job} for this helper unless it holds another caller's run. */
+    void offer(Job job) {
+      if (mailbox.compareAndSet(null, job) && parked) {
+        LockSupport.unpark(this);
+      }
+    }
+
+    /** Takes back a run the helper has not picked up, so that it never starts a finished one. */
+    void withdraw(Job job) {
+      mailbox.compareAndSet(job, null);
+    }
+
+    @Override
+    public void run() {
+      long idleSince = System.nanoTime();
+      while (true) {
+        Job job = mailbox.get();
+        if (job != null && mailbox.compareAndSet(job, null)) {
+          job.work();
+          idleSince = System.nanoTime();
+        } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          // The caller writes the mailbox, then reads parked; this thread writes parked, then
+          // reads the mailbox. Both are volatile, so one of the two sees the other's write.
+          parked = true;
+          if (mailbox.get() == null) {
+            LockSupport.park(this);
+          }
+          parked = false;
+          idleSince = System.nanoTime();
+        }
       }
     }
   }
 
-  /** Created on first use, so that single-core machines and small files never start a thread. */
-  private static final class Pool {
-    static final ExecutorService INSTANCE =
-        Executors.newFixedThreadPool(Math.max(1, HELPERS), new Daemons());
-  }
+  /** Started on first use, so that single-core machines and small files never start a thread. */
+  private static final class Helpers {
+    static final Helper[] ALL = start();
 
-  private static final class Daemons implements ThreadFactory {
-    private final AtomicInteger next = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "encryptedfs-crypto-" + next.incrementAndGet());
-      t.setDaemon(true);
-      return t;
+    private static Helper[] start() {
+      Helper[] all = new Helper[HELPERS];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = new Helper(i + 1);
+        all[i].start();
+      }
+      return all;
     }
   }
 }

@@ -18,7 +18,6 @@ final class HomeBlockReader {
   private final Geometry g;
   private final int blockSize;
   private final SealedBlocks blocks;
-  private final BlockWork.Cost cost;
   volatile IntegrityListener integrity = IntegrityListener.NONE;
 
   HomeBlockReader(FileName path, RawFile raw, Geometry g, SealedBlocks blocks) {
@@ -27,13 +26,12 @@ final class HomeBlockReader {
     this.g = g;
     this.blockSize = g.blockSize();
     this.blocks = blocks;
-    this.cost = BlockWork.costOf(blocks.algorithm(), false);
   }
 
   /**
    * Opens home blocks {@code first..last}, copying cleartext {@code [p, end)} within them to
    * {@code dst}; returns the cleartext position after the last byte copied. A long run is opened by
-   * several threads (see {@link BlockWork}); a bad block is reported only after every share ends,
+   * several threads (see {@link BlockWork}); a bad block is reported only after every block ends,
    * and it is always the first bad one, as a serial read would report it.
    */
   long read(long first, long last, long p, long end, ByteBuffer dst)
@@ -46,10 +44,7 @@ final class HomeBlockReader {
     long stop = Math.min(end, g.blockStart(last) + blockSize);
     if (BlockWork.worthSharing(count, blockSize)) {
       BlockWork.run(
-          count,
-          blockSize,
-          cost,
-          (from, to) -> openInto(first, from, to, got, sealed.duplicate(), p, stop, dst, dstStart));
+          count, i -> openInto(first, i, i, got, sealed.duplicate(), p, stop, dst, dstStart));
     } else {
       openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);
     }

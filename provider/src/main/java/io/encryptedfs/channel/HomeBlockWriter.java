@@ -20,7 +20,6 @@ final class HomeBlockWriter {
   private final SealedBlocks blocks;
   private final HomeBlockReader homeReader;
   private final WriteBuffers buffers;
-  private final BlockWork.Cost sealCost;
   private final int batchBlocks;
 
   /** @param batchBlocks the most blocks one raw write carries */
@@ -34,7 +33,6 @@ final class HomeBlockWriter {
     this.blocks = blocks;
     this.homeReader = homeReader;
     this.buffers = buffers;
-    this.sealCost = BlockWork.costOf(blocks.algorithm(), true);
     this.batchBlocks = batchBlocks;
   }
 
@@ -62,10 +60,8 @@ final class HomeBlockWriter {
       if (BlockWork.worthSharing(count, blockSize)) {
         BlockWork.run(
             count,
-            blockSize,
-            sealCost,
-            (a, b) ->
-                sealShare(first, a, b, oldSize, tail, src.duplicate(), base, pos, end,
+            i ->
+                sealShare(first, i, i, oldSize, tail, src.duplicate(), base, pos, end,
                     batch.duplicate(), batchNonces));
       } else {
         // On this thread alone: src itself serves as the view (no garbage per write), and gets
@@ -84,7 +80,7 @@ final class HomeBlockWriter {
 
   /**
    * Seals blocks {@code first+a .. first+b} of a batch into their places in {@code out}, reading
-   * the written bytes through {@code view}, a buffer of this share's own over the caller's bytes
+   * the written bytes through {@code view}, a buffer of this chunk's own over the caller's bytes
    * (cleartext {@code pos} at index {@code base}), whose position and limit it moves.
    */
   private void sealShare(

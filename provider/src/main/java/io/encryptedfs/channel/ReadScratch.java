@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Per-thread buffers for block work: reads run concurrently under a file's read lock, and the
- * shares of a long read or write run on several threads at once (see {@link BlockWork}).
+ * chunks of a long read or write run on several threads at once (see {@link BlockWork}).
  */
 final class ReadScratch {
   private static final ThreadLocal<ReadScratch> PER_THREAD = ThreadLocal.withInitial(ReadScratch::new);

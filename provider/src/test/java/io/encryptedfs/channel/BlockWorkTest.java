@@ -2,6 +2,7 @@ package io.encryptedfs.channel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,36 +23,44 @@ import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Large reads and writes whose cipher work is split over threads ({@link BlockWork}): the shares
- * cover every block once, the result is the serial one byte for byte, and a bad block is reported
- * as the first bad block, wherever the shares were cut.
+ * Large reads and writes whose cipher work is split over threads ({@link BlockWork}): every block
+ * runs once, the result is the serial one byte for byte, a bad block is reported as the first bad
+ * block whichever thread opened it, and a busy helper never holds up another caller.
  */
 class BlockWorkTest {
   private static final int BLOCK = 4096;
-  /** Enough blocks for every share to pass the default hand-off threshold several times over. */
-  private static final int BLOCKS = 6 * BlockWork.minBlocksPerShare(BLOCK) + 7;
+  /** About 1.5 MiB: far above the size at which a run is shared. */
+  private static final int BLOCKS = 391;
+
+  private static boolean onHelper() {
+    return Thread.currentThread().getName().startsWith("encryptedfs-crypto-");
+  }
 
   @Test
-  void sharesCoverEveryBlockOnce() throws IOException {
-    AtomicIntegerArray seen = new AtomicIntegerArray(BLOCKS);
+  void everyBlockRunsOnceAndALongRunIsShared() throws IOException {
+    int count = 40;
+    AtomicIntegerArray seen = new AtomicIntegerArray(count);
     Set<String> threads = ConcurrentHashMap.newKeySet();
     BlockWork.run(
-        BLOCKS,
-        BLOCK,
-        new BlockWork.Cost(),
-        (from, to) -> {
+        count,
+        i -> {
           threads.add(Thread.currentThread().getName());
-          for (int i = from; i <= to; i++) {
-            seen.incrementAndGet(i);
-          }
+          seen.incrementAndGet(i);
+          // Long enough for a parked helper to wake and claim blocks of its own.
+          sleep(1);
         });
-    for (int i = 0; i < BLOCKS; i++) {
+    for (int i = 0; i < count; i++) {
       assertEquals(1, seen.get(i), "block " + i);
     }
     if (Runtime.getRuntime().availableProcessors() > 1) {
@@ -60,18 +69,18 @@ class BlockWorkTest {
   }
 
   @Test
-  void shortRunStaysOnTheCaller() throws IOException {
-    Set<String> threads = ConcurrentHashMap.newKeySet();
-    BlockWork.run(
-        BlockWork.minBlocksPerShare(BLOCK) - 1,
-        BLOCK,
-        new BlockWork.Cost(),
-        (from, to) -> threads.add(Thread.currentThread().getName()));
-    assertEquals(Set.of(Thread.currentThread().getName()), threads);
+  void aSingleBlockIsNeverShared() {
+    assertFalse(BlockWork.worthSharing(1, BLOCK));
+    assertFalse(BlockWork.worthSharing(1, 1 << 20));
+    if (Integer.getInteger(BlockWork.MIN_RUN_PROPERTY) == null) {
+      assertFalse(BlockWork.worthSharing(15, BLOCK), "below 64 KiB a run stays on the caller");
+      assertEquals(
+          Runtime.getRuntime().availableProcessors() > 1, BlockWork.worthSharing(16, BLOCK));
+    }
   }
 
   @Test
-  void theLowestFailingShareIsReportedAfterAllShareEnd() {
+  void theLowestFailingBlockIsReportedAfterEveryBlockEnds() {
     IOException[] thrown = new IOException[BLOCKS];
     AtomicIntegerArray done = new AtomicIntegerArray(BLOCKS);
     IOException reported =
@@ -80,21 +89,34 @@ class BlockWorkTest {
             () ->
                 BlockWork.run(
                     BLOCKS,
-                    BLOCK,
-                    new BlockWork.Cost(),
-                    (from, to) -> {
-                      for (int i = from; i <= to; i++) {
-                        done.incrementAndGet(i);
-                      }
-                      if (to == BLOCKS - 1 || from == 0) {
-                        thrown[from] = new IOException("share at " + from);
-                        throw thrown[from];
+                    i -> {
+                      done.incrementAndGet(i);
+                      if (i == BLOCKS - 1 || i == 7) {
+                        thrown[i] = new IOException("block " + i);
+                        throw thrown[i];
                       }
                     }));
-    assertSame(thrown[0], reported, "the share that starts at block 0 failed first in order");
+    assertSame(thrown[7], reported, "block 7 is the first failing block in order");
     for (int i = 0; i < BLOCKS; i++) {
-      assertEquals(1, done.get(i), "every share ran to its end before the report, block " + i);
+      assertEquals(1, done.get(i), "every block ran before the report, block " + i);
     }
+  }
+
+  @Test
+  void aRuntimeFailureOnAHelperReachesTheCaller() {
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                BlockWork.run(
+                    40,
+                    i -> {
+                      sleep(1);
+                      if (i >= 20) {
+                        throw new IllegalStateException("block " + i);
+                      }
+                    }));
+    assertEquals("block 20", e.getMessage());
   }
 
   @Test
@@ -102,15 +124,7 @@ class BlockWorkTest {
     AtomicIntegerArray done = new AtomicIntegerArray(BLOCKS);
     Thread.currentThread().interrupt();
     try {
-      BlockWork.run(
-          BLOCKS,
-          BLOCK,
-          new BlockWork.Cost(),
-          (from, to) -> {
-            for (int i = from; i <= to; i++) {
-              done.incrementAndGet(i);
-            }
-          });
+      BlockWork.run(BLOCKS, done::incrementAndGet);
       assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
     } finally {
       Thread.interrupted();
@@ -120,35 +134,71 @@ class BlockWorkTest {
     }
   }
 
+  /**
+   * A helper held up inside another caller's block must not hold up this caller: it claims every
+   * block the helper has not started and returns.
+   */
   @Test
-  void cheapWorkStaysOnOneThreadOnceItsCostIsKnown() {
-    int helpers = Runtime.getRuntime().availableProcessors() - 1;
-    int min = BlockWork.minBlocksPerShare(BLOCK);
-    int count = 8 * min;
-    int byFloor = Math.min(helpers + 1, count / min);
-    assertEquals(Math.max(1, byFloor), BlockWork.shares(count, BLOCK, 0), "cost not known yet");
-    boolean testsForceSharing = Integer.getInteger(BlockWork.MIN_SHARE_PROPERTY) != null;
-    // 100 ns a block: the whole run is far below one hand-off's worth of work.
-    long cheap = BlockWork.MIN_SHARE_NANOS / count;
-    assertEquals(
-        testsForceSharing ? Math.max(1, byFloor) : 1,
-        BlockWork.shares(count, BLOCK, cheap),
-        "cheap work is shared only when a test lowers the threshold");
-    // 20 µs a block (ChaCha20 on JDK 17 is about 14 µs per 4 KiB): worth every helper.
-    assertEquals(Math.max(1, byFloor), BlockWork.shares(count, BLOCK, 20_000));
+  void aBusyHelperNeverHoldsUpAnotherRun() throws Exception {
+    if (Runtime.getRuntime().availableProcessors() < 2) {
+      BlockWork.run(BLOCKS, i -> {});
+      return;
+    }
+    CountDownLatch helperInside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> first =
+          other.submit(
+              () -> {
+                BlockWork.run(
+                    400,
+                    i -> {
+                      if (onHelper()) {
+                        helperInside.countDown();
+                        await(release);
+                      } else {
+                        sleep(1);
+                      }
+                    });
+                return null;
+              });
+      assertTrue(helperInside.await(30, TimeUnit.SECONDS), "a helper joined the first run");
+      AtomicIntegerArray done = new AtomicIntegerArray(BLOCKS);
+      Set<String> threads = ConcurrentHashMap.newKeySet();
+      BlockWork.run(
+          BLOCKS,
+          i -> {
+            threads.add(Thread.currentThread().getName());
+            done.incrementAndGet(i);
+          });
+      for (int i = 0; i < BLOCKS; i++) {
+        assertEquals(1, done.get(i), "block " + i);
+      }
+      assertEquals(Set.of(Thread.currentThread().getName()), threads);
+      assertFalse(first.isDone(), "the first run still waits for its helper's block");
+      release.countDown();
+      first.get(30, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      other.shutdownNow();
+    }
   }
 
-  @Test
-  void costIsAMovingAverageOfTimedRuns() {
-    BlockWork.Cost cost = new BlockWork.Cost();
-    assertEquals(0, cost.nanosPerBlock());
-    cost.record(1_000_000, 100);
-    assertEquals(10_000, cost.nanosPerBlock());
-    cost.record(2_000_000, 100);
-    assertEquals(12_500, cost.nanosPerBlock());
-    cost.record(0, 100);
-    cost.record(5, 0);
-    assertEquals(12_500, cost.nanosPerBlock(), "empty samples are ignored");
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @ParameterizedTest
