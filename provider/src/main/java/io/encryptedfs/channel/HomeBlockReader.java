@@ -31,7 +31,7 @@ final class HomeBlockReader {
   /**
    * Opens home blocks {@code first..last}, copying cleartext {@code [p, end)} within them to
    * {@code dst}; returns the cleartext position after the last byte copied. A long run is opened by
-   * several threads (see {@link BlockWork}); a bad block is reported only after every block ends,
+   * several threads (see {@link BlockWork}); a bad block is reported only after every chunk ends,
    * and it is always the first bad one, as a serial read would report it.
    */
   long read(long first, long last, long p, long end, ByteBuffer dst)
@@ -43,8 +43,10 @@ final class HomeBlockReader {
     int dstStart = dst.position();
     long stop = Math.min(end, g.blockStart(last) + blockSize);
     if (BlockWork.worthSharing(count, blockSize)) {
+      // Each block gets its own views: openInto moves positions and limits.
       BlockWork.run(
-          count, i -> openInto(first, i, i, got, sealed.duplicate(), p, stop, dst, dstStart));
+          count,
+          i -> openInto(first, i, i, got, sealed.duplicate(), p, stop, dst.duplicate(), dstStart));
     } else {
       openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);
     }
@@ -52,38 +54,60 @@ final class HomeBlockReader {
     return stop;
   }
 
-  /** Opens blocks {@code first+from .. first+to} and copies their part of {@code [p, stop)}. */
+  /**
+   * Opens blocks {@code first+from .. first+to} into their part of {@code [p, stop)} in {@code
+   * dst}, whose position and limit it moves and restores. A block the read covers whole is opened
+   * straight into a heap {@code dst}, saving a copy; others go through a scratch buffer.
+   */
   private void openInto(
       long first, int from, int to, int got, ByteBuffer sealed, long p, long stop, ByteBuffer dst,
       int dstStart)
       throws IOException {
-    ByteBuffer plain = ReadScratch.get().plain(blockSize);
-    for (int i = from; i <= to; i++) {
-      long index = first + i;
-      int at = i * g.sealedBlockSize();
-      if (got < at + g.sealedBlockSize()) {
-        throw new DamagedFileException(path.toString(), index, "raw file ends inside this block");
+    int position = dst.position();
+    int limit = dst.limit();
+    try {
+      for (int i = from; i <= to; i++) {
+        long index = first + i;
+        int at = i * g.sealedBlockSize();
+        if (got < at + g.sealedBlockSize()) {
+          throw new DamagedFileException(path.toString(), index, "raw file ends inside this block");
+        }
+        sealed.limit(at + g.sealedBlockSize()).position(at);
+        long start = g.blockStart(index);
+        if (dst.hasArray() && p <= start && start + blockSize <= stop) {
+          int into = dstStart + (int) (start - p);
+          dst.limit(into + blockSize).position(into);
+          open(index, sealed, dst);
+          dst.limit(limit); // the absolute puts below check against the limit
+        } else {
+          ByteBuffer plain = ReadScratch.get().plain(blockSize);
+          open(index, sealed, plain);
+          long copyFrom = Math.max(p, start);
+          long copyTo = Math.min(stop, start + blockSize);
+          dst.put(
+              dstStart + (int) (copyFrom - p),
+              plain.array(),
+              (int) (copyFrom - start),
+              (int) (copyTo - copyFrom));
+        }
       }
-      sealed.limit(at + g.sealedBlockSize()).position(at);
-      plain.clear();
-      open(index, sealed, plain);
-      long start = g.blockStart(index);
-      long copyFrom = Math.max(p, start);
-      long copyTo = Math.min(stop, start + blockSize);
-      dst.put(
-          dstStart + (int) (copyFrom - p),
-          plain.array(),
-          (int) (copyFrom - start),
-          (int) (copyTo - copyFrom));
+    } finally {
+      dst.limit(limit).position(position);
     }
   }
 
-  private void open(long index, ByteBuffer sealed, ByteBuffer plain)
+  /**
+   * Opens one block into {@code out} (a heap buffer with {@code blockSize} bytes remaining). On
+   * failure those bytes are zeroed before the exception leaves: the JCE may have written
+   * cleartext there before it checked the tag.
+   */
+  private void open(long index, ByteBuffer sealed, ByteBuffer out)
       throws DamagedFileException {
+    int at = out.arrayOffset() + out.position();
     try {
-      blocks.openHome(index, sealed, plain);
+      blocks.openHome(index, sealed, out);
     } catch (GeneralSecurityException e) {
-      Arrays.fill(plain.array(), (byte) 0);
+      Arrays.fill(out.array(), at, at + blockSize, (byte) 0);
       DamagedFileException damaged =
           new DamagedFileException(path.toString(), index, "failed authentication");
       damaged.initCause(e);

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
-import io.encryptedfs.DamagedFileException;
-import io.encryptedfs.format.Geometry;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
@@ -231,47 +229,6 @@ class BlockWorkTest {
         System.arraycopy(data, 777, expected, 0, expected.length);
         assertArrayEquals(expected, back);
       }
-    }
-  }
-
-  @Test
-  void aLargeReadReportsTheFirstDamagedBlock() throws Exception {
-    byte[] data = new byte[BLOCKS * BLOCK];
-    new Random(12).nextBytes(data);
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      Path dir = jimfs.getPath("/d");
-      InMemoryKeys keys = new InMemoryKeys("master");
-      Path raw;
-      try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", BLOCK)) {
-        Files.write(fs.getPath("/big"), data);
-        raw = dir.resolve("big");
-      }
-      Geometry g = Geometry.ofBlockSize(BLOCK);
-      long early = BLOCKS / 2 + 3;
-      long late = BLOCKS - 2;
-      flipByte(raw, g.homeOffset(late) + 100);
-      flipByte(raw, g.homeOffset(early) + 100);
-      try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", BLOCK);
-          FileChannel ch = FileChannel.open(fs.getPath("/big"), StandardOpenOption.READ)) {
-        ByteBuffer dst = ByteBuffer.allocate(data.length);
-        DamagedFileException e = assertThrows(DamagedFileException.class, () -> ch.read(dst, 0));
-        assertEquals(early, e.block());
-        byte[] got = dst.array();
-        for (int i = (int) g.blockStart(early); i < g.blockStart(early + 1); i++) {
-          assertEquals(0, got[i], "no byte of the damaged block reaches the caller, at " + i);
-        }
-        assertEquals(0, dst.position(), "a failed read consumes nothing");
-      }
-    }
-  }
-
-  private static void flipByte(Path raw, long offset) throws IOException {
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.allocate(1);
-      ch.read(b, offset);
-      b.put(0, (byte) (b.get(0) ^ 0x40));
-      b.rewind();
-      ch.write(b, offset);
     }
   }
 }
