@@ -115,9 +115,14 @@ class CliTest {
     // Damage two blocks of big.bin (blocks 1 and 5): verify names both and exits 1.
     Path raw = root.resolve("sub/big.bin");
     long front = 512 + 3 * (4096 + 64);
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       for (long block : new long[] {1, 5}) {
-        ch.write(ByteBuffer.wrap(new byte[] {(byte) 0xA5, 0x5A}), front + block * (4096 + 40) + 30);
+        // Flip a ciphertext byte: writing a constant would damage nothing where it was already.
+        long at = front + block * (4096 + 40) + 30;
+        ByteBuffer b = ByteBuffer.allocate(1);
+        ch.read(b, at);
+        b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();
+        ch.write(b, at);
       }
     }
     Run verify = keys("verify", root.toString());
