@@ -16,6 +16,9 @@
 #   buffered17 buffered25  WalBench in write.mode=buffered (plain, AES, ChaCha; -prof gc), to
 #                   $MODE-buffered-jdkN.json
 #   nosync17 nosync25  SmallFilesBench with create.sync=false, to $MODE-nosync-jdkN.json
+#   checkpoint17 checkpoint25  ForceBesideReadsBench (reads beside a forcing writer) with
+#                   RandomIoBench.read1T as its baseline in the same run, to $MODE-checkpoint-jdkN.json
+#                   (the main stages include the former too from session 4 on)
 #   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
 #                   run, 3 warm-up iterations (Tink's 1 MB-segment template warms up slowly)
 set -uo pipefail
@@ -30,6 +33,7 @@ sweep=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305 -
 # (separate: a regex ending in a method name must not demand a '.' after it)
 sweeprand=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305
   'benchmarks\.RandomIoBench\.(read1T|write1T)$')
+checkpoint=(-p blockSize=4096 'benchmarks\.(ForceBesideReadsBench\.|RandomIoBench\.read1T$)')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
@@ -54,6 +58,8 @@ stage() {
                   -jvmArgsAppend -Dencryptedfs.create.sync=false 'benchmarks\.SmallFilesBench\.' ;;
     nosync25) OUT=$R/$MODE-nosync-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
                   -jvmArgsAppend -Dencryptedfs.create.sync=false 'benchmarks\.SmallFilesBench\.' ;;
+    checkpoint17) OUT=$R/$MODE-checkpoint-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc "${checkpoint[@]}" ;;
+    checkpoint25) OUT=$R/$MODE-checkpoint-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc "${checkpoint[@]}" ;;
     tink17)   WI=3 OUT=$R/tink-jdk17.json "$here/run.sh" "$J17" "$MODE" "${tink[@]}" ;;
     tink25)   WI=3 OUT=$R/tink-jdk25.json "$here/run.sh" "$J25" "$MODE" "${tink[@]}" ;;
     *) echo "unknown stage $1" >&2; return 2 ;;

@@ -49,6 +49,8 @@ def load(path):
             "n": len(r["primaryMetric"].get("rawData", [[0] * 3])[0]) * len(r["primaryMetric"].get("rawData", [0])) if r["primaryMetric"].get("rawData") else r.get("measurementIterations", 3) * r.get("forks", 1),
             "gctime": sec.get("gc.time", {}).get("score"),
             "gccount": sec.get("gc.count", {}).get("score"),
+            "sec": {k: m.get("score") for k, m in sec.items()},
+            "src": path,
         })
     return rows
 
@@ -217,6 +219,26 @@ def section(label, main, sweep=(), peer=(), tink=()):
         w1 = find(rows, "RandomIoBench.write1T", impl=impl)
         out.append(f"| {impl}{' ¹' if impl in PEERS else ''} | {fmt(thr(r1))} | {errpct(r1)} | {fmt(thr(r2))} | {fmt(ratio(thr(r2), thr(r1)))} | {fmt(ratio(thr(r1), pr))} | {fmt(thr(w1))} | {fmt(ratio(thr(w1), pw))} | {alloc(r1)} | {alloc(w1)} |")
     out.append("")
+
+    # ---------- reads beside a forcing writer ----------
+    cps = [v for v in main if v["name"] == "ForceBesideReadsBench.checkpoint"]
+    if cps:
+        out.append("### Reads beside a forcing writer (a page store's checkpoint), block size 4096\n")
+        out.append("One thread reads random 4 KiB pages while another overwrites a random page and calls "
+                   "`force(false)`, in a loop, on one shared channel. \"alone\" = `RandomIoBench.read1T` "
+                   "of the same JMH run.\n")
+        out.append("| impl | reads/ms alone | reads/ms beside forces | beside ÷ alone | forces/ms | B/op (group) |")
+        out.append("|---|---|---|---|---|---|")
+        for impl in impls:
+            g = find(cps, "ForceBesideReadsBench.checkpoint", impl=impl)
+            if not g:
+                continue
+            same = [v for v in main if v["src"] == g["src"]]
+            alone = thr(find(same, "RandomIoBench.read1T", impl=impl))
+            beside = g["sec"].get("read")
+            forces = g["sec"].get("writeAndForce")
+            out.append(f"| {impl} | {fmt(alone)} | {fmt(beside)} | {fmt(ratio(beside, alone))} | {fmt(forces, 3)} | {alloc(g)} |")
+        out.append("")
 
     # ---------- WAL ----------
     out.append("### WAL, 1 KiB appends (APPEND channel), block size 4096\n")

@@ -6,7 +6,7 @@
 # Peers: results/cryptofs-jdk25.json and results/tink-jdkN.json when present, else the session-1
 # files in results/session1/. The block-size sweep (results/sweep-*.json, session 1, short mode) is
 # tabled and charted only with SWEEP=1, against that session's own main run. PREV=dir: the earlier
-# run "what changed" compares with (default results/session2, when it holds a $MODE run).
+# run "what changed" compares with (default results/session3, when it holds a $MODE run).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
@@ -15,7 +15,7 @@ JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 R=results
 S=$R/session1
 # the previous session's run of the same mode, for "what changed" (else session 1's short run)
-P="${PREV:-$R/session2}"
+P="${PREV:-$R/session3}"
 MODE="${MODE:-full}"
 gen="$R/tables.md"
 opt() { [[ -f "$2" ]] && printf '%s\n' "$1" "$2" || true; }
@@ -26,8 +26,13 @@ sweepf() {
   [[ -f $R/cipher-buffer-jdk$1.json ]] && f="$f+$R/cipher-buffer-jdk$1.json"
   echo "$f"
 }
-# the main run of one JDK (+ the ByteBuffer raw-cipher rows when present)
-mainf() { local f=$R/$MODE-jdk$1.json; [[ -f $R/cipher-buffer-jdk$1.json ]] && f="$f+$R/cipher-buffer-jdk$1.json"; echo "$f"; }
+# the main run of one JDK (+ the ByteBuffer raw-cipher rows and the checkpoint run when present)
+mainf() {
+  local f=$R/$MODE-jdk$1.json
+  [[ -f $R/cipher-buffer-jdk$1.json ]] && f="$f+$R/cipher-buffer-jdk$1.json"
+  [[ -f $R/$MODE-checkpoint-jdk$1.json ]] && f="$f+$R/$MODE-checkpoint-jdk$1.json"
+  echo "$f"
+}
 # a peer's file: this session's when present, else session 1's
 peerf() { if [[ -f $R/$1 ]]; then echo "$R/$1"; elif [[ -f $S/$1 ]]; then echo "$S/$1"; fi; }
 peers() {
