@@ -54,15 +54,11 @@ final class OpenFile {
   private byte[] tail;
   private byte[] nextTail;
   private final TailRecordWriter tails;
-  private boolean writtenSinceForce;
-  private long writes; // counts writes, so a force can tell whether one landed while it ran
-  private boolean forcedWhileOpen;
+  private final ForceLedger forces = new ForceLedger();
   private final ReentrantLock forceLock = new ReentrantLock();
   private final Condition forceEnded = lock.writeLock().newCondition();
   private final WriteMode mode;
-  private final TailFlusher flusher;
-  private boolean tailDirty;
-  private boolean flushScheduled;
+  private final DelayedTail delayed;
   private boolean surplusChecked;
   private boolean closed;
   private final WriteBuffers buffers;
@@ -85,7 +81,7 @@ final class OpenFile {
       TailFlusher flusher) {
     this.path = new FileName(path);
     this.mode = mode;
-    this.flusher = flusher;
+    this.delayed = new DelayedTail(mode, flusher, this::timedFlush);
     this.raw = raw;
     this.g = loaded.geometry();
     this.blockSize = g.blockSize();
@@ -222,15 +218,14 @@ final class OpenFile {
     }
     if (homeTo >= homeFrom) {
       homeWriter.write(homeFrom, homeTo, oldSize, tail, src, pos, nonces());
-      written();
+      forces.written();
     }
     if (mode.buffered() && newBlocks == oldBlocks && end > g.blockStart(newBlocks)) {
       // Only the partial last block changed: update it in place (no record can fail here, and
       // bytes past its length are zero), and let its record wait (see WriteMode).
       overlay(tail, g.blockStart(newBlocks), src, pos, end);
-      tailDirty = true;
-      written();
-      scheduleFlush();
+      forces.written();
+      delayed.changed();
     } else if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
       byte[] next = nextTailBuffer();
       if (newBlocks == oldBlocks) {
@@ -255,9 +250,9 @@ final class OpenFile {
   private void writeRecord(long homeBlocks, int length, byte[] tailPlain, long runway)
       throws IOException {
     tails.write(homeBlocks, length, tailPlain, runway, nonces());
-    written();
+    forces.written();
     // Every record is written with the state that is (or is about to become) the file's state.
-    tailDirty = false;
+    delayed.recorded();
   }
 
   /**
@@ -331,11 +326,6 @@ final class OpenFile {
     }
   }
 
-  private void written() {
-    writtenSinceForce = true;
-    writes++;
-  }
-
   /**
    * Makes every write that returned before this call durable, and the newest tail record then
    * the protected one. The {@code fsync} runs without the file's lock (see the class comment);
@@ -353,7 +343,7 @@ final class OpenFile {
         flushTail();
         slot = slots.beginForce();
         sequence = slots.latestSequence();
-        writesBefore = writes;
+        writesBefore = forces.beginForce();
       } finally {
         lock.writeLock().unlock();
       }
@@ -367,10 +357,7 @@ final class OpenFile {
           slots.endForce(slot, succeeded);
           forceEnded.signalAll();
           if (succeeded && !closed) {
-            if (writes == writesBefore) {
-              writtenSinceForce = false;
-            }
-            forcedWhileOpen = true;
+            forces.forced(writesBefore);
             headers.recordForced(sequence);
           }
         } finally {
@@ -399,15 +386,8 @@ final class OpenFile {
 
   /** Writes the tail record a buffered write left waiting, if any. Under the write lock. */
   private void flushTail() throws IOException {
-    if (tailDirty) {
+    if (delayed.dirty()) {
       writeRecord(g.homeBlocks(size), g.tailLength(size), tail, tails.runwayEnd());
-    }
-  }
-
-  private void scheduleFlush() {
-    if (!flushScheduled && flusher != null) {
-      flushScheduled = true;
-      flusher.schedule(this::timedFlush, mode.bound());
     }
   }
 
@@ -415,7 +395,7 @@ final class OpenFile {
   private void timedFlush() {
     lock.writeLock().lock();
     try {
-      flushScheduled = false;
+      delayed.flushRuns();
       if (!closed) {
         flushTail();
       }
@@ -427,23 +407,11 @@ final class OpenFile {
     }
   }
 
-  /** What a session leaves the file system's close to do about forcing this file. */
-  enum ForceDebt {
-    /** Written since its last force: the file system's close must force it. */
-    OWED,
-    /** Forced while open, which made every earlier session's writes durable too. */
-    PAID,
-    /** Neither: whatever an earlier session owed is still owed. */
-    UNCHANGED
-  }
-
-  ForceDebt forceDebt() {
+  /** What this session leaves the file system's close to do about forcing this file. */
+  ForceLedger.Debt forceDebt() {
     lock.readLock().lock();
     try {
-      if (writtenSinceForce) {
-        return ForceDebt.OWED;
-      }
-      return forcedWhileOpen ? ForceDebt.PAID : ForceDebt.UNCHANGED;
+      return forces.debt();
     } finally {
       lock.readLock().unlock();
     }

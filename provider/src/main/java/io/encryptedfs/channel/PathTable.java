@@ -61,7 +61,7 @@ final class PathTable {
    * force ends a debt, since a session that merely read leaves an earlier session's unforced
    * writes as they were.
    */
-  void remove(Entry entry, OpenFile.ForceDebt debt) {
+  void remove(Entry entry, ForceLedger.Debt debt) {
     byFile.remove(entry.file);
     if (byId.get(entry.id) == entry) {
       byId.remove(entry.id);

@@ -14,15 +14,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
-import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.ProviderMismatchException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -31,7 +28,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +40,7 @@ import java.util.concurrent.Executors;
  * underlying provider with the caller's path in any exception.
  */
 public final class EncryptedFileSystemProvider extends FileSystemProvider {
-  private final Map<URI, EncryptedFileSystem> fileSystems = new HashMap<>();
+  private final OpenFileSystems fileSystems = new OpenFileSystems(this);
 
   @Override
   public String getScheme() {
@@ -53,8 +49,8 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
 
   @Override
   public FileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
-    Path dir = directoryOf(uri);
-    return newFileSystemAt(dir, env);
+    Path dir = OpenFileSystems.directoryOf(uri);
+    return fileSystems.open(dir, env);
   }
 
   @Override
@@ -62,96 +58,22 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (Files.exists(path) && !Files.isDirectory(path)) {
       throw new UnsupportedOperationException("an encrypted root is a directory: " + path);
     }
-    return newFileSystemAt(path, env);
-  }
-
-  private FileSystem newFileSystemAt(Path dir, Map<String, ?> env) throws IOException {
-    Path root = dir.toAbsolutePath().normalize();
-    URI key = keyOf(root);
-    synchronized (fileSystems) {
-      if (fileSystems.containsKey(key)) {
-        throw new FileSystemAlreadyExistsException(key.toString());
-      }
-      EncryptedFileSystem fs = RootSetup.open(this, root, key, new Config(env));
-      fileSystems.put(key, fs);
-      return fs;
-    }
+    return fileSystems.open(path, env);
   }
 
   @Override
   public FileSystem getFileSystem(URI uri) {
-    URI key = keyOf(directoryOf(uri).toAbsolutePath().normalize());
-    synchronized (fileSystems) {
-      EncryptedFileSystem fs = fileSystems.get(key);
-      if (fs == null) {
-        throw new FileSystemNotFoundException(key.toString());
-      }
-      return fs;
-    }
+    return fileSystems.get(uri);
   }
 
-  /**
-   * The path a URI names. When no file system is open for its root and the keys are configured
-   * outside the code (system properties or environment variables), the root is opened with them,
-   * so {@code Paths.get(URI)} works without a prior {@code newFileSystem}.
-   */
+  /** See {@link OpenFileSystems#path}: a URI may open its root from the environment. */
   @Override
   public Path getPath(URI uri) {
-    EncryptedFileSystem fs;
-    try {
-      fs = (EncryptedFileSystem) getFileSystem(uri);
-    } catch (FileSystemNotFoundException e) {
-      if (!new Config(Map.of()).configuredOutsideCode()) {
-        throw e;
-      }
-      fs = openFromEnvironment(uri);
-    }
-    String ssp = uri.getSchemeSpecificPart();
-    int sep = ssp.indexOf("!/");
-    if (sep < 0) {
-      throw new IllegalArgumentException("URI has no '!/' path part: " + uri);
-    }
-    return fs.getPath(ssp.substring(sep + 1));
-  }
-
-  private EncryptedFileSystem openFromEnvironment(URI uri) {
-    try {
-      return (EncryptedFileSystem) newFileSystemAt(directoryOf(uri), Map.of());
-    } catch (FileSystemAlreadyExistsException raced) {
-      return (EncryptedFileSystem) getFileSystem(uri);
-    } catch (IOException e) {
-      FileSystemNotFoundException notFound =
-          new FileSystemNotFoundException(
-              "cannot open " + keyOf(directoryOf(uri).toAbsolutePath().normalize())
-                  + " from system properties or environment: " + e.getMessage());
-      notFound.initCause(e);
-      throw notFound;
-    }
+    return fileSystems.path(uri);
   }
 
   void removed(EncryptedFileSystem fs) {
-    synchronized (fileSystems) {
-      fileSystems.remove(fs.key());
-    }
-  }
-
-  /** The underlying directory named by {@code encrypted:<dir URI>[!/path]}. */
-  private Path directoryOf(URI uri) {
-    if (!getScheme().equalsIgnoreCase(uri.getScheme())) {
-      throw new IllegalArgumentException("not an encrypted: URI: " + uri);
-    }
-    String ssp = uri.getRawSchemeSpecificPart();
-    int sep = ssp.indexOf("!/");
-    String dir = sep < 0 ? ssp : ssp.substring(0, sep);
-    return Paths.get(URI.create(dir));
-  }
-
-  private static URI keyOf(Path root) {
-    String s = root.toUri().toString();
-    if (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return URI.create(EncryptedFileSystems.SCHEME + ":" + s);
+    fileSystems.removed(fs);
   }
 
   static EncryptedPath check(Path path) {

@@ -1,0 +1,115 @@
+package io.encryptedfs.nio;
+
+import io.encryptedfs.EncryptedFileSystems;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The provider's open file systems, one per encrypted root, each known by the {@code encrypted:}
+ * URI of its root directory: a second {@code newFileSystem} for a root is refused, and a URI
+ * reaches the file system already open there. Guarded by the map's monitor.
+ */
+final class OpenFileSystems {
+  private final EncryptedFileSystemProvider provider;
+  private final Map<URI, EncryptedFileSystem> fileSystems = new HashMap<>();
+
+  OpenFileSystems(EncryptedFileSystemProvider provider) {
+    this.provider = provider;
+  }
+
+  /** Opens the root at {@code dir} with {@code env}; see {@link Config}. */
+  FileSystem open(Path dir, Map<String, ?> env) throws IOException {
+    Path root = dir.toAbsolutePath().normalize();
+    URI key = keyOf(root);
+    synchronized (fileSystems) {
+      if (fileSystems.containsKey(key)) {
+        throw new FileSystemAlreadyExistsException(key.toString());
+      }
+      EncryptedFileSystem fs = RootSetup.open(provider, root, key, new Config(env));
+      fileSystems.put(key, fs);
+      return fs;
+    }
+  }
+
+  FileSystem get(URI uri) {
+    URI key = keyOf(directoryOf(uri).toAbsolutePath().normalize());
+    synchronized (fileSystems) {
+      EncryptedFileSystem fs = fileSystems.get(key);
+      if (fs == null) {
+        throw new FileSystemNotFoundException(key.toString());
+      }
+      return fs;
+    }
+  }
+
+  /**
+   * The path a URI names. When no file system is open for its root and the keys are configured
+   * outside the code (system properties or environment variables), the root is opened with them,
+   * so {@code Paths.get(URI)} works without a prior {@code newFileSystem}.
+   */
+  Path path(URI uri) {
+    EncryptedFileSystem fs;
+    try {
+      fs = (EncryptedFileSystem) get(uri);
+    } catch (FileSystemNotFoundException e) {
+      if (!new Config(Map.of()).configuredOutsideCode()) {
+        throw e;
+      }
+      fs = openFromEnvironment(uri);
+    }
+    String ssp = uri.getSchemeSpecificPart();
+    int sep = ssp.indexOf("!/");
+    if (sep < 0) {
+      throw new IllegalArgumentException("URI has no '!/' path part: " + uri);
+    }
+    return fs.getPath(ssp.substring(sep + 1));
+  }
+
+  private EncryptedFileSystem openFromEnvironment(URI uri) {
+    try {
+      return (EncryptedFileSystem) open(directoryOf(uri), Map.of());
+    } catch (FileSystemAlreadyExistsException raced) {
+      return (EncryptedFileSystem) get(uri);
+    } catch (IOException e) {
+      FileSystemNotFoundException notFound =
+          new FileSystemNotFoundException(
+              "cannot open " + keyOf(directoryOf(uri).toAbsolutePath().normalize())
+                  + " from system properties or environment: " + e.getMessage());
+      notFound.initCause(e);
+      throw notFound;
+    }
+  }
+
+  /** {@code fs} was closed: its root may be opened again. */
+  void removed(EncryptedFileSystem fs) {
+    synchronized (fileSystems) {
+      fileSystems.remove(fs.key());
+    }
+  }
+
+  /** The underlying directory named by {@code encrypted:<dir URI>[!/path]}. */
+  static Path directoryOf(URI uri) {
+    if (!EncryptedFileSystems.SCHEME.equalsIgnoreCase(uri.getScheme())) {
+      throw new IllegalArgumentException("not an encrypted: URI: " + uri);
+    }
+    String ssp = uri.getRawSchemeSpecificPart();
+    int sep = ssp.indexOf("!/");
+    String dir = sep < 0 ? ssp : ssp.substring(0, sep);
+    return Paths.get(URI.create(dir));
+  }
+
+  private static URI keyOf(Path root) {
+    String s = root.toUri().toString();
+    if (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return URI.create(EncryptedFileSystems.SCHEME + ":" + s);
+  }
+}
