@@ -223,10 +223,12 @@ def section(label, main, sweep=(), peer=(), tink=()):
     # ---------- reads beside a forcing writer ----------
     cps = [v for v in main if v["name"] == "ForceBesideReadsBench.checkpoint"]
     if cps:
+        g0 = cps[0]
         out.append("### Reads beside a forcing writer (a page store's checkpoint), block size 4096\n")
         out.append("One thread reads random 4 KiB pages while another overwrites a random page and calls "
                    "`force(false)`, in a loop, on one shared channel. \"alone\" = `RandomIoBench.read1T` "
-                   "of the same JMH run.\n")
+                   f"of the same JMH run (`{g0['src'].split('/')[-1]}`, its own run: see \"Runs\"; "
+                   "compare its figures with each other, not with the tables above).\n")
         out.append("| impl | reads/ms alone | reads/ms beside forces | beside ÷ alone | forces/ms | B/op (group) |")
         out.append("|---|---|---|---|---|---|")
         for impl in impls:
