@@ -22,6 +22,13 @@ import java.util.List;
  */
 final class EncryptedFileChannel extends FileChannel {
   private static final int TRANSFER_CHUNK = 64 * 1024;
+  /**
+   * Whether {@code transferFrom} at a position past the end writes there, extending the file, as
+   * {@code write(ByteBuffer, long)} does. JDK 21 made it so (JDK-8303260); before, it transferred
+   * nothing. The channel follows the JDK it runs on, as the default file system's does: a program
+   * written for either contract gets what it expects, and never a silent zero-byte transfer.
+   */
+  private static final boolean TRANSFER_FROM_PAST_END_EXTENDS = Runtime.version().feature() >= 21;
 
   private final OpenFile file;
   private final Path key;
@@ -195,7 +202,7 @@ final class EncryptedFileChannel extends FileChannel {
       throws IOException {
     checkWritable(); // the JDK reports a non-writable channel before bad arguments
     checkTransferArgs(position, count);
-    if (position > file.size()) {
+    if (position > file.size() && !TRANSFER_FROM_PAST_END_EXTENDS) {
       return 0;
     }
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, Math.max(1, count)));

@@ -18,6 +18,8 @@ import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
@@ -106,6 +108,37 @@ class ChannelRegressionTest {
           assertThrows(IllegalArgumentException.class, () -> wo.transferFrom(source, 0, -1), f::toString);
         }
       }
+    }
+  }
+
+  /**
+   * JDK 21 changed transferFrom at a position past the end from "transfers nothing" to "extends the
+   * file and writes there" (JDK-8303260); encryptedfs kept the JDK 17 rule on every JDK, so on 21
+   * and later a copy into a sparse position silently wrote nothing. Compared against the running
+   * JDK on a real temp file.
+   */
+  @Test
+  void transferFromPastTheEndFollowsTheRunningJdk(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    try (FileSystem fs =
+        TestRoots.open(tmp.resolve("enc"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+      List<String> outcomes = new ArrayList<>();
+      for (Path f : List.of(tmp.resolve("plain"), fs.getPath("/x"))) {
+        try (FileChannel ch =
+            FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+          ch.write(ByteBuffer.wrap(new byte[] {1, 2}));
+          ReadableByteChannel source =
+              Channels.newChannel(new ByteArrayInputStream(new byte[] {7, 8, 9}));
+          long n = ch.transferFrom(source, 5000, 3);
+          outcomes.add(
+              "transferred " + n + ", size " + ch.size() + ", position " + ch.position()
+                  + ", content " + Arrays.hashCode(Files.readAllBytes(f)));
+        }
+      }
+      assertEquals(outcomes.get(0), outcomes.get(1), "plain, then encrypted");
+      long expected = Runtime.version().feature() >= 21 ? 3 : 0;
+      assertTrue(outcomes.get(1).startsWith("transferred " + expected + ","), outcomes::toString);
     }
   }
 

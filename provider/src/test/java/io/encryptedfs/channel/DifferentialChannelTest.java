@@ -273,6 +273,13 @@ class DifferentialChannelTest {
           } else if (op instanceof Reopen) {
             reopen();
             compareContent();
+          } else if (jimfs
+              && Runtime.version().feature() >= 21
+              && op instanceof TransferFrom t
+              && t.pos() > plain[0].size()) {
+            // From JDK 21 the JDK's transferFrom past the end extends the file (JDK-8303260), and
+            // so does encryptedfs there; Jimfs 1.3 still transfers nothing. Compared only on disk.
+            continue;
           } else if (jimfs && isZeroWrite(op)) {
             // Jimfs extends the file to the position on a zero-byte write past EOF; the JDK's
             // FileChannel (and encryptedfs) leave it unchanged. Compared only on disk.
