@@ -12,7 +12,8 @@ import java.security.GeneralSecurityException;
 /**
  * An open file's two header slots: which holds the newest header, and the two ways a header is
  * rewritten (a newer forced sequence, a rewrap), each into the slot that does not hold the newest
- * one. Guarded by the owning file's write lock.
+ * one. Guarded by the owning file's write lock (a rewrap), or by its read lock together with its
+ * force lock (a force's end: readers never look at the header, and forces run one at a time).
  */
 final class FileHeaders {
   private final FileName path;

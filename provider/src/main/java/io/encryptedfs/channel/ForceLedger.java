@@ -4,8 +4,8 @@ package io.encryptedfs.channel;
  * What one open file's writes and forces leave owed, so that the file system's close forces the
  * files a session wrote and no later force covered, and no others. A force runs its {@code fsync}
  * without the file's lock, so it counts writes: one that lands while the {@code fsync} runs may not
- * be covered, and leaves the file owed. Guarded by the owning file's write lock ({@link #debt}
- * under its read lock).
+ * be covered, and leaves the file owed. Synchronized: writes change it under the file's write
+ * lock, but a force ends, and a closing channel asks for the debt, under its read lock.
  */
 final class ForceLedger {
   /** What a session leaves the file system's close to do about forcing this file. */
@@ -23,13 +23,13 @@ final class ForceLedger {
   private boolean forcedWhileOpen;
 
   /** Something was handed to the underlying file. */
-  void written() {
+  synchronized void written() {
     writtenSinceForce = true;
     writes++;
   }
 
   /** A force begins, its {@code fsync} to run without the lock; see {@link #forced}. */
-  long beginForce() {
+  synchronized long beginForce() {
     return writes;
   }
 
@@ -38,14 +38,14 @@ final class ForceLedger {
    * still open: it covered every write before it, and this session's debt is paid unless a write
    * landed while its {@code fsync} ran.
    */
-  void forced(long writesBefore) {
+  synchronized void forced(long writesBefore) {
     if (writes == writesBefore) {
       writtenSinceForce = false;
     }
     forcedWhileOpen = true;
   }
 
-  Debt debt() {
+  synchronized Debt debt() {
     if (writtenSinceForce) {
       return Debt.OWED;
     }

@@ -11,6 +11,7 @@ import java.nio.channels.ClosedChannelException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -20,8 +21,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * write through one is visible to a read through another at once.
  *
  * <p>Locking: reads take the read lock and run concurrently; writes and truncation take the write
- * lock. A force takes it only to begin and to end: the {@code fsync} itself runs without it, so
- * reads, and writes that find a free tail slot, go on meanwhile; forces run one at a time.
+ * lock. A force holds the read lock to begin and to end (what it changes, readers never look at),
+ * and no lock for its {@code fsync}, so reads go on throughout and writes that find a free tail
+ * slot go on while the disk works; forces run one at a time.
  *
  * <p>Writes are write-through: when {@link #write} returns, every sealed byte has been handed to
  * the underlying file, and nothing is buffered here except the tail block's cleartext, which is
@@ -337,31 +339,53 @@ final class OpenFile {
       int slot;
       long sequence;
       long writesBefore;
-      lock.writeLock().lock();
+      // What a force changes (the tail slots, the force ledger, the header) only writers change
+      // besides, under the write lock, and forces, one at a time under forceLock; readers never
+      // look at it. So the read lock suffices to begin and to end, and readers go on: a write
+      // lock taken twice per force made every reader that arrived meanwhile park behind it.
+      Lock held = lock.readLock();
+      held.lock();
       try {
         ensureOpen();
-        flushTail();
+        if (delayed.dirty()) {
+          // A buffered write's record waits, and writing a record is a writer's work.
+          held.unlock();
+          held = lock.writeLock();
+          held.lock();
+          ensureOpen();
+          flushTail();
+        }
         slot = slots.beginForce();
         sequence = slots.latestSequence();
         writesBefore = forces.beginForce();
       } finally {
-        lock.writeLock().unlock();
+        held.unlock();
       }
       boolean succeeded = false;
       try {
         raw.force(metaData);
         succeeded = true;
       } finally {
-        lock.writeLock().lock();
+        boolean wake = false;
+        lock.readLock().lock();
         try {
           slots.endForce(slot, succeeded);
-          forceEnded.signalAll();
+          wake = tails.writerWaits();
           if (succeeded && !closed) {
             forces.forced(writesBefore);
             headers.recordForced(sequence);
           }
         } finally {
-          lock.writeLock().unlock();
+          lock.readLock().unlock();
+          if (wake) {
+            // A writer found every slot protected; the condition belongs to the write lock.
+            lock.writeLock().lock();
+            try {
+              forceEnded.signalAll();
+            } finally {
+              lock.writeLock().unlock();
+            }
+          }
         }
       }
     } finally {

@@ -10,8 +10,9 @@ import java.util.concurrent.locks.Condition;
 /**
  * Writes one file's tail records: picks the slot ({@link TailSlots}), spends the next sequence
  * number, seals the record and writes it, and remembers the runway the newest record grants.
- * Guarded by the owning file's write lock; {@code forceEnded} is a condition of that lock, which a
- * writer that finds every slot protected waits on.
+ * Guarded by the owning file's write lock ({@link #writerWaits} may be asked under its read lock);
+ * {@code forceEnded} is a condition of that lock, which a writer that finds every slot protected
+ * waits on.
  */
 final class TailRecordWriter {
   /**
@@ -32,6 +33,7 @@ final class TailRecordWriter {
   private final Condition forceEnded;
   private long nextSequence;
   private long runwayEnd;
+  private int waiting;
 
   /** For a file whose newest record (the one it was loaded or created with) is {@code newest}. */
   TailRecordWriter(
@@ -53,6 +55,15 @@ final class TailRecordWriter {
     this.nextSequence = Math.max(newest.sequence(), slots.maxSequence()) + 1;
   }
 
+  /**
+   * True while a writer waits on {@code forceEnded} for a force to free a slot. Changed under the
+   * write lock only, so the read lock gives a stable answer: a force that ends seeing none need not
+   * signal, since a writer that comes later finds the slot it freed.
+   */
+  boolean writerWaits() {
+    return waiting > 0;
+  }
+
   /** The home blocks the newest record lets exist on disk (its {@code k} plus its allowance). */
   long runwayEnd() {
     return runwayEnd;
@@ -68,7 +79,12 @@ final class TailRecordWriter {
       throws IOException {
     int slot = slots.next();
     while (slot < 0) {
-      forceEnded.awaitUninterruptibly();
+      waiting++;
+      try {
+        forceEnded.awaitUninterruptibly();
+      } finally {
+        waiting--;
+      }
       slot = slots.next();
     }
     long sequence = nextSequence++;

@@ -12,7 +12,8 @@ import io.encryptedfs.format.Geometry;
  * while a force runs outside the file's lock: the slot it is making durable is protected too, so
  * a writer that finds no free slot waits for the force to end. When the durable slot is unknown (a
  * file opened after someone else wrote it), the caller forces once before its first write. Guarded
- * by the owning file's write lock.
+ * by the owning file's write lock, or by its read lock together with its force lock (a force's
+ * start and end: readers never look at the slots, and forces run one at a time).
  */
 final class TailSlots {
   private static final int NONE = -1;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
@@ -22,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -30,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -55,23 +58,12 @@ class ForceWithoutLockTest {
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
-      // Write-through whatever the surefire execution says: each write below is a tail record.
-      env.put(EncryptedFileSystems.WRITE_MODE, "write-through");
-      try (FileSystem fs =
-              EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+      try (FileSystem fs = writeThrough(faults);
           FileChannel writer = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE)) {
         writer.write(ByteBuffer.wrap(before));
         faults.dropForces(
             path -> {
-              if (path.getFileName().toString().equals("f") && hold.getAndSet(false)) {
-                forceStarted.countDown();
-                try {
-                  assertTrue(releaseForce.await(30, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
+              holdIfArmed(path, hold, forceStarted, releaseForce);
               return false;
             });
         hold.set(true);
@@ -130,6 +122,78 @@ class ForceWithoutLockTest {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * A force begins and ends under the file's read lock: a reader the disk holds up does not hold
+   * up a force, and a force makes no reader park behind it. The read here is held inside the raw
+   * read until the force, which makes a newer tail record durable and writes the header, has ended.
+   */
+  @Test
+  void aForceGoesOnWhileAReadWaitsForTheDisk() throws Exception {
+    byte[] data = new byte[2 * BLOCK + 100];
+    new Random(2).nextBytes(data);
+    CountDownLatch readStarted = new CountDownLatch(1);
+    CountDownLatch releaseRead = new CountDownLatch(1);
+    AtomicBoolean hold = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs = writeThrough(faults);
+          FileChannel writer = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE);
+          FileChannel reader = FileChannel.open(fs.getPath("/f"), READ)) {
+        writer.write(ByteBuffer.wrap(data));
+        faults.beforeReads(path -> holdIfArmed(path, hold, readStarted, releaseRead));
+        hold.set(true);
+        ByteBuffer back = ByteBuffer.allocate(data.length);
+        Future<Integer> read = pool.submit(() -> reader.read(back, 0));
+        try {
+          assertTrue(readStarted.await(30, TimeUnit.SECONDS));
+          Future<?> force =
+              pool.submit(
+                  () -> {
+                    writer.force(false);
+                    return null;
+                  });
+          try {
+            force.get(10, TimeUnit.SECONDS);
+          } catch (TimeoutException e) {
+            fail("the force waited for a read held by the disk");
+          }
+          assertFalse(read.isDone(), "the read is still held");
+        } finally {
+          releaseRead.countDown();
+        }
+        assertEquals(data.length, read.get(30, TimeUnit.SECONDS));
+        assertArrayEquals(data, back.array());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The encrypted root on {@code faults}, write-through whatever the surefire execution says, so
+   * that each write that changes the tail writes its tail record at once.
+   */
+  private FileSystem writeThrough(FaultInjectingFileSystem faults) throws IOException {
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+    env.put(EncryptedFileSystems.WRITE_MODE, "write-through");
+    return EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+  }
+
+  /** In a fault hook: once armed, holds the first call for file "f" until {@code release}. */
+  private static void holdIfArmed(
+      Path path, AtomicBoolean armed, CountDownLatch started, CountDownLatch release) {
+    if (path.getFileName().toString().equals("f") && armed.getAndSet(false)) {
+      started.countDown();
+      try {
+        assertTrue(release.await(30, TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -51,6 +51,7 @@ final class FaultFileChannel extends FileChannel {
 
   @Override
   public int read(ByteBuffer dst, long position) throws IOException {
+    fs.beforeRead(state.path());
     return delegate.read(dst, position);
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.spi.FileSystemProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -69,6 +70,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private final DurabilityTracker tracker = new DurabilityTracker();
   private final SpaceBudget budget = new SpaceBudget();
   private volatile Predicate<Path> droppedForces = path -> false;
+  private volatile Consumer<Path> beforeRead = path -> {};
   private volatile boolean hideFileKeys;
   private volatile boolean open = true;
 
@@ -107,6 +109,21 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void dropForces(Predicate<Path> files) {
     droppedForces = files;
+  }
+
+  /**
+   * From now on, every positional read of a file first calls {@code hook} with the file's current
+   * path (a test can hold a read there to see what waits for it); the hook must not use this file
+   * system. {@code path -> {}} restores plain reads.
+   */
+  public void beforeReads(Consumer<Path> hook) {
+    beforeRead = hook;
+  }
+
+  void beforeRead(Path underlyingPath) {
+    if (underlyingPath != null) {
+      beforeRead.accept(faultPath(underlyingPath));
+    }
   }
 
   /**
