@@ -45,6 +45,11 @@ final class EncryptedFileChannel extends FileChannel {
     this.mode = mode;
   }
 
+  /** The open file behind this channel, for tests in this package. */
+  OpenFile file() {
+    return file;
+  }
+
   @Override
   public int read(ByteBuffer dst) throws IOException {
     checkReadable();
@@ -253,18 +258,35 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public FileLock lock(long position, long size, boolean shared) throws IOException {
     checkLockable(shared);
-    return remember(file.raw().channel().lock(position, size, shared));
+    EncryptedFileLock lock = newLock(position, size, shared);
+    try {
+      file.raw().lock(lock, true);
+    } catch (ClosedByInterruptException e) {
+      // Interrupted while it waited: this channel closes, as a FileChannel does; the file was
+      // reopened for the others.
+      try {
+        close();
+      } catch (IOException failure) {
+        e.addSuppressed(failure);
+      }
+      throw e;
+    }
+    return remember(lock);
   }
 
   @Override
   public FileLock tryLock(long position, long size, boolean shared) throws IOException {
     checkLockable(shared);
-    FileLock raw = file.raw().channel().tryLock(position, size, shared);
-    return raw == null ? null : remember(raw);
+    EncryptedFileLock lock = newLock(position, size, shared);
+    return file.raw().lock(lock, false) ? remember(lock) : null;
   }
 
-  private FileLock remember(FileLock raw) {
-    EncryptedFileLock lock = new EncryptedFileLock(this, raw);
+  /** Checks the range, as FileLock's constructor does. */
+  private EncryptedFileLock newLock(long position, long size, boolean shared) {
+    return new EncryptedFileLock(this, file.raw(), position, size, shared);
+  }
+
+  private FileLock remember(EncryptedFileLock lock) {
     synchronized (locks) {
       locks.add(lock);
     }
@@ -338,9 +360,9 @@ final class EncryptedFileChannel extends FileChannel {
       throw new ClosedChannelException();
     }
     if (Thread.currentThread().isInterrupted()) {
-      // The shared raw channel would close itself at its next blocking call on this thread and
-      // fail every other channel on the file, releasing their locks. Close only this channel, as
-      // a FileChannel does for its own; the interrupt stays set.
+      // Close only this channel, as a FileChannel does for its own; the interrupt stays set. The
+      // shared underlying file would survive the call (RawFile reopens it), at the cost of a
+      // reopen per call.
       ClosedByInterruptException interrupted = new ClosedByInterruptException();
       try {
         close();

@@ -85,6 +85,7 @@ final class OpenFile {
     this.mode = mode;
     this.delayed = new DelayedTail(mode, flusher, this::timedFlush);
     this.raw = raw;
+    raw.reportAs(this.path);
     this.g = loaded.geometry();
     this.blockSize = g.blockSize();
     this.keys = loaded.keys();

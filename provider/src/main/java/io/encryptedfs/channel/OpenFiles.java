@@ -136,6 +136,7 @@ public final class OpenFiles {
                             StandardOpenOption.WRITE,
                             StandardOpenOption.CREATE_NEW),
                         attrs),
+                rawPath,
                 true);
       } catch (FileAlreadyExistsException e) {
         if (mode.createNew()) {

@@ -48,6 +48,7 @@ final class PathTable {
     Entry entry = new Entry(file, id, key, displayPath);
     byId.put(id, entry);
     byFile.put(file, entry);
+    file.raw().locate(key, id);
     return entry;
   }
 
@@ -85,6 +86,7 @@ final class PathTable {
     for (Entry entry : byFile.values()) {
       if (key.equals(entry.key)) {
         entry.key = null;
+        entry.file.raw().locate(null, entry.id);
       }
     }
     Entry byPath = byId.get(key);
@@ -119,6 +121,7 @@ final class PathTable {
       entry.key = moved;
       entry.displayPath = displayBelow(displayTo, below);
       entry.file.renamed(entry.displayPath);
+      entry.file.raw().locate(moved, entry.id);
     }
     Map<Path, String> owed = new HashMap<>();
     unforced

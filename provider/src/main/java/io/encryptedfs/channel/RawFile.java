@@ -2,33 +2,71 @@ package io.encryptedfs.channel;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
-/** The underlying file of ciphertext: positional reads and writes that loop until complete. */
+/**
+ * The underlying file of ciphertext: positional reads and writes that loop until complete.
+ *
+ * <p>One {@code RawFile} serves every channel on the file, so it must outlive an interrupt. The
+ * JDK (and Jimfs) close an interruptible channel when a thread blocked in it is interrupted, which
+ * would fail every other channel on the file and release their locks. So:
+ *
+ * <ul>
+ *   <li>A thread already interrupted when it calls here runs the call with its interrupt status
+ *       cleared, and gets it back afterwards: the internal work of an interrupted thread (a close,
+ *       a flush) still happens. User calls never get here interrupted: their channel closes first
+ *       ({@code ClosedByInterruptException}), as a {@code FileChannel} does.
+ *   <li>When a call finds the channel closed though this file was not, the file is opened again
+ *       at its current path, checked to be the same file (same identity), its held locks are taken
+ *       back, and the call is repeated, which is positional and so repeatable. The interrupted
+ *       thread's call completes too, with its interrupt kept; its next call closes its channel.
+ *   <li>Two calls are not repeated: a wait for a lock, which may never end, and a force, whose
+ *       {@code fsync} may have failed with the JDK reporting the close instead (Linux reports a
+ *       writeback error once, so a repeat on a new descriptor could succeed over lost data).
+ * </ul>
+ */
 final class RawFile {
-  private final FileChannel channel;
-  private final boolean writable;
+  private record Location(Path path, Object identity) {}
 
-  RawFile(FileChannel channel, boolean writable) {
+  private final boolean writable;
+  private final Object reopening = new Object();
+  private final Set<EncryptedFileLock> locks = new LinkedHashSet<>();
+  private volatile FileChannel channel;
+  private volatile Location location;
+  private volatile FileName name;
+  private boolean closed;
+  private int reopens;
+
+  /**
+   * @param rawPath where the file is; it is reopened there only once the open-file table has told
+   *     its identity ({@link #locate})
+   */
+  RawFile(FileChannel channel, Path rawPath, boolean writable) {
     this.channel = channel;
     this.writable = writable;
+    this.location = new Location(rawPath, null);
   }
 
-  /** The raw file opened read-write if possible, read-only for readers otherwise; null if absent. */
+  /** The raw file opened read-write if possible, else read-only for readers; null if absent. */
   static RawFile openExisting(Path rawPath, String displayPath, ChannelMode mode)
       throws IOException {
-    var provider = rawPath.getFileSystem().provider();
     try {
-      return new RawFile(
-          provider.newFileChannel(
-              rawPath, EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE)),
-          true);
+      return new RawFile(open(rawPath, true), rawPath, true);
     } catch (NoSuchFileException e) {
       return null;
     } catch (FileSystemException e) {
@@ -41,7 +79,7 @@ final class RawFile {
       }
     }
     try {
-      return new RawFile(provider.newFileChannel(rawPath, EnumSet.of(StandardOpenOption.READ)), false);
+      return new RawFile(open(rawPath, false), rawPath, false);
     } catch (NoSuchFileException e) {
       return null;
     } catch (FileSystemException e) {
@@ -49,8 +87,26 @@ final class RawFile {
     }
   }
 
-  FileChannel channel() {
-    return channel;
+  private static FileChannel open(Path rawPath, boolean writable) throws IOException {
+    Set<StandardOpenOption> options =
+        writable
+            ? EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE)
+            : EnumSet.of(StandardOpenOption.READ);
+    return rawPath.getFileSystem().provider().newFileChannel(rawPath, options);
+  }
+
+  /**
+   * Where the file is now and what identifies it ({@link FileIdentity}); {@code path} null once
+   * its name was deleted or replaced. Told by the open-file table, under its monitor, and only
+   * read here, so a reopen never waits for that monitor.
+   */
+  void locate(Path path, Object identity) {
+    location = new Location(path, identity);
+  }
+
+  /** The name to report this file by, as it follows moves. */
+  void reportAs(FileName displayName) {
+    name = displayName;
   }
 
   boolean writable() {
@@ -58,20 +114,12 @@ final class RawFile {
   }
 
   long size() throws IOException {
-    return channel.size();
+    return repeated(FileChannel::size);
   }
 
   /** Reads until {@code dst} is full or the file ends; returns the bytes read. */
   int readUpTo(ByteBuffer dst, long position) throws IOException {
-    int total = 0;
-    while (dst.hasRemaining()) {
-      int n = channel.read(dst, position + total);
-      if (n < 0) {
-        break;
-      }
-      total += n;
-    }
-    return total;
+    return transfer(dst, position, false);
   }
 
   void readFully(ByteBuffer dst, long position) throws IOException {
@@ -83,21 +131,226 @@ final class RawFile {
   }
 
   void writeFully(ByteBuffer src, long position) throws IOException {
-    long at = position;
-    while (src.hasRemaining()) {
-      at += channel.write(src, at);
+    transfer(src, position, true);
+  }
+
+  /**
+   * Writes all of {@code buffer}, or reads into it until it is full or the file ends; returns the
+   * bytes moved. Each step starts from the buffer's position, not from what the calls returned:
+   * a call cut short by a close may have moved the buffer and still failed, and moving a range
+   * again at the same place is harmless.
+   */
+  private int transfer(ByteBuffer buffer, long position, boolean write) throws IOException {
+    int start = buffer.position();
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (buffer.hasRemaining()) {
+        FileChannel c = channel;
+        long at = position + (buffer.position() - start);
+        try {
+          if (write) {
+            c.write(buffer, at);
+          } else if (c.read(buffer, at) < 0) {
+            break;
+          }
+        } catch (ClosedChannelException e) {
+          interrupted |= reopenAfter(c, e);
+        }
+      }
+      return buffer.position() - start;
+    } finally {
+      restore(interrupted);
     }
   }
 
   void truncate(long size) throws IOException {
-    channel.truncate(size);
+    repeated(c -> c.truncate(size));
   }
 
+  /**
+   * Forces the file. A force that the channel was closed under fails (see the class comment): the
+   * interrupted thread gets {@code ClosedByInterruptException}, any other {@code
+   * SyncFailedException}. One that found the channel closed before it began is repeated.
+   */
   void force(boolean metaData) throws IOException {
-    channel.force(metaData);
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        FileChannel c = channel;
+        try {
+          c.force(metaData);
+          return;
+        } catch (ClosedChannelException e) {
+          interrupted |= reopenAfter(c, e);
+          if (e instanceof ClosedByInterruptException) {
+            throw e;
+          }
+          if (e instanceof AsynchronousCloseException) {
+            SyncFailedException cut =
+                new SyncFailedException(
+                    name
+                        + ": force cut short when an interrupt of another thread closed the"
+                        + " underlying channel; whether it made the file durable is unknown");
+            cut.initCause(e);
+            throw cut;
+          }
+        }
+      }
+    } finally {
+      restore(interrupted);
+    }
+  }
+
+  /**
+   * Locks a range of the underlying file for {@code lock}, waiting if {@code wait}; false if
+   * another program holds it. A thread interrupted while it waits gets {@code
+   * ClosedByInterruptException}, and the file is reopened for everyone else.
+   */
+  boolean lock(EncryptedFileLock lock, boolean wait) throws IOException {
+    while (true) {
+      FileChannel c = channel;
+      try {
+        FileLock raw =
+            wait
+                ? c.lock(lock.position(), lock.size(), lock.isShared())
+                : c.tryLock(lock.position(), lock.size(), lock.isShared());
+        if (raw == null) {
+          return false;
+        }
+        synchronized (reopening) {
+          if (channel != c) {
+            // Closed since, and the reopen did not know about this lock: take it again.
+            continue;
+          }
+          lock.holdAs(raw);
+          locks.add(lock);
+          return true;
+        }
+      } catch (ClosedByInterruptException e) {
+        restore(reopenAfter(c, e));
+        throw e;
+      } catch (ClosedChannelException e) {
+        restore(reopenAfter(c, e));
+      }
+    }
+  }
+
+  /** {@code lock} was released: a reopen no longer takes it back. */
+  void unlocked(EncryptedFileLock lock) {
+    synchronized (reopening) {
+      locks.remove(lock);
+    }
+  }
+
+  /** How many times an interrupt made this file reopen its channel. */
+  int reopens() {
+    synchronized (reopening) {
+      return reopens;
+    }
   }
 
   void close() throws IOException {
+    synchronized (reopening) {
+      closed = true;
+      locks.clear();
+    }
     channel.close();
+  }
+
+  /**
+   * The channel {@code c} was closed under an operation, which {@code e} reports: opens the file
+   * again unless that was done already or this file was closed, and clears the interrupt status
+   * for the retry. Returns whether the current thread had been interrupted, to restore afterwards.
+   */
+  private boolean reopenAfter(FileChannel c, ClosedChannelException e) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    synchronized (reopening) {
+      if (closed) {
+        restore(interrupted);
+        throw e;
+      }
+      if (channel != c) {
+        return interrupted;
+      }
+      Location at = location;
+      if (at.identity() == null) {
+        // Still being opened: nothing tells the file at its path is this one, and the open fails.
+        restore(interrupted);
+        throw e;
+      }
+      FileChannel fresh;
+      try {
+        fresh = reopen(at);
+      } catch (IOException | RuntimeException failure) {
+        restore(interrupted);
+        FileSystemException cannot =
+            new FileSystemException(
+                String.valueOf(name),
+                null,
+                "the underlying file's channel was closed by an interrupt, and reopening it"
+                    + " failed: "
+                    + failure.getMessage());
+        cannot.initCause(e);
+        cannot.addSuppressed(failure);
+        throw cannot;
+      }
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // It is closed already; this only releases what a wrapping channel holds.
+      }
+      channel = fresh;
+      reopens++;
+      for (EncryptedFileLock lock : locks) {
+        lock.takeBack(fresh);
+      }
+      return interrupted;
+    }
+  }
+
+  private FileChannel reopen(Location at) throws IOException {
+    if (at.path() == null) {
+      throw new NoSuchFileException(null, null, "its name was deleted or given to another file");
+    }
+    FileChannel fresh = open(at.path(), writable);
+    try {
+      Object now =
+          FileIdentity.of(at.path(), Files.readAttributes(at.path(), BasicFileAttributes.class));
+      if (!at.identity().equals(now)) {
+        throw new FileSystemException(at.path().toString(), null, "another file has its name now");
+      }
+      return fresh;
+    } catch (IOException | RuntimeException e) {
+      fresh.close();
+      throw e;
+    }
+  }
+
+  /** One call on the channel. */
+  private interface Call<T> {
+    T on(FileChannel c) throws IOException;
+  }
+
+  /** {@code call}, repeated on the reopened channel if the channel was closed under it. */
+  private <T> T repeated(Call<T> call) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        FileChannel c = channel;
+        try {
+          return call.on(c);
+        } catch (ClosedChannelException e) {
+          interrupted |= reopenAfter(c, e);
+        }
+      }
+    } finally {
+      restore(interrupted);
+    }
+  }
+
+  private static void restore(boolean interrupted) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

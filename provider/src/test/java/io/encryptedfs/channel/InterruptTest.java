@@ -1,0 +1,418 @@
+package io.encryptedfs.channel;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.io.SyncFailedException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every channel on a file shares one underlying channel, which the JDK closes when a thread is
+ * interrupted during a call on it. That closed the file under every other channel and released
+ * their locks. The underlying file is now reopened and the call repeated: the interrupted call
+ * completes with the interrupt kept, the next call on that channel closes it, and every other
+ * channel goes on. Here the fault file system interrupts a reader inside its underlying read (as an
+ * interrupt landing during the call does), and the real disk takes interrupts at random.
+ */
+class InterruptTest {
+  private static final int BLOCK = 4096;
+  private final InMemoryKeys keys = new InMemoryKeys("master");
+
+  @Test
+  void anInterruptDuringAnUnderlyingReadLeavesEveryOtherChannelWorking() throws Exception {
+    byte[] content = random(3 * BLOCK + 100, 1);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      try (FileSystem fs = TestRoots.open(faults.root().resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+        Path f = fs.getPath("/f");
+        Files.write(f, content);
+        try (FileChannel other = FileChannel.open(f, READ, WRITE);
+            FileChannel interrupted = FileChannel.open(f, READ)) {
+          FileLock lock = other.lock();
+          AtomicReference<Thread> victim = new AtomicReference<>(Thread.currentThread());
+          faults.beforeReads(path -> interruptIfVictim(victim));
+
+          ByteBuffer got = ByteBuffer.allocate(BLOCK);
+          try {
+            assertEquals(BLOCK, interrupted.read(got, 100), "the interrupted call completes");
+            assertTrue(Thread.currentThread().isInterrupted(), "and keeps the interrupt");
+            ByteBuffer next = ByteBuffer.allocate(1);
+            assertThrows(ClosedByInterruptException.class, () -> interrupted.read(next, 0));
+          } finally {
+            Thread.interrupted();
+          }
+          assertArrayEquals(Arrays.copyOfRange(content, 100, 100 + BLOCK), got.array());
+          assertFalse(interrupted.isOpen());
+          assertEquals(1, reopens(other), "the underlying file was reopened once");
+
+          assertTrue(other.isOpen());
+          assertTrue(lock.isValid(), "the other channel's lock was taken back");
+          byte[] more = random(2 * BLOCK, 2);
+          assertEquals(more.length, other.write(ByteBuffer.wrap(more), BLOCK + 7));
+          System.arraycopy(more, 0, content, BLOCK + 7, more.length);
+          other.force(true);
+          lock.release();
+          assertFalse(lock.isValid());
+        }
+        assertArrayEquals(content, Files.readAllBytes(f));
+      }
+    }
+  }
+
+  @Test
+  void aCallCutShortByAnotherThreadsInterruptIsRepeated() throws Exception {
+    byte[] content = random(5 * BLOCK, 3);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      try (FileSystem fs = TestRoots.open(faults.root().resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+        Path f = fs.getPath("/f");
+        Files.write(f, content);
+        try (FileChannel held = FileChannel.open(f, READ);
+            FileChannel interrupted = FileChannel.open(f, READ)) {
+          AtomicReference<Thread> holdThis = new AtomicReference<>();
+          AtomicReference<Thread> victim = new AtomicReference<>();
+          CountDownLatch inRead = new CountDownLatch(1);
+          CountDownLatch release = new CountDownLatch(1);
+          faults.beforeReads(
+              path -> {
+                if (holdThis.compareAndSet(Thread.currentThread(), null)) {
+                  inRead.countDown();
+                  await(release);
+                }
+                interruptIfVictim(victim);
+              });
+          Future<byte[]> cut =
+              pool.submit(
+                  () -> {
+                    holdThis.set(Thread.currentThread());
+                    ByteBuffer dst = ByteBuffer.allocate(3 * BLOCK);
+                    held.read(dst, 2 * BLOCK);
+                    return dst.array();
+                  });
+          assertTrue(inRead.await(30, TimeUnit.SECONDS));
+          // The held read is inside the underlying channel; an interrupt now closes it.
+          victim.set(Thread.currentThread());
+          try {
+            interrupted.read(ByteBuffer.allocate(10), 0);
+          } finally {
+            assertTrue(Thread.interrupted());
+          }
+          release.countDown();
+          assertArrayEquals(
+              Arrays.copyOfRange(content, 2 * BLOCK, 5 * BLOCK), cut.get(30, TimeUnit.SECONDS));
+          assertEquals(1, reopens(held));
+          assertTrue(held.isOpen());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFileMovedWhileOpenIsReopenedUnderItsNewName() throws Exception {
+    byte[] content = random(2 * BLOCK, 4);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      try (FileSystem fs = TestRoots.open(faults.root().resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+        Path f = fs.getPath("/f");
+        Files.write(f, content);
+        try (FileChannel ch = FileChannel.open(f, READ, WRITE)) {
+          Files.createDirectory(fs.getPath("/dir"));
+          Files.move(f, fs.getPath("/dir/g"));
+          AtomicReference<Thread> victim = new AtomicReference<>(Thread.currentThread());
+          faults.beforeReads(path -> interruptIfVictim(victim));
+          ByteBuffer got = ByteBuffer.allocate(BLOCK);
+          try {
+            assertEquals(BLOCK, ch.read(got, BLOCK));
+          } finally {
+            assertTrue(Thread.interrupted());
+          }
+          assertArrayEquals(Arrays.copyOfRange(content, BLOCK, 2 * BLOCK), got.array());
+          assertEquals(1, reopens(ch));
+          assertEquals(3, ch.write(ByteBuffer.wrap(new byte[] {7, 8, 9}), 2 * BLOCK));
+        }
+        byte[] back = Files.readAllBytes(fs.getPath("/dir/g"));
+        assertEquals(2 * BLOCK + 3, back.length);
+        assertArrayEquals(content, Arrays.copyOf(back, content.length));
+      }
+    }
+  }
+
+  /**
+   * A force whose {@code fsync} an interrupt cut short is not repeated, since the JDK then reports
+   * the close instead of a failed {@code fsync}: the interrupted thread gets {@code
+   * ClosedByInterruptException}. A force that finds the channel closed before it began is
+   * repeated on the reopened one.
+   */
+  @Test
+  void aForceIsRepeatedOnlyIfItNeverBegan() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      try (FileSystem fs = TestRoots.open(faults.root().resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+        Path f = fs.getPath("/f");
+        try (FileChannel ch = FileChannel.open(f, CREATE_NEW, READ, WRITE);
+            FileChannel other = FileChannel.open(f, READ, WRITE)) {
+          ch.write(ByteBuffer.wrap(random(BLOCK + 10, 10)));
+          AtomicReference<Thread> victim = new AtomicReference<>(Thread.currentThread());
+          AtomicReference<Thread> holdThis = new AtomicReference<>();
+          CountDownLatch inForce = new CountDownLatch(1);
+          CountDownLatch release = new CountDownLatch(1);
+          faults.dropForces(
+              path -> {
+                interruptIfVictim(victim);
+                if (holdThis.compareAndSet(Thread.currentThread(), null)) {
+                  inForce.countDown();
+                  await(release);
+                }
+                return false;
+              });
+          try {
+            assertThrows(ClosedByInterruptException.class, () -> ch.force(true));
+          } finally {
+            assertTrue(Thread.interrupted(), "the interrupt is kept");
+          }
+          assertEquals(1, reopens(other));
+          other.force(true); // the file works for everyone else
+
+          // A force that reaches the underlying channel after another thread's interrupt
+          // closed it, but before the reopen: nothing was attempted, so it is repeated.
+          Future<?> late =
+              pool.submit(
+                  () -> {
+                    holdThis.set(Thread.currentThread());
+                    other.force(false);
+                    return null;
+                  });
+          assertTrue(inForce.await(30, TimeUnit.SECONDS));
+          faults.beforeReads(path -> interruptIfVictim(victim));
+          victim.set(Thread.currentThread());
+          try {
+            assertEquals(10, other.read(ByteBuffer.allocate(10), 0));
+          } finally {
+            assertTrue(Thread.interrupted());
+          }
+          release.countDown();
+          late.get(30, TimeUnit.SECONDS);
+          assertEquals(2, reopens(other));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * A file renamed behind the file system's back, and another put in its place: reopening by the
+   * old name finds a different file, which must not be taken for it.
+   */
+  @Test
+  void aFileReplacedBehindTheFileSystemsBackIsNotTakenForIt() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      Path root = faults.root().resolve("r");
+      try (FileSystem fs = TestRoots.open(root, keys, "AES-256-GCM", BLOCK)) {
+        Path f = fs.getPath("/f");
+        Files.write(f, random(2 * BLOCK, 5));
+        Files.write(fs.getPath("/g"), random(2 * BLOCK, 6));
+        try (FileChannel ch = FileChannel.open(f, READ);
+            FileChannel other = FileChannel.open(f, READ)) {
+          Path rawF = root.resolve("f"); // names are stored in clear (format version 1)
+          Path rawG = root.resolve("g");
+          Files.move(rawF, rawF.resolveSibling("elsewhere"));
+          Files.copy(rawG, rawF);
+          AtomicReference<Thread> victim = new AtomicReference<>(Thread.currentThread());
+          faults.beforeReads(path -> interruptIfVictim(victim));
+          FileSystemException e;
+          try {
+            e = assertThrows(FileSystemException.class, () -> ch.read(ByteBuffer.allocate(10), 0));
+          } finally {
+            assertTrue(Thread.interrupted(), "the interrupt is kept");
+          }
+          assertEquals("/f", e.getFile());
+          assertTrue(e.getMessage().contains("closed by an interrupt"), e.getMessage());
+          assertTrue(e.getMessage().contains("another file has its name now"), e.getMessage());
+          assertThrows(FileSystemException.class, () -> other.read(ByteBuffer.allocate(10), 0));
+        }
+      }
+    }
+  }
+
+  /**
+   * On the real disk: a reader is interrupted every 100 µs or so while it reads one region and
+   * writes another, reopening its channel each time the interrupt closes it; meanwhile another
+   * channel, holding a lock, overwrites a third region and forces. No call of the other channel
+   * fails, every read returns what was written, the lock stays valid, and the file holds every
+   * write that returned.
+   */
+  @Test
+  void interruptsAtRandomOnTheRealDiskLoseNothing(@TempDir Path dir) throws Exception {
+    int region = 64 * BLOCK;
+    byte[] fixed = random(region, 7);
+    byte[] victimModel = new byte[region];
+    byte[] workerModel = new byte[region];
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (FileSystem fs = TestRoots.open(dir.resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+      Path f = fs.getPath("/f");
+      try (FileChannel init = FileChannel.open(f, CREATE_NEW, WRITE)) {
+        init.write(ByteBuffer.wrap(fixed), 0);
+        init.write(ByteBuffer.wrap(new byte[2 * region]), region);
+      }
+      try (FileChannel worker = FileChannel.open(f, READ, WRITE)) {
+        FileLock lock = worker.lock(0, region, false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        AtomicReference<Thread> victimThread = new AtomicReference<>();
+        Future<int[]> victim =
+            pool.submit(
+                () -> {
+                  victimThread.set(Thread.currentThread());
+                  return victimLoop(f, fixed, victimModel, region, deadline, worker);
+                });
+        Future<?> interrupter =
+            pool.submit(
+                () -> {
+                  while (!victim.isDone()) {
+                    Thread t = victimThread.get();
+                    if (t != null) {
+                      t.interrupt();
+                    }
+                    LockSupport.parkNanos(100_000);
+                  }
+                  return null;
+                });
+        Random random = new Random(8);
+        int writes = 0;
+        int cutForces = 0;
+        while (!victim.isDone()) {
+          byte[] page = random(BLOCK, random.nextLong());
+          int at = random.nextInt(region - BLOCK);
+          assertEquals(BLOCK, worker.write(ByteBuffer.wrap(page), 2 * region + at));
+          System.arraycopy(page, 0, workerModel, at, BLOCK);
+          ByteBuffer back = ByteBuffer.allocate(BLOCK);
+          assertEquals(BLOCK, worker.read(back, 2 * region + at));
+          assertArrayEquals(page, back.array());
+          if (++writes % 50 == 0) {
+            try {
+              worker.force(false);
+            } catch (SyncFailedException e) {
+              // The victim's interrupt closed the channel during this force: its outcome is
+              // unknown, and the force after it must succeed.
+              assertTrue(e.getMessage().startsWith("/f: force cut short"), e.getMessage());
+              cutForces++;
+              worker.force(false);
+            }
+          }
+        }
+        int[] counts = victim.get();
+        interrupter.get();
+        assertTrue(counts[0] > 0, "the reader was closed by interrupts " + counts[0] + " times");
+        assertTrue(counts[1] > 0, "no interrupt landed inside an underlying call");
+        assertTrue(worker.isOpen());
+        assertTrue(lock.isValid());
+        lock.release();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (FileSystem fs = TestRoots.open(dir.resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+      byte[] all = Files.readAllBytes(fs.getPath("/f"));
+      assertArrayEquals(fixed, Arrays.copyOfRange(all, 0, region));
+      assertArrayEquals(victimModel, Arrays.copyOfRange(all, region, 2 * region));
+      assertArrayEquals(workerModel, Arrays.copyOfRange(all, 2 * region, 3 * region));
+    }
+  }
+
+  /**
+   * Reads the fixed region and writes the next one through channels that interrupts close, until
+   * enough interrupts landed inside underlying calls or the deadline passes. Returns how many
+   * channels interrupts closed and how many times the file was reopened.
+   */
+  private static int[] victimLoop(
+      Path f, byte[] fixed, byte[] model, int region, long deadline, FileChannel worker)
+      throws IOException {
+    Random random = new Random(9);
+    int closed = 0;
+    while (reopens(worker) < 20 && System.nanoTime() < deadline) {
+      try (FileChannel ch = FileChannel.open(f, READ, WRITE)) {
+        while (true) {
+          int at = random.nextInt(region - BLOCK);
+          ByteBuffer got = ByteBuffer.allocate(BLOCK);
+          ch.read(got, at);
+          assertArrayEquals(Arrays.copyOfRange(fixed, at, at + BLOCK), got.array());
+          byte[] page = random(1000, random.nextLong());
+          int to = random.nextInt(region - page.length);
+          ch.write(ByteBuffer.wrap(page), region + to);
+          // The write returned, so it happened, interrupted or not.
+          System.arraycopy(page, 0, model, to, page.length);
+        }
+      } catch (ClosedByInterruptException e) {
+        Thread.interrupted();
+        closed++;
+      }
+    }
+    Thread.interrupted();
+    return new int[] {closed, reopens(worker)};
+  }
+
+  private static int reopens(FileChannel channel) {
+    return ((EncryptedFileChannel) channel).file().raw().reopens();
+  }
+
+  private static FaultInjectingFileSystem faults(FileSystem jimfs) throws IOException {
+    return FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/disk")));
+  }
+
+  /** In a read hook: interrupts the victim once, inside its underlying read. */
+  private static void interruptIfVictim(AtomicReference<Thread> victim) {
+    if (victim.compareAndSet(Thread.currentThread(), null)) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertTrue(latch.await(30, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static byte[] random(int length, long seed) {
+    byte[] bytes = new byte[length];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+}
