@@ -290,12 +290,13 @@ public final class OpenFiles {
     if (cached >= 0) {
       return cached;
     }
+    long readStart = System.currentTimeMillis();
     long size;
     try (FileChannel ch =
         newFileChannel(key, displayPath, EnumSet.of(StandardOpenOption.READ), null)) {
       size = ch.size();
     }
-    sizes.put(id, rawAttrs, size);
+    sizes.put(id, rawAttrs, size, readStart);
     return size;
   }
 

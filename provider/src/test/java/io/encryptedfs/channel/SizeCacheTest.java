@@ -20,9 +20,8 @@ import org.junit.jupiter.api.Test;
 class SizeCacheTest {
   @Test
   void sizeFollowsWritesThroughThisFileSystemAndChangesMadeBehindItsBack() throws Exception {
-    FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
-    Path dir = jimfs.getPath("/root");
-    try (FileSystem fs = TestRoots.open(dir, new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+    Path dir = Jimfs.newFileSystem(Configuration.unix()).getPath("/root");
+    try (FileSystem fs = encryptedOn(dir)) {
       Path p = fs.getPath("/f.bin");
       Path raw = dir.resolve("f.bin");
       Files.write(p, new byte[100]);
@@ -42,5 +41,56 @@ class SizeCacheTest {
       assertEquals(rawAt100.length, Files.size(raw));
       assertEquals(100, Files.size(p));
     }
+  }
+
+  /**
+   * Another process rewrites the tail in place within one modification-time tick: the raw size
+   * and the modification time stay as they were, so a size remembered from the first state would
+   * be answered for the second. A file modified that recently is not remembered.
+   */
+  @Test
+  void aChangeBehindItsBackInTheSameTickIsNotMissed() throws Exception {
+    FileTime tick = FileTime.fromMillis(System.currentTimeMillis());
+    assertArrayEquals(new long[] {100, 107}, sizesAcrossASwapStampedAt(tick));
+  }
+
+  /**
+   * A file last modified long before its size was read is remembered: the same swap, with an old
+   * modification time forged back, is not noticed (no stamp can see a forged one), which shows the
+   * second answer came from memory.
+   */
+  @Test
+  void aSettledFileIsRemembered() throws Exception {
+    FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+    assertArrayEquals(new long[] {100, 100}, sizesAcrossASwapStampedAt(old));
+  }
+
+  /**
+   * {@code Files.size} of a file after its raw image holding 100 bytes, then the one holding 107
+   * (the same raw size), is written behind the file system's back with modification time {@code
+   * stamp}.
+   */
+  private static long[] sizesAcrossASwapStampedAt(FileTime stamp) throws Exception {
+    Path dir = Jimfs.newFileSystem(Configuration.unix()).getPath("/root");
+    try (FileSystem fs = encryptedOn(dir)) {
+      Path p = fs.getPath("/f.bin");
+      Path raw = dir.resolve("f.bin");
+      Files.write(p, new byte[100]);
+      byte[] at100 = Files.readAllBytes(raw);
+      Files.write(p, new byte[7], StandardOpenOption.APPEND);
+      byte[] at107 = Files.readAllBytes(raw);
+      assertEquals(at100.length, at107.length);
+      long[] sizes = new long[2];
+      for (int i = 0; i < 2; i++) {
+        Files.write(raw, i == 0 ? at100 : at107);
+        Files.setLastModifiedTime(raw, stamp);
+        sizes[i] = Files.size(p);
+      }
+      return sizes;
+    }
+  }
+
+  private static FileSystem encryptedOn(Path dir) throws Exception {
+    return TestRoots.open(dir, new InMemoryKeys("master"), "AES-256-GCM", 4096);
   }
 }
