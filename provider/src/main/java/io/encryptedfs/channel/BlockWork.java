@@ -21,8 +21,15 @@ import java.util.concurrent.locks.LockSupport;
  * a virtual machine (about 60 µs here, more than opening 64 KiB takes), so a pool that is handed
  * fixed shares makes mid-sized runs slower. Here the caller starts at once and takes every block
  * no helper has claimed, so a helper that wakes late costs the caller little more than the offer;
- * and a helper spins for {@link #SPIN_NANOS} after its last block before it parks, so the calls of
- * a sequential stream (back to back, microseconds apart) find it awake. Claiming single blocks
+ * and a helper stays awake for {@link #SPIN_NANOS} after its last block before it parks, so the
+ * calls of a sequential stream (back to back, microseconds apart) find it awake. Awake means
+ * spinning for {@link #PAUSE_NANOS}, then calling {@code Thread.yield()} in a loop (the middle stage
+ * of the usual spin, yield, park back-off): the core stays free for any other runnable thread,
+ * the kernel's writeback or the program's own, and a yielding helper still sees a new run within
+ * microseconds. Measured against spinning the whole window (same run, alternating, 64 MiB read in
+ * 64 KiB calls, AES-GCM): 4 of 4 pairs faster on JDK 17 (by 4–43 %) and 3 of 3 on JDK 25 (by
+ * 4–18 %), ChaCha20 and writes unchanged within noise, and 10–25 % less user CPU. A virtual CPU
+ * that spins on {@code PAUSE} may also be descheduled by the host (pause-loop exiting). Claiming single blocks
  * keeps the threads' last blocks ending close together (one atomic increment per block is noise
  * beside a block's cipher work). A helper that holds another caller's run is not offered the next
  * one: that caller works alone, as every core is busy anyway.
@@ -36,6 +43,8 @@ final class BlockWork {
       Math.max(1, Integer.getInteger(MIN_RUN_PROPERTY, DEFAULT_MIN_RUN_BYTES));
   /** How long an idle helper stays awake for the next run before it parks. */
   static final long SPIN_NANOS = 50_000;
+  /** How much of that it spins before it starts yielding its core. */
+  private static final long PAUSE_NANOS = 2_000;
   /** Spins a waiting caller makes before it starts yielding its core. */
   private static final int WAIT_SPINS = 1 << 14;
   private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
@@ -137,8 +146,8 @@ final class BlockWork {
   }
 
   /**
-   * A helper thread with a one-run mailbox. It spins for {@link #SPIN_NANOS} after its last run,
-   * then parks until offered another.
+   * A helper thread with a one-run mailbox. It stays awake for {@link #SPIN_NANOS} after its last
+   * run, then parks until offered another.
    */
   private static final class Helper extends Thread {
     private final AtomicReference<Job> mailbox = new AtomicReference<>();
@@ -169,8 +178,10 @@ final class BlockWork {
         if (job != null && mailbox.compareAndSet(job, null)) {
           job.work();
           idleSince = System.nanoTime();
-        } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+        } else if (System.nanoTime() - idleSince < PAUSE_NANOS) {
           Thread.onSpinWait();
+        } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+          Thread.yield();
         } else {
           // The caller writes the mailbox, then reads parked; this thread writes parked, then
           // reads the mailbox. Both are volatile, so one of the two sees the other's write.
