@@ -23,13 +23,13 @@ import java.util.concurrent.locks.LockSupport;
  * no helper has claimed, so a helper that wakes late costs the caller little more than the offer;
  * and a helper stays awake for {@link #SPIN_NANOS} after its last block before it parks, so the
  * calls of a sequential stream (back to back, microseconds apart) find it awake. Awake means
- * spinning for {@link #PAUSE_NANOS}, then calling {@code Thread.yield()} in a loop (the middle stage
- * of the usual spin, yield, park back-off): the core stays free for any other runnable thread,
- * the kernel's writeback or the program's own, and a yielding helper still sees a new run within
- * microseconds. Measured against spinning the whole window (same run, alternating, 64 MiB read in
- * 64 KiB calls, AES-GCM): 4 of 4 pairs faster on JDK 17 (by 4–43 %) and 3 of 3 on JDK 25 (by
- * 4–18 %), ChaCha20 and writes unchanged within noise, and 10–25 % less user CPU. A virtual CPU
- * that spins on {@code PAUSE} may also be descheduled by the host (pause-loop exiting). Claiming single blocks
+ * spinning for {@link #PAUSE_NANOS}, then calling {@code Thread.yield()} in a loop (the middle
+ * stage of the usual spin, yield, park back-off): the core stays free for any other runnable
+ * thread, and a yielding helper still sees a new run within microseconds. Measured against
+ * spinning the whole window (alternating runs, 64 MiB read in 64 KiB calls, AES-GCM): 4 of 4
+ * pairs faster on JDK 17 (by 4-43 %) and 3 of 3 on JDK 25 (by 5-18 %), ChaCha20 and writes
+ * unchanged within noise, and 10-25 % less user CPU; a virtual CPU that spins on {@code PAUSE}
+ * may be descheduled by the host (pause-loop exiting). Claiming single blocks
  * keeps the threads' last blocks ending close together (one atomic increment per block is noise
  * beside a block's cipher work). A helper that holds another caller's run is not offered the next
  * one: that caller works alone, as every core is busy anyway.
