@@ -1,9 +1,15 @@
 package io.encryptedfs.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyInfo;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.nio.KeyRotation;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
@@ -14,9 +20,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +38,9 @@ import picocli.CommandLine.Spec;
     },
     footer = ExitCodes.HELP)
 final class ReportCommand implements Callable<Integer> {
-  private static final Pattern FIELD = Pattern.compile("\"(time|kind|alias|path|block)\":\"([^\"]*)\"");
+  /** What the report shows of an event: these top-level fields, and these of its details. */
+  private static final Set<String> TOP_FIELDS = Set.of("time", "kind", "alias");
+  private static final Set<String> DETAIL_FIELDS = Set.of("path", "block");
   private static final List<String> FAILURES =
       List.of(
           "KEY_UNWRAP_FAILED",
@@ -47,8 +54,13 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--root", paramLabel = "ROOT", description = "Encrypted roots to count files in.")
   List<Path> roots = new ArrayList<>();
 
-  @Option(names = "--failures", defaultValue = "10", description = "Recent failures to show (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--failures",
+      defaultValue = "10",
+      description = "Recent failures to show (default: ${DEFAULT-VALUE}).")
   int failures;
+
+  private int unreadable;
 
   @Override
   public Integer call() throws Exception {
@@ -102,6 +114,9 @@ final class ReportCommand implements Callable<Integer> {
       out.println("recent failures: unknown (give --audit-file)");
     } else {
       out.println("recent failures: " + recent.size());
+      if (unreadable > 0) {
+        out.println("  (" + unreadable + " audit line(s) unreadable, such as one a crash cut short)");
+      }
       for (Map<String, String> e : recent.subList(Math.max(0, recent.size() - failures), recent.size())) {
         out.println(
             "  "
@@ -116,19 +131,56 @@ final class ReportCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private List<Map<String, String>> readAudit() throws java.io.IOException {
+  /** The audit file's events; a line that is not a JSON object (torn by a crash) is counted. */
+  private List<Map<String, String>> readAudit() throws IOException {
     List<Map<String, String>> events = new ArrayList<>();
     if (keystore.auditFile == null || !Files.exists(keystore.auditFile)) {
       return events;
     }
+    JsonFactory json = new JsonFactory();
     for (String line : Files.readAllLines(keystore.auditFile)) {
-      Map<String, String> fields = new HashMap<>();
-      Matcher m = FIELD.matcher(line);
-      while (m.find()) {
-        fields.putIfAbsent(m.group(1), m.group(2));
+      if (line.isBlank()) {
+        continue;
       }
-      events.add(fields);
+      try {
+        events.add(fields(json, line));
+      } catch (JsonProcessingException e) {
+        unreadable++;
+      }
     }
     return events;
+  }
+
+  /** The fields of one audit line that the report shows, unescaped. */
+  static Map<String, String> fields(JsonFactory json, String line) throws IOException {
+    Map<String, String> fields = new HashMap<>();
+    try (JsonParser p = json.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new JsonParseException(p, "not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (value == JsonToken.START_OBJECT && name.equals("details")) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String detail = p.currentName();
+            p.nextToken();
+            if (DETAIL_FIELDS.contains(detail) && p.currentToken().isScalarValue()) {
+              fields.put(detail, p.getValueAsString());
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else if (TOP_FIELDS.contains(name) && value.isScalarValue()) {
+          fields.put(name, p.getValueAsString());
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new JsonParseException(p, "not one whole JSON object");
+      }
+    }
+    return fields;
   }
 }

@@ -139,6 +139,29 @@ class CliTest {
     assertTrue(report.out().contains("CONTENT_AUTHENTICATION_FAILED /sub/big.bin block 1"), report.out());
   }
 
+  /**
+   * The report reads the audit file as JSON: a path with a quote, a backslash and a non-ASCII
+   * letter comes back as it was, and a line a crash cut short is counted, not misread.
+   */
+  @Test
+  void reportReadsTheAuditFileAsJson() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    assertEquals(0, keys("keys", "init").code());
+    Files.writeString(
+        tmp.resolve("audit.jsonl"),
+        "{\"time\":\"2026-12-01T10:00:00Z\",\"kind\":\"CONTENT_AUTHENTICATION_FAILED\","
+            + "\"level\":\"WARNING\",\"principal\":\"svc\",\"pid\":7,\"details\":{\"block\":\"3\","
+            + "\"path\":\"/a \\\"b\\\" \\\\ \\u00e9\",\"reason\":\"failed authentication\"}}\n"
+            + "{\"time\":\"2026-12-01T10:00:01Z\",\"kind\":\"KEY_UNWRAP_FAI\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    Run report = keys("report");
+    assertEquals(0, report.code(), report.err());
+    String line = "2026-12-01T10:00:00Z CONTENT_AUTHENTICATION_FAILED /a \"b\" \\ \u00e9 block 3";
+    assertTrue(report.out().contains(line), report.out());
+    assertTrue(report.out().contains("recent failures: 1"), report.out());
+    assertTrue(report.out().contains("1 audit line(s) unreadable"), report.out());
+  }
+
   @Test
   void errorsAreOneLineWithDocumentedExitCodes() throws Exception {
     Files.writeString(tmp.resolve("pass"), "wrong password\n");
