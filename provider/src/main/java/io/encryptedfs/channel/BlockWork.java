@@ -49,9 +49,18 @@ final class BlockWork {
   private static final int WAIT_SPINS = 1 << 14;
   private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
 
-  /** The cipher work for one block, counted from the run's start. */
+  /**
+   * The cipher work for one block, counted from the run's start, on worker {@code worker}: 0 for
+   * the caller, 1..{@link #helpers()} for a helper. A worker runs one block at a time, so what a
+   * share keeps per worker (its own views of shared buffers) needs no locking.
+   */
   interface Share {
-    void run(int block) throws IOException;
+    void run(int block, int worker) throws IOException;
+  }
+
+  /** How many helper threads there are: worker numbers run from 0 (the caller) to this. */
+  static int helpers() {
+    return HELPERS;
   }
 
   private BlockWork() {}
@@ -73,7 +82,7 @@ final class BlockWork {
     for (Helper h : helpers) {
       h.offer(job);
     }
-    job.work();
+    job.work(0);
     for (Helper h : helpers) {
       h.withdraw(job);
     }
@@ -95,12 +104,12 @@ final class BlockWork {
       this.share = share;
     }
 
-    /** Claims and runs blocks until none is left. */
-    void work() {
+    /** Claims and runs blocks as worker {@code worker} until none is left. */
+    void work(int worker) {
       int b;
       while ((b = next.getAndIncrement()) < count) {
         try {
-          share.run(b);
+          share.run(b, worker);
         } catch (Throwable t) {
           failed(b, t);
         }
@@ -151,10 +160,12 @@ final class BlockWork {
    */
   private static final class Helper extends Thread {
     private final AtomicReference<Job> mailbox = new AtomicReference<>();
+    private final int worker;
     private volatile boolean parked;
 
     Helper(int n) {
       super("encryptedfs-crypto-" + n);
+      this.worker = n;
       setDaemon(true);
     }
 
@@ -176,7 +187,7 @@ final class BlockWork {
       while (true) {
         Job job = mailbox.get();
         if (job != null && mailbox.compareAndSet(job, null)) {
-          job.work();
+          job.work(worker);
           idleSince = System.nanoTime();
         } else if (System.nanoTime() - idleSince < PAUSE_NANOS) {
           Thread.onSpinWait();

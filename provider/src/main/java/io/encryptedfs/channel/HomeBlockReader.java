@@ -43,15 +43,28 @@ final class HomeBlockReader {
     int dstStart = dst.position();
     long stop = Math.min(end, g.blockStart(last) + blockSize);
     if (BlockWork.worthSharing(count, blockSize)) {
-      // Each block gets its own views: openInto moves positions and limits.
+      // openInto moves positions and limits, so each helper gets views of its own, made here
+      // before any thread moves them; the caller uses the buffers themselves.
+      ByteBuffer[] sealedViews = views(sealed);
+      ByteBuffer[] dstViews = views(dst);
       BlockWork.run(
           count,
-          i -> openInto(first, i, i, got, sealed.duplicate(), p, stop, dst.duplicate(), dstStart));
+          (i, w) -> openInto(first, i, i, got, sealedViews[w], p, stop, dstViews[w], dstStart));
     } else {
       openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);
     }
     dst.position(dstStart + (int) (stop - p));
     return stop;
+  }
+
+  /** {@code buffer} for worker 0, and a view of it for each helper (see {@link BlockWork}). */
+  static ByteBuffer[] views(ByteBuffer buffer) {
+    ByteBuffer[] views = new ByteBuffer[BlockWork.helpers() + 1];
+    views[0] = buffer;
+    for (int w = 1; w < views.length; w++) {
+      views[w] = buffer.duplicate();
+    }
+    return views;
   }
 
   /**

@@ -57,21 +57,23 @@ final class HomeBlockWriter {
         nonces.next(batchNonces[i]);
       }
       long first = batchStart;
-      if (BlockWork.worthSharing(count, blockSize)) {
-        BlockWork.run(
-            count,
-            i ->
-                sealShare(first, i, i, oldSize, tail, src.duplicate(), base, pos, end,
-                    batch.duplicate(), batchNonces));
-      } else {
-        // On this thread alone: src itself serves as the view (no garbage per write), and gets
-        // its bounds back afterwards.
-        int limit = src.limit();
-        try {
+      // sealShare moves the positions and limits of the views it is given: each helper gets views
+      // of its own, made here before any thread moves them, and src gets its bounds back after.
+      int limit = src.limit();
+      try {
+        if (BlockWork.worthSharing(count, blockSize)) {
+          ByteBuffer[] srcViews = HomeBlockReader.views(src);
+          ByteBuffer[] batchViews = HomeBlockReader.views(batch);
+          BlockWork.run(
+              count,
+              (i, w) ->
+                  sealShare(first, i, i, oldSize, tail, srcViews[w], base, pos, end,
+                      batchViews[w], batchNonces));
+        } else {
           sealShare(first, 0, count - 1, oldSize, tail, src, base, pos, end, batch, batchNonces);
-        } finally {
-          src.limit(limit).position(base);
         }
+      } finally {
+        src.limit(limit).position(base);
       }
       batch.clear().limit(count * g.sealedBlockSize());
       raw.writeFully(batch, g.homeOffset(batchStart));

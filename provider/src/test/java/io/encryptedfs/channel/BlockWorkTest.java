@@ -52,7 +52,7 @@ class BlockWorkTest {
     Set<String> threads = ConcurrentHashMap.newKeySet();
     BlockWork.run(
         count,
-        i -> {
+        (i, w) -> {
           threads.add(Thread.currentThread().getName());
           seen.incrementAndGet(i);
           // Long enough for a parked helper to wake and claim blocks of its own.
@@ -87,7 +87,7 @@ class BlockWorkTest {
             () ->
                 BlockWork.run(
                     BLOCKS,
-                    i -> {
+                    (i, w) -> {
                       done.incrementAndGet(i);
                       if (i == BLOCKS - 1 || i == 7) {
                         thrown[i] = new IOException("block " + i);
@@ -108,7 +108,7 @@ class BlockWorkTest {
             () ->
                 BlockWork.run(
                     40,
-                    i -> {
+                    (i, w) -> {
                       sleep(1);
                       if (i >= 20) {
                         throw new IllegalStateException("block " + i);
@@ -122,7 +122,7 @@ class BlockWorkTest {
     AtomicIntegerArray done = new AtomicIntegerArray(BLOCKS);
     Thread.currentThread().interrupt();
     try {
-      BlockWork.run(BLOCKS, done::incrementAndGet);
+      BlockWork.run(BLOCKS, (i, w) -> done.incrementAndGet(i));
       assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
     } finally {
       Thread.interrupted();
@@ -139,7 +139,7 @@ class BlockWorkTest {
   @Test
   void aBusyHelperNeverHoldsUpAnotherRun() throws Exception {
     if (Runtime.getRuntime().availableProcessors() < 2) {
-      BlockWork.run(BLOCKS, i -> {});
+      BlockWork.run(BLOCKS, (i, w) -> {});
       return;
     }
     CountDownLatch helperInside = new CountDownLatch(1);
@@ -151,7 +151,7 @@ class BlockWorkTest {
               () -> {
                 BlockWork.run(
                     400,
-                    i -> {
+                    (i, w) -> {
                       if (onHelper()) {
                         helperInside.countDown();
                         await(release);
@@ -166,7 +166,7 @@ class BlockWorkTest {
       Set<String> threads = ConcurrentHashMap.newKeySet();
       BlockWork.run(
           BLOCKS,
-          i -> {
+          (i, w) -> {
             threads.add(Thread.currentThread().getName());
             done.incrementAndGet(i);
           });
