@@ -283,15 +283,15 @@ final class RawFile {
         fresh = reopen(at);
       } catch (IOException | RuntimeException failure) {
         restore(interrupted);
+        // Named by the encrypted path only, as every exception of the file system is.
         FileSystemException cannot =
             new FileSystemException(
                 String.valueOf(name),
                 null,
                 "the underlying file's channel was closed by an interrupt, and reopening it"
                     + " failed: "
-                    + failure.getMessage());
+                    + reason(failure));
         cannot.initCause(e);
-        cannot.addSuppressed(failure);
         throw cannot;
       }
       try {
@@ -310,14 +310,14 @@ final class RawFile {
 
   private FileChannel reopen(Location at) throws IOException {
     if (at.path() == null) {
-      throw new NoSuchFileException(null, null, "its name was deleted or given to another file");
+      throw new FileSystemException(null, null, "its name was deleted or given to another file");
     }
     FileChannel fresh = open(at.path(), writable);
     try {
       Object now =
           FileIdentity.of(at.path(), Files.readAttributes(at.path(), BasicFileAttributes.class));
       if (!at.identity().equals(now)) {
-        throw new FileSystemException(at.path().toString(), null, "another file has its name now");
+        throw new FileSystemException(null, null, "another file has its name now");
       }
       return fresh;
     } catch (IOException | RuntimeException e) {
@@ -346,6 +346,17 @@ final class RawFile {
     } finally {
       restore(interrupted);
     }
+  }
+
+  /** Why a reopen failed, without the underlying path that the JDK's messages name. */
+  private static String reason(Exception failure) {
+    if (failure instanceof NoSuchFileException) {
+      return "the file is gone";
+    }
+    if (failure instanceof FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    return failure.getClass().getSimpleName();
   }
 
   private static void restore(boolean interrupted) {
