@@ -16,6 +16,11 @@ import java.util.concurrent.Future;
  * An {@link AsynchronousFileChannel} that runs each operation of a synchronous encrypted channel
  * on an executor: the encrypted channel already does positional I/O safely from many threads, so
  * the adapter only moves the waiting elsewhere.
+ *
+ * <p>An operation runs with the executor thread's interrupt status put aside, and gets it back
+ * afterwards: an interrupted thread would close the synchronous channel that every operation of
+ * this channel shares, and an executor interrupts its threads when it is shut down with {@code
+ * shutdownNow}. The JDK's own asynchronous file channel ignores such interrupts too.
  */
 public final class AsyncChannelAdapter extends AsynchronousFileChannel {
   private final FileChannel channel;
@@ -116,7 +121,7 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
     executor.execute(
         () -> {
           try {
-            result.complete(op.call());
+            result.complete(uninterrupted(op));
           } catch (Throwable t) {
             result.completeExceptionally(t);
           }
@@ -133,13 +138,24 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
         () -> {
           V value;
           try {
-            value = op.call();
+            value = uninterrupted(op);
           } catch (Throwable t) {
             handler.failed(t, attachment);
             return;
           }
           handler.completed(value, attachment);
         });
+  }
+
+  private static <V> V uninterrupted(Callable<V> op) throws Exception {
+    boolean interrupted = Thread.interrupted();
+    try {
+      return op.call();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** A lock of this asynchronous channel, held as the synchronous channel's lock. */

@@ -25,7 +25,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -104,6 +108,71 @@ class ProviderSurfaceTest {
         assertEquals(10_000, ch.size());
       }
       assertArrayEquals(data, Files.readAllBytes(p));
+    }
+  }
+
+  /**
+   * An executor thread that is interrupted (as {@code shutdownNow} does) runs the operation as
+   * the JDK's asynchronous channel does, and does not close the channel for every operation after.
+   */
+  @Test
+  void anInterruptedExecutorThreadDoesNotCloseTheAsynchronousChannel() throws Exception {
+    FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+    ExecutorService interrupting =
+        new AbstractExecutorService() {
+          private volatile boolean shutdown;
+
+          @Override
+          public void execute(Runnable task) {
+            Thread t =
+                new Thread(
+                    () -> {
+                      Thread.currentThread().interrupt();
+                      task.run();
+                    });
+            t.start();
+          }
+
+          @Override
+          public void shutdown() {
+            shutdown = true;
+          }
+
+          @Override
+          public List<Runnable> shutdownNow() {
+            shutdown = true;
+            return List.of();
+          }
+
+          @Override
+          public boolean isShutdown() {
+            return shutdown;
+          }
+
+          @Override
+          public boolean isTerminated() {
+            return shutdown;
+          }
+
+          @Override
+          public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+          }
+        };
+    try (FileSystem fs =
+        TestRoots.open(jimfs.getPath("/root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+      Path p = fs.getPath("/async.bin");
+      Files.write(p, new byte[] {1, 2, 3, 4, 5});
+      try (AsynchronousFileChannel ch =
+          AsynchronousFileChannel.open(
+              p, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE), interrupting)) {
+        ByteBuffer back = ByteBuffer.allocate(5);
+        assertEquals(5, ch.read(back, 0).get(10, TimeUnit.SECONDS));
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, back.array());
+        assertTrue(ch.isOpen());
+        assertEquals(1, ch.write(ByteBuffer.wrap(new byte[] {9}), 5).get(10, TimeUnit.SECONDS));
+        assertEquals(6, ch.size());
+      }
     }
   }
 
