@@ -68,12 +68,12 @@ public final class OpenFiles {
       Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
       PathTable.Entry entry = id == null ? null : table.get(id);
       if (entry == null) {
-        OpenFile opened = openOrCreate(key, displayPath, mode, policy, attrs);
+        OpenFile opened = openOrCreate(key, displayPath, mode, policy, attrs, id);
         try {
           // Opens through this registry are serialized, so the identity found above is still the
-          // opened file's; a file just created has its identity read now.
+          // opened file's; openOrCreate read that of a file just created.
           if (id == null) {
-            id = FileIdentity.ofExisting(key, displayPath);
+            id = opened.raw().identity();
           }
           if (id == null) {
             throw new NoSuchFileException(displayPath, null, "deleted while being opened");
@@ -109,13 +109,27 @@ public final class OpenFiles {
     return channel;
   }
 
+  /**
+   * @param id the identity of the file found at {@code rawPath} just before (see {@link
+   *     FileIdentity}), or null if there was none
+   */
   private OpenFile openOrCreate(
-      Path rawPath, String displayPath, ChannelMode mode, NewFilePolicy policy, FileAttribute<?>[] attrs)
+      Path rawPath,
+      String displayPath,
+      ChannelMode mode,
+      NewFilePolicy policy,
+      FileAttribute<?>[] attrs,
+      Object id)
       throws IOException {
     while (true) {
       if (!mode.createNew()) {
         RawFile raw = RawFile.openExisting(rawPath, displayPath, mode);
         if (raw != null) {
+          // Opens are serialized here, so the file opened is the one identified (or, if another
+          // program created it just now, the one found now): an interrupt during the load can
+          // reopen it.
+          Object found = id != null ? id : FileIdentity.ofExisting(rawPath, displayPath);
+          raw.locate(rawPath, found, displayPath);
           return load(raw, displayPath);
         }
         if (!mode.create()) {
@@ -147,6 +161,7 @@ public final class OpenFiles {
         throw PathErrors.translate(e, displayPath);
       }
       try {
+        raw.locate(rawPath, FileIdentity.ofExisting(rawPath, displayPath), displayPath);
         OpenFile file =
             newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath, createSync));
         file.reportIntegrityTo(integrity);
@@ -180,6 +195,7 @@ public final class OpenFiles {
         if (raw == null) {
           throw new NoSuchFileException(displayPath);
         }
+        raw.locate(key, id, displayPath);
         entry = table.add(id, key.toRealPath(), displayPath, load(raw, displayPath));
       }
       entry.channels++;

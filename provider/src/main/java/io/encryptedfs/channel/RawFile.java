@@ -104,6 +104,17 @@ final class RawFile {
     location = new Location(path, identity);
   }
 
+  /** {@link #locate}, while the file is being opened as {@code displayPath}. */
+  void locate(Path path, Object identity, String displayPath) {
+    locate(path, identity);
+    name = new FileName(displayPath);
+  }
+
+  /** What identifies the file, once told; null before. */
+  Object identity() {
+    return location.identity();
+  }
+
   /** The name to report this file by, as it follows moves. */
   void reportAs(FileName displayName) {
     name = displayName;

@@ -172,6 +172,36 @@ class InterruptTest {
   }
 
   /**
+   * An interrupt while a file is being opened (its header and tail read) reopens it too: the open
+   * succeeds with the interrupt kept, and the channel's first call closes it, as a FileChannel
+   * opened by an interrupted thread does.
+   */
+  @Test
+  void anInterruptWhileAFileIsOpenedReopensItToo() throws Exception {
+    byte[] content = random(BLOCK + 10, 11);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      try (FileSystem fs = TestRoots.open(faults.root().resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+        Path f = fs.getPath("/f");
+        Files.write(f, content);
+        AtomicReference<Thread> victim = new AtomicReference<>(Thread.currentThread());
+        faults.beforeReads(path -> interruptIfVictim(victim));
+        FileChannel ch;
+        try {
+          ch = FileChannel.open(f, READ);
+          assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+          assertEquals(1, reopens(ch));
+          assertThrows(ClosedByInterruptException.class, () -> ch.read(ByteBuffer.allocate(1)));
+        } finally {
+          Thread.interrupted();
+        }
+        assertFalse(ch.isOpen());
+        assertArrayEquals(content, Files.readAllBytes(f));
+      }
+    }
+  }
+
+  /**
    * A force whose {@code fsync} an interrupt cut short is not repeated, since the JDK then reports
    * the close instead of a failed {@code fsync}: the interrupted thread gets {@code
    * ClosedByInterruptException}. A force that finds the channel closed before it began is
