@@ -35,7 +35,8 @@ import java.util.Set;
  *       at its current path, checked to be the same file (same identity), its held locks are taken
  *       back, and the call is repeated, which is positional and so repeatable. The interrupted
  *       thread's call completes too, with its interrupt kept; its next call closes its channel.
- *   <li>Two calls are not repeated: a wait for a lock, which may never end, and a force, whose
+ *   <li>The interrupted thread's wait for a lock is given up, not repeated (it may never end);
+ *       other threads' waits are. A force the channel was closed under is not repeated: its
  *       {@code fsync} may have failed with the JDK reporting the close instead (Linux reports a
  *       writeback error once, so a repeat on a new descriptor could succeed over lost data).
  * </ul>
