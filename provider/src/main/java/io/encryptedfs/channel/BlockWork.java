@@ -1,6 +1,7 @@
 package io.encryptedfs.channel;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -51,16 +52,25 @@ final class BlockWork {
 
   /**
    * The cipher work for one block, counted from the run's start, on worker {@code worker}: 0 for
-   * the caller, 1..{@link #helpers()} for a helper. A worker runs one block at a time, so what a
+   * the caller, 1 and up for a helper. A worker runs one block at a time, so what a
    * share keeps per worker (its own views of shared buffers) needs no locking.
    */
   interface Share {
     void run(int block, int worker) throws IOException;
   }
 
-  /** How many helper threads there are: worker numbers run from 0 (the caller) to this. */
-  static int helpers() {
-    return HELPERS;
+  /**
+   * {@code buffer} for worker 0 (the caller), and a view of it for each helper: a share that moves
+   * positions and limits gives each worker its own. Made by the caller before the run, while no
+   * other thread moves the buffer.
+   */
+  static ByteBuffer[] views(ByteBuffer buffer) {
+    ByteBuffer[] views = new ByteBuffer[HELPERS + 1];
+    views[0] = buffer;
+    for (int w = 1; w < views.length; w++) {
+      views[w] = buffer.duplicate();
+    }
+    return views;
   }
 
   private BlockWork() {}

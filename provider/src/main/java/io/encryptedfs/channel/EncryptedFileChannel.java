@@ -281,7 +281,7 @@ final class EncryptedFileChannel extends FileChannel {
     return file.raw().lock(lock, false) ? remember(lock) : null;
   }
 
-  /** Checks the range, as FileLock's constructor does. */
+  /** A lock of this channel on the range; FileLock's constructor checks the range. */
   private EncryptedFileLock newLock(long position, long size, boolean shared) {
     return new EncryptedFileLock(this, file.raw(), position, size, shared);
   }

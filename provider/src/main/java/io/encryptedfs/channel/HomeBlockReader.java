@@ -45,8 +45,8 @@ final class HomeBlockReader {
     if (BlockWork.worthSharing(count, blockSize)) {
       // openInto moves positions and limits, so each helper gets views of its own, made here
       // before any thread moves them; the caller uses the buffers themselves.
-      ByteBuffer[] sealedViews = views(sealed);
-      ByteBuffer[] dstViews = views(dst);
+      ByteBuffer[] sealedViews = BlockWork.views(sealed);
+      ByteBuffer[] dstViews = BlockWork.views(dst);
       BlockWork.run(
           count,
           (i, w) -> openInto(first, i, i, got, sealedViews[w], p, stop, dstViews[w], dstStart));
@@ -55,16 +55,6 @@ final class HomeBlockReader {
     }
     dst.position(dstStart + (int) (stop - p));
     return stop;
-  }
-
-  /** {@code buffer} for worker 0, and a view of it for each helper (see {@link BlockWork}). */
-  static ByteBuffer[] views(ByteBuffer buffer) {
-    ByteBuffer[] views = new ByteBuffer[BlockWork.helpers() + 1];
-    views[0] = buffer;
-    for (int w = 1; w < views.length; w++) {
-      views[w] = buffer.duplicate();
-    }
-    return views;
   }
 
   /**

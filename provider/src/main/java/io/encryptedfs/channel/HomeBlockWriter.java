@@ -62,8 +62,8 @@ final class HomeBlockWriter {
       int limit = src.limit();
       try {
         if (BlockWork.worthSharing(count, blockSize)) {
-          ByteBuffer[] srcViews = HomeBlockReader.views(src);
-          ByteBuffer[] batchViews = HomeBlockReader.views(batch);
+          ByteBuffer[] srcViews = BlockWork.views(src);
+          ByteBuffer[] batchViews = BlockWork.views(batch);
           BlockWork.run(
               count,
               (i, w) ->
