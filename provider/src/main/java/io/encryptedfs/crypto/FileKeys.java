@@ -13,7 +13,6 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 
@@ -151,7 +150,7 @@ public final class FileKeys {
    */
   private byte[] derive(byte[] label, byte[] salt, int length) {
     byte[] info = salt == null ? label : concat(label, new byte[] {(byte) algorithm.id()}, salt);
-    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new JcaSha256());
     hkdf.init(HKDFParameters.skipExtractParameters(prk(), info));
     byte[] out = new byte[length];
     hkdf.generateBytes(out, 0, length);
@@ -160,7 +159,7 @@ public final class FileKeys {
 
   private synchronized byte[] prk() {
     if (prk == null) {
-      HKDFBytesGenerator extract = new HKDFBytesGenerator(new SHA256Digest());
+      HKDFBytesGenerator extract = new HKDFBytesGenerator(new JcaSha256());
       prk = extract.extractPRK(fileId, dataKey);
     }
     return prk;
