@@ -169,7 +169,9 @@ final class RootCommands {
             KeyRotation.rewrapAll(
                 fs,
                 event -> {
-                  if (event.outcome().startsWith("skipped") || event.outcome().startsWith("failed")) {
+                  if (event.outcome().startsWith("skipped")
+                      || event.outcome().startsWith("failed")
+                      || event.outcome().contains("content damaged")) {
                     progress.line(event.path() + ": " + event.outcome());
                   } else {
                     progress.fileDone(event.rawBytes());
@@ -185,8 +187,12 @@ final class RootCommands {
               + ", skipped "
               + report.skipped().size()
               + ", failed "
-              + report.failed().size());
-      return report.failed().isEmpty() ? ExitCodes.OK : ExitCodes.DAMAGE;
+              + report.failed().size()
+              + ", content damaged "
+              + report.damaged().size());
+      return report.failed().isEmpty() && report.damaged().isEmpty()
+          ? ExitCodes.OK
+          : ExitCodes.DAMAGE;
     }
   }
 

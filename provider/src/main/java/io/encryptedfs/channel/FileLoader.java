@@ -286,7 +286,20 @@ final class FileLoader {
     }
   }
 
-  private record Authentic(FileHeader header, FileKeys keys, int slot) {}
+  /** A file's newest authentic header, the keys it gives, and the slot it is in. */
+  record Authentic(FileHeader header, FileKeys keys, int slot) {}
+
+  /**
+   * The newest authentic header of an existing file, without reading its tail: enough to rewrap a
+   * file whose content is damaged. The caller destroys the keys.
+   */
+  Authentic loadHeader(RawFile raw, String path) throws IOException {
+    ByteBuffer headerBytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
+    if (raw.readUpTo(headerBytes, 0) < Geometry.HEADER_SIZE) {
+      throw new DamagedFileException(path, -1, "truncated header");
+    }
+    return authenticHeader(headerBytes.array(), path);
+  }
 
   /** The valid header slot with the highest generation; both slots are tried. */
   private Authentic authenticHeader(byte[] bytes, String path) throws IOException {

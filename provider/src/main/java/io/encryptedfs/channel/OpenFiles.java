@@ -2,6 +2,7 @@ package io.encryptedfs.channel;
 
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyMismatchException;
+import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -175,12 +176,18 @@ public final class OpenFiles {
   }
 
   /**
-   * Rewraps the data key of the existing encrypted file at {@code rawPath} under master key {@code
-   * alias}, sharing the open file if a channel has it open; content blocks are not touched.
-   *
-   * @return false if both header slots already named {@code alias} (nothing was written)
+   * What a rewrap did: whether it wrote the header, and why the file's content is damaged (null if
+   * it is not).
    */
-  public boolean rewrap(Path rawPath, String displayPath, String alias) throws IOException {
+  public record Rewrap(boolean rewritten, String damage) {}
+
+  /**
+   * Rewraps the data key of the existing encrypted file at {@code rawPath} under master key {@code
+   * alias}, sharing the open file if a channel has it open; content blocks are not touched. A file
+   * whose content is damaged (it does not open) but whose header is authentic has its header
+   * rewrapped alone, so that the old key can still be retired; the result names the damage.
+   */
+  public Rewrap rewrap(Path rawPath, String displayPath, String alias) throws IOException {
     ChannelMode mode = ChannelMode.of(EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
     Path key = rawPath.toAbsolutePath().normalize();
     OpenFile file;
@@ -196,15 +203,60 @@ public final class OpenFiles {
           throw new NoSuchFileException(displayPath);
         }
         raw.locate(key, id, displayPath);
-        entry = table.add(id, key.toRealPath(), displayPath, load(raw, displayPath));
+        OpenFile loaded;
+        try {
+          loaded = load(raw, displayPath);
+        } catch (DamagedFileException damaged) {
+          // Under this monitor, so that no open of the file starts while its header is rewritten.
+          return rewrapHeaderOnly(key, displayPath, mode, alias, damaged);
+        }
+        entry = table.add(id, key.toRealPath(), displayPath, loaded);
       }
       entry.channels++;
       file = entry.file;
     }
     try {
-      return file.rewrap(alias, keyProvider);
+      return new Rewrap(file.rewrap(alias, keyProvider), null);
     } finally {
       unref(file);
+    }
+  }
+
+  /**
+   * Rewraps the header of a file that {@code damaged} says does not open. If its header does not
+   * authenticate either, that failure is thrown, with {@code damaged} suppressed.
+   */
+  private Rewrap rewrapHeaderOnly(
+      Path key, String displayPath, ChannelMode mode, String alias, DamagedFileException damaged)
+      throws IOException {
+    RawFile raw = RawFile.openExisting(key, displayPath, mode);
+    if (raw == null) {
+      throw new NoSuchFileException(displayPath);
+    }
+    try {
+      FileLoader.Authentic header;
+      try {
+        header = loader.loadHeader(raw, displayPath);
+      } catch (IOException e) {
+        e.addSuppressed(damaged);
+        throw e;
+      }
+      try {
+        FileHeader next =
+            HeaderRewrap.rewrite(
+                displayPath,
+                raw,
+                header.keys(),
+                header.header(),
+                header.slot(),
+                alias,
+                keyProvider);
+        return new Rewrap(next != null, damaged.getMessage());
+      } finally {
+        header.keys().destroy();
+      }
+    } finally {
+      raw.close();
     }
   }
 

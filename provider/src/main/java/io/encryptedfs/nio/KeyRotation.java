@@ -3,6 +3,7 @@ package io.encryptedfs.nio;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyInUseException;
 import io.encryptedfs.channel.HeaderInspector;
+import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.channel.HeaderInspector.Header;
 import io.encryptedfs.channel.HeaderInspector.Status;
 import io.encryptedfs.format.HeaderCodec;
@@ -42,10 +43,18 @@ public final class KeyRotation {
    * @param rewrapped files whose header was rewritten
    * @param unchanged files that already used their target key
    * @param skipped non-encrypted files and other entries left alone, each with a reason
-   * @param failed files that could not be rewrapped (damaged, unknown or wrong key), with the error
+   * @param failed files that could not be rewrapped (damaged header, unknown or wrong key), with
+   *     the error
+   * @param damaged files whose content is damaged (they do not open) but whose authentic header
+   *     was rewrapped, or already named its target key, with the damage: they no longer hold the
+   *     old key back from being retired
    */
   public record RewrapReport(
-      int rewrapped, int unchanged, List<String> skipped, List<String> failed) {}
+      int rewrapped,
+      int unchanged,
+      List<String> skipped,
+      List<String> failed,
+      List<String> damaged) {}
 
   /**
    * Generates a new master key in the file system's keystore and makes it current, so that new
@@ -71,6 +80,7 @@ public final class KeyRotation {
     int unchanged = 0;
     List<String> skipped = new ArrayList<>();
     List<String> failed = new ArrayList<>();
+    List<String> damaged = new ArrayList<>();
     for (Path raw : walk(efs)) {
       String display = display(efs, raw);
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
@@ -87,22 +97,29 @@ public final class KeyRotation {
       }
       String target = efs.newFiles().forPath(display).keyAlias();
       try {
-        if (efs.files().rewrap(raw, display, target)) {
+        OpenFiles.Rewrap done = efs.files().rewrap(raw, display, target);
+        String damage = "";
+        if (done.damage() != null) {
+          damaged.add(done.damage());
+          damage = "; content damaged: " + done.damage();
+        }
+        if (done.rewritten()) {
           rewrapped++;
           if (efs.keys() instanceof AuditedKeystore audited) {
             audited.rewrapped(display, header.keyAlias(), target);
           }
-          progress.accept(new Event(display, "rewrapped to " + target, size));
+          progress.accept(new Event(display, "rewrapped to " + target + damage, size));
         } else {
           unchanged++;
-          progress.accept(new Event(display, "already " + target, size));
+          progress.accept(new Event(display, "already " + target + damage, size));
         }
       } catch (IOException e) {
         failed.add(e.getMessage());
         progress.accept(new Event(display, "failed: " + e.getMessage(), size));
       }
     }
-    return new RewrapReport(rewrapped, unchanged, List.copyOf(skipped), List.copyOf(failed));
+    return new RewrapReport(
+        rewrapped, unchanged, List.copyOf(skipped), List.copyOf(failed), List.copyOf(damaged));
   }
 
   /**

@@ -72,7 +72,7 @@ class RewrapCrashTest {
     // unforced log, so each prefix (and each byte tear of the next write) is a crash point.
     fixture.faults.dropForces(p -> true);
     for (String name : contents.keySet()) {
-      assertTrue(files.rewrap(fixture.root().resolve(name), "/" + name, "new"));
+      assertTrue(files.rewrap(fixture.root().resolve(name), "/" + name, "new").rewritten());
     }
     Recording recording = fixture.faults.recording();
     CrashPoints points = recording.crashPoints(CrashPointOptions.defaults().withTears(Granularity.BYTE));
@@ -104,8 +104,8 @@ class RewrapCrashTest {
     try (FileChannel ch = files.newFileChannel(path, "/open", EnumSet.of(CREATE_NEW, WRITE), OLD)) {
       ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
       ch.force(true);
-      assertTrue(files.rewrap(path, "/open", "new"));
-      assertFalse(files.rewrap(path, "/open", "new"), "a finished rewrap is a no-op");
+      assertTrue(files.rewrap(path, "/open", "new").rewritten());
+      assertFalse(files.rewrap(path, "/open", "new").rewritten(), "a finished rewrap is a no-op");
       // A force after the rewrap writes the forced sequence into the other slot: it must carry the
       // new wrapping, or the old key would come back as the newest header.
       ch.write(ByteBuffer.wrap(new byte[] {4}), 3);

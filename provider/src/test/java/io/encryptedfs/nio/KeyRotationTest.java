@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rotation, rewrap, usage and retirement on a root backed by a real keystore, and the audit events
- * the file system records. One test: each keystore write costs about a second by design.
+ * the file system records. Few tests: each keystore write costs about a second by design.
  */
 class KeyRotationTest {
   private static final char[] PASSWORD = "correct horse battery".toCharArray();
@@ -37,15 +37,9 @@ class KeyRotationTest {
   void rotateRewrapRetireAndAuditFailures() throws Exception {
     Path keystore = tmp.resolve("keys.p12");
     Path auditFile = tmp.resolve("audit.jsonl");
-    try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
-      keys.generateKey("master");
-    }
-    Path dir = tmp.resolve("root");
-    Map<String, Object> env = new HashMap<>();
-    env.put(EncryptedFileSystems.KEYSTORE, keystore.toString());
-    env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, new String(PASSWORD));
+    Map<String, Object> env = newKeystoreAndRootEnv();
     env.put(EncryptedFileSystems.AUDIT_FILE, auditFile.toString());
-    env.put(EncryptedFileSystems.CREATE, "true");
+    Path dir = tmp.resolve("root");
     String rotated;
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
       Files.createDirectories(fs.getPath("/d"));
@@ -138,5 +132,66 @@ class KeyRotationTest {
                         && l.contains("\"previous\":\"master\"")),
         events::toString);
     assertTrue(events.stream().noneMatch(l -> l.contains(new String(PASSWORD))));
+  }
+
+  /**
+   * A file whose every tail record is damaged does not open, but its header is authentic: the
+   * rewrap rewrites that header alone and reports the damage, and the old key can be retired. The
+   * file still reports its damage, not a missing key.
+   */
+  @Test
+  void aFileThatDoesNotOpenIsRewrappedByItsHeaderSoItsKeyCanBeRetired() throws Exception {
+    Map<String, Object> env = newKeystoreAndRootEnv();
+    Path dir = tmp.resolve("root");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Files.writeString(fs.getPath("/ok"), "fine");
+      Files.writeString(fs.getPath("/bad"), "its end is lost");
+    }
+    try (FileChannel raw =
+        FileChannel.open(dir.resolve("bad"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      // Flip a sealed byte in each of the three tail slots (after the 512-byte header).
+      for (int slot = 0; slot < 3; slot++) {
+        long at = 512 + slot * (4096 + 64) + 60;
+        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+        raw.read(one, at);
+        one.put(0, (byte) (one.get(0) ^ 0x01));
+        raw.write(one.rewind(), at);
+      }
+    }
+    env.remove(EncryptedFileSystems.CREATE);
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      assertThrows(DamagedFileException.class, () -> Files.readString(fs.getPath("/bad")));
+      String rotated = KeyRotation.rotate(fs);
+      List<String> events = new java.util.ArrayList<>();
+      KeyRotation.RewrapReport report =
+          KeyRotation.rewrapAll(fs, e -> events.add(e.path() + " " + e.outcome()));
+      assertEquals(3, report.rewrapped(), report.toString());
+      assertEquals(List.of(), report.failed());
+      assertEquals(1, report.damaged().size(), report.toString());
+      assertTrue(report.damaged().get(0).startsWith("/bad: "), report.damaged().toString());
+      String expected = "/bad rewrapped to " + rotated + "; content damaged: ";
+      assertTrue(events.stream().anyMatch(e -> e.startsWith(expected)), events::toString);
+      assertEquals(
+          Map.of(rotated, List.of("/.encryptedfs", "/bad", "/ok")), KeyRotation.usage(fs));
+      KeyRotation.retire(fs, "master");
+      assertEquals("fine", Files.readString(fs.getPath("/ok")));
+      assertThrows(DamagedFileException.class, () -> Files.readString(fs.getPath("/bad")));
+      KeyRotation.RewrapReport again = KeyRotation.rewrapAll(fs, e -> {});
+      assertEquals(0, again.rewrapped());
+      assertEquals(1, again.damaged().size(), "the damage is reported again: " + again);
+    }
+  }
+
+  /** A keystore at {@code keys.p12} holding key "master", and the settings of a root using it. */
+  private Map<String, Object> newKeystoreAndRootEnv() throws Exception {
+    Path keystore = tmp.resolve("keys.p12");
+    try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
+      keys.generateKey("master");
+    }
+    Map<String, Object> env = new HashMap<>();
+    env.put(EncryptedFileSystems.KEYSTORE, keystore.toString());
+    env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, new String(PASSWORD));
+    env.put(EncryptedFileSystems.CREATE, "true");
+    return env;
   }
 }
