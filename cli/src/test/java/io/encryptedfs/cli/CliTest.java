@@ -140,6 +140,39 @@ class CliTest {
   }
 
   /**
+   * A file whose every tail record is damaged does not open; rewrap rewraps its header, names it,
+   * and exits 1, and the old key can then be retired.
+   */
+  @Test
+  void rewrapReportsAFileThatDoesNotOpenAndStillFreesTheOldKey() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Files.createDirectories(tmp.resolve("plain"));
+    Files.writeString(tmp.resolve("plain/ok.txt"), "fine");
+    Files.writeString(tmp.resolve("plain/bad.txt"), "its end is lost");
+    Path root = tmp.resolve("root");
+    assertEquals(0, keys("keys", "init").code());
+    Run encrypt = keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create");
+    assertEquals(0, encrypt.code(), encrypt.err());
+    Path bad = root.resolve("bad.txt");
+    try (FileChannel ch = FileChannel.open(bad, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      for (int slot = 0; slot < 3; slot++) {
+        long at = 512 + slot * (4096 + 64) + 60; // a sealed byte of each tail slot
+        ByteBuffer b = ByteBuffer.allocate(1);
+        ch.read(b, at);
+        b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();
+        ch.write(b, at);
+      }
+    }
+    assertEquals(0, keys("keys", "rotate").code());
+    Run rewrap = keys("rewrap", root.toString());
+    assertEquals(1, rewrap.code(), rewrap.out() + rewrap.err());
+    assertTrue(rewrap.out().contains("/bad.txt: rewrapped to "), rewrap.out());
+    assertTrue(rewrap.out().contains("content damaged 1"), rewrap.out());
+    Run retire = keys("keys", "retire", "master", "--root", root.toString());
+    assertEquals(0, retire.code(), retire.out() + retire.err());
+  }
+
+  /**
    * The report reads the audit file as JSON: a path with a quote, a backslash and a non-ASCII
    * letter comes back as it was, and a line a crash cut short is counted, not misread.
    */
