@@ -19,6 +19,8 @@
 #   checkpoint17 checkpoint25  ForceBesideReadsBench (reads beside a forcing writer) with
 #                   RandomIoBench.read1T as its baseline in the same run, to $MODE-checkpoint-jdkN.json
 #                   (the main stages include the former too from session 4 on)
+#   layout17 layout25  AppendLayoutBench (a model of 1 KiB appends under format v1 and a v2 append
+#                   log) beside WalBench's unforced rows, to $MODE-layout-jdkN.json
 #   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
 #                   run, 3 warm-up iterations (Tink's 1 MB-segment template warms up slowly)
 set -uo pipefail
@@ -34,11 +36,13 @@ sweep=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305 -
 sweeprand=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305
   'benchmarks\.RandomIoBench\.(read1T|write1T)$')
 checkpoint=(-p blockSize=4096 'benchmarks\.(ForceBesideReadsBench\.|RandomIoBench\.read1T$)')
+layout=(-prof gc -p impl=plain,AES-256-GCM,CHACHA20-POLY1305 -p forceEvery=0
+  'benchmarks\.(AppendLayoutBench|WalBench)\.')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
-    main17)   OUT=$R/$MODE-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e TinkSequentialBench ;;
-    main25)   OUT=$R/$MODE-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e TinkSequentialBench ;;
+    main17)   OUT=$R/$MODE-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench' ;;
+    main25)   OUT=$R/$MODE-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench' ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     sweeprand17) OUT=$R/sweep-jdk17-random.json "$here/run.sh" "$J17" short "${sweeprand[@]}" ;;
@@ -60,6 +64,8 @@ stage() {
                   -jvmArgsAppend -Dencryptedfs.create.sync=false 'benchmarks\.SmallFilesBench\.' ;;
     checkpoint17) OUT=$R/$MODE-checkpoint-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc "${checkpoint[@]}" ;;
     checkpoint25) OUT=$R/$MODE-checkpoint-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc "${checkpoint[@]}" ;;
+    layout17) OUT=$R/$MODE-layout-jdk17.json "$here/run.sh" "$J17" "$MODE" "${layout[@]}" ;;
+    layout25) OUT=$R/$MODE-layout-jdk25.json "$here/run.sh" "$J25" "$MODE" "${layout[@]}" ;;
     tink17)   WI=3 OUT=$R/tink-jdk17.json "$here/run.sh" "$J17" "$MODE" "${tink[@]}" ;;
     tink25)   WI=3 OUT=$R/tink-jdk25.json "$here/run.sh" "$J25" "$MODE" "${tink[@]}" ;;
     *) echo "unknown stage $1" >&2; return 2 ;;
