@@ -17,6 +17,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An encrypted file system rooted at a directory of another file system.
@@ -41,6 +42,7 @@ final class EncryptedFileSystem extends FileSystem {
   private final NewFilePolicy policy;
   private final OpenFiles files;
   private final NewFiles newFiles;
+  private final Set<EncryptedWatchService> watchServices = ConcurrentHashMap.newKeySet();
   private volatile boolean open = true;
 
   EncryptedFileSystem(
@@ -131,9 +133,36 @@ final class EncryptedFileSystem extends FileSystem {
       files.closeAll();
     } finally {
       provider.removed(this);
-      if (ownsKeys) {
-        keys.close();
+      try {
+        closeWatchServices();
+      } finally {
+        if (ownsKeys) {
+          keys.close();
+        }
       }
+    }
+  }
+
+  void watchServiceClosed(EncryptedWatchService service) {
+    watchServices.remove(service);
+  }
+
+  /** Closes the watch services, so that a thread waiting in {@code take} is released. */
+  private void closeWatchServices() throws IOException {
+    IOException failure = null;
+    for (EncryptedWatchService service : List.copyOf(watchServices)) {
+      try {
+        service.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -197,8 +226,15 @@ final class EncryptedFileSystem extends FileSystem {
   }
 
   @Override
-  public WatchService newWatchService() {
-    throw new UnsupportedOperationException("watch services are not supported by encryptedfs");
+  public WatchService newWatchService() throws IOException {
+    ensureOpen();
+    EncryptedWatchService service = EncryptedWatchService.open(this);
+    watchServices.add(service);
+    if (!open) {
+      service.close();
+      throw new ClosedFileSystemException();
+    }
+    return service;
   }
 
   @Override

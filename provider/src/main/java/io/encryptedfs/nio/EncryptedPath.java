@@ -240,8 +240,9 @@ final class EncryptedPath implements Path {
 
   @Override
   public WatchKey register(
-      WatchService watcher, WatchEvent.Kind<?>[] events, WatchEvent.Modifier... modifiers) {
-    throw new UnsupportedOperationException("watch services are not supported by encryptedfs");
+      WatchService watcher, WatchEvent.Kind<?>[] events, WatchEvent.Modifier... modifiers)
+      throws java.io.IOException {
+    return EncryptedWatchService.register(watcher, this, events, modifiers);
   }
 
   @Override
