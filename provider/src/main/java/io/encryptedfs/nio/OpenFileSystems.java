@@ -26,7 +26,7 @@ final class OpenFileSystems {
 
   /** Opens the root at {@code dir} with {@code env}; see {@link Config}. */
   FileSystem open(Path dir, Map<String, ?> env) throws IOException {
-    Path root = dir.toAbsolutePath().normalize();
+    Path root = rootOf(dir);
     URI key = keyOf(root);
     synchronized (fileSystems) {
       if (fileSystems.containsKey(key)) {
@@ -39,7 +39,7 @@ final class OpenFileSystems {
   }
 
   FileSystem get(URI uri) {
-    URI key = keyOf(directoryOf(uri).toAbsolutePath().normalize());
+    URI key = keyOf(rootOf(directoryOf(uri)));
     synchronized (fileSystems) {
       EncryptedFileSystem fs = fileSystems.get(key);
       if (fs == null) {
@@ -91,6 +91,22 @@ final class OpenFileSystems {
   void removed(EncryptedFileSystem fs) {
     synchronized (fileSystems) {
       fileSystems.remove(fs.key());
+    }
+  }
+
+  /**
+   * The directory a root is known by: its real path once it exists. A root reached through a
+   * symbolic link is then still a directory to its own walks (a walk does not follow a link it
+   * starts at, so key usage would have found no file, and a key still in use could be retired),
+   * and a second file system on the same directory is refused.
+   */
+  static Path rootOf(Path dir) {
+    Path absolute = dir.toAbsolutePath().normalize();
+    try {
+      return absolute.toRealPath();
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not there yet (created by the open), or a file system without real paths.
+      return absolute;
     }
   }
 
