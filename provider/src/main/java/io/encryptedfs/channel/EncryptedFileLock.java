@@ -7,9 +7,13 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 
 /**
- * A lock on an encrypted channel, held as the same range's lock on the underlying file. If an
- * interrupt closes the underlying channel, {@link RawFile} takes the range again on the reopened
- * one; should another program have taken it in between, this lock is no longer valid.
+ * A lock on an encrypted channel, held as a lock on the underlying file of the same range moved up
+ * by one byte: byte 0 is the writer session's ({@link RawFile#claimWriter}), and a caller's lock
+ * must never meet it, in this program (the JDK would refuse the overlap) or in another. Every
+ * program that uses encryptedfs moves ranges alike, so locks still exclude each other across
+ * programs. If an interrupt closes the underlying channel, {@link RawFile} takes the range again
+ * on the reopened one; should another program have taken it in between, this lock is no longer
+ * valid.
  */
 final class EncryptedFileLock extends FileLock {
   private final RawFile raw;
@@ -20,6 +24,19 @@ final class EncryptedFileLock extends FileLock {
     this.raw = raw;
   }
 
+  /** Where the underlying range starts: one byte past the caller's position. */
+  long rawPosition() {
+    return position() == Long.MAX_VALUE ? Long.MAX_VALUE : position() + 1;
+  }
+
+  /**
+   * How long the underlying range is: the caller's size, cut so that the range still fits in a
+   * {@code long} (a whole-file lock, {@code Long.MAX_VALUE} from 0, covers every byte but 0).
+   */
+  long rawSize() {
+    return Math.min(size(), Long.MAX_VALUE - rawPosition());
+  }
+
   /** The underlying lock this one is held as, just acquired. */
   synchronized void holdAs(FileLock acquired) {
     rawLock = acquired;
@@ -28,7 +45,7 @@ final class EncryptedFileLock extends FileLock {
   /** The underlying channel was reopened: hold the range on {@code fresh} if nobody took it. */
   synchronized void takeBack(FileChannel fresh) {
     try {
-      FileLock again = fresh.tryLock(position(), size(), isShared());
+      FileLock again = fresh.tryLock(rawPosition(), rawSize(), isShared());
       if (again != null) {
         rawLock = again;
       }

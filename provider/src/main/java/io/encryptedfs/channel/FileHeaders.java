@@ -57,6 +57,11 @@ final class FileHeaders {
     slot = target;
   }
 
+  /** Whether both header slots already wrap the data key under {@code alias}. */
+  boolean alreadyNames(String alias) throws IOException {
+    return header.keyAlias().equals(alias) && HeaderRewrap.otherSlotNames(raw, slot, alias);
+  }
+
   /** Rewraps the data key under {@code alias} (see {@link HeaderRewrap}); false if already so. */
   boolean rewrap(String alias, KeyProvider keyProvider) throws IOException {
     FileHeader next = HeaderRewrap.rewrite(path.toString(), raw, keys, header, slot, alias, keyProvider);

@@ -267,7 +267,7 @@ final class FileLoader {
   }
 
   /** The slot's record, its cleartext in {@code plain}, or null if it is not authentic. */
-  private static TailRecord openTail(
+  static TailRecord openTail(
       SealedBlocks sealed, Geometry g, ByteBuffer slot, byte[] plain) {
     TailRecord record;
     try {

@@ -87,7 +87,7 @@ final class HeaderRewrap {
    * authenticated: it only decides whether a finished-looking rewrap must be completed, and
    * completing one that was already complete is harmless.
    */
-  private static boolean otherSlotNames(RawFile raw, int headerSlot, String alias)
+  static boolean otherSlotNames(RawFile raw, int headerSlot, String alias)
       throws IOException {
     ByteBuffer other = ByteBuffer.allocate(Geometry.HEADER_SLOT_SIZE);
     raw.readUpTo(other, (long) (1 - headerSlot) * Geometry.HEADER_SLOT_SIZE);

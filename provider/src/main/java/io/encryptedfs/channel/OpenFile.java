@@ -66,6 +66,7 @@ final class OpenFile {
   private final WriteBuffers buffers;
   private final HomeBlockReader homeReader;
   private final HomeBlockWriter homeWriter;
+  private final WriterClaim claim;
 
   OpenFile(String path, RawFile raw, LoadedFile loaded, SecureRandom random) {
     this(path, raw, loaded, random, WriteMode.WRITE_THROUGH, null);
@@ -98,6 +99,7 @@ final class OpenFile {
     this.homeWriter = new HomeBlockWriter(this.path, raw, blocks, homeReader, buffers, batchBlocks);
     this.headers =
         new FileHeaders(this.path, raw, keys, loaded.header(), loaded.headerSlot());
+    this.claim = new WriterClaim(this.path, raw, g, blocks, keys);
     TailRecord record = loaded.record();
     this.size = record.size(g);
     this.tail = loaded.tail();
@@ -266,6 +268,7 @@ final class OpenFile {
     if (!raw.writable()) {
       throw new IOException(path + ": the underlying file is open read-only");
     }
+    claim.claim(slots, headers.current());
     if (slots.needsForceBeforeWrite()) {
       raw.force(false);
       slots.forced();
@@ -374,7 +377,11 @@ final class OpenFile {
           wake = tails.writerWaits();
           if (succeeded && !closed) {
             forces.forced(writesBefore);
-            headers.recordForced(sequence);
+            if (raw.writable() && claim.tryClaim(slots, headers.current()) == null) {
+              // Only a writer writes the header: another one may own the file (see WriterClaim).
+              // A file system's close forces files already closed through a reader like this.
+              headers.recordForced(sequence);
+            }
           }
         } finally {
           lock.readLock().unlock();
@@ -403,6 +410,10 @@ final class OpenFile {
     lock.writeLock().lock();
     try {
       ensureOpen();
+      if (headers.alreadyNames(alias)) {
+        return false;
+      }
+      claim.claim(slots, headers.current());
       return headers.rewrap(alias, keyProvider);
     } finally {
       lock.writeLock().unlock();
@@ -455,7 +466,10 @@ final class OpenFile {
       try {
         flushTail();
         long homeBlocks = g.homeBlocks(size);
-        if (raw.writable() && !slots.needsForceBeforeWrite() && tails.runwayEnd() > homeBlocks) {
+        if (raw.writable()
+            && !slots.needsForceBeforeWrite()
+            && tails.runwayEnd() > homeBlocks
+            && claim.tryClaim(slots, headers.current()) == null) {
           if (raw.size() > g.rawLength(homeBlocks)) {
             raw.truncate(g.rawLength(homeBlocks));
           }

@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.format.FileHeader;
@@ -234,6 +235,11 @@ public final class OpenFiles {
       throw new NoSuchFileException(displayPath);
     }
     try {
+      if (raw.claimWriter() == RawFile.Claim.BUSY) {
+        // Its header is read below, after the claim, so a writer that left is no concern.
+        throw new ConcurrentWriterException(
+            displayPath, "another program, or another encrypted file system in this one, is writing it");
+      }
       FileLoader.Authentic header;
       try {
         header = loader.loadHeader(raw, displayPath);

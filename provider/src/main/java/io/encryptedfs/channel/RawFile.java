@@ -9,6 +9,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,11 +43,18 @@ import java.util.Set;
  * </ul>
  */
 final class RawFile {
+  private static final System.Logger LOG = System.getLogger(RawFile.class.getName());
   private record Location(Path path, Object identity) {}
 
   private final boolean writable;
   private final Object reopening = new Object();
   private final Set<EncryptedFileLock> locks = new LinkedHashSet<>();
+  /** The writer session's lock on byte 0 ({@link #claimWriter}); null when not held. */
+  private volatile FileLock writerLock;
+  /** The underlying file system cannot lock: a writer session goes on without the lock. */
+  private boolean cannotLock;
+  /** A reopen took the writer lock back: the next claim reports it taken, not held. */
+  private volatile boolean writerRetaken;
   private volatile FileChannel channel;
   private volatile Location location;
   private volatile FileName name;
@@ -224,8 +232,8 @@ final class RawFile {
       try {
         FileLock raw =
             wait
-                ? c.lock(lock.position(), lock.size(), lock.isShared())
-                : c.tryLock(lock.position(), lock.size(), lock.isShared());
+                ? c.lock(lock.rawPosition(), lock.rawSize(), lock.isShared())
+                : c.tryLock(lock.rawPosition(), lock.rawSize(), lock.isShared());
         if (raw == null) {
           return false;
         }
@@ -247,6 +255,110 @@ final class RawFile {
     }
   }
 
+  /** What {@link #claimWriter} found. */
+  enum Claim {
+    /** This file held the writer lock already. */
+    HELD,
+    /** Taken now: whatever another writer did before is on disk, and the caller checks it. */
+    TAKEN,
+    /** Another program, or another encrypted file system in this one, holds it. */
+    BUSY
+  }
+
+  /**
+   * Takes the writer session's exclusive lock on byte 0 of the underlying file, without waiting.
+   * Where the underlying file system cannot lock at all, it is reported taken once (so that the
+   * caller still checks the file) and held after that.
+   */
+  Claim claimWriter() throws IOException {
+    if (writerRetaken) {
+      synchronized (reopening) {
+        writerRetaken = false;
+        if (writerLock != null) {
+          // A reopen took it back; someone may have written while the file was unlocked.
+          return Claim.TAKEN;
+        }
+      }
+    }
+    FileLock held = writerLock;
+    if (held != null && held.isValid()) {
+      return Claim.HELD;
+    }
+    synchronized (reopening) {
+      if (cannotLock) {
+        return Claim.HELD;
+      }
+    }
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        FileChannel c = channel;
+        FileLock taken;
+        try {
+          taken = c.tryLock(0, 1, false);
+        } catch (ClosedChannelException e) {
+          interrupted |= reopenAfter(c, e);
+          continue;
+        } catch (OverlappingFileLockException e) {
+          // A lock of this program on the same file through another channel: another encrypted
+          // file system that reaches it (a nested root, a hard link); a caller's locks never reach
+          // byte 0.
+          return Claim.BUSY;
+        } catch (IOException | UnsupportedOperationException e) {
+          synchronized (reopening) {
+            cannotLock = true;
+          }
+          LOG.log(
+              System.Logger.Level.WARNING,
+              name
+                  + ": the underlying file system cannot lock files ("
+                  + e.getClass().getSimpleName()
+                  + "), so a second writer in another program would not be detected");
+          return Claim.TAKEN;
+        }
+        if (taken == null) {
+          return Claim.BUSY;
+        }
+        synchronized (reopening) {
+          if (channel != c || closed) {
+            // Reopened meanwhile: the lock went with the old channel.
+            if (closed) {
+              throw new ClosedChannelException();
+            }
+            continue;
+          }
+          writerLock = taken;
+          return Claim.TAKEN;
+        }
+      }
+    } finally {
+      restore(interrupted);
+    }
+  }
+
+  /** Whether this file holds the writer lock (or cannot lock, and claimed it). */
+  boolean writerHeld() {
+    FileLock held = writerLock;
+    if (held != null && held.isValid()) {
+      return true;
+    }
+    synchronized (reopening) {
+      return cannotLock;
+    }
+  }
+
+  /** Gives the writer lock up (a session that found the file changed does not write). */
+  void releaseWriter() throws IOException {
+    FileLock held;
+    synchronized (reopening) {
+      held = writerLock;
+      writerLock = null;
+    }
+    if (held != null && held.isValid()) {
+      held.release();
+    }
+  }
+
   /** {@code lock} was released: a reopen no longer takes it back. */
   void unlocked(EncryptedFileLock lock) {
     synchronized (reopening) {
@@ -265,6 +377,7 @@ final class RawFile {
     synchronized (reopening) {
       closed = true;
       locks.clear();
+      writerLock = null;
     }
     channel.close();
   }
@@ -316,7 +429,21 @@ final class RawFile {
       for (EncryptedFileLock lock : locks) {
         lock.takeBack(fresh);
       }
+      if (writerLock != null) {
+        // Lost if another writer took it in between: the next write claims it again, and then
+        // checks what that writer did.
+        writerLock = takeWriterBack(fresh);
+        writerRetaken = true;
+      }
       return interrupted;
+    }
+  }
+
+  private static FileLock takeWriterBack(FileChannel fresh) {
+    try {
+      return fresh.tryLock(0, 1, false);
+    } catch (IOException | OverlappingFileLockException e) {
+      return null;
     }
   }
 

@@ -75,6 +75,11 @@ final class TailSlots {
     return max;
   }
 
+  /** The sequence of the authentic record this file knows in {@code slot}; 0 if none. */
+  long sequence(int slot) {
+    return sequence[slot];
+  }
+
   long latestSequence() {
     return sequence[latest];
   }

@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -81,19 +79,12 @@ class ProcessKillTest {
   }
 
   private static Process start(Path root, long seed, int first, boolean force) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
-    command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            WalAppender.class.getName(),
-            root.toString(),
-            Long.toString(seed),
-            Integer.toString(first),
-            force ? "force" : "noforce"));
-    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return ChildJvm.start(
+        WalAppender.class,
+        root.toString(),
+        Long.toString(seed),
+        Integer.toString(first),
+        force ? "force" : "noforce");
   }
 
   /**

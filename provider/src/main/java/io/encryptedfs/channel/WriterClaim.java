@@ -1,0 +1,130 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.ConcurrentWriterException;
+import io.encryptedfs.crypto.FileKeys;
+import io.encryptedfs.format.FileHeader;
+import io.encryptedfs.format.FormatException;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.format.HeaderCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+
+/**
+ * One writer at a time per file, across programs and across file systems opened on the same
+ * directory. Each keeps its own view of a file's end (size, tail block, tail slots, header), so two
+ * writers would overwrite each other's tail records and returned writes would vanish. A session's
+ * first write therefore takes the writer lock ({@link RawFile#claimWriter}), held until the file
+ * closes, and then checks that the file's end on disk is still the one this file system knows:
+ * another writer may have changed it and closed it since. Either way the write is refused with
+ * {@link ConcurrentWriterException} before anything is written.
+ *
+ * <p>A change shows in the front region: every write that moves the end writes a tail record with
+ * a sequence above every one on disk, and a rewrap or a force writes a header. Writes in place in
+ * the middle of a file change neither, and need not: this view holds no home block.
+ */
+final class WriterClaim {
+  private final FileName path;
+  private final RawFile raw;
+  private final Geometry g;
+  private final SealedBlocks blocks;
+  private final FileKeys keys;
+
+  WriterClaim(FileName path, RawFile raw, Geometry g, SealedBlocks blocks, FileKeys keys) {
+    this.path = path;
+    this.raw = raw;
+    this.g = g;
+    this.blocks = blocks;
+    this.keys = keys;
+  }
+
+  /**
+   * Before a write: returns once this file may write, or throws {@link ConcurrentWriterException}.
+   * Cheap once held (a volatile read).
+   */
+  void claim(TailSlots slots, FileHeader header) throws IOException {
+    String refused = tryClaim(slots, header);
+    if (refused != null) {
+      throw new ConcurrentWriterException(path.toString(), refused);
+    }
+  }
+
+  /** As {@link #claim}, but returns why the write is refused (null when it may go on). */
+  String tryClaim(TailSlots slots, FileHeader header) throws IOException {
+    switch (raw.claimWriter()) {
+      case HELD:
+        return null;
+      case BUSY:
+        return "another program, or another encrypted file system in this one, is writing it";
+      default:
+        String change = changeOnDisk(slots, header);
+        if (change != null) {
+          raw.releaseWriter();
+          return "another writer changed it since it was opened here ("
+              + change
+              + "); close it and open it again";
+        }
+        return null;
+    }
+  }
+
+  /** What differs between the front region on disk and this file's view of it; null if nothing. */
+  private String changeOnDisk(TailSlots slots, FileHeader header) throws IOException {
+    ByteBuffer sequence = ByteBuffer.allocate(Long.BYTES);
+    for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
+      sequence.clear();
+      raw.readFully(sequence, g.tailSlotOffset(slot));
+      long onDisk = sequence.getLong(0);
+      long known = slots.sequence(slot);
+      if (onDisk != known && (known != 0 || authentic(slot))) {
+        return "tail slot " + slot + " holds record " + onDisk + ", not " + known;
+      }
+    }
+    FileHeader newest = newestHeader();
+    if (newest != null && !newest.equals(header)) {
+      return "its header is generation "
+          + newest.generation()
+          + ", forced sequence "
+          + newest.forcedSequence();
+    }
+    return null;
+  }
+
+  /**
+   * Whether a slot this file knows as empty or unauthentic (a torn record) now holds an authentic
+   * record: only then did another writer put it there.
+   */
+  private boolean authentic(int slot) throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(g.tailSlotSize());
+    raw.readFully(bytes, g.tailSlotOffset(slot));
+    bytes.flip();
+    byte[] plain = new byte[g.blockSize()];
+    try {
+      return FileLoader.openTail(blocks, g, bytes, plain) != null;
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  /** The newest header slot that this file's keys authenticate; null if neither does. */
+  private FileHeader newestHeader() throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
+    raw.readFully(bytes, 0);
+    FileHeader newest = null;
+    for (int i = 0; i < 2; i++) {
+      byte[] slot =
+          Arrays.copyOfRange(
+              bytes.array(), i * Geometry.HEADER_SLOT_SIZE, (i + 1) * Geometry.HEADER_SLOT_SIZE);
+      try {
+        FileHeader h = HeaderCodec.decode(slot);
+        if (keys.verifyHeader(slot) && (newest == null || h.newerThan(newest))) {
+          newest = h;
+        }
+      } catch (FormatException | GeneralSecurityException e) {
+        // Not a header this file wrote or would accept: a torn write, or damage.
+      }
+    }
+    return newest;
+  }
+}

@@ -1,0 +1,200 @@
+package io.encryptedfs.durability;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.ConcurrentWriterException;
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.nio.KeyRotation;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One writer per file across programs and across file systems that reach the same file (here a
+ * root nested in another: {@code /sub/f} of one is {@code /f} of the other). Each keeps its own view
+ * of a file's end, so before this a second writer overwrote the first one's tail records: two
+ * writers appending five records each left five. Now a second writer is refused with {@link ConcurrentWriterException}, and so is a writer
+ * whose view is older than the file on disk; nothing already stored changes.
+ */
+class ConcurrentWriterTest {
+  private static final long SEED = 77;
+
+  @TempDir Path tmp;
+
+  private Path root() throws IOException {
+    return Files.createDirectories(tmp.resolve("root"));
+  }
+
+  /** A root inside {@code root}, at {@code /sub} of it. */
+  private static Path nested(Path root) throws IOException {
+    return Files.createDirectories(root.resolve("sub"));
+  }
+
+  private FileSystem open(Path dir) throws IOException {
+    return EncryptedFileSystems.newFileSystem(dir, WalAppender.env(SEED));
+  }
+
+  private static void append(FileChannel c, String text) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(text.getBytes(UTF_8));
+    while (b.hasRemaining()) {
+      c.write(b);
+    }
+  }
+
+  @Test
+  void aSecondWriterIsRefusedAndTheFirstKeepsItsData() throws IOException {
+    Path root = root();
+    try (FileSystem a = open(root);
+        FileSystem b = open(nested(root))) {
+      try (FileChannel ca = FileChannel.open(a.getPath("/sub/f"), CREATE, WRITE, APPEND);
+          FileChannel cb = FileChannel.open(b.getPath("/f"), CREATE, WRITE, APPEND)) {
+        append(ca, "A0\n");
+        ConcurrentWriterException e =
+            assertThrows(ConcurrentWriterException.class, () -> append(cb, "B0\n"));
+        assertEquals("/f", e.getFile());
+        assertTrue(e.getMessage().contains("is writing it"), e.getMessage());
+        assertThrows(
+            ConcurrentWriterException.class, () -> cb.write(ByteBuffer.wrap(new byte[1]), 0));
+        append(ca, "A1\n");
+        assertEquals(6, ca.size());
+      }
+    }
+    try (FileSystem a = open(root)) {
+      assertEquals("A0\nA1\n", Files.readString(a.getPath("/sub/f")));
+    }
+  }
+
+  @Test
+  void aWriterWhoseViewIsOlderThanTheDiskIsRefusedUntilItReopens() throws IOException {
+    Path root = root();
+    try (FileSystem a = open(root);
+        FileSystem b = open(nested(root))) {
+      Files.writeString(a.getPath("/sub/f"), "first\n");
+      try (FileChannel stale = FileChannel.open(b.getPath("/f"), READ, WRITE)) {
+        try (FileChannel ca = FileChannel.open(a.getPath("/sub/f"), WRITE, APPEND)) {
+          append(ca, "second\n");
+        }
+        assertEquals(6, stale.size(), "b still sees the file as it opened it");
+        ConcurrentWriterException e =
+            assertThrows(ConcurrentWriterException.class, () -> stale.write(ByteBuffer.wrap(
+                "lost?".getBytes(UTF_8)), stale.size()));
+        assertTrue(e.getMessage().contains("changed it since it was opened"), e.getMessage());
+      }
+      assertEquals("first\nsecond\n", Files.readString(b.getPath("/f")));
+      try (FileChannel fresh = FileChannel.open(b.getPath("/f"), WRITE, APPEND)) {
+        append(fresh, "third\n");
+      }
+      assertEquals("first\nsecond\nthird\n", Files.readString(a.getPath("/sub/f")));
+    }
+  }
+
+  @Test
+  void aRewrapIsRefusedWhileAnotherFileSystemWritesTheFile() throws IOException {
+    Path root = root();
+    InMemoryKeys keys = new InMemoryKeys("master", "other");
+    Map<String, Object> toOther = TestRoots.env(keys, "AES-256-GCM", 4096);
+    toOther.put(EncryptedFileSystems.KEY_ALIAS, "other");
+    try (FileSystem a = TestRoots.open(root, keys, "AES-256-GCM", 4096);
+        FileSystem b =
+            EncryptedFileSystems.newFileSystem(Files.createDirectories(root.resolve("sub")), toOther)) {
+      Files.writeString(a.getPath("/sub/idle"), "closed");
+      try (FileChannel ca = FileChannel.open(a.getPath("/sub/f"), CREATE, WRITE, APPEND)) {
+        append(ca, "data");
+        KeyRotation.RewrapReport report = KeyRotation.rewrapAll(b, event -> {});
+        assertEquals(1, report.failed().size(), report.toString());
+        assertTrue(report.failed().get(0).startsWith("/f: another program"), report.toString());
+        // the file nobody writes; b's own marker was made with "other"
+        assertEquals(1, report.rewrapped(), report.toString());
+        assertEquals(1, report.unchanged(), report.toString());
+        append(ca, " more");
+      }
+      // once the writer has closed it, the rewrap goes through, and the data is whole
+      assertEquals(1, KeyRotation.rewrapAll(b, event -> {}).rewrapped());
+      assertEquals(3, KeyRotation.rewrapAll(b, event -> {}).unchanged());
+      assertEquals("data more", Files.readString(b.getPath("/f")));
+    }
+  }
+
+  @Test
+  void callerLocksStillWorkBesideTheWriterLock() throws IOException {
+    Path root = root();
+    try (FileSystem a = open(root);
+        FileChannel c1 = FileChannel.open(a.getPath("/f"), CREATE, WRITE, READ);
+        FileChannel c2 = FileChannel.open(a.getPath("/f"), WRITE, READ)) {
+      append(c1, "x");
+      FileLock whole = c1.lock();
+      assertTrue(whole.isValid());
+      assertEquals(Long.MAX_VALUE, whole.size());
+      // As on a plain file: one program's channels on one file share its locks' ranges.
+      assertThrows(OverlappingFileLockException.class, () -> c2.tryLock(5, 1, false));
+      append(c2, "y");
+      whole.release();
+      FileLock first = c2.tryLock(0, 1, true);
+      assertNotNull(first);
+      first.release();
+    }
+  }
+
+  @Test
+  void anotherProgramWritingTheFileIsDetected() throws Exception {
+    Path root = root();
+    try (FileSystem fs = open(root)) {
+      Files.writeString(fs.getPath("/f"), "parent\n");
+    }
+    try (FileSystem fs = open(root);
+        FileChannel stale = FileChannel.open(fs.getPath("/f"), READ, WRITE)) {
+      Process child = start(root, "child\n");
+      try (BufferedReader out =
+              new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8));
+          OutputStream in = child.getOutputStream()) {
+        assertEquals("ready.", out.readLine());
+        ConcurrentWriterException busy =
+            assertThrows(
+                ConcurrentWriterException.class,
+                () -> stale.write(ByteBuffer.wrap("x".getBytes(UTF_8)), 0));
+        assertTrue(busy.getMessage().contains("is writing it"), busy.getMessage());
+        in.write('\n');
+        in.flush();
+        assertEquals("closed.", out.readLine());
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, child.exitValue());
+      } finally {
+        child.destroyForcibly();
+      }
+      ConcurrentWriterException changed =
+          assertThrows(
+              ConcurrentWriterException.class,
+              () -> stale.write(ByteBuffer.wrap("x".getBytes(UTF_8)), 0));
+      assertTrue(changed.getMessage().contains("changed it since"), changed.getMessage());
+    }
+    try (FileSystem fs = open(root)) {
+      assertEquals("parent\nchild\n", Files.readString(fs.getPath("/f")));
+    }
+  }
+
+  private static Process start(Path root, String text) throws IOException {
+    return ChildJvm.start(WriterChild.class, root.toString(), Long.toString(SEED), text);
+  }
+}
