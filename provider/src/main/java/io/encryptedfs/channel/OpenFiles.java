@@ -164,6 +164,9 @@ public final class OpenFiles {
       }
       try {
         raw.locate(rawPath, FileIdentity.ofExisting(rawPath, displayPath), displayPath);
+        // Claimed before its header exists, no other writer can have a view of it to check
+        // against (an empty raw file does not open), so its first write finds the claim held.
+        raw.claimWriter();
         OpenFile file =
             newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath, createSync));
         file.reportIntegrityTo(integrity);
