@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
@@ -23,6 +24,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -295,6 +297,44 @@ class InterruptTest {
           assertFalse(e.getMessage().contains("/disk/"), "no underlying path: " + e.getMessage());
           assertThrows(FileSystemException.class, () -> other.read(ByteBuffer.allocate(10), 0));
         }
+      }
+    }
+  }
+
+  /**
+   * The writer's lock on byte 0 goes with the closed channel, so another writer could write while
+   * the file is reopened. The reopen takes it back, and the next write checks the file again. Jimfs
+   * locks never exclude, which stands in for a writer that got in during that instant.
+   */
+  @Test
+  void aWriterChecksTheFileAgainAfterAReopen() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      Path rawRoot = faults.root().resolve("r");
+      try (FileSystem fs = TestRoots.open(rawRoot, keys, "AES-256-GCM", BLOCK)) {
+        Files.createDirectories(fs.getPath("/sub"));
+        Path f = fs.getPath("/sub/f");
+        try (FileSystem nested = TestRoots.open(rawRoot.resolve("sub"), keys, "AES-256-GCM", BLOCK);
+            FileChannel writer = FileChannel.open(f, CREATE_NEW, READ, WRITE);
+            FileChannel interrupted = FileChannel.open(f, READ)) {
+          writer.write(ByteBuffer.wrap(random(BLOCK + 100, 5)));
+          AtomicReference<Thread> victim = new AtomicReference<>(Thread.currentThread());
+          faults.beforeReads(path -> interruptIfVictim(victim));
+          try {
+            interrupted.read(ByteBuffer.allocate(10), 0);
+          } finally {
+            assertTrue(Thread.interrupted());
+          }
+          assertEquals(1, reopens(writer));
+          Files.write(nested.getPath("/f"), random(50, 6), StandardOpenOption.APPEND);
+
+          ConcurrentWriterException e =
+              assertThrows(
+                  ConcurrentWriterException.class,
+                  () -> writer.write(ByteBuffer.wrap(random(10, 7)), BLOCK + 100));
+          assertTrue(e.getMessage().contains("changed it since"), e.getMessage());
+        }
+        assertEquals(BLOCK + 150, Files.size(f), "the other writer's append stands");
       }
     }
   }
