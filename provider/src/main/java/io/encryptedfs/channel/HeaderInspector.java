@@ -61,7 +61,12 @@ public final class HeaderInspector {
       int blockSize,
       long generation) {}
 
-  /** Inspects the raw file at {@code rawPath} with the keys of {@code keys}. */
+  /**
+   * Inspects the raw file at {@code rawPath} with the keys of {@code keys}, through a channel of its
+   * own. Not for a file that an encrypted file system of this program has open: closing a second
+   * channel on a file releases every lock this program holds on it (POSIX locks belong to the
+   * process), which {@link OpenFiles#inspect} avoids.
+   */
   public static Header inspect(Path rawPath, KeyProvider keys) throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
     try (SeekableByteChannel ch = Files.newByteChannel(rawPath)) {
@@ -70,6 +75,11 @@ public final class HeaderInspector {
       }
     }
     bytes.flip();
+    return inspect(bytes, keys);
+  }
+
+  /** Inspects a file's first bytes, up to both header slots, in {@code bytes} (array-backed). */
+  static Header inspect(ByteBuffer bytes, KeyProvider keys) throws IOException {
     boolean first = HeaderCodec.hasMagic(bytes.duplicate());
     boolean second =
         bytes.remaining() == Geometry.HEADER_SIZE

@@ -4,8 +4,10 @@ import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.format.FileHeader;
+import io.encryptedfs.format.Geometry;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -177,6 +179,29 @@ public final class OpenFiles {
         throw e;
       }
     }
+  }
+
+  /**
+   * Inspects the header of the encrypted file at {@code rawPath} (see {@link HeaderInspector}). A
+   * file open here is read through its own underlying channel: opening and closing a second one
+   * would release the locks this program holds on the file (its callers' locks and its writer
+   * lock), since POSIX locks belong to the process, not to the channel.
+   */
+  public HeaderInspector.Header inspect(Path rawPath, String displayPath, KeyProvider keys)
+      throws IOException {
+    Path key = rawPath.toAbsolutePath().normalize();
+    synchronized (this) {
+      // Under this monitor no file opens or closes, so an open one's channel stays open here.
+      Object id = FileIdentity.ofExisting(key, displayPath);
+      PathTable.Entry entry = id == null ? null : table.get(id);
+      if (entry != null) {
+        ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
+        entry.file.raw().readUpTo(bytes, 0);
+        bytes.flip();
+        return HeaderInspector.inspect(bytes, keys);
+      }
+    }
+    return HeaderInspector.inspect(key, keys);
   }
 
   /**

@@ -89,7 +89,7 @@ public final class KeyRotation {
         continue;
       }
       long size = Files.size(raw);
-      Header header = HeaderInspector.inspect(raw, efs.keys());
+      Header header = efs.files().inspect(raw, display(efs, raw), efs.keys());
       if (header.status() == Status.NOT_ENCRYPTED) {
         skipped.add(display + ": not an encrypted file");
         progress.accept(new Event(display, "skipped: not an encrypted file", size));
@@ -135,7 +135,7 @@ public final class KeyRotation {
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      Header header = HeaderInspector.inspect(raw, efs.keys());
+      Header header = efs.files().inspect(raw, display(efs, raw), efs.keys());
       for (String alias : header.slotAliases()) {
         usage.computeIfAbsent(alias, a -> new ArrayList<>()).add(display(efs, raw));
       }
@@ -173,7 +173,11 @@ public final class KeyRotation {
   public static RootInfo describe(FileSystem fs) throws IOException {
     EncryptedFileSystem efs = check(fs);
     Header header =
-        HeaderInspector.inspect(efs.root().resolve(EncryptedFileSystem.MARKER), efs.keys());
+        efs.files()
+            .inspect(
+                efs.root().resolve(EncryptedFileSystem.MARKER),
+                "/" + EncryptedFileSystem.MARKER,
+                efs.keys());
     if (header.status() != Status.OK) {
       throw new DamagedFileException(
           "/" + EncryptedFileSystem.MARKER, -1, "root marker header: " + header.status());

@@ -194,6 +194,43 @@ class ConcurrentWriterTest {
     }
   }
 
+  /**
+   * POSIX locks belong to the process: closing any channel on a file releases every lock the
+   * program holds on it, whatever the JDK's {@code FileLock.isValid()} says. Key usage and rewrap
+   * read every file's header, and once did so through a channel of their own, which released the
+   * locks of files open here: another program could then take a caller's lock (Lucene's
+   * {@code write.lock}) or the writer lock.
+   */
+  @Test
+  void keyToolsLeaveThisProgramsLocksHeld() throws Exception {
+    Path root = root();
+    try (FileSystem fs = open(root);
+        FileChannel c = FileChannel.open(fs.getPath("/f"), CREATE, READ, WRITE)) {
+      append(c, "data");
+      FileLock lock = c.lock();
+      Path raw = root.resolve("f"); // names are stored in the clear
+      assertEquals("busy busy", probe(raw), "the writer lock (byte 0) and the caller's lock");
+      KeyRotation.usage(fs);
+      KeyRotation.rewrapAll(fs, event -> {});
+      KeyRotation.describe(fs);
+      assertEquals("busy busy", probe(raw));
+      lock.release();
+      assertEquals("busy free", probe(raw));
+    }
+  }
+
+  private static String probe(Path raw) throws Exception {
+    Process child = ChildJvm.start(LockProbe.class, raw.toString(), "0", "1");
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8))) {
+      String line = out.readLine();
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+      return line;
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
   private static Process start(Path root, String text) throws IOException {
     return ChildJvm.start(WriterChild.class, root.toString(), Long.toString(SEED), text);
   }
