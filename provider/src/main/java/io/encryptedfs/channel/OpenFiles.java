@@ -25,6 +25,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The open files of one encrypted file system: at most one {@link OpenFile} per underlying file,
@@ -37,6 +39,9 @@ public final class OpenFiles {
   private final KeyProvider keyProvider;
   private final SecureRandom random;
   private volatile WriteMode writeMode = WriteMode.WRITE_THROUGH;
+  /** How long an open waits for another program that is creating the file. */
+  static final long CREATOR_WAIT_MS = 1000;
+
   private volatile boolean createSync = true;
   private final FlushTimer flushTimer = new FlushTimer();
   private final PathTable table = new PathTable();
@@ -294,11 +299,38 @@ public final class OpenFiles {
     }
   }
 
-  private OpenFile load(RawFile raw, String displayPath) throws IOException {
+  /**
+   * Loads an existing file, whose raw channel this takes over (closed on failure). A file that
+   * another program is creating at this instant looks damaged until its front region is whole; it
+   * holds the writer lock from before its header was written, so while that lock is busy the load
+   * is retried, for up to {@link #CREATOR_WAIT_MS}: two programs that create one file at once both
+   * open it, as on a plain file system.
+   */
+  /** Whether another program holds the file's writer lock (a probe failure joins {@code e}). */
+  private static boolean creatorAt(RawFile raw, DamagedFileException e) {
     try {
-      OpenFile file = newOpenFile(displayPath, raw, loader.load(raw, displayPath));
-      file.reportIntegrityTo(integrity);
-      return file;
+      return raw.writerBusy();
+    } catch (IOException probe) {
+      e.addSuppressed(probe);
+      return false;
+    }
+  }
+
+  private OpenFile load(RawFile raw, String displayPath) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CREATOR_WAIT_MS);
+    try {
+      while (true) {
+        try {
+          OpenFile file = newOpenFile(displayPath, raw, loader.load(raw, displayPath));
+          file.reportIntegrityTo(integrity);
+          return file;
+        } catch (DamagedFileException e) {
+          if (System.nanoTime() - deadline >= 0 || !creatorAt(raw, e)) {
+            throw e;
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+      }
     } catch (KeyMismatchException e) {
       raw.close();
       integrity.keyUnwrapFailed(displayPath, e.alias());

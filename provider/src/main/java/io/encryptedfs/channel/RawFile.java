@@ -336,6 +336,36 @@ final class RawFile {
     }
   }
 
+  /**
+   * Whether another program (or another encrypted file system here) holds the writer lock now: a
+   * probe that takes and at once gives back the lock on byte 0 (shared when this file is open
+   * read-only), never closing a channel, which would release this program's other locks.
+   */
+  boolean writerBusy() throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        FileChannel c = channel;
+        try {
+          FileLock probe = c.tryLock(0, 1, !writable);
+          if (probe == null) {
+            return true;
+          }
+          probe.release();
+          return false;
+        } catch (ClosedChannelException e) {
+          interrupted |= reopenAfter(c, e);
+        } catch (OverlappingFileLockException e) {
+          return true;
+        } catch (IOException | UnsupportedOperationException e) {
+          return false;
+        }
+      }
+    } finally {
+      restore(interrupted);
+    }
+  }
+
   /** Whether this file holds the writer lock (or cannot lock, and claimed it). */
   boolean writerHeld() {
     FileLock held = writerLock;

@@ -27,6 +27,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -216,6 +217,38 @@ class ConcurrentWriterTest {
       assertEquals("busy busy", probe(raw));
       lock.release();
       assertEquals("busy free", probe(raw));
+    }
+  }
+
+  /**
+   * A program creating a file holds its writer lock from before the file's header exists, so a
+   * second program that opens it in that instant (two services creating one lock file at start-up)
+   * waits for the front region instead of reporting the file damaged. Here the creator is a raw
+   * channel of this program that holds byte 0 while the file is still empty.
+   */
+  @Test
+  void aFileAnotherProgramIsCreatingIsWaitedFor() throws Exception {
+    Path root = root();
+    try (FileSystem fs = open(root)) {
+      Files.writeString(fs.getPath("/template"), "hello");
+      byte[] whole = Files.readAllBytes(root.resolve("template"));
+      Path raw = Files.createFile(root.resolve("f"));
+      try (FileChannel creator = FileChannel.open(raw, READ, WRITE)) {
+        FileLock creating = creator.lock(0, 1, false);
+        CompletableFuture<Void> finish =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    Thread.sleep(200);
+                    creator.write(ByteBuffer.wrap(whole), 0);
+                    creating.release();
+                  } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        assertEquals("hello", Files.readString(fs.getPath("/f")));
+        finish.get(10, TimeUnit.SECONDS);
+      }
     }
   }
 
