@@ -8,6 +8,7 @@ import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 
 /**
  * An open file's two header slots: which holds the newest header, and the two ways a header is
@@ -21,13 +22,27 @@ final class FileHeaders {
   private final FileKeys keys;
   private FileHeader header;
   private int slot;
+  /** Both slots' raw bytes as this file last read or wrote them. */
+  private final byte[] image;
 
-  FileHeaders(FileName path, RawFile raw, FileKeys keys, FileHeader header, int slot) {
+  FileHeaders(
+      FileName path, RawFile raw, FileKeys keys, FileHeader header, int slot, byte[] image) {
     this.path = path;
     this.raw = raw;
     this.keys = keys;
     this.header = header;
     this.slot = slot;
+    this.image = image;
+  }
+
+  /**
+   * Whether both header slots on disk still hold the bytes this file last read or wrote there:
+   * otherwise another writer rewrote a header (see {@link WriterClaim}).
+   */
+  boolean unchangedOnDisk() throws IOException {
+    ByteBuffer now = ByteBuffer.allocate(Geometry.HEADER_SIZE);
+    raw.readUpTo(now, 0);
+    return Arrays.equals(now.array(), image);
   }
 
   FileHeader current() {
@@ -53,6 +68,7 @@ final class FileHeaders {
     }
     int target = 1 - slot;
     raw.writeFully(ByteBuffer.wrap(bytes), (long) target * Geometry.HEADER_SLOT_SIZE);
+    System.arraycopy(bytes, 0, image, target * Geometry.HEADER_SLOT_SIZE, bytes.length);
     header = next;
     slot = target;
   }
@@ -69,6 +85,8 @@ final class FileHeaders {
       return false;
     }
     header = next; // both slots now hold it
+    ByteBuffer written = ByteBuffer.wrap(image);
+    raw.readFully(written, 0);
     return true;
   }
 }

@@ -84,8 +84,10 @@ final class FileLoader {
         raw.force(false);
         slots.forced();
       }
+      byte[] image = Arrays.copyOf(slot, Geometry.HEADER_SIZE);
+      System.arraycopy(slot, 0, image, Geometry.HEADER_SLOT_SIZE, Geometry.HEADER_SLOT_SIZE);
       return new LoadedFile(
-          header, 0, keys, geometry, first, new byte[geometry.blockSize()], slots);
+          header, 0, image, keys, geometry, first, new byte[geometry.blockSize()], slots);
     } catch (GeneralSecurityException e) {
       Arrays.fill(dataKey, (byte) 0);
       throw new IOException(path + ": cannot create file keys: " + e.getMessage(), e);
@@ -183,6 +185,7 @@ final class FileLoader {
     return new LoadedFile(
         header.header,
         header.slot,
+        Arrays.copyOf(headerBytes.array(), Geometry.HEADER_SIZE),
         header.keys,
         geometry,
         records[chosen],

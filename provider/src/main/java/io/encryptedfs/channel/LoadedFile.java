@@ -6,14 +6,15 @@ import io.encryptedfs.format.Geometry;
 import io.encryptedfs.format.TailRecord;
 
 /**
- * What opening a file's front region established: its authentic header (and the slot it is in) and
- * keys, and its newest
+ * What opening a file's front region established: its authentic header (and the slot it is in),
+ * the raw bytes of both header slots as read ({@code headerImage}), and keys, and its newest
  * authentic tail record with the tail block's cleartext ({@code tail}, {@code record.length()} bytes
  * used, sized to a whole block).
  */
 record LoadedFile(
     FileHeader header,
     int headerSlot,
+    byte[] headerImage,
     FileKeys keys,
     Geometry geometry,
     TailRecord record,

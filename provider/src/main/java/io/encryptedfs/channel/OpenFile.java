@@ -98,8 +98,9 @@ final class OpenFile {
     this.homeReader = new HomeBlockReader(this.path, raw, g, blocks);
     this.homeWriter = new HomeBlockWriter(this.path, raw, blocks, homeReader, buffers, batchBlocks);
     this.headers =
-        new FileHeaders(this.path, raw, keys, loaded.header(), loaded.headerSlot());
-    this.claim = new WriterClaim(this.path, raw, g, blocks, keys);
+        new FileHeaders(
+            this.path, raw, keys, loaded.header(), loaded.headerSlot(), loaded.headerImage());
+    this.claim = new WriterClaim(this.path, raw, g, blocks);
     TailRecord record = loaded.record();
     this.size = record.size(g);
     this.tail = loaded.tail();
@@ -268,7 +269,7 @@ final class OpenFile {
     if (!raw.writable()) {
       throw new IOException(path + ": the underlying file is open read-only");
     }
-    claim.claim(slots, headers.current());
+    claim.claim(slots, headers);
     if (slots.needsForceBeforeWrite()) {
       raw.force(false);
       slots.forced();
@@ -377,7 +378,7 @@ final class OpenFile {
           wake = tails.writerWaits();
           if (succeeded && !closed) {
             forces.forced(writesBefore);
-            if (raw.writable() && claim.tryClaim(slots, headers.current()) == null) {
+            if (raw.writable() && claim.tryClaim(slots, headers) == null) {
               // Only a writer writes the header: another one may own the file (see WriterClaim).
               // A file system's close forces files already closed through a reader like this.
               headers.recordForced(sequence);
@@ -413,7 +414,7 @@ final class OpenFile {
       if (headers.alreadyNames(alias)) {
         return false;
       }
-      claim.claim(slots, headers.current());
+      claim.claim(slots, headers);
       return headers.rewrap(alias, keyProvider);
     } finally {
       lock.writeLock().unlock();
@@ -469,7 +470,7 @@ final class OpenFile {
         if (raw.writable()
             && !slots.needsForceBeforeWrite()
             && tails.runwayEnd() > homeBlocks
-            && claim.tryClaim(slots, headers.current()) == null) {
+            && claim.tryClaim(slots, headers) == null) {
           if (raw.size() > g.rawLength(homeBlocks)) {
             raw.truncate(g.rawLength(homeBlocks));
           }

@@ -1,14 +1,9 @@
 package io.encryptedfs.channel;
 
 import io.encryptedfs.ConcurrentWriterException;
-import io.encryptedfs.crypto.FileKeys;
-import io.encryptedfs.format.FileHeader;
-import io.encryptedfs.format.FormatException;
 import io.encryptedfs.format.Geometry;
-import io.encryptedfs.format.HeaderCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 /**
@@ -21,44 +16,43 @@ import java.util.Arrays;
  * {@link ConcurrentWriterException} before anything is written.
  *
  * <p>A change shows in the front region: every write that moves the end writes a tail record with
- * a sequence above every one on disk, and a rewrap or a force writes a header. Writes in place in
- * the middle of a file change neither, and need not: this view holds no home block.
+ * a sequence above every one on disk, and a rewrap or a force rewrites a header slot (compared
+ * byte for byte with what this file last read or wrote there). Writes in place in the middle of a
+ * file change neither, and need not: this view holds no home block.
  */
 final class WriterClaim {
   private final FileName path;
   private final RawFile raw;
   private final Geometry g;
   private final SealedBlocks blocks;
-  private final FileKeys keys;
 
-  WriterClaim(FileName path, RawFile raw, Geometry g, SealedBlocks blocks, FileKeys keys) {
+  WriterClaim(FileName path, RawFile raw, Geometry g, SealedBlocks blocks) {
     this.path = path;
     this.raw = raw;
     this.g = g;
     this.blocks = blocks;
-    this.keys = keys;
   }
 
   /**
    * Before a write: returns once this file may write, or throws {@link ConcurrentWriterException}.
    * Cheap once held (a volatile read).
    */
-  void claim(TailSlots slots, FileHeader header) throws IOException {
-    String refused = tryClaim(slots, header);
+  void claim(TailSlots slots, FileHeaders headers) throws IOException {
+    String refused = tryClaim(slots, headers);
     if (refused != null) {
       throw new ConcurrentWriterException(path.toString(), refused);
     }
   }
 
   /** As {@link #claim}, but returns why the write is refused (null when it may go on). */
-  String tryClaim(TailSlots slots, FileHeader header) throws IOException {
+  String tryClaim(TailSlots slots, FileHeaders headers) throws IOException {
     switch (raw.claimWriter()) {
       case HELD:
         return null;
       case BUSY:
         return "another program, or another encrypted file system in this one, is writing it";
       default:
-        String change = changeOnDisk(slots, header);
+        String change = changeOnDisk(slots, headers);
         if (change != null) {
           raw.releaseWriter();
           return "another writer changed it since it was opened here ("
@@ -70,7 +64,7 @@ final class WriterClaim {
   }
 
   /** What differs between the front region on disk and this file's view of it; null if nothing. */
-  private String changeOnDisk(TailSlots slots, FileHeader header) throws IOException {
+  private String changeOnDisk(TailSlots slots, FileHeaders headers) throws IOException {
     ByteBuffer sequence = ByteBuffer.allocate(Long.BYTES);
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       sequence.clear();
@@ -81,12 +75,8 @@ final class WriterClaim {
         return "tail slot " + slot + " holds record " + onDisk + ", not " + known;
       }
     }
-    FileHeader newest = newestHeader();
-    if (newest != null && !newest.equals(header)) {
-      return "its header is generation "
-          + newest.generation()
-          + ", forced sequence "
-          + newest.forcedSequence();
+    if (!headers.unchangedOnDisk()) {
+      return "its header was rewritten";
     }
     return null;
   }
@@ -105,26 +95,5 @@ final class WriterClaim {
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
-  }
-
-  /** The newest header slot that this file's keys authenticate; null if neither does. */
-  private FileHeader newestHeader() throws IOException {
-    ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
-    raw.readFully(bytes, 0);
-    FileHeader newest = null;
-    for (int i = 0; i < 2; i++) {
-      byte[] slot =
-          Arrays.copyOfRange(
-              bytes.array(), i * Geometry.HEADER_SLOT_SIZE, (i + 1) * Geometry.HEADER_SLOT_SIZE);
-      try {
-        FileHeader h = HeaderCodec.decode(slot);
-        if (keys.verifyHeader(slot) && (newest == null || h.newerThan(newest))) {
-          newest = h;
-        }
-      } catch (FormatException | GeneralSecurityException e) {
-        // Not a header this file wrote or would accept: a torn write, or damage.
-      }
-    }
-    return newest;
   }
 }

@@ -139,6 +139,30 @@ class ConcurrentWriterTest {
   }
 
   @Test
+  void aRewrapElsewhereSinceTheFileWasOpenedIsSeenBeforeTheNextWrite() throws IOException {
+    Path root = root();
+    InMemoryKeys keys = new InMemoryKeys("master", "other");
+    Map<String, Object> toOther = TestRoots.env(keys, "AES-256-GCM", 4096);
+    toOther.put(EncryptedFileSystems.KEY_ALIAS, "other");
+    try (FileSystem a = TestRoots.open(root, keys, "AES-256-GCM", 4096)) {
+      Files.createDirectories(a.getPath("/sub"));
+      Files.writeString(a.getPath("/sub/f"), "before");
+      try (FileChannel opened = FileChannel.open(a.getPath("/sub/f"), READ, WRITE)) {
+        try (FileSystem b = EncryptedFileSystems.newFileSystem(root.resolve("sub"), toOther)) {
+          assertEquals(1, KeyRotation.rewrapAll(b, event -> {}).rewrapped());
+        }
+        // Writing would put a header of the old wrapping back over the rewrapped one.
+        ConcurrentWriterException e =
+            assertThrows(
+                ConcurrentWriterException.class,
+                () -> opened.write(ByteBuffer.wrap("x".getBytes(UTF_8)), 6));
+        assertTrue(e.getMessage().contains("header was rewritten"), e.getMessage());
+      }
+      assertEquals("before", Files.readString(a.getPath("/sub/f")));
+    }
+  }
+
+  @Test
   void callerLocksStillWorkBesideTheWriterLock() throws IOException {
     Path root = root();
     try (FileSystem a = open(root);
