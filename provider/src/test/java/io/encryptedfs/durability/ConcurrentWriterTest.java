@@ -48,6 +48,13 @@ class ConcurrentWriterTest {
     return Files.createDirectories(tmp.resolve("root"));
   }
 
+  /** Settings whose new files, and rewraps, use master key {@code alias} of {@code keys}. */
+  private static Map<String, Object> newFilesUnder(InMemoryKeys keys, String alias) {
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", 4096);
+    env.put(EncryptedFileSystems.KEY_ALIAS, alias);
+    return env;
+  }
+
   /** A root inside {@code root}, at {@code /sub} of it. */
   private static Path nested(Path root) throws IOException {
     return Files.createDirectories(root.resolve("sub"));
@@ -115,8 +122,7 @@ class ConcurrentWriterTest {
   void aRewrapIsRefusedWhileAnotherFileSystemWritesTheFile() throws IOException {
     Path root = root();
     InMemoryKeys keys = new InMemoryKeys("master", "other");
-    Map<String, Object> toOther = TestRoots.env(keys, "AES-256-GCM", 4096);
-    toOther.put(EncryptedFileSystems.KEY_ALIAS, "other");
+    Map<String, Object> toOther = newFilesUnder(keys, "other");
     try (FileSystem a = TestRoots.open(root, keys, "AES-256-GCM", 4096);
         FileSystem b =
             EncryptedFileSystems.newFileSystem(Files.createDirectories(root.resolve("sub")), toOther)) {
@@ -142,8 +148,7 @@ class ConcurrentWriterTest {
   void aRewrapElsewhereSinceTheFileWasOpenedIsSeenBeforeTheNextWrite() throws IOException {
     Path root = root();
     InMemoryKeys keys = new InMemoryKeys("master", "other");
-    Map<String, Object> toOther = TestRoots.env(keys, "AES-256-GCM", 4096);
-    toOther.put(EncryptedFileSystems.KEY_ALIAS, "other");
+    Map<String, Object> toOther = newFilesUnder(keys, "other");
     try (FileSystem a = TestRoots.open(root, keys, "AES-256-GCM", 4096)) {
       Files.createDirectories(a.getPath("/sub"));
       Files.writeString(a.getPath("/sub/f"), "before");
