@@ -339,6 +339,58 @@ class InterruptTest {
     }
   }
 
+  /**
+   * A lock taken on the underlying channel just before a reopen replaced it went with the old
+   * channel, and the reopen did not know of it yet: it is taken again on the new channel.
+   */
+  @Test
+  void aLockTakenAsTheChannelIsReplacedIsTakenAgain() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      try (FileSystem fs = TestRoots.open(faults.root().resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+        Path f = fs.getPath("/f");
+        Files.write(f, random(2 * BLOCK, 8));
+        try (FileChannel locker = FileChannel.open(f, READ, WRITE);
+            FileChannel interrupted = FileChannel.open(f, READ)) {
+          AtomicReference<Thread> lockThread = new AtomicReference<>(Thread.currentThread());
+          AtomicReference<Thread> victim = new AtomicReference<>();
+          faults.beforeReads(path -> interruptIfVictim(victim));
+          faults.afterLocks(
+              path -> {
+                if (lockThread.compareAndSet(Thread.currentThread(), null)) {
+                  // Held on the old channel; another thread's interrupt replaces that channel now.
+                  Future<?> reopen =
+                      pool.submit(
+                          () -> {
+                            victim.set(Thread.currentThread());
+                            try {
+                              interrupted.read(ByteBuffer.allocate(10), 0);
+                            } catch (IOException e) {
+                              throw new IllegalStateException(e);
+                            } finally {
+                              Thread.interrupted();
+                            }
+                          });
+                  try {
+                    reopen.get(10, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }
+              });
+          FileLock lock = locker.lock(0, 100, false);
+          assertEquals(1, reopens(locker), "the channel was replaced while the lock was taken");
+          assertTrue(lock.isValid(), "the lock is held on the new channel");
+          lock.release();
+          assertFalse(lock.isValid());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   static int reopens(FileChannel channel) {
     return ((EncryptedFileChannel) channel).file().raw().reopens();
   }

@@ -208,13 +208,20 @@ final class FaultFileChannel extends FileChannel {
 
   @Override
   public FileLock lock(long position, long size, boolean shared) throws IOException {
-    return new FaultFileLock(this, delegate.lock(position, size, shared));
+    FileLock lock = new FaultFileLock(this, delegate.lock(position, size, shared));
+    fs.afterLock(state.path());
+    return lock;
   }
 
   @Override
   public FileLock tryLock(long position, long size, boolean shared) throws IOException {
     FileLock lock = delegate.tryLock(position, size, shared);
-    return lock == null ? null : new FaultFileLock(this, lock);
+    if (lock == null) {
+      return null;
+    }
+    FileLock held = new FaultFileLock(this, lock);
+    fs.afterLock(state.path());
+    return held;
   }
 
   @Override

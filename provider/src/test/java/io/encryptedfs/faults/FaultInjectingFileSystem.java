@@ -71,6 +71,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private final SpaceBudget budget = new SpaceBudget();
   private volatile Predicate<Path> droppedForces = path -> false;
   private volatile Consumer<Path> beforeRead = path -> {};
+  private volatile Consumer<Path> afterLock = path -> {};
   private volatile boolean hideFileKeys;
   private volatile boolean open = true;
 
@@ -118,6 +119,21 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void beforeReads(Consumer<Path> hook) {
     beforeRead = hook;
+  }
+
+  /**
+   * From now on, every lock taken on a file (by {@code lock} or a successful {@code tryLock}) calls
+   * {@code hook} with the file's current path once the lock is held, before it is returned; the
+   * hook must not use this file system. {@code path -> {}} restores plain locks.
+   */
+  public void afterLocks(Consumer<Path> hook) {
+    afterLock = hook;
+  }
+
+  void afterLock(Path underlyingPath) {
+    if (underlyingPath != null) {
+      afterLock.accept(faultPath(underlyingPath));
+    }
   }
 
   void beforeRead(Path underlyingPath) {
