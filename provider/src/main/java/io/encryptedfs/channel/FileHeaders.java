@@ -56,7 +56,7 @@ final class FileHeaders {
    * write durable in turn, and a torn write leaves the other slot.
    */
   void recordForced(long sequence) throws IOException {
-    if (!raw.writable() || sequence <= header.forcedSequence()) {
+    if (!raw.writable() || !isNewer(sequence)) {
       return;
     }
     FileHeader next = header.withForcedSequence(sequence);
@@ -71,6 +71,11 @@ final class FileHeaders {
     System.arraycopy(bytes, 0, image, target * Geometry.HEADER_SLOT_SIZE, bytes.length);
     header = next;
     slot = target;
+  }
+
+  /** Whether tail record {@code sequence} is newer than the forced one the header names. */
+  boolean isNewer(long sequence) {
+    return sequence > header.forcedSequence();
   }
 
   /** Whether both header slots already wrap the data key under {@code alias}. */

@@ -378,10 +378,8 @@ final class OpenFile {
           wake = tails.writerWaits();
           if (succeeded && !closed) {
             forces.forced(writesBefore);
-            if (raw.writable() && claim.tryClaim(slots, headers) == null) {
-              // Only a writer writes the header: another one may own the file (see WriterClaim).
-              // A file system's close forces files already closed through a reader like this.
-              headers.recordForced(sequence);
+            if (raw.writable() && headers.isNewer(sequence)) {
+              recordForced(sequence);
             }
           }
         } finally {
@@ -399,6 +397,22 @@ final class OpenFile {
       }
     } finally {
       forceLock.unlock();
+    }
+  }
+
+  /**
+   * Writes the forced sequence into the header, which only a writer does (another may own the file,
+   * see {@link WriterClaim}). A file system's close forces files already closed through a reader
+   * like this one; a reader that claimed the file only for this lets it go again at once, so that
+   * it does not hold off the file's writers while it stays open.
+   */
+  private void recordForced(long sequence) throws IOException {
+    boolean writer = raw.writerHeld();
+    if (writer || claim.tryClaim(slots, headers) == null) {
+      headers.recordForced(sequence);
+      if (!writer) {
+        raw.releaseWriter();
+      }
     }
   }
 

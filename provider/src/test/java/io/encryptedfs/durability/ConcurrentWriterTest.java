@@ -168,6 +168,25 @@ class ConcurrentWriterTest {
   }
 
   @Test
+  void aReaderThatForcesDoesNotHoldOffTheWriters() throws IOException {
+    Path root = root();
+    try (FileSystem a = open(root);
+        FileSystem b = open(nested(root))) {
+      Files.writeString(a.getPath("/sub/f"), "one\n");
+      try (FileChannel reader = FileChannel.open(b.getPath("/f"), READ, WRITE)) {
+        // Records the forced sequence in the header (the writer never forced): a writer's work,
+        // for which the reader claims the file and lets it go again.
+        reader.force(true);
+        try (FileChannel writer = FileChannel.open(a.getPath("/sub/f"), WRITE, APPEND)) {
+          append(writer, "two\n");
+        }
+        assertEquals(4, reader.size(), "the reader's view is as of its open");
+      }
+      assertEquals("one\ntwo\n", Files.readString(b.getPath("/f")));
+    }
+  }
+
+  @Test
   void callerLocksStillWorkBesideTheWriterLock() throws IOException {
     Path root = root();
     try (FileSystem a = open(root);
