@@ -35,6 +35,13 @@ final class FileHeaders {
     this.image = image;
   }
 
+  /** The file was loaded again: its newest header, in {@code slot}, and both slots' bytes. */
+  void reset(FileHeader loaded, int loadedSlot, byte[] loadedImage) {
+    header = loaded;
+    slot = loadedSlot;
+    System.arraycopy(loadedImage, 0, image, 0, image.length);
+  }
+
   /**
    * Whether both header slots on disk still hold the bytes this file last read or wrote there:
    * otherwise another writer rewrote a header (see {@link WriterClaim}).

@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.crypto.Aead;
 import io.encryptedfs.crypto.FileKeys;
 import io.encryptedfs.format.Geometry;
@@ -67,6 +68,14 @@ final class OpenFile {
   private final HomeBlockReader homeReader;
   private final HomeBlockWriter homeWriter;
   private final WriterClaim claim;
+  private FrontLoader reloader;
+  /** The underlying file's modification time when another writer's changes were last looked for. */
+  private volatile long followedModified = Long.MIN_VALUE;
+
+  /** Loads a file's front region again, as opening it does. */
+  interface FrontLoader {
+    LoadedFile load(RawFile raw, String path) throws IOException;
+  }
 
   OpenFile(String path, RawFile raw, LoadedFile loaded, SecureRandom random) {
     this(path, raw, loaded, random, WriteMode.WRITE_THROUGH, null);
@@ -107,6 +116,11 @@ final class OpenFile {
     this.tails = new TailRecordWriter(this.path, raw, blocks, buffers, slots, record, forceEnded);
   }
 
+  /** Lets this file follow what other programs write to it, loading it again with {@code loader}. */
+  void followOthersWith(FrontLoader loader) {
+    reloader = loader;
+  }
+
   /** Tells {@code listener} about every authentication failure in this file's blocks. */
   void reportIntegrityTo(IntegrityListener listener) {
     homeReader.integrity = listener;
@@ -130,6 +144,7 @@ final class OpenFile {
   }
 
   long size() throws IOException {
+    followOtherWriters();
     lock.readLock().lock();
     try {
       ensureOpen();
@@ -141,6 +156,74 @@ final class OpenFile {
 
   /** Reads at {@code position}; -1 at or past the end, as {@code FileChannel.read} does. */
   int read(ByteBuffer dst, long position) throws IOException {
+    int n = readLocked(dst, position);
+    if (n < 0 && followOtherWriters()) {
+      n = readLocked(dst, position);
+    }
+    return n;
+  }
+
+  /**
+   * A file that this program does not write may be written by another one (which holds the writer
+   * lock, see {@link WriterClaim}): when the underlying file was modified since this was last
+   * looked at, or so recently that a change within the same clock tick could hide, and its front
+   * region differs from this view, the file is loaded again, as a reader that reopened it would
+   * see it. Called where a reader meets the end of the file (its size, a read at the end). A front
+   * region that does not load (another writer's write in progress, or damage) leaves the view as
+   * it was, which is authentic. Returns whether the view changed.
+   */
+  private boolean followOtherWriters() throws IOException {
+    if (reloader == null || raw.writerHeld()) {
+      return false;
+    }
+    long modified = raw.lastModified();
+    if (modified < 0
+        || (modified == followedModified
+            && System.currentTimeMillis() - modified > SizeCache.SETTLED_MILLIS)) {
+      return false;
+    }
+    lock.writeLock().lock();
+    try {
+      if (closed || raw.writerHeld()) {
+        return false;
+      }
+      followedModified = modified;
+      if (claim.changeOnDisk(slots, headers) == null) {
+        return false;
+      }
+      LoadedFile fresh;
+      try {
+        fresh = reloader.load(raw, path.toString());
+      } catch (DamagedFileException e) {
+        return false;
+      }
+      return adopt(fresh);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Takes the state of {@code fresh}, this file loaded again. Under the write lock. */
+  private boolean adopt(LoadedFile fresh) {
+    try {
+      if (!Arrays.equals(fresh.keys().fileId(), keys.fileId())) {
+        // Another file's bytes under this file's name and identity: not a write; keep the view.
+        return false;
+      }
+      size = fresh.record().size(g);
+      System.arraycopy(fresh.tail(), 0, tail, 0, blockSize);
+      slots.resetTo(fresh.slots());
+      tails.reset(fresh.record());
+      headers.reset(fresh.header(), fresh.headerSlot(), fresh.headerImage());
+      surplusChecked = false;
+      return true;
+    } finally {
+      fresh.keys().destroy();
+      Arrays.fill(fresh.tail(), (byte) 0);
+    }
+  }
+
+  private int readLocked(ByteBuffer dst, long position) throws IOException {
     lock.readLock().lock();
     try {
       ensureOpen();

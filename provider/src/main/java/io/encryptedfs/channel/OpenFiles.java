@@ -449,8 +449,10 @@ public final class OpenFiles {
 
   private OpenFile newOpenFile(String displayPath, RawFile raw, LoadedFile loaded) {
     WriteMode mode = writeMode;
-    return new OpenFile(
-        displayPath, raw, loaded, random, mode, mode.buffered() ? flushTimer : null);
+    OpenFile file =
+        new OpenFile(displayPath, raw, loaded, random, mode, mode.buffered() ? flushTimer : null);
+    file.followOthersWith(loader::load);
+    return file;
   }
 
   /** From now on, tells {@code listener} about every authentication failure in these files. */

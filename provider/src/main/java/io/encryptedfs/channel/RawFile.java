@@ -119,6 +119,12 @@ final class RawFile {
     name = new FileName(displayPath);
   }
 
+  /** The underlying file's modification time in milliseconds; -1 if it has no name now. */
+  long lastModified() throws IOException {
+    Path at = location.path();
+    return at == null ? -1 : Files.getLastModifiedTime(at).toMillis();
+  }
+
   /** What identifies the file, once told; null before. */
   Object identity() {
     return location.identity();

@@ -23,7 +23,7 @@ import java.util.Objects;
 final class SizeCache {
   private static final int CAPACITY = 16_384;
   /** Longer than the coarsest modification-time granularity in use, with room for clock skew. */
-  private static final long SETTLED_MILLIS = 3_000;
+  static final long SETTLED_MILLIS = 3_000;
 
   private record Stamp(long rawSize, FileTime modified, Object fileKey) {
     static Stamp of(BasicFileAttributes raw) {

@@ -55,6 +55,12 @@ final class TailRecordWriter {
     this.nextSequence = Math.max(newest.sequence(), slots.maxSequence()) + 1;
   }
 
+  /** The file was loaded again, its newest record now {@code newest} (slots already reset). */
+  void reset(TailRecord newest) {
+    this.runwayEnd = newest.homeBlocks() + newest.allowance();
+    this.nextSequence = Math.max(newest.sequence(), slots.maxSequence()) + 1;
+  }
+
   /**
    * True while a writer waits on {@code forceEnded} for a force to free a slot. Changed under the
    * write lock only, so the read lock gives a stable answer: a force that ends seeing none need not

@@ -56,6 +56,16 @@ final class TailSlots {
     return s;
   }
 
+  /** Takes the state of {@code loaded}, the slots of the same file loaded again. */
+  void resetTo(TailSlots loaded) {
+    System.arraycopy(loaded.sequence, 0, sequence, 0, Geometry.TAIL_SLOTS);
+    latest = loaded.latest;
+    durable = loaded.durable;
+    forcing = NONE;
+    durableKnown = loaded.durableKnown;
+    stale = loaded.stale;
+  }
+
   /** True when the caller must force before overwriting any slot. */
   boolean needsForceBeforeWrite() {
     return !durableKnown;

@@ -64,7 +64,7 @@ final class WriterClaim {
   }
 
   /** What differs between the front region on disk and this file's view of it; null if nothing. */
-  private String changeOnDisk(TailSlots slots, FileHeaders headers) throws IOException {
+  String changeOnDisk(TailSlots slots, FileHeaders headers) throws IOException {
     ByteBuffer sequence = ByteBuffer.allocate(Long.BYTES);
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       sequence.clear();

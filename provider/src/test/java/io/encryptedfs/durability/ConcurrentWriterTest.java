@@ -95,7 +95,7 @@ class ConcurrentWriterTest {
   }
 
   @Test
-  void aWriterWhoseViewIsOlderThanTheDiskIsRefusedUntilItReopens() throws IOException {
+  void aWriterWhoseViewIsOlderThanTheDiskIsRefusedUntilItLooksAgain() throws IOException {
     Path root = root();
     try (FileSystem a = open(root);
         FileSystem b = open(nested(root))) {
@@ -104,17 +104,46 @@ class ConcurrentWriterTest {
         try (FileChannel ca = FileChannel.open(a.getPath("/sub/f"), WRITE, APPEND)) {
           append(ca, "second\n");
         }
-        assertEquals(6, stale.size(), "b still sees the file as it opened it");
+        // b's view still ends at 6: a write there would overwrite "second" and drop its record.
         ConcurrentWriterException e =
-            assertThrows(ConcurrentWriterException.class, () -> stale.write(ByteBuffer.wrap(
-                "lost?".getBytes(UTF_8)), stale.size()));
+            assertThrows(
+                ConcurrentWriterException.class,
+                () -> stale.write(ByteBuffer.wrap("lost?".getBytes(UTF_8)), 6));
         assertTrue(e.getMessage().contains("changed it since it was opened"), e.getMessage());
-      }
-      assertEquals("first\nsecond\n", Files.readString(b.getPath("/f")));
-      try (FileChannel fresh = FileChannel.open(b.getPath("/f"), WRITE, APPEND)) {
-        append(fresh, "third\n");
+        // Asking for the size looks at the file again, as reopening it would.
+        assertEquals(13, stale.size());
+        stale.write(ByteBuffer.wrap("third\n".getBytes(UTF_8)), 13);
       }
       assertEquals("first\nsecond\nthird\n", Files.readString(a.getPath("/sub/f")));
+    }
+  }
+
+  /**
+   * A reader follows another program's appends, as on a plain file: where it meets the end (its
+   * size, a read at the end) it looks at the file's front region again.
+   */
+  @Test
+  void aReaderFollowsAnotherProgramsAppends() throws IOException {
+    Path root = root();
+    try (FileSystem a = open(root);
+        FileSystem b = open(nested(root))) {
+      Files.writeString(a.getPath("/sub/log"), "one\n");
+      try (FileChannel reader = FileChannel.open(b.getPath("/log"), READ);
+          FileChannel writer = FileChannel.open(a.getPath("/sub/log"), WRITE, APPEND)) {
+        ByteBuffer got = ByteBuffer.allocate(64);
+        assertEquals(4, reader.read(got, 0));
+        assertEquals(-1, reader.read(got, 4));
+        append(writer, "two\n");
+        assertEquals(4, reader.read(got, 4), "a read at the end finds the append");
+        append(writer, "three\n".repeat(1000));
+        assertEquals(8 + 6000, reader.size());
+        ByteBuffer all = ByteBuffer.allocate(8 + 6000);
+        while (all.hasRemaining() && reader.read(all, all.position()) > 0) {
+          // read to the end
+        }
+        assertEquals("one\ntwo\n" + "three\n".repeat(1000), new String(all.array(), UTF_8));
+        assertEquals(8 + 6000, Files.size(b.getPath("/log")));
+      }
     }
   }
 
@@ -180,7 +209,7 @@ class ConcurrentWriterTest {
         try (FileChannel writer = FileChannel.open(a.getPath("/sub/f"), WRITE, APPEND)) {
           append(writer, "two\n");
         }
-        assertEquals(4, reader.size(), "the reader's view is as of its open");
+        assertEquals(8, reader.size(), "the reader follows the writer");
       }
       assertEquals("one\ntwo\n", Files.readString(b.getPath("/f")));
     }
