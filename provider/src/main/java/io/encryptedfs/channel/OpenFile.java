@@ -1,11 +1,13 @@
 package io.encryptedfs.channel;
 
 import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.crypto.Aead;
 import io.encryptedfs.crypto.FileKeys;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.format.TailRecord;
 import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -169,8 +171,9 @@ final class OpenFile {
    * looked at, or so recently that a change within the same clock tick could hide, and its front
    * region differs from this view, the file is loaded again, as a reader that reopened it would
    * see it. Called where a reader meets the end of the file (its size, a read at the end). A front
-   * region that does not load (another writer's write in progress, or damage) leaves the view as
-   * it was, which is authentic. Returns whether the view changed.
+   * region that does not load (another writer's write in progress, damage, or a header now wrapped
+   * by a key this program lacks) leaves the view as it was, which is authentic. Returns whether
+   * the view changed.
    */
   private boolean followOtherWriters() throws IOException {
     if (reloader == null || raw.writerHeld()) {
@@ -194,7 +197,8 @@ final class OpenFile {
       LoadedFile fresh;
       try {
         fresh = reloader.load(raw, path.toString());
-      } catch (DamagedFileException e) {
+      } catch (DamagedFileException | KeyMismatchException | UnknownKeyAliasException e) {
+        // This view is still authentic, and its keys still open the blocks it names.
         return false;
       }
       return adopt(fresh);
