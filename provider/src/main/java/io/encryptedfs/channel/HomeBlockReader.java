@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads and authenticates home blocks of one file into per-thread scratch buffers, releasing
@@ -18,6 +19,11 @@ final class HomeBlockReader {
   private final Geometry g;
   private final int blockSize;
   private final SealedBlocks blocks;
+  /** Reads of a run that failed authentication while another program writes the file. */
+  private static final int TORN_READ_ATTEMPTS = 3;
+
+  private static final long TORN_READ_PAUSE_NANOS = 200_000;
+
   volatile IntegrityListener integrity = IntegrityListener.NONE;
 
   HomeBlockReader(FileName path, RawFile raw, Geometry g, SealedBlocks blocks) {
@@ -35,6 +41,34 @@ final class HomeBlockReader {
    * and it is always the first bad one, as a serial read would report it.
    */
   long read(long first, long last, long p, long end, ByteBuffer dst)
+      throws IOException {
+    int dstStart = dst.position();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return readOnce(first, last, p, end, dst);
+      } catch (DamagedFileException e) {
+        if (e.block() < 0 || attempt == TORN_READ_ATTEMPTS || !anotherWriter()) {
+          throw reported(e);
+        }
+        // Another program writes this file: the block may have been read in the middle of its
+        // overwrite in place (a torn read, not damage). The failed block's bytes in dst are
+        // zeroed; read the run again.
+        dst.position(dstStart);
+        LockSupport.parkNanos(TORN_READ_PAUSE_NANOS);
+      }
+    }
+  }
+
+  /** Whether a program other than this one holds the file's writer lock (see WriterClaim). */
+  private boolean anotherWriter() {
+    try {
+      return !raw.writerHeld() && raw.writerBusy();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private long readOnce(long first, long last, long p, long end, ByteBuffer dst)
       throws IOException {
     int count = (int) (last - first + 1);
     ByteBuffer sealed = ReadScratch.get().sealed(count * g.sealedBlockSize());
@@ -114,7 +148,6 @@ final class HomeBlockReader {
       DamagedFileException damaged =
           new DamagedFileException(path.toString(), index, "failed authentication");
       damaged.initCause(e);
-      integrity.contentDamaged(path.toString(), index, "failed authentication");
       throw damaged;
     }
   }
@@ -126,6 +159,18 @@ final class HomeBlockReader {
     }
     sealed.flip();
     plain.clear();
-    open(index, sealed, plain);
+    try {
+      open(index, sealed, plain);
+    } catch (DamagedFileException e) {
+      throw reported(e);
+    }
+  }
+
+  /** {@code e}, once the integrity listener heard of it if a block failed authentication. */
+  private DamagedFileException reported(DamagedFileException e) {
+    if (e.getCause() instanceof GeneralSecurityException) {
+      integrity.contentDamaged(path.toString(), e.block(), "failed authentication");
+    }
+    return e;
   }
 }

@@ -5,13 +5,17 @@ import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.ConcurrentWriterException;
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.format.Geometry;
 import io.encryptedfs.nio.KeyRotation;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
@@ -29,6 +33,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -212,6 +217,62 @@ class ConcurrentWriterTest {
         assertEquals(8, reader.size(), "the reader follows the writer");
       }
       assertEquals("one\ntwo\n", Files.readString(b.getPath("/f")));
+    }
+  }
+
+  /**
+   * A reader can meet a block while another program overwrites it in place: a torn read fails
+   * authentication though nothing is damaged. While another program holds the writer lock, the
+   * read is tried again (three times in all) before the block is reported damaged. The fault file
+   * system over the real disk (real locks) tears the block for the first read and mends it
+   * before the next, as the writer's completed overwrite would.
+   */
+  @Test
+  void aBlockReadWhileAnotherProgramOverwritesItIsReadAgain() throws Exception {
+    Path disk = root();
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
+    Path root = Files.createDirectories(faults.root().resolve("r"));
+    byte[] content = new byte[3 * 4096];
+    new java.util.Random(9).nextBytes(content);
+    long torn = Geometry.ofBlockSize(4096).homeOffset(1) + 100;
+    try (FileSystem a = open(root);
+        FileSystem b = open(Files.createDirectories(root.resolve("sub")))) {
+      Files.write(a.getPath("/sub/f"), content);
+      // Kept open to the end: closing a channel would release this program's locks on the file.
+      try (FileChannel tamper = FileChannel.open(disk.resolve("r/sub/f"), READ, WRITE);
+          FileChannel writer = FileChannel.open(a.getPath("/sub/f"), WRITE);
+          FileChannel reader = FileChannel.open(b.getPath("/f"), READ)) {
+        writer.write(ByteBuffer.wrap(new byte[] {content[5]}), 5); // a holds the writer lock
+        ByteBuffer original = ByteBuffer.allocate(1);
+        tamper.read(original, torn);
+        AtomicInteger reads = new AtomicInteger();
+        faults.beforeReads(
+            path -> {
+              if (!path.endsWith("f")) {
+                return;
+              }
+              int n = reads.incrementAndGet();
+              byte b0 = original.get(0);
+              byte now = n == 1 ? (byte) (b0 ^ 0x40) : b0; // torn, then mended
+              try {
+                tamper.write(ByteBuffer.wrap(new byte[] {now}), torn);
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+        ByteBuffer got = ByteBuffer.allocate(content.length);
+        assertEquals(content.length, reader.read(got, 0));
+        assertArrayEquals(content, got.array());
+        assertEquals(2, reads.get(), "read once torn, then again");
+
+        // Torn for good: reported after the third read.
+        faults.beforeReads(path -> {});
+        tamper.write(ByteBuffer.wrap(new byte[] {(byte) (original.get(0) ^ 0x40)}), torn);
+        DamagedFileException e =
+            assertThrows(DamagedFileException.class, () -> reader.read(ByteBuffer.allocate(10), 4096));
+        assertEquals(1, e.block());
+        tamper.write(ByteBuffer.wrap(new byte[] {original.get(0)}), torn);
+      }
     }
   }
 
