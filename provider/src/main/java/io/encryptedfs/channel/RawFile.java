@@ -52,7 +52,7 @@ final class RawFile {
   /** The writer session's lock on byte 0 ({@link #claimWriter}); null when not held. */
   private volatile FileLock writerLock;
   /** The underlying file system cannot lock: a writer session goes on without the lock. */
-  private boolean cannotLock;
+  private volatile boolean cannotLock;
   /** A reopen took the writer lock back: the next claim reports it taken, not held. */
   private volatile boolean writerRetaken;
   private volatile FileChannel channel;
@@ -277,23 +277,9 @@ final class RawFile {
    * caller still checks the file) and held after that.
    */
   Claim claimWriter() throws IOException {
-    if (writerRetaken) {
-      synchronized (reopening) {
-        writerRetaken = false;
-        if (writerLock != null) {
-          // A reopen took it back; someone may have written while the file was unlocked.
-          return Claim.TAKEN;
-        }
-      }
-    }
-    FileLock held = writerLock;
-    if (held != null && held.isValid()) {
-      return Claim.HELD;
-    }
-    synchronized (reopening) {
-      if (cannotLock) {
-        return Claim.HELD;
-      }
+    Claim known = knownClaim();
+    if (known != null) {
+      return known;
     }
     boolean interrupted = Thread.interrupted();
     try {
@@ -304,6 +290,11 @@ final class RawFile {
           taken = c.tryLock(0, 1, false);
         } catch (ClosedChannelException e) {
           interrupted |= reopenAfter(c, e);
+          // The reopen took back the lock if this file held it on the closed channel.
+          known = knownClaim();
+          if (known != null) {
+            return known;
+          }
           continue;
         } catch (OverlappingFileLockException e) {
           // A lock of this program on the same file through another channel: another encrypted
@@ -311,9 +302,7 @@ final class RawFile {
           // byte 0.
           return Claim.BUSY;
         } catch (IOException | UnsupportedOperationException e) {
-          synchronized (reopening) {
-            cannotLock = true;
-          }
+          cannotLock = true;
           LOG.log(
               System.Logger.Level.WARNING,
               name
@@ -340,6 +329,27 @@ final class RawFile {
     } finally {
       restore(interrupted);
     }
+  }
+
+  /**
+   * The claim this file has without taking the lock: taken back by a reopen (to be checked), held,
+   * or moot where the file system cannot lock; null when it must be taken.
+   */
+  private Claim knownClaim() {
+    if (writerRetaken) {
+      synchronized (reopening) {
+        writerRetaken = false;
+        if (writerLock != null) {
+          // A reopen took it back; someone may have written while the file was unlocked.
+          return Claim.TAKEN;
+        }
+      }
+    }
+    FileLock held = writerLock;
+    if (held != null && held.isValid()) {
+      return Claim.HELD;
+    }
+    return cannotLock ? Claim.HELD : null;
   }
 
   /**
@@ -375,12 +385,7 @@ final class RawFile {
   /** Whether this file holds the writer lock (or cannot lock, and claimed it). */
   boolean writerHeld() {
     FileLock held = writerLock;
-    if (held != null && held.isValid()) {
-      return true;
-    }
-    synchronized (reopening) {
-      return cannotLock;
-    }
+    return (held != null && held.isValid()) || cannotLock;
   }
 
   /** Gives the writer lock up (a session that found the file changed does not write). */
