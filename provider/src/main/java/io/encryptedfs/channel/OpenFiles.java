@@ -270,8 +270,7 @@ public final class OpenFiles {
     try {
       if (raw.claimWriter() == RawFile.Claim.BUSY) {
         // Its header is read below, after the claim, so a writer that left is no concern.
-        throw new ConcurrentWriterException(
-            displayPath, "another program, or another encrypted file system in this one, is writing it");
+        throw new ConcurrentWriterException(displayPath, WriterClaim.BUSY);
       }
       FileLoader.Authentic header;
       try {

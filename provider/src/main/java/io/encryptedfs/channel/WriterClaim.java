@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * One writer at a time per file, across programs and across file systems opened on the same
- * directory. Each keeps its own view of a file's end (size, tail block, tail slots, header), so two
+ * One writer at a time per file, across programs and across encrypted file systems in one program
+ * that reach the same file (a root nested in another, a hard link). Each keeps its own view of a file's end (size, tail block, tail slots, header), so two
  * writers would overwrite each other's tail records and returned writes would vanish. A session's
  * first write therefore takes the writer lock ({@link RawFile#claimWriter}), held until the file
  * closes, and then checks that the file's end on disk is still the one this file system knows:
@@ -21,6 +21,10 @@ import java.util.Arrays;
  * file change neither, and need not: this view holds no home block.
  */
 final class WriterClaim {
+  /** Why a write is refused while another holds the writer lock. */
+  static final String BUSY =
+      "another program, or another encrypted file system in this one, is writing it";
+
   private final FileName path;
   private final RawFile raw;
   private final Geometry g;
@@ -50,14 +54,14 @@ final class WriterClaim {
       case HELD:
         return null;
       case BUSY:
-        return "another program, or another encrypted file system in this one, is writing it";
+        return BUSY;
       default:
         String change = changeOnDisk(slots, headers);
         if (change != null) {
           raw.releaseWriter();
           return "another writer changed it since it was opened here ("
               + change
-              + "); close it and open it again";
+              + "); ask for its size, or open it again, to see the other writer's data";
         }
         return null;
     }
