@@ -4,11 +4,13 @@ import java.nio.file.FileSystemException;
 
 /**
  * A write was refused because another writer has the file: another program, or another encrypted
- * file system in this one that reaches the same file (a root nested in another, a hard link), is
- * writing it now, or wrote it after this file system opened it. Each keeps its own view of a file's end, so two writers would overwrite each other's
+ * file system in this one that reaches the same file (a root nested in another, a hard link), holds
+ * its writer lock, having written the file without closing it or giving up its locks on it since.
+ * Each keeps its own view of a file's end, so two writers at once would overwrite each other's
  * records and returned writes would be lost; encryptedfs lets one program write a file at a time.
- * Nothing was written. Ask for the file's size (or open it again) to see the other writer's data,
- * and write once the other writer has closed it.
+ * Nothing was written. Write once the other writer has closed the file, or take turns with it under
+ * a {@link java.nio.channels.FileLock} of the file: giving up a program's last lock on a file hands
+ * it over, and the next writer catches up with what was written before it writes.
  */
 public class ConcurrentWriterException extends FileSystemException {
   private static final long serialVersionUID = 1L;

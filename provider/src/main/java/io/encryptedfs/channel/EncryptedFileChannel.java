@@ -271,24 +271,38 @@ final class EncryptedFileChannel extends FileChannel {
       }
       throw e;
     }
-    return remember(lock);
+    return acquired(lock);
   }
 
   @Override
   public FileLock tryLock(long position, long size, boolean shared) throws IOException {
     checkLockable(shared);
     EncryptedFileLock lock = newLock(position, size, shared);
-    return file.raw().lock(lock, false) ? remember(lock) : null;
+    return file.raw().lock(lock, false) ? acquired(lock) : null;
   }
 
   /** A lock of this channel on the range; FileLock's constructor checks the range. */
   private EncryptedFileLock newLock(long position, long size, boolean shared) {
-    return new EncryptedFileLock(this, file.raw(), position, size, shared);
+    return new EncryptedFileLock(this, file, position, size, shared);
   }
 
-  private FileLock remember(EncryptedFileLock lock) {
+  /**
+   * Keeps {@code lock}, just acquired, and looks at the file again: another program may have
+   * written it until it let the lock go, and a plain file's reader would see those writes now.
+   */
+  private FileLock acquired(EncryptedFileLock lock) throws IOException {
     synchronized (locks) {
       locks.add(lock);
+    }
+    try {
+      file.catchUp();
+    } catch (IOException e) {
+      try {
+        lock.release();
+      } catch (IOException failure) {
+        e.addSuppressed(failure);
+      }
+      throw e;
     }
     return lock;
   }

@@ -14,14 +14,20 @@ import java.nio.channels.OverlappingFileLockException;
  * programs. If an interrupt closes the underlying channel, {@link RawFile} takes the range again
  * on the reopened one; should another program have taken it in between, this lock is no longer
  * valid.
+ *
+ * <p>Locks are where programs that share a file hand it over, as on a plain file: taking one looks
+ * at the file again ({@link OpenFile#catchUp}), and giving up the program's last one gives up the
+ * writer lock too.
  */
 final class EncryptedFileLock extends FileLock {
+  private final OpenFile file;
   private final RawFile raw;
   private FileLock rawLock;
 
-  EncryptedFileLock(FileChannel channel, RawFile raw, long position, long size, boolean shared) {
+  EncryptedFileLock(FileChannel channel, OpenFile file, long position, long size, boolean shared) {
     super(channel, position, size, shared);
-    this.raw = raw;
+    this.file = file;
+    this.raw = file.raw();
   }
 
   /** Where the underlying range starts: one byte past the caller's position. */
@@ -67,12 +73,21 @@ final class EncryptedFileLock extends FileLock {
     releaseOnClose();
   }
 
-  /** Releases the underlying lock while the channel closes. */
+  /**
+   * Releases the underlying lock while the channel closes. The program's last lock on the file
+   * hands the file to other programs' writers first ({@link OpenFile#handOff}), so that one that
+   * waited for this lock finds the writer lock free.
+   */
   void releaseOnClose() throws IOException {
-    raw.unlocked(this);
-    synchronized (this) {
-      if (rawLock != null && rawLock.isValid()) {
-        rawLock.release();
+    try {
+      if (raw.unlocked(this)) {
+        file.handOff();
+      }
+    } finally {
+      synchronized (this) {
+        if (rawLock != null && rawLock.isValid()) {
+          rawLock.release();
+        }
       }
     }
   }

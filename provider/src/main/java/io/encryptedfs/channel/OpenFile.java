@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.crypto.Aead;
@@ -55,7 +56,11 @@ final class OpenFile {
   private final int batchBlocks;
 
   private final FileHeaders headers;
-  private long size;
+  /**
+   * Written under the write lock; volatile only so that a reader can tell without the lock whether
+   * a read reaches the last block, this view's own copy (see {@link #read}).
+   */
+  private volatile long size;
   private byte[] tail;
   private byte[] nextTail;
   private final TailRecordWriter tails;
@@ -71,8 +76,14 @@ final class OpenFile {
   private final HomeBlockWriter homeWriter;
   private final WriterClaim claim;
   private FrontLoader reloader;
-  /** The underlying file's modification time when another writer's changes were last looked for. */
+  /**
+   * The underlying file's modification time when another writer's changes were last looked for,
+   * and when (this clock) that look began: once a look began long enough after the modification
+   * that no later change can share its timestamp, an unchanged timestamp means an unchanged file
+   * (the rule git uses for its index, and {@link SizeCache}).
+   */
   private volatile long followedModified = Long.MIN_VALUE;
+  private volatile long followedAt;
 
   /** Loads a file's front region again, as opening it does. */
   interface FrontLoader {
@@ -158,22 +169,23 @@ final class OpenFile {
 
   /** Reads at {@code position}; -1 at or past the end, as {@code FileChannel.read} does. */
   int read(ByteBuffer dst, long position) throws IOException {
-    int n = readLocked(dst, position);
-    if (n < 0 && followOtherWriters()) {
-      n = readLocked(dst, position);
+    if (position > g.blockStart(g.homeBlocks(size)) - dst.remaining()) {
+      // The last block and the end come from this view, not the disk: another program may have
+      // changed them.
+      followOtherWriters();
     }
-    return n;
+    return readLocked(dst, position);
   }
 
   /**
    * A file that this program does not write may be written by another one (which holds the writer
    * lock, see {@link WriterClaim}): when the underlying file was modified since this was last
-   * looked at, or so recently that a change within the same clock tick could hide, and its front
-   * region differs from this view, the file is loaded again, as a reader that reopened it would
-   * see it. Called where a reader meets the end of the file (its size, a read at the end). A front
-   * region that does not load (another writer's write in progress, damage, or a header now wrapped
-   * by a key this program lacks) leaves the view as it was, which is authentic. Returns whether
-   * the view changed.
+   * looked at, or was last looked at so soon after its modification that a later change could
+   * share its timestamp, and its front region differs from this view, the file is loaded again, as
+   * a reader that reopened it would see it. Called where a reader meets the end of the file (its size, a read of the last block or
+   * at the end). A front region that does not load (another writer's write in progress, damage, or
+   * a header now wrapped by a key this program lacks) leaves the view as it was, which is
+   * authentic. Returns whether the view changed.
    */
   private boolean followOtherWriters() throws IOException {
     if (reloader == null || raw.writerHeld()) {
@@ -181,15 +193,30 @@ final class OpenFile {
     }
     long modified = raw.lastModified();
     if (modified < 0
-        || (modified == followedModified
-            && System.currentTimeMillis() - modified > SizeCache.SETTLED_MILLIS)) {
+        || (modified == followedModified && followedAt - modified > SizeCache.SETTLED_MILLIS)) {
       return false;
     }
+    return catchUp(modified);
+  }
+
+  /**
+   * As {@link #followOtherWriters}, whatever the underlying file's modification time says: called
+   * when this program takes a lock on the file, after which a plain file's reader sees every write
+   * another program made before it let the lock go.
+   */
+  void catchUp() throws IOException {
+    if (reloader != null && !raw.writerHeld()) {
+      catchUp(raw.lastModified());
+    }
+  }
+
+  private boolean catchUp(long modified) throws IOException {
     lock.writeLock().lock();
     try {
       if (closed || raw.writerHeld()) {
         return false;
       }
+      followedAt = System.currentTimeMillis();
       followedModified = modified;
       if (claim.changeOnDisk(slots, headers) == null) {
         return false;
@@ -202,6 +229,56 @@ final class OpenFile {
         return false;
       }
       return adopt(fresh);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Before this session's first write (truncation, rewrap) since it last held the writer lock:
+   * takes the lock, and if another writer changed the file since this view was loaded, loads it
+   * again, so the write lands where it would on a plain file. A file that no longer loads is
+   * reported as such, and the lock given back. Under the write lock.
+   */
+  private void claimWriter() throws IOException {
+    String change = claim.claim(slots, headers);
+    if (change == null) {
+      return;
+    }
+    boolean caughtUp = false;
+    try {
+      if (reloader == null) {
+        throw new ConcurrentWriterException(
+            path.toString(), "another writer changed it since it was opened here (" + change + ")");
+      }
+      if (!adopt(reloader.load(raw, path.toString()))) {
+        throw new ConcurrentWriterException(
+            path.toString(), "another file's content was put under its name (" + change + ")");
+      }
+      caughtUp = true;
+    } finally {
+      if (!caughtUp) {
+        raw.releaseWriter();
+      }
+    }
+  }
+
+  /**
+   * This program gave up its last lock on the file: other programs may write it now, as they may a
+   * plain file, so a buffered tail's record is written and the writer lock given back. The next
+   * write here takes it again, and catches up with what others wrote meanwhile.
+   */
+  void handOff() throws IOException {
+    if (!raw.writerHeld()) {
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      if (closed || !raw.writerHeld()) {
+        return;
+      }
+      flushTail();
+      raw.releaseWriter();
     } finally {
       lock.writeLock().unlock();
     }
@@ -273,8 +350,12 @@ final class OpenFile {
   long append(ByteBuffer src) throws IOException {
     lock.writeLock().lock();
     try {
-      long at = size;
-      writeLocked(src, at);
+      ensureOpen();
+      if (src.hasRemaining()) {
+        // The end is the one on disk: another writer may have moved it since this view was loaded.
+        prepareWrite();
+      }
+      writeLocked(src, size);
       return size;
     } finally {
       lock.writeLock().unlock();
@@ -356,7 +437,7 @@ final class OpenFile {
     if (!raw.writable()) {
       throw new IOException(path + ": the underlying file is open read-only");
     }
-    claim.claim(slots, headers);
+    claimWriter();
     if (slots.needsForceBeforeWrite()) {
       raw.force(false);
       slots.forced();
@@ -389,10 +470,15 @@ final class OpenFile {
     lock.writeLock().lock();
     try {
       ensureOpen();
+      catchUp();
       if (newSize >= size) {
         return;
       }
       prepareWrite();
+      if (newSize >= size) {
+        // Another writer's change, caught up with at the claim, left it no longer than that.
+        return;
+      }
       long oldBlocks = g.homeBlocks(size);
       long newBlocks = g.homeBlocks(newSize);
       int newLength = g.tailLength(newSize);
@@ -515,7 +601,10 @@ final class OpenFile {
       if (headers.alreadyNames(alias)) {
         return false;
       }
-      claim.claim(slots, headers);
+      claimWriter();
+      if (headers.alreadyNames(alias)) {
+        return false;
+      }
       return headers.rewrap(alias, keyProvider);
     } finally {
       lock.writeLock().unlock();

@@ -400,10 +400,13 @@ final class RawFile {
     }
   }
 
-  /** {@code lock} was released: a reopen no longer takes it back. */
-  void unlocked(EncryptedFileLock lock) {
+  /**
+   * {@code lock} is being released: a reopen no longer takes it back. Returns whether it was the
+   * last lock this program held on the file (false if it was released before).
+   */
+  boolean unlocked(EncryptedFileLock lock) {
     synchronized (reopening) {
-      locks.remove(lock);
+      return locks.remove(lock) && locks.isEmpty();
     }
   }
 

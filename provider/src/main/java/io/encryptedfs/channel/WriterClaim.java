@@ -8,12 +8,15 @@ import java.util.Arrays;
 
 /**
  * One writer at a time per file, across programs and across encrypted file systems in one program
- * that reach the same file (a root nested in another, a hard link). Each keeps its own view of a file's end (size, tail block, tail slots, header), so two
- * writers would overwrite each other's tail records and returned writes would vanish. A session's
- * first write therefore takes the writer lock ({@link RawFile#claimWriter}), held until the file
- * closes, and then checks that the file's end on disk is still the one this file system knows:
- * another writer may have changed it and closed it since. Either way the write is refused with
- * {@link ConcurrentWriterException} before anything is written.
+ * that reach the same file (a root nested in another, a hard link). Each keeps its own view of a
+ * file's end (size, tail block, tail slots, header), so two writers would overwrite each other's
+ * tail records and returned writes would vanish. A session's first write therefore takes the
+ * writer lock ({@link RawFile#claimWriter}), held until the file closes or the program gives up
+ * its last lock on the file (a hand-off, see {@link OpenFile#handOff}), and then checks that the
+ * file's end on disk is still the one this file system knows: another writer may have changed it
+ * since. While another holds the lock, the write is refused with {@link
+ * ConcurrentWriterException} before anything is written; a change made before is caught up with,
+ * as a program that opened the file again would see it.
  *
  * <p>A change shows in the front region: every write that moves the end writes a tail record with
  * a sequence above every one on disk, and a rewrap or a force rewrites a header slot (compared
@@ -23,7 +26,8 @@ import java.util.Arrays;
 final class WriterClaim {
   /** Why a write is refused while another holds the writer lock. */
   static final String BUSY =
-      "another program, or another encrypted file system in this one, is writing it";
+      "another program, or another encrypted file system in this one, is writing it (it keeps"
+          + " the file until it closes it or gives up its last lock on it)";
 
   private final FileName path;
   private final RawFile raw;
@@ -38,17 +42,27 @@ final class WriterClaim {
   }
 
   /**
-   * Before a write: returns once this file may write, or throws {@link ConcurrentWriterException}.
-   * Cheap once held (a volatile read).
+   * Before a write: takes or keeps the writer lock, or throws {@link ConcurrentWriterException}
+   * while another holds it. Returns what another writer changed on disk since this view was
+   * loaded, for the caller to load the file again before it writes (the lock stays held); null
+   * when the view is current. Cheap once held (a volatile read).
    */
-  void claim(TailSlots slots, FileHeaders headers) throws IOException {
-    String refused = tryClaim(slots, headers);
-    if (refused != null) {
-      throw new ConcurrentWriterException(path.toString(), refused);
+  String claim(TailSlots slots, FileHeaders headers) throws IOException {
+    switch (raw.claimWriter()) {
+      case HELD:
+        return null;
+      case BUSY:
+        throw new ConcurrentWriterException(path.toString(), BUSY);
+      default:
+        return changeOnDisk(slots, headers);
     }
   }
 
-  /** As {@link #claim}, but returns why the write is refused (null when it may go on). */
+  /**
+   * For a write that needs this exact view (a force's header write, a close's final record):
+   * returns why it may not go on (another holds the lock, or changed the file since, and then the
+   * lock is given back), or null when it may.
+   */
   String tryClaim(TailSlots slots, FileHeaders headers) throws IOException {
     switch (raw.claimWriter()) {
       case HELD:
@@ -59,9 +73,7 @@ final class WriterClaim {
         String change = changeOnDisk(slots, headers);
         if (change != null) {
           raw.releaseWriter();
-          return "another writer changed it since it was opened here ("
-              + change
-              + "); ask for its size, or open it again, to see the other writer's data";
+          return "another writer changed it since it was loaded here (" + change + ")";
         }
         return null;
     }
