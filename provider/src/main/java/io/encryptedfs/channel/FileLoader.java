@@ -190,7 +190,7 @@ final class FileLoader {
         geometry,
         records[chosen],
         tails[chosen],
-        TailSlots.forExistingFile(sequences, chosen, stale));
+        TailSlots.forExistingFile(sequences, chosen, stale, forced));
   }
 
   /** The slot of the newest record older than {@code records[slot]} and at least {@code min}. */

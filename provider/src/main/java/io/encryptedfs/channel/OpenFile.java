@@ -70,6 +70,8 @@ final class OpenFile {
   private final WriteMode mode;
   private final DelayedTail delayed;
   private boolean surplusChecked;
+  /** This session created or wrote the file: its close closes the runway it opened. */
+  private boolean wrote;
   private boolean closed;
   private final WriteBuffers buffers;
   private final HomeBlockReader homeReader;
@@ -123,6 +125,8 @@ final class OpenFile {
         new FileHeaders(
             this.path, raw, keys, loaded.header(), loaded.headerSlot(), loaded.headerImage());
     this.claim = new WriterClaim(this.path, raw, g, blocks);
+    // A file being created is claimed from before its header exists; any other starts unclaimed.
+    this.wrote = raw.writerHeld();
     TailRecord record = loaded.record();
     this.size = record.size(g);
     this.tail = loaded.tail();
@@ -388,7 +392,7 @@ final class OpenFile {
       // after a power loss the raw length would exceed every record's allowance (the file would
       // not open).
       raw.force(false);
-      slots.forced();
+      forcedAll();
     }
     if (homeTo >= homeFrom) {
       homeWriter.write(homeFrom, homeTo, oldSize, tail, src, pos, nonces());
@@ -438,9 +442,10 @@ final class OpenFile {
       throw new IOException(path + ": the underlying file is open read-only");
     }
     claimWriter();
+    wrote = true;
     if (slots.needsForceBeforeWrite()) {
       raw.force(false);
-      slots.forced();
+      forcedAll();
     }
     if (slots.hasStale()) {
       // A rejected newer record must not outlive this session's first home block write: a crash
@@ -449,7 +454,7 @@ final class OpenFile {
         writeRecord(g.homeBlocks(size), g.tailLength(size), tail, tails.runwayEnd());
       }
       raw.force(false);
-      slots.forced();
+      forcedAll();
     }
     if (!surplusChecked) {
       long expected = g.rawLength(g.homeBlocks(size));
@@ -459,10 +464,20 @@ final class OpenFile {
         // record but neither the shrink nor the block, and the old bytes would be read in its
         // place (authentic, but from an unacknowledged write, or damage).
         raw.force(false);
-        slots.forced();
+        forcedAll();
       }
       surplusChecked = true;
     }
+  }
+
+  /**
+   * A force of this writer's own, under the write lock, made everything written durable. The
+   * header says so too, so that whoever loads the file next knows which tail slot is durable and
+   * need not force before its first write (see {@link TailSlots#forExistingFile}).
+   */
+  private void forcedAll() throws IOException {
+    slots.forced();
+    headers.recordForced(slots.latestSequence());
   }
 
   /** Shrinks the file to {@code newSize}; a larger size leaves it unchanged. */
@@ -494,7 +509,7 @@ final class OpenFile {
       // The shorter record must be durable before the raw file shrinks: a power loss that kept
       // the shrink but lost the record would leave a record naming blocks that are gone.
       raw.force(false);
-      slots.forced();
+      forcedAll();
       raw.truncate(g.rawLength(newBlocks));
       // The shrink too must be durable before blocks are written there again (see prepareWrite).
       raw.force(false);
@@ -645,8 +660,9 @@ final class OpenFile {
   }
 
   /**
-   * Closes the file: a runway left open is closed with a final tail record, so that a cleanly
-   * closed file has no allowance and any raw byte appended to it is reported.
+   * Closes the file: a runway this session's writes left open is closed with a final tail record,
+   * so that a cleanly closed file has no allowance and any raw byte appended to it is reported. A
+   * reader never writes: the runway another session left open is closed by its next writer.
    */
   void close() throws IOException {
     lock.writeLock().lock();
@@ -657,7 +673,8 @@ final class OpenFile {
       try {
         flushTail();
         long homeBlocks = g.homeBlocks(size);
-        if (raw.writable()
+        if (wrote
+            && raw.writable()
             && !slots.needsForceBeforeWrite()
             && tails.runwayEnd() > homeBlocks
             && claim.tryClaim(slots, headers) == null) {

@@ -11,7 +11,8 @@ import io.encryptedfs.format.Geometry;
  * unforced write still leaves the forced record intact. With three slots one is always free, except
  * while a force runs outside the file's lock: the slot it is making durable is protected too, so
  * a writer that finds no free slot waits for the force to end. When the durable slot is unknown (a
- * file opened after someone else wrote it), the caller forces once before its first write. Guarded
+ * file opened after someone else wrote it, whose newest record is not the one its header names as
+ * forced), the caller forces once before its first write. Guarded
  * by the owning file's write lock, or by its read lock together with its force lock (a force's
  * start and end: readers never look at the slots, and forces run one at a time).
  */
@@ -39,20 +40,28 @@ final class TailSlots {
    * whose newest is in {@code latest}. Which of them is durable is unknown until the next force.
    */
   static TailSlots forExistingFile(long[] sequences, int latest) {
-    return forExistingFile(sequences, latest, 0);
+    return forExistingFile(sequences, latest, 0, 0);
   }
 
   /**
    * As above, where the slots in the bit set {@code stale} hold authentic records newer than
    * {@code latest} that the reader rejected (their home blocks never landed). They must be
-   * overwritten, durably, before anything else is written: see {@link #hasStale}.
+   * overwritten, durably, before anything else is written: see {@link #hasStale}. When the newest
+   * record is {@code forcedSequence}, the one the header names as made durable by a force (0 for
+   * none), it is known durable: the header names a record only after a force returned. A newer
+   * record is not, and may be all that holds data a crash left on disk and a reader has seen: it
+   * is forced before anything overwrites a slot, so that a later power loss cannot roll the file
+   * back below it.
    */
-  static TailSlots forExistingFile(long[] sequences, int latest, int stale) {
+  static TailSlots forExistingFile(long[] sequences, int latest, int stale, long forcedSequence) {
     TailSlots s = new TailSlots();
     s.stale = stale;
     System.arraycopy(sequences, 0, s.sequence, 0, Geometry.TAIL_SLOTS);
     s.latest = latest;
-    s.durableKnown = false;
+    s.durableKnown = forcedSequence > 0 && sequences[latest] == forcedSequence;
+    if (s.durableKnown) {
+      s.durable = latest;
+    }
     return s;
   }
 

@@ -264,6 +264,31 @@ class ConcurrentWriterTest {
   }
 
   /**
+   * A session that only reads never writes the file, even where it could claim it: here the writer
+   * forced its last record and handed the file over with its lock, leaving the runway it opened
+   * for its own writes; closing that is the writer's business, not the reader's.
+   */
+  @Test
+  void aReaderNeverWritesTheFile() throws IOException {
+    Path root = root();
+    try (FileSystem a = open(root);
+        FileSystem b = open(nested(root))) {
+      try (FileChannel writer = FileChannel.open(a.getPath("/sub/f"), CREATE, READ, WRITE)) {
+        try (FileLock lock = writer.lock()) {
+          writer.write(ByteBuffer.wrap("data".getBytes(UTF_8)), 0);
+          writer.force(true);
+        }
+        byte[] before = Files.readAllBytes(root.resolve("sub/f")); // names are stored in the clear
+        try (FileChannel reader = FileChannel.open(b.getPath("/f"), READ, WRITE)) {
+          assertEquals(4, reader.read(ByteBuffer.allocate(10), 0));
+        }
+        assertEquals("data", Files.readString(b.getPath("/f")));
+        assertArrayEquals(before, Files.readAllBytes(root.resolve("sub/f")));
+      }
+    }
+  }
+
+  /**
    * A reader's last block is its own copy, so reading it looks at the file again first, as it
    * does at the end: here another program rewrites bytes in place in the last block, leaving the
    * size as it was.

@@ -3,6 +3,7 @@ package io.encryptedfs.durability;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
@@ -15,8 +16,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -86,5 +89,51 @@ class ForceCostTest {
         blockSize, every, reopened, blocks, asked, added);
     int bound = reopened ? 2 : 1;
     assertTrue(added <= bound, added + " added forces > " + bound);
+  }
+
+  /**
+   * A session's first write forces first only when it cannot tell that the newest tail record is
+   * durable: the header names the last record a force made durable, so a file forced after its
+   * last write needs no force before the next session writes, and one that was not needs one.
+   */
+  @Test
+  void aSessionAfterAForcedOneWritesWithoutForcingFirst() throws IOException {
+    AtomicInteger forces = new AtomicInteger();
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem enc =
+          TestRoots.open(
+              faults.root().resolve(Restorer.ROOT), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+        faults.dropForces(
+            path -> {
+              forces.incrementAndGet();
+              return false;
+            });
+        for (String name : new String[] {"/forced", "/unforced"}) {
+          try (FileChannel c = FileChannel.open(enc.getPath(name), CREATE_NEW, WRITE)) {
+            c.write(ByteBuffer.wrap(new byte[100]));
+          }
+        }
+        // Forced after its last write (whose close wrote a final record), by a session that
+        // writes nothing.
+        try (FileChannel c = FileChannel.open(enc.getPath("/forced"), WRITE)) {
+          c.force(false);
+        }
+        assertEquals(0, forcesOfOneWrite(enc.getPath("/forced"), forces));
+        assertEquals(1, forcesOfOneWrite(enc.getPath("/unforced"), forces));
+        assertEquals(200, Files.size(enc.getPath("/unforced")));
+        faults.dropForces(path -> false);
+      }
+    }
+  }
+
+  /** Forces made by opening {@code file} and appending 100 bytes (within its last block). */
+  private static int forcesOfOneWrite(Path file, AtomicInteger forces) throws IOException {
+    try (FileChannel c = FileChannel.open(file, WRITE, APPEND)) {
+      int before = forces.get();
+      c.write(ByteBuffer.wrap(new byte[100]));
+      return forces.get() - before;
+    }
   }
 }
