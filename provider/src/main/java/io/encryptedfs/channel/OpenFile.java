@@ -186,10 +186,10 @@ final class OpenFile {
    * lock, see {@link WriterClaim}): when the underlying file was modified since this was last
    * looked at, or was last looked at so soon after its modification that a later change could
    * share its timestamp, and its front region differs from this view, the file is loaded again, as
-   * a reader that reopened it would see it. Called where a reader meets the end of the file (its size, a read of the last block or
-   * at the end). A front region that does not load (another writer's write in progress, damage, or
-   * a header now wrapped by a key this program lacks) leaves the view as it was, which is
-   * authentic. Returns whether the view changed.
+   * a reader that reopened it would see it. Called where a reader meets the end of the file (its
+   * size, a read of the last block or at the end). A front region that does not load (another
+   * writer's write in progress, damage, or a header now wrapped by a key this program lacks)
+   * leaves the view as it was, which is authentic. Returns whether the view changed.
    */
   private boolean followOtherWriters() throws IOException {
     if (reloader == null || raw.writerHeld()) {
@@ -270,7 +270,9 @@ final class OpenFile {
   /**
    * This program gave up its last lock on the file: other programs may write it now, as they may a
    * plain file, so a buffered tail's record is written and the writer lock given back. The next
-   * write here takes it again, and catches up with what others wrote meanwhile.
+   * write here takes it again, and catches up with what others wrote meanwhile. A write of this
+   * program still under way (one waiting for a force to free a tail slot has let the file's lock
+   * go) keeps the writer lock: it was begun under it, and its view must stay the file's.
    */
   void handOff() throws IOException {
     if (!raw.writerHeld()) {
@@ -278,7 +280,7 @@ final class OpenFile {
     }
     lock.writeLock().lock();
     try {
-      if (closed || !raw.writerHeld()) {
+      if (closed || !raw.writerHeld() || tails.writerWaits()) {
         return;
       }
       flushTail();
@@ -472,8 +474,9 @@ final class OpenFile {
 
   /**
    * A force of this writer's own, under the write lock, made everything written durable. The
-   * header says so too, so that whoever loads the file next knows which tail slot is durable and
-   * need not force before its first write (see {@link TailSlots#forExistingFile}).
+   * header says so too, as after a caller's force: a reader that later finds only older records
+   * reports damage, and one that loads the file before anything newer is written knows its newest
+   * record durable (see {@link TailSlots#forExistingFile}).
    */
   private void forcedAll() throws IOException {
     slots.forced();

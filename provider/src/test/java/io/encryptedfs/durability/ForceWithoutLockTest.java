@@ -7,11 +7,13 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
@@ -21,9 +23,11 @@ import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -35,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A force runs its {@code fsync} without the file's lock: while it waits for the disk, reads, a
@@ -185,6 +190,58 @@ class ForceWithoutLockTest {
   }
 
   /** In a fault hook: once armed, holds the first call for file "f" until {@code release}. */
+  /**
+   * A write that waits for a force to free a tail slot has let the file's lock go, but it was begun
+   * as the file's writer: giving up the program's last caller's lock meanwhile must not hand the
+   * file over, or another program could write between the write's view and its record. Real locks
+   * (the fault file system over the disk), and a second file system on a nested root as the other
+   * program.
+   */
+  @Test
+  void aLockGivenUpWhileAWriteWaitsKeepsTheFile(@TempDir Path disk) throws Exception {
+    CountDownLatch forceStarted = new CountDownLatch(1);
+    CountDownLatch releaseForce = new CountDownLatch(1);
+    AtomicBoolean hold = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
+    Path root = Files.createDirectories(faults.root().resolve("r"));
+    try (FileSystem fs = TestRoots.open(root, keys, "AES-256-GCM", BLOCK);
+        FileSystem other =
+            TestRoots.open(Files.createDirectories(root.resolve("sub")), keys, "AES-256-GCM", BLOCK);
+        FileChannel writer = FileChannel.open(fs.getPath("/sub/f"), CREATE_NEW, READ, WRITE)) {
+      FileLock lock = writer.lock();
+      writer.write(ByteBuffer.wrap(new byte[] {1}));
+      faults.dropForces(
+          path -> {
+            holdIfArmed(path, hold, forceStarted, releaseForce);
+            return false;
+          });
+      hold.set(true);
+      Future<?> force =
+          pool.submit(
+              () -> {
+                writer.force(false);
+                return null;
+              });
+      assertTrue(forceStarted.await(30, TimeUnit.SECONDS));
+      writer.write(ByteBuffer.wrap(new byte[] {2}), 1); // takes the one free slot
+      Future<?> waiting = pool.submit(() -> writer.write(ByteBuffer.wrap(new byte[] {3}), 2));
+      Thread.sleep(300);
+      assertFalse(waiting.isDone(), "the third record waits for the force");
+      lock.release();
+      assertThrows(
+          ConcurrentWriterException.class,
+          () -> Files.write(other.getPath("/f"), new byte[] {9}, StandardOpenOption.APPEND));
+      releaseForce.countDown();
+      force.get(30, TimeUnit.SECONDS);
+      waiting.get(30, TimeUnit.SECONDS);
+      assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(fs.getPath("/sub/f")));
+    } finally {
+      faults.dropForces(path -> false);
+      pool.shutdownNow();
+    }
+  }
+
   private static void holdIfArmed(
       Path path, AtomicBoolean armed, CountDownLatch started, CountDownLatch release) {
     if (path.getFileName().toString().equals("f") && armed.getAndSet(false)) {
