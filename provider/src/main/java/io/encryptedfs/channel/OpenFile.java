@@ -78,14 +78,8 @@ final class OpenFile {
   private final HomeBlockWriter homeWriter;
   private final WriterClaim claim;
   private FrontLoader reloader;
-  /**
-   * The underlying file's modification time when another writer's changes were last looked for,
-   * and when (this clock) that look began: once a look began long enough after the modification
-   * that no later change can share its timestamp, an unchanged timestamp means an unchanged file
-   * (the rule git uses for its index, and {@link SizeCache}).
-   */
-  private volatile long followedModified = Long.MIN_VALUE;
-  private volatile long followedAt;
+  /** When another writer's changes were last looked for. */
+  private final ModificationWatch followed = new ModificationWatch();
 
   /** Loads a file's front region again, as opening it does. */
   interface FrontLoader {
@@ -183,10 +177,9 @@ final class OpenFile {
 
   /**
    * A file that this program does not write may be written by another one (which holds the writer
-   * lock, see {@link WriterClaim}): when the underlying file was modified since this was last
-   * looked at, or was last looked at so soon after its modification that a later change could
-   * share its timestamp, and its front region differs from this view, the file is loaded again, as
-   * a reader that reopened it would see it. Called where a reader meets the end of the file (its
+   * lock, see {@link WriterClaim}): when it may have changed since it was last looked at (see
+   * {@link ModificationWatch}) and its front region differs from this view, the file is loaded
+   * again, as a reader that reopened it would see it. Called where a reader meets the end of the file (its
    * size, a read of the last block or at the end). A front region that does not load (another
    * writer's write in progress, damage, or a header now wrapped by a key this program lacks)
    * leaves the view as it was, which is authentic. Returns whether the view changed.
@@ -196,11 +189,7 @@ final class OpenFile {
       return false;
     }
     long modified = raw.lastModified();
-    if (modified < 0
-        || (modified == followedModified && followedAt - modified > SizeCache.SETTLED_MILLIS)) {
-      return false;
-    }
-    return catchUp(modified);
+    return followed.mayHaveChanged(modified) && catchUp(modified);
   }
 
   /**
@@ -220,8 +209,7 @@ final class OpenFile {
       if (closed || raw.writerHeld()) {
         return false;
       }
-      followedAt = System.currentTimeMillis();
-      followedModified = modified;
+      followed.looking(modified, System.currentTimeMillis());
       if (claim.changeOnDisk(slots, headers) == null) {
         return false;
       }
