@@ -21,6 +21,8 @@
 #                   (the main stages include the former too from session 4 on)
 #   layout17 layout25  AppendLayoutBench (a model of 1 KiB appends under format v1 and a v2 append
 #                   log) beside WalBench's unforced rows, to $MODE-layout-jdkN.json
+#   parallel17 parallel25  ParallelCreateBench (files created on threads at once) with -t 1 and
+#                   -t 2, to $MODE-parallel-tN-jdkN.json
 #   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
 #                   run, 3 warm-up iterations (Tink's 1 MB-segment template warms up slowly)
 set -uo pipefail
@@ -41,8 +43,8 @@ layout=(-prof gc -p impl=plain,AES-256-GCM,CHACHA20-POLY1305 -p forceEvery=0
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
-    main17)   OUT=$R/$MODE-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench' ;;
-    main25)   OUT=$R/$MODE-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench' ;;
+    main17)   OUT=$R/$MODE-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ParallelCreateBench' ;;
+    main25)   OUT=$R/$MODE-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ParallelCreateBench' ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     sweeprand17) OUT=$R/sweep-jdk17-random.json "$here/run.sh" "$J17" short "${sweeprand[@]}" ;;
@@ -66,6 +68,10 @@ stage() {
     checkpoint25) OUT=$R/$MODE-checkpoint-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc "${checkpoint[@]}" ;;
     layout17) OUT=$R/$MODE-layout-jdk17.json "$here/run.sh" "$J17" "$MODE" "${layout[@]}" ;;
     layout25) OUT=$R/$MODE-layout-jdk25.json "$here/run.sh" "$J25" "$MODE" "${layout[@]}" ;;
+    parallel17) for t in 1 2; do OUT=$R/$MODE-parallel-t$t-jdk17.json "$here/run.sh" "$J17" "$MODE" \
+                  -t $t 'benchmarks\.ParallelCreateBench\.' || return; done ;;
+    parallel25) for t in 1 2; do OUT=$R/$MODE-parallel-t$t-jdk25.json "$here/run.sh" "$J25" "$MODE" \
+                  -t $t 'benchmarks\.ParallelCreateBench\.' || return; done ;;
     tink17)   WI=3 OUT=$R/tink-jdk17.json "$here/run.sh" "$J17" "$MODE" "${tink[@]}" ;;
     tink25)   WI=3 OUT=$R/tink-jdk25.json "$here/run.sh" "$J25" "$MODE" "${tink[@]}" ;;
     *) echo "unknown stage $1" >&2; return 2 ;;

@@ -37,11 +37,11 @@ final class FileLoader {
   }
 
   /**
-   * Writes the header and an empty first tail record to a new, empty raw file, and forces them
-   * when {@code sync}; otherwise the file's first force makes them durable (until then a power
-   * loss may leave a file that does not open).
+   * Writes the header and an empty first tail record to a new, empty raw file. The file's first
+   * force makes them durable (until then a power loss may leave a file that does not open): the
+   * creating open's, unless the file system was opened with {@code create.sync=false}.
    */
-  LoadedFile create(RawFile raw, NewFilePolicy policy, String path, boolean sync)
+  LoadedFile create(RawFile raw, NewFilePolicy policy, String path)
       throws IOException {
     Geometry geometry = policy.geometry();
     byte[] fileId = new byte[FileHeader.FILE_ID_SIZE];
@@ -64,9 +64,9 @@ final class FileLoader {
       keys = new FileKeys(policy.algorithm(), fileId, dataKey);
       slot = HeaderCodec.encode(header);
       keys.sealHeader(slot);
-      // The first record already carries the open runway, made durable by the creation's force
-      // below (or by the file's first force), so appending to a new file needs no force of its
-      // own; closing the file ends the runway.
+      // The first record already carries the open runway, made durable by the file's first force
+      // (the creation's), so appending to a new file needs no force of its own; closing the file
+      // ends the runway.
       TailRecord first = new TailRecord(1, 0, 0, TailRecordWriter.OPEN_ALLOWANCE);
       ByteBuffer buf = ByteBuffer.allocate(Geometry.HEADER_SIZE + geometry.tailSlotSize());
       buf.put(slot).put(slot);
@@ -76,14 +76,7 @@ final class FileLoader {
       raw.writeFully(buf, 0);
       // The front region is always present in full, so a raw length below it means truncation.
       raw.writeFully(ByteBuffer.allocate(1), geometry.frontSize() - 1);
-      // Durable before the creating open returns: otherwise a power loss leaves a torn or empty
-      // front region, which a reader must report as damage, even though the caller did nothing
-      // wrong. Forced, the new file reopens as empty whatever else of it is lost.
       TailSlots slots = TailSlots.forNewFile(1);
-      if (sync) {
-        raw.force(false);
-        slots.forced();
-      }
       byte[] image = Arrays.copyOf(slot, Geometry.HEADER_SIZE);
       System.arraycopy(slot, 0, image, Geometry.HEADER_SLOT_SIZE, Geometry.HEADER_SLOT_SIZE);
       return new LoadedFile(

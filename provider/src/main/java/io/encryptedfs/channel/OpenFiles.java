@@ -72,12 +72,15 @@ public final class OpenFiles {
     ChannelMode mode = ChannelMode.of(options);
     Path key = rawPath.toAbsolutePath().normalize();
     OpenFile file;
+    boolean createdHere = false;
     synchronized (this) {
       // CREATE_NEW needs no lookup: the underlying file system refuses an existing file itself.
       Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
       PathTable.Entry entry = id == null ? null : table.get(id);
       if (entry == null) {
-        OpenFile opened = openOrCreate(key, displayPath, mode, policy, attrs, id);
+        Opened made = openOrCreate(key, displayPath, mode, policy, attrs, id);
+        OpenFile opened = made.file();
+        createdHere = made.created();
         try {
           // Opens through this registry are serialized, so the identity found above is still the
           // opened file's; openOrCreate read that of a file just created.
@@ -108,21 +111,40 @@ public final class OpenFiles {
       channels.add(channel);
     }
     try {
+      if (createdHere && createSync) {
+        // The creating open returns once the new file is durable: otherwise a power loss leaves a
+        // torn or empty front region, which a reader must report as damage though the caller did
+        // nothing wrong; forced, the new file reopens as empty whatever else of it is lost. The
+        // fsync runs outside this monitor, so that the opens and closes of other files, and other
+        // threads' creations, do not wait for the disk behind it.
+        file.force(false);
+      }
       if (mode.truncateExisting()) {
         file.truncate(0);
       }
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      try {
+        channel.close();
+        if (createdHere) {
+          // As a creation that failed before its file was registered leaves no file.
+          delete(key, () -> Files.deleteIfExists(key));
+        }
+      } catch (IOException | RuntimeException failure) {
+        e.addSuppressed(failure);
+      }
       throw e;
     }
     return channel;
   }
 
+  /** What {@link #openOrCreate} opened, and whether it created it. */
+  private record Opened(OpenFile file, boolean created) {}
+
   /**
    * @param id the identity of the file found at {@code rawPath} just before (see {@link
    *     FileIdentity}), or null if there was none
    */
-  private OpenFile openOrCreate(
+  private Opened openOrCreate(
       Path rawPath,
       String displayPath,
       ChannelMode mode,
@@ -139,7 +161,7 @@ public final class OpenFiles {
           // reopen it.
           Object found = id != null ? id : FileIdentity.ofExisting(rawPath, displayPath);
           raw.locate(rawPath, found, displayPath);
-          return load(raw, displayPath);
+          return new Opened(load(raw, displayPath), false);
         }
         if (!mode.create()) {
           throw new NoSuchFileException(displayPath);
@@ -174,10 +196,10 @@ public final class OpenFiles {
         // Claimed before its header exists, no other writer can have a view of it to check
         // against (an empty raw file does not open), so its first write finds the claim held.
         raw.claimWriter();
-        OpenFile file =
-            newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath, createSync));
+        // Not forced here, under this monitor: the caller forces it (see newFileChannel).
+        OpenFile file = newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath));
         file.reportIntegrityTo(integrity);
-        return file;
+        return new Opened(file, true);
       } catch (IOException | RuntimeException e) {
         raw.close();
         Files.deleteIfExists(rawPath);

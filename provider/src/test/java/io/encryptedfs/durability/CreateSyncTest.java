@@ -5,6 +5,7 @@ import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
@@ -24,6 +25,12 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +54,67 @@ class CreateSyncTest {
   void creatingAFileForcesItOnlyByDefault() throws IOException {
     assertEquals(1, forcesToCreateAndWrite(true));
     assertEquals(0, forcesToCreateAndWrite(false));
+  }
+
+  /**
+   * A creating open returns only once its force has, but that force does not hold up the rest of
+   * the file system: while the disk holds one creation's force, another thread creates, writes,
+   * reads and closes other files. (Every open once waited behind it, so creations on many threads
+   * went at the pace of one.)
+   */
+  @Test
+  void aCreationsForceDoesNotHoldUpOtherFiles() throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs = open(faults, true)) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        faults.dropForces(
+            path -> {
+              if (path.getFileName().toString().equals("slow") && first.getAndSet(false)) {
+                held.countDown();
+                try {
+                  assertTrue(release.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return false;
+            });
+        Future<?> creator =
+            pool.submit(
+                () -> {
+                  try (FileChannel c = FileChannel.open(fs.getPath("/slow"), CREATE_NEW, WRITE)) {
+                    c.write(ByteBuffer.wrap(new byte[] {1}));
+                  }
+                  return null;
+                });
+        assertTrue(held.await(30, TimeUnit.SECONDS));
+        Future<String> others =
+            pool.submit(
+                () -> {
+                  Files.writeString(fs.getPath("/other"), "other");
+                  Files.writeString(fs.getPath("/third"), "third");
+                  return Files.readString(fs.getPath("/other"))
+                      + Files.readString(fs.getPath("/third"));
+                });
+        try {
+          assertEquals("otherthird", others.get(10, TimeUnit.SECONDS));
+          assertFalse(creator.isDone(), "the creating open waits for its force");
+        } finally {
+          release.countDown();
+        }
+        creator.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(new byte[] {1}, Files.readAllBytes(fs.getPath("/slow")));
+        faults.dropForces(path -> false);
+      }
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
   }
 
   /** Forces the raw file sees while a file is created and 10 KiB are written and closed. */
