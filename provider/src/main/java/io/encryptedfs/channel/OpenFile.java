@@ -179,10 +179,10 @@ final class OpenFile {
    * A file that this program does not write may be written by another one (which holds the writer
    * lock, see {@link WriterClaim}): when it may have changed since it was last looked at (see
    * {@link ModificationWatch}) and its front region differs from this view, the file is loaded
-   * again, as a reader that reopened it would see it. Called where a reader meets the end of the file (its
-   * size, a read of the last block or at the end). A front region that does not load (another
-   * writer's write in progress, damage, or a header now wrapped by a key this program lacks)
-   * leaves the view as it was, which is authentic. Returns whether the view changed.
+   * again, as a reader that reopened it would see it. Called where a reader meets the end of the
+   * file (its size, a read of the last block or at the end). A front region that does not load
+   * (another writer's write in progress, damage, or a header now wrapped by a key this program
+   * lacks) leaves the view as it was, which is authentic. Returns whether the view changed.
    */
   private boolean followOtherWriters() throws IOException {
     if (reloader == null || raw.writerHeld()) {

@@ -320,13 +320,6 @@ public final class OpenFiles {
     }
   }
 
-  /**
-   * Loads an existing file, whose raw channel this takes over (closed on failure). A file that
-   * another program is creating at this instant looks damaged until its front region is whole; it
-   * holds the writer lock from before its header was written, so while that lock is busy the load
-   * is retried, for up to {@link #CREATOR_WAIT_MS}: two programs that create one file at once both
-   * open it, as on a plain file system.
-   */
   /** Whether another program holds the file's writer lock (a probe failure joins {@code e}). */
   private static boolean creatorAt(RawFile raw, DamagedFileException e) {
     try {
@@ -337,6 +330,13 @@ public final class OpenFiles {
     }
   }
 
+  /**
+   * Loads an existing file, whose raw channel this takes over (closed on failure). A file that
+   * another program is creating at this instant looks damaged until its front region is whole; it
+   * holds the writer lock from before its header was written, so while that lock is busy the load
+   * is retried, for up to {@link #CREATOR_WAIT_MS}: two programs that create one file at once both
+   * open it, as on a plain file system.
+   */
   private OpenFile load(RawFile raw, String displayPath) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CREATOR_WAIT_MS);
     try {

@@ -58,7 +58,6 @@ class ForceWithoutLockTest {
     new Random(1).nextBytes(before);
     CountDownLatch forceStarted = new CountDownLatch(1);
     CountDownLatch releaseForce = new CountDownLatch(1);
-    AtomicBoolean hold = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       FaultInjectingFileSystem faults =
@@ -66,19 +65,7 @@ class ForceWithoutLockTest {
       try (FileSystem fs = writeThrough(faults);
           FileChannel writer = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE)) {
         writer.write(ByteBuffer.wrap(before));
-        faults.dropForces(
-            path -> {
-              holdIfArmed(path, hold, forceStarted, releaseForce);
-              return false;
-            });
-        hold.set(true);
-        Future<?> force =
-            pool.submit(
-                () -> {
-                  writer.force(false);
-                  return null;
-                });
-        assertTrue(forceStarted.await(30, TimeUnit.SECONDS));
+        Future<?> force = heldForce(faults, pool, writer, forceStarted, releaseForce);
 
         try (FileChannel other = FileChannel.open(fs.getPath("/f"), READ, WRITE)) {
           ByteBuffer back = ByteBuffer.allocate(before.length);
@@ -201,7 +188,6 @@ class ForceWithoutLockTest {
   void aLockGivenUpWhileAWriteWaitsKeepsTheFile(@TempDir Path disk) throws Exception {
     CountDownLatch forceStarted = new CountDownLatch(1);
     CountDownLatch releaseForce = new CountDownLatch(1);
-    AtomicBoolean hold = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
     Path root = Files.createDirectories(faults.root().resolve("r"));
@@ -211,19 +197,7 @@ class ForceWithoutLockTest {
         FileChannel writer = FileChannel.open(fs.getPath("/sub/f"), CREATE_NEW, READ, WRITE)) {
       FileLock lock = writer.lock();
       writer.write(ByteBuffer.wrap(new byte[] {1}));
-      faults.dropForces(
-          path -> {
-            holdIfArmed(path, hold, forceStarted, releaseForce);
-            return false;
-          });
-      hold.set(true);
-      Future<?> force =
-          pool.submit(
-              () -> {
-                writer.force(false);
-                return null;
-              });
-      assertTrue(forceStarted.await(30, TimeUnit.SECONDS));
+      Future<?> force = heldForce(faults, pool, writer, forceStarted, releaseForce);
       writer.write(ByteBuffer.wrap(new byte[] {2}), 1); // takes the one free slot
       Future<?> waiting = pool.submit(() -> writer.write(ByteBuffer.wrap(new byte[] {3}), 2));
       Thread.sleep(300);
@@ -240,6 +214,33 @@ class ForceWithoutLockTest {
       faults.dropForces(path -> false);
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Starts {@code writer.force} on {@code pool} and returns once the fault file system holds it
+   * inside the underlying force, until {@code release} opens.
+   */
+  private static Future<?> heldForce(
+      FaultInjectingFileSystem faults,
+      ExecutorService pool,
+      FileChannel writer,
+      CountDownLatch started,
+      CountDownLatch release)
+      throws InterruptedException {
+    AtomicBoolean hold = new AtomicBoolean(true);
+    faults.dropForces(
+        path -> {
+          holdIfArmed(path, hold, started, release);
+          return false;
+        });
+    Future<?> force =
+        pool.submit(
+            () -> {
+              writer.force(false);
+              return null;
+            });
+    assertTrue(started.await(30, TimeUnit.SECONDS));
+    return force;
   }
 
   private static void holdIfArmed(
