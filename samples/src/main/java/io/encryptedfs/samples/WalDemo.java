@@ -124,7 +124,7 @@ public final class WalDemo {
         i, 0x5eed0000 + i * 7919, 10 + i * 37 % 900, i % 100, i);
   }
 
-  private static char[] newPassword() {
+  static char[] newPassword() {
     byte[] bytes = new byte[18];
     new SecureRandom().nextBytes(bytes);
     return Base64.getEncoder().encodeToString(bytes).toCharArray();
@@ -143,7 +143,7 @@ public final class WalDemo {
     return false;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder())
           .forEach(

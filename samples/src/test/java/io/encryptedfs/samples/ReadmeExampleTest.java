@@ -21,7 +21,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's "Use" example, run as written (with a real keystore), and the demo end to end. */
+/**
+ * The README's "Use" example, run as written (with a real keystore), and the demos end to end.
+ */
 class ReadmeExampleTest {
   @TempDir Path tmp;
 
@@ -61,19 +63,37 @@ class ReadmeExampleTest {
 
   @Test
   void demoRunsToTheDetectedDamage() throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      WalDemo.main(new String[] {tmp.resolve("demo").toString()});
-    } finally {
-      System.setOut(original);
-    }
-    String printed = out.toString(StandardCharsets.UTF_8);
+    String printed = printedBy(() -> WalDemo.main(new String[] {tmp.resolve("demo").toString()}));
     assertTrue(printed.contains("Reopened and read back 60 records"), printed);
     assertTrue(printed.contains("no record text appears anywhere in the raw file: true"), printed);
     assertTrue(
         printed.contains("DamagedFileException: /wal/000001.log: block 0: failed authentication"),
         printed);
+  }
+
+  @Test
+  void sharedLogDemoReadsBackEveryWritersLines() throws Exception {
+    String printed =
+        printedBy(() -> SharedLogDemo.main(new String[] {tmp.resolve("shared").toString()}));
+    assertTrue(printed.contains("Read back 120 lines: every writer's 40 lines"), printed);
+    byte[] raw = Files.readAllBytes(tmp.resolve("shared/data/shared.log"));
+    assertEquals(-1, new String(raw, StandardCharsets.ISO_8859_1).indexOf("writer-1 line"));
+  }
+
+  private interface Main {
+    void run() throws Exception;
+  }
+
+  /** What {@code main} prints to standard output. */
+  private static String printedBy(Main main) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      main.run();
+    } finally {
+      System.setOut(original);
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 }

@@ -1,0 +1,194 @@
+package io.encryptedfs.samples;
+
+import io.encryptedfs.keystore.Pkcs12KeyStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Several programs appending to one encrypted log, as services that share a log file do: each
+ * keeps the file open and takes turns under a {@link FileLock} of it, writing each line at the size
+ * it reads under the lock (logback's prudent mode works this way). It starts {@value #WRITERS}
+ * writer processes (this class again, on the same class path), hands each the keystore password on
+ * its standard input (never on its command line, where other users could read it), waits for them
+ * and reads the log back: every line of every writer, in each writer's order, authentic.
+ *
+ * <p>Run: {@code java -cp samples/target/encryptedfs-demo.jar
+ * io.encryptedfs.samples.SharedLogDemo [directory]} (a temporary directory by default).
+ */
+public final class SharedLogDemo {
+  private static final int WRITERS = 3;
+  private static final int LINES = 40;
+  private static final String WRITER = "--writer";
+  private static final java.util.logging.Logger AUDIT =
+      java.util.logging.Logger.getLogger("io.encryptedfs.audit");
+
+  private SharedLogDemo() {}
+
+  public static void main(String[] args) throws Exception {
+    AUDIT.setLevel(java.util.logging.Level.WARNING);
+    if (args.length > 0 && args[0].equals(WRITER)) {
+      writer(Path.of(args[1]), args[2], Integer.parseInt(args[3]));
+      return;
+    }
+    Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("encryptedfs-shared");
+    Files.createDirectories(work);
+    char[] password = WalDemo.newPassword();
+    try {
+      try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(work.resolve("keys.p12"), password)) {
+        keys.generateKey("master");
+      }
+      try (FileSystem fs = FileSystems.newFileSystem(root(work), env(work, password))) {
+        Files.createFile(fs.getPath("/shared.log"));
+      }
+      System.out.println("encryptedfs shared log demo");
+      System.out.println("  work directory : " + work);
+      System.out.println(
+          "  " + WRITERS + " processes append " + LINES + " lines each to /shared.log, each line"
+              + " under a FileLock of the file");
+      List<Process> writers = new ArrayList<>();
+      for (int w = 1; w <= WRITERS; w++) {
+        writers.add(start(work, "writer-" + w, password));
+      }
+      for (Process p : writers) {
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+          throw new IllegalStateException("a writer process failed (see its output above)");
+        }
+      }
+      try (FileSystem fs = FileSystems.newFileSystem(root(work), env(work, password))) {
+        check(Files.readAllLines(fs.getPath("/shared.log"), StandardCharsets.UTF_8));
+      }
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    if (args.length == 0) {
+      WalDemo.deleteTree(work);
+    }
+  }
+
+  /** One writer process: reads the password from standard input, then appends its lines. */
+  private static void writer(Path work, String name, int lines) throws IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line = in.readLine();
+    if (line == null) {
+      throw new IOException("no keystore password on standard input");
+    }
+    char[] password = line.toCharArray();
+    try (FileSystem fs = FileSystems.newFileSystem(root(work), env(work, password));
+        FileChannel log =
+            FileChannel.open(
+                fs.getPath("/shared.log"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      for (int i = 0; i < lines; i++) {
+        try (FileLock turn = log.lock()) {
+          ByteBuffer text =
+              StandardCharsets.UTF_8.encode(CharBuffer.wrap(name + " line " + i + "\n"));
+          long at = log.size();
+          while (text.hasRemaining()) {
+            at += log.write(text, at);
+          }
+        }
+        // Other work between log lines, so that the writers' turns interleave.
+        sleepMillis(ThreadLocalRandom.current().nextInt(3));
+      }
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private static Process start(Path work, String name, char[] password) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                SharedLogDemo.class.getName(),
+                WRITER,
+                work.toString(),
+                name,
+                Integer.toString(LINES))
+            .inheritIO()
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
+    try (OutputStream stdin = p.getOutputStream()) {
+      ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+      byte[] line = new byte[bytes.remaining() + 1];
+      bytes.get(line, 0, line.length - 1);
+      line[line.length - 1] = '\n';
+      stdin.write(line);
+      Arrays.fill(line, (byte) 0);
+      if (bytes.hasArray()) {
+        Arrays.fill(bytes.array(), (byte) 0);
+      }
+    }
+    return p;
+  }
+
+  /** Every writer's lines are all there, in its order; prints how the writers took turns. */
+  private static void check(List<String> lines) {
+    Map<String, Integer> next = new LinkedHashMap<>();
+    int turns = 0;
+    String previous = null;
+    for (String line : lines) {
+      String[] parts = line.split(" line ");
+      int expected = next.getOrDefault(parts[0], 0);
+      if (parts.length != 2 || Integer.parseInt(parts[1]) != expected) {
+        throw new IllegalStateException("unexpected line: " + line);
+      }
+      next.put(parts[0], expected + 1);
+      if (!parts[0].equals(previous)) {
+        turns++;
+        previous = parts[0];
+      }
+    }
+    if (next.size() != WRITERS || next.values().stream().anyMatch(n -> n != LINES)) {
+      throw new IllegalStateException("lines missing: " + next);
+    }
+    System.out.println();
+    System.out.println("Read back " + lines.size() + " lines: every writer's " + LINES
+        + " lines, in its order, authentic; the writers took " + turns + " turns.");
+    System.out.println("The first lines:");
+    lines.stream().limit(6).forEach(l -> System.out.println("  " + l));
+  }
+
+  private static URI root(Path work) {
+    return URI.create("encrypted:" + work.resolve("data").toUri());
+  }
+
+  private static Map<String, Object> env(Path work, char[] password) {
+    Map<String, Object> env = new HashMap<>();
+    env.put("keystore", work.resolve("keys.p12").toString());
+    env.put("keystore.password", password);
+    env.put("key.alias", "master");
+    env.put("create", "true");
+    return env;
+  }
+
+  private static void sleepMillis(int millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
