@@ -23,6 +23,8 @@
 #                   log) beside WalBench's unforced rows, to $MODE-layout-jdkN.json
 #   parallel17 parallel25  ParallelCreateBench (files created on threads at once) with -t 1 and
 #                   -t 2, to $MODE-parallel-tN-jdkN.json
+#   locked17 locked25  LockedAppendBench (1 KiB appends each under a lock taken and given up)
+#                   beside WalBench's unforced rows, to $MODE-locked-jdkN.json
 #   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
 #                   run, 3 warm-up iterations (Tink's 1 MB-segment template warms up slowly)
 set -uo pipefail
@@ -38,13 +40,14 @@ sweep=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305 -
 sweeprand=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305
   'benchmarks\.RandomIoBench\.(read1T|write1T)$')
 checkpoint=(-p blockSize=4096 'benchmarks\.(ForceBesideReadsBench\.|RandomIoBench\.read1T$)')
+locked=(-p blockSize=4096 -p forceEvery=0 'benchmarks\.(LockedAppendBench|WalBench)\.')
 layout=(-prof gc -p impl=plain,AES-256-GCM,CHACHA20-POLY1305 -p forceEvery=0
   'benchmarks\.(AppendLayoutBench|WalBench)\.')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
-    main17)   OUT=$R/$MODE-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ParallelCreateBench' ;;
-    main25)   OUT=$R/$MODE-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ParallelCreateBench' ;;
+    main17)   OUT=$R/$MODE-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ParallelCreateBench|LockedAppendBench' ;;
+    main25)   OUT=$R/$MODE-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ParallelCreateBench|LockedAppendBench' ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     sweeprand17) OUT=$R/sweep-jdk17-random.json "$here/run.sh" "$J17" short "${sweeprand[@]}" ;;
@@ -72,6 +75,8 @@ stage() {
                   -t $t 'benchmarks\.ParallelCreateBench\.' || return; done ;;
     parallel25) for t in 1 2; do OUT=$R/$MODE-parallel-t$t-jdk25.json "$here/run.sh" "$J25" "$MODE" \
                   -t $t 'benchmarks\.ParallelCreateBench\.' || return; done ;;
+    locked17) OUT=$R/$MODE-locked-jdk17.json "$here/run.sh" "$J17" "$MODE" "${locked[@]}" ;;
+    locked25) OUT=$R/$MODE-locked-jdk25.json "$here/run.sh" "$J25" "$MODE" "${locked[@]}" ;;
     tink17)   WI=3 OUT=$R/tink-jdk17.json "$here/run.sh" "$J17" "$MODE" "${tink[@]}" ;;
     tink25)   WI=3 OUT=$R/tink-jdk25.json "$here/run.sh" "$J25" "$MODE" "${tink[@]}" ;;
     *) echo "unknown stage $1" >&2; return 2 ;;

@@ -288,14 +288,19 @@ final class EncryptedFileChannel extends FileChannel {
 
   /**
    * Keeps {@code lock}, just acquired, and looks at the file again: another program may have
-   * written it until it let the lock go, and a plain file's reader would see those writes now.
+   * written it until it let the lock go, and a plain file's reader would see those writes now. An
+   * exclusive lock on a writable channel takes the writer lock in the same look.
    */
   private FileLock acquired(EncryptedFileLock lock) throws IOException {
     synchronized (locks) {
       locks.add(lock);
     }
     try {
-      file.catchUp();
+      if (!lock.isShared() && mode.write()) {
+        file.lockedForWriting();
+      } else {
+        file.catchUp();
+      }
     } catch (IOException e) {
       try {
         lock.release();

@@ -227,6 +227,38 @@ final class OpenFile {
   }
 
   /**
+   * This program took an exclusive lock on the file through a writable channel: a program that
+   * takes turns with others under that lock writes next, so the writer lock is taken now, and the
+   * file caught up with, in one look (see {@link #claimWriter}); giving up the program's last lock
+   * gives it up ({@link #handOff}). While another program holds the writer lock without taking
+   * turns, or the file does not load, this only looks at the file as {@link #catchUp} does, and a
+   * write then fails as it would have.
+   */
+  void lockedForWriting() throws IOException {
+    if (reloader == null || !raw.writable() || raw.writerHeld()) {
+      catchUp();
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      if (closed || raw.writerHeld()) {
+        return;
+      }
+      try {
+        claimWriter();
+      } catch (ConcurrentWriterException
+          | DamagedFileException
+          | KeyMismatchException
+          | UnknownKeyAliasException e) {
+        // Not this lock's to report: the claim was given back, and the write will say why.
+        catchUp();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
    * Before this session's first write (truncation, rewrap) since it last held the writer lock:
    * takes the lock, and if another writer changed the file since this view was loaded, loads it
    * again, so the write lands where it would on a plain file. A file that no longer loads is

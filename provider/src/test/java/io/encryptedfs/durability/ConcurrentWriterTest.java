@@ -179,6 +179,42 @@ class ConcurrentWriterTest {
   }
 
   /**
+   * An exclusive lock taken through a writable channel makes its program the file's writer at
+   * once (one look at the file instead of two per turn); a shared lock does not. Where another
+   * program is the writer and does not take turns, the lock is still granted, and the write is
+   * refused as before.
+   */
+  @Test
+  void anExclusiveLockTakesTheWriterLockAndASharedOneDoesNot() throws IOException {
+    Path root = root();
+    try (FileSystem a = open(root);
+        FileSystem b = open(nested(root))) {
+      Files.writeString(a.getPath("/sub/f"), "0");
+      try (FileChannel ca = FileChannel.open(a.getPath("/sub/f"), READ, WRITE);
+          FileChannel cb = FileChannel.open(b.getPath("/f"), READ, WRITE)) {
+        try (FileLock shared = ca.lock(0, Long.MAX_VALUE, true)) {
+          cb.write(ByteBuffer.wrap("1".getBytes(UTF_8)), 1); // b becomes the writer
+        }
+        try (FileLock exclusive = ca.lock()) {
+          // b writes without taking turns and still holds the writer lock
+          assertThrows(
+              ConcurrentWriterException.class,
+              () -> ca.write(ByteBuffer.wrap("x".getBytes(UTF_8)), 2));
+        }
+        cb.close(); // b lets the file go
+        try (FileLock exclusive = ca.lock()) {
+          assertThrows(
+              ConcurrentWriterException.class,
+              () -> Files.writeString(b.getPath("/f"), "lost?"),
+              "a holds the writer lock from its lock on");
+          ca.write(ByteBuffer.wrap("2".getBytes(UTF_8)), 2);
+        }
+      }
+      assertEquals("012", Files.readString(b.getPath("/f")));
+    }
+  }
+
+  /**
    * Two programs append to one log file at once, each under a lock it takes and gives up around
    * every line, keeping the file open (logback's prudent mode): no line is lost or torn, and each
    * program's lines stay in order. The same run on a plain file is the reference.
