@@ -120,6 +120,20 @@ class ConcurrentWriterTest {
     }
   }
 
+  /** The same with 64 KiB blocks (the tail slots, and the records the check compares, grow). */
+  @Test
+  void aStaleViewIsSeenWithLargeBlocksToo() throws IOException {
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    String expected = staleWrites(plain.resolve("f"), plain.resolve("f"));
+    Path root = root();
+    Map<String, Object> large = WalAppender.env(SEED);
+    large.put(EncryptedFileSystems.BLOCK_SIZE, "65536");
+    try (FileSystem a = EncryptedFileSystems.newFileSystem(root, large);
+        FileSystem b = EncryptedFileSystems.newFileSystem(nested(root), large)) {
+      assertEquals(expected, staleWrites(a.getPath("/sub/f"), b.getPath("/f")));
+    }
+  }
+
   /** Writes through {@code second} after another program wrote through {@code first}. */
   private static String staleWrites(Path first, Path second) throws IOException {
     Files.writeString(first, "first\n");
