@@ -70,6 +70,11 @@ public final class SharedLogDemo {
       for (int w = 1; w <= WRITERS; w++) {
         writers.add(start(work, "writer-" + w, password));
       }
+      // Started one after another, they begin writing together, so that their turns interleave.
+      for (int w = 1; w <= WRITERS; w++) {
+        awaitFile(work.resolve("ready-writer-" + w), writers);
+      }
+      Files.createFile(work.resolve("go"));
       for (Process p : writers) {
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
           throw new IllegalStateException("a writer process failed (see its output above)");
@@ -98,6 +103,8 @@ public final class SharedLogDemo {
         FileChannel log =
             FileChannel.open(
                 fs.getPath("/shared.log"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      Files.createFile(work.resolve("ready-" + name));
+      awaitFile(work.resolve("go"), List.of());
       for (int i = 0; i < lines; i++) {
         try (FileLock turn = log.lock()) {
           ByteBuffer text =
@@ -112,6 +119,17 @@ public final class SharedLogDemo {
       }
     } finally {
       Arrays.fill(password, '\0');
+    }
+  }
+
+  /** Waits (up to a minute) for {@code file} to exist, while every one of {@code processes} runs. */
+  private static void awaitFile(Path file, List<Process> processes) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (!Files.exists(file)) {
+      if (System.nanoTime() - deadline > 0 || processes.stream().anyMatch(p -> !p.isAlive())) {
+        throw new IOException("gave up waiting for " + file.getFileName());
+      }
+      sleepMillis(5);
     }
   }
 
