@@ -694,18 +694,7 @@ final class OpenFile {
         return;
       }
       try {
-        flushTail();
-        long homeBlocks = g.homeBlocks(size);
-        if (wrote
-            && raw.writable()
-            && !slots.needsForceBeforeWrite()
-            && tails.runwayEnd() > homeBlocks
-            && claim.tryClaim(slots, headers) == null) {
-          if (raw.size() > g.rawLength(homeBlocks)) {
-            raw.truncate(g.rawLength(homeBlocks));
-          }
-          writeRecord(homeBlocks, g.tailLength(size), tail, homeBlocks);
-        }
+        endSession();
       } finally {
         closed = true;
         keys.destroy();
@@ -717,6 +706,60 @@ final class OpenFile {
       }
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Writes what a closing session owes the file: a buffered tail's record, and the final record
+   * that closes the runway this session's writes opened. Under the write lock.
+   */
+  private void endSession() throws IOException {
+    flushTail();
+    long homeBlocks = g.homeBlocks(size);
+    if (wrote
+        && raw.writable()
+        && !slots.needsForceBeforeWrite()
+        && tails.runwayEnd() > homeBlocks
+        && claim.tryClaim(slots, headers) == null) {
+      if (raw.size() > g.rawLength(homeBlocks)) {
+        raw.truncate(g.rawLength(homeBlocks));
+      }
+      writeRecord(homeBlocks, g.tailLength(size), tail, homeBlocks);
+    }
+  }
+
+  /**
+   * Closes the file as the file system's close does: the session's final record first, then a
+   * force that covers it, so that the newest record is the forced one and the next session's
+   * first write need not force (see {@link TailSlots#forExistingFile}).
+   */
+  void closeForced() throws IOException {
+    IOException failure = null;
+    try {
+      lock.writeLock().lock();
+      try {
+        if (closed) {
+          return;
+        }
+        endSession();
+      } finally {
+        lock.writeLock().unlock();
+      }
+      force(true);
+    } catch (IOException e) {
+      failure = e;
+    }
+    try {
+      close();
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

@@ -509,8 +509,7 @@ public final class OpenFiles {
     }
     for (PathTable.Entry entry : entries) {
       try {
-        entry.file.force(true);
-        entry.file.close();
+        entry.file.closeForced();
       } catch (IOException e) {
         failure = addFailure(failure, e);
       }
