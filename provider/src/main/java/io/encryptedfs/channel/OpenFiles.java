@@ -339,6 +339,7 @@ public final class OpenFiles {
    */
   private OpenFile load(RawFile raw, String displayPath) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CREATOR_WAIT_MS);
+    boolean lookedAgain = false;
     try {
       while (true) {
         try {
@@ -346,8 +347,17 @@ public final class OpenFiles {
           file.reportIntegrityTo(integrity);
           return file;
         } catch (DamagedFileException e) {
-          if (System.nanoTime() - deadline >= 0 || !creatorAt(raw, e)) {
+          if (System.nanoTime() - deadline >= 0) {
             throw e;
+          }
+          if (!creatorAt(raw, e)) {
+            // A creator that finished between the load and the probe has left a whole file, and
+            // let its lock go: one more look tells it from damage.
+            if (lookedAgain) {
+              throw e;
+            }
+            lookedAgain = true;
+            continue;
           }
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }

@@ -3,6 +3,7 @@ package io.encryptedfs.durability;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -655,6 +656,45 @@ class ConcurrentWriterTest {
                 });
         assertEquals("hello", Files.readString(fs.getPath("/f")));
         finish.get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * The creator can finish, and let its lock go, between an open's look at the half-made file and
+   * its probe of the lock: the open then finds the lock free and must look once more before it
+   * calls the file damaged. Here the creator's last bytes land, and its lock goes, inside the
+   * open's first read (the fault file system over the disk, so that locks are real).
+   */
+  @Test
+  void aCreatorThatFinishesBetweenTheLookAndTheProbeIsNotDamage() throws Exception {
+    Path disk = root();
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
+    Path root = Files.createDirectories(faults.root().resolve("r"));
+    try (FileSystem fs = open(root)) {
+      Files.writeString(fs.getPath("/template"), "hello");
+      byte[] whole = Files.readAllBytes(disk.resolve("r/template"));
+      int prefix = 8192;
+      try (FileChannel creator =
+          FileChannel.open(disk.resolve("r/f"), CREATE_NEW, READ, WRITE)) {
+        FileLock creating = creator.lock(0, 1, false);
+        creator.write(ByteBuffer.wrap(whole, 0, prefix), 0);
+        AtomicInteger reads = new AtomicInteger();
+        faults.beforeReads(
+            path -> {
+              if (path.endsWith("f") && reads.incrementAndGet() == 1) {
+                try {
+                  creator.write(ByteBuffer.wrap(whole, prefix, whole.length - prefix), prefix);
+                  creating.release();
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            });
+        assertEquals("hello", Files.readString(fs.getPath("/f")));
+        assertTrue(reads.get() > 1, "the open looked again");
+      } finally {
+        faults.beforeReads(path -> {});
       }
     }
   }
