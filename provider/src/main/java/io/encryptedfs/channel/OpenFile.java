@@ -78,6 +78,11 @@ final class OpenFile {
   private final HomeBlockWriter homeWriter;
   private final WriterClaim claim;
   private FrontLoader reloader;
+  /**
+   * How many times the underlying channel had been reopened when this session last claimed the
+   * writer lock (see {@link #confirmWriter}). Written under the write lock.
+   */
+  private int claimedAtReopen;
   /** When another writer's changes were last looked for. */
   private final ModificationWatch followed = new ModificationWatch();
 
@@ -124,7 +129,9 @@ final class OpenFile {
     TailRecord record = loaded.record();
     this.size = record.size(g);
     this.tail = loaded.tail();
-    this.tails = new TailRecordWriter(this.path, raw, blocks, buffers, slots, record, forceEnded);
+    this.tails =
+        new TailRecordWriter(
+            this.path, raw, blocks, buffers, slots, record, forceEnded, this::confirmWriter);
   }
 
   /** Lets this file follow what other programs write to it, loading it again with {@code loader}. */
@@ -265,6 +272,8 @@ final class OpenFile {
    * reported as such, and the lock given back. Under the write lock.
    */
   private void claimWriter() throws IOException {
+    // Read first: a reopen during the claim is then seen again before the next record.
+    claimedAtReopen = raw.reopens();
     String change = claim.claim(slots, headers);
     if (change == null) {
       return;
@@ -285,6 +294,33 @@ final class OpenFile {
         raw.releaseWriter();
       }
     }
+  }
+
+  /**
+   * Before every tail record: if an interrupt had the underlying channel reopened since this
+   * session claimed the writer lock, the lock went with the old channel for an instant (or for
+   * good, if another program took it then), and the write under way was begun on a view that
+   * another writer may since have changed. The lock is claimed again and the front region compared;
+   * a change fails the write before its record (its sequence would collide with the other writer's)
+   * and gives the lock back, so that the next write loads the file again. Home blocks the failed
+   * write already put down stay, as the bytes of a failed write on a plain file may. Under the
+   * write lock.
+   */
+  private void confirmWriter() throws IOException {
+    int reopens = raw.reopens();
+    if (reopens == claimedAtReopen) {
+      return;
+    }
+    String change = claim.claim(slots, headers);
+    if (change != null) {
+      raw.releaseWriter();
+      throw new ConcurrentWriterException(
+          path.toString(),
+          "another writer changed it while an interrupt had its underlying channel reopened ("
+              + change
+              + ")");
+    }
+    claimedAtReopen = reopens;
   }
 
   /**
@@ -615,11 +651,14 @@ final class OpenFile {
    * Writes the forced sequence into the header, which only a writer does (another may own the file,
    * see {@link WriterClaim}). A file system's close forces files already closed through a reader
    * like this one; a reader that claimed the file only for this lets it go again at once, so that
-   * it does not hold off the file's writers while it stays open.
+   * it does not hold off the file's writers while it stays open. A writer whose channel an
+   * interrupt had reopened since its claim checks the file first, as its next record would (see
+   * {@link #confirmWriter}); under the read lock, which forces alone (one at a time) claim under.
    */
   private void recordForced(long sequence) throws IOException {
     boolean writer = raw.writerHeld();
-    if (writer || claim.tryClaim(slots, headers) == null) {
+    boolean confirmed = writer && raw.reopens() == claimedAtReopen;
+    if (confirmed || claim.tryClaim(slots, headers) == null) {
       headers.recordForced(sequence);
       if (!writer) {
         raw.releaseWriter();

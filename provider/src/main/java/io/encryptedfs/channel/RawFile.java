@@ -59,7 +59,8 @@ final class RawFile {
   private volatile Location location;
   private volatile FileName name;
   private boolean closed;
-  private int reopens;
+  /** Written under {@code reopening}; volatile so that a writer can look before every record. */
+  private volatile int reopens;
 
   /**
    * @param rawPath where the file is; it is reopened there only once the open-file table has told
@@ -412,9 +413,7 @@ final class RawFile {
 
   /** How many times an interrupt made this file reopen its channel. */
   int reopens() {
-    synchronized (reopening) {
-      return reopens;
-    }
+    return reopens;
   }
 
   void close() throws IOException {

@@ -15,6 +15,12 @@ import java.util.concurrent.locks.Condition;
  * waits on.
  */
 final class TailRecordWriter {
+  /** Confirms, just before a record is written, that this file is still the file's one writer. */
+  interface WriterCheck {
+    /** Throws if another writer may have written the file since this session's view was taken. */
+    void confirm() throws IOException;
+  }
+
   /**
    * The allowance of every record written while a file is open for writing: unbounded, so that a
    * session forces at most one runway record however far the file grows. A bounded runway needs a
@@ -31,6 +37,7 @@ final class TailRecordWriter {
   private final WriteBuffers buffers;
   private final TailSlots slots;
   private final Condition forceEnded;
+  private final WriterCheck check;
   private long nextSequence;
   private long runwayEnd;
   private int waiting;
@@ -43,7 +50,8 @@ final class TailRecordWriter {
       WriteBuffers buffers,
       TailSlots slots,
       TailRecord newest,
-      Condition forceEnded) {
+      Condition forceEnded,
+      WriterCheck check) {
     this.path = path;
     this.raw = raw;
     this.g = blocks.geometry();
@@ -51,6 +59,7 @@ final class TailRecordWriter {
     this.buffers = buffers;
     this.slots = slots;
     this.forceEnded = forceEnded;
+    this.check = check;
     this.runwayEnd = newest.homeBlocks() + newest.allowance();
     this.nextSequence = Math.max(newest.sequence(), slots.maxSequence()) + 1;
   }
@@ -79,7 +88,9 @@ final class TailRecordWriter {
    * Writes a record of {@code homeBlocks} full blocks and the first {@code length} bytes of {@code
    * tailPlain}, letting home blocks exist up to {@code runway}, to the next free slot. The
    * sequence is spent even if the write fails. If a force running without the lock protects the
-   * third slot, waits for it to end (a closed file then fails at the write).
+   * third slot, waits for it to end (a closed file then fails at the write). Before anything is
+   * spent, {@code check} confirms this file is still the writer: an interrupt may have had the
+   * underlying channel reopened, its writer lock with it, since the write began or while it waited.
    */
   void write(long homeBlocks, int length, byte[] tailPlain, long runway, NonceSequence nonces)
       throws IOException {
@@ -93,6 +104,7 @@ final class TailRecordWriter {
       }
       slot = slots.next();
     }
+    check.confirm();
     long sequence = nextSequence++;
     int allowance = (int) Math.min(Integer.MAX_VALUE, Math.max(0, runway - homeBlocks));
     TailRecord record = new TailRecord(sequence, homeBlocks, length, allowance);

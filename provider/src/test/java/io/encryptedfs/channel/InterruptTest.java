@@ -6,11 +6,13 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
@@ -27,10 +29,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -321,13 +325,7 @@ class InterruptTest {
             FileChannel writer = FileChannel.open(f, CREATE_NEW, READ, WRITE);
             FileChannel interrupted = FileChannel.open(f, READ)) {
           writer.write(ByteBuffer.wrap(first));
-          AtomicReference<Thread> victim = new AtomicReference<>(Thread.currentThread());
-          faults.beforeReads(path -> interruptIfVictim(victim));
-          try {
-            interrupted.read(ByteBuffer.allocate(10), 0);
-          } finally {
-            assertTrue(Thread.interrupted());
-          }
+          reopenByInterrupt(faults, interrupted);
           assertEquals(1, reopens(writer));
           Files.write(nested.getPath("/f"), other, StandardOpenOption.APPEND);
 
@@ -340,6 +338,81 @@ class InterruptTest {
         System.arraycopy(mine, 0, expected, first.length, mine.length);
         assertArrayEquals(expected, Files.readAllBytes(f));
       }
+    }
+  }
+
+  /**
+   * A write that waits for a force to free a tail slot was begun as the file's writer. An interrupt
+   * that has the channel reopened meanwhile lets the writer lock go for an instant, in which another
+   * writer may write (Jimfs locks never exclude, which stands in for that instant). The waiting
+   * write checks again before its record: it fails, instead of writing a record under a sequence
+   * the other writer has spent over the end it moved, and the next write catches up. The force
+   * that ends meanwhile leaves the other writer's header alone.
+   */
+  @Test
+  void aWriteWaitingThroughAReopenChecksTheFileAgain() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      Path rawRoot = faults.root().resolve("r");
+      try (FileSystem fs = TestRoots.open(rawRoot, keys, "AES-256-GCM", BLOCK)) {
+        Files.createDirectories(fs.getPath("/sub"));
+        Path f = fs.getPath("/sub/f");
+        byte[] first = random(BLOCK + 100, 9);
+        byte[] other = random(50, 10);
+        try (FileSystem nested = TestRoots.open(rawRoot.resolve("sub"), keys, "AES-256-GCM", BLOCK);
+            FileChannel writer = FileChannel.open(f, CREATE_NEW, READ, WRITE);
+            FileChannel interrupted = FileChannel.open(f, READ)) {
+          writer.write(ByteBuffer.wrap(first));
+          CountDownLatch forceHeld = new CountDownLatch(1);
+          CountDownLatch releaseForce = new CountDownLatch(1);
+          AtomicBoolean armed = new AtomicBoolean(true);
+          faults.dropForces(
+              path -> {
+                if (armed.getAndSet(false)) {
+                  forceHeld.countDown();
+                  await(releaseForce);
+                }
+                return false;
+              });
+          Future<?> force =
+              pool.submit(
+                  () -> {
+                    writer.force(false);
+                    return null;
+                  });
+          assertTrue(forceHeld.await(30, TimeUnit.SECONDS));
+          writer.write(ByteBuffer.wrap(new byte[] {2}), first.length); // the one free slot
+          Future<Integer> waiting =
+              pool.submit(() -> writer.write(ByteBuffer.wrap(new byte[] {3}), first.length + 1));
+          Thread.sleep(300);
+          assertFalse(waiting.isDone(), "the third record waits for the force");
+
+          reopenByInterrupt(faults, interrupted);
+          assertEquals(1, reopens(writer));
+          Files.write(nested.getPath("/f"), other, StandardOpenOption.APPEND);
+          byte[] othersHeaders = headerSlots(rawRoot.resolve("sub").resolve("f"));
+
+          releaseForce.countDown();
+          force.get(30, TimeUnit.SECONDS);
+          assertArrayEquals(
+              othersHeaders,
+              headerSlots(rawRoot.resolve("sub").resolve("f")),
+              "the force left the other writer's header alone");
+          ExecutionException failed =
+              assertThrows(ExecutionException.class, () -> waiting.get(30, TimeUnit.SECONDS));
+          assertInstanceOf(ConcurrentWriterException.class, failed.getCause());
+          assertEquals(first.length + 1 + other.length, writer.size(), "the other append stands");
+          writer.write(ByteBuffer.wrap(new byte[] {4}), writer.size());
+        }
+        byte[] expected = Arrays.copyOf(first, first.length + 1 + other.length + 1);
+        expected[first.length] = 2;
+        System.arraycopy(other, 0, expected, first.length + 1, other.length);
+        expected[expected.length - 1] = 4;
+        assertArrayEquals(expected, Files.readAllBytes(f));
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -393,6 +466,26 @@ class InterruptTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Interrupts this thread inside an underlying read through {@code channel}, so that its file's
+   * underlying channel is reopened (the read completes, the interrupt kept, and cleared here).
+   */
+  private static void reopenByInterrupt(FaultInjectingFileSystem faults, FileChannel channel)
+      throws IOException {
+    AtomicReference<Thread> victim = new AtomicReference<>(Thread.currentThread());
+    faults.beforeReads(path -> interruptIfVictim(victim));
+    try {
+      channel.read(ByteBuffer.allocate(10), 0);
+    } finally {
+      assertTrue(Thread.interrupted());
+    }
+  }
+
+  /** Both header slots of a raw file (FORMAT.md §2). */
+  private static byte[] headerSlots(Path raw) throws IOException {
+    return Arrays.copyOf(Files.readAllBytes(raw), 512);
   }
 
   static int reopens(FileChannel channel) {
