@@ -6,7 +6,7 @@
 # Peers: results/cryptofs-jdk25.json and results/tink-jdkN.json when present, else the session-1
 # files in results/session1/. The block-size sweep (results/sweep-*.json, session 1, short mode) is
 # tabled and charted only with SWEEP=1, against that session's own main run. PREV=dir: the earlier
-# run "what changed" compares with (default results/session3, when it holds a $MODE run).
+# run "what changed" compares with (default results/2026-11-23, when it holds a $MODE run).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
@@ -15,7 +15,7 @@ JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 R=results
 S=$R/session1
 # the previous session's run of the same mode, for "what changed" (else session 1's short run)
-P="${PREV:-$R/session3}"
+P="${PREV:-$R/2026-11-23}"
 MODE="${MODE:-full}"
 gen="$R/tables.md"
 opt() { [[ -f "$2" ]] && printf '%s\n' "$1" "$2" || true; }
