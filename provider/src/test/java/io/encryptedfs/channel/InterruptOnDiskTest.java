@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
@@ -42,9 +43,11 @@ class InterruptOnDiskTest {
   /**
    * On the real disk: a reader is interrupted every 100 µs or so while it reads one region and
    * writes another, reopening its channel each time the interrupt closes it; meanwhile another
-   * channel, holding a lock, overwrites a third region and forces. No call of the other channel
-   * fails, every read returns what was written, the lock stays valid, and the file holds every
-   * write that returned.
+   * channel, holding a lock, overwrites a third region, appends past it and forces. No call of the
+   * other channel fails (a write or tail record after a reopen claims the writer lock again and
+   * compares the file, and must find it unchanged; appends of up to three blocks put home blocks
+   * down first, so a reopen can also land between a write's claim and its record), every read
+   * returns what was written, the lock stays valid, and the file holds every write that returned.
    */
   @Test
   void interruptsAtRandomOnTheRealDiskLoseNothing(@TempDir Path dir) throws Exception {
@@ -52,6 +55,7 @@ class InterruptOnDiskTest {
     byte[] fixed = random(region, 7);
     byte[] victimModel = new byte[region];
     byte[] workerModel = new byte[region];
+    ByteArrayOutputStream appended = new ByteArrayOutputStream();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try (FileSystem fs = TestRoots.open(dir.resolve("r"), keys, "AES-256-GCM", BLOCK)) {
       Path f = fs.getPath("/f");
@@ -92,6 +96,10 @@ class InterruptOnDiskTest {
           ByteBuffer back = ByteBuffer.allocate(BLOCK);
           assertEquals(BLOCK, worker.read(back, 2 * region + at));
           assertArrayEquals(page, back.array());
+          byte[] line = random(1 + random.nextInt(3 * BLOCK), random.nextLong());
+          long end = 3L * region + appended.size();
+          assertEquals(line.length, worker.write(ByteBuffer.wrap(line), end));
+          appended.write(line);
           if (++writes % 50 == 0) {
             try {
               worker.force(false);
@@ -120,6 +128,7 @@ class InterruptOnDiskTest {
       assertArrayEquals(fixed, Arrays.copyOfRange(all, 0, region));
       assertArrayEquals(victimModel, Arrays.copyOfRange(all, region, 2 * region));
       assertArrayEquals(workerModel, Arrays.copyOfRange(all, 2 * region, 3 * region));
+      assertArrayEquals(appended.toByteArray(), Arrays.copyOfRange(all, 3 * region, all.length));
     }
   }
 
