@@ -14,6 +14,7 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.faults.HeldForce;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
@@ -34,7 +35,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -366,22 +366,7 @@ class InterruptTest {
           writer.write(ByteBuffer.wrap(first));
           CountDownLatch forceHeld = new CountDownLatch(1);
           CountDownLatch releaseForce = new CountDownLatch(1);
-          AtomicBoolean armed = new AtomicBoolean(true);
-          faults.dropForces(
-              path -> {
-                if (armed.getAndSet(false)) {
-                  forceHeld.countDown();
-                  await(releaseForce);
-                }
-                return false;
-              });
-          Future<?> force =
-              pool.submit(
-                  () -> {
-                    writer.force(false);
-                    return null;
-                  });
-          assertTrue(forceHeld.await(30, TimeUnit.SECONDS));
+          Future<?> force = HeldForce.start(faults, pool, writer, "f", forceHeld, releaseForce);
           writer.write(ByteBuffer.wrap(new byte[] {2}), first.length); // the one free slot
           Future<Integer> waiting =
               pool.submit(() -> writer.write(ByteBuffer.wrap(new byte[] {3}), first.length + 1));

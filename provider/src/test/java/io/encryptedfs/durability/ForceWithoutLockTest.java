@@ -17,6 +17,7 @@ import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.faults.HeldForce;
 import io.encryptedfs.faults.Recording;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
@@ -65,7 +66,7 @@ class ForceWithoutLockTest {
       try (FileSystem fs = writeThrough(faults);
           FileChannel writer = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE)) {
         writer.write(ByteBuffer.wrap(before));
-        Future<?> force = heldForce(faults, pool, writer, forceStarted, releaseForce);
+        Future<?> force = HeldForce.start(faults, pool, writer, "f", forceStarted, releaseForce);
 
         try (FileChannel other = FileChannel.open(fs.getPath("/f"), READ, WRITE)) {
           ByteBuffer back = ByteBuffer.allocate(before.length);
@@ -137,7 +138,7 @@ class ForceWithoutLockTest {
           FileChannel writer = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE);
           FileChannel reader = FileChannel.open(fs.getPath("/f"), READ)) {
         writer.write(ByteBuffer.wrap(data));
-        faults.beforeReads(path -> holdIfArmed(path, hold, readStarted, releaseRead));
+        faults.beforeReads(path -> HeldForce.holdOnce(path, "f", hold, readStarted, releaseRead));
         hold.set(true);
         ByteBuffer back = ByteBuffer.allocate(data.length);
         Future<Integer> read = pool.submit(() -> reader.read(back, 0));
@@ -197,7 +198,7 @@ class ForceWithoutLockTest {
         FileChannel writer = FileChannel.open(fs.getPath("/sub/f"), CREATE_NEW, READ, WRITE)) {
       FileLock lock = writer.lock();
       writer.write(ByteBuffer.wrap(new byte[] {1}));
-      Future<?> force = heldForce(faults, pool, writer, forceStarted, releaseForce);
+      Future<?> force = HeldForce.start(faults, pool, writer, "f", forceStarted, releaseForce);
       writer.write(ByteBuffer.wrap(new byte[] {2}), 1); // takes the one free slot
       Future<?> waiting = pool.submit(() -> writer.write(ByteBuffer.wrap(new byte[] {3}), 2));
       Thread.sleep(300);
@@ -213,45 +214,6 @@ class ForceWithoutLockTest {
     } finally {
       faults.dropForces(path -> false);
       pool.shutdownNow();
-    }
-  }
-
-  /**
-   * Starts {@code writer.force} on {@code pool} and returns once the fault file system holds it
-   * inside the underlying force, until {@code release} opens.
-   */
-  private static Future<?> heldForce(
-      FaultInjectingFileSystem faults,
-      ExecutorService pool,
-      FileChannel writer,
-      CountDownLatch started,
-      CountDownLatch release)
-      throws InterruptedException {
-    AtomicBoolean hold = new AtomicBoolean(true);
-    faults.dropForces(
-        path -> {
-          holdIfArmed(path, hold, started, release);
-          return false;
-        });
-    Future<?> force =
-        pool.submit(
-            () -> {
-              writer.force(false);
-              return null;
-            });
-    assertTrue(started.await(30, TimeUnit.SECONDS));
-    return force;
-  }
-
-  private static void holdIfArmed(
-      Path path, AtomicBoolean armed, CountDownLatch started, CountDownLatch release) {
-    if (path.getFileName().toString().equals("f") && armed.getAndSet(false)) {
-      started.countDown();
-      try {
-        assertTrue(release.await(30, TimeUnit.SECONDS));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
