@@ -22,6 +22,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,9 +43,17 @@ public final class OpenFiles {
   /** How long an open waits for another program that is creating the file. */
   static final long CREATOR_WAIT_MS = 1000;
 
+  /** How often an open that would create a file may find it created by another program. */
+  private static final int CREATE_RACES = 3;
+
   private volatile boolean createSync = true;
   private final FlushTimer flushTimer = new FlushTimer();
   private final PathTable table = new PathTable();
+  /**
+   * Names (real parent, see {@link FileIdentity#realParent}) whose underlying files are being
+   * created outside this monitor, before they are in the table.
+   */
+  private final Set<Path> creating = new HashSet<>();
   private volatile IntegrityListener integrity = IntegrityListener.NONE;
   private final SizeCache sizes = new SizeCache();
   private final Set<EncryptedFileChannel> channels =
@@ -71,41 +80,9 @@ public final class OpenFiles {
       throws IOException {
     ChannelMode mode = ChannelMode.of(options);
     Path key = rawPath.toAbsolutePath().normalize();
-    OpenFile file;
-    boolean createdHere = false;
-    synchronized (this) {
-      // CREATE_NEW needs no lookup: the underlying file system refuses an existing file itself.
-      Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
-      PathTable.Entry entry = id == null ? null : table.get(id);
-      if (entry == null) {
-        Opened made = openOrCreate(key, displayPath, mode, policy, attrs, id);
-        OpenFile opened = made.file();
-        createdHere = made.created();
-        try {
-          // Opens through this registry are serialized, so the identity found above is still the
-          // opened file's; openOrCreate read that of a file just created.
-          if (id == null) {
-            id = opened.raw().identity();
-          }
-          if (id == null) {
-            throw new NoSuchFileException(displayPath, null, "deleted while being opened");
-          }
-          entry = table.add(id, key.toRealPath(), displayPath, opened);
-        } catch (IOException | RuntimeException e) {
-          opened.close();
-          throw e;
-        }
-      } else if (mode.createNew()) {
-        throw new FileAlreadyExistsException(displayPath);
-      } else if (mode.write() && !entry.file.raw().writable()) {
-        throw new AccessDeniedException(displayPath, null, "underlying file is read-only");
-      }
-      entry.channels++;
-      file = entry.file;
-      if (mode.write()) {
-        sizes.invalidate(id);
-      }
-    }
+    Attached attached = attach(key, displayPath, mode, policy, attrs);
+    OpenFile file = attached.file();
+    boolean createdHere = attached.created();
     EncryptedFileChannel channel = new EncryptedFileChannel(file, key, this, mode);
     synchronized (this) {
       channels.add(channel);
@@ -137,74 +114,272 @@ public final class OpenFiles {
     return channel;
   }
 
-  /** What {@link #openOrCreate} opened, and whether it created it. */
-  private record Opened(OpenFile file, boolean created) {}
+  /** The file a new channel attaches to, and whether this open created it. */
+  private record Attached(OpenFile file, boolean created) {}
 
   /**
+   * Finds the open file at {@code key} or opens it, and counts one more channel on it. Only the
+   * table and the underlying open of an existing file are under this monitor: a new file's
+   * underlying creation (which may wait for the file system's journal) and its making, and an
+   * existing file's load (reading and authenticating its front region, unwrapping its key, waiting
+   * for another program that is creating it) run outside it, so that opening or creating one file
+   * never waits for another's. Opens of a file being created or loaded wait for it.
+   */
+  private Attached attach(
+      Path key, String displayPath, ChannelMode mode, NewFilePolicy policy, FileAttribute<?>[] attrs)
+      throws IOException {
+    PathTable.Entry entry;
+    boolean created;
+    int raced = 0;
+    while (true) {
+      Path name = null;
+      synchronized (this) {
+        entry = null;
+        while (true) {
+          // CREATE_NEW needs no lookup: the underlying file system refuses an existing file.
+          Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
+          if (beingCreated(key, id)) {
+            awaitTableChange();
+            continue;
+          }
+          entry = id == null ? null : table.get(id);
+          if (entry != null) {
+            if (!entry.ready()) {
+              awaitTableChange();
+              continue;
+            }
+            if (mode.write() && !entry.file.raw().writable()) {
+              throw new AccessDeniedException(displayPath, null, "underlying file is read-only");
+            }
+            countChannel(entry, mode);
+            return new Attached(entry.file, false);
+          }
+          if (!mode.createNew()) {
+            entry = openExisting(key, displayPath, mode, id);
+            if (entry != null) {
+              break;
+            }
+            if (!mode.create()) {
+              throw new NoSuchFileException(displayPath);
+            }
+          }
+          name = FileIdentity.realParent(key);
+          creating.add(name);
+          break;
+        }
+      }
+      created = name != null;
+      if (created) {
+        entry = create(key, displayPath, mode, attrs, name);
+        if (entry == null) {
+          if (++raced == CREATE_RACES) {
+            // Not a race: the name is taken by something that does not open as a file, such as
+            // a symbolic link to nothing, which O_EXCL will not follow.
+            throw new FileSystemException(
+                displayPath, null, "the name exists but does not open as a file");
+          }
+          continue; // another program created it meanwhile: open it
+        }
+      }
+      break;
+    }
+    OpenFile opened;
+    try {
+      opened = created ? make(entry.raw, policy, displayPath) : load(entry.raw, displayPath);
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        try {
+          if (created && entry.key != null) {
+            // As a creation that failed leaves no file; under this monitor, the entry's key is
+            // still the name this file has, whatever was moved or deleted meanwhile.
+            Files.deleteIfExists(entry.key);
+          }
+        } catch (IOException | RuntimeException failure) {
+          e.addSuppressed(failure);
+        } finally {
+          table.discard(entry);
+          notifyAll();
+        }
+      }
+      reportLoadFailure(e, displayPath);
+      throw e;
+    }
+    synchronized (this) {
+      table.loaded(entry, opened, displayPath);
+      countChannel(entry, mode);
+      notifyAll();
+    }
+    return new Attached(opened, created);
+  }
+
+  /**
+   * Whether another thread is creating the file at {@code key} (whose identity is {@code id}, null
+   * if there is none): by that name, or by the name a symbolic link at {@code key} leads to. Under
+   * this monitor. (A hard link made to a file in the instant it is created is not seen.)
+   */
+  private boolean beingCreated(Path key, Object id) throws IOException {
+    if (creating.isEmpty()) {
+      return false;
+    }
+    if (creating.contains(FileIdentity.realParent(key))) {
+      return true;
+    }
+    if (id == null) {
+      return false;
+    }
+    try {
+      return creating.contains(key.toRealPath());
+    } catch (NoSuchFileException gone) {
+      return false;
+    }
+  }
+
+  private void countChannel(PathTable.Entry entry, ChannelMode mode) {
+    entry.channels++;
+    if (mode.write()) {
+      sizes.invalidate(entry.id);
+    }
+  }
+
+  /**
+   * Waits under this monitor until a file leaves the table or becomes ready. A thread interrupted
+   * meanwhile goes on waiting, as opening a file is not interruptible, and keeps its interrupt.
+   */
+  private void awaitTableChange() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        wait();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Opens the underlying channel of the existing file at {@code rawPath} and adds it to the table
+   * as loading; null if there is no file. Under this monitor: the file's identity must be the one
+   * its channel has, and no other open may reach the file without finding it in the table.
+   *
    * @param id the identity of the file found at {@code rawPath} just before (see {@link
    *     FileIdentity}), or null if there was none
    */
-  private Opened openOrCreate(
-      Path rawPath,
-      String displayPath,
-      ChannelMode mode,
-      NewFilePolicy policy,
-      FileAttribute<?>[] attrs,
-      Object id)
+  private PathTable.Entry openExisting(
+      Path rawPath, String displayPath, ChannelMode mode, Object id) throws IOException {
+    RawFile raw = RawFile.openExisting(rawPath, displayPath, mode);
+    if (raw == null) {
+      return null;
+    }
+    // Opens are serialized here, so the file opened is the one identified (or, if another
+    // program created it just now, the one found now): an interrupt during the load can reopen it.
+    Object found = id != null ? id : FileIdentity.ofExisting(rawPath, displayPath);
+    return loading(raw, rawPath, displayPath, found);
+  }
+
+  /**
+   * Creates the underlying file at {@code rawPath}, outside this monitor, and adds it to the table
+   * as loading; null if another program created a file there first and {@code mode} may open it.
+   * {@code name} ({@code rawPath} with a real parent) is in {@link #creating} until then: opens of
+   * that name wait, and so do deletes and moves that would touch it, so the file created is still
+   * the one at {@code rawPath} when its identity is read.
+   */
+  private PathTable.Entry create(
+      Path rawPath, String displayPath, ChannelMode mode, FileAttribute<?>[] attrs, Path name)
       throws IOException {
-    while (true) {
-      if (!mode.createNew()) {
-        RawFile raw = RawFile.openExisting(rawPath, displayPath, mode);
-        if (raw != null) {
-          // Opens are serialized here, so the file opened is the one identified (or, if another
-          // program created it just now, the one found now): an interrupt during the load can
-          // reopen it.
-          Object found = id != null ? id : FileIdentity.ofExisting(rawPath, displayPath);
-          raw.locate(rawPath, found, displayPath);
-          return new Opened(load(raw, displayPath), false);
-        }
-        if (!mode.create()) {
-          throw new NoSuchFileException(displayPath);
-        }
+    RawFile raw;
+    try {
+      raw =
+          new RawFile(
+              rawPath
+                  .getFileSystem()
+                  .provider()
+                  .newFileChannel(
+                      rawPath,
+                      EnumSet.of(
+                          StandardOpenOption.READ,
+                          StandardOpenOption.WRITE,
+                          StandardOpenOption.CREATE_NEW),
+                      attrs),
+              rawPath,
+              true);
+    } catch (FileAlreadyExistsException e) {
+      created(name);
+      if (mode.createNew()) {
+        throw new FileAlreadyExistsException(displayPath);
       }
-      RawFile raw;
-      try {
-        raw =
-            new RawFile(
-                rawPath
-                    .getFileSystem()
-                    .provider()
-                    .newFileChannel(
-                        rawPath,
-                        EnumSet.of(
-                            StandardOpenOption.READ,
-                            StandardOpenOption.WRITE,
-                            StandardOpenOption.CREATE_NEW),
-                        attrs),
-                rawPath,
-                true);
-      } catch (FileAlreadyExistsException e) {
-        if (mode.createNew()) {
-          throw new FileAlreadyExistsException(displayPath);
-        }
-        continue; // another process created it between our two attempts: open it
-      } catch (FileSystemException e) {
-        throw PathErrors.translate(e, displayPath);
+      return null;
+    } catch (FileSystemException e) {
+      created(name);
+      throw PathErrors.translate(e, displayPath);
+    } catch (IOException | RuntimeException e) {
+      created(name);
+      throw e;
+    }
+    try {
+      // Claimed before its header exists, so that another program opening it meanwhile waits for
+      // its header (see load); and no other writer can have a view of it to check against (an
+      // empty raw file does not open), so its first write finds the claim held.
+      raw.claimWriter();
+      synchronized (this) {
+        PathTable.Entry entry =
+            loading(raw, rawPath, displayPath, FileIdentity.ofExisting(rawPath, displayPath));
+        creating.remove(name);
+        notifyAll();
+        return entry;
       }
+    } catch (IOException | RuntimeException e) {
       try {
-        raw.locate(rawPath, FileIdentity.ofExisting(rawPath, displayPath), displayPath);
-        // Claimed before its header exists, no other writer can have a view of it to check
-        // against (an empty raw file does not open), so its first write finds the claim held.
-        raw.claimWriter();
-        // Not forced here, under this monitor: the caller forces it (see newFileChannel).
-        OpenFile file = newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath));
-        file.reportIntegrityTo(integrity);
-        return new Opened(file, true);
-      } catch (IOException | RuntimeException e) {
         raw.close();
         Files.deleteIfExists(rawPath);
-        throw e;
+      } catch (IOException | RuntimeException failure) {
+        e.addSuppressed(failure);
+      } finally {
+        created(name);
       }
+      throw e;
+    }
+  }
+
+  /** The creation of {@code name} ended, one way or another. */
+  private synchronized void created(Path name) {
+    creating.remove(name);
+    notifyAll();
+  }
+
+  /**
+   * Adds the file just opened as {@code raw}, whose identity is {@code id}, to the table as
+   * loading; closes {@code raw} if it cannot.
+   */
+  private PathTable.Entry loading(RawFile raw, Path rawPath, String displayPath, Object id)
+      throws IOException {
+    try {
+      if (id == null) {
+        throw new NoSuchFileException(displayPath, null, "deleted while being opened");
+      }
+      raw.locate(rawPath, id, displayPath);
+      return table.loading(id, rawPath.toRealPath(), displayPath, raw);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Makes the new, empty file {@code raw}: its keys and header (not forced here: the caller
+   * forces it, see {@link #newFileChannel}).
+   */
+  private OpenFile make(RawFile raw, NewFilePolicy policy, String displayPath) throws IOException {
+    try {
+      OpenFile file = newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath));
+      file.reportIntegrityTo(integrity);
+      return file;
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
     }
   }
 
@@ -219,11 +394,10 @@ public final class OpenFiles {
     Path key = rawPath.toAbsolutePath().normalize();
     synchronized (this) {
       // Under this monitor no file opens or closes, so an open one's channel stays open here.
-      Object id = FileIdentity.ofExisting(key, displayPath);
-      PathTable.Entry entry = id == null ? null : table.get(id);
+      PathTable.Entry entry = readyEntry(key, displayPath);
       if (entry != null) {
         ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
-        entry.file.raw().readUpTo(bytes, 0);
+        entry.raw.readUpTo(bytes, 0);
         bytes.flip();
         return HeaderInspector.inspect(bytes, keys);
       }
@@ -248,12 +422,13 @@ public final class OpenFiles {
     Path key = rawPath.toAbsolutePath().normalize();
     OpenFile file;
     synchronized (this) {
-      Object id = FileIdentity.ofExisting(key, displayPath);
-      if (id == null) {
-        throw new NoSuchFileException(displayPath);
-      }
-      PathTable.Entry entry = table.get(id);
+      // A rare administrative step: unlike an open, it loads the file under this monitor.
+      PathTable.Entry entry = readyEntry(key, displayPath);
       if (entry == null) {
+        Object id = FileIdentity.ofExisting(key, displayPath);
+        if (id == null) {
+          throw new NoSuchFileException(displayPath);
+        }
         RawFile raw = RawFile.openExisting(key, displayPath, mode);
         if (raw == null) {
           throw new NoSuchFileException(displayPath);
@@ -263,8 +438,12 @@ public final class OpenFiles {
         try {
           loaded = load(raw, displayPath);
         } catch (DamagedFileException damaged) {
+          reportLoadFailure(damaged, displayPath);
           // Under this monitor, so that no open of the file starts while its header is rewritten.
           return rewrapHeaderOnly(key, displayPath, mode, alias, damaged);
+        } catch (IOException | RuntimeException e) {
+          reportLoadFailure(e, displayPath);
+          throw e;
         }
         entry = table.add(id, key.toRealPath(), displayPath, loaded);
       }
@@ -320,6 +499,21 @@ public final class OpenFiles {
     }
   }
 
+  /**
+   * The open file at {@code key}, once it is ready (waiting while it loads or closes), or null if
+   * none is open there. Under this monitor.
+   */
+  private PathTable.Entry readyEntry(Path key, String displayPath) throws IOException {
+    while (true) {
+      Object id = FileIdentity.ofExisting(key, displayPath);
+      PathTable.Entry entry = id == null ? null : table.get(id);
+      if (!beingCreated(key, id) && (entry == null || entry.ready())) {
+        return entry;
+      }
+      awaitTableChange();
+    }
+  }
+
   /** Whether another program holds the file's writer lock (a probe failure joins {@code e}). */
   private static boolean creatorAt(RawFile raw, DamagedFileException e) {
     try {
@@ -362,17 +556,21 @@ public final class OpenFiles {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
       }
-    } catch (KeyMismatchException e) {
-      raw.close();
-      integrity.keyUnwrapFailed(displayPath, e.alias());
-      throw e;
-    } catch (DamagedFileException e) {
-      raw.close();
-      integrity.contentDamaged(displayPath, e.block(), e.getMessage());
-      throw e;
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw e;
+    }
+  }
+
+  /**
+   * Tells the integrity listener why a file did not load, if it was a key or content failure.
+   * Called with no file of the table loading for this thread: the listener may open files.
+   */
+  private void reportLoadFailure(Exception e, String displayPath) {
+    if (e instanceof KeyMismatchException mismatch) {
+      integrity.keyUnwrapFailed(displayPath, mismatch.alias());
+    } else if (e instanceof DamagedFileException damaged) {
+      integrity.contentDamaged(displayPath, damaged.block(), damaged.getMessage());
     }
   }
 
@@ -393,12 +591,30 @@ public final class OpenFiles {
     }
   }
 
-  /** Drops one user of {@code file}; the last one closes it. */
-  private synchronized void unref(OpenFile file) throws IOException {
-    PathTable.Entry entry = table.of(file);
-    if (entry != null && --entry.channels == 0) {
-      table.remove(entry, file.forceDebt());
+  /**
+   * Drops one user of {@code file}; the last one closes it, outside this monitor (a close writes
+   * the session's final tail record, and waits for the file's running reads and writes). The file
+   * stays in the table, closing, until its underlying channel is closed: an open of it meanwhile
+   * waits, and then opens it anew.
+   */
+  private void unref(OpenFile file) throws IOException {
+    PathTable.Entry entry;
+    synchronized (this) {
+      entry = table.of(file);
+      if (entry == null || --entry.channels > 0) {
+        return;
+      }
+      table.closing(entry);
+    }
+    ForceLedger.Debt debt = ForceLedger.Debt.UNCHANGED;
+    try {
+      debt = file.forceDebt();
       file.close();
+    } finally {
+      synchronized (this) {
+        table.remove(entry, debt);
+        notifyAll();
+      }
     }
   }
 
@@ -415,6 +631,9 @@ public final class OpenFiles {
   public void delete(Path rawPath, RawOperation delete) throws IOException {
     Path key = FileIdentity.realParent(rawPath);
     synchronized (this) {
+      while (creating.contains(key)) {
+        awaitTableChange(); // so that a file being created is still at its name when registered
+      }
       delete.run();
       table.deleted(key);
     }
@@ -430,9 +649,13 @@ public final class OpenFiles {
       Path rawFrom, Path rawTo, String displayTo, RawOperation move)
       throws IOException {
     Path from = FileIdentity.realParent(rawFrom);
+    Path to = FileIdentity.realParent(rawTo);
     synchronized (this) {
+      while (creating.stream().anyMatch(name -> name.startsWith(from) || name.startsWith(to))) {
+        awaitTableChange(); // so that a file being created is still at its name when registered
+      }
       move.run();
-      table.moved(from, FileIdentity.realParent(rawTo), displayTo);
+      table.moved(from, to, displayTo);
     }
   }
 
@@ -447,6 +670,10 @@ public final class OpenFiles {
     Object id = FileIdentity.of(key, rawAttrs);
     synchronized (this) {
       PathTable.Entry entry = table.get(id);
+      while (entry != null && !entry.ready()) {
+        awaitTableChange();
+        entry = table.get(id);
+      }
       if (entry != null) {
         return entry.file.size();
       }
@@ -506,6 +733,10 @@ public final class OpenFiles {
     List<PathTable.Entry> entries;
     List<EncryptedFileChannel> stillOpen;
     synchronized (this) {
+      // Files being loaded or closed by other threads finish first: their channels are open.
+      while (table.busy() || !creating.isEmpty()) {
+        awaitTableChange();
+      }
       entries = table.takeAll();
       stillOpen = new ArrayList<>(channels);
       channels.clear();

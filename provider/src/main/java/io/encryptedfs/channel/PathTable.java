@@ -2,10 +2,12 @@ package io.encryptedfs.channel;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The open files, found by the identity of their underlying file (its file key, the real path
@@ -14,11 +16,29 @@ import java.util.Map;
  * new one. It also keeps the path of each open file and the closed files that still owe a force,
  * and follows the deletes and moves made through the file system, as a POSIX file system follows
  * an inode. Not thread-safe: {@link OpenFiles} guards it with its monitor.
+ *
+ * <p>A file is in the table from the moment its underlying channel is open until that channel is
+ * closed, also while it is being loaded or closed outside the monitor: this program must never
+ * open a second underlying channel on a file it has open, since closing either would release the
+ * locks it holds through the other (POSIX locks belong to the process).
  */
 final class PathTable {
+  /** Where an entry's file is in its life. */
+  enum State {
+    /** Its underlying channel is open; its header and tail are being read, or made. */
+    LOADING,
+    /** Usable: channels attach to it. */
+    OPEN,
+    /** Its last channel closed; it is being closed. */
+    CLOSING
+  }
+
   /** One open file and the channels sharing it. */
   static final class Entry {
-    final OpenFile file;
+    final RawFile raw;
+    /** Null while {@link State#LOADING}. */
+    OpenFile file;
+    State state;
     /** Its file key, or its real path (then it follows moves). */
     Object id;
     /** The underlying path that names it, or null once that name was deleted or replaced. */
@@ -26,16 +46,25 @@ final class PathTable {
     String displayPath;
     int channels;
 
-    private Entry(OpenFile file, Object id, Path key, String displayPath) {
+    private Entry(RawFile raw, OpenFile file, State state, Object id, Path key, String displayPath) {
+      this.raw = raw;
       this.file = file;
+      this.state = state;
       this.id = id;
       this.key = key;
       this.displayPath = displayPath;
+    }
+
+    /** Whether channels can attach to it now; otherwise it is loading or closing. */
+    boolean ready() {
+      return state == State.OPEN;
     }
   }
 
   private final Map<Object, Entry> byId = new HashMap<>();
   private final Map<OpenFile, Entry> byFile = new IdentityHashMap<>();
+  // Every entry, loading, open or closing: what deletes and moves must follow.
+  private final Set<Entry> all = Collections.newSetFromMap(new IdentityHashMap<>());
   // Closed files written since their last force, which the file system's close forces.
   private final Map<Path, String> unforced = new HashMap<>();
 
@@ -44,12 +73,59 @@ final class PathTable {
     return byId.get(id);
   }
 
+  /** Adds {@code file}, loaded already, as open. */
   Entry add(Object id, Path key, String displayPath, OpenFile file) {
-    Entry entry = new Entry(file, id, key, displayPath);
+    Entry entry = new Entry(file.raw(), file, State.OPEN, id, key, displayPath);
     byId.put(id, entry);
     byFile.put(file, entry);
+    all.add(entry);
     file.raw().locate(key, id);
     return entry;
+  }
+
+  /** Adds the file whose underlying channel is {@code raw}, to be loaded outside the monitor. */
+  Entry loading(Object id, Path key, String displayPath, RawFile raw) {
+    Entry entry = new Entry(raw, null, State.LOADING, id, key, displayPath);
+    byId.put(id, entry);
+    all.add(entry);
+    raw.locate(key, id);
+    return entry;
+  }
+
+  /**
+   * {@code entry} finished loading as {@code file}, which was made with the name {@code
+   * loadedAs}: it is open, under the name it has now (it may have moved meanwhile).
+   */
+  void loaded(Entry entry, OpenFile file, String loadedAs) {
+    entry.file = file;
+    entry.state = State.OPEN;
+    byFile.put(file, entry);
+    if (!entry.displayPath.equals(loadedAs)) {
+      file.renamed(entry.displayPath);
+    }
+  }
+
+  /** Forgets {@code entry}, which failed to load; its underlying channel is closed already. */
+  void discard(Entry entry) {
+    all.remove(entry);
+    if (byId.get(entry.id) == entry) {
+      byId.remove(entry.id);
+    }
+  }
+
+  /** {@code entry}'s last channel closed: it is being closed outside the monitor. */
+  void closing(Entry entry) {
+    entry.state = State.CLOSING;
+  }
+
+  /** Whether an entry is loading or closing. */
+  boolean busy() {
+    for (Entry entry : all) {
+      if (!entry.ready()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The entry of {@code file}, or null when the file system's close already took it. */
@@ -64,6 +140,7 @@ final class PathTable {
    */
   void remove(Entry entry, ForceLedger.Debt debt) {
     byFile.remove(entry.file);
+    all.remove(entry);
     if (byId.get(entry.id) == entry) {
       byId.remove(entry.id);
     }
@@ -83,10 +160,10 @@ final class PathTable {
    * known by its real path leaves the table, so that a new file there is not taken for it.
    */
   void deleted(Path key) {
-    for (Entry entry : byFile.values()) {
+    for (Entry entry : all) {
       if (key.equals(entry.key)) {
         entry.key = null;
-        entry.file.raw().locate(null, entry.id);
+        entry.raw.locate(null, entry.id);
       }
     }
     Entry byPath = byId.get(key);
@@ -107,7 +184,7 @@ final class PathTable {
       return;
     }
     deleted(to);
-    for (Entry entry : byFile.values()) {
+    for (Entry entry : all) {
       if (entry.key == null || !entry.key.startsWith(from)) {
         continue;
       }
@@ -120,8 +197,10 @@ final class PathTable {
       }
       entry.key = moved;
       entry.displayPath = displayBelow(displayTo, below);
-      entry.file.renamed(entry.displayPath);
-      entry.file.raw().locate(moved, entry.id);
+      if (entry.file != null) {
+        entry.file.renamed(entry.displayPath); // a loading one is renamed once loaded
+      }
+      entry.raw.locate(moved, entry.id);
     }
     Map<Path, String> owed = new HashMap<>();
     unforced
@@ -154,16 +233,21 @@ final class PathTable {
     return display.toString();
   }
 
+  /** Files whose underlying channel is open: loading, open or closing. */
   int size() {
-    return byFile.size();
+    return all.size();
   }
 
-  /** Every open file, attached to a path or not; the table forgets them. */
+  /**
+   * Every open file, attached to a path or not; the table forgets them. None may be loading or
+   * closing ({@link #busy}).
+   */
   List<Entry> takeAll() {
-    List<Entry> all = new ArrayList<>(byFile.values());
+    List<Entry> taken = new ArrayList<>(byFile.values());
     byFile.clear();
     byId.clear();
-    return all;
+    all.clear();
+    return taken;
   }
 
   /** The closed files that owe a force; the table forgets them. */

@@ -1,0 +1,417 @@
+package io.encryptedfs.channel;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.Algorithm;
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.faults.HeldForce;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.testing.InMemoryKeys;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opens run beside each other: a file being loaded (held here inside its first underlying read)
+ * keeps no other file from opening, being created or closing, while opens of that same file wait
+ * for its load and share it, and a move or a failure during the load is followed. Whatever the
+ * interleaving, this program never has two underlying channels open on one file, whose closing
+ * would release the locks held through the other.
+ */
+class OpenConcurrencyTest {
+  private static final NewFilePolicy POLICY =
+      new NewFilePolicy(Algorithm.AES_256_GCM, Geometry.ofBlockSize(4096), "k0");
+  private static final Set<StandardOpenOption> READ = EnumSet.of(StandardOpenOption.READ);
+  private static final Set<StandardOpenOption> READ_WRITE =
+      EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+  private static final Set<StandardOpenOption> CREATE_NEW =
+      EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+  private final InMemoryKeys keys = new InMemoryKeys("k0");
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    pool.shutdownNow();
+  }
+
+  @Test
+  void aFileBeingLoadedHoldsUpNoOtherFile() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      OpenFiles files = new OpenFiles(keys, new SecureRandom());
+      Path slow = faults.root().resolve("slow");
+      Path other = faults.root().resolve("other");
+      byte[] slowBytes = bytes(10_000, 1);
+      byte[] otherBytes = bytes(5_000, 2);
+      create(files, slow, slowBytes);
+      create(files, other, otherBytes);
+
+      CountDownLatch held = holdFirstRead(faults, "slow");
+      Future<FileChannel> first = pool.submit(() -> open(files, slow, READ));
+      assertTrue(held.await(30, SECONDS));
+      Future<FileChannel> second = pool.submit(() -> open(files, slow, READ));
+
+      // All on this thread, with /slow's load held: the registry is not blocked behind it.
+      assertArrayEquals(otherBytes, readAll(files, other));
+      Path made = faults.root().resolve("made");
+      byte[] madeBytes = bytes(7_000, 3);
+      create(files, made, madeBytes);
+      assertArrayEquals(madeBytes, readAll(files, made));
+      // The second open of /slow waits for the first one's load instead of loading it itself.
+      assertFalse(first.isDone());
+      assertFalse(second.isDone());
+
+      release.countDown();
+      try (FileChannel a = first.get(30, SECONDS);
+          FileChannel b = second.get(30, SECONDS)) {
+        assertEquals(1, files.openFileCount(), "both channels share one open file");
+        assertArrayEquals(slowBytes, read(a));
+        assertArrayEquals(slowBytes, read(b));
+      }
+      assertEquals(0, files.openFileCount());
+    }
+  }
+
+  @Test
+  void aFileBeingCreatedHoldsUpNoOtherFileAndOpensOfItsNameWait() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      OpenFiles files = new OpenFiles(keys, new SecureRandom());
+      Path made = faults.root().resolve("made");
+      Path other = faults.root().resolve("other");
+      Files.createSymbolicLink(jimfs.getPath("/db/link"), jimfs.getPath("made"));
+      Path link = faults.root().resolve("link");
+
+      // Held in the creator's writer lock, taken right after the underlying file is created: the
+      // file exists, empty, and is not in the table yet.
+      CountDownLatch held = new CountDownLatch(1);
+      AtomicBoolean armed = new AtomicBoolean(true);
+      faults.afterLocks(path -> HeldForce.holdOnce(path, "made", armed, held, release));
+      Future<FileChannel> creating = pool.submit(() -> open(files, made, CREATE_NEW));
+      assertTrue(held.await(30, SECONDS));
+      Future<FileChannel> sameName =
+          pool.submit(
+              () ->
+                  open(
+                      files,
+                      made,
+                      EnumSet.of(
+                          StandardOpenOption.CREATE,
+                          StandardOpenOption.READ,
+                          StandardOpenOption.WRITE)));
+      Future<FileChannel> viaLink = pool.submit(() -> open(files, link, READ));
+
+      byte[] otherBytes = bytes(3_000, 7);
+      create(files, other, otherBytes);
+      assertArrayEquals(otherBytes, readAll(files, other));
+      // Neither loads the half-made file (it would be damaged) nor creates another.
+      assertFalse(sameName.isDone());
+      assertFalse(viaLink.isDone());
+
+      release.countDown();
+      byte[] madeBytes = bytes(9_000, 8);
+      try (FileChannel a = creating.get(30, SECONDS);
+          FileChannel b = sameName.get(30, SECONDS);
+          FileChannel c = viaLink.get(30, SECONDS)) {
+        a.write(ByteBuffer.wrap(madeBytes), 0);
+        assertEquals(1, files.openFileCount(), "all three channels share one open file");
+        assertArrayEquals(madeBytes, read(b));
+        assertArrayEquals(madeBytes, read(c));
+      }
+      assertEquals(0, files.openFileCount());
+      assertArrayEquals(madeBytes, readAll(files, made));
+    }
+  }
+
+  @Test
+  void aFileMovedWhileItLoadsIsFoundUnderItsNewName() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      OpenFiles files = new OpenFiles(keys, new SecureRandom());
+      Path slow = faults.root().resolve("slow");
+      Path moved = faults.root().resolve("moved");
+      byte[] before = bytes(6_000, 4);
+      create(files, slow, before);
+
+      CountDownLatch held = holdFirstRead(faults, "slow");
+      Future<FileChannel> first = pool.submit(() -> open(files, slow, READ_WRITE));
+      assertTrue(held.await(30, SECONDS));
+      files.move(slow, moved, "/moved", () -> Files.move(slow, moved));
+      release.countDown();
+
+      byte[] appended = bytes(3_000, 5);
+      try (FileChannel a = first.get(30, SECONDS)) {
+        assertEquals("/moved", ((EncryptedFileChannel) a).file().path());
+        a.write(ByteBuffer.wrap(appended), before.length);
+        try (FileChannel b = open(files, moved, READ)) {
+          assertEquals(1, files.openFileCount(), "the new name reaches the file that loaded");
+          assertArrayEquals(concat(before, appended), read(b));
+        }
+        assertThrows(NoSuchFileException.class, () -> open(files, slow, READ));
+      }
+      assertEquals(0, files.openFileCount());
+      assertArrayEquals(concat(before, appended), readAll(files, moved));
+    }
+  }
+
+  @Test
+  void aLoadThatFailsFailsEveryOpenWaitingForItAndLeavesNothingOpen() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      OpenFiles files = new OpenFiles(keys, new SecureRandom());
+      Path bad = faults.root().resolve("bad");
+      Path other = faults.root().resolve("other");
+      byte[] otherBytes = bytes(100, 6);
+      create(files, other, otherBytes);
+      // A front region torn to 10 bytes: the file does not open.
+      Files.write(jimfs.getPath("/db/bad"), new byte[10]);
+      AtomicInteger damageReports = new AtomicInteger();
+      List<byte[]> readByListener = new ArrayList<>();
+      files.reportIntegrityTo(
+          new IntegrityListener() {
+            @Override
+            public void keyUnwrapFailed(String path, String alias) {}
+
+            @Override
+            public void contentDamaged(String path, long block, String reason) {
+              damageReports.incrementAndGet();
+              // No load of this thread is in the table when it is told: it may open files.
+              try {
+                synchronized (readByListener) {
+                  readByListener.add(readAll(files, other));
+                }
+              } catch (IOException e) {
+                throw new AssertionError(e);
+              }
+            }
+          });
+
+      CountDownLatch held = holdFirstRead(faults, "bad");
+      Future<FileChannel> first = pool.submit(() -> open(files, bad, READ));
+      assertTrue(held.await(30, SECONDS));
+      Future<FileChannel> second = pool.submit(() -> open(files, bad, READ));
+      release.countDown();
+
+      for (Future<FileChannel> open : List.of(first, second)) {
+        ExecutionException failed =
+            assertThrows(ExecutionException.class, () -> open.get(30, SECONDS));
+        assertTrue(failed.getCause() instanceof DamagedFileException, failed.getCause()::toString);
+        assertTrue(failed.getCause().getMessage().contains("/bad"), failed.getCause()::getMessage);
+      }
+      assertEquals(2, damageReports.get(), "each open loaded the file, and was told");
+      synchronized (readByListener) {
+        assertEquals(2, readByListener.size());
+        for (byte[] read : readByListener) {
+          assertArrayEquals(otherBytes, read);
+        }
+      }
+      assertEquals(0, files.openFileCount());
+    }
+  }
+
+  /**
+   * An open that would create a file, and finds the name taken though nothing opens there (a
+   * symbolic link to nothing, which an exclusive create does not follow), takes that for a race
+   * with another creator only a few times, then fails.
+   */
+  @Test
+  void aCreateAtADanglingLinkFailsRatherThanRetryingForEver() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      Path root = Files.createDirectories(jimfs.getPath("/db"));
+      Path dangling = Files.createSymbolicLink(root.resolve("dangling"), jimfs.getPath("nothing"));
+      OpenFiles files = new OpenFiles(keys, new SecureRandom());
+      Future<FileChannel> open =
+          pool.submit(
+              () ->
+                  open(
+                      files, dangling, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE)));
+      ExecutionException failed =
+          assertThrows(ExecutionException.class, () -> open.get(30, SECONDS));
+      assertTrue(failed.getCause() instanceof FileSystemException, failed.getCause()::toString);
+      assertEquals("/dangling", ((FileSystemException) failed.getCause()).getFile());
+      assertEquals(0, files.openFileCount());
+    }
+  }
+
+  /**
+   * Threads open, write, read and close one file through two names (its own and a symbolic link),
+   * and create and delete files of their own, while another thread watches this process's file
+   * descriptors: the file never has two. Linux only (/proc/self/fd), on the real disk.
+   */
+  @Test
+  void concurrentOpensNeverOpenAFileTwice(@TempDir Path dir) throws Exception {
+    OpenFiles files = new OpenFiles(keys, new SecureRandom());
+    Path shared = dir.resolve("shared");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), shared.getFileName());
+    int threads = 4;
+    int rounds = 150;
+    create(files, shared, new byte[threads * Long.BYTES]);
+    Path real = shared.toRealPath();
+
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger most = new AtomicInteger();
+    AtomicInteger samplesOpen = new AtomicInteger();
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                int open = descriptorsOn(real);
+                most.accumulateAndGet(open, Math::max);
+                if (open > 0) {
+                  samplesOpen.incrementAndGet();
+                }
+              }
+            });
+    watcher.start();
+    List<Future<Long>> workers = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        int me = t;
+        workers.add(
+            pool.submit(
+                () -> {
+                  SplittableRandom random = new SplittableRandom(me);
+                  long last = 0;
+                  for (int round = 1; round <= rounds; round++) {
+                    Path name = random.nextBoolean() ? shared : link;
+                    try (FileChannel ch = open(files, name, READ_WRITE)) {
+                      ByteBuffer mine = ByteBuffer.allocate(Long.BYTES).putLong(0, round);
+                      ch.write(mine, (long) me * Long.BYTES);
+                      last = round;
+                      ByteBuffer back = ByteBuffer.allocate(Long.BYTES);
+                      ch.read(back, (long) me * Long.BYTES);
+                      assertEquals(round, back.getLong(0));
+                    }
+                    if (round % 10 == 0) {
+                      Path own = dir.resolve("own-" + me + "-" + round);
+                      byte[] content = bytes(4_096, me * 1_000 + round);
+                      create(files, own, content);
+                      assertArrayEquals(content, readAll(files, own));
+                      files.delete(own, () -> Files.delete(own));
+                    }
+                  }
+                  return last;
+                }));
+      }
+      for (Future<Long> worker : workers) {
+        assertEquals(rounds, worker.get(120, SECONDS));
+      }
+    } finally {
+      done.set(true);
+      watcher.join();
+    }
+    assertEquals(1, most.get(), "descriptors open at once on the shared file, at most");
+    assertTrue(samplesOpen.get() > 0, "the watcher saw the file open");
+    assertEquals(0, files.openFileCount());
+    ByteBuffer all = ByteBuffer.wrap(readAll(files, shared));
+    for (int t = 0; t < threads; t++) {
+      assertEquals(rounds, all.getLong(t * Long.BYTES), "thread " + t + "'s last write");
+    }
+  }
+
+  private static FaultInjectingFileSystem faults(FileSystem jimfs) throws IOException {
+    return FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+  }
+
+  /** Holds the next underlying read of the file named {@code name} until {@link #release}. */
+  private CountDownLatch holdFirstRead(FaultInjectingFileSystem faults, String name) {
+    CountDownLatch held = new CountDownLatch(1);
+    AtomicBoolean armed = new AtomicBoolean(true);
+    faults.beforeReads(path -> HeldForce.holdOnce(path, name, armed, held, release));
+    return held;
+  }
+
+  private static int descriptorsOn(Path real) {
+    int count = 0;
+    try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          if (Files.readSymbolicLink(fd).equals(real)) {
+            count++;
+          }
+        } catch (IOException closedMeanwhile) {
+          // the descriptor closed between the listing and the look
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return count;
+  }
+
+  private static FileChannel open(OpenFiles files, Path path, Set<? extends OpenOption> options)
+      throws IOException {
+    return files.newFileChannel(path, "/" + path.getFileName(), options, POLICY);
+  }
+
+  private static void create(OpenFiles files, Path path, byte[] content) throws IOException {
+    try (FileChannel ch = open(files, path, CREATE_NEW)) {
+      ch.write(ByteBuffer.wrap(content), 0);
+    }
+  }
+
+  private static byte[] readAll(OpenFiles files, Path path) throws IOException {
+    try (FileChannel ch = open(files, path, READ)) {
+      return read(ch);
+    }
+  }
+
+  private static byte[] read(FileChannel ch) throws IOException {
+    ByteBuffer all = ByteBuffer.allocate((int) ch.size());
+    while (all.hasRemaining()) {
+      if (ch.read(all, all.position()) < 0) {
+        break;
+      }
+    }
+    return all.array();
+  }
+
+  private static byte[] bytes(int length, int seed) {
+    byte[] bytes = new byte[length];
+    new SplittableRandom(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = new byte[a.length + b.length];
+    System.arraycopy(a, 0, both, 0, a.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+}
