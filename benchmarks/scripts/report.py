@@ -8,6 +8,10 @@ Usage:
   report.py csv main.json [--peer cryptofs.json]        workload,impl,ratio CSV (RatioChart)
   report.py sweepcsv main.json sweep.json               workload,impl,ratio CSV for the sweep chart
   report.py diff LABEL old.json new.json                previous run against this one
+  report.py summary LABEL=DIR [LABEL=DIR ...]           the target summary, one cell per JDK and
+      algorithm holding every run's ratio in order (DIR holds a full run's files as
+      scripts/measure.sh names them: full-jdkN.json, full-buffered-, full-nosync-, cryptofs-jdk25,
+      tink-jdkN; a missing file leaves its ratios out)
 
 Ratios are taken between rows of the same JSON file (same JMH run) wherever the rows exist there.
 Where a table combines runs (block sizes 16 KiB and 64 KiB against the plain rows of the main
@@ -117,6 +121,19 @@ def cipher_mbs(rows, op, impl, bs=DEFAULT_BS, api="best"):
 
 def limit(plain, c):
     return 1 / (1 / plain + 1 / c) if plain and c else None
+
+
+def seq_limit_ratios(main):
+    """(op, chunk, impl, sequential throughput ÷ serial limit) for each sequential row of a run."""
+    out = []
+    for op in ["write", "read"]:
+        for chunk in ["1048576", "65536"]:
+            pm = seq_mbs(find(main, "SequentialBench." + op, impl="plain", chunk=chunk))
+            for impl in IMPLS:
+                m = seq_mbs(find(main, "SequentialBench." + op, impl=impl, chunk=chunk))
+                lim = limit(pm, cipher_mbs(main, "seal" if op == "write" else "open", impl))
+                out.append((op, chunk, impl, ratio(m, lim)))
+    return out
 
 
 def thr(v):
@@ -362,13 +379,8 @@ def targets(label, main, peer, peers, tink):
         ok = m >= goal
         out.append(f"| {t} | {impl} | {fmt(m,fmtd)} | ≥ {fmt(goal,fmtd)} | {'met' if ok else '**missed by ' + fmt(goal - m, fmtd) + '**'} |")
 
-    for op in ["write", "read"]:
-        for chunk in ["1048576", "65536"]:
-            pm = seq_mbs(find(main, "SequentialBench." + op, impl="plain", chunk=chunk))
-            for impl in IMPLS:
-                m = seq_mbs(find(main, "SequentialBench." + op, impl=impl, chunk=chunk))
-                lim = limit(pm, cipher_mbs(main, "seal" if op == "write" else "open", impl))
-                line(f"seq {op} {int(chunk)//1024} KiB / serial limit", impl, ratio(m, lim), 0.85)
+    for op, chunk, impl, r in seq_limit_ratios(main):
+        line(f"seq {op} {int(chunk)//1024} KiB / serial limit", impl, r, 0.85)
     pr = thr(find(main, "RandomIoBench.read1T", impl="plain"))
     for impl in IMPLS:
         r1 = thr(find(main, "RandomIoBench.read1T", impl=impl))
@@ -479,6 +491,135 @@ def diff(label, old, new):
     return "\n".join(out)
 
 
+def _opt_load(path):
+    import os
+    return load(path) if os.path.exists(path) else []
+
+
+def summary_rows(d, v):
+    """{row label: {impl: ratio}} for the summary, from the full run in directory d on JDK v."""
+    main = _opt_load(f"{d}/full-jdk{v}.json")
+    buf = _opt_load(f"{d}/full-buffered-jdk{v}.json")
+    nosync = _opt_load(f"{d}/full-nosync-jdk{v}.json")
+    peer = _opt_load(f"{d}/cryptofs-jdk{v}.json")
+    tink = _opt_load(f"{d}/tink-jdk{v}.json")
+    rows = {}
+
+    def put(label, impl, r):
+        rows.setdefault(label, {})[impl] = r
+
+    for op, chunk, impl, r in seq_limit_ratios(main):
+        calls = "1 MiB" if chunk == "1048576" else f"{int(chunk) // 1024} KiB"
+        put(f"seq {op}, {calls} calls, ÷ serial limit", impl, r)
+    pr = thr(find(main, "RandomIoBench.read1T", impl="plain"))
+    for impl in IMPLS:
+        put("random 4 KiB read, 1 thread", impl, ratio(thr(find(main, "RandomIoBench.read1T", impl=impl)), pr))
+    for impl in ["plain"] + IMPLS:
+        r1 = thr(find(main, "RandomIoBench.read1T", impl=impl))
+        r2 = thr(find(main, "RandomIoBench.read2T", impl=impl))
+        put("random 4 KiB read, 2 threads ÷ 1 thread", impl, ratio(r2, r1))
+    for fe, label in [("1", "WAL, force every record"), ("0", "WAL, never force, write-through (default)")]:
+        p = thr(find(main, "WalBench.append", impl="plain", forceEvery=fe))
+        for impl in IMPLS:
+            put(label, impl, ratio(thr(find(main, "WalBench.append", impl=impl, forceEvery=fe)), p))
+    for fe, label in [("0", "WAL, never force, `write.mode=buffered` ¹"),
+                      ("100", "WAL, force every 100, `write.mode=buffered` ¹")]:
+        p = thr(find(buf, "WalBench.append", impl="plain", forceEvery=fe))
+        for impl in IMPLS:
+            put(label, impl, ratio(thr(find(buf, "WalBench.append", impl=impl, forceEvery=fe)), p))
+    sm = "SmallFilesBench.createWriteCloseRead"
+    smf = "SmallFilesBench.createWriteForceCloseRead"
+    for impl in IMPLS:
+        put("small files (create, write 4 KiB, close, read back)", impl,
+            ratio(thr(find(main, sm, impl=impl)), thr(find(main, sm, impl="plain"))))
+        put("— the same ÷ plain that forces each file", impl,
+            ratio(thr(find(main, sm, impl=impl)), thr(find(main, smf, impl="plain"))))
+        put("— both force each file (create, write, force, close, read)", impl,
+            ratio(thr(find(main, smf, impl=impl)), thr(find(main, smf, impl="plain"))))
+        put("— both force each file, `create.sync=false` ¹", impl,
+            ratio(thr(find(nosync, smf, impl=impl)), thr(find(nosync, smf, impl="plain"))))
+    for name, label in [("MetadataBench.sizeOf", "`Files.size`"),
+                        ("MetadataBench.walkAttributes", "`Files.walk` + `readAttributes`, 10,000 files")]:
+        for impl in IMPLS:
+            put(label, impl, ratio(thr(find(main, name, impl=impl)), thr(find(main, name, impl="plain"))))
+    for impl in IMPLS:
+        v = find(main, "RandomIoBench.read1T", impl=impl)
+        put("bytes allocated per random 4 KiB read", impl, None if not v else v["alloc"])
+    if peer:
+        for impl in IMPLS:
+            met = total = 0
+            for lab, name, extra in WORKLOADS:
+                r = ratio(thr(find(main, name, impl=impl, **extra)),
+                          thr(find(peer, name, impl="cryptofs-SIV_GCM", **extra)))
+                if r is not None:
+                    total += 1
+                    met += r >= 1.0
+            put("÷ cryptofs SIV_GCM: workloads where encryptedfs is faster ¹", impl, (met, total))
+    if tink:
+        for t in ["4KB", "1MB"]:
+            rs = []
+            for op in ["write", "read"]:
+                for chunk in ["1048576", "65536"]:
+                    e = seq_mbs(find(tink, "SequentialBench." + op, impl="AES-256-GCM", chunk=chunk))
+                    k = seq_mbs(find(tink, "TinkSequentialBench." + op, template="AES256_GCM_HKDF_" + t,
+                                     chunk=chunk, blockSize="x"))
+                    r = ratio(e, k)
+                    if r is not None:
+                        rs.append(r)
+            if rs:
+                put(f"÷ Tink streaming AEAD, {t[:-2]} {t[-2:]} segments (sequential) ¹", "AES-256-GCM",
+                    (min(rs), max(rs)))
+    return rows
+
+
+SUMMARY_TARGETS = {
+    "÷ serial limit": "≥ 0.85", "÷ 1 thread": "≥ 1.7", "1 thread": "≥ 0.5",
+    "force every record": "≥ 0.9", "write-through": "≥ 0.6", "never force, `write.mode": "≥ cryptofs",
+    "force every 100": "(context)", "small files (": "≥ 0.5", "— ": "(context)", "`Files.": "≥ 0.5",
+    "bytes allocated": "≤ 64", "cryptofs": "all", "Tink": "≥ 1",
+}
+
+
+def _cell(x):
+    if x is None:
+        return "–"
+    if isinstance(x, tuple) and isinstance(x[0], int):
+        return f"{x[0]} of {x[1]}"
+    if isinstance(x, tuple):
+        return fmt(x[0]) + "–" + fmt(x[1])
+    return fmt(x, 0) if x >= 100 else fmt(x)
+
+
+def summary(runs):
+    """runs: [(label, dir)]. One table: a row per target, a column per JDK and algorithm; each cell
+    holds the runs' values in order, joined by →."""
+    per = {(v, lab): summary_rows(d, v) for v in ["17", "25"] for lab, d in runs}
+    labels = []
+    for key in per:
+        for label in per[key]:
+            if label not in labels:
+                labels.append(label)
+    cols = [("17", "AES-256-GCM"), ("17", "CHACHA20-POLY1305"), ("25", "AES-256-GCM"), ("25", "CHACHA20-POLY1305")]
+    out = ["| workload | " + " | ".join(f"JDK {v} {SHORT[i]}" for v, i in cols) + " | target |",
+           "|---|" + "---|" * len(cols) + "---|"]
+    for label in labels:
+        cells = []
+        for v, impl in cols:
+            vals = [per[(v, lab)].get(label, {}).get(impl) for lab, _ in runs]
+            if "÷ 1 thread" in label:
+                pl = [per[(v, lab)].get(label, {}).get("plain") for lab, _ in runs]
+                cells.append(" → ".join(_cell(x) for x in vals) + " (plain " + " → ".join(_cell(x) for x in pl) + ")")
+            elif all(x is None for x in vals):
+                cells.append("")
+            else:
+                cells.append(" → ".join(_cell(x) for x in vals))
+        target = next((t for k, t in SUMMARY_TARGETS.items() if k in label), "")
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
+    out.append("")
+    out.append("Each cell: " + " → ".join(lab for lab, _ in runs) + " (–: not in that run).")
+    return "\n".join(out)
+
+
 def opt(args, flag):
     if flag in args:
         i = args.index(flag)
@@ -501,5 +642,7 @@ if __name__ == "__main__":
         print(sweep_csv(load(a[0]), load(a[1])))
     elif cmd == "diff":
         print(diff(a[0], load(a[1]), load(a[2])))
+    elif cmd == "summary":
+        print(summary([tuple(x.split("=", 1)) for x in a]))
     else:
         sys.exit(__doc__)

@@ -7,6 +7,9 @@
 # files in results/session1/. The block-size sweep (results/sweep-*.json, session 1, short mode) is
 # tabled and charted only with SWEEP=1, against that session's own main run. PREV=dir: the earlier
 # run "what changed" compares with (default results/2026-11-23, when it holds a $MODE run).
+# SUMMARY_RUNS="label=dir ...": the full runs the summary table at the head of RESULTS.md shows,
+#   oldest first (default below); the table replaces what stands between <!-- SUMMARY --> and
+#   <!-- /SUMMARY -->.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
@@ -106,6 +109,18 @@ for v in 17 25; do
   fi
 done
 python3 scripts/compact.py $R/*.json
+SUMMARY_RUNS="${SUMMARY_RUNS:-11-23=$R/2026-11-23 12-02am=$R/2026-12-02-am 12-02pm=$R}"
+# shellcheck disable=SC2086  # one word per run
+python3 scripts/report.py summary $SUMMARY_RUNS > "$R/summary.md"
+python3 - "$R/summary.md" <<'PY'
+import re, sys
+table = open(sys.argv[1]).read().rstrip("\n")
+text = open("RESULTS.md").read()
+new, n = re.subn(r"(<!-- SUMMARY -->\n).*?(<!-- /SUMMARY -->)",
+                 lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
+if n:
+    open("RESULTS.md", "w").write(new)
+PY
 # RESULTS.md = hand-written head (everything up to the marker) + generated part
 marker="<!-- TABLES -->"
 head_part="$(sed "/^$marker\$/q" RESULTS.md)"
