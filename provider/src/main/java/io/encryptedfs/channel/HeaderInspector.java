@@ -63,9 +63,9 @@ public final class HeaderInspector {
 
   /**
    * Inspects the raw file at {@code rawPath} with the keys of {@code keys}, through a channel of its
-   * own. Not for a file that an encrypted file system of this program has open: closing a second
-   * channel on a file releases every lock this program holds on it (POSIX locks belong to the
-   * process), which {@link OpenFiles#inspect} avoids.
+   * own. Not for a file that an encrypted file system of this program has open, or may open
+   * meanwhile: closing a second channel on a file releases every lock this program holds on it
+   * (POSIX locks belong to the process), which {@link OpenFiles#inspect} avoids.
    */
   public static Header inspect(Path rawPath, KeyProvider keys) throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);

@@ -387,22 +387,47 @@ public final class OpenFiles {
    * Inspects the header of the encrypted file at {@code rawPath} (see {@link HeaderInspector}). A
    * file open here is read through its own underlying channel: opening and closing a second one
    * would release the locks this program holds on the file (its callers' locks and its writer
-   * lock), since POSIX locks belong to the process, not to the channel.
+   * lock), since POSIX locks belong to the process, not to the channel. A file not open here is
+   * read through a channel that stays in the table until it is closed again, so that no open of
+   * the file gets its locks in between.
    */
   public HeaderInspector.Header inspect(Path rawPath, String displayPath, KeyProvider keys)
       throws IOException {
     Path key = rawPath.toAbsolutePath().normalize();
+    ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
+    PathTable.Entry probe;
     synchronized (this) {
       // Under this monitor no file opens or closes, so an open one's channel stays open here.
       PathTable.Entry entry = readyEntry(key, displayPath);
       if (entry != null) {
-        ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
         entry.raw.readUpTo(bytes, 0);
         bytes.flip();
         return HeaderInspector.inspect(bytes, keys);
       }
+      probe =
+          openExisting(
+              key,
+              displayPath,
+              ChannelMode.of(EnumSet.of(StandardOpenOption.READ)),
+              FileIdentity.ofExisting(key, displayPath));
+      if (probe == null) {
+        throw new NoSuchFileException(displayPath);
+      }
     }
-    return HeaderInspector.inspect(key, keys);
+    try {
+      probe.raw.readUpTo(bytes, 0);
+    } finally {
+      try {
+        probe.raw.close();
+      } finally {
+        synchronized (this) {
+          table.discard(probe);
+          notifyAll();
+        }
+      }
+    }
+    bytes.flip();
+    return HeaderInspector.inspect(bytes, keys);
   }
 
   /**

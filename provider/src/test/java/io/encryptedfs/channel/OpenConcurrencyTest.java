@@ -159,6 +159,39 @@ class OpenConcurrencyTest {
     }
   }
 
+  /**
+   * Inspecting a file no channel has open reads it through an underlying channel of its own, which
+   * stays in the table until closed: an open meanwhile waits, rather than open a channel of its own
+   * whose locks the inspection's close would release.
+   */
+  @Test
+  void anOpenWaitsForAnInspectionOfTheSameFile() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults = faults(jimfs);
+      OpenFiles files = new OpenFiles(keys, new SecureRandom());
+      Path inspected = faults.root().resolve("inspected");
+      byte[] content = bytes(2_000, 9);
+      create(files, inspected, content);
+
+      CountDownLatch held = holdFirstRead(faults, "inspected");
+      Future<HeaderInspector.Header> inspection =
+          pool.submit(() -> files.inspect(inspected, "/inspected", keys));
+      assertTrue(held.await(30, SECONDS));
+      Future<FileChannel> opening = pool.submit(() -> open(files, inspected, READ_WRITE));
+      assertArrayEquals(bytes(100, 10), roundTrip(files, faults.root().resolve("other")));
+      assertFalse(opening.isDone());
+      assertEquals(1, files.openFileCount(), "the inspection's channel, in the table");
+
+      release.countDown();
+      assertEquals("k0", inspection.get(30, SECONDS).keyAlias());
+      try (FileChannel ch = opening.get(30, SECONDS)) {
+        assertEquals(1, files.openFileCount());
+        assertArrayEquals(content, read(ch));
+      }
+      assertEquals(0, files.openFileCount());
+    }
+  }
+
   @Test
   void aFileMovedWhileItLoadsIsFoundUnderItsNewName() throws Exception {
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
@@ -384,6 +417,12 @@ class OpenConcurrencyTest {
     try (FileChannel ch = open(files, path, CREATE_NEW)) {
       ch.write(ByteBuffer.wrap(content), 0);
     }
+  }
+
+  /** Creates {@code path} with 100 bytes and reads it back. */
+  private static byte[] roundTrip(OpenFiles files, Path path) throws IOException {
+    create(files, path, bytes(100, 10));
+    return readAll(files, path);
   }
 
   private static byte[] readAll(OpenFiles files, Path path) throws IOException {
