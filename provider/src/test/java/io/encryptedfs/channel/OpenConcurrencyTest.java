@@ -61,102 +61,103 @@ class OpenConcurrencyTest {
       EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
   private final InMemoryKeys keys = new InMemoryKeys("k0");
+  private final OpenFiles files = new OpenFiles(keys, new SecureRandom());
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
   private final CountDownLatch release = new CountDownLatch(1);
+  private final FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+  /** The fault file system over {@code /db} of {@link #jimfs}, where most tests' files are. */
+  private final FaultInjectingFileSystem faults;
+
+  OpenConcurrencyTest() throws IOException {
+    faults = FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+  }
 
   @AfterEach
-  void stop() {
+  void stop() throws IOException {
     release.countDown();
     pool.shutdownNow();
+    jimfs.close();
   }
 
   @Test
   void aFileBeingLoadedHoldsUpNoOtherFile() throws Exception {
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      FaultInjectingFileSystem faults = faults(jimfs);
-      OpenFiles files = new OpenFiles(keys, new SecureRandom());
-      Path slow = faults.root().resolve("slow");
-      Path other = faults.root().resolve("other");
-      byte[] slowBytes = bytes(10_000, 1);
-      byte[] otherBytes = bytes(5_000, 2);
-      create(files, slow, slowBytes);
-      create(files, other, otherBytes);
+    Path slow = faults.root().resolve("slow");
+    Path other = faults.root().resolve("other");
+    byte[] slowBytes = bytes(10_000, 1);
+    byte[] otherBytes = bytes(5_000, 2);
+    create(files, slow, slowBytes);
+    create(files, other, otherBytes);
 
-      CountDownLatch held = holdFirstRead(faults, "slow");
-      Future<FileChannel> first = pool.submit(() -> open(files, slow, READ));
-      assertTrue(held.await(30, SECONDS));
-      Future<FileChannel> second = pool.submit(() -> open(files, slow, READ));
+    CountDownLatch held = holdFirstRead(faults, "slow");
+    Future<FileChannel> first = pool.submit(() -> open(files, slow, READ));
+    assertTrue(held.await(30, SECONDS));
+    Future<FileChannel> second = pool.submit(() -> open(files, slow, READ));
 
-      // All on this thread, with /slow's load held: the registry is not blocked behind it.
-      assertArrayEquals(otherBytes, readAll(files, other));
-      Path made = faults.root().resolve("made");
-      byte[] madeBytes = bytes(7_000, 3);
-      create(files, made, madeBytes);
-      assertArrayEquals(madeBytes, readAll(files, made));
-      // The second open of /slow waits for the first one's load instead of loading it itself.
-      assertFalse(first.isDone());
-      assertFalse(second.isDone());
+    // All on this thread, with /slow's load held: the registry is not blocked behind it.
+    assertArrayEquals(otherBytes, readAll(files, other));
+    Path made = faults.root().resolve("made");
+    byte[] madeBytes = bytes(7_000, 3);
+    create(files, made, madeBytes);
+    assertArrayEquals(madeBytes, readAll(files, made));
+    // The second open of /slow waits for the first one's load instead of loading it itself.
+    assertFalse(first.isDone());
+    assertFalse(second.isDone());
 
-      release.countDown();
-      try (FileChannel a = first.get(30, SECONDS);
-          FileChannel b = second.get(30, SECONDS)) {
-        assertEquals(1, files.openFileCount(), "both channels share one open file");
-        assertArrayEquals(slowBytes, read(a));
-        assertArrayEquals(slowBytes, read(b));
-      }
-      assertEquals(0, files.openFileCount());
+    release.countDown();
+    try (FileChannel a = first.get(30, SECONDS);
+        FileChannel b = second.get(30, SECONDS)) {
+      assertEquals(1, files.openFileCount(), "both channels share one open file");
+      assertArrayEquals(slowBytes, read(a));
+      assertArrayEquals(slowBytes, read(b));
     }
+    assertEquals(0, files.openFileCount());
   }
 
   @Test
   void aFileBeingCreatedHoldsUpNoOtherFileAndOpensOfItsNameWait() throws Exception {
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      FaultInjectingFileSystem faults = faults(jimfs);
-      OpenFiles files = new OpenFiles(keys, new SecureRandom());
-      Path made = faults.root().resolve("made");
-      Path other = faults.root().resolve("other");
-      Files.createSymbolicLink(jimfs.getPath("/db/link"), jimfs.getPath("made"));
-      Path link = faults.root().resolve("link");
+    Path made = faults.root().resolve("made");
+    Path other = faults.root().resolve("other");
+    Files.createSymbolicLink(jimfs.getPath("/db/link"), jimfs.getPath("made"));
+    Path link = faults.root().resolve("link");
 
-      // Held in the creator's writer lock, taken right after the underlying file is created: the
-      // file exists, empty, and is not in the table yet.
-      CountDownLatch held = new CountDownLatch(1);
-      AtomicBoolean armed = new AtomicBoolean(true);
-      faults.afterLocks(path -> HeldForce.holdOnce(path, "made", armed, held, release));
-      Future<FileChannel> creating = pool.submit(() -> open(files, made, CREATE_NEW));
-      assertTrue(held.await(30, SECONDS));
-      Future<FileChannel> sameName =
-          pool.submit(
-              () ->
-                  open(
-                      files,
-                      made,
-                      EnumSet.of(
-                          StandardOpenOption.CREATE,
-                          StandardOpenOption.READ,
-                          StandardOpenOption.WRITE)));
-      Future<FileChannel> viaLink = pool.submit(() -> open(files, link, READ));
+    // Held in the creator's writer lock, taken right after the underlying file is created: the
+    // file exists, empty, and is not in the table yet.
+    CountDownLatch held = new CountDownLatch(1);
+    AtomicBoolean armed = new AtomicBoolean(true);
+    faults.afterLocks(path -> HeldForce.holdOnce(path, "made", armed, held, release));
+    Future<FileChannel> creating = pool.submit(() -> open(files, made, CREATE_NEW));
+    assertTrue(held.await(30, SECONDS));
+    Future<FileChannel> sameName =
+        pool.submit(
+            () ->
+                open(
+                    files,
+                    made,
+                    EnumSet.of(
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)));
+    Future<FileChannel> viaLink = pool.submit(() -> open(files, link, READ));
 
-      byte[] otherBytes = bytes(3_000, 7);
-      create(files, other, otherBytes);
-      assertArrayEquals(otherBytes, readAll(files, other));
-      // Neither loads the half-made file (it would be damaged) nor creates another.
-      assertFalse(sameName.isDone());
-      assertFalse(viaLink.isDone());
+    byte[] otherBytes = bytes(3_000, 7);
+    create(files, other, otherBytes);
+    assertArrayEquals(otherBytes, readAll(files, other));
+    // Neither loads the half-made file (it would be damaged) nor creates another.
+    assertFalse(sameName.isDone());
+    assertFalse(viaLink.isDone());
 
-      release.countDown();
-      byte[] madeBytes = bytes(9_000, 8);
-      try (FileChannel a = creating.get(30, SECONDS);
-          FileChannel b = sameName.get(30, SECONDS);
-          FileChannel c = viaLink.get(30, SECONDS)) {
-        a.write(ByteBuffer.wrap(madeBytes), 0);
-        assertEquals(1, files.openFileCount(), "all three channels share one open file");
-        assertArrayEquals(madeBytes, read(b));
-        assertArrayEquals(madeBytes, read(c));
-      }
-      assertEquals(0, files.openFileCount());
-      assertArrayEquals(madeBytes, readAll(files, made));
+    release.countDown();
+    byte[] madeBytes = bytes(9_000, 8);
+    try (FileChannel a = creating.get(30, SECONDS);
+        FileChannel b = sameName.get(30, SECONDS);
+        FileChannel c = viaLink.get(30, SECONDS)) {
+      a.write(ByteBuffer.wrap(madeBytes), 0);
+      assertEquals(1, files.openFileCount(), "all three channels share one open file");
+      assertArrayEquals(madeBytes, read(b));
+      assertArrayEquals(madeBytes, read(c));
     }
+    assertEquals(0, files.openFileCount());
+    assertArrayEquals(madeBytes, readAll(files, made));
   }
 
   /**
@@ -166,116 +167,104 @@ class OpenConcurrencyTest {
    */
   @Test
   void anOpenWaitsForAnInspectionOfTheSameFile() throws Exception {
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      FaultInjectingFileSystem faults = faults(jimfs);
-      OpenFiles files = new OpenFiles(keys, new SecureRandom());
-      Path inspected = faults.root().resolve("inspected");
-      byte[] content = bytes(2_000, 9);
-      create(files, inspected, content);
+    Path inspected = faults.root().resolve("inspected");
+    byte[] content = bytes(2_000, 9);
+    create(files, inspected, content);
 
-      CountDownLatch held = holdFirstRead(faults, "inspected");
-      Future<HeaderInspector.Header> inspection =
-          pool.submit(() -> files.inspect(inspected, "/inspected", keys));
-      assertTrue(held.await(30, SECONDS));
-      Future<FileChannel> opening = pool.submit(() -> open(files, inspected, READ_WRITE));
-      assertArrayEquals(bytes(100, 10), roundTrip(files, faults.root().resolve("other")));
-      assertFalse(opening.isDone());
-      assertEquals(1, files.openFileCount(), "the inspection's channel, in the table");
+    CountDownLatch held = holdFirstRead(faults, "inspected");
+    Future<HeaderInspector.Header> inspection =
+        pool.submit(() -> files.inspect(inspected, "/inspected", keys));
+    assertTrue(held.await(30, SECONDS));
+    Future<FileChannel> opening = pool.submit(() -> open(files, inspected, READ_WRITE));
+    assertArrayEquals(bytes(100, 10), roundTrip(files, faults.root().resolve("other")));
+    assertFalse(opening.isDone());
+    assertEquals(1, files.openFileCount(), "the inspection's channel, in the table");
 
-      release.countDown();
-      assertEquals("k0", inspection.get(30, SECONDS).keyAlias());
-      try (FileChannel ch = opening.get(30, SECONDS)) {
-        assertEquals(1, files.openFileCount());
-        assertArrayEquals(content, read(ch));
-      }
-      assertEquals(0, files.openFileCount());
+    release.countDown();
+    assertEquals("k0", inspection.get(30, SECONDS).keyAlias());
+    try (FileChannel ch = opening.get(30, SECONDS)) {
+      assertEquals(1, files.openFileCount());
+      assertArrayEquals(content, read(ch));
     }
+    assertEquals(0, files.openFileCount());
   }
 
   @Test
   void aFileMovedWhileItLoadsIsFoundUnderItsNewName() throws Exception {
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      FaultInjectingFileSystem faults = faults(jimfs);
-      OpenFiles files = new OpenFiles(keys, new SecureRandom());
-      Path slow = faults.root().resolve("slow");
-      Path moved = faults.root().resolve("moved");
-      byte[] before = bytes(6_000, 4);
-      create(files, slow, before);
+    Path slow = faults.root().resolve("slow");
+    Path moved = faults.root().resolve("moved");
+    byte[] before = bytes(6_000, 4);
+    create(files, slow, before);
 
-      CountDownLatch held = holdFirstRead(faults, "slow");
-      Future<FileChannel> first = pool.submit(() -> open(files, slow, READ_WRITE));
-      assertTrue(held.await(30, SECONDS));
-      files.move(slow, moved, "/moved", () -> Files.move(slow, moved));
-      release.countDown();
+    CountDownLatch held = holdFirstRead(faults, "slow");
+    Future<FileChannel> first = pool.submit(() -> open(files, slow, READ_WRITE));
+    assertTrue(held.await(30, SECONDS));
+    files.move(slow, moved, "/moved", () -> Files.move(slow, moved));
+    release.countDown();
 
-      byte[] appended = bytes(3_000, 5);
-      try (FileChannel a = first.get(30, SECONDS)) {
-        assertEquals("/moved", ((EncryptedFileChannel) a).file().path());
-        a.write(ByteBuffer.wrap(appended), before.length);
-        try (FileChannel b = open(files, moved, READ)) {
-          assertEquals(1, files.openFileCount(), "the new name reaches the file that loaded");
-          assertArrayEquals(concat(before, appended), read(b));
-        }
-        assertThrows(NoSuchFileException.class, () -> open(files, slow, READ));
+    byte[] appended = bytes(3_000, 5);
+    try (FileChannel a = first.get(30, SECONDS)) {
+      assertEquals("/moved", ((EncryptedFileChannel) a).file().path());
+      a.write(ByteBuffer.wrap(appended), before.length);
+      try (FileChannel b = open(files, moved, READ)) {
+        assertEquals(1, files.openFileCount(), "the new name reaches the file that loaded");
+        assertArrayEquals(concat(before, appended), read(b));
       }
-      assertEquals(0, files.openFileCount());
-      assertArrayEquals(concat(before, appended), readAll(files, moved));
+      assertThrows(NoSuchFileException.class, () -> open(files, slow, READ));
     }
+    assertEquals(0, files.openFileCount());
+    assertArrayEquals(concat(before, appended), readAll(files, moved));
   }
 
   @Test
   void aLoadThatFailsFailsEveryOpenWaitingForItAndLeavesNothingOpen() throws Exception {
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      FaultInjectingFileSystem faults = faults(jimfs);
-      OpenFiles files = new OpenFiles(keys, new SecureRandom());
-      Path bad = faults.root().resolve("bad");
-      Path other = faults.root().resolve("other");
-      byte[] otherBytes = bytes(100, 6);
-      create(files, other, otherBytes);
-      // A front region torn to 10 bytes: the file does not open.
-      Files.write(jimfs.getPath("/db/bad"), new byte[10]);
-      AtomicInteger damageReports = new AtomicInteger();
-      List<byte[]> readByListener = new ArrayList<>();
-      files.reportIntegrityTo(
-          new IntegrityListener() {
-            @Override
-            public void keyUnwrapFailed(String path, String alias) {}
+    Path bad = faults.root().resolve("bad");
+    Path other = faults.root().resolve("other");
+    byte[] otherBytes = bytes(100, 6);
+    create(files, other, otherBytes);
+    // A front region torn to 10 bytes: the file does not open.
+    Files.write(jimfs.getPath("/db/bad"), new byte[10]);
+    AtomicInteger damageReports = new AtomicInteger();
+    List<byte[]> readByListener = new ArrayList<>();
+    files.reportIntegrityTo(
+        new IntegrityListener() {
+          @Override
+          public void keyUnwrapFailed(String path, String alias) {}
 
-            @Override
-            public void contentDamaged(String path, long block, String reason) {
-              damageReports.incrementAndGet();
-              // No load of this thread is in the table when it is told: it may open files.
-              try {
-                synchronized (readByListener) {
-                  readByListener.add(readAll(files, other));
-                }
-              } catch (IOException e) {
-                throw new AssertionError(e);
+          @Override
+          public void contentDamaged(String path, long block, String reason) {
+            damageReports.incrementAndGet();
+            // No load of this thread is in the table when it is told: it may open files.
+            try {
+              synchronized (readByListener) {
+                readByListener.add(readAll(files, other));
               }
+            } catch (IOException e) {
+              throw new AssertionError(e);
             }
-          });
+          }
+        });
 
-      CountDownLatch held = holdFirstRead(faults, "bad");
-      Future<FileChannel> first = pool.submit(() -> open(files, bad, READ));
-      assertTrue(held.await(30, SECONDS));
-      Future<FileChannel> second = pool.submit(() -> open(files, bad, READ));
-      release.countDown();
+    CountDownLatch held = holdFirstRead(faults, "bad");
+    Future<FileChannel> first = pool.submit(() -> open(files, bad, READ));
+    assertTrue(held.await(30, SECONDS));
+    Future<FileChannel> second = pool.submit(() -> open(files, bad, READ));
+    release.countDown();
 
-      for (Future<FileChannel> open : List.of(first, second)) {
-        ExecutionException failed =
-            assertThrows(ExecutionException.class, () -> open.get(30, SECONDS));
-        assertTrue(failed.getCause() instanceof DamagedFileException, failed.getCause()::toString);
-        assertTrue(failed.getCause().getMessage().contains("/bad"), failed.getCause()::getMessage);
-      }
-      assertEquals(2, damageReports.get(), "each open loaded the file, and was told");
-      synchronized (readByListener) {
-        assertEquals(2, readByListener.size());
-        for (byte[] read : readByListener) {
-          assertArrayEquals(otherBytes, read);
-        }
-      }
-      assertEquals(0, files.openFileCount());
+    for (Future<FileChannel> open : List.of(first, second)) {
+      ExecutionException failed =
+          assertThrows(ExecutionException.class, () -> open.get(30, SECONDS));
+      assertTrue(failed.getCause() instanceof DamagedFileException, failed.getCause()::toString);
+      assertTrue(failed.getCause().getMessage().contains("/bad"), failed.getCause()::getMessage);
     }
+    assertEquals(2, damageReports.get(), "each open loaded the file, and was told");
+    synchronized (readByListener) {
+      assertEquals(2, readByListener.size());
+      for (byte[] read : readByListener) {
+        assertArrayEquals(otherBytes, read);
+      }
+    }
+    assertEquals(0, files.openFileCount());
   }
 
   /**
@@ -285,21 +274,18 @@ class OpenConcurrencyTest {
    */
   @Test
   void aCreateAtADanglingLinkFailsRatherThanRetryingForEver() throws Exception {
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      Path root = Files.createDirectories(jimfs.getPath("/db"));
-      Path dangling = Files.createSymbolicLink(root.resolve("dangling"), jimfs.getPath("nothing"));
-      OpenFiles files = new OpenFiles(keys, new SecureRandom());
-      Future<FileChannel> open =
-          pool.submit(
-              () ->
-                  open(
-                      files, dangling, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE)));
-      ExecutionException failed =
-          assertThrows(ExecutionException.class, () -> open.get(30, SECONDS));
-      assertTrue(failed.getCause() instanceof FileSystemException, failed.getCause()::toString);
-      assertEquals("/dangling", ((FileSystemException) failed.getCause()).getFile());
-      assertEquals(0, files.openFileCount());
-    }
+    Path root = jimfs.getPath("/db");
+    Path dangling = Files.createSymbolicLink(root.resolve("dangling"), jimfs.getPath("nothing"));
+    Future<FileChannel> open =
+        pool.submit(
+            () ->
+                open(
+                    files, dangling, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE)));
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> open.get(30, SECONDS));
+    assertTrue(failed.getCause() instanceof FileSystemException, failed.getCause()::toString);
+    assertEquals("/dangling", ((FileSystemException) failed.getCause()).getFile());
+    assertEquals(0, files.openFileCount());
   }
 
   /**
@@ -309,7 +295,6 @@ class OpenConcurrencyTest {
    */
   @Test
   void concurrentOpensNeverOpenAFileTwice(@TempDir Path dir) throws Exception {
-    OpenFiles files = new OpenFiles(keys, new SecureRandom());
     Path shared = dir.resolve("shared");
     Path link = Files.createSymbolicLink(dir.resolve("link"), shared.getFileName());
     int threads = 4;
@@ -376,10 +361,6 @@ class OpenConcurrencyTest {
     for (int t = 0; t < threads; t++) {
       assertEquals(rounds, all.getLong(t * Long.BYTES), "thread " + t + "'s last write");
     }
-  }
-
-  private static FaultInjectingFileSystem faults(FileSystem jimfs) throws IOException {
-    return FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
   }
 
   /** Holds the next underlying read of the file named {@code name} until {@link #release}. */
