@@ -2,7 +2,6 @@ package io.encryptedfs.channel;
 
 import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.DamagedFileException;
-import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.keystore.KeyProvider;
@@ -26,8 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The open files of one encrypted file system: at most one {@link OpenFile} per underlying file,
@@ -38,23 +35,18 @@ import java.util.concurrent.locks.LockSupport;
 public final class OpenFiles {
   private final FileLoader loader;
   private final KeyProvider keyProvider;
-  private final SecureRandom random;
-  private volatile WriteMode writeMode = WriteMode.WRITE_THROUGH;
-  /** How long an open waits for another program that is creating the file. */
-  static final long CREATOR_WAIT_MS = 1000;
+  private final FileOpener opener;
 
   /** How often an open that would create a file may find it created by another program. */
   private static final int CREATE_RACES = 3;
 
   private volatile boolean createSync = true;
-  private final FlushTimer flushTimer = new FlushTimer();
   private final PathTable table = new PathTable();
   /**
    * Names (real parent, see {@link FileIdentity#realParent}) whose underlying files are being
    * created outside this monitor, before they are in the table.
    */
   private final Set<Path> creating = new HashSet<>();
-  private volatile IntegrityListener integrity = IntegrityListener.NONE;
   private final SizeCache sizes = new SizeCache();
   private final Set<EncryptedFileChannel> channels =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -62,7 +54,7 @@ public final class OpenFiles {
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
     this.keyProvider = keyProvider;
-    this.random = random;
+    this.opener = new FileOpener(loader, random);
   }
 
   /**
@@ -185,7 +177,10 @@ public final class OpenFiles {
     }
     OpenFile opened;
     try {
-      opened = created ? make(entry.raw, policy, displayPath) : load(entry.raw, displayPath);
+      opened =
+          created
+              ? opener.make(entry.raw, policy, displayPath)
+              : opener.load(entry.raw, displayPath);
     } catch (IOException | RuntimeException e) {
       synchronized (this) {
         try {
@@ -201,7 +196,7 @@ public final class OpenFiles {
           notifyAll();
         }
       }
-      reportLoadFailure(e, displayPath);
+      opener.reportLoadFailure(e, displayPath);
       throw e;
     }
     synchronized (this) {
@@ -369,21 +364,6 @@ public final class OpenFiles {
   }
 
   /**
-   * Makes the new, empty file {@code raw}: its keys and header (not forced here: the caller
-   * forces it, see {@link #newFileChannel}).
-   */
-  private OpenFile make(RawFile raw, NewFilePolicy policy, String displayPath) throws IOException {
-    try {
-      OpenFile file = newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath));
-      file.reportIntegrityTo(integrity);
-      return file;
-    } catch (IOException | RuntimeException e) {
-      raw.close();
-      throw e;
-    }
-  }
-
-  /**
    * Inspects the header of the encrypted file at {@code rawPath} (see {@link HeaderInspector}). A
    * file open here is read through its own underlying channel: opening and closing a second one
    * would release the locks this program holds on the file (its callers' locks and its writer
@@ -461,13 +441,13 @@ public final class OpenFiles {
         raw.locate(key, id, displayPath);
         OpenFile loaded;
         try {
-          loaded = load(raw, displayPath);
+          loaded = opener.load(raw, displayPath);
         } catch (DamagedFileException damaged) {
-          reportLoadFailure(damaged, displayPath);
+          opener.reportLoadFailure(damaged, displayPath);
           // Under this monitor, so that no open of the file starts while its header is rewritten.
           return rewrapHeaderOnly(key, displayPath, mode, alias, damaged);
         } catch (IOException | RuntimeException e) {
-          reportLoadFailure(e, displayPath);
+          opener.reportLoadFailure(e, displayPath);
           throw e;
         }
         entry = table.add(id, key.toRealPath(), displayPath, loaded);
@@ -536,66 +516,6 @@ public final class OpenFiles {
         return entry;
       }
       awaitTableChange();
-    }
-  }
-
-  /** Whether another program holds the file's writer lock (a probe failure joins {@code e}). */
-  private static boolean creatorAt(RawFile raw, DamagedFileException e) {
-    try {
-      return raw.writerBusy();
-    } catch (IOException probe) {
-      e.addSuppressed(probe);
-      return false;
-    }
-  }
-
-  /**
-   * Loads an existing file, whose raw channel this takes over (closed on failure). A file that
-   * another program is creating at this instant looks damaged until its front region is whole; it
-   * holds the writer lock from before its header was written, so while that lock is busy the load
-   * is retried, for up to {@link #CREATOR_WAIT_MS}: two programs that create one file at once both
-   * open it, as on a plain file system.
-   */
-  private OpenFile load(RawFile raw, String displayPath) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CREATOR_WAIT_MS);
-    boolean lookedAgain = false;
-    try {
-      while (true) {
-        try {
-          OpenFile file = newOpenFile(displayPath, raw, loader.load(raw, displayPath));
-          file.reportIntegrityTo(integrity);
-          return file;
-        } catch (DamagedFileException e) {
-          if (System.nanoTime() - deadline >= 0) {
-            throw e;
-          }
-          if (!creatorAt(raw, e)) {
-            // A creator that finished between the load and the probe has left a whole file, and
-            // let its lock go: one more look tells it from damage.
-            if (lookedAgain) {
-              throw e;
-            }
-            lookedAgain = true;
-            continue;
-          }
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      raw.close();
-      throw e;
-    }
-  }
-
-  /**
-   * Tells the integrity listener why a file did not load, if it was a key or content failure.
-   * Called with no file of the table loading for this thread: the listener may open files.
-   */
-  private void reportLoadFailure(Exception e, String displayPath) {
-    if (e instanceof KeyMismatchException mismatch) {
-      integrity.keyUnwrapFailed(displayPath, mismatch.alias());
-    } else if (e instanceof DamagedFileException damaged) {
-      integrity.contentDamaged(displayPath, damaged.block(), damaged.getMessage());
     }
   }
 
@@ -727,20 +647,12 @@ public final class OpenFiles {
 
   /** Files opened from now on write in {@code mode}; see {@link WriteMode}. */
   public void setWriteMode(WriteMode mode) {
-    this.writeMode = mode;
-  }
-
-  private OpenFile newOpenFile(String displayPath, RawFile raw, LoadedFile loaded) {
-    WriteMode mode = writeMode;
-    OpenFile file =
-        new OpenFile(displayPath, raw, loaded, random, mode, mode.buffered() ? flushTimer : null);
-    file.followOthersWith(loader::load);
-    return file;
+    opener.writeMode = mode;
   }
 
   /** From now on, tells {@code listener} about every authentication failure in these files. */
   public void reportIntegrityTo(IntegrityListener listener) {
-    this.integrity = listener;
+    opener.integrity = listener;
   }
 
   /** Number of files with at least one open channel. */
@@ -800,7 +712,7 @@ public final class OpenFiles {
         failure = addFailure(failure, ex);
       }
     }
-    flushTimer.shutdown();
+    opener.shutdown();
     if (failure != null) {
       throw failure;
     }

@@ -1,0 +1,118 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyMismatchException;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Turns an open underlying channel into an {@link OpenFile}: makes a new file, or loads an existing
+ * one (waiting for another program that is creating it), in the write mode and with the integrity
+ * listener {@link OpenFiles} was given. Takes no lock: {@link OpenFiles} calls it outside its
+ * monitor, with the file in its table as loading.
+ */
+final class FileOpener {
+  /** How long an open waits for another program that is creating the file. */
+  static final long CREATOR_WAIT_MS = 1000;
+
+  private final FileLoader loader;
+  private final SecureRandom random;
+  private final FlushTimer flushTimer = new FlushTimer();
+  volatile WriteMode writeMode = WriteMode.WRITE_THROUGH;
+  volatile IntegrityListener integrity = IntegrityListener.NONE;
+
+  FileOpener(FileLoader loader, SecureRandom random) {
+    this.loader = loader;
+    this.random = random;
+  }
+
+  /**
+   * Makes the new, empty file {@code raw}: its keys and header (not forced here: the caller
+   * forces it, see {@link OpenFiles#newFileChannel}).
+   */
+  OpenFile make(RawFile raw, NewFilePolicy policy, String displayPath) throws IOException {
+    try {
+      OpenFile file = newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath));
+      file.reportIntegrityTo(integrity);
+      return file;
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  /** Whether another program holds the file's writer lock (a probe failure joins {@code e}). */
+  private static boolean creatorAt(RawFile raw, DamagedFileException e) {
+    try {
+      return raw.writerBusy();
+    } catch (IOException probe) {
+      e.addSuppressed(probe);
+      return false;
+    }
+  }
+
+  /**
+   * Loads an existing file, whose raw channel this takes over (closed on failure). A file that
+   * another program is creating at this instant looks damaged until its front region is whole; it
+   * holds the writer lock from before its header was written, so while that lock is busy the load
+   * is retried, for up to {@link #CREATOR_WAIT_MS}: two programs that create one file at once both
+   * open it, as on a plain file system.
+   */
+  OpenFile load(RawFile raw, String displayPath) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CREATOR_WAIT_MS);
+    boolean lookedAgain = false;
+    try {
+      while (true) {
+        try {
+          OpenFile file = newOpenFile(displayPath, raw, loader.load(raw, displayPath));
+          file.reportIntegrityTo(integrity);
+          return file;
+        } catch (DamagedFileException e) {
+          if (System.nanoTime() - deadline >= 0) {
+            throw e;
+          }
+          if (!creatorAt(raw, e)) {
+            // A creator that finished between the load and the probe has left a whole file, and
+            // let its lock go: one more look tells it from damage.
+            if (lookedAgain) {
+              throw e;
+            }
+            lookedAgain = true;
+            continue;
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Tells the integrity listener why a file did not load, if it was a key or content failure.
+   * Called with no file of the table loading for this thread: the listener may open files.
+   */
+  void reportLoadFailure(Exception e, String displayPath) {
+    if (e instanceof KeyMismatchException mismatch) {
+      integrity.keyUnwrapFailed(displayPath, mismatch.alias());
+    } else if (e instanceof DamagedFileException damaged) {
+      integrity.contentDamaged(displayPath, damaged.block(), damaged.getMessage());
+    }
+  }
+
+  private OpenFile newOpenFile(String displayPath, RawFile raw, LoadedFile loaded) {
+    WriteMode mode = writeMode;
+    OpenFile file =
+        new OpenFile(displayPath, raw, loaded, random, mode, mode.buffered() ? flushTimer : null);
+    file.followOthersWith(loader::load);
+    return file;
+  }
+
+  /** Stops the timer that flushes buffered tails; called when the file system closes. */
+  void shutdown() {
+    flushTimer.shutdown();
+  }
+}
