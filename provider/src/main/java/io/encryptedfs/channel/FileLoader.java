@@ -87,6 +87,19 @@ final class FileLoader {
     }
   }
 
+  /**
+   * Bytes of the smallest front region, read in one call on every load: the header and, for files
+   * with the smallest (and default) block size, every tail slot.
+   */
+  private static final int FIRST_READ = (int) Geometry.ofShift(Geometry.MIN_BLOCK_SHIFT).frontSize();
+
+  /**
+   * A thread's buffer for that read. It holds ciphertext only: what a load keeps is copied out of
+   * it (the header image), and tail records open into arrays of their own.
+   */
+  private static final ThreadLocal<ByteBuffer> FIRST_READ_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(FIRST_READ));
+
   /** Reads, authenticates and checks an existing file's front region. */
   LoadedFile load(RawFile raw, String path) throws IOException {
     long rawLength = raw.size();
@@ -94,9 +107,11 @@ final class FileLoader {
       throw new DamagedFileException(
           path, -1, "raw file is empty (its creation was interrupted, or it was truncated)");
     }
-    ByteBuffer headerBytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
-    raw.readUpTo(headerBytes, 0);
-    headerBytes.flip();
+    ByteBuffer front = FIRST_READ_BUFFER.get().clear().limit((int) Math.min(rawLength, FIRST_READ));
+    raw.readUpTo(front, 0);
+    front.flip();
+    ByteBuffer headerBytes = front.duplicate();
+    headerBytes.limit(Math.min(front.limit(), Geometry.HEADER_SIZE));
     boolean whole = headerBytes.remaining() == Geometry.HEADER_SIZE;
     if (!HeaderCodec.hasMagic(headerBytes)
         && !(whole
@@ -107,24 +122,50 @@ final class FileLoader {
       throw new DamagedFileException(
           path, -1, "truncated header: raw length " + rawLength + " < " + Geometry.HEADER_SIZE);
     }
-    Authentic header = authenticHeader(headerBytes.array(), path);
+    Authentic header = authenticHeader(front.array(), path);
+    byte[][] tails = new byte[Geometry.TAIL_SLOTS][];
+    byte[] kept = null;
+    try {
+      LoadedFile loaded = loadTail(raw, path, rawLength, front, header, tails);
+      kept = loaded.tail();
+      return loaded;
+    } finally {
+      // The cleartext of every tail record but the one the file goes on from, and on failure the
+      // keys too, need not outlive the load.
+      for (byte[] tail : tails) {
+        if (tail != null && tail != kept) {
+          Arrays.fill(tail, (byte) 0);
+        }
+      }
+      if (kept == null) {
+        header.keys.destroy();
+      }
+    }
+  }
+
+  /**
+   * The rest of a load, once the header authenticated: the front region's tail records, the one
+   * the file goes on from, and its fit to the raw length. Opens each authentic record into {@code
+   * tails}.
+   */
+  private static LoadedFile loadTail(
+      RawFile raw, String path, long rawLength, ByteBuffer first, Authentic header, byte[][] tails)
+      throws IOException {
     Geometry geometry = Geometry.ofShift(header.header.blockShift());
     if (rawLength < geometry.frontSize()) {
       throw new DamagedFileException(
           path, -1, "truncated: raw length " + rawLength + " < " + geometry.frontSize());
     }
+    ByteBuffer front = wholeFront(raw, first, geometry, path);
     SealedBlocks sealed =
         new SealedBlocks(geometry, header.keys, Aead.of(header.keys.algorithm()));
     long[] sequences = new long[Geometry.TAIL_SLOTS];
     TailRecord[] records = new TailRecord[Geometry.TAIL_SLOTS];
-    byte[][] tails = new byte[Geometry.TAIL_SLOTS][];
     TailRecord best = null;
     int bestSlot = -1;
-    ByteBuffer slotBytes = ByteBuffer.allocate(geometry.tailSlotSize());
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
-      slotBytes.clear();
-      raw.readFully(slotBytes, geometry.tailSlotOffset(slot));
-      slotBytes.flip();
+      int at = (int) geometry.tailSlotOffset(slot);
+      ByteBuffer slotBytes = front.duplicate().limit(at + geometry.tailSlotSize()).position(at);
       byte[] plain = new byte[geometry.blockSize()];
       TailRecord record = openTail(sealed, geometry, slotBytes, plain);
       if (record == null) {
@@ -172,18 +213,39 @@ final class FileLoader {
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       if (records[slot] != null && records[slot].sequence() > records[chosen].sequence()) {
         stale |= 1 << slot;
-        Arrays.fill(tails[slot], (byte) 0);
       }
     }
     return new LoadedFile(
         header.header,
         header.slot,
-        Arrays.copyOf(headerBytes.array(), Geometry.HEADER_SIZE),
+        Arrays.copyOf(front.array(), Geometry.HEADER_SIZE),
         header.keys,
         geometry,
         records[chosen],
         tails[chosen],
         TailSlots.forExistingFile(sequences, chosen, stale, forced));
+  }
+
+  /**
+   * The front region of {@code geometry}, whole: {@code first} (its first bytes, flipped) when it
+   * holds it all, or else a buffer with the rest read after them. A file that shrank since its raw
+   * length was read is reported as truncated, as a raw length below the front region is.
+   */
+  private static ByteBuffer wholeFront(RawFile raw, ByteBuffer first, Geometry geometry, String path)
+      throws IOException {
+    int size = (int) geometry.frontSize();
+    ByteBuffer front = first;
+    if (first.limit() < size && first.limit() == first.capacity()) {
+      front = ByteBuffer.allocate(size);
+      front.put(first.duplicate());
+      raw.readUpTo(front, front.position());
+      front.flip();
+    }
+    if (front.limit() < size) {
+      throw new DamagedFileException(
+          path, -1, "truncated: raw length " + front.limit() + " < " + size);
+    }
+    return front;
   }
 
   /** The slot of the newest record older than {@code records[slot]} and at least {@code min}. */

@@ -272,7 +272,7 @@ public final class OpenFiles {
     // Opens are serialized here, so the file opened is the one identified (or, if another
     // program created it just now, the one found now): an interrupt during the load can reopen it.
     Object found = id != null ? id : FileIdentity.ofExisting(rawPath, displayPath);
-    return loading(raw, rawPath, displayPath, found);
+    return loading(raw, rawPath, null, displayPath, found);
   }
 
   /**
@@ -320,8 +320,10 @@ public final class OpenFiles {
       // empty raw file does not open), so its first write finds the claim held.
       raw.claimWriter();
       synchronized (this) {
+        // Created by exactly this name (O_EXCL follows no link there), with its parent's real
+        // path resolved just before, and no delete or move under it since: its real path is name.
         PathTable.Entry entry =
-            loading(raw, rawPath, displayPath, FileIdentity.ofExisting(rawPath, displayPath));
+            loading(raw, rawPath, name, displayPath, FileIdentity.ofExisting(rawPath, displayPath));
         creating.remove(name);
         notifyAll();
         return entry;
@@ -348,15 +350,18 @@ public final class OpenFiles {
   /**
    * Adds the file just opened as {@code raw}, whose identity is {@code id}, to the table as
    * loading; closes {@code raw} if it cannot.
+   *
+   * @param realPath the real path of {@code rawPath} when the caller knows it, else null
    */
-  private PathTable.Entry loading(RawFile raw, Path rawPath, String displayPath, Object id)
-      throws IOException {
+  private PathTable.Entry loading(
+      RawFile raw, Path rawPath, Path realPath, String displayPath, Object id) throws IOException {
     try {
       if (id == null) {
         throw new NoSuchFileException(displayPath, null, "deleted while being opened");
       }
       raw.locate(rawPath, id, displayPath);
-      return table.loading(id, rawPath.toRealPath(), displayPath, raw);
+      Path real = realPath != null ? realPath : rawPath.toRealPath();
+      return table.loading(id, real, displayPath, raw);
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw e;

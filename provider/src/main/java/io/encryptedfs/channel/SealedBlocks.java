@@ -23,7 +23,12 @@ final class SealedBlocks {
   private final FileKeys keys;
   private final Aead aead;
   private final byte[] fileId;
-  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+  /**
+   * Per thread, not per file: a thread-local per instance would leave a stale entry in every
+   * thread's map for each file opened, which the map then sweeps. Nonces and associated data are
+   * not secret.
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static final class Scratch {
     final ByteBuffer aad = ByteBuffer.allocate(AAD_SIZE);
@@ -48,13 +53,13 @@ final class SealedBlocks {
   /** Seals {@code plain} (a whole block) as home block {@code index} under {@code nonce}. */
   void sealHome(long index, ByteBuffer plain, ByteBuffer out, byte[] nonce)
       throws GeneralSecurityException {
-    Scratch s = scratch.get();
+    Scratch s = SCRATCH.get();
     aead.seal(keys.contentKey(nonce), nonce, homeAad(s.aad, index), plain, out);
   }
 
   /** Opens home block {@code index} from {@code sealed} into {@code out}. */
   void openHome(long index, ByteBuffer sealed, ByteBuffer out) throws GeneralSecurityException {
-    Scratch s = scratch.get();
+    Scratch s = SCRATCH.get();
     sealed.get(s.nonce);
     aead.open(keys.contentKey(s.nonce), s.nonce, homeAad(s.aad, index), sealed, out);
   }
@@ -62,7 +67,7 @@ final class SealedBlocks {
   /** Encodes a whole tail slot (metadata, then the seal of {@code plain}) into {@code out}. */
   void sealTail(TailRecord record, ByteBuffer plain, ByteBuffer out, NonceSequence nonces)
       throws GeneralSecurityException {
-    Scratch s = scratch.get();
+    Scratch s = SCRATCH.get();
     TailCodec.encode(record, out);
     nonces.next(s.nonce);
     aead.seal(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), plain, out);
@@ -71,7 +76,7 @@ final class SealedBlocks {
   /** Opens the sealed part of a tail slot whose metadata decoded to {@code record}. */
   void openTail(TailRecord record, ByteBuffer sealed, ByteBuffer out)
       throws GeneralSecurityException {
-    Scratch s = scratch.get();
+    Scratch s = SCRATCH.get();
     sealed.get(s.nonce);
     aead.open(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), sealed, out);
   }

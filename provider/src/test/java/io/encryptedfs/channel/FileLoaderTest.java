@@ -1,0 +1,119 @@
+package io.encryptedfs.channel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.Algorithm;
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.testing.InMemoryKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Loading a file reads its front region in as few underlying reads as its block size allows (one
+ * for the default 4 KiB blocks), and a front region cut short between those reads is reported as
+ * truncation.
+ */
+class FileLoaderTest {
+  private final FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+  private final InMemoryKeys keys = new InMemoryKeys("k0");
+  private final OpenFiles files = new OpenFiles(keys, new SecureRandom());
+  private final FaultInjectingFileSystem faults;
+
+  FileLoaderTest() throws IOException {
+    faults = FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    jimfs.close();
+  }
+
+  @ParameterizedTest(name = "block size {0}")
+  @ValueSource(ints = {4096, 16384, 1 << 20})
+  void anOpenReadsTheFrontRegionInOneReadOrTwo(int blockSize) throws IOException {
+    Geometry g = Geometry.ofBlockSize(blockSize);
+    Path file = faults.root().resolve("f");
+    byte[] content = new byte[blockSize + 1234];
+    new SplittableRandom(blockSize).nextBytes(content);
+    create(file, content, g);
+
+    AtomicInteger reads = new AtomicInteger();
+    faults.beforeReads(p -> reads.incrementAndGet());
+    try (FileChannel ch = open(file, g)) {
+      // The header and, for the smallest block size, every tail slot come in the first read;
+      // larger blocks need one more for the rest of their tail slots.
+      assertEquals(blockSize == 4096 ? 1 : 2, reads.get());
+      ByteBuffer back = ByteBuffer.allocate(content.length);
+      while (back.hasRemaining() && ch.read(back, back.position()) >= 0) {
+        // to the end
+      }
+      assertArrayEquals(content, back.array());
+    }
+  }
+
+  @ParameterizedTest(name = "cut {0} bytes from the first read's end")
+  @ValueSource(ints = {-1, 0, 1, 4000})
+  void aFrontRegionThatShrinksDuringItsLoadIsTruncation(int cut) throws IOException {
+    Geometry g = Geometry.ofBlockSize(16384);
+    Path file = faults.root().resolve("f");
+    create(file, new byte[100], g);
+    long firstRead = Geometry.ofShift(Geometry.MIN_BLOCK_SHIFT).frontSize();
+    Path underlying = jimfs.getPath("/db/f");
+    AtomicInteger reads = new AtomicInteger();
+    faults.beforeReads(
+        p -> {
+          if (reads.incrementAndGet() == 2) {
+            // Between the load's two reads, through the underlying file system.
+            try (FileChannel raw = FileChannel.open(underlying, StandardOpenOption.WRITE)) {
+              raw.truncate(firstRead + cut);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        });
+
+    DamagedFileException e = assertThrows(DamagedFileException.class, () -> open(file, g).close());
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    assertEquals(-1, e.block());
+    assertTrue(reads.get() >= 2, "the load read past the first read's end");
+  }
+
+  private void create(Path file, byte[] content, Geometry g) throws IOException {
+    try (FileChannel ch =
+        files.newFileChannel(
+            file,
+            "/f",
+            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            new NewFilePolicy(Algorithm.AES_256_GCM, g, "k0"))) {
+      ch.write(ByteBuffer.wrap(content), 0);
+    }
+  }
+
+  private FileChannel open(Path file, Geometry g) throws IOException {
+    return files.newFileChannel(
+        file,
+        "/f",
+        EnumSet.of(StandardOpenOption.READ),
+        new NewFilePolicy(Algorithm.AES_256_GCM, g, "k0"));
+  }
+}
