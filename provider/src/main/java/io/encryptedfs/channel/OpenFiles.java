@@ -405,10 +405,7 @@ public final class OpenFiles {
       try {
         probe.raw.close();
       } finally {
-        synchronized (this) {
-          table.discard(probe);
-          notifyAll();
-        }
+        discard(probe);
       }
     }
     bytes.flip();
@@ -430,41 +427,54 @@ public final class OpenFiles {
   public Rewrap rewrap(Path rawPath, String displayPath, String alias) throws IOException {
     ChannelMode mode = ChannelMode.of(EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
     Path key = rawPath.toAbsolutePath().normalize();
-    OpenFile file;
+    PathTable.Entry entry;
     synchronized (this) {
-      // A rare administrative step: unlike an open, it loads the file under this monitor.
-      PathTable.Entry entry = readyEntry(key, displayPath);
-      if (entry == null) {
-        Object id = FileIdentity.ofExisting(key, displayPath);
-        if (id == null) {
+      entry = readyEntry(key, displayPath);
+      if (entry != null) {
+        entry.channels++;
+      } else {
+        entry = openExisting(key, displayPath, mode, FileIdentity.ofExisting(key, displayPath));
+        if (entry == null) {
           throw new NoSuchFileException(displayPath);
         }
-        RawFile raw = RawFile.openExisting(key, displayPath, mode);
-        if (raw == null) {
-          throw new NoSuchFileException(displayPath);
-        }
-        raw.locate(key, id, displayPath);
-        OpenFile loaded;
-        try {
-          loaded = opener.load(raw, displayPath);
-        } catch (DamagedFileException damaged) {
-          opener.reportLoadFailure(damaged, displayPath);
-          // Under this monitor, so that no open of the file starts while its header is rewritten.
-          return rewrapHeaderOnly(key, displayPath, mode, alias, damaged);
-        } catch (IOException | RuntimeException e) {
-          opener.reportLoadFailure(e, displayPath);
-          throw e;
-        }
-        entry = table.add(id, key.toRealPath(), displayPath, loaded);
       }
-      entry.channels++;
-      file = entry.file;
+    }
+    if (entry.file == null) {
+      // Loaded outside this monitor, as an open loads: opens of this file wait for its entry.
+      OpenFile loaded;
+      try {
+        loaded = opener.load(entry.raw, displayPath);
+      } catch (DamagedFileException damaged) {
+        try {
+          // The entry is still loading, so no open of the file starts while its header is
+          // rewritten, and no channel of this program on it holds locks that closing would drop.
+          return rewrapHeaderOnly(key, displayPath, mode, alias, damaged);
+        } finally {
+          discard(entry);
+          opener.reportLoadFailure(damaged, displayPath);
+        }
+      } catch (IOException | RuntimeException e) {
+        discard(entry);
+        opener.reportLoadFailure(e, displayPath);
+        throw e;
+      }
+      synchronized (this) {
+        table.loaded(entry, loaded, displayPath);
+        entry.channels++;
+        notifyAll();
+      }
     }
     try {
-      return new Rewrap(file.rewrap(alias, keyProvider), null);
+      return new Rewrap(entry.file.rewrap(alias, keyProvider), null);
     } finally {
-      unref(file);
+      unref(entry.file);
     }
+  }
+
+  /** Removes {@code entry}, which failed to load (its underlying channel is closed), from the table. */
+  private synchronized void discard(PathTable.Entry entry) {
+    table.discard(entry);
+    notifyAll();
   }
 
   /**

@@ -60,7 +60,7 @@ class OpenConcurrencyTest {
   private static final Set<StandardOpenOption> CREATE_NEW =
       EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
-  private final InMemoryKeys keys = new InMemoryKeys("k0");
+  private final InMemoryKeys keys = new InMemoryKeys("k0", "k1");
   private final OpenFiles files = new OpenFiles(keys, new SecureRandom());
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
   private final CountDownLatch release = new CountDownLatch(1);
@@ -187,6 +187,36 @@ class OpenConcurrencyTest {
       assertArrayEquals(content, read(ch));
     }
     assertEquals(0, files.openFileCount());
+  }
+
+  /**
+   * A rewrap of a file no channel has open loads it as an open does, outside the registry: other
+   * files open meanwhile, while opens of the same file wait for the rewrap and then find the new
+   * key.
+   */
+  @Test
+  void aRewrapLoadsItsFileOutsideTheRegistry() throws Exception {
+    Path rotated = faults.root().resolve("rotated");
+    byte[] content = bytes(5_000, 11);
+    create(files, rotated, content);
+
+    CountDownLatch held = holdFirstRead(faults, "rotated");
+    Future<OpenFiles.Rewrap> rewrap = pool.submit(() -> files.rewrap(rotated, "/rotated", "k1"));
+    assertTrue(held.await(30, SECONDS));
+    Future<FileChannel> opening = pool.submit(() -> open(files, rotated, READ));
+    // On another thread, so that a registry held by the rewrap fails this test instead of hanging it.
+    Future<byte[]> other = pool.submit(() -> roundTrip(files, faults.root().resolve("other")));
+    assertArrayEquals(bytes(100, 10), other.get(30, SECONDS));
+    assertFalse(opening.isDone());
+    assertEquals(1, files.openFileCount(), "the rewrap's file, loading in the table");
+
+    release.countDown();
+    assertEquals(new OpenFiles.Rewrap(true, null), rewrap.get(30, SECONDS));
+    try (FileChannel ch = opening.get(30, SECONDS)) {
+      assertArrayEquals(content, read(ch));
+    }
+    assertEquals(0, files.openFileCount());
+    assertEquals("k1", files.inspect(rotated, "/rotated", keys).keyAlias());
   }
 
   @Test
