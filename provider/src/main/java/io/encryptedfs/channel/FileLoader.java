@@ -91,14 +91,8 @@ final class FileLoader {
    * Bytes of the smallest front region, read in one call on every load: the header and, for files
    * with the smallest (and default) block size, every tail slot.
    */
-  private static final int FIRST_READ = (int) Geometry.ofShift(Geometry.MIN_BLOCK_SHIFT).frontSize();
-
-  /**
-   * A thread's buffer for that read. It holds ciphertext only: what a load keeps is copied out of
-   * it (the header image), and tail records open into arrays of their own.
-   */
-  private static final ThreadLocal<ByteBuffer> FIRST_READ_BUFFER =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocate(FIRST_READ));
+  private static final int FIRST_READ =
+      (int) Geometry.ofShift(Geometry.MIN_BLOCK_SHIFT).frontSize();
 
   /** Reads, authenticates and checks an existing file's front region. */
   LoadedFile load(RawFile raw, String path) throws IOException {
@@ -107,7 +101,9 @@ final class FileLoader {
       throw new DamagedFileException(
           path, -1, "raw file is empty (its creation was interrupted, or it was truncated)");
     }
-    ByteBuffer front = FIRST_READ_BUFFER.get().clear().limit((int) Math.min(rawLength, FIRST_READ));
+    // Not a per-thread buffer: the key provider, called while the header authenticates, may load
+    // another file on this thread.
+    ByteBuffer front = ByteBuffer.allocate((int) Math.min(rawLength, FIRST_READ));
     raw.readUpTo(front, 0);
     front.flip();
     ByteBuffer headerBytes = front.duplicate();
@@ -231,8 +227,8 @@ final class FileLoader {
    * holds it all, or else a buffer with the rest read after them. A file that shrank since its raw
    * length was read is reported as truncated, as a raw length below the front region is.
    */
-  private static ByteBuffer wholeFront(RawFile raw, ByteBuffer first, Geometry geometry, String path)
-      throws IOException {
+  private static ByteBuffer wholeFront(
+      RawFile raw, ByteBuffer first, Geometry geometry, String path) throws IOException {
     int size = (int) geometry.frontSize();
     ByteBuffer front = first;
     if (first.limit() < size && first.limit() == first.capacity()) {

@@ -471,7 +471,7 @@ public final class OpenFiles {
     }
   }
 
-  /** Removes {@code entry}, which failed to load (its underlying channel is closed), from the table. */
+  /** Removes {@code entry}, which failed to load (its raw channel closed), from the table. */
   private synchronized void discard(PathTable.Entry entry) {
     table.discard(entry);
     notifyAll();

@@ -11,6 +11,7 @@ import io.encryptedfs.Algorithm;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.format.Geometry;
+import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.testing.InMemoryKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +23,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.EnumSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.SecretKey;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -98,13 +102,67 @@ class FileLoaderTest {
     assertTrue(reads.get() >= 2, "the load read past the first read's end");
   }
 
-  private void create(Path file, byte[] content, Geometry g) throws IOException {
+  /**
+   * A key provider may load another encrypted file on the loading thread while a header
+   * authenticates (its keys kept in an encrypted file system, say): the outer load still reads its
+   * own front region.
+   */
+  @Test
+  void aKeyProviderThatLoadsAnotherFileMeanwhileLeavesTheLoadIntact() throws IOException {
+    Geometry g = Geometry.ofBlockSize(4096);
+    Path file = faults.root().resolve("f");
+    byte[] content = new byte[5_000];
+    new SplittableRandom(7).nextBytes(content);
+    create(file, content, g);
+    Path vault = Files.createDirectories(jimfs.getPath("/vault")).resolve("v");
+    OpenFiles vaultFiles = new OpenFiles(new InMemoryKeys("k0"), new SecureRandom());
+    NewFilePolicy chacha = new NewFilePolicy(Algorithm.CHACHA20_POLY1305, g, "k0");
+    create(vaultFiles, vault, new byte[3_000], chacha);
+    AtomicInteger vaultLoads = new AtomicInteger();
+    KeyProvider loadingKeys =
+        new KeyProvider() {
+          @Override
+          public SecretKey masterKey(String alias) throws IOException {
+            try (FileChannel v =
+                vaultFiles.newFileChannel(vault, "/v", EnumSet.of(StandardOpenOption.READ), null)) {
+              assertEquals(3_000, v.size());
+            }
+            vaultLoads.incrementAndGet();
+            return keys.masterKey(alias);
+          }
+
+          @Override
+          public Set<String> aliases() throws IOException {
+            return keys.aliases();
+          }
+
+          @Override
+          public void close() {}
+        };
+    OpenFiles outer = new OpenFiles(loadingKeys, new SecureRandom());
     try (FileChannel ch =
-        files.newFileChannel(
+        outer.newFileChannel(file, "/f", EnumSet.of(StandardOpenOption.READ), null)) {
+      ByteBuffer back = ByteBuffer.allocate(content.length);
+      while (back.hasRemaining() && ch.read(back, back.position()) >= 0) {
+        // to the end
+      }
+      assertArrayEquals(content, back.array());
+    }
+    assertTrue(vaultLoads.get() > 0, "the key provider loaded its file during the load");
+  }
+
+  private void create(Path file, byte[] content, Geometry g) throws IOException {
+    create(files, file, content, new NewFilePolicy(Algorithm.AES_256_GCM, g, "k0"));
+  }
+
+  private static void create(OpenFiles in, Path file, byte[] content, NewFilePolicy policy)
+      throws IOException {
+    try (FileChannel ch =
+        in.newFileChannel(
             file,
-            "/f",
+            "/" + file.getFileName(),
             EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            new NewFilePolicy(Algorithm.AES_256_GCM, g, "k0"))) {
+            policy)) {
       ch.write(ByteBuffer.wrap(content), 0);
     }
   }

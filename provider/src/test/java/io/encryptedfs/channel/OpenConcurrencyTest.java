@@ -204,7 +204,7 @@ class OpenConcurrencyTest {
     Future<OpenFiles.Rewrap> rewrap = pool.submit(() -> files.rewrap(rotated, "/rotated", "k1"));
     assertTrue(held.await(30, SECONDS));
     Future<FileChannel> opening = pool.submit(() -> open(files, rotated, READ));
-    // On another thread, so that a registry held by the rewrap fails this test instead of hanging it.
+    // On another thread, so that a registry the rewrap holds fails this test rather than hang it.
     Future<byte[]> other = pool.submit(() -> roundTrip(files, faults.root().resolve("other")));
     assertArrayEquals(bytes(100, 10), other.get(30, SECONDS));
     assertFalse(opening.isDone());
