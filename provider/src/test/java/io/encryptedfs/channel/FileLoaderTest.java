@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -67,11 +68,7 @@ class FileLoaderTest {
       // The header and, for the smallest block size, every tail slot come in the first read;
       // larger blocks need one more for the rest of their tail slots.
       assertEquals(blockSize == 4096 ? 1 : 2, reads.get());
-      ByteBuffer back = ByteBuffer.allocate(content.length);
-      while (back.hasRemaining() && ch.read(back, back.position()) >= 0) {
-        // to the end
-      }
-      assertArrayEquals(content, back.array());
+      assertArrayEquals(content, readAll(ch, content.length));
     }
   }
 
@@ -142,13 +139,18 @@ class FileLoaderTest {
     OpenFiles outer = new OpenFiles(loadingKeys, new SecureRandom());
     try (FileChannel ch =
         outer.newFileChannel(file, "/f", EnumSet.of(StandardOpenOption.READ), null)) {
-      ByteBuffer back = ByteBuffer.allocate(content.length);
-      while (back.hasRemaining() && ch.read(back, back.position()) >= 0) {
-        // to the end
-      }
-      assertArrayEquals(content, back.array());
+      assertArrayEquals(content, readAll(ch, content.length));
     }
     assertTrue(vaultLoads.get() > 0, "the key provider loaded its file during the load");
+  }
+
+  /** Up to {@code length} bytes from the start of {@code ch}, fewer if it ends first. */
+  private static byte[] readAll(FileChannel ch, int length) throws IOException {
+    ByteBuffer back = ByteBuffer.allocate(length);
+    while (back.hasRemaining() && ch.read(back, back.position()) >= 0) {
+      // to the end
+    }
+    return Arrays.copyOf(back.array(), back.position());
   }
 
   private void create(Path file, byte[] content, Geometry g) throws IOException {
