@@ -5,6 +5,8 @@
 # Usage: benchmarks/scripts/measure.sh [stage ...]   (default: all, in this order)
 # MODE=short|full (default short): the run.sh mode of the main, cryptofs and Tink stages; the
 #   main stages write results/$MODE-jdkN.json. FORKS=n is passed on to run.sh (full mode).
+#   TAG=-2forks puts a tag after the mode in the output names (results/full-2forks-nosync-jdk17.json,
+#   cryptofs-2forks-jdk25.json), so a repeat does not replace the run RESULTS.md reports.
 #   CRYPTOFS_IMPLS overrides the cryptofs vault formats (default both).
 #   main17 main25   -prof gc, every benchmark but Tink, blockSize 4096
 #   sweep17 sweep25 blockSize 16384,65536 (4096 is in main*): AES+ChaCha, sequential 1 MiB
@@ -13,6 +15,9 @@
 #   cipherbuf17 cipherbuf25  raw cipher through the ByteBuffer API (as the provider calls it), all
 #                   three block sizes
 #   cryptofs25      Cryptomator cryptofs 2.9.0 (SIV_GCM, SIV_CTRMAC) on every workload it supports
+#   peers25         every workload cryptofs runs, with plain, encryptedfs AES and ChaCha and cryptofs
+#                   SIV_GCM in one JMH run (-prof gc), so that each ratio to cryptofs compares rows
+#                   of the same JVMs, to $MODE-peers-jdk25.json
 #   buffered17 buffered25  WalBench in write.mode=buffered (plain, AES, ChaCha; -prof gc), to
 #                   $MODE-buffered-jdkN.json
 #   nosync17 nosync25  SmallFilesBench with create.sync=false, to $MODE-nosync-jdkN.json
@@ -21,6 +26,8 @@
 #                   (the main stages include the former too from session 4 on)
 #   layout17 layout25  AppendLayoutBench (a model of 1 KiB appends under format v1 and a v2 append
 #                   log) beside WalBench's unforced rows, to $MODE-layout-jdkN.json
+#   readlayout17 readlayout25  ReadLayoutBench (a model of random 4 KiB reads under format v1 and
+#                   page-aligned v2 blocks) beside RandomIoBench.read1T, to $MODE-readlayout-jdkN.json
 #   parallel17 parallel25  ParallelCreateBench (files created on threads at once) with -t 1 and
 #                   -t 2, to $MODE-parallel-tN-jdkN.json
 #   locked17 locked25  LockedAppendBench (1 KiB appends each under a lock taken and given up)
@@ -33,6 +40,7 @@ J17="${J17:-java}"
 J25="${J25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 R="$here/results"
 MODE="${MODE:-short}"
+TAG="${TAG:-}"
 export SKIP_BUILD=1
 sweep=(-prof gc -p blockSize=16384,65536 -p impl=AES-256-GCM,CHACHA20-POLY1305 -p chunk=1048576
   'benchmarks\.(SequentialBench|WalBench|CipherBench)\.')
@@ -43,11 +51,13 @@ checkpoint=(-p blockSize=4096 'benchmarks\.(ForceBesideReadsBench\.|RandomIoBenc
 locked=(-p blockSize=4096 -p forceEvery=0 'benchmarks\.(LockedAppendBench|WalBench)\.')
 layout=(-prof gc -p impl=plain,AES-256-GCM,CHACHA20-POLY1305 -p forceEvery=0
   'benchmarks\.(AppendLayoutBench|WalBench)\.')
+readlayout=(-prof gc -p blockSize=4096 -p impl=plain,AES-256-GCM,CHACHA20-POLY1305
+  'benchmarks\.(ReadLayoutBench\.|RandomIoBench\.read1T$)')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
-    main17)   OUT=$R/$MODE-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ParallelCreateBench|LockedAppendBench' ;;
-    main25)   OUT=$R/$MODE-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ParallelCreateBench|LockedAppendBench' ;;
+    main17)   OUT=$R/$MODE$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench' ;;
+    main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench' ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     sweeprand17) OUT=$R/sweep-jdk17-random.json "$here/run.sh" "$J17" short "${sweeprand[@]}" ;;
@@ -56,29 +66,34 @@ stage() {
                    -p blockSize=4096,16384,65536 'CipherBench\.(seal|open)Buffer$' ;;
     cipherbuf25) OUT=$R/cipher-buffer-jdk25.json "$here/run.sh" "$J25" short -prof gc \
                    -p blockSize=4096,16384,65536 'CipherBench\.(seal|open)Buffer$' ;;
-    cryptofs25) CRYPTOFS=1 OUT=$R/cryptofs-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
+    cryptofs25) CRYPTOFS=1 OUT=$R/cryptofs$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
                   -p impl="${CRYPTOFS_IMPLS:-cryptofs-SIV_GCM,cryptofs-SIV_CTRMAC}" \
                   'benchmarks\.(SequentialBench|RandomIoBench|WalBench|SmallFilesBench|MetadataBench)\.' ;;
-    buffered17) OUT=$R/$MODE-buffered-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc \
+    peers25) CRYPTOFS=1 OUT=$R/$MODE$TAG-peers-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
+                  -p impl=plain,AES-256-GCM,CHACHA20-POLY1305,cryptofs-SIV_GCM \
+                  'benchmarks\.(SequentialBench|RandomIoBench|WalBench|SmallFilesBench|MetadataBench)\.' ;;
+    buffered17) OUT=$R/$MODE$TAG-buffered-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc \
                   -jvmArgsAppend -Dencryptedfs.write.mode=buffered 'benchmarks\.WalBench\.' ;;
-    buffered25) OUT=$R/$MODE-buffered-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
+    buffered25) OUT=$R/$MODE$TAG-buffered-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
                   -jvmArgsAppend -Dencryptedfs.write.mode=buffered 'benchmarks\.WalBench\.' ;;
-    nosync17) OUT=$R/$MODE-nosync-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc \
+    nosync17) OUT=$R/$MODE$TAG-nosync-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc \
                   -jvmArgsAppend -Dencryptedfs.create.sync=false 'benchmarks\.SmallFilesBench\.' ;;
-    nosync25) OUT=$R/$MODE-nosync-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
+    nosync25) OUT=$R/$MODE$TAG-nosync-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
                   -jvmArgsAppend -Dencryptedfs.create.sync=false 'benchmarks\.SmallFilesBench\.' ;;
-    checkpoint17) OUT=$R/$MODE-checkpoint-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc "${checkpoint[@]}" ;;
-    checkpoint25) OUT=$R/$MODE-checkpoint-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc "${checkpoint[@]}" ;;
-    layout17) OUT=$R/$MODE-layout-jdk17.json "$here/run.sh" "$J17" "$MODE" "${layout[@]}" ;;
-    layout25) OUT=$R/$MODE-layout-jdk25.json "$here/run.sh" "$J25" "$MODE" "${layout[@]}" ;;
-    parallel17) for t in 1 2; do OUT=$R/$MODE-parallel-t$t-jdk17.json "$here/run.sh" "$J17" "$MODE" \
+    checkpoint17) OUT=$R/$MODE$TAG-checkpoint-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc "${checkpoint[@]}" ;;
+    checkpoint25) OUT=$R/$MODE$TAG-checkpoint-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc "${checkpoint[@]}" ;;
+    layout17) OUT=$R/$MODE$TAG-layout-jdk17.json "$here/run.sh" "$J17" "$MODE" "${layout[@]}" ;;
+    layout25) OUT=$R/$MODE$TAG-layout-jdk25.json "$here/run.sh" "$J25" "$MODE" "${layout[@]}" ;;
+    readlayout17) OUT=$R/$MODE$TAG-readlayout-jdk17.json "$here/run.sh" "$J17" "$MODE" "${readlayout[@]}" ;;
+    readlayout25) OUT=$R/$MODE$TAG-readlayout-jdk25.json "$here/run.sh" "$J25" "$MODE" "${readlayout[@]}" ;;
+    parallel17) for t in 1 2; do OUT=$R/$MODE$TAG-parallel-t$t-jdk17.json "$here/run.sh" "$J17" "$MODE" \
                   -t $t 'benchmarks\.ParallelCreateBench\.' || return; done ;;
-    parallel25) for t in 1 2; do OUT=$R/$MODE-parallel-t$t-jdk25.json "$here/run.sh" "$J25" "$MODE" \
+    parallel25) for t in 1 2; do OUT=$R/$MODE$TAG-parallel-t$t-jdk25.json "$here/run.sh" "$J25" "$MODE" \
                   -t $t 'benchmarks\.ParallelCreateBench\.' || return; done ;;
-    locked17) OUT=$R/$MODE-locked-jdk17.json "$here/run.sh" "$J17" "$MODE" "${locked[@]}" ;;
-    locked25) OUT=$R/$MODE-locked-jdk25.json "$here/run.sh" "$J25" "$MODE" "${locked[@]}" ;;
-    tink17)   WI=3 OUT=$R/tink-jdk17.json "$here/run.sh" "$J17" "$MODE" "${tink[@]}" ;;
-    tink25)   WI=3 OUT=$R/tink-jdk25.json "$here/run.sh" "$J25" "$MODE" "${tink[@]}" ;;
+    locked17) OUT=$R/$MODE$TAG-locked-jdk17.json "$here/run.sh" "$J17" "$MODE" "${locked[@]}" ;;
+    locked25) OUT=$R/$MODE$TAG-locked-jdk25.json "$here/run.sh" "$J25" "$MODE" "${locked[@]}" ;;
+    tink17)   WI=3 OUT=$R/tink$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" "${tink[@]}" ;;
+    tink25)   WI=3 OUT=$R/tink$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" "${tink[@]}" ;;
     *) echo "unknown stage $1" >&2; return 2 ;;
   esac
 }

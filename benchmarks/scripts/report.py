@@ -8,6 +8,10 @@ Usage:
   report.py csv main.json [--peer cryptofs.json]        workload,impl,ratio CSV (RatioChart)
   report.py sweepcsv main.json sweep.json               workload,impl,ratio CSV for the sweep chart
   report.py diff LABEL old.json new.json                previous run against this one
+  report.py peers LABEL=run.json [LABEL=run.json ...]   encryptedfs against cryptofs where both ran
+      in the same JMH run (scripts/measure.sh peers25), one column pair per file (such as the
+      forks scripts/forks.py splits a run into): each workload's ratio to cryptofs SIV_GCM, and
+      cryptofs's to plain, all from rows of that file
   report.py summary LABEL=DIR [LABEL=DIR ...]           the target summary, one cell per JDK and
       algorithm holding every run's ratio in order (DIR holds a full run's files as
       scripts/measure.sh names them: full-jdkN.json, full-buffered-, full-nosync-, cryptofs-jdk25,
@@ -620,6 +624,34 @@ def summary(runs):
     return "\n".join(out)
 
 
+def peers_same_run(runs):
+    """encryptedfs ÷ cryptofs SIV_GCM and cryptofs ÷ plain per workload, every ratio within one file."""
+    peer = PEERS[0]
+    head = ["workload"]
+    for label, _ in runs:
+        head += [f"{label}: {SHORT[i]}/cryptofs" for i in IMPLS] + [f"{label}: cryptofs/plain"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    ahead = {(label, i): 0 for label, _ in runs for i in IMPLS}
+    both = {(label, i): 0 for label, _ in runs for i in IMPLS}
+    for lab, name, extra in WORKLOADS:
+        cells = [lab]
+        for label, rows in runs:
+            c = thr(find(rows, name, impl=peer, **extra))
+            for i in IMPLS:
+                r = ratio(thr(find(rows, name, impl=i, **extra)), c)
+                if r is not None:
+                    both[(label, i)] += 1
+                    ahead[(label, i)] += r > 1
+                cells.append(fmt(r))
+            cells.append(fmt(ratio(c, thr(find(rows, name, impl="plain", **extra)))))
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    for label, _ in runs:
+        out.append(f"- {label}: ahead of cryptofs on " + ", ".join(
+            f"{ahead[(label, i)]} of {both[(label, i)]} with {SHORT[i]}" for i in IMPLS))
+    return "\n".join(out)
+
+
 def opt(args, flag):
     if flag in args:
         i = args.index(flag)
@@ -642,6 +674,8 @@ if __name__ == "__main__":
         print(sweep_csv(load(a[0]), load(a[1])))
     elif cmd == "diff":
         print(diff(a[0], load(a[1]), load(a[2])))
+    elif cmd == "peers":
+        print(peers_same_run([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
     elif cmd == "summary":
         print(summary([tuple(x.split("=", 1)) for x in a]))
     else:
