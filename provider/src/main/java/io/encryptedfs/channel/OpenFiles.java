@@ -93,17 +93,34 @@ public final class OpenFiles {
       }
     } catch (IOException | RuntimeException e) {
       try {
-        channel.close();
         if (createdHere) {
-          // As a creation that failed before its file was registered leaves no file.
-          delete(key, () -> Files.deleteIfExists(key));
+          deleteFailedCreation(file);
         }
+        channel.close();
       } catch (IOException | RuntimeException failure) {
         e.addSuppressed(failure);
       }
       throw e;
     }
     return channel;
+  }
+
+  /**
+   * Deletes {@code file}, which this thread created and whose creating open failed after the file
+   * was registered, as a creation that fails before that leaves no file; unless another channel
+   * has attached to it by then (one may as soon as it is registered): that channel's writes were
+   * accepted, and deleting the file under it would lose them when it closes. Under this monitor,
+   * before this open's channel is closed, so no other channel can attach between the check and the
+   * delete; by the name the table follows, whatever was moved or deleted meanwhile.
+   */
+  private synchronized void deleteFailedCreation(OpenFile file) throws IOException {
+    PathTable.Entry entry = table.of(file);
+    if (entry == null || entry.channels > 1 || entry.key == null) {
+      return;
+    }
+    Path name = entry.key;
+    Files.deleteIfExists(name);
+    table.deleted(name);
   }
 
   /** The file a new channel attaches to, and whether this open created it. */

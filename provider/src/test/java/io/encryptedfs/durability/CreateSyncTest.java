@@ -6,6 +6,8 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
@@ -21,11 +23,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -75,12 +79,7 @@ class CreateSyncTest {
         faults.dropForces(
             path -> {
               if (path.getFileName().toString().equals("slow") && first.getAndSet(false)) {
-                held.countDown();
-                try {
-                  assertTrue(release.await(30, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
+                signalAndWait(held, release);
               }
               return false;
             });
@@ -113,6 +112,75 @@ class CreateSyncTest {
       }
     } finally {
       release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * A creation whose force fails throws and, like any creation that fails, leaves no file: a file
+   * whose front region may not be on the disk would be reported as damaged after a power loss.
+   */
+  @Test
+  void aCreationWhoseForceFailsLeavesNoFile() throws IOException {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs = open(faults, true)) {
+        faults.failForces(path -> path.getFileName().toString().equals("f"));
+        IOException e =
+            assertThrows(
+                IOException.class, () -> FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE));
+        assertEquals("Input/output error", e.getMessage());
+        faults.failForces(path -> false);
+        assertFalse(Files.exists(fs.getPath("/f")));
+        assertFalse(Files.exists(faults.root().resolve(Restorer.ROOT).resolve("f")));
+        Files.writeString(fs.getPath("/f"), "again");
+        assertEquals("again", Files.readString(fs.getPath("/f")));
+      }
+    }
+  }
+
+  /**
+   * But once another channel has opened the file, the failed creation leaves it in place: that
+   * channel's writes were accepted, and deleting the file under it would lose them at its close.
+   */
+  @Test
+  void aCreationWhoseForceFailsKeepsAFileAnotherChannelOpened() throws Exception {
+    CountDownLatch forcing = new CountDownLatch(1);
+    CountDownLatch opened = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs = open(faults, true)) {
+        faults.failForces(
+            path -> {
+              if (!path.getFileName().toString().equals("f")) {
+                return false;
+              }
+              signalAndWait(forcing, opened);
+              return true;
+            });
+        Future<?> creator =
+            pool.submit(
+                () -> {
+                  FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE).close();
+                  return null;
+                });
+        assertTrue(forcing.await(30, TimeUnit.SECONDS));
+        try (FileChannel other = FileChannel.open(fs.getPath("/f"), WRITE)) {
+          opened.countDown();
+          ExecutionException failed =
+              assertThrows(ExecutionException.class, () -> creator.get(30, TimeUnit.SECONDS));
+          assertInstanceOf(IOException.class, failed.getCause());
+          faults.failForces(path -> false);
+          other.write(ByteBuffer.wrap("kept".getBytes(StandardCharsets.US_ASCII)));
+          other.force(false);
+        }
+        assertEquals("kept", Files.readString(fs.getPath("/f")));
+      }
+    } finally {
+      opened.countDown();
       pool.shutdownNow();
     }
   }
@@ -224,6 +292,16 @@ class CreateSyncTest {
         }
         assertTrue(checked > 50, "only " + checked + " crash points");
       }
+    }
+  }
+
+  /** From inside a fault hook: tells the test it got there, then waits for the test's go. */
+  private static void signalAndWait(CountDownLatch arrived, CountDownLatch go) {
+    arrived.countDown();
+    try {
+      assertTrue(go.await(30, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

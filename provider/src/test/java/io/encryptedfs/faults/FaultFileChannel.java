@@ -156,7 +156,10 @@ final class FaultFileChannel extends FileChannel {
   @Override
   public void force(boolean metaData) throws IOException {
     ensureOpen();
-    // Asked before taking the file's monitor: the predicate is test code.
+    // Asked before taking the file's monitor: the predicates are test code.
+    if (fs.failsForcesOf(state.path())) {
+      throw new IOException("Input/output error");
+    }
     boolean dropped = fs.dropsForcesOf(state.path());
     state.locked(
         () -> {

@@ -70,6 +70,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private final DurabilityTracker tracker = new DurabilityTracker();
   private final SpaceBudget budget = new SpaceBudget();
   private volatile Predicate<Path> droppedForces = path -> false;
+  private volatile Predicate<Path> failedForces = path -> false;
   private volatile Consumer<Path> beforeRead = path -> {};
   private volatile Consumer<Path> afterLock = path -> {};
   private volatile boolean hideFileKeys;
@@ -110,6 +111,16 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void dropForces(Predicate<Path> files) {
     droppedForces = files;
+  }
+
+  /**
+   * From now on, forces of files whose current path matches {@code files} fail with an {@code
+   * IOException}, as {@code fsync} does on an I/O error, and make nothing durable; the predicate
+   * must not use this file system (it may wait for the test). {@code path -> false} restores
+   * honest forces.
+   */
+  public void failForces(Predicate<Path> files) {
+    failedForces = files;
   }
 
   /**
@@ -182,6 +193,10 @@ public final class FaultInjectingFileSystem extends FileSystem {
 
   SpaceBudget budget() {
     return budget;
+  }
+
+  boolean failsForcesOf(Path underlyingPath) {
+    return underlyingPath != null && failedForces.test(faultPath(underlyingPath));
   }
 
   boolean dropsForcesOf(Path underlyingPath) {
