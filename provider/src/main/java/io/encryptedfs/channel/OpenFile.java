@@ -499,6 +499,7 @@ final class OpenFile {
     if (!raw.writable()) {
       throw new IOException(path + ": the underlying file is open read-only");
     }
+    raw.refuseAfterFailedForce();
     claimWriter();
     wrote = true;
     if (slots.needsForceBeforeWrite()) {
@@ -755,8 +756,11 @@ final class OpenFile {
   private void endSession() throws IOException {
     flushTail();
     long homeBlocks = g.homeBlocks(size);
+    // After a failed force the runway stays open, as after a crash: the file's state on disk is
+    // unknown, and the next session's first write checks it as it would after one.
     if (wrote
         && raw.writable()
+        && !raw.forceFailed()
         && !slots.needsForceBeforeWrite()
         && tails.runwayEnd() > homeBlocks
         && claim.tryClaim(slots, headers) == null) {

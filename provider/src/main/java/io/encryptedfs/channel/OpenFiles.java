@@ -6,6 +6,7 @@ import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
+import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -50,6 +51,8 @@ public final class OpenFiles {
   private final SizeCache sizes = new SizeCache();
   private final Set<EncryptedFileChannel> channels =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /** Files closed since a force of theirs failed: the file system's close reports them. */
+  private final List<String> failedForces = new ArrayList<>();
 
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
@@ -590,6 +593,9 @@ public final class OpenFiles {
     } finally {
       synchronized (this) {
         table.remove(entry, debt);
+        if (file.raw().forceFailed() && entry.key != null) {
+          failedForces.add(file.path()); // (a deleted file has nothing left to lose)
+        }
         notifyAll();
       }
     }
@@ -695,7 +701,7 @@ public final class OpenFiles {
   /**
    * Forces every file written since its last force, open or already closed, then closes every open
    * file. Called when the file system closes, so that close of the file system is a durability
-   * point.
+   * point; it throws if a force failed, including one that an earlier close of the file followed.
    */
   public void closeAll() throws IOException {
     IOException failure = null;
@@ -725,8 +731,22 @@ public final class OpenFiles {
       }
     }
     Map<Path, String> unforced;
+    List<String> failed;
     synchronized (this) {
       unforced = table.takeUnforced();
+      failed = new ArrayList<>(failedForces);
+      failedForces.clear();
+    }
+    // A force that failed may have lost what it was to make durable (see RawFile), whatever a
+    // later force reports: the close is a durability point, so it says so.
+    for (String path : failed) {
+      failure =
+          addFailure(
+              failure,
+              new SyncFailedException(
+                  path
+                      + ": a force of this file failed while it was open; what it was to make"
+                      + " durable may have been lost"));
     }
     // Forcing through the file, not just the raw channel, also records the forced sequence in
     // the header, so a later reader detects a damaged newest tail record.

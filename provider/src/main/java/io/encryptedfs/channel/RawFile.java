@@ -61,6 +61,13 @@ final class RawFile {
   private boolean closed;
   /** Written under {@code reopening}; volatile so that a writer can look before every record. */
   private volatile int reopens;
+  /**
+   * The first {@code fsync} of this file that failed, or null. Linux reports a writeback error to
+   * one {@code fsync} and may drop the pages it could not write, so a later one can succeed over
+   * lost data: once a force failed, no force of this file succeeds and no write begins until the
+   * file is closed and opened again (the lesson of PostgreSQL's "fsyncgate").
+   */
+  private volatile SyncFailedException failedForce;
 
   /**
    * @param rawPath where the file is; it is reopened there only once the open-file table has told
@@ -200,6 +207,7 @@ final class RawFile {
    * SyncFailedException}. One that found the channel closed before it began is repeated.
    */
   void force(boolean metaData) throws IOException {
+    refuseAfterFailedForce();
     boolean interrupted = Thread.interrupted();
     try {
       while (true) {
@@ -221,11 +229,50 @@ final class RawFile {
             cut.initCause(e);
             throw cut;
           }
+        } catch (IOException e) {
+          throw forceFailed(e);
         }
       }
     } finally {
       restore(interrupted);
     }
+  }
+
+  /** Records the first failed {@code fsync} (see {@link #failedForce}); returns its report. */
+  private SyncFailedException forceFailed(IOException e) {
+    SyncFailedException failed = new SyncFailedException(name + ": force failed: " + describe(e));
+    failed.initCause(e);
+    synchronized (reopening) {
+      if (failedForce == null) {
+        failedForce = failed;
+      }
+    }
+    return failed;
+  }
+
+  /** Whether a force of this file failed since it was opened (see {@link #failedForce}). */
+  boolean forceFailed() {
+    return failedForce != null;
+  }
+
+  /** Throws once a force of this file failed (see {@link #failedForce}). */
+  void refuseAfterFailedForce() throws SyncFailedException {
+    SyncFailedException first = failedForce;
+    if (first != null) {
+      SyncFailedException refused =
+          new SyncFailedException(
+              name
+                  + ": an earlier force of this file failed ("
+                  + describe(first.getCause())
+                  + "), so what it was to make durable may be lost; the file takes no writes or"
+                  + " forces until it is closed and opened again");
+      refused.initCause(first);
+      throw refused;
+    }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   /**

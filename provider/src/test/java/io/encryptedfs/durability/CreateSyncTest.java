@@ -21,6 +21,7 @@ import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -127,10 +128,11 @@ class CreateSyncTest {
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
       try (FileSystem fs = open(faults, true)) {
         faults.failForces(path -> path.getFileName().toString().equals("f"));
-        IOException e =
+        SyncFailedException e =
             assertThrows(
-                IOException.class, () -> FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE));
-        assertEquals("Input/output error", e.getMessage());
+                SyncFailedException.class,
+                () -> FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE));
+        assertEquals("/f: force failed: Input/output error", e.getMessage());
         faults.failForces(path -> false);
         assertFalse(Files.exists(fs.getPath("/f")));
         assertFalse(Files.exists(faults.root().resolve(Restorer.ROOT).resolve("f")));
@@ -142,45 +144,50 @@ class CreateSyncTest {
 
   /**
    * But once another channel has opened the file, the failed creation leaves it in place: that
-   * channel's writes were accepted, and deleting the file under it would lose them at its close.
+   * channel's writes were accepted, and deleting the file under it would lose them when it closes.
+   * Like any file whose force failed, it then takes no writes or forces until it is opened again,
+   * and the file system's close reports the failure.
    */
   @Test
-  void aCreationWhoseForceFailsKeepsAFileAnotherChannelOpened() throws Exception {
+  void aCreationWhoseForceFailsKeepsAFileAnotherChannelWrote() throws Exception {
     CountDownLatch forcing = new CountDownLatch(1);
-    CountDownLatch opened = new CountDownLatch(1);
+    CountDownLatch wrote = new CountDownLatch(1);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      try (FileSystem fs = open(faults, true)) {
-        faults.failForces(
-            path -> {
-              if (!path.getFileName().toString().equals("f")) {
-                return false;
-              }
-              signalAndWait(forcing, opened);
-              return true;
-            });
-        Future<?> creator =
-            pool.submit(
-                () -> {
-                  FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE).close();
-                  return null;
-                });
-        assertTrue(forcing.await(30, TimeUnit.SECONDS));
-        try (FileChannel other = FileChannel.open(fs.getPath("/f"), WRITE)) {
-          opened.countDown();
-          ExecutionException failed =
-              assertThrows(ExecutionException.class, () -> creator.get(30, TimeUnit.SECONDS));
-          assertInstanceOf(IOException.class, failed.getCause());
-          faults.failForces(path -> false);
-          other.write(ByteBuffer.wrap("kept".getBytes(StandardCharsets.US_ASCII)));
-          other.force(false);
-        }
-        assertEquals("kept", Files.readString(fs.getPath("/f")));
+      FileSystem fs = open(faults, true);
+      faults.failForces(
+          path -> {
+            if (!path.getFileName().toString().equals("f")) {
+              return false;
+            }
+            signalAndWait(forcing, wrote);
+            return true;
+          });
+      Future<?> creator =
+          pool.submit(
+              () -> {
+                FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE).close();
+                return null;
+              });
+      assertTrue(forcing.await(30, TimeUnit.SECONDS));
+      try (FileChannel other = FileChannel.open(fs.getPath("/f"), WRITE)) {
+        other.write(ByteBuffer.wrap("kept".getBytes(StandardCharsets.US_ASCII)));
+        wrote.countDown();
+        ExecutionException failed =
+            assertThrows(ExecutionException.class, () -> creator.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(SyncFailedException.class, failed.getCause());
+        faults.failForces(path -> false);
+        assertThrows(SyncFailedException.class, () -> other.force(false));
+      }
+      assertEquals("kept", Files.readString(fs.getPath("/f")));
+      assertThrows(SyncFailedException.class, fs::close);
+      try (FileSystem again = open(faults, true)) {
+        assertEquals("kept", Files.readString(again.getPath("/f")));
       }
     } finally {
-      opened.countDown();
+      wrote.countDown();
       pool.shutdownNow();
     }
   }
