@@ -12,6 +12,9 @@
 #   sweep17 sweep25 blockSize 16384,65536 (4096 is in main*): AES+ChaCha, sequential 1 MiB
 #                   chunks, WAL, raw cipher
 #   sweeprand17 sweeprand25  the same for random read1T/write1T
+#   blocksize17 blocksize25  the block-size decision in one run: AES with blocks of 4096, 16384 and
+#                   65536 bytes, sequential 1 MiB writes and reads, unforced WAL appends, random
+#                   4 KiB reads and writes (-prof gc), to $MODE$TAG-blocksize-jdkN.json
 #   cipherbuf17 cipherbuf25  raw cipher through the ByteBuffer API (as the provider calls it), all
 #                   three block sizes
 #   cryptofs25      Cryptomator cryptofs 2.9.0 (SIV_GCM, SIV_CTRMAC) on every workload it supports
@@ -53,6 +56,8 @@ layout=(-prof gc -p impl=plain,AES-256-GCM,CHACHA20-POLY1305 -p forceEvery=0
   'benchmarks\.(AppendLayoutBench|WalBench)\.')
 readlayout=(-prof gc -p blockSize=4096 -p impl=plain,AES-256-GCM,CHACHA20-POLY1305
   'benchmarks\.(ReadLayoutBench\.|RandomIoBench\.read1T$)')
+blocksize=(-prof gc -p blockSize=4096,16384,65536 -p impl=AES-256-GCM -p chunk=1048576 -p forceEvery=0
+  'benchmarks\.(SequentialBench\.(read|write)|WalBench\.append|RandomIoBench\.(read1T|write1T))$')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
@@ -60,6 +65,8 @@ stage() {
     main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench' ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
+    blocksize17) OUT=$R/$MODE$TAG-blocksize-jdk17.json "$here/run.sh" "$J17" "$MODE" "${blocksize[@]}" ;;
+    blocksize25) OUT=$R/$MODE$TAG-blocksize-jdk25.json "$here/run.sh" "$J25" "$MODE" "${blocksize[@]}" ;;
     sweeprand17) OUT=$R/sweep-jdk17-random.json "$here/run.sh" "$J17" short "${sweeprand[@]}" ;;
     sweeprand25) OUT=$R/sweep-jdk25-random.json "$here/run.sh" "$J25" short "${sweeprand[@]}" ;;
     cipherbuf17) OUT=$R/cipher-buffer-jdk17.json "$here/run.sh" "$J17" short -prof gc \
