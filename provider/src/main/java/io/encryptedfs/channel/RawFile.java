@@ -19,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The underlying file of ciphertext: positional reads and writes that loop until complete.
@@ -67,7 +68,7 @@ final class RawFile {
    * lost data: once a force failed, no force of this file succeeds and no write begins until the
    * file is closed and opened again (the lesson of PostgreSQL's "fsyncgate").
    */
-  private volatile SyncFailedException failedForce;
+  private final AtomicReference<SyncFailedException> failedForce = new AtomicReference<>();
 
   /**
    * @param rawPath where the file is; it is reopened there only once the open-file table has told
@@ -242,22 +243,18 @@ final class RawFile {
   private SyncFailedException forceFailed(IOException e) {
     SyncFailedException failed = new SyncFailedException(name + ": force failed: " + describe(e));
     failed.initCause(e);
-    synchronized (reopening) {
-      if (failedForce == null) {
-        failedForce = failed;
-      }
-    }
+    failedForce.compareAndSet(null, failed);
     return failed;
   }
 
   /** Whether a force of this file failed since it was opened (see {@link #failedForce}). */
   boolean forceFailed() {
-    return failedForce != null;
+    return failedForce.get() != null;
   }
 
   /** Throws once a force of this file failed (see {@link #failedForce}). */
   void refuseAfterFailedForce() throws SyncFailedException {
-    SyncFailedException first = failedForce;
+    SyncFailedException first = failedForce.get();
     if (first != null) {
       SyncFailedException refused =
           new SyncFailedException(
