@@ -50,12 +50,16 @@ final class PageFile implements AutoCloseable {
   /** Reads one random page into {@code buf} (page-sized); returns the bytes read. */
   int readRandomPage(ByteBuffer buf) throws IOException {
     buf.clear();
-    long pos = randomPage();
+    return readFully(ch, buf, randomPage());
+  }
+
+  /** Fills {@code b} from {@code position} of {@code ch}; an end of file first is a setup error. */
+  static int readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
     int total = 0;
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, pos + total);
+    while (b.hasRemaining()) {
+      int n = ch.read(b, position + total);
       if (n < 0) {
-        throw new IllegalStateException("EOF at " + (pos + total));
+        throw new IllegalStateException("EOF at " + (position + total));
       }
       total += n;
     }

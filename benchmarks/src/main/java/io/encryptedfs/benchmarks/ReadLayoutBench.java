@@ -214,15 +214,7 @@ public class ReadLayoutBench {
   }
 
   private int readFully(ByteBuffer b, long position) throws IOException {
-    int total = 0;
-    while (b.hasRemaining()) {
-      int n = ch.read(b, position + total);
-      if (n < 0) {
-        throw new IllegalStateException("EOF at " + (position + total));
-      }
-      total += n;
-    }
-    return total;
+    return PageFile.readFully(ch, b, position);
   }
 
   private void writeFully(ByteBuffer b, long position) throws IOException {
