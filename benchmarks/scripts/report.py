@@ -12,6 +12,8 @@ Usage:
       in the same JMH run (scripts/measure.sh peers25), one column pair per file (such as the
       forks scripts/forks.py splits a run into): each workload's ratio to cryptofs SIV_GCM, and
       cryptofs's to plain, all from rows of that file
+  report.py hosts LABEL=DIR [LABEL=DIR ...]             the plain and raw-cipher figures of each
+      full run's main files (DIR as for summary), one column pair per JDK: how fast the host was
   report.py summary LABEL=DIR [LABEL=DIR ...]           the target summary, one cell per JDK and
       algorithm holding every run's ratio in order (DIR holds a full run's files as
       scripts/measure.sh names them: full-jdkN.json, full-buffered-, full-nosync-, cryptofs-jdk25,
@@ -652,6 +654,36 @@ def peers_same_run(runs):
     return "\n".join(out)
 
 
+HOST_ROWS = [
+    ("raw AES-GCM sealing of 4 KiB, MiB/s", lambda m: cipher_mbs(m, "seal", "AES-256-GCM"), 0),
+    ("plain sequential write, 1 MiB calls, MiB/s",
+     lambda m: seq_mbs(find(m, "SequentialBench.write", impl="plain", chunk="1048576")), 0),
+    ("plain sequential read from the page cache, 1 MiB calls, MiB/s",
+     lambda m: seq_mbs(find(m, "SequentialBench.read", impl="plain", chunk="1048576")), 0),
+    ("plain random 4 KiB reads, ops/ms", lambda m: thr(find(m, "RandomIoBench.read1T", impl="plain")), 0),
+    ("plain unforced 1 KiB appends, records/ms",
+     lambda m: thr(find(m, "WalBench.append", impl="plain", forceEvery="0")), 0),
+    ("plain 1 KiB appends forced each, records/ms",
+     lambda m: thr(find(m, "WalBench.append", impl="plain", forceEvery="1")), 2),
+    ("plain create, write 4 KiB, force, close, read, µs",
+     lambda m: (find(m, "SmallFilesBench.createWriteForceCloseRead", impl="plain") or {}).get("score"), 0),
+    ("`Files.size`, µs", lambda m: (find(m, "MetadataBench.sizeOf", impl="plain") or {}).get("score"), 2),
+]
+
+
+def hosts(runs):
+    """runs: [(label, dir)]. The plain and raw-cipher rows of each run's main files: the host's speed."""
+    out = ["| figure | JDK 17 | JDK 25 |", "|---|---|---|"]
+    mains = {(v, d): _opt_load(f"{d}/full-jdk{v}.json") for v in ["17", "25"] for _, d in runs}
+    for label, f, d in HOST_ROWS:
+        cells = [" → ".join(fmt(f(mains[(v, dd)]) if mains[(v, dd)] else None, d) for _, dd in runs)
+                 for v in ["17", "25"]]
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("")
+    out.append("Each cell: " + " → ".join(lab for lab, _ in runs) + ".")
+    return "\n".join(out)
+
+
 def opt(args, flag):
     if flag in args:
         i = args.index(flag)
@@ -676,6 +708,8 @@ if __name__ == "__main__":
         print(diff(a[0], load(a[1]), load(a[2])))
     elif cmd == "peers":
         print(peers_same_run([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
+    elif cmd == "hosts":
+        print(hosts([tuple(x.split("=", 1)) for x in a]))
     elif cmd == "summary":
         print(summary([tuple(x.split("=", 1)) for x in a]))
     else:

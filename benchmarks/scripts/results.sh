@@ -6,10 +6,11 @@
 # Peers: results/cryptofs-jdk25.json and results/tink-jdkN.json when present, else the session-1
 # files in results/session1/. The block-size sweep (results/sweep-*.json, session 1, short mode) is
 # tabled and charted only with SWEEP=1, against that session's own main run. PREV=dir: the earlier
-# run "what changed" compares with (default results/2026-11-23, when it holds a $MODE run).
+# run "what changed" compares with (default results/2026-12-02-pm, when it holds a $MODE run).
 # SUMMARY_RUNS="label=dir ...": the full runs the summary table at the head of RESULTS.md shows,
 #   oldest first (default below); the table replaces what stands between <!-- SUMMARY --> and
-#   <!-- /SUMMARY -->.
+#   <!-- /SUMMARY -->. HOST_RUNS likewise for the host-speed table (<!-- HOSTS -->): the plain and
+#   raw-cipher figures of each run, how fast the host under this VM was.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
@@ -18,7 +19,7 @@ JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 R=results
 S=$R/session1
 # the previous session's run of the same mode, for "what changed" (else session 1's short run)
-P="${PREV:-$R/2026-11-23}"
+P="${PREV:-$R/2026-12-02-pm}"
 MODE="${MODE:-full}"
 gen="$R/tables.md"
 opt() { [[ -f "$2" ]] && printf '%s\n' "$1" "$2" || true; }
@@ -109,17 +110,21 @@ for v in 17 25; do
   fi
 done
 python3 scripts/compact.py $R/*.json
-SUMMARY_RUNS="${SUMMARY_RUNS:-11-23=$R/2026-11-23 12-02am=$R/2026-12-02-am 12-02pm=$R}"
+SUMMARY_RUNS="${SUMMARY_RUNS:-11-23=$R/2026-11-23 12-02pm=$R/2026-12-02-pm 12-03=$R}"
+HOST_RUNS="${HOST_RUNS:-11-23=$R/2026-11-23 12-02am=$R/2026-12-02-am 12-02pm=$R/2026-12-02-pm 12-03=$R}"
 # shellcheck disable=SC2086  # one word per run
 python3 scripts/report.py summary $SUMMARY_RUNS > "$R/summary.md"
-python3 - "$R/summary.md" <<'PY'
+# shellcheck disable=SC2086
+python3 scripts/report.py hosts $HOST_RUNS > "$R/hosts.md"
+# each table replaces what stands between <!-- NAME --> and <!-- /NAME --> in RESULTS.md
+python3 - "$R/summary.md" SUMMARY "$R/hosts.md" HOSTS <<'PY'
 import re, sys
-table = open(sys.argv[1]).read().rstrip("\n")
 text = open("RESULTS.md").read()
-new, n = re.subn(r"(<!-- SUMMARY -->\n).*?(<!-- /SUMMARY -->)",
-                 lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
-if n:
-    open("RESULTS.md", "w").write(new)
+for table_file, name in zip(sys.argv[1::2], sys.argv[2::2]):
+    table = open(table_file).read().rstrip("\n")
+    text = re.sub(rf"(<!-- {name} -->\n).*?(<!-- /{name} -->)",
+                  lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
+open("RESULTS.md", "w").write(text)
 PY
 # RESULTS.md = hand-written head (everything up to the marker) + generated part
 marker="<!-- TABLES -->"
