@@ -15,6 +15,11 @@
 #   blocksize17 blocksize25  the block-size decision in one run: AES with blocks of 4096, 16384 and
 #                   65536 bytes, sequential 1 MiB writes and reads, unforced WAL appends, random
 #                   4 KiB reads and writes (-prof gc), to $MODE$TAG-blocksize-jdkN.json
+#   blocksizechacha17 blocksizechacha25  the same stage with ChaCha20-Poly1305, to
+#                   $MODE$TAG-blocksize-chacha-jdkN.json (session 1's ChaCha sweep, in this stage's mode)
+#   cipher17 cipher25  the raw cipher (CipherBench: byte[] and ByteBuffer, seal and open) for both
+#                   algorithms at all three block sizes in this stage's mode (-prof gc), to
+#                   $MODE$TAG-cipher-jdkN.json (session 1's raw-cipher sweep and cipherbuf, in full)
 #   cipherbuf17 cipherbuf25  raw cipher through the ByteBuffer API (as the provider calls it), all
 #                   three block sizes
 #   cryptofs25      Cryptomator cryptofs 2.9.0 (SIV_GCM, SIV_CTRMAC) on every workload it supports
@@ -58,6 +63,10 @@ readlayout=(-prof gc -p blockSize=4096 -p impl=plain,AES-256-GCM,CHACHA20-POLY13
   'benchmarks\.(ReadLayoutBench\.|RandomIoBench\.read1T$)')
 blocksize=(-prof gc -p blockSize=4096,16384,65536 -p impl=AES-256-GCM -p chunk=1048576 -p forceEvery=0
   'benchmarks\.(SequentialBench\.(read|write)|WalBench\.append|RandomIoBench\.(read1T|write1T))$')
+blocksizechacha=(-prof gc -p blockSize=4096,16384,65536 -p impl=CHACHA20-POLY1305 -p chunk=1048576
+  -p forceEvery=0
+  'benchmarks\.(SequentialBench\.(read|write)|WalBench\.append|RandomIoBench\.(read1T|write1T))$')
+cipher=(-prof gc -p blockSize=4096,16384,65536 'benchmarks\.CipherBench\.')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
@@ -67,6 +76,10 @@ stage() {
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     blocksize17) OUT=$R/$MODE$TAG-blocksize-jdk17.json "$here/run.sh" "$J17" "$MODE" "${blocksize[@]}" ;;
     blocksize25) OUT=$R/$MODE$TAG-blocksize-jdk25.json "$here/run.sh" "$J25" "$MODE" "${blocksize[@]}" ;;
+    blocksizechacha17) OUT=$R/$MODE$TAG-blocksize-chacha-jdk17.json "$here/run.sh" "$J17" "$MODE" "${blocksizechacha[@]}" ;;
+    blocksizechacha25) OUT=$R/$MODE$TAG-blocksize-chacha-jdk25.json "$here/run.sh" "$J25" "$MODE" "${blocksizechacha[@]}" ;;
+    cipher17) OUT=$R/$MODE$TAG-cipher-jdk17.json "$here/run.sh" "$J17" "$MODE" "${cipher[@]}" ;;
+    cipher25) OUT=$R/$MODE$TAG-cipher-jdk25.json "$here/run.sh" "$J25" "$MODE" "${cipher[@]}" ;;
     sweeprand17) OUT=$R/sweep-jdk17-random.json "$here/run.sh" "$J17" short "${sweeprand[@]}" ;;
     sweeprand25) OUT=$R/sweep-jdk25-random.json "$here/run.sh" "$J25" short "${sweeprand[@]}" ;;
     cipherbuf17) OUT=$R/cipher-buffer-jdk17.json "$here/run.sh" "$J17" short -prof gc \

@@ -12,6 +12,11 @@ Usage:
       in the same JMH run (scripts/measure.sh peers25), one column pair per file (such as the
       forks scripts/forks.py splits a run into): each workload's ratio to cryptofs SIV_GCM, and
       cryptofs's to plain, all from rows of that file
+  report.py blocks LABEL=run.json [LABEL=run.json ...]  the block-size stage (scripts/measure.sh
+      blocksize*, blocksizechacha*), one row pair per workload: each size's figure and its speed
+      relative to 4096 blocks in the same file
+  report.py cipher LABEL=run.json [LABEL=run.json ...]  the raw cipher (measure.sh cipher*) at every
+      block size: MiB/s and bytes allocated per call, byte[] and ByteBuffer, seal and open
   report.py hosts LABEL=DIR [LABEL=DIR ...]             the plain and raw-cipher figures of each
       full run's main files (DIR as for summary), one column pair per JDK: how fast the host was
   report.py summary LABEL=DIR [LABEL=DIR ...]           the target summary, one cell per JDK and
@@ -176,7 +181,8 @@ def section(label, main, sweep=(), peer=(), tink=()):
     # ---------- raw cipher ----------
     out.append("### Raw cipher (javax.crypto, one block, reused Cipher, fresh IV)\n")
     out.append("`byte[]` = `doFinal(byte[]...)`, no AAD; `ByteBuffer` = heap `ByteBuffer`s, 16-byte AAD, as the provider "
-               "calls the JCE. The serial limits below use the faster of the two.\n")
+               "calls the JCE. The serial limits below use the faster of the two. Rows at 4096 come from the main run; "
+               "the larger blocks from a separate raw-cipher run (`measure.sh` stage `cipher`, else session 1's `cipherbuf`).\n")
     out.append("| algorithm | block | seal byte[] MiB/s | sd | seal ByteBuffer MiB/s | open byte[] MiB/s | sd | open ByteBuffer MiB/s | seal B/op | open B/op |")
     out.append("|---|---|---|---|---|---|---|---|---|---|")
     both = main + list(sweep)
@@ -654,6 +660,50 @@ def peers_same_run(runs):
     return "\n".join(out)
 
 
+BLOCK_ROWS = [
+    ("random 4 KiB read, ops/ms", "RandomIoBench.read1T", {}, False),
+    ("random 4 KiB write, ops/ms", "RandomIoBench.write1T", {}, False),
+    ("WAL 1 KiB appends, never forced, ops/ms", "WalBench.append", {"forceEvery": "0"}, False),
+    ("sequential read, 1 MiB calls, ms per file", "SequentialBench.read", {"chunk": "1048576"}, True),
+    ("sequential write + force, 1 MiB calls, ms per file", "SequentialBench.write", {"chunk": "1048576"}, True),
+]
+
+
+def blocks(runs):
+    """runs: [(label, rows)] of one algorithm's block-size stage; cells: figure (speed ÷ 4096's)."""
+    out = ["| workload | run | impl | " + " | ".join(BLOCKS) + " |", "|---|---|---|" + "---|" * len(BLOCKS)]
+    for label, name, extra, per_file in BLOCK_ROWS:
+        for run, rows in runs:
+            impls = sorted({v["p"].get("impl") for v in rows if v["name"] == name})
+            for impl in impls:
+                base = find(rows, name, impl=impl, **extra)
+                cells = []
+                for bs in BLOCKS:
+                    v = find(rows, name, impl=impl, blockSize=bs, **extra)
+                    if not v:
+                        cells.append("–")
+                        continue
+                    speed = ratio(thr(v), thr(base))
+                    cells.append(fmt(v["score"], 1) + ("" if bs == DEFAULT_BS else f" ({fmt(speed)})"))
+                out.append(f"| {label} | {run} | {SHORT.get(impl, impl)} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def cipher_table(runs):
+    """runs: [(label, rows)] of CipherBench at every block size: MiB/s and B per call."""
+    out = ["| run | impl | call | " + " | ".join(f"{b} MiB/s | {b} B/call" for b in BLOCKS) + " |",
+           "|---|---|---|" + "---|---|" * len(BLOCKS)]
+    for run, rows in runs:
+        for impl in IMPLS:
+            for op in ["seal", "sealBuffer", "open", "openBuffer"]:
+                cells = []
+                for bs in BLOCKS:
+                    v = find(rows, "CipherBench." + op, impl=impl, blockSize=bs)
+                    cells += [fmt(int(bs) / v["score"] * 1e6 / MiB, 0), alloc(v)] if v else ["–", "–"]
+                out.append(f"| {run} | {SHORT[impl]} | {op} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 HOST_ROWS = [
     ("raw AES-GCM sealing of 4 KiB, MiB/s", lambda m: cipher_mbs(m, "seal", "AES-256-GCM"), 0),
     ("plain sequential write, 1 MiB calls, MiB/s",
@@ -708,6 +758,10 @@ if __name__ == "__main__":
         print(diff(a[0], load(a[1]), load(a[2])))
     elif cmd == "peers":
         print(peers_same_run([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
+    elif cmd == "blocks":
+        print(blocks([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
+    elif cmd == "cipher":
+        print(cipher_table([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
     elif cmd == "hosts":
         print(hosts([tuple(x.split("=", 1)) for x in a]))
     elif cmd == "summary":

@@ -30,10 +30,12 @@ sweepf() {
   [[ -f $R/cipher-buffer-jdk$1.json ]] && f="$f+$R/cipher-buffer-jdk$1.json"
   echo "$f"
 }
-# the main run of one JDK (+ the ByteBuffer raw-cipher rows and the checkpoint run when present)
+# the main run of one JDK (+ the raw cipher at the larger blocks: the `cipher` stage's run of this
+# mode when present, else session 1's short-mode cipherbuf; + the checkpoint run when present)
 mainf() {
   local f=$R/$MODE-jdk$1.json
-  [[ -f $R/cipher-buffer-jdk$1.json ]] && f="$f+$R/cipher-buffer-jdk$1.json"
+  if [[ -f $R/$MODE-cipher-jdk$1.json ]]; then f="$f+$R/$MODE-cipher-jdk$1.json"
+  elif [[ -f $R/cipher-buffer-jdk$1.json ]]; then f="$f+$R/cipher-buffer-jdk$1.json"; fi
   [[ -f $R/$MODE-checkpoint-jdk$1.json ]] && f="$f+$R/$MODE-checkpoint-jdk$1.json"
   echo "$f"
 }
