@@ -38,6 +38,8 @@
 #                   page-aligned v2 blocks) beside RandomIoBench.read1T, to $MODE-readlayout-jdkN.json
 #   parallel17 parallel25  ParallelCreateBench (files created on threads at once) with -t 1 and
 #                   -t 2, to $MODE-parallel-tN-jdkN.json
+#   rename17 rename25  RenameBench (renames beside 10,000 files owed a force, or forced), to
+#                   $MODE$TAG-rename-jdkN.json
 #   locked17 locked25  LockedAppendBench (1 KiB appends each under a lock taken and given up)
 #                   beside WalBench's unforced rows, to $MODE-locked-jdkN.json
 #   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
@@ -70,14 +72,16 @@ cipher=(-prof gc -p blockSize=4096,16384,65536 'benchmarks\.CipherBench\.')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
-    main17)   OUT=$R/$MODE$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench' ;;
-    main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench' ;;
+    main17)   OUT=$R/$MODE$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench' ;;
+    main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench' ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     blocksize17) OUT=$R/$MODE$TAG-blocksize-jdk17.json "$here/run.sh" "$J17" "$MODE" "${blocksize[@]}" ;;
     blocksize25) OUT=$R/$MODE$TAG-blocksize-jdk25.json "$here/run.sh" "$J25" "$MODE" "${blocksize[@]}" ;;
     blocksizechacha17) OUT=$R/$MODE$TAG-blocksize-chacha-jdk17.json "$here/run.sh" "$J17" "$MODE" "${blocksizechacha[@]}" ;;
     blocksizechacha25) OUT=$R/$MODE$TAG-blocksize-chacha-jdk25.json "$here/run.sh" "$J25" "$MODE" "${blocksizechacha[@]}" ;;
+    rename17) OUT=$R/$MODE$TAG-rename-jdk17.json "$here/run.sh" "$J17" "$MODE" 'benchmarks\.RenameBench\.' ;;
+    rename25) OUT=$R/$MODE$TAG-rename-jdk25.json "$here/run.sh" "$J25" "$MODE" 'benchmarks\.RenameBench\.' ;;
     cipher17) OUT=$R/$MODE$TAG-cipher-jdk17.json "$here/run.sh" "$J17" "$MODE" "${cipher[@]}" ;;
     cipher25) OUT=$R/$MODE$TAG-cipher-jdk25.json "$here/run.sh" "$J25" "$MODE" "${cipher[@]}" ;;
     sweeprand17) OUT=$R/sweep-jdk17-random.json "$here/run.sh" "$J17" short "${sweeprand[@]}" ;;

@@ -66,7 +66,7 @@ final class PathTable {
   // Every entry, loading, open or closing: what deletes and moves must follow.
   private final Set<Entry> all = Collections.newSetFromMap(new IdentityHashMap<>());
   // Closed files written since their last force, which the file system's close forces.
-  private final Map<Path, String> unforced = new HashMap<>();
+  private final OwedForces unforced = new OwedForces();
 
   /** The open file with identity {@code id} (see {@link OpenFiles#identity}), or null. */
   Entry get(Object id) {
@@ -148,8 +148,8 @@ final class PathTable {
       return; // deleted or replaced: nothing left at a path to force
     }
     switch (debt) {
-      case OWED -> unforced.put(entry.key, entry.displayPath);
-      case PAID -> unforced.remove(entry.key);
+      case OWED -> unforced.owe(entry.key, entry.displayPath);
+      case PAID -> unforced.settled(entry.key);
       case UNCHANGED -> {}
     }
   }
@@ -172,7 +172,7 @@ final class PathTable {
       byPath.id = new Object(); // unreachable by any path from now on
       byId.put(byPath.id, byPath);
     }
-    unforced.remove(key);
+    unforced.settled(key);
   }
 
   /**
@@ -202,19 +202,7 @@ final class PathTable {
       }
       entry.raw.locate(moved, entry.id);
     }
-    Map<Path, String> owed = new HashMap<>();
-    unforced
-        .entrySet()
-        .removeIf(
-            e -> {
-              if (!e.getKey().startsWith(from)) {
-                return false;
-              }
-              Path below = from.relativize(e.getKey());
-              owed.put(to.resolve(below), displayBelow(displayTo, below));
-              return true;
-            });
-    unforced.putAll(owed);
+    unforced.moved(from, to, displayTo, PathTable::displayBelow);
   }
 
   /** The encrypted path {@code below} (a relative underlying path) names under {@code dir}. */
@@ -250,10 +238,8 @@ final class PathTable {
     return taken;
   }
 
-  /** The closed files that owe a force; the table forgets them. */
+  /** The closed files that owe a force, in name order; the table forgets them. */
   Map<Path, String> takeUnforced() {
-    Map<Path, String> owed = new HashMap<>(unforced);
-    unforced.clear();
-    return owed;
+    return unforced.takeAll();
   }
 }

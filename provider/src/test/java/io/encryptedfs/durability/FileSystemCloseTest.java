@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * force, whatever happened to the file between its own close and the file system's: here a power
  * loss right after the close must find every byte. It once found none of a file that was read, or
  * moved, after the writer closed it and before the file system closed: the reader's close, or the
- * new name, made the file system forget the force it owed.
+ * new name, made the file system forget the force it owed. A directory's move carries what lies
+ * below it (see {@code OwedForcesTest} for the name order that finds it).
  */
 class FileSystemCloseTest {
   private static final int BLOCK = 4096;
@@ -38,6 +39,8 @@ class FileSystemCloseTest {
     byte[] moved = content(2, 5 * BLOCK);
     byte[] reopened = content(3, 2 * BLOCK + 7);
     byte[] deleted = content(4, BLOCK);
+    byte[] deep = content(5, BLOCK + 1);
+    byte[] beside = content(6, 3 * BLOCK);
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
@@ -57,6 +60,12 @@ class FileSystemCloseTest {
 
         write(fs.getPath("/deleted"), deleted);
         Files.delete(fs.getPath("/deleted"));
+
+        // a directory moves what lies below it, and not a name that shares its first letters
+        Files.createDirectories(fs.getPath("/tree/sub"));
+        write(fs.getPath("/tree/sub/deep"), deep);
+        write(fs.getPath("/tree-beside"), beside);
+        Files.move(fs.getPath("/tree"), fs.getPath("/grown"));
       }
       Recording recording = faults.recording();
       try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
@@ -68,6 +77,8 @@ class FileSystemCloseTest {
               assertArrayEquals(moved, Files.readAllBytes(fs.getPath("/dir/moved")), "moved");
               assertArrayEquals(reopened, Files.readAllBytes(fs.getPath("/reopened")), "reopened");
               assertFalse(Files.exists(fs.getPath("/deleted")));
+              assertArrayEquals(deep, Files.readAllBytes(fs.getPath("/grown/sub/deep")), "deep");
+              assertArrayEquals(beside, Files.readAllBytes(fs.getPath("/tree-beside")), "beside");
             });
       }
     }
