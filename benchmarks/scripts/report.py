@@ -695,12 +695,13 @@ def cipher_table(runs):
            "|---|---|---|" + "---|---|" * len(BLOCKS)]
     for run, rows in runs:
         for impl in IMPLS:
-            for op in ["seal", "sealBuffer", "open", "openBuffer"]:
+            for op, api, name in [("seal", "array", "seal"), ("seal", "buffer", "sealBuffer"),
+                                  ("open", "array", "open"), ("open", "buffer", "openBuffer")]:
                 cells = []
                 for bs in BLOCKS:
-                    v = find(rows, "CipherBench." + op, impl=impl, blockSize=bs)
-                    cells += [fmt(int(bs) / v["score"] * 1e6 / MiB, 0), alloc(v)] if v else ["–", "–"]
-                out.append(f"| {run} | {SHORT[impl]} | {op} | " + " | ".join(cells) + " |")
+                    v = find(rows, "CipherBench." + name, impl=impl, blockSize=bs)
+                    cells += [fmt(cipher_mbs(rows, op, impl, bs, api), 0), alloc(v)] if v else ["–", "–"]
+                out.append(f"| {run} | {SHORT[impl]} | {name} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 

@@ -76,8 +76,4 @@ final class OwedForces {
     owed.clear();
     return all;
   }
-
-  int size() {
-    return owed.size();
-  }
 }
