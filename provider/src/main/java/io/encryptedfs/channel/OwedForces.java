@@ -2,12 +2,10 @@ package io.encryptedfs.channel;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 
 /**
@@ -16,35 +14,52 @@ import java.util.function.BiFunction;
  * deletes and moves made through the file system. Not thread-safe; {@link PathTable} keeps it
  * under {@link OpenFiles}'s monitor.
  *
- * <p>Ordered by name, component by component, so that a directory and everything below it are one
- * range: a move finds what it carries in time logarithmic in the number of records plus what it
- * carries. A program that writes many files without forcing them renames each one (write to a
- * temporary name, move into place), and a scan of every record per move made each rename, under
- * the file system's monitor, cost 5 ms once 100,000 files were owed.
+ * <p>A tree of names, one node per name as the path provider tells names apart, so that a move
+ * takes the moved name's subtree: time in the depth of the names plus what it carries. A program
+ * that writes many files without forcing them renames each one (write to a temporary name, move
+ * into place), and a scan of every record per move made each rename, under the file system's
+ * monitor, cost 5 ms once 100,000 files were owed. Nodes left with nothing owed below them are
+ * removed, so the tree holds only what is owed and the names above it.
  */
 final class OwedForces {
-  private final NavigableMap<Path, String> owed = new TreeMap<>(OwedForces::byNames);
+  private static final class Node {
+    /** Null until a name below this one is owed. */
+    Map<Path, Node> children;
+    /** The owed file at this name, or null. */
+    Path key;
 
-  /** Component by component, each by the path provider's own order, then the shorter first. */
-  static int byNames(Path a, Path b) {
-    int n = Math.min(a.getNameCount(), b.getNameCount());
-    for (int i = 0; i < n; i++) {
-      int c = a.getName(i).compareTo(b.getName(i));
-      if (c != 0) {
-        return c;
-      }
+    String displayPath;
+
+    boolean empty() {
+      return key == null && (children == null || children.isEmpty());
     }
-    return Integer.compare(a.getNameCount(), b.getNameCount());
   }
+
+  private final Map<Path, Node> roots = new HashMap<>();
 
   /** The file at {@code key} was written and closed without a force. */
   void owe(Path key, String displayPath) {
-    owed.put(key, displayPath);
+    Node node = roots.computeIfAbsent(key.getRoot(), r -> new Node());
+    for (Path name : key) {
+      if (node.children == null) {
+        node.children = new HashMap<>(4);
+      }
+      node = node.children.computeIfAbsent(name, n -> new Node());
+    }
+    node.key = key;
+    node.displayPath = displayPath;
   }
 
   /** The file at {@code key} was forced, or its name was deleted: nothing is owed at that name. */
   void settled(Path key) {
-    owed.remove(key);
+    Node[] trail = trail(key);
+    if (trail == null) {
+      return;
+    }
+    Node node = trail[trail.length - 1];
+    node.key = null;
+    node.displayPath = null;
+    prune(key, trail, trail.length - 1);
   }
 
   /**
@@ -53,27 +68,69 @@ final class OwedForces {
    */
   void moved(
       Path from, Path to, String displayTo, BiFunction<String, Path, String> displayBelow) {
-    owed.remove(to);
-    List<Map.Entry<Path, String>> carried = new ArrayList<>();
-    Iterator<Map.Entry<Path, String>> it = owed.tailMap(from, true).entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<Path, String> e = it.next();
-      if (!e.getKey().startsWith(from)) {
-        break;
-      }
-      carried.add(Map.entry(e.getKey(), e.getValue()));
-      it.remove();
+    settled(to);
+    Node[] trail = trail(from);
+    if (trail == null || from.getNameCount() == 0) {
+      return;
     }
-    for (Map.Entry<Path, String> e : carried) {
-      Path below = from.relativize(e.getKey());
-      owed.put(to.resolve(below), displayBelow.apply(displayTo, below));
+    int last = trail.length - 1;
+    trail[last - 1].children.remove(from.getName(last - 1));
+    prune(from, trail, last - 1);
+    List<Node> carried = new ArrayList<>();
+    collect(trail[last], carried);
+    for (Node node : carried) {
+      Path below = from.relativize(node.key);
+      owe(to.resolve(below), displayBelow.apply(displayTo, below));
     }
   }
 
-  /** What is owed, in name order; forgets it. */
+  /** What is owed; forgets it. */
   Map<Path, String> takeAll() {
-    Map<Path, String> all = new LinkedHashMap<>(owed);
-    owed.clear();
+    List<Node> owed = new ArrayList<>();
+    for (Node root : roots.values()) {
+      collect(root, owed);
+    }
+    roots.clear();
+    Map<Path, String> all = new LinkedHashMap<>();
+    for (Node node : owed) {
+      all.put(node.key, node.displayPath);
+    }
     return all;
+  }
+
+  /** The nodes from {@code key}'s root down to {@code key}'s own, or null where the tree ends. */
+  private Node[] trail(Path key) {
+    int names = key.getNameCount();
+    Node[] trail = new Node[names + 1];
+    trail[0] = roots.get(key.getRoot());
+    for (int i = 0; i < names; i++) {
+      Node node = trail[i];
+      if (node == null || node.children == null) {
+        return null;
+      }
+      trail[i + 1] = node.children.get(key.getName(i));
+    }
+    return trail[names] == null ? null : trail;
+  }
+
+  /** Removes the nodes of {@code trail}, from {@code from} up, that nothing owed is left below. */
+  private void prune(Path key, Node[] trail, int from) {
+    for (int i = from; i > 0 && trail[i].empty(); i--) {
+      trail[i - 1].children.remove(key.getName(i - 1));
+    }
+    if (trail[0].empty()) {
+      roots.remove(key.getRoot());
+    }
+  }
+
+  private static void collect(Node node, List<Node> into) {
+    if (node.key != null) {
+      into.add(node);
+    }
+    if (node.children != null) {
+      for (Node child : node.children.values()) {
+        collect(child, into);
+      }
+    }
   }
 }

@@ -238,7 +238,7 @@ final class PathTable {
     return taken;
   }
 
-  /** The closed files that owe a force, in name order; the table forgets them. */
+  /** The closed files that owe a force; the table forgets them. */
   Map<Path, String> takeUnforced() {
     return unforced.takeAll();
   }

@@ -22,9 +22,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * {@link OwedForces} finds what a move carries by a range of its name order; a full scan of every
- * record, as the file system did before, is the model it must agree with. The names are chosen so
- * that string prefixes and separators sort among each other: "a", "a-", "a.b", "a b", "ab", "b0".
+ * {@link OwedForces} finds what a move carries in a tree of names; a full scan of every record, as
+ * the file system did before, is the model it must agree with. The names are chosen so that one is
+ * a string prefix of another and separators sort among them: "a", "a-", "a.b", "a b", "ab", "b0".
  */
 class OwedForcesTest {
   private static final List<String> NAMES = List.of("a", "a-", "a.b", "a b", "ab", "b", "b0");

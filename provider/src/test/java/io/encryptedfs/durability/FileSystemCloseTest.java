@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * loss right after the close must find every byte. It once found none of a file that was read, or
  * moved, after the writer closed it and before the file system closed: the reader's close, or the
  * new name, made the file system forget the force it owed. A directory's move carries what lies
- * below it (see {@code OwedForcesTest} for the name order that finds it).
+ * below it, and nothing beside it that shares its first letters (see {@code OwedForcesTest}).
  */
 class FileSystemCloseTest {
   private static final int BLOCK = 4096;
