@@ -1,10 +1,8 @@
 package io.encryptedfs.channel;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -25,13 +23,11 @@ final class OwedForces {
   private static final class Node {
     /** Null until a name below this one is owed. */
     Map<Path, Node> children;
-    /** The owed file at this name, or null. */
-    Path key;
-
+    /** The encrypted path of the owed file at this name, or null if none is owed here. */
     String displayPath;
 
     boolean empty() {
-      return key == null && (children == null || children.isEmpty());
+      return displayPath == null && (children == null || children.isEmpty());
     }
   }
 
@@ -46,7 +42,6 @@ final class OwedForces {
       }
       node = node.children.computeIfAbsent(name, n -> new Node());
     }
-    node.key = key;
     node.displayPath = displayPath;
   }
 
@@ -56,9 +51,7 @@ final class OwedForces {
     if (trail == null) {
       return;
     }
-    Node node = trail[trail.length - 1];
-    node.key = null;
-    node.displayPath = null;
+    trail[trail.length - 1].displayPath = null;
     prune(key, trail, trail.length - 1);
   }
 
@@ -76,25 +69,20 @@ final class OwedForces {
     int last = trail.length - 1;
     trail[last - 1].children.remove(from.getName(last - 1));
     prune(from, trail, last - 1);
-    List<Node> carried = new ArrayList<>();
-    collect(trail[last], carried);
-    for (Node node : carried) {
-      Path below = from.relativize(node.key);
+    Map<Path, String> carried = new LinkedHashMap<>();
+    collect(trail[last], from.getFileSystem().getPath(""), carried);
+    for (Path below : carried.keySet()) {
       owe(to.resolve(below), displayBelow.apply(displayTo, below));
     }
   }
 
   /** What is owed; forgets it. */
   Map<Path, String> takeAll() {
-    List<Node> owed = new ArrayList<>();
-    for (Node root : roots.values()) {
-      collect(root, owed);
+    Map<Path, String> all = new LinkedHashMap<>();
+    for (Map.Entry<Path, Node> root : roots.entrySet()) {
+      collect(root.getValue(), root.getKey(), all);
     }
     roots.clear();
-    Map<Path, String> all = new LinkedHashMap<>();
-    for (Node node : owed) {
-      all.put(node.key, node.displayPath);
-    }
     return all;
   }
 
@@ -123,13 +111,14 @@ final class OwedForces {
     }
   }
 
-  private static void collect(Node node, List<Node> into) {
-    if (node.key != null) {
-      into.add(node);
+  /** What is owed at and below {@code node}, whose name is {@code at}, by name and display path. */
+  private static void collect(Node node, Path at, Map<Path, String> into) {
+    if (node.displayPath != null) {
+      into.put(at, node.displayPath);
     }
     if (node.children != null) {
-      for (Node child : node.children.values()) {
-        collect(child, into);
+      for (Map.Entry<Path, Node> child : node.children.entrySet()) {
+        collect(child.getValue(), at.resolve(child.getKey()), into);
       }
     }
   }
