@@ -24,6 +24,11 @@ final class FileHeaders {
   private int slot;
   /** Both slots' raw bytes as this file last read or wrote them. */
   private final byte[] image;
+  /**
+   * The forced sequence that a header on disk names durably: written before an {@code fsync} of
+   * this session that returned. 0 until then (a header read at load may not be durable yet).
+   */
+  private long durableForced;
 
   FileHeaders(
       FileName path, RawFile raw, FileKeys keys, FileHeader header, int slot, byte[] image) {
@@ -40,6 +45,7 @@ final class FileHeaders {
     header = loaded;
     slot = loadedSlot;
     System.arraycopy(loadedImage, 0, image, 0, image.length);
+    durableForced = 0;
   }
 
   /**
@@ -78,6 +84,19 @@ final class FileHeaders {
     System.arraycopy(bytes, 0, image, target * Geometry.HEADER_SLOT_SIZE, bytes.length);
     header = next;
     slot = target;
+  }
+
+  /**
+   * An {@code fsync} that began when the header named forced sequence {@code named} returned: that
+   * header is durable.
+   */
+  void synced(long named) {
+    durableForced = Math.max(durableForced, named);
+  }
+
+  /** The forced sequence a durable header names (see {@link #synced}); 0 if none is known. */
+  long durableForced() {
+    return durableForced;
   }
 
   /** Whether tail record {@code sequence} is newer than the forced one the header names. */

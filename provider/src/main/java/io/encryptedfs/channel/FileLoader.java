@@ -219,7 +219,17 @@ final class FileLoader {
         geometry,
         records[chosen],
         tails[chosen],
-        TailSlots.forExistingFile(sequences, chosen, stale, forced));
+        TailSlots.forExistingFile(sequences, partialBlocks(records), chosen, stale, forced));
+  }
+
+  /** Per slot, the home block its authentic record keeps as a partial tail, if any. */
+  private static long[] partialBlocks(TailRecord[] records) {
+    long[] partial = new long[records.length];
+    for (int slot = 0; slot < records.length; slot++) {
+      TailRecord r = records[slot];
+      partial[slot] = r != null && r.length() > 0 ? r.homeBlocks() : TailSlots.NO_PARTIAL;
+    }
+    return partial;
   }
 
   /**

@@ -449,10 +449,11 @@ final class OpenFile {
       // Durable before any home block it permits: write-back may persist those blocks first, and
       // after a power loss the raw length would exceed every record's allowance (the file would
       // not open).
-      raw.force(false);
+      forceRaw();
       forcedAll();
     }
     if (homeTo >= homeFrom) {
+      guardInPlace(homeFrom, Math.min(homeTo, oldBlocks - 1));
       homeWriter.write(homeFrom, homeTo, oldSize, tail, src, pos, nonces());
       forces.written();
     }
@@ -503,7 +504,7 @@ final class OpenFile {
     claimWriter();
     wrote = true;
     if (slots.needsForceBeforeWrite()) {
-      raw.force(false);
+      forceRaw();
       forcedAll();
     }
     if (slots.hasStale()) {
@@ -512,7 +513,7 @@ final class OpenFile {
       while (slots.hasStale()) {
         writeRecord(g.homeBlocks(size), g.tailLength(size), tail, tails.runwayEnd());
       }
-      raw.force(false);
+      forceRaw();
       forcedAll();
     }
     if (!surplusChecked) {
@@ -522,11 +523,55 @@ final class OpenFile {
         // Durable before new home blocks go there: write-back could otherwise persist a new
         // record but neither the shrink nor the block, and the old bytes would be read in its
         // place (authentic, but from an unacknowledged write, or damage).
-        raw.force(false);
+        forceRaw();
         forcedAll();
       }
       surplusChecked = true;
     }
+  }
+
+  /**
+   * Before home blocks {@code from..to} (already on disk) are rewritten in place: a power loss may
+   * tear that write, which a reader then reports as a damaged block, as long as it chooses the
+   * newest durable record. But the reader falls back past a record whose older records' partial
+   * tails it counts as full blocks when one of those blocks does not authenticate (it takes the
+   * block for one that never landed; see {@link FileLoader}), and it consults the older records
+   * down to the forced sequence the header on disk names. That header write follows the force that
+   * made the record durable, and is durable itself only at the next {@code fsync}. So when a slot
+   * still holds a record, newer than the header known durable and older than the durable record,
+   * whose partial tail is one of these blocks, the header is made durable naming the durable
+   * record first: otherwise a torn in-place write could roll a forced file back to that record.
+   * This needs a record written shortly before a block filled, and that block rewritten soon
+   * after a force, so it is rare. Under the write lock.
+   */
+  private void guardInPlace(long from, long to) throws IOException {
+    while (to >= from) {
+      long forced = slots.durableSequence();
+      long forcing = slots.forcingSequence();
+      long bound = headers.durableForced();
+      long upTo = Math.max(forced, forcing);
+      if (bound >= upTo || !slots.keepsPartialTailIn(from, to, bound, upTo)) {
+        return;
+      }
+      if (forcing > forced) {
+        // Its record is not durable until it returns, so no header may name it yet.
+        tails.awaitForceEnd();
+        ensureOpen();
+        continue;
+      }
+      headers.recordForced(forced);
+      forceRaw();
+      return;
+    }
+  }
+
+  /**
+   * Forces the underlying file under the write lock; the header it found written is then durable.
+   */
+  private void forceRaw() throws IOException {
+    long named = headers.current().forcedSequence();
+    raw.force(false);
+    headers.synced(named);
   }
 
   /**
@@ -568,11 +613,11 @@ final class OpenFile {
       writeRecord(newBlocks, newLength, next, Math.max(tails.runwayEnd(), oldBlocks));
       // The shorter record must be durable before the raw file shrinks: a power loss that kept
       // the shrink but lost the record would leave a record naming blocks that are gone.
-      raw.force(false);
+      forceRaw();
       forcedAll();
       raw.truncate(g.rawLength(newBlocks));
       // The shrink too must be durable before blocks are written there again (see prepareWrite).
-      raw.force(false);
+      forceRaw();
       nextTail = tail;
       tail = next;
       size = newSize;
@@ -592,6 +637,7 @@ final class OpenFile {
       int slot;
       long sequence;
       long writesBefore;
+      long named;
       // What a force changes (the tail slots, the force ledger, the header) only writers change
       // besides, under the write lock, and forces, one at a time under forceLock; readers never
       // look at it. So the read lock suffices to begin and to end, and readers go on: a write
@@ -611,6 +657,7 @@ final class OpenFile {
         slot = slots.beginForce();
         sequence = slots.latestSequence();
         writesBefore = forces.beginForce();
+        named = headers.current().forcedSequence();
       } finally {
         held.unlock();
       }
@@ -626,6 +673,7 @@ final class OpenFile {
           wake = tails.writerWaits();
           if (succeeded && !closed) {
             forces.forced(writesBefore);
+            headers.synced(named);
             if (raw.writable() && headers.isNewer(sequence)) {
               recordForced(sequence);
             }

@@ -79,6 +79,18 @@ final class TailRecordWriter {
     return waiting > 0;
   }
 
+  /**
+   * Waits, letting the write lock go, until a force running without it ends. Under the write lock.
+   */
+  void awaitForceEnd() {
+    waiting++;
+    try {
+      forceEnded.awaitUninterruptibly();
+    } finally {
+      waiting--;
+    }
+  }
+
   /** The home blocks the newest record lets exist on disk (its {@code k} plus its allowance). */
   long runwayEnd() {
     return runwayEnd;
@@ -96,12 +108,7 @@ final class TailRecordWriter {
       throws IOException {
     int slot = slots.next();
     while (slot < 0) {
-      waiting++;
-      try {
-        forceEnded.awaitUninterruptibly();
-      } finally {
-        waiting--;
-      }
+      awaitForceEnd();
       slot = slots.next();
     }
     check.confirm();
@@ -117,7 +124,7 @@ final class TailRecordWriter {
     }
     out.flip();
     raw.writeFully(out, g.tailSlotOffset(slot));
-    slots.written(slot, sequence);
+    slots.written(slot, sequence, length > 0 ? homeBlocks : TailSlots.NO_PARTIAL);
     runwayEnd = homeBlocks + allowance;
   }
 }

@@ -18,8 +18,14 @@ import io.encryptedfs.format.Geometry;
  */
 final class TailSlots {
   private static final int NONE = -1;
+  static final long NO_PARTIAL = -1;
 
   private final long[] sequence = new long[Geometry.TAIL_SLOTS];
+  /**
+   * Per slot, the home block its record holds as a partial tail (its {@code k}, when {@code r >
+   * 0}), or {@link #NO_PARTIAL}: see {@link #keepsPartialTailIn}.
+   */
+  private final long[] partial = {NO_PARTIAL, NO_PARTIAL, NO_PARTIAL};
   private int latest;
   private int durable = NONE;
   private int forcing = NONE;
@@ -36,27 +42,23 @@ final class TailSlots {
   }
 
   /**
-   * An existing file whose authentic records have the given sequences (0 for a slot with none) and
-   * whose newest is in {@code latest}. Which of them is durable is unknown until the next force.
+   * An existing file whose authentic records have the given sequences (0 for a slot with none),
+   * whose newest is in {@code latest}. {@code partialBlocks} holds, per slot, the home block its
+   * record keeps as a partial tail ({@link #NO_PARTIAL} if none). The slots in the bit set {@code
+   * stale} hold authentic records newer than {@code latest} that the reader rejected (their home
+   * blocks never landed). They must be overwritten, durably, before anything else is written: see
+   * {@link #hasStale}. When the newest record is {@code forcedSequence}, the one the header names
+   * as made durable by a force (0 for none), it is known durable: the header names a record only
+   * after a force returned. A newer record is not, and may be all that holds data a crash left on
+   * disk and a reader has seen: it is forced before anything overwrites a slot, so that a later
+   * power loss cannot roll the file back below it.
    */
-  static TailSlots forExistingFile(long[] sequences, int latest) {
-    return forExistingFile(sequences, latest, 0, 0);
-  }
-
-  /**
-   * As above, where the slots in the bit set {@code stale} hold authentic records newer than
-   * {@code latest} that the reader rejected (their home blocks never landed). They must be
-   * overwritten, durably, before anything else is written: see {@link #hasStale}. When the newest
-   * record is {@code forcedSequence}, the one the header names as made durable by a force (0 for
-   * none), it is known durable: the header names a record only after a force returned. A newer
-   * record is not, and may be all that holds data a crash left on disk and a reader has seen: it
-   * is forced before anything overwrites a slot, so that a later power loss cannot roll the file
-   * back below it.
-   */
-  static TailSlots forExistingFile(long[] sequences, int latest, int stale, long forcedSequence) {
+  static TailSlots forExistingFile(
+      long[] sequences, long[] partialBlocks, int latest, int stale, long forcedSequence) {
     TailSlots s = new TailSlots();
     s.stale = stale;
     System.arraycopy(sequences, 0, s.sequence, 0, Geometry.TAIL_SLOTS);
+    System.arraycopy(partialBlocks, 0, s.partial, 0, Geometry.TAIL_SLOTS);
     s.latest = latest;
     s.durableKnown = forcedSequence > 0 && sequences[latest] == forcedSequence;
     if (s.durableKnown) {
@@ -68,6 +70,7 @@ final class TailSlots {
   /** Takes the state of {@code loaded}, the slots of the same file loaded again. */
   void resetTo(TailSlots loaded) {
     System.arraycopy(loaded.sequence, 0, sequence, 0, Geometry.TAIL_SLOTS);
+    System.arraycopy(loaded.partial, 0, partial, 0, Geometry.TAIL_SLOTS);
     latest = loaded.latest;
     durable = loaded.durable;
     forcing = NONE;
@@ -127,11 +130,44 @@ final class TailSlots {
     return best;
   }
 
-  /** Records that {@code slot} now holds the newest record, {@code seq}. */
-  void written(int slot, long seq) {
+  /**
+   * Records that {@code slot} now holds the newest record, {@code seq}, whose partial tail is in
+   * home block {@code partialBlock} ({@link #NO_PARTIAL} if it has none).
+   */
+  void written(int slot, long seq, long partialBlock) {
     sequence[slot] = seq;
+    partial[slot] = partialBlock;
     latest = slot;
     stale &= ~(1 << slot);
+  }
+
+  /** The sequence of the newest record known durable; 0 if none. */
+  long durableSequence() {
+    return durableKnown && durable != NONE ? sequence[durable] : 0;
+  }
+
+  /** The sequence of the record a running force is making durable; 0 if none runs. */
+  long forcingSequence() {
+    return forcing == NONE ? 0 : sequence[forcing];
+  }
+
+  /**
+   * Whether a slot holds a record of sequence at least {@code min} and below {@code below} whose
+   * partial tail is one of the home blocks {@code from..to}. A reader that finds such a block
+   * damaged takes it for one a newer record counted but that never landed, and falls back to the
+   * older record (see {@link FileLoader}); so a block that an in-place write may tear must not be
+   * one, unless that record is older than the header's forced sequence on disk.
+   */
+  boolean keepsPartialTailIn(long from, long to, long min, long below) {
+    for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
+      if (sequence[slot] >= min
+          && sequence[slot] < below
+          && partial[slot] >= from
+          && partial[slot] <= to) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Records that everything written so far is durable. */

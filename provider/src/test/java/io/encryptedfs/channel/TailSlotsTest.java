@@ -1,7 +1,9 @@
 package io.encryptedfs.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ class TailSlotsTest {
       int slot = slots.next();
       assertNotEquals(-1, slot);
       assertNotEquals(slots.latest(), slot, "never over the newest record");
-      slots.written(slot, ++sequence);
+      slots.written(slot, ++sequence, TailSlots.NO_PARTIAL);
     }
     return sequence;
   }
@@ -55,7 +57,25 @@ class TailSlotsTest {
     slots.forced(); // e.g. a truncation's force: slot 2 durable
     slots.endForce(forcing, true); // slot 1 (sequence 2) is older: slot 2 stays durable
     assertEquals(0, slots.next());
-    slots.written(0, 4);
+    slots.written(0, 4, TailSlots.NO_PARTIAL);
     assertEquals(1, slots.next(), "slot 2 (durable) and 0 (newest) are protected");
+  }
+
+  @Test
+  void anOlderRecordsPartialTailIsFoundBetweenTheBoundAndTheDurableRecord() {
+    TailSlots slots = TailSlots.forNewFile(1);
+    slots.forced();
+    slots.written(slots.next(), 2, 0); // 100 bytes in block 0
+    slots.written(slots.next(), 3, TailSlots.NO_PARTIAL); // block 0 full, no tail
+    assertEquals(1, slots.durableSequence());
+    int forcing = slots.beginForce();
+    assertEquals(3, slots.forcingSequence());
+    slots.endForce(forcing, true);
+    assertEquals(3, slots.durableSequence());
+    assertEquals(0, slots.forcingSequence());
+    assertTrue(slots.keepsPartialTailIn(0, 0, 1, 3), "record 2 holds block 0 as its tail");
+    assertFalse(slots.keepsPartialTailIn(1, 5, 1, 3), "no record holds those blocks");
+    assertFalse(slots.keepsPartialTailIn(0, 0, 3, 3), "a durable header names record 3");
+    assertFalse(slots.keepsPartialTailIn(0, 0, 1, 2), "record 2 is the durable one");
   }
 }

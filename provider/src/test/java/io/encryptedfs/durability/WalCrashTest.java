@@ -109,7 +109,9 @@ class WalCrashTest {
       for (Checkpoint c : w.checkpoints) {
         for (CrashPlan plan :
             (Iterable<CrashPlan>)
-                c.recording().crashPoints().sampleReordered(seed + i++, perCheckpoint)::iterator) {
+                RandomWriteCrashTest.reordered(
+                        c.recording().crashPoints(), (i & 1) == 1, seed + i++, perCheckpoint)
+                    ::iterator) {
           restorer.afterCrash(
               c.recording(),
               plan,

@@ -91,6 +91,14 @@ public final class CrashPoints {
     return draw(seed, samples, CutSpace::sampleSubset);
   }
 
+  /**
+   * As {@link #sampleReordered}, at the granularity of pages: write-back keeps any subset of the
+   * dirty pages, so a write that spans pages may survive in part, in any file.
+   */
+  public Stream<CrashPlan> sampleReorderedPages(long seed, int samples) {
+    return draw(seed, samples, CutSpace::samplePages);
+  }
+
   private Stream<CrashPlan> draw(
       long seed, int samples, BiFunction<CutSpace, SplittableRandom, FileCut> sampler) {
     // Drawn eagerly so that the plans do not depend on how the stream is consumed.

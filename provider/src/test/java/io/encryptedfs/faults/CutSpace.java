@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
  * allowed, the file vanishing.
  */
 final class CutSpace {
+  private final FileHistory file;
   private final List<LogEntry> log;
   private final CrashPointOptions options;
   private final boolean vanishing;
@@ -18,6 +19,7 @@ final class CutSpace {
   private final long size;
 
   CutSpace(FileHistory file, CrashPointOptions options) {
+    this.file = file;
     this.log = file.unforced();
     this.options = options;
     this.vanishing = options.vanishing() && file.vanishable();
@@ -77,6 +79,18 @@ final class CutSpace {
       }
     }
     return FileCut.subset(kept);
+  }
+
+  /** A random subset of the pages the entries wrote, each kept with probability one half. */
+  FileCut samplePages(SplittableRandom random) {
+    int chunks = file.unforcedPages();
+    BitSet kept = new BitSet();
+    for (int i = 0; i < chunks; i++) {
+      if (random.nextBoolean()) {
+        kept.set(i);
+      }
+    }
+    return FileCut.pages(kept);
   }
 
   private int lastEntryStartingAtOrBefore(long index) {

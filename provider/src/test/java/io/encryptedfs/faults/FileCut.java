@@ -4,7 +4,7 @@ import java.util.BitSet;
 
 /** What a crash leaves of one file: which of its unforced {@link LogEntry entries} survive. */
 public sealed interface FileCut
-    permits FileCut.Prefix, FileCut.Torn, FileCut.Subset, FileCut.Vanish {
+    permits FileCut.Prefix, FileCut.Torn, FileCut.Subset, FileCut.Pages, FileCut.Vanish {
 
   /** Every unforced entry survives, as after a process crash. */
   static FileCut all() {
@@ -31,6 +31,14 @@ public sealed interface FileCut
    */
   static FileCut subset(BitSet entries) {
     return new Subset(entries);
+  }
+
+  /**
+   * An arbitrary subset of the pages the unforced entries wrote survives (see {@link Pages}): what
+   * a page cache's write-back leaves, where one write that spans pages may land in part.
+   */
+  static FileCut pages(BitSet chunks) {
+    return new Pages(chunks);
   }
 
   /** The file disappears; only allowed for files created and not forced since. */
@@ -83,6 +91,29 @@ public sealed interface FileCut
     @Override
     public String toString() {
       return "keep " + entries;
+    }
+  }
+
+  /**
+   * The unforced entries cut at {@link #PAGE}-aligned boundaries into chunks, numbered in log
+   * order; exactly the chunks in {@code chunks} survive, replayed in their original order. A
+   * truncation is one chunk.
+   */
+  record Pages(BitSet chunks) implements FileCut {
+    public static final int PAGE = 4096;
+
+    public Pages {
+      chunks = (BitSet) chunks.clone();
+    }
+
+    @Override
+    public BitSet chunks() {
+      return (BitSet) chunks.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "keep pages " + chunks;
     }
   }
 

@@ -31,6 +31,15 @@ public record FileHistory(
     return Replay.apply(this, FileCut.all()).orElseThrow();
   }
 
+  /** How many page chunks the unforced entries are cut into (see {@link FileCut.Pages}). */
+  public int unforcedPages() {
+    int pages = 0;
+    for (LogEntry entry : unforced) {
+      pages += Replay.pageCount(entry);
+    }
+    return pages;
+  }
+
   FileImage durableImage() {
     return new FileImage(durable);
   }

@@ -40,10 +40,42 @@ final class Replay {
       for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
         applyEntry(log.get(i), image);
       }
+    } else if (cut instanceof FileCut.Pages pages) {
+      applyPages(file.path(), log, pages.chunks(), image);
     } else {
       throw new AssertionError("unknown cut " + cut);
     }
     return Optional.of(image.toByteArray());
+  }
+
+  private static void applyPages(String path, List<LogEntry> log, BitSet kept, FileImage image) {
+    int chunk = 0;
+    for (LogEntry entry : log) {
+      int count = pageCount(entry);
+      for (int c = 0; c < count; c++, chunk++) {
+        if (!kept.get(chunk)) {
+          continue;
+        }
+        if (entry instanceof LogEntry.Write write) {
+          int from = SectorMath.chunkStart(write.offset(), write.length(), FileCut.Pages.PAGE, c);
+          int to = SectorMath.chunkEnd(write.offset(), write.length(), FileCut.Pages.PAGE, c);
+          write.applyTo(image, from, to - from);
+        } else {
+          applyEntry(entry, image);
+        }
+      }
+    }
+    if (kept.length() > chunk) {
+      throw new IllegalArgumentException(
+          path + " has " + chunk + " unforced pages, cannot keep " + kept);
+    }
+  }
+
+  /** How many page chunks {@code entry} is cut into (see {@link FileCut.Pages}). */
+  static int pageCount(LogEntry entry) {
+    return entry instanceof LogEntry.Write write
+        ? SectorMath.chunkCount(write.offset(), write.length(), FileCut.Pages.PAGE)
+        : 1;
   }
 
   private static void applyAll(List<LogEntry> entries, FileImage image) {

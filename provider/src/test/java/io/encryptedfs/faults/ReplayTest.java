@@ -132,6 +132,45 @@ class ReplayTest {
   }
 
   @Test
+  void pagesCutWritesAtPageBoundariesAndKeepTheChosenChunksInOrder() {
+    int page = FileCut.Pages.PAGE;
+    byte[] first = new byte[page + 10];
+    Arrays.fill(first, (byte) 'a'); // offset 10: page 0 to the boundary, then page 1
+    byte[] second = new byte[3];
+    Arrays.fill(second, (byte) 'b'); // one chunk, over the start of the first write
+    FileHistory file =
+        new FileHistory(
+            "f",
+            new byte[0],
+            List.of(
+                new LogEntry.Write(10, first),
+                new LogEntry.Truncate(2 * page + 10),
+                new LogEntry.Write(page + 2, second)),
+            false);
+    assertEquals(4, file.unforcedPages());
+
+    BitSet secondChunkOnly = new BitSet();
+    secondChunkOnly.set(1);
+    byte[] image = Replay.apply(file, FileCut.pages(secondChunkOnly)).orElseThrow();
+    assertEquals(page + 20, image.length);
+    assertArrayEquals(new byte[page], Arrays.copyOf(image, page), "the first chunk is lost");
+    assertEquals('a', image[page]);
+    assertEquals('a', image[page + 19]);
+
+    BitSet allButTheTruncation = new BitSet();
+    allButTheTruncation.set(0, 4);
+    allButTheTruncation.clear(2);
+    image = Replay.apply(file, FileCut.pages(allButTheTruncation)).orElseThrow();
+    assertEquals(page + 20, image.length);
+    assertEquals('a', image[page + 1]);
+    assertEquals('b', image[page + 2], "replayed after the first write");
+
+    BitSet tooMany = new BitSet();
+    tooMany.set(4);
+    assertThrows(IllegalArgumentException.class, () -> Replay.apply(file, FileCut.pages(tooMany)));
+  }
+
+  @Test
   void vanishingIsOnlyForFilesCreatedSinceTheirLastForce() {
     FileHistory created = new FileHistory("f", new byte[0], List.of(), true);
     FileHistory old = history("x");
