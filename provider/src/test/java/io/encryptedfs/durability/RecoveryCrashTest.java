@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Crash, recover, append, crash again. The first crash keeps an arbitrary subset of the unforced
- * writes (reordered write-back), so the reader may have rejected newer tail records whose home
+ * writes, or of the pages they wrote (reordered write-back), so the reader may have rejected newer tail records whose home
  * blocks never landed; such a record must never come back after the next session grows the raw file
  * (it would stitch its stale tail onto new blocks). The WAL recovers as a database would (truncate
  * a torn last record), appends without forcing, and is crashed again at ordered and reordered
@@ -54,7 +54,9 @@ class RecoveryCrashTest {
       for (Checkpoint c : checkpoints) {
         for (CrashPlan first :
             (Iterable<CrashPlan>)
-                c.recording().crashPoints().sampleReordered(seed + i++, perCheckpoint)::iterator) {
+                RandomWriteCrashTest.reordered(
+                        c.recording().crashPoints(), (i & 1) == 1, seed + i++, perCheckpoint)
+                    ::iterator) {
           Session s = recoverAndAppend(c.recording(), first, w, algorithm, blockSize, all, seed);
           if (s == null) {
             continue;
@@ -63,7 +65,8 @@ class RecoveryCrashTest {
           Stream<CrashPlan> plans =
               Stream.concat(
                   s.recording.crashPoints().sample(seed + i, SECOND),
-                  s.recording.crashPoints().sampleReordered(seed - i, SECOND));
+                  RandomWriteCrashTest.reordered(
+                      s.recording.crashPoints(), (i & 1) == 0, seed - i, SECOND));
           for (CrashPlan plan : (Iterable<CrashPlan>) plans::iterator) {
             restorer.afterCrash(s.recording, plan, fs -> check(fs, s, first, plan));
             second++;
