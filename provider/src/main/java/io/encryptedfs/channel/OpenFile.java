@@ -27,7 +27,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Locking: reads take the read lock and run concurrently; writes and truncation take the write
  * lock. A force holds the read lock to begin and to end (what it changes, readers never look at),
  * and no lock for its {@code fsync}, so reads go on throughout and writes that find a free tail
- * slot go on while the disk works; forces run one at a time.
+ * slot go on while the disk works; forces run one at a time. A write that finds none waits for the
+ * force to end, letting the write lock go, before it reads anything of the file's state, so that
+ * another writer that runs meanwhile never sees half of it.
  *
  * <p>Writes are write-through: when {@link #write} returns, every sealed byte has been handed to
  * the underlying file, and nothing is buffered here except the tail block's cleartext, which is
@@ -402,7 +404,7 @@ final class OpenFile {
   int write(ByteBuffer src, long position) throws IOException {
     lock.writeLock().lock();
     try {
-      return writeLocked(src, position);
+      return writeLocked(src, position, false);
     } finally {
       lock.writeLock().unlock();
     }
@@ -412,29 +414,32 @@ final class OpenFile {
   long append(ByteBuffer src) throws IOException {
     lock.writeLock().lock();
     try {
-      ensureOpen();
-      if (src.hasRemaining()) {
-        // The end is the one on disk: another writer may have moved it since this view was loaded.
-        prepareWrite();
-      }
-      writeLocked(src, size);
+      writeLocked(src, 0, true);
       return size;
     } finally {
       lock.writeLock().unlock();
     }
   }
 
-  private int writeLocked(ByteBuffer src, long pos) throws IOException {
+  /**
+   * Writes all of {@code src} at {@code position}, or at the end when {@code atEnd} (the end on
+   * disk: the writer claim catches up with another writer that moved it since this view was
+   * loaded). Everything this reads of the file's state, it reads after {@link #awaitFreeSlot},
+   * which is the only place a write lets the lock go.
+   */
+  private int writeLocked(ByteBuffer src, long position, boolean atEnd) throws IOException {
     ensureOpen();
     int n = src.remaining();
     if (n == 0) {
       return 0;
     }
-    long end = pos + n;
-    if (end < 0 || end > g.maxCleartextSize()) {
-      throw new IOException(path + ": write would make the file larger than the format allows");
+    if (!atEnd) {
+      checkEnd(position, n);
     }
     prepareWrite();
+    awaitFreeSlot();
+    long pos = atEnd ? size : position;
+    long end = checkEnd(pos, n);
     long oldSize = size;
     long oldBlocks = g.homeBlocks(oldSize);
     long newSize = Math.max(oldSize, end);
@@ -476,6 +481,27 @@ final class OpenFile {
     size = newSize;
     src.position(src.position() + n);
     return n;
+  }
+
+  /** The end of a write of {@code n} bytes at {@code pos}, if the format allows a file that long. */
+  private long checkEnd(long pos, int n) throws IOException {
+    long end = pos + n;
+    if (end < 0 || end > g.maxCleartextSize()) {
+      throw new IOException(path + ": write would make the file larger than the format allows");
+    }
+    return end;
+  }
+
+  /**
+   * Waits, letting the write lock go, while a force running without it protects the one tail slot
+   * a record could go to (see {@link TailSlots}). Every write waits here before it reads the file's
+   * state, never in the middle: another writer may run meanwhile. Under the write lock.
+   */
+  private void awaitFreeSlot() throws ClosedChannelException {
+    while (slots.next() < 0) {
+      tails.awaitForceEnd();
+      ensureOpen();
+    }
   }
 
   /** Copies the bytes of {@code src} (which starts at cleartext {@code pos}) that fall in a block. */
@@ -542,27 +568,26 @@ final class OpenFile {
    * whose partial tail is one of these blocks, the header is made durable naming the durable
    * record first: otherwise a torn in-place write could roll a forced file back to that record.
    * This needs a record written shortly before a block filled, and that block rewritten soon
-   * after a force, so it is rare. Under the write lock.
+   * after a force, so it is rare. Under the write lock; never lets it go.
    */
   private void guardInPlace(long from, long to) throws IOException {
-    while (to >= from) {
-      long forced = slots.durableSequence();
-      long forcing = slots.forcingSequence();
-      long bound = headers.durableForced();
-      long upTo = Math.max(forced, forcing);
-      if (bound >= upTo || !slots.keepsPartialTailIn(from, to, bound, upTo)) {
-        return;
-      }
-      if (forcing > forced) {
-        // Its record is not durable until it returns, so no header may name it yet.
-        tails.awaitForceEnd();
-        ensureOpen();
-        continue;
-      }
-      headers.recordForced(forced);
-      forceRaw();
+    long forced = slots.durableSequence();
+    long forcing = slots.forcingSequence();
+    long bound = headers.durableForced();
+    long upTo = Math.max(forced, forcing);
+    if (to < from || bound >= upTo || !slots.keepsPartialTailIn(from, to, bound, upTo)) {
       return;
     }
+    if (forcing > forced) {
+      // The running force's record is not durable until it returns, and no header may name it
+      // before: this writer makes everything durable itself instead of waiting (a wait here, in
+      // the middle of a write, would let another writer run on this one's half-made state).
+      forceRaw();
+      forcedAll();
+    } else {
+      headers.recordForced(forced);
+    }
+    forceRaw();
   }
 
   /**
@@ -595,6 +620,7 @@ final class OpenFile {
         return;
       }
       prepareWrite();
+      awaitFreeSlot();
       if (newSize >= size) {
         // Another writer's change, caught up with at the claim, left it no longer than that.
         return;
@@ -739,7 +765,11 @@ final class OpenFile {
 
   /** Writes the tail record a buffered write left waiting, if any. Under the write lock. */
   private void flushTail() throws IOException {
-    if (delayed.dirty()) {
+    if (!delayed.dirty()) {
+      return;
+    }
+    awaitFreeSlot();
+    if (delayed.dirty()) { // unless another thread wrote it while this one waited
       writeRecord(g.homeBlocks(size), g.tailLength(size), tail, tails.runwayEnd());
     }
   }
@@ -803,15 +833,18 @@ final class OpenFile {
    */
   private void endSession() throws IOException {
     flushTail();
-    long homeBlocks = g.homeBlocks(size);
     // After a failed force the runway stays open, as after a crash: the file's state on disk is
     // unknown, and the next session's first write checks it as it would after one.
-    if (wrote
-        && raw.writable()
-        && !raw.forceFailed()
-        && !slots.needsForceBeforeWrite()
-        && tails.runwayEnd() > homeBlocks
-        && claim.tryClaim(slots, headers) == null) {
+    if (!wrote
+        || !raw.writable()
+        || raw.forceFailed()
+        || slots.needsForceBeforeWrite()
+        || tails.runwayEnd() <= g.homeBlocks(size)) {
+      return;
+    }
+    awaitFreeSlot();
+    long homeBlocks = g.homeBlocks(size);
+    if (tails.runwayEnd() > homeBlocks && claim.tryClaim(slots, headers) == null) {
       if (raw.size() > g.rawLength(homeBlocks)) {
         raw.truncate(g.rawLength(homeBlocks));
       }

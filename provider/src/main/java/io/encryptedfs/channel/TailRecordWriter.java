@@ -80,7 +80,8 @@ final class TailRecordWriter {
   }
 
   /**
-   * Waits, letting the write lock go, until a force running without it ends. Under the write lock.
+   * Waits, letting the write lock go, until a force running without it ends (it protects a slot).
+   * Under the write lock, before a write reads the file's state: another writer may run meanwhile.
    */
   void awaitForceEnd() {
     waiting++;
@@ -98,18 +99,19 @@ final class TailRecordWriter {
 
   /**
    * Writes a record of {@code homeBlocks} full blocks and the first {@code length} bytes of {@code
-   * tailPlain}, letting home blocks exist up to {@code runway}, to the next free slot. The
-   * sequence is spent even if the write fails. If a force running without the lock protects the
-   * third slot, waits for it to end (a closed file then fails at the write). Before anything is
-   * spent, {@code check} confirms this file is still the writer: an interrupt may have had the
-   * underlying channel reopened, its writer lock with it, since the write began or while it waited.
+   * tailPlain}, letting home blocks exist up to {@code runway}, to the next free slot, which the
+   * caller made sure of ({@link #awaitForceEnd}) before it read what the record holds. The
+   * sequence is spent even if the write fails. Before anything is spent, {@code check} confirms
+   * this file is still the writer: an interrupt may have had the underlying channel reopened, its
+   * writer lock with it, since the write began or while it waited.
    */
   void write(long homeBlocks, int length, byte[] tailPlain, long runway, NonceSequence nonces)
       throws IOException {
     int slot = slots.next();
-    while (slot < 0) {
-      awaitForceEnd();
-      slot = slots.next();
+    if (slot < 0) {
+      // The caller waits for a free slot before it reads the state this record holds; waiting
+      // here would let another writer run in the middle of this one's write.
+      throw new IllegalStateException(path + ": no free tail slot");
     }
     check.confirm();
     long sequence = nextSequence++;
