@@ -26,6 +26,16 @@ final class TailSlots {
    * 0}), or {@link #NO_PARTIAL}: see {@link #keepsPartialTailIn}.
    */
   private final long[] partial = {NO_PARTIAL, NO_PARTIAL, NO_PARTIAL};
+  /**
+   * {@link #sequence} and {@link #partial} as the {@code fsync} that made {@link #durable} durable
+   * found them: a crash may leave any of those records in place of the newer ones written over
+   * them since, which need not have landed.
+   */
+  private final long[] durableSequence = new long[Geometry.TAIL_SLOTS];
+  private final long[] durablePartial = {NO_PARTIAL, NO_PARTIAL, NO_PARTIAL};
+  /** The same as the running force found them when it began. */
+  private final long[] forcingSequence = new long[Geometry.TAIL_SLOTS];
+  private final long[] forcingPartial = {NO_PARTIAL, NO_PARTIAL, NO_PARTIAL};
   private int latest;
   private int durable = NONE;
   private int forcing = NONE;
@@ -38,6 +48,7 @@ final class TailSlots {
     s.sequence[0] = firstSequence;
     s.latest = 0;
     s.durableKnown = true;
+    s.snapshot(s.durableSequence, s.durablePartial);
     return s;
   }
 
@@ -60,6 +71,8 @@ final class TailSlots {
     System.arraycopy(sequences, 0, s.sequence, 0, Geometry.TAIL_SLOTS);
     System.arraycopy(partialBlocks, 0, s.partial, 0, Geometry.TAIL_SLOTS);
     s.latest = latest;
+    // Whether or not they are durable, these are the records on disk now.
+    s.snapshot(s.durableSequence, s.durablePartial);
     s.durableKnown = forcedSequence > 0 && sequences[latest] == forcedSequence;
     if (s.durableKnown) {
       s.durable = latest;
@@ -71,6 +84,8 @@ final class TailSlots {
   void resetTo(TailSlots loaded) {
     System.arraycopy(loaded.sequence, 0, sequence, 0, Geometry.TAIL_SLOTS);
     System.arraycopy(loaded.partial, 0, partial, 0, Geometry.TAIL_SLOTS);
+    System.arraycopy(loaded.durableSequence, 0, durableSequence, 0, Geometry.TAIL_SLOTS);
+    System.arraycopy(loaded.durablePartial, 0, durablePartial, 0, Geometry.TAIL_SLOTS);
     latest = loaded.latest;
     durable = loaded.durable;
     forcing = NONE;
@@ -156,24 +171,39 @@ final class TailSlots {
    * partial tail is one of the home blocks {@code from..to}. A reader that finds such a block
    * damaged takes it for one a newer record counted but that never landed, and falls back to the
    * older record (see {@link FileLoader}); so a block that an in-place write may tear must not be
-   * one, unless that record is older than the header's forced sequence on disk.
+   * one, unless that record is older than the header's forced sequence on disk. Counts the records
+   * a crash may leave, not only the newest in each slot: those the last force found there, and
+   * those a running one did.
    */
   boolean keepsPartialTailIn(long from, long to, long min, long below) {
+    return holds(sequence, partial, from, to, min, below)
+        || holds(durableSequence, durablePartial, from, to, min, below)
+        || (forcing != NONE && holds(forcingSequence, forcingPartial, from, to, min, below));
+  }
+
+  private static boolean holds(
+      long[] sequences, long[] partials, long from, long to, long min, long below) {
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
-      if (sequence[slot] >= min
-          && sequence[slot] < below
-          && partial[slot] >= from
-          && partial[slot] <= to) {
+      if (sequences[slot] >= min
+          && sequences[slot] < below
+          && partials[slot] >= from
+          && partials[slot] <= to) {
         return true;
       }
     }
     return false;
   }
 
+  private void snapshot(long[] sequences, long[] partials) {
+    System.arraycopy(sequence, 0, sequences, 0, Geometry.TAIL_SLOTS);
+    System.arraycopy(partial, 0, partials, 0, Geometry.TAIL_SLOTS);
+  }
+
   /** Records that everything written so far is durable. */
   void forced() {
     durable = latest;
     durableKnown = true;
+    snapshot(durableSequence, durablePartial);
   }
 
   /**
@@ -182,6 +212,7 @@ final class TailSlots {
    */
   int beginForce() {
     forcing = latest;
+    snapshot(forcingSequence, forcingPartial);
     return latest;
   }
 
@@ -194,6 +225,8 @@ final class TailSlots {
     if (succeeded && (durable == NONE || !durableKnown || sequence[slot] > sequence[durable])) {
       durable = slot;
       durableKnown = true;
+      System.arraycopy(forcingSequence, 0, durableSequence, 0, Geometry.TAIL_SLOTS);
+      System.arraycopy(forcingPartial, 0, durablePartial, 0, Geometry.TAIL_SLOTS);
     }
   }
 }
