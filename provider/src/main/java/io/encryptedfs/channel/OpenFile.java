@@ -563,10 +563,11 @@ final class OpenFile {
    * tails it counts as full blocks when one of those blocks does not authenticate (it takes the
    * block for one that never landed; see {@link FileLoader}), and it consults the older records
    * down to the forced sequence the header on disk names. That header write follows the force that
-   * made the record durable, and is durable itself only at the next {@code fsync}. So when a slot
-   * still holds a record, newer than the header known durable and older than the durable record,
-   * whose partial tail is one of these blocks, the header is made durable naming the durable
-   * record first: otherwise a torn in-place write could roll a forced file back to that record.
+   * made the record durable, and is durable itself only at the next {@code fsync}. So when a crash
+   * may leave in a slot a record, at or above the header known durable and older than the durable
+   * record, whose partial tail is one of these blocks ({@link TailSlots#keepsPartialTailIn}), the
+   * header is made durable naming the durable record first: otherwise a torn in-place write could
+   * roll a forced file back to that record.
    * This needs a record written shortly before a block filled, and that block rewritten soon
    * after a force, so it is rare. Under the write lock; never lets it go.
    */
