@@ -23,6 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +68,26 @@ class CrashModelTest {
             .collect(Collectors.toSet());
     assertEquals(15, images.size());
     assertEquals(expected, Set.copyOf(images));
+  }
+
+  /** A force covers what was written before it began; a write while it runs stays unforced. */
+  @Test
+  void aForceCoversOnlyWhatWasWrittenBeforeItBegan() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (FileChannel wal = FileChannel.open(root.resolve("wal"), CREATE_NEW, WRITE, APPEND)) {
+      write(wal, "before|");
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      Future<?> force = HeldForce.start(faults, pool, wal, "wal", started, release);
+      write(wal, "during|");
+      release.countDown();
+      force.get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    Recording recording = faults.recording();
+    assertEquals("before|", content(recording.crash(CrashPlan.powerLoss()), "wal"));
+    assertEquals("before|during|", content(recording.crash(CrashPlan.processCrash()), "wal"));
   }
 
   @Test

@@ -160,11 +160,14 @@ final class FaultFileChannel extends FileChannel {
     if (fs.failsForcesOf(state.path())) {
       throw new IOException("Input/output error");
     }
+    // What a force covers is fixed when it begins: a test may hold it in the predicate below
+    // while other threads write, and those writes need not be durable when it returns.
+    long covered = state.recorded();
     boolean dropped = fs.dropsForcesOf(state.path());
     state.locked(
         () -> {
           delegate.force(metaData);
-          state.forced(dropped);
+          state.forced(dropped, covered);
           return null;
         });
   }

@@ -17,6 +17,9 @@ final class FileState {
   // underlying file is its own durable image. Guarded by this.
   private FileImage durable;
   private final List<LogEntry> unforced = new ArrayList<>();
+  /** Entries ever recorded, and those of them made durable (the ones before {@link #unforced}). */
+  private long recorded;
+  private long durableEntries;
   private boolean vanishable;
 
   private FileState(Path path, FileImage durable, boolean vanishable) {
@@ -68,21 +71,39 @@ final class FileState {
       throw new IllegalStateException("write to untracked file " + path);
     }
     unforced.add(entry);
+    recorded++;
   }
 
-  /** A force completed; unless it is dropped, the unforced log becomes durable. */
+  /** How many entries have been recorded so far: a force that begins now covers those. */
+  synchronized long recorded() {
+    return recorded;
+  }
+
+  /** A force completed; unless it is dropped, the whole unforced log becomes durable. */
   synchronized void forced(boolean dropped) {
+    forced(dropped, recorded);
+  }
+
+  /**
+   * A force that began when {@code covered} entries had been recorded completed: unless it is
+   * dropped, those entries become durable. Entries recorded while it ran stay unforced, as
+   * {@code fsync} promises nothing for writes that land after it was called.
+   */
+  synchronized void forced(boolean dropped, long covered) {
     if (dropped || durable == null) {
       return;
     }
-    for (LogEntry entry : unforced) {
+    int count = (int) Math.max(0, Math.min(unforced.size(), covered - durableEntries));
+    List<LogEntry> now = unforced.subList(0, count);
+    for (LogEntry entry : now) {
       if (entry instanceof LogEntry.Write write) {
         write.applyTo(durable, 0, write.length());
       } else {
         ((LogEntry.Truncate) entry).applyTo(durable);
       }
     }
-    unforced.clear();
+    now.clear();
+    durableEntries += count;
     vanishable = false;
   }
 
