@@ -15,7 +15,6 @@ import io.encryptedfs.durability.PageWorkload.Checkpoint;
 import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.CrashPoints;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
-import io.encryptedfs.faults.FileCut;
 import io.encryptedfs.faults.Recording;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
@@ -25,8 +24,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.BitSet;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -175,46 +172,28 @@ class RandomWriteCrashTest {
         recording = faults.recording();
       }
     }
-    String file = Restorer.ROOT + "/pages";
-    int pages = recording.file(file).unforcedPages();
-    assertTrue(pages <= 12, pages + " pages");
     try (Restorer restorer = new Restorer(keys, algorithm, blockSize)) {
-      for (long bits = 0; bits < 1L << pages; bits++) {
-        BitSet kept = BitSet.valueOf(new long[] {bits});
-        CrashPlan plan = CrashPlan.of(Map.of(file, FileCut.pages(kept)), FileCut.all());
-        restorer.afterCrash(
-            recording,
-            plan,
-            fs -> {
-              try (FileChannel ch = FileChannel.open(fs.getPath("/pages"), READ)) {
-                long size = ch.size();
-                assertTrue(
-                    size >= blockSize
-                        && size <= blockSize + 10L * appends
-                        && (size - blockSize) % 10 == 0,
-                    plan + ": size " + size);
-                ByteBuffer appended = ByteBuffer.allocate((int) size - blockSize);
-                while (appended.hasRemaining()
-                    && ch.read(appended, blockSize + appended.position()) > 0) {
-                  // what was appended and survived
-                }
-                assertArrayEquals(
-                    Arrays.copyOf(forced, appended.capacity()), appended.array(), plan::toString);
-                ByteBuffer block = ByteBuffer.allocate(blockSize);
-                try {
-                  while (block.hasRemaining() && ch.read(block, block.position()) > 0) {
-                    // the whole block
-                  }
-                } catch (DamagedFileException e) {
-                  assertEquals(0, e.block(), plan::toString);
-                  return;
-                }
-                assertTrue(
-                    Arrays.equals(forced, block.array()) || Arrays.equals(rewritten, block.array()),
-                    plan::toString);
+      restorer.afterEveryPageSubset(
+          recording,
+          Restorer.ROOT + "/pages",
+          (fs, plan) -> {
+            try (FileChannel ch = FileChannel.open(fs.getPath("/pages"), READ)) {
+              long size = ch.size();
+              assertTrue(
+                  size >= blockSize
+                      && size <= blockSize + 10L * appends
+                      && (size - blockSize) % 10 == 0,
+                  plan + ": size " + size);
+              ByteBuffer appended = ByteBuffer.allocate((int) size - blockSize);
+              while (appended.hasRemaining()
+                  && ch.read(appended, blockSize + appended.position()) > 0) {
+                // what was appended and survived
               }
-            });
-      }
+              assertArrayEquals(
+                  Arrays.copyOf(forced, appended.capacity()), appended.array(), plan::toString);
+              Restorer.assertBlockIsOneOf(ch, 0, blockSize, plan, forced, rewritten);
+            }
+          });
     }
   }
 
