@@ -226,7 +226,6 @@ class ForceWithoutLockTest {
     return EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
   }
 
-  /** In a fault hook: once armed, holds the first call for file "f" until {@code release}. */
   /**
    * A write that waits for a force to free a tail slot has let the file's lock go, but it was begun
    * as the file's writer: giving up the program's last caller's lock meanwhile must not hand the

@@ -108,7 +108,7 @@ class RandomWriteCrashTest {
       for (Checkpoint c : w.checkpoints) {
         for (CrashPlan plan :
             (Iterable<CrashPlan>)
-                reordered(c.recording().crashPoints(), pages, seed + checked, perCheckpoint)
+                c.recording().crashPoints().sampleReordered(seed + checked, perCheckpoint, pages)
                     ::iterator) {
           restorer.afterCrash(
               c.recording(),
@@ -121,13 +121,6 @@ class RandomWriteCrashTest {
     System.out.printf(
         "PAGES reordered%s %s/%d: %d crash points, %d detected damaged blocks%n",
         pages ? " by page" : "", algorithm, blockSize, checked, damaged[0]);
-  }
-
-  /** Reordered crash points: whole writes, or (when {@code pages}) any subset of written pages. */
-  static Stream<CrashPlan> reordered(CrashPoints points, boolean pages, long seed, int samples) {
-    return pages
-        ? points.sampleReorderedPages(seed, samples)
-        : points.sampleReordered(seed, samples);
   }
 
   /**

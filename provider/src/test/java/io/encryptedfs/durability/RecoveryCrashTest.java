@@ -54,8 +54,9 @@ class RecoveryCrashTest {
       for (Checkpoint c : checkpoints) {
         for (CrashPlan first :
             (Iterable<CrashPlan>)
-                RandomWriteCrashTest.reordered(
-                        c.recording().crashPoints(), (i & 1) == 1, seed + i++, perCheckpoint)
+                c.recording()
+                        .crashPoints()
+                        .sampleReordered(seed + i, perCheckpoint, (i++ & 1) == 1)
                     ::iterator) {
           Session s = recoverAndAppend(c.recording(), first, w, algorithm, blockSize, all, seed);
           if (s == null) {
@@ -65,8 +66,7 @@ class RecoveryCrashTest {
           Stream<CrashPlan> plans =
               Stream.concat(
                   s.recording.crashPoints().sample(seed + i, SECOND),
-                  RandomWriteCrashTest.reordered(
-                      s.recording.crashPoints(), (i & 1) == 0, seed - i, SECOND));
+                  s.recording.crashPoints().sampleReordered(seed - i, SECOND, (i & 1) == 0));
           for (CrashPlan plan : (Iterable<CrashPlan>) plans::iterator) {
             restorer.afterCrash(s.recording, plan, fs -> check(fs, s, first, plan));
             second++;

@@ -109,8 +109,9 @@ class WalCrashTest {
       for (Checkpoint c : w.checkpoints) {
         for (CrashPlan plan :
             (Iterable<CrashPlan>)
-                RandomWriteCrashTest.reordered(
-                        c.recording().crashPoints(), (i & 1) == 1, seed + i++, perCheckpoint)
+                c.recording()
+                        .crashPoints()
+                        .sampleReordered(seed + i, perCheckpoint, (i++ & 1) == 1)
                     ::iterator) {
           restorer.afterCrash(
               c.recording(),

@@ -99,6 +99,11 @@ public final class CrashPoints {
     return draw(seed, samples, CutSpace::samplePages);
   }
 
+  /** {@link #sampleReorderedPages} when {@code byPage}, else {@link #sampleReordered}. */
+  public Stream<CrashPlan> sampleReordered(long seed, int samples, boolean byPage) {
+    return byPage ? sampleReorderedPages(seed, samples) : sampleReordered(seed, samples);
+  }
+
   private Stream<CrashPlan> draw(
       long seed, int samples, BiFunction<CutSpace, SplittableRandom, FileCut> sampler) {
     // Drawn eagerly so that the plans do not depend on how the stream is consumed.
