@@ -24,9 +24,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Promises 2 and 3 for random writes: positional overwrites in the middle, extensions with holes
@@ -84,6 +87,15 @@ class RandomWriteCrashTest {
     assertTrue(checked >= w.checkpoints.size(), "checked " + checked);
   }
 
+  /** Each cipher at one block size, with whole writes and with pages as the unit of reordering. */
+  static Stream<Arguments> reorderings() {
+    return Stream.of(
+        Arguments.of("AES-256-GCM", 4096, false),
+        Arguments.of("CHACHA20-POLY1305", 16384, false),
+        Arguments.of("AES-256-GCM", 4096, true),
+        Arguments.of("CHACHA20-POLY1305", 16384, true));
+  }
+
   /**
    * Beyond the ordered model: write-back keeps any subset of the unforced writes. The file must
    * still open with a size of some state since the force, and every block must read as that block
@@ -91,36 +103,88 @@ class RandomWriteCrashTest {
    * force or a new block past the forced end.
    */
   @ParameterizedTest(name = "{0} block {1} pages {2}")
-  @CsvSource({
-    "AES-256-GCM, 4096, false",
-    "CHACHA20-POLY1305, 16384, false",
-    "AES-256-GCM, 4096, true",
-    "CHACHA20-POLY1305, 16384, true"
-  })
+  @MethodSource("reorderings")
   void reorderedWriteBackKeepsTheForcedState(String algorithm, int blockSize, boolean pages)
       throws IOException {
     long seed = Soak.seed(algorithm.hashCode() + blockSize + 1);
     PageWorkload w = PageWorkload.run(algorithm, blockSize, Soak.enabled() ? 200 : 40, seed);
     int perCheckpoint = Math.max(4, POINTS / 2 / w.checkpoints.size());
+    Checked checked =
+        checkEach(
+            w,
+            algorithm,
+            blockSize,
+            true,
+            (c, n) -> c.recording().crashPoints().sampleReordered(seed + n, perCheckpoint, pages));
+    System.out.printf(
+        "PAGES reordered%s %s/%d: %d crash points, %d detected damaged blocks%n",
+        pages ? " by page" : "", algorithm, blockSize, checked.points(), checked.damaged());
+  }
+
+  /**
+   * The same writes, forced only by another thread in a loop, each force held for a random moment
+   * in the fault file system so that writes, and their tail records, go on while it runs: what a
+   * crash keeps must include every write that returned before a completed force began. A
+   * checkpoint follows every write, with the states since the newest force known to have covered
+   * it; the seed fixes the writes, not how they interleave with the forces.
+   */
+  @ParameterizedTest(name = "{0} block {1} pages {2}")
+  @MethodSource("reorderings")
+  void forcesFromAnotherThreadKeepWhatTheyCover(String algorithm, int blockSize, boolean pages)
+      throws IOException {
+    long seed = Soak.seed(algorithm.hashCode() + blockSize + 2);
+    PageWorkload w =
+        PageWorkload.runBesideAForcer(algorithm, blockSize, Soak.enabled() ? 200 : 40, seed);
+    int perCheckpoint = Math.max(4, POINTS / 2 / w.checkpoints.size());
+    Checked ordered =
+        checkEach(
+            w,
+            algorithm,
+            blockSize,
+            false,
+            (c, n) -> c.recording().crashPoints().sample(seed + n, perCheckpoint / 2));
+    Checked reordered =
+        checkEach(
+            w,
+            algorithm,
+            blockSize,
+            true,
+            (c, n) ->
+                c.recording().crashPoints().sampleReordered(seed + n, perCheckpoint / 2, pages));
+    System.out.printf(
+        "PAGES beside a forcer %s/%d: %d checkpoints; ordered %s; reordered%s %s%n",
+        algorithm, blockSize, w.checkpoints.size(), ordered, pages ? " by page" : "", reordered);
+    assertTrue(ordered.points() >= 2 * w.checkpoints.size(), "checked " + ordered);
+  }
+
+  /** How many crash points were checked, and how many blocks they left reported damaged. */
+  private record Checked(int points, int damaged) {}
+
+  /**
+   * Checks every checkpoint of {@code w} at the plans {@code plans} draws for it (given the number
+   * of points checked so far, for seeding); {@code reordered} plans may also damage new blocks.
+   */
+  private static Checked checkEach(
+      PageWorkload w,
+      String algorithm,
+      int blockSize,
+      boolean reordered,
+      BiFunction<Checkpoint, Integer, Stream<CrashPlan>> plans)
+      throws IOException {
     int checked = 0;
     int[] damaged = {0};
     try (Restorer restorer = new Restorer(w.keys, algorithm, blockSize)) {
       for (Checkpoint c : w.checkpoints) {
-        for (CrashPlan plan :
-            (Iterable<CrashPlan>)
-                c.recording().crashPoints().sampleReordered(seed + checked, perCheckpoint, pages)
-                    ::iterator) {
+        for (CrashPlan plan : (Iterable<CrashPlan>) plans.apply(c, checked)::iterator) {
           restorer.afterCrash(
               c.recording(),
               plan,
-              fs -> damaged[0] += check(fs, c, blockSize, plan.toString(), true));
+              fs -> damaged[0] += check(fs, c, blockSize, plan.toString(), reordered));
           checked++;
         }
       }
     }
-    System.out.printf(
-        "PAGES reordered%s %s/%d: %d crash points, %d detected damaged blocks%n",
-        pages ? " by page" : "", algorithm, blockSize, checked, damaged[0]);
+    return new Checked(checked, damaged[0]);
   }
 
   /**
