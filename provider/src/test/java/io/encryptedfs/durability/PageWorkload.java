@@ -7,6 +7,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import com.google.common.jimfs.Configuration;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.Recording;
 import io.encryptedfs.testing.InMemoryKeys;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -85,22 +87,27 @@ final class PageWorkload {
 
   static PageWorkload run(String algorithm, int blockSize, int operations, long seed)
       throws IOException {
-    return run(algorithm, blockSize, operations, seed, false);
+    return run(algorithm, blockSize, operations, seed, "write-through", false);
   }
 
   /**
    * The same operations, but forced only by another thread, in a loop, each force held in the
    * fault file system for a random moment so that writes run while it does: a crash may then
    * keep only what a force covers, which is every write that returned before it began. A
-   * checkpoint is taken after every operation.
+   * checkpoint is taken after every operation. {@code mode} is the {@code write.mode}.
    */
-  static PageWorkload runBesideAForcer(String algorithm, int blockSize, int operations, long seed)
-      throws IOException {
-    return run(algorithm, blockSize, operations, seed, true);
+  static PageWorkload runBesideAForcer(
+      String algorithm, int blockSize, String mode, int operations, long seed) throws IOException {
+    return run(algorithm, blockSize, operations, seed, mode, true);
   }
 
   private static PageWorkload run(
-      String algorithm, int blockSize, int operations, long seed, boolean forcesBeside)
+      String algorithm,
+      int blockSize,
+      int operations,
+      long seed,
+      String mode,
+      boolean forcesBeside)
       throws IOException {
     PageWorkload w = new PageWorkload(blockSize, forcesBeside);
     SplittableRandom random = new SplittableRandom(seed);
@@ -108,8 +115,10 @@ final class PageWorkload {
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      Map<String, Object> env = TestRoots.env(w.keys, algorithm, blockSize);
+      env.put(EncryptedFileSystems.WRITE_MODE, mode);
       FileSystem enc =
-          TestRoots.open(faults.root().resolve(Restorer.ROOT), w.keys, algorithm, blockSize);
+          EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
       try (FileChannel ch = FileChannel.open(enc.getPath("/pages"), CREATE_NEW, READ, WRITE)) {
         w.write(ch, 0, 6 * blockSize + blockSize / 3, random);
         w.force(ch, faults);

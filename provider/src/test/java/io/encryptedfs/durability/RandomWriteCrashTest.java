@@ -126,15 +126,22 @@ class RandomWriteCrashTest {
    * in the fault file system so that writes, and their tail records, go on while it runs: what a
    * crash keeps must include every write that returned before a completed force began. A
    * checkpoint follows every write, with the states since the newest force known to have covered
-   * it; the seed fixes the writes, not how they interleave with the forces.
+   * it; the seed fixes the writes, not how they interleave with the forces. In both write modes:
+   * a buffered write's record is written by the force, the time bound or the next write.
    */
-  @ParameterizedTest(name = "{0} block {1} pages {2}")
-  @MethodSource("reorderings")
-  void forcesFromAnotherThreadKeepWhatTheyCover(String algorithm, int blockSize, boolean pages)
-      throws IOException {
+  @ParameterizedTest(name = "{0} block {1} {2} pages {3}")
+  @CsvSource({
+    "AES-256-GCM, 4096, write-through, false",
+    "CHACHA20-POLY1305, 16384, buffered, false",
+    "AES-256-GCM, 4096, buffered, true",
+    "CHACHA20-POLY1305, 16384, write-through, true"
+  })
+  void forcesFromAnotherThreadKeepWhatTheyCover(
+      String algorithm, int blockSize, String mode, boolean pages) throws IOException {
     long seed = Soak.seed(algorithm.hashCode() + blockSize + 2);
     PageWorkload w =
-        PageWorkload.runBesideAForcer(algorithm, blockSize, Soak.enabled() ? 200 : 40, seed);
+        PageWorkload.runBesideAForcer(
+            algorithm, blockSize, mode, Soak.enabled() ? 200 : 40, seed);
     int perCheckpoint = Math.max(4, POINTS / 2 / w.checkpoints.size());
     Checked ordered =
         checkEach(
@@ -152,8 +159,14 @@ class RandomWriteCrashTest {
             (c, n) ->
                 c.recording().crashPoints().sampleReordered(seed + n, perCheckpoint / 2, pages));
     System.out.printf(
-        "PAGES beside a forcer %s/%d: %d checkpoints; ordered %s; reordered%s %s%n",
-        algorithm, blockSize, w.checkpoints.size(), ordered, pages ? " by page" : "", reordered);
+        "PAGES beside a forcer %s/%d %s: %d checkpoints; ordered %s; reordered%s %s%n",
+        algorithm,
+        blockSize,
+        mode,
+        w.checkpoints.size(),
+        ordered,
+        pages ? " by page" : "",
+        reordered);
     assertTrue(ordered.points() >= 2 * w.checkpoints.size(), "checked " + ordered);
   }
 
