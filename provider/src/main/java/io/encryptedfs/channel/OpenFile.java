@@ -78,15 +78,7 @@ final class OpenFile {
   private final WriteBuffers buffers;
   private final HomeBlockReader homeReader;
   private final HomeBlockWriter homeWriter;
-  private final WriterClaim claim;
-  private FrontLoader reloader;
-  /**
-   * How many times the underlying channel had been reopened when this session last claimed the
-   * writer lock (see {@link #confirmWriter}). Written under the write lock.
-   */
-  private int claimedAtReopen;
-  /** When another writer's changes were last looked for. */
-  private final ModificationWatch followed = new ModificationWatch();
+  private final OtherWriters others;
 
   /** Loads a file's front region again, as opening it does. */
   interface FrontLoader {
@@ -125,7 +117,14 @@ final class OpenFile {
     this.headers =
         new FileHeaders(
             this.path, raw, keys, loaded.header(), loaded.headerSlot(), loaded.headerImage());
-    this.claim = new WriterClaim(this.path, raw, g, blocks);
+    this.others =
+        new OtherWriters(
+            this.path,
+            raw,
+            new WriterClaim(this.path, raw, g, blocks),
+            slots,
+            headers,
+            this::adopt);
     // A file being created is claimed from before its header exists; any other starts unclaimed.
     this.wrote = raw.writerHeld();
     TailRecord record = loaded.record();
@@ -133,12 +132,12 @@ final class OpenFile {
     this.tail = loaded.tail();
     this.tails =
         new TailRecordWriter(
-            this.path, raw, blocks, buffers, slots, record, forceEnded, this::confirmWriter);
+            this.path, raw, blocks, buffers, slots, record, forceEnded, others::confirm);
   }
 
   /** Lets this file follow what other programs write to it, loading it again with {@code loader}. */
   void followOthersWith(FrontLoader loader) {
-    reloader = loader;
+    others.followWith(loader);
   }
 
   /** Tells {@code listener} about every authentication failure in this file's blocks. */
@@ -186,19 +185,13 @@ final class OpenFile {
 
   /**
    * A file that this program does not write may be written by another one (which holds the writer
-   * lock, see {@link WriterClaim}): when it may have changed since it was last looked at (see
-   * {@link ModificationWatch}) and its front region differs from this view, the file is loaded
-   * again, as a reader that reopened it would see it. Called where a reader meets the end of the
-   * file (its size, a read of the last block or at the end). A front region that does not load
-   * (another writer's write in progress, damage, or a header now wrapped by a key this program
-   * lacks) leaves the view as it was, which is authentic. Returns whether the view changed.
+   * lock, see {@link WriterClaim}): when it may have changed since it was last looked at, the view
+   * catches up with it ({@link OtherWriters#catchUp}). Called where a reader meets the end of the
+   * file (its size, a read of the last block or at the end). Returns whether the view changed.
    */
   private boolean followOtherWriters() throws IOException {
-    if (reloader == null || raw.writerHeld()) {
-      return false;
-    }
-    long modified = raw.lastModified();
-    return followed.mayHaveChanged(modified) && catchUp(modified);
+    long modified = others.mayHaveChanged();
+    return modified != Long.MIN_VALUE && catchUp(modified);
   }
 
   /**
@@ -207,7 +200,7 @@ final class OpenFile {
    * another program made before it let the lock go.
    */
   void catchUp() throws IOException {
-    if (reloader != null && !raw.writerHeld()) {
+    if (others.following()) {
       catchUp(raw.lastModified());
     }
   }
@@ -215,21 +208,7 @@ final class OpenFile {
   private boolean catchUp(long modified) throws IOException {
     lock.writeLock().lock();
     try {
-      if (closed || raw.writerHeld()) {
-        return false;
-      }
-      followed.looking(modified, System.currentTimeMillis());
-      if (claim.changeOnDisk(slots, headers) == null) {
-        return false;
-      }
-      LoadedFile fresh;
-      try {
-        fresh = reloader.load(raw, path.toString());
-      } catch (DamagedFileException | KeyMismatchException | UnknownKeyAliasException e) {
-        // This view is still authentic, and its keys still open the blocks it names.
-        return false;
-      }
-      return adopt(fresh);
+      return !closed && !raw.writerHeld() && others.catchUp(modified);
     } finally {
       lock.writeLock().unlock();
     }
@@ -238,13 +217,13 @@ final class OpenFile {
   /**
    * This program took an exclusive lock on the file through a writable channel: a program that
    * takes turns with others under that lock writes next, so the writer lock is taken now, and the
-   * file caught up with, in one look (see {@link #claimWriter}); giving up the program's last lock
-   * gives it up ({@link #handOff}). While another program holds the writer lock without taking
-   * turns, or the file does not load, this only looks at the file as {@link #catchUp} does, and a
-   * write then fails as it would have.
+   * file caught up with, in one look (see {@link OtherWriters#claim}); giving up the program's last
+   * lock gives it up ({@link #handOff}). While another program holds the writer lock without
+   * taking turns, or the file does not load, this only looks at the file as {@link #catchUp} does,
+   * and a write then fails as it would have.
    */
   void lockedForWriting() throws IOException {
-    if (reloader == null || !raw.writable() || raw.writerHeld()) {
+    if (!others.following() || !raw.writable()) {
       catchUp();
       return;
     }
@@ -254,7 +233,7 @@ final class OpenFile {
         return;
       }
       try {
-        claimWriter();
+        others.claim();
       } catch (ConcurrentWriterException
           | DamagedFileException
           | KeyMismatchException
@@ -265,64 +244,6 @@ final class OpenFile {
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  /**
-   * Before this session's first write (truncation, rewrap) since it last held the writer lock:
-   * takes the lock, and if another writer changed the file since this view was loaded, loads it
-   * again, so the write lands where it would on a plain file. A file that no longer loads is
-   * reported as such, and the lock given back. Under the write lock.
-   */
-  private void claimWriter() throws IOException {
-    // Read first: a reopen during the claim is then seen again before the next record.
-    claimedAtReopen = raw.reopens();
-    String change = claim.claim(slots, headers);
-    if (change == null) {
-      return;
-    }
-    boolean caughtUp = false;
-    try {
-      if (reloader == null) {
-        throw new ConcurrentWriterException(
-            path.toString(), "another writer changed it since it was opened here (" + change + ")");
-      }
-      if (!adopt(reloader.load(raw, path.toString()))) {
-        throw new ConcurrentWriterException(
-            path.toString(), "another file's content was put under its name (" + change + ")");
-      }
-      caughtUp = true;
-    } finally {
-      if (!caughtUp) {
-        raw.releaseWriter();
-      }
-    }
-  }
-
-  /**
-   * Before every tail record: if an interrupt had the underlying channel reopened since this
-   * session claimed the writer lock, the lock went with the old channel for an instant (or for
-   * good, if another program took it then), and the write under way was begun on a view that
-   * another writer may since have changed. The lock is claimed again and the front region compared;
-   * a change fails the write before its record (its sequence would collide with the other writer's)
-   * and gives the lock back, so that the next write loads the file again. Home blocks the failed
-   * write already put down stay, as the bytes of a failed write on a plain file may. Under the
-   * write lock.
-   */
-  private void confirmWriter() throws IOException {
-    int reopens = raw.reopens();
-    if (reopens == claimedAtReopen) {
-      return;
-    }
-    String change = claim.claim(slots, headers);
-    if (change != null) {
-      raw.releaseWriter();
-      throw new ConcurrentWriterException(
-          path.toString(),
-          "another writer changed it while an interrupt had its underlying channel reopened ("
-              + change
-              + ")");
-    }
-    claimedAtReopen = reopens;
   }
 
   /**
@@ -527,7 +448,7 @@ final class OpenFile {
       throw new IOException(path + ": the underlying file is open read-only");
     }
     raw.refuseAfterFailedForce();
-    claimWriter();
+    others.claim();
     wrote = true;
     if (slots.needsForceBeforeWrite()) {
       forceRaw();
@@ -724,19 +645,14 @@ final class OpenFile {
   }
 
   /**
-   * Writes the forced sequence into the header, which only a writer does (another may own the file,
-   * see {@link WriterClaim}). A file system's close forces files already closed through a reader
-   * like this one; a reader that claimed the file only for this lets it go again at once, so that
-   * it does not hold off the file's writers while it stays open. A writer whose channel an
-   * interrupt had reopened since its claim checks the file first, as its next record would (see
-   * {@link #confirmWriter}); under the read lock, which forces alone (one at a time) claim under.
+   * Writes the forced sequence into the header, which only a writer does (another may own the file;
+   * see {@link OtherWriters#claimForHeader}). Under the read lock.
    */
   private void recordForced(long sequence) throws IOException {
-    boolean writer = raw.writerHeld();
-    boolean confirmed = writer && raw.reopens() == claimedAtReopen;
-    if (confirmed || claim.tryClaim(slots, headers) == null) {
+    OtherWriters.Claimed claimed = others.claimForHeader();
+    if (claimed != OtherWriters.Claimed.REFUSED) {
       headers.recordForced(sequence);
-      if (!writer) {
+      if (claimed == OtherWriters.Claimed.LENT) {
         raw.releaseWriter();
       }
     }
@@ -754,7 +670,7 @@ final class OpenFile {
       if (headers.alreadyNames(alias)) {
         return false;
       }
-      claimWriter();
+      others.claim();
       if (headers.alreadyNames(alias)) {
         return false;
       }
@@ -845,7 +761,7 @@ final class OpenFile {
     }
     awaitFreeSlot();
     long homeBlocks = g.homeBlocks(size);
-    if (tails.runwayEnd() > homeBlocks && claim.tryClaim(slots, headers) == null) {
+    if (tails.runwayEnd() > homeBlocks && others.tryClaim()) {
       if (raw.size() > g.rawLength(homeBlocks)) {
         raw.truncate(g.rawLength(homeBlocks));
       }
