@@ -71,7 +71,10 @@ final class OpenFile {
   private final Condition forceEnded = lock.writeLock().newCondition();
   private final WriteMode mode;
   private final DelayedTail delayed;
+  /** Whether raw bytes past the home blocks were looked for since the view last changed. */
   private boolean surplusChecked;
+  /** Such bytes were dropped, and the shrink is not yet durable. */
+  private boolean shrinkUnforced;
   /** This session created or wrote the file: its close closes the runway it opened. */
   private boolean wrote;
   private boolean closed;
@@ -463,17 +466,30 @@ final class OpenFile {
       forceRaw();
       forcedAll();
     }
+    dropSurplus();
+  }
+
+  /**
+   * Drops raw bytes past the home blocks the newest record names (a crash's, or a truncate's),
+   * durably before new home blocks go there: write-back could otherwise persist a new record but
+   * neither the shrink nor the block, and the old bytes would be read in its place (authentic, but
+   * from an unacknowledged write, or damage). The newest record must be durable already, or a
+   * power loss could keep the shrink without it. A shrink or force that fails is done again by
+   * the next call.
+   */
+  private void dropSurplus() throws IOException {
     if (!surplusChecked) {
       long expected = g.rawLength(g.homeBlocks(size));
       if (raw.size() > expected) {
         raw.truncate(expected);
-        // Durable before new home blocks go there: write-back could otherwise persist a new
-        // record but neither the shrink nor the block, and the old bytes would be read in its
-        // place (authentic, but from an unacknowledged write, or damage).
-        forceRaw();
-        forcedAll();
+        shrinkUnforced = true;
       }
       surplusChecked = true;
+    }
+    if (shrinkUnforced) {
+      forceRaw();
+      forcedAll();
+      shrinkUnforced = false;
     }
   }
 
@@ -563,12 +579,13 @@ final class OpenFile {
       // the shrink but lost the record would leave a record naming blocks that are gone.
       forceRaw();
       forcedAll();
-      raw.truncate(g.rawLength(newBlocks));
-      // The shrink too must be durable before blocks are written there again (see prepareWrite).
-      forceRaw();
+      // Durable, the record makes the file this short, whatever follows: the view says so too,
+      // and a shrink that fails here is done again before the next write (see dropSurplus).
       nextTail = tail;
       tail = next;
       size = newSize;
+      surplusChecked = false;
+      dropSurplus();
     } finally {
       lock.writeLock().unlock();
     }

@@ -138,6 +138,9 @@ final class FaultFileChannel extends FileChannel {
       throw new IllegalArgumentException("negative size " + size);
     }
     ensureWritable();
+    if (fs.failsTruncatesOf(state.path())) {
+      throw new IOException("Input/output error");
+    }
     boolean dropped = synchronousWriteDropped();
     synchronized (positionLock) {
       state.locked(

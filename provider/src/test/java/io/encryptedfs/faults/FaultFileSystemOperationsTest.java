@@ -186,4 +186,26 @@ class FaultFileSystemOperationsTest {
     assertThrows(ClosedChannelException.class, () -> channel.force(true));
     assertEquals(List.of(), fixture.faults.recording().file("f").unforced());
   }
+
+  @Test
+  void aFailingTruncateChangesNothingUntilTruncatesWorkAgain() throws IOException {
+    Path file = root.resolve("f");
+    try (FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE)) {
+      write(channel, "hello world");
+      channel.force(true);
+      fixture.faults.failTruncates(path -> path.getFileName().toString().equals("f"));
+
+      IOException e = assertThrows(IOException.class, () -> channel.truncate(5));
+
+      assertEquals("Input/output error", e.getMessage());
+      assertEquals(11, channel.size());
+      assertEquals(List.of(), fixture.faults.recording().file("f").unforced());
+      fixture.faults.failTruncates(path -> false);
+      channel.truncate(5);
+      assertEquals(5, channel.size());
+    }
+    assertEquals("hello", JimfsFaults.content(fixture.faults.crash(CrashPlan.processCrash()), "f"));
+    assertEquals(
+        "hello world", JimfsFaults.content(fixture.faults.crash(CrashPlan.powerLoss()), "f"));
+  }
 }

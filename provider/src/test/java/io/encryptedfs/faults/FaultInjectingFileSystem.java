@@ -71,6 +71,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private final SpaceBudget budget = new SpaceBudget();
   private volatile Predicate<Path> droppedForces = path -> false;
   private volatile Predicate<Path> failedForces = path -> false;
+  private volatile Predicate<Path> failedTruncates = path -> false;
   private volatile Consumer<Path> beforeRead = path -> {};
   private volatile Consumer<Path> afterLock = path -> {};
   private volatile boolean hideFileKeys;
@@ -121,6 +122,15 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void failForces(Predicate<Path> files) {
     failedForces = files;
+  }
+
+  /**
+   * From now on, truncates of files whose current path matches {@code files} fail with an {@code
+   * IOException}, as {@code ftruncate} does on an I/O error, and change nothing; the predicate must
+   * not use this file system. {@code path -> false} restores honest truncates.
+   */
+  public void failTruncates(Predicate<Path> files) {
+    failedTruncates = files;
   }
 
   /**
@@ -197,6 +207,10 @@ public final class FaultInjectingFileSystem extends FileSystem {
 
   boolean failsForcesOf(Path underlyingPath) {
     return underlyingPath != null && failedForces.test(faultPath(underlyingPath));
+  }
+
+  boolean failsTruncatesOf(Path underlyingPath) {
+    return underlyingPath != null && failedTruncates.test(faultPath(underlyingPath));
   }
 
   boolean dropsForcesOf(Path underlyingPath) {

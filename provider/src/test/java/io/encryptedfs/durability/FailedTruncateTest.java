@@ -1,0 +1,194 @@
+package io.encryptedfs.durability;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.faults.CrashPlan;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.faults.Recording;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A truncate whose shrink of the underlying file fails, as {@code ftruncate} does on an I/O error.
+ * By then its shorter record is durable, so the truncate has happened, whatever the call reports:
+ * the channel's view says so at once, as a reopen or a crash would. The blocks past the new end are
+ * still on disk, and they would authenticate at their old places, so the next write drops them
+ * first, durably, before it writes blocks there; while the disk still fails, that write fails and
+ * changes nothing.
+ */
+class FailedTruncateTest {
+  private static final int BLOCK = 4096;
+  private static final String FILE = "f";
+  private final InMemoryKeys keys = new InMemoryKeys("master");
+
+  /** {@code before} and {@code after} lie a block boundary apart or more: the raw file shrinks. */
+  @Property(tries = 40)
+  void aTruncateWhoseShrinkFailedHasHappenedAndTheNextWriteShrinksFirst(
+      @ForAll @IntRange(min = 2 * BLOCK, max = 4 * BLOCK) int before,
+      @ForAll @IntRange(min = 0, max = 2 * BLOCK - 1) int after,
+      @ForAll @IntRange(min = 0, max = BLOCK) int gap,
+      @ForAll @IntRange(min = 1, max = BLOCK) int extra,
+      @ForAll boolean buffered)
+      throws IOException {
+    byte[] data = pattern(before, 1);
+    byte[] truncated = Arrays.copyOf(data, after);
+    byte[] added = pattern(extra, 2);
+    byte[] rewritten = Arrays.copyOf(truncated, after + gap + extra);
+    System.arraycopy(added, 0, rewritten, after + gap, extra);
+    Recording atFailure;
+    Recording atEnd;
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs = open(faults, buffered);
+          FileChannel ch = FileChannel.open(fs.getPath("/" + FILE), CREATE_NEW, READ, WRITE)) {
+        writeAll(ch, data, 0);
+        ch.force(false);
+        faults.failTruncates(path -> path.getFileName().toString().equals(FILE));
+
+        assertThrows(IOException.class, () -> ch.truncate(after));
+        assertEquals(after, ch.size());
+        assertArrayEquals(truncated, readAll(ch));
+        atFailure = faults.recording();
+
+        assertThrows(IOException.class, () -> ch.write(ByteBuffer.wrap(added), after + gap));
+        assertEquals(after, ch.size());
+        assertArrayEquals(truncated, readAll(ch));
+
+        faults.failTruncates(path -> false);
+        writeAll(ch, added, after + gap);
+        assertArrayEquals(rewritten, readAll(ch));
+        atEnd = faults.recording();
+        ch.force(false);
+        assertArrayEquals(rewritten, readAll(ch));
+      }
+      try (FileSystem again = open(faults, buffered)) {
+        assertArrayEquals(rewritten, Files.readAllBytes(again.getPath("/" + FILE)));
+      }
+    }
+    try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+      for (CrashPlan plan : new CrashPlan[] {CrashPlan.processCrash(), CrashPlan.powerLoss()}) {
+        restorer.afterCrash(
+            atFailure,
+            plan,
+            fs -> assertArrayEquals(truncated, Files.readAllBytes(fs.getPath("/" + FILE))));
+        restorer.afterCrash(
+            atEnd,
+            plan,
+            fs -> checkEither(fs, plan, after, truncated, rewritten));
+      }
+    }
+  }
+
+  /**
+   * Every crash that keeps any subset of the pages the write after the failed shrink put down: the
+   * file is the truncated one or the rewritten one, never with the dropped blocks' old bytes in the
+   * place of a new block that did not land; such a block may only read as damaged.
+   */
+  @ParameterizedTest
+  @CsvSource({"10000, 5000, 0, 4000", "12288, 4096, 100, 4096", "9000, 100, 4000, 4000"})
+  void noCrashAfterTheNextWriteBringsBackTheDroppedBlocks(
+      int before, int after, int gap, int extra) throws IOException {
+    byte[] data = pattern(before, 3);
+    byte[] truncated = Arrays.copyOf(data, after);
+    byte[] rewritten = Arrays.copyOf(truncated, after + gap + extra);
+    System.arraycopy(pattern(extra, 4), 0, rewritten, after + gap, extra);
+    Recording recording;
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs = open(faults, false);
+          FileChannel ch = FileChannel.open(fs.getPath("/" + FILE), CREATE_NEW, READ, WRITE)) {
+        writeAll(ch, data, 0);
+        ch.force(false);
+        faults.failTruncates(path -> true);
+        assertThrows(IOException.class, () -> ch.truncate(after));
+        faults.failTruncates(path -> false);
+        writeAll(ch, Arrays.copyOfRange(rewritten, after + gap, rewritten.length), after + gap);
+        recording = faults.recording();
+      }
+    }
+    int[] crashes = {0};
+    try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+      restorer.afterEveryPageSubset(
+          recording,
+          Restorer.ROOT + "/" + FILE,
+          (fs, plan) -> {
+            checkEither(fs, plan, after, truncated, rewritten);
+            crashes[0]++;
+          });
+    }
+    assertTrue(crashes[0] >= 4, "only " + crashes[0] + " crashes");
+    System.out.printf(
+        "FAILED TRUNCATE %d/%d/%d/%d: %d crashes%n", before, after, gap, extra, crashes[0]);
+  }
+
+  /**
+   * The file reads as {@code truncated} or {@code rewritten}; in the latter, a block past the
+   * truncated end (new) may instead fail authentication.
+   */
+  private static void checkEither(
+      FileSystem fs, CrashPlan plan, int after, byte[] truncated, byte[] rewritten)
+      throws IOException {
+    try {
+      byte[] found = Files.readAllBytes(fs.getPath("/" + FILE));
+      if (!Arrays.equals(truncated, found) && !Arrays.equals(rewritten, found)) {
+        fail(plan + ": " + found.length + " bytes, neither the truncated nor the rewritten file");
+      }
+    } catch (DamagedFileException e) {
+      assertTrue(e.block() >= after / BLOCK, plan + ": " + e.getMessage());
+    }
+  }
+
+  private FileSystem open(FaultInjectingFileSystem faults, boolean buffered) throws IOException {
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+    env.put(EncryptedFileSystems.WRITE_MODE, buffered ? "buffered" : "write-through");
+    return EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+  }
+
+  private static byte[] pattern(int length, int seed) {
+    byte[] bytes = new byte[length];
+    for (int i = 0; i < length; i++) {
+      bytes[i] = (byte) (i * 31 + i / 251 + seed);
+    }
+    return bytes;
+  }
+
+  private static void writeAll(FileChannel ch, byte[] bytes, long position) throws IOException {
+    ByteBuffer src = ByteBuffer.wrap(bytes);
+    while (src.hasRemaining()) {
+      ch.write(src, position + src.position());
+    }
+  }
+
+  private static byte[] readAll(FileChannel ch) throws IOException {
+    ByteBuffer all = ByteBuffer.allocate((int) ch.size());
+    while (all.hasRemaining() && ch.read(all, all.position()) > 0) {
+      // to the end
+    }
+    return all.array();
+  }
+}
