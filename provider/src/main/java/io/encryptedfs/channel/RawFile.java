@@ -149,7 +149,7 @@ final class RawFile {
   }
 
   long size() throws IOException {
-    return repeated(FileChannel::size);
+    return repeated("size", FileChannel::size);
   }
 
   /** Reads until {@code dst} is full or the file ends; returns the bytes read. */
@@ -161,7 +161,7 @@ final class RawFile {
     int want = dst.remaining();
     int got = readUpTo(dst, position);
     if (got < want) {
-      throw new EOFException("raw file ends " + (want - got) + " bytes early");
+      throw new EOFException(name + ": raw file ends " + (want - got) + " bytes early");
     }
   }
 
@@ -190,6 +190,8 @@ final class RawFile {
           }
         } catch (ClosedChannelException e) {
           interrupted |= reopenAfter(c, e);
+        } catch (IOException e) {
+          throw named(write ? "write" : "read", e);
         }
       }
       return buffer.position() - start;
@@ -199,7 +201,7 @@ final class RawFile {
   }
 
   void truncate(long size) throws IOException {
-    repeated(c -> c.truncate(size));
+    repeated("truncate", c -> c.truncate(size));
   }
 
   /**
@@ -266,6 +268,26 @@ final class RawFile {
       refused.initCause(first);
       throw refused;
     }
+  }
+
+  /**
+   * An I/O error of the underlying file ({@code EIO}, {@code ENOSPC}: the JDK's messages name no
+   * file) naming this file by its encrypted path, never the raw one, so that a program with many
+   * files open learns which one failed. The type stays: a {@code FileSystemException} as the same
+   * JDK type, any other subclass untouched.
+   */
+  private IOException named(String what, IOException e) {
+    FileName file = name;
+    if (file == null) {
+      return e;
+    }
+    if (e instanceof FileSystemException fse) {
+      return PathErrors.translate(fse, file.toString());
+    }
+    if (e.getClass() != IOException.class) {
+      return e;
+    }
+    return new IOException(file + ": " + what + " failed: " + describe(e), e);
   }
 
   private static String describe(Throwable e) {
@@ -557,8 +579,11 @@ final class RawFile {
     T on(FileChannel c) throws IOException;
   }
 
-  /** {@code call}, repeated on the reopened channel if the channel was closed under it. */
-  private <T> T repeated(Call<T> call) throws IOException {
+  /**
+   * {@code call} ({@code what}, for its errors), repeated on the reopened channel if the channel
+   * was closed under it.
+   */
+  private <T> T repeated(String what, Call<T> call) throws IOException {
     boolean interrupted = Thread.interrupted();
     try {
       while (true) {
@@ -567,6 +592,8 @@ final class RawFile {
           return call.on(c);
         } catch (ClosedChannelException e) {
           interrupted |= reopenAfter(c, e);
+        } catch (IOException e) {
+          throw named(what, e);
         }
       }
     } finally {

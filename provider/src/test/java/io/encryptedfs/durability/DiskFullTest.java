@@ -4,6 +4,7 @@ import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,7 @@ class DiskFullTest {
       }
       String where = mode + " budget " + budget;
       assertNotNull(failure, where + ": no write failed");
+      assertEquals("/wal: write failed: No space left on device", failure.getMessage(), where);
       byte[] all = acked.toByteArray();
       byte[] lost = failed;
       // Same file system, disk still full.

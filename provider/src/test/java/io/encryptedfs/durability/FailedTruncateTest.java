@@ -69,12 +69,15 @@ class FailedTruncateTest {
         ch.force(false);
         faults.failTruncates(path -> path.getFileName().toString().equals(FILE));
 
-        assertThrows(IOException.class, () -> ch.truncate(after));
+        IOException failed = assertThrows(IOException.class, () -> ch.truncate(after));
+        assertEquals("/f: truncate failed: Input/output error", failed.getMessage());
         assertEquals(after, ch.size());
         assertArrayEquals(truncated, readAll(ch));
         atFailure = faults.recording();
 
-        assertThrows(IOException.class, () -> ch.write(ByteBuffer.wrap(added), after + gap));
+        IOException again =
+            assertThrows(IOException.class, () -> ch.write(ByteBuffer.wrap(added), after + gap));
+        assertEquals("/f: truncate failed: Input/output error", again.getMessage());
         assertEquals(after, ch.size());
         assertArrayEquals(truncated, readAll(ch));
 
