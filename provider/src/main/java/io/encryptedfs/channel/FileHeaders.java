@@ -81,7 +81,7 @@ final class FileHeaders {
     }
     int target = 1 - slot;
     raw.writeFully(ByteBuffer.wrap(bytes), (long) target * Geometry.HEADER_SLOT_SIZE);
-    System.arraycopy(bytes, 0, image, target * Geometry.HEADER_SLOT_SIZE, bytes.length);
+    remember(bytes, target);
     header = next;
     slot = target;
   }
@@ -109,15 +109,31 @@ final class FileHeaders {
     return header.keyAlias().equals(alias) && HeaderRewrap.otherSlotNames(raw, slot, alias);
   }
 
-  /** Rewraps the data key under {@code alias} (see {@link HeaderRewrap}); false if already so. */
+  /**
+   * Rewraps the data key under {@code alias} (see {@link HeaderRewrap}); false if already so. Once
+   * the first slot write is forced, the rewrapped header there is the newest, and this view names
+   * it before the second write: if that write fails partway, the slot just written is the only
+   * complete header, and the next header write (a force's, a retried rewrap's) must go to the
+   * other.
+   */
   boolean rewrap(String alias, KeyProvider keyProvider) throws IOException {
-    FileHeader next = HeaderRewrap.rewrite(path.toString(), raw, keys, header, slot, alias, keyProvider);
+    HeaderRewrap.Rewrapped next =
+        HeaderRewrap.seal(path.toString(), raw, keys, header, slot, alias, keyProvider);
     if (next == null) {
       return false;
     }
-    header = next; // both slots now hold it
-    ByteBuffer written = ByteBuffer.wrap(image);
-    raw.readFully(written, 0);
+    int older = 1 - slot;
+    HeaderRewrap.write(raw, next, older);
+    header = next.header();
+    slot = older;
+    remember(next.slot(), older);
+    HeaderRewrap.write(raw, next, 1 - older);
+    remember(next.slot(), 1 - older);
     return true;
+  }
+
+  /** Slot {@code target} on disk now holds {@code bytes}. */
+  private void remember(byte[] bytes, int target) {
+    System.arraycopy(bytes, 0, image, target * Geometry.HEADER_SLOT_SIZE, bytes.length);
   }
 }

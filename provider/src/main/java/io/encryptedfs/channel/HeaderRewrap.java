@@ -25,19 +25,31 @@ import javax.crypto.SecretKey;
  * provider holds both.
  *
  * <p>The caller holds the open file's write lock, so a force's header write never interleaves with
- * a rewrap, and updates the file's in-memory header with the result.
+ * a rewrap, and follows each forced write in the file's in-memory header ({@link
+ * FileHeaders#rewrap}).
  */
 final class HeaderRewrap {
   private HeaderRewrap() {}
 
+  /** A rewrapped header and its sealed slot bytes. */
+  record Rewrapped(FileHeader header, byte[] slot) {}
+
   /**
-   * Rewraps the file's data key under {@code alias}.
+   * Writes {@code next} into both slots: the one that does not hold the newest header ({@code
+   * headerSlot}) first, then that one, each forced.
+   */
+  static void writeBoth(RawFile raw, Rewrapped next, int headerSlot) throws IOException {
+    write(raw, next, 1 - headerSlot);
+    write(raw, next, headerSlot);
+  }
+
+  /**
+   * The header rewrapped under {@code alias}, sealed, for {@link #write}; null when both slots
+   * already name {@code alias}.
    *
    * @param header the newest authentic header, held in slot {@code headerSlot}
-   * @return the header now in both slots, or null when both slots already name {@code alias} (a
-   *     finished rewrap: rerunning one is a no-op)
    */
-  static FileHeader rewrite(
+  static Rewrapped seal(
       String path,
       RawFile raw,
       FileKeys keys,
@@ -74,12 +86,13 @@ final class HeaderRewrap {
         Arrays.fill(dataKey, (byte) 0);
       }
     }
-    int older = 1 - headerSlot;
-    raw.writeFully(ByteBuffer.wrap(slot), (long) older * Geometry.HEADER_SLOT_SIZE);
+    return new Rewrapped(next, slot);
+  }
+
+  /** Writes {@code next} into slot {@code target} and forces it. */
+  static void write(RawFile raw, Rewrapped next, int target) throws IOException {
+    raw.writeFully(ByteBuffer.wrap(next.slot()), (long) target * Geometry.HEADER_SLOT_SIZE);
     raw.force(false);
-    raw.writeFully(ByteBuffer.wrap(slot), (long) headerSlot * Geometry.HEADER_SLOT_SIZE);
-    raw.force(false);
-    return next;
   }
 
   /**

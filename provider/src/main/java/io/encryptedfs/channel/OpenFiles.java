@@ -2,7 +2,6 @@ package io.encryptedfs.channel;
 
 import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.DamagedFileException;
-import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
@@ -521,8 +520,8 @@ public final class OpenFiles {
         throw e;
       }
       try {
-        FileHeader next =
-            HeaderRewrap.rewrite(
+        HeaderRewrap.Rewrapped next =
+            HeaderRewrap.seal(
                 displayPath,
                 raw,
                 header.keys(),
@@ -530,6 +529,9 @@ public final class OpenFiles {
                 header.slot(),
                 alias,
                 keyProvider);
+        if (next != null) {
+          HeaderRewrap.writeBoth(raw, next, header.slot());
+        }
         return new Rewrap(next != null, damaged.getMessage());
       } finally {
         header.keys().destroy();

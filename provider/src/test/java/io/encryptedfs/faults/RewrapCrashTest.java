@@ -6,6 +6,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
@@ -26,6 +27,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,8 @@ import java.util.stream.Collectors;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A rewrap crashed at any point, torn at any byte, leaves every file readable with the old or the
@@ -44,6 +48,9 @@ import org.junit.jupiter.api.Test;
 class RewrapCrashTest {
   private static final NewFilePolicy OLD =
       new NewFilePolicy(Algorithm.AES_256_GCM, Geometry.ofBlockSize(4096), "old");
+
+  /** Byte tears of one header slot write: a crash-point count above it covers at least one. */
+  private static final int HEADER_TEARS = Geometry.HEADER_SLOT_SIZE;
 
   private final JimfsFaults fixture = new JimfsFaults();
   private final InMemoryKeys keys = new InMemoryKeys("old", "new");
@@ -116,6 +123,53 @@ class RewrapCrashTest {
     assertEquals("new", header.keyAlias());
     assertEquals(Set.of("new"), header.slotAliases());
     assertArrayEquals(new byte[] {1, 2, 3, 4}, read(new OpenFiles(onlyNew(), new SecureRandom()), path));
+  }
+
+  /**
+   * A rewrap of an open file whose second slot write fails after part of it landed (an I/O error
+   * partway): the first slot, written and forced, holds the only complete header. Whatever comes
+   * next here (a retried rewrap, a force's header write) must go to the torn slot, never over that
+   * one: every crash point of it, torn at any byte, leaves the file opening with its content.
+   */
+  @ParameterizedTest
+  @CsvSource({"100, true", "100, false", "200, true", "200, false"})
+  void afterARewrapTornByAnIoErrorNoWriteGoesOverTheOnlyCompleteHeader(int landed, boolean retry)
+      throws IOException {
+    OpenFiles files = new OpenFiles(keys, new SecureRandom());
+    Path path = fixture.root().resolve("open");
+    byte[] data = {1, 2, 3};
+    Recording recording;
+    try (FileChannel ch = files.newFileChannel(path, "/open", EnumSet.of(CREATE_NEW, WRITE), OLD)) {
+      ch.write(ByteBuffer.wrap(data));
+      ch.force(true);
+      fixture.faults.failWritesAfter(
+          Geometry.HEADER_SLOT_SIZE + landed, DiskFullMode.WRITE_PREFIX_THEN_FAIL);
+      assertThrows(IOException.class, () -> files.rewrap(path, "/open", "new"));
+      fixture.faults.unlimitedSpace();
+      // Every write from here on stays unforced, so each prefix of them is a crash point.
+      fixture.faults.dropForces(p -> true);
+      if (retry) {
+        files.rewrap(path, "/open", "new");
+      }
+      ch.write(ByteBuffer.wrap(new byte[] {4}), 3);
+      ch.force(true);
+      recording = fixture.faults.recording();
+    }
+    CrashPoints points =
+        recording.crashPoints(CrashPointOptions.defaults().withTears(Granularity.BYTE));
+    OpenFiles reader = new OpenFiles(keys, new SecureRandom());
+    int checked = 0;
+    for (FileCut cut : points.cuts("open").toList()) {
+      CrashImage image = recording.crash(CrashPlan.of(Map.of("open", cut), FileCut.none()));
+      try (FileSystem after = Jimfs.newFileSystem(Configuration.unix())) {
+        Path file = image.writeTo(after.getPath("/restored")).resolve("open");
+        assertEquals(Status.OK, HeaderInspector.inspect(file, keys).status(), image::toString);
+        byte[] found = read(reader, file);
+        assertArrayEquals(data, Arrays.copyOf(found, data.length), image::toString);
+      }
+      checked++;
+    }
+    assertTrue(checked > HEADER_TEARS, "crash points: " + checked);
   }
 
   private void checkImage(CrashImage image, int crashedFile) throws IOException {
