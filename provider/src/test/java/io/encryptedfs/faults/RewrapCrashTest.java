@@ -126,15 +126,26 @@ class RewrapCrashTest {
   }
 
   /**
-   * A rewrap of an open file whose second slot write fails after part of it landed (an I/O error
-   * partway): the first slot, written and forced, holds the only complete header. Whatever comes
-   * next here (a retried rewrap, a force's header write) must go to the torn slot, never over that
-   * one: every crash point of it, torn at any byte, leaves the file opening with its content.
+   * A rewrap of an open file whose slot writes run out of space after {@code budget} bytes: the
+   * first write torn (100), the second failing before a byte (256, and 300 without writing) or after
+   * part of it landed (356, 456). Once the second write tears, the first slot, written and forced,
+   * holds the only complete header. Whatever comes next here (a retried rewrap, a force's header
+   * write) must go to the torn slot, never over the complete one: every crash point of it, torn at
+   * any byte, leaves the file opening with its content.
    */
   @ParameterizedTest
-  @CsvSource({"100, true", "100, false", "200, true", "200, false"})
-  void afterARewrapTornByAnIoErrorNoWriteGoesOverTheOnlyCompleteHeader(int landed, boolean retry)
-      throws IOException {
+  @CsvSource({
+    "100, WRITE_PREFIX_THEN_FAIL, false",
+    "100, WRITE_PREFIX_THEN_FAIL, true",
+    "256, WRITE_PREFIX_THEN_FAIL, false",
+    "300, FAIL_WITHOUT_WRITING, false",
+    "356, WRITE_PREFIX_THEN_FAIL, false",
+    "356, WRITE_PREFIX_THEN_FAIL, true",
+    "456, WRITE_PREFIX_THEN_FAIL, false",
+    "456, WRITE_PREFIX_THEN_FAIL, true"
+  })
+  void afterARewrapTornByAnIoErrorNoWriteGoesOverTheOnlyCompleteHeader(
+      int budget, DiskFullMode mode, boolean retry) throws IOException {
     OpenFiles files = new OpenFiles(keys, new SecureRandom());
     Path path = fixture.root().resolve("open");
     byte[] data = {1, 2, 3};
@@ -142,8 +153,7 @@ class RewrapCrashTest {
     try (FileChannel ch = files.newFileChannel(path, "/open", EnumSet.of(CREATE_NEW, WRITE), OLD)) {
       ch.write(ByteBuffer.wrap(data));
       ch.force(true);
-      fixture.faults.failWritesAfter(
-          Geometry.HEADER_SLOT_SIZE + landed, DiskFullMode.WRITE_PREFIX_THEN_FAIL);
+      fixture.faults.failWritesAfter(budget, mode);
       assertThrows(IOException.class, () -> files.rewrap(path, "/open", "new"));
       fixture.faults.unlimitedSpace();
       // Every write from here on stays unforced, so each prefix of them is a crash point.
