@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.DiskFullMode;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
@@ -25,6 +26,8 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,6 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DiskFullTest {
   private static final int BLOCK = 4096;
   private static final int STEP = Soak.enabled() ? 7 : 61;
+  private static final int CREATE_STEP = Soak.enabled() ? 13 : 613;
 
   @ParameterizedTest
   @EnumSource(DiskFullMode.class)
@@ -123,6 +127,61 @@ class DiskFullTest {
             });
       }
     }
+  }
+
+  /**
+   * A new file written whole ({@code Files.write}: create, write, close) while space runs out at
+   * any point, in either write mode: the call fails naming the file, or succeeds; either way the
+   * name then holds no file or a readable one with a prefix of the bytes, and once there is space
+   * again the same name takes a new file, which a power loss after the file system's close keeps.
+   */
+  @ParameterizedTest
+  @EnumSource(DiskFullMode.class)
+  void aFileCreatedAsSpaceRunsOutIsAbsentOrReadableAndItsNameWorksAfter(DiskFullMode mode)
+      throws IOException {
+    byte[] data = new byte[9000];
+    new SplittableRandom(11).nextBytes(data);
+    byte[] next = new byte[5000];
+    new SplittableRandom(12).nextBytes(next);
+    InMemoryKeys keys = new InMemoryKeys("master");
+    int failures = 0;
+    for (String writeMode : new String[] {"write-through", "buffered"}) {
+      for (long budget = 0; budget < 2 * data.length + 4000; budget += CREATE_STEP) {
+        String where = mode + " " + writeMode + " budget " + budget;
+        try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+          FaultInjectingFileSystem faults =
+              FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+          Path encDir = faults.root().resolve(Restorer.ROOT);
+          Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+          env.put(EncryptedFileSystems.WRITE_MODE, writeMode);
+          FileSystem enc = EncryptedFileSystems.newFileSystem(encDir, env);
+          Path file = enc.getPath("/f");
+          faults.failWritesAfter(budget, mode);
+          try {
+            Files.write(file, data);
+          } catch (IOException e) {
+            failures++;
+            assertTrue(e.getMessage().startsWith("/f: "), where + ": " + e.getMessage());
+          }
+          if (Files.exists(file)) {
+            byte[] found = Files.readAllBytes(file);
+            assertArrayEquals(Arrays.copyOf(data, found.length), found, where);
+          }
+          faults.unlimitedSpace();
+          Files.write(file, next);
+          assertArrayEquals(next, Files.readAllBytes(file), where);
+          enc.close();
+          try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+            restorer.afterCrash(
+                faults.recording(),
+                CrashPlan.powerLoss(),
+                fs -> assertArrayEquals(next, Files.readAllBytes(fs.getPath("/f")), where));
+          }
+        }
+      }
+    }
+    assertTrue(failures > 0, "no creation ran out of space");
+    System.out.printf("DISK FULL CREATE %s: %d failed creations%n", mode, failures);
   }
 
   /** Every acknowledged byte, then nothing or the whole failed record (if its write landed). */
