@@ -473,14 +473,18 @@ final class OpenFile {
    * Drops raw bytes past the home blocks the newest record names (a crash's, or a truncate's),
    * durably before new home blocks go there: write-back could otherwise persist a new record but
    * neither the shrink nor the block, and the old bytes would be read in its place (authentic, but
-   * from an unacknowledged write, or damage). The newest record must be durable already, or a
-   * power loss could keep the shrink without it. A shrink or force that fails is done again by
-   * the next call.
+   * from an unacknowledged write, or damage). The newest record is made durable first (a
+   * truncate's, when its own force was cut short), or a power loss could keep the shrink without
+   * it. A shrink or force that fails is done again by the next call.
    */
   private void dropSurplus() throws IOException {
     if (!surplusChecked) {
       long expected = g.rawLength(g.homeBlocks(size));
       if (raw.size() > expected) {
+        if (slots.durableSequence() < slots.latestSequence()) {
+          forceRaw();
+          forcedAll();
+        }
         raw.truncate(expected);
         shrinkUnforced = true;
       }
@@ -575,16 +579,17 @@ final class OpenFile {
         System.arraycopy(plain.array(), 0, next, 0, newLength);
       }
       writeRecord(newBlocks, newLength, next, Math.max(tails.runwayEnd(), oldBlocks));
-      // The shorter record must be durable before the raw file shrinks: a power loss that kept
-      // the shrink but lost the record would leave a record naming blocks that are gone.
-      forceRaw();
-      forcedAll();
-      // Durable, the record makes the file this short, whatever follows: the view says so too,
-      // and a shrink that fails here is done again before the next write (see dropSurplus).
+      // The newest record makes the file this short, whatever follows fails: the view says so at
+      // once, as after a write, and stays what a crash would find.
       nextTail = tail;
       tail = next;
       size = newSize;
       surplusChecked = false;
+      // The shorter record must be durable before the raw file shrinks: a power loss that kept
+      // the shrink but lost the record would leave a record naming blocks that are gone. A force
+      // or shrink that fails here is done again before the next write (see dropSurplus).
+      forceRaw();
+      forcedAll();
       dropSurplus();
     } finally {
       lock.writeLock().unlock();

@@ -19,6 +19,7 @@ import io.encryptedfs.faults.Recording;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
+import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
@@ -103,6 +104,61 @@ class FailedTruncateTest {
             plan,
             fs -> checkEither(fs, plan, after, truncated, rewritten));
       }
+    }
+  }
+
+  /**
+   * A truncate whose force (the one that makes its shorter record durable before the shrink)
+   * fails: the call throws {@code SyncFailedException}, the file shrinks no further and, as after
+   * any failed force, takes no writes until reopened. Its view is the shorter file, as a process
+   * crash (which keeps the record) would find it; a power loss may keep the longer one, whole.
+   * Reopened, the file is the shorter one and takes writes where the dropped blocks were.
+   */
+  @ParameterizedTest
+  @CsvSource({"10000, 5000", "12288, 100", "9000, 8500"})
+  void aTruncateWhoseForceFailsReadsAsItsRecordSays(int before, int after) throws IOException {
+    byte[] data = pattern(before, 5);
+    byte[] truncated = Arrays.copyOf(data, after);
+    byte[] added = pattern(BLOCK, 6);
+    byte[] rewritten = Arrays.copyOf(truncated, after + BLOCK);
+    System.arraycopy(added, 0, rewritten, after, BLOCK);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+        Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      FileSystem fs = open(faults, false);
+      try (FileChannel ch = FileChannel.open(fs.getPath("/" + FILE), CREATE_NEW, READ, WRITE)) {
+        writeAll(ch, data, 0);
+        ch.force(false);
+        faults.failForces(path -> path.getFileName().toString().equals(FILE));
+        assertThrows(SyncFailedException.class, () -> ch.truncate(after));
+        faults.failForces(path -> false);
+
+        assertEquals(after, ch.size());
+        assertArrayEquals(truncated, readAll(ch));
+        Recording recording = faults.recording();
+        restorer.afterCrash(
+            recording,
+            CrashPlan.processCrash(),
+            crashed -> assertArrayEquals(truncated, Files.readAllBytes(crashed.getPath("/f"))));
+        restorer.afterCrash(
+            recording,
+            CrashPlan.powerLoss(),
+            crashed -> assertArrayEquals(data, Files.readAllBytes(crashed.getPath("/f"))));
+        assertThrows(SyncFailedException.class, () -> ch.write(ByteBuffer.wrap(added), after));
+      }
+      assertThrows(SyncFailedException.class, fs::close);
+      try (FileSystem again = open(faults, false);
+          FileChannel ch = FileChannel.open(again.getPath("/" + FILE), READ, WRITE)) {
+        assertArrayEquals(truncated, readAll(ch));
+        writeAll(ch, added, after);
+        ch.force(false);
+        assertArrayEquals(rewritten, readAll(ch));
+      }
+      restorer.afterCrash(
+          faults.recording(),
+          CrashPlan.powerLoss(),
+          crashed -> assertArrayEquals(rewritten, Files.readAllBytes(crashed.getPath("/f"))));
     }
   }
 
