@@ -5,6 +5,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
@@ -16,6 +17,7 @@ import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
+import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
@@ -30,9 +32,10 @@ import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * Random writes, extensions past the end and truncates on one file, some of them failing on an
- * I/O error: the disk runs out of space partway (see {@link #spaceRunsOut}), or the underlying
- * {@code ftruncate} fails. A failed operation may be done in part, as on a plain file, but no
- * more:
+ * I/O error: the disk runs out of space partway (see {@link #spaceRunsOut}), the underlying
+ * {@code ftruncate} fails, or a force the operation makes ({@code fsync}) fails, after which the
+ * file is closed and opened again, as a file whose force failed must be. A failed operation may be
+ * done in part, as on a plain file, but no more:
  *
  * <ul>
  *   <li>no byte outside the operation's range changes, and the size is the old or the new one;
@@ -47,6 +50,7 @@ class FailedOperationsTest {
   private static final int BLOCK = 4096;
   private static final int OPERATIONS = Soak.enabled() ? 200 : 30;
   private static final AtomicInteger FAILURES = new AtomicInteger();
+  private static final AtomicInteger FAILED_FORCES = new AtomicInteger();
   private final InMemoryKeys keys = new InMemoryKeys("master");
 
   @Property(tries = 40)
@@ -59,42 +63,54 @@ class FailedOperationsTest {
         Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      try (FileSystem fs = open(faults, buffered);
-          FileChannel ch = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE)) {
+      FileSystem fs = open(faults, buffered);
+      FileChannel ch = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE);
+      try {
         for (int op = 0; op < OPERATIONS; op++) {
           Operation next = Operation.draw(random, model.length);
           boolean fails = random.nextInt(3) == 0;
           if (fails) {
-            if (next.truncate()) {
+            if (random.nextInt(3) == 0) {
+              faults.failForces(path -> true);
+            } else if (next.truncate()) {
               faults.failTruncates(path -> true);
             } else {
               faults.failWritesAfter(random.nextInt(3 * (BLOCK + 48)), spaceRunsOut(next, model));
             }
           }
-          boolean failed = false;
+          IOException failure = null;
           try {
             next.apply(ch);
           } catch (IOException e) {
             assertTrue(fails, next + ": " + e);
             assertTrue(e.getMessage().startsWith("/f: "), e.getMessage());
-            failed = true;
+            failure = e;
           } finally {
+            faults.failForces(path -> false);
             faults.failTruncates(path -> false);
             faults.unlimitedSpace();
           }
           byte[] view = readAll(ch);
           String where = "seed " + seed + ", operation " + op + " " + next;
-          if (failed) {
+          if (failure != null) {
             failures++;
             checkOnlyItsRange(model, next, view, where);
-            if (buffered) {
-              // A process crash may lose the buffered tail's changes; a force hands them over.
-              ch.force(false);
+            if (failure instanceof SyncFailedException) {
+              // The file takes no writes until it is opened again (see FailedForceTest).
+              FAILED_FORCES.incrementAndGet();
+              ch.close();
+              assertThrows(SyncFailedException.class, fs::close, where);
+              checkAfterProcessCrash(restorer, faults, view, where);
+              fs = open(faults, buffered);
+              ch = FileChannel.open(fs.getPath("/f"), READ, WRITE);
+              assertArrayEquals(view, readAll(ch), where + ", reopened");
+            } else {
+              if (buffered) {
+                // A process crash may lose the buffered tail's changes; a force hands them over.
+                ch.force(false);
+              }
+              checkAfterProcessCrash(restorer, faults, view, where);
             }
-            restorer.afterCrash(
-                faults.recording(),
-                CrashPlan.processCrash(),
-                crashed -> assertArrayEquals(view, readFile(crashed), where + ", process crash"));
             model = view;
           } else {
             model = next.model(model);
@@ -107,11 +123,10 @@ class FailedOperationsTest {
         if (buffered) {
           ch.force(false);
         }
-        byte[] last = model;
-        restorer.afterCrash(
-            faults.recording(),
-            CrashPlan.processCrash(),
-            crashed -> assertArrayEquals(last, readFile(crashed), "seed " + seed + ", end"));
+        checkAfterProcessCrash(restorer, faults, model, "seed " + seed + ", end");
+      } finally {
+        ch.close();
+        fs.close();
       }
       try (FileSystem again = open(faults, buffered)) {
         assertArrayEquals(model, readFile(again), "seed " + seed + " reopened");
@@ -122,7 +137,18 @@ class FailedOperationsTest {
 
   @AfterContainer
   static void report() {
-    System.out.printf("FAILED OPERATIONS: %d checked%n", FAILURES.getAndSet(0));
+    System.out.printf(
+        "FAILED OPERATIONS: %d checked, %d of them forces%n",
+        FAILURES.getAndSet(0), FAILED_FORCES.getAndSet(0));
+  }
+
+  private static void checkAfterProcessCrash(
+      Restorer restorer, FaultInjectingFileSystem faults, byte[] view, String where)
+      throws IOException {
+    restorer.afterCrash(
+        faults.recording(),
+        CrashPlan.processCrash(),
+        crashed -> assertArrayEquals(view, readFile(crashed), where + ", process crash"));
   }
 
   /**
