@@ -35,11 +35,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A rewrap crashed at any point, torn at any byte, leaves every file readable with the old or the
@@ -134,16 +136,7 @@ class RewrapCrashTest {
    * any byte, leaves the file opening with its content.
    */
   @ParameterizedTest
-  @CsvSource({
-    "100, WRITE_PREFIX_THEN_FAIL, false",
-    "100, WRITE_PREFIX_THEN_FAIL, true",
-    "256, WRITE_PREFIX_THEN_FAIL, false",
-    "300, FAIL_WITHOUT_WRITING, false",
-    "356, WRITE_PREFIX_THEN_FAIL, false",
-    "356, WRITE_PREFIX_THEN_FAIL, true",
-    "456, WRITE_PREFIX_THEN_FAIL, false",
-    "456, WRITE_PREFIX_THEN_FAIL, true"
-  })
+  @MethodSource("rewrapFailures")
   void afterARewrapTornByAnIoErrorNoWriteGoesOverTheOnlyCompleteHeader(
       int budget, DiskFullMode mode, boolean retry) throws IOException {
     OpenFiles files = new OpenFiles(keys, new SecureRandom());
@@ -180,6 +173,33 @@ class RewrapCrashTest {
       checked++;
     }
     assertTrue(checked > HEADER_TEARS, "crash points: " + checked);
+  }
+
+  /**
+   * The cases above; with {@code -Dencryptedfs.soak=true}, every budget across both slot writes in
+   * 7-byte steps, in both failing modes, with and without a retry.
+   */
+  static Stream<Arguments> rewrapFailures() {
+    if (!Boolean.getBoolean("encryptedfs.soak")) {
+      return Stream.of(
+          Arguments.of(100, DiskFullMode.WRITE_PREFIX_THEN_FAIL, false),
+          Arguments.of(100, DiskFullMode.WRITE_PREFIX_THEN_FAIL, true),
+          Arguments.of(256, DiskFullMode.WRITE_PREFIX_THEN_FAIL, false),
+          Arguments.of(300, DiskFullMode.FAIL_WITHOUT_WRITING, false),
+          Arguments.of(356, DiskFullMode.WRITE_PREFIX_THEN_FAIL, false),
+          Arguments.of(356, DiskFullMode.WRITE_PREFIX_THEN_FAIL, true),
+          Arguments.of(456, DiskFullMode.WRITE_PREFIX_THEN_FAIL, false),
+          Arguments.of(456, DiskFullMode.WRITE_PREFIX_THEN_FAIL, true));
+    }
+    Stream.Builder<Arguments> all = Stream.builder();
+    for (int budget = 0; budget < 2 * Geometry.HEADER_SLOT_SIZE; budget += 7) {
+      for (DiskFullMode mode :
+          List.of(DiskFullMode.WRITE_PREFIX_THEN_FAIL, DiskFullMode.FAIL_WITHOUT_WRITING)) {
+        all.add(Arguments.of(budget, mode, false));
+        all.add(Arguments.of(budget, mode, true));
+      }
+    }
+    return all.build();
   }
 
   private void checkImage(CrashImage image, int crashedFile) throws IOException {
