@@ -1,20 +1,38 @@
 package io.encryptedfs.channel;
 
+import java.time.Duration;
+import java.util.function.LongConsumer;
+
 /**
  * The tail record a buffered write leaves waiting (see {@link WriteMode}): whether the tail block
  * changed in memory since the newest record, and whether the flush that writes its record once the
  * mode's bound has passed is already scheduled, so that a run of small writes schedules one flush,
  * not one each. Guarded by the owning file's write lock, which the flush takes too.
+ *
+ * <p>A flush that fails is tried again at growing intervals (see {@link #flushFailed}). Each
+ * scheduled flush carries a number, so that a retry still pending when the disk has recovered does
+ * not stand in for the flush a new change needs within the bound: a stale flush that runs early
+ * writes a record sooner than needed, which is harmless.
  */
 final class DelayedTail {
+  /** The longest wait between tries of a flush that keeps failing, unless the bound is longer. */
+  static final Duration RETRY_CAP = Duration.ofSeconds(1);
+
   private final WriteMode mode;
   private final TailFlusher flusher;
-  private final Runnable flush;
+  private final LongConsumer flush;
   private boolean dirty;
-  private boolean scheduled;
+  private long newest; // the number of the newest scheduled flush
+  private boolean scheduled; // the newest scheduled flush has not run yet
+  private boolean retry; // the newest scheduled flush is a retry, due later than the bound
+  private int failures;
 
-  /** @param flusher runs {@code flush} once the mode's bound has passed; null when not buffered */
-  DelayedTail(WriteMode mode, TailFlusher flusher, Runnable flush) {
+  /**
+   * @param flusher runs {@code flush} once the mode's bound has passed; null when not buffered
+   * @param flush given the flush's number, takes the file's write lock, calls {@link #flushRuns}
+   *     and writes the record if the tail is still {@link #dirty}
+   */
+  DelayedTail(WriteMode mode, TailFlusher flusher, LongConsumer flush) {
     this.mode = mode;
     this.flusher = flusher;
     this.flush = flush;
@@ -23,15 +41,16 @@ final class DelayedTail {
   /** The tail block changed in memory only: its record waits, for the mode's bound at most. */
   void changed() {
     dirty = true;
-    if (!scheduled && flusher != null) {
-      scheduled = true;
-      flusher.schedule(flush, mode.bound());
+    // A pending retry is later than the bound; it stands only while the disk still fails.
+    if (!scheduled || (retry && failures == 0)) {
+      schedule(mode.bound(), false);
     }
   }
 
   /** A record of the file's current state was written: nothing waits. */
   void recorded() {
     dirty = false;
+    failures = 0;
   }
 
   /** True while the newest record lags the tail block in memory. */
@@ -39,8 +58,48 @@ final class DelayedTail {
     return dirty;
   }
 
-  /** The scheduled flush runs: the next change schedules another. */
-  void flushRuns() {
-    scheduled = false;
+  /** Flush {@code number} runs: once the newest has, the next change schedules another. */
+  void flushRuns(long number) {
+    if (number == newest) {
+      scheduled = false;
+    }
+  }
+
+  /**
+   * The flush failed and the record still waits: tries again, first after the bound, then after
+   * twice as long each time up to {@link #RETRY_CAP}, so that an underlying file that refuses
+   * writes for a while is not retried in a loop, and the record still goes out within a second or
+   * so of it accepting them again. Without this the record would wait for the program's next
+   * write, force or close, however long that is.
+   *
+   * @return how many flushes in a row have failed, this one included
+   */
+  int flushFailed() {
+    failures++;
+    if (dirty && !scheduled) {
+      schedule(retryDelay(mode.bound(), failures), true);
+    }
+    return failures;
+  }
+
+  /** How many flushes in a row have failed since a record was last written. */
+  int failures() {
+    return failures;
+  }
+
+  static Duration retryDelay(Duration bound, int failures) {
+    Duration cap = bound.compareTo(RETRY_CAP) > 0 ? bound : RETRY_CAP;
+    Duration delay = bound.multipliedBy(1L << Math.min(failures - 1, 20));
+    return delay.compareTo(cap) > 0 ? cap : delay;
+  }
+
+  private void schedule(Duration delay, boolean isRetry) {
+    if (flusher == null) {
+      return;
+    }
+    long number = ++newest;
+    scheduled = true;
+    retry = isRetry;
+    flusher.schedule(() -> flush.accept(number), delay);
   }
 }

@@ -714,16 +714,26 @@ final class OpenFile {
   }
 
   /** The time bound of a buffered write has passed: hand its record to the underlying file. */
-  private void timedFlush() {
+  private void timedFlush(long number) {
     lock.writeLock().lock();
     try {
-      delayed.flushRuns();
+      delayed.flushRuns(number);
+      int failedBefore = delayed.failures();
       if (!closed) {
         flushTail();
       }
+      if (failedBefore > 0 && !delayed.dirty()) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            path + ": delayed tail write succeeded after " + failedBefore + " failed tries");
+      }
     } catch (IOException e) {
-      // The tail stays dirty in memory: the next write, force or close retries and reports it.
-      LOG.log(System.Logger.Level.WARNING, path + ": delayed tail write failed: " + e.getMessage());
+      // The tail stays dirty in memory; the next write, force or close also retries and reports it.
+      int failures = delayed.flushFailed();
+      LOG.log(
+          failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+          path + ": delayed tail write failed (try " + failures + ", will retry): "
+              + e.getMessage());
     } finally {
       lock.writeLock().unlock();
     }

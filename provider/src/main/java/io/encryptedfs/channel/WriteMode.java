@@ -13,7 +13,9 @@ import java.time.Duration;
  * or when {@code bound} has passed since the first such write, whichever comes first. A process
  * crash can therefore lose the writes of the last {@code bound} to each file's partial last block
  * (never more than one block per file), but never anything a completed {@code force} covered: the
- * power-loss guarantees are those of write-through.
+ * power-loss guarantees are those of write-through. While the underlying file refuses the delayed
+ * write (an I/O error), the bound cannot hold: the write is tried again at growing intervals of at
+ * most a second (or the bound, if longer) until it succeeds.
  *
  * @param buffered whether writes inside the partial last block may wait in memory
  * @param bound the longest such a write waits before it is handed to the underlying file

@@ -8,6 +8,7 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.CrashPlan;
+import io.encryptedfs.faults.DiskFullMode;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.Recording;
 import io.encryptedfs.testing.InMemoryKeys;
@@ -105,13 +106,47 @@ class BufferedModeTest {
               FileChannel.open(fs.getPath("/wal"), StandardOpenOption.CREATE_NEW,
                   StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
         append(ch, record(1));
+        assertArrayEquals(
+            record(1), awaitProcessCrashImage(faults), "the delayed write reached the file");
+      }
+    }
+  }
+
+  /** Polls for up to five seconds until a process crash would find something in /wal. */
+  private byte[] awaitProcessCrashImage(FaultInjectingFileSystem faults) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    byte[] found = afterProcessCrash(faults);
+    while (found.length == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      found = afterProcessCrash(faults);
+    }
+    return found;
+  }
+
+  @Test
+  void aTimedWriteThatFailsIsTriedAgainWithoutAnotherCall() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs = open(faults, 20);
+          FileChannel ch =
+              FileChannel.open(fs.getPath("/wal"), StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        faults.failWritesAfter(0, DiskFullMode.FAIL_WITHOUT_WRITING);
+        append(ch, record(1));
+        // Several bounds pass with the disk refusing every write: the record cannot go out, and
+        // the timer keeps trying (after 20, 40, 80, 160 ms).
         long deadline = System.nanoTime() + 5_000_000_000L;
-        byte[] found = afterProcessCrash(faults);
-        while (found.length == 0 && System.nanoTime() < deadline) {
+        while (faults.writesRefused() < 3 && System.nanoTime() < deadline) {
           Thread.sleep(20);
-          found = afterProcessCrash(faults);
         }
-        assertArrayEquals(record(1), found, "the delayed write reached the underlying file");
+        assertTrue(faults.writesRefused() >= 3, "tries: " + faults.writesRefused());
+        assertArrayEquals(new byte[0], afterProcessCrash(faults));
+        faults.unlimitedSpace();
+        // No write, force or close from the program: the timer alone must hand it over.
+        assertArrayEquals(
+            record(1), awaitProcessCrashImage(faults), "the failed delayed write was tried again");
+        assertArrayEquals(record(1), Files.readAllBytes(fs.getPath("/wal")));
       }
     }
   }

@@ -193,6 +193,11 @@ public final class FaultInjectingFileSystem extends FileSystem {
     return budget.written();
   }
 
+  /** Writes that found too little space, since this file system was made. */
+  public long writesRefused() {
+    return budget.refused();
+  }
+
   FileSystem underlying() {
     return underlying;
   }

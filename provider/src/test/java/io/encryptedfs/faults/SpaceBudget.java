@@ -12,6 +12,7 @@ final class SpaceBudget {
   private long remaining = Long.MAX_VALUE;
   private DiskFullMode mode = DiskFullMode.FAIL_WITHOUT_WRITING;
   private long written;
+  private long refused;
 
   synchronized void limit(long bytes, DiskFullMode newMode) {
     if (bytes < 0) {
@@ -29,6 +30,10 @@ final class SpaceBudget {
     return written;
   }
 
+  synchronized long refused() {
+    return refused;
+  }
+
   /** Reserves space for a write of {@code wanted} bytes; settle it with {@link #settle}. */
   synchronized Grant reserve(int wanted) {
     if (wanted <= remaining) {
@@ -36,6 +41,7 @@ final class SpaceBudget {
       return new Grant(wanted, false);
     }
     int fits = (int) remaining;
+    refused++;
     switch (mode) {
       case FAIL_WITHOUT_WRITING:
         return new Grant(0, true);

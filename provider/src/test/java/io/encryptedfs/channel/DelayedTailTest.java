@@ -1,0 +1,127 @@
+package io.encryptedfs.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DelayedTailTest {
+  private record Pending(Runnable flush, Duration delay) {}
+
+  private final List<Pending> pending = new ArrayList<>();
+  private boolean diskFails;
+  private final DelayedTail tail =
+      new DelayedTail(
+          WriteMode.buffered(Duration.ofMillis(100)),
+          (flush, delay) -> pending.add(new Pending(flush, delay)),
+          this::flush);
+
+  /** What the open file does with a flush: the write lock, then the record or a failure. */
+  private void flush(long number) {
+    tail.flushRuns(number);
+    if (tail.dirty()) {
+      if (diskFails) {
+        tail.flushFailed();
+      } else {
+        tail.recorded();
+      }
+    }
+  }
+
+  /** The timer runs the first pending flush. */
+  private void runNext() {
+    pending.remove(0).flush().run();
+  }
+
+  private List<Long> delays() {
+    return pending.stream().map(p -> p.delay().toMillis()).toList();
+  }
+
+  @Test
+  void aRunOfChangesSchedulesOneFlushThenTheNextChangeAnother() {
+    tail.changed();
+    tail.changed();
+    assertEquals(List.of(100L), delays());
+    runNext();
+    assertFalse(tail.dirty());
+    tail.changed();
+    assertEquals(List.of(100L), delays());
+  }
+
+  @Test
+  void aFailedFlushIsRetriedAtGrowingIntervalsUpToTheCap() {
+    diskFails = true;
+    tail.changed();
+    List<Long> seen = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      seen.add(pending.get(0).delay().toMillis());
+      runNext();
+      assertEquals(i + 1, tail.failures());
+      assertTrue(tail.dirty());
+    }
+    assertEquals(List.of(100L, 100L, 200L, 400L, 800L, 1000L, 1000L), seen);
+    // Changes while the disk still fails do not undo the back-off.
+    tail.changed();
+    assertEquals(List.of(1000L), delays());
+    diskFails = false;
+    runNext();
+    assertFalse(tail.dirty());
+    assertEquals(0, tail.failures());
+    assertTrue(pending.isEmpty());
+  }
+
+  @Test
+  void aChangeAfterTheDiskRecoveredIsNotLeftToAPendingRetry() {
+    diskFails = true;
+    tail.changed();
+    runNext();
+    runNext();
+    runNext(); // the next retry is 400 ms away
+    // The program's own write succeeds: the record is out, the retry still pending.
+    tail.recorded();
+    tail.changed();
+    assertEquals(List.of(400L, 100L), delays());
+    diskFails = false;
+    // The stale retry runs first and writes the record early; the new flush then finds nothing.
+    runNext();
+    assertFalse(tail.dirty());
+    runNext();
+    assertTrue(pending.isEmpty());
+    tail.changed();
+    assertEquals(List.of(100L), delays());
+  }
+
+  @Test
+  void aStaleFlushThatFailsLeavesTheRetryToTheNewestOne() {
+    diskFails = true;
+    tail.changed();
+    runNext();
+    runNext();
+    tail.recorded();
+    tail.changed(); // pending: the 200 ms retry, then a new 100 ms flush
+    runNext(); // the stale retry fails
+    assertEquals(List.of(100L), delays());
+    runNext(); // the newest fails: it schedules the retry
+    assertEquals(List.of(200L), delays());
+  }
+
+  @Test
+  void aFailureWhenNothingWaitsSchedulesNothing() {
+    tail.changed();
+    tail.recorded();
+    runNext();
+    assertTrue(pending.isEmpty());
+  }
+
+  @Test
+  void theCapNeverShortensALongerBound() {
+    assertEquals(Duration.ofSeconds(30), DelayedTail.retryDelay(Duration.ofSeconds(30), 5));
+    assertEquals(Duration.ofMillis(1), DelayedTail.retryDelay(Duration.ofMillis(1), 1));
+    assertEquals(Duration.ofMillis(512), DelayedTail.retryDelay(Duration.ofMillis(1), 10));
+    assertEquals(Duration.ofSeconds(1), DelayedTail.retryDelay(Duration.ofMillis(1), 1_000_000));
+  }
+}
