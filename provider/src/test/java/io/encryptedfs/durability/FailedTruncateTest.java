@@ -20,6 +20,7 @@ import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.io.SyncFailedException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
@@ -59,48 +60,46 @@ class FailedTruncateTest {
     byte[] added = pattern(extra, 2);
     byte[] rewritten = Arrays.copyOf(truncated, after + gap + extra);
     System.arraycopy(added, 0, rewritten, after + gap, extra);
-    Recording atFailure;
-    Recording atEnd;
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      FaultInjectingFileSystem faults =
-          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      try (FileSystem fs = open(faults, buffered);
-          FileChannel ch = FileChannel.open(fs.getPath("/" + FILE), CREATE_NEW, READ, WRITE)) {
-        writeAll(ch, data, 0);
-        ch.force(false);
-        faults.failTruncates(path -> path.getFileName().toString().equals(FILE));
+    Recording[] atFailure = new Recording[1];
+    Recording[] atEnd = new Recording[1];
+    onForcedFile(
+        data,
+        buffered,
+        (faults, ch) -> {
+          faults.failTruncates(path -> path.getFileName().toString().equals(FILE));
 
-        IOException failed = assertThrows(IOException.class, () -> ch.truncate(after));
-        assertEquals("/f: truncate failed: Input/output error", failed.getMessage());
-        assertEquals(after, ch.size());
-        assertArrayEquals(truncated, readAll(ch));
-        atFailure = faults.recording();
+          IOException failed = assertThrows(IOException.class, () -> ch.truncate(after));
+          assertEquals("/f: truncate failed: Input/output error", failed.getMessage());
+          assertEquals(after, ch.size());
+          assertArrayEquals(truncated, readAll(ch));
+          atFailure[0] = faults.recording();
 
-        IOException again =
-            assertThrows(IOException.class, () -> ch.write(ByteBuffer.wrap(added), after + gap));
-        assertEquals("/f: truncate failed: Input/output error", again.getMessage());
-        assertEquals(after, ch.size());
-        assertArrayEquals(truncated, readAll(ch));
+          IOException again =
+              assertThrows(IOException.class, () -> ch.write(ByteBuffer.wrap(added), after + gap));
+          assertEquals("/f: truncate failed: Input/output error", again.getMessage());
+          assertEquals(after, ch.size());
+          assertArrayEquals(truncated, readAll(ch));
 
-        faults.failTruncates(path -> false);
-        writeAll(ch, added, after + gap);
-        assertArrayEquals(rewritten, readAll(ch));
-        atEnd = faults.recording();
-        ch.force(false);
-        assertArrayEquals(rewritten, readAll(ch));
-      }
-      try (FileSystem again = open(faults, buffered)) {
-        assertArrayEquals(rewritten, Files.readAllBytes(again.getPath("/" + FILE)));
-      }
-    }
+          faults.failTruncates(path -> false);
+          writeAll(ch, added, after + gap);
+          assertArrayEquals(rewritten, readAll(ch));
+          atEnd[0] = faults.recording();
+          ch.force(false);
+          assertArrayEquals(rewritten, readAll(ch));
+        },
+        faults -> {
+          try (FileSystem again = open(faults, buffered)) {
+            assertArrayEquals(rewritten, Files.readAllBytes(again.getPath("/" + FILE)));
+          }
+        });
     try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
       for (CrashPlan plan : new CrashPlan[] {CrashPlan.processCrash(), CrashPlan.powerLoss()}) {
         restorer.afterCrash(
-            atFailure,
+            atFailure[0],
             plan,
             fs -> assertArrayEquals(truncated, Files.readAllBytes(fs.getPath("/" + FILE))));
         restorer.afterCrash(
-            atEnd,
+            atEnd[0],
             plan,
             fs -> checkEither(fs, plan, after, truncated, rewritten));
       }
@@ -163,6 +162,68 @@ class FailedTruncateTest {
   }
 
   /**
+   * A truncate whose force another thread's interrupt cut short (the force reports {@code
+   * SyncFailedException}, but unlike a failed {@code fsync} it leaves the file taking writes): its
+   * shorter record may not be durable, so the next write, which shrinks the raw file first, forces
+   * the record before the shrink. A power loss that kept the shrink and lost the record would leave
+   * the older record naming blocks that are gone. The crash is taken at the next write's first
+   * force (before the shrink with the record forced first; after it without), over every subset of
+   * the pages not yet forced: the file must read as the longer one or the truncated one, whole.
+   */
+  @ParameterizedTest
+  @CsvSource({"10000, 5000", "12288, 100", "16384, 4096"})
+  void aTruncateWhoseForceWasCutIsMadeDurableBeforeTheShrink(int before, int after)
+      throws IOException {
+    byte[] data = pattern(before, 7);
+    byte[] truncated = Arrays.copyOf(data, after);
+    byte[] added = pattern(100, 8);
+    byte[] rewritten = Arrays.copyOf(truncated, after + added.length);
+    System.arraycopy(added, 0, rewritten, after, added.length);
+    Recording[] atNextForce = new Recording[1];
+    onForcedFile(
+        data,
+        false,
+        (faults, ch) -> {
+          faults.cutForces(path -> path.getFileName().toString().equals(FILE));
+          SyncFailedException cut =
+              assertThrows(SyncFailedException.class, () -> ch.truncate(after));
+          assertTrue(cut.getMessage().startsWith("/f: force cut short"), cut.getMessage());
+          faults.cutForces(path -> false);
+          assertArrayEquals(truncated, readAll(ch));
+
+          faults.failForces(
+              path -> {
+                if (path.getFileName().toString().equals(FILE) && atNextForce[0] == null) {
+                  try {
+                    atNextForce[0] = faults.recording();
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                }
+                return false;
+              });
+          writeAll(ch, added, after);
+          faults.failForces(path -> false);
+          assertArrayEquals(rewritten, readAll(ch));
+        },
+        faults -> {});
+    int[] crashes = {0};
+    try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+      restorer.afterEveryPageSubset(
+          atNextForce[0],
+          Restorer.ROOT + "/" + FILE,
+          (fs, plan) -> {
+            byte[] found = Files.readAllBytes(fs.getPath("/" + FILE));
+            if (!Arrays.equals(data, found) && !Arrays.equals(truncated, found)) {
+              fail(plan + ": " + found.length + " bytes, neither the longer nor the truncated file");
+            }
+            crashes[0]++;
+          });
+    }
+    assertTrue(crashes[0] >= 2, "only " + crashes[0] + " crashes");
+  }
+
+  /**
    * Every crash that keeps any subset of the pages the write after the failed shrink put down: the
    * file is the truncated one or the rewritten one, never with the dropped blocks' old bytes in the
    * place of a new block that did not land; such a block may only read as damaged.
@@ -175,25 +236,22 @@ class FailedTruncateTest {
     byte[] truncated = Arrays.copyOf(data, after);
     byte[] rewritten = Arrays.copyOf(truncated, after + gap + extra);
     System.arraycopy(pattern(extra, 4), 0, rewritten, after + gap, extra);
-    Recording recording;
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      FaultInjectingFileSystem faults =
-          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      try (FileSystem fs = open(faults, false);
-          FileChannel ch = FileChannel.open(fs.getPath("/" + FILE), CREATE_NEW, READ, WRITE)) {
-        writeAll(ch, data, 0);
-        ch.force(false);
-        faults.failTruncates(path -> true);
-        assertThrows(IOException.class, () -> ch.truncate(after));
-        faults.failTruncates(path -> false);
-        writeAll(ch, Arrays.copyOfRange(rewritten, after + gap, rewritten.length), after + gap);
-        recording = faults.recording();
-      }
-    }
+    Recording[] recording = new Recording[1];
+    onForcedFile(
+        data,
+        false,
+        (faults, ch) -> {
+          faults.failTruncates(path -> true);
+          assertThrows(IOException.class, () -> ch.truncate(after));
+          faults.failTruncates(path -> false);
+          writeAll(ch, Arrays.copyOfRange(rewritten, after + gap, rewritten.length), after + gap);
+          recording[0] = faults.recording();
+        },
+        faults -> {});
     int[] crashes = {0};
     try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
       restorer.afterEveryPageSubset(
-          recording,
+          recording[0],
           Restorer.ROOT + "/" + FILE,
           (fs, plan) -> {
             checkEither(fs, plan, after, truncated, rewritten);
@@ -219,6 +277,31 @@ class FailedTruncateTest {
       }
     } catch (DamagedFileException e) {
       assertTrue(e.block() >= after / BLOCK, plan + ": " + e.getMessage());
+    }
+  }
+
+  /** What a test does with the open channel, then once it and its file system are closed. */
+  private interface OnChannel {
+    void run(FaultInjectingFileSystem faults, FileChannel ch) throws IOException;
+  }
+
+  private interface AfterClose {
+    void run(FaultInjectingFileSystem faults) throws IOException;
+  }
+
+  /** Creates the file with {@code data}, forced, in a fresh fault file system. */
+  private void onForcedFile(byte[] data, boolean buffered, OnChannel body, AfterClose afterClose)
+      throws IOException {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs = open(faults, buffered);
+          FileChannel ch = FileChannel.open(fs.getPath("/" + FILE), CREATE_NEW, READ, WRITE)) {
+        writeAll(ch, data, 0);
+        ch.force(false);
+        body.run(faults, ch);
+      }
+      afterClose.run(faults);
     }
   }
 

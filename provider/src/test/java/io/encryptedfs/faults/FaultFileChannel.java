@@ -3,6 +3,7 @@ package io.encryptedfs.faults;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -162,6 +163,10 @@ final class FaultFileChannel extends FileChannel {
     // Asked before taking the file's monitor: the predicates are test code.
     if (fs.failsForcesOf(state.path())) {
       throw new IOException("Input/output error");
+    }
+    if (fs.cutsForcesOf(state.path())) {
+      close();
+      throw new AsynchronousCloseException();
     }
     // What a force covers is fixed when it begins: a test may hold it in the predicate below
     // while other threads write, and those writes need not be durable when it returns.

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -207,5 +208,24 @@ class FaultFileSystemOperationsTest {
     assertEquals("hello", JimfsFaults.content(fixture.faults.crash(CrashPlan.processCrash()), "f"));
     assertEquals(
         "hello world", JimfsFaults.content(fixture.faults.crash(CrashPlan.powerLoss()), "f"));
+  }
+
+  @Test
+  void aCutForceClosesTheChannelAndMakesNothingDurable() throws IOException {
+    Path file = root.resolve("f");
+    FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE);
+    channel.force(true);
+    write(channel, "hello");
+    fixture.faults.cutForces(path -> path.getFileName().toString().equals("f"));
+
+    assertThrows(AsynchronousCloseException.class, () -> channel.force(false));
+
+    assertFalse(channel.isOpen());
+    assertEquals("", JimfsFaults.content(fixture.faults.crash(CrashPlan.powerLoss()), "f"));
+    fixture.faults.cutForces(path -> false);
+    try (FileChannel again = FileChannel.open(file, READ, WRITE)) {
+      again.force(false);
+    }
+    assertEquals("hello", JimfsFaults.content(fixture.faults.crash(CrashPlan.powerLoss()), "f"));
   }
 }

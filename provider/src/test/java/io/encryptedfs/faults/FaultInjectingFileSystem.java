@@ -72,6 +72,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private volatile Predicate<Path> droppedForces = path -> false;
   private volatile Predicate<Path> failedForces = path -> false;
   private volatile Predicate<Path> failedTruncates = path -> false;
+  private volatile Predicate<Path> cutForces = path -> false;
   private volatile Consumer<Path> beforeRead = path -> {};
   private volatile Consumer<Path> afterLock = path -> {};
   private volatile boolean hideFileKeys;
@@ -122,6 +123,16 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void failForces(Predicate<Path> files) {
     failedForces = files;
+  }
+
+  /**
+   * From now on, forces of files whose current path matches {@code files} are cut short as when
+   * another thread's interrupt closes the channel during the force: the channel closes, the force
+   * throws {@code AsynchronousCloseException} and makes nothing durable. The predicate must not use
+   * this file system. {@code path -> false} restores honest forces.
+   */
+  public void cutForces(Predicate<Path> files) {
+    cutForces = files;
   }
 
   /**
@@ -212,6 +223,10 @@ public final class FaultInjectingFileSystem extends FileSystem {
 
   boolean failsForcesOf(Path underlyingPath) {
     return underlyingPath != null && failedForces.test(faultPath(underlyingPath));
+  }
+
+  boolean cutsForcesOf(Path underlyingPath) {
+    return underlyingPath != null && cutForces.test(faultPath(underlyingPath));
   }
 
   boolean failsTruncatesOf(Path underlyingPath) {
