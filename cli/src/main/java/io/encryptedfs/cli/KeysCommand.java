@@ -178,22 +178,24 @@ final class KeysCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      // The keystore folds case: MASTER names the key master, and so must every check here.
+      String name = Pkcs12KeyStore.storedAlias(alias);
       List<String> users = new ArrayList<>();
       for (int i = 0; i < roots.size(); i++) {
         Path root = roots.get(i);
         try (FileSystem fs = keystore.openRoot(root, false)) {
-          for (String file : KeyRotation.usage(fs).getOrDefault(alias, List.of())) {
+          for (String file : KeyRotation.users(fs, name)) {
             users.add(root + "!" + file);
           }
           if (i == roots.size() - 1) {
             if (!users.isEmpty()) {
-              throw new KeyInUseException(alias, users);
+              throw new KeyInUseException(name, users);
             }
-            KeyRotation.retire(fs, alias);
+            KeyRotation.retire(fs, name);
           }
         }
       }
-      out(spec).println("retired key " + alias);
+      out(spec).println("retired key " + name);
       return ExitCodes.OK;
     }
   }

@@ -88,6 +88,10 @@ class CliTest {
     assertEquals(3, retireEarly.code());
     assertTrue(retireEarly.err().contains("still used by 3 file(s)"), retireEarly.err());
     assertEquals(1, retireEarly.err().lines().count(), "one line, no stack trace");
+    // The keystore folds case: MASTER is the same key, as much in use.
+    Run retireFolded = keys("keys", "retire", "MASTER", "--root", root.toString());
+    assertEquals(3, retireFolded.code(), retireFolded.out() + retireFolded.err());
+    assertTrue(retireFolded.err().contains("still used by 3 file(s)"), retireFolded.err());
 
     Run rewrap = keys("rewrap", root.toString());
     assertEquals(0, rewrap.code(), rewrap.err());

@@ -231,6 +231,15 @@ public final class Pkcs12KeyStore implements KeyProvider {
   }
 
   /**
+   * The form this keystore stores {@code alias} under: aliases are case-insensitive ({@code MASTER}
+   * and {@code master} name one key), so code that checks an alias before acting on it, such as
+   * the check that no file uses a key before it is retired, must compare this form.
+   */
+  public static String storedAlias(String alias) {
+    return Aliases.normalize(alias);
+  }
+
+  /**
    * Deletes the key under {@code alias} from the keystore for good. The caller must first make sure
    * no file still needs it: anything it wraps becomes unreadable.
    *

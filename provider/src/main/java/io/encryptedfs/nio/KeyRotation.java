@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -152,14 +154,34 @@ public final class KeyRotation {
    */
   public static void retire(FileSystem fs, String alias) throws IOException {
     Pkcs12KeyStore store = keystore(fs);
-    if (check(fs).newFiles().policyAliases().contains(alias)) {
-      throw new IllegalStateException("key '" + alias + "' is named by this file system's key.policy");
+    String name = Pkcs12KeyStore.storedAlias(alias);
+    for (String named : check(fs).newFiles().policyAliases()) {
+      if (Pkcs12KeyStore.storedAlias(named).equals(name)) {
+        throw new IllegalStateException(
+            "key '" + name + "' is named by this file system's key.policy");
+      }
     }
-    List<String> users = usage(fs).getOrDefault(alias, List.of());
+    List<String> users = users(fs, name);
     if (!users.isEmpty()) {
-      throw new KeyInUseException(alias, users);
+      throw new KeyInUseException(name, users);
     }
-    store.retire(alias);
+    store.retire(name);
+  }
+
+  /**
+   * The files whose header names {@code alias} in either slot, sorted, matching aliases as the
+   * PKCS#12 keystore does (case-insensitively): the files that retiring that key would make
+   * unreadable.
+   */
+  public static List<String> users(FileSystem fs, String alias) throws IOException {
+    String name = Pkcs12KeyStore.storedAlias(alias);
+    SortedSet<String> users = new TreeSet<>();
+    for (Map.Entry<String, List<String>> e : usage(fs).entrySet()) {
+      if (Pkcs12KeyStore.storedAlias(e.getKey()).equals(name)) {
+        users.addAll(e.getValue());
+      }
+    }
+    return List.copyOf(users);
   }
 
   /**

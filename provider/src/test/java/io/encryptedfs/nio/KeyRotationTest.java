@@ -60,6 +60,14 @@ class KeyRotationTest {
       KeyInUseException inUse =
           assertThrows(KeyInUseException.class, () -> KeyRotation.retire(fs, "master"));
       assertEquals(List.of("/.encryptedfs", "/a", "/d/b"), inUse.files());
+      // The keystore folds case, so MASTER is the same key and just as much in use.
+      for (String sameKey : List.of("MASTER", "Master")) {
+        KeyInUseException folded =
+            assertThrows(KeyInUseException.class, () -> KeyRotation.retire(fs, sameKey));
+        assertEquals(List.of("/.encryptedfs", "/a", "/d/b"), folded.files());
+        assertEquals("master", folded.alias());
+      }
+      assertEquals(List.of("/.encryptedfs", "/a", "/d/b"), KeyRotation.users(fs, "MASTER"));
 
       // A channel open during the rewrap shares the rewrapped header.
       try (FileChannel open =
