@@ -219,7 +219,11 @@ final class EncryptedFileChannel extends FileChannel {
         break;
       }
       buf.flip();
-      file.write(buf, position + done);
+      if (mode.append()) {
+        file.append(buf); // as write(ByteBuffer, long): at the end, as on Linux
+      } else {
+        file.write(buf, position + done);
+      }
       done += n;
     }
     if (done > 0) {
@@ -243,7 +247,16 @@ final class EncryptedFileChannel extends FileChannel {
       throw new IllegalArgumentException("negative position " + position);
     }
     checkWritable();
-    int n = file.write(src, position);
+    int n;
+    if (mode.append()) {
+      // As pwrite(2) on a file opened O_APPEND on Linux, which the JDK's FileChannel inherits:
+      // the data goes to the end whatever the position, so a log opened for appending never has
+      // its head overwritten.
+      n = src.remaining();
+      file.append(src);
+    } else {
+      n = file.write(src, position);
+    }
     afterWrite();
     return n;
   }
