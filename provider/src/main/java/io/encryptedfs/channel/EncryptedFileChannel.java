@@ -11,7 +11,6 @@ import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,16 +30,14 @@ final class EncryptedFileChannel extends FileChannel {
   private static final boolean TRANSFER_FROM_PAST_END_EXTENDS = Runtime.version().feature() >= 21;
 
   private final OpenFile file;
-  private final Path key;
   private final OpenFiles registry;
   private final ChannelMode mode;
   private final Object positionLock = new Object();
   private final List<EncryptedFileLock> locks = new ArrayList<>();
   private long position;
 
-  EncryptedFileChannel(OpenFile file, Path key, OpenFiles registry, ChannelMode mode) {
+  EncryptedFileChannel(OpenFile file, OpenFiles registry, ChannelMode mode) {
     this.file = file;
-    this.key = key;
     this.registry = registry;
     this.mode = mode;
   }
@@ -339,7 +336,7 @@ final class EncryptedFileChannel extends FileChannel {
       locks.clear();
     }
     try {
-      registry.release(this, file, key, mode);
+      registry.release(this, file);
     } catch (IOException e) {
       if (failure != null) {
         e.addSuppressed(failure);

@@ -77,7 +77,7 @@ public final class OpenFiles {
     Attached attached = attach(key, displayPath, mode, policy, attrs);
     OpenFile file = attached.file();
     boolean createdHere = attached.created();
-    EncryptedFileChannel channel = new EncryptedFileChannel(file, key, this, mode);
+    EncryptedFileChannel channel = new EncryptedFileChannel(file, this, mode);
     synchronized (this) {
       channels.add(channel);
     }
@@ -103,6 +103,16 @@ public final class OpenFiles {
         e.addSuppressed(failure);
       }
       throw e;
+    }
+    if (mode.deleteOnClose()) {
+      // As the JDK does on POSIX systems: the name goes now and the file lives on through its
+      // channels until the last closes. Deleting by name at close instead would remove whatever
+      // file has that name by then: one created there after this file was moved or deleted.
+      try {
+        delete(key, () -> Files.deleteIfExists(key));
+      } catch (IOException ignored) {
+        // Best effort, as the option's contract says and the JDK does: the file stays.
+      }
     }
     return channel;
   }
@@ -556,9 +566,8 @@ public final class OpenFiles {
     }
   }
 
-  /** Called by a closing channel opened at {@code key}: the last one closes the file. */
-  void release(EncryptedFileChannel channel, OpenFile file, Path key, ChannelMode mode)
-      throws IOException {
+  /** Called by a closing channel: the last one closes the file. */
+  void release(EncryptedFileChannel channel, OpenFile file) throws IOException {
     boolean tracked;
     synchronized (this) {
       // A channel the closing file system already let go of no longer counts towards its file.
@@ -566,10 +575,6 @@ public final class OpenFiles {
     }
     if (tracked) {
       unref(file);
-    }
-    if (mode.deleteOnClose()) {
-      // By the name it was opened with, as the JDK does on POSIX systems.
-      delete(key, () -> Files.deleteIfExists(key));
     }
   }
 

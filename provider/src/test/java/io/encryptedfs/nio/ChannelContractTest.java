@@ -235,7 +235,8 @@ class ChannelContractTest {
             StandardOpenOption.WRITE,
             StandardOpenOption.DELETE_ON_CLOSE)) {
       ch.write(ByteBuffer.wrap(data));
-      assertTrue(Files.exists(temp));
+      assertFalse(Files.exists(temp), "the name goes at once, as on the default file system");
+      assertEquals(data.length, ch.size());
     }
     assertFalse(Files.exists(temp), "DELETE_ON_CLOSE deletes the file");
     assertFalse(Files.exists(dir.resolve("temp.bin")), "and its raw file");
