@@ -28,8 +28,10 @@ final class EncryptedDirectoryStream implements DirectoryStream<Path> {
       @Override
       public boolean hasNext() {
         while (next == null && it.hasNext()) {
-          EncryptedPath candidate = dir.resolve(dir.getFileSystem().getPath(it.next().getFileName().toString()));
-          if (EncryptedFileSystem.isInternal(candidate.toAbsolutePath().normalize())) {
+          Path rawEntry = it.next();
+          EncryptedPath candidate =
+              dir.resolve(dir.getFileSystem().getPath(rawEntry.getFileName().toString()));
+          if (dir.getFileSystem().isInternal(candidate.toAbsolutePath().normalize(), rawEntry)) {
             continue;
           }
           try {

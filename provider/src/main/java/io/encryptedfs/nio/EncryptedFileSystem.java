@@ -10,6 +10,7 @@ import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.WatchService;
@@ -103,9 +104,27 @@ final class EncryptedFileSystem extends FileSystem {
     return raw;
   }
 
-  /** True for the root's internal files, which callers can neither see nor touch. */
-  static boolean isInternal(EncryptedPath absoluteNormalized) {
-    return absoluteNormalized.nameCount() == 1 && absoluteNormalized.name(0).startsWith(MARKER);
+  /**
+   * True for the root's internal files, which callers can neither see nor touch: names starting
+   * with {@link #MARKER} in the root's directory, also when a symbolic link inside the root leads
+   * there ({@code /self/.encryptedfs} with {@code /self -> .}).
+   *
+   * @param raw the underlying file {@code absoluteNormalized} maps to
+   */
+  boolean isInternal(EncryptedPath absoluteNormalized, Path raw) {
+    int names = absoluteNormalized.nameCount();
+    if (names == 0 || !absoluteNormalized.name(names - 1).startsWith(MARKER)) {
+      return false;
+    }
+    if (names == 1) {
+      return true;
+    }
+    // Rare (a name starting with the marker's, below the root), so the stat pair is affordable.
+    try {
+      return Files.isSameFile(raw.getParent(), root);
+    } catch (IOException e) {
+      return false; // the parent is not there to lead anywhere
+    }
   }
 
   URI uriOf(EncryptedPath absolute) {

@@ -1,0 +1,56 @@
+package io.encryptedfs.nio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The root's internal file stays out of reach through a symbolic link to the root's directory, as
+ * it is by its own name: not listed, not read, not written, not deleted or replaced.
+ */
+class InternalFilesTest {
+  @Test
+  void aLinkToTheRootDoesNotReachTheMarker(@TempDir Path tmp) throws IOException {
+    InMemoryKeys keys = new InMemoryKeys("master");
+    Path dir = tmp.resolve("root");
+    try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", 4096)) {
+      Files.writeString(fs.getPath("/visible.txt"), "x");
+      Path self = Files.createSymbolicLink(fs.getPath("/self"), fs.getPath("."));
+      Path marker = self.resolve(EncryptedFileSystem.MARKER);
+      try (Stream<Path> listed = Files.list(self)) {
+        assertEquals(
+            List.of("/self/self", "/self/visible.txt"),
+            listed.map(Path::toString).sorted().toList());
+      }
+      assertFalse(Files.exists(marker));
+      assertThrows(NoSuchFileException.class, () -> Files.readAllBytes(marker));
+      assertThrows(NoSuchFileException.class, () -> Files.delete(marker));
+      assertThrows(NoSuchFileException.class, () -> Files.writeString(marker, "gone"));
+      assertThrows(
+          NoSuchFileException.class, () -> Files.move(fs.getPath("/visible.txt"), marker));
+      assertThrows(
+          NoSuchFileException.class,
+          () -> Files.readAllBytes(self.resolve(EncryptedFileSystem.MARKER + "-other")));
+      // A name starting with the marker's below a real directory is an ordinary file.
+      Files.createDirectory(fs.getPath("/d"));
+      Files.writeString(fs.getPath("/d/" + EncryptedFileSystem.MARKER), "mine");
+      assertEquals("mine", Files.readString(fs.getPath("/d/" + EncryptedFileSystem.MARKER)));
+    }
+    // The root still opens: its marker is intact.
+    try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", 4096)) {
+      assertEquals("x", Files.readString(fs.getPath("/visible.txt")));
+    }
+  }
+}
