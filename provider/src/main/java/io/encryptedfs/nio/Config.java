@@ -4,9 +4,8 @@ import io.encryptedfs.Algorithm;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.PasswordSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
@@ -80,13 +79,9 @@ final class Config {
     Object file = lookup(EncryptedFileSystems.KEYSTORE_PASSWORD_FILE);
     if (file != null) {
       Path path = file instanceof Path p ? p : Paths.get(file.toString());
-      String content = Files.readString(path, StandardCharsets.UTF_8);
-      int newline = content.indexOf('\n');
-      String line = newline < 0 ? content : content.substring(0, newline);
-      if (line.endsWith("\r")) {
-        line = line.substring(0, line.length() - 1);
-      }
-      return line.toCharArray();
+      // The keystore module's reader: the same first-line rule as the CLI's --password-file
+      // (a byte-order mark dropped, an empty password refused), and no String left to wipe.
+      return PasswordSource.fromFile(path).read();
     }
     throw new IllegalArgumentException(
         "no keystore password: set '"

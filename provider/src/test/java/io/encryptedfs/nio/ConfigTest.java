@@ -3,6 +3,7 @@ package io.encryptedfs.nio;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.encryptedfs.Algorithm;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,6 +36,20 @@ class ConfigTest {
     Files.writeString(file, "s3cret pass\r\nsecond line\n");
     Config c = new Config(Map.of("keystore.password.file", file.toString()), Map.of());
     assertArrayEquals("s3cret pass".toCharArray(), c.password());
+  }
+
+  @Test
+  void passwordFileReadsAsTheKeystoreModuleReadsIt() throws Exception {
+    Path file = tmp.resolve("pw-bom");
+    Files.writeString(file, "\uFEFFs3cret\n");
+    Config c = new Config(Map.of("keystore.password.file", file.toString()), Map.of());
+    assertArrayEquals(
+        io.encryptedfs.keystore.PasswordSource.fromFile(file).read(), c.password());
+    assertArrayEquals("s3cret".toCharArray(), c.password(), "the byte-order mark is dropped");
+    Path empty = Files.writeString(tmp.resolve("pw-empty"), "\n");
+    Config none = new Config(Map.of("keystore.password.file", empty.toString()), Map.of());
+    IOException refused = assertThrows(IOException.class, none::password);
+    assertTrue(refused.getMessage().contains(empty.toString()), refused.getMessage());
   }
 
   @Test
