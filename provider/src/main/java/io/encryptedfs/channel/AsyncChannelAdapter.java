@@ -7,6 +7,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -77,23 +80,52 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
   @Override
   public <A> void read(
       ByteBuffer dst, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
+    checkRead(dst, position);
     run(() -> channel.read(dst, position), attachment, handler);
   }
 
   @Override
   public Future<Integer> read(ByteBuffer dst, long position) {
+    checkRead(dst, position);
     return submit(() -> channel.read(dst, position));
   }
 
   @Override
   public <A> void write(
       ByteBuffer src, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
+    checkWrite(src, position);
     run(() -> channel.write(src, position), attachment, handler);
   }
 
   @Override
   public Future<Integer> write(ByteBuffer src, long position) {
+    checkWrite(src, position);
     return submit(() -> channel.write(src, position));
+  }
+
+  // As the JDK's asynchronous file channel, bad arguments and a channel not open for the
+  // operation throw at the call rather than failing the future.
+  private void checkRead(ByteBuffer dst, long position) {
+    Objects.requireNonNull(dst, "dst");
+    if (position < 0) {
+      throw new IllegalArgumentException("Negative position");
+    }
+    if (channel instanceof EncryptedFileChannel encrypted && !encrypted.readable()) {
+      throw new NonReadableChannelException();
+    }
+    if (dst.isReadOnly()) {
+      throw new IllegalArgumentException("Read-only buffer");
+    }
+  }
+
+  private void checkWrite(ByteBuffer src, long position) {
+    Objects.requireNonNull(src, "src");
+    if (position < 0) {
+      throw new IllegalArgumentException("Negative position");
+    }
+    if (channel instanceof EncryptedFileChannel encrypted && !encrypted.writable()) {
+      throw new NonWritableChannelException();
+    }
   }
 
   @Override

@@ -50,6 +50,7 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     checkReadable();
+    requireWritable(dst);
     synchronized (positionLock) {
       int n = file.read(dst, position);
       if (n > 0) {
@@ -63,6 +64,9 @@ final class EncryptedFileChannel extends FileChannel {
   public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
     java.util.Objects.checkFromIndexSize(offset, length, dsts.length);
     checkReadable();
+    for (int i = offset; i < offset + length; i++) {
+      requireWritable(dsts[i]);
+    }
     synchronized (positionLock) {
       long total = 0;
       for (int i = offset; i < offset + length; i++) {
@@ -235,6 +239,7 @@ final class EncryptedFileChannel extends FileChannel {
       throw new IllegalArgumentException("negative position " + position);
     }
     checkReadable();
+    requireWritable(dst);
     return file.read(dst, position);
   }
 
@@ -368,6 +373,21 @@ final class EncryptedFileChannel extends FileChannel {
     if (position < 0 || count < 0) {
       throw new IllegalArgumentException("negative position or count");
     }
+  }
+
+  /** As the JDK's FileChannel: reading into a read-only buffer is a bad argument. */
+  private static void requireWritable(ByteBuffer dst) {
+    if (dst.isReadOnly()) {
+      throw new IllegalArgumentException("Read-only buffer");
+    }
+  }
+
+  boolean readable() {
+    return mode.read();
+  }
+
+  boolean writable() {
+    return mode.write();
   }
 
   private void checkReadable() throws IOException {

@@ -130,6 +130,9 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       ExecutorService executor,
       FileAttribute<?>... attrs)
       throws IOException {
+    if (options.contains(StandardOpenOption.APPEND)) {
+      throw new UnsupportedOperationException("APPEND not allowed"); // as the JDK's
+    }
     FileChannel channel = newFileChannel(path, options, attrs);
     if (executor != null) {
       return new AsyncChannelAdapter(channel, executor, false);
@@ -179,6 +182,12 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs)
       throws IOException {
     SymbolicLinks.create(check(link), check(target), attrs);
+  }
+
+  @Override
+  public void createLink(Path link, Path existing) {
+    throw new UnsupportedOperationException(
+        "encryptedfs does not create hard links: " + link + " -> " + existing);
   }
 
   @Override

@@ -1,0 +1,78 @@
+package io.encryptedfs.nio;
+
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad arguments to channels beside the default file system: the same exception type, thrown at
+ * the call (not in a future), for each.
+ */
+class BadArgumentsDifferentialTest {
+  private static List<String> run(Path dir) throws IOException {
+    Path file = Files.write(dir.resolve("f"), new byte[100]);
+    ByteBuffer readOnly = ByteBuffer.allocate(10).asReadOnlyBuffer();
+    List<String> seen = new ArrayList<>();
+    try (FileChannel ch = FileChannel.open(file, READ, WRITE)) {
+      seen.add("read into read-only: " + outcome(() -> ch.read(readOnly)));
+      seen.add("pread into read-only: " + outcome(() -> ch.read(readOnly, 0)));
+      seen.add(
+          "scatter into read-only: "
+              + outcome(() -> ch.read(new ByteBuffer[] {ByteBuffer.allocate(1), readOnly})));
+    }
+    seen.add(
+        "async APPEND: "
+            + outcome(() -> AsynchronousFileChannel.open(file, WRITE, APPEND).isOpen()));
+    try (AsynchronousFileChannel reader = AsynchronousFileChannel.open(file, READ);
+        AsynchronousFileChannel writer = AsynchronousFileChannel.open(file, WRITE)) {
+      seen.add("async read at -1: " + outcome(() -> reader.read(ByteBuffer.allocate(1), -1)));
+      seen.add("async write at -1: " + outcome(() -> writer.write(ByteBuffer.allocate(1), -1)));
+      seen.add("async read of writer: " + outcome(() -> writer.read(ByteBuffer.allocate(1), 0)));
+      seen.add("async write of reader: " + outcome(() -> reader.write(ByteBuffer.allocate(1), 0)));
+      seen.add("async read into read-only: " + outcome(() -> reader.read(readOnly, 0)));
+    }
+    seen.add(
+        "hard link: " + outcome(() -> Files.createLink(dir.resolve("h"), file).getFileName()));
+    return seen;
+  }
+
+  private static String outcome(Callable<?> call) {
+    try {
+      call.call();
+      return "returned";
+    } catch (Exception e) {
+      return e.getClass().getSimpleName();
+    }
+  }
+
+  @Test
+  void badArgumentsThrowAsOnTheDefaultFileSystem(@TempDir Path tmp) throws IOException {
+    List<String> plain = run(Files.createDirectory(tmp.resolve("plain")));
+    List<String> encrypted;
+    try (FileSystem fs =
+        TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+      encrypted = run(Files.createDirectory(fs.getPath("/d")));
+    }
+    // Hard links are a documented difference (README "Known limits").
+    assertEquals("hard link: returned", plain.remove(plain.size() - 1));
+    assertEquals(
+        "hard link: UnsupportedOperationException", encrypted.remove(encrypted.size() - 1));
+    assertEquals(String.join("\n", plain), String.join("\n", encrypted));
+  }
+}
