@@ -6,7 +6,10 @@ final class ExitCodes {
   /** Damage found: a file or block failed authentication, or a file could not be processed. */
   static final int DAMAGE = 1;
   static final int USAGE = 2;
-  /** Wrong password, unknown key, key mismatch, or a key still in use. */
+  /**
+   * Wrong, unavailable, empty or non-ASCII password, unknown key, key mismatch, or a key still in
+   * use.
+   */
   static final int KEY = 3;
   static final int IO = 4;
 

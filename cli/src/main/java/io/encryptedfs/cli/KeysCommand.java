@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,6 +35,9 @@ import picocli.CommandLine.Spec;
     },
     footer = ExitCodes.HELP)
 final class KeysCommand implements Runnable {
+  /** The keystore's rule for new aliases, checked here too so that a bad one creates nothing. */
+  static final String ALIAS = "[a-z0-9][a-z0-9._-]{0,127}";
+
   @Spec CommandSpec spec;
 
   @Override
@@ -50,11 +54,21 @@ final class KeysCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin KeystoreOptions keystore;
 
-    @Option(names = "--alias", defaultValue = "master", description = "Alias of the first key (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--alias",
+        defaultValue = "master",
+        description = "Alias of the first key: " + ALIAS + " (default: ${DEFAULT-VALUE}).")
     String alias;
 
     @Override
     public Integer call() throws Exception {
+      if (!alias.matches(ALIAS)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "invalid key alias '"
+                + alias
+                + "' for --alias: use 1 to 128 of a-z 0-9 . _ -, starting with a letter or digit");
+      }
       char[] password = keystore.password();
       try (AuditLog audit = keystore.audit()) {
         Console console = System.console();
@@ -88,7 +102,7 @@ final class KeysCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin KeystoreOptions keystore;
 
-    @Parameters(paramLabel = "ALIAS", description = "Alias: [a-z0-9][a-z0-9._-]{0,127}.")
+    @Parameters(paramLabel = "ALIAS", description = "Alias: " + ALIAS + ".")
     String alias;
 
     @Option(names = "--current", description = "Make it the key new files use.")

@@ -6,6 +6,7 @@ import io.encryptedfs.keystore.PasswordSource;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -52,13 +53,39 @@ final class KeystoreOptions {
     if (passwordFile != null && passwordEnv != null) {
       throw new IllegalArgumentException("give --password-file or --password-env, not both");
     }
-    PasswordSource source =
-        passwordFile != null
-            ? PasswordSource.fromFile(passwordFile)
-            : passwordEnv != null
-                ? PasswordSource.fromEnvironment(passwordEnv)
-                : PasswordSource.fromConsole("Keystore password for " + keystore + ": ");
-    return source.read();
+    PasswordSource source;
+    String from;
+    if (passwordFile != null) {
+      source = PasswordSource.fromFile(passwordFile);
+      from = "file " + passwordFile;
+    } else if (passwordEnv != null) {
+      source = PasswordSource.fromEnvironment(passwordEnv);
+      from = "environment variable " + passwordEnv;
+    } else {
+      source = PasswordSource.fromConsole("Keystore password for " + keystore + ": ");
+      from = "the console";
+    }
+    char[] password;
+    try {
+      password = source.read();
+    } catch (FileSystemException e) {
+      throw e; // the password file itself cannot be read: an I/O error
+    } catch (IOException e) {
+      // Unset, empty, no console: the sources say what is wrong, never the password itself.
+      throw new KeyOrPasswordException(e.getMessage(), e);
+    }
+    for (char c : password) {
+      // The keystore rejects these too, but as a bad argument (exit 2) and without the source.
+      if (c < 0x20 || c > 0x7e) {
+        Arrays.fill(password, '\0');
+        throw new KeyOrPasswordException(
+            "the keystore password from "
+                + from
+                + " is not printable ASCII, which the JDK's PKCS#12 keystore requires",
+            null);
+      }
+    }
+    return password;
   }
 
   AuditLog audit() throws IOException {
@@ -91,9 +118,38 @@ final class KeystoreOptions {
       if (keyPolicy != null) {
         env.put(EncryptedFileSystems.KEY_POLICY, keyPolicy);
       }
-      return EncryptedFileSystems.newFileSystem(dir, env);
+      try {
+        return EncryptedFileSystems.newFileSystem(dir, env);
+      } catch (IllegalArgumentException e) {
+        if (keyPolicy != null) {
+          requirePolicyKeys(password, e);
+        }
+        throw e;
+      }
     } finally {
       Arrays.fill(password, '\0');
+    }
+  }
+
+  /**
+   * The provider refuses a policy naming a key it does not hold as a bad argument; for the user it
+   * is an unknown key (exit 3), so look for such a key and say which.
+   */
+  private void requirePolicyKeys(char[] password, IllegalArgumentException refusal)
+      throws IOException {
+    try (AuditLog audit = audit();
+        Pkcs12KeyStore keys = Pkcs12KeyStore.open(keystore, password, audit)) {
+      for (String alias : PolicyKeys.aliases(keyPolicy)) {
+        if (!keys.aliases().contains(alias)) {
+          throw new KeyOrPasswordException(
+              "--key-policy names key '"
+                  + alias
+                  + "', which keystore "
+                  + keystore
+                  + " does not hold",
+              refusal);
+        }
+      }
     }
   }
 }

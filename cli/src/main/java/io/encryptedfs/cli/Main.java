@@ -8,9 +8,15 @@ import io.encryptedfs.keystore.UnknownKeyAliasException;
 import io.encryptedfs.keystore.WrongPasswordException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -84,6 +90,7 @@ public final class Main implements Runnable {
         || e instanceof UnknownKeyAliasException
         || e instanceof KeyMismatchException
         || e instanceof KeyInUseException
+        || e instanceof KeyOrPasswordException
         || e instanceof IllegalStateException) {
       return ExitCodes.KEY;
     }
@@ -98,21 +105,26 @@ public final class Main implements Runnable {
     return ExitCodes.IO;
   }
 
+  /** The JDK throws these without a reason; none of them is a subclass of another. */
+  private static final Map<Class<? extends FileSystemException>, String> UNSAID_REASONS =
+      Map.of(
+          NoSuchFileException.class, "no such file",
+          AccessDeniedException.class, "permission denied",
+          FileAlreadyExistsException.class, "already exists",
+          DirectoryNotEmptyException.class, "directory not empty",
+          NotDirectoryException.class, "not a directory",
+          NotLinkException.class, "not a symbolic link",
+          FileSystemLoopException.class, "file system loop");
+
   /** One line: what went wrong, never a stack trace. */
   static String describe(Throwable e) {
+    if (e instanceof FileSystemException fse && fse.getFile() != null) {
+      // The JDK leaves the reason out of the commonest errors (no such file, permission denied),
+      // and a bare path tells the user nothing.
+      String other = fse.getOtherFile() == null ? "" : " -> " + fse.getOtherFile();
+      return fse.getFile() + other + ": " + reason(fse);
+    }
     String message = e.getMessage();
-    if (e instanceof NoSuchFileException) {
-      return "no such file: " + message;
-    }
-    if (e instanceof FileAlreadyExistsException) {
-      return "already exists: " + message;
-    }
-    if (e instanceof NotAnEncryptedRootException) {
-      return "not an encrypted root: " + message;
-    }
-    if (e instanceof FileSystemException fse && fse.getReason() != null) {
-      return message;
-    }
     if (message == null || message.isBlank()) {
       return e.getClass().getSimpleName();
     }
@@ -120,5 +132,17 @@ public final class Main implements Runnable {
       return message.replace('\n', ' ');
     }
     return e.getClass().getSimpleName() + ": " + message;
+  }
+
+  private static String reason(FileSystemException e) {
+    if (e.getReason() != null) {
+      return e.getReason().replace('\n', ' ');
+    }
+    for (Map.Entry<Class<? extends FileSystemException>, String> r : UNSAID_REASONS.entrySet()) {
+      if (r.getKey().isInstance(e)) {
+        return r.getValue();
+      }
+    }
+    return e.getClass().getSimpleName();
   }
 }

@@ -113,8 +113,15 @@ final class Migrate {
         progress.line(name + ": skipped, not a regular file");
         continue;
       }
-      if (source.getFileName().toString().endsWith(PART)) {
-        continue; // our own leftover from an interrupted run
+      Path owner = partOwner(source);
+      if (owner != null) {
+        failed++;
+        progress.line(
+            name
+                + ": FAILED: not copied, its name is the temporary name of "
+                + from.relativize(owner)
+                + "; rename it and run again");
+        continue;
       }
       try {
         byte[] expected = digest(source);
@@ -134,6 +141,20 @@ final class Migrate {
     out.println(
         verb + " " + done + ", already done " + skipped + ", failed " + failed);
     return failed == 0 ? ExitCodes.OK : ExitCodes.DAMAGE;
+  }
+
+  /**
+   * The source file whose temporary target name is {@code source}'s name, or null. A user's own
+   * file may end in {@link #PART} and is copied like any other, unless it shares that name with a
+   * sibling's temporary, whose writing would destroy its copy.
+   */
+  private static Path partOwner(Path source) {
+    String name = source.getFileName().toString();
+    if (name.length() == PART.length() || !name.endsWith(PART)) {
+      return null;
+    }
+    Path owner = source.resolveSibling(name.substring(0, name.length() - PART.length()));
+    return Files.isRegularFile(owner, LinkOption.NOFOLLOW_LINKS) ? owner : null;
   }
 
   private static void copyVerified(Path source, Path target, byte[] expected) throws IOException {

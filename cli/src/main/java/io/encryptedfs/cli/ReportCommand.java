@@ -11,7 +11,12 @@ import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.nio.KeyRotation;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code report}: keys, their age and use, the last rotation and recent failures. */
@@ -64,6 +70,10 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (failures < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--failures must be 0 or more, was " + failures);
+    }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Integer> files = new HashMap<>();
     for (Path root : roots) {
@@ -76,6 +86,9 @@ final class ReportCommand implements Callable<Integer> {
         Pkcs12KeyStore store = keystore.open(audit)) {
       keys = store.keys();
     }
+    // Read before printing anything, so that an audit file that cannot be read is an error alone,
+    // not the end of half a report.
+    List<Map<String, String>> events = readAudit();
     Instant now = Instant.now();
     out.println("keys:");
     for (KeyInfo key : keys) {
@@ -95,7 +108,6 @@ final class ReportCommand implements Callable<Integer> {
         out.println("  " + e.getKey() + " (MISSING from keystore)\tfiles " + e.getValue());
       }
     }
-    List<Map<String, String>> events = readAudit();
     String lastRotation =
         events.stream()
             .filter(e -> "KEY_ROTATED".equals(e.get("kind")))
@@ -131,20 +143,38 @@ final class ReportCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** The audit file's events; a line that is not a JSON object (torn by a crash) is counted. */
+  /**
+   * The audit file's events. A line a crash cut short is counted, not read: it may not be a JSON
+   * object, nor even UTF-8 when the cut fell inside a character, so each line is decoded alone.
+   */
   private List<Map<String, String>> readAudit() throws IOException {
     List<Map<String, String>> events = new ArrayList<>();
     if (keystore.auditFile == null || !Files.exists(keystore.auditFile)) {
       return events;
     }
     JsonFactory json = new JsonFactory();
-    for (String line : Files.readAllLines(keystore.auditFile)) {
-      if (line.isBlank()) {
-        continue;
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(keystore.auditFile);
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      // A read that fails after the open ("Is a directory") names no file.
+      throw (IOException)
+          new FileSystemException(keystore.auditFile.toString(), null, e.getMessage()).initCause(e);
+    }
+    for (int start = 0, end; start < bytes.length; start = end + 1) {
+      end = start;
+      while (end < bytes.length && bytes[end] != '\n') {
+        end++;
       }
       try {
-        events.add(fields(json, line));
-      } catch (JsonProcessingException e) {
+        String line = utf8.decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+        if (!line.isBlank()) {
+          events.add(fields(json, line));
+        }
+      } catch (CharacterCodingException | JsonProcessingException e) {
         unreadable++;
       }
     }

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.encryptedfs.EncryptedFileSystems;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,12 +211,208 @@ class CliTest {
     assertTrue(usage.err().contains("Missing required"), usage.err());
     Run missing = keys("keys", "list");
     assertEquals(4, missing.code());
-    assertTrue(missing.err().startsWith("encryptedfs: no such file: "), missing.err());
+    assertEquals(
+        "encryptedfs: " + tmp.resolve("keys.p12") + ": no such file", missing.err().strip());
     assertEquals(1, missing.err().lines().count());
     Run help = run("verify", "--help");
     assertEquals(0, help.code());
     assertTrue(help.out().contains("--password-env") && help.out().contains("Exit codes"), help.out());
     Run top = run("--help");
     assertTrue(top.out().contains("rewrap") && top.out().contains("3   key or password error"), top.out());
+  }
+
+  /**
+   * A user's file may end in .encryptedfs-part: both directions copy it like any other, and only
+   * one whose name is a sibling's temporary name is refused, as failed, and named.
+   */
+  @Test
+  void migrationCopiesUserFilesNamedLikeItsTemporaries() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Path plain = Files.createDirectories(tmp.resolve("plain/sub"));
+    Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
+    Files.writeString(plain.resolve("report.encryptedfs-part"), "the user's own");
+    Path root = tmp.resolve("root");
+    assertEquals(0, keys("keys", "init").code());
+
+    Run encrypt = keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create");
+    assertEquals(0, encrypt.code(), encrypt.out() + encrypt.err());
+    assertTrue(encrypt.out().contains("encrypted 2, already done 0, failed 0"), encrypt.out());
+
+    try (FileSystem fs = openRoot(root)) {
+      assertEquals("the user's own", Files.readString(fs.getPath("/sub/report.encryptedfs-part")));
+      Files.writeString(fs.getPath("/sub/log.encryptedfs-part"), "written in the root");
+    }
+    Path out = tmp.resolve("exported");
+    Run decrypt = keys("decrypt", root.toString(), out.toString());
+    assertEquals(0, decrypt.code(), decrypt.out() + decrypt.err());
+    assertTrue(decrypt.out().contains("decrypted 3, already done 0, failed 0"), decrypt.out());
+    assertEquals("the user's own", Files.readString(out.resolve("sub/report.encryptedfs-part")));
+    assertEquals("written in the root", Files.readString(out.resolve("sub/log.encryptedfs-part")));
+
+    // clash.encryptedfs-part is where clash is written before its rename: copying both would
+    // destroy one copy, so it is refused, and the run does not claim success.
+    Files.writeString(plain.resolve("clash"), "first");
+    Files.writeString(plain.resolve("clash.encryptedfs-part"), "second");
+    Run clash = keys("encrypt", tmp.resolve("plain").toString(), root.toString());
+    assertEquals(1, clash.code(), clash.out() + clash.err());
+    assertTrue(clash.out().contains("encrypted 1, already done 2, failed 1"), clash.out());
+    String refused =
+        "sub/clash.encryptedfs-part: FAILED: not copied, its name is the temporary name of"
+            + " sub/clash";
+    assertTrue(clash.out().contains(refused), clash.out());
+    try (FileSystem fs = openRoot(root)) {
+      assertEquals("first", Files.readString(fs.getPath("/sub/clash")));
+      Files.writeString(fs.getPath("/sub/clash.encryptedfs-part"), "second");
+    }
+    Run clashOut = keys("decrypt", root.toString(), out.toString());
+    assertEquals(1, clashOut.code(), clashOut.out() + clashOut.err());
+    assertTrue(clashOut.out().contains("decrypted 1, already done 3, failed 1"), clashOut.out());
+    assertEquals("first", Files.readString(out.resolve("sub/clash")));
+    assertFalse(Files.exists(out.resolve("sub/clash.encryptedfs-part")));
+  }
+
+  private FileSystem openRoot(Path root) throws Exception {
+    return EncryptedFileSystems.newFileSystem(
+        root,
+        Map.of(
+            EncryptedFileSystems.KEYSTORE,
+            tmp.resolve("keys.p12"),
+            EncryptedFileSystems.KEYSTORE_PASSWORD,
+            "correct horse battery"));
+  }
+
+  @Test
+  void anInvalidAliasCreatesNoKeystore() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Run bad = keys("keys", "init", "--alias", "Master");
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("invalid key alias 'Master' for --alias"), bad.err());
+    assertFalse(Files.exists(tmp.resolve("keys.p12")), "nothing created");
+    Run good = keys("keys", "init", "--alias", "master");
+    assertEquals(0, good.code(), good.err());
+  }
+
+  /** A crash can cut an audit line inside a UTF-8 character: that line is counted, not fatal. */
+  @Test
+  void reportCountsAnAuditLineCutInsideACharacter() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    assertEquals(0, keys("keys", "init").code());
+    String failure =
+        "{\"time\":\"2026-12-01T10:00:0%dZ\",\"kind\":\"KEY_UNWRAP_FAILED\",\"details\":{\"path\":"
+            + "\"/caf\u00e9%d\"}}\n";
+    // A torn line: its last byte is the first of the two that encode \u00e9.
+    byte[] torn =
+        "{\"time\":\"2026-12-01T10:00:02Z\",\"path\":\"/caf\u00e9".getBytes(StandardCharsets.UTF_8);
+    try (var audit = Files.newOutputStream(tmp.resolve("audit.jsonl"), StandardOpenOption.APPEND)) {
+      audit.write(String.format(failure, 1, 1).getBytes(StandardCharsets.UTF_8));
+      audit.write(torn, 0, torn.length - 1);
+      audit.write('\n');
+      audit.write(String.format(failure, 3, 3).getBytes(StandardCharsets.UTF_8));
+      audit.write(torn, 0, torn.length - 1);
+    }
+    Run report = keys("report");
+    assertEquals(0, report.code(), report.out() + report.err());
+    assertTrue(report.out().contains("recent failures: 2"), report.out());
+    assertTrue(report.out().contains("2 audit line(s) unreadable"), report.out());
+    assertTrue(report.out().contains("KEY_UNWRAP_FAILED /caf\u00e93"), report.out());
+
+    Files.delete(tmp.resolve("audit.jsonl"));
+    Files.createDirectory(tmp.resolve("audit.jsonl"));
+    Run unreadable = keys("report");
+    assertEquals(4, unreadable.code(), unreadable.out() + unreadable.err());
+    assertEquals("", unreadable.out(), "no half report");
+    assertEquals(
+        "encryptedfs: " + tmp.resolve("audit.jsonl") + ": Is a directory", unreadable.err().strip());
+
+    Run negative = keys("report", "--failures", "-1");
+    assertEquals(2, negative.code(), negative.err());
+    assertEquals("", negative.out());
+    assertTrue(
+        negative.err().startsWith("encryptedfs: --failures must be 0 or more, was -1"),
+        negative.err());
+  }
+
+  /**
+   * An unreadable keystore is named with the reason. Root reads a mode-000 file, so then a path
+   * through a regular file makes the file system error instead.
+   */
+  @Test
+  void anUnreadableKeystoreIsNamedWithTheReason() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    assertEquals(0, keys("keys", "init").code());
+    Path keystore = tmp.resolve("keys.p12");
+    Files.setPosixFilePermissions(keystore, java.util.Set.of());
+    String expected = keystore.toRealPath() + ": permission denied";
+    if (Files.isReadable(keystore)) {
+      keystore = tmp.resolve("pass/keys.p12");
+      expected = keystore + ": Not a directory";
+    }
+    Run run =
+        run(
+            "keys",
+            "list",
+            "--keystore",
+            keystore.toString(),
+            "--password-file",
+            tmp.resolve("pass").toString());
+    assertEquals(4, run.code(), run.err());
+    assertEquals("encryptedfs: " + expected, run.err().strip());
+  }
+
+  /** Every password problem is a key or password error (3), as the README says; none shows it. */
+  @Test
+  void passwordProblemsExitThree() throws Exception {
+    String keystore = tmp.resolve("keys.p12").toString();
+    Path pass = tmp.resolve("pass");
+    Run unset =
+        run("keys", "list", "-k", keystore, "--password-env", "ENCRYPTEDFS_TEST_UNSET_VARIABLE");
+    assertEquals(3, unset.code(), unset.err());
+    assertTrue(unset.err().contains("ENCRYPTEDFS_TEST_UNSET_VARIABLE is not set"), unset.err());
+
+    Run noConsole = run("keys", "list", "-k", keystore);
+    assertEquals(3, noConsole.code(), noConsole.err());
+    assertTrue(noConsole.err().contains("no console"), noConsole.err());
+
+    Files.writeString(pass, "\n");
+    Run empty = run("keys", "list", "-k", keystore, "--password-file", pass.toString());
+    assertEquals(3, empty.code(), empty.err());
+    assertTrue(empty.err().contains("empty password from file " + pass), empty.err());
+
+    Files.writeString(pass, "s\u00e9same-9\n");
+    Run nonAscii = run("keys", "init", "-k", keystore, "--password-file", pass.toString());
+    assertEquals(3, nonAscii.code(), nonAscii.err());
+    assertTrue(
+        nonAscii.err().contains("password from file " + pass + " is not printable ASCII"),
+        nonAscii.err());
+    assertFalse(nonAscii.err().contains("same-9"), "the password is not shown: " + nonAscii.err());
+    assertFalse(Files.exists(tmp.resolve("keys.p12")));
+
+    // A password file that cannot be read at all is an I/O error, named.
+    Run missing =
+        run("keys", "list", "-k", keystore, "--password-file", tmp.resolve("nope").toString());
+    assertEquals(4, missing.code(), missing.err());
+    assertEquals("encryptedfs: " + tmp.resolve("nope") + ": no such file", missing.err().strip());
+  }
+
+  @Test
+  void aKeyPolicyNamingAMissingKeyIsAKeyError() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Files.createDirectories(tmp.resolve("plain"));
+    Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
+    Path root = tmp.resolve("root");
+    assertEquals(0, keys("keys", "init").code());
+    Run encrypt = keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create");
+    assertEquals(0, encrypt.code(), encrypt.err());
+    Run rewrap = keys("rewrap", root.toString(), "--key-policy", "/sub/**=nokey");
+    assertEquals(3, rewrap.code(), rewrap.out() + rewrap.err());
+    assertEquals(
+        "encryptedfs: --key-policy names key 'nokey', which keystore "
+            + tmp.resolve("keys.p12")
+            + " does not hold",
+        rewrap.err().strip());
+    // A policy whose keys all exist but which is malformed stays a usage error.
+    Run malformed = keys("rewrap", root.toString(), "--key-policy", "sub/**=master");
+    assertEquals(2, malformed.code(), malformed.out() + malformed.err());
+    assertTrue(malformed.err().contains("must be an absolute path"), malformed.err());
   }
 }
