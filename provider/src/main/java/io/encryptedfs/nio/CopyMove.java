@@ -1,92 +1,291 @@
 package io.encryptedfs.nio;
 
+import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
+
 import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
-import java.util.Set;
-import java.util.EnumSet;
-import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * {@code Files.copy} with cleartext semantics: a regular file is re-encrypted into a new file with
- * its own file id and data key, so the copy shares no key material with the original.
+ * {@code Files.copy}, and {@code Files.move} between two encrypted roots, as the default file
+ * system does them on Linux, with cleartext semantics: a regular file is re-encrypted into a new
+ * file with its own file id and data key, so the copy shares no key material with the original.
+ * A symbolic link copied without following is a new link with the same target. The target is made
+ * with the source's permissions from its creation; a copy that fails after it made its target
+ * removes that target (and only it), so no truncated copy is left looking whole.
  */
 final class CopyMove {
+  private static final Set<PosixFilePermission> OWNER_RW = EnumSet.of(OWNER_READ, OWNER_WRITE);
+
   private CopyMove() {}
 
   static void copy(
-      EncryptedFileSystemProvider provider, EncryptedPath from, EncryptedPath to, CopyOption... options)
+      EncryptedFileSystemProvider provider,
+      EncryptedPath from,
+      EncryptedPath to,
+      CopyOption... options)
       throws IOException {
-    boolean replace = false;
-    boolean attributes = false;
-    for (CopyOption o : options) {
-      if (o == StandardCopyOption.REPLACE_EXISTING) {
-        replace = true;
-      } else if (o == StandardCopyOption.COPY_ATTRIBUTES) {
-        attributes = true;
-      } else if (o == StandardCopyOption.ATOMIC_MOVE) {
-        throw new UnsupportedOperationException("ATOMIC_MOVE is not a copy option");
-      } else if (o != LinkOption.NOFOLLOW_LINKS) {
-        throw new UnsupportedOperationException("unsupported copy option " + o);
-      }
-    }
-    BasicFileAttributes source = provider.readAttributes(from, BasicFileAttributes.class);
-    if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-      // only an existing target can be the source itself (isSameFile fails on a missing one)
-      if (from.getFileSystem() == to.getFileSystem() && provider.isSameFile(from, to)) {
-        return;
-      }
-      if (!replace) {
-        throw new FileAlreadyExistsException(to.toString());
-      }
-      try {
-        provider.delete(to);
-      } catch (DirectoryNotEmptyException e) {
-        throw new DirectoryNotEmptyException(to.toString());
-      }
-    }
-    if (source.isDirectory()) {
-      provider.createDirectory(to);
-    } else {
-      copyContent(from, to, false);
-    }
-    if (attributes) {
-      try {
-        provider
-            .getFileAttributeView(to, BasicFileAttributeView.class)
-            .setTimes(source.lastModifiedTime(), source.lastAccessTime(), source.creationTime());
-      } catch (FileSystemException e) {
-        throw PathErrors.translate(e, to.toString());
-      }
+    CopyOptions o = CopyOptions.ofCopy(options);
+    BasicFileAttributes source = rawAttributes(from, o.followLinks());
+    if (clearTarget(provider, from, source, to, o.replace())) {
+      copyEntry(provider, from, source, to, o.copyAttributes());
     }
   }
 
-  /** Copies cleartext between two encrypted paths, possibly of different file systems. */
-  static void copyContent(EncryptedPath from, EncryptedPath to, boolean replace) throws IOException {
-    Set<StandardOpenOption> opts =
-        replace
-            ? EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
-            : EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-    try (FileChannel in = from.getFileSystem().provider().newFileChannel(from, EnumSet.of(StandardOpenOption.READ));
-        FileChannel out = to.getFileSystem().provider().newFileChannel(to, opts)) {
-      ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
-      while (in.read(buf) >= 0) {
-        buf.flip();
-        while (buf.hasRemaining()) {
-          out.write(buf);
-        }
-        buf.clear();
-      }
+  /**
+   * A move to another encrypted root: no rename can cross it, so, as across devices, a copy with
+   * all attributes and then a delete of the source. An atomic move is not possible, and a
+   * directory moves only when empty; either fails before anything changes.
+   */
+  static void moveAcrossRoots(
+      EncryptedFileSystemProvider provider,
+      EncryptedPath from,
+      EncryptedPath to,
+      CopyOption... options)
+      throws IOException {
+    CopyOptions o = CopyOptions.ofMove(options);
+    BasicFileAttributes source = rawAttributes(from, false);
+    if (o.atomic()) {
+      throw new AtomicMoveNotSupportedException(
+          from.toString(), to.toString(), "the target is in another encrypted root");
     }
+    if (source.isDirectory() && hasEntries(provider, from)) {
+      throw new DirectoryNotEmptyException(from.toString());
+    }
+    if (!clearTarget(provider, from, source, to, o.replace())) {
+      return;
+    }
+    copyEntry(provider, from, source, to, true);
+    try {
+      provider.delete(from);
+    } catch (IOException | RuntimeException e) {
+      removeAfter(provider, to, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Makes way for the copy at {@code to}: false if it is the source itself (nothing to do).
+   * Looks at {@code to} itself, not where a link there points, as the default file system does.
+   */
+  private static boolean clearTarget(
+      EncryptedFileSystemProvider provider,
+      EncryptedPath from,
+      BasicFileAttributes source,
+      EncryptedPath to,
+      boolean replace)
+      throws IOException {
+    BasicFileAttributes target;
+    try {
+      target = rawAttributes(to, false);
+    } catch (NoSuchFileException e) {
+      return true;
+    }
+    if (sameFile(from, source, to, target)) {
+      return false;
+    }
+    if (!replace) {
+      throw new FileAlreadyExistsException(to.toString());
+    }
+    provider.delete(to);
+    return true;
+  }
+
+  /**
+   * By file key where the underlying file system has them; keys are compared only within one
+   * underlying file system, since two (two Jimfs instances) may number their files alike.
+   */
+  private static boolean sameFile(
+      EncryptedPath from, BasicFileAttributes source, EncryptedPath to, BasicFileAttributes target) {
+    Object key = source.fileKey();
+    if (key != null && rawFileSystem(from) == rawFileSystem(to)) {
+      return key.equals(target.fileKey());
+    }
+    return from.getFileSystem() == to.getFileSystem()
+        && from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize());
+  }
+
+  private static void copyEntry(
+      EncryptedFileSystemProvider provider,
+      EncryptedPath from,
+      BasicFileAttributes source,
+      EncryptedPath to,
+      boolean copyAttributes)
+      throws IOException {
+    Set<PosixFilePermission> perms =
+        source instanceof PosixFileAttributes p && posix(to) ? p.permissions() : null;
+    if (source.isSymbolicLink()) {
+      copyLink(from, to);
+      return;
+    }
+    if (source.isDirectory()) {
+      provider.createDirectory(to, creation(perms));
+    } else {
+      copyFile(provider, from, to, perms);
+    }
+    try {
+      if (perms != null && copyAttributes) {
+        setPermissions(to, perms);
+      } else if (perms != null && !perms.containsAll(OWNER_RW) && !source.isDirectory()) {
+        // as created, the umask applied, less what was added only for this layer's sake
+        Set<PosixFilePermission> now = EnumSet.noneOf(PosixFilePermission.class);
+        now.addAll(rawView(to, PosixFileAttributeView.class).readAttributes().permissions());
+        now.removeAll(added(perms));
+        setPermissions(to, now);
+      }
+      if (copyAttributes) {
+        rawView(to, BasicFileAttributeView.class)
+            .setTimes(source.lastModifiedTime(), source.lastAccessTime(), source.creationTime());
+      }
+    } catch (FileSystemException e) {
+      IOException t = PathErrors.translate(e, to.toString());
+      removeAfter(provider, to, t);
+      throw t;
+    } catch (IOException | RuntimeException e) {
+      removeAfter(provider, to, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Copies the content into a new file created with {@code perms} plus the owner's read and write
+   * (so that this layer can still open it; they are taken away again afterwards), and removes that
+   * file if the copy fails. A file its owner may not write is forced before it is closed, so that
+   * closing the file system need not reopen it for writing to make it durable.
+   */
+  private static void copyFile(
+      EncryptedFileSystemProvider provider,
+      EncryptedPath from,
+      EncryptedPath to,
+      Set<PosixFilePermission> perms)
+      throws IOException {
+    Set<PosixFilePermission> created = perms;
+    if (perms != null) {
+      created = EnumSet.copyOf(OWNER_RW);
+      created.addAll(perms);
+    }
+    boolean made = false;
+    try (FileChannel in = provider.newFileChannel(from, EnumSet.of(StandardOpenOption.READ))) {
+      try (FileChannel out =
+          provider.newFileChannel(
+              to,
+              EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
+              creation(created))) {
+        made = true;
+        transfer(in, out);
+        if (perms != null && !perms.containsAll(OWNER_RW)) {
+          out.force(true);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (made) {
+        removeAfter(provider, to, e);
+      }
+      throw e;
+    }
+  }
+
+  private static void transfer(FileChannel in, FileChannel out) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+    while (in.read(buf) >= 0) {
+      buf.flip();
+      while (buf.hasRemaining()) {
+        out.write(buf);
+      }
+      buf.clear();
+    }
+  }
+
+  /**
+   * A new link with the source link's target, read as stored (relative stays relative); one whose
+   * target would lead out of the target's root is refused by {@link SymbolicLinks#create}.
+   */
+  private static void copyLink(EncryptedPath from, EncryptedPath to) throws IOException {
+    EncryptedPath target = SymbolicLinks.read(from);
+    SymbolicLinks.create(to, to.getFileSystem().getPath(target.toString()));
+  }
+
+  /** Removes what this copy made at {@code to}; a failure to do so rides on {@code failure}. */
+  private static void removeAfter(
+      EncryptedFileSystemProvider provider, EncryptedPath to, Throwable failure) {
+    try {
+      provider.delete(to);
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static boolean hasEntries(EncryptedFileSystemProvider provider, EncryptedPath dir)
+      throws IOException {
+    try (DirectoryStream<Path> entries = provider.newDirectoryStream(dir, entry -> true)) {
+      return entries.iterator().hasNext();
+    }
+  }
+
+  private static Set<PosixFilePermission> added(Set<PosixFilePermission> perms) {
+    Set<PosixFilePermission> added = EnumSet.copyOf(OWNER_RW);
+    added.removeAll(perms);
+    return added;
+  }
+
+  private static FileAttribute<?>[] creation(Set<PosixFilePermission> perms) {
+    return perms == null
+        ? new FileAttribute<?>[0]
+        : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)};
+  }
+
+  private static void setPermissions(EncryptedPath p, Set<PosixFilePermission> perms)
+      throws IOException {
+    rawView(p, PosixFileAttributeView.class).setPermissions(perms);
+  }
+
+  private static <V extends BasicFileAttributeView> V rawView(EncryptedPath p, Class<V> type)
+      throws IOException {
+    return EncryptedFileSystemProvider.rawProvider(p)
+        .getFileAttributeView(EncryptedFileSystemProvider.raw(p), type, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** The underlying file's attributes, with its permissions where the file system has them. */
+  private static BasicFileAttributes rawAttributes(EncryptedPath p, boolean followLinks)
+      throws IOException {
+    Class<? extends BasicFileAttributes> type =
+        posix(p) ? PosixFileAttributes.class : BasicFileAttributes.class;
+    LinkOption[] options =
+        followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    try {
+      return EncryptedFileSystemProvider.rawProvider(p)
+          .readAttributes(EncryptedFileSystemProvider.raw(p), type, options);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
+  }
+
+  private static boolean posix(EncryptedPath p) {
+    return rawFileSystem(p).supportedFileAttributeViews().contains("posix");
+  }
+
+  private static java.nio.file.FileSystem rawFileSystem(EncryptedPath p) {
+    return p.getFileSystem().root().getFileSystem();
   }
 }

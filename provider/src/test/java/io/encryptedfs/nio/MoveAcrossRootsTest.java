@@ -1,0 +1,163 @@
+package io.encryptedfs.nio;
+
+import static io.encryptedfs.nio.CopyDifferentialTest.chmod;
+import static io.encryptedfs.nio.CopyDifferentialTest.describe;
+import static io.encryptedfs.nio.CopyDifferentialTest.write;
+import static io.encryptedfs.nio.CopyFailureTest.ep;
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardCopyOption.COPY_ATTRIBUTES;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A move from one encrypted root to another behaves as a move across devices on Linux: the entry
+ * itself (a link stays a link) with all its attributes, or, where that cannot be, an exception
+ * before anything changed.
+ */
+class MoveAcrossRootsTest {
+  @TempDir Path tmp;
+  private FileSystem a;
+  private FileSystem b;
+
+  @BeforeEach
+  void open() throws IOException {
+    InMemoryKeys keys = new InMemoryKeys("master");
+    a = TestRoots.open(tmp.resolve("a"), keys, "AES-256-GCM", 4096);
+    b = TestRoots.open(tmp.resolve("b"), keys, "AES-256-GCM", 4096);
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    try {
+      a.close();
+    } finally {
+      b.close();
+    }
+  }
+
+  private void move(Path from, Path to, CopyOption... options) throws IOException {
+    CopyMove.moveAcrossRoots(CopyFailureTest.provider(a), ep(from), ep(to), options);
+  }
+
+  @Test
+  void anAtomicMoveIsNotSupportedAndChangesNothing() throws IOException {
+    Path f = write(a.getPath("/f"), "abc");
+
+    AtomicMoveNotSupportedException e =
+        assertThrows(AtomicMoveNotSupportedException.class, () -> move(f, b.getPath("/g"), ATOMIC_MOVE));
+
+    assertEquals("/f", e.getFile());
+    assertEquals("/g", e.getOtherFile());
+    assertEquals("file abc rw-r--r--", describe(f));
+    assertFalse(Files.exists(b.getPath("/g")));
+  }
+
+  @Test
+  void aNonEmptyDirectoryDoesNotMoveAndLeavesNoTarget() throws IOException {
+    write(Files.createDirectory(a.getPath("/d")).resolve("x"), "x");
+
+    DirectoryNotEmptyException e =
+        assertThrows(DirectoryNotEmptyException.class, () -> move(a.getPath("/d"), b.getPath("/d")));
+
+    assertEquals("/d", e.getFile());
+    assertTrue(Files.exists(a.getPath("/d/x")));
+    assertFalse(Files.exists(b.getPath("/d")));
+  }
+
+  @Test
+  void replacingANonEmptyDirectoryNamesTheTarget() throws IOException {
+    write(a.getPath("/f"), "abc");
+    Files.createDirectories(b.getPath("/d/x"));
+
+    DirectoryNotEmptyException e =
+        assertThrows(
+            DirectoryNotEmptyException.class,
+            () -> move(a.getPath("/f"), b.getPath("/d"), REPLACE_EXISTING));
+
+    assertEquals("/d", e.getFile());
+    assertTrue(Files.exists(a.getPath("/f")));
+  }
+
+  @Test
+  void aFileKeepsItsModeAndTimes() throws IOException {
+    Path f = chmod(write(a.getPath("/f"), "abc"), "rw-------");
+    FileTime mtime = FileTime.fromMillis(1_000_000_000_000L);
+    Files.setLastModifiedTime(f, mtime);
+
+    move(f, b.getPath("/g"));
+
+    assertFalse(Files.exists(f));
+    assertEquals("file abc rw-------", describe(b.getPath("/g")));
+    assertEquals(mtime, Files.getLastModifiedTime(b.getPath("/g")));
+  }
+
+  @Test
+  void anEmptyDirectoryKeepsItsMode() throws IOException {
+    Path d = chmod(Files.createDirectory(a.getPath("/d")), "rwx------");
+
+    move(d, b.getPath("/d"));
+
+    assertFalse(Files.exists(d));
+    assertEquals("dir rwx------", describe(b.getPath("/d")));
+  }
+
+  @Test
+  void aLinkMovesAsALinkDanglingOrNot() throws IOException {
+    write(a.getPath("/f"), "abc");
+    Files.createSymbolicLink(a.getPath("/l"), a.getPath("f"));
+    Files.createSymbolicLink(a.getPath("/dangling"), a.getPath("nope"));
+    write(b.getPath("/f"), "other root");
+
+    move(a.getPath("/l"), b.getPath("/l"));
+    move(a.getPath("/dangling"), b.getPath("/dangling"));
+
+    assertEquals("link to f", describe(b.getPath("/l")));
+    assertEquals("other root", Files.readString(b.getPath("/l")));
+    assertEquals("link to nope", describe(b.getPath("/dangling")));
+    assertFalse(Files.exists(a.getPath("/l"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertFalse(Files.exists(a.getPath("/dangling"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertEquals("abc", Files.readString(a.getPath("/f")));
+  }
+
+  /** See README "Known limits": a link's target must stay inside its root. */
+  @Test
+  void aLinkWhoseTargetWouldLeaveTheTargetRootIsRefusedNamingIt() throws IOException {
+    Files.createDirectory(a.getPath("/d"));
+    Files.createSymbolicLink(a.getPath("/d/l"), a.getPath("../f"));
+
+    FileSystemException e =
+        assertThrows(FileSystemException.class, () -> move(a.getPath("/d/l"), b.getPath("/l")));
+
+    assertEquals("/l", e.getFile());
+    assertTrue(Files.isSymbolicLink(a.getPath("/d/l")));
+    assertFalse(Files.exists(b.getPath("/l"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void optionsAreCheckedAsTheDefaultFileSystemChecksAMovesOptions() throws IOException {
+    Path f = write(a.getPath("/f"), "abc");
+
+    assertThrows(UnsupportedOperationException.class, () -> move(f, b.getPath("/g"), COPY_ATTRIBUTES));
+    assertThrows(NullPointerException.class, () -> move(f, b.getPath("/g"), (CopyOption) null));
+    assertTrue(Files.exists(f));
+  }
+}
