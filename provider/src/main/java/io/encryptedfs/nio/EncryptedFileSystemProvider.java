@@ -218,8 +218,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     EncryptedPath from = check(source);
     EncryptedPath to = check(target);
     if (from.getFileSystem() != to.getFileSystem()) {
-      CopyMove.copy(this, from, to, withAttributes(options));
-      delete(from);
+      CopyMove.moveAcrossRoots(this, from, to, options);
       return;
     }
     Path rawFrom = raw(from);
@@ -233,14 +232,19 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
               to.toAbsolutePath().normalize().toString(),
               () -> rawProvider(from).move(rawFrom, rawTo, options));
     } catch (FileSystemException e) {
-      throw PathErrors.translate(e, from.toString(), to.toString());
+      // Named as the JDK names them: the target alone when it is the trouble (not empty,
+      // already there), so each raw name maps back to its own encrypted path.
+      String file = e.getFile() == null ? from.toString() : encrypted(e.getFile(), rawTo, to, from);
+      String other =
+          e.getOtherFile() == null ? null : encrypted(e.getOtherFile(), rawFrom, from, to);
+      throw PathErrors.translate(e, file, other);
     }
   }
 
-  private static CopyOption[] withAttributes(CopyOption[] options) {
-    CopyOption[] out = java.util.Arrays.copyOf(options, options.length + 1);
-    out[options.length] = StandardCopyOption.COPY_ATTRIBUTES;
-    return out;
+  /** The encrypted path for {@code rawName}, one of a move's two raw paths; never a raw path. */
+  private static String encrypted(
+      String rawName, Path rawCandidate, EncryptedPath candidate, EncryptedPath otherwise) {
+    return rawName.equals(rawCandidate.toString()) ? candidate.toString() : otherwise.toString();
   }
 
   @Override
