@@ -5,13 +5,10 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.encryptedfs.testing.InMemoryKeys;
-import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,12 +60,9 @@ class BadArgumentsDifferentialTest {
 
   @Test
   void badArgumentsThrowAsOnTheDefaultFileSystem(@TempDir Path tmp) throws IOException {
-    List<String> plain = run(Files.createDirectory(tmp.resolve("plain")));
-    List<String> encrypted;
-    try (FileSystem fs =
-        TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
-      encrypted = run(Files.createDirectory(fs.getPath("/d")));
-    }
+    PlainAndEncrypted.Seen seen = PlainAndEncrypted.run(tmp, BadArgumentsDifferentialTest::run);
+    List<String> plain = new ArrayList<>(seen.plain());
+    List<String> encrypted = new ArrayList<>(seen.encrypted());
     // Hard links are a documented difference (README "Known limits").
     assertEquals("hard link: returned", plain.remove(plain.size() - 1));
     assertEquals(

@@ -6,13 +6,10 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.encryptedfs.testing.InMemoryKeys;
-import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,13 +54,7 @@ class DeleteOnCloseTest {
   @Test
   void theNameGoesAtOpenSoALaterFileThereSurvivesTheClose(@TempDir Path tmp)
       throws IOException {
-    List<String> plain = run(Files.createDirectory(tmp.resolve("plain")));
-    List<String> encrypted;
-    try (FileSystem fs =
-        TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
-      encrypted = run(Files.createDirectory(fs.getPath("/d")));
-    }
-    assertEquals(plain, encrypted);
+    List<String> encrypted = PlainAndEncrypted.assertSame(tmp, DeleteOnCloseTest::run);
     assertEquals("after close: [doc] someone else's file", encrypted.get(4));
   }
 }

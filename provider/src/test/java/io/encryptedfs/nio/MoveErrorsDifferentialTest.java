@@ -1,13 +1,9 @@
 package io.encryptedfs.nio;
 
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.encryptedfs.testing.InMemoryKeys;
-import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.file.CopyOption;
-import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,12 +48,6 @@ class MoveErrorsDifferentialTest {
 
   @Test
   void failedMovesNameThePathsAsTheDefaultFileSystemDoes(@TempDir Path tmp) throws IOException {
-    List<String> plain = run(Files.createDirectory(tmp.resolve("plain")));
-    List<String> encrypted;
-    try (FileSystem fs =
-        TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
-      encrypted = run(Files.createDirectory(fs.getPath("/d")));
-    }
-    assertEquals(String.join("\n", plain), String.join("\n", encrypted));
+    PlainAndEncrypted.assertSame(tmp, MoveErrorsDifferentialTest::run);
   }
 }
