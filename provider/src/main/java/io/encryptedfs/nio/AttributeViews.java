@@ -1,6 +1,8 @@
 package io.encryptedfs.nio;
 
+import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -15,7 +17,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
 
-/** Attribute views over the underlying file whose reads report the cleartext size. */
+/**
+ * Attribute views over the underlying file whose reads report the cleartext size. Every call that
+ * reaches the underlying view re-raises its exception with the encrypted path, since the
+ * underlying one names the raw file.
+ */
 final class AttributeViews {
   private AttributeViews() {}
 
@@ -38,9 +44,36 @@ final class AttributeViews {
       return rawView == null ? null : (V) new Posix(provider, path, rawView, options);
     }
     if (type == FileOwnerAttributeView.class) {
-      return (V) rawProvider.getFileAttributeView(raw, FileOwnerAttributeView.class, options);
+      FileOwnerAttributeView rawView =
+          rawProvider.getFileAttributeView(raw, FileOwnerAttributeView.class, options);
+      return rawView == null ? null : (V) new Owner(path, rawView);
     }
     return null;
+  }
+
+  private interface RawCall<T> {
+    T call() throws IOException;
+  }
+
+  private interface RawAction {
+    void run() throws IOException;
+  }
+
+  private static <T> T call(EncryptedPath path, RawCall<T> call) throws IOException {
+    try {
+      return call.call();
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, path.toString());
+    }
+  }
+
+  private static void run(EncryptedPath path, RawAction action) throws IOException {
+    call(
+        path,
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
   private static class Basic implements BasicFileAttributeView {
@@ -73,7 +106,7 @@ final class AttributeViews {
     @Override
     public void setTimes(FileTime lastModified, FileTime lastAccess, FileTime create)
         throws IOException {
-      raw.setTimes(lastModified, lastAccess, create);
+      run(path, () -> raw.setTimes(lastModified, lastAccess, create));
     }
   }
 
@@ -101,22 +134,47 @@ final class AttributeViews {
 
     @Override
     public void setPermissions(Set<PosixFilePermission> perms) throws IOException {
-      posix.setPermissions(perms);
+      run(path, () -> posix.setPermissions(perms));
     }
 
     @Override
     public void setGroup(GroupPrincipal group) throws IOException {
-      posix.setGroup(group);
+      run(path, () -> posix.setGroup(group));
     }
 
     @Override
     public UserPrincipal getOwner() throws IOException {
-      return posix.getOwner();
+      return call(path, posix::getOwner);
     }
 
     @Override
     public void setOwner(UserPrincipal owner) throws IOException {
-      posix.setOwner(owner);
+      run(path, () -> posix.setOwner(owner));
+    }
+  }
+
+  private static final class Owner implements FileOwnerAttributeView {
+    private final EncryptedPath path;
+    private final FileOwnerAttributeView raw;
+
+    Owner(EncryptedPath path, FileOwnerAttributeView raw) {
+      this.path = path;
+      this.raw = raw;
+    }
+
+    @Override
+    public String name() {
+      return "owner";
+    }
+
+    @Override
+    public UserPrincipal getOwner() throws IOException {
+      return call(path, raw::getOwner);
+    }
+
+    @Override
+    public void setOwner(UserPrincipal owner) throws IOException {
+      run(path, () -> raw.setOwner(owner));
     }
   }
 }
