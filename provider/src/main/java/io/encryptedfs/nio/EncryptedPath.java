@@ -79,8 +79,16 @@ final class EncryptedPath implements Path {
     return absolute ? new EncryptedPath(fs, true, new String[0]) : null;
   }
 
+  /** The empty path: relative, no names here, but one empty name to callers, as on the JDK's. */
+  private boolean isEmpty() {
+    return !absolute && names.length == 0;
+  }
+
   @Override
   public EncryptedPath getFileName() {
+    if (isEmpty()) {
+      return this;
+    }
     if (names.length == 0) {
       return null;
     }
@@ -97,29 +105,34 @@ final class EncryptedPath implements Path {
 
   @Override
   public int getNameCount() {
-    return names.length;
+    return isEmpty() ? 1 : names.length;
   }
 
   @Override
   public EncryptedPath getName(int index) {
-    if (index < 0 || index >= names.length) {
+    if (index < 0 || index >= getNameCount()) {
       throw new IllegalArgumentException("name index " + index + " out of range");
     }
-    return new EncryptedPath(fs, false, new String[] {names[index]});
+    return isEmpty() ? this : new EncryptedPath(fs, false, new String[] {names[index]});
   }
 
   @Override
   public EncryptedPath subpath(int beginIndex, int endIndex) {
-    if (beginIndex < 0 || endIndex > names.length || beginIndex >= endIndex) {
+    if (beginIndex < 0 || endIndex > getNameCount() || beginIndex >= endIndex) {
       throw new IllegalArgumentException("subpath(" + beginIndex + ", " + endIndex + ")");
     }
-    return new EncryptedPath(fs, false, Arrays.copyOfRange(names, beginIndex, endIndex));
+    return isEmpty()
+        ? this
+        : new EncryptedPath(fs, false, Arrays.copyOfRange(names, beginIndex, endIndex));
   }
 
   @Override
   public boolean startsWith(Path other) {
     if (!(other instanceof EncryptedPath o) || o.fs != fs || o.absolute != absolute) {
       return false;
+    }
+    if (o.isEmpty()) {
+      return isEmpty();
     }
     if (o.names.length > names.length) {
       return false;
@@ -187,24 +200,53 @@ final class EncryptedPath implements Path {
     return new EncryptedPath(fs, absolute, joined);
   }
 
+  /**
+   * As the JDK's Unix path does: both paths are normalized first when either holds {@code .} or
+   * {@code ..}, and a base whose unmatched names still hold {@code ..} has no answer, since the
+   * names {@code ..} climbs out of are unknown.
+   */
   @Override
   public EncryptedPath relativize(Path other) {
-    EncryptedPath o = check(other);
-    if (o.absolute != absolute) {
+    EncryptedPath child = check(other);
+    if (child.equals(this)) {
+      return new EncryptedPath(fs, false, new String[0]);
+    }
+    if (child.absolute != absolute) {
       throw new IllegalArgumentException("cannot relativize an absolute and a relative path");
     }
+    if (isEmpty()) {
+      return child;
+    }
+    EncryptedPath base = this;
+    if (base.hasDotOrDotDot() || child.hasDotOrDotDot()) {
+      base = base.normalize();
+      child = child.normalize();
+    }
     int common = 0;
-    while (common < names.length
-        && common < o.names.length
-        && names[common].equals(o.names[common])) {
+    while (common < base.names.length
+        && common < child.names.length
+        && base.names[common].equals(child.names[common])) {
       common++;
     }
     List<String> out = new ArrayList<>();
-    for (int i = common; i < names.length; i++) {
+    for (int i = common; i < base.names.length; i++) {
+      if (base.names[i].equals("..")) {
+        throw new IllegalArgumentException(
+            "cannot compute a relative path from " + this + " to " + other);
+      }
       out.add("..");
     }
-    out.addAll(Arrays.asList(o.names).subList(common, o.names.length));
+    out.addAll(Arrays.asList(child.names).subList(common, child.names.length));
     return new EncryptedPath(fs, false, out.toArray(new String[0]));
+  }
+
+  private boolean hasDotOrDotDot() {
+    for (String n : names) {
+      if (n.equals(".") || n.equals("..")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -245,10 +287,21 @@ final class EncryptedPath implements Path {
     return EncryptedWatchService.register(watcher, this, events, modifiers);
   }
 
+  /** Orders by code point, as the JDK's Unix path orders by UTF-8 byte; UTF-16 units would not. */
   @Override
   public int compareTo(Path other) {
-    EncryptedPath o = check(other);
-    return toString().compareTo(o.toString());
+    String a = toString();
+    String b = check(other).toString();
+    int i = 0;
+    while (i < a.length() && i < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(i);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+    }
+    return Integer.compare(a.length(), b.length());
   }
 
   private EncryptedPath check(Path other) {
