@@ -21,6 +21,11 @@ final class SymbolicLinks {
     // Targets are stored relative to the link, so they resolve inside the root on the underlying
     // file system too; one that climbs out of the root is refused.
     EncryptedPath relative = t.isAbsolute() ? parent.relativize(t.normalize()) : t;
+    if (t.isAbsolute() && relative.names().length == 0) {
+      // the target is the link's own directory, which relative to the link is ".", not the empty
+      // target that no file system resolves
+      relative = l.getFileSystem().getPath(".");
+    }
     if (escapesRoot(parent, relative)) {
       throw new FileSystemException(l.toString(), t.toString(), "link target is outside the root");
     }
