@@ -33,7 +33,8 @@ final class SymbolicLinks {
     try {
       EncryptedFileSystemProvider.rawProvider(l).createSymbolicLink(EncryptedFileSystemProvider.raw(l), rawTarget, attrs);
     } catch (FileSystemException e) {
-      throw PathErrors.translate(e, l.toString(), t.toString());
+      // name the target only where the underlying file system did: the default names the link
+      throw PathErrors.translate(e, l.toString(), e.getOtherFile() == null ? null : t.toString());
     }
   }
 

@@ -1,11 +1,13 @@
 package io.encryptedfs.nio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -61,5 +63,16 @@ class SymbolicLinksTest {
             NoSuchFileException.class,
             () -> Files.createSymbolicLink(fs.getPath("/a/l"), fs.getPath("")));
     assertEquals("/a/l", e.getFile());
+    assertNull(e.getOtherFile());
+  }
+
+  @Test
+  void aLinkOverAnExistingNameNamesTheLinkOnlyAsTheDefaultDoes() {
+    FileAlreadyExistsException e =
+        assertThrows(
+            FileAlreadyExistsException.class,
+            () -> Files.createSymbolicLink(fs.getPath("/a/f"), fs.getPath("/a")));
+    assertEquals("/a/f", e.getFile());
+    assertNull(e.getOtherFile());
   }
 }
