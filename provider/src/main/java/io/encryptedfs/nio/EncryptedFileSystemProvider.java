@@ -27,6 +27,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -277,7 +278,11 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   @Override
   public FileStore getFileStore(Path path) throws IOException {
     EncryptedPath p = check(path);
-    return new EncryptedFileStore(p.getFileSystem(), rawProvider(p).getFileStore(raw(p)));
+    try {
+      return new EncryptedFileStore(p.getFileSystem(), rawProvider(p).getFileStore(raw(p)));
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, p.toString());
+    }
   }
 
   @Override
@@ -318,6 +323,10 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public <A extends BasicFileAttributes> A readAttributes(
       Path path, Class<A> type, LinkOption... options) throws IOException {
     EncryptedPath p = check(path);
+    if (type != BasicFileAttributes.class && type != PosixFileAttributes.class) {
+      // Cleartext attributes implement these two; any other would fail the caller's cast.
+      throw new UnsupportedOperationException("'" + type.getSimpleName() + "' is not supported");
+    }
     BasicFileAttributes rawAttrs;
     try {
       rawAttrs = rawProvider(p).readAttributes(raw(p), type, options);
@@ -339,6 +348,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
       throws IOException {
     EncryptedPath p = check(path);
+    requireView(p, attributes);
     Map<String, Object> raw;
     try {
       raw = rawProvider(p).readAttributes(raw(p), attributes, options);
@@ -357,6 +367,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
       throws IOException {
     EncryptedPath p = check(path);
+    requireView(p, attribute);
     if (attribute.equals("size") || attribute.endsWith(":size")) {
       throw new IllegalArgumentException("'size' cannot be set");
     }
@@ -364,6 +375,19 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       rawProvider(p).setAttribute(raw(p), attribute, value, options);
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
+    }
+  }
+
+  /**
+   * Refuses an attribute of a view this file system does not offer, as the JDK does, before the
+   * underlying file sees it: a {@code user:} attribute would be stored there unencrypted, a {@code
+   * dos:} one means nothing here. {@code unix:} passes, as on Linux, with its size translated.
+   */
+  private static void requireView(EncryptedPath p, String attribute) {
+    int colon = attribute.indexOf(':');
+    String view = colon < 0 ? "basic" : attribute.substring(0, colon);
+    if (!view.equals("unix") && !p.getFileSystem().supportedFileAttributeViews().contains(view)) {
+      throw new UnsupportedOperationException("View '" + view + "' not available");
     }
   }
 

@@ -69,6 +69,15 @@ final class OpenFileSystems {
     if (sep < 0) {
       throw new IllegalArgumentException("URI has no '!/' path part: " + uri);
     }
+    // As the default provider: a query or fragment is refused, not read as part of the name
+    // (toUri percent-encodes '?' and '#' in names, so neither appears raw in one of ours).
+    String rawSsp = uri.getRawSchemeSpecificPart();
+    if (rawSsp.indexOf('?', rawSsp.indexOf("!/")) >= 0) {
+      throw new IllegalArgumentException("URI has a query component: " + uri);
+    }
+    if (uri.getRawFragment() != null) {
+      throw new IllegalArgumentException("URI has a fragment component: " + uri);
+    }
     return fs.getPath(ssp.substring(sep + 1));
   }
 
