@@ -28,19 +28,14 @@ final class KeyStoreFile {
     return read(file, MAX_SIZE);
   }
 
-  /** Reads a small file whole, refusing one larger than {@code maxSize} bytes. */
+  /** Reads a small file whole into a fresh array, refusing one larger than {@code maxSize} bytes. */
   static byte[] read(Path file, long maxSize) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      if (size > maxSize) {
-        throw new IOException(file + " is too large (" + size + " bytes, at most " + maxSize + ")");
-      }
-      ByteBuffer buffer = ByteBuffer.allocate((int) size);
-      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-        // Keep reading: a channel may return fewer bytes than asked for.
-      }
-      return Arrays.copyOf(buffer.array(), buffer.position());
-    }
+    return ReplaceLock.whileNoneIsReplaced(
+        () -> {
+          try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return FileContents.read(channel, file, maxSize);
+          }
+        });
   }
 
   /** Writes a new keystore; fails if {@code file} exists, even if it appears concurrently. */
@@ -68,23 +63,25 @@ final class KeyStoreFile {
    * Atomically replaces the keystore, provided it still holds {@code expected}.
    *
    * <p>The check stops a process that opened the keystore earlier from silently dropping a key
-   * another process added since, which would make every file written under that key unreadable. It
-   * narrows the race to the moment between the check and the rename rather than closing it.
+   * another process added since, which would make every file written under that key unreadable. The
+   * {@link ReplaceLock} is held from the check to the rename, so two writers cannot both pass it.
    */
   static void replace(Path file, byte[] expected, byte[] contents) throws IOException {
-    if (!Arrays.equals(read(file), expected)) {
-      throw new IOException(
-          "keystore " + file + " was changed by someone else since it was read; reopen it");
+    try (ReplaceLock lock = ReplaceLock.acquire(file)) {
+      if (!Arrays.equals(lock.contents(), expected)) {
+        throw new IOException(
+            "keystore " + file + " was changed by someone else since it was read; reopen it");
+      }
+      Path dir = directoryOf(file);
+      Path temporary = writeTemporary(dir, file, contents);
+      try {
+        Files.move(
+            temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
+      syncDirectory(dir);
     }
-    Path dir = directoryOf(file);
-    Path temporary = writeTemporary(dir, file, contents);
-    try {
-      Files.move(
-          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
-    syncDirectory(dir);
   }
 
   private static Path directoryOf(Path file) {

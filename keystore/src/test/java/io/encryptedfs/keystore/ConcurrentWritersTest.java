@@ -1,0 +1,180 @@
+package io.encryptedfs.keystore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two writers of one keystore file, each with its own {@link Pkcs12KeyStore} as two processes would
+ * have: whichever checks the file second must see the first one's key and be refused.
+ */
+class ConcurrentWritersTest {
+  private static final AuditLog AUDIT = AuditLog.systemLogger();
+  private static final long BLOCKED_MILLIS = 300;
+
+  @TempDir Path dir;
+  private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+  @AfterEach
+  void tearDown() {
+    pool.shutdownNow();
+  }
+
+  @Test
+  void ofTwoSimultaneousWritersOneWinsAndTheOtherIsRefused() throws Exception {
+    Path file = dir.resolve("keys.p12");
+    Fixtures.create(file, AUDIT).close();
+    List<String> returned = new ArrayList<>();
+    for (int round = 0; round < 60; round++) {
+      CyclicBarrier start = new CyclicBarrier(2);
+      List<Future<String>> writers = new ArrayList<>();
+      for (String name : List.of("a", "b")) {
+        String alias = name + round;
+        Pkcs12KeyStore keys = Fixtures.open(file, AUDIT);
+        writers.add(
+            pool.submit(
+                () -> {
+                  try (keys) {
+                    start.await();
+                    keys.generateKey(alias);
+                    return alias;
+                  }
+                }));
+      }
+      int won = 0;
+      for (Future<String> writer : writers) {
+        try {
+          returned.add(writer.get());
+          won++;
+        } catch (ExecutionException e) {
+          assertRefusedAsChanged(e.getCause());
+        }
+      }
+      assertEquals(1, won, "round " + round + ": exactly one writer must win");
+    }
+    try (Pkcs12KeyStore keys = Fixtures.open(file, AUDIT)) {
+      assertEquals(Set.copyOf(returned), keys.aliases(), "every key whose write returned");
+    }
+  }
+
+  @Test
+  void aWriterWaitsWhileThisJvmReplacesTheKeystoreThenSeesTheChange() throws Exception {
+    Path file = dir.resolve("keys.p12");
+    Path other = otherKeystore();
+    try (Pkcs12KeyStore stale = keystoreWithAKey(file)) {
+      Future<?> write;
+      try (ReplaceLock held = ReplaceLock.acquire(file)) {
+        write = pool.submit(() -> stale.generateKey("late"));
+        assertStillWaiting(write);
+        replaceWith(file, other);
+      }
+      assertRefusedAsChanged(failureOf(write));
+      assertArrayEquals(Files.readAllBytes(other), Files.readAllBytes(file));
+    }
+  }
+
+  @Test
+  void aWriterWaitsWhileAnotherProcessHoldsTheLockThenSeesTheChange() throws Exception {
+    Path file = dir.resolve("keys.p12");
+    Path other = otherKeystore();
+    try (Pkcs12KeyStore stale = keystoreWithAKey(file)) {
+      Process holder =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  HoldReplaceLock.class.getName(),
+                  file.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      try {
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals(HoldReplaceLock.LOCKED, out.readLine());
+        Future<?> write = pool.submit(() -> stale.generateKey("late"));
+        assertStillWaiting(write);
+        // As the other process's write would: a new file renamed over the one it locked.
+        replaceWith(file, other);
+        holder.getOutputStream().close();
+        assertRefusedAsChanged(failureOf(write));
+        assertArrayEquals(Files.readAllBytes(other), Files.readAllBytes(file));
+      } finally {
+        holder.destroy();
+        assertTrue(holder.waitFor(1, TimeUnit.MINUTES));
+      }
+    }
+  }
+
+  private Pkcs12KeyStore keystoreWithAKey(Path file) throws IOException {
+    try (Pkcs12KeyStore keys = Fixtures.create(file, AUDIT)) {
+      keys.generateKey("master");
+    }
+    return Fixtures.open(file, AUDIT);
+  }
+
+  /** A valid keystore with a different key, to stand for another writer's result. */
+  private Path otherKeystore() throws IOException {
+    Path other = dir.resolve("other.p12");
+    try (Pkcs12KeyStore keys = Fixtures.create(other, AUDIT)) {
+      keys.generateKey("from-the-other-writer");
+    }
+    return other;
+  }
+
+  private void replaceWith(Path file, Path source) throws IOException {
+    Path temporary = dir.resolve("replacement.tmp");
+    Files.copy(source, temporary);
+    Files.move(
+        temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void assertStillWaiting(Future<?> write) throws Exception {
+    try {
+      write.get(BLOCKED_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException expected) {
+      return;
+    } catch (ExecutionException e) {
+      throw new AssertionError("the write ended while the lock was held", e.getCause());
+    }
+    throw new AssertionError("the write returned while the lock was held");
+  }
+
+  private static Throwable failureOf(Future<?> write) throws Exception {
+    try {
+      write.get(1, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("the stale write returned");
+  }
+
+  private static void assertRefusedAsChanged(Throwable failure) {
+    IOException e = assertInstanceOf(IOException.class, failure);
+    assertTrue(e.getMessage().contains("changed by someone else"), e.getMessage());
+    assertFalse(e.getMessage().contains(Fixtures.PASSWORD));
+  }
+}
