@@ -9,14 +9,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Reads and crash-safely writes a keystore file.
  *
- * <p>A write goes to a 0600 temporary file in the same directory, is forced to the device, and is
- * then renamed over the keystore in one atomic step, after which the directory is forced so the
- * rename itself survives a crash. Readers therefore see the old keystore or the new one, never a
- * mixture, and a crash leaves at worst a stray temporary file.
+ * <p>A write goes to a temporary file in the same directory, created 0600 and given the old
+ * keystore's owner, group and permissions, is forced to the device, and is then renamed over the
+ * keystore in one atomic step, after which the directory is forced so the rename itself survives a
+ * crash. Readers therefore see the old keystore or the new one, never a mixture, and a crash leaves
+ * at worst a stray temporary file.
  */
 final class KeyStoreFile {
   /** Far above any real keystore; stops a wrong path (a database file, say) filling the heap. */
@@ -28,7 +30,7 @@ final class KeyStoreFile {
     return read(file, MAX_SIZE);
   }
 
-  /** Reads a small file whole into a fresh array, refusing one larger than {@code maxSize} bytes. */
+  /** Reads a small file whole into a fresh array, refusing one over {@code maxSize} bytes. */
   static byte[] read(Path file, long maxSize) throws IOException {
     return ReplaceLock.whileNoneIsReplaced(
         () -> {
@@ -45,7 +47,7 @@ final class KeyStoreFile {
     if (Files.exists(file)) {
       throw new FileAlreadyExistsException(file.toString());
     }
-    Path temporary = writeTemporary(dir, file, contents);
+    Path temporary = writeTemporary(dir, file, contents, Optional.empty());
     try {
       try {
         // A hard link is atomic and, unlike rename, refuses to replace an existing file.
@@ -73,7 +75,7 @@ final class KeyStoreFile {
             "keystore " + file + " was changed by someone else since it was read; reopen it");
       }
       Path dir = directoryOf(file);
-      Path temporary = writeTemporary(dir, file, contents);
+      Path temporary = writeTemporary(dir, file, contents, FileOwnership.of(file));
       try {
         Files.move(
             temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -89,15 +91,21 @@ final class KeyStoreFile {
     return absolute.getParent();
   }
 
-  private static Path writeTemporary(Path dir, Path file, byte[] contents) throws IOException {
+  private static Path writeTemporary(
+      Path dir, Path file, byte[] contents, Optional<FileOwnership> ownership) throws IOException {
     Path temporary =
         Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", OwnerOnly.file(dir));
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(contents);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
+    try {
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(contents);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        if (ownership.isPresent()) {
+          ownership.get().applyTo(temporary, file);
+        }
+        channel.force(true);
       }
-      channel.force(true);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temporary);
       throw e;

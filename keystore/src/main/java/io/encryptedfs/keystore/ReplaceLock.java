@@ -18,13 +18,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Across processes it is an exclusive {@link FileChannel#lock() lock} on the keystore file
  * itself, so no lock file is left behind or needs permissions of its own. Writers rename a new file
  * over the keystore, so a writer may find it has locked a file that is no longer the keystore; it
- * then locks the new one, whose contents differ from what it expects, and is refused.
+ * then locks the new one and checks that, so a writer that waited behind another sees its change.
  *
- * <p>Within the JVM one lock serialises all keystore reads and writes. A write could not rely on the
- * file lock alone: the JVM refuses a second lock on a file it already locks rather than waiting,
- * and on POSIX systems closing <em>any</em> channel on the file drops the process's lock, so while
- * it is held nothing else in this JVM may open the keystore, not even to read it. One lock for all
- * keystores, because writes are rare and short, and links to one file cannot slip past it.
+ * <p>Within the JVM one lock serialises all keystore reads and writes. A write could not rely on
+ * the file lock alone: the JVM refuses a second lock on a file it already locks rather than
+ * waiting, and on POSIX systems closing <em>any</em> channel on the file drops the process's lock,
+ * so while it is held nothing else in this JVM may open the keystore, not even to read it. One lock
+ * for all keystores, because writes are rare and short, and links to one file cannot slip past it.
  */
 final class ReplaceLock implements Closeable {
   private static final ReentrantLock IN_THIS_JVM = new ReentrantLock();

@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +43,42 @@ class PosixPermissionsTest {
       keys.rotate();
       assertEquals("rw-------", mode(file), "rewrites keep the mode");
     }
+  }
+
+  @Test
+  void rewritesKeepTheModeTheAdministratorChose() throws IOException {
+    Path file = dir.resolve("ks.p12");
+    Fixtures.create(file, AuditLog.systemLogger()).close();
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+    try (Pkcs12KeyStore keys = Fixtures.open(file, AuditLog.systemLogger())) {
+      keys.generateKey("master");
+      keys.rotate();
+    }
+    assertEquals("rw-r-----", mode(file));
+  }
+
+  /** What {@code keys rotate} run by root does to a keystore that belongs to a service user. */
+  @Test
+  void rewritesByRootKeepTheServiceUsersOwnership() throws IOException {
+    Path file = dir.resolve("ks.p12");
+    Fixtures.create(file, AuditLog.systemLogger()).close();
+    assumeTrue(
+        "root".equals(Files.getOwner(file).getName()),
+        "only root can hand a file to another user; FileOwnershipTest covers the logic");
+    UserPrincipalLookupService names = dir.getFileSystem().getUserPrincipalLookupService();
+    UserPrincipal nobody = names.lookupPrincipalByName("nobody");
+    GroupPrincipal nogroup = names.lookupPrincipalByGroupName("nogroup");
+    Files.setOwner(file, nobody);
+    Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(nogroup);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+    try (Pkcs12KeyStore keys = Fixtures.open(file, AuditLog.systemLogger())) {
+      keys.generateKey("master");
+      keys.rotate();
+    }
+    PosixFileAttributes after = Files.readAttributes(file, PosixFileAttributes.class);
+    assertEquals(nobody, after.owner());
+    assertEquals(nogroup, after.group());
+    assertEquals("r--------", mode(file));
   }
 
   @Test
