@@ -70,6 +70,9 @@ final class Der {
     /** A non-negative INTEGER that fits an {@code int}, as PKCS#12 iteration counts must. */
     int intValue() throws IOException {
       expect(INTEGER);
+      if (end == contentStart) {
+        throw new IOException("DER: empty INTEGER");
+      }
       BigInteger value = new BigInteger(content());
       if (value.signum() < 0 || value.bitLength() > 31) {
         throw new IOException("DER: INTEGER out of range");

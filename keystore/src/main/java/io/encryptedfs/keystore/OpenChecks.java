@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.crypto.SecretKey;
@@ -31,7 +32,13 @@ final class OpenChecks {
   static void protection(
       byte[] keystore, ProtectionParameters policy, String source, AuditLog audit)
       throws IOException {
-    for (Pkcs12Protection.Protection part : Pkcs12Protection.inspect(Pfx.parse(keystore))) {
+    List<Pkcs12Protection.Protection> parts;
+    try {
+      parts = Pkcs12Protection.inspect(Pfx.parse(keystore));
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("cannot read how keystore " + source + " is protected", e);
+    }
+    for (Pkcs12Protection.Protection part : parts) {
       if (!part.meets(policy)) {
         int required =
             part.part() == Pkcs12Protection.Part.MAC

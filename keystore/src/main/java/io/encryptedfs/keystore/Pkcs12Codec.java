@@ -59,7 +59,7 @@ final class Pkcs12Codec {
     Pfx pfx;
     try {
       pfx = Pfx.parse(bytes);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       throw new IOException(source + " is not a DER-encoded PKCS#12 keystore", e);
     }
     // Without a MAC the JDK accepts any password and nothing binds aliases to keys.
@@ -75,7 +75,8 @@ final class Pkcs12Codec {
         throw new WrongPasswordException(source, e);
       }
       throw new IOException("cannot read keystore " + source, e);
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // The JDK's parser lets some malformed input escape as unchecked exceptions.
       throw new IOException("cannot read keystore " + source, e);
     }
   }

@@ -64,6 +64,7 @@ class DerTest {
     assertThrows(
         IOException.class, () -> new Der.Reader(HEX.parseHex("020101")).next(Der.SEQUENCE));
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("0201ff")).next().intValue());
+    assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("0200")).next().intValue());
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("060181")).next().oid());
   }
 }
