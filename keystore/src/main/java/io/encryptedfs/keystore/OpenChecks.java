@@ -59,7 +59,13 @@ final class OpenChecks {
   static void requireAesKey(SecretKey key, String alias, String source) throws IOException {
     if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
       throw new IOException(
-          "key " + alias + " in " + source + " is " + key.getAlgorithm() + ", not AES");
+          "key "
+              + alias
+              + " in keystore "
+              + source
+              + " is "
+              + key.getAlgorithm()
+              + ", not AES: encryptedfs master keys must be AES keys");
     }
     byte[] encoded = key.getEncoded();
     int length = encoded == null ? 0 : encoded.length;

@@ -289,10 +289,15 @@ public final class Pkcs12KeyStore implements KeyProvider {
       SecretKey key;
       try {
         key = stored.decrypt(name);
-        OpenChecks.requireAesKey(key, name, source);
       } catch (GeneralSecurityException | IOException e) {
-        audit.record(Kind.KEY_LOAD_FAILED, source, name, Map.of("reason", OpenChecks.reason(e)));
-        throw new IOException("cannot decrypt key " + name + " in keystore " + source, e);
+        throw loadFailed(
+            name, new IOException("cannot decrypt key " + name + " in keystore " + source, e));
+      }
+      try {
+        OpenChecks.requireAesKey(key, name, source);
+      } catch (IOException e) {
+        // Its own message says what is wrong with the key; wrapping it would hide that.
+        throw loadFailed(name, e);
       }
       cache.put(name, key);
       audit.record(Kind.KEY_LOADED, source, name, Map.of());
@@ -362,6 +367,11 @@ public final class Pkcs12KeyStore implements KeyProvider {
     if (closed) {
       throw new IllegalStateException("keystore " + source + " is closed");
     }
+  }
+
+  private IOException loadFailed(String name, IOException e) {
+    audit.record(Kind.KEY_LOAD_FAILED, source, name, Map.of("reason", OpenChecks.reason(e)));
+    return e;
   }
 
   private void requireKey(String name, String requested) throws UnknownKeyAliasException {

@@ -301,6 +301,30 @@ class Pkcs12KeyStoreTest {
     }
   }
 
+  @Test
+  void aKeyThatIsNotAesIsReportedAsSuch() throws Exception {
+    for (String algorithm : List.of("HmacSHA256", "DESede")) {
+      Pkcs12Codec codec = new Pkcs12Codec(Fixtures.FAST, new SecureRandom());
+      KeyStore plain = codec.empty();
+      SecretKey key = KeyGenerator.getInstance(algorithm).generateKey();
+      plain.setEntry("master", new KeyStore.SecretKeyEntry(key), codec.protection(password()));
+      Files.createDirectories(file.getParent());
+      Files.write(file, codec.store(plain, password(), "test").bytes());
+
+      try (Pkcs12KeyStore keys = Fixtures.open(file, audit.log())) {
+        IOException e = assertThrows(IOException.class, () -> keys.masterKey("master"));
+        assertEquals(
+            "key master in keystore "
+                + file.toAbsolutePath()
+                + " is "
+                + algorithm
+                + ", not AES: encryptedfs master keys must be AES keys",
+            e.getMessage());
+      }
+      assertEquals("KEY_LOAD_FAILED", audit.kinds().get(audit.kinds().size() - 1));
+    }
+  }
+
   private static List<String> aliasesOf(List<KeyInfo> infos) {
     return infos.stream().map(KeyInfo::alias).collect(Collectors.toList());
   }
