@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -113,12 +114,45 @@ final class KeyStoreFile {
     return temporary;
   }
 
-  private static void syncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
+  /**
+   * Forces the directory so a rename in it survives a crash.
+   *
+   * @throws FileSystemException if the device reports that forcing failed
+   */
+  static void syncDirectory(Path dir) throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(dir, StandardOpenOption.READ);
     } catch (IOException | UnsupportedOperationException e) {
-      // Some platforms (Windows, some in-memory file systems) cannot open or force a directory;
-      // the rename is still atomic there, only its durability across a power cut is weaker.
+      // Some platforms (Windows, some in-memory file systems) cannot open a directory; the rename
+      // is still atomic there, only its durability across a power cut is weaker.
+      return;
+    }
+    try (channel) {
+      forceDirectory(dir, () -> channel.force(true));
+    }
+  }
+
+  interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** Runs {@code force}; a failure is reported unless the platform cannot force directories. */
+  static void forceDirectory(Path dir, IoAction force) throws IOException {
+    try {
+      force.run();
+    } catch (UnsupportedOperationException e) {
+      // As for opening: no directory durability to be had here.
+    } catch (IOException e) {
+      FileSystemException failed =
+          new FileSystemException(
+              dir.toString(),
+              null,
+              "cannot force the directory after writing the keystore in it, so the change may not"
+                  + " survive a crash: "
+                  + e.getMessage());
+      failed.initCause(e);
+      throw failed;
     }
   }
 }
