@@ -1,11 +1,14 @@
 package io.encryptedfs.keystore;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
@@ -57,14 +60,28 @@ class PosixPermissionsTest {
     assertEquals("rw-r-----", mode(file));
   }
 
-  /** What {@code keys rotate} run by root does to a keystore that belongs to a service user. */
+  /**
+   * What {@code keys rotate} does to a keystore that belongs to a service user and is read-only:
+   * run by root, it keeps the owner, group and mode; run by anyone else, who cannot write the
+   * file, it is refused naming the keystore and changes nothing. Each environment checks the case
+   * it can set up (only root can hand a file to another user; FileOwnershipTest covers the logic
+   * of both).
+   */
   @Test
-  void rewritesByRootKeepTheServiceUsersOwnership() throws IOException {
+  void aReadOnlyKeystoreKeepsItsOwnershipOrRefusesTheChange() throws IOException {
     Path file = dir.resolve("ks.p12");
     Fixtures.create(file, AuditLog.systemLogger()).close();
-    assumeTrue(
-        "root".equals(Files.getOwner(file).getName()),
-        "only root can hand a file to another user; FileOwnershipTest covers the logic");
+    if (!"root".equals(Files.getOwner(file).getName())) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+      byte[] before = Files.readAllBytes(file);
+      try (Pkcs12KeyStore keys = Fixtures.open(file, AuditLog.systemLogger())) {
+        AccessDeniedException refused =
+            assertThrows(AccessDeniedException.class, () -> keys.generateKey("master"));
+        assertEquals(file.toString(), refused.getFile());
+      }
+      assertArrayEquals(before, Files.readAllBytes(file));
+      return;
+    }
     UserPrincipalLookupService names = dir.getFileSystem().getUserPrincipalLookupService();
     UserPrincipal nobody = names.lookupPrincipalByName("nobody");
     GroupPrincipal nogroup = names.lookupPrincipalByGroupName("nogroup");
