@@ -55,7 +55,31 @@ public final class AuditLog implements AutoCloseable {
             absolute,
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE),
             OwnerOnly.file(absolute));
+    try {
+      endTornLine(absolute, channel);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
     return new AuditLog(absolute, channel);
+  }
+
+  /**
+   * A line a crash cut short would otherwise swallow the first event appended after it, and a
+   * reader would count both as one unreadable line: end it first.
+   */
+  private static void endTornLine(Path file, FileChannel appending) throws IOException {
+    long size = appending.size();
+    if (size == 0) {
+      return;
+    }
+    ByteBuffer last = ByteBuffer.allocate(1);
+    try (FileChannel reading = FileChannel.open(file, StandardOpenOption.READ)) {
+      reading.read(last, size - 1);
+    }
+    if (last.get(0) != '\n') {
+      appending.write(ByteBuffer.wrap(new byte[] {'\n'}));
+    }
   }
 
   /** Records an event that happens now; see {@link AuditEvent#now}. */

@@ -96,6 +96,23 @@ class AuditLogTest {
   }
 
   @Test
+  void aLineACrashCutShortIsEndedBeforeTheNextEvent() throws IOException {
+    Path file = fs.getPath("/torn.jsonl");
+    Files.writeString(file, "{\"kind\":\"KEY_LOADED\",\"al");
+    try (AuditLog log = AuditLog.appendingTo(file)) {
+      log.record(Kind.KEY_RETIRED, null, "old", Map.of());
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(2, lines.size(), lines.toString());
+    assertEquals("{\"kind\":\"KEY_LOADED\",\"al", lines.get(0));
+    assertTrue(lines.get(1).startsWith("{") && lines.get(1).contains("KEY_RETIRED"), lines.get(1));
+    try (AuditLog again = AuditLog.appendingTo(file)) {
+      again.record(Kind.KEY_RETIRED, null, "old", Map.of());
+    }
+    assertEquals(3, Files.readAllLines(file).size(), "a whole last line gets no blank line");
+  }
+
+  @Test
   void recordingAfterCloseDoesNotThrowAndStillLogs() throws IOException {
     try (AuditCapture capture = new AuditCapture(fs.getPath("/audit.jsonl"))) {
       capture.log().close();
