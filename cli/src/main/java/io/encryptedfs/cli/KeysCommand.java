@@ -35,9 +35,6 @@ import picocli.CommandLine.Spec;
     },
     footer = ExitCodes.HELP)
 final class KeysCommand implements Runnable {
-  /** The keystore's rule for new aliases, checked here too so that a bad one creates nothing. */
-  static final String ALIAS = "[a-z0-9][a-z0-9._-]{0,127}";
-
   @Spec CommandSpec spec;
 
   @Override
@@ -57,17 +54,18 @@ final class KeysCommand implements Runnable {
     @Option(
         names = "--alias",
         defaultValue = "master",
-        description = "Alias of the first key: " + ALIAS + " (default: ${DEFAULT-VALUE}).")
+        description =
+            "Alias of the first key: 1 to 128 of a-z 0-9 . _ -, starting with a letter or digit"
+                + " (default: ${DEFAULT-VALUE}).")
     String alias;
 
     @Override
     public Integer call() throws Exception {
-      if (!alias.matches(ALIAS)) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "invalid key alias '"
-                + alias
-                + "' for --alias: use 1 to 128 of a-z 0-9 . _ -, starting with a letter or digit");
+      // Checked before anything is read or created, so that a bad alias leaves no keystore.
+      try {
+        Pkcs12KeyStore.requireValidAlias(alias);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage() + " (--alias)");
       }
       char[] password = keystore.password();
       try (AuditLog audit = keystore.audit()) {
@@ -102,7 +100,9 @@ final class KeysCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin KeystoreOptions keystore;
 
-    @Parameters(paramLabel = "ALIAS", description = "Alias: " + ALIAS + ".")
+    @Parameters(
+        paramLabel = "ALIAS",
+        description = "Alias: 1 to 128 of a-z 0-9 . _ -, starting with a letter or digit.")
     String alias;
 
     @Option(names = "--current", description = "Make it the key new files use.")

@@ -240,6 +240,17 @@ public final class Pkcs12KeyStore implements KeyProvider {
   }
 
   /**
+   * Checks that {@code alias} may name a new key ({@code [a-z0-9][a-z0-9._-]{0,127}}), so that a
+   * caller can refuse a bad one before it creates anything.
+   *
+   * @return {@code alias}
+   * @throws IllegalArgumentException saying what an alias may hold
+   */
+  public static String requireValidAlias(String alias) {
+    return Aliases.requireValid(alias);
+  }
+
+  /**
    * Deletes the key under {@code alias} from the keystore for good. The caller must first make sure
    * no file still needs it: anything it wraps becomes unreadable.
    *
