@@ -80,7 +80,7 @@ final class FileLoader {
       byte[] image = Arrays.copyOf(slot, Geometry.HEADER_SIZE);
       System.arraycopy(slot, 0, image, Geometry.HEADER_SLOT_SIZE, Geometry.HEADER_SLOT_SIZE);
       return new LoadedFile(
-          header, 0, image, keys, geometry, first, new byte[geometry.blockSize()], slots);
+          header, 0, image, keys, geometry, first, new byte[geometry.blockSize()], slots, null);
     } catch (GeneralSecurityException e) {
       Arrays.fill(dataKey, (byte) 0);
       throw new IOException(path + ": cannot create file keys: " + e.getMessage(), e);
@@ -219,7 +219,8 @@ final class FileLoader {
         geometry,
         records[chosen],
         tails[chosen],
-        TailSlots.forExistingFile(sequences, partialBlocks(records), chosen, stale, forced));
+        TailSlots.forExistingFile(sequences, partialBlocks(records), chosen, stale, forced),
+        header.otherSlotDamage);
   }
 
   /** Per slot, the home block its authentic record keeps as a partial tail, if any. */
@@ -351,7 +352,11 @@ final class FileLoader {
   }
 
   /** A file's newest authentic header, the keys it gives, and the slot it is in. */
-  record Authentic(FileHeader header, FileKeys keys, int slot) {}
+  /**
+   * @param otherSlotDamage why the other slot did not authenticate, or null: a header write a crash
+   *     tore, or tampering (see FORMAT.md section 7, item 4), which the file's opener reports
+   */
+  record Authentic(FileHeader header, FileKeys keys, int slot, String otherSlotDamage) {}
 
   /**
    * The newest authentic header of an existing file, without reading its tail: enough to rewrap a
@@ -396,6 +401,19 @@ final class FileLoader {
     if (best == null) {
       throw firstFailure;
     }
+    if (firstFailure != null) {
+      return new Authentic(
+          best.header,
+          best.keys,
+          best.slot,
+          "header slot "
+              + (1 - best.slot)
+              + " failed authentication ("
+              + firstFailure.getMessage()
+              + "), so slot "
+              + best.slot
+              + " was read: a header write a crash tore, or tampering");
+    }
     return best;
   }
 
@@ -427,7 +445,7 @@ final class FileLoader {
       keys.destroy();
       throw new IOException(path + ": cannot check header: " + e.getMessage(), e);
     }
-    return new Authentic(header, keys, index);
+    return new Authentic(header, keys, index, null);
   }
 
   private SecretKey masterKey(String alias, String path) throws IOException {

@@ -103,6 +103,16 @@ final class FileOpener {
     }
   }
 
+  /**
+   * Tells the integrity listener (the audit trail) that a file opened with one header slot failing
+   * authentication: a crash tearing a header write does that, and so does someone undoing the
+   * file's most recent force (FORMAT.md section 7, item 4), which the reader cannot tell apart.
+   * Called as {@link #reportLoadFailure} is.
+   */
+  void reportHeaderDamage(String displayPath, String reason) {
+    integrity.contentDamaged(displayPath, -1, reason);
+  }
+
   private OpenFile newOpenFile(String displayPath, RawFile raw, LoadedFile loaded) {
     WriteMode mode = writeMode;
     OpenFile file =

@@ -9,7 +9,8 @@ import io.encryptedfs.format.TailRecord;
  * What opening a file's front region established: its authentic header (and the slot it is in),
  * the raw bytes of both header slots as read ({@code headerImage}), and keys, and its newest
  * authentic tail record with the tail block's cleartext ({@code tail}, {@code record.length()} bytes
- * used, sized to a whole block).
+ * used, sized to a whole block). {@code headerDamage} says why the other header slot did not
+ * authenticate, when it did not (null otherwise, and for a new file).
  */
 record LoadedFile(
     FileHeader header,
@@ -19,4 +20,5 @@ record LoadedFile(
     Geometry geometry,
     TailRecord record,
     byte[] tail,
-    TailSlots slots) {}
+    TailSlots slots,
+    String headerDamage) {}

@@ -75,6 +75,8 @@ final class OpenFile {
   private boolean surplusChecked;
   /** Such bytes were dropped, and the shrink is not yet durable. */
   private boolean shrinkUnforced;
+  // Why the other header slot failed authentication at load, until the opener reports it.
+  private String headerDamage;
   /** This session created or wrote the file: its close closes the runway it opened. */
   private boolean wrote;
   private boolean closed;
@@ -120,6 +122,7 @@ final class OpenFile {
     this.headers =
         new FileHeaders(
             this.path, raw, keys, loaded.header(), loaded.headerSlot(), loaded.headerImage());
+    this.headerDamage = loaded.headerDamage();
     this.others =
         new OtherWriters(
             this.path,
@@ -737,6 +740,13 @@ final class OpenFile {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** Why a header slot failed authentication at load, once; null if both did, or once taken. */
+  synchronized String takeHeaderDamage() {
+    String damage = headerDamage;
+    headerDamage = null;
+    return damage;
   }
 
   /** What this session leaves the file system's close to do about forcing this file. */

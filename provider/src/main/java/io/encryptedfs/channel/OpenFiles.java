@@ -233,6 +233,10 @@ public final class OpenFiles {
       countChannel(entry, mode);
       notifyAll();
     }
+    String headerDamage = opened.takeHeaderDamage();
+    if (headerDamage != null) {
+      opener.reportHeaderDamage(displayPath, headerDamage);
+    }
     return new Attached(opened, created);
   }
 
