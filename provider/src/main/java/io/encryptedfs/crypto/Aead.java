@@ -100,9 +100,47 @@ public final class Aead {
     Cipher cipher = t.cipher;
     cipher.init(Cipher.ENCRYPT_MODE, key, params(nonce));
     System.arraycopy(nonce, 0, t.lastNonce, 0, Geometry.NONCE_SIZE);
-    cipher.updateAAD(aad);
+    updateAad(cipher, aad);
     out.put(nonce, 0, Geometry.NONCE_SIZE);
     cipher.doFinal(plain, out);
+  }
+
+  /**
+   * Always from an array: JDK 17's ChaCha20-Poly1305 (seen on 17.0.15) authenticates associated
+   * data given as a {@code ByteBuffer} wrongly once it is 16 bytes or longer (Poly1305 reads the
+   * buffer's 16-byte blocks big-endian, JDK-8297972, fixed in JDK 20), so the tag would match
+   * neither RFC 8439 nor any other JDK.
+   */
+  private static void updateAad(Cipher cipher, ByteBuffer aad) {
+    if (aad.hasArray()) {
+      cipher.updateAAD(aad.array(), aad.arrayOffset() + aad.position(), aad.remaining());
+      aad.position(aad.limit());
+    } else {
+      byte[] copy = new byte[aad.remaining()];
+      aad.get(copy);
+      cipher.updateAAD(copy);
+    }
+  }
+
+  /**
+   * The associated data as JDK 17's ChaCha20-Poly1305 authenticated it from a {@code ByteBuffer}
+   * (see {@link #updateAad}): each whole 16-byte block with its two 8-byte halves reversed, the
+   * rest as is. Earlier versions of this library sealed ChaCha20-Poly1305 units that way when they
+   * ran on JDK 17; they open through this on any JDK.
+   */
+  static byte[] jdk17ByteBufferAad(ByteBuffer aad) {
+    byte[] a = new byte[aad.remaining()];
+    aad.duplicate().get(a);
+    for (int block = 0; block + 16 <= a.length; block += 16) {
+      for (int half = block; half < block + 16; half += 8) {
+        for (int i = 0; i < 4; i++) {
+          byte b = a[half + i];
+          a[half + i] = a[half + 7 - i];
+          a[half + 7 - i] = b;
+        }
+      }
+    }
+    return a;
   }
 
   /**
@@ -116,6 +154,44 @@ public final class Aead {
       throws GeneralSecurityException {
     PerThread t = ciphers.get();
     Cipher cipher = t.cipher;
+    int aadAt = aad.position();
+    initDecrypt(t, key, nonce);
+    updateAad(cipher, aad);
+    ByteBuffer in = sealed;
+    if (algorithm == Algorithm.CHACHA20_POLY1305
+        && CHACHA_WANTS_INPUT_AT_ZERO
+        && sealed.hasArray()
+        && sealed.arrayOffset() + sealed.position() != 0) {
+      in = t.atZero(sealed);
+    }
+    int inAt = in.position();
+    int outAt = out.position();
+    try {
+      cipher.doFinal(in, out);
+    } catch (AEADBadTagException standard) {
+      aad.position(aadAt);
+      if (algorithm != Algorithm.CHACHA20_POLY1305 || aad.remaining() < 16) {
+        throw standard;
+      }
+      // Perhaps sealed on JDK 17 by a version before the fix (see jdk17ByteBufferAad). Forging
+      // a tag is as hard for that associated data as for any other, and it cannot be mistaken
+      // for another unit's: the file id's bytes, reordered, would have to be another file's id.
+      in.position(inAt);
+      out.position(outAt);
+      initDecrypt(t, key, nonce);
+      cipher.updateAAD(jdk17ByteBufferAad(aad));
+      try {
+        cipher.doFinal(in, out);
+      } catch (AEADBadTagException legacy) {
+        throw standard;
+      }
+      aad.position(aad.limit());
+    }
+  }
+
+  private void initDecrypt(PerThread t, SecretKey key, byte[] nonce)
+      throws GeneralSecurityException {
+    Cipher cipher = t.cipher;
     if (algorithm == Algorithm.CHACHA20_POLY1305 && Arrays.equals(t.lastNonce, nonce)) {
       // The JDK's ChaCha20-Poly1305 refuses an init with the key and nonce of its previous init in
       // either direction (a guard against nonce reuse when sealing). Opening the block just sealed
@@ -126,15 +202,6 @@ public final class Aead {
     }
     cipher.init(Cipher.DECRYPT_MODE, key, params(nonce));
     System.arraycopy(nonce, 0, t.lastNonce, 0, Geometry.NONCE_SIZE);
-    cipher.updateAAD(aad);
-    ByteBuffer in = sealed;
-    if (algorithm == Algorithm.CHACHA20_POLY1305
-        && CHACHA_WANTS_INPUT_AT_ZERO
-        && sealed.hasArray()
-        && sealed.arrayOffset() + sealed.position() != 0) {
-      in = t.atZero(sealed);
-    }
-    cipher.doFinal(in, out);
   }
 
   private AlgorithmParameterSpec params(byte[] nonce) {

@@ -80,6 +80,72 @@ class AeadTest {
         CC_C + CC_T);
   }
 
+  /**
+   * Associated data of every length up to three Poly1305 blocks, against Bouncy Castle's
+   * independent ChaCha20-Poly1305: JDK 17 authenticated associated data of 16 bytes or more wrongly
+   * when given as a ByteBuffer, which the RFC vector (12 bytes) does not reach; every home block
+   * (25 bytes) and tail record (41 bytes) does.
+   */
+  @Test
+  void chacha20Poly1305MatchesAnIndependentImplementationForAnyAssociatedData() throws Exception {
+    Aead aead = Aead.of(Algorithm.CHACHA20_POLY1305);
+    byte[] keyBytes = hex(CC_KEY);
+    byte[] plain = Arrays.copyOf(CC_P, 100);
+    for (int length = 0; length <= 48; length++) {
+      byte[] aad = new byte[length];
+      new Random(length).nextBytes(aad);
+      byte[] nonce = nonce(String.format("%024x", length + 1));
+      ByteBuffer out = ByteBuffer.allocate(24 + plain.length + 16);
+      aead.seal(key(CC_KEY, "ChaCha20"), nonce, ByteBuffer.wrap(aad), ByteBuffer.wrap(plain), out);
+      byte[] expected = bouncyCastleSeal(keyBytes, nonce, aad, plain);
+      assertArrayEquals(
+          expected, Arrays.copyOfRange(out.array(), 24, out.capacity()), "aad length " + length);
+      ByteBuffer back = ByteBuffer.allocate(plain.length);
+      aead.open(key(CC_KEY, "ChaCha20"), nonce, ByteBuffer.wrap(aad), ByteBuffer.wrap(expected), back);
+      assertArrayEquals(plain, back.array());
+    }
+  }
+
+  /**
+   * Units that an earlier version sealed on JDK 17, whose tag covers the associated data as JDK
+   * 17 read it from a ByteBuffer, still open, on any JDK; with any other associated data they fail.
+   */
+  @Test
+  void chacha20Poly1305UnitsSealedTheJdk17WayStillOpen() throws Exception {
+    Aead aead = Aead.of(Algorithm.CHACHA20_POLY1305);
+    byte[] keyBytes = hex(CC_KEY);
+    for (int length : new int[] {16, 25, 41, 48}) {
+      byte[] aad = new byte[length];
+      new Random(100 + length).nextBytes(aad);
+      byte[] nonce = nonce(String.format("%024x", 1000 + length));
+      byte[] legacy =
+          bouncyCastleSeal(keyBytes, nonce, Aead.jdk17ByteBufferAad(ByteBuffer.wrap(aad)), CC_P);
+      ByteBuffer back = ByteBuffer.allocate(CC_P.length);
+      aead.open(key(CC_KEY, "ChaCha20"), nonce, ByteBuffer.wrap(aad), ByteBuffer.wrap(legacy), back);
+      assertArrayEquals(CC_P, back.array(), "aad length " + length);
+      byte[] other = aad.clone();
+      other[length - 1] ^= 1;
+      assertOpenFails(aead, key(CC_KEY, "ChaCha20"), nonce, other, legacy);
+    }
+  }
+
+  private static byte[] bouncyCastleSeal(byte[] key, byte[] nonce, byte[] aad, byte[] plain)
+      throws Exception {
+    org.bouncycastle.crypto.modes.ChaCha20Poly1305 bc =
+        new org.bouncycastle.crypto.modes.ChaCha20Poly1305();
+    bc.init(
+        true,
+        new org.bouncycastle.crypto.params.AEADParameters(
+            new org.bouncycastle.crypto.params.KeyParameter(key),
+            128,
+            Arrays.copyOfRange(nonce, 12, 24),
+            aad));
+    byte[] out = new byte[bc.getOutputSize(plain.length)];
+    int n = bc.processBytes(plain, 0, plain.length, out, 0);
+    bc.doFinal(out, n);
+    return out;
+  }
+
   @Test
   void everyAlteredBitOfCiphertextTagOrAadIsRejected() throws Exception {
     rejectsAlterations(Algorithm.AES_256_GCM, key(GCM_K256, "AES"), GCM_IV, hex(GCM_A),
