@@ -18,7 +18,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,18 +97,22 @@ final class Migrate {
 
   /** Copies every regular file of {@code from} to the same relative path under {@code to}. */
   static int copyTree(Path from, Path to, PrintWriter out, String verb) throws IOException {
-    List<Path> sources;
-    try (Stream<Path> all = Files.walk(from)) {
-      sources = all.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
-    }
+    List<TreeEntries.Entry> sources = TreeEntries.of(from);
     Progress progress = new Progress(out, System.console() != null, verb, sources.size());
     int done = 0;
     int skipped = 0;
     int failed = 0;
-    for (Path source : sources) {
+    for (TreeEntries.Entry entry : sources) {
+      Path source = entry.path();
       Path target = resolve(to, from.relativize(source));
       String name = from.relativize(source).toString();
-      if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+      if (entry.unreadable() != null) {
+        // A damaged encrypted file is not copied, and must not pass for something skipped.
+        failed++;
+        progress.line(name + ": FAILED: " + Main.describe(entry.unreadable()));
+        continue;
+      }
+      if (!entry.regular()) {
         progress.line(name + ": skipped, not a regular file");
         continue;
       }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -197,9 +196,11 @@ final class RootCommands {
   }
 
   /** Regular files under {@code dir}, sorted so that reruns go in the same order. */
+  /** The regular files below {@code dir}, and those whose attributes fail (opening says why). */
   static List<Path> regularFiles(Path dir) throws IOException {
-    try (Stream<Path> all = Files.walk(dir)) {
-      return all.filter(Files::isRegularFile).sorted().toList();
-    }
+    return TreeEntries.of(dir).stream()
+        .filter(e -> e.regular() || e.unreadable() != null)
+        .map(TreeEntries.Entry::path)
+        .toList();
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.encryptedfs.EncryptedFileSystems;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,23 @@ class CliTest {
     StringWriter err = new StringWriter();
     int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
     return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Flips one byte of a raw file: writing a constant would damage nothing where it was already. */
+  private static void flipByte(Path raw, long at) throws IOException {
+    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.allocate(1);
+      ch.read(b, at);
+      b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();
+      ch.write(b, at);
+    }
+  }
+
+  /** Damages a sealed byte of each tail slot of a 4 KiB-block file: it no longer opens. */
+  private static void loseTheEnd(Path raw) throws IOException {
+    for (int slot = 0; slot < 3; slot++) {
+      flipByte(raw, 512 + slot * (4096 + 64) + 60);
+    }
   }
 
   private List<String> withKeys(String... args) {
@@ -123,15 +141,8 @@ class CliTest {
     // Damage two blocks of big.bin (blocks 1 and 5): verify names both and exits 1.
     Path raw = root.resolve("sub/big.bin");
     long front = 512 + 3 * (4096 + 64);
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      for (long block : new long[] {1, 5}) {
-        // Flip a ciphertext byte: writing a constant would damage nothing where it was already.
-        long at = front + block * (4096 + 40) + 30;
-        ByteBuffer b = ByteBuffer.allocate(1);
-        ch.read(b, at);
-        b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();
-        ch.write(b, at);
-      }
+    for (long block : new long[] {1, 5}) {
+      flipByte(raw, front + block * (4096 + 40) + 30);
     }
     Run verify = keys("verify", root.toString());
     assertEquals(1, verify.code(), verify.out() + verify.err());
@@ -161,16 +172,7 @@ class CliTest {
     assertEquals(0, keys("keys", "init").code());
     Run encrypt = keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create");
     assertEquals(0, encrypt.code(), encrypt.err());
-    Path bad = root.resolve("bad.txt");
-    try (FileChannel ch = FileChannel.open(bad, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      for (int slot = 0; slot < 3; slot++) {
-        long at = 512 + slot * (4096 + 64) + 60; // a sealed byte of each tail slot
-        ByteBuffer b = ByteBuffer.allocate(1);
-        ch.read(b, at);
-        b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();
-        ch.write(b, at);
-      }
-    }
+    loseTheEnd(root.resolve("bad.txt"));
     assertEquals(0, keys("keys", "rotate").code());
     Run rewrap = keys("rewrap", root.toString());
     assertEquals(1, rewrap.code(), rewrap.out() + rewrap.err());
@@ -178,6 +180,36 @@ class CliTest {
     assertTrue(rewrap.out().contains("content damaged 1"), rewrap.out());
     Run retire = keys("keys", "retire", "master", "--root", root.toString());
     assertEquals(0, retire.code(), retire.out() + retire.err());
+  }
+
+  /**
+   * A file that does not open (every tail record damaged) is one DAMAGED line for verify and one
+   * FAILED line for decrypt, and both go on with the other files and exit 1; before, the walk
+   * that lists the files stopped at it with exit 4 and checked nothing.
+   */
+  @Test
+  void verifyAndDecryptReportAFileThatDoesNotOpenAndGoOn() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Files.createDirectories(tmp.resolve("plain/sub"));
+    Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
+    Files.writeString(tmp.resolve("plain/sub/bad.txt"), "its end is lost");
+    Files.writeString(tmp.resolve("plain/z.txt"), "omega");
+    Path root = tmp.resolve("root");
+    assertEquals(0, keys("keys", "init").code());
+    assertEquals(0, keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create").code());
+    loseTheEnd(root.resolve("sub/bad.txt"));
+    Run verify = keys("verify", root.toString());
+    assertEquals(1, verify.code(), verify.out() + verify.err());
+    assertTrue(verify.out().contains("DAMAGED /sub/bad.txt: "), verify.out());
+    assertTrue(verify.out().contains("DAMAGE: 3 file(s) verified, 1 damaged"), verify.out());
+
+    Path out = tmp.resolve("out");
+    Run decrypt = keys("decrypt", root.toString(), out.toString());
+    assertEquals(1, decrypt.code(), decrypt.out() + decrypt.err());
+    assertTrue(decrypt.out().contains("sub/bad.txt: FAILED: /sub/bad.txt: "), decrypt.out());
+    assertEquals("alpha", Files.readString(out.resolve("a.txt")));
+    assertEquals("omega", Files.readString(out.resolve("z.txt")));
+    assertFalse(Files.exists(out.resolve("sub/bad.txt")));
   }
 
   /**

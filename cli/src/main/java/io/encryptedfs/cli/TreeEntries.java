@@ -1,0 +1,60 @@
+package io.encryptedfs.cli;
+
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyMismatchException;
+import io.encryptedfs.NotAnEncryptedFileException;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The entries of a tree to verify or copy, sorted by path. A file of an encrypted root whose
+ * attributes cannot be read (its end is lost, its header is damaged, its key is not in the
+ * keystore) is an entry too, with the reason: {@code Files.walk} would end the whole walk at it,
+ * and a tool must report that file and go on with the others.
+ */
+final class TreeEntries {
+  /** One entry below the tree's top: a regular file, something else, or a file that fails. */
+  record Entry(Path path, boolean regular, IOException unreadable) {}
+
+  private TreeEntries() {}
+
+  static List<Entry> of(Path top) throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    Files.walkFileTree(
+        top,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            entries.add(new Entry(file, attrs.isRegularFile(), null));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (!isFileProblem(e)) {
+              throw e;
+            }
+            entries.add(new Entry(file, false, e));
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    entries.sort(Comparator.comparing(Entry::path));
+    return entries;
+  }
+
+  /** The reasons one encrypted file fails, not the walk. */
+  private static boolean isFileProblem(IOException e) {
+    return e instanceof DamagedFileException
+        || e instanceof NotAnEncryptedFileException
+        || e instanceof KeyMismatchException
+        || e instanceof UnknownKeyAliasException;
+  }
+}
