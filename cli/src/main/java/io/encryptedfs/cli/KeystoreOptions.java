@@ -118,38 +118,9 @@ final class KeystoreOptions {
       if (keyPolicy != null) {
         env.put(EncryptedFileSystems.KEY_POLICY, keyPolicy);
       }
-      try {
-        return EncryptedFileSystems.newFileSystem(dir, env);
-      } catch (IllegalArgumentException e) {
-        if (keyPolicy != null) {
-          requirePolicyKeys(password, e);
-        }
-        throw e;
-      }
+      return EncryptedFileSystems.newFileSystem(dir, env);
     } finally {
       Arrays.fill(password, '\0');
-    }
-  }
-
-  /**
-   * The provider refuses a policy naming a key it does not hold as a bad argument; for the user it
-   * is an unknown key (exit 3), so look for such a key and say which.
-   */
-  private void requirePolicyKeys(char[] password, IllegalArgumentException refusal)
-      throws IOException {
-    try (AuditLog audit = audit();
-        Pkcs12KeyStore keys = Pkcs12KeyStore.open(keystore, password, audit)) {
-      for (String alias : PolicyKeys.aliases(keyPolicy)) {
-        if (!keys.aliases().contains(alias)) {
-          throw new KeyOrPasswordException(
-              "--key-policy names key '"
-                  + alias
-                  + "', which keystore "
-                  + keystore
-                  + " does not hold",
-              refusal);
-        }
-      }
     }
   }
 }

@@ -439,11 +439,9 @@ class CliTest {
     assertEquals(0, encrypt.code(), encrypt.err());
     Run rewrap = keys("rewrap", root.toString(), "--key-policy", "/sub/**=nokey");
     assertEquals(3, rewrap.code(), rewrap.out() + rewrap.err());
-    assertEquals(
-        "encryptedfs: --key-policy names key 'nokey', which keystore "
-            + tmp.resolve("keys.p12")
-            + " does not hold",
-        rewrap.err().strip());
+    assertEquals(1, rewrap.err().lines().count(), rewrap.err());
+    assertTrue(
+        rewrap.err().contains("'nokey'") && rewrap.err().contains("'key.policy'"), rewrap.err());
     // A policy whose keys all exist but which is malformed stays a usage error.
     Run malformed = keys("rewrap", root.toString(), "--key-policy", "sub/**=master");
     assertEquals(2, malformed.code(), malformed.out() + malformed.err());

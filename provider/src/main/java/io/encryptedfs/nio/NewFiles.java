@@ -4,6 +4,7 @@ import io.encryptedfs.Algorithm;
 import io.encryptedfs.channel.NewFilePolicy;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.IOException;
 import java.util.Set;
 
@@ -34,8 +35,8 @@ final class NewFiles {
     Set<String> known = keys.aliases();
     for (String alias : policy.aliases()) {
       if (!known.contains(alias)) {
-        throw new IllegalArgumentException(
-            "'key.policy' names key '" + alias + "', which the key provider does not hold");
+        // The key itself is missing, not the setting malformed: the same exception as a lookup.
+        throw new UnknownKeyAliasException("the key provider ('key.policy' names it)", alias);
       }
     }
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.channel.HeaderInspector;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.nio.file.FileSystem;
@@ -66,11 +67,12 @@ class KeyPolicyTest {
   void aPolicyNamingAnUnknownKeyIsRefusedAtOpen() {
     Map<String, Object> env = TestRoots.env(new InMemoryKeys("master"), "AES-256-GCM", 4096);
     env.put(EncryptedFileSystems.KEY_POLICY, "/pii/**=nope");
-    IllegalArgumentException e =
+    UnknownKeyAliasException e =
         assertThrows(
-            IllegalArgumentException.class,
+            UnknownKeyAliasException.class,
             () -> EncryptedFileSystems.newFileSystem(tmp.resolve("r"), env));
-    assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    assertEquals("nope", e.alias());
+    assertTrue(e.getMessage().contains("'key.policy'"), e.getMessage());
   }
 
   @Test
