@@ -254,14 +254,23 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (!(path2 instanceof EncryptedPath b) || a.getFileSystem() != b.getFileSystem()) {
       return false;
     }
-    if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+    // Equal paths need no look at the files, as the JDK's; paths equal only once normalized
+    // (/x and /./x) map to one underlying path, which the underlying provider would take as equal
+    // too, so the file must be looked at here: it may not exist.
+    if (a.equals(b)) {
       return true;
     }
+    Path rawA = raw(a);
+    Path rawB = raw(b);
     try {
-      return rawProvider(a).isSameFile(raw(a), raw(b));
+      if (rawA.equals(rawB)) {
+        rawProvider(a).readAttributes(rawA, BasicFileAttributes.class);
+        return true;
+      }
+      return rawProvider(a).isSameFile(rawA, rawB);
     } catch (FileSystemException e) {
       // name the path the underlying exception is about, as the encrypted path
-      boolean aboutB = raw(b).toString().equals(e.getFile());
+      boolean aboutB = rawB.toString().equals(e.getFile());
       throw aboutB
           ? PathErrors.translate(e, b.toString(), a.toString())
           : PathErrors.translate(e, a.toString(), b.toString());

@@ -45,6 +45,13 @@ class BadArgumentsDifferentialTest {
       seen.add("async read into read-only: " + outcome(() -> reader.read(readOnly, 0)));
     }
     seen.add(
+        "same missing file: "
+            + outcome(() -> Files.isSameFile(dir.resolve("nope"), dir.resolve("./nope"))));
+    seen.add("same file: " + outcome(() -> Files.isSameFile(file, dir.resolve("./f"))));
+    try (FileChannel ch = FileChannel.open(dir, READ)) {
+      seen.add("directory channel size: " + (ch.size() > 0));
+    }
+    seen.add(
         "hard link: " + outcome(() -> Files.createLink(dir.resolve("h"), file).getFileName()));
     return seen;
   }
