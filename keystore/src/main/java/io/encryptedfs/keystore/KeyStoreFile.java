@@ -41,8 +41,13 @@ final class KeyStoreFile {
         });
   }
 
+  /** Forces a directory after a rename in it: {@link #syncDirectory}, but for tests. */
+  interface DirectorySync {
+    void force(Path dir) throws IOException;
+  }
+
   /** Writes a new keystore; fails if {@code file} exists, even if it appears concurrently. */
-  static void createNew(Path file, byte[] contents) throws IOException {
+  static void createNew(Path file, byte[] contents, DirectorySync sync) throws IOException {
     Path dir = directoryOf(file);
     OwnerOnly.createDirectories(dir);
     if (Files.exists(file)) {
@@ -59,7 +64,7 @@ final class KeyStoreFile {
     } finally {
       Files.deleteIfExists(temporary);
     }
-    syncDirectory(dir);
+    sync.force(dir);
   }
 
   /**
@@ -68,8 +73,13 @@ final class KeyStoreFile {
    * <p>The check stops a process that opened the keystore earlier from silently dropping a key
    * another process added since, which would make every file written under that key unreadable. The
    * {@link ReplaceLock} is held from the check to the rename, so two writers cannot both pass it.
+   *
+   * @param replaced run, still under the lock, as soon as the new keystore is in place and before
+   *     anything that may still fail: from then on the file is the new one, whatever is thrown
    */
-  static void replace(Path file, byte[] expected, byte[] contents) throws IOException {
+  static void replace(
+      Path file, byte[] expected, byte[] contents, DirectorySync sync, Runnable replaced)
+      throws IOException {
     try (ReplaceLock lock = ReplaceLock.acquire(file)) {
       if (!Arrays.equals(lock.contents(), expected)) {
         throw new IOException(
@@ -80,10 +90,11 @@ final class KeyStoreFile {
       try {
         Files.move(
             temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        replaced.run();
       } finally {
         Files.deleteIfExists(temporary);
       }
-      syncDirectory(dir);
+      sync.force(dir);
     }
   }
 

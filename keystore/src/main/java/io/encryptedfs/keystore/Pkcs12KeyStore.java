@@ -46,7 +46,9 @@ import javax.crypto.SecretKey;
  *
  * <p><b>Writes</b> (generating, rotating, retiring, changing the current key) are all-or-nothing:
  * the whole keystore is written to a temporary file, forced to disk and atomically renamed over the
- * old one. A write is refused if another process changed the file since this one read it.
+ * old one. A write is refused if another process changed the file since this one read it. If
+ * forcing the directory after the rename fails, the write throws, but the change is in place and
+ * this object goes on from it.
  *
  * <p><b>Memory.</b> The password and decrypted keys stay in memory until {@link #close()}, which
  * wipes the password and drops the keys. Keys are {@code SecretKeySpec}s, which Java 17 cannot
@@ -99,7 +101,8 @@ public final class Pkcs12KeyStore implements KeyProvider {
     char[] copy = copyPassword(password);
     try {
       StoredKeys stored =
-          StoredKeys.create(absolute, source, new Pkcs12Codec(policy, RANDOM), copy);
+          StoredKeys.create(
+              absolute, source, new Pkcs12Codec(policy, RANDOM), KeyStoreFile::syncDirectory, copy);
       audit.record(Kind.KEYSTORE_CREATED, source, null, Map.of());
       return new Pkcs12KeyStore(source, audit, stored);
     } catch (IOException | RuntimeException e) {
@@ -128,6 +131,16 @@ public final class Pkcs12KeyStore implements KeyProvider {
 
   static Pkcs12KeyStore open(
       Path file, char[] password, AuditLog audit, ProtectionParameters policy) throws IOException {
+    return open(file, password, audit, policy, KeyStoreFile::syncDirectory);
+  }
+
+  static Pkcs12KeyStore open(
+      Path file,
+      char[] password,
+      AuditLog audit,
+      ProtectionParameters policy,
+      KeyStoreFile.DirectorySync sync)
+      throws IOException {
     Objects.requireNonNull(audit, "audit");
     String source = file.toAbsolutePath().toString();
     char[] copy = copyPassword(password);
@@ -137,7 +150,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
       OpenChecks.permissions(real, source, audit);
       byte[] bytes = KeyStoreFile.read(real);
       StoredKeys stored =
-          StoredKeys.open(real, source, new Pkcs12Codec(policy, RANDOM), copy, bytes);
+          StoredKeys.open(real, source, new Pkcs12Codec(policy, RANDOM), sync, copy, bytes);
       OpenChecks.protection(bytes, policy, source, audit);
       audit.record(
           Kind.KEYSTORE_OPENED, source, null, Map.of("keys", "" + stored.keyAliases().size()));
@@ -183,10 +196,15 @@ public final class Pkcs12KeyStore implements KeyProvider {
       }
       String current = currentAlias().orElse(alias);
       SecretKey key = newKey();
-      stored.addKey(alias, key, current);
-      cache.put(alias, key);
-      audit.record(
-          Kind.KEY_GENERATED, source, alias, Map.of("current", "" + alias.equals(current)));
+      stored.addKey(
+          alias,
+          key,
+          current,
+          () -> {
+            cache.put(alias, key);
+            audit.record(
+                Kind.KEY_GENERATED, source, alias, Map.of("current", "" + alias.equals(current)));
+          });
       return key;
     }
   }
@@ -203,10 +221,15 @@ public final class Pkcs12KeyStore implements KeyProvider {
       String alias = Aliases.forRotation(Instant.now(), stored.entryAliases());
       String previous = currentAlias().orElse("");
       SecretKey key = newKey();
-      stored.addKey(alias, key, alias);
-      cache.put(alias, key);
-      audit.record(Kind.KEY_GENERATED, source, alias, Map.of("current", "true"));
-      audit.record(Kind.KEY_ROTATED, source, alias, Map.of("previous", previous));
+      stored.addKey(
+          alias,
+          key,
+          alias,
+          () -> {
+            cache.put(alias, key);
+            audit.record(Kind.KEY_GENERATED, source, alias, Map.of("current", "true"));
+            audit.record(Kind.KEY_ROTATED, source, alias, Map.of("previous", previous));
+          });
       return alias;
     }
   }
@@ -225,8 +248,9 @@ public final class Pkcs12KeyStore implements KeyProvider {
         return;
       }
       String previous = currentAlias().orElse("");
-      stored.setMarker(name);
-      audit.record(Kind.CURRENT_KEY_CHANGED, source, name, Map.of("previous", previous));
+      stored.setMarker(
+          name,
+          () -> audit.record(Kind.CURRENT_KEY_CHANGED, source, name, Map.of("previous", previous)));
     }
   }
 
@@ -270,9 +294,12 @@ public final class Pkcs12KeyStore implements KeyProvider {
                 + source
                 + "; make another key current first");
       }
-      stored.delete(name);
-      cache.remove(name);
-      audit.record(Kind.KEY_RETIRED, source, name, Map.of());
+      stored.delete(
+          name,
+          () -> {
+            cache.remove(name);
+            audit.record(Kind.KEY_RETIRED, source, name, Map.of());
+          });
     }
   }
 

@@ -17,13 +17,15 @@ import javax.crypto.SecretKey;
  * A keystore file's contents in memory, and the all-or-nothing writes that change them.
  *
  * <p>Each write applies its change to a fresh copy read from the last bytes written, writes that
- * copy out, and only then adopts it, so a failure at any step leaves memory and disk as they were.
- * Not thread-safe: {@link Pkcs12KeyStore} serialises access.
+ * copy out, and adopts it the moment it is renamed into place, so memory always describes the file
+ * on disk: a failure before the rename leaves both as they were, and one after it (forcing the
+ * directory) leaves both changed. Not thread-safe: {@link Pkcs12KeyStore} serialises access.
  */
 final class StoredKeys {
   private final Path file;
   private final String source;
   private final Pkcs12Codec codec;
+  private final KeyStoreFile.DirectorySync sync;
   private char[] password;
   private KeyStore keyStore;
   private byte[] persisted;
@@ -33,6 +35,7 @@ final class StoredKeys {
       Path file,
       String source,
       Pkcs12Codec codec,
+      KeyStoreFile.DirectorySync sync,
       char[] password,
       KeyStore keyStore,
       byte[] persisted,
@@ -40,6 +43,7 @@ final class StoredKeys {
     this.file = file;
     this.source = source;
     this.codec = codec;
+    this.sync = sync;
     this.password = password;
     this.keyStore = keyStore;
     this.persisted = persisted;
@@ -47,19 +51,27 @@ final class StoredKeys {
   }
 
   /** Writes a new, empty keystore file. Takes ownership of {@code password}. */
-  static StoredKeys create(Path file, String source, Pkcs12Codec codec, char[] password)
+  static StoredKeys create(
+      Path file, String source, Pkcs12Codec codec, KeyStoreFile.DirectorySync sync, char[] password)
       throws IOException {
     Pkcs12Codec.Stored stored = codec.store(codec.empty(), password, source);
-    KeyStoreFile.createNew(file, stored.bytes());
-    return new StoredKeys(file, source, codec, password, stored.keyStore(), stored.bytes(), null);
+    KeyStoreFile.createNew(file, stored.bytes(), sync);
+    return new StoredKeys(
+        file, source, codec, sync, password, stored.keyStore(), stored.bytes(), null);
   }
 
   /** Authenticates {@code bytes} read from {@code file}. Takes ownership of {@code password}. */
-  static StoredKeys open(Path file, String source, Pkcs12Codec codec, char[] password, byte[] bytes)
+  static StoredKeys open(
+      Path file,
+      String source,
+      Pkcs12Codec codec,
+      KeyStoreFile.DirectorySync sync,
+      char[] password,
+      byte[] bytes)
       throws IOException {
     KeyStore keyStore = codec.load(bytes, password, source);
     String marker = CurrentKeyMarker.read(keyStore, password).orElse(null);
-    return new StoredKeys(file, source, codec, password, keyStore, bytes, marker);
+    return new StoredKeys(file, source, codec, sync, password, keyStore, bytes, marker);
   }
 
   /** Every alias in the file, the marker's included. */
@@ -115,8 +127,12 @@ final class StoredKeys {
     }
   }
 
-  /** Stores {@code key} under {@code alias} and, if {@code newMarker} differs, moves the marker. */
-  void addKey(String alias, SecretKey key, String newMarker) throws IOException {
+  /**
+   * Stores {@code key} under {@code alias} and, if {@code newMarker} differs, moves the marker.
+   *
+   * @param inPlace run once the change is on disk, even if a later step then fails
+   */
+  void addKey(String alias, SecretKey key, String newMarker, Runnable inPlace) throws IOException {
     write(
         working -> {
           KeyStore.PasswordProtection protection = codec.protection(password);
@@ -128,17 +144,19 @@ final class StoredKeys {
           if (!newMarker.equals(marker)) {
             writeMarker(working, newMarker);
           }
-        });
-    marker = newMarker;
+        },
+        newMarker,
+        inPlace);
   }
 
-  void setMarker(String alias) throws IOException {
-    write(working -> writeMarker(working, alias));
-    marker = alias;
+  /** Points the marker at {@code alias}; {@code inPlace} as for {@link #addKey}. */
+  void setMarker(String alias, Runnable inPlace) throws IOException {
+    write(working -> writeMarker(working, alias), alias, inPlace);
   }
 
-  void delete(String alias) throws IOException {
-    write(working -> working.deleteEntry(alias));
+  /** Deletes the entry under {@code alias}; {@code inPlace} as for {@link #addKey}. */
+  void delete(String alias, Runnable inPlace) throws IOException {
+    write(working -> working.deleteEntry(alias), marker, inPlace);
   }
 
   /** Wipes the password and drops everything read from the file. */
@@ -153,7 +171,7 @@ final class StoredKeys {
     void apply(KeyStore working) throws IOException, GeneralSecurityException;
   }
 
-  private void write(Change change) throws IOException {
+  private void write(Change change, String newMarker, Runnable inPlace) throws IOException {
     KeyStore working = codec.load(persisted, password, source);
     try {
       change.apply(working);
@@ -161,9 +179,20 @@ final class StoredKeys {
       throw new IOException("cannot update keystore " + source, e);
     }
     Pkcs12Codec.Stored stored = codec.store(working, password, source);
-    KeyStoreFile.replace(file, persisted, stored.bytes());
-    keyStore = stored.keyStore();
-    persisted = stored.bytes();
+    KeyStoreFile.replace(
+        file,
+        persisted,
+        stored.bytes(),
+        sync,
+        () -> {
+          // Adopted before the directory is forced: if that fails, the file is the new one all
+          // the same, and a copy of the old one would make every later write look like it lost
+          // a race ("changed by someone else").
+          keyStore = stored.keyStore();
+          persisted = stored.bytes();
+          marker = newMarker;
+          inPlace.run();
+        });
   }
 
   private void writeMarker(KeyStore working, String alias) throws IOException {
