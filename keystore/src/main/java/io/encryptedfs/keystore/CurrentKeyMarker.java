@@ -26,8 +26,9 @@ final class CurrentKeyMarker {
 
   private CurrentKeyMarker() {}
 
-  /** The alias the marker names, if the keystore has a marker. */
-  static Optional<String> read(KeyStore keyStore, char[] password) throws IOException {
+  /** The alias the marker names, if the keystore has a marker; {@code source} names it. */
+  static Optional<String> read(KeyStore keyStore, char[] password, String source)
+      throws IOException {
     KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(password);
     try {
       if (!keyStore.entryInstanceOf(ALIAS, KeyStore.SecretKeyEntry.class)) {
@@ -36,24 +37,30 @@ final class CurrentKeyMarker {
       SecretKey marker =
           ((KeyStore.SecretKeyEntry) keyStore.getEntry(ALIAS, protection)).getSecretKey();
       if (!ALGORITHM.equals(marker.getAlgorithm())) {
-        throw new IOException("entry '" + ALIAS + "' is not an encryptedfs current-key marker");
+        throw new IOException(
+            "entry '"
+                + ALIAS
+                + "' in keystore "
+                + source
+                + " is not an encryptedfs current-key marker");
       }
       return Optional.of(new String(marker.getEncoded(), StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
-      throw new IOException("cannot read the current-key marker", e);
+      throw new IOException("cannot read the current-key marker of keystore " + source, e);
     } finally {
       Secrets.destroy(protection);
     }
   }
 
-  /** Points the marker at {@code alias}. */
-  static void write(KeyStore keyStore, String alias, KeyStore.PasswordProtection protection)
+  /** Points the marker at {@code alias}; {@code source} names the keystore in errors. */
+  static void write(
+      KeyStore keyStore, String alias, KeyStore.PasswordProtection protection, String source)
       throws IOException {
     SecretKey marker = new SecretKeySpec(alias.getBytes(StandardCharsets.UTF_8), ALGORITHM);
     try {
       keyStore.setEntry(ALIAS, new KeyStore.SecretKeyEntry(marker), protection);
     } catch (GeneralSecurityException e) {
-      throw new IOException("cannot write the current-key marker", e);
+      throw new IOException("cannot write the current-key marker of keystore " + source, e);
     }
   }
 }

@@ -70,7 +70,7 @@ final class StoredKeys {
       byte[] bytes)
       throws IOException {
     KeyStore keyStore = codec.load(bytes, password, source);
-    String marker = CurrentKeyMarker.read(keyStore, password).orElse(null);
+    String marker = CurrentKeyMarker.read(keyStore, password, source).orElse(null);
     return new StoredKeys(file, source, codec, sync, password, keyStore, bytes, marker);
   }
 
@@ -198,7 +198,7 @@ final class StoredKeys {
   private void writeMarker(KeyStore working, String alias) throws IOException {
     KeyStore.PasswordProtection protection = codec.protection(password);
     try {
-      CurrentKeyMarker.write(working, alias, protection);
+      CurrentKeyMarker.write(working, alias, protection, source);
     } finally {
       Secrets.destroy(protection);
     }
