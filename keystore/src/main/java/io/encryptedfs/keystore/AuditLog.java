@@ -30,8 +30,10 @@ public final class AuditLog implements AutoCloseable {
 
   private final Path file;
   private FileChannel channel;
+  // Guarded by this: an append failed, perhaps part-way through its line (a full disk, say).
+  private boolean lastAppendFailed;
 
-  private AuditLog(Path file, FileChannel channel) {
+  AuditLog(Path file, FileChannel channel) {
     this.file = file;
     this.channel = channel;
   }
@@ -65,8 +67,8 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /**
-   * A line a crash cut short would otherwise swallow the first event appended after it, and a
-   * reader would count both as one unreadable line: end it first.
+   * A line a crash or a failed append cut short would otherwise swallow the first event appended
+   * after it, and a reader would count both as one unreadable line: end it first.
    */
   private static void endTornLine(Path file, FileChannel appending) throws IOException {
     long size = appending.size();
@@ -103,6 +105,10 @@ public final class AuditLog implements AutoCloseable {
       return;
     }
     try {
+      if (lastAppendFailed) {
+        endTornLine(file, channel);
+        lastAppendFailed = false;
+      }
       ByteBuffer line = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
       while (line.hasRemaining()) {
         channel.write(line);
@@ -110,6 +116,7 @@ public final class AuditLog implements AutoCloseable {
       // Key events are rare and an audit trail that loses its tail in a crash is worth little.
       channel.force(false);
     } catch (IOException e) {
+      lastAppendFailed = true;
       LOGGER.log(Level.ERROR, "cannot append to audit file " + file, e);
     }
   }

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.keystore.AuditEvent.Kind;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -110,6 +112,27 @@ class AuditLogTest {
       again.record(Kind.KEY_RETIRED, null, "old", Map.of());
     }
     assertEquals(3, Files.readAllLines(file).size(), "a whole last line gets no blank line");
+  }
+
+  @Test
+  void aLineCutShortByAFullDiskIsEndedBeforeTheNextEvent() throws IOException {
+    Path file = fs.getPath("/full.jsonl");
+    FillingChannel channel =
+        new FillingChannel(
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 10);
+    try (AuditLog log = new AuditLog(file, channel)) {
+      log.record(Kind.KEY_LOADED, null, "lost", Map.of());
+      channel.room = Long.MAX_VALUE;
+      log.record(Kind.KEY_RETIRED, null, "old", Map.of());
+      log.record(Kind.KEY_RETIRED, null, "older", Map.of());
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(3, lines.size(), lines.toString());
+    assertEquals("{\"time\":\"2", lines.get(0));
+    assertTrue(
+        lines.get(1).startsWith("{\"time\"") && lines.get(1).contains("\"old\""), lines.get(1));
+    assertTrue(
+        lines.get(2).startsWith("{\"time\"") && lines.get(2).contains("\"older\""), lines.get(2));
   }
 
   @Test
