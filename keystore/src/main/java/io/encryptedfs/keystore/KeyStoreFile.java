@@ -2,6 +2,7 @@ package io.encryptedfs.keystore;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -107,22 +108,41 @@ final class KeyStoreFile {
       Path dir, Path file, byte[] contents, Optional<FileOwnership> ownership) throws IOException {
     Path temporary =
         Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", OwnerOnly.file(dir));
-    try {
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(contents);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        if (ownership.isPresent()) {
-          ownership.get().applyTo(temporary, file);
-        }
-        channel.force(true);
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(contents);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
       }
-    } catch (IOException | RuntimeException e) {
+      if (ownership.isPresent()) {
+        ownership.get().applyTo(temporary, file);
+      }
+      channel.force(true);
+    } catch (IOException e) {
+      Files.deleteIfExists(temporary);
+      throw named(file, e);
+    } catch (RuntimeException e) {
       Files.deleteIfExists(temporary);
       throw e;
     }
     return temporary;
+  }
+
+  /**
+   * A write or force that fails says only "No space left on device" or "Input/output error": name
+   * the keystore, which is what the user knows of, and say that it is as it was.
+   */
+  private static IOException named(Path file, IOException e) {
+    if (e instanceof FileSystemException || e instanceof ClosedChannelException) {
+      return e;
+    }
+    FileSystemException named =
+        new FileSystemException(
+            file.toString(),
+            null,
+            "cannot write the temporary file that was to become the keystore, so nothing changed: "
+                + e.getMessage());
+    named.initCause(e);
+    return named;
   }
 
   /**

@@ -1,15 +1,22 @@
 package io.encryptedfs.keystore;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +55,35 @@ class KeyStoreFileTest {
     assertTrue(e.getMessage().contains("may not survive a crash"), e.getMessage());
     assertTrue(e.getMessage().contains("Input/output error"), e.getMessage());
     assertInstanceOf(IOException.class, e.getCause());
+  }
+
+  @Test
+  void aFullDeviceIsReportedNamingTheKeystoreWhichStaysAsItWas() throws IOException {
+    Configuration oneSpareBlock = Configuration.unix().toBuilder().setMaxSize(2 * 8192).build();
+    try (FileSystem small = Jimfs.newFileSystem(oneSpareBlock)) {
+      Path file = small.getPath("/keys/keys.p12");
+      try (Pkcs12KeyStore keys = Fixtures.create(file, AuditLog.systemLogger())) {
+        keys.generateKey("first");
+        Path filler = Files.write(small.getPath("/filler"), new byte[1]);
+        byte[] before = Files.readAllBytes(file);
+
+        FileSystemException e =
+            assertThrows(FileSystemException.class, () -> keys.generateKey("second"));
+        assertEquals(file.toString(), e.getFile());
+        assertTrue(e.getMessage().contains("out of disk space"), e.getMessage());
+        assertTrue(e.getMessage().contains("nothing changed"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file));
+        try (Stream<Path> listing = Files.list(file.getParent())) {
+          assertEquals(List.of(file), listing.collect(Collectors.toList()));
+        }
+
+        Files.delete(filler);
+        keys.generateKey("second");
+      }
+      try (Pkcs12KeyStore keys = Fixtures.open(file, AuditLog.systemLogger())) {
+        assertEquals(Set.of("first", "second"), keys.aliases());
+      }
+    }
   }
 
   @Test
