@@ -98,7 +98,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
     Objects.requireNonNull(audit, "audit");
     Path absolute = file.toAbsolutePath();
     String source = absolute.toString();
-    char[] copy = copyPassword(password);
+    char[] copy = KeystorePassword.copyOf(password);
     try {
       StoredKeys stored =
           StoredKeys.create(
@@ -143,7 +143,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
       throws IOException {
     Objects.requireNonNull(audit, "audit");
     String source = file.toAbsolutePath().toString();
-    char[] copy = copyPassword(password);
+    char[] copy = KeystorePassword.copyOf(password);
     try {
       // Writes replace the real file, so a symbolic link to a keystore stays a link.
       Path real = file.toRealPath();
@@ -160,23 +160,6 @@ public final class Pkcs12KeyStore implements KeyProvider {
       audit.record(Kind.KEYSTORE_OPEN_FAILED, source, null, Map.of("reason", OpenChecks.reason(e)));
       throw e;
     }
-  }
-
-  private static char[] copyPassword(char[] password) {
-    Objects.requireNonNull(password, "password");
-    if (password.length == 0) {
-      throw new IllegalArgumentException("the keystore password must not be empty");
-    }
-    for (char c : password) {
-      // The JDK's PKCS#12 code derives its PBE keys through SecretKeyFactory "PBE", which
-      // rejects anything else; saying so here beats a "calculateMac failed" deep in a write.
-      if (c < 0x20 || c > 0x7e) {
-        throw new IllegalArgumentException(
-            "the keystore password must be printable ASCII (the JDK's PKCS#12 keystore accepts"
-                + " nothing else)");
-      }
-    }
-    return password.clone();
   }
 
   /**
