@@ -1,17 +1,34 @@
 package io.encryptedfs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.encryptedfs.cli.CliRunner.Run;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The one-line error messages: the file, the other file if any, and what went wrong with it. */
+/**
+ * The one-line error messages (the file, the other file if any, and what went wrong with it) and
+ * the documented exit codes.
+ */
 class MainTest {
+  @TempDir Path tmp;
+  private CliRunner cli;
+
+  @BeforeEach
+  void runner() {
+    cli = new CliRunner(tmp);
+  }
+
   @Test
   void aFileSystemErrorNamesItsFileAndReason() {
     // The JDK gives no reason for these, only the path.
@@ -42,5 +59,25 @@ class MainTest {
         "wrong password for keystore /k",
         Main.describe(new IOException("wrong password for keystore /k")));
     assertEquals("IOException", Main.describe(new IOException()));
+  }
+
+  @Test
+  void errorsAreOneLineWithDocumentedExitCodes() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "wrong password\n");
+    Run usage = cli.run("verify");
+    assertEquals(2, usage.code());
+    assertTrue(usage.err().contains("Missing required"), usage.err());
+    Run missing = cli.keys("keys", "list");
+    assertEquals(4, missing.code());
+    assertEquals(
+        "encryptedfs: " + tmp.resolve("keys.p12") + ": no such file", missing.err().strip());
+    assertEquals(1, missing.err().lines().count());
+    Run help = cli.run("verify", "--help");
+    assertEquals(0, help.code());
+    assertTrue(
+        help.out().contains("--password-env") && help.out().contains("Exit codes"), help.out());
+    Run top = cli.run("--help");
+    assertTrue(
+        top.out().contains("rewrap") && top.out().contains("3   key or password error"), top.out());
   }
 }

@@ -1,0 +1,78 @@
+package io.encryptedfs.cli;
+
+import io.encryptedfs.EncryptedFileSystems;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the tool in-process, as the command-line tests do: one keystore ({@code keys.p12}),
+ * password file ({@code pass}) and audit file ({@code audit.jsonl}) in a test's directory, since
+ * each keystore write costs about a second by design.
+ */
+final class CliRunner {
+  /** What a run printed and returned. */
+  record Run(int code, String out, String err) {}
+
+  private final Path dir;
+
+  CliRunner(Path dir) {
+    this.dir = dir;
+  }
+
+  /** The tool with exactly {@code args}. */
+  Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** The tool with {@code args} and this directory's keystore, password file and audit file. */
+  Run keys(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--keystore", dir.resolve("keys.p12").toString(),
+            "--password-file", dir.resolve("pass").toString(),
+            "--audit-file", dir.resolve("audit.jsonl").toString()));
+    return run(all.toArray(String[]::new));
+  }
+
+  /** The root opened through the API, as a program would, with the password the tests write. */
+  FileSystem openRoot(Path root) throws IOException {
+    return EncryptedFileSystems.newFileSystem(
+        root,
+        Map.of(
+            EncryptedFileSystems.KEYSTORE,
+            dir.resolve("keys.p12"),
+            EncryptedFileSystems.KEYSTORE_PASSWORD,
+            "correct horse battery"));
+  }
+
+  /** Flips one byte of a raw file: writing a constant would damage nothing where it was already. */
+  static void flipByte(Path raw, long at) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.allocate(1);
+      ch.read(b, at);
+      b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();
+      ch.write(b, at);
+    }
+  }
+
+  /** Damages a sealed byte of each tail slot of a 4 KiB-block file: it no longer opens. */
+  static void loseTheEnd(Path raw) throws IOException {
+    for (int slot = 0; slot < 3; slot++) {
+      flipByte(raw, 512 + slot * (4096 + 64) + 60);
+    }
+  }
+}

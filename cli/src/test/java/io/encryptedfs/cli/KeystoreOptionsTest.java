@@ -1,0 +1,86 @@
+package io.encryptedfs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.cli.CliRunner.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The options every command shares: where the keystore is and how its password is had. */
+class KeystoreOptionsTest {
+  @TempDir Path tmp;
+  private CliRunner cli;
+
+  @BeforeEach
+  void runner() {
+    cli = new CliRunner(tmp);
+  }
+
+  /** Every password problem is a key or password error (3), as the README says; none shows it. */
+  @Test
+  void passwordProblemsExitThree() throws Exception {
+    String keystore = tmp.resolve("keys.p12").toString();
+    Path pass = tmp.resolve("pass");
+    Run unset =
+        cli.run(
+            "keys", "list", "-k", keystore, "--password-env", "ENCRYPTEDFS_TEST_UNSET_VARIABLE");
+    assertEquals(3, unset.code(), unset.err());
+    assertTrue(unset.err().contains("ENCRYPTEDFS_TEST_UNSET_VARIABLE is not set"), unset.err());
+
+    Run noConsole = cli.run("keys", "list", "-k", keystore);
+    assertEquals(3, noConsole.code(), noConsole.err());
+    assertTrue(noConsole.err().contains("no console"), noConsole.err());
+
+    Files.writeString(pass, "\n");
+    Run empty = cli.run("keys", "list", "-k", keystore, "--password-file", pass.toString());
+    assertEquals(3, empty.code(), empty.err());
+    assertTrue(empty.err().contains("empty password from file " + pass), empty.err());
+
+    Files.writeString(pass, "s\u00e9same-9\n");
+    Run nonAscii = cli.run("keys", "init", "-k", keystore, "--password-file", pass.toString());
+    assertEquals(3, nonAscii.code(), nonAscii.err());
+    assertTrue(
+        nonAscii.err().contains("password from file " + pass + " is not printable ASCII"),
+        nonAscii.err());
+    assertFalse(nonAscii.err().contains("same-9"), "the password is not shown: " + nonAscii.err());
+    assertFalse(Files.exists(tmp.resolve("keys.p12")));
+
+    // A password file that cannot be read at all is an I/O error, named.
+    Run missing =
+        cli.run("keys", "list", "-k", keystore, "--password-file", tmp.resolve("nope").toString());
+    assertEquals(4, missing.code(), missing.err());
+    assertEquals("encryptedfs: " + tmp.resolve("nope") + ": no such file", missing.err().strip());
+  }
+
+  /**
+   * An unreadable keystore is named with the reason. Root reads a mode-000 file, so then a path
+   * through a regular file makes the file system error instead.
+   */
+  @Test
+  void anUnreadableKeystoreIsNamedWithTheReason() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    assertEquals(0, cli.keys("keys", "init").code());
+    Path keystore = tmp.resolve("keys.p12");
+    Files.setPosixFilePermissions(keystore, java.util.Set.of());
+    String expected = keystore.toRealPath() + ": permission denied";
+    if (Files.isReadable(keystore)) {
+      keystore = tmp.resolve("pass/keys.p12");
+      expected = keystore + ": Not a directory";
+    }
+    Run run =
+        cli.run(
+            "keys",
+            "list",
+            "--keystore",
+            keystore.toString(),
+            "--password-file",
+            tmp.resolve("pass").toString());
+    assertEquals(4, run.code(), run.err());
+    assertEquals("encryptedfs: " + expected, run.err().strip());
+  }
+}

@@ -1,0 +1,99 @@
+package io.encryptedfs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.cli.CliRunner.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code info}, {@code verify} and {@code rewrap} on roots with damaged files or bad policies. */
+class RootCommandsTest {
+  @TempDir Path tmp;
+  private CliRunner cli;
+
+  @BeforeEach
+  void runner() {
+    cli = new CliRunner(tmp);
+  }
+
+  /**
+   * A file whose every tail record is damaged does not open; rewrap rewraps its header, names it,
+   * and exits 1, and the old key can then be retired.
+   */
+  @Test
+  void rewrapReportsAFileThatDoesNotOpenAndStillFreesTheOldKey() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Files.createDirectories(tmp.resolve("plain"));
+    Files.writeString(tmp.resolve("plain/ok.txt"), "fine");
+    Files.writeString(tmp.resolve("plain/bad.txt"), "its end is lost");
+    Path root = tmp.resolve("root");
+    assertEquals(0, cli.keys("keys", "init").code());
+    Run encrypt = cli.keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create");
+    assertEquals(0, encrypt.code(), encrypt.err());
+    CliRunner.loseTheEnd(root.resolve("bad.txt"));
+    assertEquals(0, cli.keys("keys", "rotate").code());
+    Run rewrap = cli.keys("rewrap", root.toString());
+    assertEquals(1, rewrap.code(), rewrap.out() + rewrap.err());
+    assertTrue(rewrap.out().contains("/bad.txt: rewrapped to "), rewrap.out());
+    assertTrue(rewrap.out().contains("content damaged 1"), rewrap.out());
+    Run retire = cli.keys("keys", "retire", "master", "--root", root.toString());
+    assertEquals(0, retire.code(), retire.out() + retire.err());
+  }
+
+  /**
+   * A file that does not open (every tail record damaged) is one DAMAGED line for verify and one
+   * FAILED line for decrypt, and both go on with the other files and exit 1; before, the walk that
+   * lists the files stopped at it with exit 4 and checked nothing.
+   */
+  @Test
+  void verifyAndDecryptReportAFileThatDoesNotOpenAndGoOn() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Files.createDirectories(tmp.resolve("plain/sub"));
+    Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
+    Files.writeString(tmp.resolve("plain/sub/bad.txt"), "its end is lost");
+    Files.writeString(tmp.resolve("plain/z.txt"), "omega");
+    Path root = tmp.resolve("root");
+    assertEquals(0, cli.keys("keys", "init").code());
+    assertEquals(
+        0,
+        cli.keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create").code());
+    CliRunner.loseTheEnd(root.resolve("sub/bad.txt"));
+    Run verify = cli.keys("verify", root.toString());
+    assertEquals(1, verify.code(), verify.out() + verify.err());
+    assertTrue(verify.out().contains("DAMAGED /sub/bad.txt: "), verify.out());
+    assertTrue(verify.out().contains("DAMAGE: 3 file(s) verified, 1 damaged"), verify.out());
+
+    Path out = tmp.resolve("out");
+    Run decrypt = cli.keys("decrypt", root.toString(), out.toString());
+    assertEquals(1, decrypt.code(), decrypt.out() + decrypt.err());
+    assertTrue(decrypt.out().contains("sub/bad.txt: FAILED: /sub/bad.txt: "), decrypt.out());
+    assertEquals("alpha", Files.readString(out.resolve("a.txt")));
+    assertEquals("omega", Files.readString(out.resolve("z.txt")));
+    assertFalse(Files.exists(out.resolve("sub/bad.txt")));
+  }
+
+  @Test
+  void aKeyPolicyNamingAMissingKeyIsAKeyError() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Files.createDirectories(tmp.resolve("plain"));
+    Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
+    Path root = tmp.resolve("root");
+    assertEquals(0, cli.keys("keys", "init").code());
+    Run encrypt = cli.keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create");
+    assertEquals(0, encrypt.code(), encrypt.err());
+    Run rewrap = cli.keys("rewrap", root.toString(), "--key-policy", "/sub/**=nokey");
+    assertEquals(3, rewrap.code(), rewrap.out() + rewrap.err());
+    assertEquals(1, rewrap.err().lines().count(), rewrap.err());
+    assertTrue(
+        rewrap.err().contains("'nokey'") && rewrap.err().contains("'key.policy'"), rewrap.err());
+    // A policy whose keys all exist but which is malformed stays a usage error.
+    Run malformed = cli.keys("rewrap", root.toString(), "--key-policy", "sub/**=master");
+    assertEquals(2, malformed.code(), malformed.out() + malformed.err());
+    assertTrue(malformed.err().contains("must be an absolute path"), malformed.err());
+  }
+}
