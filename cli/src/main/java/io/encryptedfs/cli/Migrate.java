@@ -8,7 +8,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,13 +26,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code encrypt} and {@code decrypt}: copy a tree into or out of an encrypted root. Each file is
- * written under a temporary name, forced, read back and compared (SHA-256) with its source, and
- * only then renamed into place; a rerun skips files whose target already matches, so an
- * interrupted migration resumes without losing or duplicating work.
+ * written under a temporary name ({@link PartNames}), forced, read back and compared (SHA-256) with
+ * its source, and only then renamed into place; a rerun skips files whose target already matches
+ * and removes the leftovers of an interrupted run, so an interrupted migration resumes without
+ * losing or duplicating work.
  */
 final class Migrate {
-  static final String PART = ".encryptedfs-part";
-
   private Migrate() {}
 
   @Command(
@@ -106,6 +104,12 @@ final class Migrate {
       Path source = entry.path();
       Path target = resolve(to, from.relativize(source));
       String name = from.relativize(source).toString();
+      if (PartNames.isPart(source)) {
+        // Part of a copy an interrupted run was writing (the source was once a target): junk,
+        // which may not even open.
+        progress.line(name + ": skipped, the temporary file of an interrupted run");
+        continue;
+      }
       if (entry.unreadable() != null) {
         // A damaged encrypted file is not copied, and must not pass for something skipped.
         failed++;
@@ -116,22 +120,15 @@ final class Migrate {
         progress.line(name + ": skipped, not a regular file");
         continue;
       }
-      Path owner = partOwner(source);
-      if (owner != null) {
-        failed++;
-        progress.line(
-            name
-                + ": FAILED: not copied, its name is the temporary name of "
-                + from.relativize(owner)
-                + "; rename it and run again");
-        continue;
-      }
       try {
+        Path part = PartNames.of(target);
+        // Only a leftover of an interrupted run can have this name (see PartNames).
+        Files.deleteIfExists(part);
         byte[] expected = digest(source);
         if (Files.exists(target) && Arrays.equals(expected, digestOrNull(target))) {
           skipped++;
         } else {
-          copyVerified(source, target, expected);
+          copyVerified(source, target, part, expected);
           done++;
         }
         progress.fileDone(Files.size(source));
@@ -141,37 +138,19 @@ final class Migrate {
       }
     }
     progress.finish();
-    out.println(
-        verb + " " + done + ", already done " + skipped + ", failed " + failed);
+    out.println(verb + " " + done + ", already done " + skipped + ", failed " + failed);
     return failed == 0 ? ExitCodes.OK : ExitCodes.DAMAGE;
   }
 
-  /**
-   * The source file whose temporary target name is {@code source}'s name, or null. A user's own
-   * file may end in {@link #PART} and is copied like any other, unless it shares that name with a
-   * sibling's temporary, whose writing would destroy its copy.
-   */
-  private static Path partOwner(Path source) {
-    String name = source.getFileName().toString();
-    if (name.length() == PART.length() || !name.endsWith(PART)) {
-      return null;
-    }
-    Path owner = source.resolveSibling(name.substring(0, name.length() - PART.length()));
-    return Files.isRegularFile(owner, LinkOption.NOFOLLOW_LINKS) ? owner : null;
-  }
-
-  private static void copyVerified(Path source, Path target, byte[] expected) throws IOException {
+  private static void copyVerified(Path source, Path target, Path part, byte[] expected)
+      throws IOException {
     if (target.getParent() != null) {
       Files.createDirectories(target.getParent());
     }
-    Path part = target.resolveSibling(target.getFileName() + PART);
+    // CREATE_NEW: whatever is at that name now is not this run's to overwrite.
     try (InputStream in = Files.newInputStream(source);
         FileChannel ch =
-            FileChannel.open(
-                part,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+            FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       OutputStream os = Channels.newOutputStream(ch);
       in.transferTo(os);
       ch.force(true);

@@ -8,6 +8,8 @@ import io.encryptedfs.cli.CliRunner.Run;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +24,7 @@ class MigrateTest {
     cli = new CliRunner(tmp);
   }
 
-  /**
-   * A user's file may end in .encryptedfs-part: both directions copy it like any other, and only
-   * one whose name is a sibling's temporary name is refused, as failed, and named.
-   */
+  /** A user's file may end in .encryptedfs-part: both directions copy it like any other. */
   @Test
   void migrationCopiesUserFilesNamedLikeItsTemporaries() throws Exception {
     Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
@@ -50,25 +49,114 @@ class MigrateTest {
     assertEquals("the user's own", Files.readString(out.resolve("sub/report.encryptedfs-part")));
     assertEquals("written in the root", Files.readString(out.resolve("sub/log.encryptedfs-part")));
 
-    // clash.encryptedfs-part is where clash is written before its rename: copying both would
-    // destroy one copy, so it is refused, and the run does not claim success.
+    // Beside clash, clash.encryptedfs-part (the tool's temporary name for clash before) is copied
+    // too: the temporary names now carry a tag no user's file has.
     Files.writeString(plain.resolve("clash"), "first");
     Files.writeString(plain.resolve("clash.encryptedfs-part"), "second");
     Run clash = cli.keys("encrypt", tmp.resolve("plain").toString(), root.toString());
-    assertEquals(1, clash.code(), clash.out() + clash.err());
-    assertTrue(clash.out().contains("encrypted 1, already done 2, failed 1"), clash.out());
-    String refused =
-        "sub/clash.encryptedfs-part: FAILED: not copied, its name is the temporary name of"
-            + " sub/clash";
-    assertTrue(clash.out().contains(refused), clash.out());
+    assertEquals(0, clash.code(), clash.out() + clash.err());
+    assertTrue(clash.out().contains("encrypted 2, already done 2, failed 0"), clash.out());
     try (FileSystem fs = cli.openRoot(root)) {
       assertEquals("first", Files.readString(fs.getPath("/sub/clash")));
-      Files.writeString(fs.getPath("/sub/clash.encryptedfs-part"), "second");
+      assertEquals("second", Files.readString(fs.getPath("/sub/clash.encryptedfs-part")));
     }
     Run clashOut = cli.keys("decrypt", root.toString(), out.toString());
-    assertEquals(1, clashOut.code(), clashOut.out() + clashOut.err());
-    assertTrue(clashOut.out().contains("decrypted 1, already done 3, failed 1"), clashOut.out());
+    assertEquals(0, clashOut.code(), clashOut.out() + clashOut.err());
+    assertTrue(clashOut.out().contains("decrypted 2, already done 3, failed 0"), clashOut.out());
     assertEquals("first", Files.readString(out.resolve("sub/clash")));
-    assertFalse(Files.exists(out.resolve("sub/clash.encryptedfs-part")));
+    assertEquals("second", Files.readString(out.resolve("sub/clash.encryptedfs-part")));
+  }
+
+  /**
+   * A file the user made in the root, named as the tool once named its temporaries
+   * (NAME.encryptedfs-part), is the user's: encrypting NAME leaves it as it was. Before, it was
+   * overwritten and renamed over NAME.
+   */
+  @Test
+  void encryptLeavesAUsersFileAtTheOldTemporaryNameAlone() throws Exception {
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    Path root = tmp.resolve("root");
+    initAndEncrypt(plain, root);
+    try (FileSystem fs = cli.openRoot(root)) {
+      Files.writeString(fs.getPath("/b.txt.encryptedfs-part"), "the user's own");
+    }
+    Files.writeString(plain.resolve("b.txt"), "beta");
+    Run encrypt = cli.keys("encrypt", plain.toString(), root.toString());
+    assertEquals(0, encrypt.code(), encrypt.out() + encrypt.err());
+    assertTrue(encrypt.out().contains("encrypted 1, already done 1, failed 0"), encrypt.out());
+    try (FileSystem fs = cli.openRoot(root)) {
+      assertEquals("beta", Files.readString(fs.getPath("/b.txt")));
+      assertEquals("the user's own", Files.readString(fs.getPath("/b.txt.encryptedfs-part")));
+    }
+  }
+
+  /** The same for a file the user made in PLAIN_DIR: decrypting NAME leaves it as it was. */
+  @Test
+  void decryptLeavesAUsersFileAtTheOldTemporaryNameAlone() throws Exception {
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    Path root = tmp.resolve("root");
+    initAndEncrypt(plain, root);
+    Path out = Files.createDirectories(tmp.resolve("exported"));
+    Files.writeString(out.resolve("a.txt.encryptedfs-part"), "the user's own");
+    Run decrypt = cli.keys("decrypt", root.toString(), out.toString());
+    assertEquals(0, decrypt.code(), decrypt.out() + decrypt.err());
+    assertTrue(decrypt.out().contains("decrypted 1, already done 0, failed 0"), decrypt.out());
+    assertEquals("alpha", Files.readString(out.resolve("a.txt")));
+    assertEquals("the user's own", Files.readString(out.resolve("a.txt.encryptedfs-part")));
+  }
+
+  /**
+   * A rerun removes the leftovers of an interrupted run from the target, one that opens or one that
+   * does not, and does not copy one found in the source (as when PLAIN_DIR was once the target of
+   * an interrupted decrypt).
+   */
+  @Test
+  void aRerunRemovesTheLeftoversOfAnInterruptedRunAndCopiesNone() throws Exception {
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    Path root = tmp.resolve("root");
+    initAndEncrypt(plain, root);
+    Files.writeString(plain.resolve("b.txt"), "beta");
+    Files.writeString(plain.resolve("c.txt"), "gamma");
+    try (FileSystem fs = cli.openRoot(root)) {
+      Files.writeString(PartNames.of(fs.getPath("/b.txt")), "be");
+    }
+    Path unopenable = PartNames.of(root.resolve("c.txt"));
+    Files.write(unopenable, new byte[100]);
+    Run encrypt = cli.keys("encrypt", plain.toString(), root.toString());
+    assertEquals(0, encrypt.code(), encrypt.out() + encrypt.err());
+    assertTrue(encrypt.out().contains("encrypted 2, already done 1, failed 0"), encrypt.out());
+    try (Stream<Path> files = Files.list(root)) {
+      assertEquals(
+          List.of(".encryptedfs", "a.txt", "b.txt", "c.txt"),
+          files.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+
+    Path out = Files.createDirectories(tmp.resolve("exported"));
+    Files.writeString(PartNames.of(out.resolve("a.txt")), "alp");
+    Run decrypt = cli.keys("decrypt", root.toString(), out.toString());
+    assertEquals(0, decrypt.code(), decrypt.out() + decrypt.err());
+    assertTrue(decrypt.out().contains("decrypted 3, already done 0, failed 0"), decrypt.out());
+    assertEquals("alpha", Files.readString(out.resolve("a.txt")));
+    assertFalse(Files.exists(PartNames.of(out.resolve("a.txt"))));
+
+    Path leftover = PartNames.of(out.resolve("b.txt"));
+    Files.writeString(leftover, "be");
+    Run fromLeftovers = cli.keys("encrypt", out.toString(), root.toString());
+    assertEquals(0, fromLeftovers.code(), fromLeftovers.out() + fromLeftovers.err());
+    String skipped = leftover.getFileName() + ": skipped, the temporary file of an interrupted run";
+    assertTrue(fromLeftovers.out().contains(skipped), fromLeftovers.out());
+    assertTrue(
+        fromLeftovers.out().contains("encrypted 0, already done 3, failed 0"), fromLeftovers.out());
+    assertFalse(Files.exists(root.resolve(leftover.getFileName().toString())));
+    assertEquals("be", Files.readString(leftover), "the source is not changed");
+  }
+
+  /** A keystore, and {@code root} created by encrypting {@code plain} holding a.txt. */
+  private void initAndEncrypt(Path plain, Path root) throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Files.writeString(plain.resolve("a.txt"), "alpha");
+    assertEquals(0, cli.keys("keys", "init").code());
+    Run create = cli.keys("encrypt", plain.toString(), root.toString(), "--create");
+    assertEquals(0, create.code(), create.out() + create.err());
   }
 }
