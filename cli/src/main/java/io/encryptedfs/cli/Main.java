@@ -135,6 +135,10 @@ public final class Main implements Runnable {
   }
 
   private static String reason(FileSystemException e) {
+    if (e instanceof NotAnEncryptedRootException) {
+      // The provider's reason tells API users of its 'create' setting; here it is an option.
+      return "not an encrypted root (initialise one with encrypt --create)";
+    }
     if (e.getReason() != null) {
       return e.getReason().replace('\n', ' ');
     }

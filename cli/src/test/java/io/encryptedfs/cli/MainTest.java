@@ -3,6 +3,7 @@ package io.encryptedfs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.encryptedfs.NotAnEncryptedRootException;
 import io.encryptedfs.cli.CliRunner.Run;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -51,6 +52,16 @@ class MainTest {
     assertEquals(
         "/x/a -> /y/b: permission denied",
         Main.describe(new AccessDeniedException("/x/a", "/y/b", null)));
+  }
+
+  /** The provider's reason names its 'create' setting, for API users; the tool names its own. */
+  @Test
+  void notARootNamesTheToolsOptionAndLeavesTheProvidersMessage() {
+    NotAnEncryptedRootException e = new NotAnEncryptedRootException("/x/r");
+    assertEquals(
+        "/x/r: not an encrypted root (initialise one with encrypt --create)", Main.describe(e));
+    assertEquals(
+        "/x/r: not an encrypted root (set 'create' to true to initialise it)", e.getMessage());
   }
 
   @Test

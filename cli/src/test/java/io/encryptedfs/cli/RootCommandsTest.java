@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.encryptedfs.cli.CliRunner.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,5 +96,30 @@ class RootCommandsTest {
     Run malformed = cli.keys("rewrap", root.toString(), "--key-policy", "sub/**=master");
     assertEquals(2, malformed.code(), malformed.out() + malformed.err());
     assertTrue(malformed.err().contains("must be an absolute path"), malformed.err());
+  }
+
+  /**
+   * A directory that is not a root is named, with the tool's way to make one: the provider's
+   * message speaks of its 'create' setting, which a user of the tool never sees.
+   */
+  @Test
+  void aDirectoryThatIsNotARootIsNamedWithTheOptionThatMakesOne() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    assertEquals(0, cli.keys("keys", "init").code());
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    Path notRoot = Files.createDirectories(tmp.resolve("not-a-root"));
+    String expected =
+        "encryptedfs: "
+            + notRoot
+            + ": not an encrypted root (initialise one with encrypt --create)";
+    for (Run run :
+        List.of(
+            cli.keys("verify", notRoot.toString()),
+            cli.keys("info", notRoot.toString()),
+            cli.keys("encrypt", plain.toString(), notRoot.toString()))) {
+      assertEquals(2, run.code(), run.out() + run.err());
+      assertEquals(expected, run.err().strip());
+    }
+    assertEquals(List.of(), Files.list(notRoot).toList(), "nothing written");
   }
 }
