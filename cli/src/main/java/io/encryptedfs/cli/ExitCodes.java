@@ -7,8 +7,8 @@ final class ExitCodes {
   static final int DAMAGE = 1;
   static final int USAGE = 2;
   /**
-   * Wrong, unavailable, empty or non-ASCII password, unknown key, key mismatch, or a key still in
-   * use.
+   * Wrong, unavailable, empty or non-ASCII password, two typed passwords that differ, unknown key,
+   * key mismatch, or a key still in use.
    */
   static final int KEY = 3;
   static final int IO = 4;

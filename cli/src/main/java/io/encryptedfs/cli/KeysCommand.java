@@ -5,7 +5,6 @@ import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyInfo;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.nio.KeyRotation;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
@@ -67,22 +66,10 @@ final class KeysCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage() + " (--alias)");
       }
-      char[] password = keystore.password();
-      try (AuditLog audit = keystore.audit()) {
-        Console console = System.console();
-        if (keystore.passwordFile == null && keystore.passwordEnv == null && console != null) {
-          char[] again = console.readPassword("Repeat the password: ");
-          boolean same = again != null && Arrays.equals(password, again);
-          if (again != null) {
-            Arrays.fill(again, '\0');
-          }
-          if (!same) {
-            throw new IllegalArgumentException("the passwords differ");
-          }
-        }
-        try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore.keystore, password, audit)) {
-          keys.generateKey(alias);
-        }
+      char[] password = keystore.newPassword();
+      try (AuditLog audit = keystore.audit();
+          Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore.keystore, password, audit)) {
+        keys.generateKey(alias);
       } finally {
         Arrays.fill(password, '\0');
       }
@@ -136,7 +123,8 @@ final class KeysCommand implements Runnable {
       try (AuditLog audit = keystore.audit();
           Pkcs12KeyStore keys = keystore.open(audit)) {
         for (KeyInfo key : keys.keys()) {
-          out(spec).println(key.alias() + "\t" + key.created() + (key.current() ? "\tcurrent" : ""));
+          out(spec)
+              .println(key.alias() + "\t" + key.created() + (key.current() ? "\tcurrent" : ""));
         }
       }
       return ExitCodes.OK;

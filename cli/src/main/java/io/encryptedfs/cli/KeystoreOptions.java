@@ -48,6 +48,9 @@ final class KeystoreOptions {
               + " e.g. /pii/**=pii-key;/wal/**=wal-key. Used for new files and by rewrap.")
   String keyPolicy;
 
+  /** Asks for the password given neither by file nor by variable; set by {@link Main}. */
+  PasswordPrompt prompt = PasswordPrompt.CONSOLE;
+
   /** The password from the chosen source; without one, prompted at the console. */
   char[] password() throws IOException {
     if (passwordFile != null && passwordEnv != null) {
@@ -62,7 +65,7 @@ final class KeystoreOptions {
       source = PasswordSource.fromEnvironment(passwordEnv);
       from = "environment variable " + passwordEnv;
     } else {
-      source = PasswordSource.fromConsole("Keystore password for " + keystore + ": ");
+      source = () -> prompt.read("Keystore password for " + keystore + ": ");
       from = "the console";
     }
     char[] password;
@@ -84,6 +87,31 @@ final class KeystoreOptions {
                 + " is not printable ASCII, which the JDK's PKCS#12 keystore requires",
             null);
       }
+    }
+    return password;
+  }
+
+  /**
+   * The password for a new keystore. One typed by hand is asked for twice: a typing slip would lock
+   * the keystore for good.
+   */
+  char[] newPassword() throws IOException {
+    char[] password = password();
+    if (passwordFile != null || passwordEnv != null) {
+      return password;
+    }
+    char[] again;
+    try {
+      again = prompt.read("Repeat the password: ");
+    } catch (IOException e) {
+      Arrays.fill(password, '\0');
+      throw new KeyOrPasswordException(e.getMessage(), e);
+    }
+    boolean same = Arrays.equals(password, again);
+    Arrays.fill(again, '\0');
+    if (!same) {
+      Arrays.fill(password, '\0');
+      throw new KeyOrPasswordException("the passwords typed differ; no keystore was created", null);
     }
     return password;
   }

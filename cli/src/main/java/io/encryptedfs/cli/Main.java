@@ -59,12 +59,29 @@ public final class Main implements Runnable {
     // Routine audit events (INFO) would bury the tool's output on stderr; warnings still show, and
     // --audit-file records everything.
     AUDIT_LOGGER.setLevel(java.util.logging.Level.WARNING);
-    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    System.exit(
+        execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
   /** Runs the tool in-process, writing to {@code out} and {@code err}; returns the exit code. */
   static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    return execute(PasswordPrompt.CONSOLE, out, err, args);
+  }
+
+  /** The same, asking {@code prompt} for passwords given neither by file nor by variable. */
+  static int execute(PasswordPrompt prompt, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> type) throws Exception {
+            K made = CommandLine.defaultFactory().create(type);
+            if (made instanceof KeystoreOptions options) {
+              options.prompt = prompt;
+            }
+            return made;
+          }
+        };
+    CommandLine cl = new CommandLine(new Main(), factory);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(

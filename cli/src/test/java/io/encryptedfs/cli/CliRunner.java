@@ -9,14 +9,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the tool in-process, as the command-line tests do: one keystore ({@code keys.p12}),
- * password file ({@code pass}) and audit file ({@code audit.jsonl}) in a test's directory, since
- * each keystore write costs about a second by design.
+ * Runs the tool in-process, as the command-line tests do: one keystore ({@code keys.p12}), password
+ * file ({@code pass}) and audit file ({@code audit.jsonl}) in a test's directory, since each
+ * keystore write costs about a second by design.
  */
 final class CliRunner {
   /** What a run printed and returned. */
@@ -30,9 +32,14 @@ final class CliRunner {
 
   /** The tool with exactly {@code args}. */
   Run run(String... args) {
+    return run(PasswordPrompt.CONSOLE, args);
+  }
+
+  /** The tool with exactly {@code args}, passwords not given otherwise typed at {@code prompt}. */
+  Run run(PasswordPrompt prompt, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
+    int code = Main.execute(prompt, new PrintWriter(out), new PrintWriter(err), args);
     return new Run(code, out.toString(), err.toString());
   }
 
@@ -56,6 +63,36 @@ final class CliRunner {
             dir.resolve("keys.p12"),
             EncryptedFileSystems.KEYSTORE_PASSWORD,
             "correct horse battery"));
+  }
+
+  /**
+   * A user at the terminal: types the given passwords in turn, then ends the input, as the console
+   * does. Keeps what it was asked and what it handed out, to check that the tool wiped it.
+   */
+  static final class Typist implements PasswordPrompt {
+    final List<String> prompts = new ArrayList<>();
+    private final Deque<String> toType;
+    private final List<char[]> handedOut = new ArrayList<>();
+
+    Typist(String... passwords) {
+      toType = new ArrayDeque<>(List.of(passwords));
+    }
+
+    @Override
+    public char[] read(String prompt) throws IOException {
+      prompts.add(prompt);
+      if (toType.isEmpty()) {
+        throw new IOException("end of input at the console before a password was entered");
+      }
+      char[] password = toType.pop().toCharArray();
+      handedOut.add(password);
+      return password;
+    }
+
+    /** Whether every password handed out has been overwritten with zeros. */
+    boolean allWiped() {
+      return handedOut.stream().allMatch(p -> new String(p).chars().allMatch(c -> c == 0));
+    }
   }
 
   /** Flips one byte of a raw file: writing a constant would damage nothing where it was already. */

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.cli.CliRunner.Run;
+import io.encryptedfs.cli.CliRunner.Typist;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,5 +34,47 @@ class KeysCommandTest {
     assertFalse(Files.exists(tmp.resolve("keys.p12")), "nothing created");
     Run good = cli.keys("keys", "init", "--alias", "master");
     assertEquals(0, good.code(), good.err());
+  }
+
+  /**
+   * A password typed at the terminal is asked for twice; two that differ, or no second one, are a
+   * password error (3, as documented, not a usage error), create nothing, and are wiped.
+   */
+  @Test
+  void initWithTypedPasswordsThatDifferIsAPasswordError() throws Exception {
+    Path keystore = tmp.resolve("keys.p12");
+    Typist typist = new Typist("correct horse battery", "correct horse batterz");
+    Run differ = cli.run(typist, "keys", "init", "-k", keystore.toString());
+    assertEquals(3, differ.code(), differ.out() + differ.err());
+    assertEquals(
+        "encryptedfs: the passwords typed differ; no keystore was created", differ.err().strip());
+    assertEquals(
+        List.of("Keystore password for " + keystore + ": ", "Repeat the password: "),
+        typist.prompts);
+    assertTrue(typist.allWiped());
+    assertFalse(Files.exists(keystore));
+
+    Typist once = new Typist("correct horse battery");
+    Run ended = cli.run(once, "keys", "init", "-k", keystore.toString());
+    assertEquals(3, ended.code(), ended.out() + ended.err());
+    assertTrue(ended.err().contains("end of input"), ended.err());
+    assertTrue(once.allWiped());
+    assertFalse(Files.exists(keystore));
+  }
+
+  /** The same password typed twice makes the keystore, which opens with it. */
+  @Test
+  void initWithTheSameTypedPasswordTwiceCreatesTheKeystore() throws Exception {
+    Path keystore = tmp.resolve("keys.p12");
+    Typist typist = new Typist("correct horse battery", "correct horse battery");
+    Run init = cli.run(typist, "keys", "init", "-k", keystore.toString());
+    assertEquals(0, init.code(), init.out() + init.err());
+    assertTrue(typist.allWiped());
+    Typist again = new Typist("correct horse battery");
+    Run list = cli.run(again, "keys", "list", "-k", keystore.toString());
+    assertEquals(0, list.code(), list.out() + list.err());
+    assertTrue(list.out().startsWith("master\t"), list.out());
+    assertEquals(1, again.prompts.size(), "an existing keystore's password is asked for once");
+    assertTrue(again.allWiped());
   }
 }
