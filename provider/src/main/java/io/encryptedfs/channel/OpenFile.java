@@ -186,7 +186,22 @@ final class OpenFile {
       // changed them.
       followOtherWriters();
     }
-    return readLocked(dst, position);
+    int start = dst.position();
+    try {
+      return readLocked(dst, position);
+    } catch (DamagedFileException e) {
+      // Blocks of this view may be gone, or rewritten, because another program truncated the file
+      // since: a plain file's reader would find the file as it is now, so this one reads again on
+      // the view caught up with it. Damage reads as damage again.
+      if (!followOtherWriters()) {
+        throw e;
+      }
+      for (int i = start; i < dst.position(); i++) {
+        dst.put(i, (byte) 0); // bytes of the view given up
+      }
+      dst.position(start);
+      return readLocked(dst, position);
+    }
   }
 
   /**

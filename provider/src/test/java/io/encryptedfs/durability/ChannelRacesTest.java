@@ -1,0 +1,84 @@
+package io.encryptedfs.durability;
+
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.encryptedfs.EncryptedFileSystems;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Races between the channels of one file, between two programs (two encrypted file systems, one
+ * rooted inside the other, reach the same underlying file), and between a file system's close and
+ * its opens, that once gave a reader a spurious error, or left a lock or a channel that nothing
+ * would release or close.
+ */
+class ChannelRacesTest {
+  private static final long SEED = 78;
+  private static final int BLOCK = 4096;
+
+  @TempDir Path tmp;
+
+  private static FileSystem open(Path dir) throws IOException {
+    return EncryptedFileSystems.newFileSystem(dir, WalAppender.env(SEED));
+  }
+
+  private static byte[] content(int length, int seed) {
+    byte[] bytes = new byte[length];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  /**
+   * A reader whose view of the file is older than another program's truncation reads where the
+   * blocks it knew are gone: a plain file's reader finds the end there, and so must this one, after
+   * looking at the file again. It got {@code DamagedFileException} ("raw file ends inside this
+   * block"), as if the file were damaged, when it read away from the end it knew (where it does not
+   * look at the file again first). A read of what is left, and of what was written since, returns
+   * the other program's bytes.
+   */
+  @Test
+  void aReaderFindsTheEndAnotherProgramTruncatedTo() throws IOException {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    byte[] data = content(10 * BLOCK + 7, 1);
+    try (FileSystem a = open(root);
+        FileSystem b = open(Files.createDirectories(root.resolve("sub")))) {
+      Files.write(a.getPath("/sub/f"), data);
+      try (FileChannel reader = FileChannel.open(b.getPath("/f"), READ)) {
+        assertEquals(data.length, reader.size());
+        try (FileChannel writer = FileChannel.open(a.getPath("/sub/f"), WRITE)) {
+          writer.truncate(BLOCK + 10);
+        }
+        ByteBuffer got = ByteBuffer.allocate(100);
+        assertEquals(-1, reader.read(got, 3 * BLOCK), "past the end it was truncated to");
+        assertEquals(0, got.position());
+        ByteBuffer left = ByteBuffer.allocate(2 * BLOCK);
+        assertEquals(BLOCK + 10, reader.read(left, 0));
+        assertArrayEquals(
+            Arrays.copyOf(data, BLOCK + 10), Arrays.copyOf(left.array(), BLOCK + 10));
+
+        byte[] regrown = content(5 * BLOCK, 2);
+        try (FileChannel writer = FileChannel.open(a.getPath("/sub/f"), WRITE)) {
+          writer.truncate(0);
+          writer.write(ByteBuffer.wrap(regrown), 0);
+          writer.truncate(3 * BLOCK);
+        }
+        ByteBuffer again = ByteBuffer.allocate(BLOCK);
+        assertEquals(BLOCK, reader.read(again, BLOCK));
+        assertArrayEquals(Arrays.copyOfRange(regrown, BLOCK, 2 * BLOCK), again.array());
+        assertEquals(-1, reader.read(ByteBuffer.allocate(10), 5 * BLOCK));
+        assertEquals(3 * BLOCK, reader.size());
+      }
+    }
+  }
+}
