@@ -3,6 +3,7 @@ package io.encryptedfs.channel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -307,8 +308,24 @@ final class EncryptedFileChannel extends FileChannel {
    * exclusive lock on a writable channel takes the writer lock in the same look.
    */
   private FileLock acquired(EncryptedFileLock lock) throws IOException {
+    boolean open;
     synchronized (locks) {
-      locks.add(lock);
+      // The close marks the channel closed before it releases the locks in this list.
+      open = isOpen();
+      if (open) {
+        locks.add(lock);
+      }
+    }
+    if (!open) {
+      // Closed while the lock was being taken: kept, it would stay held, with the writer lock
+      // behind it, for as long as other channels keep the file open.
+      AsynchronousCloseException closed = new AsynchronousCloseException();
+      try {
+        lock.releaseOnClose();
+      } catch (IOException failure) {
+        closed.addSuppressed(failure);
+      }
+      throw closed;
     }
     try {
       if (!lock.isShared() && mode.write()) {

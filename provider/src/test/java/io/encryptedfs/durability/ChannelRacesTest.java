@@ -4,16 +4,25 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +88,73 @@ class ChannelRacesTest {
         assertEquals(-1, reader.read(ByteBuffer.allocate(10), 5 * BLOCK));
         assertEquals(3 * BLOCK, reader.size());
       }
+    }
+  }
+
+  /**
+   * A thread waits in {@code lock()} while another closes that channel, and the file stays open
+   * through a second channel. {@code FileChannel.lock} then throws {@code
+   * AsynchronousCloseException}, holding nothing. Here the wait ended after the close (the lock
+   * was granted at that instant, as when another program lets it go), and the lock was kept: the
+   * channel's close had already released its locks, so nothing released this one, nor the writer
+   * lock its taking claimed, while the file stayed open; another program could neither lock nor
+   * write the file. The fault file system holds the granted lock until the channel is closed.
+   */
+  @Test
+  void aLockGrantedAfterItsChannelClosedIsNotKept() throws Exception {
+    Path disk = Files.createDirectories(tmp.resolve("disk"));
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
+    Path root = Files.createDirectories(faults.root().resolve("r"));
+    try (FileSystem a = open(root);
+        FileSystem b = open(Files.createDirectories(disk.resolve("r/sub")))) {
+      Files.write(a.getPath("/sub/f"), new byte[10]);
+      try (FileChannel keep = FileChannel.open(a.getPath("/sub/f"), READ, WRITE)) {
+        FileChannel waiter = FileChannel.open(a.getPath("/sub/f"), READ, WRITE);
+        CountDownLatch granted = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        faults.afterLocks(
+            path -> {
+              if (Thread.currentThread().getName().equals("waiter")) {
+                granted.countDown();
+                try {
+                  assertTrue(closed.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            });
+        CompletableFuture<Object> locking = new CompletableFuture<>();
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    locking.complete(waiter.lock());
+                  } catch (IOException | RuntimeException e) {
+                    locking.complete(e);
+                  }
+                },
+                "waiter");
+        thread.start();
+        assertTrue(granted.await(30, TimeUnit.SECONDS));
+        waiter.close();
+        closed.countDown();
+        assertInstanceOf(AsynchronousCloseException.class, locking.get(30, TimeUnit.SECONDS));
+        faults.afterLocks(path -> {});
+
+        try (FileChannel other = FileChannel.open(b.getPath("/f"), WRITE)) {
+          other.write(ByteBuffer.wrap(new byte[] {7}), 0);
+        }
+        FileLock again = keep.tryLock();
+        assertNotNull(again, "the range is free");
+        keep.write(ByteBuffer.wrap(new byte[] {8}), 1);
+        again.release();
+      }
+    }
+    try (FileSystem a = open(root)) {
+      byte[] expected = new byte[10];
+      expected[0] = 7;
+      expected[1] = 8;
+      assertArrayEquals(expected, Files.readAllBytes(a.getPath("/sub/f")));
     }
   }
 }
