@@ -9,6 +9,7 @@ import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -52,6 +53,8 @@ public final class OpenFiles {
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** Files closed since a force of theirs failed: the file system's close reports them. */
   private final List<String> failedForces = new ArrayList<>();
+  /** The file system's close began: only its own opens (of files it still owes a force) go on. */
+  private boolean closed;
 
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
@@ -72,14 +75,39 @@ public final class OpenFiles {
       NewFilePolicy policy,
       FileAttribute<?>... attrs)
       throws IOException {
+    return open(rawPath, displayPath, options, policy, false, attrs);
+  }
+
+  /**
+   * {@link #newFileChannel}; {@code forClose} for the file system's close, which opens files after
+   * it has refused every other open.
+   */
+  private FileChannel open(
+      Path rawPath,
+      String displayPath,
+      Set<? extends OpenOption> options,
+      NewFilePolicy policy,
+      boolean forClose,
+      FileAttribute<?>... attrs)
+      throws IOException {
     ChannelMode mode = ChannelMode.of(options);
     Path key = rawPath.toAbsolutePath().normalize();
-    Attached attached = attach(key, displayPath, mode, policy, attrs);
+    Attached attached = attach(key, displayPath, mode, policy, forClose, attrs);
     OpenFile file = attached.file();
     boolean createdHere = attached.created();
     EncryptedFileChannel channel = new EncryptedFileChannel(file, this, mode);
+    boolean refused;
     synchronized (this) {
-      channels.add(channel);
+      // Attached before the close began, so the close took the file with the others and closes
+      // it; this channel, not yet known to it, would stay open.
+      refused = closed && !forClose;
+      if (!refused) {
+        channels.add(channel);
+      }
+    }
+    if (refused) {
+      channel.close();
+      throw new ClosedFileSystemException();
     }
     try {
       if (createdHere && createSync) {
@@ -147,7 +175,12 @@ public final class OpenFiles {
    * never waits for another's. Opens of a file being created or loaded wait for it.
    */
   private Attached attach(
-      Path key, String displayPath, ChannelMode mode, NewFilePolicy policy, FileAttribute<?>[] attrs)
+      Path key,
+      String displayPath,
+      ChannelMode mode,
+      NewFilePolicy policy,
+      boolean forClose,
+      FileAttribute<?>[] attrs)
       throws IOException {
     PathTable.Entry entry;
     boolean created;
@@ -157,6 +190,10 @@ public final class OpenFiles {
       synchronized (this) {
         entry = null;
         while (true) {
+          if (closed && !forClose) {
+            // Past the file system's check, but not in the table before its close took it.
+            throw new ClosedFileSystemException();
+          }
           // CREATE_NEW needs no lookup: the underlying file system refuses an existing file.
           Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
           if (beingCreated(key, id)) {
@@ -719,6 +756,7 @@ public final class OpenFiles {
     List<PathTable.Entry> entries;
     List<EncryptedFileChannel> stillOpen;
     synchronized (this) {
+      closed = true;
       // Files being loaded or closed by other threads finish first: their channels are open.
       while (table.busy() || !creating.isEmpty()) {
         awaitTableChange();
@@ -763,11 +801,12 @@ public final class OpenFiles {
     // the header, so a later reader detects a damaged newest tail record.
     for (Map.Entry<Path, String> e : unforced.entrySet()) {
       try (FileChannel ch =
-          newFileChannel(
+          open(
               e.getKey(),
               e.getValue(),
               EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE),
-              null)) {
+              null,
+              true)) {
         ch.force(true);
       } catch (NoSuchFileException gone) {
         // deleted since it was written: nothing to make durable

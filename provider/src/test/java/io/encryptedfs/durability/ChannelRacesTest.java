@@ -1,11 +1,13 @@
 package io.encryptedfs.durability;
 
+import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.EncryptedFileSystems;
@@ -15,14 +17,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -156,5 +164,57 @@ class ChannelRacesTest {
       expected[1] = 8;
       assertArrayEquals(expected, Files.readAllBytes(a.getPath("/sub/f")));
     }
+  }
+
+  /**
+   * Threads open channels while the file system closes: every open either fails ({@code
+   * ClosedFileSystemException}, or a closed channel) or returns a channel that the close closed.
+   * An open that had passed the file system's check when the close began, but not yet reached the
+   * table of open files, used to return a channel that outlived the close: it still wrote, and the
+   * close, a durability point, had not forced it.
+   */
+  @Test
+  void everyChannelOpenedBesideTheFileSystemsCloseIsClosedByIt() throws Exception {
+    int survivors = 0;
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    for (int round = 0; round < 40; round++) {
+      FileSystem fs = open(Files.createDirectories(tmp.resolve("root" + round)));
+      List<FileChannel> opened = Collections.synchronizedList(new ArrayList<>());
+      CyclicBarrier start = new CyclicBarrier(3);
+      List<Thread> openers = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        String prefix = "/t" + t + "-";
+        Thread opener =
+            new Thread(
+                () -> {
+                  try {
+                    start.await();
+                    for (int i = 0; i < 200; i++) {
+                      opened.add(FileChannel.open(fs.getPath(prefix + i), CREATE, WRITE));
+                    }
+                  } catch (ClosedFileSystemException | IOException e) {
+                    // refused: the file system closed first
+                  } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                  }
+                });
+        opener.start();
+        openers.add(opener);
+      }
+      start.await();
+      Thread.sleep(1 + round % 3);
+      fs.close();
+      for (Thread opener : openers) {
+        opener.join(30_000);
+      }
+      for (FileChannel channel : opened) {
+        if (channel.isOpen()) {
+          survivors++;
+          channel.close();
+        }
+      }
+    }
+    assertNull(failure.get());
+    assertEquals(0, survivors, "channels open after their file system closed");
   }
 }
