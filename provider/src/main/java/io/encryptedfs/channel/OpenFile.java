@@ -657,13 +657,17 @@ final class OpenFile {
         boolean wake = false;
         lock.readLock().lock();
         try {
-          slots.endForce(slot, succeeded);
+          boolean sameView = slots.endForce(slot, succeeded);
           wake = tails.writerWaits();
           if (succeeded && !closed) {
             forces.forced(writesBefore);
-            headers.synced(named);
-            if (raw.writable() && headers.isNewer(sequence)) {
-              recordForced(sequence);
+            // The file was loaded again meanwhile (another program wrote it): the header and the
+            // record this force began with are no longer this view's.
+            if (sameView) {
+              headers.synced(named);
+              if (raw.writable() && headers.isNewer(sequence)) {
+                recordForced(sequence);
+              }
             }
           }
         } finally {

@@ -218,15 +218,22 @@ final class TailSlots {
 
   /**
    * The force begun by {@link #beginForce} ended; if it succeeded, the record in {@code slot} is
-   * durable (unless a force under the lock already made a newer one so).
+   * durable (unless a force under the lock already made a newer one so). Returns false when the
+   * slots were reset to the file loaded again since it began: then {@code slot} may hold a record
+   * written after its {@code fsync} began, and nothing is made durable.
    */
-  void endForce(int slot, boolean succeeded) {
+  boolean endForce(int slot, boolean succeeded) {
+    boolean sameView = forcing != NONE; // only resetTo clears it while a force runs
     forcing = NONE;
+    if (!sameView) {
+      return false;
+    }
     if (succeeded && (durable == NONE || !durableKnown || sequence[slot] > sequence[durable])) {
       durable = slot;
       durableKnown = true;
       System.arraycopy(forcingSequence, 0, durableSequence, 0, Geometry.TAIL_SLOTS);
       System.arraycopy(forcingPartial, 0, durablePartial, 0, Geometry.TAIL_SLOTS);
     }
+    return true;
   }
 }

@@ -84,4 +84,37 @@ class TailSlotsTest {
     slots.forced();
     assertFalse(slots.keepsPartialTailIn(0, 0, 1, 5), "now it has");
   }
+
+  /**
+   * A force runs its {@code fsync} without the file's lock, and meanwhile the file may be loaded
+   * again (another program wrote it; this view catches up, or claims the writer lock, and adopts
+   * the slots on disk). The slot the force began on then names another program's record, or one
+   * written after the {@code fsync} began: its end must not make that record the durable one. It
+   * did, here the record this view wrote after catching up (sequence 7), so that the next records
+   * went over the one the catch-up's force had made durable (6): a power loss could then leave no
+   * record at or above the forced sequence the header names, and the file would not open.
+   */
+  @Test
+  void aForceBegunBeforeTheFileWasLoadedAgainMakesNoRecordOfTheNewViewDurable() {
+    TailSlots slots = TailSlots.forNewFile(1);
+    slots.forced();
+    long seq = write(slots, 1, 2); // sequences 2 and 3, in slots 1 and 2
+    int forcing = slots.beginForce();
+    assertEquals(2, forcing);
+
+    // Another program wrote 5 and 6 (unforced; its header names 3): loaded again, as adopted.
+    long[] partials = {TailSlots.NO_PARTIAL, TailSlots.NO_PARTIAL, TailSlots.NO_PARTIAL};
+    slots.resetTo(TailSlots.forExistingFile(new long[] {6, 5, 3}, partials, 0, 0, 3));
+    assertTrue(slots.needsForceBeforeWrite());
+    slots.forced(); // the force before this view's first write: 6, in slot 0, is durable
+    seq = write(slots, 6, 1); // 7, into slot 2
+    assertEquals(2, slots.latest());
+
+    slots.endForce(forcing, true);
+    assertEquals(6, slots.durableSequence(), "7 was written after the fsync began");
+    for (int i = 0; i < 4; i++) {
+      assertNotEquals(0, slots.next(), "the durable record stays until the next force");
+      seq = write(slots, seq, 1);
+    }
+  }
 }
