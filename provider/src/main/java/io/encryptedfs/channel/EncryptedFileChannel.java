@@ -344,6 +344,20 @@ final class EncryptedFileChannel extends FileChannel {
     return lock;
   }
 
+  /** {@code lock} was released: the close has nothing left to release for it. */
+  void forget(EncryptedFileLock lock) {
+    synchronized (locks) {
+      locks.remove(lock);
+    }
+  }
+
+  /** How many of its locks this channel would release at its close. */
+  int locksKept() {
+    synchronized (locks) {
+      return locks.size();
+    }
+  }
+
   @Override
   protected void implCloseChannel() throws IOException {
     IOException failure = null;

@@ -20,12 +20,15 @@ import java.nio.channels.OverlappingFileLockException;
  * writer lock too.
  */
 final class EncryptedFileLock extends FileLock {
+  private final EncryptedFileChannel owner;
   private final OpenFile file;
   private final RawFile raw;
   private FileLock rawLock;
 
-  EncryptedFileLock(FileChannel channel, OpenFile file, long position, long size, boolean shared) {
+  EncryptedFileLock(
+      EncryptedFileChannel channel, OpenFile file, long position, long size, boolean shared) {
     super(channel, position, size, shared);
+    this.owner = channel;
     this.file = file;
     this.raw = file.raw();
   }
@@ -70,7 +73,13 @@ final class EncryptedFileLock extends FileLock {
     if (!channel().isOpen()) {
       throw new ClosedChannelException();
     }
-    releaseOnClose();
+    try {
+      releaseOnClose();
+    } finally {
+      // Released either way (see releaseOnClose): a channel that locks around every record, as a
+      // prudent-mode logger's does, would otherwise keep every lock it ever took until it closed.
+      owner.forget(this);
+    }
   }
 
   /**
