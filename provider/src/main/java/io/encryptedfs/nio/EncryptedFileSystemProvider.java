@@ -269,11 +269,9 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       }
       return rawProvider(a).isSameFile(rawA, rawB);
     } catch (FileSystemException e) {
-      // name the path the underlying exception is about, as the encrypted path
+      // name the path the underlying exception is about, and only it, as the JDK does
       boolean aboutB = rawB.toString().equals(e.getFile());
-      throw aboutB
-          ? PathErrors.translate(e, b.toString(), a.toString())
-          : PathErrors.translate(e, a.toString(), b.toString());
+      throw PathErrors.translate(e, aboutB ? b.toString() : a.toString());
     }
   }
 
