@@ -20,7 +20,9 @@ import java.util.Set;
 /**
  * Attribute views over the underlying file whose reads report the cleartext size. Every call that
  * reaches the underlying view re-raises its exception with the encrypted path, since the
- * underlying one names the raw file.
+ * underlying one names the raw file. As the JDK's, a view is had for any path and looks at the file
+ * only when called: so a view of the root's internal file is had as one of a missing file is, and
+ * each of its calls throws {@code NoSuchFileException}.
  */
 final class AttributeViews {
   private AttributeViews() {}
@@ -29,9 +31,9 @@ final class AttributeViews {
   static <V extends FileAttributeView> V view(
       EncryptedFileSystemProvider provider,
       EncryptedPath path,
-      Path raw,
       Class<V> type,
       LinkOption... options) {
+    Path raw = path.getFileSystem().rawPath(path);
     var rawProvider = raw.getFileSystem().provider();
     if (type == BasicFileAttributeView.class) {
       BasicFileAttributeView rawView =
@@ -60,6 +62,7 @@ final class AttributeViews {
   }
 
   private static <T> T call(EncryptedPath path, RawCall<T> call) throws IOException {
+    EncryptedFileSystemProvider.raw(path); // an internal file is not there
     try {
       return call.call();
     } catch (FileSystemException e) {

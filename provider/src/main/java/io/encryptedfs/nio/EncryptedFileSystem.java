@@ -105,25 +105,38 @@ final class EncryptedFileSystem extends FileSystem {
   }
 
   /**
-   * True for the root's internal files, which callers can neither see nor touch: names starting
-   * with {@link #MARKER} in the root's directory, also when a symbolic link inside the root leads
-   * there ({@code /self/.encryptedfs} with {@code /self -> .}).
+   * True for the root's internal files and what would lie below them, which callers can neither see
+   * nor touch: names starting with {@link #MARKER} in the root's directory, also when a symbolic
+   * link inside the root leads there ({@code /self/.encryptedfs} with {@code /self -> .}). A path
+   * below one ({@code /.encryptedfs/x}) is internal too, so that it fails as below a missing file,
+   * not as below a regular one ("Not a directory"), which would tell that the file is there.
    *
    * @param raw the underlying file {@code absoluteNormalized} maps to
    */
   boolean isInternal(EncryptedPath absoluteNormalized, Path raw) {
     int names = absoluteNormalized.nameCount();
-    if (names == 0 || !absoluteNormalized.name(names - 1).startsWith(MARKER)) {
-      return false;
+    for (int i = 0; i < names; i++) {
+      if (absoluteNormalized.name(i).startsWith(MARKER) && inRootDirectory(raw, names - i)) {
+        return true;
+      }
     }
-    if (names == 1) {
+    return false;
+  }
+
+  /** Whether the directory holding the name {@code fromEnd} names up from raw's end is the root. */
+  private boolean inRootDirectory(Path raw, int fromEnd) {
+    Path dir = raw;
+    for (int i = 0; i < fromEnd; i++) {
+      dir = dir.getParent();
+    }
+    if (dir.equals(root)) {
       return true;
     }
     // Rare (a name starting with the marker's, below the root), so the stat pair is affordable.
     try {
-      return Files.isSameFile(raw.getParent(), root);
+      return Files.isSameFile(dir, root);
     } catch (IOException e) {
-      return false; // the parent is not there to lead anywhere
+      return false; // the directory is not there to lead anywhere
     }
   }
 

@@ -21,6 +21,54 @@ import org.junit.jupiter.api.io.TempDir;
  * it is by its own name: not listed, not read, not written, not deleted or replaced.
  */
 class InternalFilesTest {
+  /**
+   * The JDK's Linux view returns at once from {@code setTimes} given no modification or access
+   * time, before it looks at the file, so that succeeds on a missing file; on the marker it fails
+   * as every other call does.
+   */
+  private static final String UNLOOKED = ".*(creationTime|setTimes none).*";
+
+  @Test
+  void everyCallOnTheMarkerGoesAsOnAMissingFile(@TempDir Path tmp) throws IOException {
+    InMemoryKeys keys = new InMemoryKeys("master");
+    Path dir = tmp.resolve("root");
+    try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", 4096)) {
+      Path existing = Files.writeString(fs.getPath("/existing"), "keep");
+      Files.createSymbolicLink(fs.getPath("/self"), fs.getPath("."));
+      Path elsewhere = Files.createDirectory(fs.getPath("/d")).resolve("e");
+      String missing =
+          String.join(
+              "\n",
+              FilesSweep.of(
+                      fs.getPath("/no-dir/" + EncryptedFileSystem.MARKER), existing, elsewhere)
+                  .stream()
+                  .map(
+                      l ->
+                          l.matches(UNLOOKED)
+                              ? l.replaceAll(
+                                  ": .*",
+                                  ": NoSuchFileException file=<probe> other=null reason=null")
+                              : l)
+                  .toList());
+      for (String marker :
+          new String[] {
+            "/" + EncryptedFileSystem.MARKER,
+            EncryptedFileSystem.MARKER,
+            "/self/" + EncryptedFileSystem.MARKER,
+            "/self/self/./" + EncryptedFileSystem.MARKER
+          }) {
+        Path p = fs.getPath(marker);
+        assertEquals(missing, String.join("\n", FilesSweep.of(p, existing, elsewhere)), marker);
+        assertThrows(NoSuchFileException.class, () -> Files.createDirectories(p), marker);
+        assertThrows(
+            NoSuchFileException.class, () -> Files.createDirectories(p.resolve("x")), marker);
+      }
+    }
+    try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", 4096)) {
+      assertEquals("keep", Files.readString(fs.getPath("/existing")));
+    }
+  }
+
   @Test
   void aLinkToTheRootDoesNotReachTheMarker(@TempDir Path tmp) throws IOException {
     InMemoryKeys keys = new InMemoryKeys("master");
