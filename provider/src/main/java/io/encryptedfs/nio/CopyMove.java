@@ -137,6 +137,9 @@ final class CopyMove {
         source instanceof PosixFileAttributes p && posix(to) ? p.permissions() : null;
     if (source.isSymbolicLink()) {
       copyLink(from, to);
+      if (copyAttributes) {
+        copyOwnership(from, source, to);
+      }
       return;
     }
     if (source.isDirectory()) {
@@ -145,6 +148,9 @@ final class CopyMove {
       copyFile(provider, from, to, perms);
     }
     try {
+      if (copyAttributes) {
+        copyOwnership(from, source, to);
+      }
       if (perms != null && copyAttributes) {
         setPermissions(to, perms);
       } else if (perms != null && !perms.containsAll(OWNER_RW) && !source.isDirectory()) {
@@ -224,6 +230,27 @@ final class CopyMove {
   private static void copyLink(EncryptedPath from, EncryptedPath to) throws IOException {
     EncryptedPath target = SymbolicLinks.read(from);
     SymbolicLinks.create(to, to.getFileSystem().getPath(target.toString()));
+  }
+
+  /**
+   * Gives the copy the source's owner and group, as the JDK does (chown, lchown for a link) where
+   * this process may give them (as root, or a group it is in) and leaves them where it may not.
+   * Before the permissions are set, since a change of owner clears the set-id bits.
+   */
+  private static void copyOwnership(
+      EncryptedPath from, BasicFileAttributes source, EncryptedPath to) throws IOException {
+    if (!(source instanceof PosixFileAttributes p)
+        || !posix(to)
+        || rawFileSystem(from).provider() != rawFileSystem(to).provider()) {
+      return;
+    }
+    PosixFileAttributeView view = rawView(to, PosixFileAttributeView.class);
+    try {
+      view.setOwner(p.owner());
+      view.setGroup(p.group());
+    } catch (FileSystemException e) {
+      // not permitted: the JDK copies the owner only where it may, and so does this copy
+    }
   }
 
   /** Removes what this copy made at {@code to}; a failure to do so rides on {@code failure}. */
