@@ -27,6 +27,17 @@ import java.util.Set;
 final class AttributeViews {
   private AttributeViews() {}
 
+  /** The name of a view this file system may hand out, or null. */
+  static String nameOf(Class<? extends FileAttributeView> type) {
+    if (type == BasicFileAttributeView.class) {
+      return "basic";
+    }
+    if (type == PosixFileAttributeView.class) {
+      return "posix";
+    }
+    return type == FileOwnerAttributeView.class ? "owner" : null;
+  }
+
   @SuppressWarnings("unchecked")
   static <V extends FileAttributeView> V view(
       EncryptedFileSystemProvider provider,

@@ -49,11 +49,14 @@ final class EncryptedFileStore extends FileStore {
     return underlying.getUnallocatedSpace();
   }
 
+  /**
+   * Only the views this file system hands out: the underlying store's answer would also claim
+   * {@code dos} and {@code user}, whose views {@code getFileAttributeView} refuses.
+   */
   @Override
   public boolean supportsFileAttributeView(Class<? extends FileAttributeView> type) {
-    return fs.supportedFileAttributeViews().stream()
-        .anyMatch(v -> underlying.supportsFileAttributeView(v) || v.equals("basic"))
-        && underlying.supportsFileAttributeView(type);
+    String name = AttributeViews.nameOf(type);
+    return name != null && supportsFileAttributeView(name);
   }
 
   @Override

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
@@ -330,19 +329,11 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public <V extends FileAttributeView> V getFileAttributeView(
       Path path, Class<V> type, LinkOption... options) {
     EncryptedPath p = check(path);
-    if (type != BasicFileAttributeView.class
-        && !p.getFileSystem().supportedFileAttributeViews().contains(viewName(type))) {
+    String name = AttributeViews.nameOf(type);
+    if (name == null || !p.getFileSystem().supportedFileAttributeViews().contains(name)) {
       return null;
     }
     return AttributeViews.view(this, p, type, options);
-  }
-
-  private static String viewName(Class<?> type) {
-    return switch (type.getSimpleName()) {
-      case "PosixFileAttributeView" -> "posix";
-      case "FileOwnerAttributeView" -> "owner";
-      default -> "";
-    };
   }
 
   @Override
