@@ -229,12 +229,16 @@ final class EncryptedFileSystem extends FileSystem {
     }
   }
 
+  /**
+   * {@code basic}, and {@code posix}, {@code unix} and {@code owner} where the underlying file
+   * system has them; {@code unix} has no view class, only attributes read and set by name.
+   */
   @Override
   public Set<String> supportedFileAttributeViews() {
     Set<String> views = new LinkedHashSet<>();
     views.add("basic");
     for (String v : root.getFileSystem().supportedFileAttributeViews()) {
-      if (v.equals("posix") || v.equals("owner")) {
+      if (v.equals("posix") || v.equals("unix") || v.equals("owner")) {
         views.add(v);
       }
     }

@@ -399,12 +399,12 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   /**
    * Refuses an attribute of a view this file system does not offer, as the JDK does, before the
    * underlying file sees it: a {@code user:} attribute would be stored there unencrypted, a {@code
-   * dos:} one means nothing here. {@code unix:} passes, as on Linux, with its size translated.
+   * dos:} one means nothing here. {@code unix:} passes where offered, with its size translated.
    */
   private static void requireView(EncryptedPath p, String attribute) {
     int colon = attribute.indexOf(':');
     String view = colon < 0 ? "basic" : attribute.substring(0, colon);
-    if (!view.equals("unix") && !p.getFileSystem().supportedFileAttributeViews().contains(view)) {
+    if (!p.getFileSystem().supportedFileAttributeViews().contains(view)) {
       throw new UnsupportedOperationException("View '" + view + "' not available");
     }
   }

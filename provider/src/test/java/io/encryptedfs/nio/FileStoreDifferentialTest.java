@@ -23,9 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A file store beside the default file system's: what it says of space and of attribute views,
  * reached from a file, a directory and links to each. The views this file system refuses ({@code
- * dos}, {@code user}, see README) are left out of the comparison, and for now {@code unix}; for
- * every view, by class and by name, the store must say what the file system then does: a view had,
- * a name listed.
+ * dos}, {@code user}, see README) are left out of the comparison; for every view, by class and by
+ * name, the store must say what the file system then does: a view had, a name listed.
  */
 class FileStoreDifferentialTest {
   private static final List<Class<? extends FileAttributeView>> VIEWS =
@@ -37,8 +36,8 @@ class FileStoreDifferentialTest {
           UserDefinedFileAttributeView.class,
           AclFileAttributeView.class);
   private static final List<String> NAMES =
-      List.of("basic", "posix", "owner", "dos", "user", "acl", "nosuch");
-  private static final Set<String> REFUSED = Set.of("dos", "user", "unix");
+      List.of("basic", "posix", "owner", "unix", "dos", "user", "acl", "nosuch");
+  private static final Set<String> REFUSED = Set.of("dos", "user");
 
   private static List<String> run(Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("file"), "content");
