@@ -19,10 +19,10 @@ import java.util.Set;
 
 /**
  * Attribute views over the underlying file whose reads report the cleartext size. Every call that
- * reaches the underlying view re-raises its exception with the encrypted path, since the
- * underlying one names the raw file. As the JDK's, a view is had for any path and looks at the file
- * only when called: so a view of the root's internal file is had as one of a missing file is, and
- * each of its calls throws {@code NoSuchFileException}.
+ * reaches the underlying view re-raises its exception with the encrypted path, since the underlying
+ * one names the raw file. As the JDK's, a view is had for any path and looks at the file only when
+ * called: so a view of the root's internal file is had as one of a missing file is, and each of its
+ * calls throws {@code NoSuchFileException}.
  */
 final class AttributeViews {
   private AttributeViews() {}

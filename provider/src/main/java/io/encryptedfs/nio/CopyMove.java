@@ -16,6 +16,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -33,7 +35,8 @@ import java.util.Set;
  * file with its own file id and data key, so the copy shares no key material with the original.
  * A symbolic link copied without following is a new link with the same target. The target is made
  * with the source's permissions from its creation; a copy that fails after it made its target
- * removes that target (and only it), so no truncated copy is left looking whole.
+ * removes that target (and only it), so no truncated copy is left looking whole. A move within one
+ * root is the underlying rename; only its target is looked at here.
  */
 final class CopyMove {
   private static final Set<PosixFilePermission> OWNER_RW = EnumSet.of(OWNER_READ, OWNER_WRITE);
@@ -82,6 +85,29 @@ final class CopyMove {
     } catch (IOException | RuntimeException e) {
       removeAfter(provider, to, e);
       throw e;
+    }
+  }
+
+  /**
+   * The underlying target of a move; an internal target fails as a rename onto a path whose
+   * directory is missing does: naming the source and the target, once the source is seen to be
+   * there (unless the move is atomic, which the JDK tries at once).
+   */
+  static Path rawMoveTarget(
+      EncryptedPath from, Path rawFrom, EncryptedPath to, CopyOption... options)
+      throws IOException {
+    try {
+      return EncryptedFileSystemProvider.raw(to);
+    } catch (NoSuchFileException e) {
+      if (!Arrays.asList(options).contains(StandardCopyOption.ATOMIC_MOVE)) {
+        try {
+          EncryptedFileSystemProvider.rawProvider(from)
+              .readAttributes(rawFrom, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException missing) {
+          throw PathErrors.translate(missing, from.toString());
+        }
+      }
+      throw new NoSuchFileException(from.toString(), to.toString(), null);
     }
   }
 

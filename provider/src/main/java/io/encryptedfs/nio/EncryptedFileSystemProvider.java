@@ -21,14 +21,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.spi.FileSystemProvider;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -223,7 +221,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       return;
     }
     Path rawFrom = raw(from);
-    Path rawTo = rawMoveTarget(from, rawFrom, to, options);
+    Path rawTo = CopyMove.rawMoveTarget(from, rawFrom, to, options);
     try {
       from.getFileSystem()
           .files()
@@ -239,29 +237,6 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       String other =
           e.getOtherFile() == null ? null : encrypted(e.getOtherFile(), rawFrom, from, to);
       throw PathErrors.translate(e, file, other);
-    }
-  }
-
-  /**
-   * The underlying target of a move; an internal target fails as a rename onto a path whose
-   * directory is missing does: naming the source and the target, once the source is seen to be
-   * there (unless the move is atomic, which the JDK tries at once).
-   */
-  private static Path rawMoveTarget(
-      EncryptedPath from, Path rawFrom, EncryptedPath to, CopyOption... options)
-      throws IOException {
-    try {
-      return raw(to);
-    } catch (NoSuchFileException e) {
-      if (!Arrays.asList(options).contains(StandardCopyOption.ATOMIC_MOVE)) {
-        try {
-          rawProvider(from)
-              .readAttributes(rawFrom, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (FileSystemException missing) {
-          throw PathErrors.translate(missing, from.toString());
-        }
-      }
-      throw new NoSuchFileException(from.toString(), to.toString(), null);
     }
   }
 
