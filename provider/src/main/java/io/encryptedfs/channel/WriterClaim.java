@@ -5,6 +5,7 @@ import io.encryptedfs.format.Geometry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One writer at a time per file, across programs and across encrypted file systems in one program
@@ -29,6 +30,12 @@ final class WriterClaim {
       "another program, or another encrypted file system in this one, is writing it (it keeps"
           + " the file until it closes it or gives up its last lock on it)";
 
+  /** The first pause of a write's claim that found the lock held; each next one doubles. */
+  private static final long FIRST_PAUSE_NANOS = 200_000;
+
+  /** The last pause: such a claim gives up about 12.6 ms after it first found the lock held. */
+  private static final long LAST_PAUSE_NANOS = 6_400_000;
+
   private final FileName path;
   private final RawFile raw;
   private final Geometry g;
@@ -48,7 +55,18 @@ final class WriterClaim {
    * when the view is current. Cheap once held (a volatile read).
    */
   String claim(TailSlots slots, FileHeaders headers) throws IOException {
-    switch (raw.claimWriter()) {
+    RawFile.Claim claim = raw.claimWriter();
+    // A writer keeps the lock for its whole session, but some take it for an instant: a probe
+    // (RawFile#writerBusy), or a program that handed the file on and then forces it, which lends
+    // itself the lock to write the header (OtherWriters#claimForHeader). A write that met one of
+    // those met no other writer, so it looks again a few times before it gives up.
+    for (long pause = FIRST_PAUSE_NANOS;
+        claim == RawFile.Claim.BUSY && pause <= LAST_PAUSE_NANOS;
+        pause *= 2) {
+      LockSupport.parkNanos(pause);
+      claim = raw.claimWriter();
+    }
+    switch (claim) {
       case HELD:
         return null;
       case BUSY:
