@@ -714,11 +714,20 @@ final class OpenFile {
       if (headers.alreadyNames(alias)) {
         return false;
       }
+      // Claimed for the rewrap only when this program does not write the file: kept, the writer
+      // lock would refuse the file's writer until this program closed a channel that only reads.
+      boolean lent = !raw.writerHeld();
       others.claim();
-      if (headers.alreadyNames(alias)) {
-        return false;
+      try {
+        if (headers.alreadyNames(alias)) {
+          return false;
+        }
+        return headers.rewrap(alias, keyProvider);
+      } finally {
+        if (lent) {
+          raw.releaseWriter();
+        }
       }
-      return headers.rewrap(alias, keyProvider);
     } finally {
       lock.writeLock().unlock();
     }

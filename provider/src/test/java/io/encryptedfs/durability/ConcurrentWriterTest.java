@@ -472,6 +472,32 @@ class ConcurrentWriterTest {
     }
   }
 
+  /**
+   * A rewrap writes a header, a writer's work, for which it takes the writer lock. A file this
+   * program only reads keeps no writer lock after it, or the program that writes the file would be
+   * refused until this one closed its reader.
+   */
+  @Test
+  void aRewrapOfAFileOpenHereForReadingDoesNotHoldOffItsWriter() throws IOException {
+    Path root = root();
+    InMemoryKeys keys = new InMemoryKeys("master", "other");
+    try (FileSystem b =
+            EncryptedFileSystems.newFileSystem(nested(root), newFilesUnder(keys, "master"));
+        FileSystem a = EncryptedFileSystems.newFileSystem(root, newFilesUnder(keys, "other"))) {
+      Files.writeString(b.getPath("/f"), "one\n");
+      try (FileChannel reader = FileChannel.open(a.getPath("/sub/f"), READ)) {
+        KeyRotation.RewrapReport report = KeyRotation.rewrapAll(a, event -> {});
+        assertTrue(report.failed().isEmpty(), report.toString());
+        assertTrue(KeyRotation.users(a, "master").isEmpty());
+        try (FileChannel writer = FileChannel.open(b.getPath("/f"), WRITE, APPEND)) {
+          append(writer, "two\n");
+        }
+        assertEquals(8, reader.size(), "the reader follows the writer");
+      }
+      assertEquals("one\ntwo\n", Files.readString(a.getPath("/sub/f")));
+    }
+  }
+
   @Test
   void aReaderThatForcesDoesNotHoldOffTheWriters() throws IOException {
     Path root = root();
