@@ -83,8 +83,11 @@ final class KeyStoreFile {
       throws IOException {
     try (ReplaceLock lock = ReplaceLock.acquire(file)) {
       if (!Arrays.equals(lock.contents(), expected)) {
-        throw new IOException(
-            "keystore " + file + " was changed by someone else since it was read; reopen it");
+        // A FileSystemException, so callers that show a failing file's path show this one's.
+        throw new FileSystemException(
+            file.toString(),
+            null,
+            "keystore was changed by someone else since it was read; reopen it");
       }
       Path dir = directoryOf(file);
       Path temporary = writeTemporary(dir, file, contents, FileOwnership.of(file));

@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -70,7 +71,7 @@ class ConcurrentWritersTest {
           returned.add(writer.get());
           won++;
         } catch (ExecutionException e) {
-          assertRefusedAsChanged(e.getCause());
+          assertRefusedAsChanged(file, e.getCause());
         }
       }
       assertEquals(1, won, "round " + round + ": exactly one writer must win");
@@ -91,7 +92,7 @@ class ConcurrentWritersTest {
         assertStillWaiting(write);
         replaceWith(file, other);
       }
-      assertRefusedAsChanged(failureOf(write));
+      assertRefusedAsChanged(file, failureOf(write));
       assertArrayEquals(Files.readAllBytes(other), Files.readAllBytes(file));
     }
   }
@@ -120,7 +121,7 @@ class ConcurrentWritersTest {
         // As the other process's write would: a new file renamed over the one it locked.
         replaceWith(file, other);
         holder.getOutputStream().close();
-        assertRefusedAsChanged(failureOf(write));
+        assertRefusedAsChanged(file, failureOf(write));
         assertArrayEquals(Files.readAllBytes(other), Files.readAllBytes(file));
       } finally {
         holder.destroy();
@@ -172,9 +173,10 @@ class ConcurrentWritersTest {
     throw new AssertionError("the stale write returned");
   }
 
-  private static void assertRefusedAsChanged(Throwable failure) {
-    IOException e = assertInstanceOf(IOException.class, failure);
-    assertTrue(e.getMessage().contains("changed by someone else"), e.getMessage());
+  private static void assertRefusedAsChanged(Path file, Throwable failure) throws IOException {
+    FileSystemException e = assertInstanceOf(FileSystemException.class, failure);
+    assertEquals(file.toRealPath().toString(), e.getFile());
+    assertTrue(e.getReason().contains("changed by someone else"), e.getReason());
     assertFalse(e.getMessage().contains(Fixtures.PASSWORD));
   }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -222,8 +223,10 @@ class Pkcs12KeyStoreTest {
     try (Pkcs12KeyStore first = Fixtures.open(file, audit.log());
         Pkcs12KeyStore stale = Fixtures.open(file, audit.log())) {
       String rotated = first.rotate();
-      IOException e = assertThrows(IOException.class, () -> stale.generateKey("other"));
-      assertTrue(e.getMessage().contains("changed by someone else"), e.getMessage());
+      FileSystemException e =
+          assertThrows(FileSystemException.class, () -> stale.generateKey("other"));
+      assertEquals(file.toString(), e.getFile());
+      assertTrue(e.getReason().contains("changed by someone else"), e.getReason());
       assertEquals(Set.of(), stale.aliases());
       try (Pkcs12KeyStore reopened = Fixtures.open(file, audit.log())) {
         assertEquals(Set.of(rotated), reopened.aliases());
