@@ -62,9 +62,11 @@ final class KeyStoreFile {
       } catch (UnsupportedOperationException e) {
         Files.move(temporary, file);
       }
-    } finally {
-      Files.deleteIfExists(temporary);
+    } catch (IOException | RuntimeException e) {
+      deleteAfterFailure(temporary, e);
+      throw e;
     }
+    Files.deleteIfExists(temporary);
     sync.force(dir);
   }
 
@@ -94,10 +96,12 @@ final class KeyStoreFile {
       try {
         Files.move(
             temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        replaced.run();
-      } finally {
-        Files.deleteIfExists(temporary);
+      } catch (IOException | RuntimeException e) {
+        deleteAfterFailure(temporary, e);
+        throw e;
       }
+      // The rename took the temporary name with it, so from here there is nothing to clean up.
+      replaced.run();
       sync.force(dir);
     }
   }
@@ -121,13 +125,26 @@ final class KeyStoreFile {
       }
       channel.force(true);
     } catch (IOException e) {
-      Files.deleteIfExists(temporary);
-      throw named(file, e);
+      IOException named = named(file, e);
+      deleteAfterFailure(temporary, named);
+      throw named;
     } catch (RuntimeException e) {
-      Files.deleteIfExists(temporary);
+      deleteAfterFailure(temporary, e);
       throw e;
     }
     return temporary;
+  }
+
+  /**
+   * Removes the temporary file of a write that failed. Should that fail too (EIO, say), the write's
+   * own failure is what the caller needs to hear of; the stray file goes with it.
+   */
+  private static void deleteAfterFailure(Path temporary, Exception failure) {
+    try {
+      Files.deleteIfExists(temporary);
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /**

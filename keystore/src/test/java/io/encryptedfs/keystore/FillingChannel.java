@@ -12,7 +12,7 @@ import java.nio.channels.WritableByteChannel;
  * A channel on a device that fills up: writes go through to {@code delegate} until {@link #room}
  * bytes have been written, stopping short within a write, after which writes fail with ENOSPC.
  */
-final class FillingChannel extends FileChannel {
+class FillingChannel extends FileChannel {
   private final FileChannel delegate;
   long room;
 
@@ -101,7 +101,7 @@ final class FillingChannel extends FileChannel {
   }
 
   @Override
-  public FileLock lock(long position, long size, boolean shared) {
+  public FileLock lock(long position, long size, boolean shared) throws IOException {
     throw new UnsupportedOperationException();
   }
 
