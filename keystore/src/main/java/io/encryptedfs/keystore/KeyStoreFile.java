@@ -47,8 +47,15 @@ final class KeyStoreFile {
     void force(Path dir) throws IOException;
   }
 
-  /** Writes a new keystore; fails if {@code file} exists, even if it appears concurrently. */
-  static void createNew(Path file, byte[] contents, DirectorySync sync) throws IOException {
+  /**
+   * Writes a new keystore; fails if {@code file} exists, even if it appears concurrently.
+   *
+   * @param created run as soon as the keystore is in place and before anything that may still fail
+   *     (removing the temporary name, forcing the directory): from then on the file exists,
+   *     whatever is thrown
+   */
+  static void createNew(Path file, byte[] contents, DirectorySync sync, Runnable created)
+      throws IOException {
     Path dir = directoryOf(file);
     OwnerOnly.createDirectories(dir);
     if (Files.exists(file)) {
@@ -66,8 +73,42 @@ final class KeyStoreFile {
       deleteAfterFailure(temporary, e);
       throw e;
     }
-    Files.deleteIfExists(temporary);
-    sync.force(dir);
+    created.run();
+    FileSystemException stray = null;
+    try {
+      Files.deleteIfExists(temporary);
+    } catch (IOException e) {
+      stray = strayLink(file, temporary, e);
+    }
+    // Forced even so: the keystore's own name must survive a crash, whatever became of the other.
+    try {
+      sync.force(dir);
+    } catch (IOException | RuntimeException e) {
+      if (stray != null) {
+        e.addSuppressed(stray);
+      }
+      throw e;
+    }
+    if (stray != null) {
+      throw stray;
+    }
+  }
+
+  /**
+   * The temporary file is a second link to the new keystore; one left behind would keep the
+   * keystore's first, empty version after later writes replace it, so the caller must hear of it.
+   */
+  private static FileSystemException strayLink(Path file, Path temporary, IOException e) {
+    FileSystemException stray =
+        new FileSystemException(
+            file.toString(),
+            temporary.toString(),
+            "keystore was created, but its temporary file, a second link to it, could not be"
+                + " removed ("
+                + e.getMessage()
+                + "); delete that file, and open the keystore rather than create it again");
+    stray.initCause(e);
+    return stray;
   }
 
   /**

@@ -79,6 +79,11 @@ public final class Pkcs12KeyStore implements KeyProvider {
    * Creates an empty keystore file, and any missing parent directories, with owner-only permissions
    * on POSIX file systems (0600 for the file, 0700 for directories).
    *
+   * <p>If forcing the directory after the keystore is in place fails, or removing the temporary
+   * file that was linked to it, this throws a {@link java.nio.file.FileSystemException} saying so,
+   * but the keystore exists (empty, under {@code password}) and its creation is in the audit trail:
+   * open it, as creating it again fails.
+   *
    * @param password protects the keystore: printable ASCII, not empty; copied, so the caller may
    *     wipe its array on return
    * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists
@@ -95,6 +100,16 @@ public final class Pkcs12KeyStore implements KeyProvider {
 
   static Pkcs12KeyStore create(
       Path file, char[] password, AuditLog audit, ProtectionParameters policy) throws IOException {
+    return create(file, password, audit, policy, KeyStoreFile::syncDirectory);
+  }
+
+  static Pkcs12KeyStore create(
+      Path file,
+      char[] password,
+      AuditLog audit,
+      ProtectionParameters policy,
+      KeyStoreFile.DirectorySync sync)
+      throws IOException {
     Objects.requireNonNull(audit, "audit");
     Path absolute = file.toAbsolutePath();
     String source = absolute.toString();
@@ -102,8 +117,12 @@ public final class Pkcs12KeyStore implements KeyProvider {
     try {
       StoredKeys stored =
           StoredKeys.create(
-              absolute, source, new Pkcs12Codec(policy, RANDOM), KeyStoreFile::syncDirectory, copy);
-      audit.record(Kind.KEYSTORE_CREATED, source, null, Map.of());
+              absolute,
+              source,
+              new Pkcs12Codec(policy, RANDOM),
+              sync,
+              copy,
+              () -> audit.record(Kind.KEYSTORE_CREATED, source, null, Map.of()));
       return new Pkcs12KeyStore(source, audit, stored);
     } catch (IOException | RuntimeException e) {
       Arrays.fill(copy, '\0');

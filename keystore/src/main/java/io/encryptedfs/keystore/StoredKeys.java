@@ -50,12 +50,21 @@ final class StoredKeys {
     this.marker = marker;
   }
 
-  /** Writes a new, empty keystore file. Takes ownership of {@code password}. */
+  /**
+   * Writes a new, empty keystore file. Takes ownership of {@code password}.
+   *
+   * @param created run as soon as the file is in place, even if a later step then fails
+   */
   static StoredKeys create(
-      Path file, String source, Pkcs12Codec codec, KeyStoreFile.DirectorySync sync, char[] password)
+      Path file,
+      String source,
+      Pkcs12Codec codec,
+      KeyStoreFile.DirectorySync sync,
+      char[] password,
+      Runnable created)
       throws IOException {
     Pkcs12Codec.Stored stored = codec.store(codec.empty(), password, source);
-    KeyStoreFile.createNew(file, stored.bytes(), sync);
+    KeyStoreFile.createNew(file, stored.bytes(), sync, created);
     return new StoredKeys(
         file, source, codec, sync, password, stored.keyStore(), stored.bytes(), null);
   }

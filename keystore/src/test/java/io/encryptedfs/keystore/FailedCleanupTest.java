@@ -13,6 +13,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -83,6 +84,59 @@ class FailedCleanupTest {
       assertEquals(Set.of(), keys.aliases());
       keys.generateKey("first");
     }
+  }
+
+  @Test
+  void aKeystoreWhoseTemporaryLinkCannotBeRemovedIsCreatedAndSaysSo() throws IOException {
+    fs.fail(Op.DELETE, TEMPORARY);
+    List<Path> forced = new ArrayList<>();
+    try (AuditCapture audit = new AuditCapture(jimfs.getPath("/audit.jsonl"))) {
+      FileSystemException e =
+          assertThrows(
+              FileSystemException.class,
+              () ->
+                  Pkcs12KeyStore.create(
+                      file, Fixtures.password(), audit.log(), Fixtures.FAST, forced::add));
+      assertEquals(file.toString(), e.getFile());
+      assertTrue(TEMPORARY.test(Path.of(e.getOtherFile())), e.getOtherFile());
+      assertTrue(e.getReason().contains("keystore was created"), e.getReason());
+      assertTrue(e.getReason().contains("DELETE"), e.getReason());
+      assertEquals(List.of(file.getParent()), forced, "the directory is forced all the same");
+      assertEquals(List.of("KEYSTORE_CREATED"), audit.kinds());
+
+      fs.failNothing();
+      try (Pkcs12KeyStore opened = Fixtures.open(file, audit.log())) {
+        assertEquals(Set.of(), opened.aliases());
+        opened.generateKey("first");
+      }
+    }
+  }
+
+  @Test
+  void aFailedForceAfterAStrayLinkIsReportedWithTheStrayLinkAttached() throws IOException {
+    fs.fail(Op.DELETE, TEMPORARY);
+    IOException eio = new IOException("Input/output error");
+    FileSystemException e =
+        assertThrows(
+            FileSystemException.class,
+            () ->
+                Pkcs12KeyStore.create(
+                    file,
+                    Fixtures.password(),
+                    AuditLog.systemLogger(),
+                    Fixtures.FAST,
+                    dir ->
+                        KeyStoreFile.forceDirectory(
+                            dir,
+                            () -> {
+                              throw eio;
+                            })));
+    assertTrue(e.getReason().contains("may not survive a crash"), e.getReason());
+    assertEquals(1, e.getSuppressed().length);
+    FileSystemException stray = assertInstanceOf(FileSystemException.class, e.getSuppressed()[0]);
+    assertTrue(stray.getReason().contains("keystore was created"), stray.getReason());
+    fs.failNothing();
+    Fixtures.open(file, AuditLog.systemLogger()).close();
   }
 
   @Test

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,22 +47,19 @@ class FailedDirectoryForceTest {
 
   /** Opens the keystore with a directory force that fails once each time the test asks it to. */
   private Pkcs12KeyStore open() throws IOException {
-    return Pkcs12KeyStore.open(
-        file,
-        Fixtures.password(),
-        audit.log(),
-        Fixtures.FAST,
-        dir -> {
-          if (failNextForce) {
-            failNextForce = false;
-            KeyStoreFile.forceDirectory(
-                dir,
-                () -> {
-                  throw new IOException("Input/output error");
-                });
-          }
-          KeyStoreFile.syncDirectory(dir);
-        });
+    return Pkcs12KeyStore.open(file, Fixtures.password(), audit.log(), Fixtures.FAST, this::force);
+  }
+
+  private void force(Path dir) throws IOException {
+    if (failNextForce) {
+      failNextForce = false;
+      KeyStoreFile.forceDirectory(
+          dir,
+          () -> {
+            throw new IOException("Input/output error");
+          });
+    }
+    KeyStoreFile.syncDirectory(dir);
   }
 
   private FileSystemException failsToForce(KeyStoreAction change) {
@@ -71,6 +72,26 @@ class FailedDirectoryForceTest {
 
   private interface KeyStoreAction {
     void run() throws IOException;
+  }
+
+  @Test
+  void aCreateWhoseForceFailsHasCreatedTheKeystoreAndSaysSo() throws IOException {
+    Path created = file.resolveSibling("created.p12");
+    failsToForce(
+        () ->
+            Pkcs12KeyStore.create(
+                created, Fixtures.password(), audit.log(), Fixtures.FAST, this::force));
+    List<String> lines = audit.fileLines();
+    assertEquals(List.of("KEYSTORE_CREATED", "KEYSTORE_CREATED"), audit.kinds());
+    assertTrue(lines.get(1).contains(created.toString()), lines.get(1));
+    assertThrows(FileAlreadyExistsException.class, () -> Fixtures.create(created, audit.log()));
+    try (Pkcs12KeyStore opened = Fixtures.open(created, audit.log())) {
+      assertEquals(Set.of(), opened.aliases());
+      opened.generateKey("first");
+    }
+    try (Stream<Path> listing = Files.list(file.getParent())) {
+      assertEquals(Set.of(file, created), listing.collect(Collectors.toSet()), "no stray files");
+    }
   }
 
   @Test
