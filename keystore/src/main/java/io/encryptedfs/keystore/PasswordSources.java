@@ -4,11 +4,13 @@ import java.io.Console;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /** The implementations behind {@link PasswordSource}'s factories. */
 final class PasswordSources {
@@ -44,22 +46,45 @@ final class PasswordSources {
   record FromFile(Path file) implements PasswordSource {
     @Override
     public char[] read() throws IOException {
-      byte[] bytes = KeyStoreFile.read(file, MAX_FILE_SIZE);
-      CharBuffer chars = null;
+      return decodeFirstLine(KeyStoreFile.read(file, MAX_FILE_SIZE), file, CharBuffer::allocate);
+    }
+
+    /**
+     * The first line of {@code bytes}, read from {@code file}, as UTF-8. Wipes {@code bytes}.
+     *
+     * @param buffers allocates the one buffer the characters are decoded into, which is wiped
+     *     whatever happens; a test hook
+     */
+    static char[] decodeFirstLine(byte[] bytes, Path file, IntFunction<CharBuffer> buffers)
+        throws IOException {
+      CharsetDecoder decoder =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
+      // Into a buffer of ours, big enough for any input: CharsetDecoder.decode(ByteBuffer) decodes
+      // into one of its own, and when it fails part-way it drops that buffer with the password's
+      // first characters in it, beyond reach of any wiping.
+      CharBuffer chars =
+          buffers.apply((int) Math.ceil(bytes.length * (double) decoder.maxCharsPerByte()));
       try {
-        chars =
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes));
+        CoderResult result = decoder.decode(ByteBuffer.wrap(bytes), chars, true);
+        if (result.isUnderflow()) {
+          result = decoder.flush(chars);
+        }
+        if (result.isError()) {
+          throw new IOException("password file " + file + " is not valid UTF-8");
+        }
+        if (result.isOverflow()) {
+          throw new IllegalStateException("UTF-8 decoded to more than maxCharsPerByte allows");
+        }
+        chars.flip();
         return requireNonEmpty(firstLine(chars), "file " + file);
-      } catch (CharacterCodingException e) {
-        throw new IOException("password file " + file + " is not valid UTF-8");
       } finally {
         Arrays.fill(bytes, (byte) 0);
-        if (chars != null && chars.hasArray()) {
-          Arrays.fill(chars.array(), '\0');
+        chars.clear();
+        while (chars.hasRemaining()) {
+          chars.put('\0');
         }
       }
     }

@@ -1,22 +1,27 @@
 package io.encryptedfs.keystore;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PasswordSourceTest {
   private final FileSystem fs = Fixtures.unixFileSystem();
+  private final List<CharBuffer> buffers = new ArrayList<>();
 
   @AfterEach
   void tearDown() throws IOException {
@@ -56,6 +61,47 @@ class PasswordSourceTest {
             IOException.class,
             () -> PasswordSource.fromFile(file(new byte[] {'a', (byte) 0xff, 'b'})).read());
     assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+  }
+
+  /** Heap buffers full of a sentinel, so a test can see that every character of them was wiped. */
+  private CharBuffer sentinelBuffer(int size) {
+    CharBuffer buffer = CharBuffer.allocate(size);
+    Arrays.fill(buffer.array(), 'X');
+    buffers.add(buffer);
+    return buffer;
+  }
+
+  private void assertBuffersWiped() {
+    assertEquals(1, buffers.size());
+    for (CharBuffer buffer : buffers) {
+      assertArrayEquals(new char[buffer.capacity()], buffer.array(), "buffer not wiped");
+    }
+  }
+
+  @Test
+  void fileSourceWipesTheBytesAndTheCharactersItDecoded() throws IOException {
+    byte[] bytes = "p\uD83D\uDE00ss\nsecond line\n".getBytes(StandardCharsets.UTF_8);
+    char[] password =
+        PasswordSources.FromFile.decodeFirstLine(bytes, fs.getPath("/p"), this::sentinelBuffer);
+    assertArrayEquals("p\uD83D\uDE00ss".toCharArray(), password);
+    assertArrayEquals(new byte[bytes.length], bytes, "bytes not wiped");
+    assertBuffersWiped();
+  }
+
+  @Test
+  void fileSourceWipesWhatItDecodedBeforeFindingTheFileIsNotUtf8() {
+    byte[] bytes = "hunter2-secret?\n".getBytes(StandardCharsets.US_ASCII);
+    bytes[14] = (byte) 0xff;
+    Path path = fs.getPath("/password");
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> PasswordSources.FromFile.decodeFirstLine(bytes, path, this::sentinelBuffer));
+    assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+    assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    assertArrayEquals(new byte[bytes.length], bytes, "bytes not wiped");
+    assertBuffersWiped();
   }
 
   @Test
