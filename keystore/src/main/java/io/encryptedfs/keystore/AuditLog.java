@@ -3,8 +3,10 @@ package io.encryptedfs.keystore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -60,10 +62,30 @@ public final class AuditLog implements AutoCloseable {
     try {
       endTornLine(absolute, channel);
     } catch (IOException e) {
-      channel.close();
-      throw e;
+      IOException named = named(absolute, e);
+      try {
+        channel.close();
+      } catch (IOException closing) {
+        named.addSuppressed(closing);
+      }
+      throw named;
     }
     return new AuditLog(absolute, channel);
+  }
+
+  /** The JDK says only "No space left on device" or "Input/output error", not of what. */
+  private static IOException named(Path file, IOException e) {
+    if (e instanceof FileSystemException || e instanceof ClosedChannelException) {
+      return e;
+    }
+    FileSystemException named =
+        new FileSystemException(
+            file.toString(),
+            null,
+            "cannot check that the audit file's last line is whole, or end it, before appending: "
+                + e.getMessage());
+    named.initCause(e);
+    return named;
   }
 
   /**

@@ -2,8 +2,10 @@ package io.encryptedfs.keystore;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -59,7 +61,7 @@ final class ReplaceLock implements Closeable {
         Object before = identity(file);
         FileChannel channel = openForLocking(file);
         try {
-          channel.lock();
+          lock(channel, file);
           if (Objects.equals(before, identity(file))) {
             return new ReplaceLock(file, channel);
           }
@@ -93,6 +95,23 @@ final class ReplaceLock implements Closeable {
 
   private static Object identity(Path file) throws IOException {
     return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+  }
+
+  private static void lock(FileChannel channel, Path file) throws IOException {
+    try {
+      channel.lock();
+    } catch (FileSystemException | ClosedChannelException e) {
+      throw e;
+    } catch (IOException e) {
+      // The JDK says only "No locks available" (NFS without a lock daemon, say), not of what.
+      FileSystemException named =
+          new FileSystemException(
+              file.toString(),
+              null,
+              "cannot lock the keystore to change it, so nothing changed: " + e.getMessage());
+      named.initCause(e);
+      throw named;
+    }
   }
 
   private static FileChannel openForLocking(Path file) throws IOException {

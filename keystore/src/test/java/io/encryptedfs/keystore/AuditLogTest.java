@@ -9,6 +9,7 @@ import io.encryptedfs.keystore.AuditEvent.Kind;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -133,6 +134,19 @@ class AuditLogTest {
         lines.get(1).startsWith("{\"time\"") && lines.get(1).contains("\"old\""), lines.get(1));
     assertTrue(
         lines.get(2).startsWith("{\"time\"") && lines.get(2).contains("\"older\""), lines.get(2));
+  }
+
+  @Test
+  void aTornLineThatCannotBeEndedIsReportedNamingTheAuditFile() throws IOException {
+    FailingFileSystem failing = new FailingFileSystem(fs);
+    Path file = failing.getPath("/torn.jsonl");
+    Files.writeString(file, "{\"kind\":\"KEY_LOADED\",\"al");
+    failing.fail(FailingFileSystem.Op.WRITE, file::equals);
+    FileSystemException e =
+        assertThrows(FileSystemException.class, () -> AuditLog.appendingTo(file));
+    assertEquals(file.toString(), e.getFile());
+    assertTrue(e.getReason().contains("No space left on device"), e.getReason());
+    assertEquals("{\"kind\":\"KEY_LOADED\",\"al", Files.readString(file));
   }
 
   @Test

@@ -87,6 +87,28 @@ class KeyStoreFileTest {
   }
 
   @Test
+  void aLockThatCannotBeTakenIsReportedNamingTheKeystoreWhichStaysAsItWas() throws IOException {
+    try (FileSystem jimfs = Fixtures.unixFileSystem()) {
+      FailingFileSystem fs = new FailingFileSystem(jimfs);
+      Path file = fs.getPath("/keys/keys.p12");
+      try (Pkcs12KeyStore keys = Fixtures.create(file, AuditLog.systemLogger())) {
+        byte[] before = Files.readAllBytes(file);
+        fs.fail(FailingFileSystem.Op.LOCK, file::equals);
+
+        FileSystemException e =
+            assertThrows(FileSystemException.class, () -> keys.generateKey("first"));
+        assertEquals(file.toString(), e.getFile());
+        assertTrue(e.getReason().contains("No locks available"), e.getReason());
+        assertTrue(e.getReason().contains("nothing changed"), e.getReason());
+        assertArrayEquals(before, Files.readAllBytes(file));
+
+        fs.failNothing();
+        keys.generateKey("first");
+      }
+    }
+  }
+
+  @Test
   void aPlatformThatCannotOpenOrForceADirectoryIsNotAnError() throws IOException {
     KeyStoreFile.forceDirectory(
         dir,
