@@ -11,9 +11,13 @@ import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
 import java.nio.file.FileSystem;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +25,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Key operations on an open encrypted file system: rotate the master key, rewrap every file's data
@@ -34,6 +37,8 @@ import java.util.stream.Stream;
  * a file interrupted between its two header writes opens with either key and is finished.
  */
 public final class KeyRotation {
+  private static final String DELETED = "deleted meanwhile";
+
   private KeyRotation() {}
 
   /** One step of a walk, for progress and reports: a path and what happened to it. */
@@ -86,19 +91,21 @@ public final class KeyRotation {
     for (Path raw : walk(efs)) {
       String display = display(efs, raw);
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
-        skipped.add(display + ": not a regular file");
-        progress.accept(new Event(display, "skipped: not a regular file", 0));
+        String why = gone(raw) ? DELETED : "not a regular file";
+        skipped.add(display + ": " + why);
+        progress.accept(new Event(display, "skipped: " + why, 0));
         continue;
       }
-      long size = Files.size(raw);
-      Header header = efs.files().inspect(raw, display(efs, raw), efs.keys());
-      if (header.status() == Status.NOT_ENCRYPTED) {
-        skipped.add(display + ": not an encrypted file");
-        progress.accept(new Event(display, "skipped: not an encrypted file", size));
-        continue;
-      }
-      String target = efs.newFiles().forPath(display).keyAlias();
+      long size = 0;
       try {
+        size = Files.size(raw);
+        Header header = efs.files().inspect(raw, display, efs.keys());
+        if (header.status() == Status.NOT_ENCRYPTED) {
+          skipped.add(display + ": not an encrypted file");
+          progress.accept(new Event(display, "skipped: not an encrypted file", size));
+          continue;
+        }
+        String target = efs.newFiles().forPath(display).keyAlias();
         OpenFiles.Rewrap done = efs.files().rewrap(raw, display, target);
         String damage = "";
         if (done.damage() != null) {
@@ -115,9 +122,14 @@ public final class KeyRotation {
           unchanged++;
           progress.accept(new Event(display, "already " + target + damage, size));
         }
+      } catch (NoSuchFileException e) {
+        // Deleted by a program between the walk and its turn: nothing left to rewrap.
+        skipped.add(display + ": " + DELETED);
+        progress.accept(new Event(display, "skipped: " + DELETED, size));
       } catch (IOException e) {
-        failed.add(e.getMessage());
-        progress.accept(new Event(display, "failed: " + e.getMessage(), size));
+        String message = describe(display, e);
+        failed.add(message);
+        progress.accept(new Event(display, "failed: " + message, size));
       }
     }
     return new RewrapReport(
@@ -137,7 +149,12 @@ public final class KeyRotation {
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      Header header = efs.files().inspect(raw, display(efs, raw), efs.keys());
+      Header header;
+      try {
+        header = efs.files().inspect(raw, display(efs, raw), efs.keys());
+      } catch (NoSuchFileException e) {
+        continue; // deleted since the walk: it names no key now
+      }
       for (String alias : header.slotAliases()) {
         usage.computeIfAbsent(alias, a -> new ArrayList<>()).add(display(efs, raw));
       }
@@ -231,11 +248,56 @@ public final class KeyRotation {
         "key rotation needs a PKCS#12 keystore, this file system uses " + keys);
   }
 
-  /** Every entry under the root but directories, sorted, so that reruns go in the same order. */
+  /**
+   * Every entry under the root but directories, sorted, so that reruns go in the same order. An
+   * entry deleted while the walk reads its directory is left out, as programs may go on deleting.
+   */
   private static List<Path> walk(EncryptedFileSystem efs) throws IOException {
-    try (Stream<Path> all = Files.walk(efs.root())) {
-      return all.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+    List<Path> entries = new ArrayList<>();
+    Files.walkFileTree(
+        efs.root(),
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            entries.add(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              throw e;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    entries.sort(null);
+    return entries;
+  }
+
+  /**
+   * A failure as a report line that starts with the file: most messages name it already, but a
+   * bare {@code FileSystemException} says no more than its path.
+   */
+  private static String describe(String display, IOException e) {
+    String message = e.getMessage();
+    if (message != null && message.startsWith(display + ": ")) {
+      return message;
     }
+    return display + ": " + e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** Whether {@code raw} is no longer there at all (not even as a link). */
+  private static boolean gone(Path raw) {
+    return Files.notExists(raw, LinkOption.NOFOLLOW_LINKS);
   }
 
   private static String display(EncryptedFileSystem efs, Path raw) {

@@ -14,6 +14,8 @@ import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.nio.channels.FileChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,6 +189,45 @@ class KeyRotationTest {
       KeyRotation.RewrapReport again = KeyRotation.rewrapAll(fs, e -> {});
       assertEquals(0, again.rewrapped());
       assertEquals(1, again.damaged().size(), "the damage is reported again: " + again);
+    }
+  }
+
+  /**
+   * Files a program deletes while a rewrap walks the root are gone, not failures: the walk stopped
+   * at the first one with a {@code NoSuchFileException} naming the underlying path, or, for a
+   * directory, an {@code UncheckedIOException}.
+   */
+  @Test
+  void filesDeletedWhileARewrapRunsAreSkippedAndTheRestRewrapped() throws Exception {
+    Map<String, Object> env = newKeystoreAndRootEnv();
+    Path dir = tmp.resolve("root");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Files.writeString(fs.getPath("/a"), "alpha");
+      Files.writeString(fs.getPath("/b"), "beta");
+      Files.createDirectories(fs.getPath("/c"));
+      Files.writeString(fs.getPath("/c/d"), "delta");
+      Files.writeString(fs.getPath("/e"), "epsilon");
+      String rotated = KeyRotation.rotate(fs);
+      KeyRotation.RewrapReport report =
+          KeyRotation.rewrapAll(
+              fs,
+              event -> {
+                if (event.path().equals("/a")) {
+                  try {
+                    Files.delete(fs.getPath("/b"));
+                    Files.delete(fs.getPath("/c/d"));
+                    Files.delete(fs.getPath("/c"));
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                }
+              });
+      assertEquals(List.of(), report.failed());
+      assertEquals(List.of("/b: deleted meanwhile", "/c/d: deleted meanwhile"), report.skipped());
+      assertEquals(3, report.rewrapped(), "the marker, /a and /e: " + report);
+      assertEquals(
+          List.of("/" + EncryptedFileSystem.MARKER, "/a", "/e"), KeyRotation.users(fs, rotated));
+      assertEquals("epsilon", Files.readString(fs.getPath("/e")));
     }
   }
 
