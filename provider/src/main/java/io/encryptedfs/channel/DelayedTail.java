@@ -26,6 +26,8 @@ final class DelayedTail {
   private boolean scheduled; // the newest scheduled flush has not run yet
   private boolean retry; // the newest scheduled flush is a retry, due later than the bound
   private int failures;
+  private boolean overdue; // a close could not write the record, so only the timer will
+  private boolean unreported; // changed since a close last reported that it could not write
 
   /**
    * @param flusher runs {@code flush} once the mode's bound has passed; null when not buffered
@@ -41,6 +43,7 @@ final class DelayedTail {
   /** The tail block changed in memory only: its record waits, for the mode's bound at most. */
   void changed() {
     dirty = true;
+    unreported = true;
     // A pending retry is later than the bound; it stands only while the disk still fails.
     if (!scheduled || (retry && failures == 0)) {
       schedule(mode.bound(), false);
@@ -51,6 +54,7 @@ final class DelayedTail {
   void recorded() {
     dirty = false;
     failures = 0;
+    overdue = false;
   }
 
   /** True while the newest record lags the tail block in memory. */
@@ -77,9 +81,37 @@ final class DelayedTail {
   int flushFailed() {
     failures++;
     if (dirty && !scheduled) {
-      schedule(retryDelay(mode.bound(), failures), true);
+      schedule(retryDelay(retryBase(), failures), true);
     }
     return failures;
+  }
+
+  /**
+   * The close of the file's last channel could not write the record: the file stays open for it
+   * (see {@link OpenFile#close}), and the timer is now the only thing that writes it. Tried again
+   * as after a failed flush, but starting at and capped by {@link #RETRY_CAP} when the bound is
+   * longer: the close was the moment the record was due, so a long bound no longer says how long it
+   * may wait, and the record goes out within about a second of the disk accepting it again. A flush
+   * already pending stays, and may run early, which is harmless.
+   *
+   * @return whether the tail changed since a close last failed so: whether the program has yet to
+   *     be told that these writes are not handed over
+   */
+  boolean closeFailed() {
+    failures++;
+    overdue = true;
+    if (dirty) {
+      schedule(retryDelay(retryBase(), failures), true);
+    }
+    boolean news = unreported;
+    unreported = false;
+    return news;
+  }
+
+  /** The first retry's delay, which later ones double up to the cap. */
+  private Duration retryBase() {
+    Duration bound = mode.bound();
+    return overdue && bound.compareTo(RETRY_CAP) > 0 ? RETRY_CAP : bound;
   }
 
   /** How many flushes in a row have failed since a record was last written. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Turns an open underlying channel into an {@link OpenFile}: makes a new file, or loads an existing
@@ -20,12 +21,18 @@ final class FileOpener {
   private final FileLoader loader;
   private final SecureRandom random;
   private final FlushTimer flushTimer = new FlushTimer();
+  private final Consumer<OpenFile> keptTailWritten;
   volatile WriteMode writeMode = WriteMode.WRITE_THROUGH;
   volatile IntegrityListener integrity = IntegrityListener.NONE;
 
-  FileOpener(FileLoader loader, SecureRandom random) {
+  /**
+   * @param keptTailWritten told when the timer wrote the buffered tail that a failed close kept
+   *     (see {@link OpenFile#close})
+   */
+  FileOpener(FileLoader loader, SecureRandom random, Consumer<OpenFile> keptTailWritten) {
     this.loader = loader;
     this.random = random;
+    this.keptTailWritten = keptTailWritten;
   }
 
   /**
@@ -118,6 +125,7 @@ final class FileOpener {
     OpenFile file =
         new OpenFile(displayPath, raw, loaded, random, mode, mode.buffered() ? flushTimer : null);
     file.followOthersWith(loader::load);
+    file.onKeptTailWritten(() -> keptTailWritten.accept(file));
     return file;
   }
 

@@ -80,6 +80,12 @@ final class OpenFile {
   /** This session created or wrote the file: its close closes the runway it opened. */
   private boolean wrote;
   private boolean closed;
+  /**
+   * The close of its last channel could not write a buffered tail: the file stays open without
+   * channels (see {@link #close}) until the timer writes it and tells the file system so.
+   */
+  private boolean kept;
+  private Runnable keptTailWritten = () -> {};
   private final WriteBuffers buffers;
   private final HomeBlockReader homeReader;
   private final HomeBlockWriter homeWriter;
@@ -144,6 +150,14 @@ final class OpenFile {
   /** Lets this file follow what other programs write to it, loading it again with {@code loader}. */
   void followOthersWith(FrontLoader loader) {
     others.followWith(loader);
+  }
+
+  /**
+   * Runs {@code written} (without this file's lock) when the timer writes the buffered tail that a
+   * failed close kept (see {@link #close}), so that the file system lets the file go.
+   */
+  void onKeptTailWritten(Runnable written) {
+    keptTailWritten = written;
   }
 
   /** Tells {@code listener} about every authentication failure in this file's blocks. */
@@ -746,6 +760,7 @@ final class OpenFile {
 
   /** The time bound of a buffered write has passed: hand its record to the underlying file. */
   private void timedFlush(long number) {
+    boolean keptWritten = false;
     lock.writeLock().lock();
     try {
       delayed.flushRuns(number);
@@ -753,6 +768,7 @@ final class OpenFile {
       if (!closed) {
         flushTail();
       }
+      keptWritten = kept && !closed && !delayed.dirty();
       if (failedBefore > 0 && !delayed.dirty()) {
         LOG.log(
             System.Logger.Level.INFO,
@@ -767,6 +783,10 @@ final class OpenFile {
               + e.getMessage());
     } finally {
       lock.writeLock().unlock();
+    }
+    if (keptWritten) {
+      // The file system's monitor comes before this file's lock, so it is told after.
+      keptTailWritten.run();
     }
   }
 
@@ -791,6 +811,13 @@ final class OpenFile {
    * Closes the file: a runway this session's writes left open is closed with a final tail record,
    * so that a cleanly closed file has no allowance and any raw byte appended to it is reported. A
    * reader never writes: the runway another session left open is closed by its next writer.
+   *
+   * <p>If a buffered tail's record cannot be written (a full disk), the close throws but the file
+   * stays open, without channels: those writes were acknowledged, and dropping the tail would lose
+   * them. It keeps its writer lock, and its record is tried again on a timer ({@link
+   * DelayedTail#closeFailed}); the file system lets it go once that succeeds, gives it to the next
+   * channel that opens the file, and tries it a last time when it closes ({@link #closeForced}).
+   * See {@link #kept}.
    */
   void close() throws IOException {
     lock.writeLock().lock();
@@ -800,18 +827,76 @@ final class OpenFile {
       }
       try {
         endSession();
-      } finally {
-        closed = true;
-        keys.destroy();
-        Arrays.fill(tail, (byte) 0);
-        if (nextTail != null) {
-          Arrays.fill(nextTail, (byte) 0);
+      } catch (IOException | RuntimeException e) {
+        if (!delayed.dirty()) {
+          releaseAfter(e);
+          throw e;
         }
-        raw.close();
+        kept = true;
+        if (delayed.closeFailed()) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              path
+                  + ": closing could not write the buffered last block; kept in memory and"
+                  + " retried: "
+                  + e.getMessage());
+          throw e;
+        }
+        // A closing channel that neither wrote since nor can do more than the timer does: the
+        // program was told at the close that first failed, and the file system's close tells.
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            path + ": closing still cannot write the buffered last block: " + e.getMessage());
+        return;
       }
+      kept = false;
+      release();
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /**
+   * Whether the last close kept the file open for a buffered tail it could not write (see {@link
+   * #close}); false once a close released it.
+   */
+  boolean kept() {
+    lock.readLock().lock();
+    try {
+      return !closed && kept;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Whether a buffered tail still waits for its record. */
+  boolean tailWaits() {
+    lock.readLock().lock();
+    try {
+      return delayed.dirty();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** {@link #release}, keeping {@code failure} the one thrown. */
+  private void releaseAfter(Throwable failure) {
+    try {
+      release();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** Forgets the file's keys and cleartext and closes its underlying channel. Under the lock. */
+  private void release() throws IOException {
+    closed = true;
+    keys.destroy();
+    Arrays.fill(tail, (byte) 0);
+    if (nextTail != null) {
+      Arrays.fill(nextTail, (byte) 0);
+    }
+    raw.close();
   }
 
   /**
@@ -842,7 +927,9 @@ final class OpenFile {
   /**
    * Closes the file as the file system's close does: the session's final record first, then a
    * force that covers it, so that the newest record is the forced one and the next session's
-   * first write need not force (see {@link TailSlots#forExistingFile}).
+   * first write need not force (see {@link TailSlots#forExistingFile}). The file is closed
+   * whatever fails: this is the last try at a buffered tail, and one it cannot write is lost,
+   * which the exception says.
    */
   void closeForced() throws IOException {
     IOException failure = null;
@@ -860,14 +947,27 @@ final class OpenFile {
     } catch (IOException e) {
       failure = e;
     }
+    lock.writeLock().lock();
     try {
-      close();
+      if (!closed) {
+        if (delayed.dirty()) {
+          failure =
+              new IOException(
+                  path
+                      + ": the file system's close could not write the file's last block; writes"
+                      + " to it acknowledged since its last record are lost",
+                  failure);
+        }
+        release();
+      }
     } catch (IOException e) {
       if (failure == null) {
         failure = e;
       } else {
         failure.addSuppressed(e);
       }
+    } finally {
+      lock.writeLock().unlock();
     }
     if (failure != null) {
       throw failure;

@@ -34,6 +34,7 @@ import java.util.Set;
  * closed while another channel is attaching to it.
  */
 public final class OpenFiles {
+  private static final System.Logger LOG = System.getLogger(OpenFiles.class.getName());
   private final FileLoader loader;
   private final KeyProvider keyProvider;
   private final FileOpener opener;
@@ -59,7 +60,7 @@ public final class OpenFiles {
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
     this.keyProvider = keyProvider;
-    this.opener = new FileOpener(loader, random);
+    this.opener = new FileOpener(loader, random, this::keptTailWritten);
   }
 
   /**
@@ -634,18 +635,63 @@ public final class OpenFiles {
       }
       table.closing(entry);
     }
+    closeLast(entry, file);
+  }
+
+  /**
+   * Closes {@code file}, whose entry is closing and has no channels. A close that keeps the file
+   * open for a buffered tail it could not write ({@link OpenFile#close}) puts it back in the table
+   * as open without channels: the next open of the file takes up its state, which is newer than the
+   * disk's, and {@link #keptTailWritten} closes it once the timer has written the tail.
+   */
+  private void closeLast(PathTable.Entry entry, OpenFile file) throws IOException {
     ForceLedger.Debt debt = ForceLedger.Debt.UNCHANGED;
+    boolean writtenMeanwhile = false;
     try {
       debt = file.forceDebt();
       file.close();
     } finally {
       synchronized (this) {
-        table.remove(entry, debt);
-        if (file.raw().forceFailed() && entry.key != null) {
-          failedForces.add(file.path()); // (a deleted file has nothing left to lose)
+        if (file.kept()) {
+          table.kept(entry);
+          // The timer may have written the tail while the entry was closing, when it could not
+          // close it; dirty, the timer tells when it writes it.
+          writtenMeanwhile = !file.tailWaits();
+        } else {
+          table.remove(entry, debt);
+          if (file.raw().forceFailed() && entry.key != null) {
+            failedForces.add(file.path()); // (a deleted file has nothing left to lose)
+          }
         }
         notifyAll();
       }
+      if (writtenMeanwhile) {
+        keptTailWritten(file);
+      }
+    }
+  }
+
+  /**
+   * The timer wrote the buffered tail that a failed close kept {@code file} open for: it closes
+   * now, unless a channel opened it meanwhile (whose close closes it) or the file system's close
+   * took it. No caller is left to report a failure of this close to; the tail is written already,
+   * so what can still fail (the session's final record) a crash could leave undone too.
+   */
+  private void keptTailWritten(OpenFile file) {
+    PathTable.Entry entry;
+    synchronized (this) {
+      entry = table.of(file);
+      if (entry == null || !entry.ready() || entry.channels > 0) {
+        return;
+      }
+      table.closing(entry);
+    }
+    try {
+      closeLast(entry, file);
+    } catch (IOException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          file.path() + ": closing after the delayed tail write failed: " + e.getMessage());
     }
   }
 

@@ -27,7 +27,10 @@ final class PathTable {
   enum State {
     /** Its underlying channel is open; its header and tail are being read, or made. */
     LOADING,
-    /** Usable: channels attach to it. */
+    /**
+     * Usable: channels attach to it. With none, it is a file whose close kept it open for a
+     * buffered tail it could not write (see {@link #kept}).
+     */
     OPEN,
     /** Its last channel closed; it is being closed. */
     CLOSING
@@ -116,6 +119,14 @@ final class PathTable {
   /** {@code entry}'s last channel closed: it is being closed outside the monitor. */
   void closing(Entry entry) {
     entry.state = State.CLOSING;
+  }
+
+  /**
+   * {@code entry}'s close kept its file open for a buffered tail it could not write: open again,
+   * without channels, so that the next open of the file takes it up.
+   */
+  void kept(Entry entry) {
+    entry.state = State.OPEN;
   }
 
   /** Whether an entry is loading or closing. */

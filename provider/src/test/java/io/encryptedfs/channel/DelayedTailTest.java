@@ -124,4 +124,59 @@ class DelayedTailTest {
     assertEquals(Duration.ofMillis(512), DelayedTail.retryDelay(Duration.ofMillis(1), 10));
     assertEquals(Duration.ofSeconds(1), DelayedTail.retryDelay(Duration.ofMillis(1), 1_000_000));
   }
+
+  @Test
+  void aFailedCloseIsRetriedWithinTheCapWhateverTheBound() {
+    List<Pending> slow = new ArrayList<>();
+    DelayedTail[] minute = new DelayedTail[1];
+    minute[0] =
+        new DelayedTail(
+            WriteMode.buffered(Duration.ofMinutes(1)),
+            (flush, delay) -> slow.add(new Pending(flush, delay)),
+            number -> {
+              minute[0].flushRuns(number);
+              if (minute[0].dirty()) {
+                minute[0].flushFailed(); // the disk still refuses
+              }
+            });
+    DelayedTail tail = minute[0];
+    tail.changed();
+    assertTrue(tail.closeFailed(), "the program is told once");
+    // The bound's flush stays pending; the close's retry comes within the cap, and so do the next.
+    assertEquals(List.of(60_000L, 1000L), delaysOf(slow));
+    slow.remove(1).flush().run();
+    assertEquals(List.of(60_000L, 1000L), delaysOf(slow));
+    slow.remove(1).flush().run();
+    assertEquals(List.of(60_000L, 1000L), delaysOf(slow));
+    assertEquals(3, tail.failures());
+    assertFalse(tail.closeFailed(), "no write since the close that reported it");
+    tail.changed();
+    assertTrue(tail.closeFailed(), "a new write is news again");
+    tail.recorded();
+    slow.clear();
+    tail.changed();
+    assertEquals(List.of(60_000L), delaysOf(slow), "written: the bound holds again");
+  }
+
+  private static List<Long> delaysOf(List<Pending> pending) {
+    return pending.stream().map(p -> p.delay().toMillis()).toList();
+  }
+
+  @Test
+  void aFailedCloseCountsInTheBackOffOfAShortBound() {
+    tail.changed();
+    assertTrue(tail.closeFailed());
+    assertEquals(List.of(100L, 100L), delays());
+    diskFails = true;
+    runNext(); // the bound's own flush, stale now: it fails and leaves the retry to the newest
+    assertEquals(List.of(100L), delays());
+    runNext();
+    assertEquals(List.of(400L), delays());
+    runNext();
+    assertEquals(List.of(800L), delays());
+    diskFails = false;
+    runNext();
+    assertFalse(tail.dirty());
+    assertTrue(pending.isEmpty());
+  }
 }

@@ -1,0 +1,245 @@
+package io.encryptedfs.durability;
+
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.faults.CrashPlan;
+import io.encryptedfs.faults.DiskFullMode;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.nio.FsInternals;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Promise 4 at a channel's close: a close that cannot write what it owes (in buffered mode, the
+ * tail record of acknowledged writes) throws naming the file, and loses nothing. The buffered tail
+ * stays in memory, registered with the file system: its timer keeps trying to write it, a later
+ * open of the file takes it up, and the file system's close tries it once more and throws naming
+ * the file if it still cannot.
+ */
+class FailedCloseTest {
+  private static final int BLOCK = 4096;
+  private static final String FORCED = "forced";
+  private static final String ACKED = FORCED + " acked";
+
+  private final InMemoryKeys keys = new InMemoryKeys("master");
+  private FileSystem jimfs;
+  private FaultInjectingFileSystem faults;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    jimfs = Jimfs.newFileSystem(Configuration.unix());
+    faults = FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    jimfs.close();
+  }
+
+  private FileSystem open(String mode) throws IOException {
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+    env.put(EncryptedFileSystems.WRITE_MODE, mode);
+    // Long enough that no timed write runs during a test unless a failure made it retry.
+    env.put(EncryptedFileSystems.WRITE_BUFFER_MILLIS, "60000");
+    return EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+  }
+
+  /**
+   * Writes {@link #FORCED} and forces it, writes " acked", then lets the disk refuse every write;
+   * returns the channel, still open.
+   */
+  private FileChannel ackedThenDiskFull(FileSystem fs) throws IOException {
+    FileChannel ch = FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE, APPEND);
+    ch.write(utf8(FORCED));
+    ch.force(false);
+    ch.write(utf8(" acked"));
+    faults.failWritesAfter(0, DiskFullMode.FAIL_WITHOUT_WRITING);
+    return ch;
+  }
+
+  /** Closes {@code ch}, which must fail for lack of space, naming the file, and close anyway. */
+  private static void failingClose(FileChannel ch) {
+    IOException e = assertThrows(IOException.class, ch::close);
+    assertEquals("/f: write failed: No space left on device", e.getMessage());
+    assertFalse(ch.isOpen(), "a failed close still closes the channel");
+  }
+
+  private static ByteBuffer utf8(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** What a process crash now would leave of /f (every write the OS got survives). */
+  private String afterProcessCrash() throws IOException {
+    return afterCrash(CrashPlan.processCrash());
+  }
+
+  private String afterCrash(CrashPlan plan) throws IOException {
+    String[] found = new String[1];
+    try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+      restorer.afterCrash(
+          faults.recording(), plan, fs -> found[0] = Files.readString(fs.getPath("/f")));
+    }
+    return found[0];
+  }
+
+  /** Polls for up to five seconds until a process crash would find {@code expected} in /f. */
+  private String awaitProcessCrashImage(String expected) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    String found = afterProcessCrash();
+    while (!found.equals(expected) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      found = afterProcessCrash();
+    }
+    return found;
+  }
+
+  /** Polls for up to five seconds until {@code fs} has no file open. */
+  private static int awaitNoOpenFile(FileSystem fs) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (FsInternals.openFileCount(fs) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return FsInternals.openFileCount(fs);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"write-through", "buffered"})
+  void anAcknowledgedWriteOutlivesACloseThatFailsForLackOfSpace(String mode) throws Exception {
+    try (FileSystem fs = open(mode)) {
+      FileChannel ch = ackedThenDiskFull(fs);
+      if (mode.equals("buffered")) {
+        failingClose(ch); // the tail record of " acked" cannot be written
+      } else {
+        // Write-through owes the close only the record that ends the session's runway.
+        try {
+          ch.close();
+        } catch (IOException e) {
+          assertEquals("/f: write failed: No space left on device", e.getMessage());
+        }
+        assertFalse(ch.isOpen());
+        assertEquals(ACKED, afterProcessCrash());
+      }
+      assertEquals(ACKED, Files.readString(fs.getPath("/f")), "same file system, disk full");
+      try (FileChannel again = FileChannel.open(fs.getPath("/f"), READ)) {
+        assertEquals(ACKED.length(), again.size());
+      }
+      faults.unlimitedSpace();
+      assertEquals(ACKED, Files.readString(fs.getPath("/f")), "same file system, space back");
+    }
+    try (FileSystem reopened = open(mode)) {
+      assertEquals(ACKED, Files.readString(reopened.getPath("/f")), "reopened");
+    }
+    assertEquals(ACKED, afterCrash(CrashPlan.powerLoss()), "the file system's close forced it");
+  }
+
+  @Test
+  void theTimerWritesTheTailOfAFailedCloseOnceSpaceReturnsAndLetsTheFileGo() throws Exception {
+    try (FileSystem fs = open("buffered")) {
+      failingClose(ackedThenDiskFull(fs));
+      assertEquals(FORCED, afterProcessCrash(), "not written yet");
+      // The bound is a minute, but a closed file's tail is overdue: retried within a second.
+      long refused = faults.writesRefused();
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (faults.writesRefused() < refused + 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(faults.writesRefused() >= refused + 2, "retries: " + faults.writesRefused());
+      assertEquals(1, FsInternals.openFileCount(fs), "the file's state is kept while it waits");
+      faults.unlimitedSpace();
+      // No call from the program: the timer alone writes the tail, then the file is let go.
+      assertEquals(ACKED, awaitProcessCrashImage(ACKED), "the failed close's tail was retried");
+      assertEquals(0, awaitNoOpenFile(fs), "the file is let go once its tail is written");
+      assertEquals(ACKED, Files.readString(fs.getPath("/f")));
+    }
+    assertEquals(ACKED, afterCrash(CrashPlan.powerLoss()), "the file system's close forced it");
+  }
+
+  @Test
+  void aLaterOpenTakesUpTheStateAFailedCloseLeft() throws Exception {
+    try (FileSystem fs = open("buffered")) {
+      failingClose(ackedThenDiskFull(fs));
+      try (FileChannel ch = FileChannel.open(fs.getPath("/f"), WRITE, READ)) {
+        assertEquals(ACKED.length(), ch.size(), "the live state, not the disk's");
+        faults.unlimitedSpace();
+        ch.write(utf8(" more"), ch.size());
+        ByteBuffer all = ByteBuffer.allocate(64);
+        ch.read(all, 0);
+        assertEquals(ACKED + " more", new String(all.array(), 0, all.position(), "UTF-8"));
+      }
+      assertEquals(ACKED + " more", afterProcessCrash(), "the second close wrote the tail");
+      assertEquals(0, FsInternals.openFileCount(fs));
+    }
+  }
+
+  @Test
+  void aWriteAfterAFailedCloseIsReportedByItsOwnClose() throws Exception {
+    try (FileSystem fs = open("buffered")) {
+      failingClose(ackedThenDiskFull(fs));
+      FileChannel ch = FileChannel.open(fs.getPath("/f"), WRITE, APPEND);
+      ch.write(utf8(" more"));
+      failingClose(ch);
+      // A reader's close, with no write since the failure was reported, does not report it again.
+      assertEquals(ACKED + " more", Files.readString(fs.getPath("/f")));
+      faults.unlimitedSpace();
+      assertEquals(ACKED + " more", awaitProcessCrashImage(ACKED + " more"));
+      assertEquals(0, awaitNoOpenFile(fs));
+    }
+  }
+
+  @Test
+  void theFileSystemCloseThrowsNamingTheFileWhileTheDiskStillRefuses() throws Exception {
+    FileSystem fs = open("buffered");
+    failingClose(ackedThenDiskFull(fs));
+    IOException e = assertThrows(IOException.class, fs::close);
+    assertTrue(e.getMessage().startsWith("/f: "), e.getMessage());
+    assertTrue(e.getMessage().contains("are lost"), e.getMessage());
+    assertFalse(fs.isOpen(), "a failed close still closes the file system");
+    faults.unlimitedSpace();
+    // The file system's close was the last try: what it could not write is not on disk.
+    assertEquals(FORCED, afterProcessCrash());
+  }
+
+  @Test
+  void theFileSystemCloseWritesTheTailOnceSpaceReturns() throws Exception {
+    FileSystem fs = open("buffered");
+    failingClose(ackedThenDiskFull(fs));
+    faults.unlimitedSpace();
+    fs.close();
+    assertEquals(ACKED, afterCrash(CrashPlan.powerLoss()), "a durability point");
+    try (FileSystem reopened = open("buffered")) {
+      assertEquals(ACKED, Files.readString(reopened.getPath("/f")));
+    }
+  }
+
+  @Test
+  void closingTheFileSystemWithTheChannelOpenThrowsNamingTheFile() throws Exception {
+    FileSystem fs = open("buffered");
+    FileChannel ch = ackedThenDiskFull(fs);
+    IOException e = assertThrows(IOException.class, fs::close);
+    assertTrue(e.getMessage().startsWith("/f: "), e.getMessage());
+    assertFalse(ch.isOpen());
+    assertFalse(fs.isOpen());
+  }
+}
