@@ -27,6 +27,18 @@ public interface KeyProvider extends AutoCloseable {
    */
   SecretKey masterKey(String alias) throws IOException;
 
+  /**
+   * Returns the master key under {@code alias} to wrap a new file's data key with. Unlike {@link
+   * #masterKey}, which may answer from memory, it must not return a key the provider no longer
+   * holds, such as one another program retired: a file wrapped under it could never be read again.
+   * The default asks {@link #masterKey}, which suits providers whose keys are never removed.
+   *
+   * @throws UnknownKeyAliasException if no such key exists
+   */
+  default SecretKey masterKeyForNewFile(String alias) throws IOException {
+    return masterKey(alias);
+  }
+
   /** The aliases of the secret keys this provider holds. */
   Set<String> aliases() throws IOException;
 

@@ -50,6 +50,11 @@ import javax.crypto.SecretKey;
  * forcing the directory after the rename fails, the write throws, but the change is in place and
  * this object goes on from it.
  *
+ * <p><b>Other programs</b> opening the same file are followed: {@link #currentAlias()} and {@link
+ * #masterKeyForNewFile} read the file again if it may have changed (a {@code stat} tells), as do
+ * lookups before answering that a key does not exist; keys in memory are then dropped, so a key
+ * retired elsewhere is not used for new files. Writes start from the view last read.
+ *
  * <p><b>Memory.</b> The password and decrypted keys stay in memory until {@link #close()}, which
  * wipes the password and drops the keys. Keys are {@code SecretKeySpec}s, which Java 17 cannot
  * wipe; this class keeps no other copy of key bytes.
@@ -67,12 +72,14 @@ public final class Pkcs12KeyStore implements KeyProvider {
   private final Map<String, SecretKey> cache = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private final StoredKeys stored; // guarded by lock
+  private final KeystoreWatch watch; // guarded by lock
   private volatile boolean closed;
 
-  private Pkcs12KeyStore(String source, AuditLog audit, StoredKeys stored) {
+  private Pkcs12KeyStore(String source, AuditLog audit, StoredKeys stored, KeystoreWatch watch) {
     this.source = source;
     this.audit = audit;
     this.stored = stored;
+    this.watch = watch;
   }
 
   /**
@@ -123,7 +130,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
               sync,
               copy,
               () -> audit.record(Kind.KEYSTORE_CREATED, source, null, Map.of()));
-      return new Pkcs12KeyStore(source, audit, stored);
+      return new Pkcs12KeyStore(source, audit, stored, KeystoreWatch.unread(absolute));
     } catch (IOException | RuntimeException e) {
       Arrays.fill(copy, '\0');
       throw e;
@@ -167,13 +174,14 @@ public final class Pkcs12KeyStore implements KeyProvider {
       // Writes replace the real file, so a symbolic link to a keystore stays a link.
       Path real = file.toRealPath();
       OpenChecks.permissions(real, source, audit);
+      KeystoreWatch watch = KeystoreWatch.beforeReading(real);
       byte[] bytes = KeyStoreFile.read(real);
       StoredKeys stored =
           StoredKeys.open(real, source, new Pkcs12Codec(policy, RANDOM), sync, copy, bytes);
       OpenChecks.protection(bytes, policy, source, audit);
       audit.record(
           Kind.KEYSTORE_OPENED, source, null, Map.of("keys", "" + stored.keyAliases().size()));
-      return new Pkcs12KeyStore(source, audit, stored);
+      return new Pkcs12KeyStore(source, audit, stored, watch);
     } catch (IOException | RuntimeException e) {
       Arrays.fill(copy, '\0');
       audit.record(Kind.KEYSTORE_OPEN_FAILED, source, null, Map.of("reason", OpenChecks.reason(e)));
@@ -196,7 +204,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
       if (stored.entryAliases().contains(alias)) {
         throw new IllegalArgumentException("keystore " + source + " already has alias " + alias);
       }
-      String current = currentAlias().orElse(alias);
+      String current = current().orElse(alias);
       SecretKey key = newKey();
       stored.addKey(
           alias,
@@ -221,7 +229,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
     synchronized (lock) {
       ensureOpen();
       String alias = Aliases.forRotation(Instant.now(), stored.entryAliases());
-      String previous = currentAlias().orElse("");
+      String previous = current().orElse("");
       SecretKey key = newKey();
       stored.addKey(
           alias,
@@ -249,7 +257,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
       if (stored.marker().filter(name::equals).isPresent()) {
         return;
       }
-      String previous = currentAlias().orElse("");
+      String previous = current().orElse("");
       stored.setMarker(
           name,
           () -> audit.record(Kind.CURRENT_KEY_CHANGED, source, name, Map.of("previous", previous)));
@@ -278,7 +286,9 @@ public final class Pkcs12KeyStore implements KeyProvider {
 
   /**
    * Deletes the key under {@code alias} from the keystore for good. The caller must first make sure
-   * no file still needs it: anything it wraps becomes unreadable.
+   * no file still needs it: anything it wraps becomes unreadable. That includes files another
+   * program is creating: one that asked for the current key before the rotation away from this key
+   * wraps under it; see {@code KeyRotation.retire} in the file system for when retiring is safe.
    *
    * @throws UnknownKeyAliasException if there is no such key
    * @throws IllegalStateException if it is the current key
@@ -288,7 +298,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
     synchronized (lock) {
       ensureOpen();
       requireKey(name, alias);
-      if (currentAlias().filter(name::equals).isPresent()) {
+      if (current().filter(name::equals).isPresent()) {
         throw new IllegalStateException(
             "key "
                 + name
@@ -345,6 +355,21 @@ public final class Pkcs12KeyStore implements KeyProvider {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The file is read again first if another program may have changed it, dropping keys it
+   * retired.
+   */
+  @Override
+  public SecretKey masterKeyForNewFile(String alias) throws IOException {
+    synchronized (lock) {
+      ensureOpen();
+      followFile();
+    }
+    return masterKey(alias);
+  }
+
   /** The aliases of the master keys, sorted; the current-key marker is not among them. */
   @Override
   public Set<String> aliases() {
@@ -358,7 +383,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
   public List<KeyInfo> keys() {
     synchronized (lock) {
       ensureOpen();
-      String current = currentAlias().orElse("");
+      String current = current().orElse("");
       List<KeyInfo> keys = new ArrayList<>();
       for (String alias : stored.keyAliases()) {
         keys.add(new KeyInfo(alias, stored.created(alias), alias.equals(current)));
@@ -370,19 +395,30 @@ public final class Pkcs12KeyStore implements KeyProvider {
 
   /**
    * The alias of the key new files use: the one the keystore marks as current, or its only key when
-   * it has exactly one and no mark; empty otherwise.
+   * it has exactly one and no mark; empty otherwise. The file is read again first if another
+   * program may have changed it since this object last read it, so a rotation made elsewhere is
+   * followed at once.
+   *
+   * @throws IOException if the changed file cannot be read or authenticated; what this object holds
+   *     is then as it was
    */
   @Override
-  public Optional<String> currentAlias() {
+  public Optional<String> currentAlias() throws IOException {
     synchronized (lock) {
       ensureOpen();
-      Optional<String> marked = stored.marker().filter(stored::isKey);
-      if (marked.isPresent()) {
-        return marked;
-      }
-      Set<String> aliases = stored.keyAliases();
-      return aliases.size() == 1 ? Optional.of(aliases.iterator().next()) : Optional.empty();
+      followFile();
+      return current();
     }
+  }
+
+  /** {@link #currentAlias()} as this object last read the file; the caller holds the lock. */
+  private Optional<String> current() {
+    Optional<String> marked = stored.marker().filter(stored::isKey);
+    if (marked.isPresent()) {
+      return marked;
+    }
+    Set<String> aliases = stored.keyAliases();
+    return aliases.size() == 1 ? Optional.of(aliases.iterator().next()) : Optional.empty();
   }
 
   /** Wipes the password and forgets the keys. Further use throws {@link IllegalStateException}. */
@@ -414,9 +450,24 @@ public final class Pkcs12KeyStore implements KeyProvider {
     return e;
   }
 
-  private void requireKey(String name, String requested) throws UnknownKeyAliasException {
+  private void requireKey(String name, String requested) throws IOException {
     if (!stored.isKey(name)) {
-      throw new UnknownKeyAliasException(source, requested);
+      // Another program may have added it since this object read the file.
+      followFile();
+      if (!stored.isKey(name)) {
+        throw new UnknownKeyAliasException(source, requested);
+      }
+    }
+  }
+
+  /**
+   * Reads the file again if it may have changed, and if it did drops the keys in memory, so that
+   * one retired elsewhere, or retired and made anew under its alias, is not served; the others are
+   * decrypted again when next asked for.
+   */
+  private void followFile() throws IOException {
+    if (watch.catchUp(stored)) {
+      cache.clear();
     }
   }
 

@@ -83,6 +83,24 @@ final class StoredKeys {
     return new StoredKeys(file, source, codec, sync, password, keyStore, bytes, marker);
   }
 
+  /**
+   * Takes {@code bytes}, read from the file again, as what it holds, authenticating them first, so
+   * that the next write is checked against them: another program's change becomes this one's view.
+   *
+   * @return whether they differ from the bytes held before
+   */
+  boolean adopt(byte[] bytes) throws IOException {
+    if (Arrays.equals(bytes, persisted)) {
+      return false;
+    }
+    KeyStore loaded = codec.load(bytes, password, source);
+    String loadedMarker = CurrentKeyMarker.read(loaded, password, source).orElse(null);
+    keyStore = loaded;
+    marker = loadedMarker;
+    persisted = bytes;
+    return true;
+  }
+
   /** Every alias in the file, the marker's included. */
   Set<String> entryAliases() {
     try {
