@@ -47,7 +47,12 @@ final class FileLoader {
     byte[] fileId = new byte[FileHeader.FILE_ID_SIZE];
     random.nextBytes(fileId);
     byte[] dataKey = FileKeys.newDataKey(random);
-    SecretKey master = masterKey(policy.keyAlias(), path);
+    SecretKey master;
+    try {
+      master = keyProvider.masterKeyForNewFile(policy.keyAlias());
+    } catch (UnknownKeyAliasException e) {
+      throw new UnknownKeyAliasException("the key provider (needed for " + path + ")", e.alias());
+    }
     FileKeys keys;
     byte[] slot;
     try {

@@ -64,7 +64,8 @@ final class HeaderRewrap {
     if (!raw.writable()) {
       throw new IOException(path + ": cannot rewrap: the underlying file is read-only");
     }
-    SecretKey newMaster = keyProvider.masterKey(alias);
+    // Asked as for a new file: a key retired elsewhere would leave the file unreadable.
+    SecretKey newMaster = keyProvider.masterKeyForNewFile(alias);
     SecretKey oldMaster = keyProvider.masterKey(header.keyAlias());
     byte[] dataKey = null;
     byte[] slot;

@@ -67,13 +67,13 @@ public final class OpenFiles {
    * Opens a channel on the encrypted file stored at {@code rawPath}.
    *
    * @param displayPath the path as the caller named it, for exceptions
-   * @param policy how to make the file if the options create it
+   * @param policy how to make the file, asked only if the open creates it
    */
   public FileChannel newFileChannel(
       Path rawPath,
       String displayPath,
       Set<? extends OpenOption> options,
-      NewFilePolicy policy,
+      NewFilePolicySource policy,
       FileAttribute<?>... attrs)
       throws IOException {
     return open(rawPath, displayPath, options, policy, false, attrs);
@@ -87,7 +87,7 @@ public final class OpenFiles {
       Path rawPath,
       String displayPath,
       Set<? extends OpenOption> options,
-      NewFilePolicy policy,
+      NewFilePolicySource policy,
       boolean forClose,
       FileAttribute<?>... attrs)
       throws IOException {
@@ -179,7 +179,7 @@ public final class OpenFiles {
       Path key,
       String displayPath,
       ChannelMode mode,
-      NewFilePolicy policy,
+      NewFilePolicySource policy,
       boolean forClose,
       FileAttribute<?>[] attrs)
       throws IOException {

@@ -39,6 +39,11 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
   }
 
   @Override
+  public SecretKey masterKeyForNewFile(String alias) throws IOException {
+    return store.masterKeyForNewFile(alias);
+  }
+
+  @Override
   public Set<String> aliases() throws IOException {
     return store.aliases();
   }

@@ -119,7 +119,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (!writes && Files.isDirectory(raw)) {
       return DirectoryChannel.open(raw, p.toString());
     }
-    return fs.files().newFileChannel(raw, p.toString(), options, fs.policyFor(p), attrs);
+    return fs.files().newFileChannel(raw, p.toString(), options, () -> fs.policyFor(p), attrs);
   }
 
   @Override

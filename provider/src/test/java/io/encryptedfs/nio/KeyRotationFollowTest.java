@@ -1,0 +1,177 @@
+package io.encryptedfs.nio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.keystore.AuditLog;
+import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.Pkcs12KeyStore;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
+import io.encryptedfs.testing.InMemoryKeys;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.SecretKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two file systems that each open one keystore file, as two programs would: a rotation, rewrap and
+ * retirement made through one must not leave the other wrapping new files under the retired key.
+ */
+class KeyRotationFollowTest {
+  private static final char[] PASSWORD = "correct horse battery".toCharArray();
+
+  @TempDir Path tmp;
+
+  @Test
+  void aNestedRootFollowsARotationAndRetirementMadeThroughItsParent() throws Exception {
+    Map<String, Object> env = newKeystoreAndRootEnv();
+    Path dir = tmp.resolve("root");
+    try (FileSystem a = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Files.createDirectories(a.getPath("/sub"));
+      // Closing B forces its files, which needs the key A rewrapped them to: it must succeed.
+      try (FileSystem b = EncryptedFileSystems.newFileSystem(dir.resolve("sub"), env)) {
+        Files.writeString(b.getPath("/old"), "old");
+
+        String rotated = KeyRotation.rotate(a);
+        KeyRotation.RewrapReport report = KeyRotation.rewrapAll(a, e -> {});
+        assertEquals(List.of(), report.failed());
+        KeyRotation.retire(a, "master");
+
+        Files.writeString(b.getPath("/new"), "acknowledged");
+        Map<String, List<String>> usage = KeyRotation.usage(a);
+        assertFalse(usage.containsKey("master"), usage::toString);
+        assertEquals(
+            List.of("/.encryptedfs", "/sub/.encryptedfs", "/sub/new", "/sub/old"),
+            usage.get(rotated));
+        assertEquals(
+            rotated, b.getFileStores().iterator().next().getAttribute("encrypted:keyAlias"));
+        assertEquals("old", Files.readString(b.getPath("/old")));
+      }
+    }
+    env.remove(EncryptedFileSystems.CREATE);
+    try (FileSystem reopened = EncryptedFileSystems.newFileSystem(dir.resolve("sub"), env)) {
+      assertEquals("acknowledged", Files.readString(reopened.getPath("/new")));
+      assertEquals("old", Files.readString(reopened.getPath("/old")));
+    }
+  }
+
+  /**
+   * A root whose {@code key.alias} pins a key that another program then retires: its next new file
+   * is refused, naming the path, rather than wrapped under the key it still has in memory and that
+   * no program could read it with again.
+   */
+  @Test
+  void aRootThatPinsAKeyRetiredElsewhereRefusesNewFilesUnderIt() throws Exception {
+    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> pinned = new HashMap<>(env);
+    pinned.put(EncryptedFileSystems.KEY_ALIAS, "master");
+    Path dir = tmp.resolve("root");
+    try (FileSystem a = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Files.createDirectories(a.getPath("/sub"));
+      try (FileSystem b = EncryptedFileSystems.newFileSystem(dir.resolve("sub"), pinned)) {
+        KeyRotation.rotate(a);
+        KeyRotation.rewrapAll(a, e -> {});
+        KeyRotation.retire(a, "master");
+        UnknownKeyAliasException e =
+            assertThrows(
+                UnknownKeyAliasException.class,
+                () -> Files.writeString(b.getPath("/new"), "never acknowledged"));
+        assertTrue(e.getMessage().contains("/new"), e.getMessage());
+        assertFalse(Files.exists(b.getPath("/new")));
+      }
+    }
+  }
+
+  /** As above, for a rewrap by that root, which must not rewrap its files back to the key. */
+  @Test
+  void aRootThatPinsAKeyRetiredElsewhereDoesNotRewrapToIt() throws Exception {
+    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> pinned = new HashMap<>(env);
+    pinned.put(EncryptedFileSystems.KEY_ALIAS, "master");
+    Path dir = tmp.resolve("root");
+    try (FileSystem a = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Files.createDirectories(a.getPath("/sub"));
+      try (FileSystem b = EncryptedFileSystems.newFileSystem(dir.resolve("sub"), pinned)) {
+        Files.writeString(b.getPath("/old"), "old");
+        KeyRotation.rotate(a);
+        KeyRotation.rewrapAll(a, e -> {});
+        // B now holds both keys in memory, and has read the keystore since the rotation.
+        assertEquals("old", Files.readString(b.getPath("/old")));
+        Files.writeString(b.getPath("/x"), "x");
+        KeyRotation.rewrapAll(a, e -> {});
+        KeyRotation.retire(a, "master");
+
+        KeyRotation.RewrapReport report = KeyRotation.rewrapAll(b, e -> {});
+        assertEquals(0, report.rewrapped(), report.toString());
+        assertEquals(3, report.failed().size(), report.toString());
+        assertFalse(KeyRotation.usage(a).containsKey("master"), KeyRotation.usage(a)::toString);
+      }
+    }
+  }
+
+  /** Only an open that creates a file asks for the current key, which may cost a keystore stat. */
+  @Test
+  void opensOfExistingFilesDoNotAskForTheCurrentKey() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    InMemoryKeys keys = new InMemoryKeys("k1");
+    KeyProvider counting =
+        new KeyProvider() {
+          @Override
+          public SecretKey masterKey(String alias) throws IOException {
+            return keys.masterKey(alias);
+          }
+
+          @Override
+          public Set<String> aliases() {
+            return keys.aliases();
+          }
+
+          @Override
+          public Optional<String> currentAlias() {
+            asked.incrementAndGet();
+            return Optional.of("k1");
+          }
+
+          @Override
+          public void close() {}
+        };
+    Map<String, Object> env = new HashMap<>();
+    env.put(EncryptedFileSystems.KEY_PROVIDER, counting);
+    env.put(EncryptedFileSystems.CREATE, "true");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(tmp.resolve("root"), env)) {
+      Files.writeString(fs.getPath("/f"), "content");
+      assertTrue(asked.get() > 0, "a new file asks");
+      asked.set(0);
+      for (int i = 0; i < 3; i++) {
+        assertEquals("content", Files.readString(fs.getPath("/f")));
+        Files.writeString(fs.getPath("/f"), "content");
+      }
+      assertEquals(0, asked.get());
+    }
+  }
+
+  /** A keystore at {@code keys.p12} holding key "master", and the settings of a root using it. */
+  private Map<String, Object> newKeystoreAndRootEnv() throws Exception {
+    Path keystore = tmp.resolve("keys.p12");
+    try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
+      keys.generateKey("master");
+    }
+    Map<String, Object> env = new HashMap<>();
+    env.put(EncryptedFileSystems.KEYSTORE, keystore.toString());
+    env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, new String(PASSWORD));
+    env.put(EncryptedFileSystems.CREATE, "true");
+    return env;
+  }
+}
