@@ -31,8 +31,10 @@ import java.util.function.Consumer;
  * key to the key its path should use, list which files use which key, and retire a key no file
  * uses. Rewrapping rewrites two 256-byte header slots per file, never content, so it is O(files).
  *
- * <p>Rewrapping goes through the file system's registry of open files, so it is safe while the
- * file system is in use in this JVM. Other processes must not have the root open meanwhile.
+ * <p>Rewrapping goes through the file system's registry of open files, so it is safe while the file
+ * system is in use in this JVM; a file another program is writing is reported failed and keeps its
+ * key. Other programs using the keystore follow a rotation at their next file creation, which looks
+ * at the keystore first; see {@link #retire} for what they must have done before a key is retired.
  * Interrupted rewraps are resumable: rerun {@link #rewrapAll}; files already done are skipped, and
  * a file interrupted between its two header writes opens with either key and is finished.
  */
@@ -164,7 +166,15 @@ public final class KeyRotation {
 
   /**
    * Deletes master key {@code alias} from the keystore, only if no file under the root names it in
-   * either header slot.
+   * either header slot when it looks.
+   *
+   * <p>Files outside this root are not looked at, and a file another program creates meanwhile can
+   * still name the key: a creation asks for the current key once, at its start, so one begun before
+   * the rotation away from this key and finished after this scan wraps under it, and becomes
+   * unreadable. Retire only once every root that uses the keystore lies under this one, every other
+   * program using it has finished the file creations it began before the rotation (or closed its
+   * file systems) and runs a version that follows the keystore (older ones must be reopened), and
+   * no other program's {@code key.alias} or {@code key.policy} names the key.
    *
    * @throws KeyInUseException listing the files that still use it
    * @throws IllegalStateException if it is the current key, or {@code key.policy} names it
