@@ -39,10 +39,9 @@ final class FileOpener {
    * Makes the new, empty file {@code raw}: its keys and header (not forced here: the caller
    * forces it, see {@link OpenFiles#newFileChannel}).
    */
-  OpenFile make(RawFile raw, NewFilePolicySource policy, String displayPath) throws IOException {
+  OpenFile make(RawFile raw, NewFilePolicy policy, String displayPath) throws IOException {
     try {
-      OpenFile file =
-          newOpenFile(displayPath, raw, loader.create(raw, policy.newFilePolicy(), displayPath));
+      OpenFile file = newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath));
       file.reportIntegrityTo(integrity);
       return file;
     } catch (IOException | RuntimeException e) {

@@ -185,6 +185,7 @@ public final class OpenFiles {
       throws IOException {
     PathTable.Entry entry;
     boolean created;
+    NewFilePolicy made = null;
     int raced = 0;
     while (true) {
       Path name = null;
@@ -229,6 +230,15 @@ public final class OpenFiles {
       }
       created = name != null;
       if (created) {
+        // Asked before the underlying file exists: finding the key may read the keystore again
+        // (a second of key derivation after another program changed it), and another program
+        // opening a file whose header is still missing waits for it only so long.
+        try {
+          made = policy.newFilePolicy();
+        } catch (IOException | RuntimeException e) {
+          created(name);
+          throw e;
+        }
         entry = create(key, displayPath, mode, attrs, name);
         if (entry == null) {
           if (++raced == CREATE_RACES) {
@@ -246,7 +256,7 @@ public final class OpenFiles {
     try {
       opened =
           created
-              ? opener.make(entry.raw, policy, displayPath)
+              ? opener.make(entry.raw, made, displayPath)
               : opener.load(entry.raw, displayPath);
     } catch (IOException | RuntimeException e) {
       synchronized (this) {

@@ -3,6 +3,7 @@ package io.encryptedfs.nio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.EncryptedFileSystems;
@@ -10,11 +11,13 @@ import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
+import io.encryptedfs.keystore.WrongPasswordException;
 import io.encryptedfs.testing.InMemoryKeys;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +93,35 @@ class KeyRotationFollowTest {
                 () -> Files.writeString(b.getPath("/new"), "never acknowledged"));
         assertTrue(e.getMessage().contains("/new"), e.getMessage());
         assertFalse(Files.exists(b.getPath("/new")));
+      }
+    }
+  }
+
+  /**
+   * The key for a new file is found before its underlying file is made: a keystore that cannot be
+   * read again (here replaced by one under another password) refuses the creation, leaves no file,
+   * and holds up no later open of that name.
+   */
+  @Test
+  void aNewFileWhoseKeyCannotBeFoundLeavesNothingAndBlocksNoOtherOpen() throws Exception {
+    Map<String, Object> env = newKeystoreAndRootEnv();
+    Path dir = tmp.resolve("root");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Path other = tmp.resolve("other.p12");
+      try (Pkcs12KeyStore keys =
+          Pkcs12KeyStore.create(other, "another password".toCharArray(), AuditLog.systemLogger())) {
+        keys.generateKey("master");
+      }
+      Files.move(
+          other, tmp.resolve("keys.p12"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      for (int attempt = 0; attempt < 2; attempt++) {
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30),
+            () ->
+                assertThrows(
+                    WrongPasswordException.class,
+                    () -> Files.writeString(fs.getPath("/new"), "never acknowledged")));
+        assertFalse(Files.exists(dir.resolve("new")));
       }
     }
   }
