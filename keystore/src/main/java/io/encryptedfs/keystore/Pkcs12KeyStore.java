@@ -1,23 +1,14 @@
 package io.encryptedfs.keystore;
 
-import io.encryptedfs.keystore.AuditEvent.Kind;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 
 /**
@@ -65,21 +56,21 @@ import javax.crypto.SecretKey;
  */
 public final class Pkcs12KeyStore implements KeyProvider {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final int KEY_BITS = 256;
 
   private final String source;
-  private final AuditLog audit;
-  private final Map<String, SecretKey> cache = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private final StoredKeys stored; // guarded by lock
-  private final KeystoreWatch watch; // guarded by lock
+  private final KeyCache cache; // get() needs no lock; all else is guarded by lock
+  private final AliasChecks checks; // guarded by lock
+  private final KeyWrites writes; // guarded by lock
   private volatile boolean closed;
 
-  private Pkcs12KeyStore(String source, AuditLog audit, StoredKeys stored, KeystoreWatch watch) {
-    this.source = source;
-    this.audit = audit;
-    this.stored = stored;
-    this.watch = watch;
+  private Pkcs12KeyStore(KeystoreOpening.Opened opened) {
+    this.source = opened.source();
+    this.stored = opened.stored();
+    this.cache = new KeyCache(source, stored, opened.watch(), opened.audit());
+    this.checks = new AliasChecks(source, stored, cache);
+    this.writes = new KeyWrites(stored, cache, checks, opened.audit(), RANDOM);
   }
 
   /**
@@ -117,24 +108,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
       ProtectionParameters policy,
       KeyStoreFile.DirectorySync sync)
       throws IOException {
-    Objects.requireNonNull(audit, "audit");
-    Path absolute = file.toAbsolutePath();
-    String source = absolute.toString();
-    char[] copy = KeystorePassword.copyOf(password);
-    try {
-      StoredKeys stored =
-          StoredKeys.create(
-              absolute,
-              source,
-              new Pkcs12Codec(policy, RANDOM),
-              sync,
-              copy,
-              () -> audit.record(Kind.KEYSTORE_CREATED, source, null, Map.of()));
-      return new Pkcs12KeyStore(source, audit, stored, KeystoreWatch.unread(absolute));
-    } catch (IOException | RuntimeException e) {
-      Arrays.fill(copy, '\0');
-      throw e;
-    }
+    return new Pkcs12KeyStore(KeystoreOpening.create(file, password, audit, policy, sync, RANDOM));
   }
 
   /**
@@ -167,26 +141,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
       ProtectionParameters policy,
       KeyStoreFile.DirectorySync sync)
       throws IOException {
-    Objects.requireNonNull(audit, "audit");
-    String source = file.toAbsolutePath().toString();
-    char[] copy = KeystorePassword.copyOf(password);
-    try {
-      // Writes replace the real file, so a symbolic link to a keystore stays a link.
-      Path real = file.toRealPath();
-      OpenChecks.permissions(real, source, audit);
-      KeystoreWatch watch = KeystoreWatch.beforeReading(real);
-      byte[] bytes = KeyStoreFile.read(real);
-      StoredKeys stored =
-          StoredKeys.open(real, source, new Pkcs12Codec(policy, RANDOM), sync, copy, bytes);
-      OpenChecks.protection(bytes, policy, source, audit);
-      audit.record(
-          Kind.KEYSTORE_OPENED, source, null, Map.of("keys", "" + stored.keyAliases().size()));
-      return new Pkcs12KeyStore(source, audit, stored, watch);
-    } catch (IOException | RuntimeException e) {
-      Arrays.fill(copy, '\0');
-      audit.record(Kind.KEYSTORE_OPEN_FAILED, source, null, Map.of("reason", OpenChecks.reason(e)));
-      throw e;
-    }
+    return new Pkcs12KeyStore(KeystoreOpening.open(file, password, audit, policy, sync, RANDOM));
   }
 
   /**
@@ -201,21 +156,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
     Aliases.requireValid(alias);
     synchronized (lock) {
       ensureOpen();
-      if (stored.entryAliases().contains(alias)) {
-        throw new IllegalArgumentException("keystore " + source + " already has alias " + alias);
-      }
-      String current = current().orElse(alias);
-      SecretKey key = newKey();
-      stored.addKey(
-          alias,
-          key,
-          current,
-          () -> {
-            cache.put(alias, key);
-            audit.record(
-                Kind.KEY_GENERATED, source, alias, Map.of("current", "" + alias.equals(current)));
-          });
-      return key;
+      return writes.generateKey(alias);
     }
   }
 
@@ -228,19 +169,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
   public String rotate() throws IOException {
     synchronized (lock) {
       ensureOpen();
-      String alias = Aliases.forRotation(Instant.now(), stored.entryAliases());
-      String previous = current().orElse("");
-      SecretKey key = newKey();
-      stored.addKey(
-          alias,
-          key,
-          alias,
-          () -> {
-            cache.put(alias, key);
-            audit.record(Kind.KEY_GENERATED, source, alias, Map.of("current", "true"));
-            audit.record(Kind.KEY_ROTATED, source, alias, Map.of("previous", previous));
-          });
-      return alias;
+      return writes.rotate();
     }
   }
 
@@ -253,14 +182,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
     String name = Aliases.normalize(alias);
     synchronized (lock) {
       ensureOpen();
-      requireKey(name, alias);
-      if (stored.marker().filter(name::equals).isPresent()) {
-        return;
-      }
-      String previous = current().orElse("");
-      stored.setMarker(
-          name,
-          () -> audit.record(Kind.CURRENT_KEY_CHANGED, source, name, Map.of("previous", previous)));
+      writes.setCurrent(name, alias);
     }
   }
 
@@ -297,21 +219,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
     String name = Aliases.normalize(alias);
     synchronized (lock) {
       ensureOpen();
-      requireKey(name, alias);
-      if (current().filter(name::equals).isPresent()) {
-        throw new IllegalStateException(
-            "key "
-                + name
-                + " is the current key of "
-                + source
-                + "; make another key current first");
-      }
-      stored.delete(
-          name,
-          () -> {
-            cache.remove(name);
-            audit.record(Kind.KEY_RETIRED, source, name, Map.of());
-          });
+      writes.retire(name, alias);
     }
   }
 
@@ -335,23 +243,8 @@ public final class Pkcs12KeyStore implements KeyProvider {
       if (cached != null) {
         return cached;
       }
-      requireKey(name, alias);
-      SecretKey key;
-      try {
-        key = stored.decrypt(name);
-      } catch (GeneralSecurityException | IOException e) {
-        throw loadFailed(
-            name, new IOException("cannot decrypt key " + name + " in keystore " + source, e));
-      }
-      try {
-        OpenChecks.requireAesKey(key, name, source);
-      } catch (IOException e) {
-        // Its own message says what is wrong with the key; wrapping it would hide that.
-        throw loadFailed(name, e);
-      }
-      cache.put(name, key);
-      audit.record(Kind.KEY_LOADED, source, name, Map.of());
-      return key;
+      checks.requireKey(name, alias);
+      return cache.load(name);
     }
   }
 
@@ -365,7 +258,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
   public SecretKey masterKeyForNewFile(String alias) throws IOException {
     synchronized (lock) {
       ensureOpen();
-      followFile();
+      cache.followFile();
     }
     return masterKey(alias);
   }
@@ -383,7 +276,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
   public List<KeyInfo> keys() {
     synchronized (lock) {
       ensureOpen();
-      String current = current().orElse("");
+      String current = stored.current().orElse("");
       List<KeyInfo> keys = new ArrayList<>();
       for (String alias : stored.keyAliases()) {
         keys.add(new KeyInfo(alias, stored.created(alias), alias.equals(current)));
@@ -406,19 +299,9 @@ public final class Pkcs12KeyStore implements KeyProvider {
   public Optional<String> currentAlias() throws IOException {
     synchronized (lock) {
       ensureOpen();
-      followFile();
-      return current();
+      cache.followFile();
+      return stored.current();
     }
-  }
-
-  /** {@link #currentAlias()} as this object last read the file; the caller holds the lock. */
-  private Optional<String> current() {
-    Optional<String> marked = stored.marker().filter(stored::isKey);
-    if (marked.isPresent()) {
-      return marked;
-    }
-    Set<String> aliases = stored.keyAliases();
-    return aliases.size() == 1 ? Optional.of(aliases.iterator().next()) : Optional.empty();
   }
 
   /** Wipes the password and forgets the keys. Further use throws {@link IllegalStateException}. */
@@ -442,42 +325,6 @@ public final class Pkcs12KeyStore implements KeyProvider {
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("keystore " + source + " is closed");
-    }
-  }
-
-  private IOException loadFailed(String name, IOException e) {
-    audit.record(Kind.KEY_LOAD_FAILED, source, name, Map.of("reason", OpenChecks.reason(e)));
-    return e;
-  }
-
-  private void requireKey(String name, String requested) throws IOException {
-    if (!stored.isKey(name)) {
-      // Another program may have added it since this object read the file.
-      followFile();
-      if (!stored.isKey(name)) {
-        throw new UnknownKeyAliasException(source, requested);
-      }
-    }
-  }
-
-  /**
-   * Reads the file again if it may have changed, and if it did drops the keys in memory, so that
-   * one retired elsewhere, or retired and made anew under its alias, is not served; the others are
-   * decrypted again when next asked for.
-   */
-  private void followFile() throws IOException {
-    if (watch.catchUp(stored)) {
-      cache.clear();
-    }
-  }
-
-  private static SecretKey newKey() throws IOException {
-    try {
-      KeyGenerator generator = KeyGenerator.getInstance("AES");
-      generator.init(KEY_BITS, RANDOM);
-      return generator.generateKey();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IOException("AES is unavailable", e);
     }
   }
 }

@@ -140,6 +140,19 @@ final class StoredKeys {
     return Optional.ofNullable(marker);
   }
 
+  /**
+   * The alias of the current key: the one the marker names if it is a key, or the only key when
+   * there is exactly one and no such marker; empty otherwise.
+   */
+  Optional<String> current() {
+    Optional<String> marked = marker().filter(this::isKey);
+    if (marked.isPresent()) {
+      return marked;
+    }
+    Set<String> aliases = keyAliases();
+    return aliases.size() == 1 ? Optional.of(aliases.iterator().next()) : Optional.empty();
+  }
+
   /** Decrypts the key entry under {@code alias}: one run of the password-based KDF. */
   SecretKey decrypt(String alias) throws IOException, GeneralSecurityException {
     KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(password);
