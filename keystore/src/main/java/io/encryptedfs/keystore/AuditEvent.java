@@ -44,7 +44,10 @@ public record AuditEvent(
     WEAK_PROTECTION(Level.WARNING),
     /** A new master key was generated and stored. */
     KEY_GENERATED(Level.INFO),
-    /** A master key was decrypted from the keystore into memory (once per key per opening). */
+    /**
+     * A master key was decrypted from the keystore into memory: once per key per opening, and again
+     * after the keystore file changed.
+     */
     KEY_LOADED(Level.INFO),
     /** A master key entry could not be decrypted. */
     KEY_LOAD_FAILED(Level.ERROR),

@@ -227,7 +227,8 @@ public final class Pkcs12KeyStore implements KeyProvider {
    * {@inheritDoc}
    *
    * <p>The first request for a key decrypts it (a deliberately slow password-based step) and
-   * records {@link AuditEvent.Kind#KEY_LOADED}; later requests return it from memory.
+   * records {@link AuditEvent.Kind#KEY_LOADED}; later requests return it from memory, until the
+   * keystore file changes (see the class comment).
    */
   @Override
   public SecretKey masterKey(String alias) throws IOException {
