@@ -37,22 +37,29 @@ final class FileLoader {
   }
 
   /**
-   * Writes the header and an empty first tail record to a new, empty raw file. The file's first
+   * The master key that wraps the data key of the new file {@code path} made by {@code policy}:
+   * asked of the key provider as for a new file, which may read a changed keystore again.
+   */
+  SecretKey wrappingKey(NewFilePolicy policy, String path) throws IOException {
+    try {
+      return keyProvider.masterKeyForNewFile(policy.keyAlias());
+    } catch (UnknownKeyAliasException e) {
+      throw new UnknownKeyAliasException("the key provider (needed for " + path + ")", e.alias());
+    }
+  }
+
+  /**
+   * Writes the header and an empty first tail record to a new, empty raw file, its data key
+   * wrapped by {@code master} (see {@link #wrappingKey}). The file's first
    * force makes them durable (until then a power loss may leave a file that does not open): the
    * creating open's, unless the file system was opened with {@code create.sync=false}.
    */
-  LoadedFile create(RawFile raw, NewFilePolicy policy, String path)
+  LoadedFile create(RawFile raw, NewFilePolicy policy, SecretKey master, String path)
       throws IOException {
     Geometry geometry = policy.geometry();
     byte[] fileId = new byte[FileHeader.FILE_ID_SIZE];
     random.nextBytes(fileId);
     byte[] dataKey = FileKeys.newDataKey(random);
-    SecretKey master;
-    try {
-      master = keyProvider.masterKeyForNewFile(policy.keyAlias());
-    } catch (UnknownKeyAliasException e) {
-      throw new UnknownKeyAliasException("the key provider (needed for " + path + ")", e.alias());
-    }
     FileKeys keys;
     byte[] slot;
     try {

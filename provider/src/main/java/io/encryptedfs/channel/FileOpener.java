@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import javax.crypto.SecretKey;
 
 /**
  * Turns an open underlying channel into an {@link OpenFile}: makes a new file, or loads an existing
@@ -39,9 +40,11 @@ final class FileOpener {
    * Makes the new, empty file {@code raw}: its keys and header (not forced here: the caller
    * forces it, see {@link OpenFiles#newFileChannel}).
    */
-  OpenFile make(RawFile raw, NewFilePolicy policy, String displayPath) throws IOException {
+  OpenFile make(RawFile raw, NewFilePolicy policy, SecretKey master, String displayPath)
+      throws IOException {
     try {
-      OpenFile file = newOpenFile(displayPath, raw, loader.create(raw, policy, displayPath));
+      OpenFile file =
+          newOpenFile(displayPath, raw, loader.create(raw, policy, master, displayPath));
       file.reportIntegrityTo(integrity);
       return file;
     } catch (IOException | RuntimeException e) {

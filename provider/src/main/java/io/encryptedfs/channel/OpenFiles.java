@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.crypto.SecretKey;
 
 /**
  * The open files of one encrypted file system: at most one {@link OpenFile} per underlying file,
@@ -186,6 +187,7 @@ public final class OpenFiles {
     PathTable.Entry entry;
     boolean created;
     NewFilePolicy made = null;
+    SecretKey master = null;
     int raced = 0;
     while (true) {
       Path name = null;
@@ -235,6 +237,7 @@ public final class OpenFiles {
         // opening a file whose header is still missing waits for it only so long.
         try {
           made = policy.newFilePolicy();
+          master = loader.wrappingKey(made, displayPath);
         } catch (IOException | RuntimeException e) {
           created(name);
           throw e;
@@ -256,7 +259,7 @@ public final class OpenFiles {
     try {
       opened =
           created
-              ? opener.make(entry.raw, made, displayPath)
+              ? opener.make(entry.raw, made, master, displayPath)
               : opener.load(entry.raw, displayPath);
     } catch (IOException | RuntimeException e) {
       synchronized (this) {

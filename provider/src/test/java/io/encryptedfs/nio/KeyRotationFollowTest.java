@@ -194,6 +194,54 @@ class KeyRotationFollowTest {
     }
   }
 
+  /**
+   * A new file's wrapping key, which may cost a re-read and re-authentication of a changed
+   * keystore, is had before its underlying file exists: another program that opens the new file
+   * meanwhile waits for a missing header only so long. Before, the lookup ran after the underlying
+   * file was made.
+   */
+  @Test
+  void theKeyForANewFileIsHadBeforeItsUnderlyingFileIsMade() throws Exception {
+    Path dir = tmp.resolve("root");
+    List<Boolean> rawFileThere = new java.util.ArrayList<>();
+    InMemoryKeys keys = new InMemoryKeys("k1");
+    KeyProvider watching =
+        new KeyProvider() {
+          @Override
+          public SecretKey masterKey(String alias) throws IOException {
+            return keys.masterKey(alias);
+          }
+
+          @Override
+          public SecretKey masterKeyForNewFile(String alias) throws IOException {
+            rawFileThere.add(Files.exists(dir.resolve("new")));
+            return keys.masterKey(alias);
+          }
+
+          @Override
+          public Set<String> aliases() {
+            return keys.aliases();
+          }
+
+          @Override
+          public Optional<String> currentAlias() {
+            return Optional.of("k1");
+          }
+
+          @Override
+          public void close() {}
+        };
+    Map<String, Object> env = new HashMap<>();
+    env.put(EncryptedFileSystems.KEY_PROVIDER, watching);
+    env.put(EncryptedFileSystems.CREATE, "true");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      rawFileThere.clear(); // the root marker's creation
+      Files.writeString(fs.getPath("/new"), "content");
+      assertEquals(List.of(false), rawFileThere);
+      assertEquals("content", Files.readString(fs.getPath("/new")));
+    }
+  }
+
   /** A keystore at {@code keys.p12} holding key "master", and the settings of a root using it. */
   private Map<String, Object> newKeystoreAndRootEnv() throws Exception {
     Path keystore = tmp.resolve("keys.p12");
