@@ -53,6 +53,14 @@ final class JimfsFaults implements AutoCloseable {
     }
   }
 
+  /** Writes {@code data[from, from + length)} at {@code from}: the file's bytes are data's. */
+  static void write(FileChannel channel, byte[] data, int from, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(data, from, length);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer, buffer.position());
+    }
+  }
+
   @Override
   public void close() throws IOException {
     jimfs.close();
