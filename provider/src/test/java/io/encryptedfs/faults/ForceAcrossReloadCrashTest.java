@@ -26,7 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A force runs its {@code fsync} without the file's lock, and meanwhile another program may write
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * one: A's next records would then go over the record B's force made durable, and a power loss that
  * kept part of one of them but not the records before it (write-back keeps dirty pages in any
  * order) left the file without B's forced bytes, or with a header naming a forced sequence that no
- * record on disk reached, so that it did not open.
+ * record on disk reached, so that it did not open. (Until such a force was made to make nothing
+ * durable, 36 of each case's 154 crashes did one or the other; in some, all three tail slots were
+ * torn and the file's end was lost.)
  *
  * <p>Every tail here is over 3,520 bytes, so that every tail record spans two pages and a page
  * subset can tear it; the file never reaches a home block, so every byte is in a tail record.
@@ -50,8 +53,13 @@ class ForceAcrossReloadCrashTest {
 
   private final InMemoryKeys keys = new InMemoryKeys("k");
 
-  @Test
-  void aForceThatEndsAfterTheFileWasLoadedAgainLeavesTheOtherProgramsForcedRecord()
+  /**
+   * @param shared whether A catches up as a reader does, under a shared lock, before its write
+   *     claims the file; else the claim of its exclusive lock loads the file again
+   */
+  @ParameterizedTest(name = "caught up under a shared lock: {0}")
+  @ValueSource(booleans = {false, true})
+  void aForceThatEndsAfterTheFileWasLoadedAgainLeavesTheOtherProgramsForcedRecord(boolean shared)
       throws Exception {
     byte[] data = new byte[FIRST + 5 * APPEND];
     new Random(11).nextBytes(data);
@@ -79,7 +87,7 @@ class ForceAcrossReloadCrashTest {
         cb.force(false);
         otherTurn.release();
 
-        turn = ca.lock(); // A loads the file B wrote again
+        turn = ca.lock(0, Long.MAX_VALUE, shared); // A loads the file B wrote again
         write(ca, data, FIRST + 2 * APPEND, APPEND);
         assertEquals(forcing, newestSlot(fixture), "written into the slot the held force began on");
         releaseForce.countDown();
