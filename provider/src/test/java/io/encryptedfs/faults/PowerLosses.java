@@ -47,7 +47,7 @@ final class PowerLosses {
   }
 
   /** Runs {@code check} on the file at {@code path} after every power loss; returns how many. */
-  int check(Recording recording, String path, Check check) throws IOException {
+  int check(Recording recording, String path, Check check) {
     List<CrashPlan> plans = new ArrayList<>();
     int pages = recording.file(path).unforcedPages();
     assertTrue(pages <= MAX_PAGES, path + ": " + pages + " unforced pages, keep cases small");
