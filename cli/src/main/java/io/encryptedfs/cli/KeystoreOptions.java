@@ -2,6 +2,7 @@ package io.encryptedfs.cli;
 
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.keystore.AuditLog;
+import io.encryptedfs.keystore.PasswordFileException;
 import io.encryptedfs.keystore.PasswordSource;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
@@ -71,6 +72,9 @@ final class KeystoreOptions {
     char[] password;
     try {
       password = source.read();
+    } catch (PasswordFileException e) {
+      // Read, but empty or not UTF-8: a password problem, named by the file and its reason.
+      throw new KeyOrPasswordException(e.getMessage(), e);
     } catch (FileSystemException e) {
       throw e; // the password file itself cannot be read: an I/O error
     } catch (IOException e) {

@@ -39,7 +39,15 @@ class KeystoreOptionsTest {
     Files.writeString(pass, "\n");
     Run empty = cli.run("keys", "list", "-k", keystore, "--password-file", pass.toString());
     assertEquals(3, empty.code(), empty.err());
-    assertTrue(empty.err().contains("empty password from file " + pass), empty.err());
+    assertEquals(
+        "encryptedfs: " + pass + ": password file's first line, the password, is empty",
+        empty.err().strip());
+
+    Files.write(pass, new byte[] {'p', 'a', 's', 's', (byte) 0xff, '\n'});
+    Run notUtf8 = cli.run("keys", "list", "-k", keystore, "--password-file", pass.toString());
+    assertEquals(3, notUtf8.code(), notUtf8.err());
+    assertEquals(
+        "encryptedfs: " + pass + ": password file is not valid UTF-8", notUtf8.err().strip());
 
     Files.writeString(pass, "s\u00e9same-9\n");
     Run nonAscii = cli.run("keys", "init", "-k", keystore, "--password-file", pass.toString());

@@ -73,13 +73,18 @@ final class PasswordSources {
           result = decoder.flush(chars);
         }
         if (result.isError()) {
-          throw new IOException("password file " + file + " is not valid UTF-8");
+          throw new PasswordFileException(file.toString(), "password file is not valid UTF-8");
         }
         if (result.isOverflow()) {
           throw new IllegalStateException("UTF-8 decoded to more than maxCharsPerByte allows");
         }
         chars.flip();
-        return requireNonEmpty(firstLine(chars), "file " + file);
+        char[] password = firstLine(chars);
+        if (password.length == 0) {
+          throw new PasswordFileException(
+              file.toString(), "password file's first line, the password, is empty");
+        }
+        return password;
       } finally {
         Arrays.fill(bytes, (byte) 0);
         chars.clear();

@@ -52,15 +52,28 @@ class PasswordSourceTest {
 
   @Test
   void fileSourceRefusesEmptyMissingAndUndecodableFiles() throws IOException {
-    assertThrows(IOException.class, () -> PasswordSource.fromFile(file("")).read());
-    assertThrows(IOException.class, () -> PasswordSource.fromFile(file("\nsecret")).read());
+    assertEmptyPasswordFile(file(""));
+    assertEmptyPasswordFile(file("\nsecret-after-an-empty-line"));
+    assertEmptyPasswordFile(file("\uFEFF\r\nsecret-after-an-empty-line"));
     assertThrows(
         NoSuchFileException.class, () -> PasswordSource.fromFile(fs.getPath("/none")).read());
-    IOException e =
+    Path undecodable = file(new byte[] {'s', 'e', 'c', 'r', 'e', 't', (byte) 0xff, 'b'});
+    PasswordFileException e =
         assertThrows(
-            IOException.class,
-            () -> PasswordSource.fromFile(file(new byte[] {'a', (byte) 0xff, 'b'})).read());
-    assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+            PasswordFileException.class, () -> PasswordSource.fromFile(undecodable).read());
+    assertEquals(undecodable.toString(), e.getFile());
+    assertEquals("password file is not valid UTF-8", e.getReason());
+    assertFalse(e.getMessage().contains("secret"), e.getMessage());
+  }
+
+  /** Refused naming the file, as a file whose contents are at fault rather than its reading. */
+  private static void assertEmptyPasswordFile(Path file) {
+    PasswordFileException e =
+        assertThrows(PasswordFileException.class, () -> PasswordSource.fromFile(file).read());
+    assertEquals(file.toString(), e.getFile());
+    assertEquals(null, e.getOtherFile());
+    assertEquals("password file's first line, the password, is empty", e.getReason());
+    assertFalse(e.getMessage().contains("secret"), e.getMessage());
   }
 
   /** Heap buffers full of a sentinel, so a test can see that every character of them was wiped. */
@@ -93,10 +106,11 @@ class PasswordSourceTest {
     byte[] bytes = "hunter2-secret?\n".getBytes(StandardCharsets.US_ASCII);
     bytes[14] = (byte) 0xff;
     Path path = fs.getPath("/password");
-    IOException e =
+    PasswordFileException e =
         assertThrows(
-            IOException.class,
+            PasswordFileException.class,
             () -> PasswordSources.FromFile.decodeFirstLine(bytes, path, this::sentinelBuffer));
+    assertEquals(path.toString(), e.getFile());
     assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
     assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
