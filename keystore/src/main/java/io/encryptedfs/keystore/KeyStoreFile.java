@@ -137,7 +137,11 @@ final class KeyStoreFile {
       try {
         Files.move(
             temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        IOException named = renameFailed(file, temporary, e);
+        deleteAfterFailure(temporary, named);
+        throw named;
+      } catch (RuntimeException e) {
         deleteAfterFailure(temporary, e);
         throw e;
       }
@@ -145,6 +149,21 @@ final class KeyStoreFile {
       replaced.run();
       sync.force(dir);
     }
+  }
+
+  /**
+   * The JDK names the source of a failed rename, a temporary name the operator has never heard of:
+   * name the keystore whose change failed first, then that temporary, which is removed after this.
+   */
+  private static FileSystemException renameFailed(Path file, Path temporary, IOException e) {
+    String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
+    FileSystemException named =
+        new FileSystemException(
+            file.toString(),
+            temporary.toString(),
+            "cannot rename the new keystore into place, so nothing changed: " + reason);
+    named.initCause(e);
+    return named;
   }
 
   private static Path directoryOf(Path file) {

@@ -109,6 +109,35 @@ class KeyStoreFileTest {
   }
 
   @Test
+  void aFailedRenameIsReportedNamingTheKeystoreWhichStaysAsItWas() throws IOException {
+    try (FileSystem jimfs = Fixtures.unixFileSystem()) {
+      FailingFileSystem fs = new FailingFileSystem(jimfs);
+      Path file = fs.getPath("/keys/keys.p12");
+      try (Pkcs12KeyStore keys = Fixtures.create(file, AuditLog.systemLogger())) {
+        keys.generateKey("first");
+        byte[] before = Files.readAllBytes(file);
+        fs.fail(FailingFileSystem.Op.MOVE, path -> path.toString().endsWith(".tmp"));
+
+        FileSystemException e =
+            assertThrows(FileSystemException.class, () -> keys.generateKey("second"));
+        assertEquals(file.toString(), e.getFile());
+        assertEquals(file.getParent(), fs.getPath(e.getOtherFile()).getParent());
+        assertTrue(e.getOtherFile().endsWith(".tmp"), e.getOtherFile());
+        assertTrue(e.getReason().contains("Input/output error (MOVE)"), e.getReason());
+        assertTrue(e.getReason().contains("nothing changed"), e.getReason());
+        assertArrayEquals(before, Files.readAllBytes(file));
+        try (Stream<Path> listing = Files.list(jimfs.getPath("/keys"))) {
+          assertEquals(List.of(jimfs.getPath("/keys/keys.p12")), listing.toList());
+        }
+
+        fs.failNothing();
+        assertEquals(Set.of("first"), keys.aliases());
+        keys.generateKey("second");
+      }
+    }
+  }
+
+  @Test
   void aPlatformThatCannotOpenOrForceADirectoryIsNotAnError() throws IOException {
     KeyStoreFile.forceDirectory(
         dir,
