@@ -17,11 +17,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeyStoreFileTest {
   @TempDir Path dir;
+  private final FileSystem jimfs = Fixtures.unixFileSystem();
+  private final FailingFileSystem failing = new FailingFileSystem(jimfs);
+  private final Path onFailing = failing.getPath("/keys/keys.p12");
+
+  @AfterEach
+  void tearDown() throws IOException {
+    jimfs.close();
+  }
 
   @Test
   void aDirectoryWhereAKeystoreOrPasswordFileShouldBeIsNamed() throws IOException {
@@ -88,52 +97,44 @@ class KeyStoreFileTest {
 
   @Test
   void aLockThatCannotBeTakenIsReportedNamingTheKeystoreWhichStaysAsItWas() throws IOException {
-    try (FileSystem jimfs = Fixtures.unixFileSystem()) {
-      FailingFileSystem fs = new FailingFileSystem(jimfs);
-      Path file = fs.getPath("/keys/keys.p12");
-      try (Pkcs12KeyStore keys = Fixtures.create(file, AuditLog.systemLogger())) {
-        byte[] before = Files.readAllBytes(file);
-        fs.fail(FailingFileSystem.Op.LOCK, file::equals);
+    try (Pkcs12KeyStore keys = Fixtures.create(onFailing, AuditLog.systemLogger())) {
+      byte[] before = Files.readAllBytes(onFailing);
+      failing.fail(FailingFileSystem.Op.LOCK, onFailing::equals);
 
-        FileSystemException e =
-            assertThrows(FileSystemException.class, () -> keys.generateKey("first"));
-        assertEquals(file.toString(), e.getFile());
-        assertTrue(e.getReason().contains("No locks available"), e.getReason());
-        assertTrue(e.getReason().contains("nothing changed"), e.getReason());
-        assertArrayEquals(before, Files.readAllBytes(file));
+      FileSystemException e =
+          assertThrows(FileSystemException.class, () -> keys.generateKey("first"));
+      assertEquals(onFailing.toString(), e.getFile());
+      assertTrue(e.getReason().contains("No locks available"), e.getReason());
+      assertTrue(e.getReason().contains("nothing changed"), e.getReason());
+      assertArrayEquals(before, Files.readAllBytes(onFailing));
 
-        fs.failNothing();
-        keys.generateKey("first");
-      }
+      failing.failNothing();
+      keys.generateKey("first");
     }
   }
 
   @Test
   void aFailedRenameIsReportedNamingTheKeystoreWhichStaysAsItWas() throws IOException {
-    try (FileSystem jimfs = Fixtures.unixFileSystem()) {
-      FailingFileSystem fs = new FailingFileSystem(jimfs);
-      Path file = fs.getPath("/keys/keys.p12");
-      try (Pkcs12KeyStore keys = Fixtures.create(file, AuditLog.systemLogger())) {
-        keys.generateKey("first");
-        byte[] before = Files.readAllBytes(file);
-        fs.fail(FailingFileSystem.Op.MOVE, path -> path.toString().endsWith(".tmp"));
+    try (Pkcs12KeyStore keys = Fixtures.create(onFailing, AuditLog.systemLogger())) {
+      keys.generateKey("first");
+      byte[] before = Files.readAllBytes(onFailing);
+      failing.fail(FailingFileSystem.Op.MOVE, path -> path.toString().endsWith(".tmp"));
 
-        FileSystemException e =
-            assertThrows(FileSystemException.class, () -> keys.generateKey("second"));
-        assertEquals(file.toString(), e.getFile());
-        assertEquals(file.getParent(), fs.getPath(e.getOtherFile()).getParent());
-        assertTrue(e.getOtherFile().endsWith(".tmp"), e.getOtherFile());
-        assertTrue(e.getReason().contains("Input/output error (MOVE)"), e.getReason());
-        assertTrue(e.getReason().contains("nothing changed"), e.getReason());
-        assertArrayEquals(before, Files.readAllBytes(file));
-        try (Stream<Path> listing = Files.list(jimfs.getPath("/keys"))) {
-          assertEquals(List.of(jimfs.getPath("/keys/keys.p12")), listing.toList());
-        }
-
-        fs.failNothing();
-        assertEquals(Set.of("first"), keys.aliases());
-        keys.generateKey("second");
+      FileSystemException e =
+          assertThrows(FileSystemException.class, () -> keys.generateKey("second"));
+      assertEquals(onFailing.toString(), e.getFile());
+      assertEquals(onFailing.getParent(), failing.getPath(e.getOtherFile()).getParent());
+      assertTrue(e.getOtherFile().endsWith(".tmp"), e.getOtherFile());
+      assertTrue(e.getReason().contains("Input/output error (MOVE)"), e.getReason());
+      assertTrue(e.getReason().contains("nothing changed"), e.getReason());
+      try (Stream<Path> listing = Files.list(jimfs.getPath("/keys"))) {
+        assertEquals(List.of(jimfs.getPath("/keys/keys.p12")), listing.toList());
       }
+      assertArrayEquals(before, Files.readAllBytes(onFailing));
+
+      failing.failNothing();
+      assertEquals(Set.of("first"), keys.aliases());
+      keys.generateKey("second");
     }
   }
 
@@ -145,9 +146,7 @@ class KeyStoreFileTest {
           throw new UnsupportedOperationException();
         });
     KeyStoreFile.syncDirectory(dir);
-    try (FileSystem jimfs = Fixtures.unixFileSystem()) {
-      Path inMemory = Files.createDirectory(jimfs.getPath("/keys"));
-      KeyStoreFile.syncDirectory(inMemory);
-    }
+    Path inMemory = Files.createDirectory(jimfs.getPath("/keys"));
+    KeyStoreFile.syncDirectory(inMemory);
   }
 }
