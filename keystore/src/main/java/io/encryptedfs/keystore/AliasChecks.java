@@ -42,7 +42,7 @@ final class AliasChecks {
 
   /** Checks that the key under {@code name} is not the current key, before it is retired. */
   void requireNotCurrent(String name) {
-    if (stored.current().filter(name::equals).isPresent()) {
+    if (stored.chosen().filter(name::equals).isPresent()) {
       throw new IllegalStateException(
           "key " + name + " is the current key of " + source + "; make another key current first");
     }

@@ -2,6 +2,7 @@ package io.encryptedfs.keystore;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Optional;
@@ -31,18 +32,18 @@ final class CurrentKeyMarker {
       throws IOException {
     KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(password);
     try {
-      if (!keyStore.entryInstanceOf(ALIAS, KeyStore.SecretKeyEntry.class)) {
+      if (!keyStore.containsAlias(ALIAS)) {
         return Optional.empty();
+      }
+      // Anything else under the reserved alias is refused rather than passed over: without it the
+      // keystore would fall back to another choice of current key, one nobody made.
+      if (!keyStore.entryInstanceOf(ALIAS, KeyStore.SecretKeyEntry.class)) {
+        throw notAMarker(source);
       }
       SecretKey marker =
           ((KeyStore.SecretKeyEntry) keyStore.getEntry(ALIAS, protection)).getSecretKey();
       if (!ALGORITHM.equals(marker.getAlgorithm())) {
-        throw new IOException(
-            "entry '"
-                + ALIAS
-                + "' in keystore "
-                + source
-                + " is not an encryptedfs current-key marker");
+        throw notAMarker(source);
       }
       return Optional.of(new String(marker.getEncoded(), StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
@@ -50,6 +51,11 @@ final class CurrentKeyMarker {
     } finally {
       Secrets.destroy(protection);
     }
+  }
+
+  private static FileSystemException notAMarker(String source) {
+    return new FileSystemException(
+        source, null, "entry '" + ALIAS + "' is not an encryptedfs current-key marker");
   }
 
   /** Points the marker at {@code alias}; {@code source} names the keystore in errors. */

@@ -41,7 +41,8 @@ final class KeyWrites {
   /** See {@link Pkcs12KeyStore#generateKey}; {@code alias} is known to be valid. */
   SecretKey generateKey(String alias) throws IOException {
     checks.requireUnused(alias);
-    String current = stored.current().orElse(alias);
+    // A marker naming no key stays as it is: generating a key is no choice of the current one.
+    String current = stored.chosen().orElse(alias);
     SecretKey key = newKey();
     stored.addKey(
         alias,
@@ -57,7 +58,7 @@ final class KeyWrites {
   /** See {@link Pkcs12KeyStore#rotate}. */
   String rotate() throws IOException {
     String alias = Aliases.forRotation(Instant.now(), stored.entryAliases());
-    String previous = stored.current().orElse("");
+    String previous = stored.chosen().orElse("");
     SecretKey key = newKey();
     stored.addKey(
         alias,
@@ -77,7 +78,7 @@ final class KeyWrites {
     if (stored.marker().filter(name::equals).isPresent()) {
       return;
     }
-    String previous = stored.current().orElse("");
+    String previous = stored.chosen().orElse("");
     stored.setMarker(name, () -> audit.currentKeyChanged(name, previous));
   }
 

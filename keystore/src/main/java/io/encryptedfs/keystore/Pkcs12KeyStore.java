@@ -33,7 +33,8 @@ import javax.crypto.SecretKey;
  * <p><b>The current key</b> is the key new files are wrapped with. It is recorded inside the
  * keystore in an entry under the reserved alias {@code encryptedfs:current}, which {@link
  * #aliases()} never lists. A keystore without that entry but with exactly one key treats that key
- * as current.
+ * as current. Anything else under that alias stops the keystore opening, and an entry naming no key
+ * stops {@link #currentAlias()}: either is reported rather than passed over for another choice.
  *
  * <p><b>Writes</b> (generating, rotating, retiring, changing the current key) are all-or-nothing:
  * the whole keystore is written to a temporary file, forced to disk and atomically renamed over the
@@ -277,7 +278,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
   public List<KeyInfo> keys() {
     synchronized (lock) {
       ensureOpen();
-      String current = stored.current().orElse("");
+      String current = stored.chosen().orElse("");
       List<KeyInfo> keys = new ArrayList<>();
       for (String alias : stored.keyAliases()) {
         keys.add(new KeyInfo(alias, stored.created(alias), alias.equals(current)));
@@ -293,6 +294,9 @@ public final class Pkcs12KeyStore implements KeyProvider {
    * program may have changed it since this object last read it, so a rotation made elsewhere is
    * followed at once.
    *
+   * @throws UnknownKeyAliasException if the keystore marks as current an alias under which it holds
+   *     no key (one deleted with {@code keytool}, say); {@link #setCurrent} or {@link #rotate}
+   *     settles which key new files use
    * @throws IOException if the changed file cannot be read or authenticated; what this object holds
    *     is then as it was
    */

@@ -141,13 +141,26 @@ final class StoredKeys {
   }
 
   /**
-   * The alias of the current key: the one the marker names if it is a key, or the only key when
-   * there is exactly one and no such marker; empty otherwise.
+   * The alias of the current key: the one the marker names, or the only key when there is exactly
+   * one and no marker; empty otherwise.
+   *
+   * @throws UnknownKeyAliasException if the marker names no key (one deleted with keytool, say):
+   *     any other answer would wrap new files under a key nobody chose
    */
-  Optional<String> current() {
-    Optional<String> marked = marker().filter(this::isKey);
-    if (marked.isPresent()) {
-      return marked;
+  Optional<String> current() throws UnknownKeyAliasException {
+    if (marker != null && !isKey(marker)) {
+      throw UnknownKeyAliasException.markedCurrent(source, marker);
+    }
+    return chosen();
+  }
+
+  /**
+   * The alias chosen as current: the one the marker names even if it names no key, or the only key
+   * when there is exactly one and no marker; for what does not pick the key for new files.
+   */
+  Optional<String> chosen() {
+    if (marker != null) {
+      return Optional.of(marker);
     }
     Set<String> aliases = keyAliases();
     return aliases.size() == 1 ? Optional.of(aliases.iterator().next()) : Optional.empty();

@@ -2,14 +2,33 @@ package io.encryptedfs.keystore;
 
 import java.io.IOException;
 
-/** Thrown when a key provider holds no secret key under the requested alias. */
+/**
+ * Thrown when a key provider holds no secret key under the requested alias, or under the alias a
+ * keystore marks as current.
+ */
 public final class UnknownKeyAliasException extends IOException {
   private static final long serialVersionUID = 1L;
   private final String alias;
 
   public UnknownKeyAliasException(String source, String alias) {
-    super("no secret key with alias '" + alias + "' in " + source);
+    this("no secret key with alias '" + alias + "' in " + source, alias, null);
+  }
+
+  private UnknownKeyAliasException(String message, String alias, Throwable cause) {
+    super(message, cause);
     this.alias = alias;
+  }
+
+  /** The keystore {@code source} marks as current an {@code alias} under which it holds no key. */
+  static UnknownKeyAliasException markedCurrent(String source, String alias) {
+    return new UnknownKeyAliasException(
+        "the current-key marker of keystore "
+            + source
+            + " names '"
+            + alias
+            + "', which is not a key in it; make one of its keys current",
+        alias,
+        null);
   }
 
   /** The alias that was asked for. */
