@@ -5,8 +5,12 @@ import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyInfo;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.nio.KeyRotation;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,14 +71,54 @@ final class KeysCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), e.getMessage() + " (--alias)");
       }
       char[] password = keystore.newPassword();
-      try (AuditLog audit = keystore.audit();
-          Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore.keystore, password, audit)) {
-        keys.generateKey(alias);
+      try (AuditLog audit = keystore.audit()) {
+        if (Files.exists(keystore.keystore)) {
+          finishEarlierInit(password, audit);
+          out(spec)
+              .println(
+                  "finished "
+                      + keystore.keystore
+                      + ", which an earlier init left without a key: current key "
+                      + alias);
+          return ExitCodes.OK;
+        }
+        try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore.keystore, password, audit)) {
+          keys.generateKey(alias);
+        }
       } finally {
         Arrays.fill(password, '\0');
       }
       out(spec).println("created " + keystore.keystore + " with current key " + alias);
       return ExitCodes.OK;
+    }
+
+    /**
+     * Gives its first key to a keystore an earlier init created but failed to finish: the keystore
+     * is in place before the steps that can still fail (forcing the directory, writing the key),
+     * and creating it again would be refused. Any other file, including a keystore that holds a key
+     * or that this password does not open, is refused as existing, and left as it is.
+     */
+    private void finishEarlierInit(char[] password, AuditLog audit) throws IOException {
+      Path file = keystore.keystore;
+      Pkcs12KeyStore keys;
+      try {
+        keys = Pkcs12KeyStore.open(file, password, audit);
+      } catch (FileSystemException e) {
+        throw e; // it cannot be read: an I/O error, named
+      } catch (IOException e) {
+        // Another password's keystore, or no keystore: not an unfinished init of this one.
+        FileAlreadyExistsException exists = new FileAlreadyExistsException(file.toString());
+        exists.initCause(e);
+        throw exists;
+      }
+      try (keys) {
+        if (!keys.aliases().isEmpty()) {
+          throw new FileAlreadyExistsException(file.toString());
+        }
+        keys.generateKey(alias);
+        // Even if something other than an init left it empty with a current-key marker.
+        keys.setCurrent(alias);
+      }
     }
   }
 

@@ -1,11 +1,13 @@
 package io.encryptedfs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.cli.CliRunner.Run;
 import io.encryptedfs.cli.CliRunner.Typist;
+import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,5 +78,41 @@ class KeysCommandTest {
     assertTrue(list.out().startsWith("master\t"), list.out());
     assertEquals(1, again.prompts.size(), "an existing keystore's password is asked for once");
     assertTrue(again.allWiped());
+  }
+
+  /**
+   * An init that failed once its keystore was in place (forcing the directory, say, or writing the
+   * first key to a full disk) leaves it empty under the password; run again, init finishes it. Any
+   * other file there is still refused and left as it is.
+   */
+  @Test
+  void initAgainFinishesAKeystoreAnEarlierInitLeftWithoutAKey() throws Exception {
+    Path pass = Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Path keystore = tmp.resolve("keys.p12");
+    Pkcs12KeyStore.create(keystore, "correct horse battery".toCharArray()).close();
+
+    Run again = cli.keys("keys", "init", "--alias", "first");
+    assertEquals(0, again.code(), again.err());
+    assertEquals(
+        "finished " + keystore + ", which an earlier init left without a key: current key first",
+        again.out().strip());
+    Run list = cli.keys("keys", "list");
+    assertEquals(0, list.code(), list.err());
+    assertTrue(list.out().matches("first\t\\S+\tcurrent\\R"), list.out());
+
+    byte[] finished = Files.readAllBytes(keystore);
+    Run third = cli.keys("keys", "init", "--alias", "second");
+    assertEquals(2, third.code(), third.err());
+    assertEquals("encryptedfs: " + keystore + ": already exists", third.err().strip());
+    assertArrayEquals(finished, Files.readAllBytes(keystore));
+
+    Path other = tmp.resolve("other.p12");
+    Pkcs12KeyStore.create(other, "another password".toCharArray()).close();
+    byte[] empty = Files.readAllBytes(other);
+    Run notOurs =
+        cli.run("keys", "init", "-k", other.toString(), "--password-file", pass.toString());
+    assertEquals(2, notOurs.code(), notOurs.err());
+    assertEquals("encryptedfs: " + other + ": already exists", notOurs.err().strip());
+    assertArrayEquals(empty, Files.readAllBytes(other));
   }
 }
