@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -40,6 +42,8 @@ import java.util.function.Consumer;
  */
 public final class KeyRotation {
   private static final String DELETED = "deleted meanwhile";
+  private static final String NESTED =
+      "an encrypted root of its own, not rewrapped (rewrap it through its own file system)";
 
   private KeyRotation() {}
 
@@ -79,7 +83,10 @@ public final class KeyRotation {
   /**
    * Rewraps the data key of every encrypted file under the root, including the root marker, to
    * the key that a new file at its path would use ({@code key.policy}, {@code key.alias} or the
-   * current key). Plain files, links and special files are skipped with a report line.
+   * current key). Plain files, links and special files are skipped with a report line, and so is a
+   * directory below the root that holds a root marker of its own: its files belong to that nested
+   * root, whose own keys (perhaps another keystore, other aliases) must keep opening them, so the
+   * walk does not enter it.
    *
    * @param progress told about each file as it is done
    */
@@ -90,8 +97,14 @@ public final class KeyRotation {
     List<String> skipped = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     List<String> damaged = new ArrayList<>();
-    for (Path raw : walk(efs)) {
+    Set<Path> nestedRoots = new HashSet<>();
+    for (Path raw : walk(efs, nestedRoots)) {
       String display = display(efs, raw);
+      if (nestedRoots.contains(raw)) {
+        skipped.add(display + ": " + NESTED);
+        progress.accept(new Event(display, "skipped: " + NESTED, 0));
+        continue;
+      }
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
         String why = gone(raw) ? DELETED : "not a regular file";
         skipped.add(display + ": " + why);
@@ -142,12 +155,13 @@ public final class KeyRotation {
    * Which files name which master key, reading headers only: alias to paths (sorted). A file whose
    * two slots name different keys (a rewrap interrupted between its writes) is listed under both.
    * Files whose header names no readable key are listed under their alias too; plain files are not
-   * listed.
+   * listed. The files of a root nested in this one are listed too (they may share the keystore):
+   * {@link #retire} must not delete a key they name.
    */
   public static Map<String, List<String>> usage(FileSystem fs) throws IOException {
     EncryptedFileSystem efs = check(fs);
     Map<String, List<String>> usage = new TreeMap<>();
-    for (Path raw : walk(efs)) {
+    for (Path raw : walk(efs, null)) {
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
@@ -261,12 +275,26 @@ public final class KeyRotation {
   /**
    * Every entry under the root but directories, sorted, so that reruns go in the same order. An
    * entry deleted while the walk reads its directory is left out, as programs may go on deleting.
+   *
+   * @param nestedRoots null to enter a directory that is a root of its own; else such a directory
+   *     is an entry in place of its content, and is added to this set
    */
-  private static List<Path> walk(EncryptedFileSystem efs) throws IOException {
+  private static List<Path> walk(EncryptedFileSystem efs, Set<Path> nestedRoots)
+      throws IOException {
     List<Path> entries = new ArrayList<>();
     Files.walkFileTree(
         efs.root(),
         new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (nestedRoots != null && isNestedRoot(efs, dir)) {
+              entries.add(dir);
+              nestedRoots.add(dir);
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             entries.add(file);
@@ -303,6 +331,16 @@ public final class KeyRotation {
       return message;
     }
     return display + ": " + e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /**
+   * Whether the directory {@code raw} is one below the root holding a root marker: the root of
+   * another encrypted file system. (A file a program named so inside a directory of this root makes
+   * that directory look like one too: it is then left alone, which keeps every key it names.)
+   */
+  private static boolean isNestedRoot(EncryptedFileSystem efs, Path raw) {
+    return !raw.equals(efs.root())
+        && Files.exists(raw.resolve(EncryptedFileSystem.MARKER), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Whether {@code raw} is no longer there at all (not even as a link). */

@@ -481,20 +481,21 @@ class ConcurrentWriterTest {
   void aRewrapOfAFileOpenHereForReadingDoesNotHoldOffItsWriter() throws IOException {
     Path root = root();
     InMemoryKeys keys = new InMemoryKeys("master", "other");
-    try (FileSystem b =
-            EncryptedFileSystems.newFileSystem(nested(root), newFilesUnder(keys, "master"));
-        FileSystem a = EncryptedFileSystems.newFileSystem(root, newFilesUnder(keys, "other"))) {
-      Files.writeString(b.getPath("/f"), "one\n");
-      try (FileChannel reader = FileChannel.open(a.getPath("/sub/f"), READ)) {
+    // The rewrapping program is the nested root: an outer root's rewrap does not enter it.
+    try (FileSystem b = EncryptedFileSystems.newFileSystem(root, newFilesUnder(keys, "master"));
+        FileSystem a =
+            EncryptedFileSystems.newFileSystem(nested(root), newFilesUnder(keys, "other"))) {
+      Files.writeString(b.getPath("/sub/f"), "one\n");
+      try (FileChannel reader = FileChannel.open(a.getPath("/f"), READ)) {
         KeyRotation.RewrapReport report = KeyRotation.rewrapAll(a, event -> {});
         assertTrue(report.failed().isEmpty(), report.toString());
         assertTrue(KeyRotation.users(a, "master").isEmpty());
-        try (FileChannel writer = FileChannel.open(b.getPath("/f"), WRITE, APPEND)) {
+        try (FileChannel writer = FileChannel.open(b.getPath("/sub/f"), WRITE, APPEND)) {
           append(writer, "two\n");
         }
         assertEquals(8, reader.size(), "the reader follows the writer");
       }
-      assertEquals("one\ntwo\n", Files.readString(a.getPath("/sub/f")));
+      assertEquals("one\ntwo\n", Files.readString(a.getPath("/f")));
     }
   }
 

@@ -43,13 +43,19 @@ class KeyRotationFollowTest {
     Path dir = tmp.resolve("root");
     try (FileSystem a = EncryptedFileSystems.newFileSystem(dir, env)) {
       Files.createDirectories(a.getPath("/sub"));
-      // Closing B forces its files, which needs the key A rewrapped them to: it must succeed.
+      // Closing B forces its files, which needs the key they were rewrapped to: it must succeed.
       try (FileSystem b = EncryptedFileSystems.newFileSystem(dir.resolve("sub"), env)) {
         Files.writeString(b.getPath("/old"), "old");
 
         String rotated = KeyRotation.rotate(a);
         KeyRotation.RewrapReport report = KeyRotation.rewrapAll(a, e -> {});
         assertEquals(List.of(), report.failed());
+        // A's rewrap does not enter B, whose keys are its own; A's retire still counts B's files.
+        assertEquals(1, report.skipped().size(), report.toString());
+        assertTrue(report.skipped().get(0).startsWith("/sub: an encrypted root of its own"));
+        assertEquals(
+            List.of("/sub/.encryptedfs", "/sub/old"), KeyRotation.users(a, "master"));
+        assertEquals(List.of(), KeyRotation.rewrapAll(b, e -> {}).failed());
         KeyRotation.retire(a, "master");
 
         Files.writeString(b.getPath("/new"), "acknowledged");
@@ -80,10 +86,9 @@ class KeyRotationFollowTest {
     Map<String, Object> env = newKeystoreAndRootEnv();
     Map<String, Object> pinned = new HashMap<>(env);
     pinned.put(EncryptedFileSystems.KEY_ALIAS, "master");
-    Path dir = tmp.resolve("root");
-    try (FileSystem a = EncryptedFileSystems.newFileSystem(dir, env)) {
-      Files.createDirectories(a.getPath("/sub"));
-      try (FileSystem b = EncryptedFileSystems.newFileSystem(dir.resolve("sub"), pinned)) {
+    // Side by side, so that A's retire does not count B's marker, which names the pinned key.
+    try (FileSystem a = EncryptedFileSystems.newFileSystem(tmp.resolve("a"), env)) {
+      try (FileSystem b = EncryptedFileSystems.newFileSystem(tmp.resolve("b"), pinned)) {
         KeyRotation.rotate(a);
         KeyRotation.rewrapAll(a, e -> {});
         KeyRotation.retire(a, "master");
@@ -133,15 +138,19 @@ class KeyRotationFollowTest {
     Map<String, Object> pinned = new HashMap<>(env);
     pinned.put(EncryptedFileSystems.KEY_ALIAS, "master");
     Path dir = tmp.resolve("root");
+    Path sub = dir.resolve("sub");
     try (FileSystem a = EncryptedFileSystems.newFileSystem(dir, env)) {
       Files.createDirectories(a.getPath("/sub"));
-      try (FileSystem b = EncryptedFileSystems.newFileSystem(dir.resolve("sub"), pinned)) {
-        Files.writeString(b.getPath("/old"), "old");
+      // B's files are rewrapped to the new key through B's own root, before B pins the old one.
+      try (FileSystem following = EncryptedFileSystems.newFileSystem(sub, env)) {
+        Files.writeString(following.getPath("/old"), "old");
+        Files.writeString(following.getPath("/x"), "x");
         KeyRotation.rotate(a);
-        KeyRotation.rewrapAll(a, e -> {});
+        assertEquals(3, KeyRotation.rewrapAll(following, e -> {}).rewrapped());
+      }
+      try (FileSystem b = EncryptedFileSystems.newFileSystem(sub, pinned)) {
         // B now holds both keys in memory, and has read the keystore since the rotation.
         assertEquals("old", Files.readString(b.getPath("/old")));
-        Files.writeString(b.getPath("/x"), "x");
         KeyRotation.rewrapAll(a, e -> {});
         KeyRotation.retire(a, "master");
 
