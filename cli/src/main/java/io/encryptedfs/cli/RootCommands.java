@@ -9,8 +9,10 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,9 +46,24 @@ final class RootCommands {
         out.println("format version: " + info.formatVersion());
         out.println("algorithm:      " + info.algorithm());
         out.println("block size:     " + info.blockSize());
-        out.println("keys in use:");
+        // Counted as verify counts: an interrupted encrypt's leftover is named, not counted.
+        Map<String, List<String>> counted = new TreeMap<>();
+        TreeSet<String> leftovers = new TreeSet<>();
         for (Map.Entry<String, List<String>> e : KeyRotation.usage(fs).entrySet()) {
+          for (String file : e.getValue()) {
+            if (PartNames.isPart(fs.getPath(file))) {
+              leftovers.add(file);
+            } else {
+              counted.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(file);
+            }
+          }
+        }
+        out.println("keys in use:");
+        for (Map.Entry<String, List<String>> e : counted.entrySet()) {
           out.println("  " + e.getKey() + "\t" + e.getValue().size() + " file(s)");
+        }
+        for (String file : leftovers) {
+          out.println(leftover(file, "counted"));
         }
       }
       return ExitCodes.OK;
@@ -84,11 +101,7 @@ final class RootCommands {
         Progress progress = new Progress(out, System.console() != null, "verified", files.size());
         for (Path file : all) {
           if (PartNames.isPart(file)) {
-            progress.line(
-                "LEFTOVER "
-                    + file
-                    + ": the temporary file of an interrupted encrypt, not verified (a rerun of"
-                    + " encrypt deletes it)");
+            progress.line(leftover(file.toString(), "verified"));
           }
         }
         for (Path file : files) {
@@ -175,11 +188,26 @@ final class RootCommands {
       PrintWriter out = spec.commandLine().getOut();
       KeyRotation.RewrapReport report;
       try (FileSystem fs = keystore.openRoot(root, false)) {
-        long total = KeyRotation.usage(fs).values().stream().mapToLong(List::size).sum();
+        // As verify does: an interrupted encrypt's leftover is named and left alone. Torn by the
+        // interruption, it would be reported as damage that is none.
+        long total =
+            KeyRotation.usage(fs).values().stream()
+                .flatMap(List::stream)
+                .filter(file -> !PartNames.isPart(fs.getPath(file)))
+                .count();
         Progress progress = new Progress(out, System.console() != null, "rewrapped", total);
         report =
             KeyRotation.rewrapAll(
                 fs,
+                file -> {
+                  if (!PartNames.isPart(file)) {
+                    return false;
+                  }
+                  progress.line(
+                      leftover(file.toString(), "rewrapped")
+                          + "; until then it keeps its key from being retired");
+                  return true;
+                },
                 event -> {
                   if (event.outcome().startsWith("skipped")
                       || event.outcome().startsWith("failed")
@@ -208,7 +236,21 @@ final class RootCommands {
     }
   }
 
-  /** Regular files under {@code dir}, sorted so that reruns go in the same order. */
+  /**
+   * The line naming the temporary file an interrupted encrypt left (see {@link PartNames}), which
+   * a command leaves alone: it holds no data of the root's, its source is still there, and a rerun
+   * of encrypt deletes it.
+   *
+   * @param notDone what the command does to other files and not to it ("verified")
+   */
+  static String leftover(String file, String notDone) {
+    return "LEFTOVER "
+        + file
+        + ": the temporary file of an interrupted encrypt, not "
+        + notDone
+        + " (a rerun of encrypt deletes it)";
+  }
+
   /** The regular files below {@code dir}, and those whose attributes fail (opening says why). */
   static List<Path> regularFiles(Path dir) throws IOException {
     return TreeEntries.of(dir).stream()

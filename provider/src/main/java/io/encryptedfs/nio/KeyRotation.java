@@ -27,6 +27,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Key operations on an open encrypted file system: rotate the master key, rewrap every file's data
@@ -91,6 +92,18 @@ public final class KeyRotation {
    * @param progress told about each file as it is done
    */
   public static RewrapReport rewrapAll(FileSystem fs, Consumer<Event> progress) throws IOException {
+    return rewrapAll(fs, path -> false, progress);
+  }
+
+  /**
+   * {@link #rewrapAll(FileSystem, Consumer)}, leaving out the entries {@code leaveOut} accepts:
+   * they are neither looked at nor reported, as if not there; for a tool's own temporary files,
+   * which it reports itself. Such a file keeps its key, and {@link #retire} still counts it.
+   *
+   * @param leaveOut given each entry's path in {@code fs}
+   */
+  public static RewrapReport rewrapAll(
+      FileSystem fs, Predicate<Path> leaveOut, Consumer<Event> progress) throws IOException {
     EncryptedFileSystem efs = check(fs);
     int rewrapped = 0;
     int unchanged = 0;
@@ -103,6 +116,9 @@ public final class KeyRotation {
       if (nestedRoots.contains(raw)) {
         skipped.add(display + ": " + NESTED);
         progress.accept(new Event(display, "skipped: " + NESTED, 0));
+        continue;
+      }
+      if (leaveOut.test(efs.getPath(display))) {
         continue;
       }
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
