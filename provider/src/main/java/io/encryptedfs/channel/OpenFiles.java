@@ -50,6 +50,7 @@ public final class OpenFiles {
    * created outside this monitor, before they are in the table.
    */
   private final Set<Path> creating = new HashSet<>();
+  private final ReservedFile reserved = new ReservedFile();
   private final SizeCache sizes = new SizeCache();
   private final Set<EncryptedFileChannel> channels =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -200,6 +201,7 @@ public final class OpenFiles {
           }
           // CREATE_NEW needs no lookup: the underlying file system refuses an existing file.
           Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
+          reserved.refuseOpen(id, mode, displayPath);
           if (beingCreated(key, id)) {
             awaitTableChange();
             continue;
@@ -780,6 +782,11 @@ public final class OpenFiles {
     }
     sizes.put(id, rawAttrs, size, readStart);
     return size;
+  }
+
+  /** The file no open may reach, by any name (see {@link ReservedFile}). */
+  public ReservedFile reserved() {
+    return reserved;
   }
 
   /**
