@@ -58,28 +58,19 @@ final class OpenFile {
   private final int batchBlocks;
 
   private final FileHeaders headers;
-  /**
-   * Written under the write lock; volatile only so that a reader can tell without the lock whether
-   * a read reaches the last block, this view's own copy (see {@link #read}).
-   */
-  private volatile long size;
-  private byte[] tail;
-  private byte[] nextTail;
+  private final FileView view;
+  private final Durability durability;
   private final TailRecordWriter tails;
-  private final ForceLedger forces = new ForceLedger();
   private final ReentrantLock forceLock = new ReentrantLock();
   private final Condition forceEnded = lock.writeLock().newCondition();
   private final WriteMode mode;
   private final DelayedTail delayed;
-  /** Whether raw bytes past the home blocks were looked for since the view last changed. */
-  private boolean surplusChecked;
-  /** Such bytes were dropped, and the shrink is not yet durable. */
+  /** Raw bytes past the home blocks were dropped, and the shrink is not yet durable. */
   private boolean shrinkUnforced;
   // Why the other header slot failed authentication at load, until the opener reports it.
   private String headerDamage;
   /** This session created or wrote the file: its close closes the runway it opened. */
   private boolean wrote;
-  private boolean closed;
   /**
    * The close of its last channel could not write a buffered tail: the file stays open without
    * channels (see {@link #close}) until the timer writes it and tells the file system so.
@@ -140,8 +131,8 @@ final class OpenFile {
     // A file being created is claimed from before its header exists; any other starts unclaimed.
     this.wrote = raw.writerHeld();
     TailRecord record = loaded.record();
-    this.size = record.size(g);
-    this.tail = loaded.tail();
+    this.view = new FileView(homeReader, g, batchBlocks, record.size(g), loaded.tail());
+    this.durability = new Durability(raw, slots, headers, others);
     this.tails =
         new TailRecordWriter(
             this.path, raw, blocks, buffers, slots, record, forceEnded, others::confirm);
@@ -187,7 +178,7 @@ final class OpenFile {
     lock.readLock().lock();
     try {
       ensureOpen();
-      return size;
+      return view.size();
     } finally {
       lock.readLock().unlock();
     }
@@ -195,7 +186,7 @@ final class OpenFile {
 
   /** Reads at {@code position}; -1 at or past the end, as {@code FileChannel.read} does. */
   int read(ByteBuffer dst, long position) throws IOException {
-    if (position > g.blockStart(g.homeBlocks(size)) - dst.remaining()) {
+    if (position > g.blockStart(g.homeBlocks(view.size())) - dst.remaining()) {
       // The last block and the end come from this view, not the disk: another program may have
       // changed them.
       followOtherWriters();
@@ -243,7 +234,7 @@ final class OpenFile {
   private boolean catchUp(long modified) throws IOException {
     lock.writeLock().lock();
     try {
-      return !closed && !raw.writerHeld() && others.catchUp(modified);
+      return !view.closed() && !raw.writerHeld() && others.catchUp(modified);
     } finally {
       lock.writeLock().unlock();
     }
@@ -264,7 +255,7 @@ final class OpenFile {
     }
     lock.writeLock().lock();
     try {
-      if (closed || raw.writerHeld()) {
+      if (view.closed() || raw.writerHeld()) {
         return;
       }
       try {
@@ -294,7 +285,7 @@ final class OpenFile {
     }
     lock.writeLock().lock();
     try {
-      if (closed || !raw.writerHeld() || tails.writerWaits()) {
+      if (view.closed() || !raw.writerHeld() || tails.writerWaits()) {
         return;
       }
       flushTail();
@@ -311,12 +302,10 @@ final class OpenFile {
         // Another file's bytes under this file's name and identity: not a write; keep the view.
         return false;
       }
-      size = fresh.record().size(g);
-      System.arraycopy(fresh.tail(), 0, tail, 0, blockSize);
+      view.reload(fresh.record().size(g), fresh.tail());
       slots.resetTo(fresh.slots());
       tails.reset(fresh.record());
       headers.reset(fresh.header(), fresh.headerSlot(), fresh.headerImage());
-      surplusChecked = false;
       return true;
     } finally {
       fresh.keys().destroy();
@@ -327,30 +316,7 @@ final class OpenFile {
   private int readLocked(ByteBuffer dst, long position) throws IOException {
     lock.readLock().lock();
     try {
-      ensureOpen();
-      if (!dst.hasRemaining()) {
-        return 0;
-      }
-      if (position >= size) {
-        return -1;
-      }
-      int n = (int) Math.min(dst.remaining(), size - position);
-      long homeBlocks = g.homeBlocks(size);
-      long p = position;
-      long end = position + n;
-      while (p < end) {
-        long index = g.blockIndex(p);
-        if (index == homeBlocks) {
-          int off = g.offsetInBlock(p);
-          int len = (int) (end - p);
-          dst.put(tail, off, len);
-          p += len;
-        } else {
-          long last = Math.min(g.blockIndex(end - 1), Math.min(homeBlocks - 1, index + batchBlocks - 1));
-          p = homeReader.read(index, last, p, end, dst);
-        }
-      }
-      return n;
+      return view.read(dst, position);
     } finally {
       lock.readLock().unlock();
     }
@@ -371,7 +337,7 @@ final class OpenFile {
     lock.writeLock().lock();
     try {
       writeLocked(src, 0, true);
-      return size;
+      return view.size();
     } finally {
       lock.writeLock().unlock();
     }
@@ -394,15 +360,16 @@ final class OpenFile {
     }
     prepareWrite();
     awaitFreeSlot();
-    long pos = atEnd ? size : position;
+    long oldSize = view.size();
+    long pos = atEnd ? oldSize : position;
     long end = checkEnd(pos, n);
-    long oldSize = size;
     long oldBlocks = g.homeBlocks(oldSize);
     long newSize = Math.max(oldSize, end);
     long newBlocks = g.homeBlocks(newSize);
     long first = g.blockIndex(pos);
     long homeFrom = Math.min(first, oldBlocks);
     long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
+    byte[] tail = view.tail();
     if (homeTo >= tails.runwayEnd()) {
       // The first write of a session past the file's end (2^31 blocks later, again).
       writeRecord(
@@ -410,31 +377,29 @@ final class OpenFile {
       // Durable before any home block it permits: write-back may persist those blocks first, and
       // after a power loss the raw length would exceed every record's allowance (the file would
       // not open).
-      forceRaw();
-      forcedAll();
+      durability.forceAll();
     }
     if (homeTo >= homeFrom) {
-      guardInPlace(homeFrom, Math.min(homeTo, oldBlocks - 1));
+      durability.guardInPlace(homeFrom, Math.min(homeTo, oldBlocks - 1));
       homeWriter.write(homeFrom, homeTo, oldSize, tail, src, pos, nonces());
-      forces.written();
+      durability.written();
     }
     if (mode.buffered() && newBlocks == oldBlocks && end > g.blockStart(newBlocks)) {
       // Only the partial last block changed: update it in place (no record can fail here, and
       // bytes past its length are zero), and let its record wait (see WriteMode).
       overlay(tail, g.blockStart(newBlocks), src, pos, end);
-      forces.written();
+      durability.written();
       delayed.changed();
     } else if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
-      byte[] next = nextTailBuffer();
+      byte[] next = view.spareTail();
       if (newBlocks == oldBlocks) {
         System.arraycopy(tail, 0, next, 0, g.tailLength(oldSize));
       }
       overlay(next, g.blockStart(newBlocks), src, pos, end);
       writeRecord(newBlocks, g.tailLength(newSize), next, tails.runwayEnd());
-      nextTail = tail;
-      tail = next;
+      view.replaceTail(next);
     }
-    size = newSize;
+    view.resize(newSize);
     src.position(src.position() + n);
     return n;
   }
@@ -469,7 +434,7 @@ final class OpenFile {
   private void writeRecord(long homeBlocks, int length, byte[] tailPlain, long runway)
       throws IOException {
     tails.write(homeBlocks, length, tailPlain, runway, nonces());
-    forces.written();
+    durability.written();
     // Every record is written with the state that is (or is about to become) the file's state.
     delayed.recorded();
   }
@@ -485,18 +450,16 @@ final class OpenFile {
     raw.refuseAfterFailedForce();
     others.claim();
     wrote = true;
-    if (slots.needsForceBeforeWrite()) {
-      forceRaw();
-      forcedAll();
+    if (durability.newestSlotUnknown()) {
+      durability.forceAll();
     }
-    if (slots.hasStale()) {
+    if (durability.staleRecordLeft()) {
       // A rejected newer record must not outlive this session's first home block write: a crash
       // could then leave it newest with the raw length it needed, over blocks it never covered.
-      while (slots.hasStale()) {
-        writeRecord(g.homeBlocks(size), g.tailLength(size), tail, tails.runwayEnd());
+      while (durability.staleRecordLeft()) {
+        writeCurrentRecord();
       }
-      forceRaw();
-      forcedAll();
+      durability.forceAll();
     }
     dropSurplus();
   }
@@ -510,78 +473,21 @@ final class OpenFile {
    * it. A shrink or force that fails is done again by the next call.
    */
   private void dropSurplus() throws IOException {
-    if (!surplusChecked) {
-      long expected = g.rawLength(g.homeBlocks(size));
+    if (!view.surplusChecked()) {
+      long expected = g.rawLength(view.homeBlocks());
       if (raw.size() > expected) {
-        if (slots.durableSequence() < slots.latestSequence()) {
-          forceRaw();
-          forcedAll();
+        if (durability.newestUnforced()) {
+          durability.forceAll();
         }
         raw.truncate(expected);
         shrinkUnforced = true;
       }
-      surplusChecked = true;
+      view.surplusHandled();
     }
     if (shrinkUnforced) {
-      forceRaw();
-      forcedAll();
+      durability.forceAll();
       shrinkUnforced = false;
     }
-  }
-
-  /**
-   * Before home blocks {@code from..to} (already on disk) are rewritten in place: a power loss may
-   * tear that write, which a reader then reports as a damaged block, as long as it chooses the
-   * newest durable record. But the reader falls back past a record whose older records' partial
-   * tails it counts as full blocks when one of those blocks does not authenticate (it takes the
-   * block for one that never landed; see {@link FileLoader}), and it consults the older records
-   * down to the forced sequence the header on disk names. That header write follows the force that
-   * made the record durable, and is durable itself only at the next {@code fsync}. So when a crash
-   * may leave in a slot a record, at or above the header known durable and older than the durable
-   * record, whose partial tail is one of these blocks ({@link TailSlots#keepsPartialTailIn}), the
-   * header is made durable naming the durable record first: otherwise a torn in-place write could
-   * roll a forced file back to that record.
-   * This needs a record written shortly before a block filled, and that block rewritten soon
-   * after a force, so it is rare. Under the write lock; never lets it go.
-   */
-  private void guardInPlace(long from, long to) throws IOException {
-    long forced = slots.durableSequence();
-    long forcing = slots.forcingSequence();
-    long bound = headers.durableForced();
-    long upTo = Math.max(forced, forcing);
-    if (to < from || bound >= upTo || !slots.keepsPartialTailIn(from, to, bound, upTo)) {
-      return;
-    }
-    if (forcing > forced) {
-      // The running force's record is not durable until it returns, and no header may name it
-      // before: this writer makes everything durable itself instead of waiting (a wait here, in
-      // the middle of a write, would let another writer run on this one's half-made state).
-      forceRaw();
-      forcedAll();
-    } else {
-      headers.recordForced(forced);
-    }
-    forceRaw();
-  }
-
-  /**
-   * Forces the underlying file under the write lock; the header it found written is then durable.
-   */
-  private void forceRaw() throws IOException {
-    long named = headers.current().forcedSequence();
-    raw.force(false);
-    headers.synced(named);
-  }
-
-  /**
-   * A force of this writer's own, under the write lock, made everything written durable. The
-   * header says so too, as after a caller's force: a reader that later finds only older records
-   * reports damage, and one that loads the file before anything newer is written knows its newest
-   * record durable (see {@link TailSlots#forExistingFile}).
-   */
-  private void forcedAll() throws IOException {
-    slots.forced();
-    headers.recordForced(slots.latestSequence());
   }
 
   /** Shrinks the file to {@code newSize}; a larger size leaves it unchanged. */
@@ -590,11 +496,12 @@ final class OpenFile {
     try {
       ensureOpen();
       catchUp();
-      if (newSize >= size) {
+      if (newSize >= view.size()) {
         return;
       }
       prepareWrite();
       awaitFreeSlot();
+      long size = view.size();
       if (newSize >= size) {
         // Another writer's change, caught up with at the claim, left it no longer than that.
         return;
@@ -602,9 +509,9 @@ final class OpenFile {
       long oldBlocks = g.homeBlocks(size);
       long newBlocks = g.homeBlocks(newSize);
       int newLength = g.tailLength(newSize);
-      byte[] next = nextTailBuffer();
+      byte[] next = view.spareTail();
       if (newBlocks == oldBlocks) {
-        System.arraycopy(tail, 0, next, 0, newLength);
+        System.arraycopy(view.tail(), 0, next, 0, newLength);
       } else if (newLength > 0) {
         ByteBuffer plain = buffers.plainBlock();
         homeReader.readOne(newBlocks, plain);
@@ -613,15 +520,13 @@ final class OpenFile {
       writeRecord(newBlocks, newLength, next, Math.max(tails.runwayEnd(), oldBlocks));
       // The newest record makes the file this short, whatever follows fails: the view says so at
       // once, as after a write, and stays what a crash would find.
-      nextTail = tail;
-      tail = next;
-      size = newSize;
-      surplusChecked = false;
+      view.replaceTail(next);
+      view.resize(newSize);
+      view.surplusUnknown();
       // The shorter record must be durable before the raw file shrinks: a power loss that kept
       // the shrink but lost the record would leave a record naming blocks that are gone. A force
       // or shrink that fails here is done again before the next write (see dropSurplus).
-      forceRaw();
-      forcedAll();
+      durability.forceAll();
       dropSurplus();
     } finally {
       lock.writeLock().unlock();
@@ -636,10 +541,7 @@ final class OpenFile {
   void force(boolean metaData) throws IOException {
     forceLock.lock();
     try {
-      int slot;
-      long sequence;
-      long writesBefore;
-      long named;
+      Durability.Begun begun;
       // What a force changes (the tail slots, the force ledger, the header) only writers change
       // besides, under the write lock, and forces, one at a time under forceLock; readers never
       // look at it. So the read lock suffices to begin and to end, and readers go on: a write
@@ -656,10 +558,7 @@ final class OpenFile {
           ensureOpen();
           flushTail();
         }
-        slot = slots.beginForce();
-        sequence = slots.latestSequence();
-        writesBefore = forces.beginForce();
-        named = headers.current().forcedSequence();
+        begun = durability.beginForce();
       } finally {
         held.unlock();
       }
@@ -668,50 +567,30 @@ final class OpenFile {
         raw.force(metaData);
         succeeded = true;
       } finally {
-        boolean wake = false;
-        lock.readLock().lock();
-        try {
-          boolean sameView = slots.endForce(slot, succeeded);
-          wake = tails.writerWaits();
-          if (succeeded && !closed) {
-            forces.forced(writesBefore);
-            // The file was loaded again meanwhile (another program wrote it): the header and the
-            // record this force began with are no longer this view's.
-            if (sameView) {
-              headers.synced(named);
-              if (raw.writable() && headers.isNewer(sequence)) {
-                recordForced(sequence);
-              }
-            }
-          }
-        } finally {
-          lock.readLock().unlock();
-          if (wake) {
-            // A writer found every slot protected; the condition belongs to the write lock.
-            lock.writeLock().lock();
-            try {
-              forceEnded.signalAll();
-            } finally {
-              lock.writeLock().unlock();
-            }
-          }
-        }
+        endForce(begun, succeeded);
       }
     } finally {
       forceLock.unlock();
     }
   }
 
-  /**
-   * Writes the forced sequence into the header, which only a writer does (another may own the file;
-   * see {@link OtherWriters#claimForHeader}). Under the read lock.
-   */
-  private void recordForced(long sequence) throws IOException {
-    OtherWriters.Claimed claimed = others.claimForHeader();
-    if (claimed != OtherWriters.Claimed.REFUSED) {
-      headers.recordForced(sequence);
-      if (claimed == OtherWriters.Claimed.LENT) {
-        raw.releaseWriter();
+  /** The second half of {@link #force}, once its {@code fsync} returned or failed. */
+  private void endForce(Durability.Begun begun, boolean succeeded) throws IOException {
+    boolean wake = false;
+    lock.readLock().lock();
+    try {
+      wake = tails.writerWaits();
+      durability.endForce(begun, succeeded, !view.closed());
+    } finally {
+      lock.readLock().unlock();
+      if (wake) {
+        // A writer found every slot protected; the condition belongs to the write lock.
+        lock.writeLock().lock();
+        try {
+          forceEnded.signalAll();
+        } finally {
+          lock.writeLock().unlock();
+        }
       }
     }
   }
@@ -754,8 +633,13 @@ final class OpenFile {
     }
     awaitFreeSlot();
     if (delayed.dirty()) { // unless another thread wrote it while this one waited
-      writeRecord(g.homeBlocks(size), g.tailLength(size), tail, tails.runwayEnd());
+      writeCurrentRecord();
     }
+  }
+
+  /** A record of the view as it is now. */
+  private void writeCurrentRecord() throws IOException {
+    writeRecord(view.homeBlocks(), view.tailLength(), view.tail(), tails.runwayEnd());
   }
 
   /** The time bound of a buffered write has passed: hand its record to the underlying file. */
@@ -765,10 +649,10 @@ final class OpenFile {
     try {
       delayed.flushRuns(number);
       int failedBefore = delayed.failures();
-      if (!closed) {
+      if (!view.closed()) {
         flushTail();
       }
-      keptWritten = kept && !closed && !delayed.dirty();
+      keptWritten = kept && !view.closed() && !delayed.dirty();
       if (failedBefore > 0 && !delayed.dirty()) {
         LOG.log(
             System.Logger.Level.INFO,
@@ -801,7 +685,7 @@ final class OpenFile {
   ForceLedger.Debt forceDebt() {
     lock.readLock().lock();
     try {
-      return forces.debt();
+      return durability.debt();
     } finally {
       lock.readLock().unlock();
     }
@@ -822,7 +706,7 @@ final class OpenFile {
   void close() throws IOException {
     lock.writeLock().lock();
     try {
-      if (closed) {
+      if (view.closed()) {
         return;
       }
       try {
@@ -863,7 +747,7 @@ final class OpenFile {
   boolean kept() {
     lock.readLock().lock();
     try {
-      return !closed && kept;
+      return !view.closed() && kept;
     } finally {
       lock.readLock().unlock();
     }
@@ -890,12 +774,8 @@ final class OpenFile {
 
   /** Forgets the file's keys and cleartext and closes its underlying channel. Under the lock. */
   private void release() throws IOException {
-    closed = true;
+    view.release();
     keys.destroy();
-    Arrays.fill(tail, (byte) 0);
-    if (nextTail != null) {
-      Arrays.fill(nextTail, (byte) 0);
-    }
     raw.close();
   }
 
@@ -910,17 +790,17 @@ final class OpenFile {
     if (!wrote
         || !raw.writable()
         || raw.forceFailed()
-        || slots.needsForceBeforeWrite()
-        || tails.runwayEnd() <= g.homeBlocks(size)) {
+        || durability.newestSlotUnknown()
+        || tails.runwayEnd() <= view.homeBlocks()) {
       return;
     }
     awaitFreeSlot();
-    long homeBlocks = g.homeBlocks(size);
+    long homeBlocks = view.homeBlocks();
     if (tails.runwayEnd() > homeBlocks && others.tryClaim()) {
       if (raw.size() > g.rawLength(homeBlocks)) {
         raw.truncate(g.rawLength(homeBlocks));
       }
-      writeRecord(homeBlocks, g.tailLength(size), tail, homeBlocks);
+      writeRecord(homeBlocks, view.tailLength(), view.tail(), homeBlocks);
     }
   }
 
@@ -936,7 +816,7 @@ final class OpenFile {
     try {
       lock.writeLock().lock();
       try {
-        if (closed) {
+        if (view.closed()) {
           return;
         }
         endSession();
@@ -949,7 +829,7 @@ final class OpenFile {
     }
     lock.writeLock().lock();
     try {
-      if (!closed) {
+      if (!view.closed()) {
         if (delayed.dirty()) {
           failure =
               new IOException(
@@ -983,17 +863,6 @@ final class OpenFile {
   }
 
   private void ensureOpen() throws ClosedChannelException {
-    if (closed) {
-      throw new ClosedChannelException();
-    }
-  }
-
-  private byte[] nextTailBuffer() {
-    if (nextTail == null) {
-      nextTail = new byte[blockSize];
-    } else {
-      Arrays.fill(nextTail, (byte) 0);
-    }
-    return nextTail;
+    view.ensureOpen();
   }
 }
