@@ -40,6 +40,13 @@ final class DelayedTail {
     this.flush = flush;
   }
 
+  /**
+   * Whether a write that changes only the tail block lets its record wait (see {@link WriteMode}).
+   */
+  boolean buffered() {
+    return mode.buffered();
+  }
+
   /** The tail block changed in memory only: its record waits, for the mode's bound at most. */
   void changed() {
     dirty = true;

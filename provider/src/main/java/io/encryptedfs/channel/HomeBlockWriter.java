@@ -133,6 +133,16 @@ final class HomeBlockWriter {
   }
 
   /**
+   * Copies the first {@code length} bytes of home block {@code index} into {@code into}: a
+   * truncation that ends inside that block makes them the new tail.
+   */
+  void copyStart(long index, byte[] into, int length) throws IOException {
+    ByteBuffer plain = buffers.plainBlock();
+    homeReader.readOne(index, plain);
+    System.arraycopy(plain.array(), 0, into, 0, length);
+  }
+
+  /**
    * Copies the bytes of {@code src} (cleartext {@code pos} at buffer index {@code base}, up to
    * {@code end}) that fall in the block starting at cleartext {@code blockStart}.
    */

@@ -31,14 +31,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * force to end, letting the write lock go, before it reads anything of the file's state, so that
  * another writer that runs meanwhile never sees half of it.
  *
- * <p>Writes are write-through: when {@link #write} returns, every sealed byte has been handed to
- * the underlying file, and nothing is buffered here except the tail block's cleartext, which is
- * also on disk in the newest tail record.
- *
- * <p>Write order (see FORMAT.md, "Crash safety"): home blocks first, then the tail record that
- * accounts for them; a record that would let home blocks appear past its runway is preceded by one
- * that opens the runway, forced, so that a crash between the two never leaves bytes the file cannot
- * explain.
+ * <p>The write path ({@link FileWrites}) says what a write hands to the underlying file, and in
+ * what order.
  */
 final class OpenFile {
   /** The most bytes of home blocks one raw read or write carries. */
@@ -48,38 +42,25 @@ final class OpenFile {
   private final FileName path;
   private final RawFile raw;
   private final Geometry g;
-  private final int blockSize;
   private final FileKeys keys;
-  private final SealedBlocks blocks;
-  private final SecureRandom random;
-  private NonceSequence nonces;
   private final TailSlots slots;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private final int batchBlocks;
 
   private final FileHeaders headers;
   private final FileView view;
   private final Durability durability;
-  private final TailRecordWriter tails;
+  private final FileWrites writes;
   private final ReentrantLock forceLock = new ReentrantLock();
   private final Condition forceEnded = lock.writeLock().newCondition();
-  private final WriteMode mode;
-  private final DelayedTail delayed;
-  /** Raw bytes past the home blocks were dropped, and the shrink is not yet durable. */
-  private boolean shrinkUnforced;
   // Why the other header slot failed authentication at load, until the opener reports it.
   private String headerDamage;
-  /** This session created or wrote the file: its close closes the runway it opened. */
-  private boolean wrote;
   /**
    * The close of its last channel could not write a buffered tail: the file stays open without
    * channels (see {@link #close}) until the timer writes it and tells the file system so.
    */
   private boolean kept;
   private Runnable keptTailWritten = () -> {};
-  private final WriteBuffers buffers;
   private final HomeBlockReader homeReader;
-  private final HomeBlockWriter homeWriter;
   private final OtherWriters others;
 
   /** Loads a file's front region again, as opening it does. */
@@ -102,20 +83,15 @@ final class OpenFile {
       WriteMode mode,
       TailFlusher flusher) {
     this.path = new FileName(path);
-    this.mode = mode;
-    this.delayed = new DelayedTail(mode, flusher, this::timedFlush);
     this.raw = raw;
     raw.reportAs(this.path);
     this.g = loaded.geometry();
-    this.blockSize = g.blockSize();
     this.keys = loaded.keys();
-    this.blocks = new SealedBlocks(g, keys, Aead.of(keys.algorithm()));
-    this.random = random;
+    SealedBlocks blocks = new SealedBlocks(g, keys, Aead.of(keys.algorithm()));
     this.slots = loaded.slots();
-    this.batchBlocks = Math.max(1, BATCH_BYTES / blockSize);
-    this.buffers = new WriteBuffers(g);
+    int batchBlocks = Math.max(1, BATCH_BYTES / g.blockSize());
+    WriteBuffers buffers = new WriteBuffers(g);
     this.homeReader = new HomeBlockReader(this.path, raw, g, blocks);
-    this.homeWriter = new HomeBlockWriter(this.path, raw, blocks, homeReader, buffers, batchBlocks);
     this.headers =
         new FileHeaders(
             this.path, raw, keys, loaded.header(), loaded.headerSlot(), loaded.headerImage());
@@ -128,14 +104,21 @@ final class OpenFile {
             slots,
             headers,
             this::adopt);
-    // A file being created is claimed from before its header exists; any other starts unclaimed.
-    this.wrote = raw.writerHeld();
     TailRecord record = loaded.record();
     this.view = new FileView(homeReader, g, batchBlocks, record.size(g), loaded.tail());
     this.durability = new Durability(raw, slots, headers, others);
-    this.tails =
-        new TailRecordWriter(
-            this.path, raw, blocks, buffers, slots, record, forceEnded, others::confirm);
+    this.writes =
+        new FileWrites(
+            this.path,
+            raw,
+            view,
+            new TailRecordWriter(
+                this.path, raw, blocks, buffers, slots, record, forceEnded, others::confirm),
+            new HomeBlockWriter(this.path, raw, blocks, homeReader, buffers, batchBlocks),
+            durability,
+            others,
+            new DelayedTail(mode, flusher, this::timedFlush),
+            random);
   }
 
   /** Lets this file follow what other programs write to it, loading it again with {@code loader}. */
@@ -285,10 +268,10 @@ final class OpenFile {
     }
     lock.writeLock().lock();
     try {
-      if (view.closed() || !raw.writerHeld() || tails.writerWaits()) {
+      if (view.closed() || !raw.writerHeld() || writes.writerWaits()) {
         return;
       }
-      flushTail();
+      writes.flushTail();
       raw.releaseWriter();
     } finally {
       lock.writeLock().unlock();
@@ -304,7 +287,7 @@ final class OpenFile {
       }
       view.reload(fresh.record().size(g), fresh.tail());
       slots.resetTo(fresh.slots());
-      tails.reset(fresh.record());
+      writes.reloaded(fresh.record());
       headers.reset(fresh.header(), fresh.headerSlot(), fresh.headerImage());
       return true;
     } finally {
@@ -326,7 +309,7 @@ final class OpenFile {
   int write(ByteBuffer src, long position) throws IOException {
     lock.writeLock().lock();
     try {
-      return writeLocked(src, position, false);
+      return writes.write(src, position, false);
     } finally {
       lock.writeLock().unlock();
     }
@@ -336,157 +319,10 @@ final class OpenFile {
   long append(ByteBuffer src) throws IOException {
     lock.writeLock().lock();
     try {
-      writeLocked(src, 0, true);
+      writes.write(src, 0, true);
       return view.size();
     } finally {
       lock.writeLock().unlock();
-    }
-  }
-
-  /**
-   * Writes all of {@code src} at {@code position}, or at the end when {@code atEnd} (the end on
-   * disk: the writer claim catches up with another writer that moved it since this view was
-   * loaded). Everything this reads of the file's state, it reads after {@link #awaitFreeSlot},
-   * which is the only place a write lets the lock go.
-   */
-  private int writeLocked(ByteBuffer src, long position, boolean atEnd) throws IOException {
-    ensureOpen();
-    int n = src.remaining();
-    if (n == 0) {
-      return 0;
-    }
-    if (!atEnd) {
-      checkEnd(position, n);
-    }
-    prepareWrite();
-    awaitFreeSlot();
-    long oldSize = view.size();
-    long pos = atEnd ? oldSize : position;
-    long end = checkEnd(pos, n);
-    long oldBlocks = g.homeBlocks(oldSize);
-    long newSize = Math.max(oldSize, end);
-    long newBlocks = g.homeBlocks(newSize);
-    long first = g.blockIndex(pos);
-    long homeFrom = Math.min(first, oldBlocks);
-    long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
-    byte[] tail = view.tail();
-    if (homeTo >= tails.runwayEnd()) {
-      // The first write of a session past the file's end (2^31 blocks later, again).
-      writeRecord(
-          oldBlocks, g.tailLength(oldSize), tail, oldBlocks + TailRecordWriter.OPEN_ALLOWANCE);
-      // Durable before any home block it permits: write-back may persist those blocks first, and
-      // after a power loss the raw length would exceed every record's allowance (the file would
-      // not open).
-      durability.forceAll();
-    }
-    if (homeTo >= homeFrom) {
-      durability.guardInPlace(homeFrom, Math.min(homeTo, oldBlocks - 1));
-      homeWriter.write(homeFrom, homeTo, oldSize, tail, src, pos, nonces());
-      durability.written();
-    }
-    if (mode.buffered() && newBlocks == oldBlocks && end > g.blockStart(newBlocks)) {
-      // Only the partial last block changed: update it in place (no record can fail here, and
-      // bytes past its length are zero), and let its record wait (see WriteMode).
-      overlay(tail, g.blockStart(newBlocks), src, pos, end);
-      durability.written();
-      delayed.changed();
-    } else if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
-      byte[] next = view.spareTail();
-      if (newBlocks == oldBlocks) {
-        System.arraycopy(tail, 0, next, 0, g.tailLength(oldSize));
-      }
-      overlay(next, g.blockStart(newBlocks), src, pos, end);
-      writeRecord(newBlocks, g.tailLength(newSize), next, tails.runwayEnd());
-      view.replaceTail(next);
-    }
-    view.resize(newSize);
-    src.position(src.position() + n);
-    return n;
-  }
-
-  /** The end of a write of {@code n} bytes at {@code pos}, if the format allows a file that long. */
-  private long checkEnd(long pos, int n) throws IOException {
-    long end = pos + n;
-    if (end < 0 || end > g.maxCleartextSize()) {
-      throw new IOException(path + ": write would make the file larger than the format allows");
-    }
-    return end;
-  }
-
-  /**
-   * Waits, letting the write lock go, while a force running without it protects the one tail slot
-   * a record could go to (see {@link TailSlots}). Every write waits here before it reads the file's
-   * state, never in the middle: another writer may run meanwhile. Under the write lock.
-   */
-  private void awaitFreeSlot() throws ClosedChannelException {
-    while (slots.next() < 0) {
-      tails.awaitForceEnd();
-      ensureOpen();
-    }
-  }
-
-  /** Copies the bytes of {@code src} (which starts at cleartext {@code pos}) that fall in a block. */
-  private void overlay(byte[] block, long blockStart, ByteBuffer src, long pos, long end) {
-    HomeBlockWriter.overlay(block, blockSize, blockStart, src, src.position(), pos, end);
-  }
-
-  /** Writes a tail record (see {@link TailRecordWriter#write}). */
-  private void writeRecord(long homeBlocks, int length, byte[] tailPlain, long runway)
-      throws IOException {
-    tails.write(homeBlocks, length, tailPlain, runway, nonces());
-    durability.written();
-    // Every record is written with the state that is (or is about to become) the file's state.
-    delayed.recorded();
-  }
-
-  /**
-   * Before the first write of a session: make whatever is on disk durable if we cannot tell which
-   * tail slot is, and drop raw bytes a crash left past the end.
-   */
-  private void prepareWrite() throws IOException {
-    if (!raw.writable()) {
-      throw new IOException(path + ": the underlying file is open read-only");
-    }
-    raw.refuseAfterFailedForce();
-    others.claim();
-    wrote = true;
-    if (durability.newestSlotUnknown()) {
-      durability.forceAll();
-    }
-    if (durability.staleRecordLeft()) {
-      // A rejected newer record must not outlive this session's first home block write: a crash
-      // could then leave it newest with the raw length it needed, over blocks it never covered.
-      while (durability.staleRecordLeft()) {
-        writeCurrentRecord();
-      }
-      durability.forceAll();
-    }
-    dropSurplus();
-  }
-
-  /**
-   * Drops raw bytes past the home blocks the newest record names (a crash's, or a truncate's),
-   * durably before new home blocks go there: write-back could otherwise persist a new record but
-   * neither the shrink nor the block, and the old bytes would be read in its place (authentic, but
-   * from an unacknowledged write, or damage). The newest record is made durable first (a
-   * truncate's, when its own force was cut short), or a power loss could keep the shrink without
-   * it. A shrink or force that fails is done again by the next call.
-   */
-  private void dropSurplus() throws IOException {
-    if (!view.surplusChecked()) {
-      long expected = g.rawLength(view.homeBlocks());
-      if (raw.size() > expected) {
-        if (durability.newestUnforced()) {
-          durability.forceAll();
-        }
-        raw.truncate(expected);
-        shrinkUnforced = true;
-      }
-      view.surplusHandled();
-    }
-    if (shrinkUnforced) {
-      durability.forceAll();
-      shrinkUnforced = false;
     }
   }
 
@@ -496,38 +332,9 @@ final class OpenFile {
     try {
       ensureOpen();
       catchUp();
-      if (newSize >= view.size()) {
-        return;
+      if (newSize < view.size()) {
+        writes.truncate(newSize);
       }
-      prepareWrite();
-      awaitFreeSlot();
-      long size = view.size();
-      if (newSize >= size) {
-        // Another writer's change, caught up with at the claim, left it no longer than that.
-        return;
-      }
-      long oldBlocks = g.homeBlocks(size);
-      long newBlocks = g.homeBlocks(newSize);
-      int newLength = g.tailLength(newSize);
-      byte[] next = view.spareTail();
-      if (newBlocks == oldBlocks) {
-        System.arraycopy(view.tail(), 0, next, 0, newLength);
-      } else if (newLength > 0) {
-        ByteBuffer plain = buffers.plainBlock();
-        homeReader.readOne(newBlocks, plain);
-        System.arraycopy(plain.array(), 0, next, 0, newLength);
-      }
-      writeRecord(newBlocks, newLength, next, Math.max(tails.runwayEnd(), oldBlocks));
-      // The newest record makes the file this short, whatever follows fails: the view says so at
-      // once, as after a write, and stays what a crash would find.
-      view.replaceTail(next);
-      view.resize(newSize);
-      view.surplusUnknown();
-      // The shorter record must be durable before the raw file shrinks: a power loss that kept
-      // the shrink but lost the record would leave a record naming blocks that are gone. A force
-      // or shrink that fails here is done again before the next write (see dropSurplus).
-      durability.forceAll();
-      dropSurplus();
     } finally {
       lock.writeLock().unlock();
     }
@@ -550,13 +357,13 @@ final class OpenFile {
       held.lock();
       try {
         ensureOpen();
-        if (delayed.dirty()) {
+        if (writes.tailWaits()) {
           // A buffered write's record waits, and writing a record is a writer's work.
           held.unlock();
           held = lock.writeLock();
           held.lock();
           ensureOpen();
-          flushTail();
+          writes.flushTail();
         }
         begun = durability.beginForce();
       } finally {
@@ -579,7 +386,7 @@ final class OpenFile {
     boolean wake = false;
     lock.readLock().lock();
     try {
-      wake = tails.writerWaits();
+      wake = writes.writerWaits();
       durability.endForce(begun, succeeded, !view.closed());
     } finally {
       lock.readLock().unlock();
@@ -626,45 +433,13 @@ final class OpenFile {
     }
   }
 
-  /** Writes the tail record a buffered write left waiting, if any. Under the write lock. */
-  private void flushTail() throws IOException {
-    if (!delayed.dirty()) {
-      return;
-    }
-    awaitFreeSlot();
-    if (delayed.dirty()) { // unless another thread wrote it while this one waited
-      writeCurrentRecord();
-    }
-  }
-
-  /** A record of the view as it is now. */
-  private void writeCurrentRecord() throws IOException {
-    writeRecord(view.homeBlocks(), view.tailLength(), view.tail(), tails.runwayEnd());
-  }
-
   /** The time bound of a buffered write has passed: hand its record to the underlying file. */
   private void timedFlush(long number) {
-    boolean keptWritten = false;
+    boolean keptWritten;
     lock.writeLock().lock();
     try {
-      delayed.flushRuns(number);
-      int failedBefore = delayed.failures();
-      if (!view.closed()) {
-        flushTail();
-      }
-      keptWritten = kept && !view.closed() && !delayed.dirty();
-      if (failedBefore > 0 && !delayed.dirty()) {
-        LOG.log(
-            System.Logger.Level.INFO,
-            path + ": delayed tail write succeeded after " + failedBefore + " failed tries");
-      }
-    } catch (IOException e) {
-      // The tail stays dirty in memory; the next write, force or close also retries and reports it.
-      int failures = delayed.flushFailed();
-      LOG.log(
-          failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-          path + ": delayed tail write failed (try " + failures + ", will retry): "
-              + e.getMessage());
+      writes.flushOnTimer(number);
+      keptWritten = kept && !view.closed() && !writes.tailWaits();
     } finally {
       lock.writeLock().unlock();
     }
@@ -710,14 +485,14 @@ final class OpenFile {
         return;
       }
       try {
-        endSession();
+        writes.endSession();
       } catch (IOException | RuntimeException e) {
-        if (!delayed.dirty()) {
+        if (!writes.tailWaits()) {
           releaseAfter(e);
           throw e;
         }
         kept = true;
-        if (delayed.closeFailed()) {
+        if (writes.closeFailed()) {
           LOG.log(
               System.Logger.Level.WARNING,
               path
@@ -757,7 +532,7 @@ final class OpenFile {
   boolean tailWaits() {
     lock.readLock().lock();
     try {
-      return delayed.dirty();
+      return writes.tailWaits();
     } finally {
       lock.readLock().unlock();
     }
@@ -780,31 +555,6 @@ final class OpenFile {
   }
 
   /**
-   * Writes what a closing session owes the file: a buffered tail's record, and the final record
-   * that closes the runway this session's writes opened. Under the write lock.
-   */
-  private void endSession() throws IOException {
-    flushTail();
-    // After a failed force the runway stays open, as after a crash: the file's state on disk is
-    // unknown, and the next session's first write checks it as it would after one.
-    if (!wrote
-        || !raw.writable()
-        || raw.forceFailed()
-        || durability.newestSlotUnknown()
-        || tails.runwayEnd() <= view.homeBlocks()) {
-      return;
-    }
-    awaitFreeSlot();
-    long homeBlocks = view.homeBlocks();
-    if (tails.runwayEnd() > homeBlocks && others.tryClaim()) {
-      if (raw.size() > g.rawLength(homeBlocks)) {
-        raw.truncate(g.rawLength(homeBlocks));
-      }
-      writeRecord(homeBlocks, view.tailLength(), view.tail(), homeBlocks);
-    }
-  }
-
-  /**
    * Closes the file as the file system's close does: the session's final record first, then a
    * force that covers it, so that the newest record is the forced one and the next session's
    * first write need not force (see {@link TailSlots#forExistingFile}). The file is closed
@@ -819,7 +569,7 @@ final class OpenFile {
         if (view.closed()) {
           return;
         }
-        endSession();
+        writes.endSession();
       } finally {
         lock.writeLock().unlock();
       }
@@ -830,7 +580,7 @@ final class OpenFile {
     lock.writeLock().lock();
     try {
       if (!view.closed()) {
-        if (delayed.dirty()) {
+        if (writes.tailWaits()) {
           failure =
               new IOException(
                   path
@@ -852,14 +602,6 @@ final class OpenFile {
     if (failure != null) {
       throw failure;
     }
-  }
-
-  /** Drawn at the first seal, so readers (and {@code Files.size}) never call SecureRandom. */
-  private NonceSequence nonces() {
-    if (nonces == null) {
-      nonces = new NonceSequence(random);
-    }
-    return nonces;
   }
 
   private void ensureOpen() throws ClosedChannelException {

@@ -92,6 +92,14 @@ final class TailRecordWriter {
     }
   }
 
+  /**
+   * Whether a tail slot is free for the next record; none is while a force protects the one a
+   * record could go to (see {@link TailSlots}).
+   */
+  boolean slotFree() {
+    return slots.next() >= 0;
+  }
+
   /** The home blocks the newest record lets exist on disk (its {@code k} plus its allowance). */
   long runwayEnd() {
     return runwayEnd;
