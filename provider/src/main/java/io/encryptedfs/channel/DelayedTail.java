@@ -95,7 +95,7 @@ final class DelayedTail {
 
   /**
    * The close of the file's last channel could not write the record: the file stays open for it
-   * (see {@link OpenFile#close}), and the timer is now the only thing that writes it. Tried again
+   * (see {@link SessionEnd#close}), and the timer is now the only thing that writes it. Tried again
    * as after a failed flush, but starting at and capped by {@link #RETRY_CAP} when the bound is
    * longer: the close was the moment the record was due, so a long bound no longer says how long it
    * may wait, and the record goes out within about a second of the disk accepting it again. A flush

@@ -8,7 +8,7 @@ import java.io.IOException;
  * a session leaves owed ({@link ForceLedger}), and the forces a writer makes itself, under the
  * file's write lock, so that a crash or power loss never leaves bytes the file cannot explain.
  *
- * <p>A caller's force ({@link OpenFile#force}) runs in two halves, {@link #beginForce} and {@link
+ * <p>A caller's force ({@link FileForce}) runs in two halves, {@link #beginForce} and {@link
  * #endForce}, each under the file's read lock and the file's force lock, with the {@code fsync}
  * between them under neither file lock: what they change, only writers (under the write lock) and
  * forces (one at a time) change besides, and readers never look at.

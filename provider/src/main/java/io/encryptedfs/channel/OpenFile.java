@@ -1,28 +1,43 @@
 package io.encryptedfs.channel;
 
-import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.DamagedFileException;
-import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.crypto.Aead;
 import io.encryptedfs.crypto.FileKeys;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.format.TailRecord;
 import io.encryptedfs.keystore.KeyProvider;
-import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The one shared state of an open encrypted file: its keys, cleartext size, tail block and tail
- * slots. Every channel on the file in one file system goes through the same {@code OpenFile}, so a
- * write through one is visible to a read through another at once.
+ * The one shared state of an open encrypted file. Every channel on the file in one file system goes
+ * through the same {@code OpenFile}, so a write through one is visible to a read through another at
+ * once. It owns the file's keys, its lock, and two records of the front region that several parts
+ * change: {@link TailSlots} (which slot holds which record, which is durable) and {@link
+ * FileHeaders} (the newest header and the forced sequence it names). Writers and a reload change
+ * them under the write lock, a force under the read lock while no other force runs. Each part below
+ * owns the rest of the state:
+ *
+ * <ul>
+ *   <li>{@link FileView}: the size, the tail block's cleartext, whether raw bytes past the end were
+ *       looked for since it changed, and whether the file is closed. Read under the read lock,
+ *       changed under the write lock (the size is volatile besides).
+ *   <li>{@link FileWrites}: writes, truncation, the buffered mode's delayed tail ({@link
+ *       DelayedTail}) and the session's final record, with what only writers keep: the newest
+ *       record's runway and sequence ({@link TailRecordWriter}), whether the session wrote, an
+ *       unforced shrink, the nonces. Under the write lock.
+ *   <li>{@link Durability}: what a session leaves owed a force ({@link ForceLedger}), and the steps
+ *       that make records and headers durable, which a writer takes under the write lock.
+ *   <li>{@link FileForce}: a caller's force; it owns the lock that runs forces one at a time.
+ *   <li>{@link OtherWriters}: what other programs' writes mean for the view, and the writer claim.
+ *       Under the write lock, which {@link WriterTurns} takes to follow them and to take turns.
+ *   <li>{@link SessionEnd}: closing, or keeping the file open for a tail a close could not write
+ *       (it owns that flag). Takes the lock itself.
+ * </ul>
  *
  * <p>Locking: reads take the read lock and run concurrently; writes and truncation take the write
  * lock. A force holds the read lock to begin and to end (what it changes, readers never look at),
@@ -30,38 +45,32 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * slot go on while the disk works; forces run one at a time. A write that finds none waits for the
  * force to end, letting the write lock go, before it reads anything of the file's state, so that
  * another writer that runs meanwhile never sees half of it.
- *
- * <p>The write path ({@link FileWrites}) says what a write hands to the underlying file, and in
- * what order.
  */
 final class OpenFile {
   /** The most bytes of home blocks one raw read or write carries. */
   private static final int BATCH_BYTES = 1 << 20;
-  private static final System.Logger LOG = System.getLogger(OpenFile.class.getName());
 
   private final FileName path;
   private final RawFile raw;
   private final Geometry g;
   private final FileKeys keys;
   private final TailSlots slots;
+  private final FileHeaders headers;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
-  private final FileHeaders headers;
+  /** A writer that found every tail slot protected waits on it for a force to end. */
+  private final Condition forceEnded = lock.writeLock().newCondition();
+
   private final FileView view;
   private final Durability durability;
   private final FileWrites writes;
-  private final ReentrantLock forceLock = new ReentrantLock();
-  private final Condition forceEnded = lock.writeLock().newCondition();
-  // Why the other header slot failed authentication at load, until the opener reports it.
-  private String headerDamage;
-  /**
-   * The close of its last channel could not write a buffered tail: the file stays open without
-   * channels (see {@link #close}) until the timer writes it and tells the file system so.
-   */
-  private boolean kept;
-  private Runnable keptTailWritten = () -> {};
+  private final FileForce forcing;
+  private final SessionEnd ending;
+  private final WriterTurns turns;
   private final HomeBlockReader homeReader;
   private final OtherWriters others;
+  // Why the other header slot failed authentication at load, until the opener reports it.
+  private String headerDamage;
 
   /** Loads a file's front region again, as opening it does. */
   interface FrontLoader {
@@ -119,9 +128,14 @@ final class OpenFile {
             others,
             new DelayedTail(mode, flusher, this::timedFlush),
             random);
+    this.forcing = new FileForce(lock, forceEnded, raw, view, writes, durability);
+    this.ending = new SessionEnd(lock, this.path, raw, keys, view, writes, forcing);
+    this.turns = new WriterTurns(lock, raw, view, others, writes);
   }
 
-  /** Lets this file follow what other programs write to it, loading it again with {@code loader}. */
+  /**
+   * Lets this file follow what other programs write to it, loading it again with {@code loader}.
+   */
   void followOthersWith(FrontLoader loader) {
     others.followWith(loader);
   }
@@ -131,7 +145,7 @@ final class OpenFile {
    * failed close kept (see {@link #close}), so that the file system lets the file go.
    */
   void onKeptTailWritten(Runnable written) {
-    keptTailWritten = written;
+    ending.onKeptTailWritten(written);
   }
 
   /** Tells {@code listener} about every authentication failure in this file's blocks. */
@@ -157,10 +171,10 @@ final class OpenFile {
   }
 
   long size() throws IOException {
-    followOtherWriters();
+    turns.follow();
     lock.readLock().lock();
     try {
-      ensureOpen();
+      view.ensureOpen();
       return view.size();
     } finally {
       lock.readLock().unlock();
@@ -172,7 +186,7 @@ final class OpenFile {
     if (position > g.blockStart(g.homeBlocks(view.size())) - dst.remaining()) {
       // The last block and the end come from this view, not the disk: another program may have
       // changed them.
-      followOtherWriters();
+      turns.follow();
     }
     int start = dst.position();
     try {
@@ -181,7 +195,7 @@ final class OpenFile {
       // Blocks of this view may be gone, or rewritten, because another program truncated the file
       // since: a plain file's reader would find the file as it is now, so this one reads again on
       // the view caught up with it. Damage reads as damage again.
-      if (!followOtherWriters()) {
+      if (!turns.follow()) {
         throw e;
       }
       for (int i = start; i < dst.position(); i++) {
@@ -193,89 +207,21 @@ final class OpenFile {
   }
 
   /**
-   * A file that this program does not write may be written by another one (which holds the writer
-   * lock, see {@link WriterClaim}): when it may have changed since it was last looked at, the view
-   * catches up with it ({@link OtherWriters#catchUp}). Called where a reader meets the end of the
-   * file (its size, a read of the last block or at the end). Returns whether the view changed.
-   */
-  private boolean followOtherWriters() throws IOException {
-    long modified = others.mayHaveChanged();
-    return modified != Long.MIN_VALUE && catchUp(modified);
-  }
-
-  /**
-   * As {@link #followOtherWriters}, whatever the underlying file's modification time says: called
-   * when this program takes a lock on the file, after which a plain file's reader sees every write
-   * another program made before it let the lock go.
+   * This program took a lock on the file: catches up with what other programs wrote (see {@link
+   * WriterTurns#catchUp}).
    */
   void catchUp() throws IOException {
-    if (others.following()) {
-      catchUp(raw.lastModified());
-    }
+    turns.catchUp();
   }
 
-  private boolean catchUp(long modified) throws IOException {
-    lock.writeLock().lock();
-    try {
-      return !view.closed() && !raw.writerHeld() && others.catchUp(modified);
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  /**
-   * This program took an exclusive lock on the file through a writable channel: a program that
-   * takes turns with others under that lock writes next, so the writer lock is taken now, and the
-   * file caught up with, in one look (see {@link OtherWriters#claim}); giving up the program's last
-   * lock gives it up ({@link #handOff}). While another program holds the writer lock without
-   * taking turns, or the file does not load, this only looks at the file as {@link #catchUp} does,
-   * and a write then fails as it would have.
-   */
+  /** This program locked the file to write it (see {@link WriterTurns#lockedForWriting}). */
   void lockedForWriting() throws IOException {
-    if (!others.following() || !raw.writable()) {
-      catchUp();
-      return;
-    }
-    lock.writeLock().lock();
-    try {
-      if (view.closed() || raw.writerHeld()) {
-        return;
-      }
-      try {
-        others.claim();
-      } catch (ConcurrentWriterException
-          | DamagedFileException
-          | KeyMismatchException
-          | UnknownKeyAliasException e) {
-        // Not this lock's to report: the claim was given back, and the write will say why.
-        catchUp();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    turns.lockedForWriting();
   }
 
-  /**
-   * This program gave up its last lock on the file: other programs may write it now, as they may a
-   * plain file, so a buffered tail's record is written and the writer lock given back. The next
-   * write here takes it again, and catches up with what others wrote meanwhile. A write of this
-   * program still under way (one waiting for a force to free a tail slot has let the file's lock
-   * go) keeps the writer lock: it was begun under it, and its view must stay the file's.
-   */
+  /** This program gave up its last lock on the file (see {@link WriterTurns#handOff}). */
   void handOff() throws IOException {
-    if (!raw.writerHeld()) {
-      return;
-    }
-    lock.writeLock().lock();
-    try {
-      if (view.closed() || !raw.writerHeld() || writes.writerWaits()) {
-        return;
-      }
-      writes.flushTail();
-      raw.releaseWriter();
-    } finally {
-      lock.writeLock().unlock();
-    }
+    turns.handOff();
   }
 
   /** Takes the state of {@code fresh}, this file loaded again. Under the write lock. */
@@ -330,7 +276,7 @@ final class OpenFile {
   void truncate(long newSize) throws IOException {
     lock.writeLock().lock();
     try {
-      ensureOpen();
+      view.ensureOpen();
       catchUp();
       if (newSize < view.size()) {
         writes.truncate(newSize);
@@ -341,76 +287,22 @@ final class OpenFile {
   }
 
   /**
-   * Makes every write that returned before this call durable, and the newest tail record then
-   * the protected one. The {@code fsync} runs without the file's lock (see the class comment);
-   * writes that land while it runs may or may not be covered, as on a plain file.
+   * Makes every write that returned before this call durable (see {@link FileForce#force}); writes
+   * that land while it runs may or may not be covered, as on a plain file.
    */
   void force(boolean metaData) throws IOException {
-    forceLock.lock();
-    try {
-      Durability.Begun begun;
-      // What a force changes (the tail slots, the force ledger, the header) only writers change
-      // besides, under the write lock, and forces, one at a time under forceLock; readers never
-      // look at it. So the read lock suffices to begin and to end, and readers go on: a write
-      // lock taken twice per force made every reader that arrived meanwhile park behind it.
-      Lock held = lock.readLock();
-      held.lock();
-      try {
-        ensureOpen();
-        if (writes.tailWaits()) {
-          // A buffered write's record waits, and writing a record is a writer's work.
-          held.unlock();
-          held = lock.writeLock();
-          held.lock();
-          ensureOpen();
-          writes.flushTail();
-        }
-        begun = durability.beginForce();
-      } finally {
-        held.unlock();
-      }
-      boolean succeeded = false;
-      try {
-        raw.force(metaData);
-        succeeded = true;
-      } finally {
-        endForce(begun, succeeded);
-      }
-    } finally {
-      forceLock.unlock();
-    }
-  }
-
-  /** The second half of {@link #force}, once its {@code fsync} returned or failed. */
-  private void endForce(Durability.Begun begun, boolean succeeded) throws IOException {
-    boolean wake = false;
-    lock.readLock().lock();
-    try {
-      wake = writes.writerWaits();
-      durability.endForce(begun, succeeded, !view.closed());
-    } finally {
-      lock.readLock().unlock();
-      if (wake) {
-        // A writer found every slot protected; the condition belongs to the write lock.
-        lock.writeLock().lock();
-        try {
-          forceEnded.signalAll();
-        } finally {
-          lock.writeLock().unlock();
-        }
-      }
-    }
+    forcing.force(metaData);
   }
 
   /**
-   * Rewraps the data key under master key {@code alias} (see {@link HeaderRewrap}); false when
-   * both header slots already name it. Under the write lock, so that a force's header write never
+   * Rewraps the data key under master key {@code alias} (see {@link HeaderRewrap}); false when both
+   * header slots already name it. Under the write lock, so that a force's header write never
    * interleaves with the rewrap, and the in-memory header stays the newest one on disk.
    */
   boolean rewrap(String alias, KeyProvider keyProvider) throws IOException {
     lock.writeLock().lock();
     try {
-      ensureOpen();
+      view.ensureOpen();
       if (headers.alreadyNames(alias)) {
         return false;
       }
@@ -433,20 +325,9 @@ final class OpenFile {
     }
   }
 
-  /** The time bound of a buffered write has passed: hand its record to the underlying file. */
+  /** The time bound of a buffered write has passed (see {@link SessionEnd#timedFlush}). */
   private void timedFlush(long number) {
-    boolean keptWritten;
-    lock.writeLock().lock();
-    try {
-      writes.flushOnTimer(number);
-      keptWritten = kept && !view.closed() && !writes.tailWaits();
-    } finally {
-      lock.writeLock().unlock();
-    }
-    if (keptWritten) {
-      // The file system's monitor comes before this file's lock, so it is told after.
-      keptTailWritten.run();
-    }
+    ending.timedFlush(number);
   }
 
   /** Why a header slot failed authentication at load, once; null if both did, or once taken. */
@@ -466,66 +347,14 @@ final class OpenFile {
     }
   }
 
-  /**
-   * Closes the file: a runway this session's writes left open is closed with a final tail record,
-   * so that a cleanly closed file has no allowance and any raw byte appended to it is reported. A
-   * reader never writes: the runway another session left open is closed by its next writer.
-   *
-   * <p>If a buffered tail's record cannot be written (a full disk), the close throws but the file
-   * stays open, without channels: those writes were acknowledged, and dropping the tail would lose
-   * them. It keeps its writer lock, and its record is tried again on a timer ({@link
-   * DelayedTail#closeFailed}); the file system lets it go once that succeeds, gives it to the next
-   * channel that opens the file, and tries it a last time when it closes ({@link #closeForced}).
-   * See {@link #kept}.
-   */
+  /** Closes the file (see {@link SessionEnd#close}). */
   void close() throws IOException {
-    lock.writeLock().lock();
-    try {
-      if (view.closed()) {
-        return;
-      }
-      try {
-        writes.endSession();
-      } catch (IOException | RuntimeException e) {
-        if (!writes.tailWaits()) {
-          releaseAfter(e);
-          throw e;
-        }
-        kept = true;
-        if (writes.closeFailed()) {
-          LOG.log(
-              System.Logger.Level.WARNING,
-              path
-                  + ": closing could not write the buffered last block; kept in memory and"
-                  + " retried: "
-                  + e.getMessage());
-          throw e;
-        }
-        // A closing channel that neither wrote since nor can do more than the timer does: the
-        // program was told at the close that first failed, and the file system's close tells.
-        LOG.log(
-            System.Logger.Level.DEBUG,
-            path + ": closing still cannot write the buffered last block: " + e.getMessage());
-        return;
-      }
-      kept = false;
-      release();
-    } finally {
-      lock.writeLock().unlock();
-    }
+    ending.close();
   }
 
-  /**
-   * Whether the last close kept the file open for a buffered tail it could not write (see {@link
-   * #close}); false once a close released it.
-   */
+  /** Whether a failed close kept the file open for its buffered tail ({@link SessionEnd#kept}). */
   boolean kept() {
-    lock.readLock().lock();
-    try {
-      return !view.closed() && kept;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return ending.kept();
   }
 
   /** Whether a buffered tail still waits for its record. */
@@ -538,73 +367,8 @@ final class OpenFile {
     }
   }
 
-  /** {@link #release}, keeping {@code failure} the one thrown. */
-  private void releaseAfter(Throwable failure) {
-    try {
-      release();
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e);
-    }
-  }
-
-  /** Forgets the file's keys and cleartext and closes its underlying channel. Under the lock. */
-  private void release() throws IOException {
-    view.release();
-    keys.destroy();
-    raw.close();
-  }
-
-  /**
-   * Closes the file as the file system's close does: the session's final record first, then a
-   * force that covers it, so that the newest record is the forced one and the next session's
-   * first write need not force (see {@link TailSlots#forExistingFile}). The file is closed
-   * whatever fails: this is the last try at a buffered tail, and one it cannot write is lost,
-   * which the exception says.
-   */
+  /** Closes the file as the file system's close does (see {@link SessionEnd#closeForced}). */
   void closeForced() throws IOException {
-    IOException failure = null;
-    try {
-      lock.writeLock().lock();
-      try {
-        if (view.closed()) {
-          return;
-        }
-        writes.endSession();
-      } finally {
-        lock.writeLock().unlock();
-      }
-      force(true);
-    } catch (IOException e) {
-      failure = e;
-    }
-    lock.writeLock().lock();
-    try {
-      if (!view.closed()) {
-        if (writes.tailWaits()) {
-          failure =
-              new IOException(
-                  path
-                      + ": the file system's close could not write the file's last block; writes"
-                      + " to it acknowledged since its last record are lost",
-                  failure);
-        }
-        release();
-      }
-    } catch (IOException e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  private void ensureOpen() throws ClosedChannelException {
-    view.ensureOpen();
+    ending.closeForced();
   }
 }

@@ -1,0 +1,198 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.crypto.FileKeys;
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The end of one open file's session: closing it, which writes what the session owes the file
+ * ({@link FileWrites#endSession}) and then forgets its keys and cleartext, or keeping it open,
+ * without channels, for a buffered tail whose record a close could not write. Owns whether the file
+ * is so kept, and takes the owning {@link OpenFile}'s lock itself: the write lock to change
+ * anything, the read lock to answer.
+ */
+final class SessionEnd {
+  // Under the open file's name, which a logging configuration may already name.
+  private static final System.Logger LOG = System.getLogger(OpenFile.class.getName());
+
+  private final ReentrantReadWriteLock lock;
+  private final FileName path;
+  private final RawFile raw;
+  private final FileKeys keys;
+  private final FileView view;
+  private final FileWrites writes;
+  private final FileForce forcing;
+
+  /**
+   * The close of its last channel could not write a buffered tail: the file stays open without
+   * channels (see {@link #close}) until the timer writes it and tells the file system so.
+   */
+  private boolean kept;
+
+  private Runnable keptTailWritten = () -> {};
+
+  SessionEnd(
+      ReentrantReadWriteLock lock,
+      FileName path,
+      RawFile raw,
+      FileKeys keys,
+      FileView view,
+      FileWrites writes,
+      FileForce forcing) {
+    this.lock = lock;
+    this.path = path;
+    this.raw = raw;
+    this.keys = keys;
+    this.view = view;
+    this.writes = writes;
+    this.forcing = forcing;
+  }
+
+  /** See {@link OpenFile#onKeptTailWritten}. */
+  void onKeptTailWritten(Runnable written) {
+    keptTailWritten = written;
+  }
+
+  /** The time bound of a buffered write has passed: hand its record to the underlying file. */
+  void timedFlush(long number) {
+    boolean keptWritten;
+    lock.writeLock().lock();
+    try {
+      writes.flushOnTimer(number);
+      keptWritten = kept && !view.closed() && !writes.tailWaits();
+    } finally {
+      lock.writeLock().unlock();
+    }
+    if (keptWritten) {
+      // The file system's monitor comes before this file's lock, so it is told after.
+      keptTailWritten.run();
+    }
+  }
+
+  /**
+   * Closes the file: a runway this session's writes left open is closed with a final tail record,
+   * so that a cleanly closed file has no allowance and any raw byte appended to it is reported. A
+   * reader never writes: the runway another session left open is closed by its next writer.
+   *
+   * <p>If a buffered tail's record cannot be written (a full disk), the close throws but the file
+   * stays open, without channels: those writes were acknowledged, and dropping the tail would lose
+   * them. It keeps its writer lock, and its record is tried again on a timer ({@link
+   * DelayedTail#closeFailed}); the file system lets it go once that succeeds, gives it to the next
+   * channel that opens the file, and tries it a last time when it closes ({@link #closeForced}).
+   * See {@link #kept}.
+   */
+  void close() throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (view.closed()) {
+        return;
+      }
+      try {
+        writes.endSession();
+      } catch (IOException | RuntimeException e) {
+        if (!writes.tailWaits()) {
+          releaseAfter(e);
+          throw e;
+        }
+        kept = true;
+        if (writes.closeFailed()) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              path
+                  + ": closing could not write the buffered last block; kept in memory and"
+                  + " retried: "
+                  + e.getMessage());
+          throw e;
+        }
+        // A closing channel that neither wrote since nor can do more than the timer does: the
+        // program was told at the close that first failed, and the file system's close tells.
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            path + ": closing still cannot write the buffered last block: " + e.getMessage());
+        return;
+      }
+      kept = false;
+      release();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Whether the last close kept the file open for a buffered tail it could not write (see {@link
+   * #close}); false once a close released it.
+   */
+  boolean kept() {
+    lock.readLock().lock();
+    try {
+      return !view.closed() && kept;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Closes the file as the file system's close does: the session's final record first, then a force
+   * that covers it, so that the newest record is the forced one and the next session's first write
+   * need not force (see {@link TailSlots#forExistingFile}). The file is closed whatever fails: this
+   * is the last try at a buffered tail, and one it cannot write is lost, which the exception says.
+   */
+  void closeForced() throws IOException {
+    IOException failure = null;
+    try {
+      lock.writeLock().lock();
+      try {
+        if (view.closed()) {
+          return;
+        }
+        writes.endSession();
+      } finally {
+        lock.writeLock().unlock();
+      }
+      forcing.force(true);
+    } catch (IOException e) {
+      failure = e;
+    }
+    lock.writeLock().lock();
+    try {
+      if (!view.closed()) {
+        if (writes.tailWaits()) {
+          failure =
+              new IOException(
+                  path
+                      + ": the file system's close could not write the file's last block; writes"
+                      + " to it acknowledged since its last record are lost",
+                  failure);
+        }
+        release();
+      }
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** {@link #release}, keeping {@code failure} the one thrown. */
+  private void releaseAfter(Throwable failure) {
+    try {
+      release();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** Forgets the file's keys and cleartext and closes its underlying channel. Under the lock. */
+  private void release() throws IOException {
+    view.release();
+    keys.destroy();
+    raw.close();
+  }
+}
