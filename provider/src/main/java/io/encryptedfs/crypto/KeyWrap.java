@@ -16,12 +16,13 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyWrap {
   public static final int DATA_KEY_SIZE = 32;
 
+  private static final JceLookup AES_WRAP = new JceLookup("AESWrap");
+
   private KeyWrap() {}
 
   /** The 40-byte wrapping of {@code dataKey} under {@code master}. */
   public static byte[] wrap(SecretKey master, byte[] dataKey) throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AESWrap");
-    cipher.init(Cipher.WRAP_MODE, asAes(master));
+    Cipher cipher = AES_WRAP.cipher(Cipher.WRAP_MODE, asAes(master));
     byte[] wrapped = cipher.wrap(new SecretKeySpec(dataKey, "AES"));
     if (wrapped.length != FileHeader.WRAPPED_KEY_SIZE) {
       throw new GeneralSecurityException("unexpected wrapped key length " + wrapped.length);
@@ -36,8 +37,7 @@ public final class KeyWrap {
    *     wrapping was altered
    */
   public static byte[] unwrap(SecretKey master, byte[] wrapped) throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AESWrap");
-    cipher.init(Cipher.UNWRAP_MODE, asAes(master));
+    Cipher cipher = AES_WRAP.cipher(Cipher.UNWRAP_MODE, asAes(master));
     Key key = cipher.unwrap(wrapped, "AES", Cipher.SECRET_KEY);
     byte[] encoded = key.getEncoded();
     if (encoded == null || encoded.length != DATA_KEY_SIZE) {
