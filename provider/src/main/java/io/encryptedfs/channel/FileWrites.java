@@ -68,6 +68,10 @@ final class FileWrites {
     this.random = random;
     // A file being created is claimed from before its header exists; any other starts unclaimed.
     this.wrote = raw.writerHeld();
+    if (wrote) {
+      // Its raw length is then the front region just written, with nothing past it to drop.
+      view.surplusHandled();
+    }
   }
 
   /**

@@ -130,6 +130,7 @@ final class FaultFileChannel extends FileChannel {
 
   @Override
   public long size() throws IOException {
+    fs.beforeSize(state.path());
     return delegate.size();
   }
 

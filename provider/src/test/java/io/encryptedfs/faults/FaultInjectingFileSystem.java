@@ -74,6 +74,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private volatile Predicate<Path> failedTruncates = path -> false;
   private volatile Predicate<Path> cutForces = path -> false;
   private volatile Consumer<Path> beforeRead = path -> {};
+  private volatile Consumer<Path> beforeSize = path -> {};
   private volatile Consumer<Path> afterLock = path -> {};
   private volatile boolean hideFileKeys;
   private volatile boolean open = true;
@@ -154,6 +155,15 @@ public final class FaultInjectingFileSystem extends FileSystem {
   }
 
   /**
+   * From now on, every {@code size} asked of a file's channel calls {@code hook} with the file's
+   * current path first; the hook must not use this file system. {@code path -> {}} restores plain
+   * size calls.
+   */
+  public void beforeSizes(Consumer<Path> hook) {
+    beforeSize = hook;
+  }
+
+  /**
    * From now on, every lock taken on a file (by {@code lock} or a successful {@code tryLock}) calls
    * {@code hook} with the file's current path once the lock is held, before it is returned; the
    * hook must not use this file system. {@code path -> {}} restores plain locks.
@@ -171,6 +181,12 @@ public final class FaultInjectingFileSystem extends FileSystem {
   void beforeRead(Path underlyingPath) {
     if (underlyingPath != null) {
       beforeRead.accept(faultPath(underlyingPath));
+    }
+  }
+
+  void beforeSize(Path underlyingPath) {
+    if (underlyingPath != null) {
+      beforeSize.accept(faultPath(underlyingPath));
     }
   }
 

@@ -1,0 +1,69 @@
+package io.encryptedfs.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.Algorithm;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.faults.LogEntry;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.testing.InMemoryKeys;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Creating a small file, writing it and closing it makes only the underlying calls it needs.
+ * Programs that make many small files pay each call per file, so the counts are pinned here.
+ */
+class NewFileCallsTest {
+  private final FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+  private final InMemoryKeys keys = new InMemoryKeys("k0");
+  private final OpenFiles files = new OpenFiles(keys, new SecureRandom());
+  private final FaultInjectingFileSystem faults;
+
+  NewFileCallsTest() throws IOException {
+    faults = FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    jimfs.close();
+  }
+
+  @Test
+  void aNewFileAsksItsRawSizeOnlyAtCloseAndWritesFiveTimes() throws IOException {
+    files.setCreateSync(false); // so that every write stays in the unforced log counted below
+    Path file = faults.root().resolve("f");
+    AtomicInteger sizes = new AtomicInteger();
+    faults.beforeSizes(p -> sizes.incrementAndGet());
+    try (FileChannel ch =
+        files.newFileChannel(
+            file,
+            "/f",
+            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            new NewFilePolicy(Algorithm.AES_256_GCM, Geometry.ofBlockSize(4096), "k0"))) {
+      ch.write(ByteBuffer.wrap(new byte[4096]), 0);
+      // The creation wrote the whole front region and has held the writer lock since: the first
+      // write knows there is nothing past it.
+      assertEquals(0, sizes.get(), "raw size calls up to the first write");
+    }
+    assertEquals(1, sizes.get(), "raw size calls up to the close");
+
+    List<LogEntry> writes = faults.recording().file("f").unforced();
+    // The header with the first tail record, the front region's last byte, the home block, its
+    // tail record, and the record that closes the runway.
+    assertEquals(5, writes.size(), writes.toString());
+  }
+}
