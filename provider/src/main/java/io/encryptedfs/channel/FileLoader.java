@@ -83,7 +83,10 @@ final class FileLoader {
       ByteBuffer buf = ByteBuffer.allocate(Geometry.HEADER_SIZE + geometry.tailSlotSize());
       buf.put(slot).put(slot);
       SealedBlocks sealed = new SealedBlocks(geometry, keys, Aead.of(policy.algorithm()));
-      sealed.sealTail(first, ByteBuffer.allocate(0), buf, new NonceSequence(random));
+      // The creating session's writes go on with these nonces: one key salt, one content subkey
+      // to derive here and at each load of a file that one session wrote.
+      NonceSequence nonces = new NonceSequence(random);
+      sealed.sealTail(first, ByteBuffer.allocate(0), buf, nonces);
       buf.flip();
       raw.writeFully(buf, 0);
       // The front region is always present in full, so a raw length below it means truncation.
@@ -92,7 +95,16 @@ final class FileLoader {
       byte[] image = Arrays.copyOf(slot, Geometry.HEADER_SIZE);
       System.arraycopy(slot, 0, image, Geometry.HEADER_SLOT_SIZE, Geometry.HEADER_SLOT_SIZE);
       return new LoadedFile(
-          header, 0, image, keys, geometry, first, new byte[geometry.blockSize()], slots, null);
+          header,
+          0,
+          image,
+          keys,
+          geometry,
+          first,
+          new byte[geometry.blockSize()],
+          slots,
+          null,
+          nonces);
     } catch (GeneralSecurityException e) {
       Arrays.fill(dataKey, (byte) 0);
       throw new IOException(path + ": cannot create file keys: " + e.getMessage(), e);
@@ -232,7 +244,8 @@ final class FileLoader {
         records[chosen],
         tails[chosen],
         TailSlots.forExistingFile(sequences, partialBlocks(records), chosen, stale, forced),
-        header.otherSlotDamage);
+        header.otherSlotDamage,
+        null);
   }
 
   /** Per slot, the home block its authentic record keeps as a partial tail, if any. */

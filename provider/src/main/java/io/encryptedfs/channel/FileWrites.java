@@ -46,6 +46,7 @@ final class FileWrites {
   /** This session created or wrote the file: its close closes the runway it opened. */
   private boolean wrote;
 
+  /** @param creationNonces those a new file's creation sealed with; null for a loaded file */
   FileWrites(
       FileName path,
       RawFile raw,
@@ -55,7 +56,8 @@ final class FileWrites {
       Durability durability,
       OtherWriters others,
       DelayedTail delayed,
-      SecureRandom random) {
+      SecureRandom random,
+      NonceSequence creationNonces) {
     this.path = path;
     this.raw = raw;
     this.g = view.geometry();
@@ -66,6 +68,7 @@ final class FileWrites {
     this.others = others;
     this.delayed = delayed;
     this.random = random;
+    this.nonces = creationNonces;
     // A file being created is claimed from before its header exists; any other starts unclaimed.
     this.wrote = raw.writerHeld();
     if (wrote) {
@@ -352,7 +355,11 @@ final class FileWrites {
     }
   }
 
-  /** Drawn at the first seal, so readers (and {@code Files.size}) never call SecureRandom. */
+  /**
+   * A new file's are its creation's, so that its first tail record and the writes after it share
+   * one content subkey; others' are drawn at the first seal, so readers (and {@code Files.size})
+   * never call SecureRandom.
+   */
   private NonceSequence nonces() {
     if (nonces == null) {
       nonces = new NonceSequence(random);

@@ -127,7 +127,8 @@ final class OpenFile {
             durability,
             others,
             new DelayedTail(mode, flusher, this::timedFlush),
-            random);
+            random,
+            loaded.nonces());
     this.forcing = new FileForce(lock, forceEnded, raw, view, writes, durability);
     this.ending = new SessionEnd(lock, this.path, raw, keys, view, writes, forcing);
     this.turns = new WriterTurns(lock, raw, view, others, writes);

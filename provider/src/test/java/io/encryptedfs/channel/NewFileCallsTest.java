@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.EnumSet;
@@ -30,7 +29,17 @@ import org.junit.jupiter.api.Test;
 class NewFileCallsTest {
   private final FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
   private final InMemoryKeys keys = new InMemoryKeys("k0");
-  private final OpenFiles files = new OpenFiles(keys, new SecureRandom());
+  private final AtomicInteger draws = new AtomicInteger();
+  private final OpenFiles files =
+      new OpenFiles(
+          keys,
+          new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+              draws.incrementAndGet();
+              super.nextBytes(bytes);
+            }
+          });
   private final FaultInjectingFileSystem faults;
 
   NewFileCallsTest() throws IOException {
@@ -45,15 +54,9 @@ class NewFileCallsTest {
   @Test
   void aNewFileAsksItsRawSizeOnlyAtCloseAndWritesFiveTimes() throws IOException {
     files.setCreateSync(false); // so that every write stays in the unforced log counted below
-    Path file = faults.root().resolve("f");
     AtomicInteger sizes = new AtomicInteger();
     faults.beforeSizes(p -> sizes.incrementAndGet());
-    try (FileChannel ch =
-        files.newFileChannel(
-            file,
-            "/f",
-            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            new NewFilePolicy(Algorithm.AES_256_GCM, Geometry.ofBlockSize(4096), "k0"))) {
+    try (FileChannel ch = create("f")) {
       ch.write(ByteBuffer.wrap(new byte[4096]), 0);
       // The creation wrote the whole front region and has held the writer lock since: the first
       // write knows there is nothing past it.
@@ -65,5 +68,31 @@ class NewFileCallsTest {
     // The header with the first tail record, the front region's last byte, the home block, its
     // tail record, and the record that closes the runway.
     assertEquals(5, writes.size(), writes.toString());
+  }
+
+  /**
+   * The file id, the data key, and one key salt for the whole session: the creation's first tail
+   * record and the writes after it share one content subkey, derived once here and once per load.
+   */
+  @Test
+  void aNewFileAndItsFirstWritesDrawOneKeySalt() throws IOException {
+    try (FileChannel ch = create("f")) {
+      ch.write(ByteBuffer.wrap(new byte[4096 + 100]), 0);
+      ch.write(ByteBuffer.wrap(new byte[10]), 4096 + 100);
+    }
+    assertEquals(3, draws.get(), "random draws");
+    try (FileChannel ch =
+        files.newFileChannel(
+            faults.root().resolve("f"), "/f", EnumSet.of(StandardOpenOption.READ), null)) {
+      assertEquals(4096 + 110, ch.size());
+    }
+  }
+
+  private FileChannel create(String name) throws IOException {
+    return files.newFileChannel(
+        faults.root().resolve(name),
+        "/" + name,
+        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        new NewFilePolicy(Algorithm.AES_256_GCM, Geometry.ofBlockSize(4096), "k0"));
   }
 }
