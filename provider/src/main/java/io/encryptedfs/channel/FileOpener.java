@@ -12,7 +12,7 @@ import javax.crypto.SecretKey;
 /**
  * Turns an open underlying channel into an {@link OpenFile}: makes a new file, or loads an existing
  * one (waiting for another program that is creating it), in the write mode and with the integrity
- * listener {@link OpenFiles} was given. Takes no lock: {@link OpenFiles} calls it outside its
+ * listener {@link OpenFiles} was given. Takes no lock: it is called outside {@link FileRegistry}'s
  * monitor, with the file in its table as loading.
  */
 final class FileOpener {

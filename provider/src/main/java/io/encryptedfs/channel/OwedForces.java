@@ -10,7 +10,7 @@ import java.util.function.BiFunction;
  * The closed files written since their last force, by underlying path (its parent a real path),
  * with the encrypted path to report them by: the file system's close forces them. Follows the
  * deletes and moves made through the file system. Not thread-safe; {@link PathTable} keeps it
- * under {@link OpenFiles}'s monitor.
+ * under {@link FileRegistry}'s monitor.
  *
  * <p>A tree of names, one node per name as the path provider tells names apart, so that a move
  * takes the moved name's subtree: time in the depth of the names plus what it carries. A program

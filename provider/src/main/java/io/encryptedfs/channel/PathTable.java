@@ -15,7 +15,7 @@ import java.util.Set;
  * was moved to) reaches the same open file, and a file created where an open one was deleted is a
  * new one. It also keeps the path of each open file and the closed files that still owe a force,
  * and follows the deletes and moves made through the file system, as a POSIX file system follows
- * an inode. Not thread-safe: {@link OpenFiles} guards it with its monitor.
+ * an inode. Not thread-safe: {@link FileRegistry} guards it with its monitor.
  *
  * <p>A file is in the table from the moment its underlying channel is open until that channel is
  * closed, also while it is being loaded or closed outside the monitor: this program must never
@@ -71,7 +71,7 @@ final class PathTable {
   // Closed files written since their last force, which the file system's close forces.
   private final OwedForces unforced = new OwedForces();
 
-  /** The open file with identity {@code id} (see {@link OpenFiles#identity}), or null. */
+  /** The open file with identity {@code id} (see {@link FileIdentity}), or null. */
   Entry get(Object id) {
     return byId.get(id);
   }

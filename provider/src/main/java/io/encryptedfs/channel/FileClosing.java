@@ -1,0 +1,143 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.io.SyncFailedException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Closes the files of a {@link FileRegistry}: a file when its last channel closes, a file that a
+ * close kept open for a buffered tail once the timer wrote it, and every file at the file system's
+ * close. Takes no lock of its own: the registry's monitor guards the table's changes, and the
+ * closes themselves (which write the session's final tail record and wait for the file's running
+ * reads and writes) run outside it, with the file's entry closing so that an open of it waits,
+ * and then opens it anew.
+ */
+final class FileClosing {
+  private static final System.Logger LOG = System.getLogger(FileClosing.class.getName());
+
+  private final FileRegistry registry;
+
+  FileClosing(FileRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Called by a closing channel: the last one closes the file. */
+  void release(EncryptedFileChannel channel, OpenFile file) throws IOException {
+    // A channel the closing file system already let go of no longer counts towards its file.
+    if (registry.untrack(channel)) {
+      unref(file);
+    }
+  }
+
+  /** Drops one user of {@code file}; the last one closes it. */
+  void unref(OpenFile file) throws IOException {
+    PathTable.Entry entry = registry.unref(file);
+    if (entry != null) {
+      closeLast(entry, file);
+    }
+  }
+
+  /**
+   * Closes {@code file}, whose entry is closing and has no channels. A close that keeps the file
+   * open for a buffered tail it could not write ({@link OpenFile#close}) puts it back in the table
+   * as open without channels: the next open of the file takes up its state, which is newer than the
+   * disk's, and {@link #keptTailWritten} closes it once the timer has written the tail.
+   */
+  private void closeLast(PathTable.Entry entry, OpenFile file) throws IOException {
+    ForceLedger.Debt debt = ForceLedger.Debt.UNCHANGED;
+    try {
+      debt = file.forceDebt();
+      file.close();
+    } finally {
+      if (registry.closed(entry, file, debt)) {
+        keptTailWritten(file);
+      }
+    }
+  }
+
+  /**
+   * The timer wrote the buffered tail that a failed close kept {@code file} open for: it closes
+   * now, unless a channel opened it meanwhile (whose close closes it) or the file system's close
+   * took it. No caller is left to report a failure of this close to; the tail is written already,
+   * so what can still fail (the session's final record) a crash could leave undone too.
+   */
+  void keptTailWritten(OpenFile file) {
+    PathTable.Entry entry = registry.closeKept(file);
+    if (entry == null) {
+      return;
+    }
+    try {
+      closeLast(entry, file);
+    } catch (IOException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          file.path() + ": closing after the delayed tail write failed: " + e.getMessage());
+    }
+  }
+
+  /** Opens a file for the file system's close, which has refused every other open. */
+  interface ForcingOpen {
+    FileChannel open(Path rawPath, String displayPath) throws IOException;
+  }
+
+  /**
+   * Forces every file written since its last force, open or already closed, then closes every open
+   * file; returns the first failure, with the others suppressed, or null. It fails if a force
+   * failed, including one that an earlier close of the file followed.
+   *
+   * @param reopen opens a closed file that still owes a force
+   */
+  IOException closeAll(ForcingOpen reopen) {
+    IOException failure = null;
+    FileRegistry.Open open = registry.closeBegins();
+    for (EncryptedFileChannel channel : open.channels()) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        failure = addFailure(failure, e);
+      }
+    }
+    for (PathTable.Entry entry : open.files()) {
+      try {
+        entry.file.closeForced();
+      } catch (IOException e) {
+        failure = addFailure(failure, e);
+      }
+    }
+    FileRegistry.Owed owed = registry.takeOwed();
+    // A force that failed may have lost what it was to make durable (see RawFile), whatever a
+    // later force reports: the close is a durability point, so it says so.
+    for (String path : owed.failedForces()) {
+      failure =
+          addFailure(
+              failure,
+              new SyncFailedException(
+                  path
+                      + ": a force of this file failed while it was open; what it was to make"
+                      + " durable may have been lost"));
+    }
+    // Forcing through the file, not just the raw channel, also records the forced sequence in
+    // the header, so a later reader detects a damaged newest tail record.
+    for (Map.Entry<Path, String> e : owed.unforced().entrySet()) {
+      try (FileChannel ch = reopen.open(e.getKey(), e.getValue())) {
+        ch.force(true);
+      } catch (NoSuchFileException gone) {
+        // deleted since it was written: nothing to make durable
+      } catch (IOException ex) {
+        failure = addFailure(failure, ex);
+      }
+    }
+    return failure;
+  }
+
+  private static IOException addFailure(IOException first, IOException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+}

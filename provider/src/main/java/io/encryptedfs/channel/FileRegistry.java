@@ -1,0 +1,435 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.ClosedFileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What {@link OpenFiles} knows of its files, under this object's monitor: the {@link PathTable},
+ * the {@link CreatingNames names being created}, the channels handed out, the files closed since
+ * a force of theirs failed, and whether the file system's close began. Every method takes the
+ * monitor, and does under it only what must not interleave with another file's open or close:
+ * the table's changes, and the underlying open of an existing file (so that no open reaches a file
+ * without finding it in the table). Loading, making and closing a file run outside it, with the
+ * file's entry loading or closing, so that opens of that file wait ({@link #awaitChange}) while
+ * opens of others go on.
+ */
+final class FileRegistry {
+  private final PathTable table = new PathTable();
+  private final CreatingNames creating = new CreatingNames();
+  private final ReservedFile reserved = new ReservedFile();
+  private final SizeCache sizes;
+  private final Set<EncryptedFileChannel> channels =
+      Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /** Files closed since a force of theirs failed: the file system's close reports them. */
+  private final List<String> failedForces = new ArrayList<>();
+
+  /** The file system's close began: only its own opens (of files it still owes a force) go on. */
+  private boolean closed;
+
+  /** @param sizes told when a channel that writes attaches to a file */
+  FileRegistry(SizeCache sizes) {
+    this.sizes = sizes;
+  }
+
+  /** The file no open may reach, by any name (see {@link ReservedFile}). */
+  ReservedFile reserved() {
+    return reserved;
+  }
+
+  /** What {@link #find} found: an open file (counted), a file to load, or a name to create. */
+  record Found(OpenFile open, PathTable.Entry toLoad, Path toCreate) {}
+
+  /**
+   * Finds the open file at {@code key} and counts one more channel on it; or opens the existing
+   * underlying file there and adds it as loading; or, if there is none and {@code mode} creates,
+   * reserves its name in {@link CreatingNames} until {@link #created} or {@link #createdAt}.
+   *
+   * @param forClose for the file system's close, which opens files after it refused every other
+   *     open
+   */
+  synchronized Found find(Path key, String displayPath, ChannelMode mode, boolean forClose)
+      throws IOException {
+    while (true) {
+      if (closed && !forClose) {
+        // Past the file system's check, but not in the table before its close took it.
+        throw new ClosedFileSystemException();
+      }
+      // CREATE_NEW needs no lookup: the underlying file system refuses an existing file.
+      Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
+      reserved.refuseOpen(id, mode, displayPath);
+      if (creating.at(key, id)) {
+        awaitChange();
+        continue;
+      }
+      PathTable.Entry entry = id == null ? null : table.get(id);
+      if (entry != null) {
+        if (!entry.ready()) {
+          awaitChange();
+          continue;
+        }
+        if (mode.write() && !entry.file.raw().writable()) {
+          throw new AccessDeniedException(displayPath, null, "underlying file is read-only");
+        }
+        countChannel(entry, mode.write());
+        return new Found(entry.file, null, null);
+      }
+      if (!mode.createNew()) {
+        entry = openExisting(key, displayPath, mode, id);
+        if (entry != null) {
+          return new Found(null, entry, null);
+        }
+        if (!mode.create()) {
+          throw new NoSuchFileException(displayPath);
+        }
+      }
+      Path name = FileIdentity.realParent(key);
+      creating.add(name);
+      return new Found(null, null, name);
+    }
+  }
+
+  private void countChannel(PathTable.Entry entry, boolean write) {
+    entry.channels++;
+    if (write) {
+      sizes.invalidate(entry.id);
+    }
+  }
+
+  /**
+   * Waits under this monitor until a file leaves the table or becomes ready. A thread interrupted
+   * meanwhile goes on waiting, as opening a file is not interruptible, and keeps its interrupt.
+   */
+  private void awaitChange() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        wait();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Opens the underlying channel of the existing file at {@code rawPath} and adds it to the table
+   * as loading; null if there is no file. Under this monitor: the file's identity must be the one
+   * its channel has, and no other open may reach the file without finding it in the table.
+   *
+   * @param id the identity of the file found at {@code rawPath} just before (see {@link
+   *     FileIdentity}), or null if there was none
+   */
+  private PathTable.Entry openExisting(
+      Path rawPath, String displayPath, ChannelMode mode, Object id) throws IOException {
+    RawFile raw = RawFile.openExisting(rawPath, displayPath, mode);
+    if (raw == null) {
+      return null;
+    }
+    // Opens are serialized here, so the file opened is the one identified (or, if another
+    // program created it just now, the one found now): an interrupt during the load can reopen it.
+    Object found = id != null ? id : FileIdentity.ofExisting(rawPath, displayPath);
+    return loading(raw, rawPath, null, displayPath, found);
+  }
+
+  /**
+   * The underlying file {@code raw} was created by exactly the name {@code name} that {@link
+   * #find} reserved: adds it to the table as loading, and ends the reservation.
+   */
+  synchronized PathTable.Entry createdAt(RawFile raw, Path rawPath, Path name, String displayPath)
+      throws IOException {
+    // Created by exactly this name (O_EXCL follows no link there), with its parent's real path
+    // resolved just before, and no delete or move under it since: its real path is name.
+    PathTable.Entry entry =
+        loading(raw, rawPath, name, displayPath, FileIdentity.ofExisting(rawPath, displayPath));
+    creating.remove(name);
+    notifyAll();
+    return entry;
+  }
+
+  /** The creation of {@code name} ended, one way or another. */
+  synchronized void created(Path name) {
+    creating.remove(name);
+    notifyAll();
+  }
+
+  /**
+   * Adds the file just opened as {@code raw}, whose identity is {@code id}, to the table as
+   * loading; closes {@code raw} if it cannot.
+   *
+   * @param realPath the real path of {@code rawPath} when the caller knows it, else null
+   */
+  private PathTable.Entry loading(
+      RawFile raw, Path rawPath, Path realPath, String displayPath, Object id) throws IOException {
+    try {
+      if (id == null) {
+        throw new NoSuchFileException(displayPath, null, "deleted while being opened");
+      }
+      raw.locate(rawPath, id, displayPath);
+      Path real = realPath != null ? realPath : rawPath.toRealPath();
+      return table.loading(id, real, displayPath, raw);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  /**
+   * {@code entry} loaded as {@code file} (made with the name {@code displayPath}): it is open, with
+   * one channel, which writes if {@code write}.
+   */
+  synchronized void loaded(
+      PathTable.Entry entry, OpenFile file, String displayPath, boolean write) {
+    table.loaded(entry, file, displayPath);
+    countChannel(entry, write);
+    notifyAll();
+  }
+
+  /** Removes {@code entry}, which failed to load (its raw channel closed), from the table. */
+  synchronized void discard(PathTable.Entry entry) {
+    table.discard(entry);
+    notifyAll();
+  }
+
+  /**
+   * {@link #discard}s {@code entry}, a file whose creating open failed to make it, after deleting
+   * its underlying file, as a creation that failed leaves no file: by the name it has now, which
+   * under this monitor is the entry's key, whatever was moved or deleted meanwhile.
+   */
+  synchronized void discardCreated(PathTable.Entry entry) throws IOException {
+    try {
+      if (entry.key != null) {
+        Files.deleteIfExists(entry.key);
+      }
+    } finally {
+      discard(entry);
+    }
+  }
+
+  /**
+   * Deletes {@code file}, which this thread created and whose creating open failed after the file
+   * was registered, as a creation that fails before that leaves no file; unless another channel
+   * has attached to it by then (one may as soon as it is registered): that channel's writes were
+   * accepted, and deleting the file under it would lose them when it closes. Under this monitor,
+   * before this open's channel is closed, so no other channel can attach between the check and the
+   * delete; by the name the table follows, whatever was moved or deleted meanwhile.
+   */
+  synchronized void deleteFailedCreation(OpenFile file) throws IOException {
+    PathTable.Entry entry = table.of(file);
+    if (entry == null || entry.channels > 1 || entry.key == null) {
+      return;
+    }
+    Path name = entry.key;
+    Files.deleteIfExists(name);
+    table.deleted(name);
+  }
+
+  /**
+   * Reads the front of the file at {@code key} into {@code bytes} through its own underlying
+   * channel if it is open here (under this monitor no file opens or closes, so that channel stays
+   * open), and returns null; otherwise opens the file as a probe, loading in the table so that no
+   * open gets its locks until the caller has closed it and {@link #discard}ed it.
+   */
+  synchronized PathTable.Entry readOpenOrProbe(Path key, String displayPath, ByteBuffer bytes)
+      throws IOException {
+    PathTable.Entry entry = readyEntry(key, displayPath);
+    if (entry != null) {
+      entry.raw.readUpTo(bytes, 0);
+      return null;
+    }
+    PathTable.Entry probe =
+        openExisting(
+            key,
+            displayPath,
+            ChannelMode.of(EnumSet.of(StandardOpenOption.READ)),
+            FileIdentity.ofExisting(key, displayPath));
+    if (probe == null) {
+      throw new NoSuchFileException(displayPath);
+    }
+    return probe;
+  }
+
+  /**
+   * The open file at {@code key} with one more user, if it is open here; otherwise the existing
+   * file there, opened in {@code mode} and loading, for the caller to {@link #loaded} or {@link
+   * #discard}.
+   */
+  synchronized PathTable.Entry useOrOpen(Path key, String displayPath, ChannelMode mode)
+      throws IOException {
+    PathTable.Entry entry = readyEntry(key, displayPath);
+    if (entry != null) {
+      entry.channels++;
+      return entry;
+    }
+    entry = openExisting(key, displayPath, mode, FileIdentity.ofExisting(key, displayPath));
+    if (entry == null) {
+      throw new NoSuchFileException(displayPath);
+    }
+    return entry;
+  }
+
+  /**
+   * The open file at {@code key}, once it is ready (waiting while it loads or closes), or null if
+   * none is open there. Under this monitor.
+   */
+  private PathTable.Entry readyEntry(Path key, String displayPath) throws IOException {
+    while (true) {
+      Object id = FileIdentity.ofExisting(key, displayPath);
+      PathTable.Entry entry = id == null ? null : table.get(id);
+      if (!creating.at(key, id) && (entry == null || entry.ready())) {
+        return entry;
+      }
+      awaitChange();
+    }
+  }
+
+  /**
+   * Counts {@code channel}, just attached, as open; false if the file system's close began and
+   * the open is not its own ({@code forClose}). A channel attached before the close began has its
+   * file taken and closed by the close, but would itself stay open unless it is counted here.
+   */
+  synchronized boolean track(EncryptedFileChannel channel, boolean forClose) {
+    if (closed && !forClose) {
+      return false;
+    }
+    channels.add(channel);
+    return true;
+  }
+
+  /**
+   * {@code channel} closes: whether it still counted towards its file (the closing file system
+   * lets go of the channels it closes).
+   */
+  synchronized boolean untrack(EncryptedFileChannel channel) {
+    return channels.remove(channel);
+  }
+
+  /** Drops one user of {@code file}: its entry, now closing, if that was the last, else null. */
+  synchronized PathTable.Entry unref(OpenFile file) {
+    PathTable.Entry entry = table.of(file);
+    if (entry == null || --entry.channels > 0) {
+      return null;
+    }
+    table.closing(entry);
+    return entry;
+  }
+
+  /**
+   * The entry of {@code file}, kept open without channels, now closing; null if a channel opened
+   * it meanwhile, or it is closing already, or the file system's close took it.
+   */
+  synchronized PathTable.Entry closeKept(OpenFile file) {
+    PathTable.Entry entry = table.of(file);
+    if (entry == null || !entry.ready() || entry.channels > 0) {
+      return null;
+    }
+    table.closing(entry);
+    return entry;
+  }
+
+  /**
+   * {@code file}, whose entry was closing, closed, leaving {@code debt}; or its close kept it open
+   * for a buffered tail it could not write, and it is open again without channels. Returns whether
+   * the timer wrote that tail meanwhile, when it could not close the file (dirty, it tells when it
+   * writes it).
+   */
+  synchronized boolean closed(PathTable.Entry entry, OpenFile file, ForceLedger.Debt debt) {
+    boolean writtenMeanwhile = false;
+    if (file.kept()) {
+      table.kept(entry);
+      writtenMeanwhile = !file.tailWaits();
+    } else {
+      table.remove(entry, debt);
+      if (file.raw().forceFailed() && entry.key != null) {
+        failedForces.add(file.path()); // (a deleted file has nothing left to lose)
+      }
+    }
+    notifyAll();
+    return writtenMeanwhile;
+  }
+
+  /** See {@link OpenFiles#delete}. */
+  void delete(Path rawPath, OpenFiles.RawOperation delete) throws IOException {
+    Path key = FileIdentity.realParent(rawPath);
+    synchronized (this) {
+      while (creating.contains(key)) {
+        awaitChange(); // so that a file being created is still at its name when registered
+      }
+      delete.run();
+      table.deleted(key);
+    }
+  }
+
+  /** See {@link OpenFiles#move}. */
+  void move(Path rawFrom, Path rawTo, String displayTo, OpenFiles.RawOperation move)
+      throws IOException {
+    Path from = FileIdentity.realParent(rawFrom);
+    Path to = FileIdentity.realParent(rawTo);
+    synchronized (this) {
+      while (creating.atOrBelow(from) || creating.atOrBelow(to)) {
+        awaitChange(); // so that a file being created is still at its name when registered
+      }
+      move.run();
+      table.moved(from, to, displayTo);
+    }
+  }
+
+  /** The size of the file with identity {@code id} if it is open here (once ready), else -1. */
+  synchronized long openSize(Object id) throws IOException {
+    PathTable.Entry entry = table.get(id);
+    while (entry != null && !entry.ready()) {
+      awaitChange();
+      entry = table.get(id);
+    }
+    return entry != null ? entry.file.size() : -1;
+  }
+
+  /** Number of files whose underlying channel is open. */
+  synchronized int size() {
+    return table.size();
+  }
+
+  /** What the file system's close takes: the open files and the channels still open on them. */
+  record Open(List<PathTable.Entry> files, List<EncryptedFileChannel> channels) {}
+
+  /**
+   * The file system's close begins: refuses every other open from now on, waits for the files
+   * being created, loaded or closed by other threads (their channels are open), and takes every
+   * open file and channel.
+   */
+  synchronized Open closeBegins() {
+    closed = true;
+    while (table.busy() || !creating.isEmpty()) {
+      awaitChange();
+    }
+    Open open = new Open(table.takeAll(), new ArrayList<>(channels));
+    channels.clear();
+    return open;
+  }
+
+  /** What closed files leave to the file system's close: unforced files, and failed forces. */
+  record Owed(Map<Path, String> unforced, List<String> failedForces) {}
+
+  /** Takes what closed files owe (see {@link Owed}). */
+  synchronized Owed takeOwed() {
+    Owed owed = new Owed(table.takeUnforced(), new ArrayList<>(failedForces));
+    failedForces.clear();
+    return owed;
+  }
+}

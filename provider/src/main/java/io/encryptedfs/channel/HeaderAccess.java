@@ -1,0 +1,141 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.ConcurrentWriterException;
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.keystore.KeyProvider;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+
+/**
+ * The header operations on files named by path, open here or not: inspecting a header, and
+ * rewrapping a file's data key under another master key. A file open here is used through its
+ * open file (its underlying channel): opening and closing a second one would release the locks
+ * this program holds on the file (its callers' locks and its writer lock), since POSIX locks
+ * belong to the process, not to the channel. A file not open here is used through an entry that
+ * stays in the {@link FileRegistry} until it is closed again, so that no open of the file gets its
+ * locks in between. Takes no lock of its own (see {@link FileRegistry}).
+ */
+final class HeaderAccess {
+  private final FileRegistry registry;
+  private final FileOpener opener;
+  private final FileLoader loader;
+  private final KeyProvider keyProvider;
+  private final FileClosing closing;
+
+  HeaderAccess(
+      FileRegistry registry,
+      FileOpener opener,
+      FileLoader loader,
+      KeyProvider keyProvider,
+      FileClosing closing) {
+    this.registry = registry;
+    this.opener = opener;
+    this.loader = loader;
+    this.keyProvider = keyProvider;
+    this.closing = closing;
+  }
+
+  /** See {@link OpenFiles#inspect}. */
+  HeaderInspector.Header inspect(Path key, String displayPath, KeyProvider keys)
+      throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
+    PathTable.Entry probe = registry.readOpenOrProbe(key, displayPath, bytes);
+    if (probe != null) {
+      try {
+        probe.raw.readUpTo(bytes, 0);
+      } finally {
+        try {
+          probe.raw.close();
+        } finally {
+          registry.discard(probe);
+        }
+      }
+    }
+    bytes.flip();
+    return HeaderInspector.inspect(bytes, keys);
+  }
+
+  /** See {@link OpenFiles#rewrap}. */
+  OpenFiles.Rewrap rewrap(Path key, String displayPath, String alias) throws IOException {
+    ChannelMode mode =
+        ChannelMode.of(EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+    PathTable.Entry entry = registry.useOrOpen(key, displayPath, mode);
+    if (entry.file == null) {
+      // Loaded outside the registry's monitor, as an open loads: opens of this file wait for its
+      // entry.
+      OpenFile loaded;
+      try {
+        loaded = opener.load(entry.raw, displayPath);
+      } catch (DamagedFileException damaged) {
+        try {
+          // The entry is still loading, so no open of the file starts while its header is
+          // rewritten, and no channel of this program on it holds locks that closing would drop.
+          return rewrapHeaderOnly(key, displayPath, mode, alias, damaged);
+        } finally {
+          registry.discard(entry);
+          opener.reportLoadFailure(damaged, displayPath);
+        }
+      } catch (IOException | RuntimeException e) {
+        registry.discard(entry);
+        opener.reportLoadFailure(e, displayPath);
+        throw e;
+      }
+      registry.loaded(entry, loaded, displayPath, false);
+    }
+    try {
+      return new OpenFiles.Rewrap(entry.file.rewrap(alias, keyProvider), null);
+    } finally {
+      closing.unref(entry.file);
+    }
+  }
+
+  /**
+   * Rewraps the header of a file that {@code damaged} says does not open. If its header does not
+   * authenticate either, that failure is thrown, with {@code damaged} suppressed.
+   */
+  private OpenFiles.Rewrap rewrapHeaderOnly(
+      Path key, String displayPath, ChannelMode mode, String alias, DamagedFileException damaged)
+      throws IOException {
+    RawFile raw = RawFile.openExisting(key, displayPath, mode);
+    if (raw == null) {
+      throw new NoSuchFileException(displayPath);
+    }
+    try {
+      if (raw.claimWriter() == RawFile.Claim.BUSY) {
+        // Its header is read below, after the claim, so a writer that left is no concern.
+        throw new ConcurrentWriterException(displayPath, WriterClaim.BUSY);
+      }
+      FileLoader.Authentic header;
+      try {
+        header = loader.loadHeader(raw, displayPath);
+      } catch (IOException e) {
+        e.addSuppressed(damaged);
+        throw e;
+      }
+      try {
+        HeaderRewrap.Rewrapped next =
+            HeaderRewrap.seal(
+                displayPath,
+                raw,
+                header.keys(),
+                header.header(),
+                header.slot(),
+                alias,
+                keyProvider);
+        if (next != null) {
+          HeaderRewrap.writeBoth(raw, next, header.slot());
+        }
+        return new OpenFiles.Rewrap(next != null, damaged.getMessage());
+      } finally {
+        header.keys().destroy();
+      }
+    } finally {
+      raw.close();
+    }
+  }
+}
