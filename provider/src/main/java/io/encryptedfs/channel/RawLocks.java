@@ -1,0 +1,230 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The locks this program holds on one underlying file: its callers' ranges ({@link
+ * EncryptedFileLock}) and the writer session's lock on byte 0 ({@link #claimWriter}), kept so that
+ * a reopen of the channel ({@link ReopeningChannel}) takes them back. Its state is guarded by the
+ * {@link ReopeningChannel}'s monitor, which it takes to record a lock only while the channel the
+ * lock is on is still the current one. The interrupted thread's wait for a lock is given up, not
+ * repeated (it may never end); other threads' waits are.
+ */
+final class RawLocks {
+  private static final System.Logger LOG = System.getLogger(RawLocks.class.getName());
+
+  private final ReopeningChannel file;
+  private final boolean writable;
+  private final Set<EncryptedFileLock> locks = new LinkedHashSet<>();
+
+  /** The writer session's lock on byte 0 ({@link #claimWriter}); null when not held. */
+  private volatile FileLock writerLock;
+
+  /** The underlying file system cannot lock: a writer session goes on without the lock. */
+  private volatile boolean cannotLock;
+
+  /** A reopen took the writer lock back: the next claim reports it taken, not held. */
+  private volatile boolean writerRetaken;
+
+  /**
+   * @param file the channel these locks are on, which makes them (see {@link
+   *     ReopeningChannel#locks})
+   * @param writable whether the file is open for writing, which a probe's lock must match
+   */
+  RawLocks(ReopeningChannel file, boolean writable) {
+    this.file = file;
+    this.writable = writable;
+  }
+
+  /** See {@link RawFile#lock}. */
+  boolean lock(EncryptedFileLock lock, boolean wait) throws IOException {
+    while (true) {
+      FileChannel c = file.current();
+      try {
+        FileLock raw =
+            wait
+                ? c.lock(lock.rawPosition(), lock.rawSize(), lock.isShared())
+                : c.tryLock(lock.rawPosition(), lock.rawSize(), lock.isShared());
+        if (raw == null) {
+          return false;
+        }
+        synchronized (file) {
+          if (!file.isCurrent(c)) {
+            // Closed since, and the reopen did not know about this lock: take it again.
+            continue;
+          }
+          lock.holdAs(raw);
+          locks.add(lock);
+          return true;
+        }
+      } catch (ClosedByInterruptException e) {
+        ReopeningChannel.restore(file.reopenAfter(c, e));
+        throw e;
+      } catch (ClosedChannelException e) {
+        ReopeningChannel.restore(file.reopenAfter(c, e));
+      }
+    }
+  }
+
+  /** See {@link RawFile#claimWriter}. */
+  RawFile.Claim claimWriter(FileName name) throws IOException {
+    RawFile.Claim known = knownClaim();
+    if (known != null) {
+      return known;
+    }
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        FileChannel c = file.current();
+        FileLock taken;
+        try {
+          taken = c.tryLock(0, 1, false);
+        } catch (ClosedChannelException e) {
+          interrupted |= file.reopenAfter(c, e);
+          // The reopen took back the lock if this file held it on the closed channel.
+          known = knownClaim();
+          if (known != null) {
+            return known;
+          }
+          continue;
+        } catch (OverlappingFileLockException e) {
+          // A lock of this program on the same file through another channel: another encrypted
+          // file system that reaches it (a nested root, a hard link); a caller's locks never reach
+          // byte 0.
+          return RawFile.Claim.BUSY;
+        } catch (IOException | UnsupportedOperationException e) {
+          cannotLock = true;
+          LOG.log(
+              System.Logger.Level.WARNING,
+              name
+                  + ": the underlying file system cannot lock files ("
+                  + e.getClass().getSimpleName()
+                  + "), so a second writer in another program would not be detected");
+          return RawFile.Claim.TAKEN;
+        }
+        if (taken == null) {
+          return RawFile.Claim.BUSY;
+        }
+        synchronized (file) {
+          if (!file.isCurrent(c) || file.isClosed()) {
+            // Reopened meanwhile: the lock went with the old channel.
+            if (file.isClosed()) {
+              throw new ClosedChannelException();
+            }
+            continue;
+          }
+          writerLock = taken;
+          return RawFile.Claim.TAKEN;
+        }
+      }
+    } finally {
+      ReopeningChannel.restore(interrupted);
+    }
+  }
+
+  /**
+   * The claim this file has without taking the lock: taken back by a reopen (to be checked), held,
+   * or moot where the file system cannot lock; null when it must be taken.
+   */
+  private RawFile.Claim knownClaim() {
+    if (writerRetaken) {
+      synchronized (file) {
+        writerRetaken = false;
+        if (writerLock != null) {
+          // A reopen took it back; someone may have written while the file was unlocked.
+          return RawFile.Claim.TAKEN;
+        }
+      }
+    }
+    FileLock held = writerLock;
+    if (held != null && held.isValid()) {
+      return RawFile.Claim.HELD;
+    }
+    return cannotLock ? RawFile.Claim.HELD : null;
+  }
+
+  /** See {@link RawFile#writerBusy}. */
+  boolean writerBusy() throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        FileChannel c = file.current();
+        try {
+          FileLock probe = c.tryLock(0, 1, !writable);
+          if (probe == null) {
+            return true;
+          }
+          probe.release();
+          return false;
+        } catch (ClosedChannelException e) {
+          interrupted |= file.reopenAfter(c, e);
+        } catch (OverlappingFileLockException e) {
+          return true;
+        } catch (IOException | UnsupportedOperationException e) {
+          return false;
+        }
+      }
+    } finally {
+      ReopeningChannel.restore(interrupted);
+    }
+  }
+
+  /** Whether this file holds the writer lock (or cannot lock, and claimed it). */
+  boolean writerHeld() {
+    FileLock held = writerLock;
+    return (held != null && held.isValid()) || cannotLock;
+  }
+
+  /** Gives the writer lock up (a session that found the file changed does not write). */
+  void releaseWriter() throws IOException {
+    FileLock held;
+    synchronized (file) {
+      held = writerLock;
+      writerLock = null;
+    }
+    if (held != null && held.isValid()) {
+      held.release();
+    }
+  }
+
+  /** See {@link RawFile#unlocked}. */
+  boolean unlocked(EncryptedFileLock lock) {
+    synchronized (file) {
+      return locks.remove(lock) && locks.isEmpty();
+    }
+  }
+
+  /** The channel was reopened as {@code fresh}: takes the held locks back. Under the monitor. */
+  void takeBack(FileChannel fresh) {
+    for (EncryptedFileLock lock : locks) {
+      lock.takeBack(fresh);
+    }
+    if (writerLock != null) {
+      // Lost if another writer took it in between: the next write claims it again, and then
+      // checks what that writer did.
+      writerLock = takeWriterBack(fresh);
+      writerRetaken = true;
+    }
+  }
+
+  /** The file closed, and its locks with it. Under the monitor. */
+  void clear() {
+    locks.clear();
+    writerLock = null;
+  }
+
+  private static FileLock takeWriterBack(FileChannel fresh) {
+    try {
+      return fresh.tryLock(0, 1, false);
+    } catch (IOException | OverlappingFileLockException e) {
+      return null;
+    }
+  }
+}
