@@ -7,10 +7,8 @@ import java.nio.file.ClosedFileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -243,26 +241,17 @@ final class FileRegistry {
   /**
    * Reads the front of the file at {@code key} into {@code bytes} through its own underlying
    * channel if it is open here (under this monitor no file opens or closes, so that channel stays
-   * open), and returns null; otherwise opens the file as a probe, loading in the table so that no
-   * open gets its locks until the caller has closed it and {@link #discard}ed it.
+   * open), and returns null; otherwise opens the file in {@code mode} as a probe, loading in the
+   * table so that no open gets its locks until the caller has closed it and {@link #discard}ed it.
    */
-  synchronized PathTable.Entry readOpenOrProbe(Path key, String displayPath, ByteBuffer bytes)
-      throws IOException {
+  synchronized PathTable.Entry readOpenOrProbe(
+      Path key, String displayPath, ChannelMode mode, ByteBuffer bytes) throws IOException {
     PathTable.Entry entry = readyEntry(key, displayPath);
     if (entry != null) {
       entry.raw.readUpTo(bytes, 0);
       return null;
     }
-    PathTable.Entry probe =
-        openExisting(
-            key,
-            displayPath,
-            ChannelMode.of(EnumSet.of(StandardOpenOption.READ)),
-            FileIdentity.ofExisting(key, displayPath));
-    if (probe == null) {
-      throw new NoSuchFileException(displayPath);
-    }
-    return probe;
+    return probe(key, displayPath, mode);
   }
 
   /**
@@ -277,7 +266,13 @@ final class FileRegistry {
       entry.channels++;
       return entry;
     }
-    entry = openExisting(key, displayPath, mode, FileIdentity.ofExisting(key, displayPath));
+    return probe(key, displayPath, mode);
+  }
+
+  /** {@link #openExisting} for a file that must exist. Under this monitor. */
+  private PathTable.Entry probe(Path key, String displayPath, ChannelMode mode) throws IOException {
+    PathTable.Entry entry =
+        openExisting(key, displayPath, mode, FileIdentity.ofExisting(key, displayPath));
     if (entry == null) {
       throw new NoSuchFileException(displayPath);
     }

@@ -44,7 +44,8 @@ final class HeaderAccess {
   HeaderInspector.Header inspect(Path key, String displayPath, KeyProvider keys)
       throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
-    PathTable.Entry probe = registry.readOpenOrProbe(key, displayPath, bytes);
+    ChannelMode mode = ChannelMode.of(EnumSet.of(StandardOpenOption.READ));
+    PathTable.Entry probe = registry.readOpenOrProbe(key, displayPath, mode, bytes);
     if (probe != null) {
       try {
         probe.raw.readUpTo(bytes, 0);
