@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyInfo;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
-import io.encryptedfs.nio.KeyRotation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -78,7 +77,10 @@ final class ReportCommand implements Callable<Integer> {
     Map<String, Integer> files = new HashMap<>();
     for (Path root : roots) {
       try (FileSystem fs = keystore.openRoot(root, false)) {
-        KeyRotation.usage(fs).forEach((alias, paths) -> files.merge(alias, paths.size(), Integer::sum));
+        // Each root's own files, so that a nested root given too is not counted twice.
+        RootFiles.of(fs)
+            .byAlias()
+            .forEach((alias, paths) -> files.merge(alias, paths.size(), Integer::sum));
       }
     }
     List<KeyInfo> keys;

@@ -6,13 +6,10 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,23 +43,17 @@ final class RootCommands {
         out.println("format version: " + info.formatVersion());
         out.println("algorithm:      " + info.algorithm());
         out.println("block size:     " + info.blockSize());
-        // Counted as verify counts: an interrupted encrypt's leftover is named, not counted.
-        Map<String, List<String>> counted = new TreeMap<>();
-        TreeSet<String> leftovers = new TreeSet<>();
-        for (Map.Entry<String, List<String>> e : KeyRotation.usage(fs).entrySet()) {
-          for (String file : e.getValue()) {
-            if (PartNames.isPart(fs.getPath(file))) {
-              leftovers.add(file);
-            } else {
-              counted.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(file);
-            }
-          }
-        }
+        // Counted as rewrap counts: a nested root's files and an interrupted encrypt's leftover
+        // are named, not counted.
+        RootFiles files = RootFiles.of(fs);
         out.println("keys in use:");
-        for (Map.Entry<String, List<String>> e : counted.entrySet()) {
+        for (Map.Entry<String, List<String>> e : files.byAlias().entrySet()) {
           out.println("  " + e.getKey() + "\t" + e.getValue().size() + " file(s)");
         }
-        for (String file : leftovers) {
+        for (String dir : files.nestedRoots()) {
+          out.println(RootFiles.nested(dir));
+        }
+        for (String file : files.leftovers()) {
           out.println(leftover(file, "counted"));
         }
       }
@@ -190,11 +181,7 @@ final class RootCommands {
       try (FileSystem fs = keystore.openRoot(root, false)) {
         // As verify does: an interrupted encrypt's leftover is named and left alone. Torn by the
         // interruption, it would be reported as damage that is none.
-        long total =
-            KeyRotation.usage(fs).values().stream()
-                .flatMap(List::stream)
-                .filter(file -> !PartNames.isPart(fs.getPath(file)))
-                .count();
+        long total = RootFiles.of(fs).count();
         Progress progress = new Progress(out, System.console() != null, "rewrapped", total);
         report =
             KeyRotation.rewrapAll(

@@ -1,5 +1,6 @@
 package io.encryptedfs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +96,39 @@ class RootCommandsTest {
             .out()
             .contains("rewrapped 2, already done 0, skipped 0, failed 0, content damaged 0"),
         rewrap.out());
+  }
+
+  /**
+   * A root nested in the one named, and a leftover of an interrupted encrypt, are not among its
+   * files: info names them instead of counting them, rewrap's progress counts only the files it
+   * rewraps, and report, given both roots, counts each file once and no leftover.
+   */
+  @Test
+  void countsAreOfTheRootsOwnFilesOnly() throws Exception {
+    Path root = tmp.resolve("root");
+    rootWithATornLeftover(root);
+    Files.writeString(Files.createDirectories(tmp.resolve("plain2")).resolve("b.txt"), "beta");
+    Path nested = root.resolve("sub");
+    assertEquals(
+        0,
+        cli.keys("encrypt", tmp.resolve("plain2").toString(), nested.toString(), "--create")
+            .code());
+
+    Run info = cli.keys("info", root.toString());
+    Run report = cli.keys("report", "--root", root.toString(), "--root", nested.toString());
+    assertEquals(0, cli.keys("keys", "rotate").code());
+    Run rewrap = cli.keys("rewrap", root.toString());
+    assertAll(
+        () -> assertEquals(0, info.code(), info.out() + info.err()),
+        () -> assertTrue(info.out().contains("master\t2 file(s)"), "marker, a.txt: " + info.out()),
+        () -> assertTrue(info.out().contains("NESTED /sub: a root of its own"), info.out()),
+        () -> assertEquals(0, report.code(), report.out() + report.err()),
+        () ->
+            assertTrue(
+                report.out().lines().anyMatch(l -> l.startsWith("  master") && l.endsWith("\tfiles 4")),
+                "two markers, a.txt and b.txt: " + report.out()),
+        () -> assertEquals(0, rewrap.code(), rewrap.out() + rewrap.err()),
+        () -> assertTrue(rewrap.out().contains("rewrapped 2/2 files"), rewrap.out()));
   }
 
   /**

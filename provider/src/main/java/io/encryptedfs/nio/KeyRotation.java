@@ -175,9 +175,32 @@ public final class KeyRotation {
    * {@link #retire} must not delete a key they name.
    */
   public static Map<String, List<String>> usage(FileSystem fs) throws IOException {
+    return usage(check(fs), null);
+  }
+
+  /**
+   * This root's own files by the keys they name, as {@link #usage} lists them, in the root as
+   * {@link #rewrapAll} walks it: a root nested in this one is not entered but named, since its
+   * files are that root's, to count there.
+   *
+   * @param files alias to paths (sorted)
+   * @param nestedRoots the directories below this root that are roots of their own, sorted
+   */
+  public record OwnUsage(Map<String, List<String>> files, List<String> nestedRoots) {}
+
+  /** See {@link OwnUsage}. */
+  public static OwnUsage ownUsage(FileSystem fs) throws IOException {
     EncryptedFileSystem efs = check(fs);
+    Set<Path> nestedRoots = new TreeSet<>();
+    Map<String, List<String>> files = usage(efs, nestedRoots);
+    return new OwnUsage(files, nestedRoots.stream().map(raw -> display(efs, raw)).toList());
+  }
+
+  /** @param nestedRoots as for {@link #walk} */
+  private static Map<String, List<String>> usage(EncryptedFileSystem efs, Set<Path> nestedRoots)
+      throws IOException {
     Map<String, List<String>> usage = new TreeMap<>();
-    for (Path raw : walk(efs, null)) {
+    for (Path raw : walk(efs, nestedRoots)) {
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A root inside another root keeps its own keys: the outer root's rewrap stops at its directory and
  * says so, while the outer root's usage and retire still count its files, so that retiring a key
- * the inner root uses is refused.
+ * the inner root uses is refused; its own usage leaves them out, as the rewrap does.
  */
 class NestedRootsTest {
   @Test
@@ -81,6 +81,11 @@ class NestedRootsTest {
       assertEquals(
           List.of("/d/inner/.encryptedfs", "/d/inner/sub/x"),
           KeyRotation.users(outer, "shared"));
+      // The outer root's own files are those its rewrap rewraps; the inner root is named.
+      assertEquals(
+          new KeyRotation.OwnUsage(
+              Map.of("outer-new", List.of("/.encryptedfs", "/d/a")), List.of("/d/inner")),
+          KeyRotation.ownUsage(outer));
     }
     // Its own file system, whose keys hold only the key it uses, still reads every file of it.
     Map<String, Object> innerEnv = TestRoots.env(keys, "AES-256-GCM", 4096);
