@@ -45,50 +45,47 @@ final class AttributeViews {
       Class<V> type,
       LinkOption... options) {
     Path raw = path.getFileSystem().rawPath(path);
-    if (raw.getFileSystem().provider().getFileAttributeView(raw, type, options) == null) {
-      return null;
-    }
+    var rawProvider = raw.getFileSystem().provider();
     if (type == BasicFileAttributeView.class) {
-      return (V) new Basic(provider, path, options);
+      BasicFileAttributeView rawView =
+          rawProvider.getFileAttributeView(raw, BasicFileAttributeView.class, options);
+      return rawView == null ? null : (V) new Basic(provider, path, rawView, options);
     }
     if (type == PosixFileAttributeView.class) {
-      return (V) new Posix(provider, path, options);
+      PosixFileAttributeView rawView =
+          rawProvider.getFileAttributeView(raw, PosixFileAttributeView.class, options);
+      return rawView == null ? null : (V) new Posix(provider, path, rawView, options);
     }
-    return type == FileOwnerAttributeView.class ? (V) new Owner(path, options) : null;
+    if (type == FileOwnerAttributeView.class) {
+      FileOwnerAttributeView rawView =
+          rawProvider.getFileAttributeView(raw, FileOwnerAttributeView.class, options);
+      return rawView == null ? null : (V) new Owner(path, rawView);
+    }
+    return null;
   }
 
-  private interface RawCall<V, T> {
-    T call(V view) throws IOException;
+  private interface RawCall<T> {
+    T call() throws IOException;
   }
 
-  private interface RawAction<V> {
-    void run(V view) throws IOException;
+  private interface RawAction {
+    void run() throws IOException;
   }
 
-  /**
-   * Calls the underlying view of {@code type} on the file {@code path} leads to, had at the time of
-   * the call, since a link there may lead to the root's marker ({@link MarkerLinks}).
-   */
-  private static <V extends FileAttributeView, T> T call(
-      EncryptedPath path, LinkOption[] options, Class<V> type, RawCall<V, T> call)
-      throws IOException {
-    Path raw = MarkerLinks.rawFollowed(path, options); // an internal file is not there
+  private static <T> T call(EncryptedPath path, RawCall<T> call) throws IOException {
+    EncryptedFileSystemProvider.raw(path); // an internal file is not there
     try {
-      return call.call(raw.getFileSystem().provider().getFileAttributeView(raw, type, options));
+      return call.call();
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, path.toString());
     }
   }
 
-  private static <V extends FileAttributeView> void run(
-      EncryptedPath path, LinkOption[] options, Class<V> type, RawAction<V> action)
-      throws IOException {
+  private static void run(EncryptedPath path, RawAction action) throws IOException {
     call(
         path,
-        options,
-        type,
-        view -> {
-          action.run(view);
+        () -> {
+          action.run();
           return null;
         });
   }
@@ -96,11 +93,17 @@ final class AttributeViews {
   private static class Basic implements BasicFileAttributeView {
     final EncryptedFileSystemProvider provider;
     final EncryptedPath path;
+    final BasicFileAttributeView raw;
     final LinkOption[] options;
 
-    Basic(EncryptedFileSystemProvider provider, EncryptedPath path, LinkOption[] options) {
+    Basic(
+        EncryptedFileSystemProvider provider,
+        EncryptedPath path,
+        BasicFileAttributeView raw,
+        LinkOption[] options) {
       this.provider = provider;
       this.path = path;
+      this.raw = raw;
       this.options = options;
     }
 
@@ -117,17 +120,20 @@ final class AttributeViews {
     @Override
     public void setTimes(FileTime lastModified, FileTime lastAccess, FileTime create)
         throws IOException {
-      run(
-          path,
-          options,
-          BasicFileAttributeView.class,
-          v -> v.setTimes(lastModified, lastAccess, create));
+      run(path, () -> raw.setTimes(lastModified, lastAccess, create));
     }
   }
 
   private static final class Posix extends Basic implements PosixFileAttributeView {
-    Posix(EncryptedFileSystemProvider provider, EncryptedPath path, LinkOption[] options) {
-      super(provider, path, options);
+    private final PosixFileAttributeView posix;
+
+    Posix(
+        EncryptedFileSystemProvider provider,
+        EncryptedPath path,
+        PosixFileAttributeView raw,
+        LinkOption[] options) {
+      super(provider, path, raw, options);
+      this.posix = raw;
     }
 
     @Override
@@ -142,32 +148,32 @@ final class AttributeViews {
 
     @Override
     public void setPermissions(Set<PosixFilePermission> perms) throws IOException {
-      run(path, options, PosixFileAttributeView.class, v -> v.setPermissions(perms));
+      run(path, () -> posix.setPermissions(perms));
     }
 
     @Override
     public void setGroup(GroupPrincipal group) throws IOException {
-      run(path, options, PosixFileAttributeView.class, v -> v.setGroup(group));
+      run(path, () -> posix.setGroup(group));
     }
 
     @Override
     public UserPrincipal getOwner() throws IOException {
-      return call(path, options, PosixFileAttributeView.class, PosixFileAttributeView::getOwner);
+      return call(path, posix::getOwner);
     }
 
     @Override
     public void setOwner(UserPrincipal owner) throws IOException {
-      run(path, options, PosixFileAttributeView.class, v -> v.setOwner(owner));
+      run(path, () -> posix.setOwner(owner));
     }
   }
 
   private static final class Owner implements FileOwnerAttributeView {
     private final EncryptedPath path;
-    private final LinkOption[] options;
+    private final FileOwnerAttributeView raw;
 
-    Owner(EncryptedPath path, LinkOption[] options) {
+    Owner(EncryptedPath path, FileOwnerAttributeView raw) {
       this.path = path;
-      this.options = options;
+      this.raw = raw;
     }
 
     @Override
@@ -177,12 +183,12 @@ final class AttributeViews {
 
     @Override
     public UserPrincipal getOwner() throws IOException {
-      return call(path, options, FileOwnerAttributeView.class, FileOwnerAttributeView::getOwner);
+      return call(path, raw::getOwner);
     }
 
     @Override
     public void setOwner(UserPrincipal owner) throws IOException {
-      run(path, options, FileOwnerAttributeView.class, v -> v.setOwner(owner));
+      run(path, () -> raw.setOwner(owner));
     }
   }
 }
