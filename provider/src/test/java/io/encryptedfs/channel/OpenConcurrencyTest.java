@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -39,7 +38,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -339,7 +337,7 @@ class OpenConcurrencyTest {
         new Thread(
             () -> {
               while (!done.get()) {
-                int open = descriptorsOn(real);
+                int open = OpenDescriptors.on(real);
                 most.accumulateAndGet(open, Math::max);
                 if (open > 0) {
                   samplesOpen.incrementAndGet();
@@ -399,24 +397,6 @@ class OpenConcurrencyTest {
     AtomicBoolean armed = new AtomicBoolean(true);
     faults.beforeReads(path -> HeldForce.holdOnce(path, name, armed, held, release));
     return held;
-  }
-
-  private static int descriptorsOn(Path real) {
-    int count = 0;
-    try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
-      for (Path fd : (Iterable<Path>) fds::iterator) {
-        try {
-          if (Files.readSymbolicLink(fd).equals(real)) {
-            count++;
-          }
-        } catch (IOException closedMeanwhile) {
-          // the descriptor closed between the listing and the look
-        }
-      }
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-    return count;
   }
 
   private static FileChannel open(OpenFiles files, Path path, Set<? extends OpenOption> options)
