@@ -63,6 +63,17 @@ final class EncryptedFileLock extends FileLock {
     }
   }
 
+  /** The file closes with this lock still held: releases the underlying range only. */
+  synchronized void releaseRawOnly() {
+    if (rawLock != null && rawLock.isValid()) {
+      try {
+        rawLock.release();
+      } catch (IOException e) {
+        // The channel closed under it (an interrupt), which released it.
+      }
+    }
+  }
+
   @Override
   public synchronized boolean isValid() {
     return rawLock != null && rawLock.isValid() && channel().isOpen();

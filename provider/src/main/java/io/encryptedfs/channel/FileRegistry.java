@@ -129,7 +129,7 @@ final class FileRegistry {
    */
   private PathTable.Entry openExisting(
       Path rawPath, String displayPath, ChannelMode mode, Object id) throws IOException {
-    RawFile raw = RawFile.openExisting(rawPath, displayPath, mode);
+    RawFile raw = RawFile.openExisting(rawPath, displayPath, mode, id);
     if (raw == null) {
       return null;
     }

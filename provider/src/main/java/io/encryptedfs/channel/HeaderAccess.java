@@ -102,10 +102,13 @@ final class HeaderAccess {
   private OpenFiles.Rewrap rewrapHeaderOnly(
       Path key, String displayPath, ChannelMode mode, String alias, DamagedFileException damaged)
       throws IOException {
-    RawFile raw = RawFile.openExisting(key, displayPath, mode);
+    Object id = FileIdentity.ofExisting(key, displayPath);
+    RawFile raw = id == null ? null : RawFile.openExisting(key, displayPath, mode, id);
     if (raw == null) {
       throw new NoSuchFileException(displayPath);
     }
+    // Counted among this program's descriptors on the file before its writer lock is taken.
+    raw.locate(key, id);
     try {
       if (raw.claimWriter() == RawFile.Claim.BUSY) {
         // Its header is read below, after the claim, so a writer that left is no concern.

@@ -55,9 +55,19 @@ final class RawFile {
     this.locks = this.channel.locks();
   }
 
-  /** The raw file opened read-write if possible, else read-only for readers; null if absent. */
-  static RawFile openExisting(Path rawPath, String displayPath, ChannelMode mode)
+  /**
+   * The raw file opened read-write if possible, else read-only for readers; null if absent. A
+   * descriptor that another encrypted file system of this program parked on the file is taken
+   * rather than a new one opened (see {@link SameFileDescriptors}).
+   *
+   * @param id the identity of the file found at {@code rawPath} just before, or null
+   */
+  static RawFile openExisting(Path rawPath, String displayPath, ChannelMode mode, Object id)
       throws IOException {
+    RawFile parked = parked(rawPath, id, true);
+    if (parked != null) {
+      return parked;
+    }
     try {
       return new RawFile(ReopeningChannel.open(rawPath, true), rawPath, true);
     } catch (NoSuchFileException e) {
@@ -71,6 +81,10 @@ final class RawFile {
         throw e;
       }
     }
+    parked = parked(rawPath, id, false);
+    if (parked != null) {
+      return parked;
+    }
     try {
       return new RawFile(ReopeningChannel.open(rawPath, false), rawPath, false);
     } catch (NoSuchFileException e) {
@@ -78,6 +92,14 @@ final class RawFile {
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, displayPath);
     }
+  }
+
+  private static RawFile parked(Path rawPath, Object id, boolean writable) {
+    if (id == null) {
+      return null;
+    }
+    FileChannel c = SameFileDescriptors.takeParked(rawPath.getFileSystem(), id, writable);
+    return c == null ? null : new RawFile(c, rawPath, writable);
   }
 
   /**

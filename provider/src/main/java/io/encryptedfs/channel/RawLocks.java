@@ -214,10 +214,25 @@ final class RawLocks {
     }
   }
 
-  /** The file closed, and its locks with it. Under the monitor. */
-  void clear() {
+  /**
+   * The file closes: releases its locks, one by one, as the JDK's close of the channel would, so
+   * that a descriptor kept open afterwards holds none ({@link SameFileDescriptors}). Under the
+   * monitor.
+   */
+  void releaseAll() {
+    for (EncryptedFileLock lock : locks) {
+      lock.releaseRawOnly();
+    }
     locks.clear();
+    FileLock held = writerLock;
     writerLock = null;
+    if (held != null && held.isValid()) {
+      try {
+        held.release();
+      } catch (IOException e) {
+        // The channel closed under it (an interrupt), which released it.
+      }
+    }
   }
 
   private static FileLock takeWriterBack(FileChannel fresh) {

@@ -3,6 +3,7 @@ package io.encryptedfs.channel;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,6 +28,7 @@ final class ReopeningChannel {
   private record Location(Path path, Object identity) {}
 
   private final boolean writable;
+  private final FileSystem fileSystem;
   private final RawLocks locks;
   private volatile FileChannel channel;
   private volatile Location location;
@@ -34,6 +36,9 @@ final class ReopeningChannel {
 
   /** Guarded by this monitor. */
   private boolean closed;
+
+  /** How {@link SameFileDescriptors} counts this file's descriptor; null until located. */
+  private SameFileDescriptors.Key counted;
 
   /** Written under this monitor; volatile so that a writer can look before every record. */
   private volatile int reopens;
@@ -45,6 +50,7 @@ final class ReopeningChannel {
   ReopeningChannel(FileChannel channel, Path rawPath, boolean writable) {
     this.channel = channel;
     this.writable = writable;
+    this.fileSystem = rawPath.getFileSystem();
     this.location = new Location(rawPath, null);
     // Made here, as they are taken back here; they keep this only to reach the channel.
     this.locks = new RawLocks(this, writable);
@@ -78,9 +84,19 @@ final class ReopeningChannel {
     return closed;
   }
 
-  /** See {@link RawFile#locate}. */
+  /**
+   * See {@link RawFile#locate}. The first identity told counts the descriptor among those of this
+   * program on the file ({@link SameFileDescriptors}), before any lock is taken on it.
+   */
   void locate(Path path, Object identity) {
     location = new Location(path, identity);
+    if (identity != null) {
+      synchronized (this) {
+        if (counted == null && !closed) {
+          counted = SameFileDescriptors.opened(fileSystem, identity);
+        }
+      }
+    }
   }
 
   /** The name to report this file by, as it follows moves; null before it is told. */
@@ -107,12 +123,21 @@ final class ReopeningChannel {
     return reopens;
   }
 
+  /**
+   * Releases this file's locks and closes its descriptor, or parks it while another encrypted file
+   * system of this program has the file open (see {@link SameFileDescriptors}).
+   */
   void close() throws IOException {
+    SameFileDescriptors.Key key;
     synchronized (this) {
+      if (closed) {
+        return; // a second close: the descriptor may be parked, for another file system's use
+      }
       closed = true;
-      locks.clear();
+      locks.releaseAll();
+      key = counted;
     }
-    channel.close();
+    SameFileDescriptors.close(key, channel, writable);
   }
 
   /**

@@ -15,6 +15,7 @@ import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.HeldForce;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.OpenDescriptors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

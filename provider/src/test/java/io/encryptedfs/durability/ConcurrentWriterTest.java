@@ -644,14 +644,14 @@ class ConcurrentWriterTest {
       append(c, "data");
       FileLock lock = c.lock();
       Path raw = root.resolve("f"); // names are stored in the clear
-      assertEquals("busy busy", probe(raw), "the writer lock (byte 0) and the caller's lock");
+      assertEquals("busy busy", LockProbe.probe(raw), "the writer lock (byte 0) and the caller's lock");
       KeyRotation.usage(fs);
       KeyRotation.rewrapAll(fs, event -> {});
       KeyRotation.describe(fs);
-      assertEquals("busy busy", probe(raw));
+      assertEquals("busy busy", LockProbe.probe(raw));
       lock.release();
       // The program's last lock given up hands the file over: the writer lock goes with it.
-      assertEquals("free free", probe(raw));
+      assertEquals("free free", LockProbe.probe(raw));
     }
   }
 
@@ -723,18 +723,6 @@ class ConcurrentWriterTest {
       } finally {
         faults.beforeReads(path -> {});
       }
-    }
-  }
-
-  private static String probe(Path raw) throws Exception {
-    Process child = ChildJvm.start(LockProbe.class, raw.toString(), "0", "1");
-    try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8))) {
-      String line = out.readLine();
-      assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-      return line;
-    } finally {
-      child.destroyForcibly();
     }
   }
 

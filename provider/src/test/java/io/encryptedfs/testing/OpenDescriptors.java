@@ -1,4 +1,4 @@
-package io.encryptedfs.channel;
+package io.encryptedfs.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,12 +18,13 @@ import java.util.stream.Stream;
  * order: a reopen would have to repeat downwards between two reads of links to fool that too, while
  * descriptors really open at once are all still there.
  */
-final class OpenDescriptors {
+public final class OpenDescriptors {
   private static final Path FDS = Paths.get("/proc/self/fd");
 
   private OpenDescriptors() {}
 
-  static int on(Path real) {
+  /** How many descriptors of this process are open on the file whose real path is {@code real}. */
+  public static int on(Path real) {
     List<Path> seen = new ArrayList<>();
     try (Stream<Path> fds = Files.list(FDS)) {
       for (Path fd : (Iterable<Path>) fds::iterator) {
