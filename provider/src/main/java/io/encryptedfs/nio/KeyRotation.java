@@ -193,7 +193,22 @@ public final class KeyRotation {
     EncryptedFileSystem efs = check(fs);
     Set<Path> nestedRoots = new TreeSet<>();
     Map<String, List<String>> files = usage(efs, nestedRoots);
-    return new OwnUsage(files, nestedRoots.stream().map(raw -> display(efs, raw)).toList());
+    return new OwnUsage(files, displayed(efs, nestedRoots));
+  }
+
+  /**
+   * The directories below this root that are roots of their own, sorted, as {@link OwnUsage} names
+   * them, without reading any file: for a tool that walks the root itself and must stop there too.
+   */
+  public static List<String> nestedRoots(FileSystem fs) throws IOException {
+    EncryptedFileSystem efs = check(fs);
+    Set<Path> nestedRoots = new TreeSet<>();
+    walk(efs, nestedRoots);
+    return displayed(efs, nestedRoots);
+  }
+
+  private static List<String> displayed(EncryptedFileSystem efs, Set<Path> raw) {
+    return raw.stream().map(r -> display(efs, r)).toList();
   }
 
   /** @param nestedRoots as for {@link #walk} */

@@ -86,6 +86,7 @@ class NestedRootsTest {
           new KeyRotation.OwnUsage(
               Map.of("outer-new", List.of("/.encryptedfs", "/d/a")), List.of("/d/inner")),
           KeyRotation.ownUsage(outer));
+      assertEquals(List.of("/d/inner"), KeyRotation.nestedRoots(outer));
     }
     // Its own file system, whose keys hold only the key it uses, still reads every file of it.
     Map<String, Object> innerEnv = TestRoots.env(keys, "AES-256-GCM", 4096);
