@@ -1,5 +1,6 @@
 package io.encryptedfs.cli;
 
+import io.encryptedfs.nio.KeyRotation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,7 +62,8 @@ final class Migrate {
         throw new IllegalArgumentException("not a directory: " + plain);
       }
       try (FileSystem fs = keystore.openRoot(root, create)) {
-        return copyTree(plain, fs.getPath("/"), spec.commandLine().getOut(), "encrypted");
+        return copyTree(
+            plain, List.of(), fs.getPath("/"), spec.commandLine().getOut(), "encrypted");
       }
     }
   }
@@ -86,16 +88,27 @@ final class Migrate {
 
     @Override
     public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
       try (FileSystem fs = keystore.openRoot(root, false)) {
+        // A nested root's files are that root's, perhaps under keys this keystore does not hold:
+        // exported through this root's keys they would fail, or come out beside its marker.
+        List<String> nested = KeyRotation.nestedRoots(fs);
+        for (String dir : nested) {
+          out.println(RootFiles.nested(dir, "decrypted", "decrypt"));
+        }
         Files.createDirectories(plain);
-        return copyTree(fs.getPath("/"), plain, spec.commandLine().getOut(), "decrypted");
+        return copyTree(fs.getPath("/"), nested, plain, out, "decrypted");
       }
     }
   }
 
-  /** Copies every regular file of {@code from} to the same relative path under {@code to}. */
-  static int copyTree(Path from, Path to, PrintWriter out, String verb) throws IOException {
-    List<TreeEntries.Entry> sources = TreeEntries.of(from);
+  /**
+   * Copies every regular file of {@code from} to the same relative path under {@code to}, but those
+   * in a directory of {@code notEntered} ({@link TreeEntries#of}).
+   */
+  static int copyTree(Path from, List<String> notEntered, Path to, PrintWriter out, String verb)
+      throws IOException {
+    List<TreeEntries.Entry> sources = TreeEntries.of(from, notEntered);
     Progress progress = new Progress(out, System.console() != null, verb, sources.size());
     int done = 0;
     int skipped = 0;

@@ -51,7 +51,7 @@ final class RootCommands {
           out.println("  " + e.getKey() + "\t" + e.getValue().size() + " file(s)");
         }
         for (String dir : files.nestedRoots()) {
-          out.println(RootFiles.nested(dir));
+          out.println(RootFiles.nested(dir, "counted", "info"));
         }
         for (String file : files.leftovers()) {
           out.println(leftover(file, "counted"));
@@ -84,7 +84,13 @@ final class RootCommands {
       PrintWriter out = spec.commandLine().getOut();
       int damaged = 0;
       try (FileSystem fs = keystore.openRoot(root, false)) {
-        List<Path> all = regularFiles(fs.getPath("/"));
+        // A nested root's files are that root's, perhaps under keys this keystore does not hold:
+        // they would fail as damage that is none.
+        List<String> nested = KeyRotation.nestedRoots(fs);
+        for (String dir : nested) {
+          out.println(RootFiles.nested(dir, "verified", "verify"));
+        }
+        List<Path> all = regularFiles(fs.getPath("/"), nested);
         // What an interrupted encrypt left (PartNames) holds no data of the root's: its source is
         // still there, and a rerun of encrypt deletes it. Torn by the interruption, it would fail
         // as damage that is none.
@@ -238,9 +244,12 @@ final class RootCommands {
         + " (a rerun of encrypt deletes it)";
   }
 
-  /** The regular files below {@code dir}, and those whose attributes fail (opening says why). */
-  static List<Path> regularFiles(Path dir) throws IOException {
-    return TreeEntries.of(dir).stream()
+  /**
+   * The regular files below {@code dir}, and those whose attributes fail (opening says why), none
+   * of them in a directory of {@code notEntered} ({@link TreeEntries#of}).
+   */
+  static List<Path> regularFiles(Path dir, List<String> notEntered) throws IOException {
+    return TreeEntries.of(dir, notEntered).stream()
         .filter(e -> e.regular() || e.unreadable() != null)
         .map(TreeEntries.Entry::path)
         .toList();

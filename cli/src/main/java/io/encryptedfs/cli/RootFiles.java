@@ -44,8 +44,19 @@ record RootFiles(
     return byAlias.values().stream().flatMap(List::stream).distinct().count();
   }
 
-  /** The line {@code info} names a root nested in this one with. */
-  static String nested(String dir) {
-    return "NESTED " + dir + ": a root of its own, its files not counted (run info on it)";
+  /**
+   * The line naming a root nested in this one, which a command does not enter.
+   *
+   * @param notDone what the command does to this root's files and not to its ("counted")
+   * @param command the command to run on it instead
+   */
+  static String nested(String dir, String notDone, String command) {
+    return "NESTED "
+        + dir
+        + ": a root of its own, its files not "
+        + notDone
+        + " (run "
+        + command
+        + " on it)";
   }
 }

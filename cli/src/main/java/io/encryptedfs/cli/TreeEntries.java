@@ -4,6 +4,7 @@ import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.NotAnEncryptedFileException;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
+import io.encryptedfs.nio.KeyRotation;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -12,13 +13,17 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The entries of a tree to verify or copy, sorted by path. A file of an encrypted root whose
  * attributes cannot be read (its end is lost, its header is damaged, its key is not in the
  * keystore) is an entry too, with the reason: {@code Files.walk} would end the whole walk at it,
- * and a tool must report that file and go on with the others.
+ * and a tool must report that file and go on with the others. A tool leaves out the roots nested in
+ * an encrypted root ({@link KeyRotation#nestedRoots}): their files are theirs, under their own
+ * keys.
  */
 final class TreeEntries {
   /** One entry below the tree's top: a regular file, something else, or a file that fails. */
@@ -26,11 +31,24 @@ final class TreeEntries {
 
   private TreeEntries() {}
 
-  static List<Entry> of(Path top) throws IOException {
+  /**
+   * @param notEntered the directories left out, content and all: absolute paths in {@code top}'s
+   *     file system
+   */
+  static List<Entry> of(Path top, List<String> notEntered) throws IOException {
+    Set<Path> skipped = new HashSet<>();
+    for (String dir : notEntered) {
+      skipped.add(top.getFileSystem().getPath(dir));
+    }
     List<Entry> entries = new ArrayList<>();
     Files.walkFileTree(
         top,
         new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            return skipped.contains(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+          }
+
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             entries.add(new Entry(file, attrs.isRegularFile(), null));

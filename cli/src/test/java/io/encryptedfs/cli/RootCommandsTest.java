@@ -132,6 +132,58 @@ class RootCommandsTest {
   }
 
   /**
+   * verify and decrypt stop at a root nested in the one named, as info does: a NESTED line names
+   * it, its files are neither verified nor exported nor counted. Before, verify counted the nested
+   * marker as a file and, for a root under another keystore, reported its files DAMAGED (exit 1);
+   * decrypt exported the marker and files of a nested root of the same keystore as plain files.
+   */
+  @Test
+  void verifyAndDecryptNameANestedRootWithoutEnteringIt() throws Exception {
+    Path root = tmp.resolve("root");
+    rootWithATornLeftover(root);
+    Files.writeString(Files.createDirectories(tmp.resolve("plain2")).resolve("b.txt"), "beta");
+    assertEquals(
+        0,
+        cli.keys(
+                "encrypt",
+                tmp.resolve("plain2").toString(),
+                root.resolve("sub").toString(),
+                "--create")
+            .code());
+    CliRunner otherKeys = new CliRunner(Files.createDirectories(tmp.resolve("other")));
+    Files.writeString(tmp.resolve("other/pass"), "another battery staple\n");
+    assertEquals(0, otherKeys.keys("keys", "init").code());
+    assertEquals(
+        0,
+        otherKeys
+            .keys(
+                "encrypt",
+                tmp.resolve("plain2").toString(),
+                root.resolve("x/y").toString(),
+                "--create")
+            .code());
+
+    Run verify = cli.keys("verify", root.toString());
+    Path out = tmp.resolve("out");
+    Run decrypt = cli.keys("decrypt", root.toString(), out.toString());
+    assertAll(
+        () -> assertEquals(0, verify.code(), verify.out() + verify.err()),
+        () -> assertTrue(verify.out().contains("NESTED /sub: a root of its own"), verify.out()),
+        () -> assertTrue(verify.out().contains("NESTED /x/y: a root of its own"), verify.out()),
+        () -> assertTrue(verify.out().contains("OK: 1 file(s) verified, 0 damaged"), verify.out()),
+        () -> assertFalse(verify.out().contains("DAMAGED"), verify.out()),
+        () -> assertEquals(0, decrypt.code(), decrypt.out() + decrypt.err()),
+        () -> assertTrue(decrypt.out().contains("NESTED /sub: a root of its own"), decrypt.out()),
+        () -> assertTrue(decrypt.out().contains("NESTED /x/y: a root of its own"), decrypt.out()),
+        () ->
+            assertTrue(
+                decrypt.out().contains("decrypted 1, already done 0, failed 0"), decrypt.out()),
+        () -> assertEquals("alpha", Files.readString(out.resolve("a.txt"))),
+        () -> assertFalse(Files.exists(out.resolve("sub")), "nothing of /sub exported"),
+        () -> assertFalse(Files.exists(out.resolve("x/y")), "nothing of /x/y exported"));
+  }
+
+  /**
    * Encrypts {@code plain/a.txt} into a new {@code root}, then leaves there what an encrypt
    * interrupted while writing {@code b.txt} leaves: its temporary, torn (its end lost); returns it.
    */
