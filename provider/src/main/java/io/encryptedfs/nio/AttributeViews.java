@@ -148,6 +148,7 @@ final class AttributeViews {
 
     @Override
     public void setPermissions(Set<PosixFilePermission> perms) throws IOException {
+      LinkModes.refuseLink(path, options);
       run(path, () -> posix.setPermissions(perms));
     }
 

@@ -364,6 +364,9 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (attribute.equals("size") || attribute.endsWith(":size")) {
       throw new IllegalArgumentException("'size' cannot be set");
     }
+    if (LinkModes.changesMode(attribute)) {
+      LinkModes.refuseLink(p, options);
+    }
     try {
       rawProvider(p).setAttribute(raw(p), attribute, value, options);
     } catch (FileSystemException e) {

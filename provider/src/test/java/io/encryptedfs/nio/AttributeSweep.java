@@ -116,6 +116,13 @@ final class AttributeSweep {
   }
 
   private void permissions(String s, Path p, LinkOption[] o) {
+    if (o.length > 0 && Files.isSymbolicLink(p) && JdkLinkModes.followsLinks()) {
+      // This JDK changes the link's target here, the encrypted root refuses as JDK 17 does
+      // (LinkModesTest); compared, the two would differ by design.
+      seen.add(s + " permission changes: this JDK follows the link, not compared");
+      see(s + " getPosixFilePermissions", () -> Files.getPosixFilePermissions(p, o));
+      return;
+    }
     see(
         s + " setPermissions",
         () ->
