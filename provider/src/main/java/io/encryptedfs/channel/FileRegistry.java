@@ -27,6 +27,7 @@ import java.util.Set;
 final class FileRegistry {
   private final PathTable table = new PathTable();
   private final CreatingNames creating = new CreatingNames();
+  private final ReservedFile reserved = new ReservedFile();
   private final SizeCache sizes;
   private final Set<EncryptedFileChannel> channels =
       Collections.newSetFromMap(new IdentityHashMap<>());
@@ -40,6 +41,11 @@ final class FileRegistry {
   /** @param sizes told when a channel that writes attaches to a file */
   FileRegistry(SizeCache sizes) {
     this.sizes = sizes;
+  }
+
+  /** The file no open may reach, by any name (see {@link ReservedFile}). */
+  ReservedFile reserved() {
+    return reserved;
   }
 
   /** What {@link #find} found: an open file (counted), a file to load, or a name to create. */
@@ -62,6 +68,7 @@ final class FileRegistry {
       }
       // CREATE_NEW needs no lookup: the underlying file system refuses an existing file.
       Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
+      reserved.refuseOpen(id, mode, displayPath);
       if (creating.at(key, id)) {
         awaitChange();
         continue;

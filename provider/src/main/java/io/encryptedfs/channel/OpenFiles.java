@@ -301,6 +301,11 @@ public final class OpenFiles {
     return size;
   }
 
+  /** The file no open may reach, by any name (see {@link ReservedFile}). */
+  public ReservedFile reserved() {
+    return registry.reserved();
+  }
+
   /**
    * Whether files created from now on are forced at creation (the default), or left to their first
    * force; see {@code EncryptedFileSystems.CREATE_SYNC}.

@@ -45,47 +45,50 @@ final class AttributeViews {
       Class<V> type,
       LinkOption... options) {
     Path raw = path.getFileSystem().rawPath(path);
-    var rawProvider = raw.getFileSystem().provider();
+    if (raw.getFileSystem().provider().getFileAttributeView(raw, type, options) == null) {
+      return null;
+    }
     if (type == BasicFileAttributeView.class) {
-      BasicFileAttributeView rawView =
-          rawProvider.getFileAttributeView(raw, BasicFileAttributeView.class, options);
-      return rawView == null ? null : (V) new Basic(provider, path, rawView, options);
+      return (V) new Basic(provider, path, options);
     }
     if (type == PosixFileAttributeView.class) {
-      PosixFileAttributeView rawView =
-          rawProvider.getFileAttributeView(raw, PosixFileAttributeView.class, options);
-      return rawView == null ? null : (V) new Posix(provider, path, rawView, options);
+      return (V) new Posix(provider, path, options);
     }
-    if (type == FileOwnerAttributeView.class) {
-      FileOwnerAttributeView rawView =
-          rawProvider.getFileAttributeView(raw, FileOwnerAttributeView.class, options);
-      return rawView == null ? null : (V) new Owner(path, rawView);
-    }
-    return null;
+    return type == FileOwnerAttributeView.class ? (V) new Owner(path, options) : null;
   }
 
-  private interface RawCall<T> {
-    T call() throws IOException;
+  private interface RawCall<V, T> {
+    T call(V view) throws IOException;
   }
 
-  private interface RawAction {
-    void run() throws IOException;
+  private interface RawAction<V> {
+    void run(V view) throws IOException;
   }
 
-  private static <T> T call(EncryptedPath path, RawCall<T> call) throws IOException {
-    EncryptedFileSystemProvider.raw(path); // an internal file is not there
+  /**
+   * Calls the underlying view of {@code type} on the file {@code path} leads to, had at the time of
+   * the call, since a link there may lead to the root's marker ({@link MarkerLinks}).
+   */
+  private static <V extends FileAttributeView, T> T call(
+      EncryptedPath path, LinkOption[] options, Class<V> type, RawCall<V, T> call)
+      throws IOException {
+    Path raw = MarkerLinks.rawFollowed(path, options); // an internal file is not there
     try {
-      return call.call();
+      return call.call(raw.getFileSystem().provider().getFileAttributeView(raw, type, options));
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, path.toString());
     }
   }
 
-  private static void run(EncryptedPath path, RawAction action) throws IOException {
+  private static <V extends FileAttributeView> void run(
+      EncryptedPath path, LinkOption[] options, Class<V> type, RawAction<V> action)
+      throws IOException {
     call(
         path,
-        () -> {
-          action.run();
+        options,
+        type,
+        view -> {
+          action.run(view);
           return null;
         });
   }
@@ -93,17 +96,11 @@ final class AttributeViews {
   private static class Basic implements BasicFileAttributeView {
     final EncryptedFileSystemProvider provider;
     final EncryptedPath path;
-    final BasicFileAttributeView raw;
     final LinkOption[] options;
 
-    Basic(
-        EncryptedFileSystemProvider provider,
-        EncryptedPath path,
-        BasicFileAttributeView raw,
-        LinkOption[] options) {
+    Basic(EncryptedFileSystemProvider provider, EncryptedPath path, LinkOption[] options) {
       this.provider = provider;
       this.path = path;
-      this.raw = raw;
       this.options = options;
     }
 
@@ -120,20 +117,17 @@ final class AttributeViews {
     @Override
     public void setTimes(FileTime lastModified, FileTime lastAccess, FileTime create)
         throws IOException {
-      run(path, () -> raw.setTimes(lastModified, lastAccess, create));
+      run(
+          path,
+          options,
+          BasicFileAttributeView.class,
+          v -> v.setTimes(lastModified, lastAccess, create));
     }
   }
 
   private static final class Posix extends Basic implements PosixFileAttributeView {
-    private final PosixFileAttributeView posix;
-
-    Posix(
-        EncryptedFileSystemProvider provider,
-        EncryptedPath path,
-        PosixFileAttributeView raw,
-        LinkOption[] options) {
-      super(provider, path, raw, options);
-      this.posix = raw;
+    Posix(EncryptedFileSystemProvider provider, EncryptedPath path, LinkOption[] options) {
+      super(provider, path, options);
     }
 
     @Override
@@ -149,32 +143,32 @@ final class AttributeViews {
     @Override
     public void setPermissions(Set<PosixFilePermission> perms) throws IOException {
       LinkModes.refuseLink(path, options);
-      run(path, () -> posix.setPermissions(perms));
+      run(path, options, PosixFileAttributeView.class, v -> v.setPermissions(perms));
     }
 
     @Override
     public void setGroup(GroupPrincipal group) throws IOException {
-      run(path, () -> posix.setGroup(group));
+      run(path, options, PosixFileAttributeView.class, v -> v.setGroup(group));
     }
 
     @Override
     public UserPrincipal getOwner() throws IOException {
-      return call(path, posix::getOwner);
+      return call(path, options, PosixFileAttributeView.class, PosixFileAttributeView::getOwner);
     }
 
     @Override
     public void setOwner(UserPrincipal owner) throws IOException {
-      run(path, () -> posix.setOwner(owner));
+      run(path, options, PosixFileAttributeView.class, v -> v.setOwner(owner));
     }
   }
 
   private static final class Owner implements FileOwnerAttributeView {
     private final EncryptedPath path;
-    private final FileOwnerAttributeView raw;
+    private final LinkOption[] options;
 
-    Owner(EncryptedPath path, FileOwnerAttributeView raw) {
+    Owner(EncryptedPath path, LinkOption[] options) {
       this.path = path;
-      this.raw = raw;
+      this.options = options;
     }
 
     @Override
@@ -184,12 +178,12 @@ final class AttributeViews {
 
     @Override
     public UserPrincipal getOwner() throws IOException {
-      return call(path, raw::getOwner);
+      return call(path, options, FileOwnerAttributeView.class, FileOwnerAttributeView::getOwner);
     }
 
     @Override
     public void setOwner(UserPrincipal owner) throws IOException {
-      run(path, () -> raw.setOwner(owner));
+      run(path, options, FileOwnerAttributeView.class, v -> v.setOwner(owner));
     }
   }
 }

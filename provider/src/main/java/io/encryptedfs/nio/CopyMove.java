@@ -326,12 +326,15 @@ final class CopyMove {
         posix(p) ? PosixFileAttributes.class : BasicFileAttributes.class;
     LinkOption[] options =
         followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    Path raw = EncryptedFileSystemProvider.raw(p);
+    BasicFileAttributes attrs;
     try {
-      return EncryptedFileSystemProvider.rawProvider(p)
-          .readAttributes(EncryptedFileSystemProvider.raw(p), type, options);
+      attrs = EncryptedFileSystemProvider.rawProvider(p).readAttributes(raw, type, options);
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
     }
+    MarkerLinks.refuse(p, raw, attrs);
+    return attrs;
   }
 
   private static boolean posix(EncryptedPath p) {

@@ -109,7 +109,9 @@ final class EncryptedFileSystem extends FileSystem {
    * nor touch: names starting with {@link #MARKER} in the root's directory, also when a symbolic
    * link inside the root leads there ({@code /self/.encryptedfs} with {@code /self -> .}). A path
    * below one ({@code /.encryptedfs/x}) is internal too, so that it fails as below a missing file,
-   * not as below a regular one ("Not a directory"), which would tell that the file is there.
+   * not as below a regular one ("Not a directory"), which would tell that the file is there. A link
+   * whose own target is the marker has an ordinary name: {@link MarkerLinks} catches it by the file
+   * it reaches.
    *
    * @param raw the underlying file {@code absoluteNormalized} maps to
    */

@@ -18,6 +18,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
@@ -159,6 +160,12 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     try {
       return new EncryptedDirectoryStream(
           rawProvider(p).newDirectoryStream(raw(p), entry -> true), p, filter);
+    } catch (NotDirectoryException e) {
+      // Looked at only where listing failed: a link to the marker is a link to nothing.
+      if (!MarkerLinks.rawFollowed(p).equals(raw(p))) {
+        throw new NoSuchFileException(p.toString());
+      }
+      throw PathErrors.translate(e, p.toString());
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
     }
@@ -258,8 +265,8 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (a.equals(b)) {
       return true;
     }
-    Path rawA = raw(a);
-    Path rawB = raw(b);
+    Path rawA = MarkerLinks.rawFollowed(a);
+    Path rawB = MarkerLinks.rawFollowed(b);
     try {
       if (rawA.equals(rawB)) {
         rawProvider(a).readAttributes(rawA, BasicFileAttributes.class);
@@ -284,7 +291,8 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public FileStore getFileStore(Path path) throws IOException {
     EncryptedPath p = check(path);
     try {
-      return new EncryptedFileStore(p.getFileSystem(), rawProvider(p).getFileStore(raw(p)));
+      return new EncryptedFileStore(
+          p.getFileSystem(), rawProvider(p).getFileStore(MarkerLinks.rawFollowed(p)));
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
     }
@@ -294,7 +302,14 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public void checkAccess(Path path, AccessMode... modes) throws IOException {
     EncryptedPath p = check(path);
     try {
-      rawProvider(p).checkAccess(raw(p), modes);
+      if (modes.length == 0) {
+        // Files.exists: a stat, where the JDK makes an access(2), costs the same and lets the
+        // marker check use what it read.
+        Path raw = raw(p);
+        MarkerLinks.refuse(p, raw, rawProvider(p).readAttributes(raw, BasicFileAttributes.class));
+      } else {
+        rawProvider(p).checkAccess(MarkerLinks.rawFollowed(p), modes);
+      }
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
     }
@@ -320,12 +335,14 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       // Cleartext attributes implement these two; any other would fail the caller's cast.
       throw new UnsupportedOperationException("'" + type.getSimpleName() + "' is not supported");
     }
+    Path raw = raw(p);
     BasicFileAttributes rawAttrs;
     try {
-      rawAttrs = rawProvider(p).readAttributes(raw(p), type, options);
+      rawAttrs = rawProvider(p).readAttributes(raw, type, options);
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
     }
+    MarkerLinks.refuse(p, raw, rawAttrs);
     return (A) CleartextAttributes.of(rawAttrs, cleartextSize(p, rawAttrs));
   }
 
@@ -344,7 +361,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     requireView(p, attributes);
     Map<String, Object> raw;
     try {
-      raw = rawProvider(p).readAttributes(raw(p), attributes, options);
+      raw = rawProvider(p).readAttributes(MarkerLinks.rawFollowed(p, options), attributes, options);
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
     }
@@ -368,7 +385,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       LinkModes.refuseLink(p, options);
     }
     try {
-      rawProvider(p).setAttribute(raw(p), attribute, value, options);
+      rawProvider(p).setAttribute(MarkerLinks.rawFollowed(p, options), attribute, value, options);
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, p.toString());
     }
@@ -405,6 +422,9 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       if (!name.toString().isEmpty()) {
         result = result.resolve(p.getFileSystem().getPath(name.toString()));
       }
+    }
+    if (p.getFileSystem().isInternal(result, rawRoot.resolve(rawRoot.relativize(real)))) {
+      throw new NoSuchFileException(p.toString()); // a link led to the marker
     }
     return result;
   }

@@ -51,7 +51,7 @@ final class EncryptedWatchService implements WatchService {
     EncryptedFileSystemProvider.check(dir);
     WatchKey rawKey;
     try {
-      rawKey = EncryptedFileSystemProvider.raw(dir).register(service.raw, kinds, modifiers);
+      rawKey = MarkerLinks.rawFollowed(dir).register(service.raw, kinds, modifiers);
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, dir.toString());
     }

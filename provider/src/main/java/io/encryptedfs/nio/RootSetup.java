@@ -53,6 +53,10 @@ final class RootSetup {
         files.reportIntegrityTo(audited);
       }
       checkRoot(root, config.create(), files, policy);
+      // After the root's own open of its marker: from now on no name, a link included, reaches it.
+      files
+          .reserved()
+          .reserve(root.resolve(EncryptedFileSystem.MARKER), "/" + EncryptedFileSystem.MARKER);
       return new EncryptedFileSystem(provider, root, key, keys, ownsKeys, policy, files, newFiles);
     } catch (IOException | RuntimeException e) {
       if (ownsKeys) {
