@@ -26,9 +26,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.spi.FileSystemProvider;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -327,81 +325,21 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <A extends BasicFileAttributes> A readAttributes(
       Path path, Class<A> type, LinkOption... options) throws IOException {
-    EncryptedPath p = check(path);
-    if (type != BasicFileAttributes.class && type != PosixFileAttributes.class) {
-      // Cleartext attributes implement these two; any other would fail the caller's cast.
-      throw new UnsupportedOperationException("'" + type.getSimpleName() + "' is not supported");
-    }
-    Path raw = raw(p);
-    BasicFileAttributes rawAttrs;
-    try {
-      rawAttrs = rawProvider(p).readAttributes(raw, type, options);
-    } catch (FileSystemException e) {
-      throw PathErrors.translate(e, p.toString());
-    }
-    MarkerLinks.refuse(p, raw, rawAttrs);
-    return (A) CleartextAttributes.of(rawAttrs, cleartextSize(p, rawAttrs));
-  }
-
-  /** The cleartext size of a regular file, read from its tail record, not its whole content. */
-  long cleartextSize(EncryptedPath p, BasicFileAttributes rawAttrs) throws IOException {
-    if (!rawAttrs.isRegularFile()) {
-      return rawAttrs.size();
-    }
-    return p.getFileSystem().files().cleartextSize(raw(p), p.toString(), rawAttrs);
+    return PathAttributes.read(check(path), type, options);
   }
 
   @Override
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
       throws IOException {
-    EncryptedPath p = check(path);
-    requireView(p, attributes);
-    Map<String, Object> raw;
-    try {
-      raw = rawProvider(p).readAttributes(MarkerLinks.rawFollowed(p, options), attributes, options);
-    } catch (FileSystemException e) {
-      throw PathErrors.translate(e, p.toString());
-    }
-    Map<String, Object> out = new LinkedHashMap<>(raw);
-    if (out.containsKey("size")) {
-      BasicFileAttributes basic = readAttributes(p, BasicFileAttributes.class, options);
-      out.put("size", basic.size());
-    }
-    return out;
+    return PathAttributes.read(check(path), attributes, options);
   }
 
   @Override
   public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
       throws IOException {
-    EncryptedPath p = check(path);
-    requireView(p, attribute);
-    if (attribute.equals("size") || attribute.endsWith(":size")) {
-      throw new IllegalArgumentException("'size' cannot be set");
-    }
-    if (LinkModes.changesMode(attribute)) {
-      LinkModes.refuseLink(p, options);
-    }
-    try {
-      rawProvider(p).setAttribute(MarkerLinks.rawFollowed(p, options), attribute, value, options);
-    } catch (FileSystemException e) {
-      throw PathErrors.translate(e, p.toString());
-    }
-  }
-
-  /**
-   * Refuses an attribute of a view this file system does not offer, as the JDK does, before the
-   * underlying file sees it: a {@code user:} attribute would be stored there unencrypted, a {@code
-   * dos:} one means nothing here. {@code unix:} passes where offered, with its size translated.
-   */
-  private static void requireView(EncryptedPath p, String attribute) {
-    int colon = attribute.indexOf(':');
-    String view = colon < 0 ? "basic" : attribute.substring(0, colon);
-    if (!p.getFileSystem().supportedFileAttributeViews().contains(view)) {
-      throw new UnsupportedOperationException("View '" + view + "' not available");
-    }
+    PathAttributes.set(check(path), attribute, value, options);
   }
 
   /** The real path stays inside this file system: the root's real path is its own root. */
