@@ -326,15 +326,7 @@ final class CopyMove {
         posix(p) ? PosixFileAttributes.class : BasicFileAttributes.class;
     LinkOption[] options =
         followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
-    Path raw = EncryptedFileSystemProvider.raw(p);
-    BasicFileAttributes attrs;
-    try {
-      attrs = EncryptedFileSystemProvider.rawProvider(p).readAttributes(raw, type, options);
-    } catch (FileSystemException e) {
-      throw PathErrors.translate(e, p.toString());
-    }
-    MarkerLinks.refuse(p, raw, attrs);
-    return attrs;
+    return MarkerLinks.attributes(p, EncryptedFileSystemProvider.raw(p), type, options);
   }
 
   private static boolean posix(EncryptedPath p) {

@@ -263,17 +263,25 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (a.equals(b)) {
       return true;
     }
-    Path rawA = MarkerLinks.rawFollowed(a);
-    Path rawB = MarkerLinks.rawFollowed(b);
+    Path rawA = raw(a);
+    Path rawB = raw(b);
+    if (rawA.equals(rawB)) {
+      MarkerLinks.attributes(a, rawA, BasicFileAttributes.class);
+      return true;
+    }
+    // One stat each, which also tells the marker reached through a link; the underlying provider
+    // answers, reading both again, only where a file has no key (none there, not readable, or a
+    // file system without them), so a missing file fails, or not, in its own way.
+    MarkerLinks.Followed followedA = MarkerLinks.follow(a, rawA);
+    MarkerLinks.Followed followedB = MarkerLinks.follow(b, rawB);
+    if (followedA.fileKey() != null && followedB.fileKey() != null) {
+      return followedA.fileKey().equals(followedB.fileKey());
+    }
     try {
-      if (rawA.equals(rawB)) {
-        rawProvider(a).readAttributes(rawA, BasicFileAttributes.class);
-        return true;
-      }
-      return rawProvider(a).isSameFile(rawA, rawB);
+      return rawProvider(a).isSameFile(followedA.raw(), followedB.raw());
     } catch (FileSystemException e) {
       // name the path the underlying exception is about, and only it, as the JDK does
-      boolean aboutB = rawB.toString().equals(e.getFile());
+      boolean aboutB = followedB.raw().toString().equals(e.getFile());
       throw PathErrors.translate(e, aboutB ? b.toString() : a.toString());
     }
   }

@@ -7,7 +7,6 @@ import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.LinkedHashMap;
@@ -28,14 +27,7 @@ final class PathAttributes {
       // Cleartext attributes implement these two; any other would fail the caller's cast.
       throw new UnsupportedOperationException("'" + type.getSimpleName() + "' is not supported");
     }
-    Path raw = raw(p);
-    BasicFileAttributes rawAttrs;
-    try {
-      rawAttrs = rawProvider(p).readAttributes(raw, type, options);
-    } catch (FileSystemException e) {
-      throw PathErrors.translate(e, p.toString());
-    }
-    MarkerLinks.refuse(p, raw, rawAttrs);
+    BasicFileAttributes rawAttrs = MarkerLinks.attributes(p, raw(p), type, options);
     return (A) CleartextAttributes.of(rawAttrs, cleartextSize(p, rawAttrs));
   }
 

@@ -151,6 +151,7 @@ final class FaultFileSystemProvider extends FileSystemProvider {
     if (!(path2 instanceof FaultPath other) || other.getFileSystem() != fs) {
       return false;
     }
+    fs.lookedUp(2);
     return under().isSameFile(fs.unwrap(path), other.delegate());
   }
 
@@ -166,6 +167,7 @@ final class FaultFileSystemProvider extends FileSystemProvider {
 
   @Override
   public void checkAccess(Path path, AccessMode... modes) throws IOException {
+    fs.lookedUp(1);
     under().checkAccess(fs.unwrap(path), modes);
   }
 
@@ -178,6 +180,7 @@ final class FaultFileSystemProvider extends FileSystemProvider {
   @Override
   public <A extends BasicFileAttributes> A readAttributes(
       Path path, Class<A> type, LinkOption... options) throws IOException {
+    fs.lookedUp(1);
     A attrs = under().readAttributes(fs.unwrap(path), type, options);
     return fs.hidesFileKeys() ? WithoutFileKey.of(attrs, type) : attrs;
   }
@@ -185,6 +188,7 @@ final class FaultFileSystemProvider extends FileSystemProvider {
   @Override
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
       throws IOException {
+    fs.lookedUp(1);
     Map<String, Object> attrs = under().readAttributes(fs.unwrap(path), attributes, options);
     if (fs.hidesFileKeys() && attrs.containsKey("fileKey")) {
       attrs = new java.util.HashMap<>(attrs);

@@ -14,6 +14,7 @@ import java.nio.file.spi.FileSystemProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -77,6 +78,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private volatile Consumer<Path> beforeSize = path -> {};
   private volatile Consumer<Path> afterLock = path -> {};
   private volatile boolean hideFileKeys;
+  private final AtomicLong lookups = new AtomicLong();
   private volatile boolean open = true;
 
   private FaultInjectingFileSystem(Path underlyingRoot) {
@@ -200,6 +202,18 @@ public final class FaultInjectingFileSystem extends FileSystem {
 
   boolean hidesFileKeys() {
     return hideFileKeys;
+  }
+
+  /**
+   * Looks at files' metadata made through this provider so far: an attribute read or an access
+   * check counts one, a same-file check of two different paths two, as the JDK's reads both.
+   */
+  public long lookups() {
+    return lookups.get();
+  }
+
+  void lookedUp(int files) {
+    lookups.addAndGet(files);
   }
 
   /**
