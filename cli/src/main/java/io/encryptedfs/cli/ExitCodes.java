@@ -12,9 +12,15 @@ final class ExitCodes {
    */
   static final int KEY = 3;
   static final int IO = 4;
+  /**
+   * Done, but for what was left out on purpose and named: a root nested in the one copied from or
+   * into, a plain file named as a root marker. Damage (1) takes precedence.
+   */
+  static final int INCOMPLETE = 5;
 
   static final String HELP =
-      "Exit codes: 0 ok, 1 damage found, 2 usage error, 3 key or password error, 4 I/O error.";
+      "Exit codes: 0 ok, 1 damage found, 2 usage error, 3 key or password error, 4 I/O error,"
+          + " 5 done but a nested root or a file named as a root marker left out.";
 
   private ExitCodes() {}
 }

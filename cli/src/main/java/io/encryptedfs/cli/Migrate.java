@@ -61,9 +61,13 @@ final class Migrate {
       if (!Files.isDirectory(plain)) {
         throw new IllegalArgumentException("not a directory: " + plain);
       }
+      PrintWriter out = spec.commandLine().getOut();
       try (FileSystem fs = keystore.openRoot(root, create)) {
-        return copyTree(
-            plain, List.of(), fs.getPath("/"), spec.commandLine().getOut(), "encrypted");
+        List<LeftOut.Entry> leftOut = LeftOut.of(plain, root, KeyRotation.nestedRoots(fs));
+        for (LeftOut.Entry entry : leftOut) {
+          out.println(entry.line());
+        }
+        return copyTree(plain, LeftOut.paths(leftOut), fs.getPath("/"), out, "encrypted");
       }
     }
   }
@@ -104,7 +108,11 @@ final class Migrate {
 
   /**
    * Copies every regular file of {@code from} to the same relative path under {@code to}, but those
-   * in a directory of {@code notEntered} ({@link TreeEntries#of}).
+   * of {@code notEntered} ({@link TreeEntries#of}), which the caller has named.
+   *
+   * @return {@link ExitCodes#DAMAGE} if a file failed, else {@link ExitCodes#INCOMPLETE} if
+   *     anything was left out: an operator who goes on to delete {@code from} must hear that the
+   *     copy is not the whole of it
    */
   static int copyTree(Path from, List<String> notEntered, Path to, PrintWriter out, String verb)
       throws IOException {
@@ -151,8 +159,12 @@ final class Migrate {
       }
     }
     progress.finish();
-    out.println(verb + " " + done + ", already done " + skipped + ", failed " + failed);
-    return failed == 0 ? ExitCodes.OK : ExitCodes.DAMAGE;
+    String leftOut = notEntered.isEmpty() ? "" : ", left out " + notEntered.size();
+    out.println(verb + " " + done + ", already done " + skipped + ", failed " + failed + leftOut);
+    if (failed > 0) {
+      return ExitCodes.DAMAGE;
+    }
+    return notEntered.isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
   }
 
   private static void copyVerified(Path source, Path target, Path part, byte[] expected)

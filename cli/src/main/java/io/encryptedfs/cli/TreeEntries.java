@@ -32,8 +32,8 @@ final class TreeEntries {
   private TreeEntries() {}
 
   /**
-   * @param notEntered the directories left out, content and all: absolute paths in {@code top}'s
-   *     file system
+   * @param notEntered the directories left out, content and all, and the files left out: paths
+   *     in {@code top}'s file system, absolute or as the walk from {@code top} reaches them
    */
   static List<Entry> of(Path top, List<String> notEntered) throws IOException {
     Set<Path> skipped = new HashSet<>();
@@ -51,12 +51,18 @@ final class TreeEntries {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (skipped.contains(file)) {
+              return FileVisitResult.CONTINUE;
+            }
             entries.add(new Entry(file, attrs.isRegularFile(), null));
             return FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (skipped.contains(file)) {
+              return FileVisitResult.CONTINUE;
+            }
             if (!isFileProblem(e)) {
               throw e;
             }

@@ -1,10 +1,12 @@
 package io.encryptedfs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.cli.CliRunner.Run;
+import io.encryptedfs.nio.KeyRotation;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,6 +151,57 @@ class MigrateTest {
         fromLeftovers.out().contains("encrypted 0, already done 3, failed 0"), fromLeftovers.out());
     assertFalse(Files.exists(root.resolve(leftover.getFileName().toString())));
     assertEquals("be", Files.readString(leftover), "the source is not changed");
+  }
+
+  /**
+   * encrypt does not write into a root nested in ROOT (its files would be under this keystore's
+   * keys, which the nested root does not read), nor copy a file or directory named as a root marker
+   * (it would make its directory a nested root): each is named, the rest is copied, and the exit
+   * code (5) says something was left out. Before, both were copied and the run exited 0.
+   */
+  @Test
+  void encryptLeavesOutANestedRootAndNamesLikeARootMarker() throws Exception {
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    Path root = tmp.resolve("root");
+    initAndEncrypt(plain, root);
+    Path plain2 = Files.createDirectories(tmp.resolve("plain2"));
+    Files.writeString(plain2.resolve("b.txt"), "beta");
+    Run nest = cli.keys("encrypt", plain2.toString(), root.resolve("sub").toString(), "--create");
+    assertEquals(0, nest.code(), nest.out() + nest.err());
+    Files.writeString(Files.createDirectories(plain.resolve("sub")).resolve("c.txt"), "gamma");
+    Files.writeString(Files.createDirectories(plain.resolve("x")).resolve(".encryptedfs"), "mine");
+    Files.writeString(plain.resolve("x/d.txt"), "delta");
+    Files.writeString(
+        Files.createDirectories(plain.resolve("y/.encryptedfs")).resolve("e.txt"), "epsilon");
+
+    Run encrypt = cli.keys("encrypt", plain.toString(), root.toString());
+    assertAll(
+        () -> assertEquals(5, encrypt.code(), encrypt.out() + encrypt.err()),
+        () ->
+            assertTrue(
+                encrypt.out().contains("NESTED /sub: a root of its own, not encrypted into"),
+                encrypt.out()),
+        () ->
+            assertTrue(
+                encrypt.out().contains("SKIPPED x/.encryptedfs: named as a root marker"),
+                encrypt.out()),
+        () ->
+            assertTrue(
+                encrypt.out().contains("SKIPPED y/.encryptedfs: named as a root marker"),
+                encrypt.out()),
+        () ->
+            assertTrue(
+                encrypt.out().contains("encrypted 1, already done 1, failed 0"), encrypt.out()),
+        () -> assertFalse(Files.exists(root.resolve("sub/c.txt")), "nothing in the nested root"),
+        () -> assertFalse(Files.exists(root.resolve("x/.encryptedfs")), "no marker made"),
+        () -> assertFalse(Files.exists(root.resolve("y/.encryptedfs")), "no marker made"));
+    try (FileSystem fs = cli.openRoot(root)) {
+      assertEquals("delta", Files.readString(fs.getPath("/x/d.txt")));
+      assertEquals(List.of("/sub"), KeyRotation.nestedRoots(fs));
+    }
+    Run verifyNested = cli.keys("verify", root.resolve("sub").toString());
+    assertEquals(0, verifyNested.code(), verifyNested.out() + verifyNested.err());
+    assertTrue(verifyNested.out().contains("OK: 1 file(s) verified"), verifyNested.out());
   }
 
   /** A keystore, and {@code root} created by encrypting {@code plain} holding a.txt. */

@@ -1,0 +1,112 @@
+package io.encryptedfs.cli;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What of a plain tree {@code encrypt} must not copy into a root, each with the line that names it.
+ * Under a directory where the root holds a root of its own (a nested root, {@code
+ * KeyRotation.nestedRoots}), files would be written under this keystore's keys, where that root
+ * cannot read them. An entry named as a root marker would make its directory look like a nested
+ * root (or, at the top, be the root's own marker), and every command would stop there.
+ */
+final class LeftOut {
+  static final String MARKER = ".encryptedfs";
+
+  /**
+   * @param path the entry of the plain tree, as the walk from its top gives it
+   * @param line says what it is and why it is not copied
+   */
+  record Entry(Path path, String line) {}
+
+  private LeftOut() {}
+
+  /**
+   * @param plain the plain tree
+   * @param root the encrypted root, as the user named it, for the lines
+   * @param nestedRoots the roots nested in {@code root}, as {@code KeyRotation.nestedRoots} names
+   *     them ({@code /sub})
+   */
+  static List<Entry> of(Path plain, Path root, List<String> nestedRoots) throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    Files.walkFileTree(
+        plain,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (dir.equals(plain)) {
+              return FileVisitResult.CONTINUE;
+            }
+            String inRoot = inRoot(plain.relativize(dir));
+            if (nestedRoots.contains(inRoot)) {
+              entries.add(new Entry(dir, nested(inRoot, dir, root)));
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            if (isMarkerName(dir)) {
+              entries.add(new Entry(dir, markerName(plain.relativize(dir))));
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (isMarkerName(file)) {
+              entries.add(new Entry(file, markerName(plain.relativize(file))));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE; // the copy's own walk reports it
+          }
+        });
+    entries.sort(Comparator.comparing(Entry::path));
+    return entries;
+  }
+
+  /** The paths of {@code entries}, as {@link TreeEntries#of} takes those it leaves out. */
+  static List<String> paths(List<Entry> entries) {
+    return entries.stream().map(e -> e.path().toString()).toList();
+  }
+
+  private static boolean isMarkerName(Path path) {
+    return path.getFileName() != null && path.getFileName().toString().equals(MARKER);
+  }
+
+  /** {@code relative} as the root's file system names it: {@code /x/y}. */
+  private static String inRoot(Path relative) {
+    StringBuilder s = new StringBuilder();
+    for (Path name : relative) {
+      s.append('/').append(name);
+    }
+    return s.toString();
+  }
+
+  private static String nested(String inRoot, Path dir, Path root) {
+    return "NESTED "
+        + inRoot
+        + ": a root of its own, not encrypted into: "
+        + dir
+        + " is left out (encrypt it into "
+        + root.resolve(inRoot.substring(1))
+        + " with that root's keystore)";
+  }
+
+  private static String markerName(Path relative) {
+    return "SKIPPED "
+        + relative
+        + ": named as a root marker ("
+        + MARKER
+        + "), which in the root would make its directory a root of its own; not copied (rename"
+        + " it to copy it)";
+  }
+}
