@@ -4,6 +4,7 @@ import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.PasswordFileException;
 import io.encryptedfs.keystore.PasswordSource;
+import io.encryptedfs.keystore.PasswordUnavailableException;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
 import java.nio.file.FileSystem;
@@ -72,13 +73,14 @@ final class KeystoreOptions {
     char[] password;
     try {
       password = source.read();
-    } catch (PasswordFileException e) {
-      // Read, but empty or not UTF-8: a password problem, named by the file and its reason.
+    } catch (PasswordFileException | PasswordUnavailableException e) {
+      // A file read but empty or not UTF-8; a variable unset or empty, no console: a password
+      // problem, named by its source, never showing the password itself.
       throw new KeyOrPasswordException(e.getMessage(), e);
     } catch (FileSystemException e) {
       throw e; // the password file itself cannot be read: an I/O error
     } catch (IOException e) {
-      // Unset, empty, no console: the sources say what is wrong, never the password itself.
+      // What a prompt other than the console's throws has the same meaning (see PasswordPrompt).
       throw new KeyOrPasswordException(e.getMessage(), e);
     }
     for (char c : password) {

@@ -27,7 +27,12 @@ public interface PasswordSource {
    * Reads the password.
    *
    * @return a new array holding the password, never empty
-   * @throws IOException if the password is unavailable or empty
+   * @throws PasswordUnavailableException if the source has no password to give: a variable not set
+   *     or empty, no console, input that ended, an empty password typed or given
+   * @throws PasswordFileException if a password file was read but its first line is empty or it is
+   *     not UTF-8
+   * @throws IOException if a password file cannot be read (a {@link
+   *     java.nio.file.FileSystemException} naming it)
    */
   char[] read() throws IOException;
 
@@ -53,6 +58,8 @@ public interface PasswordSource {
   /**
    * The value of an environment variable. Java cannot wipe the {@link String} the JDK returns for
    * it, and the process environment may be visible to the same user; prefer a file for services.
+   * Reading a variable that is not set or is empty throws {@link PasswordUnavailableException}
+   * naming it.
    */
   static PasswordSource fromEnvironment(String variable) {
     Objects.requireNonNull(variable, "variable");
@@ -61,7 +68,8 @@ public interface PasswordSource {
 
   /**
    * A password typed at the console, without echo. Fails with a clear message when the JVM has no
-   * console (standard input or output redirected, as under a service manager or a build tool).
+   * console (standard input or output redirected, as under a service manager or a build tool): a
+   * {@link PasswordUnavailableException}, as when the input ends or the password typed is empty.
    */
   static PasswordSource fromConsole(String prompt) {
     Objects.requireNonNull(prompt, "prompt");

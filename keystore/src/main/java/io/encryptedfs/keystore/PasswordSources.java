@@ -18,9 +18,10 @@ final class PasswordSources {
 
   private PasswordSources() {}
 
-  static char[] requireNonEmpty(char[] password, String source) throws IOException {
+  static char[] requireNonEmpty(char[] password, String source)
+      throws PasswordUnavailableException {
     if (password.length == 0) {
-      throw new IOException("empty password from " + source);
+      throw new PasswordUnavailableException("empty password from " + source);
     }
     return password;
   }
@@ -118,9 +119,13 @@ final class PasswordSources {
   record FromEnvironment(String variable) implements PasswordSource {
     @Override
     public char[] read() throws IOException {
-      String value = System.getenv(variable);
+      return password(variable, System.getenv(variable));
+    }
+
+    /** The password in {@code value}, the variable's value (null if unset). */
+    static char[] password(String variable, String value) throws PasswordUnavailableException {
       if (value == null) {
-        throw new IOException("environment variable " + variable + " is not set");
+        throw new PasswordUnavailableException("environment variable " + variable + " is not set");
       }
       return requireNonEmpty(value.toCharArray(), "environment variable " + variable);
     }
@@ -136,13 +141,18 @@ final class PasswordSources {
     public char[] read() throws IOException {
       Console console = System.console();
       if (console == null) {
-        throw new IOException(
+        throw new PasswordUnavailableException(
             "no console to read the keystore password from (standard input or output is not a"
                 + " terminal); use a password file or an environment variable instead");
       }
-      char[] password = console.readPassword("%s", prompt);
+      return typed(console.readPassword("%s", prompt));
+    }
+
+    /** The password in {@code password}, as the console read it (null at end of input). */
+    static char[] typed(char[] password) throws PasswordUnavailableException {
       if (password == null) {
-        throw new IOException("end of input at the console before a password was entered");
+        throw new PasswordUnavailableException(
+            "end of input at the console before a password was entered");
       }
       return requireNonEmpty(password, "the console");
     }

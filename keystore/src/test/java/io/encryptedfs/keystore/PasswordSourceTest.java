@@ -126,12 +126,23 @@ class PasswordSourceTest {
     assertTrue(source.toString().contains(path.toString()));
   }
 
+  /**
+   * An unset or empty variable is a PasswordUnavailableException naming the variable, as an empty
+   * password file is a PasswordFileException naming the file; before, a plain IOException.
+   */
   @Test
-  void missingEnvironmentVariableGivesAClearError() {
+  void unsetOrEmptyEnvironmentVariableIsAPasswordUnavailableExceptionNamingIt() {
     String variable = "ENCRYPTEDFS_TEST_SURELY_UNSET_7F3A";
-    IOException e =
-        assertThrows(IOException.class, () -> PasswordSource.fromEnvironment(variable).read());
-    assertTrue(e.getMessage().contains(variable + " is not set"), e.getMessage());
+    PasswordUnavailableException unset =
+        assertThrows(
+            PasswordUnavailableException.class,
+            () -> PasswordSource.fromEnvironment(variable).read());
+    assertEquals("environment variable " + variable + " is not set", unset.getMessage());
+    PasswordUnavailableException empty =
+        assertThrows(
+            PasswordUnavailableException.class,
+            () -> PasswordSources.FromEnvironment.password(variable, ""));
+    assertEquals("empty password from environment variable " + variable, empty.getMessage());
   }
 
   @Test
@@ -146,9 +157,27 @@ class PasswordSourceTest {
   void consoleSourceExplainsWhenThereIsNoConsole() {
     // Surefire's forked JVM has its standard streams redirected, so it has no console.
     assertTrue(System.console() == null, "expected a JVM without a console");
-    IOException e =
-        assertThrows(IOException.class, () -> PasswordSource.fromConsole("Password: ").read());
+    PasswordUnavailableException e =
+        assertThrows(
+            PasswordUnavailableException.class,
+            () -> PasswordSource.fromConsole("Password: ").read());
     assertTrue(e.getMessage().contains("no console"), e.getMessage());
+  }
+
+  /** Input that ended, or an empty line typed: a PasswordUnavailableException, not a plain one. */
+  @Test
+  void consoleInputThatEndedOrIsEmptyIsAPasswordUnavailableException() throws IOException {
+    PasswordUnavailableException ended =
+        assertThrows(
+            PasswordUnavailableException.class, () -> PasswordSources.FromConsole.typed(null));
+    assertEquals("end of input at the console before a password was entered", ended.getMessage());
+    PasswordUnavailableException empty =
+        assertThrows(
+            PasswordUnavailableException.class,
+            () -> PasswordSources.FromConsole.typed(new char[0]));
+    assertEquals("empty password from the console", empty.getMessage());
+    assertArrayEquals(
+        "typed".toCharArray(), PasswordSources.FromConsole.typed("typed".toCharArray()));
   }
 
   @Test
@@ -162,6 +191,7 @@ class PasswordSourceTest {
     assertFalse(source.toString().contains("given-secret"));
     Arrays.fill(password, '\0');
     assertArrayEquals(new char[12], source.read());
-    assertThrows(IOException.class, () -> PasswordSource.of(new char[0]).read());
+    assertThrows(
+        PasswordUnavailableException.class, () -> PasswordSource.of(new char[0]).read());
   }
 }
