@@ -82,14 +82,56 @@ final class KeysCommand implements Runnable {
                       + alias);
           return ExitCodes.OK;
         }
-        try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore.keystore, password, audit)) {
-          keys.generateKey(alias);
-        }
+        generateFirstKey(password, audit);
       } finally {
         Arrays.fill(password, '\0');
       }
       out(spec).println("created " + keystore.keystore + " with current key " + alias);
       return ExitCodes.OK;
+    }
+
+    /**
+     * {@code e}, from an init that failed once the keystore was in place, saying what finishes it:
+     * the keystore module's own message is for programs, which open the keystore, where the
+     * operator runs init again ({@link #finishEarlierInit}).
+     */
+    static FileSystemException unfinished(FileSystemException e) {
+      FileSystemException said =
+          new FileSystemException(
+              e.getFile(),
+              e.getOtherFile(),
+              (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason())
+                  + "; the keystore is in place without a key: run keys init again, with the same"
+                  + " password, to finish it");
+      said.initCause(e);
+      return said;
+    }
+
+    /** The first key, for a keystore this init has just created. */
+    private void generateFirstKey(char[] password, AuditLog audit) throws IOException {
+      Pkcs12KeyStore keys;
+      try {
+        keys = Pkcs12KeyStore.create(keystore.keystore, password, audit);
+      } catch (FileAlreadyExistsException e) {
+        throw e; // someone else's, made meanwhile
+      } catch (FileSystemException e) {
+        // Failed once in place (forcing the directory, removing the temporary link), or before.
+        throw Files.exists(keystore.keystore) ? unfinished(e) : e;
+      }
+      try (keys) {
+        generateKey(keys);
+      }
+    }
+
+    /** Generates the first key; a failure that leaves none (a full disk, say) says what to do. */
+    private void generateKey(Pkcs12KeyStore keys) throws IOException {
+      try {
+        keys.generateKey(alias);
+      } catch (FileSystemException e) {
+        // A write whose directory force failed has put the key in place: rerunning init would be
+        // refused, and the message already says the change may not survive a crash.
+        throw keys.aliases().isEmpty() ? unfinished(e) : e;
+      }
     }
 
     /**
@@ -115,7 +157,7 @@ final class KeysCommand implements Runnable {
         if (!keys.aliases().isEmpty()) {
           throw new FileAlreadyExistsException(file.toString());
         }
-        keys.generateKey(alias);
+        generateKey(keys);
         // Even if something other than an init left it empty with a current-key marker.
         keys.setCurrent(alias);
       }

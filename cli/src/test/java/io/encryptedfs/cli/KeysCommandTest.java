@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.encryptedfs.cli.CliRunner.Run;
 import io.encryptedfs.cli.CliRunner.Typist;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,6 +79,34 @@ class KeysCommandTest {
     assertTrue(list.out().startsWith("master\t"), list.out());
     assertEquals(1, again.prompts.size(), "an existing keystore's password is asked for once");
     assertTrue(again.allWiped());
+  }
+
+  /**
+   * An init that fails once its keystore is in place says what finishes it: running init again.
+   * Before, the operator read the keystore module's advice to "open the keystore" and nothing of
+   * init. (The failure itself cannot be caused from here; the keystore module's tests cause it.)
+   */
+  @Test
+  void aFailureThatLeavesTheKeystoreWithoutAKeySaysToRunInitAgain() {
+    Path keystore = tmp.resolve("keys.p12");
+    FileSystemException stray =
+        new FileSystemException(
+            keystore.toString(),
+            tmp.resolve(".keys.p12.1.tmp").toString(),
+            "keystore was created, but its temporary file, a second link to it, could not be"
+                + " removed (EIO); delete that file");
+    FileSystemException said = KeysCommand.Init.unfinished(stray);
+    assertEquals(stray.getFile(), said.getFile());
+    assertEquals(stray.getOtherFile(), said.getOtherFile());
+    assertEquals(4, Main.exitCode(said), "still an I/O error");
+    assertEquals(
+        keystore
+            + " -> "
+            + tmp.resolve(".keys.p12.1.tmp")
+            + ": keystore was created, but its temporary file, a second link to it, could not be"
+            + " removed (EIO); delete that file; the keystore is in place without a key: run keys"
+            + " init again, with the same password, to finish it",
+        Main.describe(said));
   }
 
   /**

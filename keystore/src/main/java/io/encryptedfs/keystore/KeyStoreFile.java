@@ -97,6 +97,8 @@ final class KeyStoreFile {
   /**
    * The temporary file is a second link to the new keystore; one left behind would keep the
    * keystore's first, empty version after later writes replace it, so the caller must hear of it.
+   * What then finishes the keystore is the caller's to say: a program opens it ({@link
+   * Pkcs12KeyStore#create}), where the tool's operator runs {@code keys init} again.
    */
   private static FileSystemException strayLink(Path file, Path temporary, IOException e) {
     FileSystemException stray =
@@ -106,7 +108,7 @@ final class KeyStoreFile {
             "keystore was created, but its temporary file, a second link to it, could not be"
                 + " removed ("
                 + e.getMessage()
-                + "); delete that file, and open the keystore rather than create it again");
+                + "); delete that file");
     stray.initCause(e);
     return stray;
   }
