@@ -49,10 +49,10 @@ final class FileLoader {
   }
 
   /**
-   * Writes the header and an empty first tail record to a new, empty raw file, its data key
-   * wrapped by {@code master} (see {@link #wrappingKey}). The file's first
-   * force makes them durable (until then a power loss may leave a file that does not open): the
-   * creating open's, unless the file system was opened with {@code create.sync=false}.
+   * Writes the header and an empty first tail record to a new, empty raw file, its data key wrapped
+   * by {@code master} (see {@link #wrappingKey}). The file's first force makes them durable (until
+   * then a power loss may leave a file that does not open): the creating open's, unless the file
+   * system was opened with {@code create.sync=false}.
    */
   LoadedFile create(RawFile raw, NewFilePolicy policy, SecretKey master, String path)
       throws IOException {
@@ -164,8 +164,8 @@ final class FileLoader {
   }
 
   /**
-   * The rest of a load, once the header authenticated: the front region's tail records, the one
-   * the file goes on from, and its fit to the raw length. Opens each authentic record into {@code
+   * The rest of a load, once the header authenticated: the front region's tail records, the one the
+   * file goes on from, and its fit to the raw length. Opens each authentic record into {@code
    * tails}.
    */
   private static LoadedFile loadTail(
@@ -177,64 +177,26 @@ final class FileLoader {
           path, -1, "truncated: raw length " + rawLength + " < " + geometry.frontSize());
     }
     ByteBuffer front = wholeFront(raw, first, geometry, path);
-    SealedBlocks sealed =
-        new SealedBlocks(geometry, header.keys, Aead.of(header.keys.algorithm()));
-    long[] sequences = new long[Geometry.TAIL_SLOTS];
+    SealedBlocks sealed = new SealedBlocks(geometry, header.keys, Aead.of(header.keys.algorithm()));
     TailRecord[] records = new TailRecord[Geometry.TAIL_SLOTS];
-    TailRecord best = null;
-    int bestSlot = -1;
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       int at = (int) geometry.tailSlotOffset(slot);
       ByteBuffer slotBytes = front.duplicate().limit(at + geometry.tailSlotSize()).position(at);
       byte[] plain = new byte[geometry.blockSize()];
-      TailRecord record = openTail(sealed, geometry, slotBytes, plain);
-      if (record == null) {
-        continue;
+      records[slot] = openTail(sealed, geometry, slotBytes, plain);
+      if (records[slot] != null) {
+        tails[slot] = plain;
       }
-      sequences[slot] = record.sequence();
-      records[slot] = record;
-      tails[slot] = plain;
-      if (best == null || record.sequence() > best.sequence()) {
-        best = record;
-        bestSlot = slot;
-      } else if (record.sequence() == best.sequence()) {
-        throw new DamagedFileException(path, -1, "two tail records share one sequence number");
-      }
-    }
-    if (best == null) {
-      throw new DamagedFileException(path, -1, "no authentic tail record: the file's end is lost");
     }
     long forced = header.header.forcedSequence();
-    if (best.sequence() < forced) {
-      throw new DamagedFileException(
-          path,
-          -1,
-          "the newest tail record (sequence "
-              + forced
-              + " or later, made durable by a force) is damaged; only sequence "
-              + best.sequence()
-              + " authenticates");
-    }
-    // Write-back may persist an unforced tail record before the home blocks it accounts for
-    // (the tail slots lie below them). Such a record never had its blocks forced, so fall back to
-    // the newest record, no older than the forced sequence, that the raw length fits; the newer
-    // ones become stale and are overwritten, durably, before this file is written again.
-    int chosen = bestSlot;
-    while (chosen >= 0
-        && !(fits(geometry, records[chosen], rawLength)
-            && olderTailsLanded(raw, sealed, geometry, records, chosen, forced))) {
-      chosen = nextOlder(records, chosen, forced);
-    }
-    if (chosen < 0) {
-      checkRawLength(geometry, best, rawLength, path);
-      throw new AssertionError("the newest record fits the raw length");
-    }
-    int stale = 0;
-    for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
-      if (records[slot] != null && records[slot].sequence() > records[chosen].sequence()) {
-        stale |= 1 << slot;
-      }
-    }
+    int chosen =
+        TailChoice.choose(
+            geometry,
+            records,
+            forced,
+            rawLength,
+            index -> homeBlockAuthentic(raw, sealed, geometry, index),
+            path);
     return new LoadedFile(
         header.header,
         header.slot,
@@ -243,19 +205,9 @@ final class FileLoader {
         geometry,
         records[chosen],
         tails[chosen],
-        TailSlots.forExistingFile(sequences, partialBlocks(records), chosen, stale, forced),
+        TailChoice.slots(records, chosen, forced),
         header.otherSlotDamage,
         null);
-  }
-
-  /** Per slot, the home block its authentic record keeps as a partial tail, if any. */
-  private static long[] partialBlocks(TailRecord[] records) {
-    long[] partial = new long[records.length];
-    for (int slot = 0; slot < records.length; slot++) {
-      TailRecord r = records[slot];
-      partial[slot] = r != null && r.length() > 0 ? r.homeBlocks() : TailSlots.NO_PARTIAL;
-    }
-    return partial;
   }
 
   /**
@@ -280,46 +232,8 @@ final class FileLoader {
     return front;
   }
 
-  /** The slot of the newest record older than {@code records[slot]} and at least {@code min}. */
-  private static int nextOlder(TailRecord[] records, int slot, long min) {
-    int older = -1;
-    for (int s = 0; s < records.length; s++) {
-      TailRecord r = records[s];
-      if (r != null
-          && r.sequence() < records[slot].sequence()
-          && r.sequence() >= min
-          && (older < 0 || r.sequence() > records[older].sequence())) {
-        older = s;
-      }
-    }
-    return older;
-  }
-
-  /**
-   * True when, for every older record still on disk (at least {@code min}) whose partial tail
-   * {@code records[slot]} counts as a full home block, that home block authenticates. The durable
-   * record is among them, so forced tail bytes that moved into a home block that never landed make
-   * the reader fall back to the record that still holds them, instead of failing on them.
-   */
-  private static boolean olderTailsLanded(
-      RawFile raw, SealedBlocks sealed, Geometry g, TailRecord[] records, int slot, long min)
-      throws IOException {
-    TailRecord newer = records[slot];
-    for (TailRecord r : records) {
-      if (r != null
-          && r.sequence() >= min
-          && r.sequence() < newer.sequence()
-          && r.length() > 0
-          && r.homeBlocks() < newer.homeBlocks()
-          && !homeBlockAuthentic(raw, sealed, g, r.homeBlocks())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean homeBlockAuthentic(RawFile raw, SealedBlocks sealed, Geometry g, long index)
-      throws IOException {
+  private static boolean homeBlockAuthentic(
+      RawFile raw, SealedBlocks sealed, Geometry g, long index) throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(g.sealedBlockSize());
     if (raw.readUpTo(bytes, g.homeOffset(index)) < g.sealedBlockSize()) {
       return false;
@@ -336,29 +250,8 @@ final class FileLoader {
     }
   }
 
-  private static boolean fits(Geometry g, TailRecord record, long rawLength) {
-    return rawLength >= g.rawLength(record.homeBlocks())
-        && rawLength <= g.rawLength(record.homeBlocks() + record.allowance());
-  }
-
-  private static void checkRawLength(Geometry g, TailRecord best, long rawLength, String path)
-      throws DamagedFileException {
-    long expected = g.rawLength(best.homeBlocks());
-    if (rawLength < expected) {
-      long firstMissing = (rawLength - g.frontSize()) / g.sealedBlockSize();
-      throw new DamagedFileException(
-          path, firstMissing, "truncated: raw length " + rawLength + ", expected " + expected);
-    }
-    long allowed = g.rawLength(best.homeBlocks() + best.allowance());
-    if (rawLength > allowed) {
-      throw new DamagedFileException(
-          path, -1, (rawLength - allowed) + " unexpected raw bytes after the end of the file");
-    }
-  }
-
   /** The slot's record, its cleartext in {@code plain}, or null if it is not authentic. */
-  static TailRecord openTail(
-      SealedBlocks sealed, Geometry g, ByteBuffer slot, byte[] plain) {
+  static TailRecord openTail(SealedBlocks sealed, Geometry g, ByteBuffer slot, byte[] plain) {
     TailRecord record;
     try {
       record = TailCodec.decode(slot, g);
@@ -402,7 +295,8 @@ final class FileLoader {
     byte[] previous = null;
     for (int i = 0; i < 2; i++) {
       byte[] slot =
-          Arrays.copyOfRange(bytes, i * Geometry.HEADER_SLOT_SIZE, (i + 1) * Geometry.HEADER_SLOT_SIZE);
+          Arrays.copyOfRange(
+              bytes, i * Geometry.HEADER_SLOT_SIZE, (i + 1) * Geometry.HEADER_SLOT_SIZE);
       if (previous != null && Arrays.equals(previous, slot)) {
         break;
       }
