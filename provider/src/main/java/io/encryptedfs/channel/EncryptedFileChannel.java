@@ -14,22 +14,14 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A {@link FileChannel} over an encrypted file: cleartext positions and sizes, every operation
  * delegated to the file's shared {@link OpenFile}. This class holds only what is per channel: the
- * open mode, the position and the locks it acquired.
+ * open mode, the position (under its own monitor) and the locks it acquired.
  */
 final class EncryptedFileChannel extends FileChannel {
-  private static final int TRANSFER_CHUNK = 64 * 1024;
-  /**
-   * Whether {@code transferFrom} at a position past the end writes there, extending the file, as
-   * {@code write(ByteBuffer, long)} does. JDK 21 made it so (JDK-8303260); before, it transferred
-   * nothing. The channel follows the JDK it runs on, as the default file system's does: a program
-   * written for either contract gets what it expects, and never a silent zero-byte transfer.
-   */
-  private static final boolean TRANSFER_FROM_PAST_END_EXTENDS = Runtime.version().feature() >= 21;
-
   private final OpenFile file;
   private final OpenFiles registry;
   private final ChannelMode mode;
@@ -63,7 +55,7 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-    java.util.Objects.checkFromIndexSize(offset, length, dsts.length);
+    Objects.checkFromIndexSize(offset, length, dsts.length);
     checkReadable();
     for (int i = offset; i < offset + length; i++) {
       requireWritable(dsts[i]);
@@ -105,7 +97,7 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-    java.util.Objects.checkFromIndexSize(offset, length, srcs.length);
+    Objects.checkFromIndexSize(offset, length, srcs.length);
     checkWritable();
     long total = 0;
     for (int i = offset; i < offset + length; i++) {
@@ -142,9 +134,7 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public FileChannel position(long newPosition) throws IOException {
-    if (newPosition < 0) {
-      throw new IllegalArgumentException("negative position " + newPosition);
-    }
+    checkPosition(newPosition);
     ensureOpen();
     synchronized (positionLock) {
       position = newPosition;
@@ -180,54 +170,17 @@ final class EncryptedFileChannel extends FileChannel {
   }
 
   @Override
-  public long transferTo(long position, long count, WritableByteChannel target)
-      throws IOException {
+  public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
     checkReadable(); // the JDK reports a non-readable channel before bad arguments
     checkTransferArgs(position, count);
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, Math.max(1, count)));
-    long done = 0;
-    while (done < count) {
-      buf.clear().limit((int) Math.min(buf.capacity(), count - done));
-      int n = file.read(buf, position + done);
-      if (n <= 0) {
-        break;
-      }
-      buf.flip();
-      while (buf.hasRemaining()) {
-        int w = target.write(buf);
-        if (w == 0) {
-          return done + (n - buf.remaining());
-        }
-      }
-      done += n;
-    }
-    return done;
+    return ChannelTransfers.to(file, position, count, target);
   }
 
   @Override
-  public long transferFrom(ReadableByteChannel src, long position, long count)
-      throws IOException {
+  public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
     checkWritable(); // the JDK reports a non-writable channel before bad arguments
     checkTransferArgs(position, count);
-    if (position > file.size() && !TRANSFER_FROM_PAST_END_EXTENDS) {
-      return 0;
-    }
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(TRANSFER_CHUNK, Math.max(1, count)));
-    long done = 0;
-    while (done < count) {
-      buf.clear().limit((int) Math.min(buf.capacity(), count - done));
-      int n = src.read(buf);
-      if (n <= 0) {
-        break;
-      }
-      buf.flip();
-      if (mode.append()) {
-        file.append(buf); // as write(ByteBuffer, long): at the end, as on Linux
-      } else {
-        file.write(buf, position + done);
-      }
-      done += n;
-    }
+    long done = ChannelTransfers.from(src, file, mode.append(), position, count);
     if (done > 0) {
       afterWrite();
     }
@@ -236,9 +189,7 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public int read(ByteBuffer dst, long position) throws IOException {
-    if (position < 0) {
-      throw new IllegalArgumentException("negative position " + position);
-    }
+    checkPosition(position);
     checkReadable();
     requireWritable(dst);
     return file.read(dst, position);
@@ -246,9 +197,7 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public int write(ByteBuffer src, long position) throws IOException {
-    if (position < 0) {
-      throw new IllegalArgumentException("negative position " + position);
-    }
+    checkPosition(position);
     checkWritable();
     int n;
     if (mode.append()) {
@@ -397,6 +346,12 @@ final class EncryptedFileChannel extends FileChannel {
     }
     if (!shared && !mode.write()) {
       throw new NonWritableChannelException();
+    }
+  }
+
+  private static void checkPosition(long position) {
+    if (position < 0) {
+      throw new IllegalArgumentException("negative position " + position);
     }
   }
 

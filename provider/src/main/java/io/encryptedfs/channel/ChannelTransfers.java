@@ -1,0 +1,82 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * {@code transferTo} and {@code transferFrom} of an {@link EncryptedFileChannel}: a copy between
+ * its open file and another channel through a buffer of at most {@link #CHUNK} bytes, since there
+ * are no cleartext bytes on disk that the kernel could copy. The channel has checked its mode and
+ * the arguments.
+ */
+final class ChannelTransfers {
+  private static final int CHUNK = 64 * 1024;
+
+  /**
+   * Whether {@code transferFrom} at a position past the end writes there, extending the file, as
+   * {@code write(ByteBuffer, long)} does. JDK 21 made it so (JDK-8303260); before, it transferred
+   * nothing. The channel follows the JDK it runs on, as the default file system's does: a program
+   * written for either contract gets what it expects, and never a silent zero-byte transfer.
+   */
+  private static final boolean FROM_PAST_END_EXTENDS = Runtime.version().feature() >= 21;
+
+  private ChannelTransfers() {}
+
+  /** Copies up to {@code count} bytes of {@code file} from {@code position} to {@code target}. */
+  static long to(OpenFile file, long position, long count, WritableByteChannel target)
+      throws IOException {
+    ByteBuffer buf = chunk(count);
+    long done = 0;
+    while (done < count) {
+      buf.clear().limit((int) Math.min(buf.capacity(), count - done));
+      int n = file.read(buf, position + done);
+      if (n <= 0) {
+        break;
+      }
+      buf.flip();
+      while (buf.hasRemaining()) {
+        int w = target.write(buf);
+        if (w == 0) {
+          return done + (n - buf.remaining());
+        }
+      }
+      done += n;
+    }
+    return done;
+  }
+
+  /**
+   * Copies up to {@code count} bytes of {@code src} into {@code file} at {@code position}, or at
+   * its end if {@code append}, as {@code write(ByteBuffer, long)} does on Linux.
+   */
+  static long from(
+      ReadableByteChannel src, OpenFile file, boolean append, long position, long count)
+      throws IOException {
+    if (position > file.size() && !FROM_PAST_END_EXTENDS) {
+      return 0;
+    }
+    ByteBuffer buf = chunk(count);
+    long done = 0;
+    while (done < count) {
+      buf.clear().limit((int) Math.min(buf.capacity(), count - done));
+      int n = src.read(buf);
+      if (n <= 0) {
+        break;
+      }
+      buf.flip();
+      if (append) {
+        file.append(buf);
+      } else {
+        file.write(buf, position + done);
+      }
+      done += n;
+    }
+    return done;
+  }
+
+  private static ByteBuffer chunk(long count) {
+    return ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(1, count)));
+  }
+}
