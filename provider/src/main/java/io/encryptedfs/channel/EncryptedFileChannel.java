@@ -3,7 +3,6 @@ package io.encryptedfs.channel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -12,27 +11,26 @@ import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * A {@link FileChannel} over an encrypted file: cleartext positions and sizes, every operation
  * delegated to the file's shared {@link OpenFile}. This class holds only what is per channel: the
- * open mode, the position (under its own monitor) and the locks it acquired.
+ * open mode, the position (under its own monitor) and the locks it acquired ({@link ChannelLocks}).
  */
 final class EncryptedFileChannel extends FileChannel {
   private final OpenFile file;
   private final OpenFiles registry;
   private final ChannelMode mode;
   private final Object positionLock = new Object();
-  private final List<EncryptedFileLock> locks = new ArrayList<>();
+  private final ChannelLocks locks;
   private long position;
 
   EncryptedFileChannel(OpenFile file, OpenFiles registry, ChannelMode mode) {
     this.file = file;
     this.registry = registry;
     this.mode = mode;
+    this.locks = new ChannelLocks(this, file, mode.write());
   }
 
   /** The open file behind this channel, for tests in this package. */
@@ -223,103 +221,28 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public FileLock lock(long position, long size, boolean shared) throws IOException {
     checkLockable(shared);
-    EncryptedFileLock lock = newLock(position, size, shared);
-    try {
-      file.raw().lock(lock, true);
-    } catch (ClosedByInterruptException e) {
-      // Interrupted while it waited: this channel closes, as a FileChannel does; the file was
-      // reopened for the others.
-      try {
-        close();
-      } catch (IOException failure) {
-        e.addSuppressed(failure);
-      }
-      throw e;
-    }
-    return acquired(lock);
+    return locks.lock(position, size, shared);
   }
 
   @Override
   public FileLock tryLock(long position, long size, boolean shared) throws IOException {
     checkLockable(shared);
-    EncryptedFileLock lock = newLock(position, size, shared);
-    return file.raw().lock(lock, false) ? acquired(lock) : null;
-  }
-
-  /** A lock of this channel on the range; FileLock's constructor checks the range. */
-  private EncryptedFileLock newLock(long position, long size, boolean shared) {
-    return new EncryptedFileLock(this, file, position, size, shared);
-  }
-
-  /**
-   * Keeps {@code lock}, just acquired, and looks at the file again: another program may have
-   * written it until it let the lock go, and a plain file's reader would see those writes now. An
-   * exclusive lock on a writable channel takes the writer lock in the same look.
-   */
-  private FileLock acquired(EncryptedFileLock lock) throws IOException {
-    boolean open;
-    synchronized (locks) {
-      // The close marks the channel closed before it releases the locks in this list.
-      open = isOpen();
-      if (open) {
-        locks.add(lock);
-      }
-    }
-    if (!open) {
-      // Closed while the lock was being taken: kept, it would stay held, with the writer lock
-      // behind it, for as long as other channels keep the file open.
-      AsynchronousCloseException closed = new AsynchronousCloseException();
-      try {
-        lock.releaseOnClose();
-      } catch (IOException failure) {
-        closed.addSuppressed(failure);
-      }
-      throw closed;
-    }
-    try {
-      if (!lock.isShared() && mode.write()) {
-        file.lockedForWriting();
-      } else {
-        file.catchUp();
-      }
-    } catch (IOException e) {
-      try {
-        lock.release();
-      } catch (IOException failure) {
-        e.addSuppressed(failure);
-      }
-      throw e;
-    }
-    return lock;
+    return locks.tryLock(position, size, shared);
   }
 
   /** {@code lock} was released: the close has nothing left to release for it. */
   void forget(EncryptedFileLock lock) {
-    synchronized (locks) {
-      locks.remove(lock);
-    }
+    locks.forget(lock);
   }
 
   /** How many of its locks this channel would release at its close. */
   int locksKept() {
-    synchronized (locks) {
-      return locks.size();
-    }
+    return locks.count();
   }
 
   @Override
   protected void implCloseChannel() throws IOException {
-    IOException failure = null;
-    synchronized (locks) {
-      for (EncryptedFileLock lock : locks) {
-        try {
-          lock.releaseOnClose();
-        } catch (IOException e) {
-          failure = e;
-        }
-      }
-      locks.clear();
-    }
+    IOException failure = locks.releaseAll();
     try {
       registry.release(this, file);
     } catch (IOException e) {

@@ -1,0 +1,130 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileLock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The file locks one channel acquired and has not released, which its close releases. Its monitor
+ * guards the list: the close marks the channel closed before it releases the locks here, so a lock
+ * acquired while the channel closes is either released by the close or given back at once, never
+ * kept behind a closed channel.
+ */
+final class ChannelLocks {
+  private final EncryptedFileChannel channel;
+  private final OpenFile file;
+  private final boolean writable;
+  private final List<EncryptedFileLock> held = new ArrayList<>();
+
+  ChannelLocks(EncryptedFileChannel channel, OpenFile file, boolean writable) {
+    this.channel = channel;
+    this.file = file;
+    this.writable = writable;
+  }
+
+  /** See {@link java.nio.channels.FileChannel#lock(long, long, boolean)}. */
+  FileLock lock(long position, long size, boolean shared) throws IOException {
+    EncryptedFileLock lock = newLock(position, size, shared);
+    try {
+      file.raw().lock(lock, true);
+    } catch (ClosedByInterruptException e) {
+      // Interrupted while it waited: the channel closes, as a FileChannel does; the file was
+      // reopened for the others.
+      try {
+        channel.close();
+      } catch (IOException failure) {
+        e.addSuppressed(failure);
+      }
+      throw e;
+    }
+    return acquired(lock);
+  }
+
+  /** See {@link java.nio.channels.FileChannel#tryLock(long, long, boolean)}. */
+  FileLock tryLock(long position, long size, boolean shared) throws IOException {
+    EncryptedFileLock lock = newLock(position, size, shared);
+    return file.raw().lock(lock, false) ? acquired(lock) : null;
+  }
+
+  /** A lock of the channel on the range; FileLock's constructor checks the range. */
+  private EncryptedFileLock newLock(long position, long size, boolean shared) {
+    return new EncryptedFileLock(channel, file, position, size, shared);
+  }
+
+  /**
+   * Keeps {@code lock}, just acquired, and looks at the file again: another program may have
+   * written it until it let the lock go, and a plain file's reader would see those writes now. An
+   * exclusive lock on a writable channel takes the writer lock in the same look.
+   */
+  private FileLock acquired(EncryptedFileLock lock) throws IOException {
+    boolean open;
+    synchronized (held) {
+      open = channel.isOpen();
+      if (open) {
+        held.add(lock);
+      }
+    }
+    if (!open) {
+      // Closed while the lock was being taken: kept, it would stay held, with the writer lock
+      // behind it, for as long as other channels keep the file open.
+      AsynchronousCloseException closed = new AsynchronousCloseException();
+      try {
+        lock.releaseOnClose();
+      } catch (IOException failure) {
+        closed.addSuppressed(failure);
+      }
+      throw closed;
+    }
+    try {
+      if (!lock.isShared() && writable) {
+        file.lockedForWriting();
+      } else {
+        file.catchUp();
+      }
+    } catch (IOException e) {
+      try {
+        lock.release();
+      } catch (IOException failure) {
+        e.addSuppressed(failure);
+      }
+      throw e;
+    }
+    return lock;
+  }
+
+  /** {@code lock} was released: the close has nothing left to release for it. */
+  void forget(EncryptedFileLock lock) {
+    synchronized (held) {
+      held.remove(lock);
+    }
+  }
+
+  /** How many locks the close would release. */
+  int count() {
+    synchronized (held) {
+      return held.size();
+    }
+  }
+
+  /**
+   * Releases every lock still held, once the channel is marked closed; returns the last failure
+   * (null if none), after trying them all.
+   */
+  IOException releaseAll() {
+    IOException failure = null;
+    synchronized (held) {
+      for (EncryptedFileLock lock : held) {
+        try {
+          lock.releaseOnClose();
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+      held.clear();
+    }
+    return failure;
+  }
+}
