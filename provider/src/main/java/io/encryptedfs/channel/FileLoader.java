@@ -1,8 +1,6 @@
 package io.encryptedfs.channel;
 
-import io.encryptedfs.Algorithm;
 import io.encryptedfs.DamagedFileException;
-import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.NotAnEncryptedFileException;
 import io.encryptedfs.crypto.Aead;
 import io.encryptedfs.crypto.FileKeys;
@@ -24,15 +22,18 @@ import javax.crypto.SecretKey;
 
 /**
  * Creates a new file's front region, and reads and authenticates an existing one: the header slot
- * with the highest valid generation, then the newest authentic tail record, checked against the raw
- * length so that truncation and appended bytes are reported.
+ * with the highest valid generation ({@link HeaderReader}), then the tail record the file goes on
+ * from ({@link TailChoice}), checked against the raw length so that truncation and appended bytes
+ * are reported.
  */
 final class FileLoader {
   private final KeyProvider keyProvider;
+  private final HeaderReader headers;
   private final SecureRandom random;
 
   FileLoader(KeyProvider keyProvider, SecureRandom random) {
     this.keyProvider = keyProvider;
+    this.headers = new HeaderReader(keyProvider);
     this.random = random;
   }
 
@@ -142,7 +143,7 @@ final class FileLoader {
       throw new DamagedFileException(
           path, -1, "truncated header: raw length " + rawLength + " < " + Geometry.HEADER_SIZE);
     }
-    Authentic header = authenticHeader(front.array(), path);
+    HeaderReader.Authentic header = headers.newest(front.array(), path);
     byte[][] tails = new byte[Geometry.TAIL_SLOTS][];
     byte[] kept = null;
     try {
@@ -158,7 +159,7 @@ final class FileLoader {
         }
       }
       if (kept == null) {
-        header.keys.destroy();
+        header.keys().destroy();
       }
     }
   }
@@ -169,15 +170,21 @@ final class FileLoader {
    * tails}.
    */
   private static LoadedFile loadTail(
-      RawFile raw, String path, long rawLength, ByteBuffer first, Authentic header, byte[][] tails)
+      RawFile raw,
+      String path,
+      long rawLength,
+      ByteBuffer first,
+      HeaderReader.Authentic header,
+      byte[][] tails)
       throws IOException {
-    Geometry geometry = Geometry.ofShift(header.header.blockShift());
+    Geometry geometry = Geometry.ofShift(header.header().blockShift());
     if (rawLength < geometry.frontSize()) {
       throw new DamagedFileException(
           path, -1, "truncated: raw length " + rawLength + " < " + geometry.frontSize());
     }
     ByteBuffer front = wholeFront(raw, first, geometry, path);
-    SealedBlocks sealed = new SealedBlocks(geometry, header.keys, Aead.of(header.keys.algorithm()));
+    SealedBlocks sealed =
+        new SealedBlocks(geometry, header.keys(), Aead.of(header.keys().algorithm()));
     TailRecord[] records = new TailRecord[Geometry.TAIL_SLOTS];
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       int at = (int) geometry.tailSlotOffset(slot);
@@ -188,7 +195,7 @@ final class FileLoader {
         tails[slot] = plain;
       }
     }
-    long forced = header.header.forcedSequence();
+    long forced = header.header().forcedSequence();
     int chosen =
         TailChoice.choose(
             geometry,
@@ -198,15 +205,15 @@ final class FileLoader {
             index -> homeBlockAuthentic(raw, sealed, geometry, index),
             path);
     return new LoadedFile(
-        header.header,
-        header.slot,
+        header.header(),
+        header.slot(),
         Arrays.copyOf(front.array(), Geometry.HEADER_SIZE),
-        header.keys,
+        header.keys(),
         geometry,
         records[chosen],
         tails[chosen],
         TailChoice.slots(records, chosen, forced),
-        header.otherSlotDamage,
+        header.otherSlotDamage(),
         null);
   }
 
@@ -266,112 +273,6 @@ final class FileLoader {
     } catch (GeneralSecurityException e) {
       Arrays.fill(plain, (byte) 0);
       return null;
-    }
-  }
-
-  /** A file's newest authentic header, the keys it gives, and the slot it is in. */
-  /**
-   * @param otherSlotDamage why the other slot did not authenticate, or null: a header write a crash
-   *     tore, or tampering (see FORMAT.md section 7, item 4), which the file's opener reports
-   */
-  record Authentic(FileHeader header, FileKeys keys, int slot, String otherSlotDamage) {}
-
-  /**
-   * The newest authentic header of an existing file, without reading its tail: enough to rewrap a
-   * file whose content is damaged. The caller destroys the keys.
-   */
-  Authentic loadHeader(RawFile raw, String path) throws IOException {
-    ByteBuffer headerBytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
-    if (raw.readUpTo(headerBytes, 0) < Geometry.HEADER_SIZE) {
-      throw new DamagedFileException(path, -1, "truncated header");
-    }
-    return authenticHeader(headerBytes.array(), path);
-  }
-
-  /** The valid header slot with the highest generation; both slots are tried. */
-  private Authentic authenticHeader(byte[] bytes, String path) throws IOException {
-    Authentic best = null;
-    IOException firstFailure = null;
-    byte[] previous = null;
-    for (int i = 0; i < 2; i++) {
-      byte[] slot =
-          Arrays.copyOfRange(
-              bytes, i * Geometry.HEADER_SLOT_SIZE, (i + 1) * Geometry.HEADER_SLOT_SIZE);
-      if (previous != null && Arrays.equals(previous, slot)) {
-        break;
-      }
-      previous = slot;
-      try {
-        Authentic a = authenticate(slot, path, i);
-        if (best == null || a.header.newerThan(best.header)) {
-          if (best != null) {
-            best.keys.destroy();
-          }
-          best = a;
-        } else {
-          a.keys.destroy();
-        }
-      } catch (IOException e) {
-        if (firstFailure == null) {
-          firstFailure = e;
-        }
-      }
-    }
-    if (best == null) {
-      throw firstFailure;
-    }
-    if (firstFailure != null) {
-      return new Authentic(
-          best.header,
-          best.keys,
-          best.slot,
-          "header slot "
-              + (1 - best.slot)
-              + " failed authentication ("
-              + firstFailure.getMessage()
-              + "), so slot "
-              + best.slot
-              + " was read: a header write a crash tore, or tampering");
-    }
-    return best;
-  }
-
-  private Authentic authenticate(byte[] slot, String path, int index) throws IOException {
-    FileHeader header;
-    try {
-      header = HeaderCodec.decode(slot);
-    } catch (FormatException e) {
-      throw new DamagedFileException(path, -1, "header: " + e.getMessage());
-    }
-    Algorithm algorithm = Algorithm.fromId(header.algorithmId());
-    if (algorithm == null) {
-      throw new DamagedFileException(path, -1, "unknown algorithm id " + header.algorithmId());
-    }
-    SecretKey master = masterKey(header.keyAlias(), path);
-    byte[] dataKey;
-    try {
-      dataKey = KeyWrap.unwrap(master, header.wrappedKey());
-    } catch (GeneralSecurityException e) {
-      throw new KeyMismatchException(path, header.keyAlias());
-    }
-    FileKeys keys = new FileKeys(algorithm, header.fileId(), dataKey);
-    try {
-      if (!keys.verifyHeader(slot)) {
-        keys.destroy();
-        throw new DamagedFileException(path, -1, "header failed authentication");
-      }
-    } catch (GeneralSecurityException e) {
-      keys.destroy();
-      throw new IOException(path + ": cannot check header: " + e.getMessage(), e);
-    }
-    return new Authentic(header, keys, index, null);
-  }
-
-  private SecretKey masterKey(String alias, String path) throws IOException {
-    try {
-      return keyProvider.masterKey(alias);
-    } catch (UnknownKeyAliasException e) {
-      throw new UnknownKeyAliasException("the key provider (needed for " + path + ")", alias);
     }
   }
 }

@@ -23,19 +23,15 @@ import java.util.EnumSet;
 final class HeaderAccess {
   private final FileRegistry registry;
   private final FileOpener opener;
-  private final FileLoader loader;
+  private final HeaderReader headerReader;
   private final KeyProvider keyProvider;
   private final FileClosing closing;
 
   HeaderAccess(
-      FileRegistry registry,
-      FileOpener opener,
-      FileLoader loader,
-      KeyProvider keyProvider,
-      FileClosing closing) {
+      FileRegistry registry, FileOpener opener, KeyProvider keyProvider, FileClosing closing) {
     this.registry = registry;
     this.opener = opener;
-    this.loader = loader;
+    this.headerReader = new HeaderReader(keyProvider);
     this.keyProvider = keyProvider;
     this.closing = closing;
   }
@@ -114,9 +110,9 @@ final class HeaderAccess {
         // Its header is read below, after the claim, so a writer that left is no concern.
         throw new ConcurrentWriterException(displayPath, WriterClaim.BUSY);
       }
-      FileLoader.Authentic header;
+      HeaderReader.Authentic header;
       try {
-        header = loader.loadHeader(raw, displayPath);
+        header = headerReader.read(raw, displayPath);
       } catch (IOException e) {
         e.addSuppressed(damaged);
         throw e;

@@ -54,7 +54,7 @@ public final class OpenFiles {
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
     this.opener = new FileOpener(loader, random, closing::keptTailWritten);
-    this.headers = new HeaderAccess(registry, opener, loader, keyProvider, closing);
+    this.headers = new HeaderAccess(registry, opener, keyProvider, closing);
   }
 
   /**
