@@ -56,9 +56,35 @@ final class TailChoice {
     }
     if (chosen < 0) {
       checkRawLength(g, best, rawLength, path);
-      throw new AssertionError("the newest record fits the raw length");
+      throw lostTail(records, best, forced, landed, path);
     }
     return chosen;
+  }
+
+  /**
+   * The newest record fits the raw length, but counts as full a home block into which an older
+   * record's partial tail, forced or newer, moved, and that block is not authentic; no record that
+   * still holds those bytes fits the raw length either. Those bytes are lost in that block.
+   */
+  private static DamagedFileException lostTail(
+      TailRecord[] records, TailRecord newest, long forced, LandedBlocks landed, String path)
+      throws IOException {
+    long block = -1;
+    for (TailRecord r : records) {
+      if (r != null
+          && r.sequence() >= forced
+          && r.length() > 0
+          && r.homeBlocks() < newest.homeBlocks()
+          && (block < 0 || r.homeBlocks() < block)
+          && !landed.authentic(r.homeBlocks())) {
+        block = r.homeBlocks();
+      }
+    }
+    return new DamagedFileException(
+        path,
+        block,
+        "failed authentication, and no tail record that still holds its bytes fits the raw"
+            + " length");
   }
 
   /** The slots of a file that goes on from {@code records[chosen]}. */

@@ -71,6 +71,22 @@ class TailChoiceTest {
     assertEquals(0, TailChoice.choose(G, records, 5, G.rawLength(3), index -> index != 2, PATH));
   }
 
+  /**
+   * As above, but record 5's own home blocks end before the raw length (allowance 0), so no record
+   * that still holds the forced tail bytes fits the file: they are lost in home block 2, which is
+   * damage at that block, not a failed assertion.
+   */
+  @Test
+  void forcedTailBytesLostInAHomeBlockNoRecordCanFallBackFromAreDamageThere() {
+    TailRecord[] records = {new TailRecord(5, 2, 100, 0), new TailRecord(6, 3, 0, 0), null};
+    DamagedFileException e =
+        assertThrows(
+            DamagedFileException.class,
+            () -> TailChoice.choose(G, records, 5, G.rawLength(3), index -> index != 2, PATH));
+    assertEquals(2, e.block());
+    assertTrue(e.getMessage().startsWith(PATH + ": block 2: "), e.getMessage());
+  }
+
   @Test
   void onlyTheHomeBlocksOfOlderPartialTailsAreRead() throws IOException {
     TailRecord[] records = {new TailRecord(5, 2, 100, 1), new TailRecord(6, 3, 0, 0), null};
