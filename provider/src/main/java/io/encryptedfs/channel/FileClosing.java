@@ -5,12 +5,13 @@ import java.io.SyncFailedException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Closes the files of a {@link FileRegistry}: a file when its last channel closes, a file that a
- * close kept open for a buffered tail once the timer wrote it, and every file at the file system's
- * close. Takes no lock of its own: the registry's monitor guards the table's changes, and the
+ * close kept open for a buffered tail once the timer wrote it or once the program deleted it, and
+ * every file at the file system's close. Takes no lock of its own: the registry's monitor guards the table's changes, and the
  * closes themselves (which write the session's final tail record and wait for the file's running
  * reads and writes) run outside it, with the file's entry closing so that an open of it waits,
  * and then opens it anew.
@@ -52,8 +53,29 @@ final class FileClosing {
       debt = file.forceDebt();
       file.close();
     } finally {
-      if (registry.closed(entry, file, debt)) {
-        keptTailWritten(file);
+      switch (registry.closed(entry, file, debt)) {
+        case WRITTEN -> keptTailWritten(file);
+        case DELETED -> drop(List.of(entry));
+        case GONE, KEPT -> {}
+      }
+    }
+  }
+
+  /**
+   * Lets go of files kept for their buffered tails whose names the program deleted (their entries
+   * closing): nothing can open them again, so their tails are not written, and no close reports
+   * them lost (see {@link OpenFile#drop}). No caller is left to report a failure to.
+   */
+  void drop(List<PathTable.Entry> deleted) {
+    for (PathTable.Entry entry : deleted) {
+      try {
+        entry.file.drop();
+      } catch (IOException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            entry.file.path() + ": closing the deleted file failed: " + e.getMessage());
+      } finally {
+        registry.closed(entry, entry.file, ForceLedger.Debt.UNCHANGED);
       }
     }
   }

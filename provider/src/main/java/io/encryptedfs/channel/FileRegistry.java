@@ -338,17 +338,31 @@ final class FileRegistry {
     return entry;
   }
 
+  /** What became of a file whose entry was closing (see {@link #closed}). */
+  enum Closed {
+    /** It closed and left the table. */
+    GONE,
+    /** Kept open for its buffered tail, without channels. */
+    KEPT,
+    /** Kept, but the timer wrote its tail meanwhile, when it could not close the file. */
+    WRITTEN,
+    /** Kept, but its name was deleted: nothing can open it again, so it stays closing. */
+    DELETED
+  }
+
   /**
    * {@code file}, whose entry was closing, closed, leaving {@code debt}; or its close kept it open
-   * for a buffered tail it could not write, and it is open again without channels. Returns whether
-   * the timer wrote that tail meanwhile, when it could not close the file (dirty, it tells when it
-   * writes it).
+   * for a buffered tail it could not write, and it is open again without channels, unless it has
+   * no name left. Says which (a dirty tail tells when the timer writes it; a written one does not).
    */
-  synchronized boolean closed(PathTable.Entry entry, OpenFile file, ForceLedger.Debt debt) {
-    boolean writtenMeanwhile = false;
+  synchronized Closed closed(PathTable.Entry entry, OpenFile file, ForceLedger.Debt debt) {
+    Closed outcome = Closed.GONE;
     if (file.kept()) {
+      if (entry.key == null) {
+        return Closed.DELETED;
+      }
       table.kept(entry);
-      writtenMeanwhile = !file.tailWaits();
+      outcome = file.tailWaits() ? Closed.KEPT : Closed.WRITTEN;
     } else {
       table.remove(entry, debt);
       if (file.raw().forceFailed() && entry.key != null) {
@@ -356,24 +370,27 @@ final class FileRegistry {
       }
     }
     notifyAll();
-    return writtenMeanwhile;
+    return outcome;
   }
 
-  /** See {@link OpenFiles#delete}. */
-  void delete(Path rawPath, OpenFiles.RawOperation delete) throws IOException {
+  /**
+   * See {@link OpenFiles#delete}. Returns the files kept for their tails that it deleted, closing
+   * now, for {@link FileClosing#drop}.
+   */
+  List<PathTable.Entry> delete(Path rawPath, OpenFiles.RawOperation delete) throws IOException {
     Path key = FileIdentity.realParent(rawPath);
     synchronized (this) {
       while (creating.contains(key)) {
         awaitChange(); // so that a file being created is still at its name when registered
       }
       delete.run();
-      table.deleted(key);
+      return closingKept(table.deleted(key));
     }
   }
 
-  /** See {@link OpenFiles#move}. */
-  void move(Path rawFrom, Path rawTo, String displayTo, OpenFiles.RawOperation move)
-      throws IOException {
+  /** See {@link OpenFiles#move}; returns what {@link #delete} does, for the file replaced. */
+  List<PathTable.Entry> move(
+      Path rawFrom, Path rawTo, String displayTo, OpenFiles.RawOperation move) throws IOException {
     Path from = FileIdentity.realParent(rawFrom);
     Path to = FileIdentity.realParent(rawTo);
     synchronized (this) {
@@ -381,8 +398,20 @@ final class FileRegistry {
         awaitChange(); // so that a file being created is still at its name when registered
       }
       move.run();
-      table.moved(from, to, displayTo);
+      return closingKept(table.moved(from, to, displayTo));
     }
+  }
+
+  /** The kept files among {@code detached}, now closing. Under this monitor. */
+  private List<PathTable.Entry> closingKept(List<PathTable.Entry> detached) {
+    List<PathTable.Entry> kept = new ArrayList<>();
+    for (PathTable.Entry entry : detached) {
+      if (entry.kept()) {
+        table.closing(entry);
+        kept.add(entry);
+      }
+    }
+    return kept;
   }
 
   /** The size of the file with identity {@code id} if it is open here (once ready), else -1. */

@@ -358,6 +358,11 @@ final class OpenFile {
     return ending.kept();
   }
 
+  /** Closes the file without writing its tail (see {@link SessionEnd#drop}). */
+  void drop() throws IOException {
+    ending.drop();
+  }
+
   /** Whether a buffered tail still waits for its record. */
   boolean tailWaits() {
     lock.readLock().lock();

@@ -257,10 +257,11 @@ public final class OpenFiles {
   /**
    * Runs {@code delete}, which removes the underlying file at {@code rawPath}. A file open there
    * stays usable through its channels, detached from the name, so that a file created at the same
-   * name afterwards is a new file, as on a POSIX file system.
+   * name afterwards is a new file, as on a POSIX file system; one without channels, kept only for a
+   * buffered tail a close could not write, is let go with its tail ({@link FileClosing#drop}).
    */
   public void delete(Path rawPath, RawOperation delete) throws IOException {
-    registry.delete(rawPath, delete);
+    closing.drop(registry.delete(rawPath, delete));
   }
 
   /**
@@ -271,7 +272,7 @@ public final class OpenFiles {
    */
   public void move(Path rawFrom, Path rawTo, String displayTo, RawOperation move)
       throws IOException {
-    registry.move(rawFrom, rawTo, displayTo, move);
+    closing.drop(registry.move(rawFrom, rawTo, displayTo, move));
   }
 
   /**

@@ -62,6 +62,11 @@ final class PathTable {
     boolean ready() {
       return state == State.OPEN;
     }
+
+    /** Whether its close kept it open, without channels, for a buffered tail (see {@link #kept}). */
+    boolean kept() {
+      return ready() && channels == 0;
+    }
   }
 
   private final Map<Object, Entry> byId = new HashMap<>();
@@ -169,12 +174,15 @@ final class PathTable {
    * The name {@code key} (its parent a real path) was deleted: a file open there is detached from
    * it. A file with a file key needs nothing more, as a new file there gets another key; one
    * known by its real path leaves the table, so that a new file there is not taken for it.
+   * Returns the entries so detached.
    */
-  void deleted(Path key) {
+  List<Entry> deleted(Path key) {
+    List<Entry> detached = new ArrayList<>();
     for (Entry entry : all) {
       if (key.equals(entry.key)) {
         entry.key = null;
         entry.raw.locate(null, entry.id);
+        detached.add(entry);
       }
     }
     Entry byPath = byId.get(key);
@@ -184,17 +192,18 @@ final class PathTable {
       byId.put(byPath.id, byPath);
     }
     unforced.settled(key);
+    return detached;
   }
 
   /**
    * {@code from} (a file, or a directory and everything below it) now has the name {@code to};
-   * whatever {@code to} named before was replaced.
+   * whatever {@code to} named before was replaced: returns the entries so detached from it.
    */
-  void moved(Path from, Path to, String displayTo) {
+  List<Entry> moved(Path from, Path to, String displayTo) {
     if (from.equals(to)) {
-      return;
+      return List.of();
     }
-    deleted(to);
+    List<Entry> replaced = deleted(to);
     for (Entry entry : all) {
       if (entry.key == null || !entry.key.startsWith(from)) {
         continue;
@@ -214,6 +223,7 @@ final class PathTable {
       entry.raw.locate(moved, entry.id);
     }
     unforced.moved(from, to, displayTo, PathTable::displayBelow);
+    return replaced;
   }
 
   /** The encrypted path {@code below} (a relative underlying path) names under {@code dir}. */

@@ -7,9 +7,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The end of one open file's session: closing it, which writes what the session owes the file
  * ({@link FileWrites#endSession}) and then forgets its keys and cleartext, or keeping it open,
- * without channels, for a buffered tail whose record a close could not write. Owns whether the file
- * is so kept, and takes the owning {@link OpenFile}'s lock itself: the write lock to change
- * anything, the read lock to answer.
+ * without channels, for a buffered tail whose record a close could not write, until it is written
+ * or the program deletes the file ({@link #drop}). Owns whether the file is so kept, and takes
+ * the owning {@link OpenFile}'s lock itself: the write lock to change anything, the read lock to
+ * answer.
  */
 final class SessionEnd {
   // Under the open file's name, which a logging configuration may already name.
@@ -177,6 +178,23 @@ final class SessionEnd {
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /**
+   * Closes the file without writing what its session owes it, for a file nothing can open again:
+   * a kept file whose name the program deleted, whose buffered tail went with it, so that the timer
+   * stops trying to write it (see {@link DelayedTail}).
+   */
+  void drop() throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (!view.closed()) {
+        kept = false;
+        release();
+      }
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 

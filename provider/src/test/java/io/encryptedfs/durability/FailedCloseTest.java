@@ -2,6 +2,7 @@ package io.encryptedfs.durability;
 
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.DELETE_ON_CLOSE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,10 +97,15 @@ class FailedCloseTest {
   }
 
   private String afterCrash(CrashPlan plan) throws IOException {
+    return afterCrash(plan, "/f");
+  }
+
+  /** What a crash per {@code plan} now would leave of the file at {@code path}. */
+  private String afterCrash(CrashPlan plan, String path) throws IOException {
     String[] found = new String[1];
     try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
       restorer.afterCrash(
-          faults.recording(), plan, fs -> found[0] = Files.readString(fs.getPath("/f")));
+          faults.recording(), plan, fs -> found[0] = Files.readString(fs.getPath(path)));
     }
     return found[0];
   }
@@ -241,5 +247,70 @@ class FailedCloseTest {
     assertTrue(e.getMessage().startsWith("/f: "), e.getMessage());
     assertFalse(ch.isOpen());
     assertFalse(fs.isOpen());
+  }
+
+  /**
+   * A file kept for its tail that the program then deletes can no longer be opened: it is let go
+   * at once, and its record is not retried. It used to stay, tried every second for as long as the
+   * disk refused, and the file system's close then reported those writes lost, which the program
+   * had deleted.
+   */
+  @Test
+  void aKeptFileThatTheProgramDeletesIsLetGo() throws Exception {
+    FileSystem fs = open("buffered");
+    failingClose(ackedThenDiskFull(fs));
+    Files.delete(fs.getPath("/f"));
+    assertEquals(0, FsInternals.openFileCount(fs), "let go with its name");
+    long refused = faults.writesRefused();
+    Thread.sleep(2_500); // retries run every second once a close failed
+    assertEquals(refused, faults.writesRefused(), "no retry of a deleted file's record");
+    fs.close(); // nothing lost to report
+    assertFalse(Files.exists(jimfs.getPath("/db/" + Restorer.ROOT + "/f")));
+  }
+
+  @Test
+  void theFileSystemCloseReportsNothingLostOfADeletedKeptFile() throws Exception {
+    FileSystem fs = open("buffered");
+    failingClose(ackedThenDiskFull(fs));
+    Files.delete(fs.getPath("/f"));
+    fs.close();
+    assertFalse(fs.isOpen());
+  }
+
+  /** Deleted by its channel's close: the same, as nothing can open it again either. */
+  @Test
+  void aFileDeletedOnCloseIsNotKeptForItsTail() throws Exception {
+    try (FileSystem fs = open("buffered")) {
+      FileChannel ch = FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE, DELETE_ON_CLOSE);
+      ch.write(utf8(FORCED));
+      ch.force(false);
+      ch.write(utf8(" acked"));
+      faults.failWritesAfter(0, DiskFullMode.FAIL_WITHOUT_WRITING);
+      failingClose(ch);
+      assertEquals(0, FsInternals.openFileCount(fs), "nothing left to keep");
+    }
+  }
+
+  /** A kept file the program moves keeps its tail under its new name, which the close names. */
+  @Test
+  void theFileSystemCloseNamesAMovedKeptFileByItsNewName() throws Exception {
+    FileSystem fs = open("buffered");
+    failingClose(ackedThenDiskFull(fs));
+    Files.move(fs.getPath("/f"), fs.getPath("/g"));
+    assertEquals(1, FsInternals.openFileCount(fs), "still kept, under its new name");
+    IOException e = assertThrows(IOException.class, fs::close);
+    assertTrue(e.getMessage().startsWith("/g: "), e.getMessage());
+  }
+
+  @Test
+  void theTimerWritesTheTailOfAMovedKeptFileUnderItsNewName() throws Exception {
+    try (FileSystem fs = open("buffered")) {
+      failingClose(ackedThenDiskFull(fs));
+      Files.move(fs.getPath("/f"), fs.getPath("/g"));
+      faults.unlimitedSpace();
+      assertEquals(0, awaitNoOpenFile(fs), "let go once the timer wrote its tail");
+      assertEquals(ACKED, Files.readString(fs.getPath("/g")));
+      assertEquals(ACKED, afterCrash(CrashPlan.processCrash(), "/g"));
+    }
   }
 }
