@@ -199,6 +199,28 @@ final class FileRegistry {
     notifyAll();
   }
 
+  /**
+   * {@code entry}, which this thread loaded or made as {@code file}, is {@link #loaded} with {@code
+   * channel}, tracked; unless the file system's close began and the open is not its own ({@code
+   * forClose}): then it stays loading and this returns false, for the caller to undo the open.
+   * Under one monitor with that check, so that the close, which waits for the file, either finds
+   * it open with its channel, or finds it gone.
+   */
+  synchronized boolean ready(
+      PathTable.Entry entry,
+      OpenFile file,
+      EncryptedFileChannel channel,
+      String displayPath,
+      boolean write,
+      boolean forClose) {
+    if (closed && !forClose) {
+      return false;
+    }
+    loaded(entry, file, displayPath, write);
+    channels.add(channel);
+    return true;
+  }
+
   /** Removes {@code entry}, which failed to load (its raw channel closed), from the table. */
   synchronized void discard(PathTable.Entry entry) {
     table.discard(entry);
@@ -218,24 +240,6 @@ final class FileRegistry {
     } finally {
       discard(entry);
     }
-  }
-
-  /**
-   * Deletes {@code file}, which this thread created and whose creating open failed after the file
-   * was registered, as a creation that fails before that leaves no file; unless another channel
-   * has attached to it by then (one may as soon as it is registered): that channel's writes were
-   * accepted, and deleting the file under it would lose them when it closes. Under this monitor,
-   * before this open's channel is closed, so no other channel can attach between the check and the
-   * delete; by the name the table follows, whatever was moved or deleted meanwhile.
-   */
-  synchronized void deleteFailedCreation(OpenFile file) throws IOException {
-    PathTable.Entry entry = table.of(file);
-    if (entry == null || entry.channels > 1 || entry.key == null) {
-      return;
-    }
-    Path name = entry.key;
-    Files.deleteIfExists(name);
-    table.deleted(name);
   }
 
   /**

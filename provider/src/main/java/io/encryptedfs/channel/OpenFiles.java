@@ -88,35 +88,20 @@ public final class OpenFiles {
     ChannelMode mode = ChannelMode.of(options);
     Path key = rawPath.toAbsolutePath().normalize();
     Attached attached = attach(key, displayPath, mode, policy, forClose, attrs);
-    OpenFile file = attached.file();
-    boolean createdHere = attached.created();
-    EncryptedFileChannel channel = new EncryptedFileChannel(file, this, mode);
-    if (!registry.track(channel, forClose)) {
-      channel.close();
-      throw new ClosedFileSystemException();
-    }
-    try {
-      if (createdHere && createSync) {
-        // The creating open returns once the new file is durable: otherwise a power loss leaves a
-        // torn or empty front region, which a reader must report as damage though the caller did
-        // nothing wrong; forced, the new file reopens as empty whatever else of it is lost. The
-        // fsync runs outside this monitor, so that the opens and closes of other files, and other
-        // threads' creations, do not wait for the disk behind it.
-        file.force(false);
-      }
-      if (mode.truncateExisting()) {
-        file.truncate(0);
-      }
-    } catch (IOException | RuntimeException e) {
+    EncryptedFileChannel channel = attached.channel();
+    // A file this open created is empty; and once its channel is out, the file system's close may
+    // close it, so that nothing may fail here that would have the open fail after its creation.
+    if (mode.truncateExisting() && !attached.created()) {
       try {
-        if (createdHere) {
-          registry.deleteFailedCreation(file);
+        channel.file().truncate(0);
+      } catch (IOException | RuntimeException e) {
+        try {
+          channel.close();
+        } catch (IOException | RuntimeException failure) {
+          e.addSuppressed(failure);
         }
-        channel.close();
-      } catch (IOException | RuntimeException failure) {
-        e.addSuppressed(failure);
+        throw e;
       }
-      throw e;
     }
     if (mode.deleteOnClose()) {
       // As the JDK does on POSIX systems: the name goes now and the file lives on through its
@@ -131,16 +116,20 @@ public final class OpenFiles {
     return channel;
   }
 
-  /** The file a new channel attaches to, and whether this open created it. */
-  private record Attached(OpenFile file, boolean created) {}
+  /** The new channel, counted on its file and tracked, and whether this open created the file. */
+  private record Attached(EncryptedFileChannel channel, boolean created) {}
 
   /**
-   * Finds the open file at {@code key} or opens it, and counts one more channel on it. Only the
-   * table and the underlying open of an existing file are under the registry's monitor: a new
-   * file's underlying creation (which may wait for the file system's journal) and its making, and
-   * an existing file's load (reading and authenticating its front region, unwrapping its key,
+   * Finds the open file at {@code key} or opens it, and returns a new channel on it, counted and
+   * tracked; refused with {@code ClosedFileSystemException} once the file system's close began.
+   * Only the table and the underlying open of an existing file are under the registry's monitor: a
+   * new file's underlying creation (which may wait for the file system's journal) and its making,
+   * and an existing file's load (reading and authenticating its front region, unwrapping its key,
    * waiting for another program that is creating it) run outside it, so that opening or creating
-   * one file never waits for another's. Opens of a file being created or loaded wait for it.
+   * one file never waits for another's. Opens of a file being created or loaded wait for it, a
+   * creation's force included: everything that can fail an open that created its file is done
+   * before the file is ready, so that a failed or refused creation still has it to delete, before
+   * any channel or the file system's close can reach it.
    */
   private Attached attach(
       Path key,
@@ -158,7 +147,12 @@ public final class OpenFiles {
     while (true) {
       FileRegistry.Found found = registry.find(key, displayPath, mode, forClose);
       if (found.open() != null) {
-        return new Attached(found.open(), false);
+        EncryptedFileChannel channel = new EncryptedFileChannel(found.open(), this, mode);
+        if (!registry.track(channel, forClose)) {
+          channel.close(); // the close took its file, which this channel never counted towards
+          throw new ClosedFileSystemException();
+        }
+        return new Attached(channel, false);
       }
       entry = found.toLoad();
       name = found.toCreate();
@@ -188,31 +182,60 @@ public final class OpenFiles {
       // another program created it meanwhile: open it
     }
     boolean created = name != null;
-    OpenFile opened;
+    OpenFile opened = null;
+    EncryptedFileChannel channel;
     try {
       opened =
           created
               ? opener.make(entry.raw, made, master, displayPath)
               : opener.load(entry.raw, displayPath);
-    } catch (IOException | RuntimeException e) {
-      try {
-        if (created) {
-          registry.discardCreated(entry);
-        } else {
-          registry.discard(entry);
-        }
-      } catch (IOException | RuntimeException failure) {
-        e.addSuppressed(failure);
+      if (created && createSync) {
+        // The creating open returns once the new file is durable: otherwise a power loss leaves a
+        // torn or empty front region, which a reader must report as damage though the caller did
+        // nothing wrong; forced, the new file reopens as empty whatever else of it is lost. The
+        // fsync runs outside the registry's monitor, so that the opens and closes of other files,
+        // and other threads' creations, do not wait for the disk behind it.
+        opened.force(false);
       }
+      channel = new EncryptedFileChannel(opened, this, mode);
+      if (!registry.ready(entry, opened, channel, displayPath, mode.write(), forClose)) {
+        throw new ClosedFileSystemException();
+      }
+    } catch (IOException | RuntimeException e) {
+      abandon(entry, opened, created, e);
       opener.reportLoadFailure(e, displayPath);
       throw e;
     }
-    registry.loaded(entry, opened, displayPath, mode.write());
     String headerDamage = opened.takeHeaderDamage();
     if (headerDamage != null) {
       opener.reportHeaderDamage(displayPath, headerDamage);
     }
-    return new Attached(opened, created);
+    return new Attached(channel, created);
+  }
+
+  /**
+   * Undoes an open that failed with {@code failure} while its file was loading, or was refused by
+   * the file system's close (which waits for it): the file made or loaded, if any, is dropped
+   * before any channel had it, and one this open created is deleted, as a failed creation leaves no
+   * file. Later failures are suppressed in {@code failure}.
+   */
+  private void abandon(PathTable.Entry entry, OpenFile opened, boolean created, Exception failure) {
+    try {
+      if (opened != null) {
+        opened.drop();
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    try {
+      if (created) {
+        registry.discardCreated(entry);
+      } else {
+        registry.discard(entry);
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /**

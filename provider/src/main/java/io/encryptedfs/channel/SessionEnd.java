@@ -182,9 +182,10 @@ final class SessionEnd {
   }
 
   /**
-   * Closes the file without writing what its session owes it, for a file nothing can open again:
-   * a kept file whose name the program deleted, whose buffered tail went with it, so that the timer
-   * stops trying to write it (see {@link DelayedTail}).
+   * Closes the file without writing what its session owes it, for a file no channel can reach: a
+   * kept file whose name the program deleted, whose buffered tail went with it, so that the timer
+   * stops trying to write it (see {@link DelayedTail}); or a file whose open failed or was refused
+   * before a channel had it.
    */
   void drop() throws IOException {
     lock.writeLock().lock();

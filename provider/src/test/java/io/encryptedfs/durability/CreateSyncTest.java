@@ -24,9 +24,9 @@ import java.io.IOException;
 import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -143,51 +143,55 @@ class CreateSyncTest {
   }
 
   /**
-   * But once another channel has opened the file, the failed creation leaves it in place: that
-   * channel's writes were accepted, and deleting the file under it would lose them when it closes.
-   * Like any file whose force failed, it then takes no writes or forces until it is opened again,
-   * and the file system's close reports the failure.
+   * Another open of a file being created waits for its creation to end, force included, so that
+   * no channel has a file whose creation may still fail: here it fails, which leaves no file, and
+   * the other open finds none. (It once attached during the force; the failed creation then had to
+   * leave the file in place for that channel's writes, and the file system's close reported it.)
    */
   @Test
-  void aCreationWhoseForceFailsKeepsAFileAnotherChannelWrote() throws Exception {
+  void anOpenWaitsForTheForceOfTheFilesCreationWhoseFailureLeavesNoFile() throws Exception {
     CountDownLatch forcing = new CountDownLatch(1);
-    CountDownLatch wrote = new CountDownLatch(1);
-    ExecutorService pool = Executors.newSingleThreadExecutor();
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      FileSystem fs = open(faults, true);
-      faults.failForces(
-          path -> {
-            if (!path.getFileName().toString().equals("f")) {
-              return false;
-            }
-            signalAndWait(forcing, wrote);
-            return true;
-          });
-      Future<?> creator =
-          pool.submit(
-              () -> {
-                FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE).close();
-                return null;
-              });
-      assertTrue(forcing.await(30, TimeUnit.SECONDS));
-      try (FileChannel other = FileChannel.open(fs.getPath("/f"), WRITE)) {
-        other.write(ByteBuffer.wrap("kept".getBytes(StandardCharsets.US_ASCII)));
-        wrote.countDown();
+      try (FileSystem fs = open(faults, true)) {
+        faults.failForces(
+            path -> {
+              if (!path.getFileName().toString().equals("f")) {
+                return false;
+              }
+              signalAndWait(forcing, release);
+              return true;
+            });
+        Future<?> creator =
+            pool.submit(
+                () -> {
+                  FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE).close();
+                  return null;
+                });
+        assertTrue(forcing.await(30, TimeUnit.SECONDS));
+        Future<?> other =
+            pool.submit(
+                () -> {
+                  FileChannel.open(fs.getPath("/f"), WRITE).close();
+                  return null;
+                });
+        Thread.sleep(200);
+        assertFalse(other.isDone(), "the other open waits for the creation");
+        release.countDown();
         ExecutionException failed =
             assertThrows(ExecutionException.class, () -> creator.get(30, TimeUnit.SECONDS));
         assertInstanceOf(SyncFailedException.class, failed.getCause());
+        ExecutionException none =
+            assertThrows(ExecutionException.class, () -> other.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(NoSuchFileException.class, none.getCause());
         faults.failForces(path -> false);
-        assertThrows(SyncFailedException.class, () -> other.force(false));
-      }
-      assertEquals("kept", Files.readString(fs.getPath("/f")));
-      assertThrows(SyncFailedException.class, fs::close);
-      try (FileSystem again = open(faults, true)) {
-        assertEquals("kept", Files.readString(again.getPath("/f")));
-      }
+        assertFalse(Files.exists(fs.getPath("/f")));
+      } // and its close reports nothing: no file is left whose force failed
     } finally {
-      wrote.countDown();
+      release.countDown();
       pool.shutdownNow();
     }
   }
