@@ -20,15 +20,17 @@ final class FileClosing {
   private static final System.Logger LOG = System.getLogger(FileClosing.class.getName());
 
   private final FileRegistry registry;
+  private final OpenChannels channels;
 
-  FileClosing(FileRegistry registry) {
+  FileClosing(FileRegistry registry, OpenChannels channels) {
     this.registry = registry;
+    this.channels = channels;
   }
 
   /** Called by a closing channel: the last one closes the file. */
   void release(EncryptedFileChannel channel, OpenFile file) throws IOException {
     // A channel the closing file system already let go of no longer counts towards its file.
-    if (registry.untrack(channel)) {
+    if (channels.untrack(channel)) {
       unref(file);
     }
   }
@@ -114,22 +116,22 @@ final class FileClosing {
    */
   IOException closeAll(ForcingOpen reopen) {
     IOException failure = null;
-    FileRegistry.Open open = registry.closeBegins();
-    for (EncryptedFileChannel channel : open.channels()) {
+    List<PathTable.Entry> files = registry.closeBegins();
+    for (EncryptedFileChannel channel : channels.takeAll()) {
       try {
         channel.close();
       } catch (IOException e) {
         failure = addFailure(failure, e);
       }
     }
-    for (PathTable.Entry entry : open.files()) {
+    for (PathTable.Entry entry : files) {
       try {
         entry.file.closeForced();
       } catch (IOException e) {
         failure = addFailure(failure, e);
       }
     }
-    FileRegistry.Owed owed = registry.takeOwed();
+    PathTable.Owed owed = registry.takeOwed();
     // A force that failed may have lost what it was to make durable (see RawFile), whatever a
     // later force reports: the close is a durability point, so it says so.
     for (String path : owed.failedForces()) {

@@ -7,40 +7,36 @@ import java.nio.file.ClosedFileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * What {@link OpenFiles} knows of its files, under this object's monitor: the {@link PathTable},
- * the {@link CreatingNames names being created}, the channels handed out, the files closed since
- * a force of theirs failed, and whether the file system's close began. Every method takes the
- * monitor, and does under it only what must not interleave with another file's open or close:
- * the table's changes, and the underlying open of an existing file (so that no open reaches a file
- * without finding it in the table). Loading, making and closing a file run outside it, with the
- * file's entry loading or closing, so that opens of that file wait ({@link #awaitChange}) while
- * opens of others go on.
+ * What {@link OpenFiles} knows of its files, under this object's monitor: the {@link PathTable}
+ * (with what closed files leave to the file system's close) and the {@link CreatingNames names
+ * being created}. Every method takes the monitor, and does under it only what must not interleave
+ * with another file's open or close: the table's changes, and the underlying open of an existing
+ * file (so that no open reaches a file without finding it in the table). Loading, making and
+ * closing a file run outside it, with the file's entry loading or closing, so that opens of that
+ * file wait ({@link #awaitChange}) while opens of others go on.
+ *
+ * <p>The channels handed out, and whether the file system's close began, are {@link
+ * OpenChannels}', whose monitor is a leaf: this one calls it to refuse opens once the close began,
+ * and to take in a channel in one step with making its file ready, so that the close, which waits
+ * for files that are loading, finds each either ready with its channel or gone.
  */
 final class FileRegistry {
   private final PathTable table = new PathTable();
   private final CreatingNames creating = new CreatingNames();
   private final ReservedFile reserved = new ReservedFile();
   private final SizeCache sizes;
-  private final Set<EncryptedFileChannel> channels =
-      Collections.newSetFromMap(new IdentityHashMap<>());
+  private final OpenChannels channels;
 
-  /** Files closed since a force of theirs failed: the file system's close reports them. */
-  private final List<String> failedForces = new ArrayList<>();
-
-  /** The file system's close began: only its own opens (of files it still owes a force) go on. */
-  private boolean closed;
-
-  /** @param sizes told when a channel that writes attaches to a file */
-  FileRegistry(SizeCache sizes) {
+  /**
+   * @param sizes told when a channel that writes attaches to a file
+   * @param channels the channels handed out, and whether the file system's close began
+   */
+  FileRegistry(SizeCache sizes, OpenChannels channels) {
     this.sizes = sizes;
+    this.channels = channels;
   }
 
   /** The file no open may reach, by any name (see {@link ReservedFile}). */
@@ -62,7 +58,7 @@ final class FileRegistry {
   synchronized Found find(Path key, String displayPath, ChannelMode mode, boolean forClose)
       throws IOException {
     while (true) {
-      if (closed && !forClose) {
+      if (channels.closed() && !forClose) {
         // Past the file system's check, but not in the table before its close took it.
         throw new ClosedFileSystemException();
       }
@@ -213,11 +209,10 @@ final class FileRegistry {
       String displayPath,
       boolean write,
       boolean forClose) {
-    if (closed && !forClose) {
+    if (!channels.track(channel, forClose)) {
       return false;
     }
     loaded(entry, file, displayPath, write);
-    channels.add(channel);
     return true;
   }
 
@@ -228,17 +223,14 @@ final class FileRegistry {
   }
 
   /**
-   * {@link #discard}s {@code entry}, a file whose creating open failed to make it, after deleting
+   * {@link #discard}s {@code entry}, a file whose creating open failed or was refused, and deletes
    * its underlying file, as a creation that failed leaves no file: by the name it has now, which
    * under this monitor is the entry's key, whatever was moved or deleted meanwhile.
    */
   synchronized void discardCreated(PathTable.Entry entry) throws IOException {
-    try {
-      if (entry.key != null) {
-        Files.deleteIfExists(entry.key);
-      }
-    } finally {
-      discard(entry);
+    discard(entry);
+    if (entry.key != null) {
+      Files.deleteIfExists(entry.key);
     }
   }
 
@@ -298,27 +290,6 @@ final class FileRegistry {
     }
   }
 
-  /**
-   * Counts {@code channel}, just attached, as open; false if the file system's close began and
-   * the open is not its own ({@code forClose}). A channel attached before the close began has its
-   * file taken and closed by the close, but would itself stay open unless it is counted here.
-   */
-  synchronized boolean track(EncryptedFileChannel channel, boolean forClose) {
-    if (closed && !forClose) {
-      return false;
-    }
-    channels.add(channel);
-    return true;
-  }
-
-  /**
-   * {@code channel} closes: whether it still counted towards its file (the closing file system
-   * lets go of the channels it closes).
-   */
-  synchronized boolean untrack(EncryptedFileChannel channel) {
-    return channels.remove(channel);
-  }
-
   /** Drops one user of {@code file}: its entry, now closing, if that was the last, else null. */
   synchronized PathTable.Entry unref(OpenFile file) {
     PathTable.Entry entry = table.of(file);
@@ -342,15 +313,15 @@ final class FileRegistry {
     return entry;
   }
 
-  /** What became of a file whose entry was closing (see {@link #closed}). */
+  /**
+   * What became of a closing file: it closed and is {@code GONE}; or it is {@code KEPT} for its
+   * buffered tail; or kept, but the timer {@code WRITTEN} that tail meanwhile, when it could not
+   * close the file; or kept, but its name was {@code DELETED}, so that it stays closing.
+   */
   enum Closed {
-    /** It closed and left the table. */
     GONE,
-    /** Kept open for its buffered tail, without channels. */
     KEPT,
-    /** Kept, but the timer wrote its tail meanwhile, when it could not close the file. */
     WRITTEN,
-    /** Kept, but its name was deleted: nothing can open it again, so it stays closing. */
     DELETED
   }
 
@@ -369,18 +340,12 @@ final class FileRegistry {
       outcome = file.tailWaits() ? Closed.KEPT : Closed.WRITTEN;
     } else {
       table.remove(entry, debt);
-      if (file.raw().forceFailed() && entry.key != null) {
-        failedForces.add(file.path()); // (a deleted file has nothing left to lose)
-      }
     }
     notifyAll();
     return outcome;
   }
 
-  /**
-   * See {@link OpenFiles#delete}. Returns the files kept for their tails that it deleted, closing
-   * now, for {@link FileClosing#drop}.
-   */
+  /** See {@link OpenFiles#delete}; returns what {@link PathTable#deleted} does. */
   List<PathTable.Entry> delete(Path rawPath, OpenFiles.RawOperation delete) throws IOException {
     Path key = FileIdentity.realParent(rawPath);
     synchronized (this) {
@@ -388,11 +353,11 @@ final class FileRegistry {
         awaitChange(); // so that a file being created is still at its name when registered
       }
       delete.run();
-      return closingKept(table.deleted(key));
+      return table.deleted(key);
     }
   }
 
-  /** See {@link OpenFiles#move}; returns what {@link #delete} does, for the file replaced. */
+  /** See {@link OpenFiles#move}; returns what {@link PathTable#moved} does. */
   List<PathTable.Entry> move(
       Path rawFrom, Path rawTo, String displayTo, OpenFiles.RawOperation move) throws IOException {
     Path from = FileIdentity.realParent(rawFrom);
@@ -402,20 +367,8 @@ final class FileRegistry {
         awaitChange(); // so that a file being created is still at its name when registered
       }
       move.run();
-      return closingKept(table.moved(from, to, displayTo));
+      return table.moved(from, to, displayTo);
     }
-  }
-
-  /** The kept files among {@code detached}, now closing. Under this monitor. */
-  private List<PathTable.Entry> closingKept(List<PathTable.Entry> detached) {
-    List<PathTable.Entry> kept = new ArrayList<>();
-    for (PathTable.Entry entry : detached) {
-      if (entry.kept()) {
-        table.closing(entry);
-        kept.add(entry);
-      }
-    }
-    return kept;
   }
 
   /** The size of the file with identity {@code id} if it is open here (once ready), else -1. */
@@ -433,31 +386,20 @@ final class FileRegistry {
     return table.size();
   }
 
-  /** What the file system's close takes: the open files and the channels still open on them. */
-  record Open(List<PathTable.Entry> files, List<EncryptedFileChannel> channels) {}
-
   /**
    * The file system's close begins: refuses every other open from now on, waits for the files
-   * being created, loaded or closed by other threads (their channels are open), and takes every
-   * open file and channel.
+   * being created, loaded or closed by other threads, and takes every open file.
    */
-  synchronized Open closeBegins() {
-    closed = true;
+  synchronized List<PathTable.Entry> closeBegins() {
+    channels.close();
     while (table.busy() || !creating.isEmpty()) {
       awaitChange();
     }
-    Open open = new Open(table.takeAll(), new ArrayList<>(channels));
-    channels.clear();
-    return open;
+    return table.takeAll();
   }
 
-  /** What closed files leave to the file system's close: unforced files, and failed forces. */
-  record Owed(Map<Path, String> unforced, List<String> failedForces) {}
-
-  /** Takes what closed files owe (see {@link Owed}). */
-  synchronized Owed takeOwed() {
-    Owed owed = new Owed(table.takeUnforced(), new ArrayList<>(failedForces));
-    failedForces.clear();
-    return owed;
+  /** Takes what closed files leave to the file system's close (see {@link PathTable.Owed}). */
+  synchronized PathTable.Owed takeOwed() {
+    return table.takeOwed();
   }
 }

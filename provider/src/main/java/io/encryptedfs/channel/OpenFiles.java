@@ -24,11 +24,12 @@ import javax.crypto.SecretKey;
  * <p>This class opens and creates files, and hands the rest to classes with one job each:
  *
  * <ul>
- *   <li>{@link FileRegistry} owns the table of open files ({@link PathTable}), the names being
- *       created, the channels handed out and whether the file system's close began, all guarded
- *       by the registry's monitor, the only lock here. Slow work (creating, loading, making and
+ *   <li>{@link FileRegistry} owns the table of open files ({@link PathTable}) and the names being
+ *       created, guarded by the registry's monitor. Slow work (creating, loading, making and
  *       closing a file) runs outside it, with the file's entry loading or closing, so that opens
  *       of that file wait while opens of others go on.
+ *   <li>{@link OpenChannels} holds the channels handed out and whether the file system's close
+ *       began, under its own monitor, a leaf that the registry's may hold around it.
  *   <li>{@link FileCreator} creates a new file's underlying file at a name the registry reserved
  *       (the monitor only to register it).
  *   <li>{@link FileOpener} makes or loads an open file from its underlying channel (no lock).
@@ -45,8 +46,9 @@ public final class OpenFiles {
   private final FileLoader loader;
   private final FileOpener opener;
   private final SizeCache sizes = new SizeCache();
-  private final FileRegistry registry = new FileRegistry(sizes);
-  private final FileClosing closing = new FileClosing(registry);
+  private final OpenChannels channels = new OpenChannels();
+  private final FileRegistry registry = new FileRegistry(sizes, channels);
+  private final FileClosing closing = new FileClosing(registry, channels);
   private final FileCreator creator = new FileCreator(registry);
   private final HeaderAccess headers;
   private volatile boolean createSync = true;
@@ -93,7 +95,7 @@ public final class OpenFiles {
     // close it, so that nothing may fail here that would have the open fail after its creation.
     if (mode.truncateExisting() && !attached.created()) {
       try {
-        channel.file().truncate(0);
+        attached.file().truncate(0);
       } catch (IOException | RuntimeException e) {
         try {
           channel.close();
@@ -116,8 +118,8 @@ public final class OpenFiles {
     return channel;
   }
 
-  /** The new channel, counted on its file and tracked, and whether this open created the file. */
-  private record Attached(EncryptedFileChannel channel, boolean created) {}
+  /** The new channel, counted on its file and tracked; the file; whether this open created it. */
+  private record Attached(EncryptedFileChannel channel, OpenFile file, boolean created) {}
 
   /**
    * Finds the open file at {@code key} or opens it, and returns a new channel on it, counted and
@@ -148,11 +150,11 @@ public final class OpenFiles {
       FileRegistry.Found found = registry.find(key, displayPath, mode, forClose);
       if (found.open() != null) {
         EncryptedFileChannel channel = new EncryptedFileChannel(found.open(), this, mode);
-        if (!registry.track(channel, forClose)) {
-          channel.close(); // the close took its file, which this channel never counted towards
+        if (!channels.track(channel, forClose)) {
+          channel.close(); // not held: its close leaves the file to the file system's close
           throw new ClosedFileSystemException();
         }
-        return new Attached(channel, false);
+        return new Attached(channel, found.open(), false);
       }
       entry = found.toLoad();
       name = found.toCreate();
@@ -210,7 +212,7 @@ public final class OpenFiles {
     if (headerDamage != null) {
       opener.reportHeaderDamage(displayPath, headerDamage);
     }
-    return new Attached(channel, created);
+    return new Attached(channel, opened, created);
   }
 
   /**

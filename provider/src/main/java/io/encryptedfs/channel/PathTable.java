@@ -13,9 +13,10 @@ import java.util.Set;
  * The open files, found by the identity of their underlying file (its file key, the real path
  * where the file system has none), so that every name of one file (a symbolic link, the name it
  * was moved to) reaches the same open file, and a file created where an open one was deleted is a
- * new one. It also keeps the path of each open file and the closed files that still owe a force,
- * and follows the deletes and moves made through the file system, as a POSIX file system follows
- * an inode. Not thread-safe: {@link FileRegistry} guards it with its monitor.
+ * new one. It also keeps the path of each open file and what closed files leave to the file
+ * system's close (a force they owe, or one of theirs that failed), and follows the deletes and
+ * moves made through the file system, as a POSIX file system follows an inode. Not thread-safe:
+ * {@link FileRegistry} guards it with its monitor.
  *
  * <p>A file is in the table from the moment its underlying channel is open until that channel is
  * closed, also while it is being loaded or closed outside the monitor: this program must never
@@ -75,6 +76,8 @@ final class PathTable {
   private final Set<Entry> all = Collections.newSetFromMap(new IdentityHashMap<>());
   // Closed files written since their last force, which the file system's close forces.
   private final OwedForces unforced = new OwedForces();
+  // Closed files a force of which failed while open, which the file system's close reports.
+  private final List<String> failedForces = new ArrayList<>();
 
   /** The open file with identity {@code id} (see {@link FileIdentity}), or null. */
   Entry get(Object id) {
@@ -161,7 +164,10 @@ final class PathTable {
       byId.remove(entry.id);
     }
     if (entry.key == null) {
-      return; // deleted or replaced: nothing left at a path to force
+      return; // deleted or replaced: nothing left at a path to force, nor to lose
+    }
+    if (entry.raw.forceFailed()) {
+      failedForces.add(entry.displayPath);
     }
     switch (debt) {
       case OWED -> unforced.owe(entry.key, entry.displayPath);
@@ -174,15 +180,19 @@ final class PathTable {
    * The name {@code key} (its parent a real path) was deleted: a file open there is detached from
    * it. A file with a file key needs nothing more, as a new file there gets another key; one
    * known by its real path leaves the table, so that a new file there is not taken for it.
-   * Returns the entries so detached.
+   * Returns the files {@link #kept} for their tails that it detached, now closing: as nothing can
+   * open them again, the caller lets them go ({@link FileClosing#drop}).
    */
   List<Entry> deleted(Path key) {
-    List<Entry> detached = new ArrayList<>();
+    List<Entry> keptDetached = new ArrayList<>();
     for (Entry entry : all) {
       if (key.equals(entry.key)) {
         entry.key = null;
         entry.raw.locate(null, entry.id);
-        detached.add(entry);
+        if (entry.kept()) {
+          closing(entry);
+          keptDetached.add(entry);
+        }
       }
     }
     Entry byPath = byId.get(key);
@@ -192,12 +202,12 @@ final class PathTable {
       byId.put(byPath.id, byPath);
     }
     unforced.settled(key);
-    return detached;
+    return keptDetached;
   }
 
   /**
    * {@code from} (a file, or a directory and everything below it) now has the name {@code to};
-   * whatever {@code to} named before was replaced: returns the entries so detached from it.
+   * whatever {@code to} named before was replaced: returns what {@link #deleted} does for it.
    */
   List<Entry> moved(Path from, Path to, String displayTo) {
     if (from.equals(to)) {
@@ -259,8 +269,13 @@ final class PathTable {
     return taken;
   }
 
-  /** The closed files that owe a force; the table forgets them. */
-  Map<Path, String> takeUnforced() {
-    return unforced.takeAll();
+  /** What closed files leave to the file system's close: unforced files, and failed forces. */
+  record Owed(Map<Path, String> unforced, List<String> failedForces) {}
+
+  /** Takes what closed files owe (see {@link Owed}); the table forgets it. */
+  Owed takeOwed() {
+    Owed owed = new Owed(unforced.takeAll(), new ArrayList<>(failedForces));
+    failedForces.clear();
+    return owed;
   }
 }
