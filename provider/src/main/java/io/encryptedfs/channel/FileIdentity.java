@@ -26,8 +26,14 @@ final class FileIdentity {
 
   /** The identity of the file at {@code rawPath}, or null if there is none. */
   static Object ofExisting(Path rawPath, String displayPath) throws IOException {
+    BasicFileAttributes attrs = attributes(rawPath, displayPath);
+    return attrs == null ? null : of(rawPath, attrs);
+  }
+
+  /** The attributes of the file at {@code rawPath} (links followed), or null if there is none. */
+  static BasicFileAttributes attributes(Path rawPath, String displayPath) throws IOException {
     try {
-      return of(rawPath, Files.readAttributes(rawPath, BasicFileAttributes.class));
+      return Files.readAttributes(rawPath, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
       return null;
     } catch (FileSystemException e) {

@@ -7,6 +7,7 @@ import java.nio.file.ClosedFileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
@@ -44,8 +45,17 @@ final class FileRegistry {
     return reserved;
   }
 
-  /** What {@link #find} found: an open file (counted), a file to load, or a name to create. */
-  record Found(OpenFile open, PathTable.Entry toLoad, Path toCreate) {}
+  /**
+   * What {@link #find} found: an open file (counted), a file to load, a name to create, or a
+   * directory.
+   */
+  record Found(OpenFile open, PathTable.Entry toLoad, Path toCreate, boolean directory) {
+    static final Found DIRECTORY = new Found(null, null, null, true);
+
+    Found(OpenFile open, PathTable.Entry toLoad, Path toCreate) {
+      this(open, toLoad, toCreate, false);
+    }
+  }
 
   /**
    * Finds the open file at {@code key} and counts one more channel on it; or opens the existing
@@ -54,8 +64,11 @@ final class FileRegistry {
    *
    * @param forClose for the file system's close, which opens files after it refused every other
    *     open
+   * @param directories whether a directory there is {@link Found#DIRECTORY} (for an open that does
+   *     not write), instead of being opened as a file
    */
-  synchronized Found find(Path key, String displayPath, ChannelMode mode, boolean forClose)
+  synchronized Found find(
+      Path key, String displayPath, ChannelMode mode, boolean forClose, boolean directories)
       throws IOException {
     while (true) {
       if (channels.closed() && !forClose) {
@@ -63,7 +76,12 @@ final class FileRegistry {
         throw new ClosedFileSystemException();
       }
       // CREATE_NEW needs no lookup: the underlying file system refuses an existing file.
-      Object id = mode.createNew() ? null : FileIdentity.ofExisting(key, displayPath);
+      BasicFileAttributes attrs =
+          mode.createNew() ? null : FileIdentity.attributes(key, displayPath);
+      if (attrs != null && attrs.isDirectory() && directories && !mode.write()) {
+        return Found.DIRECTORY;
+      }
+      Object id = attrs == null ? null : FileIdentity.of(key, attrs);
       reserved.refuseOpen(id, mode, displayPath);
       if (creating.at(key, id)) {
         awaitChange();

@@ -52,6 +52,7 @@ public final class OpenFiles {
   private final FileCreator creator = new FileCreator(registry);
   private final HeaderAccess headers;
   private volatile boolean createSync = true;
+  private volatile DirectoryOpener directories;
 
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
@@ -89,7 +90,12 @@ public final class OpenFiles {
       throws IOException {
     ChannelMode mode = ChannelMode.of(options);
     Path key = rawPath.toAbsolutePath().normalize();
-    Attached attached = attach(key, displayPath, mode, policy, forClose, attrs);
+    DirectoryOpener directories = this.directories;
+    Attached attached =
+        attach(key, displayPath, mode, policy, directories != null, forClose, attrs);
+    if (attached == Attached.DIRECTORY) {
+      return directories.open(rawPath, displayPath);
+    }
     EncryptedFileChannel channel = attached.channel();
     // A file this open created is empty; and once its channel is out, the file system's close may
     // close it, so that nothing may fail here that would have the open fail after its creation.
@@ -119,7 +125,10 @@ public final class OpenFiles {
   }
 
   /** The new channel, counted on its file and tracked; the file; whether this open created it. */
-  private record Attached(EncryptedFileChannel channel, OpenFile file, boolean created) {}
+  private record Attached(EncryptedFileChannel channel, OpenFile file, boolean created) {
+    /** No file: a directory, for the caller's {@link DirectoryOpener}. */
+    static final Attached DIRECTORY = new Attached(null, null, false);
+  }
 
   /**
    * Finds the open file at {@code key} or opens it, and returns a new channel on it, counted and
@@ -131,13 +140,15 @@ public final class OpenFiles {
    * one file never waits for another's. Opens of a file being created or loaded wait for it, a
    * creation's force included: everything that can fail an open that created its file is done
    * before the file is ready, so that a failed or refused creation still has it to delete, before
-   * any channel or the file system's close can reach it.
+   * any channel or the file system's close can reach it. {@link Attached#DIRECTORY} if {@code
+   * directories} and a directory is there (see {@link FileRegistry#find}).
    */
   private Attached attach(
       Path key,
       String displayPath,
       ChannelMode mode,
       NewFilePolicySource policy,
+      boolean directories,
       boolean forClose,
       FileAttribute<?>[] attrs)
       throws IOException {
@@ -147,7 +158,10 @@ public final class OpenFiles {
     SecretKey master = null;
     int raced = 0;
     while (true) {
-      FileRegistry.Found found = registry.find(key, displayPath, mode, forClose);
+      FileRegistry.Found found = registry.find(key, displayPath, mode, forClose, directories);
+      if (found.directory()) {
+        return Attached.DIRECTORY;
+      }
       if (found.open() != null) {
         EncryptedFileChannel channel = new EncryptedFileChannel(found.open(), this, mode);
         if (!channels.track(channel, forClose)) {
@@ -338,6 +352,14 @@ public final class OpenFiles {
    */
   public void setCreateSync(boolean sync) {
     this.createSync = sync;
+  }
+
+  /**
+   * From now on, an open that does not write and finds a directory returns {@code opener}'s channel
+   * for it; until then it opens it as a file (which fails).
+   */
+  public void openDirectoriesWith(DirectoryOpener opener) {
+    this.directories = opener;
   }
 
   /** Files opened from now on write in {@code mode}; see {@link WriteMode}. */

@@ -114,10 +114,8 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
           p.toString(), null, "Too many levels of symbolic links (NOFOLLOW_LINKS specified)");
     }
     // Without WRITE or APPEND the JDK ignores the creating and truncating options, so such an
-    // open of a directory succeeds, as a read-only one does.
-    if (!writes && Files.isDirectory(raw)) {
-      return DirectoryChannel.open(raw, p.toString());
-    }
+    // open of a directory succeeds, as a read-only one does: the open files give it a
+    // DirectoryChannel (see RootSetup), telling a directory by the look that identifies the file.
     return fs.files().newFileChannel(raw, p.toString(), options, () -> fs.policyFor(p), attrs);
   }
 

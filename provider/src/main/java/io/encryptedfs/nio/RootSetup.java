@@ -53,10 +53,12 @@ final class RootSetup {
         files.reportIntegrityTo(audited);
       }
       checkRoot(root, config.create(), files, policy);
-      // After the root's own open of its marker: from now on no name, a link included, reaches it.
+      // After the root's own open of its marker: from now on no name, a link included, reaches it;
+      // and a directory in its place is no root.
       files
           .reserved()
           .reserve(root.resolve(EncryptedFileSystem.MARKER), "/" + EncryptedFileSystem.MARKER);
+      files.openDirectoriesWith(DirectoryChannel::open);
       return new EncryptedFileSystem(provider, root, key, keys, ownsKeys, policy, files, newFiles);
     } catch (IOException | RuntimeException e) {
       if (ownsKeys) {

@@ -181,6 +181,7 @@ final class FaultFileSystemProvider extends FileSystemProvider {
   public <A extends BasicFileAttributes> A readAttributes(
       Path path, Class<A> type, LinkOption... options) throws IOException {
     fs.lookedUp(1);
+    fs.beforeAttributes(path);
     A attrs = under().readAttributes(fs.unwrap(path), type, options);
     return fs.hidesFileKeys() ? WithoutFileKey.of(attrs, type) : attrs;
   }
@@ -189,6 +190,7 @@ final class FaultFileSystemProvider extends FileSystemProvider {
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
       throws IOException {
     fs.lookedUp(1);
+    fs.beforeAttributes(path);
     Map<String, Object> attrs = under().readAttributes(fs.unwrap(path), attributes, options);
     if (fs.hidesFileKeys() && attrs.containsKey("fileKey")) {
       attrs = new java.util.HashMap<>(attrs);

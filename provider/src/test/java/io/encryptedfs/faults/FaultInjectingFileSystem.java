@@ -76,6 +76,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private volatile Predicate<Path> cutForces = path -> false;
   private volatile Consumer<Path> beforeRead = path -> {};
   private volatile Consumer<Path> beforeSize = path -> {};
+  private volatile Consumer<Path> beforeAttributes = path -> {};
   private volatile Consumer<Path> afterLock = path -> {};
   private volatile boolean hideFileKeys;
   private final AtomicLong lookups = new AtomicLong();
@@ -166,6 +167,14 @@ public final class FaultInjectingFileSystem extends FileSystem {
   }
 
   /**
+   * From now on, every read of a path's attributes (a stat, an lstat) calls {@code hook} with the
+   * path first; the hook must not use this file system. {@code path -> {}} restores plain reads.
+   */
+  public void beforeAttributes(Consumer<Path> hook) {
+    beforeAttributes = hook;
+  }
+
+  /**
    * From now on, every lock taken on a file (by {@code lock} or a successful {@code tryLock}) calls
    * {@code hook} with the file's current path once the lock is held, before it is returned; the
    * hook must not use this file system. {@code path -> {}} restores plain locks.
@@ -184,6 +193,10 @@ public final class FaultInjectingFileSystem extends FileSystem {
     if (underlyingPath != null) {
       beforeRead.accept(faultPath(underlyingPath));
     }
+  }
+
+  void beforeAttributes(Path path) {
+    beforeAttributes.accept(path);
   }
 
   void beforeSize(Path underlyingPath) {
