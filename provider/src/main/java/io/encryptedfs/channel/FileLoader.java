@@ -58,9 +58,17 @@ final class FileLoader {
   LoadedFile create(RawFile raw, NewFilePolicy policy, SecretKey master, String path)
       throws IOException {
     Geometry geometry = policy.geometry();
-    byte[] fileId = new byte[FileHeader.FILE_ID_SIZE];
-    random.nextBytes(fileId);
-    byte[] dataKey = FileKeys.newDataKey(random);
+    // One draw for the file id, the data key and the creating session's key salt, cut into three:
+    // a CSPRNG's output is unpredictable bit by bit, so the parts are as independent as three
+    // draws would make them, and knowing the public ones (id, salt) tells nothing of the key.
+    byte[] drawn = new byte[FileHeader.FILE_ID_SIZE + KeyWrap.DATA_KEY_SIZE + FileKeys.SALT_SIZE];
+    random.nextBytes(drawn);
+    int keyAt = FileHeader.FILE_ID_SIZE;
+    int saltAt = keyAt + KeyWrap.DATA_KEY_SIZE;
+    byte[] fileId = Arrays.copyOf(drawn, keyAt);
+    byte[] dataKey = Arrays.copyOfRange(drawn, keyAt, saltAt);
+    NonceSequence nonces = new NonceSequence(drawn, saltAt);
+    Arrays.fill(drawn, (byte) 0);
     FileKeys keys;
     byte[] slot;
     try {
@@ -86,7 +94,6 @@ final class FileLoader {
       SealedBlocks sealed = new SealedBlocks(geometry, keys, Aead.of(policy.algorithm()));
       // The creating session's writes go on with these nonces: one key salt, one content subkey
       // to derive here and at each load of a file that one session wrote.
-      NonceSequence nonces = new NonceSequence(random);
       sealed.sealTail(first, ByteBuffer.allocate(0), buf, nonces);
       buf.flip();
       raw.writeFully(buf, 0);

@@ -18,6 +18,11 @@ final class NonceSequence {
     random.nextBytes(salt);
   }
 
+  /** Nonces under the 16 bytes at {@code from} in {@code drawn}, drawn for this writer alone. */
+  NonceSequence(byte[] drawn, int from) {
+    System.arraycopy(drawn, from, salt, 0, salt.length);
+  }
+
   /** Fills {@code nonce} (24 bytes) with the next nonce. */
   void next(byte[] nonce) {
     if (counter == -1L) {

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,13 +48,6 @@ public final class FileKeys {
     this.algorithm = algorithm;
     this.fileId = fileId.clone();
     this.dataKey = dataKey;
-  }
-
-  /** A fresh random data key. */
-  public static byte[] newDataKey(SecureRandom random) {
-    byte[] key = new byte[KeyWrap.DATA_KEY_SIZE];
-    random.nextBytes(key);
-    return key;
   }
 
   public Algorithm algorithm() {

@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.common.jimfs.Configuration;
@@ -16,8 +17,10 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,15 +32,15 @@ import org.junit.jupiter.api.Test;
 class NewFileCallsTest {
   private final FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
   private final InMemoryKeys keys = new InMemoryKeys("k0");
-  private final AtomicInteger draws = new AtomicInteger();
+  private final List<byte[]> draws = new CopyOnWriteArrayList<>();
   private final OpenFiles files =
       new OpenFiles(
           keys,
           new SecureRandom() {
             @Override
             public void nextBytes(byte[] bytes) {
-              draws.incrementAndGet();
               super.nextBytes(bytes);
+              draws.add(bytes.clone());
             }
           });
   private final FaultInjectingFileSystem faults;
@@ -71,21 +74,43 @@ class NewFileCallsTest {
   }
 
   /**
-   * The file id, the data key, and one key salt for the whole session: the creation's first tail
-   * record and the writes after it share one content subkey, derived once here and once per load.
+   * The file id, the data key, and one key salt for the whole session, in one draw cut into three
+   * parts: the creation's first tail record and the writes after it share one content subkey,
+   * derived once here and once per load.
    */
   @Test
-  void aNewFileAndItsFirstWritesDrawOneKeySalt() throws IOException {
+  void aNewFileAndItsFirstWritesDrawRandomBytesOnce() throws IOException {
     try (FileChannel ch = create("f")) {
       ch.write(ByteBuffer.wrap(new byte[4096 + 100]), 0);
       ch.write(ByteBuffer.wrap(new byte[10]), 4096 + 100);
     }
-    assertEquals(3, draws.get(), "random draws");
+    assertEquals(1, draws.size(), "random draws");
+    byte[] drawn = draws.get(0);
+    assertEquals(16 + 32 + 16, drawn.length);
+    byte[] raw = Files.readAllBytes(faults.root().resolve("f"));
+    // The id in the header, the salt opening every nonce: disjoint parts of the draw, and the
+    // key between them appears nowhere in the clear.
+    assertArrayEquals(Arrays.copyOfRange(drawn, 0, 16), Arrays.copyOfRange(raw, 16, 32), "id");
+    int nonceAt = 512 + 24; // tail slot 0: its record's metadata, then its nonce
+    assertArrayEquals(
+        Arrays.copyOfRange(drawn, 48, 64),
+        Arrays.copyOfRange(raw, nonceAt, nonceAt + 16),
+        "key salt");
+    assertEquals(-1, indexOf(raw, Arrays.copyOfRange(drawn, 16, 48)), "data key in the clear");
     try (FileChannel ch =
         files.newFileChannel(
             faults.root().resolve("f"), "/f", EnumSet.of(StandardOpenOption.READ), null)) {
       assertEquals(4096 + 110, ch.size());
     }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private FileChannel create(String name) throws IOException {
