@@ -152,20 +152,20 @@ final class FileLoader {
     }
     HeaderReader.Authentic header = headers.newest(front.array(), path);
     byte[][] tails = new byte[Geometry.TAIL_SLOTS][];
-    byte[] kept = null;
+    boolean loaded = false;
     try {
-      LoadedFile loaded = loadTail(raw, path, rawLength, front, header, tails);
-      kept = loaded.tail();
-      return loaded;
+      LoadedFile file = loadTail(raw, path, rawLength, front, header, tails);
+      loaded = true;
+      return file;
     } finally {
-      // The cleartext of every tail record but the one the file goes on from, and on failure the
-      // keys too, need not outlive the load.
+      // The cleartext of the tail records (the file goes on from its own copy of one), and on
+      // failure the keys too, need not outlive the load.
       for (byte[] tail : tails) {
-        if (tail != null && tail != kept) {
+        if (tail != null) {
           Arrays.fill(tail, (byte) 0);
         }
       }
-      if (kept == null) {
+      if (!loaded) {
         header.keys().destroy();
       }
     }
@@ -193,13 +193,17 @@ final class FileLoader {
     SealedBlocks sealed =
         new SealedBlocks(geometry, header.keys(), Aead.of(header.keys().algorithm()));
     TailRecord[] records = new TailRecord[Geometry.TAIL_SLOTS];
+    // Each record opens into one block, and keeps only its own bytes (none, for a file whose size
+    // is a multiple of the block size): the load allocates and wipes a block once, not per slot.
+    byte[] plain = new byte[geometry.blockSize()];
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       int at = (int) geometry.tailSlotOffset(slot);
       ByteBuffer slotBytes = front.duplicate().limit(at + geometry.tailSlotSize()).position(at);
-      byte[] plain = new byte[geometry.blockSize()];
       records[slot] = openTail(sealed, geometry, slotBytes, plain);
       if (records[slot] != null) {
-        tails[slot] = plain;
+        int length = records[slot].length();
+        tails[slot] = Arrays.copyOf(plain, length);
+        Arrays.fill(plain, 0, length, (byte) 0);
       }
     }
     long forced = header.header().forcedSequence();
@@ -218,7 +222,7 @@ final class FileLoader {
         header.keys(),
         geometry,
         records[chosen],
-        tails[chosen],
+        Arrays.copyOf(tails[chosen], geometry.blockSize()),
         TailChoice.slots(records, chosen, forced),
         header.otherSlotDamage(),
         null);
