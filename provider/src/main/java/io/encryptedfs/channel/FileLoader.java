@@ -89,7 +89,7 @@ final class FileLoader {
       // (the creation's), so appending to a new file needs no force of its own; closing the file
       // ends the runway.
       TailRecord first = new TailRecord(1, 0, 0, TailRecordWriter.OPEN_ALLOWANCE);
-      ByteBuffer buf = ByteBuffer.allocate(Geometry.HEADER_SIZE + geometry.tailSlotSize());
+      ByteBuffer buf = ByteBuffer.allocate(Geometry.HEADER_SIZE + WriteBuffers.EMPTY_TAIL_RECORD);
       buf.put(slot).put(slot);
       SealedBlocks sealed = new SealedBlocks(geometry, keys, Aead.of(policy.algorithm()));
       // The creating session's writes go on with these nonces: one key salt, one content subkey

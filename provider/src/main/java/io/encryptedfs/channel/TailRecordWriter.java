@@ -125,7 +125,7 @@ final class TailRecordWriter {
     long sequence = nextSequence++;
     int allowance = (int) Math.min(Integer.MAX_VALUE, Math.max(0, runway - homeBlocks));
     TailRecord record = new TailRecord(sequence, homeBlocks, length, allowance);
-    ByteBuffer out = buffers.tailOut();
+    ByteBuffer out = buffers.tailOut(length);
     out.clear();
     try {
       blocks.sealTail(record, ByteBuffer.wrap(tailPlain, 0, length), out, nonces);

@@ -8,6 +8,9 @@ import java.nio.ByteBuffer;
  * write path allocates none. Guarded by the owning file's write lock.
  */
 final class WriteBuffers {
+  /** The encoded size of a tail record without cleartext. */
+  static final int EMPTY_TAIL_RECORD = Geometry.TAIL_META_SIZE + Geometry.BLOCK_OVERHEAD;
+
   private final Geometry g;
   private ByteBuffer batch;
   private ByteBuffer tailOut;
@@ -28,10 +31,15 @@ final class WriteBuffers {
     return batch;
   }
 
-  /** A buffer for one encoded tail slot. */
-  ByteBuffer tailOut() {
-    if (tailOut == null) {
-      tailOut = ByteBuffer.allocate(g.tailSlotSize());
+  /**
+   * A buffer for one encoded tail slot holding {@code length} cleartext bytes: as small as an empty
+   * record while the records are empty (a small file written in whole blocks, then closed, never
+   * needs more), else a whole slot, kept from then on.
+   */
+  ByteBuffer tailOut(int length) {
+    int needed = length == 0 ? EMPTY_TAIL_RECORD : g.tailSlotSize();
+    if (tailOut == null || tailOut.capacity() < needed) {
+      tailOut = ByteBuffer.allocate(needed);
     }
     return tailOut;
   }
