@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A/B of session 22's cuts to a small file's CPU, one jar per commit: old = a93ce08 (main's head),
 # c1 = 58d5d35 (one stat per open), c2 = a0c141a (one SecureRandom draw per new file), c3 = 71ec3a7
-# (load opens tail records into one block), c4 = e75875c (buffers sized to empty records).
+# (load opens tail records into one block), c4 = e75875c (buffers sized to empty records); these
+# are the helper branch's commits, which reached main as 5d11e55, 8f44bb6, 0b5646c and 5f86488.
 # SmallFilesBench on tmpfs with create.sync=false, as session 21: what is left is CPU and system
 # calls. AES for every jar, plain for the first and last (the ratio). The order within a round
 # alternates, so a drift in the machine's load does not favour one end. JDK 17.
