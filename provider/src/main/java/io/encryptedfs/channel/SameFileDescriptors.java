@@ -22,14 +22,15 @@ import java.util.Map;
  * time. So a descriptor whose file another one of this program still has open is parked instead:
  * its locks are released one by one (which releases no other range), it stays open, and it is
  * taken again by the next open of the file ({@link #takeParked}) or closed with the file's last
- * one. At most one descriptor per file and access mode stays parked, since the next open takes it.
+ * one. They do not pile up: the next open of the file, by any of the program's file systems, takes
+ * one again, so there are never more parked than the program has file systems that reach it.
  *
  * <p>A file is known by its underlying file system and its file key ({@link FileIdentity}), which
  * cannot pass to another file while a descriptor keeps the file, so parked ones are always the
  * file's. Where the file system has no file keys, the identity is a real path, which a file
- * created after a delete takes over: such descriptors are not tracked, and close at once. A descriptor is counted from the moment the open-file table tells its
- * identity, before any lock is taken on it; one closed before (a failed open) is closed at once,
- * holding no lock. The last descriptors of a file close while opens of that file wait: a
+ * created after a delete takes over: such descriptors are not tracked, and close at once. A
+ * descriptor is counted from the moment the open-file table tells its identity, before any lock
+ * is taken on it; one closed before (a failed open) is closed at once, holding no lock. The last descriptors of a file close while opens of that file wait: a
  * descriptor counted meanwhile could take a lock that their close would release. Guarded by the
  * class's monitor.
  */
