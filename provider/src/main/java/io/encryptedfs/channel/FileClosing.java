@@ -11,10 +11,10 @@ import java.util.Map;
 /**
  * Closes the files of a {@link FileRegistry}: a file when its last channel closes, a file that a
  * close kept open for a buffered tail once the timer wrote it or once the program deleted it, and
- * every file at the file system's close. Takes no lock of its own: the registry's monitor guards the table's changes, and the
- * closes themselves (which write the session's final tail record and wait for the file's running
- * reads and writes) run outside it, with the file's entry closing so that an open of it waits,
- * and then opens it anew.
+ * every file at the file system's close. Takes no lock of its own: the registry's monitor guards
+ * the table's changes, and the closes themselves (which write the session's final tail record and
+ * wait for the file's running reads and writes) run outside it, with the file's entry closing so
+ * that an open of it waits, and then opens it anew.
  */
 final class FileClosing {
   private static final System.Logger LOG = System.getLogger(FileClosing.class.getName());

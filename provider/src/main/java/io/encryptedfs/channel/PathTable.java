@@ -50,7 +50,8 @@ final class PathTable {
     String displayPath;
     int channels;
 
-    private Entry(RawFile raw, OpenFile file, State state, Object id, Path key, String displayPath) {
+    private Entry(
+        RawFile raw, OpenFile file, State state, Object id, Path key, String displayPath) {
       this.raw = raw;
       this.file = file;
       this.state = state;
@@ -64,7 +65,9 @@ final class PathTable {
       return state == State.OPEN;
     }
 
-    /** Whether its close kept it open, without channels, for a buffered tail (see {@link #kept}). */
+    /**
+     * Whether its close kept it open, without channels, for a buffered tail (see {@link #kept}).
+     */
     boolean kept() {
       return ready() && channels == 0;
     }

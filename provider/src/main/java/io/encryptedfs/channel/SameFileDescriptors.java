@@ -30,9 +30,9 @@ import java.util.Map;
  * file's. Where the file system has no file keys, the identity is a real path, which a file
  * created after a delete takes over: such descriptors are not tracked, and close at once. A
  * descriptor is counted from the moment the open-file table tells its identity, before any lock
- * is taken on it; one closed before (a failed open) is closed at once, holding no lock. The last descriptors of a file close while opens of that file wait: a
- * descriptor counted meanwhile could take a lock that their close would release. Guarded by the
- * class's monitor.
+ * is taken on it; one closed before (a failed open) is closed at once, holding no lock. The last
+ * descriptors of a file close while opens of that file wait: a descriptor counted meanwhile could
+ * take a lock that their close would release. Guarded by the class's monitor.
  */
 final class SameFileDescriptors {
   /** A file of one underlying file system. */
