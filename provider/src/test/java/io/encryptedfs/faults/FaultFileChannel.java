@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
@@ -230,8 +231,15 @@ final class FaultFileChannel extends FileChannel {
 
   @Override
   public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-    FileLock lock = delegate.tryLock(position, size, shared);
+    FileLock lock;
+    try {
+      lock = delegate.tryLock(position, size, shared);
+    } catch (OverlappingFileLockException e) {
+      fs.afterRefusedLock(state.path());
+      throw e;
+    }
     if (lock == null) {
+      fs.afterRefusedLock(state.path());
       return null;
     }
     FileLock held = new FaultFileLock(this, lock);

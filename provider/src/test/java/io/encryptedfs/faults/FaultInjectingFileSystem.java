@@ -78,6 +78,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private volatile Consumer<Path> beforeSize = path -> {};
   private volatile Consumer<Path> beforeAttributes = path -> {};
   private volatile Consumer<Path> afterLock = path -> {};
+  private volatile Consumer<Path> afterRefusedLock = path -> {};
   private volatile boolean hideFileKeys;
   private final AtomicLong lookups = new AtomicLong();
   private volatile boolean open = true;
@@ -183,9 +184,26 @@ public final class FaultInjectingFileSystem extends FileSystem {
     afterLock = hook;
   }
 
+  /**
+   * From now on, every {@code tryLock} that finds the range held (by another program, when it
+   * returns null, or by this one, when it throws {@code OverlappingFileLockException}) calls {@code
+   * hook} with the file's current path before it returns or throws: a test can let the lock go
+   * there, at a point it controls, to see that the caller looks again. The hook must not use this
+   * file system. {@code path -> {}} restores plain locks.
+   */
+  public void afterRefusedLocks(Consumer<Path> hook) {
+    afterRefusedLock = hook;
+  }
+
   void afterLock(Path underlyingPath) {
     if (underlyingPath != null) {
       afterLock.accept(faultPath(underlyingPath));
+    }
+  }
+
+  void afterRefusedLock(Path underlyingPath) {
+    if (underlyingPath != null) {
+      afterRefusedLock.accept(faultPath(underlyingPath));
     }
   }
 
