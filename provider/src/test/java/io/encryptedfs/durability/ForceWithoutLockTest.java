@@ -15,7 +15,6 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.DamagedFileException;
-import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.HeldForce;
@@ -31,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -169,10 +167,6 @@ class ForceWithoutLockTest {
   }
 
   /**
-   * The encrypted root on {@code faults}, write-through whatever the surefire execution says, so
-   * that each write that changes the tail writes its tail record at once.
-   */
-  /**
    * The in-place guard of FORMAT.md section 8 while a force runs without the lock: block 0, filled
    * just before, is rewritten in place while the force that makes its record durable is held. That
    * force need not cover the rewrite, and the header naming the record would follow it, so the
@@ -220,10 +214,16 @@ class ForceWithoutLockTest {
     }
   }
 
+  /**
+   * The encrypted root on {@code faults}, write-through whatever the surefire execution says, so
+   * that each write that changes the tail writes its tail record at once.
+   */
   private FileSystem writeThrough(FaultInjectingFileSystem faults) throws IOException {
-    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
-    env.put(EncryptedFileSystems.WRITE_MODE, "write-through");
-    return EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+    return writeThrough(faults.root().resolve(Restorer.ROOT));
+  }
+
+  private FileSystem writeThrough(Path dir) throws IOException {
+    return TestRoots.openWriteThrough(dir, keys, "AES-256-GCM", BLOCK);
   }
 
   /**
@@ -231,7 +231,8 @@ class ForceWithoutLockTest {
    * as the file's writer: giving up the program's last caller's lock meanwhile must not hand the
    * file over, or another program could write between the write's view and its record. Real locks
    * (the fault file system over the disk), and a second file system on a nested root as the other
-   * program.
+   * program. Write-through by design, whatever the surefire execution says: in the buffered mode
+   * the one-byte writes stay in memory, take no tail slot, and the third never waits.
    */
   @Test
   void aLockGivenUpWhileAWriteWaitsKeepsTheFile(@TempDir Path disk) throws Exception {
@@ -240,9 +241,8 @@ class ForceWithoutLockTest {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
     Path root = Files.createDirectories(faults.root().resolve("r"));
-    try (FileSystem fs = TestRoots.open(root, keys, "AES-256-GCM", BLOCK);
-        FileSystem other =
-            TestRoots.open(Files.createDirectories(root.resolve("sub")), keys, "AES-256-GCM", BLOCK);
+    try (FileSystem fs = writeThrough(root);
+        FileSystem other = writeThrough(Files.createDirectories(root.resolve("sub")));
         FileChannel writer = FileChannel.open(fs.getPath("/sub/f"), CREATE_NEW, READ, WRITE)) {
       FileLock lock = writer.lock();
       writer.write(ByteBuffer.wrap(new byte[] {1}));

@@ -25,4 +25,15 @@ public final class TestRoots {
       throws IOException {
     return EncryptedFileSystems.newFileSystem(dir, env(keys, algorithm, blockSize));
   }
+
+  /**
+   * As {@link #open}, in the write-through mode whatever the surefire execution says: for tests
+   * about the tail record each write makes before it returns.
+   */
+  public static FileSystem openWriteThrough(
+      Path dir, InMemoryKeys keys, String algorithm, int blockSize) throws IOException {
+    Map<String, Object> env = env(keys, algorithm, blockSize);
+    env.put(EncryptedFileSystems.WRITE_MODE, "write-through");
+    return EncryptedFileSystems.newFileSystem(dir, env);
+  }
 }
