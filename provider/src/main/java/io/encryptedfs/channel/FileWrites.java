@@ -94,6 +94,9 @@ final class FileWrites {
     }
     prepareWrite();
     awaitFreeSlot();
+    // A reopen since the claim (while this write waited for a slot, say) may have let the writer
+    // lock go: checked here, not only before a record, since a buffered write may make none.
+    others.confirm();
     long oldSize = view.size();
     long pos = atEnd ? oldSize : position;
     long end = checkEnd(pos, n);
