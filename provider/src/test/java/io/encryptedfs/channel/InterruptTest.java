@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.ConcurrentWriterException;
-import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.HeldForce;
 import io.encryptedfs.testing.InMemoryKeys;
@@ -29,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -411,12 +409,8 @@ class InterruptTest {
     }
   }
 
-  /** A root in write {@code mode}; buffered, only a force, a close or a full block writes. */
   private FileSystem open(Path dir, String mode) throws IOException {
-    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
-    env.put(EncryptedFileSystems.WRITE_MODE, mode);
-    env.put(EncryptedFileSystems.WRITE_BUFFER_MILLIS, "60000");
-    return EncryptedFileSystems.newFileSystem(dir, env);
+    return TestRoots.open(dir, keys, "AES-256-GCM", BLOCK, mode);
   }
 
   /**

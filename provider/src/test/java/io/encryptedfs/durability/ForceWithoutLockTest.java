@@ -40,6 +40,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A force runs its {@code fsync} without the file's lock: while it waits for the disk, reads, a
@@ -219,11 +221,11 @@ class ForceWithoutLockTest {
    * that each write that changes the tail writes its tail record at once.
    */
   private FileSystem writeThrough(FaultInjectingFileSystem faults) throws IOException {
-    return writeThrough(faults.root().resolve(Restorer.ROOT));
+    return open(faults.root().resolve(Restorer.ROOT), "write-through");
   }
 
-  private FileSystem writeThrough(Path dir) throws IOException {
-    return TestRoots.openWriteThrough(dir, keys, "AES-256-GCM", BLOCK);
+  private FileSystem open(Path dir, String mode) throws IOException {
+    return TestRoots.open(dir, keys, "AES-256-GCM", BLOCK, mode);
   }
 
   /**
@@ -231,26 +233,30 @@ class ForceWithoutLockTest {
    * as the file's writer: giving up the program's last caller's lock meanwhile must not hand the
    * file over, or another program could write between the write's view and its record. Real locks
    * (the fault file system over the disk), and a second file system on a nested root as the other
-   * program. Write-through by design, whatever the surefire execution says: in the buffered mode
-   * the one-byte writes stay in memory, take no tail slot, and the third never waits.
+   * program. In both write modes, set here whatever the surefire execution says.
    */
-  @Test
-  void aLockGivenUpWhileAWriteWaitsKeepsTheFile(@TempDir Path disk) throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"write-through", "buffered"})
+  void aLockGivenUpWhileAWriteWaitsKeepsTheFile(String mode, @TempDir Path disk) throws Exception {
     CountDownLatch forceStarted = new CountDownLatch(1);
     CountDownLatch releaseForce = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
     Path root = Files.createDirectories(faults.root().resolve("r"));
-    try (FileSystem fs = writeThrough(root);
-        FileSystem other = writeThrough(Files.createDirectories(root.resolve("sub")));
+    byte[] expected = new byte[BLOCK + 2];
+    new Random(3).nextBytes(expected);
+    try (FileSystem fs = open(root, mode);
+        FileSystem other = open(Files.createDirectories(root.resolve("sub")), mode);
         FileChannel writer = FileChannel.open(fs.getPath("/sub/f"), CREATE_NEW, READ, WRITE)) {
       FileLock lock = writer.lock();
-      writer.write(ByteBuffer.wrap(new byte[] {1}));
+      writer.write(ByteBuffer.wrap(expected, 0, 1));
       Future<?> force = HeldForce.start(faults, pool, writer, "f", forceStarted, releaseForce);
-      writer.write(ByteBuffer.wrap(new byte[] {2}), 1); // takes the one free slot
-      Future<?> waiting = pool.submit(() -> writer.write(ByteBuffer.wrap(new byte[] {3}), 2));
+      // Into a new block: its record takes the one free slot at once, in either mode.
+      writer.write(ByteBuffer.wrap(expected, 1, BLOCK), 1);
+      Future<?> waiting =
+          pool.submit(() -> writer.write(ByteBuffer.wrap(expected, BLOCK + 1, 1), BLOCK + 1));
       Thread.sleep(300);
-      assertFalse(waiting.isDone(), "the third record waits for the force");
+      assertFalse(waiting.isDone(), "the third write waits for the force");
       lock.release();
       assertThrows(
           ConcurrentWriterException.class,
@@ -258,7 +264,7 @@ class ForceWithoutLockTest {
       releaseForce.countDown();
       force.get(30, TimeUnit.SECONDS);
       waiting.get(30, TimeUnit.SECONDS);
-      assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(fs.getPath("/sub/f")));
+      assertArrayEquals(expected, Files.readAllBytes(fs.getPath("/sub/f")));
     } finally {
       faults.dropForces(path -> false);
       pool.shutdownNow();

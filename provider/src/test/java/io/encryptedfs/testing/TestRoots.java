@@ -27,13 +27,16 @@ public final class TestRoots {
   }
 
   /**
-   * As {@link #open}, in the write-through mode whatever the surefire execution says: for tests
-   * about the tail record each write makes before it returns.
+   * As {@link #open(Path, InMemoryKeys, String, int)}, in write {@code mode} whatever the surefire
+   * execution says. A buffered root's bound is one no test outlasts: only a force, a close or a
+   * full block writes its tail.
    */
-  public static FileSystem openWriteThrough(
-      Path dir, InMemoryKeys keys, String algorithm, int blockSize) throws IOException {
+  public static FileSystem open(
+      Path dir, InMemoryKeys keys, String algorithm, int blockSize, String mode)
+      throws IOException {
     Map<String, Object> env = env(keys, algorithm, blockSize);
-    env.put(EncryptedFileSystems.WRITE_MODE, "write-through");
+    env.put(EncryptedFileSystems.WRITE_MODE, mode);
+    env.put(EncryptedFileSystems.WRITE_BUFFER_MILLIS, "60000");
     return EncryptedFileSystems.newFileSystem(dir, env);
   }
 }
