@@ -10,11 +10,12 @@ import java.util.Map;
 
 /**
  * Closes the files of a {@link FileRegistry}: a file when its last channel closes, a file that a
- * close kept open for a buffered tail once the timer wrote it or once the program deleted it, and
- * every file at the file system's close. Takes no lock of its own: the registry's monitor guards
- * the table's changes, and the closes themselves (which write the session's final tail record and
- * wait for the file's running reads and writes) run outside it, with the file's entry closing so
- * that an open of it waits, and then opens it anew.
+ * close kept open for a buffered tail once the timer wrote it or once its name no longer holds it
+ * (deleted or replaced, by the program or another), and every file at the file system's close.
+ * Takes no lock of its own: the registry's monitor guards the table's changes, and the closes
+ * themselves (which write the session's final tail record and wait for the file's running reads
+ * and writes) run outside it, with the file's entry closing so that an open of it waits, and then
+ * opens it anew.
  */
 final class FileClosing {
   private static final System.Logger LOG = System.getLogger(FileClosing.class.getName());
@@ -83,12 +84,27 @@ final class FileClosing {
   }
 
   /**
+   * The timer tried to write the buffered tail that a failed close kept {@code file} open for: once
+   * written, the file closes ({@link #keptTailWritten}); while it still waits, the file is let go
+   * if its name no longer holds it, as when the program deletes it here ({@link #drop}): another
+   * program deleted or replaced it, and the tail would otherwise be tried every second and reported
+   * lost by the file system's close, for a file nobody can open again.
+   */
+  void keptTailTried(OpenFile file) {
+    if (file.tailWaits()) {
+      drop(registry.keptNameLost(file));
+    } else {
+      keptTailWritten(file);
+    }
+  }
+
+  /**
    * The timer wrote the buffered tail that a failed close kept {@code file} open for: it closes
    * now, unless a channel opened it meanwhile (whose close closes it) or the file system's close
    * took it. No caller is left to report a failure of this close to; the tail is written already,
    * so what can still fail (the session's final record) a crash could leave undone too.
    */
-  void keptTailWritten(OpenFile file) {
+  private void keptTailWritten(OpenFile file) {
     PathTable.Entry entry = registry.closeKept(file);
     if (entry == null) {
       return;
@@ -126,7 +142,13 @@ final class FileClosing {
     }
     for (PathTable.Entry entry : files) {
       try {
-        entry.file.closeForced();
+        if (entry.keptNameLost()) {
+          // As the timer would have at its next try (see keptTailTried): nothing is lost that
+          // anybody can still read.
+          entry.file.drop();
+        } else {
+          entry.file.closeForced();
+        }
       } catch (IOException e) {
         failure = addFailure(failure, e);
       }

@@ -30,6 +30,23 @@ final class FileIdentity {
     return attrs == null ? null : of(rawPath, attrs);
   }
 
+  /**
+   * Whether the name {@code key} (a real path, or null for none) still holds the file with
+   * identity {@code id}. True when that cannot be told: a caller lets a file go only once it is
+   * sure no name of it is left to reach it by.
+   */
+  static boolean holds(Path key, Object id) {
+    if (key == null) {
+      return false;
+    }
+    try {
+      Object now = ofExisting(key, key.toString());
+      return now == null ? false : now.equals(id);
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
   /** The attributes of the file at {@code rawPath} (links followed), or null if there is none. */
   static BasicFileAttributes attributes(Path rawPath, String displayPath) throws IOException {
     try {

@@ -22,18 +22,18 @@ final class FileOpener {
   private final FileLoader loader;
   private final SecureRandom random;
   private final FlushTimer flushTimer = new FlushTimer();
-  private final Consumer<OpenFile> keptTailWritten;
+  private final Consumer<OpenFile> keptTailTried;
   volatile WriteMode writeMode = WriteMode.WRITE_THROUGH;
   volatile IntegrityListener integrity = IntegrityListener.NONE;
 
   /**
-   * @param keptTailWritten told when the timer wrote the buffered tail that a failed close kept
-   *     (see {@link OpenFile#close})
+   * @param keptTailTried told each time the timer tried to write the buffered tail that a failed
+   *     close kept (see {@link OpenFile#onKeptTailTried})
    */
-  FileOpener(FileLoader loader, SecureRandom random, Consumer<OpenFile> keptTailWritten) {
+  FileOpener(FileLoader loader, SecureRandom random, Consumer<OpenFile> keptTailTried) {
     this.loader = loader;
     this.random = random;
-    this.keptTailWritten = keptTailWritten;
+    this.keptTailTried = keptTailTried;
   }
 
   /**
@@ -128,7 +128,7 @@ final class FileOpener {
     OpenFile file =
         new OpenFile(displayPath, raw, loaded, random, mode, mode.buffered() ? flushTimer : null);
     file.followOthersWith(loader::load);
-    file.onKeptTailWritten(() -> keptTailWritten.accept(file));
+    file.onKeptTailTried(() -> keptTailTried.accept(file));
     return file;
   }
 

@@ -332,6 +332,20 @@ final class FileRegistry {
   }
 
   /**
+   * {@code file}'s entry, detached and closing as {@link PathTable#deleted} leaves it, if it is
+   * {@link PathTable.Entry#keptNameLost}; else nothing. Looked at under this monitor, so that a
+   * move through this file system, which changes the name, is not taken for another program's.
+   */
+  synchronized List<PathTable.Entry> keptNameLost(OpenFile file) {
+    PathTable.Entry entry = table.of(file);
+    if (entry == null || !entry.keptNameLost()) {
+      return List.of();
+    }
+    table.detach(entry); // kept, so now closing
+    return List.of(entry);
+  }
+
+  /**
    * What became of a closing file: it closed and is {@code GONE}; or it is {@code KEPT} for its
    * buffered tail; or kept, but the timer {@code WRITTEN} that tail meanwhile, when it could not
    * close the file; or kept, but its name was {@code DELETED}, so that it stays closing.

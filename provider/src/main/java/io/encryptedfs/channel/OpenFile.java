@@ -142,11 +142,12 @@ final class OpenFile {
   }
 
   /**
-   * Runs {@code written} (without this file's lock) when the timer writes the buffered tail that a
-   * failed close kept (see {@link #close}), so that the file system lets the file go.
+   * Runs {@code tried} (without this file's lock) each time the timer has tried to write the
+   * buffered tail that a failed close kept (see {@link #close}), so that the file system lets the
+   * file go once it is written, or once its name no longer holds it.
    */
-  void onKeptTailWritten(Runnable written) {
-    ending.onKeptTailWritten(written);
+  void onKeptTailTried(Runnable tried) {
+    ending.onKeptTailTried(tried);
   }
 
   /** Tells {@code listener} about every authentication failure in this file's blocks. */

@@ -56,7 +56,7 @@ public final class OpenFiles {
 
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
     this.loader = new FileLoader(keyProvider, random);
-    this.opener = new FileOpener(loader, random, closing::keptTailWritten);
+    this.opener = new FileOpener(loader, random, closing::keptTailTried);
     this.headers = new HeaderAccess(registry, opener, keyProvider, closing);
   }
 

@@ -71,6 +71,15 @@ final class PathTable {
     boolean kept() {
       return ready() && channels == 0;
     }
+
+    /**
+     * Whether it is {@link #kept} for a tail that still waits, and its name no longer holds it:
+     * another program deleted or replaced it, so that nothing can open it again. Under the
+     * registry's monitor, or once the file system's close took it.
+     */
+    boolean keptNameLost() {
+      return kept() && file.tailWaits() && !FileIdentity.holds(key, id);
+    }
   }
 
   private final Map<Object, Entry> byId = new HashMap<>();
@@ -180,6 +189,20 @@ final class PathTable {
   }
 
   /**
+   * {@code entry}'s name no longer holds it: a file {@link #kept} for its tail is then closing, and
+   * this says so, for the caller to let it go ({@link FileClosing#drop}).
+   */
+  boolean detach(Entry entry) {
+    entry.key = null;
+    entry.raw.locate(null, entry.id);
+    if (!entry.kept()) {
+      return false;
+    }
+    closing(entry);
+    return true;
+  }
+
+  /**
    * The name {@code key} (its parent a real path) was deleted: a file open there is detached from
    * it. A file with a file key needs nothing more, as a new file there gets another key; one
    * known by its real path leaves the table, so that a new file there is not taken for it.
@@ -189,13 +212,8 @@ final class PathTable {
   List<Entry> deleted(Path key) {
     List<Entry> keptDetached = new ArrayList<>();
     for (Entry entry : all) {
-      if (key.equals(entry.key)) {
-        entry.key = null;
-        entry.raw.locate(null, entry.id);
-        if (entry.kept()) {
-          closing(entry);
-          keptDetached.add(entry);
-        }
+      if (key.equals(entry.key) && detach(entry)) {
+        keptDetached.add(entry);
       }
     }
     Entry byPath = byId.get(key);

@@ -30,7 +30,7 @@ final class SessionEnd {
    */
   private boolean kept;
 
-  private Runnable keptTailWritten = () -> {};
+  private Runnable keptTailTried = () -> {};
 
   SessionEnd(
       ReentrantReadWriteLock lock,
@@ -49,24 +49,24 @@ final class SessionEnd {
     this.forcing = forcing;
   }
 
-  /** See {@link OpenFile#onKeptTailWritten}. */
-  void onKeptTailWritten(Runnable written) {
-    keptTailWritten = written;
+  /** See {@link OpenFile#onKeptTailTried}. */
+  void onKeptTailTried(Runnable tried) {
+    keptTailTried = tried;
   }
 
   /** The time bound of a buffered write has passed: hand its record to the underlying file. */
   void timedFlush(long number) {
-    boolean keptWritten;
+    boolean keptTried;
     lock.writeLock().lock();
     try {
       writes.flushOnTimer(number);
-      keptWritten = kept && !view.closed() && !writes.tailWaits();
+      keptTried = kept && !view.closed();
     } finally {
       lock.writeLock().unlock();
     }
-    if (keptWritten) {
+    if (keptTried) {
       // The file system's monitor comes before this file's lock, so it is told after.
-      keptTailWritten.run();
+      keptTailTried.run();
     }
   }
 
@@ -183,9 +183,9 @@ final class SessionEnd {
 
   /**
    * Closes the file without writing what its session owes it, for a file no channel can reach: a
-   * kept file whose name the program deleted, whose buffered tail went with it, so that the timer
-   * stops trying to write it (see {@link DelayedTail}); or a file whose open failed or was refused
-   * before a channel had it.
+   * kept file whose name was deleted or replaced, whose buffered tail went with it, so that the
+   * timer stops trying to write it (see {@link DelayedTail}); or a file whose open failed or was
+   * refused before a channel had it.
    */
   void drop() throws IOException {
     lock.writeLock().lock();

@@ -25,6 +25,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -275,6 +277,66 @@ class FailedCloseTest {
     Files.delete(fs.getPath("/f"));
     fs.close();
     assertFalse(fs.isOpen());
+  }
+
+  /** The underlying file of /f, as another program sees it. */
+  private Path underlyingF() {
+    return jimfs.getPath("/db/" + Restorer.ROOT + "/f");
+  }
+
+  /**
+   * Another program deleting a kept file's name is the program's delete for this file system: the
+   * next retry notices and lets it go, rather than trying every second until the file system's
+   * close reports the deleted file's writes lost.
+   */
+  @Test
+  void aKeptFileThatAnotherProgramDeletesIsLetGoAtItsNextRetry() throws Exception {
+    FileSystem fs = open("buffered");
+    failingClose(ackedThenDiskFull(fs));
+    Files.delete(underlyingF());
+    assertEquals(0, awaitNoOpenFile(fs), "let go once a retry found its name gone");
+    long refused = faults.writesRefused();
+    Thread.sleep(2_500); // retries run every second once a close failed
+    assertEquals(refused, faults.writesRefused(), "no retry of a deleted file's record");
+    fs.close(); // nothing lost to report
+  }
+
+  /** A name that holds another file no longer reaches the kept one either. */
+  @Test
+  void aKeptFileWhoseNameAnotherProgramReplacesIsLetGo() throws Exception {
+    FileSystem fs = open("buffered");
+    failingClose(ackedThenDiskFull(fs));
+    Path other = jimfs.getPath("/db/other");
+    Files.writeString(other, "another program's file");
+    Files.move(other, underlyingF(), StandardCopyOption.REPLACE_EXISTING);
+    assertEquals(0, awaitNoOpenFile(fs), "let go once a retry found another file at its name");
+    fs.close();
+    assertEquals("another program's file", Files.readString(underlyingF()), "left alone");
+  }
+
+  @Test
+  void theFileSystemCloseReportsNothingLostOfAKeptFileAnotherProgramDeleted() throws Exception {
+    FileSystem fs = open("buffered");
+    failingClose(ackedThenDiskFull(fs));
+    Files.delete(underlyingF());
+    fs.close(); // before the first retry, a second after the failed close
+    assertFalse(fs.isOpen());
+  }
+
+  /** Its name still holding it, a kept file stays kept through the retries: its writes wait. */
+  @Test
+  void aKeptFileWhoseNameStillHoldsItStaysKeptThroughRetries() throws Exception {
+    faults.hideFileKeys(); // known by its path alone, the identity a name check can compare
+    try (FileSystem fs = open("buffered")) {
+      failingClose(ackedThenDiskFull(fs));
+      long refused = faults.writesRefused();
+      Thread.sleep(2_500);
+      assertTrue(faults.writesRefused() >= refused + 2, "retries: " + faults.writesRefused());
+      assertEquals(1, FsInternals.openFileCount(fs), "still kept");
+      faults.unlimitedSpace();
+      assertEquals(ACKED, awaitProcessCrashImage(ACKED));
+      assertEquals(0, awaitNoOpenFile(fs));
+    }
   }
 
   /** Deleted by its channel's close: the same, as nothing can open it again either. */
