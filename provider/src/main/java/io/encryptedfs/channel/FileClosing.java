@@ -48,20 +48,38 @@ final class FileClosing {
    * Closes {@code file}, whose entry is closing and has no channels. A close that keeps the file
    * open for a buffered tail it could not write ({@link OpenFile#close}) puts it back in the table
    * as open without channels: the next open of the file takes up its state, which is newer than the
-   * disk's, and {@link #keptTailWritten} closes it once the timer has written the tail.
+   * disk's, and {@link #keptTailWritten} closes it once the timer has written the tail. A file
+   * whose name was deleted is let go instead, and its close does not fail for what it could not
+   * write.
    */
   private void closeLast(PathTable.Entry entry, OpenFile file) throws IOException {
     ForceLedger.Debt debt = ForceLedger.Debt.UNCHANGED;
+    IOException failure = null;
+    FileRegistry.Closed outcome;
     try {
       debt = file.forceDebt();
       file.close();
+    } catch (IOException e) {
+      failure = e;
     } finally {
-      switch (registry.closed(entry, file, debt)) {
+      outcome = registry.closed(entry, file, debt);
+      switch (outcome) {
         case WRITTEN -> keptTailWritten(file);
         case DELETED -> drop(List.of(entry));
-        case GONE, KEPT -> {}
+        case GONE, GONE_UNNAMED, KEPT -> {}
       }
     }
+    if (failure == null) {
+      return;
+    }
+    if (outcome != FileRegistry.Closed.GONE_UNNAMED && outcome != FileRegistry.Closed.DELETED) {
+      throw failure;
+    }
+    // Its name deleted (DELETE_ON_CLOSE, or a delete while open): what the close could not write,
+    // nobody can read, so that its close fails no more than a plain channel's close does.
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        file.path() + ": closing the deleted file could not write: " + failure.getMessage());
   }
 
   /**

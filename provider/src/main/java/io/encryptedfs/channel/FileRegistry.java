@@ -346,12 +346,14 @@ final class FileRegistry {
   }
 
   /**
-   * What became of a closing file: it closed and is {@code GONE}; or it is {@code KEPT} for its
-   * buffered tail; or kept, but the timer {@code WRITTEN} that tail meanwhile, when it could not
-   * close the file; or kept, but its name was {@code DELETED}, so that it stays closing.
+   * What became of a closing file: it closed and is {@code GONE}, or {@code GONE_UNNAMED} when its
+   * name was deleted; or it is {@code KEPT} for its buffered tail; or kept, but the timer {@code
+   * WRITTEN} that tail meanwhile, when it could not close the file; or kept, but its name was
+   * {@code DELETED}, so that it stays closing.
    */
   enum Closed {
     GONE,
+    GONE_UNNAMED,
     KEPT,
     WRITTEN,
     DELETED
@@ -372,6 +374,7 @@ final class FileRegistry {
       outcome = file.tailWaits() ? Closed.KEPT : Closed.WRITTEN;
     } else {
       table.remove(entry, debt);
+      outcome = entry.key == null ? Closed.GONE_UNNAMED : Closed.GONE;
     }
     notifyAll();
     return outcome;
