@@ -71,9 +71,8 @@ final class FileRegistry {
       Path key, String displayPath, ChannelMode mode, boolean forClose, boolean directories)
       throws IOException {
     while (true) {
-      if (channels.closed() && !forClose) {
-        // Past the file system's check, but not in the table before its close took it.
-        throw new ClosedFileSystemException();
+      if (!forClose) {
+        refuseOnceClosing(); // past the file system's check, but not in the table before the close
       }
       // CREATE_NEW needs no lookup: the underlying file system refuses an existing file.
       BasicFileAttributes attrs =
@@ -202,11 +201,32 @@ final class FileRegistry {
     }
   }
 
+  /** Throws {@code ClosedFileSystemException} once the file system's close began. */
+  void refuseOnceClosing() {
+    if (channels.closed()) {
+      throw new ClosedFileSystemException();
+    }
+  }
+
+  /**
+   * {@code entry} loaded as {@code file} for a user that is not a channel (a rewrap) is {@link
+   * #loaded}; unless the file system's close began: then it stays loading and this returns false,
+   * for the caller to undo, as {@link #ready} does for an open.
+   */
+  synchronized boolean loadedUnlessClosing(
+      PathTable.Entry entry, OpenFile file, String displayPath) {
+    if (channels.closed()) {
+      return false;
+    }
+    loaded(entry, file, displayPath, false);
+    return true;
+  }
+
   /**
    * {@code entry} loaded as {@code file} (made with the name {@code displayPath}): it is open, with
    * one channel, which writes if {@code write}.
    */
-  synchronized void loaded(
+  private synchronized void loaded(
       PathTable.Entry entry, OpenFile file, String displayPath, boolean write) {
     table.loaded(entry, file, displayPath);
     countChannel(entry, write);
@@ -260,6 +280,7 @@ final class FileRegistry {
    */
   synchronized PathTable.Entry readOpenOrProbe(
       Path key, String displayPath, ChannelMode mode, ByteBuffer bytes) throws IOException {
+    refuseOnceClosing();
     PathTable.Entry entry = readyEntry(key, displayPath);
     if (entry != null) {
       entry.raw.readUpTo(bytes, 0);
@@ -275,6 +296,7 @@ final class FileRegistry {
    */
   synchronized PathTable.Entry useOrOpen(Path key, String displayPath, ChannelMode mode)
       throws IOException {
+    refuseOnceClosing();
     PathTable.Entry entry = readyEntry(key, displayPath);
     if (entry != null) {
       entry.channels++;

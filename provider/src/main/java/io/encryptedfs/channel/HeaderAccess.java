@@ -6,6 +6,7 @@ import io.encryptedfs.format.Geometry;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.ClosedFileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,7 +19,8 @@ import java.util.EnumSet;
  * this program holds on the file (its callers' locks and its writer lock), since POSIX locks
  * belong to the process, not to the channel. A file not open here is used through an entry that
  * stays in the {@link FileRegistry} until it is closed again, so that no open of the file gets its
- * locks in between. Takes no lock of its own (see {@link FileRegistry}).
+ * locks in between. Refused with {@code ClosedFileSystemException} once the file system's close
+ * began, as opens are, leaving nothing open. Takes no lock of its own (see {@link FileRegistry}).
  */
 final class HeaderAccess {
   private final FileRegistry registry;
@@ -70,6 +72,7 @@ final class HeaderAccess {
         loaded = opener.load(entry.raw, displayPath);
       } catch (DamagedFileException damaged) {
         try {
+          registry.refuseOnceClosing(); // as the load would be, had it succeeded
           // The entry is still loading, so no open of the file starts while its header is
           // rewritten, and no channel of this program on it holds locks that closing would drop.
           return rewrapHeaderOnly(key, displayPath, mode, alias, damaged);
@@ -82,13 +85,31 @@ final class HeaderAccess {
         opener.reportLoadFailure(e, displayPath);
         throw e;
       }
-      registry.loaded(entry, loaded, displayPath, false);
+      if (!registry.loadedUnlessClosing(entry, loaded, displayPath)) {
+        throw refused(entry, loaded);
+      }
     }
     try {
       return new OpenFiles.Rewrap(entry.file.rewrap(alias, keyProvider), null);
     } finally {
       closing.unref(entry.file);
     }
+  }
+
+  /**
+   * Undoes the load of {@code entry} as {@code loaded}, which the file system's close refused
+   * before anything used it; returns the refusal, later failures suppressed in it.
+   */
+  private ClosedFileSystemException refused(PathTable.Entry entry, OpenFile loaded) {
+    ClosedFileSystemException refused = new ClosedFileSystemException();
+    try {
+      loaded.drop();
+    } catch (IOException | RuntimeException e) {
+      refused.addSuppressed(e);
+    } finally {
+      registry.discard(entry);
+    }
+    return refused;
   }
 
   /**

@@ -85,7 +85,7 @@ class CloseRaceTest {
   }
 
   /** Polls until an open of {@code missing} is refused because the file system's close began. */
-  private static void awaitCloseBegun(OpenFiles files, Path missing) throws Exception {
+  static void awaitCloseBegun(OpenFiles files, Path missing) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
       try {
