@@ -14,8 +14,8 @@ import java.util.Map;
  * <p>An encrypted file system is opened through {@code java.nio.file} alone, with a URI of the form
  * {@code encrypted:<URI of a directory>} and an environment map of these keys (values may be
  * strings, so configuration can come from a properties file). Keys missing from the map are read
- * from system properties ({@code encryptedfs.} + key) and then from environment variables
- * ({@code ENCRYPTEDFS_} + key in upper case with {@code .} as {@code _}).
+ * from system properties ({@code encryptedfs.} + key) and then from environment variables ({@code
+ * ENCRYPTEDFS_} + key in upper case with {@code .} as {@code _}).
  *
  * <table>
  *   <caption>Environment keys</caption>
@@ -41,7 +41,8 @@ import java.util.Map;
  *       {@code buffered}: writes inside a file's partial last block may wait in memory until
  *       force, close, a full block or {@value #WRITE_BUFFER_MILLIS}</td></tr>
  *   <tr><td>{@value #WRITE_BUFFER_MILLIS}</td><td>String or Integer</td><td>100</td>
- *       <td>in buffered mode, the longest a write waits before it reaches the underlying file</td></tr>
+ *       <td>in buffered mode, the longest a write waits before it reaches the underlying
+ *       file</td></tr>
  *   <tr><td>{@value #CREATE_SYNC}</td><td>String or Boolean</td><td>true</td>
  *       <td>{@code true}: creating a file forces its front region, so that it opens after a power
  *       loss even if it is never forced; {@code false}: it is made durable by the file's first

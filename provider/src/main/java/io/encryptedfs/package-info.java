@@ -1,2 +1,5 @@
-/** The public API of encryptedfs: configuration names, algorithms and the exceptions a caller can act on. */
+/**
+ * The public API of encryptedfs: configuration names, algorithms and the exceptions a caller can
+ * act on.
+ */
 package io.encryptedfs;

@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
 final class ReportCommand implements Callable<Integer> {
   /** What the report shows of an event: these top-level fields, and these of its details. */
   private static final Set<String> TOP_FIELDS = Set.of("time", "kind", "alias");
+
   private static final Set<String> DETAIL_FIELDS = Set.of("path", "block");
   private static final List<String> FAILURES =
       List.of(
@@ -129,9 +130,11 @@ final class ReportCommand implements Callable<Integer> {
     } else {
       out.println("recent failures: " + recent.size());
       if (unreadable > 0) {
-        out.println("  (" + unreadable + " audit line(s) unreadable, such as one a crash cut short)");
+        out.println(
+            "  (" + unreadable + " audit line(s) unreadable, such as one a crash cut short)");
       }
-      for (Map<String, String> e : recent.subList(Math.max(0, recent.size() - failures), recent.size())) {
+      for (Map<String, String> e :
+          recent.subList(Math.max(0, recent.size() - failures), recent.size())) {
         out.println(
             "  "
                 + e.get("time")

@@ -15,25 +15,25 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Only the cipher work is spread: the caller still issues every raw read and write itself, in
  * the same order as before, so the crash ordering of the write path is unchanged. The caller and
  * the helpers claim the run's blocks one at a time from a shared counter; each block is worked on
- * with its own slice of the output and the claiming thread's own cipher and scratch, and the
- * caller waits for every claimed block before it uses the results.
+ * with its own slice of the output and the claiming thread's own cipher and scratch, and the caller
+ * waits for every claimed block before it uses the results.
  *
  * <p>Why claiming, and why helpers that spin: waking a parked thread costs tens of microseconds on
  * a virtual machine (about 60 µs here, more than opening 64 KiB takes), so a pool that is handed
- * fixed shares makes mid-sized runs slower. Here the caller starts at once and takes every block
- * no helper has claimed, so a helper that wakes late costs the caller little more than the offer;
- * and a helper stays awake for {@link #SPIN_NANOS} after its last block before it parks, so the
- * calls of a sequential stream (back to back, microseconds apart) find it awake. Awake means
- * spinning for {@link #PAUSE_NANOS}, then calling {@code Thread.yield()} in a loop (the middle
- * stage of the usual spin, yield, park back-off): the core stays free for any other runnable
- * thread, and a yielding helper still sees a new run within microseconds. Measured against
- * spinning the whole window (alternating runs, 64 MiB read in 64 KiB calls, AES-GCM): 4 of 4
- * pairs faster on JDK 17 (by 4-43 %) and 3 of 3 on JDK 25 (by 5-18 %), ChaCha20 and writes
- * unchanged within noise, and 10-25 % less user CPU; a virtual CPU that spins on {@code PAUSE}
- * may be descheduled by the host (pause-loop exiting). Claiming single blocks
- * keeps the threads' last blocks ending close together (one atomic increment per block is noise
- * beside a block's cipher work). A helper that holds another caller's run is not offered the next
- * one: that caller works alone, as every core is busy anyway.
+ * fixed shares makes mid-sized runs slower. Here the caller starts at once and takes every block no
+ * helper has claimed, so a helper that wakes late costs the caller little more than the offer; and
+ * a helper stays awake for {@link #SPIN_NANOS} after its last block before it parks, so the calls
+ * of a sequential stream (back to back, microseconds apart) find it awake. Awake means spinning for
+ * {@link #PAUSE_NANOS}, then calling {@code Thread.yield()} in a loop (the middle stage of the
+ * usual spin, yield, park back-off): the core stays free for any other runnable thread, and a
+ * yielding helper still sees a new run within microseconds. Measured against spinning the whole
+ * window (alternating runs, 64 MiB read in 64 KiB calls, AES-GCM): 4 of 4 pairs faster on JDK 17
+ * (by 4-43 %) and 3 of 3 on JDK 25 (by 5-18 %), ChaCha20 and writes unchanged within noise, and
+ * 10-25 % less user CPU; a virtual CPU that spins on {@code PAUSE} may be descheduled by the host
+ * (pause-loop exiting). Claiming single blocks keeps the threads' last blocks ending close together
+ * (one atomic increment per block is noise beside a block's cipher work). A helper that holds
+ * another caller's run is not offered the next one: that caller works alone, as every core is busy
+ * anyway.
  */
 final class BlockWork {
   /** Cleartext bytes below which a run stays on the caller; tests lower it. */
@@ -42,18 +42,22 @@ final class BlockWork {
   private static final int DEFAULT_MIN_RUN_BYTES = 64 * 1024;
   private static final int MIN_RUN_BYTES =
       Math.max(1, Integer.getInteger(MIN_RUN_PROPERTY, DEFAULT_MIN_RUN_BYTES));
+
   /** How long an idle helper stays awake for the next run before it parks. */
   static final long SPIN_NANOS = 50_000;
+
   /** How much of that it spins before it starts yielding its core. */
   private static final long PAUSE_NANOS = 2_000;
+
   /** Spins a waiting caller makes before it starts yielding its core. */
   private static final int WAIT_SPINS = 1 << 14;
+
   private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
 
   /**
    * The cipher work for one block, counted from the run's start, on worker {@code worker}: 0 for
-   * the caller, 1 and up for a helper. A worker runs one block at a time, so what a
-   * share keeps per worker (its own views of shared buffers) needs no locking.
+   * the caller, 1 and up for a helper. A worker runs one block at a time, so what a share keeps per
+   * worker (its own views of shared buffers) needs no locking.
    */
   interface Share {
     void run(int block, int worker) throws IOException;
@@ -83,8 +87,8 @@ final class BlockWork {
   /**
    * Runs {@code share} over blocks {@code 0..count-1}, one block at a time, on this thread and on
    * any helper that is free. Returns when every block has ended. When blocks fail, the exception of
-   * the lowest failing block is thrown. The caller's interrupt status is left as it was: the helpers
-   * write into buffers the caller reuses, so it never returns before they end.
+   * the lowest failing block is thrown. The caller's interrupt status is left as it was: the
+   * helpers write into buffers the caller reuses, so it never returns before they end.
    */
   static void run(int count, Share share) throws IOException {
     Job job = new Job(count, share);

@@ -62,8 +62,8 @@ public final class HeaderInspector {
       long generation) {}
 
   /**
-   * Inspects the raw file at {@code rawPath} with the keys of {@code keys}, through a channel of its
-   * own. Not for a file that an encrypted file system of this program has open, or may open
+   * Inspects the raw file at {@code rawPath} with the keys of {@code keys}, through a channel of
+   * its own. Not for a file that an encrypted file system of this program has open, or may open
    * meanwhile: closing a second channel on a file releases every lock this program holds on it
    * (POSIX locks belong to the process), which {@link OpenFiles#inspect} avoids.
    */

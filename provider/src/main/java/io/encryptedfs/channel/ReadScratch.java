@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
  * chunks of a long read or write run on several threads at once (see {@link BlockWork}).
  */
 final class ReadScratch {
-  private static final ThreadLocal<ReadScratch> PER_THREAD = ThreadLocal.withInitial(ReadScratch::new);
+  private static final ThreadLocal<ReadScratch> PER_THREAD =
+      ThreadLocal.withInitial(ReadScratch::new);
 
   private ByteBuffer sealed = ByteBuffer.allocate(0);
   private ByteBuffer plain = ByteBuffer.allocate(0);

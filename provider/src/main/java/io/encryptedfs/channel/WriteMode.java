@@ -9,13 +9,13 @@ import java.time.Duration;
  * handed to the underlying file, so a process crash loses nothing that returned.
  *
  * <p>Buffered: a write that stays inside the file's partial last block only updates that block in
- * memory; its tail record is written at the next {@code force}, close, a write that fills the block,
- * or when {@code bound} has passed since the first such write, whichever comes first. A process
- * crash can therefore lose the writes of the last {@code bound} to each file's partial last block
- * (never more than one block per file), but never anything a completed {@code force} covered: the
- * power-loss guarantees are those of write-through. While the underlying file refuses the delayed
- * write (an I/O error), the bound cannot hold: the write is tried again at growing intervals of at
- * most a second (or the bound, if longer) until it succeeds.
+ * memory; its tail record is written at the next {@code force}, close, a write that fills the
+ * block, or when {@code bound} has passed since the first such write, whichever comes first. A
+ * process crash can therefore lose the writes of the last {@code bound} to each file's partial last
+ * block (never more than one block per file), but never anything a completed {@code force} covered:
+ * the power-loss guarantees are those of write-through. While the underlying file refuses the
+ * delayed write (an I/O error), the bound cannot hold: the write is tried again at growing
+ * intervals of at most a second (or the bound, if longer) until it succeeds.
  *
  * @param buffered whether writes inside the partial last block may wait in memory
  * @param bound the longest such a write waits before it is handed to the underlying file

@@ -28,8 +28,8 @@ public final class Aead {
 
   /**
    * Whether this JDK's ChaCha20-Poly1305 decrypts in place only a ciphertext that starts at index 0
-   * of its array. JDK 17 (seen on 17.0.15) copies any other into a growing buffer first: about
-   * 8 KiB of garbage and two extra copies for a 4 KiB block, where moving it to index 0 here costs
+   * of its array. JDK 17 (seen on 17.0.15) copies any other into a growing buffer first: about 8
+   * KiB of garbage and two extra copies for a 4 KiB block, where moving it to index 0 here costs
    * one copy and nothing on the heap. JDK 25 takes any offset (JDK-8318756 reworked that buffering
    * after JDK 21). A stored block's ciphertext follows its nonce, so it never starts at index 0.
    */
@@ -145,8 +145,9 @@ public final class Aead {
 
   /**
    * Authenticates and decrypts {@code sealed} (ciphertext and tag, positioned after the stored
-   * {@code nonce}) into {@code out}. The caller passes a scratch buffer for {@code out} and discards
-   * it on failure, so no byte of an unauthentic block reaches a caller whatever the JCE's buffering.
+   * {@code nonce}) into {@code out}. The caller passes a scratch buffer for {@code out} and
+   * discards it on failure, so no byte of an unauthentic block reaches a caller whatever the JCE's
+   * buffering.
    *
    * @throws AEADBadTagException if the block is not authentic
    */

@@ -16,14 +16,16 @@ import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
- * The keys of one file, all derived from its random 32-byte data key by HKDF-SHA256 (RFC 5869)
- * with the file id as salt: a header MAC key, and one content subkey per 16-byte key salt. A writer
+ * The keys of one file, all derived from its random 32-byte data key by HKDF-SHA256 (RFC 5869) with
+ * the file id as salt: a header MAC key, and one content subkey per 16-byte key salt. A writer
  * draws a fresh key salt each time it starts sealing and counts nonces under it, so a (subkey,
  * nonce) pair never repeats; see FORMAT.md for the bound.
  */
 public final class FileKeys {
-  private static final byte[] HEADER_INFO = "encryptedfs v1 header mac".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] CONTENT_INFO = "encryptedfs v1 content".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEADER_INFO =
+      "encryptedfs v1 header mac".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONTENT_INFO =
+      "encryptedfs v1 content".getBytes(StandardCharsets.US_ASCII);
   public static final int SALT_SIZE = 16;
   private static final int CACHED_SUBKEYS = 16;
   private static final JceLookup HMAC_SHA256 = new JceLookup("HmacSHA256");
@@ -31,8 +33,10 @@ public final class FileKeys {
   private final Algorithm algorithm;
   private final byte[] fileId;
   private final byte[] dataKey;
+
   /** HKDF-Extract(file id, data key), the same for every derivation; made on first use. */
   private byte[] prk;
+
   private volatile LastKey last;
   private SecretKey headerMacKey;
   private final Map<ByteBuffer, SecretKey> subkeys =
@@ -81,7 +85,8 @@ public final class FileKeys {
   public boolean verifyHeader(byte[] slot) throws GeneralSecurityException {
     byte[] expected = headerMac(slot);
     byte[] actual =
-        Arrays.copyOfRange(slot, HeaderCodec.MAC_OFFSET, HeaderCodec.MAC_OFFSET + HeaderCodec.MAC_SIZE);
+        Arrays.copyOfRange(
+            slot, HeaderCodec.MAC_OFFSET, HeaderCodec.MAC_OFFSET + HeaderCodec.MAC_SIZE);
     return MessageDigest.isEqual(expected, actual);
   }
 
@@ -137,8 +142,8 @@ public final class FileKeys {
 
   /**
    * HKDF (RFC 5869) of the data key with the file id as salt. A file derives several keys (header
-   * MAC, one content subkey per writer session), all from the same pseudorandom key, so the
-   * extract step runs once per file and each derivation is an expand.
+   * MAC, one content subkey per writer session), all from the same pseudorandom key, so the extract
+   * step runs once per file and each derivation is an expand.
    */
   private byte[] derive(byte[] label, byte[] salt, int length) {
     byte[] info = salt == null ? label : concat(label, new byte[] {(byte) algorithm.id()}, salt);

@@ -6,8 +6,8 @@ package io.encryptedfs.format;
  * <p>Layout (see {@code provider/FORMAT.md}): a 512-byte header (two 256-byte header slots), then
  * three tail slots of {@link #tailSlotSize()} bytes each, then the home blocks, each {@link
  * #blockSize()} cleartext bytes sealed into {@link #sealedBlockSize()} bytes. Home block {@code i}
- * holds cleartext bytes {@code [i*B, (i+1)*B)}; the last, partial block of the file (possibly empty)
- * lives only in a tail slot.
+ * holds cleartext bytes {@code [i*B, (i+1)*B)}; the last, partial block of the file (possibly
+ * empty) lives only in a tail slot.
  */
 public final class Geometry {
   public static final int HEADER_SLOT_SIZE = 256;

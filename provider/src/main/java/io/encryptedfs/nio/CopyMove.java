@@ -32,8 +32,8 @@ import java.util.Set;
 /**
  * {@code Files.copy}, and {@code Files.move} between two encrypted roots, as the default file
  * system does them on Linux, with cleartext semantics: a regular file is re-encrypted into a new
- * file with its own file id and data key, so the copy shares no key material with the original.
- * A symbolic link copied without following is a new link with the same target. The target is made
+ * file with its own file id and data key, so the copy shares no key material with the original. A
+ * symbolic link copied without following is a new link with the same target. The target is made
  * with the source's permissions from its creation; a copy that fails after it made its target
  * removes that target (and only it), so no truncated copy is left looking whole. A move within one
  * root is the underlying rename; only its target is looked at here.
@@ -58,8 +58,8 @@ final class CopyMove {
 
   /**
    * A move to another encrypted root: no rename can cross it, so, as across devices, a copy with
-   * all attributes and then a delete of the source. An atomic move is not possible, and a
-   * directory moves only when empty; either fails before anything changes.
+   * all attributes and then a delete of the source. An atomic move is not possible, and a directory
+   * moves only when empty; either fails before anything changes.
    */
   static void moveAcrossRoots(
       EncryptedFileSystemProvider provider,
@@ -112,8 +112,8 @@ final class CopyMove {
   }
 
   /**
-   * Makes way for the copy at {@code to}: false if it is the source itself (nothing to do).
-   * Looks at {@code to} itself, not where a link there points, as the default file system does.
+   * Makes way for the copy at {@code to}: false if it is the source itself (nothing to do). Looks
+   * at {@code to} itself, not where a link there points, as the default file system does.
    */
   private static boolean clearTarget(
       EncryptedFileSystemProvider provider,
@@ -143,7 +143,10 @@ final class CopyMove {
    * underlying file system, since two (two Jimfs instances) may number their files alike.
    */
   private static boolean sameFile(
-      EncryptedPath from, BasicFileAttributes source, EncryptedPath to, BasicFileAttributes target) {
+      EncryptedPath from,
+      BasicFileAttributes source,
+      EncryptedPath to,
+      BasicFileAttributes target) {
     Object key = source.fileKey();
     if (key != null && rawFileSystem(from) == rawFileSystem(to)) {
       return key.equals(target.fileKey());

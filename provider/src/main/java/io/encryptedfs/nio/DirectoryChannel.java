@@ -33,7 +33,11 @@ final class DirectoryChannel extends FileChannel {
   static DirectoryChannel open(Path rawDir, String display) throws IOException {
     FileChannel raw;
     try {
-      raw = rawDir.getFileSystem().provider().newFileChannel(rawDir, EnumSet.of(StandardOpenOption.READ));
+      raw =
+          rawDir
+              .getFileSystem()
+              .provider()
+              .newFileChannel(rawDir, EnumSet.of(StandardOpenOption.READ));
     } catch (UnsupportedOperationException | FileSystemException e) {
       raw = null;
     }

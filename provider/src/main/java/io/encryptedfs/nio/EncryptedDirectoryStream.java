@@ -13,7 +13,8 @@ final class EncryptedDirectoryStream implements DirectoryStream<Path> {
   private final EncryptedPath dir;
   private final Filter<? super Path> filter;
 
-  EncryptedDirectoryStream(DirectoryStream<Path> raw, EncryptedPath dir, Filter<? super Path> filter) {
+  EncryptedDirectoryStream(
+      DirectoryStream<Path> raw, EncryptedPath dir, Filter<? super Path> filter) {
     this.raw = raw;
     this.dir = dir;
     this.filter = filter;

@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * paths and delegates; {@link OpenFiles} keeps one shared open-file state per underlying file, so
  * every channel on a file sees the same size and blocks. That registry's monitor guards opening and
  * closing files; each open file has its own read-write lock for content (reads concurrent, writes
- * exclusive). The root holds one internal file, {@value #MARKER}, itself encrypted, which proves the
- * master key and records how the root was made; it never appears in listings.
+ * exclusive). The root holds one internal file, {@value #MARKER}, itself encrypted, which proves
+ * the master key and records how the root was made; it never appears in listings.
  */
 final class EncryptedFileSystem extends FileSystem {
   static final String MARKER = ".encryptedfs";
@@ -225,7 +225,8 @@ final class EncryptedFileSystem extends FileSystem {
   public Iterable<FileStore> getFileStores() {
     ensureOpen();
     try {
-      return List.of(new EncryptedFileStore(this, root.getFileSystem().provider().getFileStore(root)));
+      return List.of(
+          new EncryptedFileStore(this, root.getFileSystem().provider().getFileStore(root)));
     } catch (IOException e) {
       return List.of();
     }

@@ -12,9 +12,9 @@ import java.util.Set;
  *
  * <p>Syntax: rules separated by {@code ;}, each {@code GLOB=ALIAS}, for example {@code
  * /pii/**=pii-key;/wal/**=wal-key;/logs/*.log=log-key}. A glob is an absolute path in the encrypted
- * file system in {@code glob:} syntax ({@code *} within one name, {@code **} across names, {@code ?},
- * {@code [..]}, {@code {a,b}}). Whitespace around rules, globs and aliases is ignored; empty rules
- * are allowed.
+ * file system in {@code glob:} syntax ({@code *} within one name, {@code **} across names, {@code
+ * ?}, {@code [..]}, {@code {a,b}}). Whitespace around rules, globs and aliases is ignored; empty
+ * rules are allowed.
  *
  * <p>Precedence: among the rules whose glob matches the path, the most specific wins: the one with
  * the longest literal prefix (the characters before its first wildcard), then the longest glob,
@@ -84,7 +84,8 @@ final class KeyPolicy {
       }
       if (best == null
           || rule.literalPrefix > best.literalPrefix
-          || (rule.literalPrefix == best.literalPrefix && rule.glob.length() > best.glob.length())) {
+          || (rule.literalPrefix == best.literalPrefix
+              && rule.glob.length() > best.glob.length())) {
         best = rule;
       }
     }

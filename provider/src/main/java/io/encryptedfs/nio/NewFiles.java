@@ -73,7 +73,9 @@ final class NewFiles {
     Set<String> aliases = keys.aliases();
     if (aliases.size() != 1) {
       throw new IllegalArgumentException(
-          "set 'key.alias': the key provider holds " + aliases.size() + " keys and marks none current");
+          "set 'key.alias': the key provider holds "
+              + aliases.size()
+              + " keys and marks none current");
     }
     return aliases.iterator().next();
   }

@@ -31,7 +31,8 @@ final class SymbolicLinks {
     }
     Path rawTarget = l.getFileSystem().root().getFileSystem().getPath("", relative.names());
     try {
-      EncryptedFileSystemProvider.rawProvider(l).createSymbolicLink(EncryptedFileSystemProvider.raw(l), rawTarget, attrs);
+      EncryptedFileSystemProvider.rawProvider(l)
+          .createSymbolicLink(EncryptedFileSystemProvider.raw(l), rawTarget, attrs);
     } catch (FileSystemException e) {
       // name the target only where the underlying file system did: the default names the link
       throw PathErrors.translate(e, l.toString(), e.getOtherFile() == null ? null : t.toString());
@@ -52,7 +53,9 @@ final class SymbolicLinks {
   static EncryptedPath read(EncryptedPath l) throws IOException {
     Path rawTarget;
     try {
-      rawTarget = EncryptedFileSystemProvider.rawProvider(l).readSymbolicLink(EncryptedFileSystemProvider.raw(l));
+      rawTarget =
+          EncryptedFileSystemProvider.rawProvider(l)
+              .readSymbolicLink(EncryptedFileSystemProvider.raw(l));
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, l.toString());
     }

@@ -5,13 +5,15 @@ final class Hexdump {
   private Hexdump() {}
 
   static void sideBySide(byte[] clear, byte[] raw, int rawOffset, int length) {
-    System.out.printf("   %-8s %-48s | %-8s %s%n", "clear@", "cleartext", "raw@", "ciphertext on disk");
+    System.out.printf(
+        "   %-8s %-48s | %-8s %s%n", "clear@", "cleartext", "raw@", "ciphertext on disk");
     for (int row = 0; row < length; row += 16) {
       System.out.printf(
           "   %08x %-48s | %08x %s%n",
           row, hex(clear, row, 16), rawOffset + row, hex(raw, rawOffset + row, 16));
     }
-    System.out.printf("   %-8s %-48s |%n", "", "\"" + printable(clear, 0, Math.min(length, 48)) + "...\"");
+    System.out.printf(
+        "   %-8s %-48s |%n", "", "\"" + printable(clear, 0, Math.min(length, 48)) + "...\"");
   }
 
   private static String hex(byte[] b, int from, int n) {

@@ -26,15 +26,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Several programs appending to one encrypted log, as services that share a log file do: each
- * keeps the file open and takes turns under a {@link FileLock} of it, writing each line at the size
- * it reads under the lock (logback's prudent mode works this way). It starts {@value #WRITERS}
- * writer processes (this class again, on the same class path), hands each the keystore password on
- * its standard input (never on its command line, where other users could read it), waits for them
- * and reads the log back: every line of every writer, in each writer's order, authentic.
+ * Several programs appending to one encrypted log, as services that share a log file do: each keeps
+ * the file open and takes turns under a {@link FileLock} of it, writing each line at the size it
+ * reads under the lock (logback's prudent mode works this way). It starts {@value #WRITERS} writer
+ * processes (this class again, on the same class path), hands each the keystore password on its
+ * standard input (never on its command line, where other users could read it), waits for them and
+ * reads the log back: every line of every writer, in each writer's order, authentic.
  *
- * <p>Run: {@code java -cp samples/target/encryptedfs-demo.jar
- * io.encryptedfs.samples.SharedLogDemo [directory]} (a temporary directory by default).
+ * <p>Run: {@code java -cp samples/target/encryptedfs-demo.jar io.encryptedfs.samples.SharedLogDemo
+ * [directory]} (a temporary directory by default).
  */
 public final class SharedLogDemo {
   private static final int WRITERS = 3;
@@ -51,7 +51,8 @@ public final class SharedLogDemo {
       writer(Path.of(args[1]), args[2], Integer.parseInt(args[3]));
       return;
     }
-    Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("encryptedfs-shared");
+    Path work =
+        args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("encryptedfs-shared");
     Files.createDirectories(work);
     char[] password = WalDemo.newPassword();
     try {
@@ -64,7 +65,11 @@ public final class SharedLogDemo {
       System.out.println("encryptedfs shared log demo");
       System.out.println("  work directory : " + work);
       System.out.println(
-          "  " + WRITERS + " processes append " + LINES + " lines each to /shared.log, each line"
+          "  "
+              + WRITERS
+              + " processes append "
+              + LINES
+              + " lines each to /shared.log, each line"
               + " under a FileLock of the file");
       List<Process> writers = new ArrayList<>();
       for (int w = 1; w <= WRITERS; w++) {
@@ -93,7 +98,8 @@ public final class SharedLogDemo {
 
   /** One writer process: reads the password from standard input, then appends its lines. */
   private static void writer(Path work, String name, int lines) throws IOException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line = in.readLine();
     if (line == null) {
       throw new IOException("no keystore password on standard input");
@@ -122,7 +128,9 @@ public final class SharedLogDemo {
     }
   }
 
-  /** Waits (up to a minute) for {@code file} to exist, while every one of {@code processes} runs. */
+  /**
+   * Waits (up to a minute) for {@code file} to exist, while every one of {@code processes} runs.
+   */
   private static void awaitFile(Path file, List<Process> processes) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     while (!Files.exists(file)) {
@@ -183,8 +191,14 @@ public final class SharedLogDemo {
       throw new IllegalStateException("lines missing: " + next);
     }
     System.out.println();
-    System.out.println("Read back " + lines.size() + " lines: every writer's " + LINES
-        + " lines, in its order, authentic; the writers took " + turns + " turns.");
+    System.out.println(
+        "Read back "
+            + lines.size()
+            + " lines: every writer's "
+            + LINES
+            + " lines, in its order, authentic; the writers took "
+            + turns
+            + " turns.");
     System.out.println("The first lines:");
     lines.stream().limit(6).forEach(l -> System.out.println("  " + l));
   }

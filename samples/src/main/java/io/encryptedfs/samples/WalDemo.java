@@ -64,7 +64,10 @@ public final class WalDemo {
       Files.createDirectories(wal.getParent());
       try (FileChannel ch =
           FileChannel.open(
-              wal, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+              wal,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.APPEND)) {
         for (int i = 1; i <= RECORDS; i++) {
           ch.write(ByteBuffer.wrap(record(i).getBytes(StandardCharsets.UTF_8)));
           if (i % 10 == 0) {
@@ -73,20 +76,26 @@ public final class WalDemo {
         }
       }
       System.out.println("1. Appended " + RECORDS + " records to " + wal.toUri());
-      System.out.println("   cleartext size " + Files.size(wal) + " bytes, raw size "
-          + Files.size(data.resolve("wal/000001.log")) + " bytes");
+      System.out.println(
+          "   cleartext size "
+              + Files.size(wal)
+              + " bytes, raw size "
+              + Files.size(data.resolve("wal/000001.log"))
+              + " bytes");
       System.out.println();
     }
 
     Path rawWal = data.resolve("wal/000001.log");
     byte[] raw = Files.readAllBytes(rawWal);
-    System.out.println("2. The first records as the program sees them, and the raw file's first home block:");
+    System.out.println(
+        "2. The first records as the program sees them, and the raw file's first home block:");
     byte[] clear = (record(1) + record(2) + record(3)).getBytes(StandardCharsets.UTF_8);
     // FORMAT.md section 2: the header and three tail slots come before home block 0.
     long firstHomeBlock = 512 + 3 * (4096 + 64);
     Hexdump.sideBySide(clear, raw, (int) firstHomeBlock, 96);
-    System.out.println("   no record text appears anywhere in the raw file: "
-        + !contains(raw, "payment".getBytes(StandardCharsets.US_ASCII)));
+    System.out.println(
+        "   no record text appears anywhere in the raw file: "
+            + !contains(raw, "payment".getBytes(StandardCharsets.US_ASCII)));
     System.out.println();
 
     try (FileSystem fs = FileSystems.newFileSystem(root, env)) {
@@ -103,7 +112,8 @@ public final class WalDemo {
     int victim = (int) firstHomeBlock + 24 + 100;
     raw[victim] ^= 0x01;
     Files.write(rawWal, raw);
-    System.out.println("4. Flipped one bit of raw byte " + victim + " (inside home block 0) and read again:");
+    System.out.println(
+        "4. Flipped one bit of raw byte " + victim + " (inside home block 0) and read again:");
     try (FileSystem fs = FileSystems.newFileSystem(root, env)) {
       Files.readAllBytes(fs.getPath("/wal/000001.log"));
       System.out.println("   UNEXPECTED: the damaged file was read without error");
