@@ -215,6 +215,8 @@ final class FileLoader {
             rawLength,
             index -> homeBlockAuthentic(raw, sealed, geometry, index),
             path);
+    // The block the records opened into, zero again, becomes the file's tail block.
+    System.arraycopy(tails[chosen], 0, plain, 0, tails[chosen].length);
     return new LoadedFile(
         header.header(),
         header.slot(),
@@ -222,7 +224,7 @@ final class FileLoader {
         header.keys(),
         geometry,
         records[chosen],
-        Arrays.copyOf(tails[chosen], geometry.blockSize()),
+        plain,
         TailChoice.slots(records, chosen, forced),
         header.otherSlotDamage(),
         null);
