@@ -128,13 +128,18 @@ final class FileWrites {
       durability.written();
       delayed.changed();
     } else if (end > g.blockStart(newBlocks) || newBlocks != oldBlocks) {
-      byte[] next = view.spareTail();
+      // Whole blocks before and after (a new file's first page, a page store growing): the tail
+      // stays empty, and its block, zero past its length, is the next one as it is.
+      boolean stillEmpty = g.tailLength(oldSize) == 0 && g.tailLength(newSize) == 0;
+      byte[] next = stillEmpty ? tail : view.spareTail();
       if (newBlocks == oldBlocks) {
         System.arraycopy(tail, 0, next, 0, g.tailLength(oldSize));
       }
       overlay(next, g.blockStart(newBlocks), src, pos, end);
       writeRecord(newBlocks, g.tailLength(newSize), next, tails.runwayEnd());
-      view.replaceTail(next);
+      if (!stillEmpty) {
+        view.replaceTail(next);
+      }
     }
     view.resize(newSize);
     src.position(src.position() + n);
