@@ -7,8 +7,10 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -16,7 +18,9 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +34,8 @@ import picocli.CommandLine.Spec;
  * written under a temporary name ({@link PartNames}), forced, read back and compared (SHA-256) with
  * its source, and only then renamed into place; a rerun skips files whose target already matches
  * and removes the leftovers of an interrupted run, so an interrupted migration resumes without
- * losing or duplicating work.
+ * losing or duplicating work. Directories are made and symbolic links copied as links; what cannot
+ * be copied is named and makes the exit status say so ({@link #copyTree}).
  */
 final class Migrate {
   private Migrate() {}
@@ -107,25 +112,28 @@ final class Migrate {
   }
 
   /**
-   * Copies every regular file of {@code from} to the same relative path under {@code to}, but those
-   * of {@code notEntered} ({@link TreeEntries#of}), which the caller has named.
+   * Copies every entry of {@code from} to the same relative path under {@code to}, but those of
+   * {@code notEntered} ({@link TreeEntries#of}), which the caller has named: directories (empty
+   * ones too), regular files, and symbolic links as links ({@link LinkCopy}). What cannot be copied
+   * (a fifo, socket or device; a link whose target an encrypted root cannot hold; something at a
+   * link's place in the copy) is named and counted as left out.
    *
-   * @return {@link ExitCodes#DAMAGE} if a file failed, else {@link ExitCodes#INCOMPLETE} if
-   *     anything was left out: an operator who goes on to delete {@code from} must hear that the
-   *     copy is not the whole of it
+   * @return the exit status ({@link Tally#exitCode})
    */
   static int copyTree(Path from, List<String> notEntered, Path to, PrintWriter out, String verb)
       throws IOException {
     List<TreeEntries.Entry> sources = TreeEntries.of(from, notEntered);
-    Progress progress = new Progress(out, System.console() != null, verb, sources.size());
-    int done = 0;
-    int skipped = 0;
-    int failed = 0;
+    long toCopy = sources.stream().filter(e -> e.kind() != TreeEntries.Kind.DIRECTORY).count();
+    Progress progress = new Progress(out, System.console() != null, verb, toCopy);
+    Tally tally = new Tally(notEntered.size());
+    // The directories of the copy that this run made or found: an entry is written only into one
+    // of them, never through a link that stands where a directory should, which could lead out.
+    Set<Path> directories = new HashSet<>(Set.of(to));
     for (TreeEntries.Entry entry : sources) {
       Path source = entry.path();
       Path target = resolve(to, from.relativize(source));
       String name = from.relativize(source).toString();
-      if (PartNames.isPart(source)) {
+      if (entry.kind() != TreeEntries.Kind.DIRECTORY && PartNames.isPart(source)) {
         // Part of a copy an interrupted run was writing (the source was once a target): junk,
         // which may not even open.
         progress.line(name + ": skipped, the temporary file of an interrupted run");
@@ -133,45 +141,96 @@ final class Migrate {
       }
       if (entry.unreadable() != null) {
         // A damaged encrypted file is not copied, and must not pass for something skipped.
-        failed++;
+        tally.failed();
         progress.line(name + ": FAILED: " + Main.describe(entry.unreadable()));
         continue;
       }
-      if (!entry.regular()) {
-        progress.line(name + ": skipped, not a regular file");
+      if (!directories.contains(target.getParent())) {
+        tally.failed();
+        progress.line(name + ": FAILED: its directory could not be made in the copy");
         continue;
       }
       try {
-        Path part = PartNames.of(target);
-        // Only a leftover of an interrupted run can have this name (see PartNames).
-        Files.deleteIfExists(part);
-        byte[] expected = digest(source);
-        if (Files.exists(target) && Arrays.equals(expected, digestOrNull(target))) {
-          skipped++;
-        } else {
-          copyVerified(source, target, part, expected);
-          done++;
+        switch (entry.kind()) {
+          case DIRECTORY -> {
+            makeDirectory(target);
+            directories.add(target);
+          }
+          case LINK -> copyLink(from, source, target, tally, progress);
+          case REGULAR -> copyFile(name, source, target, tally, progress);
+          case OTHER -> {
+            tally.leftOut();
+            progress.line(
+                "SKIPPED "
+                    + name
+                    + ": not a regular file, directory or symbolic link (a fifo, socket or"
+                    + " device); not copied");
+          }
         }
-        progress.fileDone(Files.size(source));
       } catch (IOException e) {
-        failed++;
+        tally.failed();
         progress.line(name + ": FAILED: " + Main.describe(e));
       }
     }
     progress.finish();
-    String leftOut = notEntered.isEmpty() ? "" : ", left out " + notEntered.size();
-    out.println(verb + " " + done + ", already done " + skipped + ", failed " + failed + leftOut);
-    if (failed > 0) {
-      return ExitCodes.DAMAGE;
+    out.println(tally.summary(verb));
+    return tally.exitCode();
+  }
+
+  /** Makes {@code target}, or finds it made by an earlier run; anything else there stays. */
+  private static void makeDirectory(Path target) throws IOException {
+    try {
+      Files.createDirectory(target);
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(
+            target.toString(), null, "not a directory, and not replaced by one");
+      }
     }
-    return notEntered.isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+  }
+
+  private static void copyLink(Path from, Path source, Path target, Tally tally, Progress progress)
+      throws IOException {
+    LinkCopy.Outcome outcome = LinkCopy.copy(from, source, target);
+    switch (outcome.status()) {
+      case COPIED -> tally.copied();
+      case ALREADY_DONE -> tally.alreadyDone();
+      case LEFT_OUT -> {
+        tally.leftOut();
+        progress.line(outcome.line());
+        return;
+      }
+    }
+    progress.fileDone(0);
+  }
+
+  private static void copyFile(
+      String name, Path source, Path target, Tally tally, Progress progress) throws IOException {
+    if (Files.isSymbolicLink(target)) {
+      // Read through, it would pass for this file's copy, or be written through, elsewhere.
+      tally.leftOut();
+      progress.line(
+          "SKIPPED "
+              + name
+              + ": a symbolic link is at its place in the copy; not replaced (remove it and run"
+              + " again to copy this file)");
+      return;
+    }
+    Path part = PartNames.of(target);
+    // Only a leftover of an interrupted run can have this name (see PartNames).
+    Files.deleteIfExists(part);
+    byte[] expected = digest(source);
+    if (Files.exists(target) && Arrays.equals(expected, digestOrNull(target))) {
+      tally.alreadyDone();
+    } else {
+      copyVerified(source, target, part, expected);
+      tally.copied();
+    }
+    progress.fileDone(Files.size(source));
   }
 
   private static void copyVerified(Path source, Path target, Path part, byte[] expected)
       throws IOException {
-    if (target.getParent() != null) {
-      Files.createDirectories(target.getParent());
-    }
     // CREATE_NEW: whatever is at that name now is not this run's to overwrite.
     try (InputStream in = Files.newInputStream(source);
         FileChannel ch =

@@ -18,22 +18,38 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The entries of a tree to verify or copy, sorted by path. A file of an encrypted root whose
- * attributes cannot be read (its end is lost, its header is damaged, its key is not in the
- * keystore) is an entry too, with the reason: {@code Files.walk} would end the whole walk at it,
- * and a tool must report that file and go on with the others. A tool leaves out the roots nested in
- * an encrypted root ({@link KeyRotation#nestedRoots}): their files are theirs, under their own
- * keys.
+ * The entries of a tree to verify or copy, sorted by path (so a directory comes before what it
+ * holds), links not followed. A file of an encrypted root whose attributes cannot be read (its end
+ * is lost, its header is damaged, its key is not in the keystore) is an entry too, with the reason:
+ * {@code Files.walk} would end the whole walk at it, and a tool must report that file and go on
+ * with the others. A tool leaves out the roots nested in an encrypted root ({@link
+ * KeyRotation#nestedRoots}): their files are theirs, under their own keys.
  */
 final class TreeEntries {
-  /** One entry below the tree's top: a regular file, something else, or a file that fails. */
-  record Entry(Path path, boolean regular, IOException unreadable) {}
+  /** What an entry is, as its own attributes (not its link's target's) say. */
+  enum Kind {
+    REGULAR,
+    DIRECTORY,
+    LINK,
+    /** A fifo, socket or device: nothing a copy can carry. */
+    OTHER
+  }
+
+  /**
+   * One entry below the tree's top: a regular file, a directory, a symbolic link, something else,
+   * or (kind {@link Kind#OTHER}) a file that fails.
+   */
+  record Entry(Path path, Kind kind, IOException unreadable) {
+    boolean regular() {
+      return kind == Kind.REGULAR;
+    }
+  }
 
   private TreeEntries() {}
 
   /**
-   * @param notEntered the directories left out, content and all, and the files left out: paths
-   *     in {@code top}'s file system, absolute or as the walk from {@code top} reaches them
+   * @param notEntered the directories left out, content and all, and the files left out: paths in
+   *     {@code top}'s file system, absolute or as the walk from {@code top} reaches them
    */
   static List<Entry> of(Path top, List<String> notEntered) throws IOException {
     Set<Path> skipped = new HashSet<>();
@@ -46,7 +62,13 @@ final class TreeEntries {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            return skipped.contains(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            if (skipped.contains(dir)) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            if (!dir.equals(top)) {
+              entries.add(new Entry(dir, Kind.DIRECTORY, null));
+            }
+            return FileVisitResult.CONTINUE;
           }
 
           @Override
@@ -54,7 +76,7 @@ final class TreeEntries {
             if (skipped.contains(file)) {
               return FileVisitResult.CONTINUE;
             }
-            entries.add(new Entry(file, attrs.isRegularFile(), null));
+            entries.add(new Entry(file, kind(attrs), null));
             return FileVisitResult.CONTINUE;
           }
 
@@ -66,12 +88,20 @@ final class TreeEntries {
             if (!isFileProblem(e)) {
               throw e;
             }
-            entries.add(new Entry(file, false, e));
+            entries.add(new Entry(file, Kind.OTHER, e));
             return FileVisitResult.CONTINUE;
           }
         });
     entries.sort(Comparator.comparing(Entry::path));
     return entries;
+  }
+
+  /** The kind of an entry {@code visitFile} is given: with no depth limit, never a directory. */
+  private static Kind kind(BasicFileAttributes attrs) {
+    if (attrs.isRegularFile()) {
+      return Kind.REGULAR;
+    }
+    return attrs.isSymbolicLink() ? Kind.LINK : Kind.OTHER;
   }
 
   /** The reasons one encrypted file fails, not the walk. */
