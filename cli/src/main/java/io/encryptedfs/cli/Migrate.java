@@ -216,6 +216,11 @@ final class Migrate {
               + " again to copy this file)");
       return;
     }
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      // The rename would replace an empty one, as it fails on one that holds anything.
+      throw new FileAlreadyExistsException(
+          target.toString(), null, "a directory, not replaced by a file");
+    }
     Path part = PartNames.of(target);
     // Only a leftover of an interrupted run can have this name (see PartNames).
     Files.deleteIfExists(part);

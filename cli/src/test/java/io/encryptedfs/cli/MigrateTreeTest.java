@@ -219,6 +219,25 @@ class MigrateTreeTest {
   }
 
   /**
+   * A directory at a file's place in the copy stays, and the file fails (1), empty or not: before,
+   * the rename replaced an empty one.
+   */
+  @Test
+  void aFileDoesNotReplaceADirectoryAtItsPlace() throws Exception {
+    Run encrypt = cli.keys("encrypt", plain.toString(), root.toString(), "--create");
+    assertEquals(0, encrypt.code(), encrypt.out() + encrypt.err());
+    Path export = Files.createDirectories(tmp.resolve("exported/a.txt"));
+    Run decrypt = cli.keys("decrypt", root.toString(), export.getParent().toString());
+    String o = decrypt.out();
+    assertAll(
+        () -> assertEquals(1, decrypt.code(), o + decrypt.err()),
+        () -> assertTrue(o.contains("a.txt: FAILED: "), o),
+        () -> assertTrue(o.contains("a.txt: a directory, not replaced by a file"), o),
+        () -> assertTrue(o.contains("decrypted 0, already done 0, failed 1\n"), o));
+    assertTrue(Files.isDirectory(export, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /**
    * Each entry below {@code top} by relative name: its kind, and a link's target or file's text.
    */
   private static Map<String, String> snapshot(Path top) throws IOException {
