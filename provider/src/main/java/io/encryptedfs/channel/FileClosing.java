@@ -12,19 +12,19 @@ import java.util.Map;
  * Closes the files of a {@link FileRegistry}: a file when its last channel closes, a file that a
  * close kept open for a buffered tail once the timer wrote it or once its name no longer holds it
  * (deleted or replaced, by the program or another), and every file at the file system's close.
- * Takes no lock of its own: the registry's monitor guards the table's changes, and the closes
- * themselves (which write the session's final tail record and wait for the file's running reads
- * and writes) run outside it, with the file's entry closing so that an open of it waits, and then
- * opens it anew.
+ * Takes no lock of its own: the registry's monitor guards the table's changes, which {@link
+ * ClosingEntries} makes under it, and the closes themselves (which write the session's final tail
+ * record and wait for the file's running reads and writes) run outside it, with the file's entry
+ * closing so that an open of it waits, and then opens it anew.
  */
 final class FileClosing {
   private static final System.Logger LOG = System.getLogger(FileClosing.class.getName());
 
-  private final FileRegistry registry;
+  private final ClosingEntries entries;
   private final OpenChannels channels;
 
-  FileClosing(FileRegistry registry, OpenChannels channels) {
-    this.registry = registry;
+  FileClosing(ClosingEntries entries, OpenChannels channels) {
+    this.entries = entries;
     this.channels = channels;
   }
 
@@ -38,7 +38,7 @@ final class FileClosing {
 
   /** Drops one user of {@code file}; the last one closes it. */
   void unref(OpenFile file) throws IOException {
-    PathTable.Entry entry = registry.unref(file);
+    PathTable.Entry entry = entries.unref(file);
     if (entry != null) {
       closeLast(entry, file);
     }
@@ -55,14 +55,14 @@ final class FileClosing {
   private void closeLast(PathTable.Entry entry, OpenFile file) throws IOException {
     ForceLedger.Debt debt = ForceLedger.Debt.UNCHANGED;
     IOException failure = null;
-    FileRegistry.Closed outcome;
+    ClosingEntries.Closed outcome;
     try {
       debt = file.forceDebt();
       file.close();
     } catch (IOException e) {
       failure = e;
     } finally {
-      outcome = registry.closed(entry, file, debt);
+      outcome = entries.closed(entry, file, debt);
       switch (outcome) {
         case WRITTEN -> keptTailWritten(file);
         case DELETED -> drop(List.of(entry));
@@ -72,7 +72,7 @@ final class FileClosing {
     if (failure == null) {
       return;
     }
-    if (outcome != FileRegistry.Closed.GONE_UNNAMED && outcome != FileRegistry.Closed.DELETED) {
+    if (outcome != ClosingEntries.Closed.GONE_UNNAMED && outcome != ClosingEntries.Closed.DELETED) {
       throw failure;
     }
     // Its name deleted (DELETE_ON_CLOSE, or a delete while open): what the close could not write,
@@ -96,7 +96,7 @@ final class FileClosing {
             System.Logger.Level.WARNING,
             entry.file.path() + ": closing the deleted file failed: " + e.getMessage());
       } finally {
-        registry.closed(entry, entry.file, ForceLedger.Debt.UNCHANGED);
+        entries.closed(entry, entry.file, ForceLedger.Debt.UNCHANGED);
       }
     }
   }
@@ -110,7 +110,7 @@ final class FileClosing {
    */
   void keptTailTried(OpenFile file) {
     if (file.tailWaits()) {
-      drop(registry.keptNameLost(file));
+      drop(entries.keptNameLost(file));
     } else {
       keptTailWritten(file);
     }
@@ -123,7 +123,7 @@ final class FileClosing {
    * so what can still fail (the session's final record) a crash could leave undone too.
    */
   private void keptTailWritten(OpenFile file) {
-    PathTable.Entry entry = registry.closeKept(file);
+    PathTable.Entry entry = entries.closeKept(file);
     if (entry == null) {
       return;
     }
@@ -150,7 +150,7 @@ final class FileClosing {
    */
   IOException closeAll(ForcingOpen reopen) {
     IOException failure = null;
-    List<PathTable.Entry> files = registry.closeBegins();
+    List<PathTable.Entry> files = entries.closeBegins();
     for (EncryptedFileChannel channel : channels.takeAll()) {
       try {
         channel.close();
@@ -171,7 +171,7 @@ final class FileClosing {
         failure = addFailure(failure, e);
       }
     }
-    PathTable.Owed owed = registry.takeOwed();
+    PathTable.Owed owed = entries.takeOwed();
     // A force that failed may have lost what it was to make durable (see RawFile), whatever a
     // later force reports: the close is a durability point, so it says so.
     for (String path : owed.failedForces()) {

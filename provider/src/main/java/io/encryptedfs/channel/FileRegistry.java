@@ -19,6 +19,12 @@ import java.util.List;
  * closing a file run outside it, with the file's entry loading or closing, so that opens of that
  * file wait ({@link #awaitChange}) while opens of others go on.
  *
+ * <p>This class brings files into the table and finds them there, and follows deletes and moves;
+ * the way out (an entry turning closing, leaving once closed, and the file system's close taking
+ * them all) is {@link ClosingEntries}', which takes this same monitor, given to it explicitly: the
+ * table and the names being created are guarded by this one monitor alone, whichever class holds
+ * it.
+ *
  * <p>The channels handed out, and whether the file system's close began, are {@link
  * OpenChannels}', whose monitor is a leaf: this one calls it to refuse opens once the close began,
  * and to take in a channel in one step with making its file ready, so that the close, which waits
@@ -30,6 +36,7 @@ final class FileRegistry {
   private final ReservedFile reserved = new ReservedFile();
   private final SizeCache sizes;
   private final OpenChannels channels;
+  private final ClosingEntries closingEntries;
 
   /**
    * @param sizes told when a channel that writes attaches to a file
@@ -38,6 +45,12 @@ final class FileRegistry {
   FileRegistry(SizeCache sizes, OpenChannels channels) {
     this.sizes = sizes;
     this.channels = channels;
+    this.closingEntries = new ClosingEntries(this, table, creating, channels);
+  }
+
+  /** The way out of the table, under this monitor (see {@link ClosingEntries}). */
+  ClosingEntries closingEntries() {
+    return closingEntries;
   }
 
   /** The file no open may reach, by any name (see {@link ReservedFile}). */
@@ -83,13 +96,13 @@ final class FileRegistry {
       Object id = attrs == null ? null : FileIdentity.of(key, attrs);
       reserved.refuseOpen(id, mode, displayPath);
       if (creating.at(key, id)) {
-        awaitChange();
+        awaitChange(this);
         continue;
       }
       PathTable.Entry entry = id == null ? null : table.get(id);
       if (entry != null) {
         if (!entry.ready()) {
-          awaitChange();
+          awaitChange(this);
           continue;
         }
         if (mode.write() && !entry.file.raw().writable()) {
@@ -121,14 +134,15 @@ final class FileRegistry {
   }
 
   /**
-   * Waits under this monitor until a file leaves the table or becomes ready. A thread interrupted
-   * meanwhile goes on waiting, as opening a file is not interruptible, and keeps its interrupt.
+   * Waits on {@code monitor}, the registry's, which the caller holds, until a file leaves the table
+   * or becomes ready. A thread interrupted meanwhile goes on waiting, as opening a file is not
+   * interruptible, and keeps its interrupt.
    */
-  private void awaitChange() {
+  static void awaitChange(Object monitor) {
     boolean interrupted = false;
     while (true) {
       try {
-        wait();
+        monitor.wait();
         break;
       } catch (InterruptedException e) {
         interrupted = true;
@@ -326,80 +340,8 @@ final class FileRegistry {
       if (!creating.at(key, id) && (entry == null || entry.ready())) {
         return entry;
       }
-      awaitChange();
+      awaitChange(this);
     }
-  }
-
-  /** Drops one user of {@code file}: its entry, now closing, if that was the last, else null. */
-  synchronized PathTable.Entry unref(OpenFile file) {
-    PathTable.Entry entry = table.of(file);
-    if (entry == null || --entry.channels > 0) {
-      return null;
-    }
-    table.closing(entry);
-    return entry;
-  }
-
-  /**
-   * The entry of {@code file}, kept open without channels, now closing; null if a channel opened
-   * it meanwhile, or it is closing already, or the file system's close took it.
-   */
-  synchronized PathTable.Entry closeKept(OpenFile file) {
-    PathTable.Entry entry = table.of(file);
-    if (entry == null || !entry.ready() || entry.channels > 0) {
-      return null;
-    }
-    table.closing(entry);
-    return entry;
-  }
-
-  /**
-   * {@code file}'s entry, detached and closing as {@link PathTable#deleted} leaves it, if it is
-   * {@link PathTable.Entry#keptNameLost}; else nothing. Looked at under this monitor, so that a
-   * move through this file system, which changes the name, is not taken for another program's.
-   */
-  synchronized List<PathTable.Entry> keptNameLost(OpenFile file) {
-    PathTable.Entry entry = table.of(file);
-    if (entry == null || !entry.keptNameLost()) {
-      return List.of();
-    }
-    table.detach(entry); // kept, so now closing
-    return List.of(entry);
-  }
-
-  /**
-   * What became of a closing file: it closed and is {@code GONE}, or {@code GONE_UNNAMED} when its
-   * name was deleted; or it is {@code KEPT} for its buffered tail; or kept, but the timer {@code
-   * WRITTEN} that tail meanwhile, when it could not close the file; or kept, but its name was
-   * {@code DELETED}, so that it stays closing.
-   */
-  enum Closed {
-    GONE,
-    GONE_UNNAMED,
-    KEPT,
-    WRITTEN,
-    DELETED
-  }
-
-  /**
-   * {@code file}, whose entry was closing, closed, leaving {@code debt}; or its close kept it open
-   * for a buffered tail it could not write, and it is open again without channels, unless it has
-   * no name left. Says which (a dirty tail tells when the timer writes it; a written one does not).
-   */
-  synchronized Closed closed(PathTable.Entry entry, OpenFile file, ForceLedger.Debt debt) {
-    Closed outcome = Closed.GONE;
-    if (file.kept()) {
-      if (entry.key == null) {
-        return Closed.DELETED;
-      }
-      table.kept(entry);
-      outcome = file.tailWaits() ? Closed.KEPT : Closed.WRITTEN;
-    } else {
-      table.remove(entry, debt);
-      outcome = entry.key == null ? Closed.GONE_UNNAMED : Closed.GONE;
-    }
-    notifyAll();
-    return outcome;
   }
 
   /** See {@link OpenFiles#delete}; returns what {@link PathTable#deleted} does. */
@@ -407,7 +349,7 @@ final class FileRegistry {
     Path key = FileIdentity.realParent(rawPath);
     synchronized (this) {
       while (creating.contains(key)) {
-        awaitChange(); // so that a file being created is still at its name when registered
+        awaitChange(this); // so that a file being created is still at its name when registered
       }
       delete.run();
       return table.deleted(key);
@@ -421,7 +363,7 @@ final class FileRegistry {
     Path to = FileIdentity.realParent(rawTo);
     synchronized (this) {
       while (creating.atOrBelow(from) || creating.atOrBelow(to)) {
-        awaitChange(); // so that a file being created is still at its name when registered
+        awaitChange(this); // so that a file being created is still at its name when registered
       }
       move.run();
       return table.moved(from, to, displayTo);
@@ -432,7 +374,7 @@ final class FileRegistry {
   synchronized long openSize(Object id) throws IOException {
     PathTable.Entry entry = table.get(id);
     while (entry != null && !entry.ready()) {
-      awaitChange();
+      awaitChange(this);
       entry = table.get(id);
     }
     return entry != null ? entry.file.size() : -1;
@@ -441,22 +383,5 @@ final class FileRegistry {
   /** Number of files whose underlying channel is open. */
   synchronized int size() {
     return table.size();
-  }
-
-  /**
-   * The file system's close begins: refuses every other open from now on, waits for the files
-   * being created, loaded or closed by other threads, and takes every open file.
-   */
-  synchronized List<PathTable.Entry> closeBegins() {
-    channels.close();
-    while (table.busy() || !creating.isEmpty()) {
-      awaitChange();
-    }
-    return table.takeAll();
-  }
-
-  /** Takes what closed files leave to the file system's close (see {@link PathTable.Owed}). */
-  synchronized PathTable.Owed takeOwed() {
-    return table.takeOwed();
   }
 }

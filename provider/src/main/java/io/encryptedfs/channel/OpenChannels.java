@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * <p>Guarded by its own monitor, a leaf: held only inside these methods, which call nothing else,
  * so {@link FileRegistry} calls them under its monitor to check and take in a channel in one step
- * with making its file ready, and to mark the close's beginning in one step with refusing opens.
+ * with making its file ready, and {@link ClosingEntries}, under the same monitor, to mark the
+ * close's beginning in one step with refusing opens.
  */
 final class OpenChannels {
   private final Set<EncryptedFileChannel> channels =

@@ -25,9 +25,9 @@ import javax.crypto.SecretKey;
  *
  * <ul>
  *   <li>{@link FileRegistry} owns the table of open files ({@link PathTable}) and the names being
- *       created, guarded by the registry's monitor. Slow work (creating, loading, making and
- *       closing a file) runs outside it, with the file's entry loading or closing, so that opens
- *       of that file wait while opens of others go on.
+ *       created, guarded by the registry's monitor ({@link ClosingEntries} takes files out under
+ *       it). Slow work (creating, loading, making and closing a file) runs outside it, with the
+ *       file's entry loading or closing, so that opens of that file wait while others go on.
  *   <li>{@link OpenChannels} holds the channels handed out and whether the file system's close
  *       began, under its own monitor, a leaf that the registry's may hold around it.
  *   <li>{@link FileCreator} creates a new file's underlying file at a name the registry reserved
@@ -48,7 +48,7 @@ public final class OpenFiles {
   private final SizeCache sizes = new SizeCache();
   private final OpenChannels channels = new OpenChannels();
   private final FileRegistry registry = new FileRegistry(sizes, channels);
-  private final FileClosing closing = new FileClosing(registry, channels);
+  private final FileClosing closing = new FileClosing(registry.closingEntries(), channels);
   private final FileCreator creator = new FileCreator(registry);
   private final HeaderAccess headers;
   private volatile boolean createSync = true;
