@@ -27,6 +27,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -91,11 +92,21 @@ final class CopyMove {
   /**
    * The underlying target of a move; an internal target fails as a rename onto a path whose
    * directory is missing does: naming the source and the target, once the source is seen to be
-   * there (unless the move is atomic, which the JDK tries at once).
+   * there (unless the move is atomic, which the JDK tries at once). A target with a reserved name
+   * is refused before anything is looked at, unless it is the source's own underlying path (a
+   * rename that changes nothing) or, the move not replacing, an entry is there already.
    */
   static Path rawMoveTarget(
       EncryptedPath from, Path rawFrom, EncryptedPath to, CopyOption... options)
       throws IOException {
+    if (ReservedNames.isReserved(to) && !rawFrom.equals(to.getFileSystem().rawPath(to))) {
+      List<CopyOption> o = Arrays.asList(options);
+      if (!o.contains(StandardCopyOption.ATOMIC_MOVE)
+          && !o.contains(StandardCopyOption.REPLACE_EXISTING)) {
+        ReservedNames.refuseCreating(to); // as a rename onto an entry there: already exists
+      }
+      throw ReservedNames.refusal(to);
+    }
     try {
       return EncryptedFileSystemProvider.raw(to);
     } catch (NoSuchFileException e) {
@@ -126,6 +137,9 @@ final class CopyMove {
     try {
       target = rawAttributes(to, false);
     } catch (NoSuchFileException e) {
+      if (ReservedNames.isReserved(to)) {
+        throw ReservedNames.refusal(to);
+      }
       return true;
     }
     if (sameFile(from, source, to, target)) {
@@ -133,6 +147,9 @@ final class CopyMove {
     }
     if (!replace) {
       throw new FileAlreadyExistsException(to.toString());
+    }
+    if (ReservedNames.isReserved(to)) {
+      throw ReservedNames.refusal(to); // before the delete, which would leave nothing in its place
     }
     provider.delete(to);
     return true;

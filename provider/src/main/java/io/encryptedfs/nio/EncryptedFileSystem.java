@@ -30,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * every channel on a file sees the same size and blocks. That registry's monitor guards opening and
  * closing files; each open file has its own read-write lock for content (reads concurrent, writes
  * exclusive). The root holds one internal file, {@value #MARKER}, itself encrypted, which proves
- * the master key and records how the root was made; it never appears in listings.
+ * the master key and records how the root was made; it never appears in listings. No call creates a
+ * name starting with it in any directory ({@link ReservedNames}), since below the root such a file
+ * marks a nested root.
  */
 final class EncryptedFileSystem extends FileSystem {
   static final String MARKER = ".encryptedfs";
@@ -111,7 +113,8 @@ final class EncryptedFileSystem extends FileSystem {
    * below one ({@code /.encryptedfs/x}) is internal too, so that it fails as below a missing file,
    * not as below a regular one ("Not a directory"), which would tell that the file is there. A link
    * whose own target is the marker has an ordinary name: {@link MarkerLinks} catches it by the file
-   * it reaches.
+   * it reaches. In any other directory such a name is ordinary, but no call creates one there
+   * either: see {@link ReservedNames}, which refuses a creating call on any of these names.
    *
    * @param raw the underlying file {@code absoluteNormalized} maps to
    */

@@ -35,7 +35,10 @@ import java.util.concurrent.Executors;
 /**
  * The {@code encrypted:} provider. It checks that paths are its own, maps them to the underlying
  * files and delegates; content goes through the channel layer, everything else through the
- * underlying provider with the caller's path in any exception.
+ * underlying provider with the caller's path in any exception. Names starting with the root
+ * marker's are internal at the root ({@link EncryptedFileSystem#isInternal}) and created nowhere:
+ * creating opens, {@code createDirectory}, {@code createSymbolicLink}, {@code copy} and {@code
+ * move} refuse them ({@link ReservedNames}).
  */
 public final class EncryptedFileSystemProvider extends FileSystemProvider {
   private final OpenFileSystems fileSystems = new OpenFileSystems(this);
@@ -100,6 +103,12 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public FileChannel newFileChannel(
       Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     EncryptedPath p = check(path);
+    return ReservedNames.open(p, options, o -> open(p, o, attrs));
+  }
+
+  private static FileChannel open(
+      EncryptedPath p, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+      throws IOException {
     EncryptedFileSystem fs = p.getFileSystem();
     Path raw = raw(p);
     boolean writes =
@@ -173,6 +182,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     if (p.toAbsolutePath().normalize().getNameCount() == 0) {
       throw new FileAlreadyExistsException(p.toString());
     }
+    ReservedNames.refuseCreating(p);
     try {
       rawProvider(p).createDirectory(raw(p), attrs);
     } catch (FileSystemException e) {

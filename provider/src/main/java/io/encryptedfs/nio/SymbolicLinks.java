@@ -16,6 +16,7 @@ final class SymbolicLinks {
 
   static void create(EncryptedPath l, EncryptedPath t, FileAttribute<?>... attrs)
       throws IOException {
+    ReservedNames.refuseCreating(l);
     EncryptedPath linkAbs = l.toAbsolutePath().normalize();
     EncryptedPath parent = linkAbs.getParent() == null ? linkAbs : linkAbs.getParent();
     // Targets are stored relative to the link, so they resolve inside the root on the underlying

@@ -28,7 +28,7 @@ class MissingFileDifferentialTest {
             tmp,
             dir ->
                 FilesSweep.of(
-                    dir.resolve("no-dir/.encryptedfs"),
+                    dir.resolve("no-dir/.missing"),
                     Files.writeString(dir.resolve("existing"), "keep"),
                     dir.resolve("elsewhere")));
     List<String> refused = new ArrayList<>();
