@@ -388,13 +388,14 @@ public final class KeyRotation {
   }
 
   /**
-   * Whether the directory {@code raw} is one below the root holding a root marker: the root of
-   * another encrypted file system. (A file a program named so inside a directory of this root makes
-   * that directory look like one too: it is then left alone, which keeps every key it names.)
+   * Whether the directory {@code raw} is one below the root holding a root marker, a regular file
+   * (a directory or a symbolic link so named is none): the root of another encrypted file system.
+   * No call through an encrypted file system creates that name ({@link ReservedNames}), so only
+   * another file system on the underlying path, or a file made before that rule, makes one.
    */
   private static boolean isNestedRoot(EncryptedFileSystem efs, Path raw) {
     return !raw.equals(efs.root())
-        && Files.exists(raw.resolve(EncryptedFileSystem.MARKER), LinkOption.NOFOLLOW_LINKS);
+        && Files.isRegularFile(raw.resolve(EncryptedFileSystem.MARKER), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Whether {@code raw} is no longer there at all (not even as a link). */

@@ -24,19 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A root inside another root keeps its own keys: the outer root's rewrap stops at its directory and
  * says so, while the outer root's usage and retire still count its files, so that retiring a key
- * the inner root uses is refused; its own usage leaves them out, as the rewrap does.
+ * the inner root uses is refused; its own usage leaves them out, as the rewrap does. Only a regular
+ * file makes a nested root.
  */
 class NestedRootsTest {
   @Test
   void onJimfs() throws IOException {
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       rewrapStopsAtANestedRootAndRetireStillCountsIt(jimfs.getPath("/outer"));
+      onlyARegularFileMakesANestedRoot(jimfs.getPath("/other"));
     }
   }
 
   @Test
   void onTheDisk(@TempDir Path tmp) throws IOException {
     rewrapStopsAtANestedRootAndRetireStillCountsIt(tmp.resolve("outer"));
+    onlyARegularFileMakesANestedRoot(tmp.resolve("other"));
   }
 
   private static void rewrapStopsAtANestedRootAndRetireStillCountsIt(Path outerDir)
@@ -79,8 +82,7 @@ class NestedRootsTest {
               List.of("/d/inner/.encryptedfs", "/d/inner/sub/x")),
           KeyRotation.usage(outer));
       assertEquals(
-          List.of("/d/inner/.encryptedfs", "/d/inner/sub/x"),
-          KeyRotation.users(outer, "shared"));
+          List.of("/d/inner/.encryptedfs", "/d/inner/sub/x"), KeyRotation.users(outer, "shared"));
       // The outer root's own files are those its rewrap rewraps; the inner root is named.
       assertEquals(
           new KeyRotation.OwnUsage(
@@ -94,8 +96,44 @@ class NestedRootsTest {
     innerEnv.put(EncryptedFileSystems.KEY_ALIAS, "shared");
     try (FileSystem inner = EncryptedFileSystems.newFileSystem(innerDir, innerEnv)) {
       assertEquals("inner x", Files.readString(inner.getPath("/sub/x")));
+      assertEquals(Map.of("shared", List.of("/.encryptedfs", "/sub/x")), KeyRotation.usage(inner));
+    }
+  }
+
+  /**
+   * A directory or a symbolic link named as a root marker (made on the underlying path, as the file
+   * system refuses the name) does not make its directory a nested root, even a link to a real
+   * marker: the rewrap enters it and rewraps its files. A real nested root still stops it.
+   */
+  private static void onlyARegularFileMakesANestedRoot(Path outerDir) throws IOException {
+    InMemoryKeys keys = new InMemoryKeys("shared", "outer-new");
+    try (FileSystem outer = open(outerDir, keys, "shared")) {
+      for (String d : List.of("/dir", "/link", "/dangling")) {
+        Files.writeString(Files.createDirectory(outer.getPath(d)).resolve("f"), d);
+      }
+      Files.createDirectory(outer.getPath("/inner"));
+      open(outerDir.resolve("inner"), keys, "shared").close();
+    }
+    String marker = EncryptedFileSystem.MARKER;
+    Files.createDirectory(outerDir.resolve("dir").resolve(marker));
+    Files.createSymbolicLink(
+        outerDir.resolve("link").resolve(marker), outerDir.getFileSystem().getPath("../" + marker));
+    Files.createSymbolicLink(
+        outerDir.resolve("dangling").resolve(marker), outerDir.getFileSystem().getPath("none"));
+    try (FileSystem outer = open(outerDir, keys, "outer-new")) {
+      assertEquals(List.of("/inner"), KeyRotation.nestedRoots(outer));
+      KeyRotation.RewrapReport report = KeyRotation.rewrapAll(outer, e -> {});
       assertEquals(
-          Map.of("shared", List.of("/.encryptedfs", "/sub/x")), KeyRotation.usage(inner));
+          List.of(
+              "/dangling/.encryptedfs: not a regular file",
+              "/inner: an encrypted root of its own, not rewrapped"
+                  + " (rewrap it through its own file system)",
+              "/link/.encryptedfs: not a regular file"),
+          report.skipped());
+      assertEquals(List.of(), report.failed());
+      assertEquals(
+          Map.of("outer-new", List.of("/.encryptedfs", "/dangling/f", "/dir/f", "/link/f")),
+          KeyRotation.ownUsage(outer).files());
     }
   }
 
