@@ -14,16 +14,16 @@ final class ExitCodes {
   static final int IO = 4;
   /**
    * Done, but for what was left out on purpose and named: a root nested in the one copied from or
-   * into, a plain file named as a root marker, a symbolic link whose target an encrypted root
-   * cannot hold, a fifo, socket or device, a link found at an entry's place in the copy (or an
-   * entry at a link's). Damage (1) takes precedence.
+   * into, a plain file whose name is reserved for root markers, a symbolic link whose target an
+   * encrypted root cannot hold, a fifo, socket or device, a link found at an entry's place in the
+   * copy (or an entry at a link's). Damage (1) takes precedence.
    */
   static final int INCOMPLETE = 5;
 
   static final String HELP =
       "Exit codes: 0 ok, 1 damage found, 2 usage error, 3 key or password error, 4 I/O error,"
-          + " 5 done but something named left out (a nested root, a name like a root marker, a link"
-          + " or a special file that cannot be copied).";
+          + " 5 done but something named left out (a nested root, a name reserved for root"
+          + " markers, a link or a special file that cannot be copied).";
 
   private ExitCodes() {}
 }

@@ -14,8 +14,9 @@ import java.util.List;
  * What of a plain tree {@code encrypt} must not copy into a root, each with the line that names it.
  * Under a directory where the root holds a root of its own (a nested root, {@code
  * KeyRotation.nestedRoots}), files would be written under this keystore's keys, where that root
- * cannot read them. An entry named as a root marker would make its directory look like a nested
- * root (or, at the top, be the root's own marker), and every command would stop there.
+ * cannot read them. An entry whose name starts with a root marker's is one the root refuses to
+ * create, at every level (in a directory, the marker's own name would make it look like a nested
+ * root, where every command stops): left out and named, it does not fail the run as damage.
  */
 final class LeftOut {
   static final String MARKER = ".encryptedfs";
@@ -49,7 +50,7 @@ final class LeftOut {
               entries.add(new Entry(dir, nested(inRoot, dir, root)));
               return FileVisitResult.SKIP_SUBTREE;
             }
-            if (isMarkerName(dir)) {
+            if (isReservedName(dir)) {
               entries.add(new Entry(dir, markerName(plain.relativize(dir))));
               return FileVisitResult.SKIP_SUBTREE;
             }
@@ -58,7 +59,7 @@ final class LeftOut {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (isMarkerName(file)) {
+            if (isReservedName(file)) {
               entries.add(new Entry(file, markerName(plain.relativize(file))));
             }
             return FileVisitResult.CONTINUE;
@@ -78,8 +79,8 @@ final class LeftOut {
     return entries.stream().map(e -> e.path().toString()).toList();
   }
 
-  private static boolean isMarkerName(Path path) {
-    return path.getFileName() != null && path.getFileName().toString().equals(MARKER);
+  private static boolean isReservedName(Path path) {
+    return path.getFileName() != null && path.getFileName().toString().startsWith(MARKER);
   }
 
   /** {@code relative} as the root's file system names it: {@code /x/y}. */
@@ -104,9 +105,8 @@ final class LeftOut {
   private static String markerName(Path relative) {
     return "SKIPPED "
         + relative
-        + ": named as a root marker ("
+        + ": a name reserved for root markers (starting with "
         + MARKER
-        + "), which in the root would make its directory a root of its own; not copied (rename"
-        + " it to copy it)";
+        + "), which the root does not create; not copied (rename it to copy it)";
   }
 }

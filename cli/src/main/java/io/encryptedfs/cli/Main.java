@@ -42,7 +42,8 @@ import picocli.CommandLine.Command;
       "2:usage error",
       "3:key or password error (wrong password, unknown key, key mismatch, key in use)",
       "4:I/O error",
-      "5:done, but a nested root or a file named as a root marker left out (each named)"
+      "5:done, but a nested root or a file with a name reserved for root markers left out"
+          + " (each named)"
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
