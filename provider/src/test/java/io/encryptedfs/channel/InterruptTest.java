@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import static io.encryptedfs.testing.StillWaiting.assertStillWaiting;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -125,15 +126,18 @@ class InterruptTest {
                     held.read(dst, 2 * BLOCK);
                     return dst.array();
                   });
-          assertTrue(inRead.await(30, TimeUnit.SECONDS));
-          // The held read is inside the underlying channel; an interrupt now closes it.
-          victim.set(Thread.currentThread());
           try {
-            interrupted.read(ByteBuffer.allocate(10), 0);
+            assertTrue(inRead.await(30, TimeUnit.SECONDS));
+            // The held read is inside the underlying channel; an interrupt now closes it.
+            victim.set(Thread.currentThread());
+            try {
+              interrupted.read(ByteBuffer.allocate(10), 0);
+            } finally {
+              assertTrue(Thread.interrupted());
+            }
           } finally {
-            assertTrue(Thread.interrupted());
+            release.countDown();
           }
-          release.countDown();
           assertArrayEquals(
               Arrays.copyOfRange(content, 2 * BLOCK, 5 * BLOCK), cut.get(30, TimeUnit.SECONDS));
           assertEquals(1, reopens(held));
@@ -251,15 +255,18 @@ class InterruptTest {
                     other.force(false);
                     return null;
                   });
-          assertTrue(inForce.await(30, TimeUnit.SECONDS));
-          faults.beforeReads(path -> interruptIfVictim(victim));
-          victim.set(Thread.currentThread());
           try {
-            assertEquals(10, other.read(ByteBuffer.allocate(10), 0));
+            assertTrue(inForce.await(30, TimeUnit.SECONDS));
+            faults.beforeReads(path -> interruptIfVictim(victim));
+            victim.set(Thread.currentThread());
+            try {
+              assertEquals(10, other.read(ByteBuffer.allocate(10), 0));
+            } finally {
+              assertTrue(Thread.interrupted());
+            }
           } finally {
-            assertTrue(Thread.interrupted());
+            release.countDown();
           }
-          release.countDown();
           late.get(30, TimeUnit.SECONDS);
           assertEquals(2, reopens(other));
         }
@@ -374,19 +381,22 @@ class InterruptTest {
           CountDownLatch forceHeld = new CountDownLatch(1);
           CountDownLatch releaseForce = new CountDownLatch(1);
           Future<?> force = HeldForce.start(faults, pool, writer, "f", forceHeld, releaseForce);
-          // Into a new block: its record goes to the one free slot at once, in either mode.
-          writer.write(ByteBuffer.wrap(second), first.length);
-          Future<Integer> waiting =
-              pool.submit(() -> writer.write(ByteBuffer.wrap(new byte[] {3}), end));
-          Thread.sleep(300);
-          assertFalse(waiting.isDone(), "the third write waits for the force");
+          Future<Integer> waiting;
+          byte[] othersHeaders;
+          try {
+            // Into a new block: its record goes to the one free slot at once, in either mode.
+            writer.write(ByteBuffer.wrap(second), first.length);
+            waiting = pool.submit(() -> writer.write(ByteBuffer.wrap(new byte[] {3}), end));
+            Thread.sleep(300);
+            assertStillWaiting(waiting, "the third write to wait for the force");
 
-          reopenByInterrupt(faults, interrupted);
-          assertEquals(1, reopens(writer));
-          Files.write(nested.getPath("/f"), other, StandardOpenOption.APPEND);
-          byte[] othersHeaders = headerSlots(rawRoot.resolve("sub").resolve("f"));
-
-          releaseForce.countDown();
+            reopenByInterrupt(faults, interrupted);
+            assertEquals(1, reopens(writer));
+            Files.write(nested.getPath("/f"), other, StandardOpenOption.APPEND);
+            othersHeaders = headerSlots(rawRoot.resolve("sub").resolve("f"));
+          } finally {
+            releaseForce.countDown();
+          }
           force.get(30, TimeUnit.SECONDS);
           assertArrayEquals(
               othersHeaders,

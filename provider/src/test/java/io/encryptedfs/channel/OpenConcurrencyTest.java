@@ -1,9 +1,9 @@
 package io.encryptedfs.channel;
 
+import static io.encryptedfs.testing.StillWaiting.assertStillWaiting;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,8 +99,8 @@ class OpenConcurrencyTest {
     create(files, made, madeBytes);
     assertArrayEquals(madeBytes, readAll(files, made));
     // The second open of /slow waits for the first one's load instead of loading it itself.
-    assertFalse(first.isDone());
-    assertFalse(second.isDone());
+    assertStillWaiting(first, "the first open of /slow to be held in its load");
+    assertStillWaiting(second, "the second open of /slow to wait for the first one's load");
 
     release.countDown();
     try (FileChannel a = first.get(30, SECONDS);
@@ -142,8 +142,8 @@ class OpenConcurrencyTest {
     create(files, other, otherBytes);
     assertArrayEquals(otherBytes, readAll(files, other));
     // Neither loads the half-made file (it would be damaged) nor creates another.
-    assertFalse(sameName.isDone());
-    assertFalse(viaLink.isDone());
+    assertStillWaiting(sameName, "an open of the name being created to wait for the creation");
+    assertStillWaiting(viaLink, "an open through a link to it to wait for the creation");
 
     release.countDown();
     byte[] madeBytes = bytes(9_000, 8);
@@ -176,7 +176,7 @@ class OpenConcurrencyTest {
     assertTrue(held.await(30, SECONDS));
     Future<FileChannel> opening = pool.submit(() -> open(files, inspected, READ_WRITE));
     assertArrayEquals(bytes(100, 10), roundTrip(files, faults.root().resolve("other")));
-    assertFalse(opening.isDone());
+    assertStillWaiting(opening, "an open of the inspected file to wait for the inspection");
     assertEquals(1, files.openFileCount(), "the inspection's channel, in the table");
 
     release.countDown();
@@ -206,7 +206,7 @@ class OpenConcurrencyTest {
     // On another thread, so that a registry the rewrap holds fails this test rather than hang it.
     Future<byte[]> other = pool.submit(() -> roundTrip(files, faults.root().resolve("other")));
     assertArrayEquals(bytes(100, 10), other.get(30, SECONDS));
-    assertFalse(opening.isDone());
+    assertStillWaiting(opening, "an open of the file being rewrapped to wait for the rewrap");
     assertEquals(1, files.openFileCount(), "the rewrap's file, loading in the table");
 
     release.countDown();

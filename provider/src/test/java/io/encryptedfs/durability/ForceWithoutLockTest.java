@@ -1,12 +1,12 @@
 package io.encryptedfs.durability;
 
+import static io.encryptedfs.testing.StillWaiting.assertStillWaiting;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -68,30 +68,30 @@ class ForceWithoutLockTest {
           FileChannel writer = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE)) {
         writer.write(ByteBuffer.wrap(before));
         Future<?> force = HeldForce.start(faults, pool, writer, "f", forceStarted, releaseForce);
+        Future<?> second;
+        try {
+          try (FileChannel other = FileChannel.open(fs.getPath("/f"), READ, WRITE)) {
+            ByteBuffer back = ByteBuffer.allocate(before.length);
+            other.read(back, 0);
+            assertArrayEquals(before, back.array(), "a read during the force");
+            other.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), BLOCK + 10); // inside home block 1
+          }
+          writer.write(ByteBuffer.wrap(new byte[] {42}), before.length); // one tail record
+          assertStillWaiting(force, "the force to be still held");
 
-        try (FileChannel other = FileChannel.open(fs.getPath("/f"), READ, WRITE)) {
-          ByteBuffer back = ByteBuffer.allocate(before.length);
-          other.read(back, 0);
-          assertArrayEquals(before, back.array(), "a read during the force");
-          other.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), BLOCK + 10); // inside home block 1
+          second =
+              pool.submit(
+                  () -> {
+                    try (FileChannel appender = FileChannel.open(fs.getPath("/f"), WRITE, APPEND)) {
+                      appender.write(ByteBuffer.wrap(new byte[] {43}));
+                    }
+                    return null;
+                  });
+          Thread.sleep(300);
+          assertStillWaiting(second, "a second tail record to wait for the force");
+        } finally {
+          releaseForce.countDown();
         }
-        writer.write(ByteBuffer.wrap(new byte[] {42}), before.length); // one tail record
-        assertFalse(force.isDone(), "the force is still held");
-
-        Future<?> second =
-            pool.submit(
-                () -> {
-                  try (FileChannel appender = FileChannel.open(fs.getPath("/f"), WRITE, APPEND)) {
-                    appender.write(ByteBuffer.wrap(new byte[] {43}));
-                  }
-                  return null;
-                });
-        Thread.sleep(300);
-        if (second.isDone()) {
-          second.get(); // reports its failure, if it failed
-        }
-        assertFalse(second.isDone(), "a second tail record must wait for the force");
-        releaseForce.countDown();
         force.get(30, TimeUnit.SECONDS);
         second.get(30, TimeUnit.SECONDS);
 
@@ -156,7 +156,7 @@ class ForceWithoutLockTest {
           } catch (TimeoutException e) {
             fail("the force waited for a read held by the disk");
           }
-          assertFalse(read.isDone(), "the read is still held");
+          assertStillWaiting(read, "the read to be still held");
         } finally {
           releaseRead.countDown();
         }
@@ -194,8 +194,11 @@ class ForceWithoutLockTest {
         ch.write(ByteBuffer.wrap(forced, 0, 100), 0);
         ch.write(ByteBuffer.wrap(forced, 100, BLOCK - 100), 100);
         Future<?> force = HeldForce.start(faults, pool, ch, "f", forceStarted, releaseForce);
-        ch.write(ByteBuffer.wrap(rewritten), 0);
-        releaseForce.countDown();
+        try {
+          ch.write(ByteBuffer.wrap(rewritten), 0);
+        } finally {
+          releaseForce.countDown();
+        }
         force.get(30, TimeUnit.SECONDS);
         recording = faults.recording();
         faults.dropForces(path -> false);
@@ -251,17 +254,21 @@ class ForceWithoutLockTest {
       FileLock lock = writer.lock();
       writer.write(ByteBuffer.wrap(expected, 0, 1));
       Future<?> force = HeldForce.start(faults, pool, writer, "f", forceStarted, releaseForce);
-      // Into a new block: its record takes the one free slot at once, in either mode.
-      writer.write(ByteBuffer.wrap(expected, 1, BLOCK), 1);
-      Future<?> waiting =
-          pool.submit(() -> writer.write(ByteBuffer.wrap(expected, BLOCK + 1, 1), BLOCK + 1));
-      Thread.sleep(300);
-      assertFalse(waiting.isDone(), "the third write waits for the force");
-      lock.release();
-      assertThrows(
-          ConcurrentWriterException.class,
-          () -> Files.write(other.getPath("/f"), new byte[] {9}, StandardOpenOption.APPEND));
-      releaseForce.countDown();
+      Future<?> waiting;
+      try {
+        // Into a new block: its record takes the one free slot at once, in either mode.
+        writer.write(ByteBuffer.wrap(expected, 1, BLOCK), 1);
+        waiting =
+            pool.submit(() -> writer.write(ByteBuffer.wrap(expected, BLOCK + 1, 1), BLOCK + 1));
+        Thread.sleep(300);
+        assertStillWaiting(waiting, "the third write to wait for the force");
+        lock.release();
+        assertThrows(
+            ConcurrentWriterException.class,
+            () -> Files.write(other.getPath("/f"), new byte[] {9}, StandardOpenOption.APPEND));
+      } finally {
+        releaseForce.countDown();
+      }
       force.get(30, TimeUnit.SECONDS);
       waiting.get(30, TimeUnit.SECONDS);
       assertArrayEquals(expected, Files.readAllBytes(fs.getPath("/sub/f")));

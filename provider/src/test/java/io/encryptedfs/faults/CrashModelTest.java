@@ -79,8 +79,11 @@ class CrashModelTest {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       Future<?> force = HeldForce.start(faults, pool, wal, "wal", started, release);
-      write(wal, "during|");
-      release.countDown();
+      try {
+        write(wal, "during|");
+      } finally {
+        release.countDown();
+      }
       force.get(30, TimeUnit.SECONDS);
     } finally {
       pool.shutdownNow();

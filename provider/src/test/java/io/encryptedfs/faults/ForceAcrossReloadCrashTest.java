@@ -79,18 +79,22 @@ class ForceAcrossReloadCrashTest {
         int forcing = newestSlot(fixture);
         Future<?> force =
             HeldForce.start(fixture.faults, pool, ca, "f", forceStarted, releaseForce);
-        turn.release(); // A's last lock: the file is handed over while its force waits
+        try {
+          turn.release(); // A's last lock: the file is handed over while its force waits
 
-        FileLock otherTurn = cb.lock(); // B catches up with A's write
-        write(cb, data, FIRST, APPEND);
-        write(cb, data, FIRST + APPEND, APPEND);
-        cb.force(false);
-        otherTurn.release();
+          FileLock otherTurn = cb.lock(); // B catches up with A's write
+          write(cb, data, FIRST, APPEND);
+          write(cb, data, FIRST + APPEND, APPEND);
+          cb.force(false);
+          otherTurn.release();
 
-        turn = ca.lock(0, Long.MAX_VALUE, shared); // A loads the file B wrote again
-        write(ca, data, FIRST + 2 * APPEND, APPEND);
-        assertEquals(forcing, newestSlot(fixture), "written into the slot the held force began on");
-        releaseForce.countDown();
+          turn = ca.lock(0, Long.MAX_VALUE, shared); // A loads the file B wrote again
+          write(ca, data, FIRST + 2 * APPEND, APPEND);
+          assertEquals(
+              forcing, newestSlot(fixture), "written into the slot the held force began on");
+        } finally {
+          releaseForce.countDown();
+        }
         force.get(30, TimeUnit.SECONDS);
         write(ca, data, FIRST + 3 * APPEND, APPEND);
         write(ca, data, FIRST + 4 * APPEND, APPEND);

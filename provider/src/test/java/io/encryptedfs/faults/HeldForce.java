@@ -13,6 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A force the fault file system holds inside the underlying force until the test lets it go: the
  * state in which a force runs without the file's lock and its tail slot stays protected.
+ *
+ * <p>Count {@code release} down in a {@code finally} that covers the hold: a test whose assertion
+ * fails first would otherwise leave the held thread waiting 30 s, making the failure slow and
+ * keeping the pool's thread (and whatever the held call holds) busy.
  */
 public final class HeldForce {
   private HeldForce() {}
