@@ -1,7 +1,7 @@
 package io.encryptedfs.channel;
 
-import static io.encryptedfs.channel.InterruptTest.random;
-import static io.encryptedfs.channel.InterruptTest.reopens;
+import static io.encryptedfs.channel.Interrupts.random;
+import static io.encryptedfs.channel.Interrupts.reopens;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
