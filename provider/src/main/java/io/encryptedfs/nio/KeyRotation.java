@@ -2,22 +2,18 @@ package io.encryptedfs.nio;
 
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyInUseException;
-import io.encryptedfs.channel.HeaderInspector;
-import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.channel.HeaderInspector.Header;
 import io.encryptedfs.channel.HeaderInspector.Status;
+import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
 import java.nio.file.FileSystem;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -111,7 +107,7 @@ public final class KeyRotation {
     List<String> failed = new ArrayList<>();
     List<String> damaged = new ArrayList<>();
     Set<Path> nestedRoots = new HashSet<>();
-    for (Path raw : walk(efs, nestedRoots)) {
+    for (Path raw : RootWalk.walk(efs, nestedRoots)) {
       String display = display(efs, raw);
       if (nestedRoots.contains(raw)) {
         skipped.add(display + ": " + NESTED);
@@ -203,7 +199,7 @@ public final class KeyRotation {
   public static List<String> nestedRoots(FileSystem fs) throws IOException {
     EncryptedFileSystem efs = check(fs);
     Set<Path> nestedRoots = new TreeSet<>();
-    walk(efs, nestedRoots);
+    RootWalk.walk(efs, nestedRoots);
     return displayed(efs, nestedRoots);
   }
 
@@ -211,11 +207,11 @@ public final class KeyRotation {
     return raw.stream().map(r -> display(efs, r)).toList();
   }
 
-  /** @param nestedRoots as for {@link #walk} */
+  /** @param nestedRoots as for {@link RootWalk#walk} */
   private static Map<String, List<String>> usage(EncryptedFileSystem efs, Set<Path> nestedRoots)
       throws IOException {
     Map<String, List<String>> usage = new TreeMap<>();
-    for (Path raw : walk(efs, nestedRoots)) {
+    for (Path raw : RootWalk.walk(efs, nestedRoots)) {
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
@@ -327,55 +323,6 @@ public final class KeyRotation {
   }
 
   /**
-   * Every entry under the root but directories, sorted, so that reruns go in the same order. An
-   * entry deleted while the walk reads its directory is left out, as programs may go on deleting.
-   *
-   * @param nestedRoots null to enter a directory that is a root of its own; else such a directory
-   *     is an entry in place of its content, and is added to this set
-   */
-  private static List<Path> walk(EncryptedFileSystem efs, Set<Path> nestedRoots)
-      throws IOException {
-    List<Path> entries = new ArrayList<>();
-    Files.walkFileTree(
-        efs.root(),
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            if (nestedRoots != null && isNestedRoot(efs, dir)) {
-              entries.add(dir);
-              nestedRoots.add(dir);
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            entries.add(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (e instanceof NoSuchFileException) {
-              return FileVisitResult.CONTINUE;
-            }
-            throw e;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null && !(e instanceof NoSuchFileException)) {
-              throw e;
-            }
-            return FileVisitResult.CONTINUE;
-          }
-        });
-    entries.sort(null);
-    return entries;
-  }
-
-  /**
    * A failure as a report line that starts with the file: most messages name it already, but a
    * bare {@code FileSystemException} says no more than its path.
    */
@@ -385,17 +332,6 @@ public final class KeyRotation {
       return message;
     }
     return display + ": " + e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
-
-  /**
-   * Whether the directory {@code raw} is one below the root holding a root marker, a regular file
-   * (a directory or a symbolic link so named is none): the root of another encrypted file system.
-   * No call through an encrypted file system creates that name ({@link ReservedNames}), so only
-   * another file system on the underlying path, or a file made before that rule, makes one.
-   */
-  private static boolean isNestedRoot(EncryptedFileSystem efs, Path raw) {
-    return !raw.equals(efs.root())
-        && Files.isRegularFile(raw.resolve(EncryptedFileSystem.MARKER), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Whether {@code raw} is no longer there at all (not even as a link). */

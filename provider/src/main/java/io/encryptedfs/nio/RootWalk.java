@@ -1,0 +1,81 @@
+package io.encryptedfs.nio;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The walk of a root's underlying directory that {@link KeyRotation} rewraps and counts by: every
+ * entry in a stable order, stopping at a directory that is the root of another encrypted file
+ * system.
+ */
+final class RootWalk {
+  private RootWalk() {}
+
+  /**
+   * Every entry under the root but directories, sorted, so that reruns go in the same order. An
+   * entry deleted while the walk reads its directory is left out, as programs may go on deleting.
+   *
+   * @param nestedRoots null to enter a directory that is a root of its own; else such a directory
+   *     is an entry in place of its content, and is added to this set
+   */
+  static List<Path> walk(EncryptedFileSystem efs, Set<Path> nestedRoots) throws IOException {
+    List<Path> entries = new ArrayList<>();
+    Files.walkFileTree(
+        efs.root(),
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (nestedRoots != null && isNestedRoot(efs, dir)) {
+              entries.add(dir);
+              nestedRoots.add(dir);
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            entries.add(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              throw e;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    entries.sort(null);
+    return entries;
+  }
+
+  /**
+   * Whether the directory {@code raw} is one below the root holding a root marker, a regular file
+   * (a directory or a symbolic link so named is none): the root of another encrypted file system.
+   * No call through an encrypted file system creates that name ({@link ReservedNames}), so only
+   * another file system on the underlying path, or a file made before that rule, makes one.
+   */
+  private static boolean isNestedRoot(EncryptedFileSystem efs, Path raw) {
+    return !raw.equals(efs.root())
+        && Files.isRegularFile(raw.resolve(EncryptedFileSystem.MARKER), LinkOption.NOFOLLOW_LINKS);
+  }
+}
