@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * exclusive). The root holds one internal file, {@value #MARKER}, itself encrypted, which proves
  * the master key and records how the root was made; it never appears in listings. No call creates a
  * name starting with it in any directory ({@link ReservedNames}), since below the root such a file
- * marks a nested root.
+ * marks a nested root; where the underlying directory folds case, in any case ({@link
+ * MarkerNames}).
  */
 final class EncryptedFileSystem extends FileSystem {
   static final String MARKER = ".encryptedfs";
@@ -45,6 +46,7 @@ final class EncryptedFileSystem extends FileSystem {
   private final NewFilePolicy policy;
   private final OpenFiles files;
   private final NewFiles newFiles;
+  private final MarkerNames markerNames;
   private final Set<EncryptedWatchService> watchServices = ConcurrentHashMap.newKeySet();
   private volatile boolean open = true;
 
@@ -56,7 +58,8 @@ final class EncryptedFileSystem extends FileSystem {
       boolean ownsKeys,
       NewFilePolicy policy,
       OpenFiles files,
-      NewFiles newFiles) {
+      NewFiles newFiles,
+      MarkerNames markerNames) {
     this.provider = provider;
     this.root = root;
     this.key = key;
@@ -65,6 +68,7 @@ final class EncryptedFileSystem extends FileSystem {
     this.policy = policy;
     this.files = files;
     this.newFiles = newFiles;
+    this.markerNames = markerNames;
   }
 
   /** How a new file at {@code path} is made: the root's settings and the key policy's alias. */
@@ -96,6 +100,11 @@ final class EncryptedFileSystem extends FileSystem {
     return files;
   }
 
+  /** Which names are the marker's, as the root's directory looks them up. */
+  MarkerNames markerNames() {
+    return markerNames;
+  }
+
   /** The underlying file that stores {@code path}. */
   Path rawPath(EncryptedPath path) {
     EncryptedPath p = path.toAbsolutePath().normalize();
@@ -108,20 +117,21 @@ final class EncryptedFileSystem extends FileSystem {
 
   /**
    * True for the root's internal files and what would lie below them, which callers can neither see
-   * nor touch: names starting with {@link #MARKER} in the root's directory, also when a symbolic
-   * link inside the root leads there ({@code /self/.encryptedfs} with {@code /self -> .}). A path
-   * below one ({@code /.encryptedfs/x}) is internal too, so that it fails as below a missing file,
-   * not as below a regular one ("Not a directory"), which would tell that the file is there. A link
-   * whose own target is the marker has an ordinary name: {@link MarkerLinks} catches it by the file
-   * it reaches. In any other directory such a name is ordinary, but no call creates one there
-   * either: see {@link ReservedNames}, which refuses a creating call on any of these names.
+   * nor touch: names starting with {@link #MARKER} in the root's directory (in any case where that
+   * directory folds case: {@link MarkerNames}), also when a symbolic link inside the root leads
+   * there ({@code /self/.encryptedfs} with {@code /self -> .}). A path below one ({@code
+   * /.encryptedfs/x}) is internal too, so that it fails as below a missing file, not as below a
+   * regular one ("Not a directory"), which would tell that the file is there. A link whose own
+   * target is the marker has an ordinary name: {@link MarkerLinks} catches it by the file it
+   * reaches. In any other directory such a name is ordinary, but no call creates one there either:
+   * see {@link ReservedNames}, which refuses a creating call on any of these names.
    *
    * @param raw the underlying file {@code absoluteNormalized} maps to
    */
   boolean isInternal(EncryptedPath absoluteNormalized, Path raw) {
     int names = absoluteNormalized.nameCount();
     for (int i = 0; i < names; i++) {
-      if (absoluteNormalized.name(i).startsWith(MARKER) && inRootDirectory(raw, names - i)) {
+      if (markerNames.isReserved(absoluteNormalized.name(i)) && inRootDirectory(raw, names - i)) {
         return true;
       }
     }

@@ -38,7 +38,8 @@ import java.util.concurrent.Executors;
  * underlying provider with the caller's path in any exception. Names starting with the root
  * marker's are internal at the root ({@link EncryptedFileSystem#isInternal}) and created nowhere:
  * creating opens, {@code createDirectory}, {@code createSymbolicLink}, {@code copy} and {@code
- * move} refuse them ({@link ReservedNames}).
+ * move} refuse them ({@link ReservedNames}). Where the root's directory folds case, in any case
+ * ({@link MarkerNames}).
  */
 public final class EncryptedFileSystemProvider extends FileSystemProvider {
   private final OpenFileSystems fileSystems = new OpenFileSystems(this);

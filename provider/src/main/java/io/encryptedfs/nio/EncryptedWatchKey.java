@@ -33,7 +33,7 @@ final class EncryptedWatchKey implements WatchKey {
         continue;
       }
       EncryptedPath mine = EncryptedPath.parse(dir.getFileSystem(), name.toString());
-      if (root && mine.toString().startsWith(EncryptedFileSystem.MARKER)) {
+      if (root && dir.getFileSystem().markerNames().isReserved(mine.toString())) {
         continue;
       }
       events.add(new Event<>(e.kind(), e.count(), mine));

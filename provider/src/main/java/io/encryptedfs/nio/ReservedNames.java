@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Names no call through an encrypted file system creates, in any directory: those starting with the
- * root marker's, {@value EncryptedFileSystem#MARKER}. At the root such names are internal ({@link
+ * root marker's, {@value EncryptedFileSystem#MARKER}, in any case where the root's directory folds
+ * case ({@link MarkerNames}). At the root such names are internal ({@link
  * EncryptedFileSystem#isInternal}); below it, a directory holding a marker is taken for a root of
  * its own ({@link KeyRotation#nestedRoots}), which key rotation and the command-line tool leave
  * alone, so a program that could make one there would exempt that directory from them.
@@ -41,7 +42,7 @@ final class ReservedNames {
   /** Whether the entry {@code p} names, after normalization, has a reserved name. */
   static boolean isReserved(EncryptedPath p) {
     EncryptedPath name = p.toAbsolutePath().normalize().getFileName();
-    return name != null && name.toString().startsWith(EncryptedFileSystem.MARKER);
+    return name != null && p.getFileSystem().markerNames().isReserved(name.toString());
   }
 
   /** The refusal of a call that would create {@code p}. */

@@ -53,13 +53,14 @@ final class RootSetup {
         files.reportIntegrityTo(audited);
       }
       checkRoot(root, config.create(), files, policy);
+      Path marker = root.resolve(EncryptedFileSystem.MARKER);
+      MarkerNames markerNames = MarkerNames.of(root, marker);
       // After the root's own open of its marker: from now on no name, a link included, reaches it;
       // and a directory in its place is no root.
-      files
-          .reserved()
-          .reserve(root.resolve(EncryptedFileSystem.MARKER), "/" + EncryptedFileSystem.MARKER);
+      files.reserved().reserve(marker, "/" + EncryptedFileSystem.MARKER);
       files.openDirectoriesWith(DirectoryChannel::open);
-      return new EncryptedFileSystem(provider, root, key, keys, ownsKeys, policy, files, newFiles);
+      return new EncryptedFileSystem(
+          provider, root, key, keys, ownsKeys, policy, files, newFiles, markerNames);
     } catch (IOException | RuntimeException e) {
       if (ownsKeys) {
         keys.close();

@@ -72,7 +72,7 @@ class WatchServiceTest {
           "ENTRY_CREATE sub");
 
   /** The distinct "KIND name" of the events on {@code key}'s directory, once {@code last} is seen. */
-  private static Set<String> collect(WatchService service, WatchKey key, String last)
+  static Set<String> collect(WatchService service, WatchKey key, String last)
       throws InterruptedException {
     Set<String> seen = new TreeSet<>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
