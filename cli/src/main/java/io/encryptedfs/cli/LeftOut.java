@@ -1,5 +1,6 @@
 package io.encryptedfs.cli;
 
+import io.encryptedfs.nio.MarkerNames;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -16,7 +17,9 @@ import java.util.List;
  * KeyRotation.nestedRoots}), files would be written under this keystore's keys, where that root
  * cannot read them. An entry whose name starts with a root marker's is one the root refuses to
  * create, at every level (in a directory, the marker's own name would make it look like a nested
- * root, where every command stops): left out and named, it does not fail the run as damage.
+ * root, where every command stops): left out and named, it does not fail the run as damage. Where
+ * the root's directory folds case, the root refuses such a name in any case ({@link MarkerNames}),
+ * and so it is left out in any case.
  */
 final class LeftOut {
   static final String MARKER = ".encryptedfs";
@@ -34,8 +37,10 @@ final class LeftOut {
    * @param root the encrypted root, as the user named it, for the lines
    * @param nestedRoots the roots nested in {@code root}, as {@code KeyRotation.nestedRoots} names
    *     them ({@code /sub})
+   * @param names the names the root refuses to create
    */
-  static List<Entry> of(Path plain, Path root, List<String> nestedRoots) throws IOException {
+  static List<Entry> of(Path plain, Path root, List<String> nestedRoots, MarkerNames names)
+      throws IOException {
     List<Entry> entries = new ArrayList<>();
     Files.walkFileTree(
         plain,
@@ -50,8 +55,8 @@ final class LeftOut {
               entries.add(new Entry(dir, nested(inRoot, dir, root)));
               return FileVisitResult.SKIP_SUBTREE;
             }
-            if (isReservedName(dir)) {
-              entries.add(new Entry(dir, markerName(plain.relativize(dir))));
+            if (isReservedName(dir, names)) {
+              entries.add(new Entry(dir, markerName(plain.relativize(dir), names)));
               return FileVisitResult.SKIP_SUBTREE;
             }
             return FileVisitResult.CONTINUE;
@@ -59,8 +64,8 @@ final class LeftOut {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (isReservedName(file)) {
-              entries.add(new Entry(file, markerName(plain.relativize(file))));
+            if (isReservedName(file, names)) {
+              entries.add(new Entry(file, markerName(plain.relativize(file), names)));
             }
             return FileVisitResult.CONTINUE;
           }
@@ -79,8 +84,8 @@ final class LeftOut {
     return entries.stream().map(e -> e.path().toString()).toList();
   }
 
-  private static boolean isReservedName(Path path) {
-    return path.getFileName() != null && path.getFileName().toString().startsWith(MARKER);
+  private static boolean isReservedName(Path path, MarkerNames names) {
+    return path.getFileName() != null && names.isReserved(path.getFileName().toString());
   }
 
   /** {@code relative} as the root's file system names it: {@code /x/y}. */
@@ -102,11 +107,12 @@ final class LeftOut {
         + " with that root's keystore)";
   }
 
-  private static String markerName(Path relative) {
+  private static String markerName(Path relative, MarkerNames names) {
     return "SKIPPED "
         + relative
         + ": a name reserved for root markers (starting with "
         + MARKER
+        + (names.folds() ? ", in any case" : "")
         + "), which the root does not create; not copied (rename it to copy it)";
   }
 }

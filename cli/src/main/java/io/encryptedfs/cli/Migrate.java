@@ -1,6 +1,7 @@
 package io.encryptedfs.cli;
 
 import io.encryptedfs.nio.KeyRotation;
+import io.encryptedfs.nio.MarkerNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,7 +69,8 @@ final class Migrate {
       }
       PrintWriter out = spec.commandLine().getOut();
       try (FileSystem fs = keystore.openRoot(root, create)) {
-        List<LeftOut.Entry> leftOut = LeftOut.of(plain, root, KeyRotation.nestedRoots(fs));
+        List<LeftOut.Entry> leftOut =
+            LeftOut.of(plain, root, KeyRotation.nestedRoots(fs), MarkerNames.of(fs));
         for (LeftOut.Entry entry : leftOut) {
           out.println(entry.line());
         }

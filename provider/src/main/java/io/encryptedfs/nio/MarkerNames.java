@@ -1,6 +1,7 @@
 package io.encryptedfs.nio;
 
 import java.io.IOException;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -8,11 +9,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 
 /**
- * Which names are the root marker's or start with it ({@value EncryptedFileSystem#MARKER}), as the
- * root's underlying directory looks names up. Where it tells case apart (Linux's usual file
- * systems) only those exact characters are; where it folds case (vfat, exFAT, CIFS, an ext4
- * casefold directory, macOS' and Windows' defaults) {@code .ENCRYPTEDFS} names the marker itself,
- * so every case variant is.
+ * Which names are the root marker's or start with it ({@code .encryptedfs}), as the root's
+ * underlying directory looks names up. Where it tells case apart (Linux's usual file systems) only
+ * those exact characters are; where it folds case (vfat, exFAT, CIFS, an ext4 casefold directory,
+ * macOS' and Windows' defaults) {@code .ENCRYPTEDFS} names the marker itself, so every case variant
+ * is.
  *
  * <p>Which of the two is found once, at the file system's open, by looking up the marker's name in
  * upper case and asking whether that reaches the marker: one {@code stat}, which fails on a
@@ -22,8 +23,11 @@ import java.util.Locale;
  * at least what the file system would take for the marker. Unicode normalization adds nothing: the
  * marker's name is ASCII, and no other character's canonical decomposition is one of its
  * characters.
+ *
+ * <p>A tool that copies a tree into a root asks {@link #of} which names the root refuses to create,
+ * so that it can leave them out beforehand.
  */
-final class MarkerNames {
+public final class MarkerNames {
   private static final String UPPER = EncryptedFileSystem.MARKER.toUpperCase(Locale.ROOT);
 
   private final boolean folds;
@@ -32,13 +36,23 @@ final class MarkerNames {
     this.folds = folds;
   }
 
-  /** Names as a directory that tells case apart has them. */
-  static MarkerNames caseSensitive() {
-    return new MarkerNames(false);
+  /**
+   * The names {@code fs} keeps for root markers: in every directory no call through it creates one,
+   * and at its root they look absent.
+   *
+   * @throws IllegalArgumentException if {@code fs} is not an encrypted file system
+   * @throws java.nio.file.ClosedFileSystemException if it is closed
+   */
+  public static MarkerNames of(FileSystem fs) {
+    if (!(fs instanceof EncryptedFileSystem efs)) {
+      throw new IllegalArgumentException("not an encrypted file system: " + fs);
+    }
+    efs.ensureOpen();
+    return efs.markerNames();
   }
 
   /** Finds out whether {@code root}, holding the marker {@code marker}, folds case. */
-  static MarkerNames of(Path root, Path marker) throws IOException {
+  static MarkerNames detect(Path root, Path marker) throws IOException {
     Path upper = root.resolve(UPPER);
     BasicFileAttributes attrs;
     try {
@@ -47,7 +61,7 @@ final class MarkerNames {
               .provider()
               .readAttributes(upper, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
-      return caseSensitive(); // no such name: the usual answer, on a case-sensitive directory
+      return new MarkerNames(false); // no such name: the usual answer, on a case-sensitive one
     }
     BasicFileAttributes markerAttrs =
         Files.readAttributes(marker, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -59,13 +73,13 @@ final class MarkerNames {
     return new MarkerNames(Files.isSameFile(upper, marker));
   }
 
-  /** Whether the underlying root directory folds case. */
-  boolean folds() {
+  /** Whether the root's underlying directory folds case, so that names in any case are reserved. */
+  public boolean folds() {
     return folds;
   }
 
   /** Whether {@code name}, one name of a path, is the marker's or starts with it. */
-  boolean isReserved(String name) {
+  public boolean isReserved(String name) {
     if (name.startsWith(EncryptedFileSystem.MARKER)) {
       return true;
     }

@@ -54,7 +54,7 @@ final class RootSetup {
       }
       checkRoot(root, config.create(), files, policy);
       Path marker = root.resolve(EncryptedFileSystem.MARKER);
-      MarkerNames markerNames = MarkerNames.of(root, marker);
+      MarkerNames markerNames = MarkerNames.detect(root, marker);
       // After the root's own open of its marker: from now on no name, a link included, reaches it;
       // and a directory in its place is no root.
       files.reserved().reserve(marker, "/" + EncryptedFileSystem.MARKER);

@@ -1,41 +1,63 @@
 package io.encryptedfs.nio;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
+import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** Which names a root reserves, as its underlying directory looks names up. */
 class MarkerNamesTest {
   @Test
-  void aCaseSensitiveDirectoryReservesTheExactPrefixOnly() {
-    MarkerNames names = MarkerNames.caseSensitive();
-    assertTrue(names.isReserved(".encryptedfs"));
-    assertTrue(names.isReserved(".encryptedfs-notes"));
-    assertFalse(names.isReserved(".ENCRYPTEDFS"));
-    assertFalse(names.isReserved(".EncryptedFS-notes"));
-    assertFalse(names.isReserved(".encryptedf"));
+  void aCaseSensitiveDirectoryReservesTheExactPrefixOnly() throws IOException {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      MarkerNames names = namesOf(Files.createDirectory(jimfs.getPath("/root")));
+      assertFalse(names.folds());
+      assertReserved(
+          names,
+          List.of(".encryptedfs", ".encryptedfs-notes"),
+          List.of(".ENCRYPTEDFS", ".EncryptedFS-notes", ".encryptedf"));
+    }
   }
 
+  /**
+   * Unicode case mapping too, as ext4 casefold and APFS fold: long s is s, the ligature st is st; a
+   * full-width stop is no dot.
+   */
   @Test
   void aFoldingDirectoryReservesEveryCaseAndUnicodeFolding() throws IOException {
     try (FileSystem jimfs = Jimfs.newFileSystem(CaseFoldingRootTest.FOLDING)) {
       MarkerNames names = namesOf(Files.createDirectory(jimfs.getPath("/root")));
       assertTrue(names.folds());
-      assertTrue(names.isReserved(".encryptedfs"));
-      assertTrue(names.isReserved(".ENCRYPTEDFS"));
-      assertTrue(names.isReserved(".EncryptedFS-notes"));
-      // Unicode case folding, as ext4 casefold and APFS do it: long s is s, the ligature st is st.
-      assertTrue(names.isReserved(".encryptedf\u017f"));
-      assertTrue(names.isReserved(".encryptedf\ufb06"));
-      assertFalse(names.isReserved(".ENCRYPTEDF"));
-      assertFalse(names.isReserved("x.ENCRYPTEDFS"));
-      assertFalse(names.isReserved("\uff0eencryptedfs")); // a full-width stop folds to no dot
+      assertReserved(
+          names,
+          List.of(
+              ".encryptedfs",
+              ".ENCRYPTEDFS",
+              ".EncryptedFS-notes",
+              ".encryptedf\u017f",
+              ".encryptedf\ufb06"),
+          List.of(".ENCRYPTEDF", "x.ENCRYPTEDFS", "\uff0eencryptedfs"));
+    }
+  }
+
+  private static void assertReserved(
+      MarkerNames names, List<String> reserved, List<String> ordinary) {
+    for (String name : reserved) {
+      assertTrue(names.isReserved(name), name);
+    }
+    for (String name : ordinary) {
+      assertFalse(names.isReserved(name), name);
     }
   }
 
@@ -49,14 +71,20 @@ class MarkerNamesTest {
   }
 
   @Test
-  void noFileInAnotherCaseIsNoFolding() throws IOException {
-    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      assertFalse(namesOf(Files.createDirectory(jimfs.getPath("/root"))).folds());
+  void anEncryptedFileSystemTellsItsNames() throws IOException {
+    try (FileSystem jimfs = Jimfs.newFileSystem(CaseFoldingRootTest.FOLDING);
+        FileSystem fs =
+            TestRoots.open(
+                jimfs.getPath("/root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+      assertTrue(MarkerNames.of(fs).isReserved(".EncryptedFS"));
+      assertThrows(IllegalArgumentException.class, () -> MarkerNames.of(jimfs));
+      fs.close();
+      assertThrows(ClosedFileSystemException.class, () -> MarkerNames.of(fs));
     }
   }
 
   private static MarkerNames namesOf(Path root) throws IOException {
     Path marker = Files.writeString(root.resolve(EncryptedFileSystem.MARKER), "m");
-    return MarkerNames.of(root, marker);
+    return MarkerNames.detect(root, marker);
   }
 }
