@@ -16,13 +16,13 @@ import java.util.Locale;
  * is.
  *
  * <p>Which of the two is found once, at the file system's open, by looking up the marker's name in
- * upper case and asking whether that reaches the marker: one {@code stat}, which fails on a
- * case-sensitive directory. A name there is then compared as it is, at no cost; on a folding one
- * after Java's full case mapping (upper, then lower), which also folds {@code ſ} to {@code s} and
- * the ligature {@code ﬆ} to {@code st}, as ext4's and APFS' Unicode folding do, so a rule refuses
- * at least what the file system would take for the marker. Unicode normalization adds nothing: the
- * marker's name is ASCII, and no other character's canonical decomposition is one of its
- * characters.
+ * upper case and asking whether that reaches the marker: one {@code stat}, which finds nothing on a
+ * case-sensitive directory (a regular file it finds is compared with the marker). A name there is
+ * then compared as it is, at no cost; on a folding one after Java's full case mapping (upper, then
+ * lower), which also folds {@code ſ} to {@code s} and the ligature {@code ﬆ} to {@code st}, as
+ * Unicode's case folding (which ext4's casefold uses) does, so a rule refuses at least what the
+ * file system would take for the marker. Unicode normalization adds nothing: the marker's name is
+ * ASCII, and no other character's canonical decomposition is one of its characters.
  *
  * <p>A tool that copies a tree into a root asks {@link #of} which names the root refuses to create,
  * so that it can leave them out beforehand.
@@ -63,14 +63,9 @@ public final class MarkerNames {
     } catch (IOException e) {
       return new MarkerNames(false); // no such name: the usual answer, on a case-sensitive one
     }
-    BasicFileAttributes markerAttrs =
-        Files.readAttributes(marker, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (attrs.fileKey() != null && markerAttrs.fileKey() != null) {
-      return new MarkerNames(attrs.fileKey().equals(markerAttrs.fileKey()));
-    }
-    // Without file keys (Windows, Jimfs): a file of that name on a case-sensitive directory is
-    // another file, which the underlying provider tells by its own means.
-    return new MarkerNames(Files.isSameFile(upper, marker));
+    // Something of that name on a case-sensitive directory: the marker only if the lookup folded,
+    // and then it is the regular file itself, never a link to it.
+    return new MarkerNames(attrs.isRegularFile() && Files.isSameFile(upper, marker));
   }
 
   /** Whether the root's underlying directory folds case, so that names in any case are reserved. */

@@ -67,6 +67,9 @@ class MarkerNamesTest {
       Path root = Files.createDirectory(jimfs.getPath("/root"));
       Files.writeString(root.resolve(".ENCRYPTEDFS"), "someone else's");
       assertFalse(namesOf(root).folds());
+      Files.delete(root.resolve(".ENCRYPTEDFS"));
+      Files.createSymbolicLink(root.resolve(".ENCRYPTEDFS"), root.resolve(".encryptedfs"));
+      assertFalse(MarkerNames.detect(root, root.resolve(".encryptedfs")).folds());
     }
   }
 
