@@ -29,14 +29,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * A model, not the provider: what an unforced 1 KiB append costs under format v1 and under the
  * append log sketched for a format v2, measured as the sealing and the {@code pwrite}s each layout
  * makes on a raw file, with no locks, no bookkeeping and no recovery. It bounds what a v2 could
- * gain on {@link WalBench}'s unforced row before anyone builds it (RESULTS.md, "Format v2: the
- * WAL model").
+ * gain on {@link WalBench}'s unforced row before anyone builds it (RESULTS.md, "Format v2: the WAL
+ * model").
  *
  * <ul>
  *   <li>{@code plain}: the record through an APPEND channel, as {@link WalBench} does.
  *   <li>{@code v1}: the record joins the partial last block; a block that fills is sealed and
- *       written at its home offset; then the whole partial tail is sealed and written to the next of
- *       three tail slots (FORMAT.md §2, §8).
+ *       written at its home offset; then the whole partial tail is sealed and written to the next
+ *       of three tail slots (FORMAT.md §2, §8).
  *   <li>{@code v2}: the record alone is sealed and written after the previous one in a log area; a
  *       block that fills is sealed whole and written at its home offset, with no log record (the
  *       most a v2 could save: its reader would have to find that block by authenticating it).
@@ -51,6 +51,7 @@ public class AppendLayoutBench {
   private static final int TAG = 16;
   private static final int SLOT = BLOCK + 64;
   private static final long FRONT = 512 + 3L * SLOT;
+
   /** v2 log record: sequence, offset, length (24 bytes) and a nonce before the sealed bytes. */
   private static final int LOG_HEADER = 24 + NONCE;
 
@@ -107,7 +108,10 @@ public class AppendLayoutBench {
     ch =
         "plain".equals(layout)
             ? FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)
             : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     tailLength = 0;
     blocks = 0;
@@ -174,18 +178,17 @@ public class AppendLayoutBench {
     tailLength = 0;
   }
 
-  /** Seals {@code in} into {@code sealed} at {@code at} under a fresh counter IV; returns its size. */
-  private int seal(byte[] in, int off, int len, int at, char kind)
-      throws GeneralSecurityException {
+  /**
+   * Seals {@code in} into {@code sealed} at {@code at} under a fresh counter IV; returns its size.
+   */
+  private int seal(byte[] in, int off, int len, int at, char kind) throws GeneralSecurityException {
     counter++;
     for (int i = 0; i < 8; i++) {
       iv[4 + i] = (byte) (counter >>> (56 - 8 * i));
     }
     aad[16] = (byte) kind;
     cipher.init(
-        Cipher.ENCRYPT_MODE,
-        key,
-        chacha ? new IvParameterSpec(iv) : new GCMParameterSpec(128, iv));
+        Cipher.ENCRYPT_MODE, key, chacha ? new IvParameterSpec(iv) : new GCMParameterSpec(128, iv));
     cipher.updateAAD(aad);
     return cipher.doFinal(in, off, len, sealed, at);
   }

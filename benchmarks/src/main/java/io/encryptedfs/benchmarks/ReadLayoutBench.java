@@ -26,11 +26,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A model, not the provider: what a random 4 KiB read costs under format v1 and under
- * page-aligned home blocks, as a format v2 could lay them out, measured as the {@code pread}s and
- * the AEAD open each layout makes on a raw file, with no locks, no bookkeeping and no key
- * derivation. It bounds what such a v2 could gain on {@link RandomIoBench}'s {@code read1T} row
- * before anyone builds it (RESULTS.md, "Format v2: the random-read model").
+ * A model, not the provider: what a random 4 KiB read costs under format v1 and under page-aligned
+ * home blocks, as a format v2 could lay them out, measured as the {@code pread}s and the AEAD open
+ * each layout makes on a raw file, with no locks, no bookkeeping and no key derivation. It bounds
+ * what such a v2 could gain on {@link RandomIoBench}'s {@code read1T} row before anyone builds it
+ * (RESULTS.md, "Format v2: the random-read model").
  *
  * <ul>
  *   <li>{@code plain}: one page-aligned 4 KiB {@code pread}, as {@link RandomIoBench} does.
@@ -38,9 +38,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       16-byte tag) at its home offset past the 12,992-byte front region (FORMAT.md §2), so most
  *       blocks span two pages; then the open.
  *   <li>{@code v2mem}: the ciphertext alone in a page-aligned 4 KiB page, its nonce and tag in a
- *       table held in memory; one {@code pread} of one page, then the open. The most a
- *       page-aligned layout could gain: a real one must read the table or keep it all in memory,
- *       and make a block and its table entry change together on a crash.
+ *       table held in memory; one {@code pread} of one page, then the open. The most a page-aligned
+ *       layout could gain: a real one must read the table or keep it all in memory, and make a
+ *       block and its table entry change together on a crash.
  *   <li>{@code v2read}: as {@code v2mem}, with the block's 40-byte table entry read by a second
  *       {@code pread} from a table region on disk.
  * </ul>
@@ -54,10 +54,13 @@ public class ReadLayoutBench {
   private static final int TAG = 16;
   private static final int ENTRY = NONCE + TAG;
   private static final int SEALED = NONCE + PAGE + TAG;
+
   /** Table entries never span a page: 102 to a page, the last 16 bytes of each page unused. */
   private static final int ENTRIES_PER_PAGE = PAGE / ENTRY;
+
   /** FORMAT.md §2: a 512-byte header region and three 4,160-byte tail slots. */
   private static final long V1_FRONT = 512 + 3L * (PAGE + 64);
+
   /** v2's table of nonces and tags starts at the first page boundary past the front region. */
   private static final long V2_TABLE = (V1_FRONT + PAGE - 1) / PAGE * PAGE;
 
@@ -67,12 +70,7 @@ public class ReadLayoutBench {
    * key and nonce even to decrypt, which a model that opens the same stored block again must do
    * ({@code -p layout=v1/CHACHA20-POLY1305} works on JDK 25).
    */
-  @Param({
-    "plain",
-    "v1/AES-256-GCM",
-    "v2mem/AES-256-GCM",
-    "v2read/AES-256-GCM"
-  })
+  @Param({"plain", "v1/AES-256-GCM", "v2mem/AES-256-GCM", "v2read/AES-256-GCM"})
   public String layout;
 
   @Param({"64"})
@@ -85,8 +83,10 @@ public class ReadLayoutBench {
   private boolean chacha;
   private int blocks;
   private long dataStart;
+
   /** v2mem's table: each block's nonce and tag. */
   private byte[] table;
+
   private final byte[] iv = new byte[12];
   private final byte[] aad = new byte[25];
   private final byte[] sealed = new byte[SEALED];
@@ -155,7 +155,9 @@ public class ReadLayoutBench {
     return V2_TABLE + (long) (index / ENTRIES_PER_PAGE) * PAGE + (index % ENTRIES_PER_PAGE) * ENTRY;
   }
 
-  /** Seals {@code plainBlock} as block {@code index} into {@code sealed}: nonce, ciphertext, tag. */
+  /**
+   * Seals {@code plainBlock} as block {@code index} into {@code sealed}: nonce, ciphertext, tag.
+   */
   private void sealBlock(int index) throws GeneralSecurityException {
     ThreadLocalRandom.current().nextBytes(iv);
     System.arraycopy(iv, 0, sealed, 0, iv.length);

@@ -15,12 +15,12 @@ import java.util.stream.Stream;
  * A benchmark root: a fresh temporary directory on disk, used either directly (plain NIO) or
  * through an encrypted file system opened on it. Both paths then run exactly the same NIO code.
  *
- * <p>{@code impl} is {@code plain} or an encryptedfs algorithm name ({@code AES-256-GCM},
- * {@code CHACHA20-POLY1305}); one parameter instead of two keeps plain from being measured once
- * per algorithm. {@code cryptofs-SIV_GCM} / {@code cryptofs-SIV_CTRMAC} open a Cryptomator
- * cryptofs vault instead (a peer; only in the {@code -Pcryptofs} jar, which needs Java 21+: the
- * class {@code CryptofsPeer} is compiled only by that profile and is looked up reflectively, so
- * the default JDK 17 build neither needs nor ships cryptofs).
+ * <p>{@code impl} is {@code plain} or an encryptedfs algorithm name ({@code AES-256-GCM}, {@code
+ * CHACHA20-POLY1305}); one parameter instead of two keeps plain from being measured once per
+ * algorithm. {@code cryptofs-SIV_GCM} / {@code cryptofs-SIV_CTRMAC} open a Cryptomator cryptofs
+ * vault instead (a peer; only in the {@code -Pcryptofs} jar, which needs Java 21+: the class {@code
+ * CryptofsPeer} is compiled only by that profile and is looked up reflectively, so the default JDK
+ * 17 build neither needs nor ships cryptofs).
  */
 final class Root implements AutoCloseable {
   static final String PLAIN = "plain";
@@ -58,14 +58,18 @@ final class Root implements AutoCloseable {
     }
   }
 
-  /** Opens a cryptofs vault on {@code dir} through {@code CryptofsPeer} (the -Pcryptofs jar only). */
+  /**
+   * Opens a cryptofs vault on {@code dir} through {@code CryptofsPeer} (the -Pcryptofs jar only).
+   */
   private static FileSystem openPeer(Path dir, String scheme) throws IOException {
     try {
       Class<?> peer = Class.forName("io.encryptedfs.benchmarks.CryptofsPeer");
-      return (FileSystem) peer.getMethod("open", Path.class, String.class).invoke(null, dir, scheme);
+      return (FileSystem)
+          peer.getMethod("open", Path.class, String.class).invoke(null, dir, scheme);
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(
-          "impl=cryptofs-* needs the cryptofs jar (benchmarks/run.sh with CRYPTOFS=1, Java 21+)", e);
+          "impl=cryptofs-* needs the cryptofs jar (benchmarks/run.sh with CRYPTOFS=1, Java 21+)",
+          e);
     } catch (java.lang.reflect.InvocationTargetException e) {
       if (e.getCause() instanceof IOException io) {
         throw io;

@@ -64,8 +64,7 @@ class RootCommandsTest {
     assertTrue(verify.out().contains("OK: 1 file(s) verified, 0 damaged"), verify.out());
 
     Files.writeString(tmp.resolve("plain/b.txt"), "beta");
-    assertEquals(
-        0, cli.keys("encrypt", tmp.resolve("plain").toString(), root.toString()).code());
+    assertEquals(0, cli.keys("encrypt", tmp.resolve("plain").toString(), root.toString()).code());
     assertTrue(Files.notExists(part));
   }
 
@@ -125,7 +124,10 @@ class RootCommandsTest {
         () -> assertEquals(0, report.code(), report.out() + report.err()),
         () ->
             assertTrue(
-                report.out().lines().anyMatch(l -> l.startsWith("  master") && l.endsWith("\tfiles 4")),
+                report
+                    .out()
+                    .lines()
+                    .anyMatch(l -> l.startsWith("  master") && l.endsWith("\tfiles 4")),
                 "two markers, a.txt and b.txt: " + report.out()),
         () -> assertEquals(0, rewrap.code(), rewrap.out() + rewrap.err()),
         () -> assertTrue(rewrap.out().contains("rewrapped 2/2 files"), rewrap.out()));

@@ -14,18 +14,18 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -66,8 +66,8 @@ class ChannelRegressionTest {
 
   /**
    * In APPEND mode the JDK's position() is always the file size (it appends before each write),
-   * including bytes appended through other channels; ours returned the position of this
-   * channel's last write (0 before it wrote).
+   * including bytes appended through other channels; ours returned the position of this channel's
+   * last write (0 before it wrote).
    */
   @Test
   void appendChannelPositionIsTheSize() throws Exception {
@@ -98,14 +98,20 @@ class ChannelRegressionTest {
       throws Exception {
     WritableByteChannel sink = Channels.newChannel(new ByteArrayOutputStream());
     ReadableByteChannel source = Channels.newChannel(new ByteArrayInputStream(new byte[1]));
-    try (FileSystem fs = TestRoots.open(tmp.resolve("enc"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+    try (FileSystem fs =
+        TestRoots.open(tmp.resolve("enc"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
       for (Path f : List.of(tmp.resolve("plain"), fs.getPath("/x"))) {
-        try (FileChannel wo = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel wo =
+                FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileChannel ro = FileChannel.open(f, StandardOpenOption.READ)) {
-          assertThrows(NonReadableChannelException.class, () -> wo.transferTo(-1, 1, sink), f::toString);
-          assertThrows(NonWritableChannelException.class, () -> ro.transferFrom(source, -1, 1), f::toString);
-          assertThrows(IllegalArgumentException.class, () -> ro.transferTo(-1, 1, sink), f::toString);
-          assertThrows(IllegalArgumentException.class, () -> wo.transferFrom(source, 0, -1), f::toString);
+          assertThrows(
+              NonReadableChannelException.class, () -> wo.transferTo(-1, 1, sink), f::toString);
+          assertThrows(
+              NonWritableChannelException.class, () -> ro.transferFrom(source, -1, 1), f::toString);
+          assertThrows(
+              IllegalArgumentException.class, () -> ro.transferTo(-1, 1, sink), f::toString);
+          assertThrows(
+              IllegalArgumentException.class, () -> wo.transferFrom(source, 0, -1), f::toString);
         }
       }
     }
@@ -125,15 +131,21 @@ class ChannelRegressionTest {
       List<String> outcomes = new ArrayList<>();
       for (Path f : List.of(tmp.resolve("plain"), fs.getPath("/x"))) {
         try (FileChannel ch =
-            FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+            FileChannel.open(
+                f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
           ch.write(ByteBuffer.wrap(new byte[] {1, 2}));
           ReadableByteChannel source =
               Channels.newChannel(new ByteArrayInputStream(new byte[] {7, 8, 9}));
           long n = ch.transferFrom(source, 5000, 3);
           outcomes.add(
-              "transferred " + n + ", size " + ch.size() + ", position " + ch.position()
-                  + ", content " + Arrays.hashCode(Files.readAllBytes(f)));
+              "transferred "
+                  + n
+                  + ", size "
+                  + ch.size()
+                  + ", position "
+                  + ch.position()
+                  + ", content "
+                  + Arrays.hashCode(Files.readAllBytes(f)));
         }
       }
       assertEquals(outcomes.get(0), outcomes.get(1), "plain, then encrypted");

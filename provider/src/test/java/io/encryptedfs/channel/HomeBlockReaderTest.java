@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HomeBlockReaderTest {
   private static final int BLOCK = 4096;
   private static final byte SENTINEL = (byte) 0xA5;
+
   /** About 1.5 MiB: a run the helpers share. */
   private static final int LONG_RUN = 391;
 
@@ -134,7 +135,8 @@ class HomeBlockReaderTest {
   }
 
   private static void flipByte(Path raw, long offset) throws IOException {
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, offset);
       b.put(0, (byte) (b.get(0) ^ 0x40));

@@ -64,6 +64,7 @@ class OpenConcurrencyTest {
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
   private final CountDownLatch release = new CountDownLatch(1);
   private final FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+
   /** The fault file system over {@code /db} of {@link #jimfs}, where most tests' files are. */
   private final FaultInjectingFileSystem faults;
 
@@ -309,9 +310,10 @@ class OpenConcurrencyTest {
         pool.submit(
             () ->
                 open(
-                    files, dangling, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE)));
-    ExecutionException failed =
-        assertThrows(ExecutionException.class, () -> open.get(30, SECONDS));
+                    files,
+                    dangling,
+                    EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE)));
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> open.get(30, SECONDS));
     assertTrue(failed.getCause() instanceof FileSystemException, failed.getCause()::toString);
     assertEquals("/dangling", ((FileSystemException) failed.getCause()).getFile());
     assertEquals(0, files.openFileCount());

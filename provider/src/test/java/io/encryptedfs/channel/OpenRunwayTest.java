@@ -26,8 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The allowance window (FORMAT.md section 7, item 3): while a file is open for writing, and after
- * a crash before it was closed, raw bytes past its end are what an interrupted write may leave, so
+ * The allowance window (FORMAT.md section 7, item 3): while a file is open for writing, and after a
+ * crash before it was closed, raw bytes past its end are what an interrupted write may leave, so
  * readers ignore them, however many, and the next writer removes them; once the file is closed
  * cleanly, a single appended byte is reported again.
  */
@@ -36,7 +36,9 @@ class OpenRunwayTest {
 
   @ParameterizedTest(name = "{0} B={1} size={2}")
   @CsvSource({
-    "AES-256-GCM, 4096, 0", "AES-256-GCM, 4096, 12388", "CHACHA20-POLY1305, 4096, 12388",
+    "AES-256-GCM, 4096, 0",
+    "AES-256-GCM, 4096, 12388",
+    "CHACHA20-POLY1305, 4096, 12388",
     "AES-256-GCM, 16384, 70000"
   })
   void bytesPastTheEndOfAFileLeftOpenAreLeftovers(String alg, int blockSize, int size)
@@ -65,7 +67,8 @@ class OpenRunwayTest {
         Path file = fs.getPath("/log");
         assertArrayEquals(content, Files.readAllBytes(file));
         assertEquals(size, Files.size(file));
-        assertEquals(crashImage.length + leftovers.length, Files.size(raw), "readers change nothing");
+        assertEquals(
+            crashImage.length + leftovers.length, Files.size(raw), "readers change nothing");
         try (FileChannel ch = FileChannel.open(file, WRITE, APPEND)) {
           ch.write(ByteBuffer.wrap(new byte[] {42}));
         }

@@ -28,7 +28,8 @@ class SizeCacheTest {
       byte[] rawAt100 = Files.readAllBytes(raw);
       assertEquals(100, Files.size(p));
       assertEquals(100, Files.size(p)); // remembered
-      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      try (FileChannel ch =
+          FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
         ch.write(ByteBuffer.wrap(new byte[7]));
         assertEquals(107, Files.size(p)); // live while open
       }
@@ -44,9 +45,9 @@ class SizeCacheTest {
   }
 
   /**
-   * Another process rewrites the tail in place within one modification-time tick: the raw size
-   * and the modification time stay as they were, so a size remembered from the first state would
-   * be answered for the second. A file modified that recently is not remembered.
+   * Another process rewrites the tail in place within one modification-time tick: the raw size and
+   * the modification time stay as they were, so a size remembered from the first state would be
+   * answered for the second. A file modified that recently is not remembered.
    */
   @Test
   void aChangeBehindItsBackInTheSameTickIsNotMissed() throws Exception {

@@ -71,7 +71,10 @@ class CommonsCompressTest {
         }
       }
       roots.reopen();
-      try (ZipFile zf = ZipFile.builder().setSeekableByteChannel(Files.newByteChannel(roots.path("/a.zip"))).get()) {
+      try (ZipFile zf =
+          ZipFile.builder()
+              .setSeekableByteChannel(Files.newByteChannel(roots.path("/a.zip")))
+              .get()) {
         int n = 0;
         for (ZipArchiveEntry e : Collections.list(zf.getEntries())) {
           n++;
@@ -105,7 +108,9 @@ class CommonsCompressTest {
       }
       roots.reopen();
       try (SevenZFile in =
-          SevenZFile.builder().setSeekableByteChannel(Files.newByteChannel(roots.path("/a.7z"))).get()) {
+          SevenZFile.builder()
+              .setSeekableByteChannel(Files.newByteChannel(roots.path("/a.7z")))
+              .get()) {
         int n = 0;
         for (SevenZArchiveEntry e; (e = in.getNextEntry()) != null; ) {
           n++;

@@ -28,9 +28,9 @@ final class EncryptedDirectories {
   }
 
   /**
-   * An {@code NIOFSDirectory} on the root of a new encrypted file system at {@code dir}. It stays an
-   * {@code FSDirectory} (Lucene's suites only run some tests on those); closing it checks that no
-   * channel was left open, then closes the file system.
+   * An {@code NIOFSDirectory} on the root of a new encrypted file system at {@code dir}. It stays
+   * an {@code FSDirectory} (Lucene's suites only run some tests on those); closing it checks that
+   * no channel was left open, then closes the file system.
    */
   static NIOFSDirectory open(Path dir, LockFactory lockFactory, Random random) throws IOException {
     FileSystem fs = openRoot(dir, random);

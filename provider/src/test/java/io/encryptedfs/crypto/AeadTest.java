@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Published known-answer vectors through {@link Aead}: they pin the transformation, the tag length
- * and, above all, which 12 bytes of the stored 24-byte nonce become the cipher's IV (the last
- * 12). The first 12 bytes are filled with junk so that using the wrong end of the nonce fails the
+ * and, above all, which 12 bytes of the stored 24-byte nonce become the cipher's IV (the last 12).
+ * The first 12 bytes are filled with junk so that using the wrong end of the nonce fails the
  * vector.
  *
  * <p>Each test seals a given (key, IV) at most once: the JDK refuses to re-initialise an encrypting
@@ -64,19 +64,34 @@ class AeadTest {
 
   @Test
   void aes128GcmMcGrewViegaCase4() throws Exception {
-    checkVector(Algorithm.AES_128_GCM, key(GCM_K128, "AES"), GCM_IV, hex(GCM_A), hex(GCM_P),
+    checkVector(
+        Algorithm.AES_128_GCM,
+        key(GCM_K128, "AES"),
+        GCM_IV,
+        hex(GCM_A),
+        hex(GCM_P),
         GCM_C4 + GCM_T4);
   }
 
   @Test
   void aes256GcmMcGrewViegaCase16() throws Exception {
-    checkVector(Algorithm.AES_256_GCM, key(GCM_K256, "AES"), GCM_IV, hex(GCM_A), hex(GCM_P),
+    checkVector(
+        Algorithm.AES_256_GCM,
+        key(GCM_K256, "AES"),
+        GCM_IV,
+        hex(GCM_A),
+        hex(GCM_P),
         GCM_C16 + GCM_T16);
   }
 
   @Test
   void chacha20Poly1305Rfc8439Section282() throws Exception {
-    checkVector(Algorithm.CHACHA20_POLY1305, key(CC_KEY, "ChaCha20"), CC_IV, hex(CC_AAD), CC_P,
+    checkVector(
+        Algorithm.CHACHA20_POLY1305,
+        key(CC_KEY, "ChaCha20"),
+        CC_IV,
+        hex(CC_AAD),
+        CC_P,
         CC_C + CC_T);
   }
 
@@ -101,14 +116,15 @@ class AeadTest {
       assertArrayEquals(
           expected, Arrays.copyOfRange(out.array(), 24, out.capacity()), "aad length " + length);
       ByteBuffer back = ByteBuffer.allocate(plain.length);
-      aead.open(key(CC_KEY, "ChaCha20"), nonce, ByteBuffer.wrap(aad), ByteBuffer.wrap(expected), back);
+      aead.open(
+          key(CC_KEY, "ChaCha20"), nonce, ByteBuffer.wrap(aad), ByteBuffer.wrap(expected), back);
       assertArrayEquals(plain, back.array());
     }
   }
 
   /**
-   * Units that an earlier version sealed on JDK 17, whose tag covers the associated data as JDK
-   * 17 read it from a ByteBuffer, still open, on any JDK; with any other associated data they fail.
+   * Units that an earlier version sealed on JDK 17, whose tag covers the associated data as JDK 17
+   * read it from a ByteBuffer, still open, on any JDK; with any other associated data they fail.
    */
   @Test
   void chacha20Poly1305UnitsSealedTheJdk17WayStillOpen() throws Exception {
@@ -121,7 +137,8 @@ class AeadTest {
       byte[] legacy =
           bouncyCastleSeal(keyBytes, nonce, Aead.jdk17ByteBufferAad(ByteBuffer.wrap(aad)), CC_P);
       ByteBuffer back = ByteBuffer.allocate(CC_P.length);
-      aead.open(key(CC_KEY, "ChaCha20"), nonce, ByteBuffer.wrap(aad), ByteBuffer.wrap(legacy), back);
+      aead.open(
+          key(CC_KEY, "ChaCha20"), nonce, ByteBuffer.wrap(aad), ByteBuffer.wrap(legacy), back);
       assertArrayEquals(CC_P, back.array(), "aad length " + length);
       byte[] other = aad.clone();
       other[length - 1] ^= 1;
@@ -148,12 +165,12 @@ class AeadTest {
 
   @Test
   void everyAlteredBitOfCiphertextTagOrAadIsRejected() throws Exception {
-    rejectsAlterations(Algorithm.AES_256_GCM, key(GCM_K256, "AES"), GCM_IV, hex(GCM_A),
-        hex(GCM_C16 + GCM_T16));
-    rejectsAlterations(Algorithm.AES_128_GCM, key(GCM_K128, "AES"), GCM_IV, hex(GCM_A),
-        hex(GCM_C4 + GCM_T4));
-    rejectsAlterations(Algorithm.CHACHA20_POLY1305, key(CC_KEY, "ChaCha20"), CC_IV, hex(CC_AAD),
-        hex(CC_C + CC_T));
+    rejectsAlterations(
+        Algorithm.AES_256_GCM, key(GCM_K256, "AES"), GCM_IV, hex(GCM_A), hex(GCM_C16 + GCM_T16));
+    rejectsAlterations(
+        Algorithm.AES_128_GCM, key(GCM_K128, "AES"), GCM_IV, hex(GCM_A), hex(GCM_C4 + GCM_T4));
+    rejectsAlterations(
+        Algorithm.CHACHA20_POLY1305, key(CC_KEY, "ChaCha20"), CC_IV, hex(CC_AAD), hex(CC_C + CC_T));
   }
 
   @Test
@@ -167,12 +184,12 @@ class AeadTest {
               : key(alg == Algorithm.AES_128_GCM ? GCM_K128 : GCM_K256, "AES");
       byte[] nonce = nonce("0102030405060708090a0b0c");
       ByteBuffer out = ByteBuffer.allocate(24 + 3 + 16);
-      Aead.of(alg).seal(key, nonce, ByteBuffer.allocate(0), ByteBuffer.wrap(new byte[] {1, 2, 3}),
-          out);
+      Aead.of(alg)
+          .seal(key, nonce, ByteBuffer.allocate(0), ByteBuffer.wrap(new byte[] {1, 2, 3}), out);
       for (int i = 0; i < 3; i++) {
         ByteBuffer plain = ByteBuffer.allocate(3);
-        Aead.of(alg).open(key, nonce, ByteBuffer.allocate(0),
-            ByteBuffer.wrap(out.array(), 24, 19), plain);
+        Aead.of(alg)
+            .open(key, nonce, ByteBuffer.allocate(0), ByteBuffer.wrap(out.array(), 24, 19), plain);
         assertArrayEquals(new byte[] {1, 2, 3}, plain.array(), alg + " open #" + i);
       }
     }
@@ -206,9 +223,13 @@ class AeadTest {
         assertThrows(
             AEADBadTagException.class,
             () ->
-                Aead.of(alg).open(key, nonce, ByteBuffer.allocate(0),
-                    ByteBuffer.wrap(stored, offset, plain.length + 16),
-                    ByteBuffer.allocate(plain.length)),
+                Aead.of(alg)
+                    .open(
+                        key,
+                        nonce,
+                        ByteBuffer.allocate(0),
+                        ByteBuffer.wrap(stored, offset, plain.length + 16),
+                        ByteBuffer.allocate(plain.length)),
             alg + " damaged at offset " + offset);
       }
     }
@@ -231,8 +252,8 @@ class AeadTest {
       ByteBuffer[] stored = new ByteBuffer[2];
       for (int b = 0; b < 2; b++) {
         stored[b] = ByteBuffer.allocate(24 + plain.length + 16);
-        Aead.of(alg).seal(key, nonces[b], ByteBuffer.allocate(0), ByteBuffer.wrap(plain),
-            stored[b]);
+        Aead.of(alg)
+            .seal(key, nonces[b], ByteBuffer.allocate(0), ByteBuffer.wrap(plain), stored[b]);
       }
       ByteBuffer aad = ByteBuffer.allocate(0);
       ByteBuffer back = ByteBuffer.allocate(plain.length);
@@ -271,8 +292,7 @@ class AeadTest {
     // The stored unit starts with the whole 24-byte nonce, then the vector's ciphertext and tag.
     assertArrayEquals(nonce, Arrays.copyOf(out.array(), 24));
     assertEquals(
-        expected,
-        BaseEncoding.base16().lowerCase().encode(out.array(), 24, out.capacity() - 24));
+        expected, BaseEncoding.base16().lowerCase().encode(out.array(), 24, out.capacity() - 24));
 
     ByteBuffer sealed = ByteBuffer.wrap(hex(expected));
     ByteBuffer back = ByteBuffer.allocate(plain.length);

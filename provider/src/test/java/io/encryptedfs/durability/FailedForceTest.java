@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * A force whose {@code fsync} fails. Linux reports a writeback error to one {@code fsync} and may
  * drop the pages it could not write, so a later {@code fsync} can succeed over lost data. A file
  * whose force failed therefore takes no more writes or forces, through any channel, until it is
- * closed and opened again; reads go on; and the file system's close, a durability point, reports
- * it even if the file was closed since.
+ * closed and opened again; reads go on; and the file system's close, a durability point, reports it
+ * even if the file was closed since.
  */
 class FailedForceTest {
   private static final int BLOCK = 4096;
@@ -55,7 +55,8 @@ class FailedForceTest {
 
         // The disk works again, but what the failed fsync held may be gone: no success is claimed.
         for (FileChannel c : new FileChannel[] {ch, other}) {
-          SyncFailedException refused = assertThrows(SyncFailedException.class, () -> c.force(true));
+          SyncFailedException refused =
+              assertThrows(SyncFailedException.class, () -> c.force(true));
           assertTrue(
               refused.getMessage().startsWith("/wal: an earlier force of this file failed"),
               refused.getMessage());
@@ -109,9 +110,9 @@ class FailedForceTest {
   }
 
   /**
-   * Whatever was written before a force failed stays: in buffered mode the force hands the
-   * waiting tail record to the underlying file before its {@code fsync}, and the close after it
-   * writes what is still waiting. The write refused after it changes nothing.
+   * Whatever was written before a force failed stays: in buffered mode the force hands the waiting
+   * tail record to the underlying file before its {@code fsync}, and the close after it writes what
+   * is still waiting. The write refused after it changes nothing.
    */
   @Property(tries = 20)
   void aFailedForceDropsNoWriteThatReturned(

@@ -99,19 +99,17 @@ class FailedTruncateTest {
             plan,
             fs -> assertArrayEquals(truncated, Files.readAllBytes(fs.getPath("/" + FILE))));
         restorer.afterCrash(
-            atEnd[0],
-            plan,
-            fs -> checkEither(fs, plan, after, truncated, rewritten));
+            atEnd[0], plan, fs -> checkEither(fs, plan, after, truncated, rewritten));
       }
     }
   }
 
   /**
-   * A truncate whose force (the one that makes its shorter record durable before the shrink)
-   * fails: the call throws {@code SyncFailedException}, the file shrinks no further and, as after
-   * any failed force, takes no writes until reopened. Its view is the shorter file, as a process
-   * crash (which keeps the record) would find it; a power loss may keep the longer one, whole.
-   * Reopened, the file is the shorter one and takes writes where the dropped blocks were.
+   * A truncate whose force (the one that makes its shorter record durable before the shrink) fails:
+   * the call throws {@code SyncFailedException}, the file shrinks no further and, as after any
+   * failed force, takes no writes until reopened. Its view is the shorter file, as a process crash
+   * (which keeps the record) would find it; a power loss may keep the longer one, whole. Reopened,
+   * the file is the shorter one and takes writes where the dropped blocks were.
    */
   @ParameterizedTest
   @CsvSource({"10000, 5000", "12288, 100", "9000, 8500"})
@@ -215,7 +213,8 @@ class FailedTruncateTest {
           (fs, plan) -> {
             byte[] found = Files.readAllBytes(fs.getPath("/" + FILE));
             if (!Arrays.equals(data, found) && !Arrays.equals(truncated, found)) {
-              fail(plan + ": " + found.length + " bytes, neither the longer nor the truncated file");
+              fail(
+                  plan + ": " + found.length + " bytes, neither the longer nor the truncated file");
             }
             crashes[0]++;
           });
@@ -230,8 +229,8 @@ class FailedTruncateTest {
    */
   @ParameterizedTest
   @CsvSource({"10000, 5000, 0, 4000", "12288, 4096, 100, 4096", "9000, 100, 4000, 4000"})
-  void noCrashAfterTheNextWriteBringsBackTheDroppedBlocks(
-      int before, int after, int gap, int extra) throws IOException {
+  void noCrashAfterTheNextWriteBringsBackTheDroppedBlocks(int before, int after, int gap, int extra)
+      throws IOException {
     byte[] data = pattern(before, 3);
     byte[] truncated = Arrays.copyOf(data, after);
     byte[] rewritten = Arrays.copyOf(truncated, after + gap + extra);

@@ -25,10 +25,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * What the crash-safety forces cost: counts the forces the underlying file sees for a WAL of
- * 5,000 small records (about 780 KiB), against the forces the application asked for, and pins the
- * bound stated in the README, section "Durability": a new file costs one force (its creation) and
- * an existing file at most two per writing session (the first write of a session that cannot tell
+ * What the crash-safety forces cost: counts the forces the underlying file sees for a WAL of 5,000
+ * small records (about 780 KiB), against the forces the application asked for, and pins the bound
+ * stated in the README, section "Durability": a new file costs one force (its creation) and an
+ * existing file at most two per writing session (the first write of a session that cannot tell
  * which tail slot is durable, and the runway record before its first block past the old end),
  * however far the file grows and whatever the application's force frequency.
  */
@@ -37,8 +37,14 @@ class ForceCostTest {
 
   @ParameterizedTest(name = "block {0} force every {1} reopened {2}")
   @CsvSource({
-    "4096, 0, false", "4096, 1, false", "4096, 50, false", "16384, 0, false", "16384, 1, false",
-    "4096, 0, true", "4096, 50, true", "16384, 1, true"
+    "4096, 0, false",
+    "4096, 1, false",
+    "4096, 50, false",
+    "16384, 0, false",
+    "16384, 1, false",
+    "4096, 0, true",
+    "4096, 50, true",
+    "16384, 1, true"
   })
   void addedForcesAreFew(int blockSize, int every, boolean reopened) throws IOException {
     AtomicInteger forces = new AtomicInteger();
@@ -67,8 +73,10 @@ class ForceCostTest {
               }
               return false;
             });
-        var options = reopened ? new StandardOpenOption[] {WRITE, APPEND}
-            : new StandardOpenOption[] {CREATE_NEW, WRITE, APPEND};
+        var options =
+            reopened
+                ? new StandardOpenOption[] {WRITE, APPEND}
+                : new StandardOpenOption[] {CREATE_NEW, WRITE, APPEND};
         try (FileChannel wal = FileChannel.open(enc.getPath("/wal"), options)) {
           for (int n = 0; n < RECORDS; n++) {
             byte[] record = WalLog.record(1, n);
@@ -94,8 +102,8 @@ class ForceCostTest {
 
   /**
    * A session's first write forces first only when it cannot tell that the newest tail record is
-   * durable: the header names the last record a force made durable, so a file forced after its
-   * last write needs no force before the next session writes, and one that was not needs one.
+   * durable: the header names the last record a force made durable, so a file forced after its last
+   * write needs no force before the next session writes, and one that was not needs one.
    */
   @Test
   void aSessionAfterAForcedOneWritesWithoutForcingFirst() throws IOException {
@@ -105,7 +113,10 @@ class ForceCostTest {
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
       try (FileSystem enc =
           TestRoots.open(
-              faults.root().resolve(Restorer.ROOT), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+              faults.root().resolve(Restorer.ROOT),
+              new InMemoryKeys("master"),
+              "AES-256-GCM",
+              4096)) {
         faults.dropForces(
             path -> {
               forces.incrementAndGet();
@@ -130,10 +141,10 @@ class ForceCostTest {
   }
 
   /**
-   * A file still open when its file system closes gets its final record and then the close's
-   * force, so the newest record is the forced one and the next session writes without forcing
-   * first: a log a service leaves open at shutdown. (The force used to come first, and the final
-   * record after it left the next session unsure.)
+   * A file still open when its file system closes gets its final record and then the close's force,
+   * so the newest record is the forced one and the next session writes without forcing first: a log
+   * a service leaves open at shutdown. (The force used to come first, and the final record after it
+   * left the next session unsure.)
    */
   @Test
   void aFileOpenWhenItsFileSystemClosesNeedsNoForceAfter() throws IOException {

@@ -12,8 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A second program for the tests of locks across programs: tries to lock one byte at each given position
- * of a raw file and prints {@code free} or {@code busy} for each, space-separated.
+ * A second program for the tests of locks across programs: tries to lock one byte at each given
+ * position of a raw file and prints {@code free} or {@code busy} for each, space-separated.
  *
  * <p>Arguments: raw file, positions.
  */

@@ -27,11 +27,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Crash, recover, append, crash again. The first crash keeps an arbitrary subset of the unforced
- * writes, or of the pages they wrote (reordered write-back), so the reader may have rejected newer tail records whose home
- * blocks never landed; such a record must never come back after the next session grows the raw file
- * (it would stitch its stale tail onto new blocks). The WAL recovers as a database would (truncate
- * a torn last record), appends without forcing, and is crashed again at ordered and reordered
- * points: the recovered records must stay, followed by a prefix of the new ones.
+ * writes, or of the pages they wrote (reordered write-back), so the reader may have rejected newer
+ * tail records whose home blocks never landed; such a record must never come back after the next
+ * session grows the raw file (it would stitch its stale tail onto new blocks). The WAL recovers as
+ * a database would (truncate a torn last record), appends without forcing, and is crashed again at
+ * ordered and reordered points: the recovered records must stay, followed by a prefix of the new
+ * ones.
  */
 class RecoveryCrashTest {
   private static final int FIRST = Soak.enabled() ? 400 : 25;
@@ -54,9 +55,7 @@ class RecoveryCrashTest {
       for (Checkpoint c : checkpoints) {
         for (CrashPlan first :
             (Iterable<CrashPlan>)
-                c.recording()
-                        .crashPoints()
-                        .sampleReordered(seed + i, perCheckpoint, (i++ & 1) == 1)
+                c.recording().crashPoints().sampleReordered(seed + i, perCheckpoint, (i++ & 1) == 1)
                     ::iterator) {
           Session s = recoverAndAppend(c.recording(), first, w, algorithm, blockSize, all, seed);
           if (s == null) {

@@ -27,7 +27,8 @@ public final class WriterChild {
   public static void main(String[] args) throws IOException {
     Path root = Path.of(args[0]);
     long seed = Long.parseLong(args[1]);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, WalAppender.env(seed))) {
       try (FileChannel f = FileChannel.open(fs.getPath("/f"), CREATE, WRITE, APPEND)) {
         f.write(ByteBuffer.wrap(args[2].getBytes(StandardCharsets.UTF_8)));

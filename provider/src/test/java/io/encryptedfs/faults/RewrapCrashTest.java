@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.AfterEach;
@@ -84,7 +83,8 @@ class RewrapCrashTest {
       assertTrue(files.rewrap(fixture.root().resolve(name), "/" + name, "new").rewritten());
     }
     Recording recording = fixture.faults.recording();
-    CrashPoints points = recording.crashPoints(CrashPointOptions.defaults().withTears(Granularity.BYTE));
+    CrashPoints points =
+        recording.crashPoints(CrashPointOptions.defaults().withTears(Granularity.BYTE));
     List<String> names = new ArrayList<>(contents.keySet());
     int checked = 0;
     for (int f = 0; f < names.size(); f++) {
@@ -124,16 +124,17 @@ class RewrapCrashTest {
     assertEquals(Status.OK, header.status());
     assertEquals("new", header.keyAlias());
     assertEquals(Set.of("new"), header.slotAliases());
-    assertArrayEquals(new byte[] {1, 2, 3, 4}, read(new OpenFiles(onlyNew(), new SecureRandom()), path));
+    assertArrayEquals(
+        new byte[] {1, 2, 3, 4}, read(new OpenFiles(onlyNew(), new SecureRandom()), path));
   }
 
   /**
    * A rewrap of an open file whose slot writes run out of space after {@code budget} bytes: the
-   * first write torn (100), the second failing before a byte (256, and 300 without writing) or after
-   * part of it landed (356, 456). Once the second write tears, the first slot, written and forced,
-   * holds the only complete header. Whatever comes next here (a retried rewrap, a force's header
-   * write) must go to the torn slot, never over the complete one: every crash point of it, torn at
-   * any byte, leaves the file opening with its content.
+   * first write torn (100), the second failing before a byte (256, and 300 without writing) or
+   * after part of it landed (356, 456). Once the second write tears, the first slot, written and
+   * forced, holds the only complete header. Whatever comes next here (a retried rewrap, a force's
+   * header write) must go to the torn slot, never over the complete one: every crash point of it,
+   * torn at any byte, leaves the file opening with its content.
    */
   @ParameterizedTest
   @MethodSource("rewrapFailures")

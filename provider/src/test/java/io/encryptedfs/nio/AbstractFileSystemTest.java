@@ -201,7 +201,8 @@ abstract class AbstractFileSystemTest {
     both(r -> Files.createDirectory(r.resolve("missing/x")));
 
     Path a = fs.getPath("/a");
-    DirectoryNotEmptyException dne = assertThrows(DirectoryNotEmptyException.class, () -> Files.delete(a));
+    DirectoryNotEmptyException dne =
+        assertThrows(DirectoryNotEmptyException.class, () -> Files.delete(a));
     assertEquals("/a", dne.getFile());
     NoSuchFileException nsf =
         assertThrows(NoSuchFileException.class, () -> Files.newInputStream(fs.getPath("/a/nope")));
@@ -216,7 +217,8 @@ abstract class AbstractFileSystemTest {
             () -> Files.copy(fs.getPath("/.hidden"), fs.getPath("/a/one.txt")));
     assertEquals("/a/one.txt", fae.getFile());
     NoSuchFileException marker =
-        assertThrows(NoSuchFileException.class, () -> Files.readAllBytes(fs.getPath("/.encryptedfs")));
+        assertThrows(
+            NoSuchFileException.class, () -> Files.readAllBytes(fs.getPath("/.encryptedfs")));
     assertEquals("/.encryptedfs", marker.getFile());
   }
 
@@ -244,13 +246,17 @@ abstract class AbstractFileSystemTest {
         this.<Long>both(
             r -> {
               Files.copy(
-                  r.resolve("a/b/two.bin"), r.resolve("copy.txt"), StandardCopyOption.REPLACE_EXISTING);
+                  r.resolve("a/b/two.bin"),
+                  r.resolve("copy.txt"),
+                  StandardCopyOption.REPLACE_EXISTING);
               return Files.size(r.resolve("copy.txt"));
             }));
     assertNotEquals(
         old, Files.getLastModifiedTime(fs.getPath("/copy.txt")), "no COPY_ATTRIBUTES, new mtime");
     // replacing a non-empty directory fails; copying a directory copies no entries
-    both(r -> Files.copy(r.resolve("copy.txt"), r.resolve("a"), StandardCopyOption.REPLACE_EXISTING));
+    both(
+        r ->
+            Files.copy(r.resolve("copy.txt"), r.resolve("a"), StandardCopyOption.REPLACE_EXISTING));
     assertEquals(
         List.of(),
         both(
@@ -275,7 +281,8 @@ abstract class AbstractFileSystemTest {
         "one",
         both(
             r -> {
-              Files.move(r.resolve("a/one.txt"), r.resolve("moved.txt"), StandardCopyOption.ATOMIC_MOVE);
+              Files.move(
+                  r.resolve("a/one.txt"), r.resolve("moved.txt"), StandardCopyOption.ATOMIC_MOVE);
               return Files.readString(r.resolve("moved.txt"));
             }));
     both(r -> Files.exists(r.resolve("a/one.txt")));
@@ -315,7 +322,9 @@ abstract class AbstractFileSystemTest {
     both(r -> Files.isHidden(r.resolve("a")));
     both(
         r -> {
-          r.getFileSystem().provider().checkAccess(r.resolve("a/one.txt"), AccessMode.READ, AccessMode.WRITE);
+          r.getFileSystem()
+              .provider()
+              .checkAccess(r.resolve("a/one.txt"), AccessMode.READ, AccessMode.WRITE);
           return null;
         });
     both(
@@ -363,7 +372,8 @@ abstract class AbstractFileSystemTest {
       assertEquals(10_000L, px.get("size"));
       assertEquals(Files.getOwner(rawRoot.resolve("a/b/two.bin")), px.get("owner"));
       assertEquals(
-          Files.readAttributes(rawRoot.resolve("a/b/two.bin"), PosixFileAttributes.class).permissions(),
+          Files.readAttributes(rawRoot.resolve("a/b/two.bin"), PosixFileAttributes.class)
+              .permissions(),
           Files.readAttributes(f, PosixFileAttributes.class).permissions());
     }
     assertThrows(IllegalArgumentException.class, () -> Files.setAttribute(f, "size", 3L));
@@ -381,7 +391,8 @@ abstract class AbstractFileSystemTest {
     assertNotEquals(data.length, Files.size(raw));
     // damage home block 0: reading fails, the size (from the tail record) is still known
     long firstHomeBlock = 512 + 3L * (blockSize + 64);
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, firstHomeBlock + 100);
       b.put(0, (byte) (b.get(0) ^ 1));
@@ -417,9 +428,12 @@ abstract class AbstractFileSystemTest {
             r ->
                 names(
                     Files.newDirectoryStream(
-                        r.resolve("d"), p -> Files.isRegularFile(p) && Files.size(p) == 5 && p.getFileName().toString().startsWith("a")))));
-    assertTrue(
-        fs.getPathMatcher("glob:/d/*.log").matches(fs.getPath("/d/a.log")));
+                        r.resolve("d"),
+                        p ->
+                            Files.isRegularFile(p)
+                                && Files.size(p) == 5
+                                && p.getFileName().toString().startsWith("a")))));
+    assertTrue(fs.getPathMatcher("glob:/d/*.log").matches(fs.getPath("/d/a.log")));
   }
 
   @Test

@@ -29,7 +29,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -141,10 +140,12 @@ class ChannelContractTest {
     setUp(kind);
     Path missing = fs.getPath("/missing.bin");
     NoSuchFileException nsf =
-        assertThrows(NoSuchFileException.class, () -> FileChannel.open(missing, StandardOpenOption.READ));
+        assertThrows(
+            NoSuchFileException.class, () -> FileChannel.open(missing, StandardOpenOption.READ));
     assertEquals("/missing.bin", nsf.getFile());
     assertFalse(nsf.getMessage().contains(dir.toString()), nsf.getMessage());
-    assertThrows(NoSuchFileException.class, () -> FileChannel.open(missing, StandardOpenOption.WRITE));
+    assertThrows(
+        NoSuchFileException.class, () -> FileChannel.open(missing, StandardOpenOption.WRITE));
 
     Path f = fs.getPath("/exists.bin");
     Files.write(f, new byte[] {1});
@@ -172,7 +173,8 @@ class ChannelContractTest {
     FileLock exclusive;
     FileLock shared;
     FileChannel rw =
-        FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel.open(
+            f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try (rw) {
       exclusive = rw.lock(0, 100, false);
       assertTrue(exclusive.isValid());
@@ -205,7 +207,8 @@ class ChannelContractTest {
     assertEquals(data.length, Files.size(f), "Files.size is the cleartext size");
     assertTrue(Files.size(dir.resolve("data.bin")) > data.length, "raw file carries overhead");
 
-    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       assertEquals(0, ch.size());
     }
     assertEquals(0, Files.size(f));
@@ -370,7 +373,8 @@ class ChannelContractTest {
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try (FileChannel ch =
-        FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        FileChannel.open(
+            f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ch.write(init);
       Future<?> writer =
           pool.submit(

@@ -17,8 +17,13 @@ class ConfigTest {
   @Test
   void envMapThenPropertiesThenEnvironment() {
     Map<String, String> environment =
-        Map.of("ENCRYPTEDFS_KEY_ALIAS", "from-env", "ENCRYPTEDFS_BLOCK_SIZE", "65536",
-            "ENCRYPTEDFS_ALGORITHM", "AES-128-GCM");
+        Map.of(
+            "ENCRYPTEDFS_KEY_ALIAS",
+            "from-env",
+            "ENCRYPTEDFS_BLOCK_SIZE",
+            "65536",
+            "ENCRYPTEDFS_ALGORITHM",
+            "AES-128-GCM");
     System.setProperty("encryptedfs.block.size", "16384");
     try {
       Config c = new Config(Map.of("algorithm", "CHACHA20-POLY1305"), environment);
@@ -43,8 +48,7 @@ class ConfigTest {
     Path file = tmp.resolve("pw-bom");
     Files.writeString(file, "\uFEFFs3cret\n");
     Config c = new Config(Map.of("keystore.password.file", file.toString()), Map.of());
-    assertArrayEquals(
-        io.encryptedfs.keystore.PasswordSource.fromFile(file).read(), c.password());
+    assertArrayEquals(io.encryptedfs.keystore.PasswordSource.fromFile(file).read(), c.password());
     assertArrayEquals("s3cret".toCharArray(), c.password(), "the byte-order mark is dropped");
     Path empty = Files.writeString(tmp.resolve("pw-empty"), "\n");
     Config none = new Config(Map.of("keystore.password.file", empty.toString()), Map.of());
@@ -60,13 +64,30 @@ class ConfigTest {
 
   @Test
   void badValuesAreNamed() {
-    Config c = new Config(Map.of("block.size", "3000", "create", "yes", "algorithm", "rot13",
-        "create.sync", "sometimes"), Map.of());
-    assertTrue(assertThrows(IllegalArgumentException.class, c::geometry).getMessage().contains("power of two"));
-    assertTrue(assertThrows(IllegalArgumentException.class, c::create).getMessage().contains("create"));
-    assertTrue(assertThrows(IllegalArgumentException.class, c::algorithm).getMessage().contains("rot13"));
-    assertTrue(assertThrows(IllegalArgumentException.class, c::createSync).getMessage()
-        .contains("'create.sync' must be true or false, was sometimes"));
+    Config c =
+        new Config(
+            Map.of(
+                "block.size",
+                "3000",
+                "create",
+                "yes",
+                "algorithm",
+                "rot13",
+                "create.sync",
+                "sometimes"),
+            Map.of());
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, c::geometry)
+            .getMessage()
+            .contains("power of two"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, c::create).getMessage().contains("create"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, c::algorithm).getMessage().contains("rot13"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, c::createSync)
+            .getMessage()
+            .contains("'create.sync' must be true or false, was sometimes"));
   }
 
   @Test

@@ -46,12 +46,10 @@ class CopyFailureTest {
       damageBlock(tmp.resolve("a/src.db"), 66);
 
       for (int attempt = 0; attempt < 2; attempt++) {
-        assertThrows(
-            DamagedFileException.class, () -> Files.copy(src, fs.getPath("/backup.db")));
+        assertThrows(DamagedFileException.class, () -> Files.copy(src, fs.getPath("/backup.db")));
         assertFalse(Files.exists(fs.getPath("/backup.db")));
       }
-      assertThrows(
-          DamagedFileException.class, () -> Files.move(src, other.getPath("/moved.db")));
+      assertThrows(DamagedFileException.class, () -> Files.move(src, other.getPath("/moved.db")));
       assertFalse(Files.exists(other.getPath("/moved.db")));
       assertEquals(CONTENT.length, Files.size(src), "the source stays");
     }
@@ -79,8 +77,8 @@ class CopyFailureTest {
   }
 
   /**
-   * A copy its owner may not write is durable when the copy returns: closing the file system,
-   * which forces files written since their last force, could not reopen it for writing.
+   * A copy its owner may not write is durable when the copy returns: closing the file system, which
+   * forces files written since their last force, could not reopen it for writing.
    */
   @Test
   void aReadOnlyCopyIsForcedBeforeItIsClosed() throws IOException {
@@ -112,7 +110,8 @@ class CopyFailureTest {
 
   private static void damageBlock(Path raw, long block) throws IOException {
     long at = Geometry.ofBlockSize(BLOCK).homeOffset(block) + 100;
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, at);
       b.put(0, (byte) (b.get(0) ^ 1));

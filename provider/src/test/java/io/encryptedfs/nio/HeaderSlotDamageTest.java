@@ -24,9 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A file whose one header slot fails authentication still opens, from the other slot, since a
- * crash tearing a header write leaves it so; but someone undoing the file's most recent force does
- * too (FORMAT.md section 7, item 4), so the open is reported to the audit trail, naming the file.
+ * A file whose one header slot fails authentication still opens, from the other slot, since a crash
+ * tearing a header write leaves it so; but someone undoing the file's most recent force does too
+ * (FORMAT.md section 7, item 4), so the open is reported to the audit trail, naming the file.
  */
 class HeaderSlotDamageTest {
   private static final char[] PASSWORD = "correct horse battery".toCharArray();
@@ -35,7 +35,8 @@ class HeaderSlotDamageTest {
   private Map<String, Object> env(Path audit) throws IOException {
     Path keystore = tmp.resolve("keys.p12");
     if (!Files.exists(keystore)) {
-      try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
+      try (Pkcs12KeyStore keys =
+          Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
         keys.generateKey("master");
       }
     }
@@ -95,7 +96,8 @@ class HeaderSlotDamageTest {
   }
 
   private static void flipLastByteOfHeaderSlot(Path raw, int slot) throws IOException {
-    try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(raw, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long at = (long) (slot + 1) * Geometry.HEADER_SLOT_SIZE - 1;
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, at);

@@ -1,7 +1,6 @@
 package io.encryptedfs.nio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,9 +12,9 @@ import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
-import java.nio.channels.FileChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +46,8 @@ class KeyRotationTest {
       Files.createDirectories(fs.getPath("/d"));
       Files.writeString(fs.getPath("/a"), "alpha");
       Files.writeString(fs.getPath("/d/b"), "beta");
-      assertEquals("master", fs.getFileStores().iterator().next().getAttribute("encrypted:keyAlias"));
+      assertEquals(
+          "master", fs.getFileStores().iterator().next().getAttribute("encrypted:keyAlias"));
       rotated = KeyRotation.rotate(fs);
       assertEquals(
           rotated,
@@ -80,7 +80,8 @@ class KeyRotationTest {
         open.write(java.nio.ByteBuffer.wrap("A".getBytes()), 0);
         open.force(true);
       }
-      assertEquals(Map.of(rotated, List.of("/.encryptedfs", "/a", "/c", "/d/b")), KeyRotation.usage(fs));
+      assertEquals(
+          Map.of(rotated, List.of("/.encryptedfs", "/a", "/c", "/d/b")), KeyRotation.usage(fs));
       KeyRotation.retire(fs, "master");
     }
     try (Pkcs12KeyStore keys = Pkcs12KeyStore.open(keystore, PASSWORD, AuditLog.systemLogger())) {
@@ -91,7 +92,8 @@ class KeyRotationTest {
     InMemoryKeys impostor = new InMemoryKeys(rotated);
     Map<String, Object> impostorEnv = TestRoots.env(impostor, "AES-256-GCM", 4096);
     impostorEnv.put(EncryptedFileSystems.KEY_ALIAS, rotated);
-    try (FileSystem other = EncryptedFileSystems.newFileSystem(tmp.resolve("impostor"), impostorEnv)) {
+    try (FileSystem other =
+        EncryptedFileSystems.newFileSystem(tmp.resolve("impostor"), impostorEnv)) {
       Files.writeString(other.getPath("/f"), "foreign");
     }
     Files.copy(tmp.resolve("impostor/f"), dir.resolve("foreign"));
@@ -181,8 +183,7 @@ class KeyRotationTest {
       assertTrue(report.damaged().get(0).startsWith("/bad: "), report.damaged().toString());
       String expected = "/bad rewrapped to " + rotated + "; content damaged: ";
       assertTrue(events.stream().anyMatch(e -> e.startsWith(expected)), events::toString);
-      assertEquals(
-          Map.of(rotated, List.of("/.encryptedfs", "/bad", "/ok")), KeyRotation.usage(fs));
+      assertEquals(Map.of(rotated, List.of("/.encryptedfs", "/bad", "/ok")), KeyRotation.usage(fs));
       KeyRotation.retire(fs, "master");
       assertEquals("fine", Files.readString(fs.getPath("/ok")));
       assertThrows(DamagedFileException.class, () -> Files.readString(fs.getPath("/bad")));

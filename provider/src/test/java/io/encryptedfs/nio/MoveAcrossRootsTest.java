@@ -62,7 +62,8 @@ class MoveAcrossRootsTest {
     Path f = write(a.getPath("/f"), "abc");
 
     AtomicMoveNotSupportedException e =
-        assertThrows(AtomicMoveNotSupportedException.class, () -> move(f, b.getPath("/g"), ATOMIC_MOVE));
+        assertThrows(
+            AtomicMoveNotSupportedException.class, () -> move(f, b.getPath("/g"), ATOMIC_MOVE));
 
     assertEquals("/f", e.getFile());
     assertEquals("/g", e.getOtherFile());
@@ -75,7 +76,8 @@ class MoveAcrossRootsTest {
     write(Files.createDirectory(a.getPath("/d")).resolve("x"), "x");
 
     DirectoryNotEmptyException e =
-        assertThrows(DirectoryNotEmptyException.class, () -> move(a.getPath("/d"), b.getPath("/d")));
+        assertThrows(
+            DirectoryNotEmptyException.class, () -> move(a.getPath("/d"), b.getPath("/d")));
 
     assertEquals("/d", e.getFile());
     assertTrue(Files.exists(a.getPath("/d/x")));
@@ -155,7 +157,8 @@ class MoveAcrossRootsTest {
   void optionsAreCheckedAsTheDefaultFileSystemChecksAMovesOptions() throws IOException {
     Path f = write(a.getPath("/f"), "abc");
 
-    assertThrows(UnsupportedOperationException.class, () -> move(f, b.getPath("/g"), COPY_ATTRIBUTES));
+    assertThrows(
+        UnsupportedOperationException.class, () -> move(f, b.getPath("/g"), COPY_ATTRIBUTES));
     assertThrows(NullPointerException.class, () -> move(f, b.getPath("/g"), (CopyOption) null));
     assertTrue(Files.exists(f));
   }

@@ -32,11 +32,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Deleting or moving a file while channels have it open, and opening one file by two names,
  * differentially: each scenario runs on a plain directory of the default file system and on an
- * encrypted root, and must tell the same story. Open files were once found by path alone, so a
- * file created where an open one had been deleted or moved from joined the old file (log rotation
- * wrote into the rotated file), and a file opened by a second name (its new name after a move, or
- * a symbolic link to it) got a second, independent state whose tail records collided with the
- * first one's: the file no longer opened.
+ * encrypted root, and must tell the same story. Open files were once found by path alone, so a file
+ * created where an open one had been deleted or moved from joined the old file (log rotation wrote
+ * into the rotated file), and a file opened by a second name (its new name after a move, or a
+ * symbolic link to it) got a second, independent state whose tail records collided with the first
+ * one's: the file no longer opened.
  */
 class OpenFileRenameTest {
   @TempDir Path tmp;
@@ -56,8 +56,7 @@ class OpenFileRenameTest {
 
   private List<String> encrypted(Scenario s, String algorithm, Path dir) throws IOException {
     List<String> story = new ArrayList<>();
-    try (FileSystem fs =
-        TestRoots.open(Files.createDirectories(dir), keys, algorithm, 4096)) {
+    try (FileSystem fs = TestRoots.open(Files.createDirectories(dir), keys, algorithm, 4096)) {
       s.run(fs.getPath("/"), story);
     }
     // and after the file system closed and reopened
@@ -79,7 +78,8 @@ class OpenFileRenameTest {
   private void check(Scenario s, String algorithm, boolean links) throws IOException {
     List<String> expected = plain(s);
     expected.addAll(files(tmp.resolve("plain")));
-    assertEquals(expected, encrypted(s, algorithm, tmp.resolve("enc")), "on the default file system");
+    assertEquals(
+        expected, encrypted(s, algorithm, tmp.resolve("enc")), "on the default file system");
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       assertEquals(expected, encrypted(s, algorithm, jimfs.getPath("/enc")), "on Jimfs");
       if (links) {

@@ -22,11 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opening links with {@code NOFOLLOW_LINKS}, and directories with options the JDK ignores without
- * {@code WRITE}, beside the default file system: the outcome (or exception type) of each open,
- * and the link's target afterwards, which a followed {@code TRUNCATE_EXISTING} would empty.
+ * {@code WRITE}, beside the default file system: the outcome (or exception type) of each open, and
+ * the link's target afterwards, which a followed {@code TRUNCATE_EXISTING} would empty.
  */
 class OpenOptionsDifferentialTest {
-  private static final String ELOOP = "Too many levels of symbolic links (NOFOLLOW_LINKS specified)";
+  private static final String ELOOP =
+      "Too many levels of symbolic links (NOFOLLOW_LINKS specified)";
   private static final List<Set<OpenOption>> LINK_OPENS =
       List.of(
           Set.of(READ, NOFOLLOW_LINKS),

@@ -112,8 +112,8 @@ class ProviderSurfaceTest {
   }
 
   /**
-   * An executor thread that is interrupted (as {@code shutdownNow} does) runs the operation as
-   * the JDK's asynchronous channel does, and does not close the channel for every operation after.
+   * An executor thread that is interrupted (as {@code shutdownNow} does) runs the operation as the
+   * JDK's asynchronous channel does, and does not close the channel for every operation after.
    */
   @Test
   void anInterruptedExecutorThreadDoesNotCloseTheAsynchronousChannel() throws Exception {
@@ -190,11 +190,14 @@ class ProviderSurfaceTest {
       assertEquals("through the link", Files.readString(link));
       assertEquals(16, Files.size(link));
       assertEquals(fs.getPath("/data/real.txt"), link.toRealPath());
-      assertTrue(Files.readAttributes(link, "basic:isSymbolicLink", LinkOption.NOFOLLOW_LINKS)
-          .get("isSymbolicLink").equals(true));
+      assertTrue(
+          Files.readAttributes(link, "basic:isSymbolicLink", LinkOption.NOFOLLOW_LINKS)
+              .get("isSymbolicLink")
+              .equals(true));
       // On disk the link is a relative link between the raw files.
       assertEquals(
-          jimfs.getPath("../real.txt"), Files.readSymbolicLink(jimfs.getPath("/root/data/sub/link.txt")));
+          jimfs.getPath("../real.txt"),
+          Files.readSymbolicLink(jimfs.getPath("/root/data/sub/link.txt")));
       assertThrows(
           FileSystemException.class,
           () -> Files.createSymbolicLink(fs.getPath("/escape"), fs.getPath("../../etc/passwd")));
@@ -205,7 +208,8 @@ class ProviderSurfaceTest {
   void infoReportsHowNewFilesAreMade() throws Exception {
     FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
     try (FileSystem fs =
-        TestRoots.open(jimfs.getPath("/r"), new InMemoryKeys("master"), "CHACHA20-POLY1305", 65536)) {
+        TestRoots.open(
+            jimfs.getPath("/r"), new InMemoryKeys("master"), "CHACHA20-POLY1305", 65536)) {
       RootInfo info = EncryptedFileSystems.info(fs);
       assertEquals(new RootInfo(1, Algorithm.CHACHA20_POLY1305, 65536, "master"), info);
     }

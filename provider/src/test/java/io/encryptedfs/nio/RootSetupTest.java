@@ -44,7 +44,8 @@ class RootSetupTest {
     Path dir = Files.createDirectories(tmp.resolve("plain"));
     Map<String, Object> env = TestRoots.env(new InMemoryKeys("master"), "AES-256-GCM", 4096);
     env.remove(EncryptedFileSystems.CREATE);
-    assertThrows(NotAnEncryptedRootException.class, () -> EncryptedFileSystems.newFileSystem(dir, env));
+    assertThrows(
+        NotAnEncryptedRootException.class, () -> EncryptedFileSystems.newFileSystem(dir, env));
     assertEquals(List.of(":-1"), listing(dir));
   }
 
@@ -71,7 +72,8 @@ class RootSetupTest {
     Map<String, Object> env = TestRoots.env(new InMemoryKeys("other"), "AES-256-GCM", 4096);
     env.put(EncryptedFileSystems.KEY_ALIAS, "other");
     UnknownKeyAliasException e =
-        assertThrows(UnknownKeyAliasException.class, () -> EncryptedFileSystems.newFileSystem(dir, env));
+        assertThrows(
+            UnknownKeyAliasException.class, () -> EncryptedFileSystems.newFileSystem(dir, env));
     assertEquals("master", e.alias());
   }
 
@@ -100,7 +102,8 @@ class RootSetupTest {
       Files.writeString(dir.resolve("dropped.txt"), "plain text someone copied in");
       NotAnEncryptedFileException e =
           assertThrows(
-              NotAnEncryptedFileException.class, () -> Files.readAllBytes(fs.getPath("/dropped.txt")));
+              NotAnEncryptedFileException.class,
+              () -> Files.readAllBytes(fs.getPath("/dropped.txt")));
       assertTrue(e.getMessage().contains("/dropped.txt"), e.getMessage());
     }
   }
@@ -122,7 +125,8 @@ class RootSetupTest {
 
   @Test
   void operationsOnAClosedFileSystemThrow() throws Exception {
-    FileSystem fs = TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096);
+    FileSystem fs =
+        TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096);
     Path p = fs.getPath("/a");
     fs.close();
     assertThrows(java.nio.file.ClosedFileSystemException.class, () -> Files.exists(p));

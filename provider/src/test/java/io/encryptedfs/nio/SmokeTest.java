@@ -30,7 +30,8 @@ class SmokeTest {
       Files.write(f, data);
       assertArrayEquals(data, Files.readAllBytes(f));
       assertEquals(data.length, Files.size(f));
-      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      try (FileChannel ch =
+          FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
         ch.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)));
       }
       assertEquals(data.length + 5, Files.size(f));

@@ -71,7 +71,9 @@ class WatchServiceTest {
           "ENTRY_CREATE c.txt",
           "ENTRY_CREATE sub");
 
-  /** The distinct "KIND name" of the events on {@code key}'s directory, once {@code last} is seen. */
+  /**
+   * The distinct "KIND name" of the events on {@code key}'s directory, once {@code last} is seen.
+   */
   static Set<String> collect(WatchService service, WatchKey key, String last)
       throws InterruptedException {
     Set<String> seen = new TreeSet<>();
@@ -102,8 +104,8 @@ class WatchServiceTest {
   void encryptedEventsMatchPlainOnes() throws Exception {
     Set<String> plain = watchSteps(Files.createDirectories(tmp.resolve("plain")));
     assertTrue(plain.containsAll(EXPECTED), "the plain run itself: " + plain);
-    try (FileSystem fs = TestRoots.open(Files.createDirectories(tmp.resolve("enc")), keys,
-        "AES-256-GCM", 4096)) {
+    try (FileSystem fs =
+        TestRoots.open(Files.createDirectories(tmp.resolve("enc")), keys, "AES-256-GCM", 4096)) {
       assertEquals(plain, watchSteps(fs.getPath("/")));
       assertEquals(plain, watchSteps(Files.createDirectories(fs.getPath("/deeper/dir"))));
     }
@@ -111,8 +113,9 @@ class WatchServiceTest {
 
   @Test
   void keysAndEventsSpeakEncryptedPaths() throws Exception {
-    try (FileSystem fs = TestRoots.open(Files.createDirectories(tmp.resolve("enc")), keys,
-            "CHACHA20-POLY1305", 4096);
+    try (FileSystem fs =
+            TestRoots.open(
+                Files.createDirectories(tmp.resolve("enc")), keys, "CHACHA20-POLY1305", 4096);
         WatchService service = fs.newWatchService()) {
       Path dir = Files.createDirectories(fs.getPath("/logs"));
       WatchKey key = dir.register(service, ENTRY_CREATE);
@@ -154,8 +157,8 @@ class WatchServiceTest {
     Path raw = Files.createDirectories(tmp.resolve("enc"));
     try (FileSystem fs = TestRoots.open(raw, keys, "AES-256-GCM", 4096);
         FileSystem other =
-            TestRoots.open(Files.createDirectories(tmp.resolve("other")), keys, "AES-256-GCM",
-                4096);
+            TestRoots.open(
+                Files.createDirectories(tmp.resolve("other")), keys, "AES-256-GCM", 4096);
         WatchService service = fs.newWatchService();
         WatchService foreign = other.newWatchService();
         WatchService plain = FileSystems.getDefault().newWatchService()) {
@@ -180,8 +183,8 @@ class WatchServiceTest {
 
   @Test
   void closingTheFileSystemReleasesAWaitingThread() throws Exception {
-    FileSystem fs = TestRoots.open(Files.createDirectories(tmp.resolve("enc")), keys,
-        "AES-256-GCM", 4096);
+    FileSystem fs =
+        TestRoots.open(Files.createDirectories(tmp.resolve("enc")), keys, "AES-256-GCM", 4096);
     WatchService service = fs.newWatchService();
     fs.getPath("/").register(service, ENTRY_CREATE);
     CompletableFuture<WatchKey> waiter =
@@ -210,8 +213,8 @@ class WatchServiceTest {
             .build();
     try (FileSystem jimfs = Jimfs.newFileSystem(config);
         FileSystem fs =
-            TestRoots.open(Files.createDirectories(jimfs.getPath("/r")), keys, "AES-256-GCM",
-                4096);
+            TestRoots.open(
+                Files.createDirectories(jimfs.getPath("/r")), keys, "AES-256-GCM", 4096);
         WatchService service = fs.newWatchService()) {
       Path dir = Files.createDirectories(fs.getPath("/d"));
       WatchKey key = dir.register(service, ENTRY_CREATE, ENTRY_DELETE);
