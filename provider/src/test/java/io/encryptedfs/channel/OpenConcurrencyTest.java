@@ -1,5 +1,15 @@
 package io.encryptedfs.channel;
 
+import static io.encryptedfs.channel.RawOpens.CREATE_NEW;
+import static io.encryptedfs.channel.RawOpens.READ;
+import static io.encryptedfs.channel.RawOpens.READ_WRITE;
+import static io.encryptedfs.channel.RawOpens.bytes;
+import static io.encryptedfs.channel.RawOpens.concat;
+import static io.encryptedfs.channel.RawOpens.create;
+import static io.encryptedfs.channel.RawOpens.open;
+import static io.encryptedfs.channel.RawOpens.read;
+import static io.encryptedfs.channel.RawOpens.readAll;
+import static io.encryptedfs.channel.RawOpens.roundTrip;
 import static io.encryptedfs.testing.StillWaiting.assertStillWaiting;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -9,13 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
-import io.encryptedfs.Algorithm;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.HeldForce;
-import io.encryptedfs.format.Geometry;
 import io.encryptedfs.testing.InMemoryKeys;
-import io.encryptedfs.testing.OpenDescriptors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,15 +30,12 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +45,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opens run beside each other: a file being loaded (held here inside its first underlying read)
@@ -51,14 +54,6 @@ import org.junit.jupiter.api.io.TempDir;
  * would release the locks held through the other.
  */
 class OpenConcurrencyTest {
-  private static final NewFilePolicy POLICY =
-      new NewFilePolicy(Algorithm.AES_256_GCM, Geometry.ofBlockSize(4096), "k0");
-  private static final Set<StandardOpenOption> READ = EnumSet.of(StandardOpenOption.READ);
-  private static final Set<StandardOpenOption> READ_WRITE =
-      EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
-  private static final Set<StandardOpenOption> CREATE_NEW =
-      EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-
   private final InMemoryKeys keys = new InMemoryKeys("k0", "k1");
   private final OpenFiles files = new OpenFiles(keys, new SecureRandom());
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -319,132 +314,11 @@ class OpenConcurrencyTest {
     assertEquals(0, files.openFileCount());
   }
 
-  /**
-   * Threads open, write, read and close one file through two names (its own and a symbolic link),
-   * and create and delete files of their own, while another thread watches this process's file
-   * descriptors: the file never has two. Linux only (/proc/self/fd), on the real disk.
-   */
-  @Test
-  void concurrentOpensNeverOpenAFileTwice(@TempDir Path dir) throws Exception {
-    Path shared = dir.resolve("shared");
-    Path link = Files.createSymbolicLink(dir.resolve("link"), shared.getFileName());
-    int threads = 4;
-    int rounds = 150;
-    create(files, shared, new byte[threads * Long.BYTES]);
-    Path real = shared.toRealPath();
-
-    AtomicBoolean done = new AtomicBoolean();
-    AtomicInteger most = new AtomicInteger();
-    AtomicInteger samplesOpen = new AtomicInteger();
-    Thread watcher =
-        new Thread(
-            () -> {
-              while (!done.get()) {
-                int open = OpenDescriptors.on(real);
-                most.accumulateAndGet(open, Math::max);
-                if (open > 0) {
-                  samplesOpen.incrementAndGet();
-                }
-              }
-            });
-    watcher.start();
-    List<Future<Long>> workers = new ArrayList<>();
-    try {
-      for (int t = 0; t < threads; t++) {
-        int me = t;
-        workers.add(
-            pool.submit(
-                () -> {
-                  SplittableRandom random = new SplittableRandom(me);
-                  long last = 0;
-                  for (int round = 1; round <= rounds; round++) {
-                    Path name = random.nextBoolean() ? shared : link;
-                    try (FileChannel ch = open(files, name, READ_WRITE)) {
-                      ByteBuffer mine = ByteBuffer.allocate(Long.BYTES).putLong(0, round);
-                      ch.write(mine, (long) me * Long.BYTES);
-                      last = round;
-                      ByteBuffer back = ByteBuffer.allocate(Long.BYTES);
-                      ch.read(back, (long) me * Long.BYTES);
-                      assertEquals(round, back.getLong(0));
-                    }
-                    if (round % 10 == 0) {
-                      Path own = dir.resolve("own-" + me + "-" + round);
-                      byte[] content = bytes(4_096, me * 1_000 + round);
-                      create(files, own, content);
-                      assertArrayEquals(content, readAll(files, own));
-                      files.delete(own, () -> Files.delete(own));
-                    }
-                  }
-                  return last;
-                }));
-      }
-      for (Future<Long> worker : workers) {
-        assertEquals(rounds, worker.get(120, SECONDS));
-      }
-    } finally {
-      done.set(true);
-      watcher.join();
-    }
-    assertEquals(1, most.get(), "descriptors open at once on the shared file, at most");
-    assertTrue(samplesOpen.get() > 0, "the watcher saw the file open");
-    assertEquals(0, files.openFileCount());
-    ByteBuffer all = ByteBuffer.wrap(readAll(files, shared));
-    for (int t = 0; t < threads; t++) {
-      assertEquals(rounds, all.getLong(t * Long.BYTES), "thread " + t + "'s last write");
-    }
-  }
-
   /** Holds the next underlying read of the file named {@code name} until {@link #release}. */
   private CountDownLatch holdFirstRead(FaultInjectingFileSystem faults, String name) {
     CountDownLatch held = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean(true);
     faults.beforeReads(path -> HeldForce.holdOnce(path, name, armed, held, release));
     return held;
-  }
-
-  private static FileChannel open(OpenFiles files, Path path, Set<? extends OpenOption> options)
-      throws IOException {
-    return files.newFileChannel(path, "/" + path.getFileName(), options, POLICY);
-  }
-
-  private static void create(OpenFiles files, Path path, byte[] content) throws IOException {
-    try (FileChannel ch = open(files, path, CREATE_NEW)) {
-      ch.write(ByteBuffer.wrap(content), 0);
-    }
-  }
-
-  /** Creates {@code path} with 100 bytes and reads it back. */
-  private static byte[] roundTrip(OpenFiles files, Path path) throws IOException {
-    create(files, path, bytes(100, 10));
-    return readAll(files, path);
-  }
-
-  private static byte[] readAll(OpenFiles files, Path path) throws IOException {
-    try (FileChannel ch = open(files, path, READ)) {
-      return read(ch);
-    }
-  }
-
-  private static byte[] read(FileChannel ch) throws IOException {
-    ByteBuffer all = ByteBuffer.allocate((int) ch.size());
-    while (all.hasRemaining()) {
-      if (ch.read(all, all.position()) < 0) {
-        break;
-      }
-    }
-    return all.array();
-  }
-
-  private static byte[] bytes(int length, int seed) {
-    byte[] bytes = new byte[length];
-    new SplittableRandom(seed).nextBytes(bytes);
-    return bytes;
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] both = new byte[a.length + b.length];
-    System.arraycopy(a, 0, both, 0, a.length);
-    System.arraycopy(b, 0, both, a.length, b.length);
-    return both;
   }
 }
