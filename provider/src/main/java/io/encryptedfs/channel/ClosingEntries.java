@@ -12,9 +12,9 @@ import java.util.List;
  * method, as the registry's own methods do: the {@link PathTable} and {@link CreatingNames} it
  * reads and changes are the registry's, guarded by that monitor alone, so an entry turns closing,
  * or leaves, in one step with the opens that look at it, and the waits here ({@link
- * FileRegistry#awaitChange}) end on the registry's notifications. Closing the files themselves
- * runs outside it, in {@link FileClosing}. {@link OpenChannels} is called under it, as the
- * registry does: its monitor is a leaf.
+ * FileRegistry#awaitChange}) end on the registry's notifications. Closing the files themselves runs
+ * outside it, in {@link FileClosing}. {@link OpenChannels} is called under it, as the registry
+ * does: its monitor is a leaf.
  */
 final class ClosingEntries {
   private final Object monitor;
@@ -46,8 +46,19 @@ final class ClosingEntries {
   }
 
   /**
-   * The entry of {@code file}, kept open without channels, now closing; null if a channel opened
-   * it meanwhile, or it is closing already, or the file system's close took it.
+   * Whether {@code entry}, closing, lost the name it was known by while it had others ({@link
+   * PathTable.Entry#otherNames}), so that its close must force it. Read under the monitor: a delete
+   * waits for a closing entry at its name ({@link FileRegistry#delete}), so the answer holds.
+   */
+  boolean forcedAtClose(PathTable.Entry entry) {
+    synchronized (monitor) {
+      return entry.otherNames;
+    }
+  }
+
+  /**
+   * The entry of {@code file}, kept open without channels, now closing; null if a channel opened it
+   * meanwhile, or it is closing already, or the file system's close took it.
    */
   PathTable.Entry closeKept(OpenFile file) {
     synchronized (monitor) {
@@ -93,21 +104,23 @@ final class ClosingEntries {
 
   /**
    * {@code file}, whose entry was closing, closed, leaving {@code debt}; or its close kept it open
-   * for a buffered tail it could not write, and it is open again without channels, unless it has
-   * no name left. Says which (a dirty tail tells when the timer writes it; a written one does not).
+   * for a buffered tail it could not write, and it is open again without channels, unless it has no
+   * name left (a deleted name with {@link PathTable.Entry#otherNames} still counts as one). Says
+   * which (a dirty tail tells when the timer writes it; a written one does not).
    */
   Closed closed(PathTable.Entry entry, OpenFile file, ForceLedger.Debt debt) {
     synchronized (monitor) {
       Closed outcome = Closed.GONE;
+      boolean unnamed = entry.key == null && !entry.otherNames;
       if (file.kept()) {
-        if (entry.key == null) {
+        if (unnamed) {
           return Closed.DELETED;
         }
         table.kept(entry);
         outcome = file.tailWaits() ? Closed.KEPT : Closed.WRITTEN;
       } else {
         table.remove(entry, debt);
-        outcome = entry.key == null ? Closed.GONE_UNNAMED : Closed.GONE;
+        outcome = unnamed ? Closed.GONE_UNNAMED : Closed.GONE;
       }
       monitor.notifyAll();
       return outcome;
@@ -115,8 +128,8 @@ final class ClosingEntries {
   }
 
   /**
-   * The file system's close begins: refuses every other open from now on, waits for the files
-   * being created, loaded or closed by other threads, and takes every open file.
+   * The file system's close begins: refuses every other open from now on, waits for the files being
+   * created, loaded or closed by other threads, and takes every open file.
    */
   List<PathTable.Entry> closeBegins() {
     synchronized (monitor) {

@@ -58,6 +58,13 @@ final class FileClosing {
     ClosingEntries.Closed outcome;
     try {
       debt = file.forceDebt();
+      if (entries.forcedAtClose(entry) && debt != ForceLedger.Debt.PAID) {
+        // No name the file system knows is left to owe its force at (PathTable.Entry#otherNames),
+        // this session's or an earlier one's. The session's final tail record, written by the
+        // close after the force, may be lost as any unforced record may: it holds what the
+        // forced one does.
+        forceBeforeClose(file);
+      }
       file.close();
     } catch (IOException e) {
       failure = e;
@@ -80,6 +87,20 @@ final class FileClosing {
     LOG.log(
         System.Logger.Level.DEBUG,
         file.path() + ": closing the deleted file could not write: " + failure.getMessage());
+  }
+
+  /** Forces {@code file}; a failure closes it all the same, and is the close's failure. */
+  private static void forceBeforeClose(OpenFile file) throws IOException {
+    try {
+      file.force(true);
+    } catch (IOException e) {
+      try {
+        file.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /**

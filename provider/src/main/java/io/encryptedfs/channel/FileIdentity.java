@@ -3,6 +3,7 @@ package io.encryptedfs.channel;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -31,9 +32,9 @@ final class FileIdentity {
   }
 
   /**
-   * Whether the name {@code key} (a real path, or null for none) still holds the file with
-   * identity {@code id}. True when that cannot be told: a caller lets a file go only once it is
-   * sure no name of it is left to reach it by.
+   * Whether the name {@code key} (a real path, or null for none) still holds the file with identity
+   * {@code id}. True when that cannot be told: a caller lets a file go only once it is sure no name
+   * of it is left to reach it by.
    */
   static boolean holds(Path key, Object id) {
     if (key == null) {
@@ -44,6 +45,20 @@ final class FileIdentity {
       return now == null ? false : now.equals(id);
     } catch (IOException | RuntimeException e) {
       return true;
+    }
+  }
+
+  /**
+   * Whether the file named {@code key} (a link not followed) has other names: hard links, which its
+   * link count tells where the file system has one (the {@code unix} view). False where it cannot
+   * be told, which is where such a file system has no hard links.
+   */
+  static boolean hasOtherNames(Path key) {
+    try {
+      return Files.getAttribute(key, "unix:nlink", LinkOption.NOFOLLOW_LINKS) instanceof Integer n
+          && n > 1;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -2,6 +2,7 @@ package io.encryptedfs.channel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedFileSystemException;
 import java.nio.file.Files;
@@ -25,10 +26,10 @@ import java.util.List;
  * table and the names being created are guarded by this one monitor alone, whichever class holds
  * it.
  *
- * <p>The channels handed out, and whether the file system's close began, are {@link
- * OpenChannels}', whose monitor is a leaf: this one calls it to refuse opens once the close began,
- * and to take in a channel in one step with making its file ready, so that the close, which waits
- * for files that are loading, finds each either ready with its channel or gone.
+ * <p>The channels handed out, and whether the file system's close began, are {@link OpenChannels}',
+ * whose monitor is a leaf: this one calls it to refuse opens once the close began, and to take in a
+ * channel in one step with making its file ready, so that the close, which waits for files that are
+ * loading, finds each either ready with its channel or gone.
  */
 final class FileRegistry {
   private final PathTable table = new PathTable();
@@ -174,8 +175,8 @@ final class FileRegistry {
   }
 
   /**
-   * The underlying file {@code raw} was created by exactly the name {@code name} that {@link
-   * #find} reserved: adds it to the table as loading, and ends the reservation.
+   * The underlying file {@code raw} was created by exactly the name {@code name} that {@link #find}
+   * reserved: adds it to the table as loading, and ends the reservation.
    */
   synchronized PathTable.Entry createdAt(RawFile raw, Path rawPath, Path name, String displayPath)
       throws IOException {
@@ -251,8 +252,8 @@ final class FileRegistry {
    * {@code entry}, which this thread loaded or made as {@code file}, is {@link #loaded} with {@code
    * channel}, tracked; unless the file system's close began and the open is not its own ({@code
    * forClose}): then it stays loading and this returns false, for the caller to undo the open.
-   * Under one monitor with that check, so that the close, which waits for the file, either finds
-   * it open with its channel, or finds it gone.
+   * Under one monitor with that check, so that the close, which waits for the file, either finds it
+   * open with its channel, or finds it gone.
    */
   synchronized boolean ready(
       PathTable.Entry entry,
@@ -344,29 +345,80 @@ final class FileRegistry {
     }
   }
 
-  /** See {@link OpenFiles#delete}; returns what {@link PathTable#deleted} does. */
-  List<PathTable.Entry> delete(Path rawPath, OpenFiles.RawOperation delete) throws IOException {
+  /**
+   * See {@link OpenFiles#delete}; returns what {@link PathTable#deleted} does. A closed file that
+   * owes the file system's close a force at this name, and has other names (hard links), is forced
+   * through {@code forcing} first, outside the monitor: nothing could force it once this name, the
+   * only one the file system knows it by, is gone. A force that fails fails the delete.
+   */
+  List<PathTable.Entry> delete(
+      Path rawPath, OpenFiles.RawOperation delete, FileClosing.ForcingOpen forcing)
+      throws IOException {
     Path key = FileIdentity.realParent(rawPath);
-    synchronized (this) {
-      while (creating.contains(key)) {
-        awaitChange(this); // so that a file being created is still at its name when registered
+    while (true) {
+      String owed;
+      synchronized (this) {
+        // A file being created must still be at its name when registered; one closing must have
+        // said what it owes at this name.
+        while (creating.contains(key) || table.closingAt(key)) {
+          awaitChange(this);
+        }
+        boolean open = table.openAt(key);
+        owed = table.owedAt(key);
+        boolean otherNames = (open || owed != null) && FileIdentity.hasOtherNames(key);
+        if (!otherNames || open || owed == null) {
+          // An open file's own close forces it (PathTable.Entry#otherNames), what this name owed
+          // included, as it is the same file.
+          delete.run();
+          return table.deleted(key, otherNames);
+        }
       }
-      delete.run();
-      return table.deleted(key);
+      forceClosed(key, owed, forcing);
     }
   }
 
-  /** See {@link OpenFiles#move}; returns what {@link PathTable#moved} does. */
+  /**
+   * See {@link OpenFiles#move}; returns what {@link PathTable#moved} does. A file that {@code
+   * rawTo} names and replaces is treated as {@link #delete} treats the name it deletes.
+   */
   List<PathTable.Entry> move(
-      Path rawFrom, Path rawTo, String displayTo, OpenFiles.RawOperation move) throws IOException {
+      Path rawFrom,
+      Path rawTo,
+      String displayTo,
+      OpenFiles.RawOperation move,
+      FileClosing.ForcingOpen forcing)
+      throws IOException {
     Path from = FileIdentity.realParent(rawFrom);
     Path to = FileIdentity.realParent(rawTo);
-    synchronized (this) {
-      while (creating.atOrBelow(from) || creating.atOrBelow(to)) {
-        awaitChange(this); // so that a file being created is still at its name when registered
+    while (true) {
+      String owed;
+      synchronized (this) {
+        while (creating.atOrBelow(from) || creating.atOrBelow(to) || table.closingAt(to)) {
+          awaitChange(this); // so that a file being created is still at its name when registered
+        }
+        boolean open = table.openAt(to);
+        owed = from.equals(to) ? null : table.owedAt(to);
+        boolean otherNames =
+            !from.equals(to) && (open || owed != null) && FileIdentity.hasOtherNames(to);
+        if (!otherNames || open || owed == null) {
+          move.run();
+          return table.moved(from, to, displayTo, otherNames);
+        }
       }
-      move.run();
-      return table.moved(from, to, displayTo);
+      forceClosed(to, owed, forcing);
+    }
+  }
+
+  /**
+   * Forces the closed file at {@code key}, which owes a force; outside the monitor, as the open
+   * goes through it. A name gone meanwhile is left to the caller's next look.
+   */
+  private static void forceClosed(Path key, String displayPath, FileClosing.ForcingOpen forcing)
+      throws IOException {
+    try (FileChannel ch = forcing.open(key, displayPath)) {
+      ch.force(true);
+    } catch (NoSuchFileException gone) {
+      // another program removed the name: the next look finds no other names there
     }
   }
 

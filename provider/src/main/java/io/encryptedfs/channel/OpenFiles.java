@@ -18,8 +18,8 @@ import javax.crypto.SecretKey;
 
 /**
  * The open files of one encrypted file system: at most one {@link OpenFile} per underlying file,
- * shared by every channel on it, and counted so that the last channel to close closes it. A file
- * is never created twice nor closed while another channel is attaching to it.
+ * shared by every channel on it, and counted so that the last channel to close closes it. A file is
+ * never created twice nor closed while another channel is attaching to it.
  *
  * <p>This class opens and creates files, and hands the rest to classes with one job each:
  *
@@ -259,8 +259,8 @@ public final class OpenFiles {
    * file open here is read through its own underlying channel: opening and closing a second one
    * would release the locks this program holds on the file (its callers' locks and its writer
    * lock), since POSIX locks belong to the process, not to the channel. A file not open here is
-   * read through a channel that stays in the table until it is closed again, so that no open of
-   * the file gets its locks in between.
+   * read through a channel that stays in the table until it is closed again, so that no open of the
+   * file gets its locks in between.
    */
   public HeaderInspector.Header inspect(Path rawPath, String displayPath, KeyProvider keys)
       throws IOException {
@@ -300,18 +300,28 @@ public final class OpenFiles {
    * buffered tail a close could not write, is let go with its tail ({@link FileClosing#drop}).
    */
   public void delete(Path rawPath, RawOperation delete) throws IOException {
-    closing.drop(registry.delete(rawPath, delete));
+    closing.drop(registry.delete(rawPath, delete, this::openToForce));
   }
 
   /**
    * Runs {@code move}, which renames the underlying {@code rawFrom} (a file or a directory) to
    * {@code rawTo}, replacing what was there. Files open under {@code rawFrom} are then found under
-   * {@code rawTo} and reported by their names under {@code displayTo} (the encrypted path of
-   * {@code rawTo}), and a closed file's pending force follows it.
+   * {@code rawTo} and reported by their names under {@code displayTo} (the encrypted path of {@code
+   * rawTo}), and a closed file's pending force follows it.
    */
   public void move(Path rawFrom, Path rawTo, String displayTo, RawOperation move)
       throws IOException {
-    closing.drop(registry.move(rawFrom, rawTo, displayTo, move));
+    closing.drop(registry.move(rawFrom, rawTo, displayTo, move, this::openToForce));
+  }
+
+  /** Opens a closed file to force it, before a delete or move takes a name it owes a force at. */
+  private FileChannel openToForce(Path rawPath, String displayPath) throws IOException {
+    return open(
+        rawPath,
+        displayPath,
+        EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE),
+        null,
+        false);
   }
 
   /**

@@ -9,8 +9,8 @@ import java.util.function.BiFunction;
 /**
  * The closed files written since their last force, by underlying path (its parent a real path),
  * with the encrypted path to report them by: the file system's close forces them. Follows the
- * deletes and moves made through the file system. Not thread-safe; {@link PathTable} keeps it
- * under {@link FileRegistry}'s monitor.
+ * deletes and moves made through the file system. Not thread-safe; {@link PathTable} keeps it under
+ * {@link FileRegistry}'s monitor.
  *
  * <p>A tree of names, one node per name as the path provider tells names apart, so that a move
  * takes the moved name's subtree: time in the depth of the names plus what it carries. A program
@@ -23,6 +23,7 @@ final class OwedForces {
   private static final class Node {
     /** Null until a name below this one is owed. */
     Map<Path, Node> children;
+
     /** The encrypted path of the owed file at this name, or null if none is owed here. */
     String displayPath;
 
@@ -45,6 +46,12 @@ final class OwedForces {
     node.displayPath = displayPath;
   }
 
+  /** The encrypted path of the file owed at {@code key}, or null if nothing is owed there. */
+  String owedAt(Path key) {
+    Node[] trail = trail(key);
+    return trail == null ? null : trail[trail.length - 1].displayPath;
+  }
+
   /** The file at {@code key} was forced, or its name was deleted: nothing is owed at that name. */
   void settled(Path key) {
     Node[] trail = trail(key);
@@ -59,8 +66,7 @@ final class OwedForces {
    * {@code from} (a file, or a directory and everything below it) now has the name {@code to},
    * reported as {@code displayTo}; {@code displayBelow} names what lay below it.
    */
-  void moved(
-      Path from, Path to, String displayTo, BiFunction<String, Path, String> displayBelow) {
+  void moved(Path from, Path to, String displayTo, BiFunction<String, Path, String> displayBelow) {
     settled(to);
     Node[] trail = trail(from);
     if (trail == null || from.getNameCount() == 0) {

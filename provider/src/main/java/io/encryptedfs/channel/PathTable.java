@@ -10,18 +10,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The open files, found by the identity of their underlying file (its file key, the real path
- * where the file system has none), so that every name of one file (a symbolic link, the name it
- * was moved to) reaches the same open file, and a file created where an open one was deleted is a
- * new one. It also keeps the path of each open file and what closed files leave to the file
- * system's close (a force they owe, or one of theirs that failed), and follows the deletes and
- * moves made through the file system, as a POSIX file system follows an inode. Not thread-safe:
- * {@link FileRegistry} guards it with its monitor.
+ * The open files, found by the identity of their underlying file (its file key, the real path where
+ * the file system has none), so that every name of one file (a symbolic link, the name it was moved
+ * to) reaches the same open file, and a file created where an open one was deleted is a new one. It
+ * also keeps the path of each open file and what closed files leave to the file system's close (a
+ * force they owe, or one of theirs that failed), and follows the deletes and moves made through the
+ * file system, as a POSIX file system follows an inode. Not thread-safe: {@link FileRegistry}
+ * guards it with its monitor.
  *
  * <p>A file is in the table from the moment its underlying channel is open until that channel is
- * closed, also while it is being loaded or closed outside the monitor: this program must never
- * open a second underlying channel on a file it has open, since closing either would release the
- * locks it holds through the other (POSIX locks belong to the process).
+ * closed, also while it is being loaded or closed outside the monitor: this program must never open
+ * a second underlying channel on a file it has open, since closing either would release the locks
+ * it holds through the other (POSIX locks belong to the process).
  */
 final class PathTable {
   /** Where an entry's file is in its life. */
@@ -40,15 +40,27 @@ final class PathTable {
   /** One open file and the channels sharing it. */
   static final class Entry {
     final RawFile raw;
+
     /** Null while {@link State#LOADING}. */
     OpenFile file;
+
     State state;
+
     /** Its file key, or its real path (then it follows moves). */
     Object id;
+
     /** The underlying path that names it, or null once that name was deleted or replaced. */
     Path key;
+
     String displayPath;
     int channels;
+
+    /**
+     * Whether a name of it was deleted or replaced while it had others (a hard link): {@link #key}
+     * is then null, yet the file can still be read by those names, so its last close forces it, the
+     * file system's close being a durability point for it, and a failed close is reported.
+     */
+    boolean otherNames;
 
     private Entry(
         RawFile raw, OpenFile file, State state, Object id, Path key, String displayPath) {
@@ -78,7 +90,7 @@ final class PathTable {
      * registry's monitor, or once the file system's close took it.
      */
     boolean keptNameLost() {
-      return kept() && file.tailWaits() && !FileIdentity.holds(key, id);
+      return kept() && file.tailWaits() && !otherNames && !FileIdentity.holds(key, id);
     }
   }
 
@@ -116,8 +128,8 @@ final class PathTable {
   }
 
   /**
-   * {@code entry} finished loading as {@code file}, which was made with the name {@code
-   * loadedAs}: it is open, under the name it has now (it may have moved meanwhile).
+   * {@code entry} finished loading as {@code file}, which was made with the name {@code loadedAs}:
+   * it is open, under the name it has now (it may have moved meanwhile).
    */
   void loaded(Entry entry, OpenFile file, String loadedAs) {
     entry.file = file;
@@ -165,9 +177,9 @@ final class PathTable {
   }
 
   /**
-   * Forgets {@code entry}, whose last channel closed, and records what it leaves owed: only a
-   * force ends a debt, since a session that merely read leaves an earlier session's unforced
-   * writes as they were.
+   * Forgets {@code entry}, whose last channel closed, and records what it leaves owed: only a force
+   * ends a debt, since a session that merely read leaves an earlier session's unforced writes as
+   * they were.
    */
   void remove(Entry entry, ForceLedger.Debt debt) {
     byFile.remove(entry.file);
@@ -175,11 +187,14 @@ final class PathTable {
     if (byId.get(entry.id) == entry) {
       byId.remove(entry.id);
     }
-    if (entry.key == null) {
+    if (entry.key == null && !entry.otherNames) {
       return; // deleted or replaced: nothing left at a path to force, nor to lose
     }
     if (entry.raw.forceFailed()) {
       failedForces.add(entry.displayPath);
+    }
+    if (entry.key == null) {
+      return; // its other names are not known here; its close forced it (FileClosing)
     }
     switch (debt) {
       case OWED -> unforced.owe(entry.key, entry.displayPath);
@@ -202,17 +217,52 @@ final class PathTable {
     return true;
   }
 
+  /** Whether a file that is open here, loading or closing has the name {@code key}. */
+  boolean openAt(Path key) {
+    for (Entry entry : all) {
+      if (key.equals(entry.key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a file that is closing has the name {@code key}. */
+  boolean closingAt(Path key) {
+    for (Entry entry : all) {
+      if (entry.state == State.CLOSING && key.equals(entry.key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The encrypted path of the closed file that owes a force at {@code key}, or null. */
+  String owedAt(Path key) {
+    return unforced.owedAt(key);
+  }
+
   /**
    * The name {@code key} (its parent a real path) was deleted: a file open there is detached from
-   * it. A file with a file key needs nothing more, as a new file there gets another key; one
-   * known by its real path leaves the table, so that a new file there is not taken for it.
-   * Returns the files {@link #kept} for their tails that it detached, now closing: as nothing can
-   * open them again, the caller lets them go ({@link FileClosing#drop}).
+   * it. A file with a file key needs nothing more, as a new file there gets another key; one known
+   * by its real path leaves the table, so that a new file there is not taken for it. Returns the
+   * files {@link #kept} for their tails that it detached, now closing: as nothing can open them
+   * again, the caller lets them go ({@link FileClosing#drop}). If the file had {@code otherNames}
+   * (hard links), an open one stays as it is, reachable by its identity through them, and is marked
+   * {@link Entry#otherNames}; the caller forced a closed one that owed a force here before the name
+   * went, as nothing would force it later.
    */
-  List<Entry> deleted(Path key) {
+  List<Entry> deleted(Path key, boolean otherNames) {
     List<Entry> keptDetached = new ArrayList<>();
     for (Entry entry : all) {
-      if (key.equals(entry.key) && detach(entry)) {
+      if (!key.equals(entry.key)) {
+        continue;
+      }
+      if (otherNames) {
+        entry.key = null;
+        entry.otherNames = true;
+        entry.raw.locate(null, entry.id);
+      } else if (detach(entry)) {
         keptDetached.add(entry);
       }
     }
@@ -228,13 +278,14 @@ final class PathTable {
 
   /**
    * {@code from} (a file, or a directory and everything below it) now has the name {@code to};
-   * whatever {@code to} named before was replaced: returns what {@link #deleted} does for it.
+   * whatever {@code to} named before was replaced: returns what {@link #deleted} does for it,
+   * {@code toHadOtherNames} saying whether that file had names besides {@code to}.
    */
-  List<Entry> moved(Path from, Path to, String displayTo) {
+  List<Entry> moved(Path from, Path to, String displayTo, boolean toHadOtherNames) {
     if (from.equals(to)) {
       return List.of();
     }
-    List<Entry> replaced = deleted(to);
+    List<Entry> replaced = deleted(to, toHadOtherNames);
     for (Entry entry : all) {
       if (entry.key == null || !entry.key.startsWith(from)) {
         continue;

@@ -198,9 +198,8 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   }
 
   @Override
-  public void createLink(Path link, Path existing) {
-    throw new UnsupportedOperationException(
-        "encryptedfs does not create hard links: " + link + " -> " + existing);
+  public void createLink(Path link, Path existing) throws IOException {
+    HardLinks.create(check(link), check(existing));
   }
 
   @Override

@@ -12,13 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
-import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.DiskFullMode;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.nio.FsInternals;
 import io.encryptedfs.testing.InMemoryKeys;
-import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,7 +25,6 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,14 +56,6 @@ class FailedCloseTest {
   @AfterEach
   void tearDown() throws IOException {
     jimfs.close();
-  }
-
-  private FileSystem open(String mode) throws IOException {
-    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
-    env.put(EncryptedFileSystems.WRITE_MODE, mode);
-    // Long enough that no timed write runs during a test unless a failure made it retry.
-    env.put(EncryptedFileSystems.WRITE_BUFFER_MILLIS, "60000");
-    return EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
   }
 
   /**
@@ -123,19 +112,10 @@ class FailedCloseTest {
     return found;
   }
 
-  /** Polls for up to five seconds until {@code fs} has no file open. */
-  private static int awaitNoOpenFile(FileSystem fs) throws Exception {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (FsInternals.openFileCount(fs) > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    return FsInternals.openFileCount(fs);
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"write-through", "buffered"})
   void anAcknowledgedWriteOutlivesACloseThatFailsForLackOfSpace(String mode) throws Exception {
-    try (FileSystem fs = open(mode)) {
+    try (FileSystem fs = FaultRoots.open(faults, keys, mode)) {
       FileChannel ch = ackedThenDiskFull(fs);
       if (mode.equals("buffered")) {
         failingClose(ch); // the tail record of " acked" cannot be written
@@ -156,7 +136,7 @@ class FailedCloseTest {
       faults.unlimitedSpace();
       assertEquals(ACKED, Files.readString(fs.getPath("/f")), "same file system, space back");
     }
-    try (FileSystem reopened = open(mode)) {
+    try (FileSystem reopened = FaultRoots.open(faults, keys, mode)) {
       assertEquals(ACKED, Files.readString(reopened.getPath("/f")), "reopened");
     }
     assertEquals(ACKED, afterCrash(CrashPlan.powerLoss()), "the file system's close forced it");
@@ -164,7 +144,7 @@ class FailedCloseTest {
 
   @Test
   void theTimerWritesTheTailOfAFailedCloseOnceSpaceReturnsAndLetsTheFileGo() throws Exception {
-    try (FileSystem fs = open("buffered")) {
+    try (FileSystem fs = FaultRoots.open(faults, keys, "buffered")) {
       failingClose(ackedThenDiskFull(fs));
       assertEquals(FORCED, afterProcessCrash(), "not written yet");
       // The bound is a minute, but a closed file's tail is overdue: retried within a second.
@@ -178,7 +158,8 @@ class FailedCloseTest {
       faults.unlimitedSpace();
       // No call from the program: the timer alone writes the tail, then the file is let go.
       assertEquals(ACKED, awaitProcessCrashImage(ACKED), "the failed close's tail was retried");
-      assertEquals(0, awaitNoOpenFile(fs), "the file is let go once its tail is written");
+      assertEquals(
+          0, FsInternals.awaitNoOpenFile(fs), "the file is let go once its tail is written");
       assertEquals(ACKED, Files.readString(fs.getPath("/f")));
     }
     assertEquals(ACKED, afterCrash(CrashPlan.powerLoss()), "the file system's close forced it");
@@ -186,7 +167,7 @@ class FailedCloseTest {
 
   @Test
   void aLaterOpenTakesUpTheStateAFailedCloseLeft() throws Exception {
-    try (FileSystem fs = open("buffered")) {
+    try (FileSystem fs = FaultRoots.open(faults, keys, "buffered")) {
       failingClose(ackedThenDiskFull(fs));
       try (FileChannel ch = FileChannel.open(fs.getPath("/f"), WRITE, READ)) {
         assertEquals(ACKED.length(), ch.size(), "the live state, not the disk's");
@@ -203,7 +184,7 @@ class FailedCloseTest {
 
   @Test
   void aWriteAfterAFailedCloseIsReportedByItsOwnClose() throws Exception {
-    try (FileSystem fs = open("buffered")) {
+    try (FileSystem fs = FaultRoots.open(faults, keys, "buffered")) {
       failingClose(ackedThenDiskFull(fs));
       FileChannel ch = FileChannel.open(fs.getPath("/f"), WRITE, APPEND);
       ch.write(utf8(" more"));
@@ -212,13 +193,13 @@ class FailedCloseTest {
       assertEquals(ACKED + " more", Files.readString(fs.getPath("/f")));
       faults.unlimitedSpace();
       assertEquals(ACKED + " more", awaitProcessCrashImage(ACKED + " more"));
-      assertEquals(0, awaitNoOpenFile(fs));
+      assertEquals(0, FsInternals.awaitNoOpenFile(fs));
     }
   }
 
   @Test
   void theFileSystemCloseThrowsNamingTheFileWhileTheDiskStillRefuses() throws Exception {
-    FileSystem fs = open("buffered");
+    FileSystem fs = FaultRoots.open(faults, keys, "buffered");
     failingClose(ackedThenDiskFull(fs));
     IOException e = assertThrows(IOException.class, fs::close);
     assertTrue(e.getMessage().startsWith("/f: "), e.getMessage());
@@ -231,19 +212,19 @@ class FailedCloseTest {
 
   @Test
   void theFileSystemCloseWritesTheTailOnceSpaceReturns() throws Exception {
-    FileSystem fs = open("buffered");
+    FileSystem fs = FaultRoots.open(faults, keys, "buffered");
     failingClose(ackedThenDiskFull(fs));
     faults.unlimitedSpace();
     fs.close();
     assertEquals(ACKED, afterCrash(CrashPlan.powerLoss()), "a durability point");
-    try (FileSystem reopened = open("buffered")) {
+    try (FileSystem reopened = FaultRoots.open(faults, keys, "buffered")) {
       assertEquals(ACKED, Files.readString(reopened.getPath("/f")));
     }
   }
 
   @Test
   void closingTheFileSystemWithTheChannelOpenThrowsNamingTheFile() throws Exception {
-    FileSystem fs = open("buffered");
+    FileSystem fs = FaultRoots.open(faults, keys, "buffered");
     FileChannel ch = ackedThenDiskFull(fs);
     IOException e = assertThrows(IOException.class, fs::close);
     assertTrue(e.getMessage().startsWith("/f: "), e.getMessage());
@@ -252,14 +233,14 @@ class FailedCloseTest {
   }
 
   /**
-   * A file kept for its tail that the program then deletes can no longer be opened: it is let go
-   * at once, and its record is not retried. It used to stay, tried every second for as long as the
+   * A file kept for its tail that the program then deletes can no longer be opened: it is let go at
+   * once, and its record is not retried. It used to stay, tried every second for as long as the
    * disk refused, and the file system's close then reported those writes lost, which the program
    * had deleted.
    */
   @Test
   void aKeptFileThatTheProgramDeletesIsLetGo() throws Exception {
-    FileSystem fs = open("buffered");
+    FileSystem fs = FaultRoots.open(faults, keys, "buffered");
     failingClose(ackedThenDiskFull(fs));
     Files.delete(fs.getPath("/f"));
     assertEquals(0, FsInternals.openFileCount(fs), "let go with its name");
@@ -272,7 +253,7 @@ class FailedCloseTest {
 
   @Test
   void theFileSystemCloseReportsNothingLostOfADeletedKeptFile() throws Exception {
-    FileSystem fs = open("buffered");
+    FileSystem fs = FaultRoots.open(faults, keys, "buffered");
     failingClose(ackedThenDiskFull(fs));
     Files.delete(fs.getPath("/f"));
     fs.close();
@@ -291,10 +272,10 @@ class FailedCloseTest {
    */
   @Test
   void aKeptFileThatAnotherProgramDeletesIsLetGoAtItsNextRetry() throws Exception {
-    FileSystem fs = open("buffered");
+    FileSystem fs = FaultRoots.open(faults, keys, "buffered");
     failingClose(ackedThenDiskFull(fs));
     Files.delete(underlyingF());
-    assertEquals(0, awaitNoOpenFile(fs), "let go once a retry found its name gone");
+    assertEquals(0, FsInternals.awaitNoOpenFile(fs), "let go once a retry found its name gone");
     long refused = faults.writesRefused();
     Thread.sleep(2_500); // retries run every second once a close failed
     assertEquals(refused, faults.writesRefused(), "no retry of a deleted file's record");
@@ -304,19 +285,20 @@ class FailedCloseTest {
   /** A name that holds another file no longer reaches the kept one either. */
   @Test
   void aKeptFileWhoseNameAnotherProgramReplacesIsLetGo() throws Exception {
-    FileSystem fs = open("buffered");
+    FileSystem fs = FaultRoots.open(faults, keys, "buffered");
     failingClose(ackedThenDiskFull(fs));
     Path other = jimfs.getPath("/db/other");
     Files.writeString(other, "another program's file");
     Files.move(other, underlyingF(), StandardCopyOption.REPLACE_EXISTING);
-    assertEquals(0, awaitNoOpenFile(fs), "let go once a retry found another file at its name");
+    assertEquals(
+        0, FsInternals.awaitNoOpenFile(fs), "let go once a retry found another file at its name");
     fs.close();
     assertEquals("another program's file", Files.readString(underlyingF()), "left alone");
   }
 
   @Test
   void theFileSystemCloseReportsNothingLostOfAKeptFileAnotherProgramDeleted() throws Exception {
-    FileSystem fs = open("buffered");
+    FileSystem fs = FaultRoots.open(faults, keys, "buffered");
     failingClose(ackedThenDiskFull(fs));
     Files.delete(underlyingF());
     fs.close(); // before the first retry, a second after the failed close
@@ -327,7 +309,7 @@ class FailedCloseTest {
   @Test
   void aKeptFileWhoseNameStillHoldsItStaysKeptThroughRetries() throws Exception {
     faults.hideFileKeys(); // known by its path alone, the identity a name check can compare
-    try (FileSystem fs = open("buffered")) {
+    try (FileSystem fs = FaultRoots.open(faults, keys, "buffered")) {
       failingClose(ackedThenDiskFull(fs));
       long refused = faults.writesRefused();
       Thread.sleep(2_500);
@@ -335,7 +317,7 @@ class FailedCloseTest {
       assertEquals(1, FsInternals.openFileCount(fs), "still kept");
       faults.unlimitedSpace();
       assertEquals(ACKED, awaitProcessCrashImage(ACKED));
-      assertEquals(0, awaitNoOpenFile(fs));
+      assertEquals(0, FsInternals.awaitNoOpenFile(fs));
     }
   }
 
@@ -346,7 +328,7 @@ class FailedCloseTest {
    */
   @Test
   void aFileDeletedOnCloseIsNotKeptForItsTailAndClosesWithoutFailing() throws Exception {
-    try (FileSystem fs = open("buffered")) {
+    try (FileSystem fs = FaultRoots.open(faults, keys, "buffered")) {
       FileChannel ch = FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE, DELETE_ON_CLOSE);
       ch.write(utf8(FORCED));
       ch.force(false);
@@ -362,7 +344,7 @@ class FailedCloseTest {
   @ParameterizedTest
   @ValueSource(strings = {"write-through", "buffered"})
   void theCloseOfADeletedFileDoesNotFailForWhatItCouldNotWrite(String mode) throws Exception {
-    try (FileSystem fs = open(mode)) {
+    try (FileSystem fs = FaultRoots.open(faults, keys, mode)) {
       FileChannel ch = ackedThenDiskFull(fs);
       Files.delete(fs.getPath("/f"));
       ch.close();
@@ -374,7 +356,7 @@ class FailedCloseTest {
   /** A kept file the program moves keeps its tail under its new name, which the close names. */
   @Test
   void theFileSystemCloseNamesAMovedKeptFileByItsNewName() throws Exception {
-    FileSystem fs = open("buffered");
+    FileSystem fs = FaultRoots.open(faults, keys, "buffered");
     failingClose(ackedThenDiskFull(fs));
     Files.move(fs.getPath("/f"), fs.getPath("/g"));
     assertEquals(1, FsInternals.openFileCount(fs), "still kept, under its new name");
@@ -384,11 +366,11 @@ class FailedCloseTest {
 
   @Test
   void theTimerWritesTheTailOfAMovedKeptFileUnderItsNewName() throws Exception {
-    try (FileSystem fs = open("buffered")) {
+    try (FileSystem fs = FaultRoots.open(faults, keys, "buffered")) {
       failingClose(ackedThenDiskFull(fs));
       Files.move(fs.getPath("/f"), fs.getPath("/g"));
       faults.unlimitedSpace();
-      assertEquals(0, awaitNoOpenFile(fs), "let go once the timer wrote its tail");
+      assertEquals(0, FsInternals.awaitNoOpenFile(fs), "let go once the timer wrote its tail");
       assertEquals(ACKED, Files.readString(fs.getPath("/g")));
       assertEquals(ACKED, afterCrash(CrashPlan.processCrash(), "/g"));
     }

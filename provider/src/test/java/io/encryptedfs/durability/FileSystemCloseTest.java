@@ -1,6 +1,7 @@
 package io.encryptedfs.durability;
 
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static io.encryptedfs.durability.FaultRoots.content;
+import static io.encryptedfs.durability.FaultRoots.write;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,12 +14,9 @@ import io.encryptedfs.faults.Recording;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,21 +78,6 @@ class FileSystemCloseTest {
               assertArrayEquals(deep, Files.readAllBytes(fs.getPath("/grown/sub/deep")), "deep");
               assertArrayEquals(beside, Files.readAllBytes(fs.getPath("/tree-beside")), "beside");
             });
-      }
-    }
-  }
-
-  private static byte[] content(long seed, int size) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
-  private static void write(Path p, byte[] content) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(content);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
       }
     }
   }

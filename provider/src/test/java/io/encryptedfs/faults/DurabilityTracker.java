@@ -70,10 +70,39 @@ final class DurabilityTracker {
 
   synchronized void delete(Path file, IoSupplier<?> deleter) throws IOException {
     deleter.get();
-    FileState gone = states.remove(key(file));
-    if (gone != null) {
-      gone.unlinked();
+    unlinked(states.remove(key(file)));
+  }
+
+  /**
+   * A hard link {@code name} to {@code file}: both names share one state, so a write through either
+   * and a force through either apply to both. A recording lists each name as a file of its own with
+   * that one history, so only crash plans that treat them alike (a power loss after the last write
+   * was forced, or {@link CrashPlan#powerLoss()} on histories whose unforced entries the test
+   * expects lost under every name) describe a real disk.
+   */
+  synchronized void link(Path name, Path file, IoSupplier<?> linker) throws IOException {
+    linker.get();
+    Path key = key(file);
+    FileState state = states.get(key);
+    if (state == null) {
+      state = FileState.untracked(key);
+      states.put(key, state);
     }
+    states.put(key(name), state);
+  }
+
+  /** {@code gone} lost a name: once it has none left, it is no longer at any path. */
+  private void unlinked(FileState gone) {
+    if (gone == null) {
+      return;
+    }
+    for (Map.Entry<Path, FileState> other : states.entrySet()) {
+      if (other.getValue() == gone) {
+        gone.movedTo(other.getKey()); // faults aimed at a path still reach it by this name
+        return;
+      }
+    }
+    gone.unlinked();
   }
 
   synchronized void move(Path source, Path target, IoSupplier<?> mover) throws IOException {
@@ -84,8 +113,8 @@ final class DurabilityTracker {
       return;
     }
     FileState replaced = states.remove(to);
-    if (replaced != null) {
-      replaced.unlinked();
+    if (replaced != states.get(from)) {
+      unlinked(replaced);
     }
     // A directory rename moves every file below it.
     List<Path> moved = new ArrayList<>();

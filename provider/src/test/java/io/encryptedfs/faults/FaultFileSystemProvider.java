@@ -100,9 +100,19 @@ final class FaultFileSystemProvider extends FileSystemProvider {
     throw new UnsupportedOperationException("faultfs does not model links");
   }
 
+  /** A hard link: a name, durable at once as directory changes are here, for the same state. */
   @Override
-  public void createLink(Path link, Path existing) {
-    throw new UnsupportedOperationException("faultfs does not model links");
+  public void createLink(Path link, Path existing) throws IOException {
+    Path name = fs.unwrap(link);
+    Path file = fs.unwrap(existing);
+    fs.tracker()
+        .link(
+            name,
+            file,
+            () -> {
+              under().createLink(name, file);
+              return null;
+            });
   }
 
   @Override

@@ -10,4 +10,13 @@ public final class FsInternals {
   public static int openFileCount(FileSystem fs) {
     return ((EncryptedFileSystem) fs).files().openFileCount();
   }
+
+  /** Polls for up to five seconds until {@code fs} has no file open; returns how many are. */
+  public static int awaitNoOpenFile(FileSystem fs) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (openFileCount(fs) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return openFileCount(fs);
+  }
 }

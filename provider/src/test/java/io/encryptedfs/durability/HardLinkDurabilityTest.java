@@ -1,0 +1,130 @@
+package io.encryptedfs.durability;
+
+import static io.encryptedfs.durability.FaultRoots.content;
+import static io.encryptedfs.durability.FaultRoots.write;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.CrashPlan;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.faults.Recording;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.io.SyncFailedException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Closing the file system is a durability point for every file written through it (see {@code
+ * FileSystemCloseTest}), and it knows a closed file that owes a force by one name. A file with hard
+ * links can lose that name while it keeps others; nothing would force it then. So a delete or a
+ * replacing move of such a name forces the closed file first, and an open file that loses its name
+ * is forced by its last close: here a power loss after the file system's close finds every byte
+ * under the names left.
+ */
+class HardLinkDurabilityTest {
+  private static final int BLOCK = 4096;
+
+  /** Jimfs tells a file's link count (the {@code unix} view) only when asked to, as Linux does. */
+  private static final Configuration WITH_LINK_COUNTS =
+      Configuration.unix().toBuilder().setAttributeViews("basic", "owner", "posix", "unix").build();
+
+  private final InMemoryKeys keys = new InMemoryKeys("master");
+
+  @Test
+  void aFileThatLosesTheNameItOwedAForceByKeepsItsBytesUnderTheOthers() throws IOException {
+    byte[] deleted = content(1, 3 * BLOCK + 100);
+    byte[] replaced = content(2, 2 * BLOCK + 7);
+    byte[] openWhileDeleted = content(3, 5 * BLOCK);
+    byte[] more = content(4, BLOCK + 1);
+    byte[] onlyRead = content(5, 1000);
+    try (FileSystem jimfs = Jimfs.newFileSystem(WITH_LINK_COUNTS)) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs =
+          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK)) {
+        // closed, unforced: owed by /a; /a goes, /b stays
+        write(fs.getPath("/a"), deleted);
+        Files.createLink(fs.getPath("/b"), fs.getPath("/a"));
+        Files.delete(fs.getPath("/a"));
+
+        // the same by a move onto the owed name
+        write(fs.getPath("/c"), replaced);
+        Files.createLink(fs.getPath("/d"), fs.getPath("/c"));
+        Files.writeString(fs.getPath("/new"), "new c");
+        Files.move(fs.getPath("/new"), fs.getPath("/c"), REPLACE_EXISTING);
+
+        // open through /e when /e goes; written before and after
+        try (FileChannel ch = FileChannel.open(fs.getPath("/e"), CREATE_NEW, WRITE)) {
+          ch.write(ByteBuffer.wrap(openWhileDeleted));
+          Files.createLink(fs.getPath("/f"), fs.getPath("/e"));
+          Files.delete(fs.getPath("/e"));
+          ch.write(ByteBuffer.wrap(more));
+        }
+
+        // written and closed, then only read through the name that goes: still owed
+        write(fs.getPath("/g"), onlyRead);
+        Files.createLink(fs.getPath("/h"), fs.getPath("/g"));
+        try (FileChannel reader = FileChannel.open(fs.getPath("/g"))) {
+          Files.delete(fs.getPath("/g"));
+          assertEquals(onlyRead.length, reader.size());
+        }
+      }
+      Recording recording = faults.recording();
+      byte[] both = Arrays.copyOf(openWhileDeleted, openWhileDeleted.length + more.length);
+      System.arraycopy(more, 0, both, openWhileDeleted.length, more.length);
+      try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+        restorer.afterCrash(
+            recording,
+            CrashPlan.powerLoss(),
+            fs -> {
+              assertFalse(Files.exists(fs.getPath("/a")));
+              assertArrayEquals(deleted, Files.readAllBytes(fs.getPath("/b")), "b");
+              assertEquals("new c", Files.readString(fs.getPath("/c")));
+              assertArrayEquals(replaced, Files.readAllBytes(fs.getPath("/d")), "d");
+              assertFalse(Files.exists(fs.getPath("/e")));
+              assertArrayEquals(both, Files.readAllBytes(fs.getPath("/f")), "f");
+              assertArrayEquals(onlyRead, Files.readAllBytes(fs.getPath("/h")), "h");
+            });
+      }
+    }
+  }
+
+  /**
+   * The force before a delete is the delete's: if it fails, the name stays, and the file system's
+   * close reports the failed force as it reports any (what it was to make durable may be lost).
+   */
+  @Test
+  void aDeleteWhoseForceFailsLeavesTheName() throws IOException {
+    try (FileSystem jimfs = Jimfs.newFileSystem(WITH_LINK_COUNTS)) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      FileSystem fs =
+          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK);
+      write(fs.getPath("/a"), content(6, 100));
+      Files.createLink(fs.getPath("/b"), fs.getPath("/a"));
+      faults.failForces(p -> true);
+      IOException failed = assertThrows(IOException.class, () -> Files.delete(fs.getPath("/a")));
+      assertTrue(failed.getMessage().contains("/a"), failed.getMessage());
+      assertTrue(Files.exists(fs.getPath("/a")));
+      faults.failForces(p -> false);
+      Files.delete(fs.getPath("/a"));
+      assertArrayEquals(content(6, 100), Files.readAllBytes(fs.getPath("/b")));
+      SyncFailedException reported = assertThrows(SyncFailedException.class, fs::close);
+      assertTrue(reported.getMessage().startsWith("/a: "), reported.getMessage());
+    }
+  }
+}
