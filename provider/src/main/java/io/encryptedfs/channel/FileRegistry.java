@@ -2,7 +2,6 @@ package io.encryptedfs.channel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedFileSystemException;
 import java.nio.file.Files;
@@ -38,6 +37,7 @@ final class FileRegistry {
   private final SizeCache sizes;
   private final OpenChannels channels;
   private final ClosingEntries closingEntries;
+  private final NameRemovals removals;
 
   /**
    * @param sizes told when a channel that writes attaches to a file
@@ -47,6 +47,7 @@ final class FileRegistry {
     this.sizes = sizes;
     this.channels = channels;
     this.closingEntries = new ClosingEntries(this, table, creating, channels);
+    this.removals = new NameRemovals(this, table, creating);
   }
 
   /** The way out of the table, under this monitor (see {@link ClosingEntries}). */
@@ -345,42 +346,14 @@ final class FileRegistry {
     }
   }
 
-  /**
-   * See {@link OpenFiles#delete}; returns what {@link PathTable#deleted} does. A closed file that
-   * owes the file system's close a force at this name, and has other names (hard links), is forced
-   * through {@code forcing} first, outside the monitor: nothing could force it once this name, the
-   * only one the file system knows it by, is gone. A force that fails fails the delete.
-   */
+  /** See {@link NameRemovals#delete}. */
   List<PathTable.Entry> delete(
       Path rawPath, OpenFiles.RawOperation delete, FileClosing.ForcingOpen forcing)
       throws IOException {
-    Path key = FileIdentity.realParent(rawPath);
-    while (true) {
-      String owed;
-      synchronized (this) {
-        // A file being created must still be at its name when registered; one closing must have
-        // said what it owes at this name.
-        while (creating.contains(key) || table.closingAt(key)) {
-          awaitChange(this);
-        }
-        boolean open = table.openAt(key);
-        owed = table.owedAt(key);
-        boolean otherNames = (open || owed != null) && FileIdentity.hasOtherNames(key);
-        if (!otherNames || open || owed == null) {
-          // An open file's own close forces it (PathTable.Entry#otherNames), what this name owed
-          // included, as it is the same file.
-          delete.run();
-          return table.deleted(key, otherNames);
-        }
-      }
-      forceClosed(key, owed, forcing);
-    }
+    return removals.delete(rawPath, delete, forcing);
   }
 
-  /**
-   * See {@link OpenFiles#move}; returns what {@link PathTable#moved} does. A file that {@code
-   * rawTo} names and replaces is treated as {@link #delete} treats the name it deletes.
-   */
+  /** See {@link NameRemovals#move}. */
   List<PathTable.Entry> move(
       Path rawFrom,
       Path rawTo,
@@ -388,38 +361,7 @@ final class FileRegistry {
       OpenFiles.RawOperation move,
       FileClosing.ForcingOpen forcing)
       throws IOException {
-    Path from = FileIdentity.realParent(rawFrom);
-    Path to = FileIdentity.realParent(rawTo);
-    while (true) {
-      String owed;
-      synchronized (this) {
-        while (creating.atOrBelow(from) || creating.atOrBelow(to) || table.closingAt(to)) {
-          awaitChange(this); // so that a file being created is still at its name when registered
-        }
-        boolean open = table.openAt(to);
-        owed = from.equals(to) ? null : table.owedAt(to);
-        boolean otherNames =
-            !from.equals(to) && (open || owed != null) && FileIdentity.hasOtherNames(to);
-        if (!otherNames || open || owed == null) {
-          move.run();
-          return table.moved(from, to, displayTo, otherNames);
-        }
-      }
-      forceClosed(to, owed, forcing);
-    }
-  }
-
-  /**
-   * Forces the closed file at {@code key}, which owes a force; outside the monitor, as the open
-   * goes through it. A name gone meanwhile is left to the caller's next look.
-   */
-  private static void forceClosed(Path key, String displayPath, FileClosing.ForcingOpen forcing)
-      throws IOException {
-    try (FileChannel ch = forcing.open(key, displayPath)) {
-      ch.force(true);
-    } catch (NoSuchFileException gone) {
-      // another program removed the name: the next look finds no other names there
-    }
+    return removals.move(rawFrom, rawTo, displayTo, move, forcing);
   }
 
   /** The size of the file with identity {@code id} if it is open here (once ready), else -1. */

@@ -1,0 +1,119 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Deletes and moves through the file system, for {@link FileRegistry}: each runs its underlying
+ * operation under the registry's monitor and has the {@link PathTable} follow it. A name that goes
+ * may be the one the file system knows a file by while the file keeps others (hard links): such a
+ * file must still be forced by the file system's close, which would know no name to force it by.
+ *
+ * <p>Takes the registry's monitor, given to it ({@code monitor}), as {@link ClosingEntries} does:
+ * the table and the names being created are the registry's, guarded by that monitor alone.
+ */
+final class NameRemovals {
+  private final Object monitor;
+  private final PathTable table;
+  private final CreatingNames creating;
+
+  NameRemovals(Object monitor, PathTable table, CreatingNames creating) {
+    this.monitor = monitor;
+    this.table = table;
+    this.creating = creating;
+  }
+
+  /**
+   * See {@link OpenFiles#delete}; returns what {@link PathTable#deleted} does. A closed file that
+   * owes the file system's close a force at this name, and has other names (hard links), is forced
+   * through {@code forcing} first, outside the monitor: nothing could force it once this name, the
+   * only one the file system knows it by, is gone. A force that fails fails the delete.
+   */
+  List<PathTable.Entry> delete(
+      Path rawPath, OpenFiles.RawOperation delete, FileClosing.ForcingOpen forcing)
+      throws IOException {
+    Path key = FileIdentity.realParent(rawPath);
+    while (true) {
+      Look look;
+      synchronized (monitor) {
+        // A file being created must still be at its name when registered; one closing must have
+        // said what it owes at this name.
+        while (creating.contains(key) || table.closingAt(key)) {
+          FileRegistry.awaitChange(monitor);
+        }
+        look = look(key);
+        if (look.forceFirst() == null) {
+          delete.run();
+          return table.deleted(key, look.otherNames());
+        }
+      }
+      forceClosed(key, look.forceFirst(), forcing);
+    }
+  }
+
+  /**
+   * See {@link OpenFiles#move}; returns what {@link PathTable#moved} does. A file that {@code
+   * rawTo} names and replaces is treated as {@link #delete} treats the name it deletes.
+   */
+  List<PathTable.Entry> move(
+      Path rawFrom,
+      Path rawTo,
+      String displayTo,
+      OpenFiles.RawOperation move,
+      FileClosing.ForcingOpen forcing)
+      throws IOException {
+    Path from = FileIdentity.realParent(rawFrom);
+    Path to = FileIdentity.realParent(rawTo);
+    while (true) {
+      Look look;
+      synchronized (monitor) {
+        // as for a delete, at both names
+        while (creating.atOrBelow(from) || creating.atOrBelow(to) || table.closingAt(to)) {
+          FileRegistry.awaitChange(monitor);
+        }
+        look = from.equals(to) ? Look.NOTHING : look(to);
+        if (look.forceFirst() == null) {
+          move.run();
+          return table.moved(from, to, displayTo, look.otherNames());
+        }
+      }
+      forceClosed(to, look.forceFirst(), forcing);
+    }
+  }
+
+  /**
+   * What a name about to go means for the file there: whether it has other names, and the encrypted
+   * path to force it by first, or null if it need not be: it has none, it owes no force at this
+   * name, or it is open here, so that its own close forces it ({@link PathTable.Entry#otherNames}),
+   * what this name owed included, as it is the same file.
+   */
+  private record Look(boolean otherNames, String forceFirst) {
+    static final Look NOTHING = new Look(false, null);
+  }
+
+  /** {@link Look} at {@code key}: the link count is read only for a file open or owed here. */
+  private Look look(Path key) {
+    boolean open = table.openAt(key);
+    String owed = table.owedAt(key);
+    if ((!open && owed == null) || !FileIdentity.hasOtherNames(key)) {
+      return Look.NOTHING;
+    }
+    return new Look(true, open ? null : owed);
+  }
+
+  /**
+   * Forces the closed file at {@code key}, which owes a force; outside the monitor, as the open
+   * goes through it. A name gone meanwhile is left to the caller's next look.
+   */
+  private static void forceClosed(Path key, String displayPath, FileClosing.ForcingOpen forcing)
+      throws IOException {
+    try (FileChannel ch = forcing.open(key, displayPath)) {
+      ch.force(true);
+    } catch (NoSuchFileException gone) {
+      // another program removed the name: the next look finds no other names there
+    }
+  }
+}
