@@ -11,9 +11,11 @@ import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -124,18 +126,44 @@ final class EncryptedFileSystem extends FileSystem {
    * regular one ("Not a directory"), which would tell that the file is there. A link whose own
    * target is the marker has an ordinary name: {@link MarkerLinks} catches it by the file it
    * reaches. In any other directory such a name is ordinary, but no call creates one there either:
-   * see {@link ReservedNames}, which refuses a creating call on any of these names.
+   * see {@link ReservedNames}, which refuses a creating call on any of these names. On a root that
+   * folds case, a name that may be another name of the marker's file (FAT's short names: {@link
+   * MarkerNames#mayAliasMarker}) is internal if it is that file, wherever it is.
    *
    * @param raw the underlying file {@code absoluteNormalized} maps to
    */
   boolean isInternal(EncryptedPath absoluteNormalized, Path raw) {
     int names = absoluteNormalized.nameCount();
     for (int i = 0; i < names; i++) {
-      if (markerNames.isReserved(absoluteNormalized.name(i)) && inRootDirectory(raw, names - i)) {
+      String name = absoluteNormalized.name(i);
+      if (markerNames.isReserved(name) && inRootDirectory(raw, names - i)) {
+        return true;
+      }
+      if (markerNames.mayAliasMarker(name) && isMarker(ancestor(raw, names - i - 1))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** {@code raw} without its last {@code up} names. */
+  private static Path ancestor(Path raw, int up) {
+    Path p = raw;
+    for (int i = 0; i < up; i++) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  /** Whether {@code raw}, a link not followed, is the root's marker by identity. */
+  private boolean isMarker(Path raw) {
+    try {
+      return files
+          .reserved()
+          .is(raw, Files.readAttributes(raw, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+    } catch (IOException e) {
+      return false; // nothing there, or nothing to look at: not the marker
+    }
   }
 
   /** Whether the directory holding the name {@code fromEnd} names up from raw's end is the root. */

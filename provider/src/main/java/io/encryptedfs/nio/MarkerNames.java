@@ -73,6 +73,15 @@ public final class MarkerNames {
     return folds;
   }
 
+  /**
+   * Whether {@code name} may be another name of the marker's own file, which only the file's
+   * identity can tell: on a folding root, a name with a {@code ~}, as FAT's generated short names
+   * have ({@code ENCRYP~1} for {@code .encryptedfs}), which vfat looks up as well as long ones.
+   */
+  boolean mayAliasMarker(String name) {
+    return folds && name.indexOf('~') >= 0;
+  }
+
   /** Whether {@code name}, one name of a path, is the marker's or starts with it. */
   public boolean isReserved(String name) {
     if (name.startsWith(EncryptedFileSystem.MARKER)) {
