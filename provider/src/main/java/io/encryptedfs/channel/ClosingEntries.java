@@ -48,7 +48,7 @@ final class ClosingEntries {
   /**
    * Whether {@code entry}, closing, lost the name it was known by while it had others ({@link
    * PathTable.Entry#otherNames}), so that its close must force it. Read under the monitor: a delete
-   * waits for a closing entry at its name ({@link FileRegistry#delete}), so the answer holds.
+   * waits for a closing entry at its name ({@link NameRemovals#delete}), so the answer holds.
    */
   boolean forcedAtClose(PathTable.Entry entry) {
     synchronized (monitor) {
