@@ -2,6 +2,7 @@ package io.encryptedfs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.cli.CliRunner.Run;
@@ -240,6 +241,26 @@ class MigrateTreeTest {
   /**
    * Each entry below {@code top} by relative name: its kind, and a link's target or file's text.
    */
+  /** A file with two names is copied once per name, both ways, each copy a file of its own. */
+  @Test
+  void hardLinksAreCopiedOncePerName() throws Exception {
+    Files.createLink(plain.resolve("b.txt"), plain.resolve("a.txt"));
+    Run encrypt = cli.keys("encrypt", plain.toString(), root.toString(), "--create");
+    assertEquals(0, encrypt.code(), encrypt.out() + encrypt.err());
+    assertTrue(encrypt.out().contains("encrypted 2, already done 0, failed 0\n"), encrypt.out());
+    try (FileSystem fs = cli.openRoot(root)) {
+      assertEquals("alpha", Files.readString(fs.getPath("/b.txt")));
+      assertFalse(Files.isSameFile(fs.getPath("/a.txt"), fs.getPath("/b.txt")));
+      Files.createLink(fs.getPath("/c.txt"), fs.getPath("/a.txt"));
+    }
+    Path out = tmp.resolve("exported");
+    Run decrypt = cli.keys("decrypt", root.toString(), out.toString());
+    assertEquals(0, decrypt.code(), decrypt.out() + decrypt.err());
+    assertTrue(decrypt.out().contains("decrypted 3, already done 0, failed 0\n"), decrypt.out());
+    assertEquals("alpha", Files.readString(out.resolve("c.txt")));
+    assertFalse(Files.isSameFile(out.resolve("a.txt"), out.resolve("c.txt")));
+  }
+
   private static Map<String, String> snapshot(Path top) throws IOException {
     Map<String, String> entries = new TreeMap<>();
     Files.walkFileTree(
