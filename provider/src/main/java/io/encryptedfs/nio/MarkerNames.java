@@ -75,11 +75,22 @@ public final class MarkerNames {
 
   /**
    * Whether {@code name} may be another name of the marker's own file, which only the file's
-   * identity can tell: on a folding root, a name with a {@code ~}, as FAT's generated short names
-   * have ({@code ENCRYP~1} for {@code .encryptedfs}), which vfat looks up as well as long ones.
+   * identity can tell: on a folding root, a name with a {@code ~} and a digit after it, the numeric
+   * tail of FAT's generated short names ({@code ENCRYP~1} for {@code .encryptedfs}), which vfat
+   * looks up as well as long ones. Office's {@code ~$report.docx} and an editor's {@code notes~}
+   * are not looked at.
    */
   boolean mayAliasMarker(String name) {
-    return folds && name.indexOf('~') >= 0;
+    if (!folds) {
+      return false;
+    }
+    for (int i = name.indexOf('~'); i >= 0 && i + 1 < name.length(); i = name.indexOf('~', i + 1)) {
+      char next = name.charAt(i + 1);
+      if (next >= '0' && next <= '9') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code name}, one name of a path, is the marker's or starts with it. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
@@ -85,9 +86,36 @@ class MarkerAliasTest {
   }
 
   /**
-   * The sweep's lines but those that may differ: whether the name is hidden (the marker's starts
-   * with a dot), and what creating calls throw (refused by name, or missing like any internal
-   * path).
+   * Only a name with FAT's numeric tail ({@code ~} and a digit) costs the look: one attribute read
+   * more than an ordinary name, on a folding root alone.
+   */
+  @Test
+  void onlyNamesWithANumericTailAreLookedAt() throws IOException {
+    for (Configuration config : List.of(CaseFoldingRootTest.FOLDING, SENSITIVE)) {
+      try (FileSystem jimfs = Jimfs.newFileSystem(config)) {
+        FaultInjectingFileSystem faults =
+            FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/root")));
+        try (FileSystem fs = TestRoots.open(faults.root(), keys, "AES-256-GCM", 4096)) {
+          boolean folds = config == CaseFoldingRootTest.FOLDING;
+          long ordinary = lookupsOfExists(faults, fs, "/notes");
+          assertEquals(ordinary, lookupsOfExists(faults, fs, "/~$notes.docx"));
+          assertEquals(ordinary, lookupsOfExists(faults, fs, "/notes~"));
+          assertEquals(ordinary + (folds ? 1 : 0), lookupsOfExists(faults, fs, "/NOTES~1.TXT"));
+        }
+      }
+    }
+  }
+
+  private static long lookupsOfExists(FaultInjectingFileSystem faults, FileSystem fs, String path) {
+    long before = faults.lookups();
+    Files.exists(fs.getPath(path));
+    return faults.lookups() - before;
+  }
+
+  /**
+   * The sweep's lines but what may differ: whether the name is hidden (the marker's starts with a
+   * dot), and which exception a creating call fails with (refused by name, or missing like any
+   * internal path); each such call fails, and the lines after them show that nothing changed.
    */
   private static List<String> comparable(List<String> sweep) {
     List<String> kept = new ArrayList<>();
