@@ -3,6 +3,7 @@ package io.encryptedfs.channel;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -316,12 +317,27 @@ public final class OpenFiles {
 
   /** Opens a closed file to force it, before a delete or move takes a name it owes a force at. */
   private FileChannel openToForce(Path rawPath, String displayPath) throws IOException {
-    return open(
-        rawPath,
-        displayPath,
-        EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE),
-        null,
-        false);
+    return openToForce(rawPath, displayPath, false);
+  }
+
+  /**
+   * Opens a closed file that owes a force, to force it: for writing, so that the force also records
+   * the forced sequence in the header (a later reader then detects a damaged newest tail record);
+   * read-only where this program may not write the file (made read-only after its last write),
+   * whose force still makes its bytes durable, only without that record.
+   */
+  private FileChannel openToForce(Path rawPath, String displayPath, boolean forClose)
+      throws IOException {
+    try {
+      return open(
+          rawPath,
+          displayPath,
+          EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE),
+          null,
+          forClose);
+    } catch (AccessDeniedException denied) {
+      return open(rawPath, displayPath, EnumSet.of(StandardOpenOption.READ), null, forClose);
+    }
   }
 
   /**
@@ -394,14 +410,7 @@ public final class OpenFiles {
    */
   public void closeAll() throws IOException {
     IOException failure =
-        closing.closeAll(
-            (rawPath, displayPath) ->
-                open(
-                    rawPath,
-                    displayPath,
-                    EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE),
-                    null,
-                    true));
+        closing.closeAll((rawPath, displayPath) -> openToForce(rawPath, displayPath, true));
     opener.shutdown();
     if (failure != null) {
       throw failure;

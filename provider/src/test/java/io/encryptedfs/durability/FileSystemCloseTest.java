@@ -81,4 +81,30 @@ class FileSystemCloseTest {
       }
     }
   }
+
+  /**
+   * A file made read-only after its last write (as stores of immutable objects do) is forced all
+   * the same: the close's open for writing is denied, so it forces through a read-only one. It used
+   * to fail the file system's close with {@code AccessDeniedException} for any program not running
+   * as root, and leave the file unforced.
+   */
+  @Test
+  void aFileMadeReadOnlyAfterItsLastWriteIsForcedToo() throws IOException {
+    byte[] bytes = content(7, 2 * BLOCK + 33);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs =
+          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK)) {
+        write(fs.getPath("/frozen"), bytes);
+        faults.denyWrites(p -> p.endsWith("frozen"));
+      }
+      try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+        restorer.afterCrash(
+            faults.recording(),
+            CrashPlan.powerLoss(),
+            fs -> assertArrayEquals(bytes, Files.readAllBytes(fs.getPath("/frozen"))));
+      }
+    }
+  }
 }

@@ -103,6 +103,31 @@ class HardLinkDurabilityTest {
     }
   }
 
+  /** The force before a delete reaches a file this program may no longer write, too. */
+  @Test
+  void aReadOnlyFileIsForcedBeforeItLosesAName() throws IOException {
+    byte[] bytes = content(8, 3 * BLOCK);
+    try (FileSystem jimfs = Jimfs.newFileSystem(WITH_LINK_COUNTS)) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs =
+          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK)) {
+        write(fs.getPath("/a"), bytes);
+        Files.createLink(fs.getPath("/b"), fs.getPath("/a"));
+        faults.denyWrites(p -> true);
+        Files.delete(fs.getPath("/a"));
+        // nothing is owed any more: the power loss comes before the file system's close
+        Recording recording = faults.recording();
+        try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+          restorer.afterCrash(
+              recording,
+              CrashPlan.powerLoss(),
+              after -> assertArrayEquals(bytes, Files.readAllBytes(after.getPath("/b"))));
+        }
+      }
+    }
+  }
+
   /**
    * The force before a delete is the delete's: if it fails, the name stays, and the file system's
    * close reports the failed force as it reports any (what it was to make durable may be lost).

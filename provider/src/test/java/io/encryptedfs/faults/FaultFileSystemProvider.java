@@ -4,15 +4,18 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
@@ -76,6 +79,11 @@ final class FaultFileSystemProvider extends FileSystemProvider {
   public FileChannel newFileChannel(
       Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     Path file = fs.unwrap(path);
+    if ((options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND))
+        && Files.exists(file)
+        && fs.deniesWritesOf(file)) {
+      throw new AccessDeniedException(path.toString());
+    }
     DurabilityTracker.Opened opened =
         fs.tracker().open(file, options, () -> under().newFileChannel(file, options, attrs));
     return new FaultFileChannel(fs, opened.channel(), opened.state(), OpenMode.of(options));

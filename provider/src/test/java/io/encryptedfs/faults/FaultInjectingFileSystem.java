@@ -74,6 +74,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private volatile Predicate<Path> failedForces = path -> false;
   private volatile Predicate<Path> failedTruncates = path -> false;
   private volatile Predicate<Path> cutForces = path -> false;
+  private volatile Predicate<Path> deniedWrites = path -> false;
   private volatile Consumer<Path> beforeRead = path -> {};
   private volatile Consumer<Path> beforeSize = path -> {};
   private volatile Consumer<Path> beforeAttributes = path -> {};
@@ -123,8 +124,8 @@ public final class FaultInjectingFileSystem extends FileSystem {
   /**
    * From now on, forces of files whose current path matches {@code files} fail with an {@code
    * IOException}, as {@code fsync} does on an I/O error, and make nothing durable; the predicate
-   * must not use this file system (it may wait for the test). {@code path -> false} restores
-   * honest forces.
+   * must not use this file system (it may wait for the test). {@code path -> false} restores honest
+   * forces.
    */
   public void failForces(Predicate<Path> files) {
     failedForces = files;
@@ -147,6 +148,16 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void failTruncates(Predicate<Path> files) {
     failedTruncates = files;
+  }
+
+  /**
+   * From now on, an open for writing of an existing file whose path matches {@code files} fails
+   * with {@code AccessDeniedException}, as for a program that may not write the file (made
+   * read-only, and the tests run as root, whom permissions do not stop); the predicate must not use
+   * this file system. {@code path -> false} lets them open again.
+   */
+  public void denyWrites(Predicate<Path> files) {
+    deniedWrites = files;
   }
 
   /**
@@ -224,8 +235,8 @@ public final class FaultInjectingFileSystem extends FileSystem {
   }
 
   /**
-   * From now on, file attributes read through this file system have no file key, as on file
-   * systems that have none (Windows' default, many custom ones).
+   * From now on, file attributes read through this file system have no file key, as on file systems
+   * that have none (Windows' default, many custom ones).
    */
   public void hideFileKeys() {
     hideFileKeys = true;
@@ -288,6 +299,10 @@ public final class FaultInjectingFileSystem extends FileSystem {
 
   boolean cutsForcesOf(Path underlyingPath) {
     return underlyingPath != null && cutForces.test(faultPath(underlyingPath));
+  }
+
+  boolean deniesWritesOf(Path underlyingPath) {
+    return underlyingPath != null && deniedWrites.test(faultPath(underlyingPath));
   }
 
   boolean failsTruncatesOf(Path underlyingPath) {
