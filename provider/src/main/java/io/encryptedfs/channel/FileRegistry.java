@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.List;
 
 /**
  * What {@link OpenFiles} knows of its files, under this object's monitor: the {@link PathTable}
@@ -53,6 +52,11 @@ final class FileRegistry {
   /** The way out of the table, under this monitor (see {@link ClosingEntries}). */
   ClosingEntries closingEntries() {
     return closingEntries;
+  }
+
+  /** Deletes and moves, which the table follows (see {@link NameRemovals}). */
+  NameRemovals removals() {
+    return removals;
   }
 
   /** The file no open may reach, by any name (see {@link ReservedFile}). */
@@ -344,24 +348,6 @@ final class FileRegistry {
       }
       awaitChange(this);
     }
-  }
-
-  /** See {@link NameRemovals#delete}. */
-  List<PathTable.Entry> delete(
-      Path rawPath, OpenFiles.RawOperation delete, FileClosing.ForcingOpen forcing)
-      throws IOException {
-    return removals.delete(rawPath, delete, forcing);
-  }
-
-  /** See {@link NameRemovals#move}. */
-  List<PathTable.Entry> move(
-      Path rawFrom,
-      Path rawTo,
-      String displayTo,
-      OpenFiles.RawOperation move,
-      FileClosing.ForcingOpen forcing)
-      throws IOException {
-    return removals.move(rawFrom, rawTo, displayTo, move, forcing);
   }
 
   /** The size of the file with identity {@code id} if it is open here (once ready), else -1. */

@@ -301,7 +301,7 @@ public final class OpenFiles {
    * buffered tail a close could not write, is let go with its tail ({@link FileClosing#drop}).
    */
   public void delete(Path rawPath, RawOperation delete) throws IOException {
-    closing.drop(registry.delete(rawPath, delete, this::openToForce));
+    closing.drop(registry.removals().delete(rawPath, delete, (p, d) -> openToForce(p, d, false)));
   }
 
   /**
@@ -312,17 +312,16 @@ public final class OpenFiles {
    */
   public void move(Path rawFrom, Path rawTo, String displayTo, RawOperation move)
       throws IOException {
-    closing.drop(registry.move(rawFrom, rawTo, displayTo, move, this::openToForce));
-  }
-
-  /** Opens a closed file to force it, before a delete or move takes a name it owes a force at. */
-  private FileChannel openToForce(Path rawPath, String displayPath) throws IOException {
-    return openToForce(rawPath, displayPath, false);
+    closing.drop(
+        registry
+            .removals()
+            .move(rawFrom, rawTo, displayTo, move, (p, d) -> openToForce(p, d, false)));
   }
 
   /**
-   * Opens a closed file that owes a force, to force it: for writing, so that the force also records
-   * the forced sequence in the header (a later reader then detects a damaged newest tail record);
+   * Opens a closed file that owes a force, to force it (before a delete or move takes the name it
+   * owes it at, or at the file system's close): for writing, so that the force also records the
+   * forced sequence in the header (a later reader then detects a damaged newest tail record);
    * read-only where this program may not write the file (made read-only after its last write),
    * whose force still makes its bytes durable, only without that record.
    */
