@@ -36,6 +36,7 @@ final class NameRemovals {
       Path rawPath, OpenFiles.RawOperation delete, FileClosing.ForcingOpen forcing)
       throws IOException {
     Path key = FileIdentity.realParent(rawPath);
+    long forcedAt = -1;
     while (true) {
       Look look;
       synchronized (monitor) {
@@ -44,11 +45,12 @@ final class NameRemovals {
         while (creating.contains(key) || table.closingAt(key)) {
           FileRegistry.awaitChange(monitor);
         }
-        look = look(key);
+        look = look(key, forcedAt);
         if (look.forceFirst() == null) {
           delete.run();
           return table.deleted(key, look.otherNames());
         }
+        forcedAt = table.owesRecorded();
       }
       forceClosed(key, look.forceFirst(), forcing);
     }
@@ -67,6 +69,7 @@ final class NameRemovals {
       throws IOException {
     Path from = FileIdentity.realParent(rawFrom);
     Path to = FileIdentity.realParent(rawTo);
+    long forcedAt = -1;
     while (true) {
       Look look;
       synchronized (monitor) {
@@ -74,11 +77,12 @@ final class NameRemovals {
         while (creating.atOrBelow(from) || creating.atOrBelow(to) || table.closingAt(to)) {
           FileRegistry.awaitChange(monitor);
         }
-        look = from.equals(to) ? Look.NOTHING : look(to);
+        look = from.equals(to) ? Look.NOTHING : look(to, forcedAt);
         if (look.forceFirst() == null) {
           move.run();
           return table.moved(from, to, displayTo, look.otherNames());
         }
+        forcedAt = table.owesRecorded();
       }
       forceClosed(to, look.forceFirst(), forcing);
     }
@@ -94,8 +98,17 @@ final class NameRemovals {
     static final Look NOTHING = new Look(false, null);
   }
 
-  /** {@link Look} at {@code key}: the link count is read only for a file open or owed here. */
-  private Look look(Path key) {
+  /**
+   * {@link Look} at {@code key}: the link count is read only for a file open or owed here. {@code
+   * forcedAt} is what {@link PathTable#owesRecorded} said when this caller last began to force the
+   * file, or -1: if no close has owed a force since, the force paid what this name owed, though its
+   * channel may not have been the file's last (the file is open by another name), whose close would
+   * have said so.
+   */
+  private Look look(Path key, long forcedAt) {
+    if (forcedAt == table.owesRecorded()) {
+      table.settled(key);
+    }
     boolean open = table.openAt(key);
     String owed = table.owedAt(key);
     if ((!open && owed == null) || !FileIdentity.hasOtherNames(key)) {

@@ -102,6 +102,9 @@ final class PathTable {
   private final OwedForces unforced = new OwedForces();
   // Closed files a force of which failed while open, which the file system's close reports.
   private final List<String> failedForces = new ArrayList<>();
+  // How many closes have left a force owed so far: a caller that forced a file tells by it
+  // whether a close owed one again meanwhile.
+  private long owesRecorded;
 
   /** The open file with identity {@code id} (see {@link FileIdentity}), or null. */
   Entry get(Object id) {
@@ -197,7 +200,10 @@ final class PathTable {
       return; // its other names are not known here; its close forced it (FileClosing)
     }
     switch (debt) {
-      case OWED -> unforced.owe(entry.key, entry.displayPath);
+      case OWED -> {
+        unforced.owe(entry.key, entry.displayPath);
+        owesRecorded++;
+      }
       case PAID -> unforced.settled(entry.key);
       case UNCHANGED -> {}
     }
@@ -240,6 +246,16 @@ final class PathTable {
   /** The encrypted path of the closed file that owes a force at {@code key}, or null. */
   String owedAt(Path key) {
     return unforced.owedAt(key);
+  }
+
+  /** How many closes have left a force owed, ever: unchanged means no new debt anywhere. */
+  long owesRecorded() {
+    return owesRecorded;
+  }
+
+  /** The file at {@code key} was forced by a channel that was not its last: nothing is owed. */
+  void settled(Path key) {
+    unforced.settled(key);
   }
 
   /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
@@ -24,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +101,37 @@ class HardLinkDurabilityTest {
               assertArrayEquals(both, Files.readAllBytes(fs.getPath("/f")), "f");
               assertArrayEquals(onlyRead, Files.readAllBytes(fs.getPath("/h")), "h");
             });
+      }
+    }
+  }
+
+  /**
+   * The file owing a force by the name that goes is open by another name: the force before the
+   * delete attaches to that open file, whose channel stays open, so the debt is not paid by a last
+   * close. The delete once went on forcing it, without end.
+   */
+  @Test
+  void aFileOpenByAnotherNameIsForcedOnceBeforeItLosesTheOwedName() throws IOException {
+    byte[] bytes = content(9, 2 * BLOCK + 5);
+    try (FileSystem jimfs = Jimfs.newFileSystem(WITH_LINK_COUNTS)) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs =
+          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK)) {
+        write(fs.getPath("/a"), bytes);
+        Files.createLink(fs.getPath("/b"), fs.getPath("/a"));
+        try (FileChannel viaB = FileChannel.open(fs.getPath("/b"))) {
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(20), () -> Files.delete(fs.getPath("/a")), "the delete ends");
+          assertEquals(bytes.length, viaB.size());
+        }
+        Recording recording = faults.recording();
+        try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+          restorer.afterCrash(
+              recording,
+              CrashPlan.powerLoss(),
+              after -> assertArrayEquals(bytes, Files.readAllBytes(after.getPath("/b"))));
+        }
       }
     }
   }
