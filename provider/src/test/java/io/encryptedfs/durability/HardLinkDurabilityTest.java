@@ -54,10 +54,8 @@ class HardLinkDurabilityTest {
     byte[] more = content(4, BLOCK + 1);
     byte[] onlyRead = content(5, 1000);
     try (FileSystem jimfs = Jimfs.newFileSystem(WITH_LINK_COUNTS)) {
-      FaultInjectingFileSystem faults =
-          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      try (FileSystem fs =
-          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK)) {
+      FaultInjectingFileSystem faults = faultsIn(jimfs);
+      try (FileSystem fs = root(faults)) {
         // closed, unforced: owed by /a; /a goes, /b stays
         write(fs.getPath("/a"), deleted);
         Files.createLink(fs.getPath("/b"), fs.getPath("/a"));
@@ -114,10 +112,8 @@ class HardLinkDurabilityTest {
   void aFileOpenByAnotherNameIsForcedOnceBeforeItLosesTheOwedName() throws IOException {
     byte[] bytes = content(9, 2 * BLOCK + 5);
     try (FileSystem jimfs = Jimfs.newFileSystem(WITH_LINK_COUNTS)) {
-      FaultInjectingFileSystem faults =
-          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      try (FileSystem fs =
-          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK)) {
+      FaultInjectingFileSystem faults = faultsIn(jimfs);
+      try (FileSystem fs = root(faults)) {
         write(fs.getPath("/a"), bytes);
         Files.createLink(fs.getPath("/b"), fs.getPath("/a"));
         try (FileChannel viaB = FileChannel.open(fs.getPath("/b"))) {
@@ -125,13 +121,7 @@ class HardLinkDurabilityTest {
               Duration.ofSeconds(20), () -> Files.delete(fs.getPath("/a")), "the delete ends");
           assertEquals(bytes.length, viaB.size());
         }
-        Recording recording = faults.recording();
-        try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
-          restorer.afterCrash(
-              recording,
-              CrashPlan.powerLoss(),
-              after -> assertArrayEquals(bytes, Files.readAllBytes(after.getPath("/b"))));
-        }
+        assertAfterPowerLoss(faults, "/b", bytes);
       }
     }
   }
@@ -141,22 +131,14 @@ class HardLinkDurabilityTest {
   void aReadOnlyFileIsForcedBeforeItLosesAName() throws IOException {
     byte[] bytes = content(8, 3 * BLOCK);
     try (FileSystem jimfs = Jimfs.newFileSystem(WITH_LINK_COUNTS)) {
-      FaultInjectingFileSystem faults =
-          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      try (FileSystem fs =
-          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK)) {
+      FaultInjectingFileSystem faults = faultsIn(jimfs);
+      try (FileSystem fs = root(faults)) {
         write(fs.getPath("/a"), bytes);
         Files.createLink(fs.getPath("/b"), fs.getPath("/a"));
         faults.denyWrites(p -> true);
         Files.delete(fs.getPath("/a"));
         // nothing is owed any more: the power loss comes before the file system's close
-        Recording recording = faults.recording();
-        try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
-          restorer.afterCrash(
-              recording,
-              CrashPlan.powerLoss(),
-              after -> assertArrayEquals(bytes, Files.readAllBytes(after.getPath("/b"))));
-        }
+        assertAfterPowerLoss(faults, "/b", bytes);
       }
     }
   }
@@ -168,10 +150,8 @@ class HardLinkDurabilityTest {
   @Test
   void aDeleteWhoseForceFailsLeavesTheName() throws IOException {
     try (FileSystem jimfs = Jimfs.newFileSystem(WITH_LINK_COUNTS)) {
-      FaultInjectingFileSystem faults =
-          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      FileSystem fs =
-          TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK);
+      FaultInjectingFileSystem faults = faultsIn(jimfs);
+      FileSystem fs = root(faults);
       write(fs.getPath("/a"), content(6, 100));
       Files.createLink(fs.getPath("/b"), fs.getPath("/a"));
       faults.failForces(p -> true);
@@ -183,6 +163,26 @@ class HardLinkDurabilityTest {
       assertArrayEquals(content(6, 100), Files.readAllBytes(fs.getPath("/b")));
       SyncFailedException reported = assertThrows(SyncFailedException.class, fs::close);
       assertTrue(reported.getMessage().startsWith("/a: "), reported.getMessage());
+    }
+  }
+
+  private static FaultInjectingFileSystem faultsIn(FileSystem jimfs) throws IOException {
+    return FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+  }
+
+  private FileSystem root(FaultInjectingFileSystem faults) throws IOException {
+    return TestRoots.open(faults.root().resolve(Restorer.ROOT), keys, "AES-256-GCM", BLOCK);
+  }
+
+  /** A power loss now leaves {@code expected} at {@code path}. */
+  private void assertAfterPowerLoss(FaultInjectingFileSystem faults, String path, byte[] expected)
+      throws IOException {
+    Recording recording = faults.recording();
+    try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+      restorer.afterCrash(
+          recording,
+          CrashPlan.powerLoss(),
+          after -> assertArrayEquals(expected, Files.readAllBytes(after.getPath(path)), path));
     }
   }
 }
