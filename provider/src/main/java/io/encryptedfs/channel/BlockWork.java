@@ -12,11 +12,13 @@ import java.util.concurrent.locks.LockSupport;
  * for the cipher. A serial seal-then-write cannot beat {@code 1 / (1/io + 1/cipher)}; with the
  * cipher spread over the cores that bound rises towards the I/O speed.
  *
- * <p>Only the cipher work is spread: the caller still issues every raw read and write itself, in
- * the same order as before, so the crash ordering of the write path is unchanged. The caller and
- * the helpers claim the run's blocks one at a time from a shared counter; each block is worked on
- * with its own slice of the output and the claiming thread's own cipher and scratch, and the caller
- * waits for every claimed block before it uses the results.
+ * <p>For writes only the cipher work is spread: the caller still issues every raw write itself, in
+ * the same order as before, so the crash ordering of the write path is unchanged. A long read is
+ * shared as slices that each thread reads and opens itself (see {@code HomeBlockReader}), since
+ * reads need no order. The caller and the helpers claim the run's blocks one at a time from a
+ * shared counter; each block is worked on with its own slice of the output and the claiming
+ * thread's own cipher and scratch, and the caller waits for every claimed block before it uses the
+ * results.
  *
  * <p>Why claiming, and why helpers that spin: waking a parked thread costs tens of microseconds on
  * a virtual machine (about 60 µs here, more than opening 64 KiB takes), so a pool that is handed

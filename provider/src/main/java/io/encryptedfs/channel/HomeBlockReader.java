@@ -19,10 +19,19 @@ final class HomeBlockReader {
   private final Geometry g;
   private final int blockSize;
   private final SealedBlocks blocks;
+
   /** Reads of a run that failed authentication while another program writes the file. */
   private static final int TORN_READ_ATTEMPTS = 3;
 
   private static final long TORN_READ_PAUSE_NANOS = 200_000;
+
+  /** Cleartext bytes per slice of a long run (see {@link #readShared}); tests lower it. */
+  static final String SLICE_PROPERTY = "encryptedfs.crypto.readSliceBytes";
+
+  private static final int SLICE_BYTES = Math.max(1, Integer.getInteger(SLICE_PROPERTY, 64 * 1024));
+
+  /** Slices a shared run is cut into at least, so that the threads end close together. */
+  private static final int MIN_SLICES = 4;
 
   volatile IntegrityListener integrity = IntegrityListener.NONE;
 
@@ -35,13 +44,12 @@ final class HomeBlockReader {
   }
 
   /**
-   * Opens home blocks {@code first..last}, copying cleartext {@code [p, end)} within them to
-   * {@code dst}; returns the cleartext position after the last byte copied. A long run is opened by
+   * Opens home blocks {@code first..last}, copying cleartext {@code [p, end)} within them to {@code
+   * dst}; returns the cleartext position after the last byte copied. A long run is opened by
    * several threads (see {@link BlockWork}); a bad block is reported only after every chunk ends,
    * and it is always the first bad one, as a serial read would report it.
    */
-  long read(long first, long last, long p, long end, ByteBuffer dst)
-      throws IOException {
+  long read(long first, long last, long p, long end, ByteBuffer dst) throws IOException {
     int dstStart = dst.position();
     for (int attempt = 1; ; attempt++) {
       try {
@@ -72,23 +80,51 @@ final class HomeBlockReader {
       throws IOException {
     int count = (int) (last - first + 1);
     ByteBuffer sealed = ReadScratch.get().sealed(count * g.sealedBlockSize());
-    int got = raw.readUpTo(sealed, g.homeOffset(first));
-    sealed.flip();
     int dstStart = dst.position();
     long stop = Math.min(end, g.blockStart(last) + blockSize);
     if (BlockWork.worthSharing(count, blockSize)) {
-      // openInto moves positions and limits, so each helper gets views of its own, made here
-      // before any thread moves them; the caller uses the buffers themselves.
-      ByteBuffer[] sealedViews = BlockWork.views(sealed);
-      ByteBuffer[] dstViews = BlockWork.views(dst);
-      BlockWork.run(
-          count,
-          (i, w) -> openInto(first, i, i, got, sealedViews[w], p, stop, dstViews[w], dstStart));
+      readShared(first, count, sealed, p, stop, dst, dstStart);
     } else {
+      int got = raw.readUpTo(sealed, g.homeOffset(first));
+      sealed.flip();
       openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);
     }
     dst.position(dstStart + (int) (stop - p));
     return stop;
+  }
+
+  /**
+   * Reads and opens a long run in slices, each slice read and opened by whichever thread claims it
+   * (this one or a crypto helper, see {@link BlockWork}): the threads read and open at the same
+   * time, and each opens bytes it has just read itself (likely still in its core's cache; a
+   * pipeline in which this thread read every slice and the helpers opened them was slower in some
+   * phases of the host than no pipeline at all, see RESULTS.md session 26). A slice is at most
+   * {@link #SLICE_BYTES} of cleartext and a run has at least {@link #MIN_SLICES}, so a 64 KiB read
+   * is shared too. Reads, unlike writes, need no order among themselves; a helper's read is made as
+   * another reader's would be, and a failed one is reported to this thread as the run's first
+   * failure.
+   */
+  private void readShared(
+      long first, int count, ByteBuffer sealed, long p, long stop, ByteBuffer dst, int dstStart)
+      throws IOException {
+    int sealedSize = g.sealedBlockSize();
+    int sliceBlocks =
+        Math.max(1, Math.min(SLICE_BYTES / blockSize, (count + MIN_SLICES - 1) / MIN_SLICES));
+    int slices = (count + sliceBlocks - 1) / sliceBlocks;
+    // Each worker moves positions and limits, so each helper gets views of its own, made here
+    // before any thread moves them; this thread uses the buffers themselves.
+    ByteBuffer[] sealedViews = BlockWork.views(sealed);
+    ByteBuffer[] dstViews = BlockWork.views(dst);
+    BlockWork.run(
+        slices,
+        (s, w) -> {
+          int from = s * sliceBlocks;
+          int to = Math.min(count, from + sliceBlocks) - 1;
+          ByteBuffer in = sealedViews[w];
+          in.limit((to + 1) * sealedSize).position(from * sealedSize);
+          int got = from * sealedSize + raw.readUpTo(in, g.homeOffset(first + from));
+          openInto(first, from, to, got, in, p, stop, dstViews[w], dstStart);
+        });
   }
 
   /**
@@ -97,7 +133,14 @@ final class HomeBlockReader {
    * straight into a heap {@code dst}, saving a copy; others go through a scratch buffer.
    */
   private void openInto(
-      long first, int from, int to, int got, ByteBuffer sealed, long p, long stop, ByteBuffer dst,
+      long first,
+      int from,
+      int to,
+      int got,
+      ByteBuffer sealed,
+      long p,
+      long stop,
+      ByteBuffer dst,
       int dstStart)
       throws IOException {
     int position = dst.position();
@@ -135,11 +178,10 @@ final class HomeBlockReader {
 
   /**
    * Opens one block into {@code out} (a heap buffer with {@code blockSize} bytes remaining). On
-   * failure those bytes are zeroed before the exception leaves: the JCE may have written
-   * cleartext there before it checked the tag.
+   * failure those bytes are zeroed before the exception leaves: the JCE may have written cleartext
+   * there before it checked the tag.
    */
-  private void open(long index, ByteBuffer sealed, ByteBuffer out)
-      throws DamagedFileException {
+  private void open(long index, ByteBuffer sealed, ByteBuffer out) throws DamagedFileException {
     int at = out.arrayOffset() + out.position();
     try {
       blocks.openHome(index, sealed, out);

@@ -2,15 +2,20 @@ package io.encryptedfs.channel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
@@ -19,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -132,6 +138,100 @@ class HomeBlockReaderTest {
         assertEquals(0, dst.position(), "a failed read consumes nothing");
       }
     }
+  }
+
+  /**
+   * A long run is read and opened in slices, by this thread and the crypto helpers at once; a raw
+   * file that ends inside the run is reported at its first missing block, as when the whole run was
+   * read at once.
+   */
+  @Test
+  void aRawFileEndingInsideALongRunIsReportedAtItsFirstMissingBlock() throws Exception {
+    byte[] data = new byte[LONG_RUN * BLOCK];
+    new Random(13).nextBytes(data);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      Path dir = jimfs.getPath("/d");
+      InMemoryKeys keys = new InMemoryKeys("master");
+      try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", BLOCK)) {
+        Files.write(fs.getPath("/big"), data);
+      }
+      Geometry g = Geometry.ofBlockSize(BLOCK);
+      try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", BLOCK);
+          FileChannel ch = FileChannel.open(fs.getPath("/big"), StandardOpenOption.READ)) {
+        // Cut by another program while open (an open checks the raw length), inside a block in
+        // the third 64 KiB slice and inside a slice of any smaller size.
+        long cut = 37;
+        try (FileChannel raw =
+            FileChannel.open(
+                dir.resolve("big"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+          raw.truncate(g.homeOffset(cut) + 1000);
+        }
+        ByteBuffer dst = ByteBuffer.allocate(data.length);
+        DamagedFileException e = assertThrows(DamagedFileException.class, () -> ch.read(dst, 0));
+        assertEquals(cut, e.block());
+        assertTrue(e.getMessage().contains("raw file ends inside this block"), e.getMessage());
+        ByteBuffer before = ByteBuffer.allocate((int) g.blockStart(cut));
+        assertEquals(before.capacity(), ch.read(before, 0));
+        assertArrayEquals(Arrays.copyOf(data, before.capacity()), before.array());
+      }
+    }
+  }
+
+  /**
+   * A raw read that fails on a crypto helper, reading its slice of a long run, fails the caller's
+   * read with that read's exception; the next read of the run returns the right bytes.
+   */
+  @Test
+  void aRawReadFailingOnAHelperFailsTheCallersRead() throws Exception {
+    if (Runtime.getRuntime().availableProcessors() < 2) {
+      assertFalse(BlockWork.worthSharing(LONG_RUN, BLOCK), "one core: no helper, no slices");
+      return;
+    }
+    byte[] data = new byte[LONG_RUN * BLOCK];
+    new Random(14).nextBytes(data);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs =
+              TestRoots.open(faults.root(), new InMemoryKeys("master"), "AES-256-GCM", BLOCK);
+          FileChannel ch =
+              FileChannel.open(
+                  fs.getPath("/big"),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(data), 0);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        UncheckedIOException injected = new UncheckedIOException(new IOException("injected"));
+        faults.beforeReads(
+            path -> {
+              if (path.endsWith("big") && onHelper() && armed.compareAndSet(true, false)) {
+                throw injected;
+              }
+            });
+        ByteBuffer dst = ByteBuffer.allocate(data.length);
+        // A helper that is asleep may wake after the caller has claimed every slice; the next
+        // read finds it awake.
+        for (int attempt = 0; attempt < 200 && armed.get(); attempt++) {
+          dst.clear();
+          try {
+            ch.read(dst, 0);
+          } catch (UncheckedIOException e) {
+            assertSame(injected, e);
+            assertFalse(armed.get(), "the read that failed is the one the helper made");
+          }
+        }
+        assertFalse(armed.get(), "a helper read a slice in 200 reads of 1.5 MiB");
+        faults.beforeReads(path -> {});
+        dst.clear();
+        assertEquals(data.length, ch.read(dst, 0));
+        assertArrayEquals(data, dst.array());
+      }
+    }
+  }
+
+  private static boolean onHelper() {
+    return Thread.currentThread().getName().startsWith("encryptedfs-crypto-");
   }
 
   private static void flipByte(Path raw, long offset) throws IOException {
