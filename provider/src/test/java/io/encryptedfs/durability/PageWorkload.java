@@ -5,8 +5,8 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import com.google.common.jimfs.Configuration;
-import com.google.common.util.concurrent.Futures;
 import com.google.common.jimfs.Jimfs;
+import com.google.common.util.concurrent.Futures;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.Recording;
@@ -76,29 +76,44 @@ final class PageWorkload {
 
   private volatile int latest;
   private final boolean forcesBeside;
+
+  /** The most blocks one overwrite in the middle covers. */
+  private final int writeBlocks;
+
   private byte[] content = new byte[0];
 
-  private PageWorkload(int blockSize, boolean forcesBeside) {
+  private PageWorkload(int blockSize, boolean forcesBeside, int writeBlocks) {
     this.blockSize = blockSize;
     this.forcesBeside = forcesBeside;
+    this.writeBlocks = writeBlocks;
     states.add(content);
     inPlace.add(new BitSet());
   }
 
   static PageWorkload run(String algorithm, int blockSize, int operations, long seed)
       throws IOException {
-    return run(algorithm, blockSize, operations, seed, "write-through", false);
+    return run(algorithm, blockSize, operations, seed, "write-through", false, 2);
   }
 
   /**
-   * The same operations, but forced only by another thread, in a loop, each force held in the
-   * fault file system for a random moment so that writes run while it does: a crash may then
-   * keep only what a force covers, which is every write that returned before it began. A
-   * checkpoint is taken after every operation. {@code mode} is the {@code write.mode}.
+   * The same kinds of operations, but the overwrites in the middle cover up to 256 KiB: long
+   * writes, whose home blocks the writing thread and the crypto helpers seal at once.
+   */
+  static PageWorkload runLongWrites(String algorithm, int blockSize, int operations, long seed)
+      throws IOException {
+    return run(
+        algorithm, blockSize, operations, seed, "write-through", false, 256 * 1024 / blockSize);
+  }
+
+  /**
+   * The same operations, but forced only by another thread, in a loop, each force held in the fault
+   * file system for a random moment so that writes run while it does: a crash may then keep only
+   * what a force covers, which is every write that returned before it began. A checkpoint is taken
+   * after every operation. {@code mode} is the {@code write.mode}.
    */
   static PageWorkload runBesideAForcer(
       String algorithm, int blockSize, String mode, int operations, long seed) throws IOException {
-    return run(algorithm, blockSize, operations, seed, mode, true);
+    return run(algorithm, blockSize, operations, seed, mode, true, 2);
   }
 
   private static PageWorkload run(
@@ -107,9 +122,10 @@ final class PageWorkload {
       int operations,
       long seed,
       String mode,
-      boolean forcesBeside)
+      boolean forcesBeside,
+      int writeBlocks)
       throws IOException {
-    PageWorkload w = new PageWorkload(blockSize, forcesBeside);
+    PageWorkload w = new PageWorkload(blockSize, forcesBeside, writeBlocks);
     SplittableRandom random = new SplittableRandom(seed);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
@@ -147,8 +163,8 @@ final class PageWorkload {
     return w;
   }
 
-  private Void forceInALoop(
-      FileChannel ch, FaultInjectingFileSystem faults, AtomicBoolean running) throws IOException {
+  private Void forceInALoop(FileChannel ch, FaultInjectingFileSystem faults, AtomicBoolean running)
+      throws IOException {
     // Held inside the underlying force, and paused between forces, for up to a few writes' time.
     faults.dropForces(
         path -> {
@@ -171,9 +187,9 @@ final class PageWorkload {
     if (kind < 3 && size >= 2 * blockSize) {
       // A full, aligned page overwrite in the middle: the page-store case of promise 3.
       int block = random.nextInt(size / blockSize - 1);
-      write(ch, (long) block * blockSize, blockSize * (1 + random.nextInt(2)), random);
+      write(ch, (long) block * blockSize, blockSize * (1 + random.nextInt(writeBlocks)), random);
     } else if (kind < 6 && size > 0) {
-      write(ch, random.nextInt(size), 1 + random.nextInt(2 * blockSize), random);
+      write(ch, random.nextInt(size), 1 + random.nextInt(writeBlocks * blockSize), random);
     } else if (kind < 8) {
       write(ch, size + random.nextInt(2 * blockSize + 1), 1 + random.nextInt(blockSize), random);
     } else {
@@ -232,9 +248,8 @@ final class PageWorkload {
   }
 
   /**
-   * Reads the other thread's forces before the snapshot, so that every force counted has
-   * completed before it: the states kept may start earlier than the newest durable one, never
-   * later.
+   * Reads the other thread's forces before the snapshot, so that every force counted has completed
+   * before it: the states kept may start earlier than the newest durable one, never later.
    */
   private void checkpoint(FaultInjectingFileSystem faults) throws IOException {
     int from = Math.max(forced, forcedBeside.get());

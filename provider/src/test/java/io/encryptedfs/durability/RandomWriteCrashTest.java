@@ -124,10 +124,10 @@ class RandomWriteCrashTest {
   /**
    * The same writes, forced only by another thread in a loop, each force held for a random moment
    * in the fault file system so that writes, and their tail records, go on while it runs: what a
-   * crash keeps must include every write that returned before a completed force began. A
-   * checkpoint follows every write, with the states since the newest force known to have covered
-   * it; the seed fixes the writes, not how they interleave with the forces. In both write modes:
-   * a buffered write's record is written by the force, the time bound or the next write.
+   * crash keeps must include every write that returned before a completed force began. A checkpoint
+   * follows every write, with the states since the newest force known to have covered it; the seed
+   * fixes the writes, not how they interleave with the forces. In both write modes: a buffered
+   * write's record is written by the force, the time bound or the next write.
    */
   @ParameterizedTest(name = "{0} block {1} {2} pages {3}")
   @CsvSource({
@@ -140,8 +140,46 @@ class RandomWriteCrashTest {
       String algorithm, int blockSize, String mode, boolean pages) throws IOException {
     long seed = Soak.seed(algorithm.hashCode() + blockSize + 2);
     PageWorkload w =
-        PageWorkload.runBesideAForcer(
-            algorithm, blockSize, mode, Soak.enabled() ? 200 : 40, seed);
+        PageWorkload.runBesideAForcer(algorithm, blockSize, mode, Soak.enabled() ? 200 : 40, seed);
+    checkOrderedAndReordered(w, algorithm, blockSize, seed, pages, "beside a forcer " + mode);
+  }
+
+  /**
+   * Overwrites of up to 256 KiB, whose home blocks this thread and the crypto helpers seal at once
+   * (the sealing shared, the raw writes still this thread's): a crash in the middle of one, or any
+   * subset of its pages kept by write-back, must still leave the forced state or a later one in
+   * every block (damage only where a block was rewritten in place), and a process crash after it
+   * exactly the latest state.
+   */
+  @ParameterizedTest(name = "{0} block {1}")
+  @CsvSource({"AES-256-GCM, 4096", "CHACHA20-POLY1305, 16384"})
+  void longWritesSharedAcrossThreadsKeepTheForcedState(String algorithm, int blockSize)
+      throws IOException {
+    long seed = Soak.seed(algorithm.hashCode() + blockSize + 3);
+    PageWorkload w =
+        PageWorkload.runLongWrites(algorithm, blockSize, Soak.enabled() ? 100 : 20, seed);
+    try (Restorer restorer = new Restorer(w.keys, algorithm, blockSize)) {
+      for (Checkpoint c : w.checkpoints) {
+        restorer.afterCrash(
+            c.recording(),
+            CrashPlan.processCrash(),
+            fs -> assertArrayEquals(c.latest(), readAll(fs, blockSize)));
+      }
+    }
+    checkOrderedAndReordered(w, algorithm, blockSize, seed, true, "long writes");
+  }
+
+  /** How many crash points were checked, and how many blocks they left reported damaged. */
+  private record Checked(int points, int damaged) {}
+
+  /**
+   * Checks every checkpoint of {@code w} at half its share of {@link #POINTS} in order (crashes in
+   * the order the writes were made) and half reordered by write-back ({@code pages}: by page, not
+   * by whole write), and that each checkpoint had at least two ordered points.
+   */
+  private static void checkOrderedAndReordered(
+      PageWorkload w, String algorithm, int blockSize, long seed, boolean pages, String what)
+      throws IOException {
     int perCheckpoint = Math.max(4, POINTS / 2 / w.checkpoints.size());
     Checked ordered =
         checkEach(
@@ -159,19 +197,16 @@ class RandomWriteCrashTest {
             (c, n) ->
                 c.recording().crashPoints().sampleReordered(seed + n, perCheckpoint / 2, pages));
     System.out.printf(
-        "PAGES beside a forcer %s/%d %s: %d checkpoints; ordered %s; reordered%s %s%n",
+        "PAGES %s %s/%d: %d checkpoints; ordered %s; reordered%s %s%n",
+        what,
         algorithm,
         blockSize,
-        mode,
         w.checkpoints.size(),
         ordered,
         pages ? " by page" : "",
         reordered);
     assertTrue(ordered.points() >= 2 * w.checkpoints.size(), "checked " + ordered);
   }
-
-  /** How many crash points were checked, and how many blocks they left reported damaged. */
-  private record Checked(int points, int damaged) {}
 
   /**
    * Checks every checkpoint of {@code w} at the plans {@code plans} draws for it (given the number
@@ -204,12 +239,12 @@ class RandomWriteCrashTest {
    * The case the page-granular model found: a record keeps 100 bytes as its partial tail, the next
    * fills that block, a force makes it durable, and the block is then rewritten in place. The
    * header write that names the forced record follows the force and is itself durable only at the
-   * next one, so write-back may keep part of the rewrite and lose the header write. The reader
-   * then took the torn block for one that never landed and fell back to the 100-byte record,
-   * losing forced data without a word. With {@code appends} small appends between the force and
-   * the rewrite, the 100-byte record's slot is written over before the rewrite, but that write
-   * need not land either (the soak found this one). Every subset of the pages written since the
-   * force must leave a size the file had since, with block 0 old, new, or reported damaged.
+   * next one, so write-back may keep part of the rewrite and lose the header write. The reader then
+   * took the torn block for one that never landed and fell back to the 100-byte record, losing
+   * forced data without a word. With {@code appends} small appends between the force and the
+   * rewrite, the 100-byte record's slot is written over before the rewrite, but that write need not
+   * land either (the soak found this one). Every subset of the pages written since the force must
+   * leave a size the file had since, with block 0 old, new, or reported damaged.
    */
   @ParameterizedTest(name = "{0} block {1} appends {2}")
   @CsvSource({

@@ -84,6 +84,9 @@ final class FaultFileChannel extends FileChannel {
   private int recordedWrite(ByteBuffer[] srcs, int offset, int length, long position)
       throws IOException {
     ensureWritable();
+    if (fs.failsWritesOf(state.path())) {
+      throw new IOException("Input/output error");
+    }
     byte[] data = Buffers.peek(srcs, offset, length);
     if (data.length == 0) {
       // Not delegated: Jimfs extends the file on an empty write past its end, POSIX does not.

@@ -73,6 +73,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private volatile Predicate<Path> droppedForces = path -> false;
   private volatile Predicate<Path> failedForces = path -> false;
   private volatile Predicate<Path> failedTruncates = path -> false;
+  private volatile Predicate<Path> failedWrites = path -> false;
   private volatile Predicate<Path> cutForces = path -> false;
   private volatile Predicate<Path> deniedWrites = path -> false;
   private volatile Consumer<Path> beforeRead = path -> {};
@@ -148,6 +149,16 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void failTruncates(Predicate<Path> files) {
     failedTruncates = files;
+  }
+
+  /**
+   * From now on, writes to files whose current path matches {@code files} fail with an {@code
+   * IOException}, as {@code pwrite} does on an I/O error, and write nothing; the predicate is asked
+   * on the writing thread and must not use this file system. {@code path -> false} restores honest
+   * writes.
+   */
+  public void failWrites(Predicate<Path> files) {
+    failedWrites = files;
   }
 
   /**
@@ -303,6 +314,10 @@ public final class FaultInjectingFileSystem extends FileSystem {
 
   boolean deniesWritesOf(Path underlyingPath) {
     return underlyingPath != null && deniedWrites.test(faultPath(underlyingPath));
+  }
+
+  boolean failsWritesOf(Path underlyingPath) {
+    return underlyingPath != null && failedWrites.test(faultPath(underlyingPath));
   }
 
   boolean failsTruncatesOf(Path underlyingPath) {
