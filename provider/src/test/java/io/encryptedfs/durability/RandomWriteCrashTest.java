@@ -63,10 +63,7 @@ class RandomWriteCrashTest {
     int[] damaged = {0};
     try (Restorer restorer = new Restorer(w.keys, algorithm, blockSize)) {
       for (Checkpoint c : w.checkpoints) {
-        restorer.afterCrash(
-            c.recording(),
-            CrashPlan.processCrash(),
-            fs -> assertArrayEquals(c.latest(), readAll(fs, blockSize)));
+        afterProcessCrashIsLatest(restorer, c, blockSize);
         CrashPoints points = c.recording().crashPoints();
         Stream<CrashPlan> plans =
             points.count() <= perCheckpoint
@@ -160,13 +157,19 @@ class RandomWriteCrashTest {
         PageWorkload.runLongWrites(algorithm, blockSize, Soak.enabled() ? 100 : 20, seed);
     try (Restorer restorer = new Restorer(w.keys, algorithm, blockSize)) {
       for (Checkpoint c : w.checkpoints) {
-        restorer.afterCrash(
-            c.recording(),
-            CrashPlan.processCrash(),
-            fs -> assertArrayEquals(c.latest(), readAll(fs, blockSize)));
+        afterProcessCrashIsLatest(restorer, c, blockSize);
       }
     }
     checkOrderedAndReordered(w, algorithm, blockSize, seed, true, "long writes");
+  }
+
+  /** A process crash at checkpoint {@code c} leaves exactly its latest state. */
+  private static void afterProcessCrashIsLatest(Restorer restorer, Checkpoint c, int blockSize)
+      throws IOException {
+    restorer.afterCrash(
+        c.recording(),
+        CrashPlan.processCrash(),
+        fs -> assertArrayEquals(c.latest(), readAll(fs, blockSize)));
   }
 
   /** How many crash points were checked, and how many blocks they left reported damaged. */
