@@ -4,20 +4,25 @@ import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The file locks one channel acquired and has not released, which its close releases. Its monitor
- * guards the list: the close marks the channel closed before it releases the locks here, so a lock
- * acquired while the channel closes is either released by the close or given back at once, never
- * kept behind a closed channel.
+ * The file locks one channel acquired and has not released, which its close releases, and its calls
+ * still waiting for one, which its close stops. Its monitor guards both lists: the close marks the
+ * channel closed before it goes through them, so a lock acquired while the channel closes is either
+ * released by the close or given back at once, never kept behind a closed channel, and a wait that
+ * begins as it closes is refused.
  */
 final class ChannelLocks {
   private final EncryptedFileChannel channel;
   private final OpenFile file;
   private final boolean writable;
   private final List<EncryptedFileLock> held = new ArrayList<>();
+
+  /** Calls of {@link #lock} still waiting, which the close stops; guarded by {@link #held}. */
+  private final List<RawLockWait.Caller> waiting = new ArrayList<>();
 
   ChannelLocks(EncryptedFileChannel channel, OpenFile file, boolean writable) {
     this.channel = channel;
@@ -28,17 +33,27 @@ final class ChannelLocks {
   /** See {@link java.nio.channels.FileChannel#lock(long, long, boolean)}. */
   FileLock lock(long position, long size, boolean shared) throws IOException {
     EncryptedFileLock lock = newLock(position, size, shared);
+    RawLockWait.Caller caller = new RawLockWait.Caller();
+    synchronized (held) {
+      if (!channel.isOpen()) {
+        throw new AsynchronousCloseException();
+      }
+      waiting.add(caller);
+    }
     try {
-      file.raw().lock(lock, true);
-    } catch (ClosedByInterruptException e) {
-      // Interrupted while it waited: the channel closes, as a FileChannel does; the file was
-      // reopened for the others.
+      file.raw().lock(lock, caller);
+    } catch (FileLockInterruptionException | ClosedByInterruptException e) {
+      // Interrupted while it waited: the channel closes, as a FileChannel does.
       try {
         channel.close();
       } catch (IOException failure) {
         e.addSuppressed(failure);
       }
       throw e;
+    } finally {
+      synchronized (held) {
+        waiting.remove(caller);
+      }
     }
     return acquired(lock);
   }
@@ -46,7 +61,7 @@ final class ChannelLocks {
   /** See {@link java.nio.channels.FileChannel#tryLock(long, long, boolean)}. */
   FileLock tryLock(long position, long size, boolean shared) throws IOException {
     EncryptedFileLock lock = newLock(position, size, shared);
-    return file.raw().lock(lock, false) ? acquired(lock) : null;
+    return file.raw().tryLock(lock) ? acquired(lock) : null;
   }
 
   /** A lock of the channel on the range; FileLock's constructor checks the range. */
@@ -110,12 +125,15 @@ final class ChannelLocks {
   }
 
   /**
-   * Releases every lock still held, once the channel is marked closed; returns the last failure
-   * (null if none), after trying them all.
+   * Stops every call still waiting for a lock and releases every lock still held, once the channel
+   * is marked closed; returns the last failure (null if none), after trying them all.
    */
   IOException releaseAll() {
     IOException failure = null;
     synchronized (held) {
+      for (RawLockWait.Caller caller : waiting) {
+        caller.stop();
+      }
       for (EncryptedFileLock lock : held) {
         try {
           lock.releaseOnClose();

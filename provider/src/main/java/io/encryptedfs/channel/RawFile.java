@@ -103,9 +103,9 @@ final class RawFile {
   }
 
   /**
-   * Where the file is now and what identifies it ({@link FileIdentity}); {@code path} null once
-   * its name was deleted or replaced. Told by the open-file table, under its monitor, and only
-   * read here, so a reopen never waits for that monitor.
+   * Where the file is now and what identifies it ({@link FileIdentity}); {@code path} null once its
+   * name was deleted or replaced. Told by the open-file table, under its monitor, and only read
+   * here, so a reopen never waits for that monitor.
    */
   void locate(Path path, Object identity) {
     channel.locate(path, identity);
@@ -160,9 +160,9 @@ final class RawFile {
 
   /**
    * Writes all of {@code buffer}, or reads into it until it is full or the file ends; returns the
-   * bytes moved. Each step starts from the buffer's position, not from what the calls returned:
-   * a call cut short by a close may have moved the buffer and still failed, and moving a range
-   * again at the same place is harmless.
+   * bytes moved. Each step starts from the buffer's position, not from what the calls returned: a
+   * call cut short by a close may have moved the buffer and still failed, and moving a range again
+   * at the same place is harmless.
    */
   private int transfer(ByteBuffer buffer, long position, boolean write) throws IOException {
     int start = buffer.position();
@@ -284,13 +284,20 @@ final class RawFile {
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
+  /** Locks a range of the underlying file for {@code lock}; false if another program holds it. */
+  boolean tryLock(EncryptedFileLock lock) throws IOException {
+    return locks.tryLock(lock);
+  }
+
   /**
-   * Locks a range of the underlying file for {@code lock}, waiting if {@code wait}; false if
-   * another program holds it. A thread interrupted while it waits gets {@code
-   * ClosedByInterruptException}, and the file is reopened for everyone else.
+   * Locks a range of the underlying file for {@code lock}, waiting while another program holds it.
+   * The wait ends for the caller when {@code caller} is stopped (its channel closed: {@code
+   * AsynchronousCloseException}) or its thread is interrupted ({@code
+   * FileLockInterruptionException}), as a {@code FileChannel}'s does; the underlying channel stays
+   * open for the file's other channels ({@link RawLockWait}).
    */
-  boolean lock(EncryptedFileLock lock, boolean wait) throws IOException {
-    return locks.lock(lock, wait);
+  void lock(EncryptedFileLock lock, RawLockWait.Caller caller) throws IOException {
+    locks.lock(lock, caller);
   }
 
   /** What {@link #claimWriter} found. */

@@ -1,12 +1,15 @@
 package io.encryptedfs.channel;
 
 import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,8 +17,9 @@ import java.util.Set;
  * EncryptedFileLock}) and the writer session's lock on byte 0 ({@link #claimWriter}), kept so that
  * a reopen of the channel ({@link ReopeningChannel}) takes them back. Its state is guarded by the
  * {@link ReopeningChannel}'s monitor, which it takes to record a lock only while the channel the
- * lock is on is still the current one. The interrupted thread's wait for a lock is given up, not
- * repeated (it may never end); other threads' waits are.
+ * lock is on is still the current one. A wait for a range another program holds runs on a thread of
+ * its own ({@link RawLockWait}), so that only the caller's own channel's close or interrupt ends
+ * the caller's part of it.
  */
 final class RawLocks {
   private static final System.Logger LOG = System.getLogger(RawLocks.class.getName());
@@ -23,6 +27,9 @@ final class RawLocks {
   private final ReopeningChannel file;
   private final boolean writable;
   private final Set<EncryptedFileLock> locks = new LinkedHashSet<>();
+
+  /** Waits for ranges that run on waiter threads ({@link RawLockWait}), ended ones removed. */
+  private final List<RawLockWait> waits = new ArrayList<>();
 
   /** The writer session's lock on byte 0 ({@link #claimWriter}); null when not held. */
   private volatile FileLock writerLock;
@@ -43,33 +50,142 @@ final class RawLocks {
     this.writable = writable;
   }
 
+  /** See {@link RawFile#tryLock}. */
+  boolean tryLock(EncryptedFileLock lock) throws IOException {
+    return take(lock, null);
+  }
+
   /** See {@link RawFile#lock}. */
-  boolean lock(EncryptedFileLock lock, boolean wait) throws IOException {
+  void lock(EncryptedFileLock lock, RawLockWait.Caller caller) throws IOException {
+    take(lock, caller);
+  }
+
+  /**
+   * Takes {@code lock}'s range, waiting for {@code caller} while another program holds it, or
+   * returning false then if {@code caller} is null.
+   */
+  private boolean take(EncryptedFileLock lock, RawLockWait.Caller caller) throws IOException {
     while (true) {
       FileChannel c = file.current();
+      FileLock raw = null;
+      RawLockWait wait = null;
       try {
-        FileLock raw =
-            wait
-                ? c.lock(lock.rawPosition(), lock.rawSize(), lock.isShared())
-                : c.tryLock(lock.rawPosition(), lock.rawSize(), lock.isShared());
-        if (raw == null) {
-          return false;
-        }
-        synchronized (file) {
-          if (!file.isCurrent(c)) {
-            // Closed since, and the reopen did not know about this lock: take it again.
-            continue;
-          }
-          lock.holdAs(raw);
-          locks.add(lock);
-          return true;
-        }
+        raw = c.tryLock(lock.rawPosition(), lock.rawSize(), lock.isShared());
       } catch (ClosedByInterruptException e) {
         ReopeningChannel.restore(file.reopenAfter(c, e));
         throw e;
       } catch (ClosedChannelException e) {
         ReopeningChannel.restore(file.reopenAfter(c, e));
+        continue;
+      } catch (OverlappingFileLockException e) {
+        if (caller == null && abandonedWaitOverlaps(lock)) {
+          // Only this program's abandoned wait is in the way, and it waits because another
+          // program holds the range: busy, as a plain channel would find it.
+          return false;
+        }
+        wait = caller == null ? null : adoptWait(lock, caller);
+        if (wait == null) {
+          throw e;
+        }
       }
+      if (raw == null && wait == null) {
+        if (caller == null) {
+          return false;
+        }
+        wait = startWait(lock, caller);
+      }
+      if (wait != null) {
+        // Its exceptions are the caller's: its channel's close, its interrupt, or the file's close.
+        RawLockWait.Granted granted = wait.await(caller);
+        raw = granted.lock();
+        c = granted.channel();
+      }
+      if (hold(lock, raw, c)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Records {@code raw}, taken on {@code c}, as {@code lock}'s; false if {@code c} was closed since
+   * and a reopen did not know about the lock, which must then be taken again.
+   */
+  private boolean hold(EncryptedFileLock lock, FileLock raw, FileChannel c) {
+    synchronized (file) {
+      if (!file.isCurrent(c)) {
+        return false;
+      }
+      lock.holdAs(raw);
+      locks.add(lock);
+      return true;
+    }
+  }
+
+  /** Starts a wait for {@code lock}'s range on a waiter thread. */
+  private RawLockWait startWait(EncryptedFileLock lock, RawLockWait.Caller caller)
+      throws IOException {
+    if (caller.stopped()) {
+      throw new AsynchronousCloseException();
+    }
+    RawLockWait wait = new RawLockWait(lock.rawPosition(), lock.rawSize(), lock.isShared(), caller);
+    synchronized (file) {
+      waits.add(wait);
+    }
+    RawLockWait.start(() -> waitOnThisThread(wait));
+    return wait;
+  }
+
+  /**
+   * The waiter thread's part: waits on the underlying channel, taking a reopened one if an
+   * interrupt elsewhere closed it, and gives the range back if nobody waits for it any more.
+   */
+  private void waitOnThisThread(RawLockWait wait) {
+    try {
+      while (true) {
+        FileChannel c = file.current();
+        try {
+          FileLock raw = c.lock(wait.position(), wait.size(), wait.shared());
+          if (!wait.grant(raw, c)) {
+            RawLockWait.release(raw);
+          }
+          return;
+        } catch (ClosedChannelException e) {
+          if (wait.endIfNobodyWaits()) {
+            return;
+          }
+          // Throws if the file itself was closed; otherwise wait on the reopened channel.
+          ReopeningChannel.restore(file.reopenAfter(c, e));
+        }
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      wait.fail(e);
+    } finally {
+      synchronized (file) {
+        waits.remove(wait);
+      }
+    }
+  }
+
+  /** An abandoned wait for {@code lock}'s range and kind, now {@code caller}'s; null if none. */
+  private RawLockWait adoptWait(EncryptedFileLock lock, RawLockWait.Caller caller) {
+    synchronized (file) {
+      for (RawLockWait wait : waits) {
+        if (wait.adopt(lock.rawPosition(), lock.rawSize(), lock.isShared(), caller)) {
+          return wait;
+        }
+      }
+      return null;
+    }
+  }
+
+  private boolean abandonedWaitOverlaps(EncryptedFileLock lock) {
+    synchronized (file) {
+      for (RawLockWait wait : waits) {
+        if (wait.abandonedOverlapping(lock.rawPosition(), lock.rawSize())) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

@@ -1,0 +1,208 @@
+package io.encryptedfs.channel;
+
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A wait for a range of the underlying file that another program holds, run on a thread of its own.
+ * The JDK ends a thread's wait in {@code FileChannel.lock} only when that thread is interrupted or
+ * that channel closes, and all channels on a file share one underlying channel, whose close would
+ * give up every lock this program holds on the file. With the wait here, the caller stops waiting
+ * when its own channel closes or it is interrupted, as on a plain channel, and the rest of the
+ * program keeps its locks. The wait itself cannot be called off: it goes on without a caller until
+ * the range is granted, and then gives it back at once, unless a new caller of the same range and
+ * kind has taken it over ({@link #adopt}).
+ */
+final class RawLockWait {
+  private static final ExecutorService WAITERS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread t = new Thread(task, "encryptedfs-lock-wait");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * One call of {@code lock} on an encrypted channel, which that channel's close stops. Volatile
+   * fields on both sides, each written before the other is read, so that a stop never misses a wait
+   * that has begun, nor a wait a stop that came first.
+   */
+  static final class Caller {
+    private volatile boolean stopped;
+    private volatile RawLockWait waiting;
+
+    /** The caller's channel closed: it stops waiting. */
+    void stop() {
+      stopped = true;
+      RawLockWait w = waiting;
+      if (w != null) {
+        w.wake();
+      }
+    }
+
+    boolean stopped() {
+      return stopped;
+    }
+  }
+
+  /** The range, granted on {@code channel}, which then belongs to the caller. */
+  record Granted(FileLock lock, FileChannel channel) {}
+
+  private final long position;
+  private final long size;
+  private final boolean shared;
+
+  /** Guarded by this monitor: who waits for the range now; null when nobody does. */
+  private Caller caller;
+
+  /** Guarded by this monitor: the wait is over (granted, failed, or given back). */
+  private boolean ended;
+
+  private Granted granted;
+  private Throwable failure;
+
+  RawLockWait(long position, long size, boolean shared, Caller caller) {
+    this.position = position;
+    this.size = size;
+    this.shared = shared;
+    this.caller = caller;
+  }
+
+  long position() {
+    return position;
+  }
+
+  long size() {
+    return size;
+  }
+
+  boolean shared() {
+    return shared;
+  }
+
+  /** Runs {@code wait} on a thread of the waiters' pool. */
+  static void start(Runnable wait) {
+    WAITERS.execute(wait);
+  }
+
+  /**
+   * Waits until the range is granted (and returns it), the wait fails, {@code me}'s channel closes
+   * ({@code AsynchronousCloseException}) or this thread is interrupted ({@code
+   * FileLockInterruptionException}, the interrupt kept), as {@code FileChannel.lock} does. A caller
+   * that stops leaves the wait to go on without it.
+   */
+  Granted await(Caller me) throws IOException {
+    me.waiting = this;
+    boolean interrupted = false;
+    synchronized (this) {
+      while (!ended && !me.stopped()) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          break;
+        }
+      }
+      if (interrupted) {
+        // As FileChannel.lock: an interrupt ends the call without the lock, even one granted in
+        // that instant.
+        if (granted != null) {
+          release(granted.lock());
+          granted = null;
+        } else {
+          caller = null;
+        }
+        Thread.currentThread().interrupt();
+        throw new FileLockInterruptionException();
+      }
+      if (granted != null) {
+        Granted mine = granted;
+        granted = null;
+        return mine;
+      }
+      if (me.stopped()) {
+        caller = null;
+        throw new AsynchronousCloseException();
+      }
+      if (failure instanceof IOException e) {
+        throw e;
+      }
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      throw (Error) failure;
+    }
+  }
+
+  /**
+   * The range was granted: hands it to the caller and returns true, or returns false when nobody
+   * waits for it any more, and the waiter gives it back.
+   */
+  synchronized boolean grant(FileLock lock, FileChannel on) {
+    ended = true;
+    if (caller == null) {
+      return false;
+    }
+    granted = new Granted(lock, on);
+    notifyAll();
+    return true;
+  }
+
+  /** The wait failed; the caller, if any, gets {@code e}. */
+  synchronized void fail(Throwable e) {
+    ended = true;
+    failure = e;
+    notifyAll();
+  }
+
+  /** Ends the wait if nobody waits for it any more; returns whether it did. */
+  synchronized boolean endIfNobodyWaits() {
+    if (caller == null) {
+      ended = true;
+    }
+    return ended;
+  }
+
+  /**
+   * {@code next} takes over this wait if it is for the same range and kind and nobody waits for it;
+   * returns whether it did. (The JDK refuses a second wait for a range this program already waits
+   * for, so a new caller could not wait beside an abandoned wait.)
+   */
+  synchronized boolean adopt(long position, long size, boolean shared, Caller next) {
+    if (ended
+        || caller != null
+        || this.position != position
+        || this.size != size
+        || this.shared != shared) {
+      return false;
+    }
+    caller = next;
+    return true;
+  }
+
+  /** Whether nobody waits for this range any more, and it overlaps {@code [position, +size)}. */
+  synchronized boolean abandonedOverlapping(long position, long size) {
+    return !ended
+        && caller == null
+        && position < this.position + this.size
+        && this.position < position + size;
+  }
+
+  /** Gives {@code raw} back; a closed channel released it already. */
+  static void release(FileLock raw) {
+    try {
+      raw.release();
+    } catch (IOException e) {
+      // The channel closed under it, which released it.
+    }
+  }
+
+  private synchronized void wake() {
+    notifyAll();
+  }
+}
