@@ -14,7 +14,7 @@
 # WI=n: n warm-up iterations instead of the mode's.
 # CRYPTOFS=1: build with -Pcryptofs and run target/cryptofs/benchmarks-cryptofs.jar (the
 #   Cryptomator cryptofs peer, impl=cryptofs-SIV_GCM / cryptofs-SIV_CTRMAC; needs a Java 21+ java).
-# Every run appends its command, times and `uptime` load before and after to results/runs.txt.
+# Every run appends its command, times, CPU and `uptime` load before and after to results/runs.txt.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 JAVA="${1:-java}"
@@ -41,9 +41,16 @@ mkdir -p "$here/results"
 OUT="${OUT:-$here/results/$MODE-jdk$ver.json}"
 echo "JDK $ver, mode $MODE -> $OUT" >&2
 log="$here/results/runs.txt"
+# The host CPU under this VM changes between sessions (model, AVX-512), and each run records its own.
+cpu_line() {
+  echo "$(nproc) online CPUs, \"$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)\"; flags present:" \
+       "$(for f in aes pclmulqdq avx2 avx512f avx512vl vaes vpclmulqdq sha_ni; do grep -qw "$f" /proc/cpuinfo && printf '%s ' "$f"; done)" \
+       "(absent: $(for f in aes avx2 avx512f vaes vpclmulqdq; do grep -qw "$f" /proc/cpuinfo || printf '%s ' "$f"; done)); Linux $(uname -r)"
+}
 {
   echo "== $(date -u +%FT%TZ) start: $(basename "$OUT") java=$JAVA mode=$MODE CRYPTOFS=${CRYPTOFS:-0} args: $*"
   echo "   load before: $(uptime)"
+  echo "   cpu: $(cpu_line)"
 } >> "$log"
 rc=0
 "$JAVA" -jar "$jar" "${opts[@]}" -foe "${FOE:-false}" -rf json -rff "$OUT" "$@" || rc=$?

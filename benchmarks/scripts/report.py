@@ -82,6 +82,12 @@ def find(rows, name, **want):
     return None
 
 
+def peer_run_row(main, peer, name, impl, **want):
+    """A row to set beside the peer's: the peer run's own when it has one (a `peers` stage runs
+    encryptedfs and plain in the same JVMs as cryptofs), else the main run's."""
+    return find(peer, name, impl=impl, **want) or find(main, name, impl=impl, **want)
+
+
 def fmt(x, d=2):
     if x is None or x != x:
         return "n/a"
@@ -358,16 +364,19 @@ def section(label, main, sweep=(), peer=(), tink=()):
     # ---------- peers summary ----------
     if peers:
         out.append("### encryptedfs against cryptofs, every workload both run (throughput ratio; > 1 = encryptedfs faster)\n")
-        out.append("encryptedfs rows from the main run (block 4096), cryptofs rows from the cryptofs run.\n")
+        if find(peer, "RandomIoBench.read1T", impl=IMPLS[0]):
+            out.append("All rows from one JMH run (the `peers` stage: plain, encryptedfs block 4096 and cryptofs in the same JVMs).\n")
+        else:
+            out.append("encryptedfs rows from the main run (block 4096), cryptofs rows from the cryptofs run.\n")
         head = "| workload | " + " | ".join(f"{SHORT[i]}/{SHORT[p]}" for i in IMPLS for p in peers) + " | " + " | ".join(f"{SHORT[p]}/plain" for p in peers) + " | " + " | ".join(f"{SHORT[p]} B/op (seq: per {mib} MiB file)" for p in peers) + " |"
         out.append(head)
         out.append("|" + "---|" * (1 + len(IMPLS) * len(peers) + 2 * len(peers)))
         for lab, name, extra in WORKLOADS:
-            pl = thr(find(main, name, impl="plain", **extra))
+            pl = thr(peer_run_row(main, peer, name, "plain", **extra))
             cells = []
             for i in IMPLS:
                 for p in peers:
-                    cells.append(fmt(ratio(thr(find(main, name, impl=i, **extra)), thr(find(peer, name, impl=p, **extra)))))
+                    cells.append(fmt(ratio(thr(peer_run_row(main, peer, name, i, **extra)), thr(find(peer, name, impl=p, **extra)))))
             for p in peers:
                 cells.append(fmt(ratio(thr(find(peer, name, impl=p, **extra)), pl)))
             for p in peers:
@@ -433,7 +442,7 @@ def targets(label, main, peer, peers, tink):
     for p in peers:
         for lab, name, extra in WORKLOADS:
             for impl in IMPLS:
-                r = ratio(thr(find(main, name, impl=impl, **extra)), thr(find(peer, name, impl=p, **extra)))
+                r = ratio(thr(peer_run_row(main, peer, name, impl, **extra)), thr(find(peer, name, impl=p, **extra)))
                 if r is not None:
                     cmp.append((f"ahead of {SHORT[p]}: {lab}", impl, r))
     if tink:
@@ -459,8 +468,12 @@ def ratios_csv(main, peer=()):
     for lab, name, extra in WORKLOADS:
         p = thr(find(main, name, impl="plain", **extra))
         for impl in IMPLS + PEERS:
-            rows = peer if impl in PEERS else main
-            r = ratio(thr(find(rows, name, impl=impl, **extra)), p)
+            if impl in PEERS:
+                # against the peer run's own plain row when it has one (a `peers` stage)
+                r = ratio(thr(find(peer, name, impl=impl, **extra)),
+                          thr(peer_run_row(main, peer, name, "plain", **extra)))
+            else:
+                r = ratio(thr(find(main, name, impl=impl, **extra)), p)
             if r is not None:
                 lines.append(f"{lab},{impl},{r:.4f}")
     return "\n".join(lines)
@@ -561,7 +574,7 @@ def summary_rows(d, v):
         for impl in IMPLS:
             met = total = 0
             for lab, name, extra in WORKLOADS:
-                r = ratio(thr(find(main, name, impl=impl, **extra)),
+                r = ratio(thr(peer_run_row(main, peer, name, impl, **extra)),
                           thr(find(peer, name, impl="cryptofs-SIV_GCM", **extra)))
                 if r is not None:
                     total += 1
