@@ -185,10 +185,12 @@ final class RawLockWait {
     return true;
   }
 
-  /** Whether nobody waits for this range any more, and it overlaps {@code [position, +size)}. */
+  /**
+   * Whether nobody waits for this range any more, and it overlaps {@code [position, +size)}. Also
+   * once the wait has ended, until its waiter has given the range back and dropped it.
+   */
   synchronized boolean abandonedOverlapping(long position, long size) {
-    return !ended
-        && caller == null
+    return caller == null
         && position < this.position + this.size
         && this.position < position + size;
   }

@@ -31,6 +31,12 @@ final class RawLocks {
   /** Waits for ranges that run on waiter threads ({@link RawLockWait}), ended ones removed. */
   private final List<RawLockWait> waits = new ArrayList<>();
 
+  /**
+   * How many waits have ended and been removed, written under the monitor: a range refused as
+   * overlapping a wait that then ended, before it could be found in {@link #waits}, is tried again.
+   */
+  private volatile long waitsEnded;
+
   /** The writer session's lock on byte 0 ({@link #claimWriter}); null when not held. */
   private volatile FileLock writerLock;
 
@@ -66,6 +72,7 @@ final class RawLocks {
    */
   private boolean take(EncryptedFileLock lock, RawLockWait.Caller caller) throws IOException {
     while (true) {
+      long ended = waitsEnded;
       FileChannel c = file.current();
       FileLock raw = null;
       RawLockWait wait = null;
@@ -85,6 +92,9 @@ final class RawLocks {
         }
         wait = caller == null ? null : adoptWait(lock, caller);
         if (wait == null) {
+          if (waitsEnded != ended) {
+            continue;
+          }
           throw e;
         }
       }
@@ -162,6 +172,7 @@ final class RawLocks {
     } finally {
       synchronized (file) {
         waits.remove(wait);
+        waitsEnded++;
       }
     }
   }

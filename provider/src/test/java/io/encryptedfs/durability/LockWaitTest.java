@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -23,7 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -114,6 +117,84 @@ class LockWaitTest {
         });
   }
 
+  /**
+   * The other program lets the range go just as the waiting channel closes, round after round: the
+   * call ends either way (a lock the close released, or {@code AsynchronousCloseException}), and
+   * afterwards this program holds nothing: another channel takes the range once any abandoned wait
+   * has given it back, and then the other program takes it again.
+   */
+  @Test
+  void aCloseRacingTheGrantLeavesNothingHeld() throws Exception {
+    onAnEncryptedFile(
+        (f, raw, other, keep, kept) -> {
+          kept.release();
+          Random random = new Random(28);
+          ExecutorService otherSide = Executors.newSingleThreadExecutor();
+          try {
+            for (int round = 0; round < 50; round++) {
+              FileChannel waiter = FileChannel.open(f, READ, WRITE);
+              LockCall call = lockInThread(waiter, "waiter");
+              awaitWaiting(call);
+              Future<?> released =
+                  otherSide.submit(
+                      () -> {
+                        other.release();
+                        return null;
+                      });
+              spin(random.nextInt(2_000_000));
+              waiter.close();
+              released.get(30, TimeUnit.SECONDS);
+              Object outcome = call.outcome().get(30, TimeUnit.SECONDS);
+              if (outcome instanceof FileLock lock) {
+                assertFalse(lock.isValid(), "round " + round + ": the close released it");
+              } else {
+                assertInstanceOf(AsynchronousCloseException.class, outcome, "round " + round);
+              }
+              takeAndRelease(keep, round);
+              otherSide
+                  .submit(
+                      () -> {
+                        other.holdAgain();
+                        return null;
+                      })
+                  .get(30, TimeUnit.SECONDS);
+            }
+          } finally {
+            otherSide.shutdownNow();
+          }
+        });
+  }
+
+  /** Waits until {@code call}'s thread waits (for the grant, in the lock call it made). */
+  private static void awaitWaiting(LockCall call) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (call.thread().getState() != Thread.State.WAITING) {
+      assertFalse(call.outcome().isDone(), () -> "the lock call ended: " + call.outcome().join());
+      assertTrue(System.nanoTime() < deadline, "the lock call waits");
+      Thread.sleep(1);
+    }
+  }
+
+  private static void spin(long nanos) {
+    long end = System.nanoTime() + nanos;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * Takes the range through {@code channel} within 30 s (an abandoned wait may hold it briefly).
+   */
+  private static void takeAndRelease(FileChannel channel, int round) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    FileLock lock;
+    while ((lock = channel.tryLock(AT, SIZE, false)) == null) {
+      assertTrue(System.nanoTime() < deadline, "round " + round + ": the range comes free");
+      Thread.sleep(1);
+    }
+    lock.release();
+  }
+
   private interface EncryptedCheck {
     void on(Path file, Path raw, RangeHolder other, FileChannel keep, FileLock kept)
         throws Exception;
@@ -193,7 +274,7 @@ class LockWaitTest {
             () -> {
               try {
                 outcome.complete(channel.lock(AT, SIZE, false));
-              } catch (IOException | RuntimeException e) {
+              } catch (Throwable e) {
                 outcome.complete(e);
               }
               interruptKept.complete(Thread.currentThread().isInterrupted());
