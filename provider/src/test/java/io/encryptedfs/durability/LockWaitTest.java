@@ -118,13 +118,14 @@ class LockWaitTest {
   }
 
   /**
-   * The other program lets the range go just as the waiting channel closes, round after round: the
-   * call ends either way (a lock the close released, or {@code AsynchronousCloseException}), and
-   * afterwards this program holds nothing: another channel takes the range once any abandoned wait
-   * has given it back, and then the other program takes it again.
+   * The other program lets the range go just as the waiting channel closes or the waiting thread is
+   * interrupted (chosen at random each round): the call ends either way (with the lock, or with
+   * {@code AsynchronousCloseException} or {@code FileLockInterruptionException}), and once the
+   * channel is closed this program holds nothing: another channel takes the range once any
+   * abandoned wait has given it back, and then the other program takes it again.
    */
   @Test
-  void aCloseRacingTheGrantLeavesNothingHeld() throws Exception {
+  void aCloseOrInterruptRacingTheGrantLeavesNothingHeld() throws Exception {
     onAnEncryptedFile(
         (f, raw, other, keep, kept) -> {
           kept.release();
@@ -141,14 +142,24 @@ class LockWaitTest {
                         other.release();
                         return null;
                       });
+              boolean interrupt = random.nextBoolean();
               spin(random.nextInt(2_000_000));
-              waiter.close();
+              if (interrupt) {
+                call.thread().interrupt();
+              } else {
+                waiter.close();
+              }
               released.get(30, TimeUnit.SECONDS);
               Object outcome = call.outcome().get(30, TimeUnit.SECONDS);
+              waiter.close();
               if (outcome instanceof FileLock lock) {
                 assertFalse(lock.isValid(), "round " + round + ": the close released it");
               } else {
-                assertInstanceOf(AsynchronousCloseException.class, outcome, "round " + round);
+                Class<?> expected =
+                    interrupt
+                        ? FileLockInterruptionException.class
+                        : AsynchronousCloseException.class;
+                assertInstanceOf(expected, outcome, "round " + round);
               }
               takeAndRelease(keep, round);
               otherSide
