@@ -11,9 +11,10 @@ import java.util.List;
 /**
  * The file locks one channel acquired and has not released, which its close releases, and its calls
  * still waiting for one, which its close stops. Its monitor guards both lists: the close marks the
- * channel closed before it goes through them, so a lock acquired while the channel closes is either
- * released by the close or given back at once, never kept behind a closed channel, and a wait that
- * begins as it closes is refused.
+ * channel closed before it goes through them, and a lock just acquired joins them only while the
+ * channel is open, so a lock acquired while the channel closes is either released by the close or
+ * given back at once, never kept behind a closed channel, and a wait that begins as it closes is
+ * refused.
  */
 final class ChannelLocks {
   private final EncryptedFileChannel channel;
@@ -70,44 +71,45 @@ final class ChannelLocks {
   }
 
   /**
-   * Keeps {@code lock}, just acquired, and looks at the file again: another program may have
+   * Keeps {@code lock}, just acquired, after looking at the file again: another program may have
    * written it until it let the lock go, and a plain file's reader would see those writes now. An
-   * exclusive lock on a writable channel takes the writer lock in the same look.
+   * exclusive lock on a writable channel takes the writer lock in the same look. The lock is kept
+   * only if the channel is still open after that look: a close meanwhile did not see it, so it is
+   * given back here, and with it the writer lock the look may have taken after the close's
+   * hand-off.
    */
   private FileLock acquired(EncryptedFileLock lock) throws IOException {
-    boolean open;
+    if (channel.isOpen()) {
+      try {
+        if (!lock.isShared() && writable) {
+          file.lockedForWriting();
+        } else {
+          file.catchUp();
+        }
+      } catch (IOException e) {
+        try {
+          lock.releaseOnClose();
+        } catch (IOException failure) {
+          e.addSuppressed(failure);
+        }
+        throw e;
+      }
+    }
     synchronized (held) {
-      open = channel.isOpen();
-      if (open) {
+      if (channel.isOpen()) {
         held.add(lock);
+        return lock;
       }
     }
-    if (!open) {
-      // Closed while the lock was being taken: kept, it would stay held, with the writer lock
-      // behind it, for as long as other channels keep the file open.
-      AsynchronousCloseException closed = new AsynchronousCloseException();
-      try {
-        lock.releaseOnClose();
-      } catch (IOException failure) {
-        closed.addSuppressed(failure);
-      }
-      throw closed;
-    }
+    // Closed while the lock was being taken: kept, it would stay held, with the writer lock
+    // behind it, for as long as other channels keep the file open.
+    AsynchronousCloseException closed = new AsynchronousCloseException();
     try {
-      if (!lock.isShared() && writable) {
-        file.lockedForWriting();
-      } else {
-        file.catchUp();
-      }
-    } catch (IOException e) {
-      try {
-        lock.release();
-      } catch (IOException failure) {
-        e.addSuppressed(failure);
-      }
-      throw e;
+      lock.releaseOnClose();
+    } catch (IOException failure) {
+      closed.addSuppressed(failure);
     }
-    return lock;
+    throw closed;
   }
 
   /** {@code lock} was released: the close has nothing left to release for it. */

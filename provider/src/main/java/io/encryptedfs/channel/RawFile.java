@@ -346,6 +346,11 @@ final class RawFile {
     return locks.unlocked(lock);
   }
 
+  /** Whether this program holds a lock on the file (a caller's, not the writer lock). */
+  boolean locked() {
+    return locks.anyHeld();
+  }
+
   /** How many times an interrupt made this file reopen its channel. */
   int reopens() {
     return channel.reopens();

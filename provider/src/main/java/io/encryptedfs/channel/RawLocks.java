@@ -328,6 +328,13 @@ final class RawLocks {
     }
   }
 
+  /** See {@link RawFile#locked}. */
+  boolean anyHeld() {
+    synchronized (file) {
+      return !locks.isEmpty();
+    }
+  }
+
   /** The channel was reopened as {@code fresh}: takes the held locks back. Under the monitor. */
   void takeBack(FileChannel fresh) {
     for (EncryptedFileLock lock : locks) {

@@ -102,7 +102,8 @@ final class WriterTurns {
    * plain file, so a buffered tail's record is written and the writer lock given back. The next
    * write here takes it again, and catches up with what others wrote meanwhile. A write of this
    * program still under way (one waiting for a force to free a tail slot has let the file's lock
-   * go) keeps the writer lock: it was begun under it, and its view must stay the file's.
+   * go) keeps the writer lock: it was begun under it, and its view must stay the file's. So does a
+   * lock this program took since, whose taking may have found the writer lock still held.
    */
   void handOff() throws IOException {
     if (!raw.writerHeld()) {
@@ -110,7 +111,7 @@ final class WriterTurns {
     }
     lock.writeLock().lock();
     try {
-      if (view.closed() || !raw.writerHeld() || writes.writerWaits()) {
+      if (view.closed() || !raw.writerHeld() || writes.writerWaits() || raw.locked()) {
         return;
       }
       writes.flushTail();

@@ -81,8 +81,7 @@ class ChannelRacesTest {
         assertEquals(0, got.position());
         ByteBuffer left = ByteBuffer.allocate(2 * BLOCK);
         assertEquals(BLOCK + 10, reader.read(left, 0));
-        assertArrayEquals(
-            Arrays.copyOf(data, BLOCK + 10), Arrays.copyOf(left.array(), BLOCK + 10));
+        assertArrayEquals(Arrays.copyOf(data, BLOCK + 10), Arrays.copyOf(left.array(), BLOCK + 10));
 
         byte[] regrown = content(5 * BLOCK, 2);
         try (FileChannel writer = FileChannel.open(a.getPath("/sub/f"), WRITE)) {
@@ -102,14 +101,95 @@ class ChannelRacesTest {
   /**
    * A thread waits in {@code lock()} while another closes that channel, and the file stays open
    * through a second channel. {@code FileChannel.lock} then throws {@code
-   * AsynchronousCloseException}, holding nothing. Here the wait ended after the close (the lock
-   * was granted at that instant, as when another program lets it go), and the lock was kept: the
+   * AsynchronousCloseException}, holding nothing. Here the wait ended after the close (the lock was
+   * granted at that instant, as when another program lets it go), and the lock was kept: the
    * channel's close had already released its locks, so nothing released this one, nor the writer
    * lock its taking claimed, while the file stayed open; another program could neither lock nor
    * write the file. The fault file system holds the granted lock until the channel is closed.
    */
   @Test
   void aLockGrantedAfterItsChannelClosedIsNotKept() throws Exception {
+    raceALock(
+        (faults, waiter) -> {
+          CountDownLatch granted = new CountDownLatch(1);
+          CountDownLatch closed = new CountDownLatch(1);
+          faults.afterLocks(
+              path -> {
+                if (Thread.currentThread().getName().equals("waiter")) {
+                  granted.countDown();
+                  try {
+                    assertTrue(closed.await(30, TimeUnit.SECONDS));
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              });
+          CompletableFuture<Object> locking = lockInThread(waiter);
+          assertTrue(granted.await(30, TimeUnit.SECONDS));
+          waiter.close();
+          closed.countDown();
+          assertInstanceOf(AsynchronousCloseException.class, locking.get(30, TimeUnit.SECONDS));
+          faults.afterLocks(path -> {});
+        });
+  }
+
+  /**
+   * As above, but the channel closes while the lock, granted, looks at the file again and takes the
+   * writer lock (the taking of an exclusive lock on a writable channel does, see {@code
+   * ChannelLocks}). {@code lock()} throws {@code AsynchronousCloseException}, and both the range
+   * and the writer lock are free for another program while the file stays open through a second
+   * channel. The lock used to join the channel's locks before that look, and {@code lock()}
+   * returned it, a lock of a closed channel; and had the close come just before the look, after the
+   * lock joined, the close would have handed the file off first and the look then taken the writer
+   * lock for a closed channel, held until the file closed. The fault file system holds the look
+   * (its first read) until the close has run, or two seconds (the old code's close waited for the
+   * look).
+   */
+  @Test
+  void aLockWhoseChannelClosesWhileItLooksAtTheFileIsNotKept() throws Exception {
+    raceALock(
+        (faults, waiter) -> {
+          CountDownLatch looking = new CountDownLatch(1);
+          CountDownLatch closed = new CountDownLatch(1);
+          faults.beforeReads(
+              path -> {
+                if (Thread.currentThread().getName().equals("waiter") && looking.getCount() > 0) {
+                  looking.countDown();
+                  try {
+                    closed.await(2, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              });
+          CompletableFuture<Object> locking = lockInThread(waiter);
+          assertTrue(looking.await(30, TimeUnit.SECONDS), "the lock looks at the file");
+          CompletableFuture<Void> closing =
+              CompletableFuture.runAsync(
+                  () -> {
+                    try {
+                      waiter.close();
+                    } catch (IOException e) {
+                      throw new IllegalStateException(e);
+                    }
+                    closed.countDown();
+                  });
+          assertInstanceOf(AsynchronousCloseException.class, locking.get(30, TimeUnit.SECONDS));
+          closing.get(30, TimeUnit.SECONDS);
+          faults.beforeReads(path -> {});
+        });
+  }
+
+  private interface LockRace {
+    void run(FaultInjectingFileSystem faults, FileChannel waiter) throws Exception;
+  }
+
+  /**
+   * Runs {@code race} on a channel ({@code waiter}) of a 10-byte file that another channel keeps
+   * open, on a root in a fault file system, which another program (a file system rooted inside it)
+   * reaches too; then checks that nothing was kept ({@link #assertNothingKept}).
+   */
+  private void raceALock(LockRace race) throws Exception {
     Path disk = Files.createDirectories(tmp.resolve("disk"));
     FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
     Path root = Files.createDirectories(faults.root().resolve("r"));
@@ -117,47 +197,45 @@ class ChannelRacesTest {
         FileSystem b = open(Files.createDirectories(disk.resolve("r/sub")))) {
       Files.write(a.getPath("/sub/f"), new byte[10]);
       try (FileChannel keep = FileChannel.open(a.getPath("/sub/f"), READ, WRITE)) {
-        FileChannel waiter = FileChannel.open(a.getPath("/sub/f"), READ, WRITE);
-        CountDownLatch granted = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        faults.afterLocks(
-            path -> {
-              if (Thread.currentThread().getName().equals("waiter")) {
-                granted.countDown();
-                try {
-                  assertTrue(closed.await(30, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-            });
-        CompletableFuture<Object> locking = new CompletableFuture<>();
-        Thread thread =
-            new Thread(
-                () -> {
-                  try {
-                    locking.complete(waiter.lock());
-                  } catch (IOException | RuntimeException e) {
-                    locking.complete(e);
-                  }
-                },
-                "waiter");
-        thread.start();
-        assertTrue(granted.await(30, TimeUnit.SECONDS));
-        waiter.close();
-        closed.countDown();
-        assertInstanceOf(AsynchronousCloseException.class, locking.get(30, TimeUnit.SECONDS));
-        faults.afterLocks(path -> {});
-
-        try (FileChannel other = FileChannel.open(b.getPath("/f"), WRITE)) {
-          other.write(ByteBuffer.wrap(new byte[] {7}), 0);
-        }
-        FileLock again = keep.tryLock();
-        assertNotNull(again, "the range is free");
-        keep.write(ByteBuffer.wrap(new byte[] {8}), 1);
-        again.release();
+        race.run(faults, FileChannel.open(a.getPath("/sub/f"), READ, WRITE));
+        assertNothingKept(b, keep);
       }
     }
+    assertBothWrote(root);
+  }
+
+  /** Calls {@code channel.lock()} in a thread named "waiter"; completes with the lock or error. */
+  private static CompletableFuture<Object> lockInThread(FileChannel channel) {
+    CompletableFuture<Object> locking = new CompletableFuture<>();
+    new Thread(
+            () -> {
+              try {
+                locking.complete(channel.lock());
+              } catch (IOException | RuntimeException e) {
+                locking.complete(e);
+              }
+            },
+            "waiter")
+        .start();
+    return locking;
+  }
+
+  /**
+   * Neither the range nor the writer lock is kept: the other program ({@code b}) writes byte 0,
+   * then {@code keep} locks the file and writes byte 1.
+   */
+  private static void assertNothingKept(FileSystem b, FileChannel keep) throws IOException {
+    try (FileChannel other = FileChannel.open(b.getPath("/f"), WRITE)) {
+      other.write(ByteBuffer.wrap(new byte[] {7}), 0);
+    }
+    FileLock again = keep.tryLock();
+    assertNotNull(again, "the range is free");
+    keep.write(ByteBuffer.wrap(new byte[] {8}), 1);
+    again.release();
+  }
+
+  /** Both writes of {@link #assertNothingKept} are in the file, read again from {@code root}. */
+  private static void assertBothWrote(Path root) throws IOException {
     try (FileSystem a = open(root)) {
       byte[] expected = new byte[10];
       expected[0] = 7;
@@ -168,8 +246,8 @@ class ChannelRacesTest {
 
   /**
    * Threads open channels while the file system closes: every open either fails ({@code
-   * ClosedFileSystemException}, or a closed channel) or returns a channel that the close closed.
-   * An open that had passed the file system's check when the close began, but not yet reached the
+   * ClosedFileSystemException}, or a closed channel) or returns a channel that the close closed. An
+   * open that had passed the file system's check when the close began, but not yet reached the
    * table of open files, used to return a channel that outlived the close: it still wrote, and the
    * close, a durability point, had not forced it.
    */
