@@ -16,7 +16,9 @@ import java.util.concurrent.Executors;
  * when its own channel closes or it is interrupted, as on a plain channel, and the rest of the
  * program keeps its locks. The wait itself cannot be called off: it goes on without a caller until
  * the range is granted, and then gives it back at once, unless a new caller of the same range and
- * kind has taken it over ({@link #adopt}).
+ * kind has taken it over ({@link #adopt}): by finding it when its own {@code tryLock} is refused as
+ * overlapping it, or, when the abandoned wait's thread reached the JDK only after that {@code
+ * tryLock}, through the new wait's thread ({@link #handTo}).
  */
 final class RawLockWait {
   private static final ExecutorService WAITERS =
@@ -66,6 +68,9 @@ final class RawLockWait {
   private Granted granted;
   private Throwable failure;
 
+  /** Guarded by this monitor: the wait this one's caller was handed to ({@link #handTo}). */
+  private RawLockWait next;
+
   RawLockWait(long position, long size, boolean shared, Caller caller) {
     this.position = position;
     this.size = size;
@@ -98,9 +103,11 @@ final class RawLockWait {
    */
   Granted await(Caller me) throws IOException {
     me.waiting = this;
-    boolean interrupted = false;
+    // An interrupt before this call (a wait handed on, see handTo) counts as one during it.
+    boolean interrupted = Thread.interrupted();
+    RawLockWait handedTo;
     synchronized (this) {
-      while (!ended && !me.stopped()) {
+      while (!interrupted && !ended && !me.stopped()) {
         try {
           wait();
         } catch (InterruptedException e) {
@@ -108,7 +115,13 @@ final class RawLockWait {
           break;
         }
       }
-      if (interrupted) {
+      handedTo = next;
+      if (handedTo != null) {
+        // Waits there now, where a close, an interrupt or the grant ends the call as here.
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      } else if (interrupted) {
         // As FileChannel.lock: an interrupt ends the call without the lock, even one granted in
         // that instant.
         if (granted != null) {
@@ -119,24 +132,22 @@ final class RawLockWait {
         }
         Thread.currentThread().interrupt();
         throw new FileLockInterruptionException();
-      }
-      if (granted != null) {
+      } else if (granted != null) {
         Granted mine = granted;
         granted = null;
         return mine;
-      }
-      if (me.stopped()) {
+      } else if (me.stopped()) {
         caller = null;
         throw new AsynchronousCloseException();
-      }
-      if (failure instanceof IOException e) {
+      } else if (failure instanceof IOException e) {
         throw e;
-      }
-      if (failure instanceof RuntimeException e) {
+      } else if (failure instanceof RuntimeException e) {
         throw e;
+      } else {
+        throw (Error) failure;
       }
-      throw (Error) failure;
     }
+    return handedTo.await(me);
   }
 
   /**
@@ -186,6 +197,25 @@ final class RawLockWait {
   }
 
   /**
+   * This wait's thread found {@code first}, an abandoned wait for the same range and kind, already
+   * waiting in the JDK, which refuses a second: the caller waits there instead, and this wait ends.
+   * Returns false if {@code first} cannot take it ({@link #adopt}); true also when nobody waits
+   * here any more, with nothing to hand over. {@code first}'s thread waits in the JDK, never here,
+   * so the two monitors are always taken in this order.
+   */
+  synchronized boolean handTo(RawLockWait first) {
+    if (caller != null) {
+      if (!first.adopt(position, size, shared, caller)) {
+        return false;
+      }
+      next = first;
+    }
+    ended = true;
+    notifyAll();
+    return true;
+  }
+
+  /**
    * Whether nobody waits for this range any more, and it overlaps {@code [position, +size)}. Also
    * once the wait has ended, until its waiter has given the range back and dropped it.
    */
@@ -193,6 +223,11 @@ final class RawLockWait {
     return caller == null
         && position < this.position + this.size
         && this.position < position + size;
+  }
+
+  /** Whether the wait is over (granted, failed, given back or handed on). */
+  synchronized boolean hasEnded() {
+    return ended;
   }
 
   /** Gives {@code raw} back; a closed channel released it already. */

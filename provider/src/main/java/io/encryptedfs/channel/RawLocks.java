@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The locks this program holds on one underlying file: its callers' ranges ({@link
@@ -165,6 +166,13 @@ final class RawLocks {
           }
           // Throws if the file itself was closed; otherwise wait on the reopened channel.
           ReopeningChannel.restore(file.reopenAfter(c, e));
+        } catch (OverlappingFileLockException e) {
+          if (!afterAbandonedWait(wait)) {
+            throw e;
+          }
+          if (wait.endIfNobodyWaits()) {
+            return;
+          }
         }
       }
     } catch (IOException | RuntimeException | Error e) {
@@ -175,6 +183,33 @@ final class RawLocks {
         waitsEnded++;
       }
     }
+  }
+
+  /**
+   * {@code wait}'s thread was refused its range as overlapping one this program waits for or holds:
+   * its caller found the range held by another program, but since then a wait whose caller had gone
+   * got to the JDK first (its thread had not yet run), or such a wait was granted and is giving the
+   * range back. Hands the caller to the first if it is for the same range and kind, and returns
+   * true; or, while the second gives the range back, pauses and returns true for the thread to try
+   * again; false if neither is in the way (the caller then gets the refusal, as a plain channel's
+   * would).
+   */
+  private boolean afterAbandonedWait(RawLockWait wait) {
+    boolean endedInTheWay = false;
+    synchronized (file) {
+      for (RawLockWait first : waits) {
+        if (first != wait && first.abandonedOverlapping(wait.position(), wait.size())) {
+          if (wait.handTo(first)) {
+            return true;
+          }
+          endedInTheWay |= first.hasEnded();
+        }
+      }
+    }
+    if (endedInTheWay) {
+      LockSupport.parkNanos(100_000);
+    }
+    return endedInTheWay;
   }
 
   /** An abandoned wait for {@code lock}'s range and kind, now {@code caller}'s; null if none. */

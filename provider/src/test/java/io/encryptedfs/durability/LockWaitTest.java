@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.encryptedfs.faults.FaultInjectingFileSystem;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -22,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,12 +180,93 @@ class LockWaitTest {
         });
   }
 
+  /**
+   * A wait whose caller left before the wait's thread reached the JDK (a thread starts late on a
+   * busy machine) may get there after the next {@code lock()} of the range found it held, and
+   * before that call's own wait does: the JDK refuses the second wait as overlapping the first, and
+   * the call threw {@code OverlappingFileLockException} (about once in 1,500 rounds of the race
+   * above). The call now takes the first wait over, and gets the range when the other program lets
+   * go. The fault file system starts the abandoned wait in that window, once the second call has
+   * found the range held.
+   */
+  @Test
+  void aCallWhoseWaitFindsAnAbandonedOneThereTakesItOver() throws Exception {
+    Path disk = Files.createDirectories(tmp.resolve("disk"));
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
+    Path root = Files.createDirectories(faults.root().resolve("r"));
+    try (FileSystem fs = NestedRoots.open(root)) {
+      Path f = fs.getPath("/f");
+      Files.write(f, new byte[300]);
+      try (RangeHolder other = RangeHolder.hold(disk.resolve("r/f"), AT + 1, SIZE);
+          FileChannel next = FileChannel.open(f, READ, WRITE)) {
+        AtomicBoolean once = new AtomicBoolean();
+        faults.afterRefusedLocks(
+            path -> {
+              if (Thread.currentThread().getName().equals("next") && !once.getAndSet(true)) {
+                abandonAWait(f);
+              }
+            });
+        LockCall call = lockInThread(next, "next");
+        awaitWaiting(call);
+        assertTrue(once.get(), "the abandoned wait came first");
+        other.letGo();
+        FileLock granted = (FileLock) call.outcome().get(30, TimeUnit.SECONDS);
+        assertTrue(granted.isValid());
+        next.write(ByteBuffer.wrap(new byte[] {3}), AT);
+        granted.release();
+      }
+      byte[] expected = new byte[300];
+      expected[(int) AT] = 3;
+      assertArrayEquals(expected, Files.readAllBytes(f));
+    }
+  }
+
+  /**
+   * Waits for the range through a channel of its own, which then closes, and returns once the
+   * abandoned wait's thread waits in the JDK.
+   */
+  private static void abandonAWait(Path file) {
+    try {
+      int before = threadsWaitingInTheJdk();
+      FileChannel gone = FileChannel.open(file, READ, WRITE);
+      LockCall call = lockInThread(gone, "gone");
+      awaitWaiting(call);
+      gone.close();
+      assertInstanceOf(AsynchronousCloseException.class, call.outcome().get(30, TimeUnit.SECONDS));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (threadsWaitingInTheJdk() == before) {
+        assertTrue(System.nanoTime() < deadline, "the abandoned wait reaches the JDK");
+        Thread.sleep(1);
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Waiter threads blocked in the JDK's native lock call. */
+  private static int threadsWaitingInTheJdk() {
+    int n = 0;
+    for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+      if (t.getKey().getName().equals("encryptedfs-lock-wait")
+          && Arrays.stream(t.getValue()).anyMatch(e -> e.getMethodName().startsWith("lock0"))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Waits until {@code call}'s thread waits (for the grant, in the lock call it made). */
   private static void awaitWaiting(LockCall call) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (call.thread().getState() != Thread.State.WAITING) {
       assertFalse(call.outcome().isDone(), () -> "the lock call ended: " + call.outcome().join());
-      assertTrue(System.nanoTime() < deadline, "the lock call waits");
+      assertTrue(
+          System.nanoTime() < deadline,
+          () ->
+              "the lock call waits; its thread is "
+                  + call.thread().getState()
+                  + " at "
+                  + Arrays.toString(call.thread().getStackTrace()));
       Thread.sleep(1);
     }
   }
