@@ -1,6 +1,5 @@
 package io.encryptedfs.channel;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
@@ -117,10 +116,20 @@ final class RawFile {
     channel.reportAs(new FileName(displayPath));
   }
 
-  /** The underlying file's modification time in milliseconds; -1 if it has no name now. */
+  /**
+   * The underlying file's modification time in milliseconds; -1 if it has no name now, also when
+   * another program removed the name (the file lives on while it is open, as a plain file does).
+   */
   long lastModified() throws IOException {
     Path at = channel.path();
-    return at == null ? -1 : Files.getLastModifiedTime(at).toMillis();
+    if (at == null) {
+      return -1;
+    }
+    try {
+      return Files.getLastModifiedTime(at).toMillis();
+    } catch (NoSuchFileException e) {
+      return -1;
+    }
   }
 
   /** What identifies the file, once told; null before. */
@@ -144,14 +153,6 @@ final class RawFile {
   /** Reads until {@code dst} is full or the file ends; returns the bytes read. */
   int readUpTo(ByteBuffer dst, long position) throws IOException {
     return transfer(dst, position, false);
-  }
-
-  void readFully(ByteBuffer dst, long position) throws IOException {
-    int want = dst.remaining();
-    int got = readUpTo(dst, position);
-    if (got < want) {
-      throw new EOFException(channel.name() + ": raw file ends " + (want - got) + " bytes early");
-    }
   }
 
   void writeFully(ByteBuffer src, long position) throws IOException {

@@ -1,6 +1,7 @@
 package io.encryptedfs.channel;
 
 import io.encryptedfs.ConcurrentWriterException;
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.format.Geometry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,18 +12,18 @@ import java.util.concurrent.locks.LockSupport;
  * One writer at a time per file, across programs and across encrypted file systems in one program
  * that reach the same file (a root nested in another, a hard link). Each keeps its own view of a
  * file's end (size, tail block, tail slots, header), so two writers would overwrite each other's
- * tail records and returned writes would vanish. A session's first write therefore takes the
- * writer lock ({@link RawFile#claimWriter}), held until the file closes or the program gives up
- * its last lock on the file (a hand-off, see {@link OpenFile#handOff}), and then checks that the
- * file's end on disk is still the one this file system knows: another writer may have changed it
- * since. While another holds the lock, the write is refused with {@link
- * ConcurrentWriterException} before anything is written; a change made before is caught up with,
- * as a program that opened the file again would see it.
+ * tail records and returned writes would vanish. A session's first write therefore takes the writer
+ * lock ({@link RawFile#claimWriter}), held until the file closes or the program gives up its last
+ * lock on the file (a hand-off, see {@link OpenFile#handOff}), and then checks that the file's end
+ * on disk is still the one this file system knows: another writer may have changed it since. While
+ * another holds the lock, the write is refused with {@link ConcurrentWriterException} before
+ * anything is written; a change made before is caught up with, as a program that opened the file
+ * again would see it.
  *
- * <p>A change shows in the front region: every write that moves the end writes a tail record with
- * a sequence above every one on disk, and a rewrap or a force rewrites a header slot (compared
- * byte for byte with what this file last read or wrote there). Writes in place in the middle of a
- * file change neither, and need not: this view holds no home block.
+ * <p>A change shows in the front region: every write that moves the end writes a tail record with a
+ * sequence above every one on disk, and a rewrap or a force rewrites a header slot (compared byte
+ * for byte with what this file last read or wrote there). Writes in place in the middle of a file
+ * change neither, and need not: this view holds no home block.
  */
 final class WriterClaim {
   /** Why a write is refused while another holds the writer lock. */
@@ -50,9 +51,9 @@ final class WriterClaim {
 
   /**
    * Before a write: takes or keeps the writer lock, or throws {@link ConcurrentWriterException}
-   * while another holds it. Returns what another writer changed on disk since this view was
-   * loaded, for the caller to load the file again before it writes (the lock stays held); null
-   * when the view is current. Cheap once held (a volatile read).
+   * while another holds it. Returns what another writer changed on disk since this view was loaded,
+   * for the caller to load the file again before it writes (the lock stays held); null when the
+   * view is current. Cheap once held (a volatile read).
    */
   String claim(TailSlots slots, FileHeaders headers) throws IOException {
     RawFile.Claim claim = raw.claimWriter();
@@ -102,7 +103,7 @@ final class WriterClaim {
     ByteBuffer sequence = ByteBuffer.allocate(Long.BYTES);
     for (int slot = 0; slot < Geometry.TAIL_SLOTS; slot++) {
       sequence.clear();
-      raw.readFully(sequence, g.tailSlotOffset(slot));
+      readSlot(sequence, slot);
       long onDisk = sequence.getLong(0);
       long known = slots.sequence(slot);
       if (onDisk != known && (known != 0 || authentic(slot))) {
@@ -121,13 +122,28 @@ final class WriterClaim {
    */
   private boolean authentic(int slot) throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(g.tailSlotSize());
-    raw.readFully(bytes, g.tailSlotOffset(slot));
+    readSlot(bytes, slot);
     bytes.flip();
     byte[] plain = new byte[g.blockSize()];
     try {
       return FileLoader.openTail(blocks, g, bytes, plain) != null;
     } finally {
       Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  /**
+   * Reads the start of tail slot {@code slot} into {@code dst}. The front region is always present
+   * in full (FORMAT.md), so a raw file that now ends inside it was cut short by something other
+   * than a writer: damage, as when a file is opened.
+   */
+  private void readSlot(ByteBuffer dst, int slot) throws IOException {
+    int want = dst.remaining();
+    if (raw.readUpTo(dst, g.tailSlotOffset(slot)) < want) {
+      throw new DamagedFileException(
+          path.toString(),
+          -1,
+          "raw file ends inside tail slot " + slot + ": it was cut short while open here");
     }
   }
 }

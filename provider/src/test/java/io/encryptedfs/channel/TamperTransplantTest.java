@@ -85,6 +85,65 @@ class TamperTransplantTest {
     }
   }
 
+  /**
+   * One header slot (of two) from another file under the same master key, over either of this
+   * file's: the other slot's header stands in, or the file is reported.
+   */
+  @Test
+  void oneHeaderSlotFromAnotherFileIsReportedOrHarmless() throws IOException {
+    for (String alg : new String[] {"AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305"}) {
+      FileSystem jimfs = files.newJimfs();
+      InMemoryKeys keys = new InMemoryKeys("master");
+      int b = 4096;
+      Fixture f = files.fixture(jimfs.getPath("/data"), keys, alg, b, 2 * b + 5, 1);
+      Fixture other = files.fixture(jimfs.getPath("/other"), keys, alg, b, 3 * b + 9, 2);
+      int slot = Geometry.HEADER_SLOT_SIZE;
+      for (int to = 0; to < 2; to++) {
+        for (int from = 0; from < 2; from++) {
+          byte[] mixed = f.rawBytes.clone();
+          copy(other.rawBytes, (long) from * slot, mixed, (long) to * slot, slot);
+          Files.write(f.raw, mixed);
+          f.check(alg + ": header slot " + to + " from the other file's slot " + from, -1);
+        }
+      }
+      f.restore();
+      assertArrayEquals(f.content, Files.readAllBytes(f.file));
+    }
+  }
+
+  /**
+   * One of the file's own tail slots copied over another, forced or not: a record with the same
+   * sequence twice, or an older one beside the newest, is reported or read as the content written.
+   */
+  @Test
+  void aTailSlotCopiedOverAnotherOfTheFileIsReportedOrHarmless() throws IOException {
+    for (String alg : new String[] {"AES-256-GCM", "CHACHA20-POLY1305"}) {
+      for (boolean forced : new boolean[] {true, false}) {
+        FileSystem jimfs = files.newJimfs();
+        Fixture f =
+            files.fixture(
+                jimfs.getPath("/data"), new InMemoryKeys("master"), alg, 4096, 4096 + 7, 3, forced);
+        Geometry g = f.g;
+        for (int from = 0; from < Geometry.TAIL_SLOTS; from++) {
+          for (int to = 0; to < Geometry.TAIL_SLOTS; to++) {
+            if (from != to) {
+              byte[] mixed = f.rawBytes.clone();
+              copy(
+                  f.rawBytes,
+                  g.tailSlotOffset(from),
+                  mixed,
+                  g.tailSlotOffset(to),
+                  g.tailSlotSize());
+              Files.write(f.raw, mixed);
+              f.check(alg + " forced=" + forced + ": tail slot " + from + " over " + to, -1);
+            }
+          }
+        }
+        f.restore();
+      }
+    }
+  }
+
   private static void copy(byte[] from, long fromOffset, byte[] to, long toOffset, int n) {
     System.arraycopy(from, (int) fromOffset, to, (int) toOffset, n);
   }
