@@ -43,6 +43,12 @@ final class EncryptedPath implements Path {
     if (s.indexOf('\0') >= 0) {
       throw new java.nio.file.InvalidPathException(s, "NUL character not allowed");
     }
+    int lone = loneSurrogate(s);
+    if (lone >= 0) {
+      // No byte sequence on disk stands for it: refused here, as the default file system does,
+      // rather than at the first I/O call, and never turned into another name by toUri.
+      throw new java.nio.file.InvalidPathException(s, "unpaired surrogate character", lone);
+    }
     List<String> parts = new ArrayList<>();
     for (String part : s.split("/")) {
       if (!part.isEmpty()) {
@@ -50,6 +56,21 @@ final class EncryptedPath implements Path {
       }
     }
     return new EncryptedPath(fs, s.startsWith("/"), parts.toArray(new String[0]));
+  }
+
+  /** The index of the first surrogate character that is not half of a pair; -1 if none. */
+  private static int loneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   String[] names() {

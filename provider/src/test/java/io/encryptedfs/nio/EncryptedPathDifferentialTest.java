@@ -9,6 +9,7 @@ import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.nio.file.FileSystem;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,5 +133,22 @@ class EncryptedPathDifferentialTest {
     assertTrue(replacement.compareTo(emoji) < 0);
     assertTrue(emoji.compareTo(replacement) > 0);
     assertTrue(fs.getPath("/a").compareTo(fs.getPath("/a/b")) < 0);
+  }
+
+  /**
+   * A name with a surrogate that is not half of a pair has no bytes on disk: the default file
+   * system refuses it when the path is made, and so must an encrypted one. Accepted, it failed at
+   * the first I/O call with the unchecked {@code InvalidPathException}, and {@code toUri} turned it
+   * into another name ("x?y"). A pair is a name like any other.
+   */
+  @Example
+  void aLoneSurrogateIsRefusedWhenThePathIsMade() {
+    for (String name : new String[] {"x\uD800y", "\uDC00", "a/b\uD800", "\uDE00\uD83D"}) {
+      assertThrows(InvalidPathException.class, () -> Path.of(name), name);
+      InvalidPathException e = assertThrows(InvalidPathException.class, () -> fs.getPath(name));
+      assertTrue(e.getIndex() >= 0 && Character.isSurrogate(name.charAt(e.getIndex())), name);
+      assertThrows(InvalidPathException.class, () -> fs.getPath("/d").resolve(name), name);
+    }
+    assertEquals("a\uD83D\uDE00b", fs.getPath("/d", "a\uD83D\uDE00b").getFileName().toString());
   }
 }
