@@ -63,12 +63,53 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
       boolean shared,
       A attachment,
       CompletionHandler<FileLock, ? super A> handler) {
-    run(() -> new AsyncLock(channel.lock(position, size, shared)), attachment, handler);
+    FileLock now;
+    try {
+      now = lockIfFree(position, size, shared);
+    } catch (IOException e) {
+      handler.failed(e, attachment);
+      return;
+    }
+    run(
+        now != null ? () -> now : () -> new AsyncLock(channel.lock(position, size, shared)),
+        attachment,
+        handler);
   }
 
   @Override
   public Future<FileLock> lock(long position, long size, boolean shared) {
-    return submit(() -> new AsyncLock(channel.lock(position, size, shared)));
+    FileLock now;
+    try {
+      now = lockIfFree(position, size, shared);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return now != null
+        ? CompletableFuture.completedFuture(now)
+        : submit(() -> new AsyncLock(channel.lock(position, size, shared)));
+  }
+
+  /**
+   * Takes the range now if it is free; null if another program holds it (the executor waits for it
+   * then) or the channel is closed (which the future reports). As the JDK's asynchronous channel, a
+   * bad range, a channel not open for the lock's kind and a range this program already holds throw
+   * at the call, not in the future.
+   */
+  private FileLock lockIfFree(long position, long size, boolean shared) throws IOException {
+    if (!channel.isOpen()) {
+      return null;
+    }
+    boolean interrupted = Thread.interrupted(); // see the class comment
+    try {
+      FileLock lock = channel.tryLock(position, size, shared);
+      return lock == null ? null : new AsyncLock(lock);
+    } catch (ClosedChannelException e) {
+      return null;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override

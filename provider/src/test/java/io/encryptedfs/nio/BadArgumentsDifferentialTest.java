@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,18 @@ class BadArgumentsDifferentialTest {
       seen.add("async read of writer: " + outcome(() -> writer.read(ByteBuffer.allocate(1), 0)));
       seen.add("async write of reader: " + outcome(() -> reader.write(ByteBuffer.allocate(1), 0)));
       seen.add("async read into read-only: " + outcome(() -> reader.read(readOnly, 0)));
+      // The adapter ran every lock on its executor, so these failed its future instead.
+      seen.add("async exclusive lock of reader: " + outcome(() -> reader.lock(0, 10, false)));
+      seen.add("async shared lock of writer: " + outcome(() -> writer.lock(0, 10, true)));
+      seen.add("async lock at -1: " + outcome(() -> writer.lock(-1, 10, false)));
+      seen.add("async lock of size -1: " + outcome(() -> writer.lock(0, -1, false)));
+      FileLock held = writer.lock(0, 10, false).get();
+      seen.add("async overlapping lock: " + outcome(() -> writer.lock(5, 10, false)));
+      seen.add(
+          "async lock beside it: " + outcome(() -> writer.lock(10, 10, false).get().isValid()));
+      held.release();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new AssertionError(e);
     }
     seen.add(
         "same missing file: "
