@@ -64,21 +64,22 @@ final class OpenFileSystems {
       }
       fs = openFromEnvironment(uri);
     }
-    String ssp = uri.getSchemeSpecificPart();
-    int sep = ssp.indexOf("!/");
+    // Split before decoding: a '!' in the root's directory is encoded ("%21", see keyOf), so the
+    // first raw "!/" ends the directory, though a decoded one may come earlier.
+    String rawSsp = uri.getRawSchemeSpecificPart();
+    int sep = rawSsp.indexOf("!/");
     if (sep < 0) {
       throw new IllegalArgumentException("URI has no '!/' path part: " + uri);
     }
     // As the default provider: a query or fragment is refused, not read as part of the name
     // (toUri percent-encodes '?' and '#' in names, so neither appears raw in one of ours).
-    String rawSsp = uri.getRawSchemeSpecificPart();
-    if (rawSsp.indexOf('?', rawSsp.indexOf("!/")) >= 0) {
+    if (rawSsp.indexOf('?', sep) >= 0) {
       throw new IllegalArgumentException("URI has a query component: " + uri);
     }
     if (uri.getRawFragment() != null) {
       throw new IllegalArgumentException("URI has a fragment component: " + uri);
     }
-    return fs.getPath(ssp.substring(sep + 1));
+    return fs.getPath(URI.create(rawSsp.substring(sep + 1)).getPath());
   }
 
   private EncryptedFileSystem openFromEnvironment(URI uri) {
@@ -130,8 +131,13 @@ final class OpenFileSystems {
     return Paths.get(URI.create(dir));
   }
 
+  /**
+   * {@code encrypted:} and the root directory's URI, whose '!' are encoded: "!/" separates the path
+   * within the root, so a directory such as {@code /data/x!/root} would otherwise name {@code
+   * /data/x} in the URIs of its paths.
+   */
   private static URI keyOf(Path root) {
-    String s = root.toUri().toString();
+    String s = root.toUri().toString().replace("!", "%21");
     if (s.endsWith("/")) {
       s = s.substring(0, s.length() - 1);
     }

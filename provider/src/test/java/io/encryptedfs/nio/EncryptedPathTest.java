@@ -80,6 +80,27 @@ class EncryptedPathTest {
     assertEquals(uri, fs.getPath("dir with space/ä.log").toUri());
   }
 
+  /**
+   * A root below a directory whose name ends in '!' ({@code x!/inner}): "!/" also ends the
+   * directory in an {@code encrypted:} URI, so the URI of {@code /a} there named {@code /inner!/a}
+   * in a root at {@code x} (or no root at all). The directory's '!' is encoded now.
+   */
+  @Test
+  void uriOfAPathBelowADirectoryEndingInAnExclamationMarkNamesItsOwnRoot() throws Exception {
+    InMemoryKeys keys = new InMemoryKeys("master");
+    try (FileSystem outer = TestRoots.open(tmp.resolve("x"), keys, "AES-256-GCM", 4096);
+        FileSystem inner = TestRoots.open(tmp.resolve("x!/inner"), keys, "AES-256-GCM", 4096)) {
+      for (Path p :
+          new Path[] {inner.getPath("/a"), inner.getPath("/b!/c!"), outer.getPath("/d")}) {
+        URI uri = p.toUri();
+        assertEquals(p, Paths.get(uri), uri.toString());
+        assertSame(p.getFileSystem(), Paths.get(uri).getFileSystem(), uri.toString());
+      }
+    }
+    URI written = URI.create("encrypted:" + tmp.resolve("root").toUri() + "!/e!/f");
+    assertEquals(fs.getPath("/e!/f"), Paths.get(written), "a URI written with the '!' raw");
+  }
+
   @Test
   void foreignPathsAndFileAreRefused() throws Exception {
     Path p = fs.getPath("/a");
