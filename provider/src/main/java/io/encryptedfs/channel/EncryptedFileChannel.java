@@ -169,6 +169,7 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+    Objects.requireNonNull(target, "target"); // as the JDK's, before anything else
     checkReadable(); // the JDK reports a non-readable channel before bad arguments
     checkTransferArgs(position, count);
     return ChannelTransfers.to(file, position, count, target);
@@ -176,6 +177,7 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+    Objects.requireNonNull(src, "src"); // as the JDK's, before anything else
     checkWritable(); // the JDK reports a non-writable channel before bad arguments
     checkTransferArgs(position, count);
     long done = ChannelTransfers.from(src, file, mode.append(), position, count);
@@ -187,6 +189,7 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public int read(ByteBuffer dst, long position) throws IOException {
+    Objects.requireNonNull(dst, "dst");
     checkPosition(position);
     checkReadable();
     requireWritable(dst);
@@ -195,6 +198,7 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public int write(ByteBuffer src, long position) throws IOException {
+    Objects.requireNonNull(src, "src");
     checkPosition(position);
     checkWritable();
     int n;

@@ -34,6 +34,14 @@ class BadArgumentsDifferentialTest {
       seen.add(
           "scatter into read-only: "
               + outcome(() -> ch.read(new ByteBuffer[] {ByteBuffer.allocate(1), readOnly})));
+      // Null first, as the JDK checks it: transferTo(0, 0, null) returned 0.
+      seen.add("pread into null at -1: " + outcome(() -> ch.read(null, -1)));
+      seen.add("pwrite of null at -1: " + outcome(() -> ch.write(null, -1)));
+      seen.add("transferTo null: " + outcome(() -> ch.transferTo(0, 0, null)));
+      seen.add("transferFrom null: " + outcome(() -> ch.transferFrom(null, 0, 0)));
+    }
+    try (FileChannel reader = FileChannel.open(file, READ)) {
+      seen.add("reader transferFrom null: " + outcome(() -> reader.transferFrom(null, 0, 1)));
     }
     seen.add(
         "async APPEND: "
