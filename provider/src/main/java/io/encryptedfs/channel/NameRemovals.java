@@ -11,6 +11,7 @@ import java.util.List;
  * operation under the registry's monitor and has the {@link PathTable} follow it. A name that goes
  * may be the one the file system knows a file by while the file keeps others (hard links): such a
  * file must still be forced by the file system's close, which would know no name to force it by.
+ * Also the force a closed file owes, paid before its modification time is set ({@link #settle}).
  *
  * <p>Takes the registry's monitor, given to it ({@code monitor}), as {@link ClosingEntries} does:
  * the table and the names being created are the registry's, guarded by that monitor alone.
@@ -40,11 +41,7 @@ final class NameRemovals {
     while (true) {
       Look look;
       synchronized (monitor) {
-        // A file being created must still be at its name when registered; one closing must have
-        // said what it owes at this name.
-        while (creating.contains(key) || table.closingAt(key)) {
-          FileRegistry.awaitChange(monitor);
-        }
+        awaitNoneCreatedOrClosingAt(key);
         look = look(key, forcedAt);
         if (look.forceFirst() == null) {
           delete.run();
@@ -85,6 +82,40 @@ final class NameRemovals {
         forcedAt = table.owesRecorded();
       }
       forceClosed(to, look.forceFirst(), forcing);
+    }
+  }
+
+  /**
+   * See {@link OpenFiles#settle}. As {@link #delete} forces a file first, but whatever its other
+   * names, and without a name going afterwards.
+   */
+  void settle(Path rawPath, FileClosing.ForcingOpen forcing) throws IOException {
+    Path key = FileIdentity.realParent(rawPath);
+    long forcedAt = -1;
+    while (true) {
+      String owed;
+      synchronized (monitor) {
+        awaitNoneCreatedOrClosingAt(key);
+        if (forcedAt == table.owesRecorded()) {
+          table.settled(key);
+        }
+        owed = table.openAt(key) ? null : table.owedAt(key);
+        if (owed == null) {
+          return;
+        }
+        forcedAt = table.owesRecorded();
+      }
+      forceClosed(key, owed, forcing);
+    }
+  }
+
+  /**
+   * A file being created must still be at its name when registered; one closing must have said
+   * what it owes at this name. Under the monitor.
+   */
+  private void awaitNoneCreatedOrClosingAt(Path key) {
+    while (creating.contains(key) || table.closingAt(key)) {
+      FileRegistry.awaitChange(monitor);
     }
   }
 

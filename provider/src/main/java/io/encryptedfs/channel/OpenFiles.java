@@ -319,6 +319,16 @@ public final class OpenFiles {
   }
 
   /**
+   * Before a modification time is set on the file at {@code rawPath}: a closed file that owes the
+   * file system's close a force is forced now. That force rewrites the header (it records the
+   * forced sequence), which would replace the time set, as no force or close of a plain file does;
+   * it costs nothing more, being owed anyway. A file open here is left to its channels.
+   */
+  public void settle(Path rawPath) throws IOException {
+    registry.removals().settle(rawPath, (p, d) -> openToForce(p, d, false));
+  }
+
+  /**
    * Opens a closed file that owes a force, to force it (before a delete or move takes the name it
    * owes it at, or at the file system's close): for writing, so that the force also records the
    * forced sequence in the header (a later reader then detects a damaged newest tail record);

@@ -117,6 +117,9 @@ final class AttributeViews {
     @Override
     public void setTimes(FileTime lastModified, FileTime lastAccess, FileTime create)
         throws IOException {
+      if (lastModified != null) {
+        path.getFileSystem().files().settle(EncryptedFileSystemProvider.raw(path));
+      }
       run(
           path,
           options,

@@ -207,6 +207,7 @@ final class CopyMove {
         setPermissions(to, now);
       }
       if (copyAttributes) {
+        to.getFileSystem().files().settle(EncryptedFileSystemProvider.raw(to)); // OpenFiles#settle
         rawView(to, BasicFileAttributeView.class)
             .setTimes(source.lastModifiedTime(), source.lastAccessTime(), source.creationTime());
       }

@@ -65,6 +65,9 @@ final class PathAttributes {
     if (LinkModes.changesMode(attribute)) {
       LinkModes.refuseLink(p, options);
     }
+    if (attribute.equals("lastModifiedTime") || attribute.endsWith(":lastModifiedTime")) {
+      p.getFileSystem().files().settle(EncryptedFileSystemProvider.raw(p)); // see OpenFiles#settle
+    }
     try {
       rawProvider(p).setAttribute(MarkerLinks.rawFollowed(p, options), attribute, value, options);
     } catch (FileSystemException e) {
