@@ -21,6 +21,14 @@ final class Der {
   static final int SEQUENCE = 0x30;
   static final int SET = 0x31;
   static final int CONTEXT_0 = 0xa0;
+
+  /**
+   * The JDK's own bound, so nothing it can read is refused; PKCS#12's OIDs take under 20 bytes.
+   * Decoding an arc costs the square of its length, and OIDs are read before the MAC is checked, so
+   * without a bound one hostile OID in a 16 MiB file would stall opening for hours.
+   */
+  static final int MAX_OID_LENGTH = 4096;
+
   private static final BigInteger FORTY = BigInteger.valueOf(40);
 
   private Der() {}
@@ -85,6 +93,9 @@ final class Der {
       expect(OID);
       if (end == contentStart || (buffer[end - 1] & 0x80) != 0) {
         throw new IOException("DER: malformed OID");
+      }
+      if (end - contentStart > MAX_OID_LENGTH) {
+        throw new IOException("DER: OID longer than " + MAX_OID_LENGTH + " bytes");
       }
       StringBuilder out = new StringBuilder();
       BigInteger arc = BigInteger.ZERO;

@@ -3,6 +3,7 @@ package io.encryptedfs.keystore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -126,6 +128,34 @@ class CorruptKeystoreTest {
             assertThrows(IOException.class, () -> Fixtures.open(file, AuditLog.systemLogger()));
         assertTrue(e.getMessage().contains("/z.p12 is not a"), e.getMessage());
       }
+    }
+  }
+
+  /**
+   * The authSafe's content type is read before the MAC is checked: a 256 KiB OID there, decoded,
+   * would take hours.
+   */
+  @Example
+  void aHugeOidBeforeTheMacIsRefusedQuickly() throws IOException {
+    byte[] arcs = new byte[256 * 1024];
+    Arrays.fill(arcs, (byte) 0xff);
+    arcs[arcs.length - 1] = 0x7f;
+    byte[] authSafe =
+        Der.encode(
+            Der.SEQUENCE,
+            Der.encode(Der.OID, arcs),
+            Der.encode(Der.CONTEXT_0, Der.octetString(new byte[] {0x30, 0x00})));
+    byte[] pfx = Der.encode(Der.SEQUENCE, Der.integer(3), authSafe);
+    try (FileSystem fs = Fixtures.unixFileSystem()) {
+      Path file = Files.write(fs.getPath("/keys.p12"), pfx);
+      IOException e =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(5),
+              () ->
+                  assertThrows(
+                      IOException.class, () -> Fixtures.open(file, AuditLog.systemLogger())));
+      assertEquals("/keys.p12 is not a DER-encoded PKCS#12 keystore", e.getMessage());
+      assertEquals("DER: OID longer than 4096 bytes", e.getCause().getMessage());
     }
   }
 }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +68,22 @@ class DerTest {
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("0201ff")).next().intValue());
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("0200")).next().intValue());
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("060181")).next().oid());
+  }
+
+  @Test
+  void anOidLongerThanTheJdkAcceptsIsRefusedUnread() throws IOException {
+    byte[] atTheBound = Der.encode(Der.OID, oneArc(Der.MAX_OID_LENGTH));
+    assertTrue(new Der.Reader(atTheBound).next().oid().startsWith("2."));
+    byte[] over = Der.encode(Der.OID, oneArc(Der.MAX_OID_LENGTH + 1));
+    IOException e = assertThrows(IOException.class, () -> new Der.Reader(over).next().oid());
+    assertEquals("DER: OID longer than 4096 bytes", e.getMessage());
+  }
+
+  /** The contents of an OID that is one arc of {@code length} bytes, the costliest to decode. */
+  private static byte[] oneArc(int length) {
+    byte[] arc = new byte[length];
+    Arrays.fill(arc, (byte) 0xff);
+    arc[length - 1] = 0x7f;
+    return arc;
   }
 }
