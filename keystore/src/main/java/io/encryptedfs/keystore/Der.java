@@ -69,8 +69,10 @@ final class Der {
 
     Value expect(int expectedTag) throws IOException {
       if (tag != expectedTag) {
+        // Not the tag found: the file may be a secret given in the wrong place (a password file
+        // for the keystore), whose first byte would then be in every stack trace.
         throw new IOException(
-            String.format("DER: expected tag 0x%02x, found 0x%02x", expectedTag, tag));
+            String.format("DER: expected tag 0x%02x at offset %d", expectedTag, start));
       }
       return this;
     }

@@ -2,12 +2,14 @@ package io.encryptedfs.keystore;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,6 +158,31 @@ class CorruptKeystoreTest {
                       IOException.class, () -> Fixtures.open(file, AuditLog.systemLogger())));
       assertEquals("/keys.p12 is not a DER-encoded PKCS#12 keystore", e.getMessage());
       assertEquals("DER: OID longer than 4096 bytes", e.getCause().getMessage());
+    }
+  }
+
+  /**
+   * Swapped options: a password file given as the keystore. Its first byte, taken for a tag, must
+   * not reach the message or its causes, which end up in logs and stack traces.
+   */
+  @Example
+  void aPasswordFileOpenedAsAKeystoreDoesNotShowItsBytes() throws IOException {
+    // '#' (35), taken for a length, fits in what follows, so the first byte is read as a tag.
+    String password = "T#9vLq2mWx8zRk4pYb7nHc3dFg6jSa1eUo5iQt0r";
+    try (FileSystem fs = Fixtures.unixFileSystem()) {
+      Path file =
+          Files.write(fs.getPath("/pw.txt"), (password + "\n").getBytes(StandardCharsets.US_ASCII));
+      IOException e =
+          assertThrows(IOException.class, () -> Fixtures.open(file, AuditLog.systemLogger()));
+      assertEquals("/pw.txt is not a DER-encoded PKCS#12 keystore", e.getMessage());
+      StringBuilder chain = new StringBuilder();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        chain.append(t).append('\n');
+      }
+      assertTrue(chain.toString().contains("expected tag 0x30 at offset 0"), chain::toString);
+      for (String shown : List.of("0x54", "'T'", "T#", password)) {
+        assertFalse(chain.toString().contains(shown), chain::toString);
+      }
     }
   }
 }

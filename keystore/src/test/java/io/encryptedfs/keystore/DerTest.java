@@ -63,8 +63,11 @@ class DerTest {
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("3005020103")).next());
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("30")).next());
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("1f0100")).next());
-    assertThrows(
-        IOException.class, () -> new Der.Reader(HEX.parseHex("020101")).next(Der.SEQUENCE));
+    IOException wrongTag =
+        assertThrows(
+            IOException.class,
+            () -> new Der.Reader(HEX.parseHex("3003020101")).next().elements().next(Der.SEQUENCE));
+    assertEquals("DER: expected tag 0x30 at offset 2", wrongTag.getMessage());
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("0201ff")).next().intValue());
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("0200")).next().intValue());
     assertThrows(IOException.class, () -> new Der.Reader(HEX.parseHex("060181")).next().oid());
