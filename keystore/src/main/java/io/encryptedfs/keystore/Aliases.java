@@ -33,7 +33,7 @@ final class Aliases {
     if (!VALID.matcher(alias).matches()) {
       throw new IllegalArgumentException(
           "invalid key alias '"
-              + alias
+              + Printable.of(alias)
               + "': use 1 to 128 of a-z 0-9 . _ -, starting with a letter or digit");
     }
     return alias;

@@ -60,7 +60,7 @@ final class OpenChecks {
     if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
       throw new IOException(
           "key "
-              + alias
+              + Printable.of(alias)
               + " in keystore "
               + source
               + " is "
@@ -73,7 +73,8 @@ final class OpenChecks {
       Arrays.fill(encoded, (byte) 0);
     }
     if (length != 16 && length != 24 && length != 32) {
-      throw new IOException("key " + alias + " in " + source + " has an invalid AES key length");
+      throw new IOException(
+          "key " + Printable.of(alias) + " in " + source + " has an invalid AES key length");
     }
   }
 

@@ -172,7 +172,8 @@ final class StoredKeys {
     try {
       KeyStore.Entry entry = keyStore.getEntry(alias, protection);
       if (!(entry instanceof KeyStore.SecretKeyEntry)) {
-        throw new IOException("entry " + alias + " in " + source + " is not a secret key");
+        throw new IOException(
+            "entry " + Printable.of(alias) + " in " + source + " is not a secret key");
       }
       return ((KeyStore.SecretKeyEntry) entry).getSecretKey();
     } finally {

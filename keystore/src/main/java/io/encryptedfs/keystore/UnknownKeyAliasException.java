@@ -11,7 +11,7 @@ public final class UnknownKeyAliasException extends IOException {
   private final String alias;
 
   public UnknownKeyAliasException(String source, String alias) {
-    this("no secret key with alias '" + alias + "' in " + source, alias, null);
+    this("no secret key with alias '" + Printable.of(alias) + "' in " + source, alias, null);
   }
 
   private UnknownKeyAliasException(String message, String alias, Throwable cause) {
@@ -25,13 +25,13 @@ public final class UnknownKeyAliasException extends IOException {
         "the current-key marker of keystore "
             + source
             + " names '"
-            + alias
+            + Printable.of(alias)
             + "', which is not a key in it; make one of its keys current",
         alias,
         null);
   }
 
-  /** The alias that was asked for. */
+  /** The alias that was asked for, as it was given: the message shows it escaped. */
   public String alias() {
     return alias;
   }

@@ -2,6 +2,7 @@ package io.encryptedfs.keystore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.Set;
@@ -32,6 +33,9 @@ class AliasesTest {
     for (String bad : new String[] {"", "Master", "-x", "a:b", "a b", "x".repeat(129)}) {
       assertThrows(IllegalArgumentException.class, () -> Aliases.requireValid(bad), bad);
     }
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Aliases.requireValid("a\nb"));
+    assertTrue(e.getMessage().startsWith("invalid key alias 'a\\nb'"), e.getMessage());
   }
 
   @Test

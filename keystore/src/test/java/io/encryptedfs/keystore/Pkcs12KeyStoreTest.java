@@ -106,6 +106,25 @@ class Pkcs12KeyStoreTest {
     }
   }
 
+  /**
+   * The alias a file's header names is read before anything can authenticate it; shown raw, a line
+   * break in it would forge a line in the log of any program that logs the exception.
+   */
+  @Test
+  void anUnknownAliasCannotForgeALogLineThroughTheExceptionMessage() throws IOException {
+    try (Pkcs12KeyStore keys = Fixtures.create(file, audit.log())) {
+      keys.generateKey("master");
+      String alias = "x\n2030-01-01 INFO key master retired by admin\u2028";
+      UnknownKeyAliasException e =
+          assertThrows(UnknownKeyAliasException.class, () -> keys.masterKey(alias));
+      assertEquals(
+          "no secret key with alias 'x\\n2030-01-01 INFO key master retired by admin\\u2028' in "
+              + file,
+          e.getMessage());
+      assertEquals(alias, e.alias());
+    }
+  }
+
   @Test
   void missingFileIsNoSuchFile() throws IOException {
     assertThrows(NoSuchFileException.class, () -> Fixtures.open(file, audit.log()));
