@@ -3,6 +3,7 @@ package io.encryptedfs.keystore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
@@ -10,6 +11,7 @@ import java.security.SecureRandom;
 import java.security.UnrecoverableKeyException;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import javax.crypto.BadPaddingException;
 import javax.crypto.spec.PBEParameterSpec;
@@ -66,10 +68,10 @@ final class Pkcs12Codec {
     if (pfx.mac().isEmpty()) {
       throw new IOException(source + " has no integrity MAC; refusing an unauthenticated keystore");
     }
+    KeyStore keyStore;
     try {
-      KeyStore keyStore = KeyStore.getInstance(TYPE, PROVIDER);
+      keyStore = KeyStore.getInstance(TYPE, PROVIDER);
       keyStore.load(new ByteArrayInputStream(bytes), password);
-      return keyStore;
     } catch (IOException e) {
       if (causedByWrongPassword(e)) {
         throw new WrongPasswordException(source, e);
@@ -78,6 +80,41 @@ final class Pkcs12Codec {
     } catch (GeneralSecurityException | RuntimeException e) {
       // The JDK's parser lets some malformed input escape as unchecked exceptions.
       throw new IOException("cannot read keystore " + source, e);
+    }
+    requireDistinctAliases(pfx, source);
+    return keyStore;
+  }
+
+  /**
+   * The JDK keeps one entry per alias folded to lower case, the last the file holds, and writes
+   * back only what it kept: of two keys under one alias ("Master" and "master" from a tool that
+   * tells case apart, or two keystores merged) the first write of this module would drop one for
+   * good, with the files wrapped under it.
+   *
+   * @throws FileSystemException naming the keystore and the shared alias, never a key
+   */
+  private static void requireDistinctAliases(Pfx pfx, String source) throws IOException {
+    List<Pkcs12Protection.Protection> parts;
+    try {
+      parts = Pkcs12Protection.inspect(pfx);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("cannot read the entries of keystore " + source, e);
+    }
+    Set<String> seen = new HashSet<>();
+    for (Pkcs12Protection.Protection part : parts) {
+      String name = part.name();
+      // A key without a name gets one of the JDK's making, which no other key shares.
+      if (part.part() == Pkcs12Protection.Part.KEY
+          && !name.isEmpty()
+          && !seen.add(Aliases.normalize(name))) {
+        throw new FileSystemException(
+            source,
+            null,
+            "two keys in the keystore share the alias '"
+                + Printable.of(name)
+                + "' (aliases are compared ignoring case), and only one of them could be kept;"
+                + " refusing to open it, nothing was written");
+      }
     }
   }
 
