@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,14 +51,17 @@ final class KeyStoreFile {
   /**
    * Writes a new keystore; fails if {@code file} exists, even if it appears concurrently.
    *
+   * <p>Missing directories are created 0700, and each is forced in its parent along with the
+   * keystore's own directory.
+   *
    * @param created run as soon as the keystore is in place and before anything that may still fail
-   *     (removing the temporary name, forcing the directory): from then on the file exists,
+   *     (removing the temporary name, forcing the directories): from then on the file exists,
    *     whatever is thrown
    */
   static void createNew(Path file, byte[] contents, DirectorySync sync, Runnable created)
       throws IOException {
     Path dir = directoryOf(file);
-    OwnerOnly.createDirectories(dir);
+    List<Path> madeForIt = OwnerOnly.createDirectories(dir);
     if (Files.exists(file)) {
       throw new FileAlreadyExistsException(file.toString());
     }
@@ -83,6 +87,11 @@ final class KeyStoreFile {
     // Forced even so: the keystore's own name must survive a crash, whatever became of the other.
     try {
       sync.force(dir);
+      // A directory made for the keystore is an entry in its parent: lost there, it takes the
+      // keystore with it.
+      for (Path made : madeForIt) {
+        sync.force(made.getParent());
+      }
     } catch (IOException | RuntimeException e) {
       if (stray != null) {
         e.addSuppressed(stray);
@@ -261,8 +270,8 @@ final class KeyStoreFile {
           new FileSystemException(
               dir.toString(),
               null,
-              "cannot force the directory after writing the keystore in it, so the change may not"
-                  + " survive a crash: "
+              "cannot force the directory after changing it for the keystore, so the change may"
+                  + " not survive a crash: "
                   + e.getMessage());
       failed.initCause(e);
       throw failed;

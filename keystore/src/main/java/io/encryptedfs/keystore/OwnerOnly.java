@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -45,11 +47,21 @@ final class OwnerOnly {
         : new FileAttribute<?>[0];
   }
 
-  /** Creates the missing directories of {@code dir}, each 0700. */
-  static void createDirectories(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
+  /**
+   * Creates the missing directories of {@code dir}, each 0700.
+   *
+   * @return the directories created, deepest first; each is a new entry in its parent, which only
+   *     forcing that parent makes survive a crash
+   */
+  static List<Path> createDirectories(Path dir) throws IOException {
+    List<Path> missing = new ArrayList<>();
+    for (Path d = dir.toAbsolutePath(); d != null && !Files.isDirectory(d); d = d.getParent()) {
+      missing.add(d);
+    }
+    if (!missing.isEmpty()) {
       Files.createDirectories(dir, directory(dir));
     }
+    return missing;
   }
 
   /** The permissions {@code path} grants its group or others; empty when not POSIX. */

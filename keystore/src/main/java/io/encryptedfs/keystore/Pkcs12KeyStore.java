@@ -78,10 +78,10 @@ public final class Pkcs12KeyStore implements KeyProvider {
    * Creates an empty keystore file, and any missing parent directories, with owner-only permissions
    * on POSIX file systems (0600 for the file, 0700 for directories).
    *
-   * <p>If forcing the directory after the keystore is in place fails, or removing the temporary
-   * file that was linked to it, this throws a {@link java.nio.file.FileSystemException} saying so,
-   * but the keystore exists (empty, under {@code password}) and its creation is in the audit trail:
-   * open it, as creating it again fails.
+   * <p>If forcing the directory after the keystore is in place fails (or the parent of a directory
+   * created for it), or removing the temporary file that was linked to it, this throws a {@link
+   * java.nio.file.FileSystemException} saying so, but the keystore exists (empty, under {@code
+   * password}) and its creation is in the audit trail: open it, as creating it again fails.
    *
    * @param password protects the keystore: printable ASCII, not empty; copied, so the caller may
    *     wipe its array on return

@@ -13,6 +13,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -64,6 +65,35 @@ class KeyStoreFileTest {
     assertTrue(e.getMessage().contains("may not survive a crash"), e.getMessage());
     assertTrue(e.getMessage().contains("Input/output error"), e.getMessage());
     assertInstanceOf(IOException.class, e.getCause());
+  }
+
+  /**
+   * Each directory create() makes is a new entry in its parent: unless that parent is forced too, a
+   * power loss may take the directory, and the keystore in it, after create() returned.
+   */
+  @Test
+  void createForcesEachDirectoryItMadeInItsParent() throws IOException {
+    List<Path> forced = new ArrayList<>();
+    Files.createDirectory(jimfs.getPath("/a"));
+    Pkcs12KeyStore.create(
+            jimfs.getPath("/a/b/c/keys.p12"),
+            Fixtures.password(),
+            AuditLog.systemLogger(),
+            Fixtures.FAST,
+            forced::add)
+        .close();
+    assertEquals(
+        List.of(jimfs.getPath("/a/b/c"), jimfs.getPath("/a/b"), jimfs.getPath("/a")), forced);
+
+    forced.clear();
+    Pkcs12KeyStore.create(
+            jimfs.getPath("/a/b/c/other.p12"),
+            Fixtures.password(),
+            AuditLog.systemLogger(),
+            Fixtures.FAST,
+            forced::add)
+        .close();
+    assertEquals(List.of(jimfs.getPath("/a/b/c")), forced);
   }
 
   @Test
