@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -184,8 +185,13 @@ final class KeyStoreFile {
 
   private static Path writeTemporary(
       Path dir, Path file, byte[] contents, Optional<FileOwnership> ownership) throws IOException {
-    Path temporary =
-        Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", OwnerOnly.file(dir));
+    Path temporary;
+    try {
+      temporary =
+          Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", OwnerOnly.file(dir));
+    } catch (IOException e) {
+      throw temporaryNotCreated(file, e);
+    }
     try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(contents);
       while (buffer.hasRemaining()) {
@@ -204,6 +210,25 @@ final class KeyStoreFile {
       throw e;
     }
     return temporary;
+  }
+
+  /**
+   * The JDK names the temporary file it could not create, a name the operator has never heard of
+   * (and one that cannot exist when it was too long): name the keystore, which is as it was, and
+   * keep that name as the other file. Access denied stays {@link AccessDeniedException}.
+   */
+  static FileSystemException temporaryNotCreated(Path file, IOException e) {
+    String tried = e instanceof FileSystemException fse ? fse.getFile() : null;
+    String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
+    String message =
+        "cannot create the temporary file that was to become the keystore, so nothing changed"
+            + (reason == null ? "" : ": " + reason);
+    FileSystemException named =
+        e instanceof AccessDeniedException
+            ? new AccessDeniedException(file.toString(), tried, message)
+            : new FileSystemException(file.toString(), tried, message);
+    named.initCause(e);
+    return named;
   }
 
   /**

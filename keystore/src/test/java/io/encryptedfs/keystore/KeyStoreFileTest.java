@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -94,6 +95,55 @@ class KeyStoreFileTest {
             forced::add)
         .close();
     assertEquals(List.of(jimfs.getPath("/a/b/c")), forced);
+  }
+
+  /**
+   * The temporary file's name ("." + keystore name + "." + 19 digits + ".tmp") exceeds NAME_MAX for
+   * a 240-character keystore name; the JDK's error names that temporary file, which never existed.
+   */
+  @Test
+  void aTemporaryFileThatCannotBeCreatedIsReportedNamingTheKeystoreWhichStaysAsItWas()
+      throws IOException {
+    Path file = dir.resolve("k".repeat(236) + ".p12");
+    try (Pkcs12KeyStore keys = Fixtures.create(dir.resolve("k.p12"), AuditLog.systemLogger())) {
+      keys.generateKey("master");
+    }
+    Files.copy(dir.resolve("k.p12"), file);
+    byte[] before = Files.readAllBytes(file);
+    try (Pkcs12KeyStore keys = Fixtures.open(file, AuditLog.systemLogger())) {
+      FileSystemException e =
+          assertThrows(FileSystemException.class, () -> keys.generateKey("second"));
+      assertEquals(file.toString(), e.getFile());
+      assertTrue(
+          e.getReason()
+              .startsWith(
+                  "cannot create the temporary file that was to become the keystore, so nothing"
+                      + " changed: "),
+          e.getReason());
+      assertEquals(Set.of("master"), keys.aliases());
+    }
+    assertArrayEquals(before, Files.readAllBytes(file));
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(
+          Set.of("k.p12", file.getFileName().toString()),
+          files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+    }
+  }
+
+  /** As root, the suite cannot be denied a directory, so the report is checked on its own. */
+  @Test
+  void aTemporaryFileThatMayNotBeCreatedStaysAccessDeniedNamingTheKeystore() {
+    Path file = dir.resolve("keys.p12");
+    String temporary = dir.resolve(".keys.p12.123.tmp").toString();
+    FileSystemException e =
+        KeyStoreFile.temporaryNotCreated(file, new AccessDeniedException(temporary));
+    assertInstanceOf(AccessDeniedException.class, e);
+    assertEquals(file.toString(), e.getFile());
+    assertEquals(temporary, e.getOtherFile());
+    assertEquals(
+        "cannot create the temporary file that was to become the keystore, so nothing changed",
+        e.getReason());
+    assertInstanceOf(AccessDeniedException.class, e.getCause());
   }
 
   @Test
