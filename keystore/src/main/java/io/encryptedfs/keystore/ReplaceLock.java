@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -27,9 +29,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiting, and on POSIX systems closing <em>any</em> channel on the file drops the process's lock,
  * so while it is held nothing else in this JVM may open the keystore, not even to read it. One lock
  * for all keystores, because writes are rare and short, and links to one file cannot slip past it.
+ * It is never held while another process holds a keystore's file lock: a writer that finds the file
+ * locked lets it go and tries again after a pause, so that reads of every keystore (and of password
+ * files) go on while another process writes, or hangs holding its lock.
  */
 final class ReplaceLock implements Closeable {
   private static final ReentrantLock IN_THIS_JVM = new ReentrantLock();
+
+  /** The first pause of a writer that found the keystore locked by another process. */
+  private static final long FIRST_PAUSE_NANOS = 1_000_000;
+
+  /** The longest pause: a writer notices the lock given up within about this long. */
+  private static final long LAST_PAUSE_NANOS = 50_000_000;
 
   private final Path file;
   private final FileChannel channel;
@@ -53,28 +64,51 @@ final class ReplaceLock implements Closeable {
     T get() throws IOException;
   }
 
-  /** Waits until this process alone may replace {@code file}. */
+  /**
+   * Waits until this process alone may replace {@code file}.
+   *
+   * @throws FileLockInterruptionException if the thread is interrupted while another process holds
+   *     the lock (its interrupt kept), as {@link FileChannel#lock()} would
+   */
   static ReplaceLock acquire(Path file) throws IOException {
-    IN_THIS_JVM.lock();
-    try {
-      while (true) {
+    long pause = FIRST_PAUSE_NANOS;
+    while (true) {
+      IN_THIS_JVM.lock();
+      boolean acquired = false;
+      try {
         Object before = identity(file);
         FileChannel channel = openForLocking(file);
         try {
-          lock(channel, file);
-          if (Objects.equals(before, identity(file))) {
-            return new ReplaceLock(file, channel);
+          if (tryLock(channel, file)) {
+            if (Objects.equals(before, identity(file))) {
+              acquired = true;
+              return new ReplaceLock(file, channel);
+            }
+            // Another writer renamed a new keystore into place meanwhile; lock that one instead.
+            pause = 0;
           }
-        } catch (IOException | RuntimeException e) {
-          channel.close();
-          throw e;
+        } finally {
+          if (!acquired) {
+            channel.close();
+          }
         }
-        // Another writer renamed a new keystore into place meanwhile; lock that one instead.
-        channel.close();
+      } finally {
+        if (!acquired) {
+          IN_THIS_JVM.unlock();
+        }
       }
-    } catch (IOException | RuntimeException | Error e) {
-      IN_THIS_JVM.unlock();
-      throw e;
+      if (pause > 0) {
+        waitFor(pause);
+      }
+      pause = Math.min(Math.max(2 * pause, FIRST_PAUSE_NANOS), LAST_PAUSE_NANOS);
+    }
+  }
+
+  /** Another process holds the lock: a pause, outside this JVM's lock (see the class comment). */
+  private static void waitFor(long nanos) throws FileLockInterruptionException {
+    LockSupport.parkNanos(nanos);
+    if (Thread.currentThread().isInterrupted()) {
+      throw new FileLockInterruptionException();
     }
   }
 
@@ -97,9 +131,10 @@ final class ReplaceLock implements Closeable {
     return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
   }
 
-  private static void lock(FileChannel channel, Path file) throws IOException {
+  /** Whether this process now holds {@code channel}'s lock; false while another process does. */
+  private static boolean tryLock(FileChannel channel, Path file) throws IOException {
     try {
-      channel.lock();
+      return channel.tryLock() != null;
     } catch (FileSystemException | ClosedChannelException e) {
       throw e;
     } catch (IOException e) {

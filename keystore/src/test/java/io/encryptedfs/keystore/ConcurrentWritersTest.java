@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
@@ -102,20 +103,8 @@ class ConcurrentWritersTest {
     Path file = dir.resolve("keys.p12");
     Path other = otherKeystore();
     try (Pkcs12KeyStore stale = keystoreWithAKey(file)) {
-      Process holder =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  HoldReplaceLock.class.getName(),
-                  file.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+      Process holder = holdInAnotherProcess(file);
       try {
-        BufferedReader out =
-            new BufferedReader(
-                new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals(HoldReplaceLock.LOCKED, out.readLine());
         Future<?> write = pool.submit(() -> stale.generateKey("late"));
         assertStillWaiting(write);
         // As the other process's write would: a new file renamed over the one it locked.
@@ -128,6 +117,60 @@ class ConcurrentWritersTest {
         assertTrue(holder.waitFor(1, TimeUnit.MINUTES));
       }
     }
+  }
+
+  /**
+   * While another process holds keystore A's lock and a thread here waits to write A, this JVM
+   * reads another keystore and a password file. The waiting writer held the lock that every
+   * keystore read of the JVM takes, so those reads waited for the other process too.
+   */
+  @Test
+  void aWriterWaitingForAnotherProcessHoldsUpNoRead() throws Exception {
+    Path a = dir.resolve("a.p12");
+    Path b = dir.resolve("b.p12");
+    Path passwordFile = Files.writeString(dir.resolve("pw"), Fixtures.PASSWORD + "\n");
+    keystoreWithAKey(b).close();
+    try (Pkcs12KeyStore writerOfA = keystoreWithAKey(a)) {
+      Process holder = holdInAnotherProcess(a);
+      try {
+        Future<?> write = pool.submit(() -> writerOfA.generateKey("late"));
+        assertStillWaiting(write);
+        Future<?> reads =
+            pool.submit(
+                () -> {
+                  Arrays.fill(PasswordSource.fromFile(passwordFile).read(), (char) 0);
+                  Fixtures.open(b, AUDIT).close();
+                  return null;
+                });
+        reads.get(30, TimeUnit.SECONDS);
+        assertFalse(write.isDone(), "the writer still waits for the other process");
+        holder.getOutputStream().close();
+        write.get(1, TimeUnit.MINUTES);
+        try (Pkcs12KeyStore again = Fixtures.open(a, AUDIT)) {
+          assertEquals(Set.of("master", "late"), again.aliases());
+        }
+      } finally {
+        holder.destroy();
+        assertTrue(holder.waitFor(1, TimeUnit.MINUTES));
+      }
+    }
+  }
+
+  /** A child JVM holding {@code file}'s replace lock until its standard input closes. */
+  private static Process holdInAnotherProcess(Path file) throws IOException {
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldReplaceLock.class.getName(),
+                file.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+    assertEquals(HoldReplaceLock.LOCKED, out.readLine());
+    return holder;
   }
 
   private Pkcs12KeyStore keystoreWithAKey(Path file) throws IOException {

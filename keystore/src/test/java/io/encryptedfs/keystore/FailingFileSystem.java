@@ -156,6 +156,11 @@ final class FailingFileSystem extends FileSystem {
     public FileLock lock(long position, long size, boolean shared) throws IOException {
       throw new IOException("No locks available");
     }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+      throw new IOException("No locks available");
+    }
   }
 
   private final class Provider extends FileSystemProvider {

@@ -106,7 +106,7 @@ class FillingChannel extends FileChannel {
   }
 
   @Override
-  public FileLock tryLock(long position, long size, boolean shared) {
+  public FileLock tryLock(long position, long size, boolean shared) throws IOException {
     throw new UnsupportedOperationException();
   }
 
