@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -22,9 +24,11 @@ import java.util.Optional;
  * keystore's owner, group and permissions, is forced to the device, and is then renamed over the
  * keystore in one atomic step, after which the directory is forced so the rename itself survives a
  * crash. Readers therefore see the old keystore or the new one, never a mixture, and a crash leaves
- * at worst a stray temporary file.
+ * at worst a stray temporary file, which the next write removes.
  */
 final class KeyStoreFile {
+  private static final System.Logger LOG = System.getLogger(KeyStoreFile.class.getName());
+
   /** Far above any real keystore; stops a wrong path (a database file, say) filling the heap. */
   static final long MAX_SIZE = 16L << 20;
 
@@ -145,6 +149,7 @@ final class KeyStoreFile {
             "keystore was changed by someone else since it was read; reopen it");
       }
       Path dir = directoryOf(file);
+      removeLeftovers(dir, file);
       Path temporary = writeTemporary(dir, file, contents, FileOwnership.of(file));
       try {
         Files.move(
@@ -161,6 +166,44 @@ final class KeyStoreFile {
       replaced.run();
       sync.force(dir);
     }
+  }
+
+  /**
+   * Removes the temporary files that writes which died before their rename left beside the
+   * keystore. Each is a whole copy of the keystore as it was, keys retired since included, so one
+   * left there would keep a retired key on disk for good. Under the lock no other write has one in
+   * progress (a write makes its temporary file under the lock, a create only where no keystore is
+   * yet); the directory is forced with the rename that follows. Best effort: the write goes on if
+   * one cannot be removed, which is logged, naming it.
+   */
+  private static void removeLeftovers(Path dir, Path file) {
+    String prefix = "." + file.getFileName() + ".";
+    try (DirectoryStream<Path> leftovers =
+        Files.newDirectoryStream(dir, p -> isLeftover(p.getFileName().toString(), prefix))) {
+      for (Path leftover : leftovers) {
+        try {
+          Files.deleteIfExists(leftover);
+        } catch (IOException e) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "cannot remove " + leftover + ", a copy of keystore " + file + ": " + e.getMessage());
+        }
+      }
+    } catch (IOException | DirectoryIteratorException | UnsupportedOperationException e) {
+      // A file system that cannot list directories keeps its leftovers, as before.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot look for temporary copies of keystore " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether {@code name} is one {@link #writeTemporary} gives: the prefix, digits, ".tmp". */
+  static boolean isLeftover(String name, String prefix) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) {
+      return false;
+    }
+    String digits = name.substring(prefix.length(), name.length() - ".tmp".length());
+    return !digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   /**

@@ -2,6 +2,7 @@ package io.encryptedfs.keystore;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,6 +173,37 @@ class KeyStoreFileTest {
       try (Pkcs12KeyStore keys = Fixtures.open(file, AuditLog.systemLogger())) {
         assertEquals(Set.of("first", "second"), keys.aliases());
       }
+    }
+  }
+
+  /**
+   * A write that died before its rename left its temporary file, a whole copy of the keystore as it
+   * was: a key retired since stayed on disk in it for good. The next write removes such files, and
+   * only those.
+   */
+  @Test
+  void aWriteRemovesTheCopiesThatEarlierWritesLeftBehind() throws IOException {
+    Path file = dir.resolve("keys.p12");
+    try (Pkcs12KeyStore keys = Fixtures.create(file, AuditLog.systemLogger())) {
+      keys.generateKey("old");
+      keys.generateKey("new");
+      keys.setCurrent("new");
+    }
+    Path leftover = Files.copy(file, dir.resolve(".keys.p12.8412759012374.tmp"));
+    List<Path> others =
+        List.of(
+            Files.writeString(dir.resolve(".keys.p12.notes.tmp"), "x"),
+            Files.writeString(dir.resolve(".other.p12.123.tmp"), "x"),
+            Files.writeString(dir.resolve(".keys.p12.123.tmp.bak"), "x"));
+    try (Pkcs12KeyStore keys = Fixtures.open(file, AuditLog.systemLogger())) {
+      keys.retire("old");
+    }
+    assertFalse(Files.exists(leftover), "the copy holding the retired key is gone");
+    for (Path other : others) {
+      assertTrue(Files.exists(other), other + " is not one of the keystore's copies");
+    }
+    try (Pkcs12KeyStore keys = Fixtures.open(file, AuditLog.systemLogger())) {
+      assertEquals(Set.of("new"), keys.aliases());
     }
   }
 
