@@ -30,12 +30,12 @@ final class EncryptedDirectoryStream implements DirectoryStream<Path> {
       public boolean hasNext() {
         while (next == null && it.hasNext()) {
           Path rawEntry = it.next();
-          EncryptedPath candidate =
-              dir.resolve(dir.getFileSystem().getPath(rawEntry.getFileName().toString()));
-          if (dir.getFileSystem().isInternal(candidate.toAbsolutePath().normalize(), rawEntry)) {
-            continue;
-          }
           try {
+            EncryptedPath candidate =
+                dir.resolve(dir.getFileSystem().getPath(RawNames.name(rawEntry, dir.toString())));
+            if (dir.getFileSystem().isInternal(candidate.toAbsolutePath().normalize(), rawEntry)) {
+              continue;
+            }
             if (filter.accept(candidate)) {
               next = candidate;
             }

@@ -374,7 +374,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     EncryptedPath result = p.getFileSystem().getPath("/");
     for (Path name : rawRoot.relativize(real)) {
       if (!name.toString().isEmpty()) {
-        result = result.resolve(p.getFileSystem().getPath(name.toString()));
+        result = result.resolve(p.getFileSystem().getPath(RawNames.name(name, p.toString())));
       }
     }
     if (p.getFileSystem().isInternal(result, rawRoot.resolve(rawRoot.relativize(real)))) {

@@ -52,6 +52,7 @@ final class EncryptedPath implements Path {
     List<String> parts = new ArrayList<>();
     for (String part : s.split("/")) {
       if (!part.isEmpty()) {
+        RawNames.requireStorable(fs.root().getFileSystem(), s, part);
         parts.add(part);
       }
     }
@@ -59,7 +60,7 @@ final class EncryptedPath implements Path {
   }
 
   /** The index of the first surrogate character that is not half of a pair; -1 if none. */
-  private static int loneSurrogate(String s) {
+  static int loneSurrogate(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (Character.isHighSurrogate(c)

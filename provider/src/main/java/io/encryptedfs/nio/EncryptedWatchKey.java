@@ -32,6 +32,13 @@ final class EncryptedWatchKey implements WatchKey {
         events.add(e);
         continue;
       }
+      if (!RawNames.reaches(name)) {
+        // No path of this file system names that entry (RawNames): a path made from its decoded
+        // name would be another file's. Lost events are what OVERFLOW says; a rescan then meets
+        // the listing's error, which names the entry.
+        events.add(new Event<>(StandardWatchEventKinds.OVERFLOW, e.count(), null));
+        continue;
+      }
       EncryptedPath mine = EncryptedPath.parse(dir.getFileSystem(), name.toString());
       if (root && dir.getFileSystem().markerNames().isReserved(mine.toString())) {
         continue;

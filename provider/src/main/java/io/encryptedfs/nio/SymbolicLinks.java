@@ -66,16 +66,17 @@ final class SymbolicLinks {
         throw new FileSystemException(l.toString(), null, "link points outside the encrypted root");
       }
       rawTarget = fs.root().relativize(rawTarget.normalize());
-      return fs.getPath("/").resolve(toEncrypted(fs, rawTarget));
+      return fs.getPath("/").resolve(toEncrypted(fs, rawTarget, l));
     }
-    return toEncrypted(fs, rawTarget);
+    return toEncrypted(fs, rawTarget, l);
   }
 
-  private static EncryptedPath toEncrypted(EncryptedFileSystem fs, Path rawRelative) {
+  private static EncryptedPath toEncrypted(
+      EncryptedFileSystem fs, Path rawRelative, EncryptedPath link) throws FileSystemException {
     EncryptedPath out = fs.getPath("");
     for (Path name : rawRelative) {
       if (!name.toString().isEmpty()) {
-        out = out.resolve(fs.getPath(name.toString()));
+        out = out.resolve(fs.getPath(RawNames.name(name, link.toString())));
       }
     }
     return out;
