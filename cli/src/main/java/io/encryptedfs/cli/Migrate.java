@@ -133,7 +133,6 @@ final class Migrate {
     Set<Path> directories = new HashSet<>(Set.of(to));
     for (TreeEntries.Entry entry : sources) {
       Path source = entry.path();
-      Path target = resolve(to, from.relativize(source));
       String name = from.relativize(source).toString();
       if (entry.kind() != TreeEntries.Kind.DIRECTORY && PartNames.isPart(source)) {
         // Part of a copy an interrupted run was writing (the source was once a target): junk,
@@ -142,11 +141,14 @@ final class Migrate {
         continue;
       }
       if (entry.unreadable() != null) {
-        // A damaged encrypted file is not copied, and must not pass for something skipped.
+        // A damaged encrypted file, or a name the JVM cannot decode, is not copied, and must not
+        // pass for something skipped.
         tally.failed();
         progress.line(name + ": FAILED: " + Main.describe(entry.unreadable()));
         continue;
       }
+      // Only now: a name the JVM could not decode (an unreadable entry) may not be a path there.
+      Path target = resolve(to, from.relativize(source));
       if (!directories.contains(target.getParent())) {
         tally.failed();
         progress.line(name + ": FAILED: its directory could not be made in the copy");

@@ -6,8 +6,10 @@ import io.encryptedfs.NotAnEncryptedFileException;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
 import io.encryptedfs.nio.KeyRotation;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -22,7 +24,8 @@ import java.util.Set;
  * holds), links not followed. A file of an encrypted root whose attributes cannot be read (its end
  * is lost, its header is damaged, its key is not in the keystore) is an entry too, with the reason:
  * {@code Files.walk} would end the whole walk at it, and a tool must report that file and go on
- * with the others. A tool leaves out the roots nested in an encrypted root ({@link
+ * with the others; so is an entry whose name the JVM cannot decode ({@link #undecodedName}), with
+ * what it holds. A tool leaves out the roots nested in an encrypted root ({@link
  * KeyRotation#nestedRoots}): their files are theirs, under their own keys.
  */
 final class TreeEntries {
@@ -65,6 +68,12 @@ final class TreeEntries {
             if (skipped.contains(dir)) {
               return FileVisitResult.SKIP_SUBTREE;
             }
+            IOException badName =
+                dir.equals(top) ? null : undecodedName(dir, "not copied, nor what it holds");
+            if (badName != null) {
+              entries.add(new Entry(dir, Kind.OTHER, badName));
+              return FileVisitResult.SKIP_SUBTREE;
+            }
             if (!dir.equals(top)) {
               entries.add(new Entry(dir, Kind.DIRECTORY, null));
             }
@@ -76,7 +85,11 @@ final class TreeEntries {
             if (skipped.contains(file)) {
               return FileVisitResult.CONTINUE;
             }
-            entries.add(new Entry(file, kind(attrs), null));
+            IOException badName = undecodedName(file, "not copied");
+            entries.add(
+                badName != null
+                    ? new Entry(file, Kind.OTHER, badName)
+                    : new Entry(file, kind(attrs), null));
             return FileVisitResult.CONTINUE;
           }
 
@@ -94,6 +107,41 @@ final class TreeEntries {
         });
     entries.sort(Comparator.comparing(Entry::path));
     return entries;
+  }
+
+  /**
+   * Why {@code p}'s name cannot be copied, or null. Linux names are bytes, and the JDK decodes them
+   * with the JVM's file name encoding (from the locale), turning bytes it cannot decode into
+   * U+FFFD: such a string names another file or none, so a copy would land at another name, and two
+   * such names on one; and a decrypt of the copy would not give the name back.
+   */
+  private static IOException undecodedName(Path p, String outcome) {
+    Path name = p.getFileName();
+    String s = name.toString();
+    try {
+      if (name.getFileSystem().getPath(s).equals(name)) {
+        return null;
+      }
+    } catch (InvalidPathException e) {
+      // Not even a name there: as undecodable.
+    }
+    return new FileSystemException(
+        p.toString(),
+        null,
+        "its name (as bytes, percent-encoded: "
+            + uriName(p)
+            + ") is not valid in this JVM's file name encoding (sun.jnu.encoding="
+            + System.getProperty("sun.jnu.encoding")
+            + ", from the locale: run with a UTF-8 one, such as LANG=C.UTF-8, or rename it); "
+            + outcome);
+  }
+
+  private static String uriName(Path p) {
+    String path = p.toUri().getRawPath();
+    if (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   /** The kind of an entry {@code visitFile} is given: with no depth limit, never a directory. */
