@@ -7,8 +7,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,11 +51,18 @@ public final class AuditLog implements AutoCloseable {
 
   /**
    * An audit log that also appends JSON lines to {@code file}, creating it (0600 on POSIX, in
-   * directories created 0700) if needed. Close it when done.
+   * directories created 0700) if needed, and then forcing its directory and each one it made, so
+   * that a new file's events survive a power loss. Close it when done.
    */
   public static AuditLog appendingTo(Path file) throws IOException {
+    return appendingTo(file, KeyStoreFile::syncDirectory);
+  }
+
+  /** {@link #appendingTo(Path)}, forcing directories through {@code sync}: for tests. */
+  static AuditLog appendingTo(Path file, KeyStoreFile.DirectorySync sync) throws IOException {
     Path absolute = file.toAbsolutePath();
-    OwnerOnly.createDirectories(absolute.getParent());
+    List<Path> made = OwnerOnly.createDirectories(absolute.getParent());
+    boolean existed = Files.exists(absolute);
     FileChannel channel =
         FileChannel.open(
             absolute,
@@ -61,6 +70,15 @@ public final class AuditLog implements AutoCloseable {
             OwnerOnly.file(absolute));
     try {
       endTornLine(absolute, channel);
+      if (!existed) {
+        // Each append forces the file, but a new file is an entry in its directory, and each
+        // directory made for it an entry in its parent: lost in a power cut, they take the forced
+        // events with them.
+        sync.force(absolute.getParent());
+        for (Path dir : made) {
+          sync.force(dir.getParent());
+        }
+      }
     } catch (IOException e) {
       IOException named = named(absolute, e);
       try {

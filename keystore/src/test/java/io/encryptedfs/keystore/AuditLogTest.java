@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,29 @@ class AuditLogTest {
   @AfterEach
   void tearDown() throws IOException {
     fs.close();
+  }
+
+  /**
+   * Each append forces the file; before, nothing forced the new file's entry in its directory, nor
+   * the directories made for it, so a power loss could take the file and its forced events.
+   */
+  @Test
+  void aNewFileIsForcedIntoItsDirectoryAndEachDirectoryMadeIntoItsParent() throws IOException {
+    Files.createDirectories(fs.getPath("/var"));
+    Path file = fs.getPath("/var/log/keys/audit.jsonl");
+    List<Path> forced = new ArrayList<>();
+    try (AuditLog log = AuditLog.appendingTo(file, forced::add)) {
+      log.record(Kind.KEYSTORE_CREATED, "/ks.p12", "master", Map.of());
+    }
+    assertEquals(
+        List.of(fs.getPath("/var/log/keys"), fs.getPath("/var/log"), fs.getPath("/var")), forced);
+
+    forced.clear();
+    try (AuditLog log = AuditLog.appendingTo(file, forced::add)) {
+      log.record(Kind.KEYSTORE_CREATED, "/ks.p12", "other", Map.of());
+    }
+    assertEquals(List.of(), forced, "an existing file is an entry already");
+    assertEquals(2, Files.readAllLines(file).size());
   }
 
   @Test
