@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.function.IntFunction;
@@ -61,6 +62,38 @@ final class FileContents {
       byte[] contents = new byte[buffer.position()];
       buffer.flip().get(contents);
       return contents;
+    } finally {
+      buffer.clear();
+      while (buffer.hasRemaining()) {
+        buffer.put((byte) 0);
+      }
+    }
+  }
+
+  /**
+   * Reads {@code channel} to its end as a stream: for a pipe ({@code <(pass show db)}, {@code
+   * /dev/stdin}), which has no size and no positions to read at.
+   *
+   * @throws IOException naming {@code file} if more than {@code maxSize} bytes come, or the channel
+   *     cannot be read
+   */
+  static byte[] readStream(ReadableByteChannel channel, Path file, int maxSize) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(maxSize + 1);
+    try {
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // A pipe gives what its writer has written so far.
+      }
+      if (buffer.position() > maxSize) {
+        throw new FileSystemException(
+            file.toString(), null, "too large (more than " + maxSize + " bytes)");
+      }
+      byte[] contents = new byte[buffer.position()];
+      buffer.flip().get(contents);
+      return contents;
+    } catch (FileSystemException | ClosedChannelException e) {
+      throw e;
+    } catch (IOException e) {
+      throw named(file, e);
     } finally {
       buffer.clear();
       while (buffer.hasRemaining()) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -38,14 +39,35 @@ final class KeyStoreFile {
     return read(file, MAX_SIZE);
   }
 
-  /** Reads a small file whole into a fresh array, refusing one over {@code maxSize} bytes. */
+  /**
+   * Reads a small file whole into a fresh array, refusing one over {@code maxSize} bytes; a pipe
+   * (not a regular file, a directory nor a link), to its end.
+   */
   static byte[] read(Path file, long maxSize) throws IOException {
+    if (isPipe(file)) {
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        return FileContents.readStream(channel, file, (int) Math.min(maxSize, MAX_SIZE));
+      }
+    }
     return ReplaceLock.whileNoneIsReplaced(
         () -> {
           try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return FileContents.read(channel, file, maxSize);
           }
         });
+  }
+
+  /**
+   * True for a fifo or a character device, as a shell's {@code <(command)} or {@code /dev/stdin}
+   * gives: positional reads fail there ("Illegal seek"). A path that cannot be looked at is not
+   * one: the read then says why.
+   */
+  private static boolean isPipe(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).isOther();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Forces a directory after a rename in it: {@link #syncDirectory}, but for tests. */

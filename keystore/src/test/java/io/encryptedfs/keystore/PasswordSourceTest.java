@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PasswordSourceTest {
   private final FileSystem fs = Fixtures.unixFileSystem();
@@ -48,6 +50,29 @@ class PasswordSourceTest {
     assertArrayEquals(
         "no-newline".toCharArray(), PasswordSource.fromFile(file("no-newline")).read());
     assertArrayEquals("bom".toCharArray(), PasswordSource.fromFile(file("\uFEFFbom\n")).read());
+  }
+
+  /**
+   * A shell gives {@code --password-file <(pass show db)} as a pipe, {@code /dev/fd/63}. Before,
+   * its read failed: "Illegal seek", from reading at a position.
+   */
+  @Test
+  void fileSourceReadsAPipe(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                Files.writeString(fifo, "from a pipe\nsecond line\n");
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    writer.setDaemon(true); // a failed read leaves it blocked in the open
+    writer.start();
+    assertArrayEquals("from a pipe".toCharArray(), PasswordSource.fromFile(fifo).read());
+    writer.join();
   }
 
   @Test
