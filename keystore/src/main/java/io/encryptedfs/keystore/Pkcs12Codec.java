@@ -81,19 +81,21 @@ final class Pkcs12Codec {
       // The JDK's parser lets some malformed input escape as unchecked exceptions.
       throw new IOException("cannot read keystore " + source, e);
     }
-    requireDistinctAliases(pfx, source);
+    requireEveryKeyKept(pfx, keyStore, source);
     return keyStore;
   }
 
   /**
-   * The JDK keeps one entry per alias folded to lower case, the last the file holds, and writes
-   * back only what it kept: of two keys under one alias ("Master" and "master" from a tool that
-   * tells case apart, or two keystores merged) the first write of this module would drop one for
-   * good, with the files wrapped under it.
+   * The JDK keeps one entry per alias folded to lower case, the last the file holds, skips bags it
+   * cannot read, and writes back only what it kept. So of two keys under one alias ("Master" and
+   * "master" from a tool that tells case apart, or two keystores merged), or a key and a
+   * certificate under one alias, or a key in a bag the JDK skips, the first write of this module
+   * would drop a key for good, with the files wrapped under it.
    *
-   * @throws FileSystemException naming the keystore and the shared alias, never a key
+   * @throws FileSystemException naming the keystore and the alias, never a key
    */
-  private static void requireDistinctAliases(Pfx pfx, String source) throws IOException {
+  private static void requireEveryKeyKept(Pfx pfx, KeyStore kept, String source)
+      throws IOException {
     List<Pkcs12Protection.Protection> parts;
     try {
       parts = Pkcs12Protection.inspect(pfx);
@@ -103,10 +105,11 @@ final class Pkcs12Codec {
     Set<String> seen = new HashSet<>();
     for (Pkcs12Protection.Protection part : parts) {
       String name = part.name();
-      // A key without a name gets one of the JDK's making, which no other key shares.
-      if (part.part() == Pkcs12Protection.Part.KEY
-          && !name.isEmpty()
-          && !seen.add(Aliases.normalize(name))) {
+      // A key without a name gets one of the JDK's making, which no other entry shares.
+      if (part.part() != Pkcs12Protection.Part.KEY || name.isEmpty()) {
+        continue;
+      }
+      if (!seen.add(Aliases.normalize(name))) {
         throw new FileSystemException(
             source,
             null,
@@ -115,6 +118,24 @@ final class Pkcs12Codec {
                 + "' (aliases are compared ignoring case), and only one of them could be kept;"
                 + " refusing to open it, nothing was written");
       }
+      if (!isKeyEntry(kept, name)) {
+        throw new FileSystemException(
+            source,
+            null,
+            "the keystore holds a key under the alias '"
+                + Printable.of(name)
+                + "' that the JDK's PKCS#12 reader does not keep (another entry, such as a"
+                + " certificate, has that alias, or the key's bag is of a kind it skips), so the"
+                + " next write would lose it; refusing to open it, nothing was written");
+      }
+    }
+  }
+
+  private static boolean isKeyEntry(KeyStore keyStore, String alias) throws IOException {
+    try {
+      return keyStore.isKeyEntry(alias);
+    } catch (KeyStoreException e) {
+      throw new IllegalStateException("a loaded keystore", e);
     }
   }
 

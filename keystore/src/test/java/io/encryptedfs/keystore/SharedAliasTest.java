@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -53,24 +56,15 @@ class SharedAliasTest {
    */
   @Test
   void aKeystoreWithTwoKeysUnderOneAliasIsRefusedAndLeftAsItIs() throws Exception {
-    byte[] both = merged(keystoreWithKeyUnder("master"), keystoreWithKeyUnder("MASTER"));
-    Files.createDirectories(file.getParent());
-    Files.write(file, both);
-
-    FileSystemException e =
-        assertThrows(FileSystemException.class, () -> Fixtures.open(file, audit.log()));
-    assertEquals(file.toString(), e.getFile());
-    assertTrue(
-        e.getReason().startsWith("two keys in the keystore share the alias 'MASTER' (aliases are"),
-        e::toString);
-    assertArrayEquals(both, Files.readAllBytes(file));
-    assertEquals(List.of("KEYSTORE_OPEN_FAILED"), audit.kinds());
+    assertOpenRefusedAndFileLeft(
+        merged(keystoreWithKeyUnder("master"), keystoreWithKeyUnder("MASTER"), 2),
+        "two keys in the keystore share the alias 'MASTER' (aliases are");
   }
 
   /** A keystore opened before another program wrote two keys under one alias will not adopt it. */
   @Test
   void aFollowedKeystoreThatGainsTwoKeysUnderOneAliasIsRefusedAndLeftAsItIs() throws Exception {
-    byte[] both = merged(keystoreWithKeyUnder("master"), keystoreWithKeyUnder("master"));
+    byte[] both = merged(keystoreWithKeyUnder("master"), keystoreWithKeyUnder("master"), 2);
     try (Pkcs12KeyStore keys = Fixtures.create(file, audit.log())) {
       keys.generateKey("master");
       Files.write(file, both);
@@ -80,6 +74,50 @@ class SharedAliasTest {
       assertArrayEquals(both, Files.readAllBytes(file));
     }
   }
+
+  /**
+   * A key and a certificate under one alias: the JDK kept the certificate, the later entry, and
+   * dropped the key without a word, so before, the keystore opened without that key and its next
+   * write lost it for good.
+   */
+  @Test
+  void aKeystoreWithAKeyAndACertificateUnderOneAliasIsRefusedAndLeftAsItIs() throws Exception {
+    assertOpenRefusedAndFileLeft(
+        merged(keystoreWithKeyUnder("master"), keystoreWithCertificateUnder("master"), 1),
+        "the keystore holds a key under the alias 'master' that the");
+  }
+
+  /** Opening {@code bytes} as the keystore fails naming it, and leaves it as it is. */
+  private void assertOpenRefusedAndFileLeft(byte[] bytes, String reasonStart) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, bytes);
+    FileSystemException e =
+        assertThrows(FileSystemException.class, () -> Fixtures.open(file, audit.log()));
+    assertEquals(file.toString(), e.getFile());
+    assertTrue(e.getReason().startsWith(reasonStart), e::toString);
+    assertArrayEquals(bytes, Files.readAllBytes(file));
+    assertEquals(List.of("KEYSTORE_OPEN_FAILED"), audit.kinds());
+  }
+
+  /** A keystore holding one trusted certificate, under {@code alias}. */
+  private static byte[] keystoreWithCertificateUnder(String alias) throws Exception {
+    Pkcs12Codec codec = new Pkcs12Codec(Fixtures.FAST, new SecureRandom());
+    KeyStore keyStore = codec.empty();
+    keyStore.setCertificateEntry(
+        alias,
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(
+                new ByteArrayInputStream(Base64.getDecoder().decode(CERTIFICATE))));
+    return codec.store(keyStore, password(), "test").bytes();
+  }
+
+  /** A self-signed EC certificate, CN=x: keytool -genkeypair, then -exportcert. */
+  private static final String CERTIFICATE =
+      "MIIBLTCB1aADAgECAggaMF6DjVn1NzAKBggqhkjOPQQDAjAMMQowCAYDVQQDEwF4MB4XDTI2MTIwNTAwNTEyMVoXDTI3MDMw"
+          + "NTAwNTEyMVowDDEKMAgGA1UEAxMBeDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABFmohrsZfylCgGI9PVeG/CgIfxWTonSr"
+          + "dkRF5J0ODrr1YxaWxL2vDYyDgLX52n2Y+Z0h2toBKXLPB3DYMfYwZT+jITAfMB0GA1UdDgQWBBRt+a/+9QfsX+63lY9Pmo5c"
+          + "Ke01KTAKBggqhkjOPQQDAgNHADBEAiAHkj5khX5LFkpn2+07mUGvTiB1q2sFmHY1SXGMVfA20AIgbebLHuUhtS7RINqwdZMs"
+          + "xsC7mz1OiULXxnRTdbJC7wU=";
 
   /**
    * A keystore with one key whose friendly name is {@code alias} as given: the JDK writes names in
@@ -110,8 +148,11 @@ class SharedAliasTest {
     return -1;
   }
 
-  /** One AuthenticatedSafe holding the ContentInfos of both keystores, under a fresh MAC. */
-  private static byte[] merged(byte[] first, byte[] second) throws IOException {
+  /**
+   * One AuthenticatedSafe holding the ContentInfos of both keystores, under a fresh MAC; {@code
+   * keys}: how many keys they hold together.
+   */
+  private static byte[] merged(byte[] first, byte[] second, int keys) throws IOException {
     ByteArrayOutputStream infos = new ByteArrayOutputStream();
     for (byte[] keystore : List.of(first, second)) {
       byte[] safe = Pfx.parse(keystore).authenticatedSafe();
@@ -126,12 +167,12 @@ class SharedAliasTest {
     byte[] merged =
         Pfx.parse(Der.encode(Der.SEQUENCE, Der.integer(3), authSafe))
             .withMac(password(), Fixtures.FAST, new SecureRandom());
-    List<String> keys =
+    List<String> keyNames =
         Pkcs12Protection.inspect(Pfx.parse(merged)).stream()
             .filter(part -> part.part() == Pkcs12Protection.Part.KEY)
             .map(Pkcs12Protection.Protection::name)
             .collect(Collectors.toList());
-    assertEquals(2, keys.size(), "the merged file holds both keys: " + keys);
+    assertEquals(keys, keyNames.size(), "the merged file holds every key: " + keyNames);
     return merged;
   }
 }
