@@ -1,17 +1,13 @@
 package io.encryptedfs.channel;
 
 import java.io.IOException;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The locks this program holds on one underlying file: its callers' ranges ({@link
@@ -19,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * a reopen of the channel ({@link ReopeningChannel}) takes them back. Its state is guarded by the
  * {@link ReopeningChannel}'s monitor, which it takes to record a lock only while the channel the
  * lock is on is still the current one. A wait for a range another program holds runs on a thread of
- * its own ({@link RawLockWait}), so that only the caller's own channel's close or interrupt ends
+ * its own ({@link RawLockWaits}), so that only the caller's own channel's close or interrupt ends
  * the caller's part of it.
  */
 final class RawLocks {
@@ -29,14 +25,7 @@ final class RawLocks {
   private final boolean writable;
   private final Set<EncryptedFileLock> locks = new LinkedHashSet<>();
 
-  /** Waits for ranges that run on waiter threads ({@link RawLockWait}), ended ones removed. */
-  private final List<RawLockWait> waits = new ArrayList<>();
-
-  /**
-   * How many waits have ended and been removed, written under the monitor: a range refused as
-   * overlapping a wait that then ended, before it could be found in {@link #waits}, is tried again.
-   */
-  private volatile long waitsEnded;
+  private final RawLockWaits waits;
 
   /** The writer session's lock on byte 0 ({@link #claimWriter}); null when not held. */
   private volatile FileLock writerLock;
@@ -55,6 +44,7 @@ final class RawLocks {
   RawLocks(ReopeningChannel file, boolean writable) {
     this.file = file;
     this.writable = writable;
+    this.waits = new RawLockWaits(file);
   }
 
   /** See {@link RawFile#tryLock}. */
@@ -73,7 +63,7 @@ final class RawLocks {
    */
   private boolean take(EncryptedFileLock lock, RawLockWait.Caller caller) throws IOException {
     while (true) {
-      long ended = waitsEnded;
+      long ended = waits.endedCount();
       FileChannel c = file.current();
       FileLock raw = null;
       RawLockWait wait = null;
@@ -86,14 +76,14 @@ final class RawLocks {
         ReopeningChannel.restore(file.reopenAfter(c, e));
         continue;
       } catch (OverlappingFileLockException e) {
-        if (caller == null && abandonedWaitOverlaps(lock)) {
+        if (caller == null && waits.abandonedOverlaps(lock)) {
           // Only this program's abandoned wait is in the way, and it waits because another
           // program holds the range: busy, as a plain channel would find it.
           return false;
         }
-        wait = caller == null ? null : adoptWait(lock, caller);
+        wait = caller == null ? null : waits.adopt(lock, caller);
         if (wait == null) {
-          if (waitsEnded != ended) {
+          if (waits.endedCount() != ended) {
             continue;
           }
           throw e;
@@ -103,7 +93,7 @@ final class RawLocks {
         if (caller == null) {
           return false;
         }
-        wait = startWait(lock, caller);
+        wait = waits.start(lock, caller);
       }
       if (wait != null) {
         // Its exceptions are the caller's: its channel's close, its interrupt, or the file's close.
@@ -129,109 +119,6 @@ final class RawLocks {
       lock.holdAs(raw);
       locks.add(lock);
       return true;
-    }
-  }
-
-  /** Starts a wait for {@code lock}'s range on a waiter thread. */
-  private RawLockWait startWait(EncryptedFileLock lock, RawLockWait.Caller caller)
-      throws IOException {
-    if (caller.stopped()) {
-      throw new AsynchronousCloseException();
-    }
-    RawLockWait wait = new RawLockWait(lock.rawPosition(), lock.rawSize(), lock.isShared(), caller);
-    synchronized (file) {
-      waits.add(wait);
-    }
-    RawLockWait.start(() -> waitOnThisThread(wait));
-    return wait;
-  }
-
-  /**
-   * The waiter thread's part: waits on the underlying channel, taking a reopened one if an
-   * interrupt elsewhere closed it, and gives the range back if nobody waits for it any more.
-   */
-  private void waitOnThisThread(RawLockWait wait) {
-    try {
-      while (true) {
-        FileChannel c = file.current();
-        try {
-          FileLock raw = c.lock(wait.position(), wait.size(), wait.shared());
-          if (!wait.grant(raw, c)) {
-            RawLockWait.release(raw);
-          }
-          return;
-        } catch (ClosedChannelException e) {
-          if (wait.endIfNobodyWaits()) {
-            return;
-          }
-          // Throws if the file itself was closed; otherwise wait on the reopened channel.
-          ReopeningChannel.restore(file.reopenAfter(c, e));
-        } catch (OverlappingFileLockException e) {
-          if (!afterAbandonedWait(wait)) {
-            throw e;
-          }
-          if (wait.endIfNobodyWaits()) {
-            return;
-          }
-        }
-      }
-    } catch (IOException | RuntimeException | Error e) {
-      wait.fail(e);
-    } finally {
-      synchronized (file) {
-        waits.remove(wait);
-        waitsEnded++;
-      }
-    }
-  }
-
-  /**
-   * {@code wait}'s thread was refused its range as overlapping one this program waits for or holds:
-   * its caller found the range held by another program, but since then a wait whose caller had gone
-   * got to the JDK first (its thread had not yet run), or such a wait was granted and is giving the
-   * range back. Hands the caller to the first if it is for the same range and kind, and returns
-   * true; or, while the second gives the range back, pauses and returns true for the thread to try
-   * again; false if neither is in the way (the caller then gets the refusal, as a plain channel's
-   * would).
-   */
-  private boolean afterAbandonedWait(RawLockWait wait) {
-    boolean endedInTheWay = false;
-    synchronized (file) {
-      for (RawLockWait first : waits) {
-        if (first != wait && first.abandonedOverlapping(wait.position(), wait.size())) {
-          if (wait.handTo(first)) {
-            return true;
-          }
-          endedInTheWay |= first.hasEnded();
-        }
-      }
-    }
-    if (endedInTheWay) {
-      LockSupport.parkNanos(100_000);
-    }
-    return endedInTheWay;
-  }
-
-  /** An abandoned wait for {@code lock}'s range and kind, now {@code caller}'s; null if none. */
-  private RawLockWait adoptWait(EncryptedFileLock lock, RawLockWait.Caller caller) {
-    synchronized (file) {
-      for (RawLockWait wait : waits) {
-        if (wait.adopt(lock.rawPosition(), lock.rawSize(), lock.isShared(), caller)) {
-          return wait;
-        }
-      }
-      return null;
-    }
-  }
-
-  private boolean abandonedWaitOverlaps(EncryptedFileLock lock) {
-    synchronized (file) {
-      for (RawLockWait wait : waits) {
-        if (wait.abandonedOverlapping(lock.rawPosition(), lock.rawSize())) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 
