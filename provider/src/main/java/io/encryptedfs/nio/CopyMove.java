@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.CopyOption;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -314,6 +315,9 @@ final class CopyMove {
       throws IOException {
     try (DirectoryStream<Path> entries = provider.newDirectoryStream(dir, entry -> true)) {
       return entries.iterator().hasNext();
+    } catch (DirectoryIteratorException e) {
+      // An entry no name of this file system reaches (RawNames) is an entry all the same.
+      return true;
     }
   }
 

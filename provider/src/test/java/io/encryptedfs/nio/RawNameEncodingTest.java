@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
@@ -76,6 +77,22 @@ class RawNameEncodingTest {
       assertEquals(
           fs.getPath("/" + REPLACED), fs.getPath("/" + REPLACED).toRealPath(), "the real one");
     }
+  }
+
+  @Test
+  void aDirectoryHoldingOnlyAnUndecodableNameIsNotEmpty(@TempDir Path other) throws Exception {
+    try (FileSystem fs = open()) {
+      Files.createDirectory(fs.getPath("/d"));
+    }
+    sh("printf foreign > \"d/$(printf 'a\\377')\"");
+    try (FileSystem fs = open();
+        FileSystem otherRoot = TestRoots.open(other, keys, "AES-256-GCM", 4096)) {
+      assertThrows(
+          DirectoryNotEmptyException.class,
+          () -> Files.move(fs.getPath("/d"), otherRoot.getPath("/d")));
+      assertThrows(DirectoryNotEmptyException.class, () -> Files.delete(fs.getPath("/d")));
+    }
+    assertEquals("foreign", sh("cat \"d/$(printf 'a\\377')\""));
   }
 
   @Test
