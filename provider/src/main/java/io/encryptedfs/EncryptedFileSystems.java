@@ -54,10 +54,11 @@ import java.util.Map;
  *       specific match wins (longest literal prefix before the first wildcard, then the longest
  *       glob, then the first rule); unmatched paths use {@value #KEY_ALIAS}</td></tr>
  *   <tr><td>{@value #AUDIT_FILE}</td><td>String or Path</td><td>none</td>
- *       <td>when the file system opens {@value #KEYSTORE} itself: also append its audit events
- *       (key events, and {@code KEY_UNWRAP_FAILED} and {@code CONTENT_AUTHENTICATION_FAILED} for
- *       this file system's files) as JSON lines to this file (0600); without it they go to the
- *       {@code io.encryptedfs.audit} logger only</td></tr>
+ *       <td>also append audit events as JSON lines to this file (0600): {@code
+ *       KEY_UNWRAP_FAILED}, {@code CONTENT_AUTHENTICATION_FAILED} and {@code FILE_REWRAPPED} for
+ *       this file system's files, with a {@value #KEY_PROVIDER} too, and the keystore's key events
+ *       when the file system opens {@value #KEYSTORE} itself; without it they go to the {@code
+ *       io.encryptedfs.audit} logger only</td></tr>
  * </table>
  */
 public final class EncryptedFileSystems {

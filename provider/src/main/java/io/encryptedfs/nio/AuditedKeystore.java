@@ -6,51 +6,60 @@ import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.crypto.SecretKey;
 
 /**
- * A keystore the file system opened itself, with the audit log it records to: authentication
- * failures of the file system's files become audit events ({@code KEY_UNWRAP_FAILED}, {@code
- * CONTENT_AUTHENTICATION_FAILED}) with the path, block and reason, never key material. Closing it
- * closes both.
+ * The file system's keys with the audit log it records to: authentication failures of the file
+ * system's files become audit events ({@code KEY_UNWRAP_FAILED}, {@code
+ * CONTENT_AUTHENTICATION_FAILED}) with the path, block and reason, and rewraps {@code
+ * FILE_REWRAPPED}; never key material. The keys are a keystore the file system opened itself, or
+ * the caller's own key provider, which the file system records for as well: an audit trail must not
+ * depend on how the keys were handed over. Closing it closes the audit log, and the keys if the
+ * file system opened them.
  */
 final class AuditedKeystore implements KeyProvider, IntegrityListener {
-  private final Pkcs12KeyStore store;
+  private final KeyProvider keys;
+  private final boolean ownsKeys;
   private final AuditLog audit;
   private final String source;
 
-  AuditedKeystore(Pkcs12KeyStore store, AuditLog audit, Path keystore) {
-    this.store = store;
+  /**
+   * @param ownsKeys whether {@link #close} closes {@code keys} (the file system opened them)
+   * @param source the keystore the events name, or null if the keys are not a keystore file
+   */
+  AuditedKeystore(KeyProvider keys, boolean ownsKeys, AuditLog audit, String source) {
+    this.keys = keys;
+    this.ownsKeys = ownsKeys;
     this.audit = audit;
-    this.source = keystore.toAbsolutePath().toString();
+    this.source = source;
   }
 
+  /** The PKCS#12 keystore the keys are, or null if they are another provider. */
   Pkcs12KeyStore store() {
-    return store;
+    return keys instanceof Pkcs12KeyStore store ? store : null;
   }
 
   @Override
   public SecretKey masterKey(String alias) throws IOException {
-    return store.masterKey(alias);
+    return keys.masterKey(alias);
   }
 
   @Override
   public SecretKey masterKeyForNewFile(String alias) throws IOException {
-    return store.masterKeyForNewFile(alias);
+    return keys.masterKeyForNewFile(alias);
   }
 
   @Override
   public Set<String> aliases() throws IOException {
-    return store.aliases();
+    return keys.aliases();
   }
 
   @Override
   public Optional<String> currentAlias() throws IOException {
-    return store.currentAlias();
+    return keys.currentAlias();
   }
 
   @Override
@@ -79,7 +88,9 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
   @Override
   public void close() {
     try {
-      store.close();
+      if (ownsKeys) {
+        keys.close();
+      }
     } finally {
       audit.close();
     }
@@ -87,6 +98,6 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
 
   @Override
   public String toString() {
-    return "AuditedKeystore[" + store + ", " + audit + "]";
+    return "AuditedKeystore[" + keys + ", " + audit + "]";
   }
 }

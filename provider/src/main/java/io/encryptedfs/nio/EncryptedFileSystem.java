@@ -44,7 +44,6 @@ final class EncryptedFileSystem extends FileSystem {
   private final Path root;
   private final URI key;
   private final KeyProvider keys;
-  private final boolean ownsKeys;
   private final NewFilePolicy policy;
   private final OpenFiles files;
   private final NewFiles newFiles;
@@ -57,7 +56,6 @@ final class EncryptedFileSystem extends FileSystem {
       Path root,
       URI key,
       KeyProvider keys,
-      boolean ownsKeys,
       NewFilePolicy policy,
       OpenFiles files,
       NewFiles newFiles,
@@ -66,7 +64,6 @@ final class EncryptedFileSystem extends FileSystem {
     this.root = root;
     this.key = key;
     this.keys = keys;
-    this.ownsKeys = ownsKeys;
     this.policy = policy;
     this.files = files;
     this.newFiles = newFiles;
@@ -211,9 +208,7 @@ final class EncryptedFileSystem extends FileSystem {
       try {
         closeWatchServices();
       } finally {
-        if (ownsKeys) {
-          keys.close();
-        }
+        keys.close();
       }
     }
   }

@@ -312,11 +312,8 @@ public final class KeyRotation {
 
   private static Pkcs12KeyStore keystore(FileSystem fs) {
     KeyProvider keys = check(fs).keys();
-    if (keys instanceof AuditedKeystore audited) {
+    if (keys instanceof AuditedKeystore audited && audited.store() != null) {
       return audited.store();
-    }
-    if (keys instanceof Pkcs12KeyStore store) {
-      return store;
     }
     throw new UnsupportedOperationException(
         "key rotation needs a PKCS#12 keystore, this file system uses " + keys);

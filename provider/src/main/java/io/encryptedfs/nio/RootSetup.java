@@ -31,11 +31,8 @@ final class RootSetup {
 
   static EncryptedFileSystem open(
       EncryptedFileSystemProvider provider, Path root, URI key, Config config) throws IOException {
-    KeyProvider keys = config.keyProvider();
-    boolean ownsKeys = keys == null;
-    if (keys == null) {
-      keys = openKeystore(config);
-    }
+    KeyProvider given = config.keyProvider();
+    AuditedKeystore keys = given == null ? openKeystore(config) : auditing(given, config);
     try {
       NewFiles newFiles =
           new NewFiles(
@@ -49,9 +46,7 @@ final class RootSetup {
       OpenFiles files = new OpenFiles(keys, new SecureRandom());
       files.setWriteMode(config.writeMode());
       files.setCreateSync(config.createSync());
-      if (keys instanceof AuditedKeystore audited) {
-        files.reportIntegrityTo(audited);
-      }
+      files.reportIntegrityTo(keys);
       checkRoot(root, config.create(), files, policy);
       Path marker = root.resolve(EncryptedFileSystem.MARKER);
       MarkerNames markerNames = MarkerNames.detect(root, marker);
@@ -60,16 +55,25 @@ final class RootSetup {
       files.reserved().reserve(marker, "/" + EncryptedFileSystem.MARKER);
       files.openDirectoriesWith(DirectoryChannel::open);
       return new EncryptedFileSystem(
-          provider, root, key, keys, ownsKeys, policy, files, newFiles, markerNames);
+          provider, root, key, keys, policy, files, newFiles, markerNames);
     } catch (IOException | RuntimeException e) {
-      if (ownsKeys) {
-        keys.close();
-      }
+      keys.close();
       throw e;
     }
   }
 
-  private static KeyProvider openKeystore(Config config) throws IOException {
+  /**
+   * The caller's own keys, which the file system does not close, with the audit log its file events
+   * go to: {@code audit.file} if set, else the {@code io.encryptedfs.audit} logger. A keystore the
+   * caller opened records its own key events to its own log.
+   */
+  private static AuditedKeystore auditing(KeyProvider given, Config config) throws IOException {
+    Path auditFile = config.auditFile();
+    AuditLog audit = auditFile == null ? AuditLog.systemLogger() : AuditLog.appendingTo(auditFile);
+    return new AuditedKeystore(given, false, audit, null);
+  }
+
+  private static AuditedKeystore openKeystore(Config config) throws IOException {
     Path keystore = config.keystore();
     if (keystore == null) {
       throw new IllegalArgumentException(
@@ -79,7 +83,11 @@ final class RootSetup {
     Path auditFile = config.auditFile();
     AuditLog audit = auditFile == null ? AuditLog.systemLogger() : AuditLog.appendingTo(auditFile);
     try {
-      return new AuditedKeystore(Pkcs12KeyStore.open(keystore, password, audit), audit, keystore);
+      return new AuditedKeystore(
+          Pkcs12KeyStore.open(keystore, password, audit),
+          true,
+          audit,
+          keystore.toAbsolutePath().toString());
     } catch (IOException | RuntimeException e) {
       audit.close();
       throw e;
