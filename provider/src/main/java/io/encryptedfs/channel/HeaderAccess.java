@@ -114,7 +114,8 @@ final class HeaderAccess {
 
   /**
    * Rewraps the header of a file that {@code damaged} says does not open. If its header does not
-   * authenticate either, that failure is thrown, with {@code damaged} suppressed.
+   * authenticate either, or its slots belong to different files, that failure is thrown, with
+   * {@code damaged} suppressed, and nothing is written.
    */
   private OpenFiles.Rewrap rewrapHeaderOnly(
       Path key, String displayPath, ChannelMode mode, String alias, DamagedFileException damaged)
@@ -135,6 +136,13 @@ final class HeaderAccess {
       try {
         header = headerReader.read(raw, displayPath);
       } catch (IOException e) {
+        e.addSuppressed(damaged);
+        throw e;
+      }
+      try {
+        HeaderRewrap.ensureOtherSlotSameFile(displayPath, raw, header.header(), header.slot());
+      } catch (IOException e) {
+        header.keys().destroy();
         e.addSuppressed(damaged);
         throw e;
       }

@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.crypto.FileKeys;
 import io.encryptedfs.crypto.KeyWrap;
@@ -97,21 +98,55 @@ final class HeaderRewrap {
   }
 
   /**
+   * Refuses a header-only rewrap when the slot other than {@code headerSlot} parses but belongs to
+   * another file. A slot copied from another file authenticates on its own (its MAC key derives
+   * from that file's data key and id), so the newest authentic slot of a file whose content does
+   * not open may be a foreign one; with no content to tell which slot is the file's own, writing
+   * either over the other could destroy the only header that opens the file.
+   */
+  static void ensureOtherSlotSameFile(String path, RawFile raw, FileHeader header, int headerSlot)
+      throws IOException {
+    FileHeader other;
+    try {
+      other = otherSlot(raw, headerSlot);
+    } catch (FormatException e) {
+      return;
+    }
+    if (other != null && !Arrays.equals(other.fileId(), header.fileId())) {
+      throw new DamagedFileException(
+          path,
+          -1,
+          "header slots "
+              + headerSlot
+              + " and "
+              + (1 - headerSlot)
+              + " belong to different files (their file ids differ): one was copied from another"
+              + " file; not rewrapped, both slots left as they are");
+    }
+  }
+
+  /**
    * True when the slot other than {@code headerSlot} parses and names {@code alias}. Not
    * authenticated: it only decides whether a finished-looking rewrap must be completed, and
    * completing one that was already complete is harmless.
    */
-  static boolean otherSlotNames(RawFile raw, int headerSlot, String alias)
-      throws IOException {
-    ByteBuffer other = ByteBuffer.allocate(Geometry.HEADER_SLOT_SIZE);
-    raw.readUpTo(other, (long) (1 - headerSlot) * Geometry.HEADER_SLOT_SIZE);
-    if (other.hasRemaining()) {
-      return false;
-    }
+  static boolean otherSlotNames(RawFile raw, int headerSlot, String alias) throws IOException {
     try {
-      return HeaderCodec.decode(other.array()).keyAlias().equals(alias);
+      FileHeader other = otherSlot(raw, headerSlot);
+      return other != null && other.keyAlias().equals(alias);
     } catch (FormatException e) {
       return false;
     }
+  }
+
+  /** The slot other than {@code headerSlot}, parsed, unauthenticated; null if cut short. */
+  private static FileHeader otherSlot(RawFile raw, int headerSlot)
+      throws IOException, FormatException {
+    ByteBuffer other = ByteBuffer.allocate(Geometry.HEADER_SLOT_SIZE);
+    raw.readUpTo(other, (long) (1 - headerSlot) * Geometry.HEADER_SLOT_SIZE);
+    if (other.hasRemaining()) {
+      return null;
+    }
+    return HeaderCodec.decode(other.array());
   }
 }

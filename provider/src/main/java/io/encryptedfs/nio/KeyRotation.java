@@ -53,8 +53,8 @@ public final class KeyRotation {
    * @param rewrapped files whose header was rewritten
    * @param unchanged files that already used their target key
    * @param skipped non-encrypted files and other entries left alone, each with a reason
-   * @param failed files that could not be rewrapped (damaged header, unknown or wrong key), with
-   *     the error
+   * @param failed files that could not be rewrapped (damaged header, header slots of different
+   *     files, unknown or wrong key), with the error
    * @param damaged files whose content is damaged (they do not open) but whose authentic header
    *     was rewrapped, or already named its target key, with the damage: they no longer hold the
    *     old key back from being retired
