@@ -27,6 +27,16 @@ final class CreatingNames {
     return names.isEmpty();
   }
 
+  /** The names being created now. */
+  Set<Path> now() {
+    return Set.copyOf(names);
+  }
+
+  /** Whether a file is still being created by one of {@code some}. */
+  boolean containsAny(Set<Path> some) {
+    return some.stream().anyMatch(names::contains);
+  }
+
   /** Whether a file is being created by exactly the name {@code name}. */
   boolean contains(Path name) {
     return names.contains(name);

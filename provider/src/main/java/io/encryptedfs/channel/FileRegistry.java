@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
 
 /**
  * What {@link OpenFiles} knows of its files, under this object's monitor: the {@link PathTable}
@@ -192,6 +193,17 @@ final class FileRegistry {
     creating.remove(name);
     notifyAll();
     return entry;
+  }
+
+  /**
+   * Waits until every creation under way now has its underlying file in the table (where a look at
+   * it waits for its header) or has ended; creations begun meanwhile are not waited for.
+   */
+  synchronized void awaitCreations() {
+    Set<Path> now = creating.now();
+    while (creating.containsAny(now)) {
+      awaitChange(this);
+    }
   }
 
   /** The creation of {@code name} ended, one way or another. */

@@ -269,6 +269,16 @@ public final class OpenFiles {
   }
 
   /**
+   * Waits until every file this file system is creating now has its underlying file, which a look
+   * at its header then waits for ({@link #inspect}), or failed; later creations are not waited for.
+   * A creation looks up its master key before it makes the underlying file, so one begun before a
+   * rotation may wrap under the old key a file that a walk of the directories missed.
+   */
+  public void awaitCreations() {
+    registry.awaitCreations();
+  }
+
+  /**
    * What a rewrap did: whether it wrote the header, and why the file's content is damaged (null if
    * it is not).
    */

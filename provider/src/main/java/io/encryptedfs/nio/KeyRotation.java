@@ -210,6 +210,9 @@ public final class KeyRotation {
   /** @param nestedRoots as for {@link RootWalk#walk} */
   private static Map<String, List<String>> usage(EncryptedFileSystem efs, Set<Path> nestedRoots)
       throws IOException {
+    // A creation of this file system begun before a rotation may still wrap under the old key a
+    // file whose name the walk would not find yet.
+    efs.files().awaitCreations();
     Map<String, List<String>> usage = new TreeMap<>();
     for (Path raw : RootWalk.walk(efs, nestedRoots)) {
       if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
@@ -235,10 +238,11 @@ public final class KeyRotation {
    * <p>Files outside this root are not looked at, and a file another program creates meanwhile can
    * still name the key: a creation asks for the current key once, at its start, so one begun before
    * the rotation away from this key and finished after this scan wraps under it, and becomes
-   * unreadable. Retire only once every root that uses the keystore lies under this one, every other
-   * program using it has finished the file creations it began before the rotation (or closed its
-   * file systems) and runs a version that follows the keystore (older ones must be reopened), and
-   * no other program's {@code key.alias} or {@code key.policy} names the key.
+   * unreadable. (The scan first waits for the creations under way in {@code fs} itself.) Retire
+   * only once every root that uses the keystore lies under this one, every other program using it
+   * has finished the file creations it began before the rotation (or closed its file systems) and
+   * runs a version that follows the keystore (older ones must be reopened), and no other program's
+   * {@code key.alias} or {@code key.policy} names the key.
    *
    * @throws KeyInUseException listing the files that still use it
    * @throws IllegalStateException if it is the current key, or {@code key.policy} names it
