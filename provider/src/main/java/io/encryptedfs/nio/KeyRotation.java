@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -168,7 +167,10 @@ public final class KeyRotation {
    * two slots name different keys (a rewrap interrupted between its writes) is listed under both.
    * Files whose header names no readable key are listed under their alias too; plain files are not
    * listed. The files of a root nested in this one are listed too (they may share the keystore):
-   * {@link #retire} must not delete a key they name.
+   * {@link #retire} must not delete a key they name. The root is walked again until a walk finds
+   * no file not read yet (a few walks at most), so that a file moved meanwhile is still read
+   * ({@link KeyUsageScan}); a path whose file was replaced meanwhile is listed under both files'
+   * keys.
    */
   public static Map<String, List<String>> usage(FileSystem fs) throws IOException {
     return usage(check(fs), null);
@@ -210,25 +212,7 @@ public final class KeyRotation {
   /** @param nestedRoots as for {@link RootWalk#walk} */
   private static Map<String, List<String>> usage(EncryptedFileSystem efs, Set<Path> nestedRoots)
       throws IOException {
-    // A creation of this file system begun before a rotation may still wrap under the old key a
-    // file whose name the walk would not find yet.
-    efs.files().awaitCreations();
-    Map<String, List<String>> usage = new TreeMap<>();
-    for (Path raw : RootWalk.walk(efs, nestedRoots)) {
-      if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
-        continue;
-      }
-      Header header;
-      try {
-        header = efs.files().inspect(raw, display(efs, raw), efs.keys());
-      } catch (NoSuchFileException e) {
-        continue; // deleted since the walk: it names no key now
-      }
-      for (String alias : header.slotAliases()) {
-        usage.computeIfAbsent(alias, a -> new ArrayList<>()).add(display(efs, raw));
-      }
-    }
-    return usage;
+    return KeyUsageScan.usage(efs, nestedRoots, raw -> display(efs, raw));
   }
 
   /**
