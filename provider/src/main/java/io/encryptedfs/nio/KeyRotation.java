@@ -229,15 +229,16 @@ public final class KeyRotation {
    * {@code key.alias} or {@code key.policy} names the key.
    *
    * @throws KeyInUseException listing the files that still use it
-   * @throws IllegalStateException if it is the current key, or {@code key.policy} names it
+   * @throws IllegalStateException if it is the current key, or {@code key.alias} or {@code
+   *     key.policy} names it
    */
   public static void retire(FileSystem fs, String alias) throws IOException {
     Pkcs12KeyStore store = keystore(fs);
     String name = Pkcs12KeyStore.storedAlias(alias);
-    for (String named : check(fs).newFiles().policyAliases()) {
-      if (Pkcs12KeyStore.storedAlias(named).equals(name)) {
+    for (Map.Entry<String, String> named : check(fs).newFiles().policyAliases().entrySet()) {
+      if (Pkcs12KeyStore.storedAlias(named.getKey()).equals(name)) {
         throw new IllegalStateException(
-            "key '" + name + "' is named by this file system's key.policy");
+            "key '" + name + "' is named by this file system's " + named.getValue());
       }
     }
     List<String> users = users(fs, name);

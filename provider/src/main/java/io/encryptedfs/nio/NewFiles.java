@@ -6,7 +6,9 @@ import io.encryptedfs.format.Geometry;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * How new files are made, per path: the root's algorithm and block size, and the master key from
@@ -52,11 +54,14 @@ final class NewFiles {
     return new NewFilePolicy(algorithm, geometry, alias != null ? alias : defaultAlias());
   }
 
-  /** The aliases {@code key.policy} and {@code key.alias} name. */
-  Set<String> policyAliases() {
-    Set<String> aliases = new java.util.HashSet<>(policy.aliases());
+  /** The aliases {@code key.policy} and {@code key.alias} name, each to the settings naming it. */
+  Map<String, String> policyAliases() {
+    Map<String, String> aliases = new TreeMap<>();
+    for (String alias : policy.aliases()) {
+      aliases.put(alias, "key.policy");
+    }
     if (configuredAlias != null) {
-      aliases.add(configuredAlias);
+      aliases.merge(configuredAlias, "key.alias", (p, a) -> "key.alias and key.policy");
     }
     return aliases;
   }

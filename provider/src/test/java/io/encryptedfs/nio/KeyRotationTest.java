@@ -232,6 +232,19 @@ class KeyRotationTest {
     }
   }
 
+  /** Retiring a key this file system's settings name says which setting names it. */
+  @Test
+  void retireNamesTheSettingThatPinsTheKey() throws Exception {
+    Map<String, Object> env = newKeystoreAndRootEnv();
+    env.put(EncryptedFileSystems.KEY_ALIAS, "master");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(tmp.resolve("root"), env)) {
+      IllegalStateException pinned =
+          assertThrows(IllegalStateException.class, () -> KeyRotation.retire(fs, "MASTER"));
+      assertEquals("key 'master' is named by this file system's key.alias", pinned.getMessage());
+      assertEquals(List.of("/.encryptedfs"), KeyRotation.users(fs, "master"), "nothing retired");
+    }
+  }
+
   /** A keystore at {@code keys.p12} holding key "master", and the settings of a root using it. */
   private Map<String, Object> newKeystoreAndRootEnv() throws Exception {
     Path keystore = tmp.resolve("keys.p12");
