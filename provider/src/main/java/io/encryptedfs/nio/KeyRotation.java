@@ -4,18 +4,12 @@ import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyInUseException;
 import io.encryptedfs.channel.HeaderInspector.Header;
 import io.encryptedfs.channel.HeaderInspector.Status;
-import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
 import java.nio.file.FileSystem;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,10 +31,6 @@ import java.util.function.Predicate;
  * a file interrupted between its two header writes opens with either key and is finished.
  */
 public final class KeyRotation {
-  private static final String DELETED = "deleted meanwhile";
-  private static final String NESTED =
-      "an encrypted root of its own, not rewrapped (rewrap it through its own file system)";
-
   private KeyRotation() {}
 
   /** One step of a walk, for progress and reports: a path and what happened to it. */
@@ -99,67 +89,7 @@ public final class KeyRotation {
    */
   public static RewrapReport rewrapAll(
       FileSystem fs, Predicate<Path> leaveOut, Consumer<Event> progress) throws IOException {
-    EncryptedFileSystem efs = check(fs);
-    int rewrapped = 0;
-    int unchanged = 0;
-    List<String> skipped = new ArrayList<>();
-    List<String> failed = new ArrayList<>();
-    List<String> damaged = new ArrayList<>();
-    Set<Path> nestedRoots = new HashSet<>();
-    for (Path raw : RootWalk.walk(efs, nestedRoots)) {
-      String display = display(efs, raw);
-      if (nestedRoots.contains(raw)) {
-        skipped.add(display + ": " + NESTED);
-        progress.accept(new Event(display, "skipped: " + NESTED, 0));
-        continue;
-      }
-      if (leaveOut.test(efs.getPath(display))) {
-        continue;
-      }
-      if (!Files.isRegularFile(raw, LinkOption.NOFOLLOW_LINKS)) {
-        String why = gone(raw) ? DELETED : "not a regular file";
-        skipped.add(display + ": " + why);
-        progress.accept(new Event(display, "skipped: " + why, 0));
-        continue;
-      }
-      long size = 0;
-      try {
-        size = Files.size(raw);
-        Header header = efs.files().inspect(raw, display, efs.keys());
-        if (header.status() == Status.NOT_ENCRYPTED) {
-          skipped.add(display + ": not an encrypted file");
-          progress.accept(new Event(display, "skipped: not an encrypted file", size));
-          continue;
-        }
-        String target = efs.newFiles().forPath(display).keyAlias();
-        OpenFiles.Rewrap done = efs.files().rewrap(raw, display, target);
-        String damage = "";
-        if (done.damage() != null) {
-          damaged.add(done.damage());
-          damage = "; content damaged: " + done.damage();
-        }
-        if (done.rewritten()) {
-          rewrapped++;
-          if (efs.keys() instanceof AuditedKeystore audited) {
-            audited.rewrapped(display, header.keyAlias(), target);
-          }
-          progress.accept(new Event(display, "rewrapped to " + target + damage, size));
-        } else {
-          unchanged++;
-          progress.accept(new Event(display, "already " + target + damage, size));
-        }
-      } catch (NoSuchFileException e) {
-        // Deleted by a program between the walk and its turn: nothing left to rewrap.
-        skipped.add(display + ": " + DELETED);
-        progress.accept(new Event(display, "skipped: " + DELETED, size));
-      } catch (IOException e) {
-        String message = describe(display, e);
-        failed.add(message);
-        progress.accept(new Event(display, "failed: " + message, size));
-      }
-    }
-    return new RewrapReport(
-        rewrapped, unchanged, List.copyOf(skipped), List.copyOf(failed), List.copyOf(damaged));
+    return new RewrapWalk(check(fs), leaveOut, progress).run();
   }
 
   /**
@@ -308,24 +238,8 @@ public final class KeyRotation {
         "key rotation needs a PKCS#12 keystore, this file system uses " + keys);
   }
 
-  /**
-   * A failure as a report line that starts with the file: most messages name it already, but a
-   * bare {@code FileSystemException} says no more than its path.
-   */
-  private static String describe(String display, IOException e) {
-    String message = e.getMessage();
-    if (message != null && message.startsWith(display + ": ")) {
-      return message;
-    }
-    return display + ": " + e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
-
-  /** Whether {@code raw} is no longer there at all (not even as a link). */
-  private static boolean gone(Path raw) {
-    return Files.notExists(raw, LinkOption.NOFOLLOW_LINKS);
-  }
-
-  private static String display(EncryptedFileSystem efs, Path raw) {
+  /** The path in {@code efs} of the underlying {@code raw}. */
+  static String display(EncryptedFileSystem efs, Path raw) {
     StringBuilder s = new StringBuilder();
     for (Path name : efs.root().relativize(raw)) {
       s.append('/').append(name);

@@ -13,6 +13,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +74,45 @@ class KeyUsageMovesTest {
           List.of("/" + EncryptedFileSystem.MARKER, over ? "/a" : "/b"),
           KeyRotation.users(fs, "master"));
       assertEquals("moved", Files.readString(fs.getPath(over ? "/a" : "/b")));
+    }
+  }
+
+  /**
+   * A file that another program moves, while a rewrap runs, from a place not rewrapped yet to one
+   * already passed is rewrapped all the same, not left on the old key with a report that it was
+   * deleted.
+   */
+  @Test
+  void aFileMovedDuringARewrapIsRewrappedAllTheSame() throws Exception {
+    InMemoryKeys keys = new InMemoryKeys("master", "next");
+    Path dir = tmp.resolve("root");
+    try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", 4096)) {
+      Files.writeString(fs.getPath("/a"), "stays");
+      Files.createDirectory(fs.getPath("/z"));
+      Files.writeString(fs.getPath("/z/f"), "moved");
+    }
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", 4096);
+    env.remove(EncryptedFileSystems.CREATE);
+    env.put(EncryptedFileSystems.KEY_ALIAS, "next");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      List<String> events = new ArrayList<>();
+      KeyRotation.RewrapReport report =
+          KeyRotation.rewrapAll(
+              fs,
+              e -> {
+                events.add(e.path() + " " + e.outcome());
+                if (e.path().equals("/a")) {
+                  try {
+                    Files.move(dir.resolve("z/f"), dir.resolve("b"));
+                  } catch (IOException failed) {
+                    throw new UncheckedIOException(failed);
+                  }
+                }
+              });
+      assertEquals(List.of(), KeyRotation.users(fs, "master"), report + " " + events);
+      assertEquals(3, report.rewrapped(), report.toString());
+      assertTrue(events.contains("/b rewrapped to next"), events::toString);
+      assertEquals("moved", Files.readString(fs.getPath("/b")));
     }
   }
 
