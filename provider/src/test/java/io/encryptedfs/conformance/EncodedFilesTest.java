@@ -1,0 +1,260 @@
+package io.encryptedfs.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyMismatchException;
+import io.encryptedfs.NotAnEncryptedFileException;
+import io.encryptedfs.conformance.SpecDecoder.Failure;
+import io.encryptedfs.conformance.SpecDecoder.SpecException;
+import io.encryptedfs.conformance.SpecEncoder.HeaderFields;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Random;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Files built byte by byte by {@link SpecEncoder} from FORMAT.md, put into a root the provider
+ * made: the provider must read exactly the cleartext encoded, and refuse each kind of damage
+ * section 7 says is detected with the exception it names, leaving the raw file as it was.
+ */
+class EncodedFilesTest {
+  private static final int B = 4096;
+  private final Random random = new Random(7);
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void providerReadsEncodedFiles(int algorithm) throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      root.keys.add("clé-ünïcödé");
+      for (int size : new int[] {0, 1, B - 1, B, B + 1, 3 * B + 5}) {
+        for (String alias : new String[] {"master", "clé-ünïcödé", "x".repeat(128)}) {
+          if (alias.length() == 128) {
+            root.keys.add(alias);
+          }
+          SpecEncoder e = new SpecEncoder(algorithm, B, random);
+          HeaderFields h = e.header(root.keys.masterKey(alias), alias);
+          h.generation = 7;
+          byte[] content = bytes(size);
+          String file = "enc" + algorithm + "-" + size + "-" + alias.length();
+          byte[] raw = e.closedFile(h, content, 1 + size % 5, size % 3);
+          assertReads(root, file, raw, content);
+        }
+      }
+    }
+  }
+
+  @Test
+  void largerBlocksAndTheNewestOfSeveralRecords() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      int b = 65536;
+      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_128_GCM, b, random);
+      byte[] content = bytes(2 * b + 300);
+      byte[] raw = e.closedFile(e.header(root.keys.masterKey("master"), "master"), content, 9, 1);
+      // Older records, of other sizes, in the other slots.
+      SpecEncoder.put(raw, e.tailOffset(0), e.tail(8, 2, 0, bytes(299)));
+      SpecEncoder.put(raw, e.tailOffset(2), e.tail(7, 1, 5, bytes(b - 1)));
+      assertReads(root, "big", raw, content);
+    }
+  }
+
+  @Test
+  void blocksWithinTheAllowanceAreLeftoversNeverReturned() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+      byte[] content = bytes(B + 10);
+      byte[] closed =
+          e.closedFile(e.header(root.keys.masterKey("master"), "master"), content, 2, 0);
+      byte[] raw = Arrays.copyOf(closed, Math.toIntExact(e.homeOffset(3)) + 17);
+      SpecEncoder.put(raw, e.homeOffset(1), e.home(1, bytes(B)));
+      SpecEncoder.put(
+          raw, e.tailOffset(1), e.tail(3, 1, 3, Arrays.copyOfRange(content, B, B + 10)));
+      assertReads(root, "leftovers", raw, content);
+      assertEquals(content.length, Files.size(root.path("leftovers")));
+    }
+  }
+
+  @Test
+  void aRecordWhoseBlocksNeverLandedFallsBackToTheOlderRecord() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+      byte[] older = bytes(100);
+      byte[] raw = e.closedFile(e.header(root.keys.masterKey("master"), "master"), older, 1, 0);
+      // Both written while the file was open, under the open runway.
+      SpecEncoder.put(raw, e.tailOffset(0), e.tail(1, 0, SpecChecks.OPEN_RUNWAY, older));
+      byte[] newer = bytes(2 * B + 50);
+      byte[] tail = Arrays.copyOfRange(newer, 2 * B, newer.length);
+      SpecEncoder.put(raw, e.tailOffset(1), e.tail(2, 2, SpecChecks.OPEN_RUNWAY, tail));
+      // (a) the raw length: neither block landed.
+      assertReads(root, "short", raw, older);
+      // (b) the blocks are there, but block 0, into which the older record's tail moved, is not.
+      byte[] longer = Arrays.copyOf(raw, Math.toIntExact(e.homeOffset(2)));
+      SpecEncoder.put(longer, e.homeOffset(1), e.home(1, Arrays.copyOfRange(newer, B, 2 * B)));
+      assertReads(root, "unlanded", longer, older);
+    }
+  }
+
+  @Test
+  void oneDamagedHeaderSlotLeavesTheOther() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      for (int slot = 0; slot < 2; slot++) {
+        SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_CHACHA20_POLY1305, B, random);
+        byte[] content = bytes(B + 3);
+        byte[] raw = e.closedFile(e.header(root.keys.masterKey("master"), "master"), content, 1, 2);
+        Arrays.fill(raw, slot * 256, slot * 256 + 256, (byte) 0);
+        assertReads(root, "slot" + slot, raw, content);
+      }
+    }
+  }
+
+  @Test
+  void damageSectionSevenDetects() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      SecretKey master = root.keys.masterKey("master");
+      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+      byte[] content = bytes(2 * B + 10);
+      byte[] good = e.closedFile(e.header(master, "master"), content, 3, 0);
+      byte[] tail = Arrays.copyOfRange(content, 2 * B, content.length);
+
+      byte[] noTail = good.clone();
+      noTail[Math.toIntExact(e.tailOffset(0)) + 48 + 3] ^= 1;
+      assertDamaged(root, "no-valid-tail", noTail, -1);
+
+      byte[] sizeAltered = good.clone();
+      sizeAltered[Math.toIntExact(e.tailOffset(0)) + 19] ^= 1;
+      assertDamaged(root, "record-size-altered", sizeAltered, -1);
+
+      byte[] twins = good.clone();
+      SpecEncoder.put(twins, e.tailOffset(2), e.tail(3, 2, 0, tail));
+      assertDamaged(root, "same-sequence", twins, -1);
+
+      byte[] belowForced = good.clone();
+      HeaderFields later = e.header(master, "master");
+      later.forcedSequence = 4;
+      SpecEncoder.put(belowForced, 256, later.encode());
+      assertDamaged(root, "below-forced", belowForced, -1);
+
+      assertDamaged(root, "truncated", Arrays.copyOf(good, good.length - 1), 1);
+      assertDamaged(root, "front-only", Arrays.copyOf(good, (int) e.front()), 0);
+      assertDamaged(root, "front-cut", Arrays.copyOf(good, (int) e.front() - 1), -1);
+      assertDamaged(root, "header-cut", Arrays.copyOf(good, 300), -1);
+      assertDamaged(root, "empty", new byte[0], -1);
+      assertDamaged(root, "extended", Arrays.copyOf(good, good.length + 1), -1);
+
+      byte[] flipped = good.clone();
+      flipped[Math.toIntExact(e.homeOffset(1)) + 100] ^= 1;
+      assertDamaged(root, "home-flipped", flipped, 1);
+
+      byte[] swapped = good.clone();
+      SpecEncoder.put(
+          swapped,
+          e.homeOffset(0),
+          Arrays.copyOfRange(
+              good, Math.toIntExact(e.homeOffset(1)), Math.toIntExact(e.homeOffset(2))));
+      assertDamaged(root, "home-moved", swapped, 0);
+
+      SpecEncoder other = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+      byte[] transplanted = good.clone();
+      SpecEncoder.put(transplanted, e.homeOffset(1), other.home(1, bytes(B)));
+      assertDamaged(root, "home-of-another-file", transplanted, 1);
+
+      byte[] bothMacs = good.clone();
+      bothMacs[230] ^= 1;
+      bothMacs[256 + 230] ^= 1;
+      assertDamaged(root, "header-macs", bothMacs, -1);
+
+      byte[] notOurs = good.clone();
+      notOurs[0] = 0;
+      notOurs[256] = 0;
+      assertRefused(
+          root, "no-magic", notOurs, NotAnEncryptedFileException.class, Failure.NOT_ENCRYPTED);
+
+      SpecEncoder unknown = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+      assertRefused(
+          root,
+          "unknown-alias",
+          unknown.closedFile(unknown.header(master, "nobody"), content, 1, 0),
+          UnknownKeyAliasException.class,
+          Failure.UNKNOWN_ALIAS);
+      SecretKey foreign = new SecretKeySpec(bytes(32), "AES");
+      assertRefused(
+          root,
+          "foreign-key",
+          unknown.closedFile(unknown.header(foreign, "master"), content, 1, 0),
+          KeyMismatchException.class,
+          Failure.KEY_MISMATCH);
+    }
+  }
+
+  /** Authentic header slots whose fields do not parse: section 3 takes neither. */
+  @Test
+  void authenticHeadersWhoseFieldsDoNotParse() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      int[][] pokes = {
+        {8, 0, 9, 2}, // version 2
+        {10, 0}, // algorithm 0
+        {10, 4}, // algorithm 4
+        {11, 11}, // block shift 11
+        {11, 21}, // block shift 21
+        {72, 0}, // alias length 0
+        {72, 129}, // alias length 129
+        {73 + 6, 1}, // padding after the alias
+        {200, 1}, // the last padding byte
+        {209, 1}, // reserved
+        {223, 1}, // reserved
+        {73, 0xff, 72, 1}, // an alias that is not UTF-8
+      };
+      for (int[] poke : pokes) {
+        SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+        HeaderFields h = e.header(root.keys.masterKey("master"), "master");
+        h.pokes = poke;
+        byte[] raw = e.closedFile(h, bytes(10), 1, 0);
+        assertDamaged(root, "poke-" + poke[0] + "-" + poke[1], raw, -1);
+      }
+    }
+  }
+
+  private void assertReads(ConformanceRoot root, String name, byte[] raw, byte[] content)
+      throws Exception {
+    Files.write(root.raw(name), raw);
+    assertArrayEquals(content, new SpecDecoder(root.masterKeys()).decode(raw).cleartext(), name);
+    assertArrayEquals(content, Files.readAllBytes(root.path(name)), name);
+    assertArrayEquals(raw, root.rawBytes(name), "reading writes nothing");
+  }
+
+  private void assertDamaged(ConformanceRoot root, String name, byte[] raw, long block)
+      throws Exception {
+    DamagedFileException e =
+        assertRefused(root, name, raw, DamagedFileException.class, Failure.DAMAGED);
+    assertEquals("/" + name, e.path());
+    assertEquals(block, e.block(), e.getMessage());
+  }
+
+  private <T extends IOException> T assertRefused(
+      ConformanceRoot root, String name, byte[] raw, Class<T> type, Failure failure)
+      throws Exception {
+    Files.write(root.raw(name), raw);
+    SpecException spec =
+        assertThrows(SpecException.class, () -> new SpecDecoder(root.masterKeys()).decode(raw));
+    assertEquals(failure, spec.failure, name + ": " + spec.getMessage());
+    T e = assertThrows(type, () -> Files.readAllBytes(root.path(name)), name);
+    assertTrue(e.getMessage().contains("/" + name), e.getMessage());
+    assertArrayEquals(raw, root.rawBytes(name), "a refused file is left as it was");
+    return e;
+  }
+
+  private byte[] bytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+}

@@ -1,0 +1,148 @@
+package io.encryptedfs.conformance;
+
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.conformance.SpecDecoder.Decoded;
+import io.encryptedfs.conformance.SpecDecoder.Tail;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Random sequences of writes, truncations, forces, channel and file system closes on one file:
+ * after every step the raw file, decoded by {@link SpecDecoder}, holds what a plain file would, and
+ * the rules of sections 6 to 8 that the raw bytes show hold.
+ */
+class WriteSequenceTest {
+  private static final int B = 4096;
+  private static final String[] ALGORITHMS = {"AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305"};
+
+  enum Kind {
+    WRITE,
+    APPEND,
+    TRUNCATE,
+    FORCE,
+    CLOSE_CHANNEL,
+    CLOSE_FILE_SYSTEM
+  }
+
+  record Op(Kind kind, int at, int length) {}
+
+  @Property(tries = 60, shrinking = ShrinkingMode.BOUNDED)
+  void everyStepDecodes(
+      @ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 0, max = 2) int algorithm)
+      throws Exception {
+    Random random = new Random(ops.hashCode());
+    try (ConformanceRoot root = new ConformanceRoot(ALGORITHMS[algorithm], B)) {
+      byte[] model = new byte[0];
+      // Whether a write returned since the last force: then closing the file system forces.
+      boolean written = false;
+      FileChannel ch = FileChannel.open(root.path("f"), CREATE, WRITE);
+      try {
+        for (Op op : ops) {
+          if (ch == null) {
+            ch = FileChannel.open(root.path("f"), CREATE, WRITE);
+          }
+          switch (op.kind) {
+            case WRITE, APPEND -> {
+              byte[] data = new byte[op.length];
+              random.nextBytes(data);
+              int at = op.kind == Kind.APPEND ? model.length : Math.min(op.at, model.length + B);
+              ch.write(ByteBuffer.wrap(data), at);
+              // As on a plain file, writing nothing past the end does not extend the file.
+              if (data.length > 0) {
+                model = Arrays.copyOf(model, Math.max(model.length, at + data.length));
+                System.arraycopy(data, 0, model, at, data.length);
+                written = true;
+              }
+            }
+            case TRUNCATE -> {
+              int size = Math.min(op.at, model.length);
+              ch.truncate(size);
+              // A shrinking truncation forces its shorter record (section 8).
+              written &= size == model.length;
+              model = Arrays.copyOf(model, size);
+            }
+            case FORCE -> {
+              ch.force(op.at % 2 == 0);
+              written = false;
+              SpecChecks.forced(root.decode("f"));
+            }
+            case CLOSE_CHANNEL -> {
+              ch.close();
+              ch = null;
+            }
+            case CLOSE_FILE_SYSTEM -> {
+              ch.close();
+              ch = null;
+              root.closeFileSystem();
+              Decoded d = root.decode("f");
+              if (written) {
+                SpecChecks.forced(d);
+              } else {
+                // Forced and then closed: the closing record is not forced again (item 3).
+                assertTrue(d.header().forcedSequence() >= d.chosen().sequence() - 1);
+              }
+              written = false;
+              root.reopen();
+            }
+          }
+          check(root.decode("f"), model, ch == null, root.algorithmId);
+        }
+      } finally {
+        if (ch != null) {
+          ch.close();
+        }
+      }
+      check(root.decode("f"), model, true, root.algorithmId);
+    }
+  }
+
+  private static void check(Decoded d, byte[] model, boolean closed, int algorithm) {
+    SpecChecks.wellFormed(d, algorithm, B, "master");
+    assertArrayEquals(model, d.cleartext());
+    SpecChecks.nonces(d);
+    long forced = d.header().forcedSequence();
+    if (forced > 0) {
+      boolean onDisk = false;
+      for (Tail t : d.tails()) {
+        onDisk |= t != null && t.sequence() == forced;
+      }
+      assertTrue(onDisk, "the record the header names as forced is kept until the next force");
+    }
+    if (closed) {
+      SpecChecks.closed(d, model);
+    } else {
+      SpecChecks.open(d, model, d.chosen().homeBlocks() + d.chosen().allowance());
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Op>> ops() {
+    Arbitrary<Integer> at = Arbitraries.integers().between(0, 5 * B);
+    Arbitrary<Integer> length = Arbitraries.integers().between(0, 2 * B + 100);
+    Arbitrary<Kind> kind =
+        Arbitraries.frequency(
+            Tuple.of(6, Kind.WRITE),
+            Tuple.of(5, Kind.APPEND),
+            Tuple.of(2, Kind.TRUNCATE),
+            Tuple.of(3, Kind.FORCE),
+            Tuple.of(2, Kind.CLOSE_CHANNEL),
+            Tuple.of(1, Kind.CLOSE_FILE_SYSTEM));
+    return Combinators.combine(kind, at, length).as(Op::new).list().ofMinSize(1).ofMaxSize(20);
+  }
+}
