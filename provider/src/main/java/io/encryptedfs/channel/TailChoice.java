@@ -103,7 +103,11 @@ final class TailChoice {
     return TailSlots.forExistingFile(sequences, partial, chosen, stale, forced);
   }
 
-  /** The slot of the record with the highest sequence. */
+  /**
+   * The slot of the record with the highest sequence. Any two records sharing a sequence are
+   * damage, not only the newest: which slots they are in must not decide whether it is reported,
+   * and the fallback would otherwise take either of two older records at random.
+   */
   private static int newest(TailRecord[] records, String path) throws DamagedFileException {
     int newest = -1;
     for (int slot = 0; slot < records.length; slot++) {
@@ -111,10 +115,13 @@ final class TailChoice {
       if (r == null) {
         continue;
       }
+      for (int other = 0; other < slot; other++) {
+        if (records[other] != null && records[other].sequence() == r.sequence()) {
+          throw new DamagedFileException(path, -1, "two tail records share one sequence number");
+        }
+      }
       if (newest < 0 || r.sequence() > records[newest].sequence()) {
         newest = slot;
-      } else if (r.sequence() == records[newest].sequence()) {
-        throw new DamagedFileException(path, -1, "two tail records share one sequence number");
       }
     }
     if (newest < 0) {

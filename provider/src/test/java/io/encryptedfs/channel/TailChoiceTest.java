@@ -103,6 +103,18 @@ class TailChoiceTest {
   }
 
   @Test
+  void twoOlderRecordsWithOneSequenceAreDamageWhicheverSlotsHoldThem() {
+    TailRecord twin = new TailRecord(4, 0, 0, 0);
+    TailRecord newest = new TailRecord(5, 0, 0, 0);
+    TailRecord[][] orders = {{newest, twin, twin}, {twin, newest, twin}, {twin, twin, newest}};
+    for (TailRecord[] records : orders) {
+      DamagedFileException e =
+          assertThrows(DamagedFileException.class, () -> choose(records, 0, G.rawLength(0)));
+      assertTrue(e.getMessage().contains("share one sequence"), e.getMessage());
+    }
+  }
+
+  @Test
   void noAuthenticRecordIsALostEnd() {
     TailRecord[] records = new TailRecord[Geometry.TAIL_SLOTS];
     DamagedFileException e =

@@ -137,6 +137,12 @@ class EncodedFilesTest {
       SpecEncoder.put(twins, e.tailOffset(2), e.tail(3, 2, 0, tail));
       assertDamaged(root, "same-sequence", twins, -1);
 
+      // The same, the twins older than the newest record, in either order of slots.
+      byte[] olderTwins = good.clone();
+      SpecEncoder.put(olderTwins, e.tailOffset(1), e.tail(2, 2, 0, tail));
+      SpecEncoder.put(olderTwins, e.tailOffset(2), e.tail(2, 2, 0, tail));
+      assertDamaged(root, "same-older-sequence", olderTwins, -1);
+
       byte[] belowForced = good.clone();
       HeaderFields later = e.header(master, "master");
       later.forcedSequence = 4;
