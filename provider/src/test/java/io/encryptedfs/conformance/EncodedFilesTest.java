@@ -103,6 +103,37 @@ class EncodedFilesTest {
     }
   }
 
+  /**
+   * The fallback weighs only records at or above the forced sequence: a damaged block that an older
+   * record's partial tail moved into is reported when read, not taken for a block that never
+   * landed, since the forced record already counts it.
+   */
+  @Test
+  void recordsBelowTheForcedSequenceDoNotTakePartInTheFallback() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+      byte[] content = bytes(B + 20);
+      byte[] raw = e.closedFile(e.header(root.keys.masterKey("master"), "master"), content, 6, 2);
+      HeaderFields forced = e.header(root.keys.masterKey("master"), "master");
+      forced.forcedSequence = 5;
+      SpecEncoder.put(raw, 0, forced.encode());
+      SpecEncoder.put(raw, 256, forced.encode());
+      SpecEncoder.put(raw, e.tailOffset(0), e.tail(4, 0, SpecChecks.OPEN_RUNWAY, bytes(10)));
+      SpecEncoder.put(raw, e.tailOffset(1), e.tail(5, 1, SpecChecks.OPEN_RUNWAY, new byte[0]));
+      raw[Math.toIntExact(e.homeOffset(0)) + 30] ^= 1;
+      Files.write(root.raw("below"), raw);
+
+      SpecException spec =
+          assertThrows(SpecException.class, () -> new SpecDecoder(root.masterKeys()).decode(raw));
+      assertEquals(0, spec.block, spec.getMessage());
+      assertEquals(content.length, Files.size(root.path("below")));
+      DamagedFileException read =
+          assertThrows(DamagedFileException.class, () -> Files.readAllBytes(root.path("below")));
+      assertEquals(0, read.block(), read.getMessage());
+      assertArrayEquals(raw, root.rawBytes("below"));
+    }
+  }
+
   @Test
   void oneDamagedHeaderSlotLeavesTheOther() throws Exception {
     try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {

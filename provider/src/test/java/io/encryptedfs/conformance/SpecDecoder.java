@@ -348,6 +348,7 @@ final class SpecDecoder {
       Header h, byte[] raw, List<Tail> valid, Tail c, int b) {
     for (Tail o : valid) {
       if (Long.compareUnsigned(o.sequence, c.sequence) < 0
+          && Long.compareUnsigned(o.sequence, h.forcedSequence) >= 0
           && o.length > 0
           && Long.compareUnsigned(o.homeBlocks, c.homeBlocks) < 0
           && home(h, raw, o.homeBlocks, b) == null) {
