@@ -232,6 +232,35 @@ class EncodedFilesTest {
     }
   }
 
+  /**
+   * Authentic units whose counts lie outside the ranges sections 3 and 4 give them (a Java reader
+   * holds them in signed 64- and 32-bit fields): the slot is not valid.
+   */
+  @Test
+  void countsOutsideTheirRangesDoNotParse() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      SecretKey master = root.keys.masterKey("master");
+      long maxK = (Long.MAX_VALUE - 512 - 3L * (B + 64)) / (B + 40);
+      long[][] records = { // sequence, k, a
+        {Long.MIN_VALUE, 0, 0}, {-1, 0, 0}, {1, maxK + 1, 0}, {1, 0, 0x8000_0000L}, {1, 0, -1}
+      };
+      for (long[] r : records) {
+        SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+        byte[] raw = e.closedFile(e.header(master, "master"), new byte[0], 0, 0);
+        SpecEncoder.put(raw, e.tailOffset(0), e.tail(r[0], r[1], r[2], new byte[0]));
+        assertDamaged(root, "range-" + r[0] + "-" + r[1] + "-" + r[2], raw, -1);
+      }
+      // A header slot naming a forced sequence of 2^63 does not parse; the other slot is read.
+      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+      byte[] content = bytes(30);
+      byte[] raw = e.closedFile(e.header(master, "master"), content, 1, 0);
+      HeaderFields huge = e.header(master, "master");
+      huge.forcedSequence = Long.MIN_VALUE;
+      SpecEncoder.put(raw, 0, huge.encode());
+      assertReads(root, "forced-2-63", raw, content);
+    }
+  }
+
   /** Authentic header slots whose fields do not parse: section 3 takes neither. */
   @Test
   void authenticHeadersWhoseFieldsDoNotParse() throws Exception {

@@ -180,6 +180,9 @@ final class SpecDecoder {
     long generation = Integer.toUnsignedLong(b.getInt(12));
     int aliasLength = Byte.toUnsignedInt(b.get(72));
     long forced = b.getLong(201);
+    if (forced < 0) {
+      throw damaged("header slot " + index + ": forced sequence above 2^63 - 1");
+    }
     if (version != 1) {
       throw damaged("header slot " + index + ": version " + version);
     }
@@ -250,7 +253,12 @@ final class SpecDecoder {
     long homeBlocks = meta.getLong(8);
     int length = meta.getInt(16);
     long allowance = Integer.toUnsignedLong(meta.getInt(20));
-    if (sequence == 0 || Integer.compareUnsigned(length, b) >= 0) {
+    long maxHomeBlocks = (Long.MAX_VALUE - Decoded.front(b)) / (b + 40L);
+    if (sequence < 1
+        || Integer.compareUnsigned(length, b) >= 0
+        || homeBlocks < 0
+        || homeBlocks > maxHomeBlocks
+        || allowance > 0x7fff_ffffL) {
       return null;
     }
     byte[] nonce = Arrays.copyOfRange(raw, at + 24, at + 48);
