@@ -3,6 +3,7 @@ package io.encryptedfs.conformance;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.conformance.SpecDecoder.Decoded;
@@ -52,10 +53,14 @@ class WriteSequenceTest {
       // Whether a write returned since the last force: then closing the file system forces.
       boolean written = false;
       FileChannel ch = FileChannel.open(root.path("f"), CREATE, WRITE);
+      // The end R of the session's runway (section 8, step 1).
+      long runwayEnd = SpecChecks.OPEN_RUNWAY;
       try {
         for (Op op : ops) {
           if (ch == null) {
             ch = FileChannel.open(root.path("f"), CREATE, WRITE);
+            Tail from = root.decode("f").chosen();
+            runwayEnd = from.homeBlocks() + from.allowance();
           }
           switch (op.kind) {
             case WRITE, APPEND -> {
@@ -101,7 +106,11 @@ class WriteSequenceTest {
               root.reopen();
             }
           }
-          check(root.decode("f"), model, ch == null, root.algorithmId);
+          Decoded d = root.decode("f");
+          check(d, model, ch == null, root.algorithmId);
+          if (ch != null) {
+            runwayEnd = runway(d, runwayEnd);
+          }
         }
       } finally {
         if (ch != null) {
@@ -110,6 +119,31 @@ class WriteSequenceTest {
       }
       check(root.decode("f"), model, true, root.algorithmId);
     }
+  }
+
+  /**
+   * Section 8, step 1: every record of a session carries {@code a = min(R - k, 2^31 - 1)}, R the
+   * end of its runway: where the session began, {@code k + a} of the record it went on from; only a
+   * write reaching a home block at or past R moves it up, by a forced record of the old content
+   * with the open runway.
+   */
+  private static long runway(Decoded d, long runwayEnd) {
+    long end = d.chosen().homeBlocks() + d.chosen().allowance();
+    if (end < runwayEnd) {
+      assertEquals(
+          SpecChecks.OPEN_RUNWAY, d.chosen().allowance(), "R - k above 2^31 - 1 is capped");
+    } else if (end > runwayEnd) {
+      boolean opened = false;
+      for (Tail t : d.tails()) {
+        opened |=
+            t != null
+                && t.allowance() == SpecChecks.OPEN_RUNWAY
+                && t.homeBlocks() + SpecChecks.OPEN_RUNWAY == end
+                && t.sequence() <= d.header().forcedSequence();
+      }
+      assertTrue(opened, "k + a = R for every record, R moved only by a forced runway record");
+    }
+    return end;
   }
 
   private static void check(Decoded d, byte[] model, boolean closed, int algorithm) {

@@ -232,6 +232,34 @@ class WrittenFilesTest {
     }
   }
 
+  /**
+   * Section 8, step 1: a session on a closed file keeps its end as the runway's, so its records
+   * carry {@code a = R - k} with {@code R} the closed file's {@code k}, not the open runway: a
+   * truncation raises {@code a} as it lowers {@code k}, and appended raw blocks stay reported.
+   */
+  @Test
+  void aSessionOnAClosedFileKeepsItsEndUntilItGrows() throws Exception {
+    int b = 4096;
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", b)) {
+      byte[] content = bytes(3 * b + 10);
+      write(root, "f", content);
+      try (FileChannel ch = FileChannel.open(root.path("f"), WRITE)) {
+        ch.write(ByteBuffer.wrap(bytes(20)), 5);
+        Decoded d = root.decode("f");
+        assertEquals(3, d.chosen().homeBlocks());
+        assertEquals(0, d.chosen().allowance(), "R = 3");
+        ch.truncate(b + 7);
+        d = root.decode("f");
+        assertEquals(1, d.chosen().homeBlocks());
+        assertEquals(2, d.chosen().allowance(), "R = 3 still");
+        ch.write(ByteBuffer.wrap(bytes(3 * b)), b + 7);
+        d = root.decode("f");
+        assertEquals(4, d.chosen().homeBlocks());
+        assertEquals(1 + OPEN_RUNWAY - 4, d.chosen().allowance(), "R = 1 + 2^31 - 1");
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305"})
   void rewrapIncrementsTheGenerationAndChangesOnlyTheHeader(String algorithm) throws Exception {
