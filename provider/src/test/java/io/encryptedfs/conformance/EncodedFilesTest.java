@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.NotAnEncryptedFileException;
+import io.encryptedfs.conformance.SpecDecoder.Decoded;
 import io.encryptedfs.conformance.SpecDecoder.Failure;
 import io.encryptedfs.conformance.SpecDecoder.SpecException;
 import io.encryptedfs.conformance.SpecEncoder.HeaderFields;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import javax.crypto.SecretKey;
@@ -124,13 +126,89 @@ class EncodedFilesTest {
       Files.write(root.raw("below"), raw);
 
       SpecException spec =
-          assertThrows(SpecException.class, () -> new SpecDecoder(root.masterKeys()).decode(raw));
+          assertThrows(
+              SpecException.class, () -> new SpecDecoder(root.masterKeys(), true).decode(raw));
       assertEquals(0, spec.block, spec.getMessage());
       assertEquals(content.length, Files.size(root.path("below")));
       DamagedFileException read =
           assertThrows(DamagedFileException.class, () -> Files.readAllBytes(root.path("below")));
       assertEquals(0, read.block(), read.getMessage());
       assertArrayEquals(raw, root.rawBytes("below"));
+    }
+  }
+
+  @Test
+  void chaChaUnitsSealedWithJdk17sAssociatedDataOpen() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      for (int algorithm :
+          new int[] {SpecCrypto.ALG_CHACHA20_POLY1305, SpecCrypto.ALG_AES_256_GCM}) {
+        SpecEncoder e = new SpecEncoder(algorithm, B, random);
+        e.jdk17Aad = true;
+        byte[] content = bytes(2 * B + 5);
+        byte[] raw = e.closedFile(e.header(root.keys.masterKey("master"), "master"), content, 1, 0);
+        assertThrows(SpecException.class, () -> new SpecDecoder(root.masterKeys()).decode(raw));
+        if (algorithm == SpecCrypto.ALG_CHACHA20_POLY1305) {
+          assertReads(root, "legacy-chacha", raw, content);
+        } else {
+          // Only ChaCha20-Poly1305 units get the second try.
+          assertDamaged(root, "legacy-aes", raw, -1);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theHeaderSlotOfHighestGenerationThenForcedSequenceGoverns() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      root.keys.add("second");
+      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+      byte[] content = bytes(B + 1);
+      byte[] raw = e.closedFile(e.header(root.keys.masterKey("master"), "master"), content, 3, 1);
+      HeaderFields rewrapped = e.header(root.keys.masterKey("second"), "second");
+      rewrapped.generation = 1;
+      HeaderFields forcedLater = e.header(root.keys.masterKey("master"), "master");
+      forcedLater.forcedSequence = 9;
+      SpecEncoder.put(raw, 0, forcedLater.encode());
+      SpecEncoder.put(raw, 256, rewrapped.encode());
+      // Generation 1 wins over a higher forced sequence of generation 0, which would be damage.
+      assertReads(root, "generation", raw, content);
+      HeaderFields older = e.header(root.keys.masterKey("master"), "master");
+      older.forcedSequence = 2;
+      SpecEncoder.put(raw, 256, older.encode());
+      // Within one generation the higher forced sequence (9, above every record) wins.
+      assertDamaged(root, "forced", raw, -1);
+    }
+  }
+
+  @Test
+  void theProviderGoesOnWritingEncodedFiles() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_256_GCM, B, random);
+      byte[] content = bytes(B + 10);
+      byte[] raw = e.closedFile(e.header(root.keys.masterKey("master"), "master"), content, 2, 0);
+      // Leftovers within the allowance: the next write session removes them.
+      raw = Arrays.copyOf(raw, Math.toIntExact(e.homeOffset(3)));
+      SpecEncoder.put(
+          raw, e.tailOffset(1), e.tail(3, 1, 3, Arrays.copyOfRange(content, B, B + 10)));
+      assertReads(root, "left", raw, content);
+      byte[] more = bytes(B);
+      Files.write(root.path("left"), more, StandardOpenOption.APPEND);
+      Decoded left = new SpecDecoder(root.masterKeys()).decode(root.rawBytes("left"));
+      assertArrayEquals(WrittenFilesTest.concat(content, more), left.cleartext());
+      assertEquals(left.expectedRawLength(), left.rawLength(), "leftovers removed");
+
+      // A stale record whose blocks never landed: overwritten before any home block is written.
+      byte[] older = bytes(100);
+      byte[] stale = e.closedFile(e.header(root.keys.masterKey("master"), "master"), older, 1, 0);
+      SpecEncoder.put(stale, e.tailOffset(0), e.tail(1, 0, SpecChecks.OPEN_RUNWAY, older));
+      SpecEncoder.put(stale, e.tailOffset(1), e.tail(2, 2, SpecChecks.OPEN_RUNWAY, bytes(50)));
+      assertReads(root, "stale", stale, older);
+      Files.write(root.path("stale"), more, StandardOpenOption.APPEND);
+      Decoded d = new SpecDecoder(root.masterKeys()).decode(root.rawBytes("stale"));
+      assertArrayEquals(WrittenFilesTest.concat(older, more), d.cleartext());
+      for (SpecDecoder.Tail t : d.tails()) {
+        assertTrue(t == null || t.sequence() != 2, "the stale record is gone");
+      }
     }
   }
 
@@ -292,7 +370,8 @@ class EncodedFilesTest {
   private void assertReads(ConformanceRoot root, String name, byte[] raw, byte[] content)
       throws Exception {
     Files.write(root.raw(name), raw);
-    assertArrayEquals(content, new SpecDecoder(root.masterKeys()).decode(raw).cleartext(), name);
+    assertArrayEquals(
+        content, new SpecDecoder(root.masterKeys(), true).decode(raw).cleartext(), name);
     assertArrayEquals(content, Files.readAllBytes(root.path(name)), name);
     assertArrayEquals(raw, root.rawBytes(name), "reading writes nothing");
   }
@@ -310,7 +389,8 @@ class EncodedFilesTest {
       throws Exception {
     Files.write(root.raw(name), raw);
     SpecException spec =
-        assertThrows(SpecException.class, () -> new SpecDecoder(root.masterKeys()).decode(raw));
+        assertThrows(
+            SpecException.class, () -> new SpecDecoder(root.masterKeys(), true).decode(raw));
     assertEquals(failure, spec.failure, name + ": " + spec.getMessage());
     T e = assertThrows(type, () -> Files.readAllBytes(root.path(name)), name);
     assertTrue(e.getMessage().contains("/" + name), e.getMessage());

@@ -95,6 +95,20 @@ final class SpecCrypto {
     return c.doFinal(sealed);
   }
 
+  /**
+   * Section 4: associated data as JDK 17's ChaCha20-Poly1305 authenticated it from a {@code
+   * ByteBuffer}, each whole 16-byte block with its two 8-byte halves byte-reversed.
+   */
+  static byte[] jdk17Aad(byte[] aad) {
+    byte[] out = aad.clone();
+    for (int half = 0; half + 8 <= aad.length - aad.length % 16; half += 8) {
+      for (int i = 0; i < 8; i++) {
+        out[half + i] = aad[half + 7 - i];
+      }
+    }
+    return out;
+  }
+
   private static Cipher cipher(int mode, int algorithm, byte[] dataKey, byte[] fileId, byte[] nonce)
       throws Exception {
     byte[] key = contentKey(algorithm, dataKey, fileId, Arrays.copyOf(nonce, 16));

@@ -99,9 +99,20 @@ final class SpecDecoder {
   }
 
   private final Map<String, SecretKey> masterKeys;
+  private final boolean legacyChaCha;
 
+  /** A reader that takes only units sealed by RFC 8439, as writers now seal them. */
   SpecDecoder(Map<String, SecretKey> masterKeys) {
+    this(masterKeys, false);
+  }
+
+  /**
+   * @param legacyChaCha whether a ChaCha20-Poly1305 unit that fails is tried again with the
+   *     associated data JDK 17 authenticated (section 4), as every reader of version 1 does
+   */
+  SpecDecoder(Map<String, SecretKey> masterKeys, boolean legacyChaCha) {
     this.masterKeys = masterKeys;
+    this.legacyChaCha = legacyChaCha;
   }
 
   Decoded decode(byte[] raw) throws SpecException {
@@ -246,7 +257,7 @@ final class SpecDecoder {
   }
 
   /** Section 4: a tail slot's record if it is valid, else null. */
-  static Tail tail(Header h, byte[] raw, int slot, int b) {
+  Tail tail(Header h, byte[] raw, int slot, int b) {
     int at = HEADER + slot * (b + 64);
     ByteBuffer meta = ByteBuffer.wrap(raw, at, 24).slice();
     long sequence = meta.getLong(0);
@@ -265,16 +276,14 @@ final class SpecDecoder {
     byte[] sealed = Arrays.copyOfRange(raw, at + 48, at + 48 + length + 16);
     byte[] aad =
         SpecCrypto.concat(h.fileId, new byte[] {'T'}, Arrays.copyOfRange(raw, at, at + 24));
-    try {
-      byte[] clear = SpecCrypto.open(h.algorithm, h.dataKey, h.fileId, nonce, aad, sealed);
-      return new Tail(slot, sequence, homeBlocks, length, allowance, nonce, clear);
-    } catch (Exception e) {
-      return null;
-    }
+    byte[] clear = open(h, nonce, aad, sealed);
+    return clear == null
+        ? null
+        : new Tail(slot, sequence, homeBlocks, length, allowance, nonce, clear);
   }
 
   /** Home block {@code i} if it is on disk whole and authentic, else null. */
-  static Home home(Header h, byte[] raw, long i, int b) {
+  Home home(Header h, byte[] raw, long i, int b) {
     long at = Decoded.front(b) + i * (b + 40L);
     if (at + b + 40 > raw.length) {
       return null;
@@ -284,16 +293,29 @@ final class SpecDecoder {
     byte[] sealed = Arrays.copyOfRange(raw, from + 24, from + b + 40);
     byte[] aad =
         SpecCrypto.concat(h.fileId, new byte[] {'B'}, ByteBuffer.allocate(8).putLong(i).array());
+    byte[] clear = open(h, nonce, aad, sealed);
+    return clear == null ? null : new Home(i, nonce, clear);
+  }
+
+  /** The unit's cleartext, or null if it does not authenticate. */
+  private byte[] open(Header h, byte[] nonce, byte[] aad, byte[] sealed) {
     try {
-      return new Home(
-          i, nonce, SpecCrypto.open(h.algorithm, h.dataKey, h.fileId, nonce, aad, sealed));
+      return SpecCrypto.open(h.algorithm, h.dataKey, h.fileId, nonce, aad, sealed);
+    } catch (Exception e) {
+      if (!legacyChaCha || h.algorithm != SpecCrypto.ALG_CHACHA20_POLY1305) {
+        return null;
+      }
+    }
+    try {
+      return SpecCrypto.open(
+          h.algorithm, h.dataKey, h.fileId, nonce, SpecCrypto.jdk17Aad(aad), sealed);
     } catch (Exception e) {
       return null;
     }
   }
 
   /** Section 7: the record that defines the file. */
-  private static Tail choose(Header h, byte[] raw, Tail[] tails, int b) throws SpecException {
+  private Tail choose(Header h, byte[] raw, Tail[] tails, int b) throws SpecException {
     List<Tail> valid = new ArrayList<>();
     for (Tail t : tails) {
       if (t != null) {
@@ -352,8 +374,7 @@ final class SpecDecoder {
     }
   }
 
-  private static boolean olderPartialTailsLanded(
-      Header h, byte[] raw, List<Tail> valid, Tail c, int b) {
+  private boolean olderPartialTailsLanded(Header h, byte[] raw, List<Tail> valid, Tail c, int b) {
     for (Tail o : valid) {
       if (Long.compareUnsigned(o.sequence, c.sequence) < 0
           && Long.compareUnsigned(o.sequence, h.forcedSequence) >= 0

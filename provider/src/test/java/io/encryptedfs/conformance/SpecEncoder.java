@@ -20,6 +20,9 @@ final class SpecEncoder {
   private final byte[] salt = new byte[16];
   private long counter;
 
+  /** Seals ChaCha20-Poly1305 units as writers on JDK 17 did before 2026-12-03 (section 4). */
+  boolean jdk17Aad;
+
   SpecEncoder(int algorithm, int blockSize, Random random) {
     this.algorithm = algorithm;
     this.blockSize = blockSize;
@@ -100,8 +103,7 @@ final class SpecEncoder {
             .array();
     byte[] nonce = nextNonce();
     byte[] aad = SpecCrypto.concat(fileId, new byte[] {'T'}, meta);
-    return SpecCrypto.concat(
-        meta, nonce, SpecCrypto.seal(algorithm, dataKey, fileId, nonce, aad, clear));
+    return SpecCrypto.concat(meta, nonce, seal(nonce, aad, clear));
   }
 
   /** Home block {@code index} holding {@code clear} ({@code B} bytes). */
@@ -109,7 +111,12 @@ final class SpecEncoder {
     byte[] nonce = nextNonce();
     byte[] aad =
         SpecCrypto.concat(fileId, new byte[] {'B'}, ByteBuffer.allocate(8).putLong(index).array());
-    return SpecCrypto.concat(nonce, SpecCrypto.seal(algorithm, dataKey, fileId, nonce, aad, clear));
+    return SpecCrypto.concat(nonce, seal(nonce, aad, clear));
+  }
+
+  private byte[] seal(byte[] nonce, byte[] aad, byte[] clear) throws Exception {
+    byte[] authenticated = jdk17Aad ? SpecCrypto.jdk17Aad(aad) : aad;
+    return SpecCrypto.seal(algorithm, dataKey, fileId, nonce, authenticated, clear);
   }
 
   /**
