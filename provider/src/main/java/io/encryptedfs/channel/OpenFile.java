@@ -116,6 +116,12 @@ final class OpenFile {
     TailRecord record = loaded.record();
     this.view = new FileView(homeReader, g, batchBlocks, record.size(g), loaded.tail());
     this.durability = new Durability(raw, slots, headers, others);
+    if (loaded.nonces() != null) {
+      // A new file: its creation wrote the front region, which the file system's close must force
+      // unless a force covers it first (the creating open's own, by default), even if the file is
+      // closed without a write.
+      durability.written();
+    }
     this.writes =
         new FileWrites(
             this.path,

@@ -296,6 +296,32 @@ class CreateSyncTest {
     }
   }
 
+  /**
+   * Closing the file system is a durability point: it forces files created since, also those
+   * closed without a write (an empty marker or lock file), whose creation was never forced.
+   */
+  @Test
+  void closingTheFileSystemForcesFilesCreatedAndClosedWithoutAWrite() throws IOException {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem fs = open(faults, false)) {
+        Files.createFile(fs.getPath("/lock"));
+        FileChannel.open(fs.getPath("/empty"), CREATE_NEW, WRITE).close();
+      }
+      Recording recording = faults.recording();
+      try (Restorer restorer = new Restorer(keys, "AES-256-GCM", BLOCK)) {
+        restorer.afterCrash(
+            recording,
+            CrashPlan.powerLoss(),
+            fs2 -> {
+              assertEquals(0, Files.readAllBytes(fs2.getPath("/lock")).length);
+              assertEquals(0, Files.readAllBytes(fs2.getPath("/empty")).length);
+            });
+      }
+    }
+  }
+
   @Test
   void afterItsFirstForceEveryPowerLossKeepsTheForcedRecords() throws IOException {
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
