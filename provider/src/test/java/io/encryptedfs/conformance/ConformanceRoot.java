@@ -25,6 +25,8 @@ final class ConformanceRoot implements AutoCloseable {
   final Path dir;
   final int algorithmId;
   final int blockSize;
+  /** Further settings each {@link #reopen} passes. */
+  final Map<String, Object> settings = new HashMap<>();
   private final String algorithm;
   private final FileSystem jimfs;
   private FileSystem fs;
@@ -68,6 +70,7 @@ final class ConformanceRoot implements AutoCloseable {
   void reopen(String alias) throws IOException {
     Map<String, Object> env = new HashMap<>(TestRoots.env(keys, algorithm, blockSize));
     env.put(EncryptedFileSystems.KEY_ALIAS, alias);
+    env.putAll(settings);
     env.put(EncryptedFileSystems.WRITE_MODE, "write-through");
     fs = FileSystems.newFileSystem(URI.create("encrypted:" + dir.toUri()), env);
   }

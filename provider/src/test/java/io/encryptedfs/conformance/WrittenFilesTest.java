@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.conformance.SpecDecoder.Decoded;
 import io.encryptedfs.conformance.SpecDecoder.Tail;
 import io.encryptedfs.nio.KeyRotation;
@@ -116,6 +117,34 @@ class WrittenFilesTest {
           "a file forced and then closed: its closing record is not the forced one");
       root.closeFileSystem();
       assertEquals(d.header().forcedSequence(), root.decode("f").header().forcedSequence());
+    }
+  }
+
+  /**
+   * Section 8: {@code create.sync=false} writes the same front region, and differs only in when the
+   * first force, with its header rewrite, comes: both header slots alike until then.
+   */
+  @Test
+  void unforcedCreationDefersOnlyTheFirstForce() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", 4096)) {
+      root.closeFileSystem();
+      root.settings.put(EncryptedFileSystems.CREATE_SYNC, "false");
+      root.reopen();
+      try (FileChannel ch = FileChannel.open(root.path("f"), CREATE_NEW, WRITE)) {
+        Decoded d = root.decode("f");
+        SpecChecks.wellFormed(d, root.algorithmId, 4096, "master");
+        assertArrayEquals(d.headers()[0].bytes(), d.headers()[1].bytes(), "slots written alike");
+        assertEquals(0, d.header().forcedSequence(), "nothing forced yet");
+        assertEquals(1, d.chosen().sequence());
+        ch.force(true);
+        SpecChecks.forced(root.decode("f"));
+      }
+      FileChannel.open(root.path("g"), CREATE_NEW, WRITE).close();
+      assertEquals(0, root.decode("g").header().forcedSequence());
+      root.closeFileSystem();
+      Decoded g = root.decode("g");
+      SpecChecks.closed(g, new byte[0]);
+      SpecChecks.forced(g);
     }
   }
 
