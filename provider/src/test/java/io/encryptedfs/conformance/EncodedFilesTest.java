@@ -14,6 +14,8 @@ import io.encryptedfs.conformance.SpecDecoder.SpecException;
 import io.encryptedfs.conformance.SpecEncoder.HeaderFields;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -208,6 +210,36 @@ class EncodedFilesTest {
       assertArrayEquals(WrittenFilesTest.concat(older, more), d.cleartext());
       for (SpecDecoder.Tail t : d.tails()) {
         assertTrue(t == null || t.sequence() != 2, "the stale record is gone");
+      }
+    }
+  }
+
+  /** Section 3: a header write goes to the slot not holding the newest valid header. */
+  @Test
+  void aForceRewritesTheDamagedHeaderSlotNeverTheValidOne() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", B)) {
+      for (int damaged = 0; damaged < 2; damaged++) {
+        SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_AES_128_GCM, B, random);
+        byte[] content = bytes(B + 3);
+        byte[] raw = e.closedFile(e.header(root.keys.masterKey("master"), "master"), content, 4, 1);
+        raw[damaged * 256 + 100] ^= 1;
+        String name = "header" + damaged;
+        assertReads(root, name, raw, content);
+        byte[] more = bytes(10);
+        try (FileChannel ch = FileChannel.open(root.path(name), StandardOpenOption.APPEND)) {
+          ch.write(ByteBuffer.wrap(more));
+          ch.force(true);
+        }
+        byte[] after = root.rawBytes(name);
+        int valid = (1 - damaged) * 256;
+        assertArrayEquals(
+            Arrays.copyOfRange(raw, valid, valid + 256),
+            Arrays.copyOfRange(after, valid, valid + 256),
+            "the only valid slot is kept");
+        Decoded d = new SpecDecoder(root.masterKeys()).decode(after);
+        assertEquals(damaged, d.header().slot());
+        SpecChecks.forced(d);
+        assertArrayEquals(WrittenFilesTest.concat(content, more), d.cleartext());
       }
     }
   }

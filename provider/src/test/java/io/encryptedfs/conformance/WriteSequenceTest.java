@@ -4,15 +4,19 @@ import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.conformance.SpecDecoder.Decoded;
 import io.encryptedfs.conformance.SpecDecoder.Tail;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -55,6 +59,7 @@ class WriteSequenceTest {
       FileChannel ch = FileChannel.open(root.path("f"), CREATE, WRITE);
       // The end R of the session's runway (section 8, step 1).
       long runwayEnd = SpecChecks.OPEN_RUNWAY;
+      SessionSalts salts = new SessionSalts();
       try {
         for (Op op : ops) {
           if (ch == null) {
@@ -108,6 +113,7 @@ class WriteSequenceTest {
           }
           Decoded d = root.decode("f");
           check(d, model, ch == null, root.algorithmId);
+          salts.sawAfter(d, ch == null);
           if (ch != null) {
             runwayEnd = runway(d, runwayEnd);
           }
@@ -162,6 +168,40 @@ class WriteSequenceTest {
       SpecChecks.closed(d, model);
     } else {
       SpecChecks.open(d, model, d.chosen().homeBlocks() + d.chosen().allowance());
+    }
+  }
+
+  /**
+   * Section 6: every unit a writer session seals is under the one key salt it drew, and each
+   * session draws a new one.
+   */
+  private static final class SessionSalts {
+    private final Set<String> nonces = new HashSet<>();
+    private final Set<String> earlier = new HashSet<>();
+    private String current;
+
+    void sawAfter(Decoded d, boolean sessionEnded) {
+      List<byte[]> units = new ArrayList<>();
+      d.homes().forEach(h -> units.add(h.nonce()));
+      for (Tail t : d.tails()) {
+        if (t != null) {
+          units.add(t.nonce());
+        }
+      }
+      for (byte[] nonce : units) {
+        if (nonces.add(Arrays.toString(nonce))) {
+          String salt = Arrays.toString(Arrays.copyOf(nonce, 16));
+          if (current == null) {
+            assertFalse(earlier.contains(salt), "a new session draws a new key salt");
+            current = salt;
+          }
+          assertEquals(current, salt, "one key salt per session");
+        }
+      }
+      if (sessionEnded && current != null) {
+        earlier.add(current);
+        current = null;
+      }
     }
   }
 
