@@ -5,6 +5,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.conformance.SpecDecoder.Decoded;
@@ -60,6 +61,7 @@ class WriteSequenceTest {
       // The end R of the session's runway (section 8, step 1).
       long runwayEnd = SpecChecks.OPEN_RUNWAY;
       SessionSalts salts = new SessionSalts();
+      Tail previous = null;
       try {
         for (Op op : ops) {
           if (ch == null) {
@@ -114,6 +116,11 @@ class WriteSequenceTest {
           Decoded d = root.decode("f");
           check(d, model, ch == null, root.algorithmId);
           salts.sawAfter(d, ch == null);
+          if (previous != null && d.chosen().sequence() == previous.sequence() + 1) {
+            // Section 8: one record written, and not over the newest, which a torn write needs.
+            assertNotEquals(previous.slot(), d.chosen().slot(), "the newest slot overwritten");
+          }
+          previous = d.chosen();
           if (ch != null) {
             runwayEnd = runway(d, runwayEnd);
           }

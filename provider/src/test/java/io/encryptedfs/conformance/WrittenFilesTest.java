@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -329,6 +330,29 @@ class WrittenFilesTest {
       assertArrayEquals(before.header().fileId(), d.header().fileId());
       assertArrayEquals(before.header().dataKey(), d.header().dataKey(), "the data key is kept");
       assertEquals(before.header().forcedSequence(), d.header().forcedSequence());
+    }
+  }
+
+  /** Section 5: a master key may be an AES key of 128, 192 or 256 bits. */
+  @ParameterizedTest
+  @ValueSource(ints = {16, 24})
+  void smallerMasterKeysWrapDataKeys(int keyBytes) throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", 4096)) {
+      String alias = "aes" + keyBytes * 8;
+      root.keys.add(alias, new SecretKeySpec(bytes(keyBytes), "AES"));
+      root.closeFileSystem();
+      root.reopen(alias);
+      byte[] content = bytes(5000);
+      write(root, "f", content);
+      Decoded d = root.decode("f");
+      SpecChecks.wellFormed(d, root.algorithmId, 4096, alias);
+      SpecChecks.closed(d, content);
+      assertEquals(40, d.header().wrappedKey().length);
+
+      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_CHACHA20_POLY1305, 4096, random);
+      byte[] encoded = e.closedFile(e.header(root.keys.masterKey(alias), alias), content, 1, 0);
+      Files.write(root.raw("encoded"), encoded);
+      assertArrayEquals(content, Files.readAllBytes(root.path("encoded")));
     }
   }
 

@@ -27,6 +27,12 @@ public final class InMemoryKeys implements KeyProvider {
     return this;
   }
 
+  /** Adds {@code key} (any AES key size) under {@code alias}. */
+  public synchronized InMemoryKeys add(String alias, SecretKey key) {
+    keys.put(alias, key);
+    return this;
+  }
+
   @Override
   public synchronized SecretKey masterKey(String alias) throws UnknownKeyAliasException {
     SecretKey key = keys.get(alias);
