@@ -94,6 +94,30 @@ class TailChoiceTest {
     assertEquals(List.of(2L), asked);
   }
 
+  /**
+   * The most a choice reads (FORMAT.md section 7): two older partial tails, both counted as full by
+   * the newest record, the older one's block not landed, reach two blocks, that one twice.
+   */
+  @Test
+  void aChoiceReadsAtMostTwoBlocksOneOfThemTwice() throws IOException {
+    TailRecord[] records = {
+      new TailRecord(5, 2, 0, 9), new TailRecord(4, 1, 10, 9), new TailRecord(3, 0, 10, 9)
+    };
+    int chosen =
+        TailChoice.choose(
+            G,
+            records,
+            0,
+            G.rawLength(2),
+            index -> {
+              asked.add(index);
+              return index != 0;
+            },
+            PATH);
+    assertEquals(2, chosen);
+    assertEquals(List.of(1L, 0L, 0L), asked);
+  }
+
   @Test
   void twoRecordsWithOneSequenceAreDamage() {
     TailRecord[] records = {new TailRecord(4, 0, 0, 0), null, new TailRecord(4, 0, 0, 0)};
