@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.conformance.SpecDecoder.Decoded;
 import io.encryptedfs.conformance.SpecDecoder.Tail;
-import io.encryptedfs.nio.KeyRotation;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -294,68 +292,6 @@ class WrittenFilesTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305"})
-  void rewrapIncrementsTheGenerationAndChangesOnlyTheHeader(String algorithm) throws Exception {
-    int b = 4096;
-    try (ConformanceRoot root = new ConformanceRoot(algorithm, b)) {
-      byte[] content = bytes(2 * b + 33);
-      write(root, "f", content);
-      root.closeFileSystem();
-      byte[] rawBefore = root.rawBytes("f");
-      byte[] markerBefore = root.rawBytes(".encryptedfs");
-      Decoded before = root.decode("f");
-      root.keys.add("second");
-      root.reopen("second");
-      var report = KeyRotation.rewrapAll(root.fs(), event -> {});
-      assertEquals(2, report.rewrapped(), report.toString());
-      for (String name : new String[] {"f", ".encryptedfs"}) {
-        Decoded d = root.decode(name);
-        SpecChecks.wellFormed(d, root.algorithmId, b, "second");
-        for (SpecDecoder.Header h : d.headers()) {
-          assertEquals(1, h.generation(), "generation + 1 in both slots");
-        }
-        assertArrayEquals(
-            SpecCrypto.unwrap(root.keys.masterKey("second"), d.header().wrappedKey()),
-            d.header().dataKey());
-        byte[] was = name.equals("f") ? rawBefore : markerBefore;
-        byte[] now = root.rawBytes(name);
-        assertArrayEquals(
-            Arrays.copyOfRange(was, 512, was.length),
-            Arrays.copyOfRange(now, 512, now.length),
-            "a rewrap writes header slots, never content");
-      }
-      Decoded d = root.decode("f");
-      SpecChecks.closed(d, content);
-      assertArrayEquals(before.header().fileId(), d.header().fileId());
-      assertArrayEquals(before.header().dataKey(), d.header().dataKey(), "the data key is kept");
-      assertEquals(before.header().forcedSequence(), d.header().forcedSequence());
-    }
-  }
-
-  /** Section 5: a master key may be an AES key of 128, 192 or 256 bits. */
-  @ParameterizedTest
-  @ValueSource(ints = {16, 24})
-  void smallerMasterKeysWrapDataKeys(int keyBytes) throws Exception {
-    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", 4096)) {
-      String alias = "aes" + keyBytes * 8;
-      root.keys.add(alias, new SecretKeySpec(bytes(keyBytes), "AES"));
-      root.closeFileSystem();
-      root.reopen(alias);
-      byte[] content = bytes(5000);
-      write(root, "f", content);
-      Decoded d = root.decode("f");
-      SpecChecks.wellFormed(d, root.algorithmId, 4096, alias);
-      SpecChecks.closed(d, content);
-      assertEquals(40, d.header().wrappedKey().length);
-
-      SpecEncoder e = new SpecEncoder(SpecCrypto.ALG_CHACHA20_POLY1305, 4096, random);
-      byte[] encoded = e.closedFile(e.header(root.keys.masterKey(alias), alias), content, 1, 0);
-      Files.write(root.raw("encoded"), encoded);
-      assertArrayEquals(content, Files.readAllBytes(root.path("encoded")));
-    }
-  }
-
   @Test
   void aRootOnTheDefaultFileSystem(@TempDir Path dir) throws Exception {
     int b = 4096;
@@ -385,7 +321,7 @@ class WrittenFilesTest {
     throw new AssertionError("no record of sequence " + sequence);
   }
 
-  private static void write(ConformanceRoot root, String name, byte[] content) throws Exception {
+  static void write(ConformanceRoot root, String name, byte[] content) throws Exception {
     try (FileChannel ch = FileChannel.open(root.path(name), CREATE_NEW, WRITE)) {
       ByteBuffer buf = ByteBuffer.wrap(content);
       while (buf.hasRemaining()) {
