@@ -24,9 +24,19 @@ final class ChannelTransfers {
 
   private ChannelTransfers() {}
 
-  /** Copies up to {@code count} bytes of {@code file} from {@code position} to {@code target}. */
+  /**
+   * Copies up to {@code count} bytes of {@code file} from {@code position} to {@code target}, no
+   * more than the file held when the call began, as the JDK's {@code transferTo} does: a target
+   * that writes into the same file past {@code position} would otherwise feed the copy its own
+   * output until {@code count} ran out.
+   */
   static long to(OpenFile file, long position, long count, WritableByteChannel target)
       throws IOException {
+    long size = file.size();
+    if (position >= size) {
+      return 0;
+    }
+    count = Math.min(count, size - position);
     ByteBuffer buf = chunk(count);
     long done = 0;
     while (done < count) {

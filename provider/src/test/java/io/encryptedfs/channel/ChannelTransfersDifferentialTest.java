@@ -1,0 +1,81 @@
+package io.encryptedfs.channel;
+
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transfers whose other end is the same file, beside the default file system: a transfer copies
+ * what the file held when it began, so one that writes into its own source's range stops there, as
+ * the JDK's does, rather than copying its own output again until {@code count} runs out.
+ */
+class ChannelTransfersDifferentialTest {
+  private static final int SIZE = 20_000;
+
+  private interface Call {
+    Object call() throws IOException;
+  }
+
+  private static String outcome(Call call) {
+    try {
+      return String.valueOf(call.call());
+    } catch (IOException | RuntimeException e) {
+      return "threw " + e.getClass().getName();
+    }
+  }
+
+  private static List<String> to(Path f) throws IOException {
+    List<String> seen = new ArrayList<>();
+    Files.write(f, data());
+    try (FileChannel a = FileChannel.open(f, READ, WRITE);
+        FileChannel b = FileChannel.open(f, READ, WRITE)) {
+      // Into the same file at its end: the copy grows what is left to copy. (Ranges that overlap
+      // are left out: the JDK's result there depends on how the kernel copies.)
+      seen.add(outcome(() -> a.transferTo(0, 10 * SIZE, b.position(SIZE))));
+      seen.add(outcome(() -> b.position() + " " + a.size()));
+      seen.add(outcome(() -> a.transferTo(SIZE, 10 * SIZE, a)));
+      seen.add(outcome(() -> a.position() + " " + a.size()));
+    }
+    seen.add(outcome(() -> Arrays.hashCode(Files.readAllBytes(f))));
+    return seen;
+  }
+
+  private static byte[] data() {
+    byte[] data = new byte[SIZE];
+    new Random(5).nextBytes(data);
+    return data;
+  }
+
+  private static void assertSame(Path tmp, PlainAndEncryptedSteps steps) throws IOException {
+    List<String> plain = steps.run(tmp.resolve("plain.bin"));
+    try (FileSystem fs =
+        TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+      List<String> enc = steps.run(fs.getPath("/f"));
+      assertEquals(String.join("\n", plain), String.join("\n", enc));
+    }
+  }
+
+  private interface PlainAndEncryptedSteps {
+    List<String> run(Path f) throws IOException;
+  }
+
+  @Test
+  void transferToTheSameFileCopiesWhatItHeldWhenTheTransferBegan(@TempDir Path tmp)
+      throws IOException {
+    assertSame(tmp, ChannelTransfersDifferentialTest::to);
+  }
+}
