@@ -2,6 +2,7 @@ package io.encryptedfs.channel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
@@ -59,13 +60,20 @@ final class ChannelTransfers {
 
   /**
    * Copies up to {@code count} bytes of {@code src} into {@code file} at {@code position}, or at
-   * its end if {@code append}, as {@code write(ByteBuffer, long)} does on Linux.
+   * its end if {@code append}, as {@code write(ByteBuffer, long)} does on Linux. A file channel
+   * source gives no more than it held past its position when the call began, as the JDK's does (it
+   * refuses one it cannot read first): one on this same file would otherwise feed the copy its own
+   * output until {@code count} ran out.
    */
   static long from(
       ReadableByteChannel src, OpenFile file, boolean append, long position, long count)
       throws IOException {
     if (position > file.size() && !FROM_PAST_END_EXTENDS) {
       return 0;
+    }
+    if (src instanceof FileChannel channel) {
+      channel.read(ByteBuffer.allocate(0));
+      count = Math.min(count, Math.max(0, channel.size() - channel.position()));
     }
     ByteBuffer buf = chunk(count);
     long done = 0;

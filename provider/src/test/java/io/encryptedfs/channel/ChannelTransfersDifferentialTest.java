@@ -54,6 +54,27 @@ class ChannelTransfersDifferentialTest {
     return seen;
   }
 
+  private static List<String> from(Path f) throws IOException {
+    List<String> seen = new ArrayList<>();
+    Files.write(f, data());
+    try (FileChannel a = FileChannel.open(f, READ, WRITE);
+        FileChannel b = FileChannel.open(f, READ, WRITE)) {
+      // From the same file to its end: doubles it once, the copy never reading its own output.
+      seen.add(outcome(() -> a.transferFrom(b.position(0), SIZE, 10 * SIZE)));
+      seen.add(outcome(() -> b.position() + " " + a.size()));
+      seen.add(outcome(() -> a.transferFrom(a.position(0), 2 * SIZE, 10 * SIZE)));
+      seen.add(outcome(() -> a.position() + " " + a.size()));
+    }
+    try (FileChannel a = FileChannel.open(f, READ, WRITE);
+        FileChannel writeOnly = FileChannel.open(f, WRITE)) {
+      // A source the JDK cannot read from is refused, even with nothing left in it to copy.
+      seen.add(outcome(() -> a.transferFrom(writeOnly.position(a.size()), 0, 10)));
+      seen.add(outcome(() -> a.transferFrom(writeOnly.position(0), 0, 10)));
+    }
+    seen.add(outcome(() -> Arrays.hashCode(Files.readAllBytes(f))));
+    return seen;
+  }
+
   private static byte[] data() {
     byte[] data = new byte[SIZE];
     new Random(5).nextBytes(data);
@@ -77,5 +98,11 @@ class ChannelTransfersDifferentialTest {
   void transferToTheSameFileCopiesWhatItHeldWhenTheTransferBegan(@TempDir Path tmp)
       throws IOException {
     assertSame(tmp, ChannelTransfersDifferentialTest::to);
+  }
+
+  @Test
+  void transferFromTheSameFileCopiesWhatItHeldWhenTheTransferBegan(@TempDir Path tmp)
+      throws IOException {
+    assertSame(tmp, ChannelTransfersDifferentialTest::from);
   }
 }
