@@ -17,6 +17,8 @@ import java.util.List;
  * refused.
  */
 final class ChannelLocks {
+  private static final boolean ZERO_SIZE_IS_UNBOUNDED = Runtime.version().feature() >= 19;
+
   private final EncryptedFileChannel channel;
   private final OpenFile file;
   private final boolean writable;
@@ -65,8 +67,15 @@ final class ChannelLocks {
     return file.raw().tryLock(lock) ? acquired(lock) : null;
   }
 
-  /** A lock of the channel on the range; FileLock's constructor checks the range. */
+  /**
+   * A lock of the channel on the range; FileLock's constructor checks the range. From JDK 19
+   * (JDK-5041655) a size of zero means every byte from {@code position} on, and the JDK's lock
+   * reports that size; the channel follows the JDK it runs on, as for transfers.
+   */
   private EncryptedFileLock newLock(long position, long size, boolean shared) {
+    if (size == 0 && ZERO_SIZE_IS_UNBOUNDED) {
+      size = Long.MAX_VALUE - Math.max(0, position);
+    }
     return new EncryptedFileLock(channel, file, position, size, shared);
   }
 
