@@ -255,6 +255,18 @@ final class EncryptedFileChannel extends FileChannel {
       }
       throw e;
     }
+    if (mode.write()) {
+      // After the release, so that the last channel's close, which writes the tail anyway, does
+      // not write it twice; a failure leaves the tail to the timer, as a failed timed write does.
+      try {
+        file.writerClosed();
+      } catch (IOException e) {
+        if (failure != null) {
+          e.addSuppressed(failure);
+        }
+        throw e;
+      }
+    }
     if (failure != null) {
       throw failure;
     }

@@ -370,6 +370,24 @@ final class OpenFile {
     ending.drop();
   }
 
+  /**
+   * A writing channel closed while others keep the file open: a buffered tail's record goes out
+   * now, as at the last channel's close, unless a failed close left the file to its timer.
+   */
+  void writerClosed() throws IOException {
+    if (!tailWaits() || kept()) {
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      if (!view.closed()) {
+        writes.flushTail();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** Whether a buffered tail still waits for its record. */
   boolean tailWaits() {
     lock.readLock().lock();

@@ -101,6 +101,36 @@ class BufferedAcrossRootsTest {
     }
   }
 
+  /**
+   * A channel's close hands its buffered writes over even while another channel of this program
+   * keeps the file open; so does giving up a lock, and truncating.
+   */
+  @Test
+  void aChannelsCloseHandsItsWritesOverWhileAnotherChannelKeepsTheFileOpen(@TempDir Path tmp)
+      throws Exception {
+    InMemoryKeys keys = new InMemoryKeys("master");
+    Path root = NestedRoots.root(tmp);
+    try (FileSystem reading = open(NestedRoots.nested(root), keys, "write-through", 100);
+        FileSystem writing = open(root, keys, "buffered", 60_000)) {
+      Path f = writing.getPath("/sub/f");
+      try (FileChannel keeper = FileChannel.open(f, READ, WRITE, CREATE);
+          FileChannel reader = FileChannel.open(reading.getPath("/f"), READ)) {
+        try (FileChannel writer = FileChannel.open(f, WRITE)) {
+          append(writer, "one\n".getBytes());
+        }
+        assertEquals(4, reader.size(), "after the writing channel closed");
+        try (java.nio.channels.FileLock lock = keeper.lock()) {
+          keeper.write(ByteBuffer.wrap("two\n".getBytes()), 4);
+        }
+        assertEquals(8, reader.size(), "after the lock was given up");
+        keeper.write(ByteBuffer.wrap("three\n".getBytes()), 8);
+        keeper.truncate(12);
+        assertEquals(12, reader.size(), "after a truncate");
+        assertArrayEquals("one\ntwo\nthre".getBytes(), read(reader));
+      }
+    }
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] c = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);
