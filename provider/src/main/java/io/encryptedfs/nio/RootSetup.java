@@ -1,5 +1,6 @@
 package io.encryptedfs.nio;
 
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.NotAnEncryptedRootException;
 import io.encryptedfs.channel.NewFilePolicy;
 import io.encryptedfs.channel.OpenFiles;
@@ -13,10 +14,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -110,14 +113,18 @@ final class RootSetup {
     Path marker = root.resolve(EncryptedFileSystem.MARKER);
     String display = "/" + EncryptedFileSystem.MARKER;
     if (Files.exists(marker)) {
-      try (FileChannel ch =
-          files.newFileChannel(marker, display, EnumSet.of(StandardOpenOption.READ), policy)) {
-        ByteBuffer content = ByteBuffer.allocate((int) Math.min(ch.size(), 64 * 1024));
-        while (content.hasRemaining() && ch.read(content) > 0) {
-          // reading it whole authenticates every block
+      try {
+        readMarker(marker, display, files, policy);
+        return;
+      } catch (DamagedFileException e) {
+        if (!create || !leftEmpty(marker)) {
+          throw e;
         }
+        // A crash between creating the marker and writing its header (the open that found it so
+        // waited for a creator still at work) left it empty, or damage truncated it; no file
+        // depends on the marker, which only proves the key: make it again, as a missing one is.
+        Files.deleteIfExists(marker);
       }
-      return;
     }
     if (!create) {
       throw new NotAnEncryptedRootException(root.toString());
@@ -139,5 +146,22 @@ final class RootSetup {
       ch.write(ByteBuffer.wrap(description.getBytes(StandardCharsets.UTF_8)));
       ch.force(true);
     }
+  }
+
+  private static void readMarker(Path marker, String display, OpenFiles files, NewFilePolicy policy)
+      throws IOException {
+    try (FileChannel ch =
+        files.newFileChannel(marker, display, EnumSet.of(StandardOpenOption.READ), policy)) {
+      ByteBuffer content = ByteBuffer.allocate((int) Math.min(ch.size(), 64 * 1024));
+      while (content.hasRemaining() && ch.read(content) > 0) {
+        // reading it whole authenticates every block
+      }
+    }
+  }
+
+  private static boolean leftEmpty(Path marker) throws IOException {
+    BasicFileAttributes a =
+        Files.readAttributes(marker, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return a.isRegularFile() && a.size() == 0;
   }
 }

@@ -2,6 +2,7 @@ package io.encryptedfs.nio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.NotAnEncryptedFileException;
@@ -131,5 +132,32 @@ class RootSetupTest {
     fs.close();
     assertThrows(java.nio.file.ClosedFileSystemException.class, () -> Files.exists(p));
     assertThrows(java.nio.file.ClosedFileSystemException.class, () -> Files.writeString(p, "x"));
+  }
+
+  /**
+   * A crash in a root's first opening, between creating its marker and writing the marker's header,
+   * leaves an empty raw marker. That root never opened, so nothing in it needs the marker: with
+   * {@code create} the next opening makes it again, as it would make a missing one, rather than
+   * failing on it at every start until someone deletes it on the underlying disk.
+   */
+  @Test
+  void aMarkerWhoseCreationWasInterruptedIsMadeAgainWithCreate() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("root"));
+    Files.write(dir.resolve(".encryptedfs"), new byte[0]);
+    InMemoryKeys keys = new InMemoryKeys("master");
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", 4096);
+    env.remove(EncryptedFileSystems.CREATE);
+    DamagedFileException refused =
+        assertThrows(
+            DamagedFileException.class, () -> EncryptedFileSystems.newFileSystem(dir, env));
+    assertEquals("/.encryptedfs", refused.path());
+    assertEquals(List.of(".encryptedfs:0", ":-1"), listing(dir), "changed nothing");
+
+    try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", 4096)) {
+      Files.writeString(fs.getPath("/a.txt"), "after the crash");
+    }
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      assertEquals("after the crash", Files.readString(fs.getPath("/a.txt")));
+    }
   }
 }
