@@ -109,6 +109,27 @@ class RootSetupTest {
     }
   }
 
+  /**
+   * {@code create} makes a missing directory, its parents too, and initialises a directory that
+   * already holds plain files without touching them: they stay in cleartext and are reported, not
+   * read (README, "Configuration keys").
+   */
+  @Test
+  void createMakesMissingDirectoriesAndLeavesPlainFilesAsTheyAre() throws Exception {
+    InMemoryKeys keys = new InMemoryKeys("master");
+    Path fresh = tmp.resolve("a/b/root");
+    try (FileSystem fs = TestRoots.open(fresh, keys, "AES-256-GCM", 4096)) {
+      assertTrue(Files.isDirectory(fresh));
+    }
+    Path existing = Files.createDirectories(tmp.resolve("existing"));
+    Files.writeString(existing.resolve("data.txt"), "existing plain data");
+    try (FileSystem fs = TestRoots.open(existing, keys, "AES-256-GCM", 4096)) {
+      assertThrows(
+          NotAnEncryptedFileException.class, () -> Files.readString(fs.getPath("/data.txt")));
+    }
+    assertEquals("existing plain data", Files.readString(existing.resolve("data.txt")));
+  }
+
   @Test
   void oneFileSystemPerRoot() throws Exception {
     Path dir = tmp.resolve("root");
