@@ -19,6 +19,8 @@ final class FileOpener {
   /** How long an open waits for another program that is creating the file. */
   static final long CREATOR_WAIT_MS = 1000;
 
+  private static final System.Logger LOG = System.getLogger(FileOpener.class.getName());
+
   private final FileLoader loader;
   private final SecureRandom random;
   private final FlushTimer flushTimer = new FlushTimer();
@@ -71,6 +73,16 @@ final class FileOpener {
    * open it, as on a plain file system.
    */
   OpenFile load(RawFile raw, String displayPath) throws IOException {
+    return load(raw, displayPath, null);
+  }
+
+  /**
+   * As {@link #load(RawFile, String)}; and where the open may create the file ({@code remake} not
+   * null), an empty raw file that no creator holds, which a crash in the open creating it leaves,
+   * is made a new file, as a creating open on a plain file system opens the empty file such a crash
+   * leaves there. It holds nothing to lose, and without this every write of its name would fail.
+   */
+  OpenFile load(RawFile raw, String displayPath, NewFileSource remake) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CREATOR_WAIT_MS);
     boolean lookedAgain = false;
     try {
@@ -80,6 +92,12 @@ final class FileOpener {
           file.reportIntegrityTo(integrity);
           return file;
         } catch (DamagedFileException e) {
+          if (remake != null && raw.size() == 0 && !creatorAt(raw, e)) {
+            OpenFile made = remakeEmpty(raw, displayPath, remake);
+            if (made != null) {
+              return made;
+            }
+          }
           if (System.nanoTime() - deadline >= 0) {
             throw e;
           }
@@ -100,6 +118,49 @@ final class FileOpener {
       throw e;
     }
   }
+
+  /**
+   * Makes the empty {@code raw} a new file once this file holds its writer lock and it is still
+   * empty, as a creator makes the file it created; null if another holds the lock (a creator at
+   * work: the caller waits for it) or the file is no longer empty (load it).
+   */
+  private OpenFile remakeEmpty(RawFile raw, String displayPath, NewFileSource remake)
+      throws IOException {
+    // Asked before the lock is taken: it may read the keystore again, and another program that
+    // opens the file meanwhile waits for its header only so long.
+    NewFile made = remake.newFile();
+    if (raw.claimWriter() == RawFile.Claim.BUSY) {
+      return null;
+    }
+    if (raw.size() != 0) {
+      raw.releaseWriter();
+      return null;
+    }
+    OpenFile file =
+        newOpenFile(
+            displayPath, raw, loader.create(raw, made.policy(), made.master(), displayPath));
+    file.reportIntegrityTo(integrity);
+    LOG.log(
+        System.Logger.Level.WARNING,
+        displayPath
+            + ": the underlying file was empty, as a crash in the open creating it leaves it;"
+            + " made a new file");
+    if (made.sync()) {
+      file.force(false);
+    }
+    return file;
+  }
+
+  /** What a creating open would make a new file with, asked only when it makes one. */
+  interface NewFileSource {
+    NewFile newFile() throws IOException;
+  }
+
+  /**
+   * A new file's policy and the master key that wraps its data key; {@code sync}: force it, as a
+   * creating open does with {@code create.sync}.
+   */
+  record NewFile(NewFilePolicy policy, SecretKey master, boolean sync) {}
 
   /**
    * Tells the integrity listener why a file did not load, if it was a key or content failure.

@@ -205,7 +205,7 @@ public final class OpenFiles {
       opened =
           created
               ? opener.make(entry.raw, made, master, displayPath)
-              : opener.load(entry.raw, displayPath);
+              : opener.load(entry.raw, displayPath, remakeSource(mode, policy, displayPath));
       if (created && createSync) {
         // The creating open returns once the new file is durable: otherwise a power loss leaves a
         // torn or empty front region, which a reader must report as damage though the caller did
@@ -228,6 +228,18 @@ public final class OpenFiles {
       opener.reportHeaderDamage(displayPath, headerDamage);
     }
     return new Attached(channel, opened, created);
+  }
+
+  /** How a load may make a new file where the open may create one (see {@link FileOpener#load}). */
+  private FileOpener.NewFileSource remakeSource(
+      ChannelMode mode, NewFilePolicySource policy, String displayPath) {
+    if (!mode.write() || !mode.create() || mode.createNew()) {
+      return null;
+    }
+    return () -> {
+      NewFilePolicy made = policy.newFilePolicy();
+      return new FileOpener.NewFile(made, loader.wrappingKey(made, displayPath), createSync);
+    };
   }
 
   /**

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -31,7 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A regular file whose size cannot be read (README, "Known limits"): the empty raw file a crash
  * leaves when it interrupts a creating open, and a plain file copied into the root. Its attributes
  * fail as opening it does, naming it, which the JDK's walks and tests turn into a stop or a false;
- * a cleanup with {@code walkFileTree} gets past it, and it is deleted by name.
+ * opening it to write fails too (but for a creating open of an empty one: {@code
+ * InterruptedCreationTest}); a cleanup with {@code walkFileTree} gets past it, and it is deleted by
+ * name.
  */
 class UnreadableSizeTest {
   @TempDir Path tmp;
@@ -57,6 +61,8 @@ class UnreadableSizeTest {
       assertFalse(Files.exists(bad, LinkOption.NOFOLLOW_LINKS));
       assertTrue(Files.exists(bad));
       assertInstanceOf(FileTime.class, Files.getAttribute(bad, "lastModifiedTime"));
+      assertThrows(expected, () -> Files.writeString(bad, "replaced", StandardOpenOption.WRITE));
+      assertEquals(raw.length, Files.size(dir.resolve("logs/bad.log")), "left as it was");
       UncheckedIOException walk;
       try (Stream<Path> paths = Files.walk(fs.getPath("/"))) {
         walk = assertThrows(UncheckedIOException.class, () -> paths.forEach(p -> {}));
@@ -84,6 +90,10 @@ class UnreadableSizeTest {
       visited.sort(null);
       assertEquals(List.of("/logs/bad.log deleted", "/logs/ok.log 4"), visited);
       assertFalse(Files.exists(dir.resolve("logs/bad.log")));
+
+      Files.write(dir.resolve("logs/bad.log"), raw);
+      Files.move(fs.getPath("/logs/ok.log"), bad, StandardCopyOption.REPLACE_EXISTING);
+      assertEquals("fine", Files.readString(bad), "a move replaces it");
     }
   }
 }
