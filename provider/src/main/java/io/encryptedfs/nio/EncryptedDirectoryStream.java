@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
-/** Lists a directory's entries as encrypted paths, hiding the root's internal files. */
+/**
+ * Lists a directory's entries as encrypted paths, hiding the root's internal files. Closed with its
+ * file system.
+ */
 final class EncryptedDirectoryStream implements DirectoryStream<Path> {
   private final DirectoryStream<Path> raw;
   private final EncryptedPath dir;
   private final Filter<? super Path> filter;
+  private volatile boolean closed;
 
   EncryptedDirectoryStream(
       DirectoryStream<Path> raw, EncryptedPath dir, Filter<? super Path> filter) {
@@ -28,6 +32,11 @@ final class EncryptedDirectoryStream implements DirectoryStream<Path> {
 
       @Override
       public boolean hasNext() {
+        if (closed) {
+          // as a closed stream's iterator ends, including entries the underlying one read ahead
+          next = null;
+          return false;
+        }
         while (next == null && it.hasNext()) {
           Path rawEntry = it.next();
           try {
@@ -60,6 +69,8 @@ final class EncryptedDirectoryStream implements DirectoryStream<Path> {
 
   @Override
   public void close() throws IOException {
+    closed = true;
+    dir.getFileSystem().directoryStreamClosed(this);
     raw.close();
   }
 }

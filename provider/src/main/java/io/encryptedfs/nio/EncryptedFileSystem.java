@@ -4,6 +4,7 @@ import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.channel.NewFilePolicy;
 import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.keystore.KeyProvider;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.ClosedFileSystemException;
@@ -49,6 +50,7 @@ final class EncryptedFileSystem extends FileSystem {
   private final NewFiles newFiles;
   private final MarkerNames markerNames;
   private final Set<EncryptedWatchService> watchServices = ConcurrentHashMap.newKeySet();
+  private final Set<EncryptedDirectoryStream> directoryStreams = ConcurrentHashMap.newKeySet();
   private volatile boolean open = true;
 
   EncryptedFileSystem(
@@ -206,7 +208,11 @@ final class EncryptedFileSystem extends FileSystem {
     } finally {
       provider.removed(this);
       try {
-        closeWatchServices();
+        IOException failure = closeEach(List.copyOf(directoryStreams), null);
+        failure = closeEach(List.copyOf(watchServices), failure);
+        if (failure != null) {
+          throw failure;
+        }
       } finally {
         keys.close();
       }
@@ -217,12 +223,31 @@ final class EncryptedFileSystem extends FileSystem {
     watchServices.remove(service);
   }
 
-  /** Closes the watch services, so that a thread waiting in {@code take} is released. */
-  private void closeWatchServices() throws IOException {
-    IOException failure = null;
-    for (EncryptedWatchService service : List.copyOf(watchServices)) {
+  /**
+   * Tracks a directory stream opened on this file system, which its close closes, as it closes
+   * channels and watch services; one opened as the close began is closed at once.
+   */
+  EncryptedDirectoryStream opened(EncryptedDirectoryStream stream) throws IOException {
+    directoryStreams.add(stream);
+    if (!open) {
+      stream.close();
+      throw new ClosedFileSystemException();
+    }
+    return stream;
+  }
+
+  void directoryStreamClosed(EncryptedDirectoryStream stream) {
+    directoryStreams.remove(stream);
+  }
+
+  /**
+   * Closes each of {@code closeables} (a watch service's close releases a thread waiting in {@code
+   * take}); returns {@code failure}, the first failure before, with those of these added.
+   */
+  private static IOException closeEach(List<? extends Closeable> closeables, IOException failure) {
+    for (Closeable c : closeables) {
       try {
-        service.close();
+        c.close();
       } catch (IOException e) {
         if (failure == null) {
           failure = e;
@@ -231,9 +256,7 @@ final class EncryptedFileSystem extends FileSystem {
         }
       }
     }
-    if (failure != null) {
-      throw failure;
-    }
+    return failure;
   }
 
   @Override

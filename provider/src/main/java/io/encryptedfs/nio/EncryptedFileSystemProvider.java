@@ -164,8 +164,10 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       Path dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
     EncryptedPath p = check(dir);
     try {
-      return new EncryptedDirectoryStream(
-          rawProvider(p).newDirectoryStream(raw(p), entry -> true), p, filter);
+      return p.getFileSystem()
+          .opened(
+              new EncryptedDirectoryStream(
+                  rawProvider(p).newDirectoryStream(raw(p), entry -> true), p, filter));
     } catch (NotDirectoryException e) {
       // Looked at only where listing failed: a link to the marker is a link to nothing.
       if (!MarkerLinks.rawFollowed(p).equals(raw(p))) {

@@ -18,6 +18,7 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -67,6 +68,27 @@ class ProviderSurfaceTest {
       assertArrayEquals(data, Files.readAllBytes(again.getPath("/a.bin")));
       assertEquals(0, FsInternals.openFileCount(again), "no file left open by the read");
     }
+  }
+
+  /**
+   * As {@code FileSystem.close} specifies, a directory stream is closed with its file system: its
+   * iterator ends, as a closed stream's does, rather than go on giving paths of a closed file
+   * system (a service's cleanup thread listing a directory while the service shuts down).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("underlying")
+  void closingTheFileSystemClosesItsDirectoryStreams(String kind, Path dir) throws Exception {
+    FileSystem fs = TestRoots.open(dir, new InMemoryKeys("master"), "AES-256-GCM", 4096);
+    for (int i = 0; i < 5; i++) {
+      Files.writeString(fs.getPath("/f" + i), "x");
+    }
+    DirectoryStream<Path> listing = Files.newDirectoryStream(fs.getPath("/"));
+    java.util.Iterator<Path> it = listing.iterator();
+    assertTrue(it.hasNext());
+    it.next();
+    fs.close();
+    assertFalse(it.hasNext(), "entries after the close");
+    listing.close(); // closing again is harmless
   }
 
   @ParameterizedTest(name = "{0}")
