@@ -3,6 +3,8 @@ package io.encryptedfs.clients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.encryptedfs.keystore.PasswordSource;
+import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.crypto.KeyGenerator;
@@ -125,6 +128,40 @@ class ServiceStorageTest {
       encrypted = runService(dir);
     }
     assertEquals(String.join("\n", plain), String.join("\n", encrypted));
+  }
+
+  /**
+   * A service with several roots opens its keystore once and passes it as {@code key.provider}
+   * (README, "Use"): closing a file system leaves it open for the others, and the files read back
+   * through a root opened by the keystore's path.
+   */
+  @Test
+  void rootsShareAKeystoreOpenedOnce() throws Exception {
+    Path keystore = keytoolKeystore(tmp.resolve("keys/service.p12"), "correct horse battery");
+    Path passwordFile = Files.writeString(tmp.resolve("keys/password"), "correct horse battery\n");
+    try (Pkcs12KeyStore keys =
+        Pkcs12KeyStore.open(keystore, PasswordSource.fromFile(passwordFile).read())) {
+      Map<String, Object> env = Map.of("key.provider", keys, "create", "true");
+      FileSystem orders = FileSystems.newFileSystem(uri(tmp.resolve("orders")), env);
+      FileSystem users = FileSystems.newFileSystem(uri(tmp.resolve("users")), env);
+      Files.writeString(orders.getPath("/o1"), "order");
+      orders.close();
+      Files.writeString(users.getPath("/u1"), "user");
+      users.close();
+      assertEquals(Set.of("master"), keys.aliases());
+    }
+    Map<String, Object> env =
+        Map.of("keystore", keystore, "keystore.password.file", passwordFile, "create", "false");
+    try (FileSystem orders = FileSystems.newFileSystem(uri(tmp.resolve("orders")), env)) {
+      assertEquals("order", Files.readString(orders.getPath("/o1")));
+    }
+    try (FileSystem users = FileSystems.newFileSystem(uri(tmp.resolve("users")), env)) {
+      assertEquals("user", Files.readString(users.getPath("/u1")));
+    }
+  }
+
+  private static URI uri(Path dir) {
+    return URI.create("encrypted:" + dir.toUri());
   }
 
   /** Runs the service's life through its storage and returns everything it observed. */
