@@ -1,11 +1,10 @@
 package io.encryptedfs.channel;
 
 import io.encryptedfs.channel.ConfigOps.Op;
+import io.encryptedfs.testing.TempTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
@@ -49,11 +48,7 @@ class ConfigDifferentialTest {
     try {
       new ConfigDifferentialHarness(base, algorithm, blockSize, mode, createSync).run(ops);
     } finally {
-      try (Stream<Path> walk = Files.walk(base)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      TempTrees.delete(base);
     }
   }
 

@@ -3,12 +3,11 @@ package io.encryptedfs.channel;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.channel.ChannelOps.Op;
+import io.encryptedfs.testing.TempTrees;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -68,11 +67,7 @@ class DifferentialChannelTest {
     try {
       new DifferentialHarness(base, algorithm, blockSize).run(ops);
     } finally {
-      try (Stream<Path> walk = Files.walk(base)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      TempTrees.delete(base);
     }
   }
 

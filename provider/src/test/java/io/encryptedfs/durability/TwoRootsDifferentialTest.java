@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TempTrees;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,12 +18,10 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -72,11 +71,7 @@ class TwoRootsDifferentialTest {
     try {
       run(tmp, ops);
     } finally {
-      try (Stream<Path> walk = Files.walk(tmp)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      TempTrees.delete(tmp);
     }
   }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TempTrees;
 import io.encryptedfs.testing.TestRoots;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -29,7 +30,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -80,11 +80,7 @@ class ChannelContractTest {
       under.close();
     }
     if (tempDir != null) {
-      try (Stream<Path> walk = Files.walk(tempDir)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      TempTrees.delete(tempDir);
     }
   }
 
