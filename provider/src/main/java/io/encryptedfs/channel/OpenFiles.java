@@ -4,8 +4,6 @@ import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.ClosedFileSystemException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -15,14 +13,14 @@ import java.nio.file.attribute.FileAttribute;
 import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.Set;
-import javax.crypto.SecretKey;
 
 /**
  * The open files of one encrypted file system: at most one {@link OpenFile} per underlying file,
  * shared by every channel on it, and counted so that the last channel to close closes it. A file is
  * never created twice nor closed while another channel is attaching to it.
  *
- * <p>This class opens and creates files, and hands the rest to classes with one job each:
+ * <p>This class is where opens, deletes, moves and closes of files begin; it hands the work to
+ * classes with one job each:
  *
  * <ul>
  *   <li>{@link FileRegistry} owns the table of open files ({@link PathTable}) and the names being
@@ -31,6 +29,8 @@ import javax.crypto.SecretKey;
  *       file's entry loading or closing, so that opens of that file wait while others go on.
  *   <li>{@link OpenChannels} holds the channels handed out and whether the file system's close
  *       began, under its own monitor, a leaf that the registry's may hold around it.
+ *   <li>{@link FileAttacher} finds, creates or loads the file an open names and hands out its
+ *       channel, or undoes the open if it fails on the way.
  *   <li>{@link FileCreator} creates a new file's underlying file at a name the registry reserved
  *       (the monitor only to register it).
  *   <li>{@link FileOpener} makes or loads an open file from its underlying channel (no lock).
@@ -41,24 +41,21 @@ import javax.crypto.SecretKey;
  * </ul>
  */
 public final class OpenFiles {
-  /** How often an open that would create a file may find it created by another program. */
-  private static final int CREATE_RACES = 3;
-
-  private final FileLoader loader;
   private final FileOpener opener;
   private final SizeCache sizes = new SizeCache();
   private final OpenChannels channels = new OpenChannels();
   private final FileRegistry registry = new FileRegistry(sizes, channels);
   private final FileClosing closing = new FileClosing(registry.closingEntries(), channels);
-  private final FileCreator creator = new FileCreator(registry);
   private final HeaderAccess headers;
-  private volatile boolean createSync = true;
+  private final FileAttacher attacher;
   private volatile DirectoryOpener directories;
 
   public OpenFiles(KeyProvider keyProvider, SecureRandom random) {
-    this.loader = new FileLoader(keyProvider, random);
+    FileLoader loader = new FileLoader(keyProvider, random);
     this.opener = new FileOpener(loader, random, closing::keptTailTried);
     this.headers = new HeaderAccess(registry, opener, keyProvider, closing);
+    this.attacher =
+        new FileAttacher(this, loader, opener, channels, registry, new FileCreator(registry));
   }
 
   /**
@@ -92,9 +89,9 @@ public final class OpenFiles {
     ChannelMode mode = ChannelMode.of(options);
     Path key = rawPath.toAbsolutePath().normalize();
     DirectoryOpener directories = this.directories;
-    Attached attached =
-        attach(key, displayPath, mode, policy, directories != null, forClose, attrs);
-    if (attached == Attached.DIRECTORY) {
+    FileAttacher.Attached attached =
+        attacher.attach(key, displayPath, mode, policy, directories != null, forClose, attrs);
+    if (attached == FileAttacher.Attached.DIRECTORY) {
       return directories.open(rawPath, displayPath);
     }
     EncryptedFileChannel channel = attached.channel();
@@ -123,148 +120,6 @@ public final class OpenFiles {
       }
     }
     return channel;
-  }
-
-  /** The new channel, counted on its file and tracked; the file; whether this open created it. */
-  private record Attached(EncryptedFileChannel channel, OpenFile file, boolean created) {
-    /** No file: a directory, for the caller's {@link DirectoryOpener}. */
-    static final Attached DIRECTORY = new Attached(null, null, false);
-  }
-
-  /**
-   * Finds the open file at {@code key} or opens it, and returns a new channel on it, counted and
-   * tracked; refused with {@code ClosedFileSystemException} once the file system's close began.
-   * Only the table and the underlying open of an existing file are under the registry's monitor: a
-   * new file's underlying creation (which may wait for the file system's journal) and its making,
-   * and an existing file's load (reading and authenticating its front region, unwrapping its key,
-   * waiting for another program that is creating it) run outside it, so that opening or creating
-   * one file never waits for another's. Opens of a file being created or loaded wait for it, a
-   * creation's force included: everything that can fail an open that created its file is done
-   * before the file is ready, so that a failed or refused creation still has it to delete, before
-   * any channel or the file system's close can reach it. {@link Attached#DIRECTORY} if {@code
-   * directories} and a directory is there (see {@link FileRegistry#find}).
-   */
-  private Attached attach(
-      Path key,
-      String displayPath,
-      ChannelMode mode,
-      NewFilePolicySource policy,
-      boolean directories,
-      boolean forClose,
-      FileAttribute<?>[] attrs)
-      throws IOException {
-    PathTable.Entry entry;
-    Path name;
-    NewFilePolicy made = null;
-    SecretKey master = null;
-    int raced = 0;
-    while (true) {
-      FileRegistry.Found found = registry.find(key, displayPath, mode, forClose, directories);
-      if (found.directory()) {
-        return Attached.DIRECTORY;
-      }
-      if (found.open() != null) {
-        EncryptedFileChannel channel = new EncryptedFileChannel(found.open(), this, mode);
-        if (!channels.track(channel, forClose)) {
-          channel.close(); // not held: its close leaves the file to the file system's close
-          throw new ClosedFileSystemException();
-        }
-        return new Attached(channel, found.open(), false);
-      }
-      entry = found.toLoad();
-      name = found.toCreate();
-      if (name == null) {
-        break;
-      }
-      // Asked before the underlying file exists: finding the key may read the keystore again
-      // (a second of key derivation after another program changed it), and another program
-      // opening a file whose header is still missing waits for it only so long.
-      try {
-        made = policy.newFilePolicy();
-        master = loader.wrappingKey(made, displayPath);
-      } catch (IOException | RuntimeException e) {
-        registry.created(name);
-        throw e;
-      }
-      entry = creator.create(key, displayPath, mode, attrs, name);
-      if (entry != null) {
-        break;
-      }
-      if (++raced == CREATE_RACES) {
-        // Not a race: the name is taken by something that does not open as a file, such as a
-        // symbolic link to nothing, which O_EXCL will not follow.
-        throw new FileSystemException(
-            displayPath, null, "the name exists but does not open as a file");
-      }
-      // another program created it meanwhile: open it
-    }
-    boolean created = name != null;
-    OpenFile opened = null;
-    EncryptedFileChannel channel;
-    try {
-      opened =
-          created
-              ? opener.make(entry.raw, made, master, displayPath)
-              : opener.load(entry.raw, displayPath, remakeSource(mode, policy, displayPath));
-      if (created && createSync) {
-        // The creating open returns once the new file is durable: otherwise a power loss leaves a
-        // torn or empty front region, which a reader must report as damage though the caller did
-        // nothing wrong; forced, the new file reopens as empty whatever else of it is lost. The
-        // fsync runs outside the registry's monitor, so that the opens and closes of other files,
-        // and other threads' creations, do not wait for the disk behind it.
-        opened.force(false);
-      }
-      channel = new EncryptedFileChannel(opened, this, mode);
-      if (!registry.ready(entry, opened, channel, displayPath, mode.write(), forClose)) {
-        throw new ClosedFileSystemException();
-      }
-    } catch (IOException | RuntimeException e) {
-      abandon(entry, opened, created, e);
-      opener.reportLoadFailure(e, displayPath);
-      throw e;
-    }
-    String headerDamage = opened.takeHeaderDamage();
-    if (headerDamage != null) {
-      opener.reportHeaderDamage(displayPath, headerDamage);
-    }
-    return new Attached(channel, opened, created);
-  }
-
-  /** How a load may make a new file where the open may create one (see {@link FileOpener#load}). */
-  private FileOpener.NewFileSource remakeSource(
-      ChannelMode mode, NewFilePolicySource policy, String displayPath) {
-    if (!mode.write() || !mode.create() || mode.createNew()) {
-      return null;
-    }
-    return () -> {
-      NewFilePolicy made = policy.newFilePolicy();
-      return new FileOpener.NewFile(made, loader.wrappingKey(made, displayPath), createSync);
-    };
-  }
-
-  /**
-   * Undoes an open that failed with {@code failure} while its file was loading, or was refused by
-   * the file system's close (which waits for it): the file made or loaded, if any, is dropped
-   * before any channel had it, and one this open created is deleted, as a failed creation leaves no
-   * file. Later failures are suppressed in {@code failure}.
-   */
-  private void abandon(PathTable.Entry entry, OpenFile opened, boolean created, Exception failure) {
-    try {
-      if (opened != null) {
-        opened.drop();
-      }
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e);
-    }
-    try {
-      if (created) {
-        registry.discardCreated(entry);
-      } else {
-        registry.discard(entry);
-      }
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e);
-    }
   }
 
   /**
@@ -408,7 +263,7 @@ public final class OpenFiles {
    * force; see {@code EncryptedFileSystems.CREATE_SYNC}.
    */
   public void setCreateSync(boolean sync) {
-    this.createSync = sync;
+    attacher.setCreateSync(sync);
   }
 
   /**
