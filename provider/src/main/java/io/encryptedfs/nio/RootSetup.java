@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -112,6 +113,13 @@ final class RootSetup {
     }
     Path marker = root.resolve(EncryptedFileSystem.MARKER);
     String display = "/" + EncryptedFileSystem.MARKER;
+    if (Files.isSymbolicLink(marker)) {
+      // Followed, it would make this directory a second root of the file the link leads to (a
+      // rotation here would rewrap another root's marker), and walks of an enclosing root, which
+      // do not follow it, would take the directory for a plain one.
+      throw new FileSystemException(
+          marker.toString(), null, "the root marker is a symbolic link, not a file of its own");
+    }
     if (Files.exists(marker)) {
       try {
         readMarker(marker, display, files, policy);

@@ -12,6 +12,7 @@ import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -179,6 +180,39 @@ class RootSetupTest {
     }
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
       assertEquals("after the crash", Files.readString(fs.getPath("/a.txt")));
+    }
+  }
+
+  /**
+   * A root is its own marker's: a directory whose marker is a symbolic link to another root's
+   * would open with that root's keys and then act on the other root's marker as its own (a key
+   * rotation would rewrap it under a key only this root's keystore holds), while the other root's
+   * walks take the directory for a plain one and enter it. It is refused, with or without {@code
+   * create}, and neither root changes.
+   */
+  @Test
+  void aMarkerThatIsASymbolicLinkIsRefused() throws Exception {
+    InMemoryKeys keys = new InMemoryKeys("master");
+    Path real = tmp.resolve("real");
+    try (FileSystem fs = TestRoots.open(real, keys, "AES-256-GCM", 4096)) {
+      Files.writeString(fs.getPath("/a.txt"), "kept");
+    }
+    Path linked = Files.createDirectories(tmp.resolve("linked"));
+    Files.createSymbolicLink(linked.resolve(".encryptedfs"), real.resolve(".encryptedfs"));
+    List<String> before = listing(real);
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", 4096);
+    for (boolean create : new boolean[] {true, false}) {
+      env.put(EncryptedFileSystems.CREATE, create);
+      FileSystemException e =
+          assertThrows(
+              FileSystemException.class, () -> EncryptedFileSystems.newFileSystem(linked, env));
+      assertEquals(linked.resolve(".encryptedfs").toString(), e.getFile());
+      assertTrue(e.getReason().contains("symbolic link"), e.getReason());
+    }
+    assertTrue(Files.isSymbolicLink(linked.resolve(".encryptedfs")));
+    assertEquals(before, listing(real));
+    try (FileSystem fs = TestRoots.open(real, keys, "AES-256-GCM", 4096)) {
+      assertEquals("kept", Files.readString(fs.getPath("/a.txt")));
     }
   }
 }
