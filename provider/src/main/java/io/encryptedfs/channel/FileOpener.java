@@ -19,8 +19,6 @@ final class FileOpener {
   /** How long an open waits for another program that is creating the file. */
   static final long CREATOR_WAIT_MS = 1000;
 
-  private static final System.Logger LOG = System.getLogger(FileOpener.class.getName());
-
   private final FileLoader loader;
   private final SecureRandom random;
   private final FlushTimer flushTimer = new FlushTimer();
@@ -140,11 +138,14 @@ final class FileOpener {
         newOpenFile(
             displayPath, raw, loader.create(raw, made.policy(), made.master(), displayPath));
     file.reportIntegrityTo(integrity);
-    LOG.log(
-        System.Logger.Level.WARNING,
+    // Audited as damage: the creating open that meets it cannot tell a crash from someone who
+    // truncated the file, whose content is gone either way, and a record of it must stay.
+    integrity.contentDamaged(
+        displayPath,
+        -1,
         displayPath
             + ": the underlying file was empty, as a crash in the open creating it leaves it;"
-            + " made a new file");
+            + " a creating open made it a new, empty file");
     if (made.sync()) {
       file.force(false);
     }

@@ -5,8 +5,10 @@ import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.nio.ByteBuffer;
@@ -16,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +60,29 @@ class InterruptedCreationTest {
       assertEquals("records=120\n", Files.readString(fs.getPath("/snapshot.tmp")));
       assertEquals("event 1\n", Files.readString(fs.getPath("/events.log")));
     }
+  }
+
+  /**
+   * The creating open cannot tell a crash from someone who truncated the raw file, whose content is
+   * gone either way: the audit trail records it, as it records the damage other opens report.
+   */
+  @Test
+  void theNewFileIsAudited() throws Exception {
+    Path dir = tmp.resolve("root");
+    Path audit = tmp.resolve("audit.log");
+    Map<String, Object> env = TestRoots.env(new InMemoryKeys("master"), "AES-256-GCM", 4096);
+    env.put(EncryptedFileSystems.AUDIT_FILE, audit.toString());
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Files.write(dir.resolve("events.log"), new byte[0]);
+      Files.writeString(fs.getPath("/events.log"), "event 1\n");
+    }
+    List<String> events =
+        Files.readAllLines(audit).stream()
+            .filter(line -> line.contains("CONTENT_AUTHENTICATION_FAILED"))
+            .toList();
+    assertEquals(1, events.size(), events::toString);
+    assertTrue(events.get(0).contains("\"path\":\"/events.log\""), events.get(0));
+    assertTrue(events.get(0).contains("made it a new, empty file"), events.get(0));
   }
 
   @Test
