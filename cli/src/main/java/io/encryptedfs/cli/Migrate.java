@@ -67,6 +67,7 @@ final class Migrate {
       if (!Files.isDirectory(plain)) {
         throw new IllegalArgumentException("not a directory: " + plain);
       }
+      TreeOverlap.refuse(plain, root);
       PrintWriter out = spec.commandLine().getOut();
       try (FileSystem fs = keystore.openRoot(root, create)) {
         List<LeftOut.Entry> leftOut =
@@ -99,6 +100,7 @@ final class Migrate {
 
     @Override
     public Integer call() throws Exception {
+      TreeOverlap.refuse(plain, root);
       PrintWriter out = spec.commandLine().getOut();
       try (FileSystem fs = keystore.openRoot(root, false)) {
         // A nested root's files are that root's, perhaps under keys this keystore does not hold:
