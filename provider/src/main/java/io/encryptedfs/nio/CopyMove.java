@@ -61,7 +61,10 @@ final class CopyMove {
   /**
    * A move to another encrypted root: no rename can cross it, so, as across devices, a copy with
    * all attributes and then a delete of the source. An atomic move is not possible, and a directory
-   * moves only when empty; either fails before anything changes.
+   * moves only when empty; either fails before anything changes. The copy is forced before the
+   * source goes: the delete may reach the disk before the copy's unforced bytes do, and a power
+   * loss would then take bytes the source had made durable (the file system's close, which would
+   * force the copy, may never come).
    */
   static void moveAcrossRoots(
       EncryptedFileSystemProvider provider,
@@ -83,6 +86,8 @@ final class CopyMove {
     }
     copyEntry(provider, from, source, to, true);
     try {
+      // Paid already where copying the times settled the copy; an explicit step all the same.
+      to.getFileSystem().files().settle(EncryptedFileSystemProvider.raw(to));
       provider.delete(from);
     } catch (IOException | RuntimeException e) {
       removeAfter(provider, to, e);

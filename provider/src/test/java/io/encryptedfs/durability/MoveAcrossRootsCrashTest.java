@@ -1,0 +1,134 @@
+package io.encryptedfs.durability;
+
+import static io.encryptedfs.durability.FaultRoots.content;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.faults.CrashPlan;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.io.SyncFailedException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A move to another encrypted root is a copy and then a delete of the source. The source's forced
+ * bytes must not depend on a force nobody made: the copy is forced before the source goes, so a
+ * power loss right after the move, with both file systems still open, finds every byte at the
+ * target. (The fault model makes the delete durable at once, as a journaling file system makes it
+ * durable after the copy's creation, so an unforced copy would be lost with nothing left.)
+ */
+class MoveAcrossRootsCrashTest {
+  private static final int BLOCK = 4096;
+  private final InMemoryKeys keys = new InMemoryKeys("master");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"true", "false"})
+  void aPowerLossRightAfterTheMoveFindsTheWholeFileAtTheTarget(String createSync)
+      throws IOException {
+    byte[] forced = content(1, 3 * BLOCK + 123);
+    byte[] replaced = content(2, 700);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem from = root(faults, "a", createSync);
+          FileSystem to = root(faults, "b", createSync)) {
+        writeForced(from.getPath("/wal"), forced);
+        writeForced(to.getPath("/old"), replaced);
+        writeForced(from.getPath("/new"), forced);
+        Files.createDirectory(to.getPath("/d"));
+
+        Files.move(from.getPath("/wal"), to.getPath("/d/wal"));
+        Files.move(from.getPath("/new"), to.getPath("/old"), REPLACE_EXISTING);
+
+        Path image = jimfs.getPath("/image");
+        faults.recording().crash(CrashPlan.powerLoss()).writeTo(image);
+        try (FileSystem a = TestRoots.open(image.resolve("a"), keys, "AES-256-GCM", BLOCK);
+            FileSystem b = TestRoots.open(image.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+          assertFalse(Files.exists(a.getPath("/wal")));
+          assertFalse(Files.exists(a.getPath("/new")));
+          assertArrayEquals(forced, Files.readAllBytes(b.getPath("/d/wal")), "/d/wal");
+          assertArrayEquals(forced, Files.readAllBytes(b.getPath("/old")), "/old");
+        }
+      }
+    }
+  }
+
+  /** A file still open for writing in its root moves with what was written through it. */
+  @Test
+  void aFileOpenForWritingMovesWithEveryByteWrittenBeforeTheMove() throws IOException {
+    byte[] written = content(3, 2 * BLOCK + 9);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem from = root(faults, "a", "true");
+          FileSystem to = root(faults, "b", "true");
+          FileChannel ch = FileChannel.open(from.getPath("/log"), CREATE_NEW, WRITE)) {
+        ch.write(ByteBuffer.wrap(written));
+        ch.force(true);
+        Files.move(from.getPath("/log"), to.getPath("/log"));
+
+        Path image = jimfs.getPath("/image");
+        faults.recording().crash(CrashPlan.powerLoss()).writeTo(image);
+        try (FileSystem b = TestRoots.open(image.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+          assertArrayEquals(written, Files.readAllBytes(b.getPath("/log")));
+        }
+      }
+    }
+  }
+
+  /** If that force fails, the move fails before the source goes, and leaves no copy. */
+  @Test
+  void aMoveWhoseForceFailsKeepsTheSourceAndLeavesNoCopy() throws IOException {
+    byte[] forced = content(4, BLOCK + 1);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      FileSystem from = root(faults, "a", "true");
+      FileSystem to = root(faults, "b", "true");
+      writeForced(from.getPath("/wal"), forced);
+      faults.failForces(p -> p.toString().endsWith("/b/wal"));
+      SyncFailedException failed =
+          assertThrows(
+              SyncFailedException.class,
+              () -> Files.move(from.getPath("/wal"), to.getPath("/wal")));
+      assertTrue(failed.getMessage().startsWith("/wal"), failed.getMessage());
+      assertFalse(Files.exists(to.getPath("/wal")));
+      assertArrayEquals(forced, Files.readAllBytes(from.getPath("/wal")));
+      faults.failForces(p -> false);
+      from.close();
+      to.close();
+    }
+  }
+
+  private FileSystem root(FaultInjectingFileSystem faults, String dir, String createSync)
+      throws IOException {
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+    env.put(EncryptedFileSystems.CREATE_SYNC, createSync);
+    return EncryptedFileSystems.newFileSystem(faults.root().resolve(dir), env);
+  }
+
+  private static void writeForced(Path p, byte[] content) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
+      ch.write(ByteBuffer.wrap(content));
+      ch.force(true);
+    }
+  }
+}
