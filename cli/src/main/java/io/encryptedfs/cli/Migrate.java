@@ -75,7 +75,13 @@ final class Migrate {
         for (LeftOut.Entry entry : leftOut) {
           out.println(entry.line());
         }
-        return copyTree(plain, LeftOut.paths(leftOut), fs.getPath("/"), out, "encrypted");
+        return copyTree(
+            plain,
+            LeftOut.paths(leftOut),
+            fs.getPath("/"),
+            out,
+            "encrypted",
+            new DirectoryForces(DirectoryForces::sync));
       }
     }
   }
@@ -109,8 +115,9 @@ final class Migrate {
         for (String dir : nested) {
           out.println(RootFiles.nested(dir, "decrypted", "decrypt"));
         }
-        Files.createDirectories(plain);
-        return copyTree(fs.getPath("/"), nested, plain, out, "decrypted");
+        DirectoryForces forces = new DirectoryForces(DirectoryForces::sync);
+        forces.createDirectories(plain);
+        return copyTree(fs.getPath("/"), nested, plain, out, "decrypted", forces);
       }
     }
   }
@@ -120,11 +127,19 @@ final class Migrate {
    * {@code notEntered} ({@link TreeEntries#of}), which the caller has named: directories (empty
    * ones too), regular files, and symbolic links as links ({@link LinkCopy}). What cannot be copied
    * (a fifo, socket or device; a link whose target an encrypted root cannot hold; something at a
-   * link's place in the copy) is named and counted as left out.
+   * link's place in the copy) is named and counted as left out. Before it reports, the directories
+   * that gained entries are forced ({@code forces}, which may hold some already); one that fails is
+   * named and counted as failed.
    *
    * @return the exit status ({@link Tally#exitCode})
    */
-  static int copyTree(Path from, List<String> notEntered, Path to, PrintWriter out, String verb)
+  static int copyTree(
+      Path from,
+      List<String> notEntered,
+      Path to,
+      PrintWriter out,
+      String verb,
+      DirectoryForces forces)
       throws IOException {
     List<TreeEntries.Entry> sources = TreeEntries.of(from, notEntered);
     long toCopy = sources.stream().filter(e -> e.kind() != TreeEntries.Kind.DIRECTORY).count();
@@ -159,11 +174,17 @@ final class Migrate {
       try {
         switch (entry.kind()) {
           case DIRECTORY -> {
-            makeDirectory(target);
+            if (makeDirectory(target)) {
+              forces.made(target);
+            }
             directories.add(target);
           }
-          case LINK -> copyLink(from, source, target, tally, progress);
-          case REGULAR -> copyFile(name, source, target, tally, progress);
+          case LINK -> {
+            if (copyLink(from, source, target, tally, progress)) {
+              forces.made(target);
+            }
+          }
+          case REGULAR -> copyFile(name, source, target, tally, progress, forces);
           case OTHER -> {
             tally.leftOut();
             progress.line(
@@ -178,25 +199,40 @@ final class Migrate {
         progress.line(name + ": FAILED: " + Main.describe(e));
       }
     }
+    for (DirectoryForces.Failure f : forces.forceAll()) {
+      tally.failed();
+      String dir = to.relativize(f.dir()).toString();
+      progress.line(
+          (dir.isEmpty() ? "." : dir)
+              + ": FAILED: the directory could not be forced, so what was copied into it may not"
+              + " survive a power loss: "
+              + Main.describe(f.cause()));
+    }
     progress.finish();
     out.println(tally.summary(verb));
     return tally.exitCode();
   }
 
-  /** Makes {@code target}, or finds it made by an earlier run; anything else there stays. */
-  private static void makeDirectory(Path target) throws IOException {
+  /**
+   * Makes {@code target}, or finds it made by an earlier run; anything else there stays. Whether it
+   * made it.
+   */
+  private static boolean makeDirectory(Path target) throws IOException {
     try {
       Files.createDirectory(target);
+      return true;
     } catch (FileAlreadyExistsException e) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new FileAlreadyExistsException(
             target.toString(), null, "not a directory, and not replaced by one");
       }
+      return false;
     }
   }
 
-  private static void copyLink(Path from, Path source, Path target, Tally tally, Progress progress)
-      throws IOException {
+  /** Whether it made a link at {@code target}. */
+  private static boolean copyLink(
+      Path from, Path source, Path target, Tally tally, Progress progress) throws IOException {
     LinkCopy.Outcome outcome = LinkCopy.copy(from, source, target);
     switch (outcome.status()) {
       case COPIED -> tally.copied();
@@ -204,14 +240,16 @@ final class Migrate {
       case LEFT_OUT -> {
         tally.leftOut();
         progress.line(outcome.line());
-        return;
+        return false;
       }
     }
     progress.fileDone(0);
+    return outcome.status() == LinkCopy.Status.COPIED;
   }
 
   private static void copyFile(
-      String name, Path source, Path target, Tally tally, Progress progress) throws IOException {
+      String name, Path source, Path target, Tally tally, Progress progress, DirectoryForces forces)
+      throws IOException {
     if (Files.isSymbolicLink(target)) {
       // Read through, it would pass for this file's copy, or be written through, elsewhere.
       tally.leftOut();
@@ -235,6 +273,7 @@ final class Migrate {
       tally.alreadyDone();
     } else {
       copyVerified(source, target, part, expected);
+      forces.made(target);
       tally.copied();
     }
     progress.fileDone(Files.size(source));
