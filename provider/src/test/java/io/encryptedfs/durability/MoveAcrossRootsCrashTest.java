@@ -94,6 +94,32 @@ class MoveAcrossRootsCrashTest {
     }
   }
 
+  /**
+   * A move into a root from another file system is the JDK's copy with the times, then a delete:
+   * setting the times settles the copy (forces it) first, so the source is deleted only once the
+   * copy is durable.
+   */
+  @Test
+  void aMoveInFromAnotherFileSystemIsDurableBeforeTheSourceGoes() throws IOException {
+    byte[] bytes = content(5, 2 * BLOCK + 33);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+        FileSystem plain = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      Path source = Files.write(plain.getPath("/wal"), bytes);
+      try (FileSystem to = root(faults, "b", "true")) {
+        Files.move(source, to.getPath("/wal"));
+        assertFalse(Files.exists(source));
+
+        Path image = jimfs.getPath("/image");
+        faults.recording().crash(CrashPlan.powerLoss()).writeTo(image);
+        try (FileSystem b = TestRoots.open(image.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+          assertArrayEquals(bytes, Files.readAllBytes(b.getPath("/wal")));
+        }
+      }
+    }
+  }
+
   /** If that force fails, the move fails before the source goes, and leaves no copy. */
   @Test
   void aMoveWhoseForceFailsKeepsTheSourceAndLeavesNoCopy() throws IOException {
