@@ -1,0 +1,154 @@
+package io.encryptedfs.durability;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.EncryptedFileSystems;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Promise 1 for names, with a real process and the real disk: a child JVM replaces a file by a
+ * forced new version renamed over it, and moves forced files to another root, until the parent
+ * SIGKILLs it at a random moment ({@link NameChangesChild}). After each kill the file replaced is
+ * whole, the version of the last step acknowledged or of the one after; every file whose move was
+ * acknowledged is whole in the other root and gone from the first; and the move the kill cut short
+ * left its file whole on one side at least: its source is deleted only once the copy is whole.
+ */
+class NameChangesKillTest {
+  private static final int ROUNDS = Soak.enabled() ? 100 : 10;
+
+  @Test
+  void everyAcknowledgedNameChangeSurvivesSigkill(@TempDir Path dir) throws Exception {
+    long seed = Soak.seed(43);
+    Path rootA = dir.resolve("a");
+    Path rootB = dir.resolve("b");
+    SplittableRandom random = new SplittableRandom(seed);
+    int next = 0;
+    Map<String, Integer> cuts = new TreeMap<>();
+    for (int round = 0; round < ROUNDS; round++) {
+      Process child =
+          ChildJvm.start(
+              NameChangesChild.class,
+              rootA.toString(),
+              rootB.toString(),
+              Long.toString(seed),
+              Integer.toString(next));
+      AtomicInteger lastAck = new AtomicInteger(next - 1);
+      CountDownLatch ready = new CountDownLatch(1);
+      Thread reader = readAcks(child, lastAck, ready);
+      assertTrue(ready.await(30, TimeUnit.SECONDS) && child.isAlive(), "child never got ready");
+      Thread.sleep(random.nextInt(300));
+      child.destroyForcibly();
+      child.waitFor();
+      reader.join();
+      int acked = lastAck.get();
+      cuts.merge(check(rootA, rootB, seed, next, acked, "round " + round), 1, Integer::sum);
+      next = acked + 1;
+    }
+    System.out.printf(
+        "NAMES KILL: %d SIGKILLs, %d steps acknowledged; the move cut short, in A/in B: %s%n",
+        ROUNDS, next, cuts);
+    assertTrue(next > 0, "no step was acknowledged in " + ROUNDS + " rounds");
+  }
+
+  /** Checks the roots after a kill; returns what it left of the move it cut short. */
+  private static String check(Path rootA, Path rootB, long seed, int first, int acked, String round)
+      throws IOException {
+    try (FileSystem a = EncryptedFileSystems.newFileSystem(rootA, WalAppender.env(seed));
+        FileSystem b = EncryptedFileSystems.newFileSystem(rootB, WalAppender.env(seed))) {
+      Path snap = a.getPath("/snap");
+      if (acked >= 0) {
+        byte[] found = Files.readAllBytes(snap);
+        boolean acknowledged = Arrays.equals(NameChangesChild.snapshot(seed, acked), found);
+        boolean nextOne = Arrays.equals(NameChangesChild.snapshot(seed, acked + 1), found);
+        assertTrue(acknowledged || nextOne, round + ": /snap is neither version " + acked + "+0/1");
+      } else if (Files.exists(snap)) {
+        assertArrayEquals(NameChangesChild.snapshot(seed, 0), Files.readAllBytes(snap), round);
+      }
+      for (int n = first; n <= acked; n++) {
+        assertFalse(Files.exists(a.getPath("/m" + n)), round + ": /m" + n + " left in A");
+        assertArrayEquals(
+            NameChangesChild.moved(seed, n),
+            Files.readAllBytes(b.getPath("/m" + n)),
+            round + ": /m" + n + " in B");
+      }
+      int cut = acked + 1;
+      byte[] whole = NameChangesChild.moved(seed, cut);
+      State source = state(a.getPath("/m" + cut), whole);
+      State copy = state(b.getPath("/m" + cut), whole);
+      String both = round + ": /m" + cut + " is " + source + " in A, " + copy + " in B";
+      if (source == State.ABSENT) {
+        assertTrue(copy == State.ABSENT || copy == State.WHOLE, both);
+      } else if (copy != State.ABSENT) {
+        assertEquals(State.WHOLE, source, both); // the copy began once the source was forced
+      }
+      return source + "/" + copy;
+    }
+  }
+
+  /** What a kill left of a file whose content was to be {@code whole}. */
+  private enum State {
+    ABSENT,
+    WHOLE,
+    /** A prefix, or the empty raw file an interrupted creation leaves. */
+    PART
+  }
+
+  private static State state(Path p, byte[] whole) throws IOException {
+    if (!Files.exists(p)) {
+      return State.ABSENT;
+    }
+    byte[] found;
+    try {
+      found = Files.readAllBytes(p);
+    } catch (DamagedFileException e) {
+      assertTrue(e.getMessage().contains("raw file is empty"), p + ": " + e);
+      return State.PART;
+    }
+    assertTrue(found.length <= whole.length, p + ": longer than written");
+    assertArrayEquals(Arrays.copyOf(whole, found.length), found, p + ": not a prefix");
+    return found.length == whole.length ? State.WHOLE : State.PART;
+  }
+
+  /** Keeps the number of the last complete {@code ack N.} line; counts {@code ready} down. */
+  private static Thread readAcks(Process child, AtomicInteger lastAck, CountDownLatch ready) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  if (line.equals("ready.")) {
+                    ready.countDown();
+                  } else if (line.startsWith("ack ") && line.endsWith(".")) {
+                    lastAck.set(Integer.parseInt(line.substring(4, line.length() - 1)));
+                  }
+                }
+              } catch (IOException e) {
+                // the pipe breaks when the child dies; the acks read so far are what counts
+              }
+            });
+    t.start();
+    return t;
+  }
+}
