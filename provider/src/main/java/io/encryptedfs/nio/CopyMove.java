@@ -54,7 +54,7 @@ final class CopyMove {
     CopyOptions o = CopyOptions.ofCopy(options);
     BasicFileAttributes source = rawAttributes(from, o.followLinks());
     if (clearTarget(provider, from, source, to, o.replace())) {
-      copyEntry(provider, from, source, to, o.copyAttributes());
+      copyEntry(provider, from, source, to, o.copyAttributes(), false);
     }
   }
 
@@ -64,7 +64,8 @@ final class CopyMove {
    * moves only when empty; either fails before anything changes. The copy is forced before the
    * source goes: the delete may reach the disk before the copy's unforced bytes do, and a power
    * loss would then take bytes the source had made durable (the file system's close, which would
-   * force the copy, may never come).
+   * force the copy, may never come). Forced by its writer, so also when another channel opened the
+   * copy meanwhile, whose close, not the writer's, would leave the force owed.
    */
   static void moveAcrossRoots(
       EncryptedFileSystemProvider provider,
@@ -84,10 +85,8 @@ final class CopyMove {
     if (!clearTarget(provider, from, source, to, o.replace())) {
       return;
     }
-    copyEntry(provider, from, source, to, true);
+    copyEntry(provider, from, source, to, true, true);
     try {
-      // Paid already where copying the times settled the copy; an explicit step all the same.
-      to.getFileSystem().files().settle(EncryptedFileSystemProvider.raw(to));
       provider.delete(from);
     } catch (IOException | RuntimeException e) {
       removeAfter(provider, to, e);
@@ -178,12 +177,14 @@ final class CopyMove {
         && from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize());
   }
 
+  /** With {@code durable}, a regular file's copy is forced before it is closed. */
   private static void copyEntry(
       EncryptedFileSystemProvider provider,
       EncryptedPath from,
       BasicFileAttributes source,
       EncryptedPath to,
-      boolean copyAttributes)
+      boolean copyAttributes,
+      boolean durable)
       throws IOException {
     Set<PosixFilePermission> perms =
         source instanceof PosixFileAttributes p && posix(to) ? p.permissions() : null;
@@ -197,7 +198,7 @@ final class CopyMove {
     if (source.isDirectory()) {
       provider.createDirectory(to, creation(perms));
     } else {
-      copyFile(provider, from, to, perms);
+      copyFile(provider, from, to, perms, durable);
     }
     try {
       if (copyAttributes) {
@@ -231,13 +232,15 @@ final class CopyMove {
    * Copies the content into a new file created with {@code perms} plus the owner's read and write
    * (so that this layer can still open it; they are taken away again afterwards), and removes that
    * file if the copy fails. A file its owner may not write is forced before it is closed, so that
-   * closing the file system need not reopen it for writing to make it durable.
+   * closing the file system need not reopen it for writing to make it durable; so is one that must
+   * be {@code durable}.
    */
   private static void copyFile(
       EncryptedFileSystemProvider provider,
       EncryptedPath from,
       EncryptedPath to,
-      Set<PosixFilePermission> perms)
+      Set<PosixFilePermission> perms,
+      boolean durable)
       throws IOException {
     Set<PosixFilePermission> created = perms;
     if (perms != null) {
@@ -253,7 +256,7 @@ final class CopyMove {
               creation(created))) {
         made = true;
         transfer(in, out);
-        if (perms != null && !perms.containsAll(OWNER_RW)) {
+        if (durable || (perms != null && !perms.containsAll(OWNER_RW))) {
           out.force(true);
         }
       }

@@ -3,10 +3,13 @@ package io.encryptedfs.durability;
 import static io.encryptedfs.durability.FaultRoots.content;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
@@ -23,7 +26,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -89,6 +95,62 @@ class MoveAcrossRootsCrashTest {
         faults.recording().crash(CrashPlan.powerLoss()).writeTo(image);
         try (FileSystem b = TestRoots.open(image.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
           assertArrayEquals(written, Files.readAllBytes(b.getPath("/log")));
+        }
+      }
+    }
+  }
+
+  /**
+   * Another thread opens the copy while the move writes it (a consumer that opens files as they
+   * appear): the copy is still forced before the source goes, though its writer's close is then not
+   * its last. The force was once left to the file system's close in that case, so a power loss
+   * right after the move found the copy empty and the source gone.
+   */
+  @Test
+  void aCopyOpenedByAnotherThreadDuringTheMoveIsForcedAllTheSame() throws Exception {
+    byte[] forced = content(6, 4 * BLOCK + 17);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem from = root(faults, "a", "true");
+          FileSystem to = root(faults, "b", "true")) {
+        writeForced(from.getPath("/wal"), forced);
+        AtomicInteger writes = new AtomicInteger();
+        AtomicReference<FileChannel> reader = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        faults.failWrites(
+            p -> {
+              // the creation's writes are done by the copy's second block: the file opens
+              if (p.toString().endsWith("/b/wal") && writes.incrementAndGet() == 4) {
+                Thread opener =
+                    new Thread(
+                        () -> {
+                          try {
+                            reader.set(FileChannel.open(to.getPath("/wal"), READ));
+                          } catch (Throwable e) {
+                            failure.set(e);
+                          }
+                        });
+                opener.start();
+                try {
+                  opener.join();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return false;
+            });
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20), () -> Files.move(from.getPath("/wal"), to.getPath("/wal")));
+        faults.failWrites(p -> false);
+        assertEquals(null, failure.get());
+        try (FileChannel opened = reader.get()) {
+          assertEquals(forced.length, opened.size());
+          Path image = jimfs.getPath("/image");
+          faults.recording().crash(CrashPlan.powerLoss()).writeTo(image);
+          try (FileSystem b = TestRoots.open(image.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+            assertArrayEquals(forced, Files.readAllBytes(b.getPath("/wal")));
+          }
         }
       }
     }
