@@ -59,14 +59,28 @@ final class DirectoryForces {
     }
   }
 
+  /** {@code dir} gained an entry (one this class was not told of: a root's new marker). */
+  void changed(Path dir) {
+    changed.add(dir);
+  }
+
   /** {@link Files#createDirectories}, noting each directory it makes. */
   void createDirectories(Path dir) throws IOException {
+    List<Path> missing = missing(dir);
+    Files.createDirectories(dir);
+    missing.forEach(this::made);
+  }
+
+  /**
+   * The directories that making {@code dir} with its parents would make, outermost first: once they
+   * are made, tell each to {@link #made}.
+   */
+  static List<Path> missing(Path dir) {
     Deque<Path> missing = new ArrayDeque<>();
     for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
       missing.push(p);
     }
-    Files.createDirectories(dir);
-    missing.forEach(this::made);
+    return List.copyOf(missing);
   }
 
   /**

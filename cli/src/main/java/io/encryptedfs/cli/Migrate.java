@@ -62,6 +62,9 @@ final class Migrate {
     @Option(names = "--create", description = "Initialise ROOT as an encrypted root if needed.")
     boolean create;
 
+    /** How a directory of the copy is forced; a test's own records them. */
+    DirectoryForces.Force force = DirectoryForces::sync;
+
     @Override
     public Integer call() throws Exception {
       if (!Files.isDirectory(plain)) {
@@ -69,19 +72,22 @@ final class Migrate {
       }
       TreeOverlap.refuse(plain, root);
       PrintWriter out = spec.commandLine().getOut();
+      // What --create will make: the root's directory with its parents, and its marker.
+      List<Path> missing = create ? DirectoryForces.missing(root) : List.of();
+      boolean newMarker =
+          create && !Files.exists(root.resolve(LeftOut.MARKER), LinkOption.NOFOLLOW_LINKS);
       try (FileSystem fs = keystore.openRoot(root, create)) {
+        DirectoryForces forces = new DirectoryForces(force);
+        missing.forEach(forces::made);
+        if (newMarker) {
+          forces.changed(fs.getPath("/"));
+        }
         List<LeftOut.Entry> leftOut =
             LeftOut.of(plain, root, KeyRotation.nestedRoots(fs), MarkerNames.of(fs));
         for (LeftOut.Entry entry : leftOut) {
           out.println(entry.line());
         }
-        return copyTree(
-            plain,
-            LeftOut.paths(leftOut),
-            fs.getPath("/"),
-            out,
-            "encrypted",
-            new DirectoryForces(DirectoryForces::sync));
+        return copyTree(plain, LeftOut.paths(leftOut), fs.getPath("/"), out, "encrypted", forces);
       }
     }
   }
@@ -104,6 +110,9 @@ final class Migrate {
     @Parameters(index = "1", paramLabel = "PLAIN_DIR", description = "Where to write the files.")
     Path plain;
 
+    /** How a directory of the export is forced; a test's own records them. */
+    DirectoryForces.Force force = DirectoryForces::sync;
+
     @Override
     public Integer call() throws Exception {
       TreeOverlap.refuse(plain, root);
@@ -115,7 +124,7 @@ final class Migrate {
         for (String dir : nested) {
           out.println(RootFiles.nested(dir, "decrypted", "decrypt"));
         }
-        DirectoryForces forces = new DirectoryForces(DirectoryForces::sync);
+        DirectoryForces forces = new DirectoryForces(force);
         forces.createDirectories(plain);
         return copyTree(fs.getPath("/"), nested, plain, out, "decrypted", forces);
       }
@@ -201,9 +210,8 @@ final class Migrate {
     }
     for (DirectoryForces.Failure f : forces.forceAll()) {
       tally.failed();
-      String dir = to.relativize(f.dir()).toString();
       progress.line(
-          (dir.isEmpty() ? "." : dir)
+          shown(to, f.dir())
               + ": FAILED: the directory could not be forced, so what was copied into it may not"
               + " survive a power loss: "
               + Main.describe(f.cause()));
@@ -211,6 +219,15 @@ final class Migrate {
     progress.finish();
     out.println(tally.summary(verb));
     return tally.exitCode();
+  }
+
+  /** {@code dir} relative to {@code to} where it lies below it; else whole (a root's parent). */
+  private static String shown(Path to, Path dir) {
+    if (dir.getFileSystem() != to.getFileSystem() || !dir.startsWith(to)) {
+      return dir.toString();
+    }
+    String relative = to.relativize(dir).toString();
+    return relative.isEmpty() ? "." : relative;
   }
 
   /**

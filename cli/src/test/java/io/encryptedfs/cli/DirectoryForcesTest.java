@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * A migration forces each directory it put entries into, after the last of them and before it
@@ -108,9 +109,67 @@ class DirectoryForcesTest {
     assertEquals(
         List.of(tmp.resolve("x/y"), tmp.resolve("x"), tmp), new ArrayList<>(forced.keySet()));
 
+    assertEquals(List.of(), DirectoryForces.missing(target));
+    assertEquals(
+        List.of(tmp.resolve("v"), tmp.resolve("v/w")), DirectoryForces.missing(tmp.resolve("v/w")));
+
     forced.clear();
     forces.createDirectories(target); // there already: nothing made
     assertEquals(List.of(), forces.forceAll());
     assertEquals(Map.of(), forced);
+  }
+
+  /**
+   * {@code encrypt --create} into a missing directory: the directories made for the root are forced
+   * into their parents, and the root's own directory, holding the new marker, is forced too. {@code
+   * decrypt} into a missing directory forces its parents likewise, and the export's directories.
+   */
+  @Test
+  void theCommandsForceWhatTheyMadeForTheRootAndTheExport() throws Exception {
+    CliRunner cli = new CliRunner(tmp);
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    assertEquals(0, cli.keys("keys", "init").code());
+    Path plain = Files.createDirectories(tmp.resolve("plain/sub"));
+    Files.writeString(plain.resolve("b.txt"), "beta");
+    Path root = tmp.resolve("new/root");
+    List<String> keystore =
+        List.of(
+            "--keystore", tmp.resolve("keys.p12").toString(),
+            "--password-file", tmp.resolve("pass").toString());
+
+    List<String> encrypted = new ArrayList<>();
+    Migrate.Encrypt encrypt = new Migrate.Encrypt();
+    encrypt.force = dir -> encrypted.add(dir.toString());
+    List<String> args =
+        new ArrayList<>(List.of(tmp.resolve("plain").toString(), root.toString(), "--create"));
+    args.addAll(keystore);
+    assertEquals(0, run(encrypt, args));
+    // deepest first, by name count, the root's own directories among those of the disk
+    assertEquals(List.of(tmp.resolve("new").toString(), tmp.toString(), "/sub", "/"), encrypted);
+
+    List<String> decrypted = new ArrayList<>();
+    Migrate.Decrypt decrypt = new Migrate.Decrypt();
+    decrypt.force = dir -> decrypted.add(dir.toString());
+    Path export = tmp.resolve("out/deep");
+    args = new ArrayList<>(List.of(root.toString(), export.toString()));
+    args.addAll(keystore);
+    assertEquals(0, run(decrypt, args));
+    assertEquals(
+        List.of(
+            export.resolve("sub").toString(),
+            export.toString(),
+            tmp.resolve("out").toString(),
+            tmp.toString()),
+        decrypted);
+    assertEquals("beta", Files.readString(export.resolve("sub/b.txt")));
+  }
+
+  private static int run(Object command, List<String> args) {
+    CommandLine line = new CommandLine(command);
+    StringWriter out = new StringWriter();
+    line.setOut(new PrintWriter(out, true));
+    int code = line.execute(args.toArray(String[]::new));
+    assertEquals(0, code, out.toString());
+    return code;
   }
 }
