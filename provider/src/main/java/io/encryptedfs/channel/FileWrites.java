@@ -153,11 +153,35 @@ final class FileWrites {
   void truncate(long newSize) throws IOException {
     prepareWrite();
     awaitFreeSlot();
-    long size = view.size();
-    if (newSize >= size) {
+    if (newSize >= view.size()) {
       // Another writer's change, caught up with at the claim, left it no longer than that.
       return;
     }
+    // A record admits at most OPEN_ALLOWANCE blocks past its own: a cut by more (8 TiB at 4 KiB
+    // blocks) goes in steps, each a record of whole blocks that still admits every raw byte, made
+    // durable and then the shrink, so that a crash between leaves a file that opens (at a step's
+    // size) rather than one with more raw bytes than its newest record allows. The raw file never
+    // reaches past the runway, so only a runway that long makes its length worth asking.
+    long target = g.homeBlocks(newSize);
+    while (tails.runwayEnd() - target > TailRecordWriter.OPEN_ALLOWANCE) {
+      long stop = Math.max(target, rawBlocks() - TailRecordWriter.OPEN_ALLOWANCE);
+      if (stop == target) {
+        break;
+      }
+      cut(g.blockStart(stop));
+    }
+    cut(newSize);
+  }
+
+  /** The home blocks the raw file reaches now, a torn last one included. */
+  private long rawBlocks() throws IOException {
+    long past = raw.size() - g.frontSize();
+    return past <= 0 ? 0 : (past + g.sealedBlockSize() - 1) / g.sealedBlockSize();
+  }
+
+  /** Shrinks the file to {@code newSize}, which cuts no more blocks than a record can admit. */
+  private void cut(long newSize) throws IOException {
+    long size = view.size();
     long oldBlocks = g.homeBlocks(size);
     long newBlocks = g.homeBlocks(newSize);
     int newLength = g.tailLength(newSize);

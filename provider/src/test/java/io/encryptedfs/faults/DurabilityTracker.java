@@ -27,6 +27,13 @@ import java.util.TreeSet;
 final class DurabilityTracker {
   private final Map<Path, FileState> states = new HashMap<>();
 
+  /** Whether files' histories are kept; if not, every file is {@link FileState#unrecorded}. */
+  private final boolean recorded;
+
+  DurabilityTracker(boolean recorded) {
+    this.recorded = recorded;
+  }
+
   /** A channel opened on the underlying file system and the state of its file. */
   record Opened(FileChannel channel, FileState state) {}
 
@@ -34,6 +41,10 @@ final class DurabilityTracker {
       Path file, Set<? extends OpenOption> options, IoSupplier<FileChannel> opener)
       throws IOException {
     Path key = key(file);
+    if (!recorded) {
+      FileState state = states.computeIfAbsent(key, FileState::unrecorded);
+      return new Opened(opener.get(), state);
+    }
     boolean writable =
         options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
     boolean existed = Files.exists(file);
@@ -133,6 +144,9 @@ final class DurabilityTracker {
 
   /** Snapshots every directory and regular file below {@code root}. */
   synchronized Recording record(Path root) throws IOException {
+    if (!recorded) {
+      throw new IllegalStateException("this fault file system was opened to keep no history");
+    }
     Path rootKey = key(root);
     SortedSet<String> directories = new TreeSet<>();
     SortedMap<String, FileHistory> files = new TreeMap<>();

@@ -68,7 +68,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private final FileSystem underlying;
   private final Path underlyingRoot;
   private final FaultFileSystemProvider provider = new FaultFileSystemProvider(this);
-  private final DurabilityTracker tracker = new DurabilityTracker();
+  private final DurabilityTracker tracker;
   private final SpaceBudget budget = new SpaceBudget();
   private volatile Predicate<Path> droppedForces = path -> false;
   private volatile Predicate<Path> failedForces = path -> false;
@@ -85,17 +85,32 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private final AtomicLong lookups = new AtomicLong();
   private volatile boolean open = true;
 
-  private FaultInjectingFileSystem(Path underlyingRoot) {
+  private FaultInjectingFileSystem(Path underlyingRoot, boolean recorded) {
     this.underlying = underlyingRoot.getFileSystem();
     this.underlyingRoot = DurabilityTracker.key(underlyingRoot);
+    this.tracker = new DurabilityTracker(recorded);
   }
 
   /** Wraps the file system of {@code underlyingRoot}; crash images cover that directory. */
   public static FaultInjectingFileSystem wrap(Path underlyingRoot) throws IOException {
+    return wrap(underlyingRoot, true);
+  }
+
+  /**
+   * Wraps the file system of {@code underlyingRoot} to inject faults only: it keeps no history, so
+   * {@link #recording()} fails, and files too large for a durable image in memory (a sparse file of
+   * terabytes on a disk) can be written.
+   */
+  public static FaultInjectingFileSystem wrapUnrecorded(Path underlyingRoot) throws IOException {
+    return wrap(underlyingRoot, false);
+  }
+
+  private static FaultInjectingFileSystem wrap(Path underlyingRoot, boolean recorded)
+      throws IOException {
     if (!Files.isDirectory(underlyingRoot)) {
       throw new NotDirectoryException(underlyingRoot.toString());
     }
-    return new FaultInjectingFileSystem(underlyingRoot);
+    return new FaultInjectingFileSystem(underlyingRoot, recorded);
   }
 
   /** The root directory, as a path of this file system. */

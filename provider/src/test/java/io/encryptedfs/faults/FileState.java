@@ -22,10 +22,23 @@ final class FileState {
   private long durableEntries;
   private boolean vanishable;
 
-  private FileState(Path path, FileImage durable, boolean vanishable) {
+  /** False for a file whose history is not kept at all (see {@link #unrecorded}). */
+  private final boolean kept;
+
+  private FileState(Path path, FileImage durable, boolean vanishable, boolean kept) {
     this.path = path;
     this.durable = durable;
     this.vanishable = vanishable;
+    this.kept = kept;
+  }
+
+  private FileState(Path path, FileImage durable, boolean vanishable) {
+    this(path, durable, vanishable, true);
+  }
+
+  /** A file of a fault file system that only injects faults: modifications are not logged. */
+  static FileState unrecorded(Path path) {
+    return new FileState(path, null, false, false);
   }
 
   static FileState untracked(Path path) {
@@ -66,6 +79,9 @@ final class FileState {
   void record(LogEntry entry) {
     if (!Thread.holdsLock(this)) {
       throw new IllegalStateException("record outside of locked()");
+    }
+    if (!kept) {
+      return;
     }
     if (durable == null) {
       throw new IllegalStateException("write to untracked file " + path);
