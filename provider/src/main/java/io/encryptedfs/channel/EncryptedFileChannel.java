@@ -19,6 +19,13 @@ import java.util.Objects;
  * open mode, the position (under its own monitor) and the locks it acquired ({@link ChannelLocks}).
  */
 final class EncryptedFileChannel extends FileChannel {
+  /**
+   * The most bytes one gathering write takes: what Linux's {@code writev} takes at most ({@code
+   * MAX_RW_COUNT}), so what the JDK's channel writes of a longer one; it also keeps the copy of the
+   * buffers within one array.
+   */
+  static final int GATHER_LIMIT = Integer.MAX_VALUE & ~4095;
+
   private final OpenFile file;
   private final OpenFiles registry;
   private final ChannelMode mode;
@@ -95,26 +102,38 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    return write(srcs, offset, length, GATHER_LIMIT);
+  }
+
+  /**
+   * As {@link #write(ByteBuffer[], int, int)}, taking no more than {@code limit} bytes of the
+   * buffers: the JDK's channel writes the first {@link #GATHER_LIMIT} bytes of a longer one and
+   * returns, and so does this one.
+   */
+  long write(ByteBuffer[] srcs, int offset, int length, int limit) throws IOException {
     Objects.checkFromIndexSize(offset, length, srcs.length);
     checkWritable();
     long total = 0;
     for (int i = offset; i < offset + length; i++) {
       total += srcs[i].remaining();
     }
-    if (total > Integer.MAX_VALUE) {
-      throw new IOException("gathering write of " + total + " bytes is too large");
-    }
     // One buffer, one write: a gathering append lands whole, even with other appenders.
-    ByteBuffer all = ByteBuffer.allocate((int) total);
-    for (int i = offset; i < offset + length; i++) {
-      all.put(srcs[i].duplicate());
+    ByteBuffer all = ByteBuffer.allocate((int) Math.min(total, limit));
+    for (int i = offset; i < offset + length && all.hasRemaining(); i++) {
+      ByteBuffer src = srcs[i].duplicate();
+      src.limit(src.position() + Math.min(src.remaining(), all.remaining()));
+      all.put(src);
     }
     all.flip();
+    int written = all.remaining();
     write(all);
-    for (int i = offset; i < offset + length; i++) {
-      srcs[i].position(srcs[i].limit());
+    int left = written;
+    for (int i = offset; i < offset + length && left > 0; i++) {
+      int taken = Math.min(left, srcs[i].remaining());
+      srcs[i].position(srcs[i].position() + taken);
+      left -= taken;
     }
-    return total;
+    return written;
   }
 
   @Override
