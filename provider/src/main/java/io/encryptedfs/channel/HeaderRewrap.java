@@ -11,6 +11,7 @@ import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystemException;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.SecretKey;
@@ -64,6 +65,16 @@ final class HeaderRewrap {
     }
     if (!raw.writable()) {
       throw new IOException(path + ": cannot rewrap: the underlying file is read-only");
+    }
+    if (header.generation() == FileHeader.MAX_GENERATION) {
+      // Before anything is asked or written: a rewrap must raise the generation, or readers could
+      // not tell the new header from the old.
+      throw new FileSystemException(
+          path,
+          null,
+          "cannot rewrap: the header's generation (32 bits) is at its maximum, "
+              + FileHeader.MAX_GENERATION
+              + "; a copy of the file has a new header");
     }
     // Asked as for a new file: a key retired elsewhere would leave the file unreadable.
     SecretKey newMaster = keyProvider.masterKeyForNewFile(alias);

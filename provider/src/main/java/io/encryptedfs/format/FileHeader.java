@@ -31,6 +31,9 @@ public record FileHeader(
   public static final int WRAPPED_KEY_SIZE = 40;
   public static final int MAX_ALIAS_BYTES = 128;
 
+  /** The generation field is 32 bits, unsigned: a header there can be rewrapped no more. */
+  public static final long MAX_GENERATION = 0xFFFF_FFFFL;
+
   public FileHeader {
     Objects.requireNonNull(fileId, "fileId");
     Objects.requireNonNull(wrappedKey, "wrappedKey");
@@ -48,7 +51,7 @@ public record FileHeader(
     if (forcedSequence < 0) {
       throw new IllegalArgumentException("negative forced sequence");
     }
-    if (generation < 0 || generation > 0xFFFF_FFFFL) {
+    if (generation < 0 || generation > MAX_GENERATION) {
       throw new IllegalArgumentException("generation out of range: " + generation);
     }
     fileId = fileId.clone();
