@@ -106,6 +106,7 @@ final class FileWrites {
     long first = g.blockIndex(pos);
     long homeFrom = Math.min(first, oldBlocks);
     long homeTo = Math.min(g.blockIndex(end - 1), newBlocks - 1);
+    GrowthCheck.check(path, raw, g, tails.runwayEnd(), pos, oldBlocks, newBlocks);
     byte[] tail = view.tail();
     if (homeTo >= tails.runwayEnd()) {
       // The first write of a session past the file's end (2^31 blocks later, again).

@@ -132,6 +132,22 @@ final class RawFile {
     }
   }
 
+  /**
+   * The bytes the file system holding the file can still give it; {@code Long.MAX_VALUE} when that
+   * cannot be told (the file has no name now, or its file system does not say).
+   */
+  long usableSpace() {
+    Path at = channel.path();
+    if (at == null) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      return Files.getFileStore(at).getUsableSpace();
+    } catch (IOException | UnsupportedOperationException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   /** What identifies the file, once told; null before. */
   Object identity() {
     return channel.identity();
