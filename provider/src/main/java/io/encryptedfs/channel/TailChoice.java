@@ -169,7 +169,7 @@ final class TailChoice {
 
   private static boolean fits(Geometry g, TailRecord record, long rawLength) {
     return rawLength >= g.rawLength(record.homeBlocks())
-        && rawLength <= g.rawLength(record.homeBlocks() + record.allowance());
+        && rawLength <= g.admittedRawLength(record.homeBlocks(), record.allowance());
   }
 
   private static void checkRawLength(Geometry g, TailRecord best, long rawLength, String path)
@@ -180,7 +180,7 @@ final class TailChoice {
       throw new DamagedFileException(
           path, firstMissing, "truncated: raw length " + rawLength + ", expected " + expected);
     }
-    long allowed = g.rawLength(best.homeBlocks() + best.allowance());
+    long allowed = g.admittedRawLength(best.homeBlocks(), best.allowance());
     if (rawLength > allowed) {
       throw new DamagedFileException(
           path, -1, (rawLength - allowed) + " unexpected raw bytes after the end of the file");

@@ -115,6 +115,17 @@ public final class Geometry {
     return homeOffset(homeBlocks);
   }
 
+  /**
+   * The longest raw file a record of {@code homeBlocks} home blocks and {@code allowance} admits:
+   * {@code Long.MAX_VALUE} when its runway ends past every raw offset (the format bounds each of
+   * the two, not their sum).
+   */
+  public long admittedRawLength(long homeBlocks, int allowance) {
+    long maxBlocks = (Long.MAX_VALUE - frontSize()) / sealedBlockSize();
+    long end = homeBlocks + allowance;
+    return end > maxBlocks ? Long.MAX_VALUE : rawLength(end);
+  }
+
   /** The largest cleartext size this geometry can address without overflowing a raw offset. */
   public long maxCleartextSize() {
     long maxBlocks = (Long.MAX_VALUE - frontSize()) / sealedBlockSize();

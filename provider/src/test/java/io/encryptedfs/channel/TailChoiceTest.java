@@ -63,6 +63,18 @@ class TailChoiceTest {
     assertTrue(e.getMessage().contains("1 unexpected raw bytes"), e.getMessage());
   }
 
+  /**
+   * FORMAT.md bounds {@code k} by the largest raw offset and the allowance by 2^31 − 1, not their
+   * sum: a record of the most home blocks a file can have, with a runway open past them, admits its
+   * raw length, whose bound is past any raw offset.
+   */
+  @Test
+  void aRunwayPastTheLargestRawOffsetAdmitsTheFileItEnds() throws IOException {
+    long most = G.homeBlocks(G.maxCleartextSize());
+    TailRecord[] records = {new TailRecord(3, most, 0, Integer.MAX_VALUE), null, null};
+    assertEquals(0, choose(records, 3, G.rawLength(most)));
+  }
+
   @Test
   void anOlderPartialTailThatDidNotLandMakesTheChoiceFallBack() throws IOException {
     // Record 5 kept 100 bytes as a partial tail in home block 2; record 6 counts that block as
