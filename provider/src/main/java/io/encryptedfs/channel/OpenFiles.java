@@ -230,13 +230,18 @@ public final class OpenFiles {
    * The cleartext size of the encrypted file at {@code rawPath}, whose raw attributes the caller
    * just read: the live size when it is open, a remembered size when its raw attributes are
    * unchanged since it was authenticated, otherwise read from its tail record.
+   *
+   * <p>Another thread may have replaced the name since those attributes were read, and the disk
+   * given the replaced file's inode number to a new file: an open file found by that number is the
+   * name's only while the name still holds it; otherwise the name is opened, and the size read
+   * there is remembered only for the file that was opened.
    */
   public long cleartextSize(Path rawPath, String displayPath, BasicFileAttributes rawAttrs)
       throws IOException {
     Path key = rawPath.toAbsolutePath().normalize();
     Object id = FileIdentity.of(key, rawAttrs);
     long open = registry.openSize(id);
-    if (open >= 0) {
+    if (open >= 0 && FileIdentity.holds(key, id)) {
       return open;
     }
     long cached = sizes.get(id, rawAttrs);
@@ -245,11 +250,15 @@ public final class OpenFiles {
     }
     long readStart = System.currentTimeMillis();
     long size;
+    boolean same;
     try (FileChannel ch =
         newFileChannel(key, displayPath, EnumSet.of(StandardOpenOption.READ), null)) {
       size = ch.size();
+      same = ch instanceof EncryptedFileChannel opened && id.equals(opened.file().raw().identity());
     }
-    sizes.put(id, rawAttrs, size, readStart);
+    if (same) {
+      sizes.put(id, rawAttrs, size, readStart);
+    }
     return size;
   }
 
