@@ -5,6 +5,7 @@ import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * What other writers of a file (other programs, or other encrypted file systems in this one; see
@@ -93,6 +94,14 @@ final class OtherWriters {
       fresh = reloader.load(raw, path.toString());
     } catch (DamagedFileException | KeyMismatchException | UnknownKeyAliasException e) {
       // This view is still authentic, and its keys still open the blocks it names.
+      return false;
+    }
+    if (fresh.record().sequence() < slots.latestSequence()) {
+      // Records only grow newer, truncations included, so an older one was chosen the way a
+      // crash is recovered from: the raw length was read before the writer added a block that
+      // its newer records need. That state is past; the next look finds the writer's end.
+      fresh.keys().destroy();
+      Arrays.fill(fresh.tail(), (byte) 0);
       return false;
     }
     return adopter.adopt(fresh);

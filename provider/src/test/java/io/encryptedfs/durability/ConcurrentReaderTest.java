@@ -22,6 +22,7 @@ import io.encryptedfs.format.Geometry;
 import io.encryptedfs.nio.KeyRotation;
 import io.encryptedfs.testing.InMemoryKeys;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -256,6 +257,58 @@ class ConcurrentReaderTest {
                 DamagedFileException.class, () -> reader.read(ByteBuffer.allocate(10), 4096));
         assertEquals(1, e.block());
         tamper.write(ByteBuffer.wrap(new byte[] {original.get(0)}), torn);
+      }
+    }
+  }
+
+  /**
+   * A reader loads the file again while the other program appends: it reads the raw length, the
+   * writer adds a home block and writes two records (into the slots of the two newest the reader
+   * knew), and then it reads the tail slots. The newest records need the block, which the length it
+   * read has not; so the choice a crash would make fell back to the newest record that length fits,
+   * the one forced long before, and the reader took it: the file it had read 5,020 bytes of shrank
+   * to 5,000, with no truncation anywhere. A reader keeps the newer state it has, and finds the
+   * file's end at the next look. The fault file system runs the writer's appends from the reader's
+   * first read after its length, once.
+   */
+  @Test
+  void aReaderNeverGoesBackToAnOlderRecordItReadWhileTheWriterAppended() throws Exception {
+    Path disk = Files.createDirectories(tmp.resolve("disk"));
+    Path root = Files.createDirectories(disk.resolve("root"));
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
+    try (FileSystem a = openWriteThrough(root);
+        FileSystem b = openWriteThrough(faults.root().resolve("root/sub"));
+        FileChannel writer = FileChannel.open(a.getPath("/sub/log"), CREATE, WRITE, APPEND)) {
+      writer.write(ByteBuffer.allocate(5_000)); // a home block, and the runway open
+      writer.force(true); // the durable slot keeps this record from now on
+      writer.write(ByteBuffer.allocate(10));
+      writer.write(ByteBuffer.allocate(10));
+      try (FileChannel reader = FileChannel.open(b.getPath("/log"), READ)) {
+        assertEquals(5_020, reader.size());
+        writer.write(ByteBuffer.allocate(10)); // the reader looks again at its next size
+        AtomicInteger stage = new AtomicInteger();
+        faults.beforeSizes(path -> stage.compareAndSet(0, 1));
+        faults.beforeReads(
+            path -> {
+              if (stage.compareAndSet(1, 2)) {
+                try {
+                  writer.write(ByteBuffer.allocate(4_000)); // a second home block
+                  writer.write(ByteBuffer.allocate(10));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              }
+            });
+        long seen = reader.size();
+        faults.beforeReads(path -> {});
+        faults.beforeSizes(path -> {});
+        assertEquals(2, stage.get(), "the writer appended while the reader loaded the file");
+        assertTrue(seen >= 5_020, "the reader's size went from 5020 to " + seen);
+        long later = System.currentTimeMillis() + 5_000;
+        while (reader.size() != 9_040 && System.currentTimeMillis() < later) {
+          Thread.sleep(10);
+        }
+        assertEquals(9_040, reader.size(), "the end, at a later look");
       }
     }
   }

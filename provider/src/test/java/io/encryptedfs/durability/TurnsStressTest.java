@@ -27,13 +27,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Two programs (a root and one nested in it, which keep their own views of a file as two programs
  * do, see {@link NestedRoots}) append to one log taking turns under an exclusive lock of it, each
  * record written at the size read under the lock, as programs sharing a log do; beside them, each
- * program has a reader scanning the log without a lock and a thread forcing it. (One mutex of the
- * test orders the two writers, as the lock alone would between processes: in one JVM the second
- * lock would throw {@code OverlappingFileLockException} instead of waiting.)
+ * program has a reader scanning the log without a lock, a thread reading its size two ways and one
+ * forcing it. (One mutex of the test orders the two writers, as the lock alone would between
+ * processes: in one JVM the second lock would throw {@code OverlappingFileLockException} instead of
+ * waiting.)
  *
  * <p>Whatever the interleaving, every scan by either program is whole records in which each
- * writer's come in order with none missing before its newest; at the end, and after reopening, each
- * writer's every record is there once.
+ * writer's come in order with none missing before its newest; sizes only grow, by whole records; at
+ * the end, and after reopening, each writer's every record is there once.
  */
 class TurnsStressTest {
   private static final long APPENDED = -1;
@@ -77,6 +78,19 @@ class TurnsStressTest {
             "reader" + p,
             () -> {
               check(scan(reading), "program " + program + "'s scan");
+              return true;
+            });
+        long[] sizes = new long[2];
+        stress.loop(
+            "sizes" + p,
+            () -> {
+              // Another program's appends: seen late perhaps, but never undone or cut.
+              long[] now = {Files.size(log), reading.size()};
+              for (int i = 0; i < 2; i++) {
+                assertTrue(now[i] >= sizes[i], "size " + i + ": " + sizes[i] + " then " + now[i]);
+                assertEquals(0, now[i] % Records.SIZE, "size " + i + " " + now[i]);
+                sizes[i] = now[i];
+              }
               return true;
             });
         FileChannel forcing = FileChannel.open(log, READ);
