@@ -126,9 +126,33 @@ final class FileLoader {
   private static final int FIRST_READ =
       (int) Geometry.ofShift(Geometry.MIN_BLOCK_SHIFT).frontSize();
 
-  /** Reads, authenticates and checks an existing file's front region. */
+  /** How many times a load whose raw length changed under it is begun again, at most. */
+  private static final int RELOADS = 3;
+
+  /**
+   * Reads, authenticates and checks an existing file's front region.
+   *
+   * <p>The raw length is read before the tail slots. Where another program appends meanwhile, the
+   * slots may hold records that need home blocks added after that length was read, and the choice
+   * then falls back to an older record, as after a crash, where the file never was that short
+   * since. Such a choice, with the raw length changed under it, is made again on a new length.
+   */
   LoadedFile load(RawFile raw, String path) throws IOException {
-    long rawLength = raw.size();
+    for (int attempt = 1; ; attempt++) {
+      long rawLength = raw.size();
+      LoadedFile file = loadAt(raw, path, rawLength);
+      if (attempt == RELOADS
+          || file.record().sequence() >= file.slots().maxSequence()
+          || raw.size() == rawLength) {
+        return file;
+      }
+      file.keys().destroy();
+      Arrays.fill(file.tail(), (byte) 0);
+    }
+  }
+
+  /** {@link #load}, with the raw length read just before. */
+  private LoadedFile loadAt(RawFile raw, String path, long rawLength) throws IOException {
     if (rawLength == 0) {
       throw new DamagedFileException(
           path, -1, "raw file is empty (its creation was interrupted, or it was truncated)");

@@ -312,4 +312,45 @@ class ConcurrentReaderTest {
       }
     }
   }
+
+  /**
+   * As above, for a program that has not the file open: {@code Files.size} loads it, and the
+   * writer appends between the load's raw length and its slots. The load chose the record forced
+   * long before (5,000 bytes), where the file had never been shorter than 5,020 since. A load
+   * whose choice fell back while the raw length changed under it loads again.
+   */
+  @Test
+  void aLoadDuringAnAppendFindsTheWritersEnd() throws Exception {
+    Path disk = Files.createDirectories(tmp.resolve("disk"));
+    Path root = Files.createDirectories(disk.resolve("root"));
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(disk);
+    try (FileSystem a = openWriteThrough(root);
+        FileSystem b = openWriteThrough(faults.root().resolve("root/sub"));
+        FileChannel writer = FileChannel.open(a.getPath("/sub/log"), CREATE, WRITE, APPEND)) {
+      writer.write(ByteBuffer.allocate(5_000));
+      writer.force(true);
+      writer.write(ByteBuffer.allocate(10));
+      writer.write(ByteBuffer.allocate(10));
+      writer.write(ByteBuffer.allocate(10));
+      assertEquals(5_030, Files.size(b.getPath("/log")));
+      AtomicInteger stage = new AtomicInteger();
+      faults.beforeSizes(path -> stage.compareAndSet(0, 1));
+      faults.beforeReads(
+          path -> {
+            if (stage.compareAndSet(1, 2)) {
+              try {
+                writer.write(ByteBuffer.allocate(4_000));
+                writer.write(ByteBuffer.allocate(10));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+          });
+      long seen = Files.size(b.getPath("/log"));
+      faults.beforeReads(path -> {});
+      faults.beforeSizes(path -> {});
+      assertEquals(2, stage.get(), "the writer appended while the file loaded");
+      assertEquals(9_040, seen, "the size of a load during an append");
+    }
+  }
 }
