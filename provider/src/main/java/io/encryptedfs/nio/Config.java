@@ -16,7 +16,7 @@ import java.util.Map;
  * ({@code encryptedfs.<key>}), then environment variables ({@code ENCRYPTEDFS_<KEY>}). Holds a
  * password only until the keystore is opened; {@link #toString()} never shows it.
  */
-final class Config {
+class Config {
   private final Map<String, ?> env;
   private final Map<String, String> environment;
 

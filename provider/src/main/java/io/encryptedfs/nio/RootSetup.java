@@ -83,10 +83,13 @@ final class RootSetup {
       throw new IllegalArgumentException(
           "no keys: set 'keystore' (and 'keystore.password') or pass a 'key.provider'");
     }
-    char[] password = config.password();
     Path auditFile = config.auditFile();
     AuditLog audit = auditFile == null ? AuditLog.systemLogger() : AuditLog.appendingTo(auditFile);
+    // Read only now, inside the try: whatever fails before the keystore has its own copy must not
+    // leave this one in the heap.
+    char[] password = null;
     try {
+      password = config.password();
       return new AuditedKeystore(
           Pkcs12KeyStore.open(keystore, password, audit),
           true,
@@ -96,7 +99,9 @@ final class RootSetup {
       audit.close();
       throw e;
     } finally {
-      Arrays.fill(password, '\0');
+      if (password != null) {
+        Arrays.fill(password, '\0');
+      }
     }
   }
 
