@@ -183,7 +183,7 @@ final class Migrate {
       try {
         switch (entry.kind()) {
           case DIRECTORY -> {
-            if (makeDirectory(target)) {
+            if (makeDirectory(source, target)) {
               forces.made(target);
             }
             directories.add(target);
@@ -231,12 +231,12 @@ final class Migrate {
   }
 
   /**
-   * Makes {@code target}, or finds it made by an earlier run; anything else there stays. Whether it
-   * made it.
+   * Makes {@code target} with the permissions of {@code source}, or finds it made by an earlier
+   * run; anything else there stays. Whether it made it.
    */
-  private static boolean makeDirectory(Path target) throws IOException {
+  private static boolean makeDirectory(Path source, Path target) throws IOException {
     try {
-      Files.createDirectory(target);
+      Files.createDirectory(target, CopyPermissions.ofDirectory(source, target));
       return true;
     } catch (FileAlreadyExistsException e) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -301,7 +301,10 @@ final class Migrate {
     // CREATE_NEW: whatever is at that name now is not this run's to overwrite.
     try (InputStream in = Files.newInputStream(source);
         FileChannel ch =
-            FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            FileChannel.open(
+                part,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                CopyPermissions.ofFile(source, part))) {
       OutputStream os = Channels.newOutputStream(ch);
       in.transferTo(os);
       ch.force(true);
