@@ -13,7 +13,8 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * The keys of one file, all derived from its random 32-byte data key by HKDF-SHA256 (RFC 5869) with
@@ -143,15 +144,38 @@ public final class FileKeys {
   /**
    * HKDF (RFC 5869) of the data key with the file id as salt. A file derives several keys (header
    * MAC, one content subkey per writer session), all from the same pseudorandom key, so the extract
-   * step runs once per file and each derivation is an expand.
+   * step runs once per file and each derivation is an expand, written here on Bouncy Castle's
+   * {@code HMac} rather than with its {@code HKDFBytesGenerator}: that copies the pseudorandom key
+   * three times per derivation ({@code HKDFParameters}, its getter, {@code KeyParameter}) where
+   * nothing can wipe the copies, and its {@code HMac} keeps the key XORed with its pads.
    */
   private byte[] derive(byte[] label, byte[] salt, int length) {
     byte[] info = salt == null ? label : concat(label, new byte[] {(byte) algorithm.id()}, salt);
-    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new JcaSha256());
-    hkdf.init(HKDFParameters.skipExtractParameters(prk(), info));
+    HMac hmac = new HMac(new JcaSha256());
+    KeyParameter key = new KeyParameter(prk());
+    byte[] block = new byte[hmac.getMacSize()];
     byte[] out = new byte[length];
-    hkdf.generateBytes(out, 0, length);
-    return out;
+    try {
+      hmac.init(key);
+      for (int done = 0, counter = 1; done < length; counter++) {
+        if (counter > 1) {
+          hmac.update(block, 0, block.length);
+        }
+        hmac.update(info, 0, info.length);
+        hmac.update((byte) counter);
+        hmac.doFinal(block, 0);
+        int n = Math.min(block.length, length - done);
+        System.arraycopy(block, 0, out, done, n);
+        done += n;
+      }
+      return out;
+    } finally {
+      Arrays.fill(key.getKey(), (byte) 0);
+      Arrays.fill(block, (byte) 0);
+      // The padded key in HMac's buffers, and in its digest's last block, is overwritten by a key
+      // of zeros.
+      hmac.init(new KeyParameter(new byte[block.length]));
+    }
   }
 
   private synchronized byte[] prk() {
