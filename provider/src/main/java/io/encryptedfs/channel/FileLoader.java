@@ -69,8 +69,9 @@ final class FileLoader {
     byte[] dataKey = Arrays.copyOfRange(drawn, keyAt, saltAt);
     NonceSequence nonces = new NonceSequence(drawn, saltAt);
     Arrays.fill(drawn, (byte) 0);
-    FileKeys keys;
+    FileKeys keys = null;
     byte[] slot;
+    boolean created = false;
     try {
       byte[] wrapped = KeyWrap.wrap(master, dataKey);
       FileHeader header =
@@ -102,20 +103,31 @@ final class FileLoader {
       TailSlots slots = TailSlots.forNewFile(1);
       byte[] image = Arrays.copyOf(slot, Geometry.HEADER_SIZE);
       System.arraycopy(slot, 0, image, Geometry.HEADER_SLOT_SIZE, Geometry.HEADER_SLOT_SIZE);
-      return new LoadedFile(
-          header,
-          0,
-          image,
-          keys,
-          geometry,
-          first,
-          new byte[geometry.blockSize()],
-          slots,
-          null,
-          nonces);
+      LoadedFile file =
+          new LoadedFile(
+              header,
+              0,
+              image,
+              keys,
+              geometry,
+              first,
+              new byte[geometry.blockSize()],
+              slots,
+              null,
+              nonces);
+      created = true;
+      return file;
     } catch (GeneralSecurityException e) {
-      Arrays.fill(dataKey, (byte) 0);
       throw new IOException(path + ": cannot create file keys: " + e.getMessage(), e);
+    } finally {
+      // A write the disk refused fails here as surely as the cryptography: the keys it made would
+      // otherwise go to the collector unwiped.
+      if (!created) {
+        Arrays.fill(dataKey, (byte) 0);
+        if (keys != null) {
+          keys.destroy();
+        }
+      }
     }
   }
 

@@ -1,0 +1,132 @@
+package io.encryptedfs.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.encryptedfs.Algorithm;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.format.FileHeader;
+import io.encryptedfs.format.Geometry;
+import io.encryptedfs.testing.InMemoryKeys;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file whose creation fails once its keys are made (the disk refuses the header's write) leaves
+ * no copy of its HKDF pseudorandom key behind. Before, only a failure of the cryptography destroyed
+ * the new file's keys: an {@code IOException} from the write dropped them unwiped. A child JVM that
+ * never collects (Epsilon) creates such a file, with file id and data key drawn from a seeded
+ * generator, and dumps every object, live or not; the dump is searched here for the pseudorandom
+ * key those give. (The data key itself is not looked for: the {@code SecretKeySpec} the key wrap is
+ * handed keeps a copy, a known limit.)
+ */
+class FailedCreationKeysTest {
+  @TempDir Path dir;
+
+  @Test
+  void aCreationWhoseWriteFailsDestroysTheNewFileKeys() throws Exception {
+    long seed = new SecureRandom().nextLong();
+    Path dump = dir.resolve("heap.hprof");
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UnlockExperimentalVMOptions",
+                "-XX:+UseEpsilonGC",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Child.class.getName(),
+                Long.toString(seed),
+                dump.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile())
+            .start();
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child finished");
+    assertEquals(0, child.exitValue(), Files.readString(dir.resolve("child.log")));
+
+    byte[] drawn = Child.drawn(seed);
+    byte[] fileId = Arrays.copyOf(drawn, FileHeader.FILE_ID_SIZE);
+    byte[] dataKey = Arrays.copyOfRange(drawn, FileHeader.FILE_ID_SIZE, 48);
+    Mac extract = Mac.getInstance("HmacSHA256");
+    extract.init(new SecretKeySpec(fileId, "HmacSHA256"));
+    byte[] prk = extract.doFinal(dataKey);
+    byte[] heap = Files.readAllBytes(dump);
+    assertTrue(count(heap, fileId) > 0, "the dump holds the file id, so the heap is searched");
+    assertEquals(0, count(heap, prk), "copies of the failed file's pseudorandom key");
+  }
+
+  private static int count(byte[] heap, byte[] needle) {
+    int n = 0;
+    outer:
+    for (int i = 0; i + needle.length <= heap.length; i++) {
+      if (heap[i] != needle[0]) {
+        continue;
+      }
+      for (int j = 1; j < needle.length; j++) {
+        if (heap[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /** Creates a file on a disk that refuses every write, and dumps every object in the heap. */
+  static final class Child {
+    /** The bytes the file loader draws for the file id, data key and key salt. */
+    static byte[] drawn(long seed) {
+      byte[] bytes = new byte[FileHeader.FILE_ID_SIZE + 32 + 16];
+      new SplittableRandom(seed).nextBytes(bytes);
+      return bytes;
+    }
+
+    public static void main(String[] args) throws Exception {
+      long seed = Long.parseLong(args[0]);
+      SecureRandom seeded =
+          new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+              System.arraycopy(drawn(seed), 0, bytes, 0, bytes.length);
+            }
+          };
+      InMemoryKeys keys = new InMemoryKeys("master");
+      try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+        FaultInjectingFileSystem disk =
+            FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+        Path path = disk.root().resolve("f");
+        FileChannel channel =
+            FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        disk.failWrites(p -> true);
+        NewFilePolicy policy =
+            new NewFilePolicy(Algorithm.AES_256_GCM, Geometry.ofBlockSize(4096), "master");
+        RawFile raw = new RawFile(channel, path, true);
+        try {
+          new FileLoader(keys, seeded).create(raw, policy, keys.masterKey("master"), "/f");
+          throw new AssertionError("the creation succeeded");
+        } catch (IOException expected) {
+          // the disk refused the header
+        } finally {
+          raw.close();
+        }
+      }
+      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(args[1], false);
+    }
+  }
+}
