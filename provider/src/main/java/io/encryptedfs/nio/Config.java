@@ -73,8 +73,17 @@ class Config {
     if (value instanceof char[] chars) {
       return chars.clone();
     }
+    if (value instanceof String string) {
+      return string.toCharArray();
+    }
     if (value != null) {
-      return value.toString().toCharArray();
+      // Not its toString(): a byte[] would give "[B@1b6d3586", a secret holder its mask, and
+      // either would pass for a wrong password. Nor the value: it may be the password.
+      throw new IllegalArgumentException(
+          "'"
+              + EncryptedFileSystems.KEYSTORE_PASSWORD
+              + "' must be a String or a char[], was a "
+              + value.getClass().getName());
     }
     Object file = lookup(EncryptedFileSystems.KEYSTORE_PASSWORD_FILE);
     if (file != null) {

@@ -96,6 +96,29 @@ class ConfigTest {
     assertFalse(c.toString().contains("hunter2"));
   }
 
+  /**
+   * A password of another type is refused, not used by its {@code toString()}: before, a {@code
+   * byte[]} became the password {@code [B@1b6d3586}, and a secret holder whose {@code toString()}
+   * masks it became {@code ****}, each then reported as a wrong password.
+   */
+  @Test
+  void aPasswordOfAnotherTypeIsRefusedByTypeNotByItsText() {
+    Object masked =
+        new Object() {
+          @Override
+          public String toString() {
+            return "****";
+          }
+        };
+    for (Object value : new Object[] {"hunter2".getBytes(), masked}) {
+      Config c = new Config(Map.of("keystore.password", value), Map.of());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::password);
+      assertTrue(e.getMessage().contains("'keystore.password' must be a String or a char[]"));
+      assertTrue(e.getMessage().contains(value.getClass().getName()), e.getMessage());
+      assertFalse(e.getMessage().contains(value.toString()), e.getMessage());
+    }
+  }
+
   @Test
   void defaults() {
     Config c = new Config(Map.of(), Map.of());
