@@ -8,12 +8,17 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /** The implementations behind {@link PasswordSource}'s factories. */
 final class PasswordSources {
+  private static final System.Logger LOG = System.getLogger(PasswordSources.class.getName());
   private static final long MAX_FILE_SIZE = 64 * 1024;
 
   private PasswordSources() {}
@@ -47,7 +52,37 @@ final class PasswordSources {
   record FromFile(Path file) implements PasswordSource {
     @Override
     public char[] read() throws IOException {
-      return decodeFirstLine(KeyStoreFile.read(file, MAX_FILE_SIZE), file, CharBuffer::allocate);
+      char[] password =
+          decodeFirstLine(KeyStoreFile.read(file, MAX_FILE_SIZE), file, CharBuffer::allocate);
+      warnIfOthersMayRead(file);
+      return password;
+    }
+
+    /**
+     * Whoever may read the password file holds every key of the keystore, however that is kept, so
+     * its being open to others is said as the keystore's is. Checked once the file was read, so
+     * that a file that cannot be read fails as before; a pipe has no permissions worth naming.
+     */
+    private static void warnIfOthersMayRead(Path file) {
+      Set<PosixFilePermission> granted;
+      try {
+        if (!Files.isRegularFile(file)) {
+          return;
+        }
+        granted = OwnerOnly.grantedToOthers(file);
+      } catch (IOException | RuntimeException e) {
+        return; // read all the same; a check that cannot be made is no reason to refuse it
+      }
+      if (!granted.isEmpty()) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "password file "
+                + file
+                + " grants its group or others access ("
+                + PosixFilePermissions.toString(granted)
+                + "); make it owner-only: chmod 600 "
+                + file);
+      }
     }
 
     /**
