@@ -2,11 +2,9 @@ package io.encryptedfs.crypto;
 
 import io.encryptedfs.format.FileHeader;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Wraps a file's 32-byte data key with a master key by AES Key Wrap (RFC 3394, the JCE's
@@ -20,10 +18,14 @@ public final class KeyWrap {
 
   private KeyWrap() {}
 
-  /** The 40-byte wrapping of {@code dataKey} under {@code master}. */
+  /**
+   * The 40-byte wrapping of {@code dataKey} under {@code master}. The cipher's encrypt mode, not
+   * its wrap mode: that takes a {@code Key}, and the {@code SecretKeySpec} that would be made of
+   * the data key keeps a copy of it that Java 17 cannot wipe. Both give RFC 3394's wrapping.
+   */
   public static byte[] wrap(SecretKey master, byte[] dataKey) throws GeneralSecurityException {
-    Cipher cipher = AES_WRAP.cipher(Cipher.WRAP_MODE, asAes(master));
-    byte[] wrapped = cipher.wrap(new SecretKeySpec(dataKey, "AES"));
+    Cipher cipher = AES_WRAP.cipher(Cipher.ENCRYPT_MODE, asAes(master));
+    byte[] wrapped = cipher.doFinal(dataKey);
     if (wrapped.length != FileHeader.WRAPPED_KEY_SIZE) {
       throw new GeneralSecurityException("unexpected wrapped key length " + wrapped.length);
     }
@@ -37,13 +39,11 @@ public final class KeyWrap {
    *     wrapping was altered
    */
   public static byte[] unwrap(SecretKey master, byte[] wrapped) throws GeneralSecurityException {
-    Cipher cipher = AES_WRAP.cipher(Cipher.UNWRAP_MODE, asAes(master));
-    Key key = cipher.unwrap(wrapped, "AES", Cipher.SECRET_KEY);
-    byte[] encoded = key.getEncoded();
-    if (encoded == null || encoded.length != DATA_KEY_SIZE) {
-      if (encoded != null) {
-        Arrays.fill(encoded, (byte) 0);
-      }
+    // Decrypt mode, as wrap uses encrypt mode: the unwrap mode returns the key as a SecretKeySpec.
+    Cipher cipher = AES_WRAP.cipher(Cipher.DECRYPT_MODE, asAes(master));
+    byte[] encoded = cipher.doFinal(wrapped);
+    if (encoded.length != DATA_KEY_SIZE) {
+      Arrays.fill(encoded, (byte) 0);
       throw new GeneralSecurityException("unwrapped data key has the wrong length");
     }
     return encoded;

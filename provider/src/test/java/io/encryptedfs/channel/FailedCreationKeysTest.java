@@ -32,9 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * no copy of its HKDF pseudorandom key behind. Before, only a failure of the cryptography destroyed
  * the new file's keys: an {@code IOException} from the write dropped them unwiped. A child JVM that
  * never collects (Epsilon) creates such a file, with file id and data key drawn from a seeded
- * generator, and dumps every object, live or not; the dump is searched here for the pseudorandom
- * key those give. (The data key itself is not looked for: the {@code SecretKeySpec} the key wrap is
- * handed keeps a copy, a known limit.)
+ * generator, and dumps every object, live or not; the dump is searched here for the data key and
+ * the pseudorandom key those give.
  */
 class FailedCreationKeysTest {
   @TempDir Path dir;
@@ -69,6 +68,7 @@ class FailedCreationKeysTest {
     byte[] heap = Files.readAllBytes(dump);
     assertTrue(count(heap, fileId) > 0, "the dump holds the file id, so the heap is searched");
     assertEquals(0, count(heap, prk), "copies of the failed file's pseudorandom key");
+    assertEquals(0, count(heap, dataKey), "copies of the failed file's data key");
   }
 
   private static int count(byte[] heap, byte[] needle) {
@@ -103,7 +103,9 @@ class FailedCreationKeysTest {
           new SecureRandom() {
             @Override
             public void nextBytes(byte[] bytes) {
-              System.arraycopy(drawn(seed), 0, bytes, 0, bytes.length);
+              byte[] drawn = drawn(seed);
+              System.arraycopy(drawn, 0, bytes, 0, bytes.length);
+              Arrays.fill(drawn, (byte) 0);
             }
           };
       InMemoryKeys keys = new InMemoryKeys("master");
