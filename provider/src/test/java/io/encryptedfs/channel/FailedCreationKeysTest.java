@@ -10,6 +10,7 @@ import io.encryptedfs.Algorithm;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.Geometry;
+import io.encryptedfs.testing.HeapDumps;
 import io.encryptedfs.testing.InMemoryKeys;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -21,7 +22,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -41,51 +41,17 @@ class FailedCreationKeysTest {
   @Test
   void aCreationWhoseWriteFailsDestroysTheNewFileKeys() throws Exception {
     long seed = new SecureRandom().nextLong();
-    Path dump = dir.resolve("heap.hprof");
-    Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UnlockExperimentalVMOptions",
-                "-XX:+UseEpsilonGC",
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Child.class.getName(),
-                Long.toString(seed),
-                dump.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("child.log").toFile())
-            .start();
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child finished");
-    assertEquals(0, child.exitValue(), Files.readString(dir.resolve("child.log")));
-
+    byte[] heap = HeapDumps.ofChild(dir, Child.class, Long.toString(seed));
     byte[] drawn = Child.drawn(seed);
     byte[] fileId = Arrays.copyOf(drawn, FileHeader.FILE_ID_SIZE);
     byte[] dataKey = Arrays.copyOfRange(drawn, FileHeader.FILE_ID_SIZE, 48);
     Mac extract = Mac.getInstance("HmacSHA256");
     extract.init(new SecretKeySpec(fileId, "HmacSHA256"));
     byte[] prk = extract.doFinal(dataKey);
-    byte[] heap = Files.readAllBytes(dump);
-    assertTrue(count(heap, fileId) > 0, "the dump holds the file id, so the heap is searched");
-    assertEquals(0, count(heap, prk), "copies of the failed file's pseudorandom key");
-    assertEquals(0, count(heap, dataKey), "copies of the failed file's data key");
-  }
-
-  private static int count(byte[] heap, byte[] needle) {
-    int n = 0;
-    outer:
-    for (int i = 0; i + needle.length <= heap.length; i++) {
-      if (heap[i] != needle[0]) {
-        continue;
-      }
-      for (int j = 1; j < needle.length; j++) {
-        if (heap[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      n++;
-    }
-    return n;
+    assertTrue(
+        HeapDumps.count(heap, fileId) > 0, "the dump holds the file id, so the heap is searched");
+    assertEquals(0, HeapDumps.count(heap, prk), "copies of the failed file's pseudorandom key");
+    assertEquals(0, HeapDumps.count(heap, dataKey), "copies of the failed file's data key");
   }
 
   /** Creates a file on a disk that refuses every write, and dumps every object in the heap. */

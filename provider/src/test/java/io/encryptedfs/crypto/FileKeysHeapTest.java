@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.encryptedfs.Algorithm;
+import io.encryptedfs.testing.HeapDumps;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -40,32 +39,16 @@ class FileKeysHeapTest {
     byte[] dataKey = new byte[32];
     random.nextBytes(fileId);
     random.nextBytes(dataKey);
-    Path dump = dir.resolve("heap.hprof");
-    Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UnlockExperimentalVMOptions",
-                "-XX:+UseEpsilonGC",
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Child.class.getName(),
-                HexFormat.of().formatHex(fileId),
-                HexFormat.of().formatHex(dataKey),
-                dump.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("child.log").toFile())
-            .start();
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child finished");
-    assertEquals(0, child.exitValue(), Files.readString(dir.resolve("child.log")));
-
+    byte[] heap =
+        HeapDumps.ofChild(
+            dir, Child.class, HexFormat.of().formatHex(fileId), HexFormat.of().formatHex(dataKey));
     Mac extract = Mac.getInstance("HmacSHA256");
     extract.init(new SecretKeySpec(fileId, "HmacSHA256"));
     byte[] prk = extract.doFinal(dataKey);
-    byte[] heap = Files.readAllBytes(dump);
     // The child held them as hex strings too: the search must find what is there.
     assertTrue(
-        count(heap, HexFormat.of().formatHex(dataKey).getBytes()) > 0, "the dump holds the heap");
+        HeapDumps.count(heap, HexFormat.of().formatHex(dataKey).getBytes()) > 0,
+        "the dump holds the heap");
     List<String> found = new ArrayList<>();
     count(heap, dataKey, "data key", found);
     count(heap, prk, "pseudorandom key", found);
@@ -83,27 +66,10 @@ class FileKeysHeapTest {
   }
 
   private static void count(byte[] heap, byte[] needle, String what, List<String> found) {
-    int n = count(heap, needle);
+    int n = HeapDumps.count(heap, needle);
     if (n > 0) {
       found.add(what + " x" + n);
     }
-  }
-
-  private static int count(byte[] heap, byte[] needle) {
-    int n = 0;
-    outer:
-    for (int i = 0; i + needle.length <= heap.length; i++) {
-      if (heap[i] != needle[0]) {
-        continue;
-      }
-      for (int j = 1; j < needle.length; j++) {
-        if (heap[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      n++;
-    }
-    return n;
   }
 
   /** Derives a file's keys, destroys them, and dumps every object in the heap. */
