@@ -11,7 +11,7 @@ import java.util.List;
  * operation under the registry's monitor and has the {@link PathTable} follow it. A name that goes
  * may be the one the file system knows a file by while the file keeps others (hard links): such a
  * file must still be forced by the file system's close, which would know no name to force it by.
- * Also the force a closed file owes, paid before its modification time is set ({@link #settle}).
+ * Also the force a file owes, paid before its modification time is set ({@link #settle}).
  *
  * <p>Takes the registry's monitor, given to it ({@code monitor}), as {@link ClosingEntries} does:
  * the table and the names being created are the registry's, guarded by that monitor alone.
@@ -49,7 +49,7 @@ final class NameRemovals {
         }
         forcedAt = table.owesRecorded();
       }
-      forceClosed(key, look.forceFirst(), forcing);
+      forceAt(key, look.forceFirst(), forcing);
     }
   }
 
@@ -81,31 +81,44 @@ final class NameRemovals {
         }
         forcedAt = table.owesRecorded();
       }
-      forceClosed(to, look.forceFirst(), forcing);
+      forceAt(to, look.forceFirst(), forcing);
     }
   }
 
   /**
    * See {@link OpenFiles#settle}. As {@link #delete} forces a file first, but whatever its other
-   * names, and without a name going afterwards.
+   * names, and without a name going afterwards. A file open here is forced too if it owes a force
+   * (its session wrote since its last force, or an earlier one left a force owed at this name),
+   * once, through a channel that attaches to it: a move in from another file system deletes its
+   * source right after, so the copy's close, which another channel may hold off, is too late. That
+   * force covers what was written before this call; later writes are their writers' to force.
    */
   void settle(Path rawPath, FileClosing.ForcingOpen forcing) throws IOException {
     Path key = FileIdentity.realParent(rawPath);
     long forcedAt = -1;
+    boolean forcedOpen = false;
     while (true) {
       String owed;
       synchronized (monitor) {
-        awaitNoneCreatedOrClosingAt(key);
+        while (creating.contains(key) || table.busyAt(key)) {
+          FileRegistry.awaitChange(monitor);
+        }
         if (forcedAt == table.owesRecorded()) {
           table.settled(key);
         }
-        owed = table.openAt(key) ? null : table.owedAt(key);
+        PathTable.Entry open = table.readyAt(key);
+        owed = table.owedAt(key);
+        if (open != null) {
+          boolean owes = !forcedOpen && (owed != null || open.file.owesForce());
+          owed = owes ? open.displayPath : null;
+          forcedOpen = true;
+        }
         if (owed == null) {
           return;
         }
         forcedAt = table.owesRecorded();
       }
-      forceClosed(key, owed, forcing);
+      forceAt(key, owed, forcing);
     }
   }
 
@@ -149,10 +162,13 @@ final class NameRemovals {
   }
 
   /**
-   * Forces the closed file at {@code key}, which owes a force; outside the monitor, as the open
-   * goes through it. A name gone meanwhile is left to the caller's next look.
+   * Forces the file at {@code key}, which owes a force, through a channel that {@code forcing}
+   * opens: a closed file is opened, an open one gets one more channel, so that its force is its
+   * channels' own, and records the forced sequence in the header as theirs do. Outside the monitor,
+   * as the open goes through it and the {@code fsync} must not hold up other files. A name gone
+   * meanwhile is left to the caller's next look.
    */
-  private static void forceClosed(Path key, String displayPath, FileClosing.ForcingOpen forcing)
+  private static void forceAt(Path key, String displayPath, FileClosing.ForcingOpen forcing)
       throws IOException {
     try (FileChannel ch = forcing.open(key, displayPath)) {
       ch.force(true);

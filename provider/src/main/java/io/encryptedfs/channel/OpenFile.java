@@ -355,6 +355,14 @@ final class OpenFile {
     }
   }
 
+  /**
+   * Whether this session wrote since its last force. Without the file's lock, which a writer holds
+   * across its own {@code fsync}: the registry's monitor asks, and must not wait for the disk.
+   */
+  boolean owesForce() {
+    return durability.debt() == ForceLedger.Debt.OWED;
+  }
+
   /** Closes the file (see {@link SessionEnd#close}). */
   void close() throws IOException {
     ending.close();

@@ -196,21 +196,27 @@ public final class OpenFiles {
   }
 
   /**
-   * Before a modification time is set on the file at {@code rawPath}: a closed file that owes the
-   * file system's close a force is forced now. That force rewrites the header (it records the
-   * forced sequence), which would replace the time set, as no force or close of a plain file does;
-   * it costs nothing more, being owed anyway. A file open here is left to its channels.
+   * Before a modification time is set on the file at {@code rawPath}: a file that owes a force (a
+   * closed one the file system's close, an open one its channels) is forced now. That force
+   * rewrites the header (it records the forced sequence), which would replace the time set, as no
+   * force or close of a plain file does; it costs nothing more, being owed anyway, and a file open
+   * and forced already costs nothing. The JDK's move into a root from another file system sets the
+   * times before it deletes the source, so the copy is durable by then, also when another channel
+   * has it open (see {@link NameRemovals#settle}).
    */
   public void settle(Path rawPath) throws IOException {
     registry.removals().settle(rawPath, (p, d) -> openToForce(p, d, false));
   }
 
   /**
-   * Opens a closed file that owes a force, to force it (before a delete or move takes the name it
-   * owes it at, or at the file system's close): for writing, so that the force also records the
-   * forced sequence in the header (a later reader then detects a damaged newest tail record);
-   * read-only where this program may not write the file (made read-only after its last write),
-   * whose force still makes its bytes durable, only without that record.
+   * Opens a file that owes a force, to force it (a closed one before a delete or move takes the
+   * name it owes it at, or at the file system's close; a closed or open one before its time is set,
+   * see {@link #settle}): for writing, so that the force also records the forced sequence in the
+   * header (a later reader then detects a damaged newest tail record); read-only where this program
+   * may not write the file (made read-only after its last write), whose force still makes its bytes
+   * durable, only without that record. An open file's underlying channel was opened for writing
+   * wherever it could be, whatever its channels' modes, so one that only readers hold now still
+   * records it.
    */
   private FileChannel openToForce(Path rawPath, String displayPath, boolean forClose)
       throws IOException {

@@ -233,6 +233,26 @@ final class PathTable {
     return false;
   }
 
+  /** Whether a file that is loading or closing has the name {@code key}. */
+  boolean busyAt(Path key) {
+    for (Entry entry : all) {
+      if (!entry.ready() && key.equals(entry.key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The open file at the name {@code key} that channels can attach to, or null. */
+  Entry readyAt(Path key) {
+    for (Entry entry : all) {
+      if (entry.ready() && key.equals(entry.key)) {
+        return entry;
+      }
+    }
+    return null;
+  }
+
   /** Whether a file that is closing has the name {@code key}. */
   boolean closingAt(Path key) {
     for (Entry entry : all) {

@@ -3,6 +3,7 @@ package io.encryptedfs.conformance;
 import static io.encryptedfs.conformance.SpecChecks.OPEN_RUNWAY;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +18,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -144,6 +146,35 @@ class WrittenFilesTest {
       Decoded g = root.decode("g");
       SpecChecks.closed(g, new byte[0]);
       SpecChecks.forced(g);
+    }
+  }
+
+  /**
+   * Setting the time of a file that a reader holds open and a writer wrote without a force forces
+   * it through the open file, which records the forced sequence as a channel's force does, before
+   * the time is set: the time stays.
+   */
+  @Test
+  void settingTheTimeOfAnOpenUnforcedFileRecordsItsForceFirst() throws Exception {
+    try (ConformanceRoot root = new ConformanceRoot("AES-256-GCM", 4096)) {
+      byte[] content = bytes(9000);
+      FileTime time = FileTime.fromMillis(1_600_000_000_000L);
+      write(root, "f", new byte[0]);
+      try (FileChannel reader = FileChannel.open(root.path("f"), READ)) {
+        try (FileChannel ch = FileChannel.open(root.path("f"), WRITE)) {
+          ch.write(ByteBuffer.wrap(content));
+        }
+        Decoded written = root.decode("f");
+        assertTrue(
+            written.header().forcedSequence() < SpecChecks.newest(written).sequence(),
+            "not forced by the writer's close");
+        Files.setLastModifiedTime(root.path("f"), time);
+        Decoded d = root.decode("f");
+        assertArrayEquals(content, d.cleartext());
+        SpecChecks.forced(d);
+        assertEquals(time, Files.getLastModifiedTime(root.path("f")));
+        assertEquals(content.length, reader.size());
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,36 +117,11 @@ class MoveAcrossRootsCrashTest {
       try (FileSystem from = root(faults, "a", "true");
           FileSystem to = root(faults, "b", "true")) {
         writeForced(from.getPath("/wal"), forced);
-        AtomicInteger writes = new AtomicInteger();
-        AtomicReference<FileChannel> reader = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        faults.failWrites(
-            p -> {
-              // the creation's writes are done by the copy's second block: the file opens
-              if (p.toString().endsWith("/b/wal") && writes.incrementAndGet() == 4) {
-                Thread opener =
-                    new Thread(
-                        () -> {
-                          try {
-                            reader.set(FileChannel.open(to.getPath("/wal"), READ));
-                          } catch (Throwable e) {
-                            failure.set(e);
-                          }
-                        });
-                opener.start();
-                try {
-                  opener.join();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-              return false;
-            });
+        Reader reader = openWhileCopying(faults, to.getPath("/wal"));
         assertTimeoutPreemptively(
             Duration.ofSeconds(20), () -> Files.move(from.getPath("/wal"), to.getPath("/wal")));
         faults.failWrites(p -> false);
-        assertEquals(null, failure.get());
-        try (FileChannel opened = reader.get()) {
+        try (FileChannel opened = reader.opened()) {
           assertEquals(forced.length, opened.size());
           Path image = jimfs.getPath("/image");
           faults.recording().crash(CrashPlan.powerLoss()).writeTo(image);
@@ -182,6 +159,40 @@ class MoveAcrossRootsCrashTest {
     }
   }
 
+  /**
+   * As {@link #aCopyOpenedByAnotherThreadDuringTheMoveIsForcedAllTheSame}, for a move in from
+   * another file system: the copy is still open when the times are set, and is forced then all the
+   * same, through the open file, before the JDK deletes the source; the times set are kept.
+   */
+  @Test
+  void aMoveInWhoseCopyAnotherThreadOpenedIsDurableBeforeTheSourceGoes() throws Exception {
+    byte[] bytes = content(7, 4 * BLOCK + 17);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+        FileSystem plain = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      Path source = Files.write(plain.getPath("/wal"), bytes);
+      FileTime modified = FileTime.fromMillis(1_600_000_000_000L);
+      Files.setLastModifiedTime(source, modified);
+      try (FileSystem to = root(faults, "b", "true")) {
+        Reader reader = openWhileCopying(faults, to.getPath("/wal"));
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20), () -> Files.move(source, to.getPath("/wal")));
+        faults.failWrites(p -> false);
+        assertFalse(Files.exists(source));
+        try (FileChannel opened = reader.opened()) {
+          assertEquals(bytes.length, opened.size());
+          assertEquals(modified, Files.getLastModifiedTime(to.getPath("/wal")));
+          Path image = jimfs.getPath("/image");
+          faults.recording().crash(CrashPlan.powerLoss()).writeTo(image);
+          try (FileSystem b = TestRoots.open(image.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+            assertArrayEquals(bytes, Files.readAllBytes(b.getPath("/wal")));
+          }
+        }
+      }
+    }
+  }
+
   /** If that force fails, the move fails before the source goes, and leaves no copy. */
   @Test
   void aMoveWhoseForceFailsKeepsTheSourceAndLeavesNoCopy() throws IOException {
@@ -203,6 +214,49 @@ class MoveAcrossRootsCrashTest {
       faults.failForces(p -> false);
       from.close();
       to.close();
+    }
+  }
+
+  /**
+   * Has another thread open {@code copy} (named {@code /b/...} in the raw root) for reading while
+   * the copy is written, as a consumer that opens files as they appear does. The channel is there
+   * once the move returned.
+   */
+  private static Reader openWhileCopying(FaultInjectingFileSystem faults, Path copy) {
+    AtomicInteger writes = new AtomicInteger();
+    AtomicReference<FileChannel> reader = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    faults.failWrites(
+        p -> {
+          // the creation's writes are done by the copy's second block: the file opens
+          if (p.toString().endsWith("/b" + copy) && writes.incrementAndGet() == 4) {
+            Thread opener =
+                new Thread(
+                    () -> {
+                      try {
+                        reader.set(FileChannel.open(copy, READ));
+                      } catch (Throwable e) {
+                        failure.set(e);
+                      }
+                    });
+            opener.start();
+            try {
+              opener.join();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return false;
+        });
+    return new Reader(reader, failure);
+  }
+
+  /** The channel {@link #openWhileCopying} opens, or why it could not. */
+  private record Reader(AtomicReference<FileChannel> channel, AtomicReference<Throwable> failure) {
+    FileChannel opened() {
+      assertEquals(null, failure.get());
+      assertNotNull(channel.get(), "the copy was not opened while it was written");
+      return channel.get();
     }
   }
 
