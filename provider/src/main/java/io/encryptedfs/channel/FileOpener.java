@@ -137,19 +137,30 @@ final class FileOpener {
     OpenFile file =
         newOpenFile(
             displayPath, raw, loader.create(raw, made.policy(), made.master(), displayPath));
-    file.reportIntegrityTo(integrity);
-    // Audited as damage: the creating open that meets it cannot tell a crash from someone who
-    // truncated the file, whose content is gone either way, and a record of it must stay.
-    integrity.contentDamaged(
-        displayPath,
-        -1,
-        displayPath
-            + ": the underlying file was empty, as a crash in the open creating it leaves it;"
-            + " a creating open made it a new, empty file");
-    if (made.sync()) {
-      file.force(false);
+    try {
+      file.reportIntegrityTo(integrity);
+      // Audited as damage: the creating open that meets it cannot tell a crash from someone who
+      // truncated the file, whose content is gone either way, and a record of it must stay.
+      integrity.contentDamaged(
+          displayPath,
+          -1,
+          displayPath
+              + ": the underlying file was empty, as a crash in the open creating it leaves it;"
+              + " a creating open made it a new, empty file");
+      if (made.sync()) {
+        file.force(false);
+      }
+      return file;
+    } catch (IOException | RuntimeException e) {
+      // No channel has the file, and the caller only closes the raw file: dropping it here is what
+      // wipes its keys.
+      try {
+        file.drop();
+      } catch (IOException | RuntimeException dropped) {
+        e.addSuppressed(dropped);
+      }
+      throw e;
     }
-    return file;
   }
 
   /** What a creating open would make a new file with, asked only when it makes one. */
@@ -185,7 +196,20 @@ final class FileOpener {
     integrity.contentDamaged(displayPath, -1, reason);
   }
 
+  /**
+   * An open file on the keys {@code loaded} holds; they are destroyed if it cannot be made, as
+   * nothing else would wipe them.
+   */
   private OpenFile newOpenFile(String displayPath, RawFile raw, LoadedFile loaded) {
+    try {
+      return openFileOf(displayPath, raw, loaded);
+    } catch (RuntimeException e) {
+      loaded.keys().destroy();
+      throw e;
+    }
+  }
+
+  private OpenFile openFileOf(String displayPath, RawFile raw, LoadedFile loaded) {
     WriteMode mode = writeMode;
     OpenFile file =
         new OpenFile(displayPath, raw, loaded, random, mode, mode.buffered() ? flushTimer : null);
