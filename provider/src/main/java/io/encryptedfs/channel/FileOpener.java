@@ -172,7 +172,13 @@ final class FileOpener {
    * A new file's policy and the master key that wraps its data key; {@code sync}: force it, as a
    * creating open does with {@code create.sync}.
    */
-  record NewFile(NewFilePolicy policy, SecretKey master, boolean sync) {}
+  record NewFile(NewFilePolicy policy, SecretKey master, boolean sync) {
+    /** Without the master key: a {@code SecretKeySpec} prints a hash of its bytes. */
+    @Override
+    public String toString() {
+      return "NewFile[policy=" + policy + ", master=<hidden>, sync=" + sync + "]";
+    }
+  }
 
   /**
    * Tells the integrity listener why a file did not load, if it was a key or content failure.

@@ -103,7 +103,13 @@ public final class FileKeys {
   }
 
   /** The most recent subkey: a writer uses one salt per session, a reader mostly one per file. */
-  private record LastKey(byte[] salt, SecretKey key) {}
+  record LastKey(byte[] salt, SecretKey key) {
+    /** Without the subkey: a {@code SecretKeySpec} prints a hash of its bytes. */
+    @Override
+    public String toString() {
+      return "LastKey[key=<hidden>]";
+    }
+  }
 
   private SecretKey lookup(byte[] nonce) {
     ByteBuffer salt = ByteBuffer.wrap(Arrays.copyOf(nonce, SALT_SIZE));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.encryptedfs.Algorithm;
 import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.HeaderCodec;
+import io.encryptedfs.testing.SecretText;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -52,6 +53,20 @@ class FileKeysTest {
       mac.update(slot, 0, 224);
       assertArrayEquals(mac.doFinal(), keys.headerMac(slot));
     }
+  }
+
+  /**
+   * The cached subkey's holder prints no trace of the subkey: a record prints every component, and
+   * a {@code SecretKeySpec} prints a hash of its key bytes.
+   */
+  @Test
+  void theLastSubkeyPrintsNoTraceOfIt() {
+    SecretKeySpec subkey = new SecretKeySpec(bytes(32), "AES");
+
+    String text = new FileKeys.LastKey(bytes(16), subkey).toString();
+
+    SecretText.assertNoTraceOf(subkey, text);
+    assertTrue(text.startsWith("LastKey["), text);
   }
 
   @Test
