@@ -1,9 +1,8 @@
 package io.encryptedfs.samples;
 
 import io.encryptedfs.keystore.Pkcs12KeyStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -98,13 +97,7 @@ public final class SharedLogDemo {
 
   /** One writer process: reads the password from standard input, then appends its lines. */
   private static void writer(Path work, String name, int lines) throws IOException {
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    String line = in.readLine();
-    if (line == null) {
-      throw new IOException("no keystore password on standard input");
-    }
-    char[] password = line.toCharArray();
+    char[] password = firstLine(System.in);
     try (FileSystem fs = FileSystems.newFileSystem(root(work), env(work, password));
         FileChannel log =
             FileChannel.open(
@@ -125,6 +118,45 @@ public final class SharedLogDemo {
       }
     } finally {
       Arrays.fill(password, '\0');
+    }
+  }
+
+  /**
+   * The first line of {@code in}, decoded as UTF-8, as chars that the caller wipes. Read byte by
+   * byte rather than by {@code readLine}, whose String no one can wipe; every array on the way is
+   * wiped.
+   */
+  private static char[] firstLine(InputStream in) throws IOException {
+    byte[] bytes = new byte[64];
+    int n = 0;
+    CharBuffer chars = null;
+    try {
+      int b;
+      while ((b = in.read()) != -1 && b != '\n') {
+        if (n == bytes.length) {
+          byte[] larger = Arrays.copyOf(bytes, 2 * n);
+          Arrays.fill(bytes, (byte) 0);
+          bytes = larger;
+        }
+        bytes[n++] = (byte) b;
+      }
+      if (b == -1 && n == 0) {
+        throw new IOException("no keystore password on standard input");
+      }
+      if (n > 0 && bytes[n - 1] == '\r') {
+        n--;
+      }
+      // UTF-8 gives at most one char per byte: the decoder fills the buffer it allocates first,
+      // and leaves no copy behind in a larger one.
+      chars = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, n));
+      char[] line = new char[chars.remaining()];
+      chars.get(line);
+      return line;
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+      if (chars != null) {
+        Arrays.fill(chars.array(), '\0');
+      }
     }
   }
 

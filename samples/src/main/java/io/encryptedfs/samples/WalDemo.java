@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,9 +39,21 @@ public final class WalDemo {
     AUDIT.setLevel(java.util.logging.Level.WARNING);
     Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("encryptedfs-demo");
     Files.createDirectories(work);
+    char[] password = newPassword();
+    try {
+      run(work, password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    if (args.length == 0) {
+      deleteTree(work);
+    }
+  }
+
+  /** The demo, in {@code work}, with a keystore of {@code password}, which the caller wipes. */
+  private static void run(Path work, char[] password) throws IOException {
     Path keystore = work.resolve("keys.p12");
     Path data = work.resolve("data");
-    char[] password = newPassword();
     try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, password)) {
       keys.generateKey("master");
     }
@@ -120,11 +133,6 @@ public final class WalDemo {
       System.exit(1);
     } catch (IOException e) {
       System.out.println("   " + e.getClass().getSimpleName() + ": " + e.getMessage());
-    } finally {
-      java.util.Arrays.fill(password, '\0');
-    }
-    if (args.length == 0) {
-      deleteTree(work);
     }
   }
 
@@ -134,10 +142,28 @@ public final class WalDemo {
         i, 0x5eed0000 + i * 7919, 10 + i * 37 % 900, i % 100, i);
   }
 
+  /**
+   * A random password, as chars that the caller wipes once done with it. Built without a String,
+   * which no one can wipe and which stays in the heap until collected, and with each array on the
+   * way wiped.
+   */
   static char[] newPassword() {
     byte[] bytes = new byte[18];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getEncoder().encodeToString(bytes).toCharArray();
+    byte[] encoded = null;
+    try {
+      new SecureRandom().nextBytes(bytes);
+      encoded = Base64.getEncoder().encode(bytes);
+      char[] password = new char[encoded.length];
+      for (int i = 0; i < encoded.length; i++) {
+        password[i] = (char) encoded[i]; // Base64 is ASCII: one byte, one char
+      }
+      return password;
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+      if (encoded != null) {
+        Arrays.fill(encoded, (byte) 0);
+      }
+    }
   }
 
   private static boolean contains(byte[] haystack, byte[] needle) {
