@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,26 +113,7 @@ class AppendStressTest {
               }
               return true;
             });
-        // Giving up the program's last lock hands the writer lock off (and writes a buffered
-        // tail); the next write takes it again.
-        FileChannel locking = FileChannel.open(file, WRITE);
-        Random lockRandom = new Random(seed + 30);
-        stress.loop(
-            "locker",
-            () -> {
-              FileLock lock =
-                  locking.lock(lockRandom.nextInt(50_000), 1 + lockRandom.nextInt(9_000), false);
-              Thread.yield();
-              lock.release();
-              return true;
-            });
-        Random forceRandom = new Random(seed + 20);
-        stress.loop(
-            "forcer",
-            () -> {
-              appending.force(forceRandom.nextBoolean());
-              return true;
-            });
+        stress.locker(FileChannel.open(file, WRITE)).forcer(appending);
         stress.runFor(1_000);
         int[] all = snapshot(returned);
         try (FileChannel reading = FileChannel.open(file, READ)) {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,26 +134,7 @@ class PositionalStressTest {
               }
               return true;
             });
-        // Giving up the program's last lock hands the writer lock off (and writes a buffered
-        // tail); the next write takes it again.
-        FileChannel locking = FileChannel.open(file, WRITE);
-        Random lockRandom = new Random(seed + 30);
-        stress.loop(
-            "locker",
-            () -> {
-              FileLock lock =
-                  locking.lock(lockRandom.nextInt(50_000), 1 + lockRandom.nextInt(9_000), false);
-              Thread.yield();
-              lock.release();
-              return true;
-            });
-        Random forceRandom = new Random(seed + 20);
-        stress.loop(
-            "forcer",
-            () -> {
-              shared.force(forceRandom.nextBoolean());
-              return true;
-            });
+        stress.locker(FileChannel.open(file, WRITE)).forcer(shared);
         Random openRandom = new Random(seed + 21);
         stress.loop(
             "opener",

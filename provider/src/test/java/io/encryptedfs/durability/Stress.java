@@ -1,7 +1,10 @@
 package io.encryptedfs.durability;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +33,34 @@ final class Stress {
     names.add(name);
     steps.add(step);
     return this;
+  }
+
+  /**
+   * Adds a loop that locks random ranges through {@code locking} and lets each go at once: giving
+   * up the program's last lock hands the writer lock off (and writes a buffered tail); the next
+   * write takes it again.
+   */
+  Stress locker(FileChannel locking) {
+    Random random = new Random(seed + 30);
+    return loop(
+        "locker",
+        () -> {
+          FileLock lock = locking.lock(random.nextInt(50_000), 1 + random.nextInt(9_000), false);
+          Thread.yield();
+          lock.release();
+          return true;
+        });
+  }
+
+  /** Adds a loop that forces {@code channel}, with and without its metadata at random. */
+  Stress forcer(FileChannel channel) {
+    Random random = new Random(seed + 20);
+    return loop(
+        "forcer",
+        () -> {
+          channel.force(random.nextBoolean());
+          return true;
+        });
   }
 
   boolean stopped() {
