@@ -29,12 +29,19 @@ import javax.crypto.SecretKey;
 final class FileLoader {
   private final KeyProvider keyProvider;
   private final HeaderReader headers;
+  private final CreationRemains remains;
   private final SecureRandom random;
 
   FileLoader(KeyProvider keyProvider, SecureRandom random) {
     this.keyProvider = keyProvider;
     this.headers = new HeaderReader(keyProvider);
+    this.remains = new CreationRemains(headers);
     this.random = random;
+  }
+
+  /** See {@link CreationRemains#find}. */
+  String creationRemains(RawFile raw) throws IOException {
+    return remains.find(raw);
   }
 
   /**
@@ -98,7 +105,8 @@ final class FileLoader {
       sealed.sealTail(first, ByteBuffer.allocate(0), buf, nonces);
       buf.flip();
       raw.writeFully(buf, 0);
-      // The front region is always present in full, so a raw length below it means truncation.
+      // The front region is always present in full, so a raw length below it means truncation,
+      // or a kill between these two writes (see CreationRemains).
       raw.writeFully(ByteBuffer.allocate(1), geometry.frontSize() - 1);
       TailSlots slots = TailSlots.forNewFile(1);
       byte[] image = Arrays.copyOf(slot, Geometry.HEADER_SIZE);

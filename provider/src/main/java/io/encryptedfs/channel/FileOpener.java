@@ -76,8 +76,9 @@ final class FileOpener {
 
   /**
    * As {@link #load(RawFile, String)}; and where the open may create the file ({@code remake} not
-   * null), an empty raw file that no creator holds, which a crash in the open creating it leaves,
-   * is made a new file, as a creating open on a plain file system opens the empty file such a crash
+   * null), what a crash in the open creating it leaves ({@link CreationRemains}: an empty raw file,
+   * or one a process kill cut short between the creation's two writes) that no creator holds is
+   * made a new file, as a creating open on a plain file system opens the empty file such a crash
    * leaves there. It holds nothing to lose, and without this every write of its name would fail.
    */
   OpenFile load(RawFile raw, String displayPath, NewFileSource remake) throws IOException {
@@ -90,8 +91,8 @@ final class FileOpener {
           file.reportIntegrityTo(integrity);
           return file;
         } catch (DamagedFileException e) {
-          if (remake != null && raw.size() == 0 && !creatorAt(raw, e)) {
-            OpenFile made = remakeEmpty(raw, displayPath, remake);
+          if (remake != null && loader.creationRemains(raw) != null && !creatorAt(raw, e)) {
+            OpenFile made = remakeRemains(raw, displayPath, remake);
             if (made != null) {
               return made;
             }
@@ -118,11 +119,12 @@ final class FileOpener {
   }
 
   /**
-   * Makes the empty {@code raw} a new file once this file holds its writer lock and it is still
-   * empty, as a creator makes the file it created; null if another holds the lock (a creator at
-   * work: the caller waits for it) or the file is no longer empty (load it).
+   * Makes {@code raw}, which an interrupted creation left, a new file once this file holds its
+   * writer lock and it is still what that creation left, as a creator makes the file it created;
+   * null if another holds the lock (a creator at work: the caller waits for it) or the file changed
+   * meanwhile (load it).
    */
-  private OpenFile remakeEmpty(RawFile raw, String displayPath, NewFileSource remake)
+  private OpenFile remakeRemains(RawFile raw, String displayPath, NewFileSource remake)
       throws IOException {
     // Asked before the lock is taken: it may read the keystore again, and another program that
     // opens the file meanwhile waits for its header only so long.
@@ -130,9 +132,15 @@ final class FileOpener {
     if (raw.claimWriter() == RawFile.Claim.BUSY) {
       return null;
     }
-    if (raw.size() != 0) {
+    String remains = loader.creationRemains(raw);
+    if (remains == null) {
       raw.releaseWriter();
       return null;
+    }
+    if (raw.size() != 0) {
+      // The new file's front region may be smaller than the one cut short: no byte of the old
+      // file may stay past it. A crash right after this leaves an empty file, remade as well.
+      raw.truncate(0);
     }
     OpenFile file =
         newOpenFile(
@@ -144,9 +152,7 @@ final class FileOpener {
       integrity.contentDamaged(
           displayPath,
           -1,
-          displayPath
-              + ": the underlying file was empty, as a crash in the open creating it leaves it;"
-              + " a creating open made it a new, empty file");
+          displayPath + ": " + remains + "; a creating open made it a new, empty file");
       if (made.sync()) {
         file.force(false);
       }
