@@ -2,6 +2,7 @@ package io.encryptedfs.channel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedFileSystemException;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.Set;
  * with another file's open or close: the table's changes, and the underlying open of an existing
  * file (so that no open reaches a file without finding it in the table). Loading, making and
  * closing a file run outside it, with the file's entry loading or closing, so that opens of that
- * file wait ({@link #awaitChange}) while opens of others go on.
+ * file wait ({@link #awaitChange}) while opens of others go on; so does reading an open file's
+ * size, which may load it again.
  *
  * <p>This class brings files into the table and finds them there, and follows deletes and moves;
  * the way out (an entry turning closing, leaving once closed, and the file system's close taking
@@ -362,14 +364,35 @@ final class FileRegistry {
     }
   }
 
-  /** The size of the file with identity {@code id} if it is open here (once ready), else -1. */
-  synchronized long openSize(Object id) throws IOException {
+  /**
+   * The size of the file with identity {@code id} if it is open here (once ready), else -1: also
+   * when it closes before its size is read, as its closed view no longer has one and the caller
+   * then reads it from the disk.
+   */
+  long openSize(Object id) throws IOException {
+    OpenFile file = readyFile(id);
+    if (file == null) {
+      return -1;
+    }
+    // Outside this monitor: a reader's size looks at the underlying file, and may load it again,
+    // while other files open and close.
+    try {
+      return file.size();
+    } catch (ClosedChannelException e) {
+      if (file.closed()) {
+        return -1;
+      }
+      throw e;
+    }
+  }
+
+  private synchronized OpenFile readyFile(Object id) {
     PathTable.Entry entry = table.get(id);
     while (entry != null && !entry.ready()) {
       awaitChange(this);
       entry = table.get(id);
     }
-    return entry != null ? entry.file.size() : -1;
+    return entry != null ? entry.file : null;
   }
 
   /** Number of files whose underlying channel is open. */

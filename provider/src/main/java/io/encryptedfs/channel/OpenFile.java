@@ -189,6 +189,16 @@ final class OpenFile {
     }
   }
 
+  /** Whether the session ended and this view is closed: its size is then the disk's. */
+  boolean closed() {
+    lock.readLock().lock();
+    try {
+      return view.closed();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Reads at {@code position}; -1 at or past the end, as {@code FileChannel.read} does. */
   int read(ByteBuffer dst, long position) throws IOException {
     if (position > g.blockStart(g.homeBlocks(view.size())) - dst.remaining()) {
