@@ -1,14 +1,11 @@
 package io.encryptedfs.channel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.encryptedfs.Algorithm;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
-import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.testing.HeapDumps;
 import io.encryptedfs.testing.InMemoryKeys;
@@ -20,10 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.util.Arrays;
-import java.util.SplittableRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,39 +34,14 @@ class FailedCreationKeysTest {
   @Test
   void aCreationWhoseWriteFailsDestroysTheNewFileKeys() throws Exception {
     long seed = new SecureRandom().nextLong();
-    byte[] heap = HeapDumps.ofChild(dir, Child.class, Long.toString(seed));
-    byte[] drawn = Child.drawn(seed);
-    byte[] fileId = Arrays.copyOf(drawn, FileHeader.FILE_ID_SIZE);
-    byte[] dataKey = Arrays.copyOfRange(drawn, FileHeader.FILE_ID_SIZE, 48);
-    Mac extract = Mac.getInstance("HmacSHA256");
-    extract.init(new SecretKeySpec(fileId, "HmacSHA256"));
-    byte[] prk = extract.doFinal(dataKey);
-    assertTrue(
-        HeapDumps.count(heap, fileId) > 0, "the dump holds the file id, so the heap is searched");
-    assertEquals(0, HeapDumps.count(heap, prk), "copies of the failed file's pseudorandom key");
-    assertEquals(0, HeapDumps.count(heap, dataKey), "copies of the failed file's data key");
+    SeededFileKeys.assertNoneIn(HeapDumps.ofChild(dir, Child.class, Long.toString(seed)), seed);
   }
 
   /** Creates a file on a disk that refuses every write, and dumps every object in the heap. */
   static final class Child {
-    /** The bytes the file loader draws for the file id, data key and key salt. */
-    static byte[] drawn(long seed) {
-      byte[] bytes = new byte[FileHeader.FILE_ID_SIZE + 32 + 16];
-      new SplittableRandom(seed).nextBytes(bytes);
-      return bytes;
-    }
-
     public static void main(String[] args) throws Exception {
       long seed = Long.parseLong(args[0]);
-      SecureRandom seeded =
-          new SecureRandom() {
-            @Override
-            public void nextBytes(byte[] bytes) {
-              byte[] drawn = drawn(seed);
-              System.arraycopy(drawn, 0, bytes, 0, bytes.length);
-              Arrays.fill(drawn, (byte) 0);
-            }
-          };
+      SecureRandom seeded = SeededFileKeys.generator(seed);
       InMemoryKeys keys = new InMemoryKeys("master");
       try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
         FaultInjectingFileSystem disk =
