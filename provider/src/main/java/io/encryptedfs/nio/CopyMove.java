@@ -53,8 +53,8 @@ final class CopyMove {
       throws IOException {
     CopyOptions o = CopyOptions.ofCopy(options);
     BasicFileAttributes source = rawAttributes(from, o.followLinks());
-    if (clearTarget(provider, from, source, to, o.replace())) {
-      copyEntry(provider, from, source, to, o.copyAttributes(), false);
+    if (clearTarget(provider, from, source, to, o.replace(), false)) {
+      copyEntry(provider, from, source, CopyTarget.atName(provider, to), o.copyAttributes(), false);
     }
   }
 
@@ -64,8 +64,10 @@ final class CopyMove {
    * moves only when empty; either fails before anything changes. The copy is forced before the
    * source goes: the delete may reach the disk before the copy's unforced bytes do, and a power
    * loss would then take bytes the source had made durable (the file system's close, which would
-   * force the copy, may never come). Forced by its writer, so also when another channel opened the
-   * copy meanwhile, whose close, not the writer's, would leave the force owed.
+   * force the copy, may never come). A regular file is copied under a name its root hides and put
+   * at its name only once whole and forced, its directory then forced ({@link StagedCopy}): a
+   * process killed during the copy leaves the target's name as it was, not holding a shorter file
+   * that opens as a valid one. A replaced file stays until the copy is renamed over it.
    */
   static void moveAcrossRoots(
       EncryptedFileSystemProvider provider,
@@ -82,14 +84,21 @@ final class CopyMove {
     if (source.isDirectory() && hasEntries(provider, from)) {
       throw new DirectoryNotEmptyException(from.toString());
     }
-    if (!clearTarget(provider, from, source, to, o.replace())) {
+    boolean staged = source.isRegularFile();
+    if (!clearTarget(provider, from, source, to, o.replace(), staged)) {
       return;
     }
-    copyEntry(provider, from, source, to, true, true);
+    if (staged) {
+      StagedCopy copy = StagedCopy.of(to);
+      copyEntry(provider, from, source, copy, true, true);
+      copy.place(o.replace());
+    } else {
+      copyEntry(provider, from, source, CopyTarget.atName(provider, to), true, true);
+    }
     try {
       provider.delete(from);
     } catch (IOException | RuntimeException e) {
-      removeAfter(provider, to, e);
+      removeAfter(CopyTarget.atName(provider, to), e);
       throw e;
     }
   }
@@ -129,14 +138,17 @@ final class CopyMove {
 
   /**
    * Makes way for the copy at {@code to}: false if it is the source itself (nothing to do). Looks
-   * at {@code to} itself, not where a link there points, as the default file system does.
+   * at {@code to} itself, not where a link there points, as the default file system does. With
+   * {@code staged}, an entry to replace that a rename can replace (anything but a directory) stays
+   * until the staged copy is renamed over it.
    */
   private static boolean clearTarget(
       EncryptedFileSystemProvider provider,
       EncryptedPath from,
       BasicFileAttributes source,
       EncryptedPath to,
-      boolean replace)
+      boolean replace,
+      boolean staged)
       throws IOException {
     BasicFileAttributes target;
     try {
@@ -156,7 +168,9 @@ final class CopyMove {
     if (ReservedNames.isReserved(to)) {
       throw ReservedNames.refusal(to); // before the delete, which would leave nothing in its place
     }
-    provider.delete(to);
+    if (!staged || target.isDirectory()) {
+      provider.delete(to);
+    }
     return true;
   }
 
@@ -177,53 +191,57 @@ final class CopyMove {
         && from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize());
   }
 
-  /** With {@code durable}, a regular file's copy is forced before it is closed. */
+  /**
+   * With {@code durable}, a regular file's copy is forced before it is closed. A directory or a
+   * link is made at its name: one call makes either whole.
+   */
   private static void copyEntry(
       EncryptedFileSystemProvider provider,
       EncryptedPath from,
       BasicFileAttributes source,
-      EncryptedPath to,
+      CopyTarget target,
       boolean copyAttributes,
       boolean durable)
       throws IOException {
+    EncryptedPath to = target.path();
     Set<PosixFilePermission> perms =
         source instanceof PosixFileAttributes p && posix(to) ? p.permissions() : null;
     if (source.isSymbolicLink()) {
       copyLink(from, to);
       if (copyAttributes) {
-        copyOwnership(from, source, to);
+        copyOwnership(from, source, target);
       }
       return;
     }
     if (source.isDirectory()) {
       provider.createDirectory(to, creation(perms));
     } else {
-      copyFile(provider, from, to, perms, durable);
+      copyFile(provider, from, target, perms, durable);
     }
     try {
       if (copyAttributes) {
-        copyOwnership(from, source, to);
+        copyOwnership(from, source, target);
       }
       if (perms != null && copyAttributes) {
-        setPermissions(to, perms);
+        setPermissions(target, perms);
       } else if (perms != null && !perms.containsAll(OWNER_RW) && !source.isDirectory()) {
         // as created, the umask applied, less what was added only for this layer's sake
         Set<PosixFilePermission> now = EnumSet.noneOf(PosixFilePermission.class);
-        now.addAll(rawView(to, PosixFileAttributeView.class).readAttributes().permissions());
+        now.addAll(rawView(target, PosixFileAttributeView.class).readAttributes().permissions());
         now.removeAll(added(perms));
-        setPermissions(to, now);
+        setPermissions(target, now);
       }
       if (copyAttributes) {
-        to.getFileSystem().files().settle(EncryptedFileSystemProvider.raw(to)); // OpenFiles#settle
-        rawView(to, BasicFileAttributeView.class)
+        to.getFileSystem().files().settle(target.raw()); // OpenFiles#settle
+        rawView(target, BasicFileAttributeView.class)
             .setTimes(source.lastModifiedTime(), source.lastAccessTime(), source.creationTime());
       }
     } catch (FileSystemException e) {
       IOException t = PathErrors.translate(e, to.toString());
-      removeAfter(provider, to, t);
+      removeAfter(target, t);
       throw t;
     } catch (IOException | RuntimeException e) {
-      removeAfter(provider, to, e);
+      removeAfter(target, e);
       throw e;
     }
   }
@@ -238,7 +256,7 @@ final class CopyMove {
   private static void copyFile(
       EncryptedFileSystemProvider provider,
       EncryptedPath from,
-      EncryptedPath to,
+      CopyTarget to,
       Set<PosixFilePermission> perms,
       boolean durable)
       throws IOException {
@@ -249,11 +267,7 @@ final class CopyMove {
     }
     boolean made = false;
     try (FileChannel in = provider.newFileChannel(from, EnumSet.of(StandardOpenOption.READ))) {
-      try (FileChannel out =
-          provider.newFileChannel(
-              to,
-              EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
-              creation(created))) {
+      try (FileChannel out = to.create(creation(created))) {
         made = true;
         transfer(in, out);
         if (durable || (perms != null && !perms.containsAll(OWNER_RW))) {
@@ -262,7 +276,7 @@ final class CopyMove {
       }
     } catch (IOException | RuntimeException e) {
       if (made) {
-        removeAfter(provider, to, e);
+        removeAfter(to, e);
       }
       throw e;
     }
@@ -293,11 +307,11 @@ final class CopyMove {
    * this process may give them (as root, or a group it is in) and leaves them where it may not.
    * Before the permissions are set, since a change of owner clears the set-id bits.
    */
-  private static void copyOwnership(
-      EncryptedPath from, BasicFileAttributes source, EncryptedPath to) throws IOException {
+  private static void copyOwnership(EncryptedPath from, BasicFileAttributes source, CopyTarget to)
+      throws IOException {
     if (!(source instanceof PosixFileAttributes p)
-        || !posix(to)
-        || rawFileSystem(from).provider() != rawFileSystem(to).provider()) {
+        || !posix(to.path())
+        || rawFileSystem(from).provider() != rawFileSystem(to.path()).provider()) {
       return;
     }
     PosixFileAttributeView view = rawView(to, PosixFileAttributeView.class);
@@ -310,10 +324,9 @@ final class CopyMove {
   }
 
   /** Removes what this copy made at {@code to}; a failure to do so rides on {@code failure}. */
-  private static void removeAfter(
-      EncryptedFileSystemProvider provider, EncryptedPath to, Throwable failure) {
+  private static void removeAfter(CopyTarget to, Throwable failure) {
     try {
-      provider.delete(to);
+      to.remove();
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
     }
@@ -341,15 +354,15 @@ final class CopyMove {
         : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)};
   }
 
-  private static void setPermissions(EncryptedPath p, Set<PosixFilePermission> perms)
+  private static void setPermissions(CopyTarget p, Set<PosixFilePermission> perms)
       throws IOException {
     rawView(p, PosixFileAttributeView.class).setPermissions(perms);
   }
 
-  private static <V extends BasicFileAttributeView> V rawView(EncryptedPath p, Class<V> type)
+  private static <V extends BasicFileAttributeView> V rawView(CopyTarget p, Class<V> type)
       throws IOException {
-    return EncryptedFileSystemProvider.rawProvider(p)
-        .getFileAttributeView(EncryptedFileSystemProvider.raw(p), type, LinkOption.NOFOLLOW_LINKS);
+    return EncryptedFileSystemProvider.rawProvider(p.path())
+        .getFileAttributeView(p.raw(), type, LinkOption.NOFOLLOW_LINKS);
   }
 
   /** The underlying file's attributes, with its permissions where the file system has them. */

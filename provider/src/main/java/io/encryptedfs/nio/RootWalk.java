@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * The walk of a root's underlying directory that {@link KeyRotation} rewraps and counts by: every
  * entry in a stable order, stopping at a directory that is the root of another encrypted file
- * system.
+ * system, and leaving out the temporary files of moves into the root.
  */
 final class RootWalk {
   private RootWalk() {}
@@ -44,7 +44,9 @@ final class RootWalk {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            entries.add(file);
+            if (!isStagedCopy(efs, file)) {
+              entries.add(file);
+            }
             return FileVisitResult.CONTINUE;
           }
 
@@ -66,6 +68,16 @@ final class RootWalk {
         });
     entries.sort(null);
     return entries;
+  }
+
+  /**
+   * Whether {@code raw} is a temporary file of a move into the root ({@link StagedCopy}): one in
+   * use is put at its name or removed by its move, one a kill left holds nothing of the root's, and
+   * one a kill left in its creation does not even open.
+   */
+  private static boolean isStagedCopy(EncryptedFileSystem efs, Path raw) {
+    return efs.root().equals(raw.getParent())
+        && raw.getFileName().toString().startsWith(StagedCopy.PREFIX);
   }
 
   /**

@@ -26,12 +26,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -103,13 +107,13 @@ class MoveAcrossRootsCrashTest {
   }
 
   /**
-   * Another thread opens the copy while the move writes it (a consumer that opens files as they
-   * appear): the copy is still forced before the source goes, though its writer's close is then not
-   * its last. The force was once left to the file system's close in that case, so a power loss
-   * right after the move found the copy empty and the source gone.
+   * Another thread opens the target while the move writes the copy (a consumer that opens files as
+   * they appear): it finds nothing there, as the copy is written under a name the root hides and
+   * put at its name only once whole and forced; a power loss right after the move finds it whole.
+   * Before, the copy was written at its name, where such a reader found a shorter file.
    */
   @Test
-  void aCopyOpenedByAnotherThreadDuringTheMoveIsForcedAllTheSame() throws Exception {
+  void aCopyIsNotAtItsNameWhileItIsWritten() throws Exception {
     byte[] forced = content(6, 4 * BLOCK + 17);
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       FaultInjectingFileSystem faults =
@@ -117,17 +121,17 @@ class MoveAcrossRootsCrashTest {
       try (FileSystem from = root(faults, "a", "true");
           FileSystem to = root(faults, "b", "true")) {
         writeForced(from.getPath("/wal"), forced);
-        Reader reader = openWhileCopying(faults, to.getPath("/wal"));
+        Reader reader =
+            openWhileCopying(faults, MoveAcrossRootsCrashTest::staged, to.getPath("/wal"));
         assertTimeoutPreemptively(
             Duration.ofSeconds(20), () -> Files.move(from.getPath("/wal"), to.getPath("/wal")));
         faults.failWrites(p -> false);
-        try (FileChannel opened = reader.opened()) {
-          assertEquals(forced.length, opened.size());
-          Path image = jimfs.getPath("/image");
-          faults.recording().crash(CrashPlan.powerLoss()).writeTo(image);
-          try (FileSystem b = TestRoots.open(image.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
-            assertArrayEquals(forced, Files.readAllBytes(b.getPath("/wal")));
-          }
+        assertTrue(reader.failure().get() instanceof NoSuchFileException, reader.toString());
+        assertEquals(List.of(), stagedIn(faults.root().resolve("b")), "temporary files left");
+        Path image = jimfs.getPath("/image");
+        faults.recording().crash(CrashPlan.powerLoss()).writeTo(image);
+        try (FileSystem b = TestRoots.open(image.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+          assertArrayEquals(forced, Files.readAllBytes(b.getPath("/wal")));
         }
       }
     }
@@ -175,9 +179,9 @@ class MoveAcrossRootsCrashTest {
       FileTime modified = FileTime.fromMillis(1_600_000_000_000L);
       Files.setLastModifiedTime(source, modified);
       try (FileSystem to = root(faults, "b", "true")) {
-        Reader reader = openWhileCopying(faults, to.getPath("/wal"));
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(20), () -> Files.move(source, to.getPath("/wal")));
+        Path copy = to.getPath("/wal");
+        Reader reader = openWhileCopying(faults, p -> p.toString().endsWith("/b" + copy), copy);
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Files.move(source, copy));
         faults.failWrites(p -> false);
         assertFalse(Files.exists(source));
         try (FileChannel opened = reader.opened()) {
@@ -203,13 +207,14 @@ class MoveAcrossRootsCrashTest {
       FileSystem from = root(faults, "a", "true");
       FileSystem to = root(faults, "b", "true");
       writeForced(from.getPath("/wal"), forced);
-      faults.failForces(p -> p.toString().endsWith("/b/wal"));
+      faults.failForces(MoveAcrossRootsCrashTest::staged);
       SyncFailedException failed =
           assertThrows(
               SyncFailedException.class,
               () -> Files.move(from.getPath("/wal"), to.getPath("/wal")));
       assertTrue(failed.getMessage().startsWith("/wal"), failed.getMessage());
       assertFalse(Files.exists(to.getPath("/wal")));
+      assertEquals(List.of(), stagedIn(faults.root().resolve("b")), "temporary files left");
       assertArrayEquals(forced, Files.readAllBytes(from.getPath("/wal")));
       faults.failForces(p -> false);
       from.close();
@@ -217,19 +222,33 @@ class MoveAcrossRootsCrashTest {
     }
   }
 
+  /** Whether {@code raw} is the temporary file a move to another root writes its copy to. */
+  private static boolean staged(Path raw) {
+    return raw.getFileName() != null
+        && raw.getFileName().toString().startsWith(".encryptedfs-move-");
+  }
+
+  /** The temporary files of moves in the raw root {@code root}. */
+  private static List<Path> stagedIn(Path root) throws IOException {
+    try (Stream<Path> entries = Files.list(root)) {
+      return entries.filter(MoveAcrossRootsCrashTest::staged).toList();
+    }
+  }
+
   /**
-   * Has another thread open {@code copy} (named {@code /b/...} in the raw root) for reading while
-   * the copy is written, as a consumer that opens files as they appear does. The channel is there
-   * once the move returned.
+   * Has another thread open {@code copy} for reading while the underlying file that {@code written}
+   * matches is written, as a consumer that opens files as they appear does. The channel is there
+   * once the move returned, or why the open failed.
    */
-  private static Reader openWhileCopying(FaultInjectingFileSystem faults, Path copy) {
+  private static Reader openWhileCopying(
+      FaultInjectingFileSystem faults, Predicate<Path> written, Path copy) {
     AtomicInteger writes = new AtomicInteger();
     AtomicReference<FileChannel> reader = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     faults.failWrites(
         p -> {
           // the creation's writes are done by the copy's second block: the file opens
-          if (p.toString().endsWith("/b" + copy) && writes.incrementAndGet() == 4) {
+          if (written.test(p) && writes.incrementAndGet() == 4) {
             Thread opener =
                 new Thread(
                     () -> {

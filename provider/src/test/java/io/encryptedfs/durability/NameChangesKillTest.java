@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILLs it at a random moment ({@link NameChangesChild}). After each kill the file replaced is
  * whole, the version of the last step acknowledged or of the one after; every file whose move was
  * acknowledged is whole in the other root and gone from the first; and the move the kill cut short
- * left its file whole on one side at least: its source is deleted only once the copy is whole.
+ * left its file whole on one side at least, and never part of it in the other root: its copy is put
+ * at its name only once whole, and its source is deleted only after that.
  */
 class NameChangesKillTest {
   private static final int ROUNDS = Soak.enabled() ? 100 : 10;
@@ -98,10 +100,14 @@ class NameChangesKillTest {
       State source = state(a.getPath("/m" + cut), whole);
       State copy = state(b.getPath("/m" + cut), whole);
       String both = round + ": /m" + cut + " is " + source + " in A, " + copy + " in B";
-      if (source == State.ABSENT) {
-        assertTrue(copy == State.ABSENT || copy == State.WHOLE, both);
-      } else if (copy != State.ABSENT) {
-        assertEquals(State.WHOLE, source, both); // the copy began once the source was forced
+      // The copy is written under a name root B hides and put at /mN only once whole and forced.
+      assertTrue(copy == State.ABSENT || copy == State.WHOLE, both);
+      if (copy == State.WHOLE) {
+        assertTrue(source != State.PART, both); // the copy began once the source was forced
+      }
+      try (Stream<Path> listed = Files.list(b.getPath("/"))) {
+        // the copies a kill left under their temporary names are not among them
+        listed.forEach(p -> assertTrue(p.toString().startsWith("/m"), round + ": listed " + p));
       }
       return source + "/" + copy;
     }

@@ -1,0 +1,199 @@
+package io.encryptedfs.nio;
+
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+
+import io.encryptedfs.channel.OpenFiles;
+import io.encryptedfs.channel.PathErrors;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.spi.FileSystemProvider;
+import java.util.EnumSet;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Where a move to another root writes its copy of a regular file: a temporary file in the target
+ * root's own directory, named {@code .encryptedfs-move-} and 16 hex digits, which that root keeps
+ * internal as it keeps every name starting with its marker's (never listed, never reached by a
+ * path, {@link EncryptedFileSystem#isInternal}). Only once the copy is whole and forced is it put
+ * at its name, so a process killed meanwhile leaves the target's name as it was, never a shorter
+ * file that opens as a valid one. A kill leaves the temporary file behind: hidden, it blocks
+ * nothing (each move draws a new name); key rotation rewraps it as any file of the root.
+ */
+final class StagedCopy implements CopyTarget {
+  static final String PREFIX = EncryptedFileSystem.MARKER + "-move-";
+
+  private final EncryptedPath to;
+  private final Path rawTo;
+  private final Path temp;
+
+  private StagedCopy(EncryptedPath to, Path rawTo, Path temp) {
+    this.to = to;
+    this.rawTo = rawTo;
+    this.temp = temp;
+  }
+
+  /** A new temporary file's name in {@code to}'s root; nothing is made yet. */
+  static StagedCopy of(EncryptedPath to) throws IOException {
+    String tag = String.format("%016x", ThreadLocalRandom.current().nextLong());
+    return new StagedCopy(
+        to, EncryptedFileSystemProvider.raw(to), to.getFileSystem().root().resolve(PREFIX + tag));
+  }
+
+  @Override
+  public EncryptedPath path() {
+    return to;
+  }
+
+  @Override
+  public Path raw() {
+    return temp;
+  }
+
+  /** Errors name the target's path: the temporary name is nobody's to see. */
+  @Override
+  public FileChannel create(FileAttribute<?>[] attrs) throws IOException {
+    EncryptedFileSystem fs = to.getFileSystem();
+    return fs.files()
+        .newFileChannel(
+            temp,
+            to.toString(),
+            EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
+            () -> fs.policyFor(to), // the key the target's path should use
+            attrs);
+  }
+
+  @Override
+  public void remove() throws IOException {
+    FileSystemProvider raw = rawProvider();
+    try {
+      files().delete(temp, () -> raw.delete(temp));
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, to.toString());
+    }
+  }
+
+  /**
+   * Puts the whole, forced copy at the target's name and forces that name's directory, so that the
+   * caller may delete the source once this returns. With {@code replace}, one rename over whatever
+   * is there (a directory was removed beforehand: no rename puts a file over one). Without it, a
+   * hard link, which refuses a name someone took during the copy as the caller's first look did
+   * ({@link FileAlreadyExistsException}); where the underlying file system makes no hard links
+   * (vfat, exFAT), a rename after a look, which would replace an entry made between the two. If
+   * this fails, neither the temporary file nor the copy at the target's name is left.
+   */
+  void place(boolean replace) throws IOException {
+    FileSystemProvider raw = rawProvider();
+    boolean placed = false;
+    try {
+      if (replace) {
+        files()
+            .move(
+                temp,
+                rawTo,
+                displayTo(),
+                () ->
+                    raw.move(
+                        temp,
+                        rawTo,
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE));
+        placed = true;
+      } else {
+        placed = link(raw);
+        if (placed) {
+          files().delete(temp, () -> raw.delete(temp));
+        } else {
+          files().move(temp, rawTo, displayTo(), () -> raw.move(temp, rawTo, ATOMIC_MOVE));
+          placed = true;
+        }
+      }
+      forceDirectory();
+    } catch (FileSystemException e) {
+      IOException t =
+          e instanceof FileAlreadyExistsException ? e : PathErrors.translate(e, to.toString());
+      undo(placed, raw, t);
+      throw t;
+    } catch (IOException | RuntimeException e) {
+      undo(placed, raw, e);
+      throw e;
+    }
+  }
+
+  /**
+   * The target's name as a second name of the temporary file: true. False where the underlying file
+   * system makes no hard links, and nothing is at the target's name, whose look the caller's rename
+   * follows. A file with both names is one open file to the table of open files, found by identity;
+   * nothing owes a force at the temporary name, whose writer forced and closed it, so its removal
+   * then forces nothing.
+   */
+  private boolean link(FileSystemProvider raw) throws IOException {
+    try {
+      raw.createLink(rawTo, temp);
+    } catch (FileAlreadyExistsException e) {
+      throw new FileAlreadyExistsException(to.toString());
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      if (exists(raw)) {
+        throw new FileAlreadyExistsException(to.toString());
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /** Removes the copy from the target's name if it got there, and the temporary file. */
+  private void undo(boolean placed, FileSystemProvider raw, Throwable failure) {
+    if (placed) {
+      try {
+        files().delete(rawTo, () -> raw.delete(rawTo));
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    try {
+      remove();
+    } catch (NoSuchFileException gone) {
+      // renamed to the target's name, or linked there and then removed: nothing left here
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private boolean exists(FileSystemProvider raw) throws IOException {
+    try {
+      raw.readAttributes(rawTo, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  /** So that a power loss after the source's delete cannot take the copy's name with it. */
+  private void forceDirectory() throws IOException {
+    Path dir = rawTo.getParent();
+    EncryptedPath shown = to.toAbsolutePath().normalize().getParent();
+    try (FileChannel ch = DirectoryChannel.open(dir, shown.toString())) {
+      ch.force(true);
+    }
+  }
+
+  private String displayTo() {
+    return to.toAbsolutePath().normalize().toString();
+  }
+
+  private OpenFiles files() {
+    return to.getFileSystem().files();
+  }
+
+  private FileSystemProvider rawProvider() {
+    return EncryptedFileSystemProvider.rawProvider(to);
+  }
+}

@@ -1,0 +1,169 @@
+package io.encryptedfs.nio;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static java.nio.file.StandardOpenOption.READ;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Feature;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A move to another root puts its copy of a regular file at the target's name only once the copy is
+ * whole: by a rename over a file it replaces, by a hard link where it must not replace, so that a
+ * file someone made at that name during the copy stays, or by a rename after a look where the
+ * underlying file system has no hard links. No temporary file is left when the move returns.
+ */
+class StagedCopyTest {
+  private static final int BLOCK = 4096;
+  private final InMemoryKeys keys = new InMemoryKeys("master");
+
+  @Test
+  void aReplacedFileStaysReadableThroughAChannelOpenOnIt(@TempDir Path tmp) throws IOException {
+    try (FileSystem a = TestRoots.open(tmp.resolve("a"), keys, "AES-256-GCM", BLOCK);
+        FileSystem b = TestRoots.open(tmp.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+      Files.writeString(a.getPath("/seg"), "new segment");
+      Files.writeString(b.getPath("/seg"), "old");
+      try (FileChannel old = FileChannel.open(b.getPath("/seg"), READ)) {
+        Files.move(a.getPath("/seg"), b.getPath("/seg"), REPLACE_EXISTING);
+
+        assertEquals("old", read(old));
+        assertEquals("new segment", Files.readString(b.getPath("/seg")));
+      }
+      assertEquals(List.of(), leftovers(tmp.resolve("b")));
+      assertEquals(List.of(b.getPath("/seg")), list(b.getPath("/")));
+      assertEquals(List.of(), list(a.getPath("/")));
+    }
+  }
+
+  @Test
+  void aFileMadeAtTheTargetDuringTheCopyStaysAndTheMoveFails() throws Exception {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      try (FileSystem a = TestRoots.open(faults.root().resolve("a"), keys, "AES-256-GCM", BLOCK);
+          FileSystem b = TestRoots.open(faults.root().resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+        Files.writeString(a.getPath("/seg"), "moved");
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        faults.failWrites(
+            p -> {
+              if (p.getFileName().toString().startsWith(StagedCopy.PREFIX)) {
+                faults.failWrites(q -> false);
+                // another thread, as another program would: this one is in the copy's write
+                Thread other =
+                    new Thread(
+                        () -> {
+                          try {
+                            Files.writeString(b.getPath("/seg"), "theirs");
+                          } catch (Throwable e) {
+                            failure.set(e);
+                          }
+                        });
+                other.start();
+                try {
+                  other.join();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return false;
+            });
+
+        FileAlreadyExistsException e =
+            assertThrows(
+                FileAlreadyExistsException.class,
+                () -> Files.move(a.getPath("/seg"), b.getPath("/seg")));
+
+        assertEquals(null, failure.get());
+        assertEquals("/seg", e.getFile());
+        assertEquals("theirs", Files.readString(b.getPath("/seg")));
+        assertEquals("moved", Files.readString(a.getPath("/seg")));
+        assertEquals(List.of(), leftovers(faults.root().resolve("b")));
+      }
+    }
+  }
+
+  @Test
+  void withoutHardLinksTheCopyIsRenamedToItsName() throws IOException {
+    Configuration noLinks =
+        Configuration.unix().toBuilder()
+            .setSupportedFeatures(Feature.SYMBOLIC_LINKS, Feature.FILE_CHANNEL)
+            .build();
+    try (FileSystem jimfs = Jimfs.newFileSystem(noLinks);
+        FileSystem a = TestRoots.open(jimfs.getPath("/a"), keys, "AES-256-GCM", BLOCK);
+        FileSystem b = TestRoots.open(jimfs.getPath("/b"), keys, "AES-256-GCM", BLOCK)) {
+      Files.writeString(a.getPath("/seg"), "moved");
+      Files.writeString(a.getPath("/other"), "other");
+      Files.writeString(b.getPath("/other"), "theirs");
+
+      Files.move(a.getPath("/seg"), b.getPath("/seg"));
+      assertThrows(
+          FileAlreadyExistsException.class,
+          () -> Files.move(a.getPath("/other"), b.getPath("/other")));
+
+      assertEquals("moved", Files.readString(b.getPath("/seg")));
+      assertEquals("theirs", Files.readString(b.getPath("/other")));
+      assertEquals(List.of(a.getPath("/other")), list(a.getPath("/")));
+      assertEquals(List.of(), leftovers(jimfs.getPath("/b")));
+    }
+  }
+
+  /**
+   * What a kill leaves (here an empty file: killed in the copy's creation, before its header) is
+   * none of the root's files to key rotation: not counted, not rewrapped, not reported damaged.
+   */
+  @Test
+  void aLeftoverIsNoneOfTheRootsFilesToKeyRotation(@TempDir Path tmp) throws IOException {
+    try (FileSystem b = TestRoots.open(tmp.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+      Files.writeString(b.getPath("/seg"), "seg");
+      Files.createFile(tmp.resolve("b").resolve(StagedCopy.PREFIX + "0123456789abcdef"));
+
+      KeyRotation.RewrapReport report = KeyRotation.rewrapAll(b, event -> {});
+
+      assertEquals(List.of(), report.failed());
+      assertEquals(List.of(), report.damaged());
+      assertEquals(List.of(), report.skipped());
+      assertEquals(2, report.rewrapped() + report.unchanged()); // the marker and /seg
+      assertEquals(
+          Map.of("master", List.of("/" + EncryptedFileSystem.MARKER, "/seg")),
+          KeyRotation.usage(b));
+    }
+  }
+
+  private static String read(FileChannel ch) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
+    ch.read(buf, 0);
+    return new String(buf.array(), 0, buf.position(), UTF_8);
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.sorted().toList();
+    }
+  }
+
+  /** The temporary files of moves in the underlying directory of a root. */
+  private static List<Path> leftovers(Path rawRoot) throws IOException {
+    try (Stream<Path> entries = Files.list(rawRoot)) {
+      return entries.filter(p -> p.getFileName().toString().startsWith(StagedCopy.PREFIX)).toList();
+    }
+  }
+}
