@@ -67,7 +67,9 @@ final class CopyMove {
    * force the copy, may never come). A regular file is copied under a name its root hides and put
    * at its name only once whole and forced, its directory then forced ({@link StagedCopy}): a
    * process killed during the copy leaves the target's name as it was, not holding a shorter file
-   * that opens as a valid one. A replaced file stays until the copy is renamed over it.
+   * that opens as a valid one. A replaced file stays until the copy is renamed over it. A target on
+   * another device than its root's directory (a mount inside the root), which no rename reaches, is
+   * copied at its name.
    */
   static void moveAcrossRoots(
       EncryptedFileSystemProvider provider,
@@ -84,7 +86,7 @@ final class CopyMove {
     if (source.isDirectory() && hasEntries(provider, from)) {
       throw new DirectoryNotEmptyException(from.toString());
     }
-    boolean staged = source.isRegularFile();
+    boolean staged = source.isRegularFile() && StagedCopy.reaches(to);
     if (!clearTarget(provider, from, source, to, o.replace(), staged)) {
       return;
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,6 +40,28 @@ final class StagedCopy implements CopyTarget {
     this.to = to;
     this.rawTo = rawTo;
     this.temp = temp;
+  }
+
+  /**
+   * Whether a copy staged in {@code to}'s root directory can be put at {@code to}'s name. No rename
+   * or link crosses a mount, so where {@code to}'s directory is on another device than the root's
+   * (a disk mounted inside the root) the caller copies at the name, as before moves were staged.
+   * Looked at only where the underlying file system tells devices ({@code unix:dev}) and the target
+   * is not in the root's own directory; a directory that is missing is reported by the copy.
+   */
+  static boolean reaches(EncryptedPath to) throws IOException {
+    Path root = to.getFileSystem().root();
+    if (!root.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      return true;
+    }
+    try {
+      Path dir = EncryptedFileSystemProvider.raw(to).getParent();
+      return dir == null
+          || dir.equals(root)
+          || Files.getAttribute(root, "unix:dev").equals(Files.getAttribute(dir, "unix:dev"));
+    } catch (NoSuchFileException e) {
+      return true;
+    }
   }
 
   /** A new temporary file's name in {@code to}'s root; nothing is made yet. */
