@@ -14,8 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.HeldForce;
 import io.encryptedfs.testing.InMemoryKeys;
@@ -24,13 +22,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -48,25 +44,23 @@ import org.junit.jupiter.api.Test;
  */
 class CloseInFlightTest {
   private final OpenFiles files = new OpenFiles(new InMemoryKeys("k0"), new SecureRandom());
-  private final ExecutorService pool = Executors.newFixedThreadPool(3);
+  private final HeldDisk disk = new HeldDisk(3);
+  private final ExecutorService pool = disk.pool;
   private final CountDownLatch held = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
-  private final FaultInjectingFileSystem faults;
+  private final CountDownLatch release = disk.release;
+  private final FileSystem jimfs = disk.jimfs;
+  private final FaultInjectingFileSystem faults = disk.faults;
   private final Path file;
   private final byte[] before = bytes(5_000, 1);
   private final byte[] added = bytes(3_000, 2);
 
   CloseInFlightTest() throws IOException {
-    faults = FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
     file = faults.root().resolve("f");
   }
 
   @AfterEach
   void stop() throws IOException {
-    release.countDown();
-    pool.shutdownNow();
-    jimfs.close();
+    disk.close();
   }
 
   @Test

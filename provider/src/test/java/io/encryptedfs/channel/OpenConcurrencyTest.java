@@ -17,8 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.HeldForce;
@@ -39,7 +37,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,22 +53,17 @@ import org.junit.jupiter.api.Test;
 class OpenConcurrencyTest {
   private final InMemoryKeys keys = new InMemoryKeys("k0", "k1");
   private final OpenFiles files = new OpenFiles(keys, new SecureRandom());
-  private final ExecutorService pool = Executors.newFixedThreadPool(4);
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+  private final HeldDisk disk = new HeldDisk(4);
+  private final ExecutorService pool = disk.pool;
+  private final CountDownLatch release = disk.release;
+  private final FileSystem jimfs = disk.jimfs;
 
   /** The fault file system over {@code /db} of {@link #jimfs}, where most tests' files are. */
-  private final FaultInjectingFileSystem faults;
-
-  OpenConcurrencyTest() throws IOException {
-    faults = FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-  }
+  private final FaultInjectingFileSystem faults = disk.faults;
 
   @AfterEach
   void stop() throws IOException {
-    release.countDown();
-    pool.shutdownNow();
-    jimfs.close();
+    disk.close();
   }
 
   @Test

@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.faults.HeldForce;
 import io.encryptedfs.testing.InMemoryKeys;
@@ -25,7 +23,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -39,20 +36,15 @@ import org.junit.jupiter.api.Test;
 class OpenSizeTest {
   private final InMemoryKeys keys = new InMemoryKeys("k0");
   private final OpenFiles files = new OpenFiles(keys, new SecureRandom());
-  private final ExecutorService pool = Executors.newFixedThreadPool(3);
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
-  private final FaultInjectingFileSystem faults;
-
-  OpenSizeTest() throws IOException {
-    faults = FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-  }
+  private final HeldDisk disk = new HeldDisk(3);
+  private final ExecutorService pool = disk.pool;
+  private final CountDownLatch release = disk.release;
+  private final FileSystem jimfs = disk.jimfs;
+  private final FaultInjectingFileSystem faults = disk.faults;
 
   @AfterEach
   void stop() throws IOException {
-    release.countDown();
-    pool.shutdownNow();
-    jimfs.close();
+    disk.close();
   }
 
   @Test
