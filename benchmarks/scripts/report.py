@@ -6,6 +6,8 @@ Usage:
   report.py jdk LABEL main.json [--sweep sweep.json] [--peer cryptofs.json] [--tink tink.json]
       one JDK's section: absolute figures, ratios, allocation, block-size sweep, peers, targets
   report.py csv main.json [--peer cryptofs.json]        workload,impl,ratio CSV (RatioChart)
+  report.py peerscsv peers.json                         the same CSV from a `peers` stage alone:
+      plain, encryptedfs and cryptofs in one JMH run, every ratio against that run's plain
   report.py sweepcsv main.json sweep.json               workload,impl,ratio CSV for the sweep chart
   report.py diff LABEL old.json new.json                previous run against this one
   report.py peers LABEL=run.json [LABEL=run.json ...]   encryptedfs against cryptofs where both ran
@@ -479,6 +481,20 @@ def ratios_csv(main, peer=()):
     return "\n".join(lines)
 
 
+def peers_csv(peer):
+    """A chart's rows from one JMH run that holds plain, encryptedfs and cryptofs: bars set side by
+    side must share their plain row, or a peer's bar is compared with ours across runs (the main
+    run's sequential reads were 0.40 of its plain where the peers run's were 0.71 of its own)."""
+    lines = ["workload,impl,ratio"]
+    for lab, name, extra in WORKLOADS:
+        p = thr(find(peer, name, impl="plain", **extra))
+        for impl in IMPLS + PEERS:
+            r = ratio(thr(find(peer, name, impl=impl, **extra)), p)
+            if r is not None:
+                lines.append(f"{lab},{impl},{r:.4f}")
+    return "\n".join(lines)
+
+
 def sweep_csv(main, sweep):
     lines = ["workload,impl,ratio"]
     specs = [("seq write 1 MiB", "SequentialBench.write", {"chunk": "1048576"}),
@@ -766,6 +782,8 @@ if __name__ == "__main__":
     elif cmd == "csv":
         pe = opt(a, "--peer")
         print(ratios_csv(load(a[0]), load(pe)))
+    elif cmd == "peerscsv":
+        print(peers_csv(load(a[0])))
     elif cmd == "sweepcsv":
         print(sweep_csv(load(a[0]), load(a[1])))
     elif cmd == "diff":

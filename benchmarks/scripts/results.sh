@@ -146,10 +146,20 @@ if [[ -f $C/$MODE-jdk17.json || -f $C/$MODE-jdk25.json ]]; then
     done
     true
   } > "$C/tables.md"
+  # A peers stage (plain, encryptedfs and cryptofs in one JMH run) gets a chart of its own: set
+  # beside the main run's bars, cryptofs's would be measured against another run's plain.
   for v in 17 25; do
     [[ -f $C/$MODE-jdk$v.json ]] || continue
     a=()
-    [[ -f $C/cryptofs-jdk$v.json ]] && a+=(--peer "$C/cryptofs-jdk$v.json")
+    if [[ -f $C/cryptofs-jdk$v.json ]]; then
+      python3 scripts/report.py peerscsv "$C/cryptofs-jdk$v.json" > "$C/peers-jdk$v.csv"
+      if grep -q ',AES-256-GCM,' "$C/peers-jdk$v.csv" && grep -q ',cryptofs-' "$C/peers-jdk$v.csv"; then
+        chart "$C/peers-jdk$v.csv" "$C/peers-jdk$v.png" "throughput relative to plain NIO, JDK $v, block 4096: encryptedfs and cryptofs in one JMH run"
+      else
+        rm -f "$C/peers-jdk$v.csv"
+        a+=(--peer "$C/cryptofs-jdk$v.json")
+      fi
+    fi
     python3 scripts/report.py csv "$C/$MODE-jdk$v.json" "${a[@]}" > "$C/ratios-jdk$v.csv"
     chart "$C/ratios-jdk$v.csv" "$C/ratios-jdk$v.png" "throughput relative to plain NIO, JDK $v, block 4096 (current provider)"
   done
