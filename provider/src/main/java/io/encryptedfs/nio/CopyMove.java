@@ -37,8 +37,9 @@ import java.util.Set;
  * file with its own file id and data key, so the copy shares no key material with the original. A
  * symbolic link copied without following is a new link with the same target. The target is made
  * with the source's permissions from its creation; a copy that fails after it made its target
- * removes that target (and only it), so no truncated copy is left looking whole. A move within one
- * root is the underlying rename; only its target is looked at here.
+ * removes that target (and only it), so no truncated copy is left looking whole, nor does a kill
+ * ({@link #copyOver}). A move within one root is the underlying rename; only its target is looked
+ * at here.
  */
 final class CopyMove {
   private static final Set<PosixFilePermission> OWNER_RW = EnumSet.of(OWNER_READ, OWNER_WRITE);
@@ -53,9 +54,7 @@ final class CopyMove {
       throws IOException {
     CopyOptions o = CopyOptions.ofCopy(options);
     BasicFileAttributes source = rawAttributes(from, o.followLinks());
-    if (clearTarget(provider, from, source, to, o.replace(), false)) {
-      copyEntry(provider, from, source, CopyTarget.atName(provider, to), o.copyAttributes(), false);
-    }
+    copyOver(provider, from, source, to, o.replace(), o.copyAttributes(), false);
   }
 
   /**
@@ -64,12 +63,8 @@ final class CopyMove {
    * moves only when empty; either fails before anything changes. The copy is forced before the
    * source goes: the delete may reach the disk before the copy's unforced bytes do, and a power
    * loss would then take bytes the source had made durable (the file system's close, which would
-   * force the copy, may never come). A regular file is copied under a name its root hides and put
-   * at its name only once whole and forced, its directory then forced ({@link StagedCopy}): a
-   * process killed during the copy leaves the target's name as it was, not holding a shorter file
-   * that opens as a valid one. A replaced file stays until the copy is renamed over it. A target on
-   * another device than its root's directory (a mount inside the root), which no rename reaches, is
-   * copied at its name.
+   * force the copy, may never come); a regular file's copy is put at its name only once whole and
+   * forced, its directory then forced ({@link #copyOver}).
    */
   static void moveAcrossRoots(
       EncryptedFileSystemProvider provider,
@@ -86,16 +81,8 @@ final class CopyMove {
     if (source.isDirectory() && hasEntries(provider, from)) {
       throw new DirectoryNotEmptyException(from.toString());
     }
-    boolean staged = source.isRegularFile() && StagedCopy.reaches(to);
-    if (!clearTarget(provider, from, source, to, o.replace(), staged)) {
+    if (!copyOver(provider, from, source, to, o.replace(), true, true)) {
       return;
-    }
-    if (staged) {
-      StagedCopy copy = StagedCopy.of(to);
-      copyEntry(provider, from, source, copy, true, true);
-      copy.place(o.replace());
-    } else {
-      copyEntry(provider, from, source, CopyTarget.atName(provider, to), true, true);
     }
     try {
       provider.delete(from);
@@ -103,6 +90,36 @@ final class CopyMove {
       removeAfter(CopyTarget.atName(provider, to), e);
       throw e;
     }
+  }
+
+  /**
+   * Copies {@code from} to {@code to} once {@link #clearTarget} made way: false if {@code to} is
+   * the source itself. A regular file is put at its name only once whole ({@link StagedCopy}), an
+   * entry it replaces staying until then; where no rename reaches (another device inside the root)
+   * it is copied at its name, as are a directory and a link, which one call makes whole. With
+   * {@code durable}, the copy is forced, and its directory once it is at its name.
+   */
+  private static boolean copyOver(
+      EncryptedFileSystemProvider provider,
+      EncryptedPath from,
+      BasicFileAttributes source,
+      EncryptedPath to,
+      boolean replace,
+      boolean copyAttributes,
+      boolean durable)
+      throws IOException {
+    boolean staged = source.isRegularFile() && StagedCopy.reaches(to);
+    if (!clearTarget(provider, from, source, to, replace, staged)) {
+      return false;
+    }
+    if (staged) {
+      StagedCopy copy = StagedCopy.of(to);
+      copyEntry(provider, from, source, copy, copyAttributes, durable);
+      copy.place(replace, durable);
+    } else {
+      copyEntry(provider, from, source, CopyTarget.atName(provider, to), copyAttributes, durable);
+    }
+    return true;
   }
 
   /**

@@ -71,8 +71,8 @@ final class RootWalk {
   }
 
   /**
-   * Whether {@code raw} is a temporary file of a move into the root ({@link StagedCopy}): one in
-   * use is put at its name or removed by its move, one a kill left holds nothing of the root's, and
+   * Whether {@code raw} is a temporary file of a copy into the root ({@link StagedCopy}): one in
+   * use is put at its name or removed by its copy, one a kill left holds nothing of the root's, and
    * one a kill left in its creation does not even open.
    */
   private static boolean isStagedCopy(EncryptedFileSystem efs, Path raw) {

@@ -6,6 +6,7 @@ import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.CopyOption;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -21,13 +22,16 @@ import java.util.EnumSet;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Where a move to another root writes its copy of a regular file: a temporary file in the target
- * root's own directory, named {@code .encryptedfs-move-} and 16 hex digits, which that root keeps
- * internal as it keeps every name starting with its marker's (never listed, never reached by a
- * path, {@link EncryptedFileSystem#isInternal}). Only once the copy is whole and forced is it put
- * at its name, so a process killed meanwhile leaves the target's name as it was, never a shorter
- * file that opens as a valid one. A kill leaves the temporary file behind: hidden, it blocks
- * nothing (each move draws a new name); key rotation rewraps it as any file of the root.
+ * Where a copy of a regular file into a root ({@code Files.copy}, or {@code Files.move} from
+ * another root) is written: a temporary file in the target root's own directory, named {@code
+ * .encryptedfs-move-} and 16 hex digits, which that root keeps internal as it keeps every name
+ * starting with its marker's (never listed, never reached by a path, {@link
+ * EncryptedFileSystem#isInternal}). Only once the copy is whole is it put at its name, so a process
+ * killed meanwhile leaves the target's name as it was, never a shorter file that opens as a valid
+ * one. A kill leaves the temporary file behind: hidden, it blocks nothing (each copy draws a new
+ * name); key rotation, usage and retirement leave it out ({@link RootWalk}). The prefix names
+ * moves, which used it first; copies share it so that the files a kill left are found by one name,
+ * in older roots too.
  */
 final class StagedCopy implements CopyTarget {
   static final String PREFIX = EncryptedFileSystem.MARKER + "-move-";
@@ -35,6 +39,9 @@ final class StagedCopy implements CopyTarget {
   private final EncryptedPath to;
   private final Path rawTo;
   private final Path temp;
+
+  /** Whether the copy got to the target's name. */
+  private boolean placed;
 
   private StagedCopy(EncryptedPath to, Path rawTo, Path temp) {
     this.to = to;
@@ -81,10 +88,18 @@ final class StagedCopy implements CopyTarget {
     return temp;
   }
 
-  /** Errors name the target's path: the temporary name is nobody's to see. */
+  /**
+   * Errors name the target's path: the temporary name is nobody's to see. A missing target
+   * directory fails here, as a copy at the name would, not after the whole copy.
+   */
   @Override
   public FileChannel create(FileAttribute<?>[] attrs) throws IOException {
     EncryptedFileSystem fs = to.getFileSystem();
+    try {
+      rawProvider().readAttributes(rawTo.getParent(), BasicFileAttributes.class);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, to.toString());
+    }
     return fs.files()
         .newFileChannel(
             temp,
@@ -105,67 +120,80 @@ final class StagedCopy implements CopyTarget {
   }
 
   /**
-   * Puts the whole, forced copy at the target's name and forces that name's directory, so that the
-   * caller may delete the source once this returns. With {@code replace}, one rename over whatever
-   * is there (a directory was removed beforehand: no rename puts a file over one). Without it, a
-   * hard link, which refuses a name someone took during the copy as the caller's first look did
-   * ({@link FileAlreadyExistsException}); where the underlying file system makes no hard links
-   * (vfat, exFAT), a rename after a look, which would replace an entry made between the two. If
-   * this fails, neither the temporary file nor the copy at the target's name is left.
+   * Puts the whole copy at the target's name; with {@code durable} (the copy was forced), then
+   * forces that name's directory, so that the caller may delete the source once this returns. With
+   * {@code replace}, one rename over whatever is there (a directory was removed beforehand: no
+   * rename puts a file over one). Without it, a hard link, which refuses a name someone took during
+   * the copy as the caller's first look did ({@link FileAlreadyExistsException}); where the
+   * underlying file system makes no hard links (vfat, exFAT), a rename after a look, which would
+   * replace an entry made between the two. If this fails, neither the temporary file nor the copy
+   * at the target's name is left.
    */
-  void place(boolean replace) throws IOException {
+  void place(boolean replace, boolean durable) throws IOException {
     FileSystemProvider raw = rawProvider();
-    boolean placed = false;
     try {
       if (replace) {
-        files()
-            .move(
-                temp,
-                rawTo,
-                displayTo(),
-                () ->
-                    raw.move(
-                        temp,
-                        rawTo,
-                        StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE));
-        placed = true;
-      } else {
-        placed = link(raw);
-        if (placed) {
-          files().delete(temp, () -> raw.delete(temp));
-        } else {
-          files().move(temp, rawTo, displayTo(), () -> raw.move(temp, rawTo, ATOMIC_MOVE));
-          placed = true;
+        rename(raw, StandardCopyOption.REPLACE_EXISTING, ATOMIC_MOVE);
+      } else if (!link(raw)) {
+        if (exists(raw)) {
+          throw new FileAlreadyExistsException(to.toString());
         }
+        rename(raw, ATOMIC_MOVE);
       }
-      forceDirectory();
+      if (durable) {
+        forceDirectory();
+      }
     } catch (FileSystemException e) {
       IOException t =
           e instanceof FileAlreadyExistsException ? e : PathErrors.translate(e, to.toString());
-      undo(placed, raw, t);
+      undo(raw, t);
       throw t;
     } catch (IOException | RuntimeException e) {
-      undo(placed, raw, e);
+      undo(raw, e);
       throw e;
     }
   }
 
   /**
-   * The target's name as a second name of the temporary file: true. False where the underlying file
-   * system makes no hard links, and nothing is at the target's name, whose look the caller's rename
-   * follows. A file with both names is one open file to the table of open files, found by identity;
-   * nothing owes a force at the temporary name, whose writer forced and closed it, so its removal
-   * then forces nothing.
+   * The rename, through the table of open files, so that the force a copy not forced owes the file
+   * system's close follows it to the target's name.
+   */
+  private void rename(FileSystemProvider raw, CopyOption... options) throws IOException {
+    files()
+        .move(
+            temp,
+            rawTo,
+            displayTo(),
+            () -> {
+              raw.move(temp, rawTo, options);
+              placed = true;
+            });
+  }
+
+  /**
+   * The target's name as a second name of the temporary file, whose own name then goes: true. To
+   * the table of open files that is a rename, so that a force owed at the temporary name follows
+   * the file (a delete of a name a file owes its force at, the file keeping another, would force
+   * it). False where the underlying file system makes no hard links (or refused this one for a
+   * reason the rename that follows a look will report), and nothing was changed.
    */
   private boolean link(FileSystemProvider raw) throws IOException {
     try {
-      raw.createLink(rawTo, temp);
+      files()
+          .move(
+              temp,
+              rawTo,
+              displayTo(),
+              () -> {
+                raw.createLink(rawTo, temp);
+                placed = true;
+                raw.delete(temp);
+              });
     } catch (FileAlreadyExistsException e) {
       throw new FileAlreadyExistsException(to.toString());
     } catch (UnsupportedOperationException | FileSystemException e) {
-      if (exists(raw)) {
-        throw new FileAlreadyExistsException(to.toString());
+      if (placed) {
+        throw e; // linked, and the temporary name could not go
       }
       return false;
     }
@@ -173,7 +201,7 @@ final class StagedCopy implements CopyTarget {
   }
 
   /** Removes the copy from the target's name if it got there, and the temporary file. */
-  private void undo(boolean placed, FileSystemProvider raw, Throwable failure) {
+  private void undo(FileSystemProvider raw, Throwable failure) {
     if (placed) {
       try {
         files().delete(rawTo, () -> raw.delete(rawTo));

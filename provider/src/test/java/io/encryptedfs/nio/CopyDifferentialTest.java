@@ -152,6 +152,15 @@ class CopyDifferentialTest {
       return Files.copy(s.resolve("f"), d.resolve("e"), REPLACE_EXISTING);
     });
     withinAndAcross(all, "a missing source", (s, d) -> Files.copy(s.resolve("f"), d.resolve("g")));
+    withinAndAcross(all, "into a missing directory", (s, d) -> {
+      write(s.resolve("f"), "abc");
+      return Files.copy(s.resolve("f"), d.resolve("nope/g"));
+    });
+    withinAndAcross(all, "into a file as a directory", (s, d) -> {
+      write(s.resolve("f"), "abc");
+      write(d.resolve("g"), "abc");
+      return Files.copy(s.resolve("f"), d.resolve("g/h"));
+    });
     withinAndAcross(all, "ATOMIC_MOVE is not a copy option", (s, d) -> {
       write(s.resolve("f"), "abc");
       return Files.copy(s.resolve("f"), d.resolve("g"), ATOMIC_MOVE);

@@ -46,6 +46,35 @@ class MoveAcrossDevicesTest {
     Files.delete(elsewhere);
   }
 
+  /** {@code Files.copy} there, within the root and from another, likewise. */
+  @Test
+  void aCopyOnAnotherDeviceIsMadeAtItsName(@TempDir Path tmp) throws IOException {
+    Path rawB = tmp.resolve("b");
+    try (FileSystem a = TestRoots.open(tmp.resolve("a"), keys, "AES-256-GCM", BLOCK);
+        FileSystem b = TestRoots.open(rawB, keys, "AES-256-GCM", BLOCK)) {
+      Files.createSymbolicLink(rawB.resolve("mounted"), elsewhere);
+      byte[] content = new byte[3 * BLOCK + 17];
+      new Random(8).nextBytes(content);
+      Files.write(a.getPath("/seg"), content);
+      Files.write(b.getPath("/seg"), content);
+      Files.write(b.getPath("/mounted/old"), new byte[5]);
+
+      Files.copy(a.getPath("/seg"), b.getPath("/mounted/across"));
+      Files.copy(b.getPath("/seg"), b.getPath("/mounted/within"));
+      Files.copy(b.getPath("/seg"), b.getPath("/mounted/old"), REPLACE_EXISTING);
+
+      assertArrayEquals(content, Files.readAllBytes(b.getPath("/mounted/across")));
+      assertArrayEquals(content, Files.readAllBytes(b.getPath("/mounted/within")));
+      assertArrayEquals(content, Files.readAllBytes(b.getPath("/mounted/old")));
+      assertArrayEquals(content, Files.readAllBytes(a.getPath("/seg")));
+      try (Stream<Path> left = Files.list(rawB)) {
+        assertEquals(
+            List.of(),
+            left.filter(p -> p.getFileName().toString().startsWith(StagedCopy.PREFIX)).toList());
+      }
+    }
+  }
+
   @Test
   void aTargetOnAnotherDeviceIsCopiedAtItsName(@TempDir Path tmp) throws IOException {
     Path rawB = tmp.resolve("b");

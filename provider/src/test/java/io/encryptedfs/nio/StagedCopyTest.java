@@ -3,12 +3,15 @@ package io.encryptedfs.nio;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static java.nio.file.StandardOpenOption.READ;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Feature;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.CrashImage;
+import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
@@ -18,19 +21,24 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A move to another root puts its copy of a regular file at the target's name only once the copy is
- * whole: by a rename over a file it replaces, by a hard link where it must not replace, so that a
- * file someone made at that name during the copy stays, or by a rename after a look where the
- * underlying file system has no hard links. No temporary file is left when the move returns.
+ * A copy of a regular file, or a move to another root, puts the copy at the target's name only once
+ * it is whole: by a rename over a file it replaces, by a hard link where it must not replace, so
+ * that a file someone made at that name during the copy stays, or by a rename after a look where
+ * the underlying file system has no hard links. No temporary file is left when the copy returns.
  */
 class StagedCopyTest {
   private static final int BLOCK = 4096;
@@ -118,11 +126,85 @@ class StagedCopyTest {
       assertThrows(
           FileAlreadyExistsException.class,
           () -> Files.move(a.getPath("/other"), b.getPath("/other")));
+      Files.copy(b.getPath("/seg"), b.getPath("/copy"));
+      assertThrows(
+          FileAlreadyExistsException.class,
+          () -> Files.copy(b.getPath("/seg"), b.getPath("/other")));
 
+      assertEquals("moved", Files.readString(b.getPath("/copy")));
       assertEquals("moved", Files.readString(b.getPath("/seg")));
       assertEquals("theirs", Files.readString(b.getPath("/other")));
       assertEquals(List.of(a.getPath("/other")), list(a.getPath("/")));
       assertEquals(List.of(), leftovers(jimfs.getPath("/b")));
+    }
+  }
+
+  /**
+   * {@code Files.copy} is staged as a move's copy is, but not forced: it costs the forces of
+   * writing the file anew (its creation's), as a copy on a plain file system costs none of its own.
+   * The force the file then owes follows it to its name (a rename, or a link to the table of open
+   * files), so that the file system's close forces it there: a power loss after that close finds
+   * the whole copy.
+   */
+  @ParameterizedTest(name = "replacing: {0}")
+  @ValueSource(booleans = {false, true})
+  void aCopyIsNotForcedAndTheCloseForcesItAtItsName(boolean replacing) throws IOException {
+    byte[] content = new byte[3 * BLOCK + 17];
+    new Random(5).nextBytes(content);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      AtomicInteger forces = new AtomicInteger();
+      CrashImage image;
+      try (FileSystem fs = TestRoots.open(faults.root().resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+        Files.write(fs.getPath("/src"), content);
+        Files.createDirectory(fs.getPath("/d"));
+        if (replacing) {
+          Files.write(fs.getPath("/d/copy"), new byte[5]);
+        }
+        faults.failForces(p -> forces.incrementAndGet() < 0);
+        Files.write(fs.getPath("/anew"), content);
+        int writing = forces.getAndSet(0);
+
+        if (replacing) {
+          Files.copy(fs.getPath("/src"), fs.getPath("/d/copy"), REPLACE_EXISTING);
+        } else {
+          Files.copy(fs.getPath("/src"), fs.getPath("/d/copy"));
+        }
+
+        assertEquals(writing, forces.get(), "forces of the copy, as of writing the file anew");
+        faults.failForces(p -> false);
+        assertEquals(List.of(), leftovers(faults.root().resolve("r")));
+      }
+      image = faults.crash(CrashPlan.powerLoss());
+      Path restored = image.writeTo(jimfs.getPath("/restored"));
+      try (FileSystem fs = TestRoots.open(restored.resolve("r"), keys, "AES-256-GCM", BLOCK)) {
+        assertArrayEquals(content, Files.readAllBytes(fs.getPath("/d/copy")));
+      }
+    }
+  }
+
+  /** A copy into a missing directory fails as one made at its name does, and leaves nothing. */
+  @Test
+  void aCopyIntoAMissingDirectoryFailsAsAtItsNameAndLeavesNothing(@TempDir Path tmp)
+      throws IOException {
+    try (FileSystem a = TestRoots.open(tmp.resolve("a"), keys, "AES-256-GCM", BLOCK);
+        FileSystem b = TestRoots.open(tmp.resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+      Files.writeString(a.getPath("/seg"), "seg");
+
+      NoSuchFileException within =
+          assertThrows(
+              NoSuchFileException.class,
+              () -> Files.copy(a.getPath("/seg"), a.getPath("/nope/seg")));
+      NoSuchFileException across =
+          assertThrows(
+              NoSuchFileException.class,
+              () -> Files.copy(a.getPath("/seg"), b.getPath("/nope/seg")));
+
+      assertEquals("/nope/seg", within.getFile());
+      assertEquals("/nope/seg", across.getFile());
+      assertEquals(List.of(), leftovers(tmp.resolve("a")));
+      assertEquals(List.of(), leftovers(tmp.resolve("b")));
     }
   }
 

@@ -1,0 +1,122 @@
+package io.encryptedfs.durability;
+
+import static io.encryptedfs.durability.FaultRoots.content;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.CrashPlan;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.CopyOption;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A process killed while {@code Files.copy} copies a regular file, within one root or to another:
+ * the copy is written under a name the root hides and put at its name only once whole, so the
+ * target's name holds nothing, or what it held before, never a shorter file that opens as a valid
+ * one (a program that restarts would take it for the whole copy). The kill is an error thrown from
+ * the copy's fourth underlying write, after which every write fails as in a dead process; no
+ * cleanup runs, and the image is what the kernel kept ({@link CrashPlan#processCrash}). {@link
+ * CopySigkillTest} does the same with a real process on the real disk.
+ */
+class CopyKillTest {
+  private static final int BLOCK = 4096;
+  private final InMemoryKeys keys = new InMemoryKeys("master");
+
+  /** Thrown where the process dies: no catch of the provider's handles it. */
+  private static final class Killed extends Error {
+    Killed() {
+      super("killed", null, false, false);
+    }
+  }
+
+  @ParameterizedTest(name = "across roots: {0}, replacing: {1}")
+  @CsvSource({"false, false", "false, true", "true, false", "true, true"})
+  void aKillDuringTheCopyLeavesTheTargetNameAsItWas(boolean acrossRoots, boolean replacing)
+      throws IOException {
+    byte[] copied = content(1, 4 * BLOCK + 17);
+    byte[] before = content(2, 700);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      FileSystem from = TestRoots.open(faults.root().resolve("a"), keys, "AES-256-GCM", BLOCK);
+      FileSystem to =
+          acrossRoots
+              ? TestRoots.open(faults.root().resolve("b"), keys, "AES-256-GCM", BLOCK)
+              : from;
+      String target = acrossRoots ? "b" : "a";
+      writeForced(from.getPath("/wal"), copied);
+      Files.createDirectory(to.getPath("/d"));
+      if (replacing) {
+        writeForced(to.getPath("/d/wal"), before);
+      }
+      AtomicInteger copyWrites = new AtomicInteger();
+      AtomicBoolean dead = new AtomicBoolean();
+      faults.failWrites(
+          p -> {
+            if (dead.get()
+                || (p.toString().startsWith("/db/" + target + "/")
+                    && copyWrites.incrementAndGet() == 4)) {
+              dead.set(true);
+              throw new Killed();
+            }
+            return false;
+          });
+      CopyOption[] options = replacing ? new CopyOption[] {REPLACE_EXISTING} : new CopyOption[0];
+      assertThrows(
+          Killed.class, () -> Files.copy(from.getPath("/wal"), to.getPath("/d/wal"), options));
+
+      Path image = jimfs.getPath("/image");
+      faults.recording().crash(CrashPlan.processCrash()).writeTo(image);
+      faults.failWrites(p -> false);
+      // closing a file system twice (b is a, within one root) does nothing the second time
+      try (FileSystem a = TestRoots.open(image.resolve("a"), keys, "AES-256-GCM", BLOCK);
+          FileSystem b =
+              acrossRoots ? TestRoots.open(image.resolve("b"), keys, "AES-256-GCM", BLOCK) : a) {
+        assertArrayEquals(copied, Files.readAllBytes(a.getPath("/wal")), "the source");
+        if (replacing) {
+          assertArrayEquals(before, Files.readAllBytes(b.getPath("/d/wal")), "the target");
+        } else {
+          assertFalse(Files.exists(b.getPath("/d/wal")), "a partial copy at the target");
+        }
+        assertEquals(acrossRoots ? List.of("/d") : List.of("/d", "/wal"), list(b, "/"));
+        assertEquals(replacing ? List.of("/d/wal") : List.of(), list(b, "/d"));
+      }
+      from.close();
+      to.close();
+    }
+  }
+
+  /** What {@code dir} lists, sorted: no temporary file is among it. */
+  private static List<String> list(FileSystem fs, String dir) throws IOException {
+    try (Stream<Path> entries = Files.list(fs.getPath(dir))) {
+      return entries.map(Path::toString).sorted().toList();
+    }
+  }
+
+  private static void writeForced(Path p, byte[] content) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
+      ch.write(ByteBuffer.wrap(content));
+      ch.force(true);
+    }
+  }
+}
