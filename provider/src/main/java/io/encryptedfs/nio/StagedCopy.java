@@ -5,6 +5,7 @@ import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
+import java.io.SyncFailedException;
 import java.nio.channels.FileChannel;
 import java.nio.file.CopyOption;
 import java.nio.file.FileAlreadyExistsException;
@@ -127,7 +128,8 @@ final class StagedCopy implements CopyTarget {
    * the copy as the caller's first look did ({@link FileAlreadyExistsException}); where the
    * underlying file system makes no hard links (vfat, exFAT), a rename after a look, which would
    * replace an entry made between the two. If this fails, neither the temporary file nor the copy
-   * at the target's name is left.
+   * at the target's name is left, unless only the directory's force failed after a rename replaced
+   * a file: that file is gone, so the copy stays at its name (removed, neither would be there).
    */
   void place(boolean replace, boolean durable) throws IOException {
     FileSystemProvider raw = rawProvider();
@@ -140,9 +142,6 @@ final class StagedCopy implements CopyTarget {
         }
         rename(raw, ATOMIC_MOVE);
       }
-      if (durable) {
-        forceDirectory();
-      }
     } catch (FileSystemException e) {
       IOException t =
           e instanceof FileAlreadyExistsException ? e : PathErrors.translate(e, to.toString());
@@ -151,6 +150,9 @@ final class StagedCopy implements CopyTarget {
     } catch (IOException | RuntimeException e) {
       undo(raw, e);
       throw e;
+    }
+    if (durable) {
+      forceDirectory(replace, raw);
     }
   }
 
@@ -227,12 +229,24 @@ final class StagedCopy implements CopyTarget {
     }
   }
 
-  /** So that a power loss after the source's delete cannot take the copy's name with it. */
-  private void forceDirectory() throws IOException {
+  /**
+   * So that a power loss after the source's delete cannot take the copy's name with it. A failure
+   * names the target: the caller's move failed, and its source stays.
+   */
+  private void forceDirectory(boolean replace, FileSystemProvider raw) throws IOException {
     Path dir = rawTo.getParent();
     EncryptedPath shown = to.toAbsolutePath().normalize().getParent();
     try (FileChannel ch = DirectoryChannel.open(dir, shown.toString())) {
       ch.force(true);
+    } catch (IOException e) {
+      SyncFailedException t =
+          new SyncFailedException(
+              to + ": forcing its directory " + shown + " failed (" + e.getMessage() + ")");
+      t.initCause(e);
+      if (!replace) {
+        undo(raw, t); // the name was free before: it is again
+      }
+      throw t;
     }
   }
 

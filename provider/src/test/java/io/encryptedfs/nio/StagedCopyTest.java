@@ -5,7 +5,9 @@ import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static java.nio.file.StandardOpenOption.READ;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Feature;
@@ -205,6 +207,49 @@ class StagedCopyTest {
       assertEquals("/nope/seg", across.getFile());
       assertEquals(List.of(), leftovers(tmp.resolve("a")));
       assertEquals(List.of(), leftovers(tmp.resolve("b")));
+    }
+  }
+
+  /**
+   * A move whose copy is at its name when the force of that name's directory fails: the move fails
+   * and the source stays. Replacing, the copy stays at its name too, as the file it replaced is
+   * gone (removing the copy would leave neither there); not replacing, the name is free again, as
+   * it was. Over the real disk, where a directory can be opened and forced.
+   */
+  @ParameterizedTest(name = "replacing: {0}")
+  @ValueSource(booleans = {false, true})
+  void aFailedForceOfTheDirectoryKeepsTheSourceAndNeverEmptiesTheName(
+      boolean replacing, @TempDir Path tmp) throws IOException {
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(tmp);
+    try (FileSystem a = TestRoots.open(faults.root().resolve("a"), keys, "AES-256-GCM", BLOCK);
+        FileSystem b = TestRoots.open(faults.root().resolve("b"), keys, "AES-256-GCM", BLOCK)) {
+      Files.writeString(a.getPath("/seg"), "new segment");
+      Files.createDirectory(b.getPath("/d"));
+      if (replacing) {
+        Files.writeString(b.getPath("/d/seg"), "old");
+      }
+      faults.failForces(p -> p.endsWith("b/d"));
+
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> {
+                if (replacing) {
+                  Files.move(a.getPath("/seg"), b.getPath("/d/seg"), REPLACE_EXISTING);
+                } else {
+                  Files.move(a.getPath("/seg"), b.getPath("/d/seg"));
+                }
+              });
+
+      faults.failForces(p -> false);
+      assertEquals("new segment", Files.readString(a.getPath("/seg")), "the source");
+      if (replacing) {
+        assertEquals("new segment", Files.readString(b.getPath("/d/seg")), "the target");
+      } else {
+        assertFalse(Files.exists(b.getPath("/d/seg")), "the target");
+      }
+      assertEquals(List.of(), leftovers(tmp.resolve("b")));
+      assertTrue(e.getMessage().startsWith("/d/seg: "), e.getMessage());
     }
   }
 
