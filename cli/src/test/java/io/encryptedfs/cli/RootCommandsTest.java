@@ -9,6 +9,7 @@ import io.encryptedfs.cli.CliRunner.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,44 @@ class RootCommandsTest {
     assertTrue(rewrap.out().contains("content damaged 1"), rewrap.out());
     Run retire = cli.keys("keys", "retire", "master", "--root", root.toString());
     assertEquals(0, retire.code(), retire.out() + retire.err());
+  }
+
+  /**
+   * A copy of a root made with hard links ({@code cp -al}) shares the root's files: rewrap of the
+   * copy leaves the shared files on their key (exit 1, a line each), which keeps the old key from
+   * being retired through the copy, so the original still opens and reads with its keys.
+   */
+  @Test
+  void rewrapAndRetireLeaveACopyMadeWithHardLinksAlone() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Files.createDirectories(tmp.resolve("plain"));
+    Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
+    Path root = tmp.resolve("root");
+    assertEquals(0, cli.keys("keys", "init").code());
+    Run encrypt = cli.keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create");
+    assertEquals(0, encrypt.code(), encrypt.err());
+    Path snap = tmp.resolve("snap");
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.toList()) {
+        Path copy = snap.resolve(root.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.createLink(copy, p);
+        }
+      }
+    }
+    assertEquals(0, cli.keys("keys", "rotate").code());
+    Run rewrap = cli.keys("rewrap", snap.toString());
+    assertEquals(1, rewrap.code(), rewrap.out() + rewrap.err());
+    assertTrue(
+        rewrap.out().contains("/a.txt: has 2 hard links, 1 outside this root"), rewrap.out());
+    assertTrue(rewrap.out().contains("rewrapped 0, already done 0"), rewrap.out());
+    // The shared files still name the old key, so the copy cannot retire it.
+    Run retire = cli.keys("keys", "retire", "master", "--root", snap.toString());
+    assertEquals(3, retire.code(), retire.out() + retire.err());
+    Run verify = cli.keys("verify", root.toString());
+    assertEquals(0, verify.code(), verify.out() + verify.err());
   }
 
   /**

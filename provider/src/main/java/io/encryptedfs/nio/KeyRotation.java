@@ -72,7 +72,9 @@ public final class KeyRotation {
    * current key). Plain files, links and special files are skipped with a report line, and so is a
    * directory below the root that holds a root marker of its own: its files belong to that nested
    * root, whose own keys (perhaps another keystore, other aliases) must keep opening them, so the
-   * walk does not enter it.
+   * walk does not enter it. A file with more hard links than names in the root is listed in {@code
+   * failed()} and keeps its key: a copy of the root made with hard links ({@code cp -al}) shares
+   * it, and a rewrap in place would rewrap that copy's file too.
    *
    * @param progress told about each file as it is done
    */
@@ -159,6 +161,9 @@ public final class KeyRotation {
    * {@code key.alias} or {@code key.policy} names the key.
    *
    * @throws KeyInUseException listing the files that still use it
+   * @throws java.nio.file.FileSystemException naming a file of the root with a hard link outside
+   *     it, as a copy of the root made with hard links ({@code cp -al}) has: that copy's other
+   *     files are not looked at
    * @throws IllegalStateException if it is the current key, or {@code key.alias} or {@code
    *     key.policy} names it
    */
@@ -171,6 +176,7 @@ public final class KeyRotation {
             "key '" + name + "' is named by this file system's " + named.getValue());
       }
     }
+    OutsideNames.checkRetire(check(fs));
     List<String> users = users(fs, name);
     if (!users.isEmpty()) {
       throw new KeyInUseException(name, users);

@@ -6,6 +6,7 @@ import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.nio.KeyRotation.Event;
 import io.encryptedfs.nio.KeyRotation.RewrapReport;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -43,6 +44,9 @@ final class RewrapWalk {
   private final List<String> damaged = new ArrayList<>();
   private final Set<Path> nestedRoots = new HashSet<>();
 
+  /** The hard links of this walk's files that lie outside the root. */
+  private OutsideNames outside;
+
   /** The entries handled, each with its identity then. */
   private final Map<Path, Object> handled = new HashMap<>();
 
@@ -55,7 +59,9 @@ final class RewrapWalk {
   RewrapReport run() throws IOException {
     for (int walk = 1; ; walk++) {
       boolean changed = false;
-      for (Path raw : RootWalk.walk(efs, nestedRoots)) {
+      List<Path> entries = RootWalk.walk(efs, nestedRoots);
+      outside = OutsideNames.of(entries);
+      for (Path raw : entries) {
         Object identity = identity(raw);
         if (identity != null && identity.equals(handled.get(raw))) {
           continue;
@@ -101,6 +107,12 @@ final class RewrapWalk {
         return true;
       }
       String target = efs.newFiles().forPath(display).keyAlias();
+      if (!header.slotAliases().equals(Set.of(target))) {
+        FileSystemException shared = outside.rewrapRefusal(raw, display);
+        if (shared != null) {
+          throw shared;
+        }
+      }
       OpenFiles.Rewrap done = efs.files().rewrap(raw, display, target);
       String damage = "";
       if (done.damage() != null) {
