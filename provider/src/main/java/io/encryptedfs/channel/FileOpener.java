@@ -91,16 +91,21 @@ final class FileOpener {
           file.reportIntegrityTo(integrity);
           return file;
         } catch (DamagedFileException e) {
-          if (remake != null && loader.creationRemains(raw) != null && !creatorAt(raw, e)) {
+          // Probed first: telling remains reads and authenticates the header, and while a creator
+          // holds the lock its answer could not be used, on every poll of the wait.
+          boolean creator = creatorAt(raw, e);
+          if (remake != null && !creator && loader.creationRemains(raw) != null) {
             OpenFile made = remakeRemains(raw, displayPath, remake);
             if (made != null) {
               return made;
             }
+            // Another program claimed the file meanwhile, or it changed: probe again.
+            creator = creatorAt(raw, e);
           }
           if (System.nanoTime() - deadline >= 0) {
             throw e;
           }
-          if (!creatorAt(raw, e)) {
+          if (!creator) {
             // A creator that finished between the load and the probe has left a whole file, and
             // let its lock go: one more look tells it from damage.
             if (lookedAgain) {

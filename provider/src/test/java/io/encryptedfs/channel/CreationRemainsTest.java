@@ -21,6 +21,7 @@ import io.encryptedfs.format.Geometry;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,6 +169,59 @@ class CreationRemainsTest {
           DamagedFileException.class, () -> Files.writeString(fs.getPath("/busy"), "mine"));
     }
     assertArrayEquals(before, Files.readAllBytes(dir.resolve("busy")));
+  }
+
+  /**
+   * While another program holds the writer lock (a creator at work), the open waits, polling every
+   * millisecond; telling the remains of a creation reads and authenticates the header, which it did
+   * on every poll though the answer could not be used while the lock was held. Now it looks only
+   * once the lock is free: then once to decide and once more under its own writer lock.
+   */
+  @Test
+  void theRemainsAreLookedAtOnlyOnceNoCreatorIsAtWork() throws Exception {
+    Path dir = cutCreation("busy", null);
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrapUnrecorded(dir);
+    AtomicInteger looks = new AtomicInteger();
+    faults.beforeReads(
+        path -> {
+          if (inCreationRemainsFind()) {
+            looks.incrementAndGet();
+          }
+        });
+    AtomicInteger refusals = new AtomicInteger();
+    AtomicInteger looksWhileBusy = new AtomicInteger(-1);
+    try (FileChannel creator = FileChannel.open(dir.resolve("busy"), WRITE)) {
+      FileLock writerLock = creator.lock(0, 1, false);
+      faults.afterRefusedLocks(
+          path -> {
+            if (refusals.incrementAndGet() == 20) {
+              looksWhileBusy.set(looks.get());
+              try {
+                writerLock.release();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+          });
+      try (FileSystem fs = TestRoots.open(faults.root(), keys, "AES-256-GCM", BLOCK)) {
+        Files.writeString(fs.getPath("/busy"), "mine");
+        assertEquals("mine", Files.readString(fs.getPath("/busy")));
+      }
+    }
+    assertEquals(0, looksWhileBusy.get(), "looks at the remains while a creator held the lock");
+    assertEquals(2, looks.get(), "looks at the remains in all");
+  }
+
+  /** Whether this read is the one {@link CreationRemains#find} makes of the header. */
+  private static boolean inCreationRemainsFind() {
+    return StackWalker.getInstance()
+        .walk(
+            frames ->
+                frames
+                    .filter(f -> f.getClassName().equals(CreationRemains.class.getName()))
+                    .findFirst()
+                    .map(f -> f.getMethodName().equals("find"))
+                    .orElse(false));
   }
 
   private void assertRefused(Path dir, String name, byte[] raw) throws IOException {
