@@ -172,7 +172,7 @@ final class FileRegistry {
    */
   private PathTable.Entry openExisting(
       Path rawPath, String displayPath, ChannelMode mode, Object id) throws IOException {
-    RawFile raw = RawFile.openExisting(rawPath, displayPath, mode, id);
+    RawFile raw = RawFileOpener.openExisting(rawPath, displayPath, mode, id);
     if (raw == null) {
       return null;
     }

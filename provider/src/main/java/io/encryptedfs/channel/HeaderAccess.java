@@ -121,7 +121,7 @@ final class HeaderAccess {
       Path key, String displayPath, ChannelMode mode, String alias, DamagedFileException damaged)
       throws IOException {
     Object id = FileIdentity.ofExisting(key, displayPath);
-    RawFile raw = id == null ? null : RawFile.openExisting(key, displayPath, mode, id);
+    RawFile raw = id == null ? null : RawFileOpener.openExisting(key, displayPath, mode, id);
     if (raw == null) {
       throw new NoSuchFileException(displayPath);
     }
