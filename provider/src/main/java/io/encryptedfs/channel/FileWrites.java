@@ -25,9 +25,6 @@ import java.security.SecureRandom;
  * explain.
  */
 final class FileWrites {
-  // Under the open file's name, which a logging configuration may already name.
-  private static final System.Logger LOG = System.getLogger(OpenFile.class.getName());
-
   private final FileName path;
   private final RawFile raw;
   private final Geometry g;
@@ -318,35 +315,6 @@ final class FileWrites {
     awaitFreeSlot();
     if (delayed.dirty()) { // unless another thread wrote it while this one waited
       writeCurrentRecord();
-    }
-  }
-
-  /**
-   * The time bound of buffered write {@code number} has passed: hands its record to the underlying
-   * file. A failure leaves the tail waiting in memory; the next write, force or close also retries
-   * it and reports it.
-   */
-  void flushOnTimer(long number) {
-    try {
-      delayed.flushRuns(number);
-      int failedBefore = delayed.failures();
-      if (!view.closed()) {
-        flushTail();
-      }
-      if (failedBefore > 0 && !delayed.dirty()) {
-        LOG.log(
-            System.Logger.Level.INFO,
-            path + ": delayed tail write succeeded after " + failedBefore + " failed tries");
-      }
-    } catch (IOException e) {
-      int failures = delayed.flushFailed();
-      LOG.log(
-          failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-          path
-              + ": delayed tail write failed (try "
-              + failures
-              + ", will retry): "
-              + e.getMessage());
     }
   }
 

@@ -122,6 +122,7 @@ final class OpenFile {
       // closed without a write.
       durability.written();
     }
+    DelayedTail delayed = new DelayedTail(mode, flusher, this::timedFlush);
     this.writes =
         new FileWrites(
             this.path,
@@ -132,11 +133,11 @@ final class OpenFile {
             new HomeBlockWriter(this.path, raw, blocks, homeReader, buffers, batchBlocks),
             durability,
             others,
-            new DelayedTail(mode, flusher, this::timedFlush),
+            delayed,
             random,
             loaded.nonces());
     this.forcing = new FileForce(lock, forceEnded, raw, view, writes, durability);
-    this.ending = new SessionEnd(lock, this.path, raw, keys, view, writes, forcing);
+    this.ending = new SessionEnd(lock, this.path, raw, keys, view, writes, forcing, delayed);
     this.turns = new WriterTurns(lock, raw, view, others, writes);
   }
 

@@ -23,6 +23,7 @@ final class SessionEnd {
   private final FileView view;
   private final FileWrites writes;
   private final FileForce forcing;
+  private final TimedTailFlush timed;
 
   /**
    * The close of its last channel could not write a buffered tail: the file stays open without
@@ -32,6 +33,7 @@ final class SessionEnd {
 
   private Runnable keptTailTried = () -> {};
 
+  /** @param delayed the buffered tail of {@code writes}, whose record the timer writes here */
   SessionEnd(
       ReentrantReadWriteLock lock,
       FileName path,
@@ -39,7 +41,8 @@ final class SessionEnd {
       FileKeys keys,
       FileView view,
       FileWrites writes,
-      FileForce forcing) {
+      FileForce forcing,
+      DelayedTail delayed) {
     this.lock = lock;
     this.path = path;
     this.raw = raw;
@@ -47,6 +50,7 @@ final class SessionEnd {
     this.view = view;
     this.writes = writes;
     this.forcing = forcing;
+    this.timed = new TimedTailFlush(path, view, writes, delayed);
   }
 
   /** See {@link OpenFile#onKeptTailTried}. */
@@ -59,7 +63,7 @@ final class SessionEnd {
     boolean keptTried;
     lock.writeLock().lock();
     try {
-      writes.flushOnTimer(number);
+      timed.run(number);
       keptTried = kept && !view.closed();
     } finally {
       lock.writeLock().unlock();
