@@ -1,7 +1,6 @@
 package io.encryptedfs.channel;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedFileSystemException;
@@ -23,9 +22,10 @@ import java.util.Set;
  *
  * <p>This class brings files into the table and finds them there, and follows deletes and moves;
  * the way out (an entry turning closing, leaving once closed, and the file system's close taking
- * them all) is {@link ClosingEntries}', which takes this same monitor, given to it explicitly: the
- * table and the names being created are guarded by this one monitor alone, whichever class holds
- * it.
+ * them all) is {@link ClosingEntries}', and the way in for header operations, which use a file
+ * without a channel, is {@link ProbeEntries}'; both take this same monitor, given to them
+ * explicitly: the table and the names being created are guarded by this one monitor alone,
+ * whichever class holds it.
  *
  * <p>The channels handed out, and whether the file system's close began, are {@link OpenChannels}',
  * whose monitor is a leaf: this one calls it to refuse opens once the close began, and to take in a
@@ -40,6 +40,7 @@ final class FileRegistry {
   private final OpenChannels channels;
   private final ClosingEntries closingEntries;
   private final NameRemovals removals;
+  private final ProbeEntries probes;
 
   /**
    * @param sizes told when a channel that writes attaches to a file
@@ -50,6 +51,7 @@ final class FileRegistry {
     this.channels = channels;
     this.closingEntries = new ClosingEntries(this, table, creating, channels);
     this.removals = new NameRemovals(this, table, creating);
+    this.probes = new ProbeEntries(this, table, creating);
   }
 
   /** The way out of the table, under this monitor (see {@link ClosingEntries}). */
@@ -60,6 +62,11 @@ final class FileRegistry {
   /** Deletes and moves, which the table follows (see {@link NameRemovals}). */
   NameRemovals removals() {
     return removals;
+  }
+
+  /** The way in for header operations, which use files without a channel ({@link ProbeEntries}). */
+  ProbeEntries probes() {
+    return probes;
   }
 
   /** The file no open may reach, by any name (see {@link ReservedFile}). */
@@ -170,8 +177,8 @@ final class FileRegistry {
    * @param id the identity of the file found at {@code rawPath} just before (see {@link
    *     FileIdentity}), or null if there was none
    */
-  private PathTable.Entry openExisting(
-      Path rawPath, String displayPath, ChannelMode mode, Object id) throws IOException {
+  PathTable.Entry openExisting(Path rawPath, String displayPath, ChannelMode mode, Object id)
+      throws IOException {
     RawFile raw = RawFileOpener.openExisting(rawPath, displayPath, mode, id);
     if (raw == null) {
       return null;
@@ -303,64 +310,6 @@ final class FileRegistry {
     discard(entry);
     if (entry.key != null) {
       Files.deleteIfExists(entry.key);
-    }
-  }
-
-  /**
-   * Reads the front of the file at {@code key} into {@code bytes} through its own underlying
-   * channel if it is open here (under this monitor no file opens or closes, so that channel stays
-   * open), and returns null; otherwise opens the file in {@code mode} as a probe, loading in the
-   * table so that no open gets its locks until the caller has closed it and {@link #discard}ed it.
-   */
-  synchronized PathTable.Entry readOpenOrProbe(
-      Path key, String displayPath, ChannelMode mode, ByteBuffer bytes) throws IOException {
-    refuseOnceClosing();
-    PathTable.Entry entry = readyEntry(key, displayPath);
-    if (entry != null) {
-      entry.raw.readUpTo(bytes, 0);
-      return null;
-    }
-    return probe(key, displayPath, mode);
-  }
-
-  /**
-   * The open file at {@code key} with one more user, if it is open here; otherwise the existing
-   * file there, opened in {@code mode} and loading, for the caller to {@link #loaded} or {@link
-   * #discard}.
-   */
-  synchronized PathTable.Entry useOrOpen(Path key, String displayPath, ChannelMode mode)
-      throws IOException {
-    refuseOnceClosing();
-    PathTable.Entry entry = readyEntry(key, displayPath);
-    if (entry != null) {
-      entry.channels++;
-      return entry;
-    }
-    return probe(key, displayPath, mode);
-  }
-
-  /** {@link #openExisting} for a file that must exist. Under this monitor. */
-  private PathTable.Entry probe(Path key, String displayPath, ChannelMode mode) throws IOException {
-    PathTable.Entry entry =
-        openExisting(key, displayPath, mode, FileIdentity.ofExisting(key, displayPath));
-    if (entry == null) {
-      throw new NoSuchFileException(displayPath);
-    }
-    return entry;
-  }
-
-  /**
-   * The open file at {@code key}, once it is ready (waiting while it loads or closes), or null if
-   * none is open there. Under this monitor.
-   */
-  private PathTable.Entry readyEntry(Path key, String displayPath) throws IOException {
-    while (true) {
-      Object id = FileIdentity.ofExisting(key, displayPath);
-      PathTable.Entry entry = id == null ? null : table.get(id);
-      if (!creating.at(key, id) && (entry == null || entry.ready())) {
-        return entry;
-      }
-      awaitChange(this);
     }
   }
 

@@ -43,7 +43,7 @@ final class HeaderAccess {
       throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(Geometry.HEADER_SIZE);
     ChannelMode mode = ChannelMode.of(EnumSet.of(StandardOpenOption.READ));
-    PathTable.Entry probe = registry.readOpenOrProbe(key, displayPath, mode, bytes);
+    PathTable.Entry probe = registry.probes().readOpenOrProbe(key, displayPath, mode, bytes);
     if (probe != null) {
       try {
         probe.raw.readUpTo(bytes, 0);
@@ -63,7 +63,7 @@ final class HeaderAccess {
   OpenFiles.Rewrap rewrap(Path key, String displayPath, String alias) throws IOException {
     ChannelMode mode =
         ChannelMode.of(EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
-    PathTable.Entry entry = registry.useOrOpen(key, displayPath, mode);
+    PathTable.Entry entry = registry.probes().useOrOpen(key, displayPath, mode);
     if (entry.file == null) {
       // Loaded outside the registry's monitor, as an open loads: opens of this file wait for its
       // entry.
