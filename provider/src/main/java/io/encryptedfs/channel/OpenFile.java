@@ -69,6 +69,7 @@ final class OpenFile {
   private final WriterTurns turns;
   private final HomeBlockReader homeReader;
   private final OtherWriters others;
+  private final FileRewrap rewrapping;
   // Why the other header slot failed authentication at load, until the opener reports it.
   private String headerDamage;
 
@@ -139,6 +140,7 @@ final class OpenFile {
     this.forcing = new FileForce(lock, forceEnded, raw, view, writes, durability);
     this.ending = new SessionEnd(lock, this.path, raw, keys, view, writes, forcing, delayed);
     this.turns = new WriterTurns(lock, raw, view, others, writes);
+    this.rewrapping = new FileRewrap(lock, raw, view, headers, others);
   }
 
   /**
@@ -313,35 +315,9 @@ final class OpenFile {
     forcing.force(metaData);
   }
 
-  /**
-   * Rewraps the data key under master key {@code alias} (see {@link HeaderRewrap}); false when both
-   * header slots already name it. Under the write lock, so that a force's header write never
-   * interleaves with the rewrap, and the in-memory header stays the newest one on disk.
-   */
+  /** Rewraps the data key under master key {@code alias} (see {@link FileRewrap#rewrap}). */
   boolean rewrap(String alias, KeyProvider keyProvider) throws IOException {
-    lock.writeLock().lock();
-    try {
-      view.ensureOpen();
-      if (headers.alreadyNames(alias)) {
-        return false;
-      }
-      // Claimed for the rewrap only when this program does not write the file: kept, the writer
-      // lock would refuse the file's writer until this program closed a channel that only reads.
-      boolean lent = !raw.writerHeld();
-      others.claim();
-      try {
-        if (headers.alreadyNames(alias)) {
-          return false;
-        }
-        return headers.rewrap(alias, keyProvider);
-      } finally {
-        if (lent) {
-          raw.releaseWriter();
-        }
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    return rewrapping.rewrap(alias, keyProvider);
   }
 
   /** The time bound of a buffered write has passed (see {@link SessionEnd#timedFlush}). */
