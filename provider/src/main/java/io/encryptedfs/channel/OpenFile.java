@@ -365,32 +365,14 @@ final class OpenFile {
     ending.drop();
   }
 
-  /**
-   * A writing channel closed while others keep the file open: a buffered tail's record goes out
-   * now, as at the last channel's close, unless a failed close left the file to its timer.
-   */
+  /** A writing channel closed; others keep the file open (see {@link SessionEnd#writerClosed}). */
   void writerClosed() throws IOException {
-    if (!tailWaits() || kept()) {
-      return;
-    }
-    lock.writeLock().lock();
-    try {
-      if (!view.closed()) {
-        writes.flushTail();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    ending.writerClosed();
   }
 
-  /** Whether a buffered tail still waits for its record. */
+  /** Whether a buffered tail still waits for its record (see {@link SessionEnd#tailWaits}). */
   boolean tailWaits() {
-    lock.readLock().lock();
-    try {
-      return writes.tailWaits();
-    } finally {
-      lock.readLock().unlock();
-    }
+    return ending.tailWaits();
   }
 
   /** Closes the file as the file system's close does (see {@link SessionEnd#closeForced}). */

@@ -8,9 +8,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The end of one open file's session: closing it, which writes what the session owes the file
  * ({@link FileWrites#endSession}) and then forgets its keys and cleartext, or keeping it open,
  * without channels, for a buffered tail whose record a close could not write, until it is written
- * or the program deletes the file ({@link #drop}). Owns whether the file is so kept, and takes
- * the owning {@link OpenFile}'s lock itself: the write lock to change anything, the read lock to
- * answer.
+ * or the program deletes the file ({@link #drop}); and the close of a writing channel that others
+ * outlive, which writes a buffered tail's record as the last channel's close would ({@link
+ * #writerClosed}). Owns whether the file is so kept, and takes the owning {@link OpenFile}'s lock
+ * itself: the write lock to change anything, the read lock to answer.
  */
 final class SessionEnd {
   // Under the open file's name, which a logging configuration may already name.
@@ -131,6 +132,34 @@ final class SessionEnd {
     lock.readLock().lock();
     try {
       return !view.closed() && kept;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * A writing channel closed while others keep the file open: a buffered tail's record goes out
+   * now, as at the last channel's close, unless a failed close left the file to its timer.
+   */
+  void writerClosed() throws IOException {
+    if (!tailWaits() || kept()) {
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      if (!view.closed()) {
+        writes.flushTail();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Whether a buffered tail still waits for its record. */
+  boolean tailWaits() {
+    lock.readLock().lock();
+    try {
+      return writes.tailWaits();
     } finally {
       lock.readLock().unlock();
     }
