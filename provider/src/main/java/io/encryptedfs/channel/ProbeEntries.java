@@ -2,6 +2,7 @@ package io.encryptedfs.channel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -50,7 +51,8 @@ final class ProbeEntries {
   }
 
   /**
-   * The open file at {@code key} with one more user, if it is open here; otherwise the existing
+   * The open file at {@code key} with one more user, if it is open here (refused with {@code
+   * AccessDeniedException} if {@code mode} writes and it is open read-only); otherwise the existing
    * file there, opened in {@code mode} and loading, for the caller to {@link
    * FileRegistry#loadedUnlessClosing load} or {@link FileRegistry#discard}.
    */
@@ -59,6 +61,11 @@ final class ProbeEntries {
       registry.refuseOnceClosing();
       PathTable.Entry entry = readyEntry(key, displayPath);
       if (entry != null) {
+        if (mode.write() && !entry.raw.writable()) {
+          // Refused as a writing channel's open is (FileRegistry#find), and as the probe's open of
+          // a file not open here is: the read-only underlying channel would fail it unchecked.
+          throw new AccessDeniedException(displayPath, null, "underlying file is read-only");
+        }
         entry.channels++;
         return entry;
       }
