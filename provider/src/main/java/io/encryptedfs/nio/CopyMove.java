@@ -3,6 +3,7 @@ package io.encryptedfs.nio;
 import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
 import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 
+import io.encryptedfs.SourceNotDeletedException;
 import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,6 +30,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -64,7 +66,9 @@ final class CopyMove {
    * source goes: the delete may reach the disk before the copy's unforced bytes do, and a power
    * loss would then take bytes the source had made durable (the file system's close, which would
    * force the copy, may never come); a regular file's copy is put at its name only once whole and
-   * forced, its directory then forced ({@link #copyOver}).
+   * forced, its directory then forced ({@link #copyOver}). If the source's delete fails, a copy
+   * that took a free name is removed, leaving things as they were, and one made with {@code
+   * REPLACE_EXISTING} stays ({@link SourceNotDeletedException}).
    */
   static void moveAcrossRoots(
       EncryptedFileSystemProvider provider,
@@ -87,9 +91,31 @@ final class CopyMove {
     try {
       provider.delete(from);
     } catch (IOException | RuntimeException e) {
+      if (o.replace()) {
+        throw sourceKept(from, to, e);
+      }
       removeAfter(CopyTarget.atName(provider, to), e);
       throw e;
     }
+  }
+
+  /**
+   * The source's delete failed once the copy had taken the target's name with {@code
+   * REPLACE_EXISTING}: what was there is gone, so the copy stays (removed, neither would be there),
+   * and the caller learns that both names hold the entry.
+   */
+  private static SourceNotDeletedException sourceKept(
+      EncryptedPath from, EncryptedPath to, Exception failure) {
+    String why = Objects.toString(failure.getMessage(), failure.getClass().getName());
+    SourceNotDeletedException e =
+        new SourceNotDeletedException(
+            from.toString(),
+            to.toString(),
+            "the copy replaced the target, but deleting the source failed ("
+                + why
+                + "): both now hold it");
+    e.initCause(failure);
+    return e;
   }
 
   /**

@@ -26,6 +26,7 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.file.AccessMode;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
@@ -208,6 +209,29 @@ class FaultFileSystemOperationsTest {
     assertEquals("hello", JimfsFaults.content(fixture.faults.crash(CrashPlan.processCrash()), "f"));
     assertEquals(
         "hello world", JimfsFaults.content(fixture.faults.crash(CrashPlan.powerLoss()), "f"));
+  }
+
+  @Test
+  void aFailingDeleteNamesThePathAndDeletesNothingUntilDeletesWorkAgain() throws IOException {
+    Path file = Files.writeString(root.resolve("f"), "kept");
+    Path dir = Files.createDirectory(root.resolve("d"));
+    fixture.faults.failDeletes(path -> !path.getFileName().toString().equals("other"));
+    Path other = Files.writeString(root.resolve("other"), "x");
+
+    FileSystemException e = assertThrows(FileSystemException.class, () -> Files.delete(file));
+    assertThrows(FileSystemException.class, () -> Files.delete(dir));
+    Files.delete(other);
+
+    assertEquals(file.toString(), e.getFile());
+    assertEquals(file + ": Input/output error", e.getMessage());
+    assertEquals("kept", Files.readString(file));
+    assertTrue(Files.isDirectory(dir));
+    assertFalse(Files.exists(other));
+    fixture.faults.failDeletes(path -> false);
+    Files.delete(file);
+    Files.delete(dir);
+    assertFalse(Files.exists(file));
+    assertFalse(Files.exists(dir));
   }
 
   @Test

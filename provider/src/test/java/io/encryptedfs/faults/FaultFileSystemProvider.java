@@ -9,6 +9,7 @@ import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -131,6 +132,9 @@ final class FaultFileSystemProvider extends FileSystemProvider {
   @Override
   public void delete(Path path) throws IOException {
     Path file = fs.unwrap(path);
+    if (fs.failsDeletesOf(file)) {
+      throw new FileSystemException(path.toString(), null, "Input/output error");
+    }
     fs.tracker()
         .delete(
             file,

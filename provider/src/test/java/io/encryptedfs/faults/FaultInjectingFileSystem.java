@@ -74,6 +74,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private volatile Predicate<Path> failedForces = path -> false;
   private volatile Predicate<Path> failedTruncates = path -> false;
   private volatile Predicate<Path> failedWrites = path -> false;
+  private volatile Predicate<Path> failedDeletes = path -> false;
   private volatile Predicate<Path> cutForces = path -> false;
   private volatile Predicate<Path> deniedWrites = path -> false;
   private volatile Consumer<Path> beforeRead = path -> {};
@@ -174,6 +175,16 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void failWrites(Predicate<Path> files) {
     failedWrites = files;
+  }
+
+  /**
+   * From now on, deletes of entries (files, directories) whose path matches {@code paths} fail with
+   * a {@code FileSystemException} naming the path, as {@code unlink} and {@code rmdir} do on an I/O
+   * error, and delete nothing; the predicate must not use this file system. {@code path -> false}
+   * restores honest deletes.
+   */
+  public void failDeletes(Predicate<Path> paths) {
+    failedDeletes = paths;
   }
 
   /**
@@ -333,6 +344,10 @@ public final class FaultInjectingFileSystem extends FileSystem {
 
   boolean failsWritesOf(Path underlyingPath) {
     return underlyingPath != null && failedWrites.test(faultPath(underlyingPath));
+  }
+
+  boolean failsDeletesOf(Path underlyingPath) {
+    return underlyingPath != null && failedDeletes.test(faultPath(underlyingPath));
   }
 
   boolean failsTruncatesOf(Path underlyingPath) {
