@@ -213,6 +213,9 @@ final class CopyMove {
     if (ReservedNames.isReserved(to)) {
       throw ReservedNames.refusal(to); // before the delete, which would leave nothing in its place
     }
+    if (source.isSymbolicLink()) {
+      SymbolicLinks.checkTarget(to, linkTarget(from, to)); // so, too, a link the copy would refuse
+    }
     if (!staged || target.isDirectory()) {
       provider.delete(to);
     }
@@ -343,8 +346,12 @@ final class CopyMove {
    * target would lead out of the target's root is refused by {@link SymbolicLinks#create}.
    */
   private static void copyLink(EncryptedPath from, EncryptedPath to) throws IOException {
-    EncryptedPath target = SymbolicLinks.read(from);
-    SymbolicLinks.create(to, to.getFileSystem().getPath(target.toString()));
+    SymbolicLinks.create(to, linkTarget(from, to));
+  }
+
+  /** The source link's target, read as stored, as a path of the target's file system. */
+  private static EncryptedPath linkTarget(EncryptedPath from, EncryptedPath to) throws IOException {
+    return to.getFileSystem().getPath(SymbolicLinks.read(from).toString());
   }
 
   /**

@@ -17,10 +17,33 @@ final class SymbolicLinks {
   static void create(EncryptedPath l, EncryptedPath t, FileAttribute<?>... attrs)
       throws IOException {
     ReservedNames.refuseCreating(l);
+    EncryptedPath relative = storedTarget(l, t);
+    Path rawTarget = l.getFileSystem().root().getFileSystem().getPath("", relative.names());
+    try {
+      EncryptedFileSystemProvider.rawProvider(l)
+          .createSymbolicLink(EncryptedFileSystemProvider.raw(l), rawTarget, attrs);
+    } catch (FileSystemException e) {
+      // name the target only where the underlying file system did: the default names the link
+      throw PathErrors.translate(e, l.toString(), e.getOtherFile() == null ? null : t.toString());
+    }
+  }
+
+  /**
+   * Refuses, as {@link #create} would, a link at {@code l} to {@code t} that would climb out of the
+   * root: so that a copy can refuse it before it deletes what the link would replace.
+   */
+  static void checkTarget(EncryptedPath l, EncryptedPath t) throws FileSystemException {
+    storedTarget(l, t);
+  }
+
+  /**
+   * The target as stored, relative to the link, so that it resolves inside the root on the
+   * underlying file system too; one that climbs out of the root is refused.
+   */
+  private static EncryptedPath storedTarget(EncryptedPath l, EncryptedPath t)
+      throws FileSystemException {
     EncryptedPath linkAbs = l.toAbsolutePath().normalize();
     EncryptedPath parent = linkAbs.getParent() == null ? linkAbs : linkAbs.getParent();
-    // Targets are stored relative to the link, so they resolve inside the root on the underlying
-    // file system too; one that climbs out of the root is refused.
     EncryptedPath relative = t.isAbsolute() ? parent.relativize(t.normalize()) : t;
     if (t.isAbsolute() && relative.names().length == 0) {
       // the target is the link's own directory, which relative to the link is ".", not the empty
@@ -30,14 +53,7 @@ final class SymbolicLinks {
     if (escapesRoot(parent, relative)) {
       throw new FileSystemException(l.toString(), t.toString(), "link target is outside the root");
     }
-    Path rawTarget = l.getFileSystem().root().getFileSystem().getPath("", relative.names());
-    try {
-      EncryptedFileSystemProvider.rawProvider(l)
-          .createSymbolicLink(EncryptedFileSystemProvider.raw(l), rawTarget, attrs);
-    } catch (FileSystemException e) {
-      // name the target only where the underlying file system did: the default names the link
-      throw PathErrors.translate(e, l.toString(), e.getOtherFile() == null ? null : t.toString());
-    }
+    return relative;
   }
 
   private static boolean escapesRoot(EncryptedPath parent, EncryptedPath relative) {

@@ -153,6 +153,40 @@ class MoveAcrossRootsTest {
     assertFalse(Files.exists(b.getPath("/l"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
   }
 
+  /**
+   * The refusal comes before the entry the link would replace is deleted: a refused move or copy
+   * changes nothing, also with {@code REPLACE_EXISTING}.
+   */
+  @Test
+  void aRefusedLinkLeavesTheEntryItWouldHaveReplaced() throws IOException {
+    Files.createDirectory(a.getPath("/d"));
+    Files.createSymbolicLink(a.getPath("/d/l"), a.getPath("../f"));
+    write(b.getPath("/l"), "kept");
+    Files.createDirectory(b.getPath("/d"));
+    Files.createSymbolicLink(b.getPath("/d/l"), b.getPath("../f"));
+    write(b.getPath("/m"), "kept too");
+
+    FileSystemException moved =
+        assertThrows(
+            FileSystemException.class,
+            () -> move(a.getPath("/d/l"), b.getPath("/l"), REPLACE_EXISTING));
+    FileSystemException copied =
+        assertThrows(
+            FileSystemException.class,
+            () ->
+                Files.copy(
+                    b.getPath("/d/l"),
+                    b.getPath("/m"),
+                    REPLACE_EXISTING,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS));
+
+    assertEquals("/l -> ../f: link target is outside the root", moved.getMessage());
+    assertEquals("/m -> ../f: link target is outside the root", copied.getMessage());
+    assertEquals("file kept rw-r--r--", describe(b.getPath("/l")));
+    assertEquals("file kept too rw-r--r--", describe(b.getPath("/m")));
+    assertTrue(Files.isSymbolicLink(a.getPath("/d/l")));
+  }
+
   @Test
   void optionsAreCheckedAsTheDefaultFileSystemChecksAMovesOptions() throws IOException {
     Path f = write(a.getPath("/f"), "abc");
