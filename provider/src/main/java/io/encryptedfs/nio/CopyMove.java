@@ -122,8 +122,9 @@ final class CopyMove {
    * Copies {@code from} to {@code to} once {@link #clearTarget} made way: false if {@code to} is
    * the source itself. A regular file is put at its name only once whole ({@link StagedCopy}), an
    * entry it replaces staying until then; where no rename reaches (another device inside the root)
-   * it is copied at its name, as are a directory and a link, which one call makes whole. With
-   * {@code durable}, the copy is forced, and its directory once it is at its name.
+   * or the staged file cannot be given the group a file made at the name gets, it is copied at its
+   * name, as are a directory and a link, which one call makes whole. With {@code durable}, the copy
+   * is forced, and its directory once it is at its name.
    */
   private static boolean copyOver(
       EncryptedFileSystemProvider provider,
@@ -134,17 +135,22 @@ final class CopyMove {
       boolean copyAttributes,
       boolean durable)
       throws IOException {
-    boolean staged = source.isRegularFile() && StagedCopy.reaches(to);
-    if (!clearTarget(provider, from, source, to, replace, staged)) {
+    CreationGroup group = source.isRegularFile() ? StagedCopy.staging(to) : null;
+    if (!clearTarget(provider, from, source, to, replace, group != null)) {
       return false;
     }
-    if (staged) {
-      StagedCopy copy = StagedCopy.of(to);
-      copyEntry(provider, from, source, copy, copyAttributes, durable);
-      copy.place(replace, durable);
-    } else {
-      copyEntry(provider, from, source, CopyTarget.atName(provider, to), copyAttributes, durable);
+    if (group != null) {
+      StagedCopy staged = StagedCopy.of(to, group.toGive());
+      try {
+        copyEntry(provider, from, source, staged, copyAttributes, durable);
+        staged.place(replace, durable);
+        return true;
+      } catch (StagedCopy.GroupRefused e) {
+        // nothing made yet: the entry it would replace goes now, as for any copy at the name
+        clearTarget(provider, from, source, to, replace, false);
+      }
     }
+    copyEntry(provider, from, source, CopyTarget.atName(provider, to), copyAttributes, durable);
     return true;
   }
 

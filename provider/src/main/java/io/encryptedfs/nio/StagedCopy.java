@@ -18,8 +18,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -32,7 +35,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * one. A kill leaves the temporary file behind: hidden, it blocks nothing (each copy draws a new
  * name); key rotation, usage and retirement leave it out ({@link RootWalk}). The prefix names
  * moves, which used it first; copies share it so that the files a kill left are found by one name,
- * in older roots too.
+ * in older roots too. Made in the root's directory, the file would keep the group that directory
+ * gives a new file; it is given the one its target's directory gives instead ({@link
+ * CreationGroup}), as a file created at its name has.
  */
 final class StagedCopy implements CopyTarget {
   static final String PREFIX = EncryptedFileSystem.MARKER + "-move-";
@@ -41,42 +46,63 @@ final class StagedCopy implements CopyTarget {
   private final Path rawTo;
   private final Path temp;
 
+  /** The group a file created at the target's name gets, where the temporary file gets another. */
+  private final GroupPrincipal group;
+
   /** Whether the copy got to the target's name. */
   private boolean placed;
 
-  private StagedCopy(EncryptedPath to, Path rawTo, Path temp) {
+  private StagedCopy(EncryptedPath to, Path rawTo, Path temp, GroupPrincipal group) {
     this.to = to;
     this.rawTo = rawTo;
     this.temp = temp;
+    this.group = group;
   }
 
   /**
-   * Whether a copy staged in {@code to}'s root directory can be put at {@code to}'s name. No rename
-   * or link crosses a mount, so where {@code to}'s directory is on another device than the root's
-   * (a disk mounted inside the root) the caller copies at the name, as before moves were staged.
-   * Looked at only where the underlying file system tells devices ({@code unix:dev}) and the target
-   * is not in the root's own directory; a directory that is missing is reported by the copy.
+   * What a copy staged in {@code to}'s root directory needs to be as one made at its name: the
+   * group to give it ({@link CreationGroup}), or null where it must be made at its name, as before
+   * copies were staged: where {@code to}'s directory is on another device than the root's (a disk
+   * mounted inside the root: no rename or link crosses a mount), or where the group a file created
+   * there gets cannot be told. Looked at only where the underlying file system tells devices
+   * ({@code unix:dev}) and the target is not in the root's own directory; a directory that is
+   * missing, or a target no path reaches, is reported by the copy.
    */
-  static boolean reaches(EncryptedPath to) throws IOException {
+  static CreationGroup staging(EncryptedPath to) throws IOException {
     Path root = to.getFileSystem().root();
     if (!root.getFileSystem().supportedFileAttributeViews().contains("unix")) {
-      return true;
+      return CreationGroup.SAME;
     }
     try {
       Path dir = EncryptedFileSystemProvider.raw(to).getParent();
-      return dir == null
-          || dir.equals(root)
-          || Files.getAttribute(root, "unix:dev").equals(Files.getAttribute(dir, "unix:dev"));
+      if (dir == null || dir.equals(root)) {
+        return CreationGroup.SAME;
+      }
+      Map<String, Object> staging = Files.readAttributes(root, CreationGroup.ATTRIBUTES);
+      Map<String, Object> target = Files.readAttributes(dir, CreationGroup.ATTRIBUTES);
+      if (!staging.get("dev").equals(target.get("dev"))) {
+        return null;
+      }
+      CreationGroup group =
+          CreationGroup.change(
+              staging, target, root.getFileSystem().getUserPrincipalLookupService());
+      return group.known() ? group : null;
     } catch (NoSuchFileException e) {
-      return true;
+      return CreationGroup.SAME;
     }
   }
 
-  /** A new temporary file's name in {@code to}'s root; nothing is made yet. */
-  static StagedCopy of(EncryptedPath to) throws IOException {
+  /**
+   * A new temporary file's name in {@code to}'s root, to be given {@code group} (none if null);
+   * nothing is made yet.
+   */
+  static StagedCopy of(EncryptedPath to, GroupPrincipal group) throws IOException {
     String tag = String.format("%016x", ThreadLocalRandom.current().nextLong());
     return new StagedCopy(
-        to, EncryptedFileSystemProvider.raw(to), to.getFileSystem().root().resolve(PREFIX + tag));
+        to,
+        EncryptedFileSystemProvider.raw(to),
+        to.getFileSystem().root().resolve(PREFIX + tag),
+        group);
   }
 
   @Override
@@ -91,7 +117,9 @@ final class StagedCopy implements CopyTarget {
 
   /**
    * Errors name the target's path: the temporary name is nobody's to see. A missing target
-   * directory fails here, as a copy at the name would, not after the whole copy.
+   * directory fails here, as a copy at the name would, not after the whole copy. The file gets the
+   * group a file created at the target's name gets before any of the content is in it; where this
+   * process may not give that group ({@link GroupRefused}), nothing is left.
    */
   @Override
   public FileChannel create(FileAttribute<?>[] attrs) throws IOException {
@@ -101,13 +129,55 @@ final class StagedCopy implements CopyTarget {
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, to.toString());
     }
-    return fs.files()
-        .newFileChannel(
-            temp,
-            to.toString(),
-            EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
-            () -> fs.policyFor(to), // the key the target's path should use
-            attrs);
+    FileChannel ch =
+        fs.files()
+            .newFileChannel(
+                temp,
+                to.toString(),
+                EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
+                () -> fs.policyFor(to), // the key the target's path should use
+                attrs);
+    if (group != null) {
+      try {
+        rawProvider()
+            .getFileAttributeView(temp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .setGroup(group);
+      } catch (FileSystemException e) {
+        GroupRefused refused = new GroupRefused(to, e);
+        discard(ch, refused);
+        throw refused;
+      } catch (IOException | RuntimeException e) {
+        discard(ch, e);
+        throw e;
+      }
+    }
+    return ch;
+  }
+
+  /**
+   * Closes and removes the file {@link #create} made; a failure to do so rides on {@code failure}.
+   */
+  private void discard(FileChannel ch, Throwable failure) {
+    try {
+      ch.close();
+      remove();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /**
+   * The group a file created at the target's name gets is not one this process may give (not root,
+   * nor in that group, though it may create files in that set-group-ID directory): the caller
+   * copies at the name instead, where the kernel gives it. The temporary file is removed.
+   */
+  static final class GroupRefused extends FileSystemException {
+    private static final long serialVersionUID = 1L;
+
+    GroupRefused(EncryptedPath to, Exception cause) {
+      super(to.toString(), null, "the group of its directory cannot be given to a staged copy");
+      initCause(cause);
+    }
   }
 
   @Override
