@@ -5,6 +5,7 @@ import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyInfo;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.nio.KeyRotation;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -246,7 +249,9 @@ final class KeysCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Delete a master key for good, only if no file in the given roots uses it.",
-        "Every root that ever used the key must be given: files elsewhere would become unreadable."
+        "Every root that ever used the key must be given: files elsewhere would become unreadable.",
+        "A root and its copy made with hard links (cp -al) are given together: refused while a"
+            + " file has a hard link outside every root given."
       },
       footer = ExitCodes.HELP)
   static final class Retire implements Callable<Integer> {
@@ -268,23 +273,66 @@ final class KeysCommand implements Runnable {
     public Integer call() throws Exception {
       // The keystore folds case: MASTER names the key master, and so must every check here.
       String name = Pkcs12KeyStore.storedAlias(alias);
-      List<String> users = new ArrayList<>();
-      for (int i = 0; i < roots.size(); i++) {
-        Path root = roots.get(i);
-        try (FileSystem fs = keystore.openRoot(root, false)) {
+      // All open at once: a copy made with hard links shares files with its original, and only a
+      // retire that scans both at once can tell that no name of a shared file lies elsewhere.
+      try (OpenRoots open = new OpenRoots()) {
+        List<String> users = new ArrayList<>();
+        for (Path root : distinct(roots)) {
+          FileSystem fs = keystore.openRoot(root, false);
+          open.all.add(fs);
           for (String file : KeyRotation.users(fs, name)) {
             users.add(root + "!" + file);
           }
-          if (i == roots.size() - 1) {
-            if (!users.isEmpty()) {
-              throw new KeyInUseException(name, users);
-            }
-            KeyRotation.retire(fs, name);
-          }
         }
+        if (!users.isEmpty()) {
+          throw new KeyInUseException(name, users);
+        }
+        KeyRotation.retire(open.all, name);
       }
       out(spec).println("retired key " + name);
       return ExitCodes.OK;
+    }
+
+    /**
+     * The roots, each directory once (a second file system on one directory is refused), in the
+     * order given.
+     */
+    private static List<Path> distinct(List<Path> roots) {
+      Map<Path, Path> byDirectory = new LinkedHashMap<>();
+      for (Path root : roots) {
+        Path dir = root.toAbsolutePath().normalize();
+        try {
+          dir = dir.toRealPath();
+        } catch (IOException e) {
+          // Not there: its open names it.
+        }
+        byDirectory.putIfAbsent(dir, root);
+      }
+      return List.copyOf(byDirectory.values());
+    }
+
+    /** The roots opened, closed together, a failure of one not keeping the others open. */
+    private static final class OpenRoots implements Closeable {
+      final List<FileSystem> all = new ArrayList<>();
+
+      @Override
+      public void close() throws IOException {
+        IOException first = null;
+        for (FileSystem fs : all) {
+          try {
+            fs.close();
+          } catch (IOException e) {
+            if (first == null) {
+              first = e;
+            } else {
+              first.addSuppressed(e);
+            }
+          }
+        }
+        if (first != null) {
+          throw first;
+        }
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -155,10 +156,11 @@ public final class KeyRotation {
    * still name the key: a creation asks for the current key once, at its start, so one begun before
    * the rotation away from this key and finished after this scan wraps under it, and becomes
    * unreadable. (The scan first waits for the creations under way in {@code fs} itself.) Retire
-   * only once every root that uses the keystore lies under this one, every other program using it
-   * has finished the file creations it began before the rotation (or closed its file systems) and
-   * runs a version that follows the keystore (older ones must be reopened), and no other program's
-   * {@code key.alias} or {@code key.policy} names the key.
+   * only once every root that uses the keystore lies under this one (else give them all to {@link
+   * #retire(List, String)}), every other program using it has finished the file creations it began
+   * before the rotation (or closed its file systems) and runs a version that follows the keystore
+   * (older ones must be reopened), and no other program's {@code key.alias} or {@code key.policy}
+   * names the key.
    *
    * @throws KeyInUseException listing the files that still use it
    * @throws java.nio.file.FileSystemException naming a file of the root with a hard link outside
@@ -168,16 +170,47 @@ public final class KeyRotation {
    *     key.policy} names it
    */
   public static void retire(FileSystem fs, String alias) throws IOException {
-    Pkcs12KeyStore store = keystore(fs);
+    retire(List.of(fs), alias);
+  }
+
+  /**
+   * {@link #retire(FileSystem, String)} for several roots that share files, such as a root and its
+   * copy made with hard links ({@code cp -al}): deletes master key {@code alias} from the keystore
+   * of the first file system only if no file under any of the roots names it, and no file of them
+   * has a hard link outside them all. A file shared by two of them is seen by the scan through
+   * either, so only a name outside every root given could hide files that use the key. The files
+   * are listed by their URIs ({@code encrypted:file:///live!/a}) where there are several roots.
+   *
+   * @param fileSystems every root that shares files with another, each once; one at least
+   * @throws KeyInUseException listing the files that still use it
+   * @throws java.nio.file.FileSystemException naming a file with a hard link outside every root
+   *     given
+   * @throws IllegalStateException if it is the current key, or any of the file systems' {@code
+   *     key.alias} or {@code key.policy} names it
+   */
+  public static void retire(List<? extends FileSystem> fileSystems, String alias)
+      throws IOException {
+    if (fileSystems.isEmpty()) {
+      throw new IllegalArgumentException("no file system to retire a key from");
+    }
+    List<EncryptedFileSystem> roots = fileSystems.stream().map(KeyRotation::check).toList();
+    Pkcs12KeyStore store = keystore(fileSystems.get(0));
     String name = Pkcs12KeyStore.storedAlias(alias);
-    for (Map.Entry<String, String> named : check(fs).newFiles().policyAliases().entrySet()) {
-      if (Pkcs12KeyStore.storedAlias(named.getKey()).equals(name)) {
-        throw new IllegalStateException(
-            "key '" + name + "' is named by this file system's " + named.getValue());
+    for (EncryptedFileSystem efs : roots) {
+      for (Map.Entry<String, String> named : efs.newFiles().policyAliases().entrySet()) {
+        if (Pkcs12KeyStore.storedAlias(named.getKey()).equals(name)) {
+          throw new IllegalStateException(
+              "key '" + name + "' is named by this file system's " + named.getValue());
+        }
       }
     }
-    OutsideNames.checkRetire(check(fs));
-    List<String> users = users(fs, name);
+    OutsideNames.checkRetire(roots);
+    List<String> users = new ArrayList<>();
+    for (EncryptedFileSystem efs : roots) {
+      for (String user : users(efs, name)) {
+        users.add(roots.size() == 1 ? user : efs.getPath(user).toUri().toString());
+      }
+    }
     if (!users.isEmpty()) {
       throw new KeyInUseException(name, users);
     }

@@ -147,7 +147,7 @@ class HardLinkedCopyTest {
     return env;
   }
 
-  private static Map<String, Object> keystoreEnv(Pkcs12KeyStore keys) {
+  static Map<String, Object> keystoreEnv(Pkcs12KeyStore keys) {
     Map<String, Object> env = new HashMap<>();
     env.put(EncryptedFileSystems.KEY_PROVIDER, keys);
     env.put(EncryptedFileSystems.CREATE, "true");
@@ -155,7 +155,7 @@ class HardLinkedCopyTest {
   }
 
   /** {@code cp -al from to}: directories made, every file a hard link. */
-  private static void copyWithHardLinks(Path from, Path to) throws IOException {
+  static void copyWithHardLinks(Path from, Path to) throws IOException {
     copy(from, to, true);
   }
 
