@@ -11,9 +11,8 @@ import java.nio.channels.OverlappingFileLockException;
  * by one byte: byte 0 is the writer session's ({@link RawFile#claimWriter}), and a caller's lock
  * must never meet it, in this program (the JDK would refuse the overlap) or in another. Every
  * program that uses encryptedfs moves ranges alike, so locks still exclude each other across
- * programs. If an interrupt closes the underlying channel, {@link RawFile} takes the range again
- * on the reopened one; should another program have taken it in between, this lock is no longer
- * valid.
+ * programs. If an interrupt closes the underlying channel, {@link RawFile} takes the range again on
+ * the reopened one; should another program have taken it in between, this lock is no longer valid.
  *
  * <p>Locks are where programs that share a file hand it over, as on a plain file: taking one looks
  * at the file again ({@link OpenFile#catchUp}), and giving up the program's last one gives up the
@@ -44,6 +43,15 @@ final class EncryptedFileLock extends FileLock {
    */
   long rawSize() {
     return Math.min(size(), Long.MAX_VALUE - rawPosition());
+  }
+
+  /**
+   * Whether the range holds the caller's last byte, {@code Long.MAX_VALUE - 1}: one byte up it has
+   * no room in a {@code FileLock}'s range, so the JDK's table of this program's locks cannot tell
+   * that two such locks overlap ({@link RawLocks} does).
+   */
+  boolean holdsLastByte() {
+    return size() > 0 && position() + size() == Long.MAX_VALUE;
   }
 
   /** The underlying lock this one is held as, just acquired. */

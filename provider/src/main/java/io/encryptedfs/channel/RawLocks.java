@@ -62,6 +62,9 @@ final class RawLocks {
    * returning false then if {@code caller} is null.
    */
   private boolean take(EncryptedFileLock lock, RawLockWait.Caller caller) throws IOException {
+    synchronized (file) {
+      refuseLastByteOverlap(lock);
+    }
     while (true) {
       long ended = waits.endedCount();
       FileChannel c = file.current();
@@ -116,9 +119,34 @@ final class RawLocks {
       if (!file.isCurrent(c)) {
         return false;
       }
+      try {
+        refuseLastByteOverlap(lock); // again: another thread's may have been held meanwhile
+      } catch (OverlappingFileLockException e) {
+        try {
+          raw.release();
+        } catch (IOException failure) {
+          // The channel closed under it, which released it.
+        }
+        throw e;
+      }
       lock.holdAs(raw);
       locks.add(lock);
       return true;
+    }
+  }
+
+  /**
+   * Refuses {@code lock} as the JDK refuses a range this program holds already, where both hold the
+   * caller's last byte ({@link EncryptedFileLock#holdsLastByte}), which the JDK's table cannot see
+   * one byte up; any other overlap it sees. Under the monitor.
+   */
+  private void refuseLastByteOverlap(EncryptedFileLock lock) {
+    if (lock.holdsLastByte()) {
+      for (EncryptedFileLock held : locks) {
+        if (held.holdsLastByte()) {
+          throw new OverlappingFileLockException();
+        }
+      }
     }
   }
 
