@@ -114,7 +114,12 @@ final class EncryptedFileLock extends FileLock {
     } finally {
       synchronized (this) {
         if (rawLock != null && rawLock.isValid()) {
-          rawLock.release();
+          try {
+            rawLock.release();
+          } catch (ClosedChannelException e) {
+            // An interrupt of another thread closed the underlying channel since the look, which
+            // released the range; this lock is no longer the reopen's to take back.
+          }
         }
       }
     }

@@ -267,7 +267,11 @@ final class RawLocks {
       writerLock = null;
     }
     if (held != null && held.isValid()) {
-      held.release();
+      try {
+        held.release();
+      } catch (ClosedChannelException e) {
+        // An interrupt of another thread closed the channel since the look, which released it.
+      }
     }
   }
 

@@ -1,7 +1,11 @@
 package io.encryptedfs.channel;
 
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,13 +13,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A closed channel is opened again only on the same file, once, and never after the close. */
 class ReopeningChannelTest {
@@ -38,6 +51,64 @@ class ReopeningChannelTest {
     FileChannel current = channel.current();
     current.close();
     return current;
+  }
+
+  /**
+   * The writer lock is given back (a force that borrowed it to write its header) just as an
+   * interrupt of another thread closes the channel, which released it: the release goes on quietly
+   * (InterruptStressTest's forcer failed with ClosedChannelException). The fault file system over
+   * the real disk closes the channel between the look at the lock and its release.
+   */
+  @Test
+  void aWriterLockReleasedByAnInterruptsCloseIsGivenUpQuietly(@TempDir Path tmp) throws Exception {
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrapUnrecorded(tmp);
+    Path raw = faults.root().resolve("raw");
+    Files.write(raw, new byte[] {1, 2, 3});
+    ReopeningChannel channel = new ReopeningChannel(ReopeningChannel.open(raw, true), raw, true);
+    try {
+      channel.locate(raw, FileIdentity.ofExisting(raw, "/f"));
+      assertEquals(RawFile.Claim.TAKEN, channel.locks().claimWriter(new FileName("/f")));
+      assertTrue(channel.locks().writerHeld());
+      faults.beforeLockReleases(ReopeningChannelTest::close);
+      channel.locks().releaseWriter();
+      assertFalse(channel.locks().writerHeld());
+    } finally {
+      channel.close();
+    }
+  }
+
+  /**
+   * The same for a caller's lock: its channel's underlying channel, shared with the program's other
+   * channels of the file, is closed by another thread's interrupt as the lock is released. On a
+   * plain file another thread's interrupt closes only that thread's channel, so the release
+   * returns.
+   */
+  @Test
+  void aLockReleasedByAnInterruptsCloseIsReleasedQuietly(@TempDir Path tmp) throws Exception {
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrapUnrecorded(tmp);
+    try (FileSystem fs =
+            TestRoots.open(
+                faults.root().resolve("r"), new InMemoryKeys("master"), "AES-256-GCM", 4096);
+        FileChannel c = FileChannel.open(fs.getPath("/f"), CREATE, READ, WRITE)) {
+      c.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+      FileLock lock = c.lock(0, 10, false);
+      faults.beforeLockReleases(ReopeningChannelTest::close);
+      try {
+        lock.release();
+      } finally {
+        faults.beforeLockReleases(channel -> {});
+      }
+      assertFalse(lock.isValid());
+      assertNotNull(c.tryLock(0, 10, false), "the range is free again");
+    }
+  }
+
+  private static void close(FileChannel c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -250,6 +250,10 @@ final class FaultFileChannel extends FileChannel {
     return held;
   }
 
+  void beforeLockRelease() {
+    fs.beforeLockRelease(this);
+  }
+
   @Override
   protected void implCloseChannel() throws IOException {
     // Closing does not force, as with close(2).

@@ -21,6 +21,7 @@ final class FaultFileLock extends FileLock {
 
   @Override
   public void release() throws IOException {
+    ((FaultFileChannel) channel()).beforeLockRelease();
     delegate.release();
   }
 }

@@ -1,6 +1,7 @@
 package io.encryptedfs.faults;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
@@ -82,6 +83,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private volatile Consumer<Path> beforeAttributes = path -> {};
   private volatile Consumer<Path> afterLock = path -> {};
   private volatile Consumer<Path> afterRefusedLock = path -> {};
+  private volatile Consumer<FileChannel> beforeLockRelease = channel -> {};
   private volatile boolean hideFileKeys;
   private final AtomicLong lookups = new AtomicLong();
   private volatile boolean open = true;
@@ -241,6 +243,19 @@ public final class FaultInjectingFileSystem extends FileSystem {
    */
   public void afterRefusedLocks(Consumer<Path> hook) {
     afterRefusedLock = hook;
+  }
+
+  /**
+   * From now on, every release of a lock calls {@code hook} with the lock's channel first: a test
+   * can close the channel there, as an interrupt of another thread would between a look at the lock
+   * and its release. {@code channel -> {}} restores plain releases.
+   */
+  public void beforeLockReleases(Consumer<FileChannel> hook) {
+    beforeLockRelease = hook;
+  }
+
+  void beforeLockRelease(FileChannel channel) {
+    beforeLockRelease.accept(channel);
   }
 
   void afterLock(Path underlyingPath) {
