@@ -1,13 +1,8 @@
 package io.encryptedfs.nio;
 
-import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
-
 import io.encryptedfs.SourceNotDeletedException;
 import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryIteratorException;
@@ -19,19 +14,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code Files.copy}, and {@code Files.move} between two encrypted roots, as the default file
@@ -44,8 +31,6 @@ import java.util.Set;
  * at here.
  */
 final class CopyMove {
-  private static final Set<PosixFilePermission> OWNER_RW = EnumSet.of(OWNER_READ, OWNER_WRITE);
-
   private CopyMove() {}
 
   static void copy(
@@ -94,7 +79,7 @@ final class CopyMove {
       if (o.replace()) {
         throw sourceKept(from, to, e);
       }
-      removeAfter(CopyTarget.atName(provider, to), e);
+      EntryCopy.removeAfter(CopyTarget.atName(provider, to), e);
       throw e;
     }
   }
@@ -142,7 +127,7 @@ final class CopyMove {
     if (group != null) {
       StagedCopy staged = StagedCopy.of(to, group.toGive());
       try {
-        copyEntry(provider, from, source, staged, copyAttributes, durable);
+        EntryCopy.copy(provider, from, source, staged, copyAttributes, durable);
         staged.place(replace, durable);
         return true;
       } catch (StagedCopy.GroupRefused e) {
@@ -150,7 +135,8 @@ final class CopyMove {
         clearTarget(provider, from, source, to, replace, false);
       }
     }
-    copyEntry(provider, from, source, CopyTarget.atName(provider, to), copyAttributes, durable);
+    EntryCopy.copy(
+        provider, from, source, CopyTarget.atName(provider, to), copyAttributes, durable);
     return true;
   }
 
@@ -220,7 +206,8 @@ final class CopyMove {
       throw ReservedNames.refusal(to); // before the delete, which would leave nothing in its place
     }
     if (source.isSymbolicLink()) {
-      SymbolicLinks.checkTarget(to, linkTarget(from, to)); // so, too, a link the copy would refuse
+      SymbolicLinks.checkTarget(
+          to, EntryCopy.linkTarget(from, to)); // so, too, a link the copy would refuse
     }
     if (!staged || target.isDirectory()) {
       provider.delete(to);
@@ -238,156 +225,11 @@ final class CopyMove {
       EncryptedPath to,
       BasicFileAttributes target) {
     Object key = source.fileKey();
-    if (key != null && rawFileSystem(from) == rawFileSystem(to)) {
+    if (key != null && EntryCopy.rawFileSystem(from) == EntryCopy.rawFileSystem(to)) {
       return key.equals(target.fileKey());
     }
     return from.getFileSystem() == to.getFileSystem()
         && from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize());
-  }
-
-  /**
-   * With {@code durable}, a regular file's copy is forced before it is closed. A directory or a
-   * link is made at its name: one call makes either whole.
-   */
-  private static void copyEntry(
-      EncryptedFileSystemProvider provider,
-      EncryptedPath from,
-      BasicFileAttributes source,
-      CopyTarget target,
-      boolean copyAttributes,
-      boolean durable)
-      throws IOException {
-    EncryptedPath to = target.path();
-    Set<PosixFilePermission> perms =
-        source instanceof PosixFileAttributes p && posix(to) ? p.permissions() : null;
-    if (source.isSymbolicLink()) {
-      copyLink(from, to);
-      if (copyAttributes) {
-        copyOwnership(from, source, target);
-      }
-      return;
-    }
-    if (source.isDirectory()) {
-      provider.createDirectory(to, creation(perms));
-    } else {
-      copyFile(provider, from, target, perms, durable);
-    }
-    try {
-      if (copyAttributes) {
-        copyOwnership(from, source, target);
-      }
-      if (perms != null && copyAttributes) {
-        setPermissions(target, perms);
-      } else if (perms != null && !perms.containsAll(OWNER_RW) && !source.isDirectory()) {
-        // as created, the umask applied, less what was added only for this layer's sake
-        Set<PosixFilePermission> now = EnumSet.noneOf(PosixFilePermission.class);
-        now.addAll(rawView(target, PosixFileAttributeView.class).readAttributes().permissions());
-        now.removeAll(added(perms));
-        setPermissions(target, now);
-      }
-      if (copyAttributes) {
-        to.getFileSystem().files().settle(target.raw()); // OpenFiles#settle
-        rawView(target, BasicFileAttributeView.class)
-            .setTimes(source.lastModifiedTime(), source.lastAccessTime(), source.creationTime());
-      }
-    } catch (FileSystemException e) {
-      IOException t = PathErrors.translate(e, to.toString());
-      removeAfter(target, t);
-      throw t;
-    } catch (IOException | RuntimeException e) {
-      removeAfter(target, e);
-      throw e;
-    }
-  }
-
-  /**
-   * Copies the content into a new file created with {@code perms} plus the owner's read and write
-   * (so that this layer can still open it; they are taken away again afterwards), and removes that
-   * file if the copy fails. A file its owner may not write is forced before it is closed, so that
-   * closing the file system need not reopen it for writing to make it durable; so is one that must
-   * be {@code durable}.
-   */
-  private static void copyFile(
-      EncryptedFileSystemProvider provider,
-      EncryptedPath from,
-      CopyTarget to,
-      Set<PosixFilePermission> perms,
-      boolean durable)
-      throws IOException {
-    Set<PosixFilePermission> created = perms;
-    if (perms != null) {
-      created = EnumSet.copyOf(OWNER_RW);
-      created.addAll(perms);
-    }
-    boolean made = false;
-    try (FileChannel in = provider.newFileChannel(from, EnumSet.of(StandardOpenOption.READ))) {
-      try (FileChannel out = to.create(creation(created))) {
-        made = true;
-        transfer(in, out);
-        if (durable || (perms != null && !perms.containsAll(OWNER_RW))) {
-          out.force(true);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      if (made) {
-        removeAfter(to, e);
-      }
-      throw e;
-    }
-  }
-
-  private static void transfer(FileChannel in, FileChannel out) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
-    while (in.read(buf) >= 0) {
-      buf.flip();
-      while (buf.hasRemaining()) {
-        out.write(buf);
-      }
-      buf.clear();
-    }
-  }
-
-  /**
-   * A new link with the source link's target, read as stored (relative stays relative); one whose
-   * target would lead out of the target's root is refused by {@link SymbolicLinks#create}.
-   */
-  private static void copyLink(EncryptedPath from, EncryptedPath to) throws IOException {
-    SymbolicLinks.create(to, linkTarget(from, to));
-  }
-
-  /** The source link's target, read as stored, as a path of the target's file system. */
-  private static EncryptedPath linkTarget(EncryptedPath from, EncryptedPath to) throws IOException {
-    return to.getFileSystem().getPath(SymbolicLinks.read(from).toString());
-  }
-
-  /**
-   * Gives the copy the source's owner and group, as the JDK does (chown, lchown for a link) where
-   * this process may give them (as root, or a group it is in) and leaves them where it may not.
-   * Before the permissions are set, since a change of owner clears the set-id bits.
-   */
-  private static void copyOwnership(EncryptedPath from, BasicFileAttributes source, CopyTarget to)
-      throws IOException {
-    if (!(source instanceof PosixFileAttributes p)
-        || !posix(to.path())
-        || rawFileSystem(from).provider() != rawFileSystem(to.path()).provider()) {
-      return;
-    }
-    PosixFileAttributeView view = rawView(to, PosixFileAttributeView.class);
-    try {
-      view.setOwner(p.owner());
-      view.setGroup(p.group());
-    } catch (FileSystemException e) {
-      // not permitted: the JDK copies the owner only where it may, and so does this copy
-    }
-  }
-
-  /** Removes what this copy made at {@code to}; a failure to do so rides on {@code failure}. */
-  private static void removeAfter(CopyTarget to, Throwable failure) {
-    try {
-      to.remove();
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e);
-    }
   }
 
   private static boolean hasEntries(EncryptedFileSystemProvider provider, EncryptedPath dir)
@@ -400,44 +242,13 @@ final class CopyMove {
     }
   }
 
-  private static Set<PosixFilePermission> added(Set<PosixFilePermission> perms) {
-    Set<PosixFilePermission> added = EnumSet.copyOf(OWNER_RW);
-    added.removeAll(perms);
-    return added;
-  }
-
-  private static FileAttribute<?>[] creation(Set<PosixFilePermission> perms) {
-    return perms == null
-        ? new FileAttribute<?>[0]
-        : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)};
-  }
-
-  private static void setPermissions(CopyTarget p, Set<PosixFilePermission> perms)
-      throws IOException {
-    rawView(p, PosixFileAttributeView.class).setPermissions(perms);
-  }
-
-  private static <V extends BasicFileAttributeView> V rawView(CopyTarget p, Class<V> type)
-      throws IOException {
-    return EncryptedFileSystemProvider.rawProvider(p.path())
-        .getFileAttributeView(p.raw(), type, LinkOption.NOFOLLOW_LINKS);
-  }
-
   /** The underlying file's attributes, with its permissions where the file system has them. */
   private static BasicFileAttributes rawAttributes(EncryptedPath p, boolean followLinks)
       throws IOException {
     Class<? extends BasicFileAttributes> type =
-        posix(p) ? PosixFileAttributes.class : BasicFileAttributes.class;
+        EntryCopy.posix(p) ? PosixFileAttributes.class : BasicFileAttributes.class;
     LinkOption[] options =
         followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
     return MarkerLinks.attributes(p, EncryptedFileSystemProvider.raw(p), type, options);
-  }
-
-  private static boolean posix(EncryptedPath p) {
-    return rawFileSystem(p).supportedFileAttributeViews().contains("posix");
-  }
-
-  private static java.nio.file.FileSystem rawFileSystem(EncryptedPath p) {
-    return p.getFileSystem().root().getFileSystem();
   }
 }
