@@ -62,8 +62,10 @@ final class RawLocks {
    * returning false then if {@code caller} is null.
    */
   private boolean take(EncryptedFileLock lock, RawLockWait.Caller caller) throws IOException {
-    synchronized (file) {
-      refuseLastByteOverlap(lock);
+    if (lock.holdsLastByte()) {
+      synchronized (file) {
+        refuseLastByteOverlap(lock);
+      }
     }
     while (true) {
       long ended = waits.endedCount();
