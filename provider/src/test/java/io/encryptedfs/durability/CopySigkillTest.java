@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.EncryptedFileSystems;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,15 +48,14 @@ class CopySigkillTest {
     }
     Set<Path> large = largeFiles(rootB); // the source, within one root
 
-    Process child =
-        ChildJvm.start(
+    ChildLines child =
+        ChildLines.start(
             CopyChild.class,
             rootA.toString(),
             rootB.toString(),
             Long.toString(SEED),
             replacing ? "replace" : "keep");
-    Set<String> said = ConcurrentHashMap.newKeySet();
-    Thread reader = readLines(child, said);
+    List<String> said;
     try {
       long deadline = System.nanoTime() + 60_000_000_000L;
       while (largeFiles(rootB).equals(large)) {
@@ -68,9 +63,7 @@ class CopySigkillTest {
         Thread.sleep(1);
       }
     } finally {
-      child.destroyForcibly();
-      child.waitFor();
-      reader.join();
+      said = child.kill();
     }
     assertFalse(said.contains("copied."), "killed too late: the copy was done");
 
@@ -112,24 +105,5 @@ class CopySigkillTest {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.map(Path::toString).sorted().toList();
     }
-  }
-
-  private static Thread readLines(Process child, Set<String> said) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  said.add(line);
-                }
-              } catch (IOException e) {
-                // the pipe breaks when the child dies; the lines read so far are what counts
-              }
-            });
-    t.start();
-    return t;
   }
 }

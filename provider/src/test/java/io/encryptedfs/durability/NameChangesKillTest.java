@@ -9,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.EncryptedFileSystems;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +18,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,22 +43,16 @@ class NameChangesKillTest {
     int next = 0;
     Map<String, Integer> cuts = new TreeMap<>();
     for (int round = 0; round < ROUNDS; round++) {
-      Process child =
-          ChildJvm.start(
+      ChildLines child =
+          ChildLines.start(
               NameChangesChild.class,
               rootA.toString(),
               rootB.toString(),
               Long.toString(seed),
               Integer.toString(next));
-      AtomicInteger lastAck = new AtomicInteger(next - 1);
-      CountDownLatch ready = new CountDownLatch(1);
-      Thread reader = readAcks(child, lastAck, ready);
-      assertTrue(ready.await(30, TimeUnit.SECONDS) && child.isAlive(), "child never got ready");
+      assertTrue(child.await("ready.", 30_000) && child.isAlive(), "child never got ready");
       Thread.sleep(random.nextInt(300));
-      child.destroyForcibly();
-      child.waitFor();
-      reader.join();
-      int acked = lastAck.get();
+      int acked = ChildLines.lastAck(child.kill(), next - 1);
       cuts.merge(check(rootA, rootB, seed, next, acked, "round " + round), 1, Integer::sum);
       next = acked + 1;
     }
@@ -145,29 +133,5 @@ class NameChangesKillTest {
     assertTrue(found.length <= whole.length, p + ": longer than written");
     assertArrayEquals(Arrays.copyOf(whole, found.length), found, p + ": not a prefix");
     return found.length == whole.length ? State.WHOLE : State.PART;
-  }
-
-  /** Keeps the number of the last complete {@code ack N.} line; counts {@code ready} down. */
-  private static Thread readAcks(Process child, AtomicInteger lastAck, CountDownLatch ready) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  if (line.equals("ready.")) {
-                    ready.countDown();
-                  } else if (line.startsWith("ack ") && line.endsWith(".")) {
-                    lastAck.set(Integer.parseInt(line.substring(4, line.length() - 1)));
-                  }
-                }
-              } catch (IOException e) {
-                // the pipe breaks when the child dies; the acks read so far are what counts
-              }
-            });
-    t.start();
-    return t;
   }
 }

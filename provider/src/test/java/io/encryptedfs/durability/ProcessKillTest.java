@@ -6,24 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.EncryptedFileSystems;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Promise 1 with a real process and the real disk: a child JVM appends records through an encrypted
- * {@code FileChannel}, the parent SIGKILLs it ({@code destroyForcibly}) at a random moment,
- * reopens, checks that every acknowledged record is there and intact, and starts the next child
- * appending after them. Rounds alternate between forcing every record and never.
+ * {@code FileChannel}, the parent SIGKILLs it at a random moment, reopens, checks that every
+ * acknowledged record is there and intact, and starts the next child appending after them. Rounds
+ * alternate between forcing every record and never.
  */
 class ProcessKillTest {
   private static final int ROUNDS = Soak.enabled() ? 200 : 20;
@@ -37,17 +33,12 @@ class ProcessKillTest {
     int kills = 0;
     for (int round = 0; round < ROUNDS; round++) {
       boolean force = round % 2 == 0;
-      Process child = start(root, seed, records, force);
-      AtomicInteger lastAck = new AtomicInteger(-1);
-      Thread reader = readAcks(child, lastAck);
+      ChildLines child = start(root, seed, records, force);
       // Kill between 0 and 300 ms after the child is ready to append.
-      awaitReady(lastAck, child);
+      assertTrue(child.await("ready.", 30_000), "child never became ready");
       Thread.sleep(random.nextInt(300));
-      child.destroyForcibly();
-      child.waitFor();
-      reader.join();
+      int acked = ChildLines.lastAck(child.kill(), -1);
       kills++;
-      int acked = lastAck.get();
       int found = recoveredRecords(root, seed);
       assertTrue(
           found >= acked + 1,
@@ -78,54 +69,13 @@ class ProcessKillTest {
     }
   }
 
-  private static Process start(Path root, long seed, int first, boolean force) throws IOException {
-    return ChildJvm.start(
+  private static ChildLines start(Path root, long seed, int first, boolean force)
+      throws IOException {
+    return ChildLines.start(
         WalAppender.class,
         root.toString(),
         Long.toString(seed),
         Integer.toString(first),
         force ? "force" : "noforce");
-  }
-
-  /**
-   * Keeps the number of the last complete {@code ack N.} line, and notes when the child is ready.
-   */
-  private static Thread readAcks(Process child, AtomicInteger lastAck) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  if (line.equals("ready.")) {
-                    synchronized (lastAck) {
-                      lastAck.notifyAll();
-                      READY.add(child.pid());
-                    }
-                  } else if (line.startsWith("ack ") && line.endsWith(".")) {
-                    lastAck.set(Integer.parseInt(line.substring(4, line.length() - 1)));
-                  }
-                }
-              } catch (IOException e) {
-                // the pipe breaks when the child dies; the acks read so far are what counts
-              }
-            });
-    t.start();
-    return t;
-  }
-
-  private static final java.util.Set<Long> READY =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  private static void awaitReady(AtomicInteger lock, Process child) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    synchronized (lock) {
-      while (!READY.contains(child.pid()) && child.isAlive() && System.nanoTime() < deadline) {
-        lock.wait(100);
-      }
-    }
-    assertTrue(READY.contains(child.pid()), "child never became ready");
   }
 }
