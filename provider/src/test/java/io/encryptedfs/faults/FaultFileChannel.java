@@ -53,7 +53,7 @@ final class FaultFileChannel extends FileChannel {
 
   @Override
   public int read(ByteBuffer dst, long position) throws IOException {
-    fs.beforeRead(state.path());
+    fs.switches().beforeRead(state.path());
     return delegate.read(dst, position);
   }
 
@@ -84,7 +84,7 @@ final class FaultFileChannel extends FileChannel {
   private int recordedWrite(ByteBuffer[] srcs, int offset, int length, long position)
       throws IOException {
     ensureWritable();
-    if (fs.failsWritesOf(state.path())) {
+    if (fs.switches().failsWritesOf(state.path())) {
       throw new IOException("Input/output error");
     }
     byte[] data = Buffers.peek(srcs, offset, length);
@@ -134,7 +134,7 @@ final class FaultFileChannel extends FileChannel {
 
   @Override
   public long size() throws IOException {
-    fs.beforeSize(state.path());
+    fs.switches().beforeSize(state.path());
     return delegate.size();
   }
 
@@ -144,7 +144,7 @@ final class FaultFileChannel extends FileChannel {
       throw new IllegalArgumentException("negative size " + size);
     }
     ensureWritable();
-    if (fs.failsTruncatesOf(state.path())) {
+    if (fs.switches().failsTruncatesOf(state.path())) {
       throw new IOException("Input/output error");
     }
     boolean dropped = synchronousWriteDropped();
@@ -166,17 +166,17 @@ final class FaultFileChannel extends FileChannel {
   public void force(boolean metaData) throws IOException {
     ensureOpen();
     // Asked before taking the file's monitor: the predicates are test code.
-    if (fs.failsForcesOf(state.path())) {
+    if (fs.switches().failsForcesOf(state.path())) {
       throw new IOException("Input/output error");
     }
-    if (fs.cutsForcesOf(state.path())) {
+    if (fs.switches().cutsForcesOf(state.path())) {
       close();
       throw new AsynchronousCloseException();
     }
     // What a force covers is fixed when it begins: a test may hold it in the predicate below
     // while other threads write, and those writes need not be durable when it returns.
     long covered = state.recorded();
-    boolean dropped = fs.dropsForcesOf(state.path());
+    boolean dropped = fs.switches().dropsForcesOf(state.path());
     state.locked(
         () -> {
           delegate.force(metaData);
@@ -228,7 +228,7 @@ final class FaultFileChannel extends FileChannel {
   @Override
   public FileLock lock(long position, long size, boolean shared) throws IOException {
     FileLock lock = new FaultFileLock(this, delegate.lock(position, size, shared));
-    fs.afterLock(state.path());
+    fs.switches().afterLock(state.path());
     return lock;
   }
 
@@ -238,20 +238,20 @@ final class FaultFileChannel extends FileChannel {
     try {
       lock = delegate.tryLock(position, size, shared);
     } catch (OverlappingFileLockException e) {
-      fs.afterRefusedLock(state.path());
+      fs.switches().afterRefusedLock(state.path());
       throw e;
     }
     if (lock == null) {
-      fs.afterRefusedLock(state.path());
+      fs.switches().afterRefusedLock(state.path());
       return null;
     }
     FileLock held = new FaultFileLock(this, lock);
-    fs.afterLock(state.path());
+    fs.switches().afterLock(state.path());
     return held;
   }
 
   void beforeLockRelease() {
-    fs.beforeLockRelease(this);
+    fs.switches().beforeLockRelease(this);
   }
 
   @Override
@@ -270,7 +270,7 @@ final class FaultFileChannel extends FileChannel {
 
   /** Asked before taking the file's monitor: the predicate is test code. */
   private boolean synchronousWriteDropped() {
-    return mode.synchronous() && fs.dropsForcesOf(state.path());
+    return mode.synchronous() && fs.switches().dropsForcesOf(state.path());
   }
 
   private void ensureWritable() throws ClosedChannelException {

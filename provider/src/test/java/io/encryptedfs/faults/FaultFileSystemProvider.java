@@ -82,7 +82,7 @@ final class FaultFileSystemProvider extends FileSystemProvider {
     Path file = fs.unwrap(path);
     if ((options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND))
         && Files.exists(file)
-        && fs.deniesWritesOf(file)) {
+        && fs.switches().deniesWritesOf(file)) {
       throw new AccessDeniedException(path.toString());
     }
     DurabilityTracker.Opened opened =
@@ -132,7 +132,7 @@ final class FaultFileSystemProvider extends FileSystemProvider {
   @Override
   public void delete(Path path) throws IOException {
     Path file = fs.unwrap(path);
-    if (fs.failsDeletesOf(file)) {
+    if (fs.switches().failsDeletesOf(file)) {
       throw new FileSystemException(path.toString(), null, "Input/output error");
     }
     fs.tracker()
@@ -203,18 +203,18 @@ final class FaultFileSystemProvider extends FileSystemProvider {
   public <A extends BasicFileAttributes> A readAttributes(
       Path path, Class<A> type, LinkOption... options) throws IOException {
     fs.lookedUp(1);
-    fs.beforeAttributes(path);
+    fs.switches().beforeAttributes(path);
     A attrs = under().readAttributes(fs.unwrap(path), type, options);
-    return fs.hidesFileKeys() ? WithoutFileKey.of(attrs, type) : attrs;
+    return fs.switches().hidesFileKeys() ? WithoutFileKey.of(attrs, type) : attrs;
   }
 
   @Override
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
       throws IOException {
     fs.lookedUp(1);
-    fs.beforeAttributes(path);
+    fs.switches().beforeAttributes(path);
     Map<String, Object> attrs = under().readAttributes(fs.unwrap(path), attributes, options);
-    if (fs.hidesFileKeys() && attrs.containsKey("fileKey")) {
+    if (fs.switches().hidesFileKeys() && attrs.containsKey("fileKey")) {
       attrs = new java.util.HashMap<>(attrs);
       attrs.put("fileKey", null);
     }

@@ -71,20 +71,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
   private final FaultFileSystemProvider provider = new FaultFileSystemProvider(this);
   private final DurabilityTracker tracker;
   private final SpaceBudget budget = new SpaceBudget();
-  private volatile Predicate<Path> droppedForces = path -> false;
-  private volatile Predicate<Path> failedForces = path -> false;
-  private volatile Predicate<Path> failedTruncates = path -> false;
-  private volatile Predicate<Path> failedWrites = path -> false;
-  private volatile Predicate<Path> failedDeletes = path -> false;
-  private volatile Predicate<Path> cutForces = path -> false;
-  private volatile Predicate<Path> deniedWrites = path -> false;
-  private volatile Consumer<Path> beforeRead = path -> {};
-  private volatile Consumer<Path> beforeSize = path -> {};
-  private volatile Consumer<Path> beforeAttributes = path -> {};
-  private volatile Consumer<Path> afterLock = path -> {};
-  private volatile Consumer<Path> afterRefusedLock = path -> {};
-  private volatile Consumer<FileChannel> beforeLockRelease = channel -> {};
-  private volatile boolean hideFileKeys;
+  private final FaultSwitches switches = new FaultSwitches(this::faultPath);
   private final AtomicLong lookups = new AtomicLong();
   private volatile boolean open = true;
 
@@ -137,7 +124,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * honest forces.
    */
   public void dropForces(Predicate<Path> files) {
-    droppedForces = files;
+    switches.dropForces(files);
   }
 
   /**
@@ -147,7 +134,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * forces.
    */
   public void failForces(Predicate<Path> files) {
-    failedForces = files;
+    switches.failForces(files);
   }
 
   /**
@@ -157,7 +144,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * this file system. {@code path -> false} restores honest forces.
    */
   public void cutForces(Predicate<Path> files) {
-    cutForces = files;
+    switches.cutForces(files);
   }
 
   /**
@@ -166,7 +153,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * not use this file system. {@code path -> false} restores honest truncates.
    */
   public void failTruncates(Predicate<Path> files) {
-    failedTruncates = files;
+    switches.failTruncates(files);
   }
 
   /**
@@ -176,7 +163,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * writes.
    */
   public void failWrites(Predicate<Path> files) {
-    failedWrites = files;
+    switches.failWrites(files);
   }
 
   /**
@@ -186,7 +173,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * restores honest deletes.
    */
   public void failDeletes(Predicate<Path> paths) {
-    failedDeletes = paths;
+    switches.failDeletes(paths);
   }
 
   /**
@@ -196,7 +183,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * this file system. {@code path -> false} lets them open again.
    */
   public void denyWrites(Predicate<Path> files) {
-    deniedWrites = files;
+    switches.denyWrites(files);
   }
 
   /**
@@ -205,7 +192,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * system. {@code path -> {}} restores plain reads.
    */
   public void beforeReads(Consumer<Path> hook) {
-    beforeRead = hook;
+    switches.beforeReads(hook);
   }
 
   /**
@@ -214,7 +201,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * size calls.
    */
   public void beforeSizes(Consumer<Path> hook) {
-    beforeSize = hook;
+    switches.beforeSizes(hook);
   }
 
   /**
@@ -222,7 +209,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * path first; the hook must not use this file system. {@code path -> {}} restores plain reads.
    */
   public void beforeAttributes(Consumer<Path> hook) {
-    beforeAttributes = hook;
+    switches.beforeAttributes(hook);
   }
 
   /**
@@ -231,7 +218,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * hook must not use this file system. {@code path -> {}} restores plain locks.
    */
   public void afterLocks(Consumer<Path> hook) {
-    afterLock = hook;
+    switches.afterLocks(hook);
   }
 
   /**
@@ -242,7 +229,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * file system. {@code path -> {}} restores plain locks.
    */
   public void afterRefusedLocks(Consumer<Path> hook) {
-    afterRefusedLock = hook;
+    switches.afterRefusedLocks(hook);
   }
 
   /**
@@ -251,39 +238,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * and its release. {@code channel -> {}} restores plain releases.
    */
   public void beforeLockReleases(Consumer<FileChannel> hook) {
-    beforeLockRelease = hook;
-  }
-
-  void beforeLockRelease(FileChannel channel) {
-    beforeLockRelease.accept(channel);
-  }
-
-  void afterLock(Path underlyingPath) {
-    if (underlyingPath != null) {
-      afterLock.accept(faultPath(underlyingPath));
-    }
-  }
-
-  void afterRefusedLock(Path underlyingPath) {
-    if (underlyingPath != null) {
-      afterRefusedLock.accept(faultPath(underlyingPath));
-    }
-  }
-
-  void beforeRead(Path underlyingPath) {
-    if (underlyingPath != null) {
-      beforeRead.accept(faultPath(underlyingPath));
-    }
-  }
-
-  void beforeAttributes(Path path) {
-    beforeAttributes.accept(path);
-  }
-
-  void beforeSize(Path underlyingPath) {
-    if (underlyingPath != null) {
-      beforeSize.accept(faultPath(underlyingPath));
-    }
+    switches.beforeLockReleases(hook);
   }
 
   /**
@@ -291,11 +246,7 @@ public final class FaultInjectingFileSystem extends FileSystem {
    * that have none (Windows' default, many custom ones).
    */
   public void hideFileKeys() {
-    hideFileKeys = true;
-  }
-
-  boolean hidesFileKeys() {
-    return hideFileKeys;
+    switches.hideFileKeys();
   }
 
   /**
@@ -345,32 +296,8 @@ public final class FaultInjectingFileSystem extends FileSystem {
     return budget;
   }
 
-  boolean failsForcesOf(Path underlyingPath) {
-    return underlyingPath != null && failedForces.test(faultPath(underlyingPath));
-  }
-
-  boolean cutsForcesOf(Path underlyingPath) {
-    return underlyingPath != null && cutForces.test(faultPath(underlyingPath));
-  }
-
-  boolean deniesWritesOf(Path underlyingPath) {
-    return underlyingPath != null && deniedWrites.test(faultPath(underlyingPath));
-  }
-
-  boolean failsWritesOf(Path underlyingPath) {
-    return underlyingPath != null && failedWrites.test(faultPath(underlyingPath));
-  }
-
-  boolean failsDeletesOf(Path underlyingPath) {
-    return underlyingPath != null && failedDeletes.test(faultPath(underlyingPath));
-  }
-
-  boolean failsTruncatesOf(Path underlyingPath) {
-    return underlyingPath != null && failedTruncates.test(faultPath(underlyingPath));
-  }
-
-  boolean dropsForcesOf(Path underlyingPath) {
-    return underlyingPath != null && droppedForces.test(faultPath(underlyingPath));
+  FaultSwitches switches() {
+    return switches;
   }
 
   FaultPath faultPath(Path underlyingPath) {
