@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.DamagedFileException;
-import io.encryptedfs.testing.InMemoryKeys;
-import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,7 +17,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -48,9 +45,8 @@ import org.junit.jupiter.api.Test;
  * type, and an encrypted path's exception must name the encrypted path, not the raw one.
  */
 abstract class AbstractFileSystemTest {
+  private DifferentialRoots roots;
   private FileSystem fs;
-  private Path plainRoot;
-  private Path rawRoot;
 
   /** An empty directory on the underlying file system under test. */
   abstract Path base() throws IOException;
@@ -60,64 +56,33 @@ abstract class AbstractFileSystemTest {
 
   @BeforeEach
   void open() throws IOException {
-    Path base = base();
-    plainRoot = Files.createDirectories(base.resolve("plain"));
-    rawRoot = base.resolve("enc");
-    fs = TestRoots.open(rawRoot, new InMemoryKeys("master"), "AES-256-GCM", 4096);
+    roots = new DifferentialRoots(base());
+    fs = roots.fs();
   }
 
   @AfterEach
   void noLeaks() throws IOException {
     try {
-      assertEquals(0, FsInternals.openFileCount(fs), "channels left open");
+      if (roots != null) {
+        roots.close();
+      }
     } finally {
-      try {
-        fs.close();
-      } finally {
-        closeBase();
-      }
+      closeBase();
     }
   }
 
-  /** Runs {@code op} under both roots; both must return equal values or throw the same type. */
-  private <T> T both(PathOp<T> op) throws IOException {
-    Object plain = outcome(op, plainRoot);
-    Object enc = outcome(op, fs.getPath("/"));
-    if (plain instanceof Throwable p) {
-      assertTrue(enc instanceof Throwable, () -> "plain threw " + p + ", encrypted gave " + enc);
-      assertEquals(p.getClass(), enc.getClass(), () -> "plain threw " + p + ", encrypted " + enc);
-      if (enc instanceof FileSystemException e) {
-        assertTrue(
-            e.getFile() == null || !e.getFile().contains(rawRoot.toString()),
-            "exception names the raw path: " + e);
-      }
-      return null;
-    }
-    assertFalse(enc instanceof Throwable, () -> "plain gave " + plain + ", encrypted threw " + enc);
-    assertEquals(plain, enc);
-    @SuppressWarnings("unchecked")
-    T t = (T) enc;
-    return t;
+  private <T> T both(DifferentialRoots.PathOp<T> op) {
+    return roots.both(op);
   }
 
-  private static Object outcome(PathOp<?> op, Path root) {
-    try {
-      return op.apply(root);
-    } catch (Exception e) {
-      return e;
-    }
-  }
-
-  interface PathOp<T> {
-    T apply(Path root) throws Exception;
-  }
-
-  private static void tree(Path root) throws IOException {
+  /** Makes the tree the tests share; returns null, so that {@link #both} can run it. */
+  private static Void tree(Path root) throws IOException {
     Files.createDirectories(root.resolve("a/b/c"));
     Files.writeString(root.resolve("a/one.txt"), "one");
     Files.write(root.resolve("a/b/two.bin"), new byte[10_000]);
     Files.createFile(root.resolve("a/b/c/empty"));
     Files.writeString(root.resolve(".hidden"), "h");
+    return null;
   }
 
   /** Relative path -> "d" or "f:size", from a walk that reads attributes as it goes. */
@@ -152,11 +117,7 @@ abstract class AbstractFileSystemTest {
 
   @Test
   void createListWalkDelete() throws IOException {
-    both(
-        r -> {
-          tree(r);
-          return null;
-        });
+    both(AbstractFileSystemTest::tree);
     assertEquals(
         List.of(".hidden", "a"),
         both(r -> names(Files.newDirectoryStream(r))),
@@ -178,11 +139,7 @@ abstract class AbstractFileSystemTest {
 
   @Test
   void errorsHaveTheRightTypeAndNameTheEncryptedPath() throws IOException {
-    both(
-        r -> {
-          tree(r);
-          return null;
-        });
+    both(AbstractFileSystemTest::tree);
     both(r -> Files.readAllBytes(r.resolve("missing")));
     both(r -> Files.size(r.resolve("missing")));
     both(
@@ -224,11 +181,7 @@ abstract class AbstractFileSystemTest {
 
   @Test
   void copyReplaceExistingAndCopyAttributes() throws IOException {
-    both(
-        r -> {
-          tree(r);
-          return null;
-        });
+    both(AbstractFileSystemTest::tree);
     FileTime old = FileTime.fromMillis(1_000_000_000_000L);
     assertEquals(
         "one",
@@ -265,18 +218,14 @@ abstract class AbstractFileSystemTest {
               return names(Files.newDirectoryStream(r.resolve("a2")));
             }));
     // the copy is re-encrypted: different raw bytes, same cleartext
-    byte[] rawSrc = Files.readAllBytes(rawRoot.resolve("a/b/two.bin"));
-    byte[] rawCopy = Files.readAllBytes(rawRoot.resolve("copy.txt"));
+    byte[] rawSrc = Files.readAllBytes(roots.rawRoot().resolve("a/b/two.bin"));
+    byte[] rawCopy = Files.readAllBytes(roots.rawRoot().resolve("copy.txt"));
     assertFalse(java.util.Arrays.equals(rawSrc, rawCopy));
   }
 
   @Test
   void moveAndAtomicMove() throws IOException {
-    both(
-        r -> {
-          tree(r);
-          return null;
-        });
+    both(AbstractFileSystemTest::tree);
     assertEquals(
         "one",
         both(
@@ -310,11 +259,7 @@ abstract class AbstractFileSystemTest {
 
   @Test
   void sameFileHiddenAccessRealPath() throws IOException {
-    both(
-        r -> {
-          tree(r);
-          return null;
-        });
+    both(AbstractFileSystemTest::tree);
     both(r -> Files.isSameFile(r.resolve("a/one.txt"), r.resolve("a/b/../one.txt")));
     both(r -> Files.isSameFile(r.resolve("a/one.txt"), r.resolve("a/b/two.bin")));
     both(r -> Files.isSameFile(r.resolve("a/one.txt"), r.resolve("a/missing")));
@@ -345,18 +290,14 @@ abstract class AbstractFileSystemTest {
 
   @Test
   void attributesBasicAndPosix() throws IOException {
-    both(
-        r -> {
-          tree(r);
-          return null;
-        });
+    both(AbstractFileSystemTest::tree);
     Path f = fs.getPath("/a/b/two.bin");
     Map<String, Object> basic = Files.readAttributes(f, "basic:size,isRegularFile,isDirectory");
     assertEquals(Map.of("size", 10_000L, "isRegularFile", true, "isDirectory", false), basic);
     assertEquals(
         both(r -> Files.readAttributes(r.resolve("a/b/two.bin"), "size,isDirectory")),
         Map.of("size", 10_000L, "isDirectory", false));
-    boolean posix = rawRoot.getFileSystem().supportedFileAttributeViews().contains("posix");
+    boolean posix = roots.rawRoot().getFileSystem().supportedFileAttributeViews().contains("posix");
     assertEquals(posix, fs.supportedFileAttributeViews().contains("posix"));
     if (posix) {
       assertEquals(
@@ -370,9 +311,9 @@ abstract class AbstractFileSystemTest {
               }));
       Map<String, Object> px = Files.readAttributes(f, "posix:size,permissions,owner");
       assertEquals(10_000L, px.get("size"));
-      assertEquals(Files.getOwner(rawRoot.resolve("a/b/two.bin")), px.get("owner"));
+      assertEquals(Files.getOwner(roots.rawRoot().resolve("a/b/two.bin")), px.get("owner"));
       assertEquals(
-          Files.readAttributes(rawRoot.resolve("a/b/two.bin"), PosixFileAttributes.class)
+          Files.readAttributes(roots.rawRoot().resolve("a/b/two.bin"), PosixFileAttributes.class)
               .permissions(),
           Files.readAttributes(f, PosixFileAttributes.class).permissions());
     }
@@ -387,7 +328,7 @@ abstract class AbstractFileSystemTest {
     Path f = fs.getPath("/data.bin");
     Files.write(f, data);
     assertEquals(data.length, Files.size(f));
-    Path raw = rawRoot.resolve("data.bin");
+    Path raw = roots.rawRoot().resolve("data.bin");
     assertNotEquals(data.length, Files.size(raw));
     // damage home block 0: reading fails, the size (from the tail record) is still known
     long firstHomeBlock = 512 + 3L * (blockSize + 64);
@@ -452,6 +393,6 @@ abstract class AbstractFileSystemTest {
               return Files.readAllBytes(r.resolve("f")).length;
             }));
     assertArrayEquals(
-        Files.readAllBytes(plainRoot.resolve("f")), Files.readAllBytes(fs.getPath("/f")));
+        Files.readAllBytes(roots.plainRoot().resolve("f")), Files.readAllBytes(fs.getPath("/f")));
   }
 }
