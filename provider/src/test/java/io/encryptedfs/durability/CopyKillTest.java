@@ -1,9 +1,8 @@
 package io.encryptedfs.durability;
 
 import static io.encryptedfs.durability.FaultRoots.content;
+import static io.encryptedfs.durability.FaultRoots.writeForced;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,15 +15,11 @@ import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.CopyOption;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,13 +36,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CopyKillTest {
   private static final int BLOCK = 4096;
   private final InMemoryKeys keys = new InMemoryKeys("master");
-
-  /** Thrown where the process dies: no catch of the provider's handles it. */
-  private static final class Killed extends Error {
-    Killed() {
-      super("killed", null, false, false);
-    }
-  }
 
   @ParameterizedTest(name = "across roots: {0}, replacing: {1}")
   @CsvSource({"false, false", "false, true", "true, false", "true, true"})
@@ -69,18 +57,7 @@ class CopyKillTest {
       if (replacing) {
         writeForced(to.getPath("/d/wal"), before);
       }
-      AtomicInteger copyWrites = new AtomicInteger();
-      AtomicBoolean dead = new AtomicBoolean();
-      faults.failWrites(
-          p -> {
-            if (dead.get()
-                || (p.toString().startsWith("/db/" + target + "/")
-                    && copyWrites.incrementAndGet() == 4)) {
-              dead.set(true);
-              throw new Killed();
-            }
-            return false;
-          });
+      Killed.atWrite(faults, "/db/" + target + "/", 4);
       CopyOption[] options = replacing ? new CopyOption[] {REPLACE_EXISTING} : new CopyOption[0];
       assertThrows(
           Killed.class, () -> Files.copy(from.getPath("/wal"), to.getPath("/d/wal"), options));
@@ -110,13 +87,6 @@ class CopyKillTest {
   private static List<String> list(FileSystem fs, String dir) throws IOException {
     try (Stream<Path> entries = Files.list(fs.getPath(dir))) {
       return entries.map(Path::toString).sorted().toList();
-    }
-  }
-
-  private static void writeForced(Path p, byte[] content) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
-      ch.write(ByteBuffer.wrap(content));
-      ch.force(true);
     }
   }
 }

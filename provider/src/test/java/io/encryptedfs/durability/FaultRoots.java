@@ -50,4 +50,15 @@ final class FaultRoots {
       }
     }
   }
+
+  /** Creates {@code p} with {@code content}, forces it, and closes it. */
+  static void writeForced(Path p, byte[] content) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
+      ByteBuffer buf = ByteBuffer.wrap(content);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.encryptedfs.durability;
 
 import static io.encryptedfs.durability.FaultRoots.content;
+import static io.encryptedfs.durability.FaultRoots.writeForced;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
@@ -284,12 +285,5 @@ class MoveAcrossRootsCrashTest {
     Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
     env.put(EncryptedFileSystems.CREATE_SYNC, createSync);
     return EncryptedFileSystems.newFileSystem(faults.root().resolve(dir), env);
-  }
-
-  private static void writeForced(Path p, byte[] content) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
-      ch.write(ByteBuffer.wrap(content));
-      ch.force(true);
-    }
   }
 }

@@ -1,9 +1,8 @@
 package io.encryptedfs.durability;
 
 import static io.encryptedfs.durability.FaultRoots.content;
+import static io.encryptedfs.durability.FaultRoots.writeForced;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,14 +15,10 @@ import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,13 +35,6 @@ class MoveAcrossRootsKillTest {
   private static final int BLOCK = 4096;
   private final InMemoryKeys keys = new InMemoryKeys("master");
 
-  /** Thrown where the process dies: no catch of the provider's handles it. */
-  private static final class Killed extends Error {
-    Killed() {
-      super("killed", null, false, false);
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void aKillDuringTheCopyLeavesTheTargetNameAsItWas(boolean replacing) throws IOException {
@@ -62,17 +50,7 @@ class MoveAcrossRootsKillTest {
       if (replacing) {
         writeForced(to.getPath("/d/wal"), before);
       }
-      AtomicInteger copyWrites = new AtomicInteger();
-      AtomicBoolean dead = new AtomicBoolean();
-      faults.failWrites(
-          p -> {
-            if (dead.get()
-                || (p.toString().startsWith("/db/b/") && copyWrites.incrementAndGet() == 4)) {
-              dead.set(true);
-              throw new Killed();
-            }
-            return false;
-          });
+      Killed.atWrite(faults, "/db/b/", 4);
       if (replacing) {
         assertThrows(
             Killed.class,
@@ -102,13 +80,6 @@ class MoveAcrossRootsKillTest {
   private static List<Path> list(Path dir) throws IOException {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.toList();
-    }
-  }
-
-  private static void writeForced(Path p, byte[] content) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
-      ch.write(ByteBuffer.wrap(content));
-      ch.force(true);
     }
   }
 }
