@@ -2,13 +2,9 @@ package io.encryptedfs.channel;
 
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.encryptedfs.testing.InMemoryKeys;
-import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,28 +77,15 @@ class ChannelTransfersDifferentialTest {
     return data;
   }
 
-  private static void assertSame(Path tmp, PlainAndEncryptedSteps steps) throws IOException {
-    List<String> plain = steps.run(tmp.resolve("plain.bin"));
-    try (FileSystem fs =
-        TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
-      List<String> enc = steps.run(fs.getPath("/f"));
-      assertEquals(String.join("\n", plain), String.join("\n", enc));
-    }
-  }
-
-  private interface PlainAndEncryptedSteps {
-    List<String> run(Path f) throws IOException;
-  }
-
   @Test
   void transferToTheSameFileCopiesWhatItHeldWhenTheTransferBegan(@TempDir Path tmp)
       throws IOException {
-    assertSame(tmp, ChannelTransfersDifferentialTest::to);
+    PlainAndEncryptedFile.assertSame(tmp, ChannelTransfersDifferentialTest::to);
   }
 
   @Test
   void transferFromTheSameFileCopiesWhatItHeldWhenTheTransferBegan(@TempDir Path tmp)
       throws IOException {
-    assertSame(tmp, ChannelTransfersDifferentialTest::from);
+    PlainAndEncryptedFile.assertSame(tmp, ChannelTransfersDifferentialTest::from);
   }
 }

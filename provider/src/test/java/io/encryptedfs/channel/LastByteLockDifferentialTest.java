@@ -3,14 +3,10 @@ package io.encryptedfs.channel;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.encryptedfs.testing.InMemoryKeys;
-import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +55,6 @@ class LastByteLockDifferentialTest {
 
   @Test
   void theLastByteOverlapsAsOnTheDefaultFileSystem(@TempDir Path tmp) throws IOException {
-    List<String> plain = steps(tmp.resolve("plain.bin"));
-    try (FileSystem fs =
-        TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
-      assertEquals(String.join("\n", plain), String.join("\n", steps(fs.getPath("/f"))));
-    }
+    PlainAndEncryptedFile.assertSame(tmp, LastByteLockDifferentialTest::steps);
   }
 }
