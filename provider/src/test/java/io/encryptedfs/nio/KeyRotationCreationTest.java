@@ -1,13 +1,12 @@
 package io.encryptedfs.nio;
 
+import static io.encryptedfs.nio.KeystoreRoots.newKeystoreAndRootEnv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.KeyInUseException;
-import io.encryptedfs.keystore.AuditLog;
-import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -33,25 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * its data key under it whenever its header lands: retiring that key must wait for it.
  */
 class KeyRotationCreationTest {
-  private static final char[] PASSWORD = "correct horse battery".toCharArray();
 
   @TempDir Path tmp;
 
   @Test
   void retireWaitsForACreationThatLookedUpTheOldKey() throws Exception {
-    Path keystore = tmp.resolve("keys.p12");
-    try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
-      keys.generateKey("master");
-    }
-    Map<String, Object> env =
-        new java.util.HashMap<>(
-            Map.of(
-                EncryptedFileSystems.KEYSTORE,
-                keystore.toString(),
-                EncryptedFileSystems.KEYSTORE_PASSWORD,
-                new String(PASSWORD),
-                EncryptedFileSystems.CREATE,
-                "true"));
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
     Path dir = tmp.resolve("root");
     CountDownLatch reached = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package io.encryptedfs.nio;
 
+import static io.encryptedfs.nio.KeystoreRoots.newKeystoreAndRootEnv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,13 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * retirement made through one must not leave the other wrapping new files under the retired key.
  */
 class KeyRotationFollowTest {
-  private static final char[] PASSWORD = "correct horse battery".toCharArray();
 
   @TempDir Path tmp;
 
   @Test
   void aNestedRootFollowsARotationAndRetirementMadeThroughItsParent() throws Exception {
-    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
     Path dir = tmp.resolve("root");
     try (FileSystem a = EncryptedFileSystems.newFileSystem(dir, env)) {
       Files.createDirectories(a.getPath("/sub"));
@@ -53,8 +53,7 @@ class KeyRotationFollowTest {
         // A's rewrap does not enter B, whose keys are its own; A's retire still counts B's files.
         assertEquals(1, report.skipped().size(), report.toString());
         assertTrue(report.skipped().get(0).startsWith("/sub: an encrypted root of its own"));
-        assertEquals(
-            List.of("/sub/.encryptedfs", "/sub/old"), KeyRotation.users(a, "master"));
+        assertEquals(List.of("/sub/.encryptedfs", "/sub/old"), KeyRotation.users(a, "master"));
         assertEquals(List.of(), KeyRotation.rewrapAll(b, e -> {}).failed());
         KeyRotation.retire(a, "master");
 
@@ -83,7 +82,7 @@ class KeyRotationFollowTest {
    */
   @Test
   void aRootThatPinsAKeyRetiredElsewhereRefusesNewFilesUnderIt() throws Exception {
-    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
     Map<String, Object> pinned = new HashMap<>(env);
     pinned.put(EncryptedFileSystems.KEY_ALIAS, "master");
     // Side by side, so that A's retire does not count B's marker, which names the pinned key.
@@ -109,7 +108,7 @@ class KeyRotationFollowTest {
    */
   @Test
   void aNewFileWhoseKeyCannotBeFoundLeavesNothingAndBlocksNoOtherOpen() throws Exception {
-    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
     Path dir = tmp.resolve("root");
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
       Path other = tmp.resolve("other.p12");
@@ -117,8 +116,7 @@ class KeyRotationFollowTest {
           Pkcs12KeyStore.create(other, "another password".toCharArray(), AuditLog.systemLogger())) {
         keys.generateKey("master");
       }
-      Files.move(
-          other, tmp.resolve("keys.p12"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(other, tmp.resolve("keys.p12"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       for (int attempt = 0; attempt < 2; attempt++) {
         assertTimeoutPreemptively(
             Duration.ofSeconds(30),
@@ -134,7 +132,7 @@ class KeyRotationFollowTest {
   /** As above, for a rewrap by that root, which must not rewrap its files back to the key. */
   @Test
   void aRootThatPinsAKeyRetiredElsewhereDoesNotRewrapToIt() throws Exception {
-    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
     Map<String, Object> pinned = new HashMap<>(env);
     pinned.put(EncryptedFileSystems.KEY_ALIAS, "master");
     Path dir = tmp.resolve("root");
@@ -249,18 +247,5 @@ class KeyRotationFollowTest {
       assertEquals(List.of(false), rawFileThere);
       assertEquals("content", Files.readString(fs.getPath("/new")));
     }
-  }
-
-  /** A keystore at {@code keys.p12} holding key "master", and the settings of a root using it. */
-  private Map<String, Object> newKeystoreAndRootEnv() throws Exception {
-    Path keystore = tmp.resolve("keys.p12");
-    try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
-      keys.generateKey("master");
-    }
-    Map<String, Object> env = new HashMap<>();
-    env.put(EncryptedFileSystems.KEYSTORE, keystore.toString());
-    env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, new String(PASSWORD));
-    env.put(EncryptedFileSystems.CREATE, "true");
-    return env;
   }
 }

@@ -1,5 +1,7 @@
 package io.encryptedfs.nio;
 
+import static io.encryptedfs.nio.KeystoreRoots.PASSWORD;
+import static io.encryptedfs.nio.KeystoreRoots.newKeystoreAndRootEnv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +21,6 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the file system records. Few tests: each keystore write costs about a second by design.
  */
 class KeyRotationTest {
-  private static final char[] PASSWORD = "correct horse battery".toCharArray();
 
   @TempDir Path tmp;
 
@@ -38,7 +38,7 @@ class KeyRotationTest {
   void rotateRewrapRetireAndAuditFailures() throws Exception {
     Path keystore = tmp.resolve("keys.p12");
     Path auditFile = tmp.resolve("audit.jsonl");
-    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
     env.put(EncryptedFileSystems.AUDIT_FILE, auditFile.toString());
     Path dir = tmp.resolve("root");
     String rotated;
@@ -153,7 +153,7 @@ class KeyRotationTest {
    */
   @Test
   void aFileThatDoesNotOpenIsRewrappedByItsHeaderSoItsKeyCanBeRetired() throws Exception {
-    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
     Path dir = tmp.resolve("root");
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
       Files.writeString(fs.getPath("/ok"), "fine");
@@ -200,7 +200,7 @@ class KeyRotationTest {
    */
   @Test
   void filesDeletedWhileARewrapRunsAreSkippedAndTheRestRewrapped() throws Exception {
-    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
     Path dir = tmp.resolve("root");
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
       Files.writeString(fs.getPath("/a"), "alpha");
@@ -235,7 +235,7 @@ class KeyRotationTest {
   /** Retiring a key this file system's settings name says which setting names it. */
   @Test
   void retireNamesTheSettingThatPinsTheKey() throws Exception {
-    Map<String, Object> env = newKeystoreAndRootEnv();
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
     env.put(EncryptedFileSystems.KEY_ALIAS, "master");
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(tmp.resolve("root"), env)) {
       IllegalStateException pinned =
@@ -243,18 +243,5 @@ class KeyRotationTest {
       assertEquals("key 'master' is named by this file system's key.alias", pinned.getMessage());
       assertEquals(List.of("/.encryptedfs"), KeyRotation.users(fs, "master"), "nothing retired");
     }
-  }
-
-  /** A keystore at {@code keys.p12} holding key "master", and the settings of a root using it. */
-  private Map<String, Object> newKeystoreAndRootEnv() throws Exception {
-    Path keystore = tmp.resolve("keys.p12");
-    try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
-      keys.generateKey("master");
-    }
-    Map<String, Object> env = new HashMap<>();
-    env.put(EncryptedFileSystems.KEYSTORE, keystore.toString());
-    env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, new String(PASSWORD));
-    env.put(EncryptedFileSystems.CREATE, "true");
-    return env;
   }
 }
