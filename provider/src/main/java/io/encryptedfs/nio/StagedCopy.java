@@ -65,8 +65,9 @@ final class StagedCopy implements CopyTarget {
    * copies were staged: where {@code to}'s directory is on another device than the root's (a disk
    * mounted inside the root: no rename or link crosses a mount), or where the group a file created
    * there gets cannot be told. Looked at only where the underlying file system tells devices
-   * ({@code unix:dev}) and the target is not in the root's own directory; a directory that is
-   * missing, or a target no path reaches, is reported by the copy.
+   * ({@code unix:dev}) and the target is not in the root's own directory; a directory that cannot
+   * be looked at (missing, below a file, a loop of links), or a target no path reaches, is reported
+   * by the copy, naming the target as the default file system does, never an underlying path.
    */
   static CreationGroup staging(EncryptedPath to) throws IOException {
     Path root = to.getFileSystem().root();
@@ -87,7 +88,7 @@ final class StagedCopy implements CopyTarget {
           CreationGroup.change(
               staging, target, root.getFileSystem().getUserPrincipalLookupService());
       return group.known() ? group : null;
-    } catch (NoSuchFileException e) {
+    } catch (FileSystemException e) {
       return CreationGroup.SAME;
     }
   }

@@ -161,6 +161,16 @@ class CopyDifferentialTest {
       write(d.resolve("g"), "abc");
       return Files.copy(s.resolve("f"), d.resolve("g/h"));
     });
+    withinAndAcross(all, "into a directory below a file", (s, d) -> {
+      write(s.resolve("f"), "abc");
+      write(d.resolve("g"), "abc");
+      return Files.copy(s.resolve("f"), d.resolve("g/h/i"));
+    });
+    withinAndAcross(all, "into a loop of links", (s, d) -> {
+      write(s.resolve("f"), "abc");
+      Files.createSymbolicLink(d.resolve("loop"), d.getFileSystem().getPath("loop"));
+      return Files.copy(s.resolve("f"), d.resolve("loop/g"), REPLACE_EXISTING);
+    });
     withinAndAcross(all, "ATOMIC_MOVE is not a copy option", (s, d) -> {
       write(s.resolve("f"), "abc");
       return Files.copy(s.resolve("f"), d.resolve("g"), ATOMIC_MOVE);
