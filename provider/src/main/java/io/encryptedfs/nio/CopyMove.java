@@ -47,13 +47,14 @@ final class CopyMove {
   /**
    * A move to another encrypted root: no rename can cross it, so, as across devices, a copy with
    * all attributes and then a delete of the source. An atomic move is not possible, and a directory
-   * moves only when empty; either fails before anything changes. The copy is forced before the
-   * source goes: the delete may reach the disk before the copy's unforced bytes do, and a power
-   * loss would then take bytes the source had made durable (the file system's close, which would
-   * force the copy, may never come); a regular file's copy is put at its name only once whole and
-   * forced, its directory then forced ({@link #copyOver}). If the source's delete fails, a copy
-   * that took a free name is removed, leaving things as they were, and one made with {@code
-   * REPLACE_EXISTING} stays ({@link SourceNotDeletedException}).
+   * moves only when empty (or, not replacing, fails on a taken name first); either fails before
+   * anything changes. The copy is forced before the source goes: the delete may reach the disk
+   * before the copy's unforced bytes do, and a power loss would then take bytes the source had made
+   * durable (the file system's close, which would force the copy, may never come); a regular file's
+   * copy is put at its name only once whole and forced, its directory then forced ({@link
+   * #copyOver}). If the source's delete fails, a copy that took a free name is removed, leaving
+   * things as they were, and one made with {@code REPLACE_EXISTING} stays ({@link
+   * SourceNotDeletedException}).
    */
   static void moveAcrossRoots(
       EncryptedFileSystemProvider provider,
@@ -68,6 +69,9 @@ final class CopyMove {
           from.toString(), to.toString(), "the target is in another encrypted root");
     }
     if (source.isDirectory() && hasEntries(provider, from)) {
+      if (!o.replace() && taken(to)) {
+        throw new FileAlreadyExistsException(to.toString()); // as the JDK looks at the name first
+      }
       throw new DirectoryNotEmptyException(from.toString());
     }
     if (!copyOver(provider, from, source, to, o.replace(), true, true)) {
@@ -230,6 +234,15 @@ final class CopyMove {
     }
     return from.getFileSystem() == to.getFileSystem()
         && from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize());
+  }
+
+  private static boolean taken(EncryptedPath to) throws IOException {
+    try {
+      rawAttributes(to, false);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
   }
 
   private static boolean hasEntries(EncryptedFileSystemProvider provider, EncryptedPath dir)

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -82,6 +83,37 @@ class MoveAcrossRootsTest {
     assertEquals("/d", e.getFile());
     assertTrue(Files.exists(a.getPath("/d/x")));
     assertFalse(Files.exists(b.getPath("/d")));
+  }
+
+  /**
+   * A non-empty directory moved, not replacing, onto a name that is taken fails as the default file
+   * system's move across devices does (here to {@code /dev/shm}, a tmpfs of its own): the name is
+   * taken, whatever the source holds.
+   */
+  @Test
+  void aNonEmptyDirectoryOntoATakenNameIsAlreadyThere() throws IOException {
+    Path elsewhere = Files.createTempDirectory(Path.of("/dev/shm"), "efs-move-");
+    try {
+      write(Files.createDirectories(tmp.resolve("plain/d")).resolve("x"), "x");
+      write(elsewhere.resolve("d"), "taken");
+      write(Files.createDirectory(a.getPath("/d")).resolve("x"), "x");
+      write(b.getPath("/d"), "taken");
+
+      Class<?> plain = failure(tmp.resolve("plain/d"), elsewhere.resolve("d"));
+      Class<?> encrypted = failure(a.getPath("/d"), b.getPath("/d"));
+
+      assertEquals(FileAlreadyExistsException.class, plain);
+      assertEquals(plain, encrypted);
+      assertEquals("file taken rw-r--r--", describe(b.getPath("/d")));
+      assertTrue(Files.exists(a.getPath("/d/x")));
+    } finally {
+      Files.delete(elsewhere.resolve("d"));
+      Files.delete(elsewhere);
+    }
+  }
+
+  private static Class<?> failure(Path from, Path to) {
+    return assertThrows(IOException.class, () -> move(from, to)).getClass();
   }
 
   @Test
