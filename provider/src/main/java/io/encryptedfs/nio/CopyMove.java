@@ -41,7 +41,24 @@ final class CopyMove {
       throws IOException {
     CopyOptions o = CopyOptions.ofCopy(options);
     BasicFileAttributes source = rawAttributes(from, o.followLinks());
-    copyOver(provider, from, source, to, o.replace(), o.copyAttributes(), false);
+    boolean interrupted = Thread.interrupted();
+    try {
+      copyOver(provider, from, source, to, o.replace(), o.copyAttributes(), false);
+    } finally {
+      keepInterrupt(interrupted);
+    }
+  }
+
+  /**
+   * A copy or move runs with the thread's interrupt status cleared and then set again: the default
+   * file system's copy does not heed it, while the channels this one copies through would close at
+   * their first call (a thread that caught an {@code InterruptedException}, set its status again
+   * and then copies in a {@code finally}, as many do, would fail there and nowhere else).
+   */
+  private static void keepInterrupt(boolean interrupted) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -74,13 +91,28 @@ final class CopyMove {
       }
       throw new DirectoryNotEmptyException(from.toString());
     }
-    if (!copyOver(provider, from, source, to, o.replace(), true, true)) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      copyThenDelete(provider, from, source, to, o.replace());
+    } finally {
+      keepInterrupt(interrupted);
+    }
+  }
+
+  private static void copyThenDelete(
+      EncryptedFileSystemProvider provider,
+      EncryptedPath from,
+      BasicFileAttributes source,
+      EncryptedPath to,
+      boolean replace)
+      throws IOException {
+    if (!copyOver(provider, from, source, to, replace, true, true)) {
       return;
     }
     try {
       provider.delete(from);
     } catch (IOException | RuntimeException e) {
-      if (o.replace()) {
+      if (replace) {
         throw sourceKept(from, to, e);
       }
       EntryCopy.removeAfter(CopyTarget.atName(provider, to), e);

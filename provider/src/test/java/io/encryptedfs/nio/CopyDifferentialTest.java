@@ -171,6 +171,18 @@ class CopyDifferentialTest {
       Files.createSymbolicLink(d.resolve("loop"), d.getFileSystem().getPath("loop"));
       return Files.copy(s.resolve("f"), d.resolve("loop/g"), REPLACE_EXISTING);
     });
+    withinAndAcross(all, "on an interrupted thread, replacing", (s, d) -> {
+      write(s.resolve("f"), "abc");
+      write(d.resolve("g"), "old");
+      Thread.currentThread().interrupt();
+      try {
+        Files.copy(s.resolve("f"), d.resolve("h"));
+        Files.copy(s.resolve("f"), d.resolve("g"), REPLACE_EXISTING);
+      } finally {
+        assertEquals(true, Thread.interrupted(), "the interrupt is kept");
+      }
+      return describe(d.resolve("g")) + " " + describe(d.resolve("h"));
+    });
     withinAndAcross(all, "ATOMIC_MOVE is not a copy option", (s, d) -> {
       write(s.resolve("f"), "abc");
       return Files.copy(s.resolve("f"), d.resolve("g"), ATOMIC_MOVE);

@@ -130,6 +130,27 @@ class MoveAcrossRootsTest {
     assertTrue(Files.exists(a.getPath("/f")));
   }
 
+  /**
+   * As the default file system's move across devices, which does not heed the thread's interrupt
+   * status, and leaves it set.
+   */
+  @Test
+  void aMoveOnAnInterruptedThreadMovesAndKeepsTheInterrupt() throws IOException {
+    write(a.getPath("/f"), "abc");
+    write(b.getPath("/g"), "old");
+
+    Thread.currentThread().interrupt();
+    try {
+      move(a.getPath("/f"), b.getPath("/g"), REPLACE_EXISTING);
+      assertTrue(Thread.currentThread().isInterrupted());
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertFalse(Files.exists(a.getPath("/f")));
+    assertEquals("file abc rw-r--r--", describe(b.getPath("/g")));
+  }
+
   @Test
   void aFileKeepsItsModeAndTimes() throws IOException {
     Path f = chmod(write(a.getPath("/f"), "abc"), "rw-------");
