@@ -41,7 +41,7 @@ final class CopyMove {
       throws IOException {
     CopyOptions o = CopyOptions.ofCopy(options);
     BasicFileAttributes source = rawAttributes(from, o.followLinks());
-    boolean interrupted = Thread.interrupted();
+    boolean interrupted = !o.interruptible() && Thread.interrupted();
     try {
       copyOver(provider, from, source, to, o.replace(), o.copyAttributes(), false);
     } finally {
@@ -53,7 +53,8 @@ final class CopyMove {
    * A copy or move runs with the thread's interrupt status cleared and then set again: the default
    * file system's copy does not heed it, while the channels this one copies through would close at
    * their first call (a thread that caught an {@code InterruptedException}, set its status again
-   * and then copies in a {@code finally}, as many do, would fail there and nowhere else).
+   * and then copies in a {@code finally}, as many do, would fail there and nowhere else). A copy
+   * asked to be {@code INTERRUPTIBLE} heeds it.
    */
   private static void keepInterrupt(boolean interrupted) {
     if (interrupted) {

@@ -7,6 +7,7 @@ import static java.nio.file.StandardCopyOption.COPY_ATTRIBUTES;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.sun.nio.file.ExtendedCopyOption;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
@@ -182,6 +183,11 @@ class CopyDifferentialTest {
         assertEquals(true, Thread.interrupted(), "the interrupt is kept");
       }
       return describe(d.resolve("g")) + " " + describe(d.resolve("h"));
+    });
+    withinAndAcross(all, "INTERRUPTIBLE is a copy option", (s, d) -> {
+      write(s.resolve("f"), "abc");
+      Files.copy(s.resolve("f"), d.resolve("g"), ExtendedCopyOption.INTERRUPTIBLE);
+      return describe(d.resolve("g"));
     });
     withinAndAcross(all, "ATOMIC_MOVE is not a copy option", (s, d) -> {
       write(s.resolve("f"), "abc");
