@@ -85,7 +85,9 @@ final class FileIdentity {
     }
     try {
       return parent.toRealPath().resolve(abs.getFileName().toString());
-    } catch (NoSuchFileException e) {
+    } catch (FileSystemException e) {
+      // missing, below a file, a loop of links: the delete, move or open of the name fails on its
+      // own, naming its paths as the caller's file system does, not this look's parent
       return abs;
     }
   }

@@ -26,6 +26,9 @@ class MoveErrorsDifferentialTest {
     seen.add(failure(dir, dir.resolve("m1"), dir.resolve("m2")));
     seen.add(failure(dir, dir.resolve("m1"), dir.resolve("full"), REPLACE_EXISTING));
     seen.add(failure(dir, dir.resolve("m1"), dir.resolve("nodir/x")));
+    seen.add(failure(dir, dir.resolve("m1"), dir.resolve("m2/x/y")));
+    Files.createSymbolicLink(dir.resolve("loop"), dir.getFileSystem().getPath("loop"));
+    seen.add(failure(dir, dir.resolve("m1"), dir.resolve("loop/x"), REPLACE_EXISTING));
     return seen;
   }
 
