@@ -170,6 +170,8 @@ final class CopyMove {
       } catch (StagedCopy.GroupRefused e) {
         // nothing made yet: the entry it would replace goes now, as for any copy at the name
         clearTarget(provider, from, source, to, replace, false);
+      } finally {
+        staged.end();
       }
     }
     EntryCopy.copy(

@@ -49,6 +49,7 @@ final class EncryptedFileSystem extends FileSystem {
   private final OpenFiles files;
   private final NewFiles newFiles;
   private final MarkerNames markerNames;
+  private final StagedCopies stagedCopies = new StagedCopies();
   private final Set<EncryptedWatchService> watchServices = ConcurrentHashMap.newKeySet();
   private final Set<EncryptedDirectoryStream> directoryStreams = ConcurrentHashMap.newKeySet();
   private volatile boolean open = true;
@@ -99,6 +100,10 @@ final class EncryptedFileSystem extends FileSystem {
 
   OpenFiles files() {
     return files;
+  }
+
+  StagedCopies stagedCopies() {
+    return stagedCopies;
   }
 
   /** Which names are the marker's, as the root's directory looks them up. */

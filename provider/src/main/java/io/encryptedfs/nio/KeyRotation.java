@@ -155,9 +155,10 @@ public final class KeyRotation {
    * <p>Files outside this root are not looked at, and a file another program creates meanwhile can
    * still name the key: a creation asks for the current key once, at its start, so one begun before
    * the rotation away from this key and finished after this scan wraps under it, and becomes
-   * unreadable. (The scan first waits for the creations under way in {@code fs} itself.) Retire
-   * only once every root that uses the keystore lies under this one (else give them all to {@link
-   * #retire(List, String)}), every other program using it has finished the file creations it began
+   * unreadable. (The scan first waits for the creations under way in {@code fs} itself, and counts
+   * the copies into it under way there at their targets' paths.) Retire only once every root that
+   * uses the keystore lies under this one (else give them all to {@link #retire(List, String)}),
+   * every other program using it has finished the file creations and copies into the root it began
    * before the rotation (or closed its file systems) and runs a version that follows the keystore
    * (older ones must be reopened), and no other program's {@code key.alias} or {@code key.policy}
    * names the key.

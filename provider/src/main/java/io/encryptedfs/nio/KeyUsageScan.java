@@ -49,6 +49,19 @@ final class KeyUsageScan {
     Map<Path, Object> read = new HashMap<>();
     for (int walk = 1; ; walk++) {
       boolean changed = false;
+      // Before the walk: a copy put at its name meanwhile is then found there.
+      for (Map.Entry<Path, EncryptedPath> copy : efs.stagedCopies().underWay().entrySet()) {
+        String target = copy.getValue().toAbsolutePath().normalize().toString();
+        Header header;
+        try {
+          header = efs.files().inspect(copy.getKey(), target, efs.keys());
+        } catch (NoSuchFileException e) {
+          continue;
+        }
+        for (String alias : header.slotAliases()) {
+          usage.computeIfAbsent(alias, a -> new TreeSet<>()).add(target);
+        }
+      }
       for (Path raw : RootWalk.walk(efs, nestedRoots)) {
         BasicFileAttributes attrs;
         try {

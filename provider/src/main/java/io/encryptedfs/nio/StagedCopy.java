@@ -130,6 +130,7 @@ final class StagedCopy implements CopyTarget {
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, to.toString());
     }
+    fs.stagedCopies().begin(temp, to);
     FileChannel ch =
         fs.files()
             .newFileChannel(
@@ -179,6 +180,14 @@ final class StagedCopy implements CopyTarget {
       super(to.toString(), null, "the group of its directory cannot be given to a staged copy");
       initCause(cause);
     }
+  }
+
+  /**
+   * The copy is over, placed or not: a key usage scan finds it at its name, or nowhere ({@link
+   * StagedCopies}).
+   */
+  void end() {
+    to.getFileSystem().stagedCopies().end(temp);
   }
 
   @Override
