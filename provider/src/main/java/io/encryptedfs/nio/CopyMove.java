@@ -82,6 +82,7 @@ final class CopyMove {
       throws IOException {
     CopyOptions o = CopyOptions.ofMove(options);
     BasicFileAttributes source = rawAttributes(from, false);
+    checkTargetDirectory(from, to);
     if (o.atomic()) {
       throw new AtomicMoveNotSupportedException(
           from.toString(), to.toString(), "the target is in another encrypted root");
@@ -97,6 +98,37 @@ final class CopyMove {
       copyThenDelete(provider, from, source, to, o.replace());
     } finally {
       keepInterrupt(interrupted);
+    }
+  }
+
+  /**
+   * The default file system's move across devices tries a rename first, which fails on a target
+   * directory that is missing, a regular file or a loop of links, naming the source and the target;
+   * so does this move, before it looks at the target itself. A target no path reaches (an internal
+   * name) is left to the copy, which refuses it.
+   */
+  private static void checkTargetDirectory(EncryptedPath from, EncryptedPath to)
+      throws IOException {
+    Path rawTo;
+    try {
+      rawTo = EncryptedFileSystemProvider.raw(to);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    Path dir = rawTo.getParent();
+    if (dir == null) {
+      return;
+    }
+    BasicFileAttributes attrs;
+    try {
+      attrs =
+          EncryptedFileSystemProvider.rawProvider(to)
+              .readAttributes(dir, BasicFileAttributes.class);
+    } catch (FileSystemException e) {
+      throw PathErrors.translate(e, from.toString(), to.toString());
+    }
+    if (!attrs.isDirectory()) {
+      throw new FileSystemException(from.toString(), to.toString(), "Not a directory");
     }
   }
 

@@ -23,6 +23,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,53 @@ class MoveAcrossRootsTest {
 
   private static Class<?> failure(Path from, Path to) {
     return assertThrows(IOException.class, () -> move(from, to)).getClass();
+  }
+
+  /**
+   * A target whose directory is missing, a regular file, or a loop of links fails as the default
+   * file system's move across devices does, whose rename fails there first: naming the source and
+   * the target, also for an atomic move and a non-empty directory.
+   */
+  @Test
+  void aTargetDirectoryThatCannotBeReachedNamesBothPaths() throws IOException {
+    Path elsewhere = Files.createTempDirectory(Path.of("/dev/shm"), "efs-move-");
+    try {
+      Path plainA = Files.createDirectories(tmp.resolve("plain"));
+      assertEquals(failures(plainA, elsewhere), failures(a.getPath("/"), b.getPath("/")));
+    } finally {
+      Files.delete(elsewhere.resolve("file"));
+      Files.delete(elsewhere.resolve("loop"));
+      Files.delete(elsewhere);
+    }
+  }
+
+  private static List<String> failures(Path from, Path to) throws IOException {
+    write(from.resolve("f"), "abc");
+    write(Files.createDirectory(from.resolve("d")).resolve("x"), "x");
+    write(to.resolve("file"), "file");
+    Files.createSymbolicLink(to.resolve("loop"), to.getFileSystem().getPath("loop"));
+    List<String> seen = new ArrayList<>();
+    for (String target : List.of("nodir/g", "file/g", "loop/g")) {
+      for (CopyOption[] options : List.of(new CopyOption[0], new CopyOption[] {ATOMIC_MOVE})) {
+        for (String source : List.of("f", "d")) {
+          FileSystemException e =
+              assertThrows(
+                  FileSystemException.class,
+                  () -> move(from.resolve(source), to.resolve(target), options));
+          seen.add(
+              e.getClass().getSimpleName()
+                  + " "
+                  + relative(from, e.getFile())
+                  + " "
+                  + relative(to, e.getOtherFile()));
+        }
+      }
+    }
+    return seen;
+  }
+
+  private static String relative(Path dir, String file) {
+    return file == null ? null : dir.relativize(dir.getFileSystem().getPath(file)).toString();
   }
 
   @Test
