@@ -68,6 +68,9 @@ final class RawLockWait {
   private Granted granted;
   private Throwable failure;
 
+  /** Guarded by this monitor: granted with nobody waiting, so its waiter gives the range back. */
+  private boolean givingBack;
+
   /** Guarded by this monitor: the wait this one's caller was handed to ({@link #handTo}). */
   private RawLockWait next;
 
@@ -157,6 +160,7 @@ final class RawLockWait {
   synchronized boolean grant(FileLock lock, FileChannel on) {
     ended = true;
     if (caller == null) {
+      givingBack = true;
       return false;
     }
     granted = new Granted(lock, on);
@@ -216,13 +220,31 @@ final class RawLockWait {
   }
 
   /**
-   * Whether nobody waits for this range any more, and it overlaps {@code [position, +size)}. Also
-   * once the wait has ended, until its waiter has given the range back and dropped it.
+   * Whether nobody waits for this range any more, and it overlaps {@code [position, +size)} (both
+   * holding the caller's last byte counts). Also once the wait has ended, until its waiter has
+   * given the range back and dropped it.
    */
   synchronized boolean abandonedOverlapping(long position, long size) {
     return caller == null
-        && position < this.position + this.size
-        && this.position < position + size;
+        && ((position < this.position + this.size && this.position < position + size)
+            || (holdsLastByte() && position + size == Long.MAX_VALUE));
+  }
+
+  /**
+   * Whether the range reaches the end of the underlying file's lockable ranges, and so holds the
+   * caller's last byte ({@link EncryptedFileLock#holdsLastByte}), where two ranges overlap whatever
+   * their sizes (one may be of size zero).
+   */
+  boolean holdsLastByte() {
+    return position + size == Long.MAX_VALUE;
+  }
+
+  /**
+   * Whether its waiter may still take the range, or hold it to give it back: false once it was
+   * granted to its caller (whose lock it is now), failed or handed on.
+   */
+  synchronized boolean mayTakeTheRange() {
+    return !ended || givingBack;
   }
 
   /** Whether the wait is over (granted, failed, given back or handed on). */

@@ -128,6 +128,24 @@ final class RawLockWaits {
     }
   }
 
+  /**
+   * Whether a wait other than {@code mine} (null if none) is for a range that holds the caller's
+   * last byte ({@link EncryptedFileLock#holdsLastByte}), whether or not its caller has gone: it
+   * waits for, or is giving back, the underlying range that reaches {@code Long.MAX_VALUE}. A wait
+   * granted to its caller is not, though it stays listed until its thread has dropped it: the range
+   * is that caller's lock now, which may already have been released.
+   */
+  boolean lastByteWaitedFor(RawLockWait mine) {
+    synchronized (file) {
+      for (RawLockWait wait : waits) {
+        if (wait != mine && wait.holdsLastByte() && wait.mayTakeTheRange()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   /** Whether an abandoned wait overlaps {@code lock}'s range. */
   boolean abandonedOverlaps(EncryptedFileLock lock) {
     synchronized (file) {

@@ -27,6 +27,9 @@ final class RawLocks {
 
   private final RawLockWaits waits;
 
+  /** The lock on its way to hold the caller's last byte ({@link #claimLastByte}); or null. */
+  private EncryptedFileLock lastByteTaker;
+
   /** The writer session's lock on byte 0 ({@link #claimWriter}); null when not held. */
   private volatile FileLock writerLock;
 
@@ -62,17 +65,29 @@ final class RawLocks {
    * returning false then if {@code caller} is null.
    */
   private boolean take(EncryptedFileLock lock, RawLockWait.Caller caller) throws IOException {
-    if (lock.holdsLastByte()) {
-      synchronized (file) {
-        refuseLastByteOverlap(lock);
+    try {
+      return takeClaimed(lock, caller);
+    } finally {
+      if (lock.holdsLastByte()) {
+        synchronized (file) {
+          if (lastByteTaker == lock) {
+            lastByteTaker = null;
+          }
+        }
       }
     }
+  }
+
+  private boolean takeClaimed(EncryptedFileLock lock, RawLockWait.Caller caller)
+      throws IOException {
+    RawLockWait mine = null;
     while (true) {
       long ended = waits.endedCount();
       FileChannel c = file.current();
       FileLock raw = null;
       RawLockWait wait = null;
       try {
+        claimLastByte(lock, mine);
         raw = c.tryLock(lock.rawPosition(), lock.rawSize(), lock.isShared());
       } catch (ClosedByInterruptException e) {
         ReopeningChannel.restore(file.reopenAfter(c, e));
@@ -93,6 +108,13 @@ final class RawLocks {
           }
           throw e;
         }
+        if (lock.holdsLastByte()) {
+          synchronized (file) {
+            // Only the adopted wait was in the way (no lock of this program holds the last byte
+            // while one waits for it), so the byte is this caller's to take now.
+            lastByteTaker = lock;
+          }
+        }
       }
       if (raw == null && wait == null) {
         if (caller == null) {
@@ -101,6 +123,7 @@ final class RawLocks {
         wait = waits.start(lock, caller);
       }
       if (wait != null) {
+        mine = wait;
         // Its exceptions are the caller's: its channel's close, its interrupt, or the file's close.
         RawLockWait.Granted granted = wait.await(caller);
         raw = granted.lock();
@@ -121,16 +144,6 @@ final class RawLocks {
       if (!file.isCurrent(c)) {
         return false;
       }
-      try {
-        refuseLastByteOverlap(lock); // again: another thread's may have been held meanwhile
-      } catch (OverlappingFileLockException e) {
-        try {
-          raw.release();
-        } catch (IOException failure) {
-          // The channel closed under it, which released it.
-        }
-        throw e;
-      }
       lock.holdAs(raw);
       locks.add(lock);
       return true;
@@ -138,17 +151,33 @@ final class RawLocks {
   }
 
   /**
-   * Refuses {@code lock} as the JDK refuses a range this program holds already, where both hold the
-   * caller's last byte ({@link EncryptedFileLock#holdsLastByte}), which the JDK's table cannot see
-   * one byte up; any other overlap it sees. Under the monitor.
+   * Makes {@code lock} the one lock of this program on its way to hold the caller's last byte,
+   * {@code Long.MAX_VALUE - 1} ({@link EncryptedFileLock#holdsLastByte}), or refuses it as the JDK
+   * refuses a range this program holds or waits for already. One byte up that byte has no room in a
+   * {@code FileLock}'s range, so the JDK's table of this program's locks cannot see that two such
+   * locks overlap; and the underlying lock of that byte alone is of size zero (every byte from
+   * {@code Long.MAX_VALUE} on), which the operating system gives the process again though it holds
+   * it, and whose release by either gives it up for both. So a second lock of it, or a wait for it,
+   * must never reach the underlying file while one is held or on its way. {@code mine} is the
+   * caller's own wait, if it has one.
    */
-  private void refuseLastByteOverlap(EncryptedFileLock lock) {
-    if (lock.holdsLastByte()) {
+  private void claimLastByte(EncryptedFileLock lock, RawLockWait mine) {
+    if (!lock.holdsLastByte()) {
+      return;
+    }
+    synchronized (file) {
+      if (lastByteTaker != null && lastByteTaker != lock) {
+        throw new OverlappingFileLockException();
+      }
       for (EncryptedFileLock held : locks) {
         if (held.holdsLastByte()) {
           throw new OverlappingFileLockException();
         }
       }
+      if (waits.lastByteWaitedFor(mine)) {
+        throw new OverlappingFileLockException();
+      }
+      lastByteTaker = lock;
     }
   }
 
