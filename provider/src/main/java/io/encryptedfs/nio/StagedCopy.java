@@ -127,6 +127,8 @@ final class StagedCopy implements CopyTarget {
     EncryptedFileSystem fs = to.getFileSystem();
     try {
       rawProvider().readAttributes(rawTo.getParent(), BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw missingDirectory(e);
     } catch (FileSystemException e) {
       throw PathErrors.translate(e, to.toString());
     }
@@ -154,6 +156,29 @@ final class StagedCopy implements CopyTarget {
       }
     }
     return ch;
+  }
+
+  /**
+   * What creating the file at its name reports where its directory cannot be looked at: "Not a
+   * directory" where a regular file lies on the way (the deepest entry there is not a directory),
+   * else that it is missing. JDK 25 reports a directory below a regular file as missing when it
+   * looks at it, where JDK 17 and the creation itself (so the default file system's copy, on both)
+   * report "Not a directory".
+   */
+  private FileSystemException missingDirectory(NoSuchFileException e) throws IOException {
+    for (Path up = rawTo.getParent().getParent(); up != null; up = up.getParent()) {
+      try {
+        if (!rawProvider().readAttributes(up, BasicFileAttributes.class).isDirectory()) {
+          return new FileSystemException(to.toString(), null, "Not a directory");
+        }
+        break;
+      } catch (NoSuchFileException missing) {
+        // not there either: look further up
+      } catch (FileSystemException other) {
+        break;
+      }
+    }
+    return PathErrors.translate(e, to.toString());
   }
 
   /**
