@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.KeyInUseException;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
-import io.encryptedfs.keystore.AuditLog;
-import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
@@ -17,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,20 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * nobody has, and a move has deleted its source by then.
  */
 class StagedCopyRetireTest {
-  private static final char[] PASSWORD = "correct horse battery".toCharArray();
-
   @TempDir Path tmp;
 
   @Test
   void aRetireDuringACopyIntoTheRootFindsTheCopyUsingTheKey() throws Exception {
-    Path keystore = tmp.resolve("keys.p12");
-    try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, PASSWORD, AuditLog.systemLogger())) {
-      keys.generateKey("master");
-    }
-    Map<String, Object> env = new HashMap<>();
-    env.put(EncryptedFileSystems.KEYSTORE, keystore.toString());
-    env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, new String(PASSWORD));
-    env.put(EncryptedFileSystems.CREATE, "true");
+    Map<String, Object> env = KeystoreRoots.newKeystoreAndRootEnv(tmp);
     byte[] content = new byte[5 * 4096 + 3];
     new Random(7).nextBytes(content);
     FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(tmp);
