@@ -254,6 +254,13 @@ public final class OpenFiles {
     if (cached >= 0) {
       return cached;
     }
+    // A stat on the default file system does not heed the thread's interrupt status; this read
+    // must not either, or Files.isRegularFile would answer false for a file on such a thread.
+    return Uninterrupted.call(() -> readSize(key, displayPath, id, rawAttrs));
+  }
+
+  private long readSize(Path key, String displayPath, Object id, BasicFileAttributes rawAttrs)
+      throws IOException {
     long readStart = System.currentTimeMillis();
     long size;
     boolean same;

@@ -4,6 +4,8 @@ import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.channel.AsyncChannelAdapter;
 import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
@@ -151,6 +153,18 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
               return t;
             });
     return new AsyncChannelAdapter(channel, own, true);
+  }
+
+  /** Reads on a thread whose interrupt status is set, as the default file system's streams do. */
+  @Override
+  public InputStream newInputStream(Path path, OpenOption... options) throws IOException {
+    return StreamChannel.input(this, path, options);
+  }
+
+  /** Writes on a thread whose interrupt status is set, as the default file system's streams do. */
+  @Override
+  public OutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
+    return StreamChannel.output(this, path, options);
   }
 
   @Override
