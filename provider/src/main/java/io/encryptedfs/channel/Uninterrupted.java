@@ -4,10 +4,10 @@ import java.io.IOException;
 
 /**
  * Runs a call with the thread's interrupt status cleared and sets it again after, for what the
- * default file system does without heeding that status (a {@code stat}, the streams of {@code
- * Files.newInputStream} and {@code newOutputStream}) and this one does through a channel, which
- * would close on an interrupted thread. An interrupt from another thread during the call is kept:
- * the file's underlying channel, which the JDK closes then, is reopened and the call repeated
+ * default file system does without heeding that status (a {@code stat}, a copy, the streams of
+ * {@code Files.newInputStream} and {@code newOutputStream}) and this one does through a channel,
+ * which would close on an interrupted thread. An interrupt from another thread during the call is
+ * kept: the file's underlying channel, which the JDK closes then, is reopened and the call repeated
  * ({@link RawFile}).
  */
 public final class Uninterrupted {

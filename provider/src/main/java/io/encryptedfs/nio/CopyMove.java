@@ -2,6 +2,7 @@ package io.encryptedfs.nio;
 
 import io.encryptedfs.SourceNotDeletedException;
 import io.encryptedfs.channel.PathErrors;
+import io.encryptedfs.channel.Uninterrupted;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.CopyOption;
@@ -41,24 +42,15 @@ final class CopyMove {
       throws IOException {
     CopyOptions o = CopyOptions.ofCopy(options);
     BasicFileAttributes source = rawAttributes(from, o.followLinks());
-    boolean interrupted = !o.interruptible() && Thread.interrupted();
-    try {
+    if (o.interruptible()) {
       copyOver(provider, from, source, to, o.replace(), o.copyAttributes(), false);
-    } finally {
-      keepInterrupt(interrupted);
-    }
-  }
-
-  /**
-   * A copy or move runs with the thread's interrupt status cleared and then set again: the default
-   * file system's copy does not heed it, while the channels this one copies through would close at
-   * their first call (a thread that caught an {@code InterruptedException}, set its status again
-   * and then copies in a {@code finally}, as many do, would fail there and nowhere else). A copy
-   * asked to be {@code INTERRUPTIBLE} heeds it.
-   */
-  private static void keepInterrupt(boolean interrupted) {
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    } else {
+      // The default file system's copy does not heed the thread's interrupt status, while the
+      // channels this one copies through would close at their first call (a thread that caught an
+      // InterruptedException, set its status again and then copies in a finally, as many do, would
+      // fail here and nowhere else); one asked to be INTERRUPTIBLE heeds it.
+      Uninterrupted.call(
+          () -> copyOver(provider, from, source, to, o.replace(), o.copyAttributes(), false));
     }
   }
 
@@ -93,12 +85,11 @@ final class CopyMove {
       }
       throw new DirectoryNotEmptyException(from.toString());
     }
-    boolean interrupted = Thread.interrupted();
-    try {
-      copyThenDelete(provider, from, source, to, o.replace());
-    } finally {
-      keepInterrupt(interrupted);
-    }
+    Uninterrupted.call( // as a copy does
+        () -> {
+          copyThenDelete(provider, from, source, to, o.replace());
+          return null;
+        });
   }
 
   /**
