@@ -10,15 +10,14 @@ import java.nio.channels.FileLock;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * An {@link AsynchronousFileChannel} that runs each operation of a synchronous encrypted channel
- * on an executor: the encrypted channel already does positional I/O safely from many threads, so
- * the adapter only moves the waiting elsewhere.
+ * An {@link AsynchronousFileChannel} that runs each operation of a synchronous encrypted channel on
+ * an executor: the encrypted channel already does positional I/O safely from many threads, so the
+ * adapter only moves the waiting elsewhere.
  *
  * <p>An operation runs with the executor thread's interrupt status put aside, and gets it back
  * afterwards: an interrupted thread would close the synchronous channel that every operation of
@@ -99,17 +98,15 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
     if (!channel.isOpen()) {
       return null;
     }
-    boolean interrupted = Thread.interrupted(); // see the class comment
-    try {
-      FileLock lock = channel.tryLock(position, size, shared);
-      return lock == null ? null : new AsyncLock(lock);
-    } catch (ClosedChannelException e) {
-      return null;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return Uninterrupted.call( // see the class comment
+        () -> {
+          try {
+            FileLock lock = channel.tryLock(position, size, shared);
+            return lock == null ? null : new AsyncLock(lock);
+          } catch (ClosedChannelException e) {
+            return null;
+          }
+        });
   }
 
   @Override
@@ -185,7 +182,7 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
     }
   }
 
-  private <V> Future<V> submit(Callable<V> op) {
+  private <V> Future<V> submit(Uninterrupted.Call<V> op) {
     CompletableFuture<V> result = new CompletableFuture<>();
     if (!channel.isOpen()) {
       result.completeExceptionally(new ClosedChannelException());
@@ -194,7 +191,7 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
     executor.execute(
         () -> {
           try {
-            result.complete(uninterrupted(op));
+            result.complete(Uninterrupted.call(op));
           } catch (Throwable t) {
             result.completeExceptionally(t);
           }
@@ -202,7 +199,8 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
     return result;
   }
 
-  private <V, A> void run(Callable<V> op, A attachment, CompletionHandler<V, ? super A> handler) {
+  private <V, A> void run(
+      Uninterrupted.Call<V> op, A attachment, CompletionHandler<V, ? super A> handler) {
     if (!channel.isOpen()) {
       handler.failed(new ClosedChannelException(), attachment);
       return;
@@ -211,24 +209,13 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
         () -> {
           V value;
           try {
-            value = uninterrupted(op);
+            value = Uninterrupted.call(op);
           } catch (Throwable t) {
             handler.failed(t, attachment);
             return;
           }
           handler.completed(value, attachment);
         });
-  }
-
-  private static <V> V uninterrupted(Callable<V> op) throws Exception {
-    boolean interrupted = Thread.interrupted();
-    try {
-      return op.call();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** A lock of this asynchronous channel, held as the synchronous channel's lock. */
