@@ -155,14 +155,13 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     return new AsyncChannelAdapter(channel, own, true);
   }
 
-  /** Reads on a thread whose interrupt status is set, as the default file system's streams do. */
+  /** Streams work on a thread whose interrupt status is set, as the default file system's do. */
   @Override
   public InputStream newInputStream(Path path, OpenOption... options) throws IOException {
     return StreamChannel.input(this, path, options);
   }
 
-  /** Writes on a thread whose interrupt status is set, as the default file system's streams do. */
-  @Override
+  @Override // as newInputStream
   public OutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
     return StreamChannel.output(this, path, options);
   }
