@@ -42,6 +42,9 @@
 #                   $MODE$TAG-rename-jdkN.json
 #   locked17 locked25  LockedAppendBench (1 KiB appends each under a lock taken and given up)
 #                   beside WalBench's unforced rows, to $MODE-locked-jdkN.json
+#   taskthreads17 taskthreads25  TaskThreadReadBench (random 4 KiB reads, each on a new thread: virtual
+#                   on JDK 25) beside RandomIoBench's reads on the benchmark threads (-prof gc), to
+#                   $MODE$TAG-taskthreads-jdkN.json
 #   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
 #                   run, 3 warm-up iterations (Tink's 1 MB-segment template warms up slowly)
 set -uo pipefail
@@ -69,17 +72,21 @@ blocksizechacha=(-prof gc -p blockSize=4096,16384,65536 -p impl=CHACHA20-POLY130
   -p forceEvery=0
   'benchmarks\.(SequentialBench\.(read|write)|WalBench\.append|RandomIoBench\.(read1T|write1T))$')
 cipher=(-prof gc -p blockSize=4096,16384,65536 'benchmarks\.CipherBench\.')
+taskthreads=(-prof gc -p blockSize=4096
+  'benchmarks\.(TaskThreadReadBench\.|RandomIoBench\.read(1T|2T)$)')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
-    main17)   OUT=$R/$MODE$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench' ;;
-    main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench' ;;
+    main17)   OUT=$R/$MODE$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench' ;;
+    main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench' ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     blocksize17) OUT=$R/$MODE$TAG-blocksize-jdk17.json "$here/run.sh" "$J17" "$MODE" "${blocksize[@]}" ;;
     blocksize25) OUT=$R/$MODE$TAG-blocksize-jdk25.json "$here/run.sh" "$J25" "$MODE" "${blocksize[@]}" ;;
     blocksizechacha17) OUT=$R/$MODE$TAG-blocksize-chacha-jdk17.json "$here/run.sh" "$J17" "$MODE" "${blocksizechacha[@]}" ;;
     blocksizechacha25) OUT=$R/$MODE$TAG-blocksize-chacha-jdk25.json "$here/run.sh" "$J25" "$MODE" "${blocksizechacha[@]}" ;;
+    taskthreads17) OUT=$R/$MODE$TAG-taskthreads-jdk17.json "$here/run.sh" "$J17" "$MODE" "${taskthreads[@]}" ;;
+    taskthreads25) OUT=$R/$MODE$TAG-taskthreads-jdk25.json "$here/run.sh" "$J25" "$MODE" "${taskthreads[@]}" ;;
     rename17) OUT=$R/$MODE$TAG-rename-jdk17.json "$here/run.sh" "$J17" "$MODE" 'benchmarks\.RenameBench\.' ;;
     rename25) OUT=$R/$MODE$TAG-rename-jdk25.json "$here/run.sh" "$J25" "$MODE" 'benchmarks\.RenameBench\.' ;;
     cipher17) OUT=$R/$MODE$TAG-cipher-jdk17.json "$here/run.sh" "$J17" "$MODE" "${cipher[@]}" ;;

@@ -1,0 +1,102 @@
+package io.encryptedfs.benchmarks;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * Random 4 KiB positional reads as a server with a thread per request makes them: each read runs on
+ * a new thread that the benchmark thread starts and waits for, over one shared channel (as {@link
+ * RandomIoBench}). On JDK 21 and later the threads are virtual ({@code
+ * Executors.newVirtualThreadPerTaskExecutor()}, looked up since this module compiles for 17); on
+ * JDK 17 they are new platform threads, whose start dominates. What a new thread costs encryptedfs
+ * beyond plain is the state it keeps per thread (a cipher, scratch buffers). Throughput in ops/ms,
+ * summed over benchmark threads.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class TaskThreadReadBench {
+  @Param({"plain", "AES-256-GCM", "CHACHA20-POLY1305"})
+  public String impl;
+
+  @Param({"4096"})
+  public int blockSize;
+
+  @Param({"64"})
+  public int sizeMiB;
+
+  private Root root;
+  private PageFile file;
+  private ExecutorService tasks;
+
+  /** Per benchmark thread: its task runs while it waits, so they never share the buffer. */
+  @State(Scope.Thread)
+  public static class Buf {
+    final ByteBuffer buf = PageFile.pageBuffer();
+  }
+
+  @Setup(Level.Trial)
+  public void setup() throws IOException {
+    root = new Root(impl, blockSize);
+    file = PageFile.create(root.resolve("random.bin"), sizeMiB);
+    tasks = threadPerTask();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException, InterruptedException {
+    tasks.shutdown();
+    tasks.awaitTermination(1, TimeUnit.MINUTES);
+    file.close();
+    root.close();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int read1T(Buf b) throws InterruptedException, ExecutionException {
+    return tasks.submit(() -> file.readRandomPage(b.buf)).get();
+  }
+
+  @Benchmark
+  @Threads(2)
+  public int read2T(Buf b) throws InterruptedException, ExecutionException {
+    return tasks.submit(() -> file.readRandomPage(b.buf)).get();
+  }
+
+  private static ExecutorService threadPerTask() {
+    try {
+      MethodHandle virtual =
+          MethodHandles.publicLookup()
+              .findStatic(
+                  Executors.class,
+                  "newVirtualThreadPerTaskExecutor",
+                  MethodType.methodType(ExecutorService.class));
+      return (ExecutorService) virtual.invokeExact();
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      // JDK 17: a new platform thread for each task (no keep-alive, so no thread is reused).
+      return new ThreadPoolExecutor(
+          0, Integer.MAX_VALUE, 0, TimeUnit.NANOSECONDS, new SynchronousQueue<>());
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
