@@ -79,18 +79,23 @@ final class HomeBlockReader {
   private long readOnce(long first, long last, long p, long end, ByteBuffer dst)
       throws IOException {
     int count = (int) (last - first + 1);
-    ByteBuffer sealed = ReadScratch.get().sealed(count * g.sealedBlockSize());
-    int dstStart = dst.position();
-    long stop = Math.min(end, g.blockStart(last) + blockSize);
-    if (BlockWork.worthSharing(count, blockSize)) {
-      readShared(first, count, sealed, p, stop, dst, dstStart);
-    } else {
-      int got = raw.readUpTo(sealed, g.homeOffset(first));
-      sealed.flip();
-      openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);
+    ReadScratch scratch = ReadScratch.take();
+    try {
+      ByteBuffer sealed = scratch.sealed(count * g.sealedBlockSize());
+      int dstStart = dst.position();
+      long stop = Math.min(end, g.blockStart(last) + blockSize);
+      if (BlockWork.worthSharing(count, blockSize)) {
+        readShared(first, count, sealed, p, stop, dst, dstStart);
+      } else {
+        int got = raw.readUpTo(sealed, g.homeOffset(first));
+        sealed.flip();
+        openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);
+      }
+      dst.position(dstStart + (int) (stop - p));
+      return stop;
+    } finally {
+      ReadScratch.give(scratch);
     }
-    dst.position(dstStart + (int) (stop - p));
-    return stop;
   }
 
   /**
@@ -160,15 +165,20 @@ final class HomeBlockReader {
           open(index, sealed, dst);
           dst.limit(limit); // the absolute puts below check against the limit
         } else {
-          ByteBuffer plain = ReadScratch.get().plain(blockSize);
-          open(index, sealed, plain);
-          long copyFrom = Math.max(p, start);
-          long copyTo = Math.min(stop, start + blockSize);
-          dst.put(
-              dstStart + (int) (copyFrom - p),
-              plain.array(),
-              (int) (copyFrom - start),
-              (int) (copyTo - copyFrom));
+          ReadScratch scratch = ReadScratch.take();
+          try {
+            ByteBuffer plain = scratch.plain(blockSize);
+            open(index, sealed, plain);
+            long copyFrom = Math.max(p, start);
+            long copyTo = Math.min(stop, start + blockSize);
+            dst.put(
+                dstStart + (int) (copyFrom - p),
+                plain.array(),
+                (int) (copyFrom - start),
+                (int) (copyTo - copyFrom));
+          } finally {
+            ReadScratch.give(scratch);
+          }
         }
       }
     } finally {
@@ -195,16 +205,19 @@ final class HomeBlockReader {
   }
 
   void readOne(long index, ByteBuffer plain) throws IOException {
-    ByteBuffer sealed = ReadScratch.get().sealed(g.sealedBlockSize());
-    if (raw.readUpTo(sealed, g.homeOffset(index)) < g.sealedBlockSize()) {
-      throw new DamagedFileException(path.toString(), index, "raw file ends inside this block");
-    }
-    sealed.flip();
-    plain.clear();
+    ReadScratch scratch = ReadScratch.take();
     try {
+      ByteBuffer sealed = scratch.sealed(g.sealedBlockSize());
+      if (raw.readUpTo(sealed, g.homeOffset(index)) < g.sealedBlockSize()) {
+        throw new DamagedFileException(path.toString(), index, "raw file ends inside this block");
+      }
+      sealed.flip();
+      plain.clear();
       open(index, sealed, plain);
     } catch (DamagedFileException e) {
       throw reported(e);
+    } finally {
+      ReadScratch.give(scratch);
     }
   }
 

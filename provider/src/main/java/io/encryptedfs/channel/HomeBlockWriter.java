@@ -89,16 +89,21 @@ final class HomeBlockWriter {
       long first, int a, int b, long oldSize, byte[] tail, ByteBuffer view, int base, long pos,
       long end, ByteBuffer out, byte[][] batchNonces)
       throws IOException {
-    ByteBuffer scratch = ReadScratch.get().block(blockSize);
-    for (int i = a; i <= b; i++) {
-      long index = first + i;
-      ByteBuffer plain = plainBlock(index, oldSize, tail, view, base, pos, end, scratch);
-      out.limit((i + 1) * g.sealedBlockSize()).position(i * g.sealedBlockSize());
-      try {
-        blocks.sealHome(index, plain, out, batchNonces[i]);
-      } catch (GeneralSecurityException e) {
-        throw new IOException(path + ": block " + index + ": cannot seal: " + e.getMessage(), e);
+    ReadScratch mine = ReadScratch.take();
+    try {
+      ByteBuffer scratch = mine.block(blockSize);
+      for (int i = a; i <= b; i++) {
+        long index = first + i;
+        ByteBuffer plain = plainBlock(index, oldSize, tail, view, base, pos, end, scratch);
+        out.limit((i + 1) * g.sealedBlockSize()).position(i * g.sealedBlockSize());
+        try {
+          blocks.sealHome(index, plain, out, batchNonces[i]);
+        } catch (GeneralSecurityException e) {
+          throw new IOException(path + ": block " + index + ": cannot seal: " + e.getMessage(), e);
+        }
       }
+    } finally {
+      ReadScratch.give(mine);
     }
   }
 

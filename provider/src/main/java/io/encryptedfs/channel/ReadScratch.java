@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.crypto.ThreadCache;
 import java.nio.ByteBuffer;
 
 /**
@@ -7,15 +8,21 @@ import java.nio.ByteBuffer;
  * chunks of a long read or write run on several threads at once (see {@link BlockWork}).
  */
 final class ReadScratch {
-  private static final ThreadLocal<ReadScratch> PER_THREAD =
-      ThreadLocal.withInitial(ReadScratch::new);
+  private static final ThreadCache<ReadScratch> PER_THREAD = ThreadCache.of(ReadScratch::new);
 
   private ByteBuffer sealed = ByteBuffer.allocate(0);
   private ByteBuffer plain = ByteBuffer.allocate(0);
   private ByteBuffer block = ByteBuffer.allocate(0);
 
-  static ReadScratch get() {
-    return PER_THREAD.get();
+  /**
+   * This thread's buffers, until {@link #give}: the caller gives them back in a {@code finally}.
+   */
+  static ReadScratch take() {
+    return PER_THREAD.take();
+  }
+
+  static void give(ReadScratch scratch) {
+    PER_THREAD.give(scratch);
   }
 
   /** A cleared buffer of at least {@code size} bytes for sealed blocks, limited to {@code size}. */

@@ -3,6 +3,7 @@ package io.encryptedfs.channel;
 import io.encryptedfs.Algorithm;
 import io.encryptedfs.crypto.Aead;
 import io.encryptedfs.crypto.FileKeys;
+import io.encryptedfs.crypto.ThreadCache;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.format.TailCodec;
 import io.encryptedfs.format.TailRecord;
@@ -23,12 +24,13 @@ final class SealedBlocks {
   private final FileKeys keys;
   private final Aead aead;
   private final byte[] fileId;
+
   /**
    * Per thread, not per file: a thread-local per instance would leave a stale entry in every
    * thread's map for each file opened, which the map then sweeps. Nonces and associated data are
    * not secret.
    */
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  private static final ThreadCache<Scratch> SCRATCH = ThreadCache.of(Scratch::new);
 
   private static final class Scratch {
     final ByteBuffer aad = ByteBuffer.allocate(AAD_SIZE);
@@ -53,32 +55,48 @@ final class SealedBlocks {
   /** Seals {@code plain} (a whole block) as home block {@code index} under {@code nonce}. */
   void sealHome(long index, ByteBuffer plain, ByteBuffer out, byte[] nonce)
       throws GeneralSecurityException {
-    Scratch s = SCRATCH.get();
-    aead.seal(keys.contentKey(nonce), nonce, homeAad(s.aad, index), plain, out);
+    Scratch s = SCRATCH.take();
+    try {
+      aead.seal(keys.contentKey(nonce), nonce, homeAad(s.aad, index), plain, out);
+    } finally {
+      SCRATCH.give(s);
+    }
   }
 
   /** Opens home block {@code index} from {@code sealed} into {@code out}. */
   void openHome(long index, ByteBuffer sealed, ByteBuffer out) throws GeneralSecurityException {
-    Scratch s = SCRATCH.get();
-    sealed.get(s.nonce);
-    aead.open(keys.contentKey(s.nonce), s.nonce, homeAad(s.aad, index), sealed, out);
+    Scratch s = SCRATCH.take();
+    try {
+      sealed.get(s.nonce);
+      aead.open(keys.contentKey(s.nonce), s.nonce, homeAad(s.aad, index), sealed, out);
+    } finally {
+      SCRATCH.give(s);
+    }
   }
 
   /** Encodes a whole tail slot (metadata, then the seal of {@code plain}) into {@code out}. */
   void sealTail(TailRecord record, ByteBuffer plain, ByteBuffer out, NonceSequence nonces)
       throws GeneralSecurityException {
-    Scratch s = SCRATCH.get();
-    TailCodec.encode(record, out);
-    nonces.next(s.nonce);
-    aead.seal(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), plain, out);
+    Scratch s = SCRATCH.take();
+    try {
+      TailCodec.encode(record, out);
+      nonces.next(s.nonce);
+      aead.seal(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), plain, out);
+    } finally {
+      SCRATCH.give(s);
+    }
   }
 
   /** Opens the sealed part of a tail slot whose metadata decoded to {@code record}. */
   void openTail(TailRecord record, ByteBuffer sealed, ByteBuffer out)
       throws GeneralSecurityException {
-    Scratch s = SCRATCH.get();
-    sealed.get(s.nonce);
-    aead.open(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), sealed, out);
+    Scratch s = SCRATCH.take();
+    try {
+      sealed.get(s.nonce);
+      aead.open(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), sealed, out);
+    } finally {
+      SCRATCH.give(s);
+    }
   }
 
   private ByteBuffer homeAad(ByteBuffer aad, long index) {

@@ -17,14 +17,14 @@ import javax.crypto.spec.IvParameterSpec;
  * 16-byte key salt (which selects the subkey, see {@link FileKeys}) and an 8-byte counter; the
  * cipher's 96-bit IV is the nonce's last 12 bytes (the salt's last four bytes, then the counter).
  *
- * <p>One {@link Cipher} per thread and algorithm is reused: {@code Cipher.getInstance} is costly,
- * while re-initialising with the same key skips the key schedule.
+ * <p>One {@link Cipher} per thread and algorithm is reused ({@link ThreadCache}): {@code
+ * Cipher.getInstance} is costly, while re-initialising with the same key skips the key schedule.
  */
 public final class Aead {
   private static final int IV_SIZE = 12;
 
   private final Algorithm algorithm;
-  private final ThreadLocal<PerThread> ciphers;
+  private final ThreadCache<PerThread> ciphers;
 
   /**
    * Whether this JDK's ChaCha20-Poly1305 decrypts in place only a ciphertext that starts at index 0
@@ -62,7 +62,7 @@ public final class Aead {
     String transformation =
         algorithm == Algorithm.CHACHA20_POLY1305 ? "ChaCha20-Poly1305" : "AES/GCM/NoPadding";
     this.ciphers =
-        ThreadLocal.withInitial(
+        ThreadCache.of(
             () -> {
               try {
                 return new PerThread(Cipher.getInstance(transformation));
@@ -96,13 +96,17 @@ public final class Aead {
    */
   public void seal(SecretKey key, byte[] nonce, ByteBuffer aad, ByteBuffer plain, ByteBuffer out)
       throws GeneralSecurityException {
-    PerThread t = ciphers.get();
-    Cipher cipher = t.cipher;
-    cipher.init(Cipher.ENCRYPT_MODE, key, params(nonce));
-    System.arraycopy(nonce, 0, t.lastNonce, 0, Geometry.NONCE_SIZE);
-    updateAad(cipher, aad);
-    out.put(nonce, 0, Geometry.NONCE_SIZE);
-    cipher.doFinal(plain, out);
+    PerThread t = ciphers.take();
+    try {
+      Cipher cipher = t.cipher;
+      cipher.init(Cipher.ENCRYPT_MODE, key, params(nonce));
+      System.arraycopy(nonce, 0, t.lastNonce, 0, Geometry.NONCE_SIZE);
+      updateAad(cipher, aad);
+      out.put(nonce, 0, Geometry.NONCE_SIZE);
+      cipher.doFinal(plain, out);
+    } finally {
+      ciphers.give(t);
+    }
   }
 
   /**
@@ -153,7 +157,17 @@ public final class Aead {
    */
   public void open(SecretKey key, byte[] nonce, ByteBuffer aad, ByteBuffer sealed, ByteBuffer out)
       throws GeneralSecurityException {
-    PerThread t = ciphers.get();
+    PerThread t = ciphers.take();
+    try {
+      open(t, key, nonce, aad, sealed, out);
+    } finally {
+      ciphers.give(t);
+    }
+  }
+
+  private void open(
+      PerThread t, SecretKey key, byte[] nonce, ByteBuffer aad, ByteBuffer sealed, ByteBuffer out)
+      throws GeneralSecurityException {
     Cipher cipher = t.cipher;
     int aadAt = aad.position();
     initDecrypt(t, key, nonce);
