@@ -133,9 +133,14 @@ class Config {
     }
     int size;
     try {
-      size = value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'block.size' is not a number: " + value);
+      // Not intValue(): it cuts a Long of 2^32 + 8192 to 8192 and a Double of 8192.7 to 8192,
+      // either of which would then pass for a valid size.
+      size =
+          value instanceof Number n
+              ? new java.math.BigDecimal(n.toString()).intValueExact()
+              : Integer.parseInt(value.toString().trim());
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException("'block.size' is not a whole number of bytes: " + value);
     }
     return Geometry.ofBlockSize(size);
   }

@@ -90,6 +90,22 @@ class ConfigTest {
             .contains("'create.sync' must be true or false, was sometimes"));
   }
 
+  /**
+   * Before, a number was cut to an {@code int} by {@code intValue()}: a {@code Long} of 2^32 + 8192
+   * opened a root writing 8 KiB blocks and a {@code Double} of 8192.7 did too, with no error.
+   */
+  @Test
+  void aBlockSizeNumberThatIsNoIntIsRefusedNotCut() {
+    for (Object value : new Object[] {(1L << 32) + 8192, 8192.7, -4294959104L}) {
+      Config c = new Config(Map.of("block.size", value), Map.of());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::geometry);
+      assertTrue(e.getMessage().contains("'block.size'"), e.getMessage());
+      assertTrue(e.getMessage().contains(value.toString()), e.getMessage());
+    }
+    assertEquals(8192, new Config(Map.of("block.size", 8192L), Map.of()).geometry().blockSize());
+    assertEquals(16384, new Config(Map.of("block.size", 16384), Map.of()).geometry().blockSize());
+  }
+
   @Test
   void toStringNeverShowsThePassword() {
     Config c = new Config(Map.of("keystore.password", "hunter2", "keystore", "/k.p12"), Map.of());
