@@ -42,8 +42,8 @@ import picocli.CommandLine.Command;
       "2:usage error",
       "3:key or password error (wrong password, unknown key, key mismatch, key in use)",
       "4:I/O error",
-      "5:done, but a nested root or a file with a name reserved for root markers left out"
-          + " (each named)"
+      "5:done, but something named left out (a nested root, a name reserved for root markers,"
+          + " a link or a special file that cannot be copied)"
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

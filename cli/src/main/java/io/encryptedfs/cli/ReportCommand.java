@@ -38,8 +38,9 @@ import picocli.CommandLine.Spec;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Report the keys (age, current, files each protects in the given roots), the last",
-      "rotation, and recent failures recorded in the audit file (--audit-file)."
+      "Report the keys, the last rotation and recent failures.",
+      "Each key's age, current mark and the files it protects in the given roots; the failures",
+      "recorded in the audit file (--audit-file)."
     },
     footer = ExitCodes.HELP)
 final class ReportCommand implements Callable<Integer> {

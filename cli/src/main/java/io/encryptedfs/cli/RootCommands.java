@@ -169,8 +169,9 @@ final class RootCommands {
       name = "rewrap",
       mixinStandardHelpOptions = true,
       description = {
-        "Rewrap every file's data key to the key its path should use (the current key, or",
-        "key.policy). Rewrites headers only. Resumable: rerun after an interruption."
+        "Rewrap every file's data key to the key its path should use.",
+        "That is the current key, or the one key.policy names. Rewrites headers only.",
+        "Resumable: rerun after an interruption."
       },
       footer = ExitCodes.HELP)
   static final class Rewrap implements Callable<Integer> {

@@ -91,4 +91,34 @@ class MainTest {
     assertTrue(
         top.out().contains("rewrap") && top.out().contains("3   key or password error"), top.out());
   }
+
+  /**
+   * Exit 5 also covers links and special files that encrypt and decrypt leave out (LeftOutTest,
+   * LinkCopyTest); the top-level help named only nested roots and reserved names.
+   */
+  @Test
+  void theTopLevelHelpGivesExitFiveAsEachCommandsHelpDoes() {
+    String top = cli.run("--help").out().replaceAll("\\s+", " ");
+    String encrypt = cli.run("encrypt", "--help").out().replaceAll("\\s+", " ");
+    String leftOut = "a link or a special file that cannot be copied";
+    assertTrue(encrypt.contains(leftOut), encrypt);
+    assertTrue(top.contains(leftOut), top);
+  }
+
+  /** A list of commands shows each one's first description line, which was cut mid-sentence. */
+  @Test
+  void eachCommandsSummaryInTheListsIsAWholeSentence() {
+    java.util.Deque<picocli.CommandLine> commands = new java.util.ArrayDeque<>();
+    commands.add(new picocli.CommandLine(new Main()));
+    int summaries = 0;
+    while (!commands.isEmpty()) {
+      for (picocli.CommandLine sub : commands.poll().getSubcommands().values()) {
+        String first = sub.getCommandSpec().usageMessage().description()[0];
+        assertTrue(first.endsWith("."), sub.getCommandName() + ": " + first);
+        summaries++;
+        commands.add(sub);
+      }
+    }
+    assertTrue(summaries >= 12, "commands seen: " + summaries);
+  }
 }
