@@ -99,7 +99,10 @@ public final class EncryptedFileSystems {
 
   /** The URI of the encrypted file system rooted at {@code directory}. */
   public static URI uriOf(Path directory) {
-    return URI.create(SCHEME + ":" + directory.toAbsolutePath().toUri().toString());
+    // "!/" ends the directory in such a URI, and toUri() leaves '!' raw and ends an existing
+    // directory with '/': /data/y! would give .../y!/, naming /data/y.
+    String dir = directory.toAbsolutePath().toUri().toString().replace("!", "%21");
+    return URI.create(SCHEME + ":" + dir);
   }
 
   /** Opens the encrypted file system rooted at {@code directory}, on any file system. */
