@@ -8,8 +8,10 @@ import io.encryptedfs.keystore.PasswordSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The configuration of one file system, resolved from the env map, then system properties
@@ -31,15 +33,21 @@ class Config {
 
   /** The raw value of {@code key} from the first source that has it, or null. */
   Object lookup(String key) {
-    Object value = env.get(key);
-    if (value != null) {
-      return value;
+    for (Function<String, Object> source : sources()) {
+      Object value = source.apply(key);
+      if (value != null) {
+        return value;
+      }
     }
-    String property = System.getProperty("encryptedfs." + key);
-    if (property != null) {
-      return property;
-    }
-    return environment.get("ENCRYPTEDFS_" + key.toUpperCase(Locale.ROOT).replace('.', '_'));
+    return null;
+  }
+
+  /** The env map, then system properties, then environment variables. */
+  private List<Function<String, Object>> sources() {
+    return List.of(
+        env::get,
+        key -> System.getProperty("encryptedfs." + key),
+        key -> environment.get("ENCRYPTEDFS_" + key.toUpperCase(Locale.ROOT).replace('.', '_')));
   }
 
   /** True when system properties or environment variables name a keystore. */
@@ -67,30 +75,24 @@ class Config {
     return value instanceof Path p ? p : Paths.get(value.toString());
   }
 
-  /** A fresh copy of the password; the caller wipes it. */
+  /**
+   * A fresh copy of the password; the caller wipes it. The first source that gives a password, by
+   * value or by file, gives it (by value if it gives both), so that a password file the program
+   * passes is not overridden by a password in the process environment.
+   */
   char[] password() throws IOException {
-    Object value = lookup(EncryptedFileSystems.KEYSTORE_PASSWORD);
-    if (value instanceof char[] chars) {
-      return chars.clone();
-    }
-    if (value instanceof String string) {
-      return string.toCharArray();
-    }
-    if (value != null) {
-      // Not its toString(): a byte[] would give "[B@1b6d3586", a secret holder its mask, and
-      // either would pass for a wrong password. Nor the value: it may be the password.
-      throw new IllegalArgumentException(
-          "'"
-              + EncryptedFileSystems.KEYSTORE_PASSWORD
-              + "' must be a String or a char[], was a "
-              + value.getClass().getName());
-    }
-    Object file = lookup(EncryptedFileSystems.KEYSTORE_PASSWORD_FILE);
-    if (file != null) {
-      Path path = file instanceof Path p ? p : Paths.get(file.toString());
-      // The keystore module's reader: the same first-line rule as the CLI's --password-file
-      // (a byte-order mark dropped, an empty password refused), and no String left to wipe.
-      return PasswordSource.fromFile(path).read();
+    for (Function<String, Object> source : sources()) {
+      Object value = source.apply(EncryptedFileSystems.KEYSTORE_PASSWORD);
+      if (value != null) {
+        return passwordOf(value);
+      }
+      Object file = source.apply(EncryptedFileSystems.KEYSTORE_PASSWORD_FILE);
+      if (file != null) {
+        Path path = file instanceof Path p ? p : Paths.get(file.toString());
+        // The keystore module's reader: the same first-line rule as the CLI's --password-file
+        // (a byte-order mark dropped, an empty password refused), and no String left to wipe.
+        return PasswordSource.fromFile(path).read();
+      }
     }
     throw new IllegalArgumentException(
         "no keystore password: set '"
@@ -98,6 +100,22 @@ class Config {
             + "' or '"
             + EncryptedFileSystems.KEYSTORE_PASSWORD_FILE
             + "'");
+  }
+
+  private static char[] passwordOf(Object value) {
+    if (value instanceof char[] chars) {
+      return chars.clone();
+    }
+    if (value instanceof String string) {
+      return string.toCharArray();
+    }
+    // Not its toString(): a byte[] would give "[B@1b6d3586", a secret holder its mask, and either
+    // would pass for a wrong password. Nor the value: it may be the password.
+    throw new IllegalArgumentException(
+        "'"
+            + EncryptedFileSystems.KEYSTORE_PASSWORD
+            + "' must be a String or a char[], was a "
+            + value.getClass().getName());
   }
 
   String keyAlias() {

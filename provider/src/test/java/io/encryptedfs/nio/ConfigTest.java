@@ -56,6 +56,42 @@ class ConfigTest {
     assertTrue(refused.getMessage().contains(empty.toString()), refused.getMessage());
   }
 
+  /**
+   * The env map wins over system properties and the environment for the password as for every key,
+   * whichever of the two password keys each source gives: before, a {@code keystore.password} in
+   * the process environment beat a {@code keystore.password.file} the program passed, and the
+   * program then failed with a wrong password.
+   */
+  @Test
+  void aPasswordFileInTheEnvMapWinsOverAPasswordFromOutside() throws Exception {
+    Path file = Files.writeString(tmp.resolve("pw"), "from-file\n");
+    Map<String, String> environment = Map.of("ENCRYPTEDFS_KEYSTORE_PASSWORD", "from-env");
+    Config mapFile = new Config(Map.of("keystore.password.file", file.toString()), environment);
+    assertArrayEquals("from-file".toCharArray(), mapFile.password());
+    System.setProperty("encryptedfs.keystore.password", "from-property");
+    try {
+      assertArrayEquals("from-file".toCharArray(), mapFile.password());
+      Config none = new Config(Map.of(), environment);
+      assertArrayEquals("from-property".toCharArray(), none.password());
+    } finally {
+      System.clearProperty("encryptedfs.keystore.password");
+    }
+    Config both =
+        new Config(
+            Map.of("keystore.password", "from-map", "keystore.password.file", file.toString()),
+            environment);
+    assertArrayEquals("from-map".toCharArray(), both.password(), "in one source, the value");
+    Config envFile =
+        new Config(
+            Map.of(),
+            Map.of(
+                "ENCRYPTEDFS_KEYSTORE_PASSWORD_FILE",
+                file.toString(),
+                "ENCRYPTEDFS_KEYSTORE_PASSWORD",
+                "from-env"));
+    assertArrayEquals("from-env".toCharArray(), envFile.password(), "in one source, the value");
+  }
+
   @Test
   void passwordFromEnvironmentVariable() throws Exception {
     Config c = new Config(Map.of(), Map.of("ENCRYPTEDFS_KEYSTORE_PASSWORD", "pw"));
