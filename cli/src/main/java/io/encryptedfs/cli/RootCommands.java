@@ -1,5 +1,6 @@
 package io.encryptedfs.cli;
 
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.nio.KeyRotation;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -136,7 +137,11 @@ final class RootCommands {
           try {
             readAt(ch, buf, pos, CHUNK);
           } catch (IOException e) {
+            long named = namedBlock(e, problems);
             for (long p = pos; p < Math.min(size[0], pos + CHUNK); p += MIN_BLOCK) {
+              if (p / MIN_BLOCK == named) {
+                continue;
+              }
               try {
                 readAt(ch, buf, p, MIN_BLOCK);
               } catch (IOException blockFailure) {
@@ -149,6 +154,20 @@ final class RootCommands {
         problems.add(Main.describe(e));
       }
       return problems;
+    }
+
+    /**
+     * Adds the chunk's failure, and returns the block it names, or -1: every failed read is in the
+     * audit trail, so the step through the chunk must not read that block again. Skipped as a
+     * MIN_BLOCK range, which is the whole block at the default size; with larger blocks the other
+     * steps still read the rest of whatever block that range lies in.
+     */
+    private static long namedBlock(IOException e, TreeSet<String> problems) {
+      if (!(e instanceof DamagedFileException damaged) || damaged.block() < 0) {
+        return -1;
+      }
+      problems.add(Main.describe(e));
+      return damaged.block();
     }
 
     private static void readAt(FileChannel ch, ByteBuffer buf, long pos, int length)

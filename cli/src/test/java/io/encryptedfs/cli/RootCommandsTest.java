@@ -276,6 +276,38 @@ class RootCommandsTest {
     assertFalse(Files.exists(out.resolve("sub/bad.txt")));
   }
 
+  /**
+   * Verify names each damaged block once, and the audit trail has one failure for each: before, it
+   * read the failing chunk's first damaged block again while stepping through the chunk, so one
+   * verify recorded that block twice and {@code report} listed it twice.
+   */
+  @Test
+  void verifyRecordsEachDamagedBlockOnceInTheAuditTrail() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Files.createDirectories(tmp.resolve("plain"));
+    Files.write(tmp.resolve("plain/big.bin"), new byte[20_000]);
+    Path root = tmp.resolve("root");
+    assertEquals(0, cli.keys("keys", "init").code());
+    assertEquals(
+        0,
+        cli.keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create").code());
+    long front = 512 + 3 * (4096 + 64);
+    for (long block : new long[] {1, 3}) {
+      CliRunner.flipByte(root.resolve("big.bin"), front + block * (4096 + 40) + 100);
+    }
+    Run verify = cli.keys("verify", root.toString());
+    assertEquals(1, verify.code(), verify.out() + verify.err());
+    assertTrue(verify.out().contains("DAMAGED /big.bin: block 1: "), verify.out());
+    assertTrue(verify.out().contains("DAMAGED /big.bin: block 3: "), verify.out());
+    List<String> failures;
+    try (Stream<String> lines = Files.lines(tmp.resolve("audit.jsonl"))) {
+      failures = lines.filter(l -> l.contains("CONTENT_AUTHENTICATION_FAILED")).toList();
+    }
+    assertEquals(2, failures.size(), String.join("\n", failures));
+    assertTrue(failures.get(0).contains("\"block\":\"1\""), failures.get(0));
+    assertTrue(failures.get(1).contains("\"block\":\"3\""), failures.get(1));
+  }
+
   @Test
   void aKeyPolicyNamingAMissingKeyIsAKeyError() throws Exception {
     Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
