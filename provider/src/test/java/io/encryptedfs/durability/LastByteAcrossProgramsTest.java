@@ -180,8 +180,7 @@ class LastByteAcrossProgramsTest {
           FileChannel next = FileChannel.open(f, READ, WRITE)) {
         Set<Thread> before = threadsWaitingInTheJdk();
         abandonAWait(f);
-        Set<Thread> abandoned = threadsWaitingInTheJdk();
-        abandoned.removeAll(before);
+        Set<Thread> abandoned = newWaitsInTheJdk(before);
         assertEquals(1, abandoned.size(), "the abandoned wait waits in the JDK");
         Waiting taking = lockInThread(next);
         taking.awaitWaiting();
@@ -223,6 +222,23 @@ class LastByteAcrossProgramsTest {
       }
     }
     return waiting;
+  }
+
+  /**
+   * The waiter threads blocked in the JDK's lock call that {@code before} did not list, once there
+   * is one: a caller waits for its waiter's grant as soon as the waiter is started, which may reach
+   * the JDK's call only later (a new thread of the waiters' pool, on a busy machine).
+   */
+  private static Set<Thread> newWaitsInTheJdk(Set<Thread> before) throws InterruptedException {
+    long deadline = System.nanoTime() + SECONDS.toNanos(30);
+    while (true) {
+      Set<Thread> waiting = threadsWaitingInTheJdk();
+      waiting.removeAll(before);
+      if (!waiting.isEmpty() || System.nanoTime() > deadline) {
+        return waiting;
+      }
+      Thread.sleep(1);
+    }
   }
 
   /** A thread's call of {@code lock} of the last byte: the lock, or what it threw. */
