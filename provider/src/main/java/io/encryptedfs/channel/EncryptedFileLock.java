@@ -48,10 +48,12 @@ final class EncryptedFileLock extends FileLock {
   /**
    * Whether the range holds the caller's last byte, {@code Long.MAX_VALUE - 1}: one byte up it has
    * no room in a {@code FileLock}'s range, so the JDK's table of this program's locks cannot tell
-   * that two such locks overlap ({@link RawLocks} does).
+   * that two such locks overlap ({@link RawLocks} does). A lock at {@code Long.MAX_VALUE} of size
+   * zero holds no byte, but is held as the same underlying range, whose release would give up the
+   * other's hold on it, so it counts as one.
    */
   boolean holdsLastByte() {
-    return size() > 0 && position() + size() == Long.MAX_VALUE;
+    return position() + size() == Long.MAX_VALUE;
   }
 
   /** The underlying lock this one is held as, just acquired. */

@@ -139,6 +139,61 @@ class LastByteAcrossProgramsTest {
     }
   }
 
+  /**
+   * A lock at {@code Long.MAX_VALUE} of size zero, taken and released beside a lock of the last
+   * byte held through another channel, leaves that lock held in another program's eyes, as on a
+   * plain file. One byte up both are the same underlying range, whose release by either gives it up
+   * for the whole process; before, the second was granted as a range that holds no byte and its
+   * release gave up the first's hold (the other program found the last byte free).
+   */
+  @Test
+  void aLockAtTheEndDoesNotGiveUpTheLastByteOfAnotherChannel() throws Exception {
+    Path plain = tmp.resolve("plain");
+    Files.write(plain, new byte[10]);
+    try (FileChannel a = FileChannel.open(plain, READ, WRITE);
+        FileChannel b = FileChannel.open(plain, READ, WRITE)) {
+      FileLock last = a.lock(LAST, 1, false);
+      b.lock(Long.MAX_VALUE, 0, false).release();
+      assertTrue(last.isValid());
+      assertEquals("busy", RangeProbe.probe("plain", plain, LAST, 1));
+    }
+
+    Path root = NestedRoots.root(tmp);
+    try (FileSystem fs = NestedRoots.open(root)) {
+      Path f = fs.getPath("/f");
+      Files.write(f, new byte[10]);
+      try (FileChannel a = FileChannel.open(f, READ, WRITE);
+          FileChannel b = FileChannel.open(f, READ, WRITE)) {
+        FileLock last = a.lock(LAST, 1, false);
+        Object atTheEnd = takeAndRelease(b, Long.MAX_VALUE, 0);
+        assertTrue(last.isValid());
+        assertEquals("busy", RangeProbe.probe("encrypted", root, LAST, 1));
+        // Refused, where a plain channel grants it: here it is the last byte's underlying range.
+        assertInstanceOf(OverlappingFileLockException.class, atTheEnd);
+        assertThrows(OverlappingFileLockException.class, () -> b.tryLock(Long.MAX_VALUE, 0, true));
+        last.release();
+
+        FileLock end = b.lock(Long.MAX_VALUE, 0, false);
+        assertThrows(OverlappingFileLockException.class, () -> a.tryLock(LAST, 1, false));
+        assertTrue(end.isValid());
+        assertEquals("busy", RangeProbe.probe("encrypted", root, LAST, 1));
+        end.release();
+        assertEquals("free", RangeProbe.probe("encrypted", root, LAST, 1));
+      }
+    }
+  }
+
+  /** Takes the range on {@code c} and gives it back at once: the lock, or what was thrown. */
+  private static Object takeAndRelease(FileChannel c, long position, long size) {
+    try {
+      FileLock lock = c.lock(position, size, false);
+      lock.release();
+      return lock;
+    } catch (IOException | RuntimeException e) {
+      return e;
+    }
+  }
+
   private static Object tryWholeFile(FileChannel c) {
     try {
       return c.tryLock(0, Long.MAX_VALUE, true);
