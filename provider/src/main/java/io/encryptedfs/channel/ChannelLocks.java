@@ -45,14 +45,24 @@ final class ChannelLocks {
     }
     try {
       file.raw().lock(lock, caller);
+      if (Thread.currentThread().isInterrupted()) {
+        // As FileChannel.lock, an interrupt before or during the call ends it without the lock,
+        // even one free at once (the plain channel's close would release it).
+        lock.releaseOnClose();
+        throw new FileLockInterruptionException();
+      }
     } catch (FileLockInterruptionException | ClosedByInterruptException e) {
-      // Interrupted while it waited: the channel closes, as a FileChannel does.
+      // The channel closes, as a FileChannel does, and throws what FileChannel.lock declares.
+      FileLockInterruptionException interrupted = new FileLockInterruptionException();
+      if (e instanceof ClosedByInterruptException) {
+        interrupted.initCause(e);
+      }
       try {
         channel.close();
       } catch (IOException failure) {
-        e.addSuppressed(failure);
+        interrupted.addSuppressed(failure);
       }
-      throw e;
+      throw interrupted;
     } finally {
       synchronized (held) {
         waiting.remove(caller);

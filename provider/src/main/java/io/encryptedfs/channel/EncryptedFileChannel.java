@@ -297,8 +297,15 @@ final class EncryptedFileChannel extends FileChannel {
     }
   }
 
+  /**
+   * As a FileChannel, a lock call does not close the channel for an interrupt status set before it:
+   * {@code tryLock} does not block, and {@code lock} throws {@code FileLockInterruptionException}
+   * only after its other checks ({@link ChannelLocks#lock}).
+   */
   private void checkLockable(boolean shared) throws IOException {
-    ensureOpen();
+    if (!isOpen()) {
+      throw new ClosedChannelException();
+    }
     if (shared && !mode.read()) {
       throw new NonReadableChannelException();
     }
