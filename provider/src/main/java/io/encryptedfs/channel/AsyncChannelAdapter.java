@@ -69,10 +69,7 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
       handler.failed(e, attachment);
       return;
     }
-    run(
-        now != null ? () -> now : () -> new AsyncLock(channel.lock(position, size, shared)),
-        attachment,
-        handler);
+    run(now != null ? () -> now : () -> waitFor(position, size, shared), attachment, handler);
   }
 
   @Override
@@ -85,7 +82,20 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
     }
     return now != null
         ? CompletableFuture.completedFuture(now)
-        : submit(() -> new AsyncLock(channel.lock(position, size, shared)));
+        : submit(() -> waitFor(position, size, shared));
+  }
+
+  /**
+   * Waits for the range on an executor thread, which an interrupt (the executor's {@code
+   * shutdownNow}) does not stop, as the JDK's asynchronous channel's wait goes on: ended by it, a
+   * synchronous channel's wait would close the channel that every operation shares.
+   */
+  private FileLock waitFor(long position, long size, boolean shared) throws IOException {
+    FileLock lock =
+        channel instanceof EncryptedFileChannel encrypted
+            ? encrypted.lockUninterruptibly(position, size, shared)
+            : channel.lock(position, size, shared);
+    return new AsyncLock(lock);
   }
 
   /**

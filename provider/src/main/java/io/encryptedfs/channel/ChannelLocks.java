@@ -33,10 +33,15 @@ final class ChannelLocks {
     this.writable = writable;
   }
 
-  /** See {@link java.nio.channels.FileChannel#lock(long, long, boolean)}. */
-  FileLock lock(long position, long size, boolean shared) throws IOException {
+  /**
+   * See {@link java.nio.channels.FileChannel#lock(long, long, boolean)}; if not {@code
+   * interruptible}, an interrupt neither ends the call nor closes the channel, but is kept for
+   * after it, as for the lock of the JDK's {@code AsynchronousFileChannel}.
+   */
+  FileLock lock(long position, long size, boolean shared, boolean interruptible)
+      throws IOException {
     EncryptedFileLock lock = newLock(position, size, shared);
-    RawLockWait.Caller caller = new RawLockWait.Caller();
+    RawLockWait.Caller caller = new RawLockWait.Caller(interruptible);
     synchronized (held) {
       if (!channel.isOpen()) {
         throw new AsynchronousCloseException();
@@ -45,7 +50,7 @@ final class ChannelLocks {
     }
     try {
       file.raw().lock(lock, caller);
-      if (Thread.currentThread().isInterrupted()) {
+      if (interruptible && Thread.currentThread().isInterrupted()) {
         // As FileChannel.lock, an interrupt before or during the call ends it without the lock,
         // even one free at once (the plain channel's close would release it).
         lock.releaseOnClose();

@@ -244,7 +244,13 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public FileLock lock(long position, long size, boolean shared) throws IOException {
     checkLockable(shared);
-    return locks.lock(position, size, shared);
+    return locks.lock(position, size, shared, true);
+  }
+
+  /** {@link #lock}, which an interrupt does not end: it is kept for after the call. */
+  FileLock lockUninterruptibly(long position, long size, boolean shared) throws IOException {
+    checkLockable(shared);
+    return locks.lock(position, size, shared, false);
   }
 
   @Override

@@ -35,8 +35,17 @@ final class RawLockWait {
    * that has begun, nor a wait a stop that came first.
    */
   static final class Caller {
+    private final boolean interruptible;
     private volatile boolean stopped;
     private volatile RawLockWait waiting;
+
+    /**
+     * @param interruptible whether an interrupt ends the wait ({@code FileChannel.lock}), or is
+     *     kept for after it (an asynchronous channel's lock, whose wait the JDK's does not end)
+     */
+    Caller(boolean interruptible) {
+      this.interruptible = interruptible;
+    }
 
     /** The caller's channel closed: it stops waiting. */
     void stop() {
@@ -100,24 +109,30 @@ final class RawLockWait {
 
   /**
    * Waits until the range is granted (and returns it), the wait fails, {@code me}'s channel closes
-   * ({@code AsynchronousCloseException}) or this thread is interrupted ({@code
-   * FileLockInterruptionException}, the interrupt kept), as {@code FileChannel.lock} does. A caller
-   * that stops leaves the wait to go on without it.
+   * ({@code AsynchronousCloseException}) or, if {@code me} is interruptible, this thread is
+   * interrupted ({@code FileLockInterruptionException}, the interrupt kept), as {@code
+   * FileChannel.lock} does. A caller that stops leaves the wait to go on without it.
    */
   Granted await(Caller me) throws IOException {
     me.waiting = this;
     // An interrupt before this call (a wait handed on, see handTo) counts as one during it.
-    boolean interrupted = Thread.interrupted();
+    boolean interrupted = me.interruptible && Thread.interrupted();
+    boolean kept = false;
     RawLockWait handedTo;
     synchronized (this) {
       while (!interrupted && !ended && !me.stopped()) {
         try {
           wait();
         } catch (InterruptedException e) {
-          interrupted = true;
-          break;
+          if (me.interruptible) {
+            interrupted = true;
+            break;
+          }
+          // Set again once the wait ends: it does not end the wait.
+          kept = true;
         }
       }
+      ReopeningChannel.restore(kept);
       handedTo = next;
       if (handedTo != null) {
         // Waits there now, where a close, an interrupt or the grant ends the call as here.
