@@ -39,20 +39,27 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
     this.ownsExecutor = ownsExecutor;
   }
 
+  // The calls that run on the calling thread put its interrupt status aside too: the JDK's
+  // asynchronous channel does not close for it, and the closed channel would be every thread's.
+
   @Override
   public long size() throws IOException {
-    return channel.size();
+    return Uninterrupted.call(channel::size);
   }
 
   @Override
   public AsynchronousFileChannel truncate(long size) throws IOException {
-    channel.truncate(size);
+    Uninterrupted.call(() -> channel.truncate(size));
     return this;
   }
 
   @Override
   public void force(boolean metaData) throws IOException {
-    channel.force(metaData);
+    Uninterrupted.call(
+        () -> {
+          channel.force(metaData);
+          return null;
+        });
   }
 
   @Override
@@ -121,7 +128,7 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
 
   @Override
   public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-    FileLock lock = channel.tryLock(position, size, shared);
+    FileLock lock = Uninterrupted.call(() -> channel.tryLock(position, size, shared));
     return lock == null ? null : new AsyncLock(lock);
   }
 
