@@ -49,10 +49,18 @@ final class ChannelLocks {
       waiting.add(caller);
     }
     try {
+      if (interruptible && Thread.currentThread().isInterrupted()) {
+        // FileChannel.lock does not begin to wait then, but first refuses a range this program
+        // holds: the range is only tried, with no wait left behind for another program's.
+        if (file.raw().tryLock(lock)) {
+          lock.releaseOnClose();
+        }
+        throw new FileLockInterruptionException();
+      }
       file.raw().lock(lock, caller);
       if (interruptible && Thread.currentThread().isInterrupted()) {
-        // As FileChannel.lock, an interrupt before or during the call ends it without the lock,
-        // even one free at once (the plain channel's close would release it).
+        // As FileChannel.lock, an interrupt during the call ends it without the lock, even one
+        // granted in that instant (the plain channel's close would release it).
         lock.releaseOnClose();
         throw new FileLockInterruptionException();
       }

@@ -102,6 +102,48 @@ class LockWaitTest {
         });
   }
 
+  /**
+   * A thread already interrupted when it calls {@code lock} for a range another program holds: the
+   * call ends at once, as on a plain channel, and leaves no wait behind. Before, it began a wait on
+   * a thread of its own and abandoned it at once, which then waited until the other program let go.
+   */
+  @Test
+  void anAlreadyInterruptedCallLeavesNoWaitBehind() throws Exception {
+    onAPlainFile(LockWaitTest::assertInterruptedBeforeTheCall);
+
+    onAnEncryptedFile(
+        (f, raw, other, keep, kept) -> {
+          int before = threadsWaitingInTheJdk();
+          assertInterruptedBeforeTheCall(f);
+          // A wait begun reaches the JDK's call within microseconds, and stays there.
+          Thread.sleep(200);
+          assertEquals(before, threadsWaitingInTheJdk(), "no wait left behind");
+          assertTrue(kept.isValid());
+          assertEquals("busy busy", probe(raw, 1, AT + 1));
+        });
+  }
+
+  private static void assertInterruptedBeforeTheCall(Path file) throws Exception {
+    try (FileChannel waiter = FileChannel.open(file, READ, WRITE)) {
+      CompletableFuture<Object> outcome = new CompletableFuture<>();
+      CompletableFuture<Boolean> interruptKept = new CompletableFuture<>();
+      new Thread(
+              () -> {
+                Thread.currentThread().interrupt();
+                try {
+                  outcome.complete(waiter.lock(AT, SIZE, false));
+                } catch (Throwable e) {
+                  outcome.complete(e);
+                }
+                interruptKept.complete(Thread.currentThread().isInterrupted());
+              })
+          .start();
+      assertInstanceOf(FileLockInterruptionException.class, outcome.get(10, TimeUnit.SECONDS));
+      assertTrue(interruptKept.get(10, TimeUnit.SECONDS), "the interrupt stays set");
+      assertFalse(waiter.isOpen(), "the channel closes");
+    }
+  }
+
   /** The wait that no close or interrupt ends: the range is granted when the other lets go. */
   @Test
   void aWaitEndsWithTheLockWhenTheOtherProgramLetsGo() throws Exception {
