@@ -19,17 +19,19 @@ import java.nio.channels.FileLock;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The writer lock (an exclusive lock on byte 0 of the underlying file) is also taken for an
- * instant by programs that are not writing: a probe of whether another program writes, and a
- * program that handed the file on and then forces it, which lends itself the lock to write the
- * header. A write that met such an instant failed with {@link ConcurrentWriterException}, where no
- * other writer was, as in programs that take turns under a lock and force after their turn.
+ * The writer lock (an exclusive lock on byte 0 of the underlying file) is also taken for an instant
+ * by programs that are not writing: a probe of whether another program writes, and a program that
+ * handed the file on and then forces it, which lends itself the lock to write the header. A write
+ * that met such an instant failed with {@link ConcurrentWriterException}, where no other writer
+ * was, as in programs that take turns under a lock and force after their turn.
  *
  * <p>The instant ends where the test says, not when a thread of its own is next scheduled: the
  * encrypted root is on the fault file system, whose hook lets the lock go in the writing thread
@@ -60,8 +62,8 @@ class BriefWriterLockTest {
   }
 
   /**
-   * @param rawFile the underlying file on the default file system, where the test's own locks
-   *     call no hook
+   * @param rawFile the underlying file on the default file system, where the test's own locks call
+   *     no hook
    */
   private static void appendRounds(FaultInjectingFileSystem faults, FileSystem fs, Path rawFile)
       throws IOException {
@@ -105,6 +107,48 @@ class BriefWriterLockTest {
       assertEquals(expected.toString(), Files.readString(fs.getPath("/f")));
     } finally {
       faults.afterRefusedLocks(path -> {});
+    }
+  }
+
+  /**
+   * The writing thread is interrupted (by another thread, in effect) just as its write first finds
+   * the writer lock taken for an instant, which ends 2 ms later: the write still waits it out, and
+   * completes. Before, every pause of the write's looks returned at once on the interrupted thread,
+   * so the write gave up within microseconds ({@link ConcurrentWriterException}).
+   */
+  @Test
+  void anInterruptDuringTheWaitForTheWriterLockDoesNotCutItShort() throws Exception {
+    FaultInjectingFileSystem faults = FaultInjectingFileSystem.wrap(tmp);
+    Path root = Files.createDirectories(faults.root().resolve("root"));
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, WalAppender.env(5));
+        FileChannel raw = FileChannel.open(tmp.resolve("root").resolve("f"), CREATE, WRITE)) {
+      Files.write(fs.getPath("/f"), "first\n".getBytes(UTF_8));
+      AtomicReference<FileLock> instant = new AtomicReference<>();
+      AtomicLong firstRefusal = new AtomicLong();
+      faults.afterRefusedLocks(
+          path -> {
+            if (!path.getFileName().toString().equals("f")) {
+              return;
+            }
+            long now = System.nanoTime();
+            if (firstRefusal.compareAndSet(0, now)) {
+              Thread.currentThread().interrupt();
+            } else if (now - firstRefusal.get() >= TimeUnit.MILLISECONDS.toNanos(2)) {
+              release(instant.getAndSet(null));
+            }
+          });
+      try (FileChannel c = FileChannel.open(fs.getPath("/f"), WRITE, APPEND)) {
+        instant.set(raw.lock(0, 1, false));
+        try {
+          append(c, "second\n");
+        } finally {
+          assertTrue(Thread.interrupted(), "the interrupt stays set");
+        }
+      } finally {
+        faults.afterRefusedLocks(path -> {});
+        release(instant.get());
+      }
+      assertEquals("first\nsecond\n", Files.readString(fs.getPath("/f")));
     }
   }
 
