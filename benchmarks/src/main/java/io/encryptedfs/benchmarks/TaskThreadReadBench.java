@@ -5,9 +5,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +18,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -25,12 +29,14 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * Random 4 KiB positional reads as a server with a thread per request makes them: each read runs on
- * a new thread that the benchmark thread starts and waits for, over one shared channel (as {@link
- * RandomIoBench}). On JDK 21 and later the threads are virtual ({@code
+ * a new thread, over one shared channel (as {@link RandomIoBench}). An invocation starts {@link
+ * #BATCH} such threads and waits for them all, so that the score is what a read on a new thread
+ * costs and not the benchmark thread's wake-up (about 45 µs here, which with one read per wake-up
+ * made every implementation score the same). On JDK 21 and later the threads are virtual ({@code
  * Executors.newVirtualThreadPerTaskExecutor()}, looked up since this module compiles for 17); on
  * JDK 17 they are new platform threads, whose start dominates. What a new thread costs encryptedfs
- * beyond plain is the state it keeps per thread (a cipher, scratch buffers). Throughput in ops/ms,
- * summed over benchmark threads.
+ * beyond plain is the state it keeps per thread (a cipher, scratch buffers). Throughput in reads
+ * per ms, summed over benchmark threads.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -49,10 +55,19 @@ public class TaskThreadReadBench {
   private PageFile file;
   private ExecutorService tasks;
 
-  /** Per benchmark thread: its task runs while it waits, so they never share the buffer. */
+  static final int BATCH = 64;
+
+  /** Per benchmark thread, a buffer for each read of its batch, which it waits for. */
   @State(Scope.Thread)
-  public static class Buf {
-    final ByteBuffer buf = PageFile.pageBuffer();
+  public static class Bufs {
+    final ByteBuffer[] bufs = new ByteBuffer[BATCH];
+    final List<Future<Integer>> reads = new ArrayList<>(BATCH);
+
+    public Bufs() {
+      for (int i = 0; i < BATCH; i++) {
+        bufs[i] = PageFile.pageBuffer();
+      }
+    }
   }
 
   @Setup(Level.Trial)
@@ -72,14 +87,28 @@ public class TaskThreadReadBench {
 
   @Benchmark
   @Threads(1)
-  public int read1T(Buf b) throws InterruptedException, ExecutionException {
-    return tasks.submit(() -> file.readRandomPage(b.buf)).get();
+  @OperationsPerInvocation(BATCH)
+  public int read1T(Bufs b) throws InterruptedException, ExecutionException {
+    return readBatch(b);
   }
 
   @Benchmark
   @Threads(2)
-  public int read2T(Buf b) throws InterruptedException, ExecutionException {
-    return tasks.submit(() -> file.readRandomPage(b.buf)).get();
+  @OperationsPerInvocation(BATCH)
+  public int read2T(Bufs b) throws InterruptedException, ExecutionException {
+    return readBatch(b);
+  }
+
+  private int readBatch(Bufs b) throws InterruptedException, ExecutionException {
+    b.reads.clear();
+    for (ByteBuffer buf : b.bufs) {
+      b.reads.add(tasks.submit(() -> file.readRandomPage(buf)));
+    }
+    int total = 0;
+    for (Future<Integer> read : b.reads) {
+      total += read.get();
+    }
+    return total;
   }
 
   private static ExecutorService threadPerTask() {
