@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.testing.InMemoryKeys;
-import io.encryptedfs.testing.TaskThreads;
 import io.encryptedfs.testing.TestRoots;
+import io.encryptedfs.testing.VirtualThreads;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
@@ -27,9 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Reads and writes of one shared channel, each on a new thread (virtual on JDK 21 and later, see
- * {@link TaskThreads}), many at once: the ciphers and scratch buffers those threads take from the
- * per-thread caches' pool must never be used by two at once, or blocks would fail authentication or
- * read back wrong.
+ * {@link VirtualThreads}), many at once: the ciphers and scratch buffers those threads take from
+ * the per-thread caches' pool must never be used by two at once, or blocks would fail
+ * authentication or read back wrong.
  */
 class TaskThreadsIoTest {
   private static final int BLOCK = 4096;
@@ -46,7 +46,7 @@ class TaskThreadsIoTest {
             TestRoots.open(disk.getPath("/root"), new InMemoryKeys("master"), algorithm, BLOCK)) {
       Path file = fs.getPath("/f");
       Files.write(file, expected, CREATE_NEW, WRITE);
-      ExecutorService tasks = TaskThreads.perTask();
+      ExecutorService tasks = VirtualThreads.perTaskExecutor();
       try (FileChannel ch = FileChannel.open(file, READ, WRITE)) {
         List<Future<?>> runs = new ArrayList<>();
         // Each writer rewrites one whole block of its own with new bytes, while readers read

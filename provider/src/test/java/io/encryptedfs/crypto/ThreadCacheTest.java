@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.encryptedfs.testing.TaskThreads;
+import io.encryptedfs.testing.VirtualThreads;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -102,7 +102,7 @@ class ThreadCacheTest {
   void tasksOnNewThreadsShareThePoolOnlyWhenTheyAreVirtual() throws Exception {
     ThreadCache<Held> cache = ThreadCache.of(this::make);
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
-    ExecutorService tasks = TaskThreads.perTask();
+    ExecutorService tasks = VirtualThreads.perTaskExecutor();
     try {
       for (int i = 0; i < 50; i++) {
         tasks
@@ -116,7 +116,7 @@ class ThreadCacheTest {
     } finally {
       tasks.shutdown();
     }
-    if (TaskThreads.virtual()) {
+    if (VirtualThreads.available()) {
       assertEquals(50, threads.size());
       assertEquals(1, made.get());
       assertEquals(1, cache.idleCount());

@@ -5,6 +5,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Virtual threads for tests compiled for Java 17: found through method handles on JDK 21 and later,
@@ -48,7 +51,14 @@ public final class VirtualThreads {
   /** An executor with a new thread per task, virtual where available. */
   public static ExecutorService perTaskExecutor() {
     if (PER_TASK == null) {
-      return Executors.newCachedThreadPool(
+      // No keep-alive: an idle thread ends at once, so (nearly) every task gets a new thread, as
+      // servers that start one per request run them.
+      return new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          0,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
           task -> {
             Thread t = new Thread(task);
             t.setDaemon(true);
