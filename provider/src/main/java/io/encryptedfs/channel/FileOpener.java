@@ -5,7 +5,6 @@ import io.encryptedfs.KeyMismatchException;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import javax.crypto.SecretKey;
 
@@ -114,7 +113,7 @@ final class FileOpener {
             lookedAgain = true;
             continue;
           }
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+          Uninterrupted.park(TimeUnit.MILLISECONDS.toNanos(1));
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads and authenticates home blocks of one file into per-thread scratch buffers, releasing
@@ -62,7 +61,7 @@ final class HomeBlockReader {
         // overwrite in place (a torn read, not damage). The failed block's bytes in dst are
         // zeroed; read the run again.
         dst.position(dstStart);
-        LockSupport.parkNanos(TORN_READ_PAUSE_NANOS);
+        Uninterrupted.park(TORN_READ_PAUSE_NANOS);
       }
     }
   }

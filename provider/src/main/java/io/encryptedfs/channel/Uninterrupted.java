@@ -1,6 +1,7 @@
 package io.encryptedfs.channel;
 
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a call with the thread's interrupt status cleared and sets it again after, for what the
@@ -16,6 +17,24 @@ public final class Uninterrupted {
   /** One call that may do I/O. */
   public interface Call<T> {
     T run() throws IOException;
+  }
+
+  /**
+   * Pauses for {@code nanos} whatever the thread's interrupt status, which it keeps: a park returns
+   * at once while the status is set, so a retry loop that pauses between looks would otherwise spin
+   * on an interrupted thread (and on one interrupted during a call that completes, since the status
+   * is set again after each look), and give up before the other side had its time.
+   */
+  public static void park(long nanos) {
+    long end = System.nanoTime() + nanos;
+    boolean interrupted = Thread.interrupted();
+    for (long left = nanos; left > 0; left = end - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public static <T> T call(Call<T> call) throws IOException {

@@ -6,7 +6,6 @@ import io.encryptedfs.format.Geometry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One writer at a time per file, across programs and across encrypted file systems in one program
@@ -64,7 +63,8 @@ final class WriterClaim {
     for (long pause = FIRST_PAUSE_NANOS;
         claim == RawFile.Claim.BUSY && pause <= LAST_PAUSE_NANOS;
         pause *= 2) {
-      pause(pause);
+      // Also on a thread interrupted during the write, which completes (Uninterrupted.park).
+      Uninterrupted.park(pause);
       claim = raw.claimWriter();
     }
     switch (claim) {
@@ -75,21 +75,6 @@ final class WriterClaim {
       default:
         return changeOnDisk(slots, headers);
     }
-  }
-
-  /**
-   * Pauses for {@code nanos}, also on a thread that was interrupted during the write, which
-   * completes: a park returns at once while the status is set, and once after each interrupt (the
-   * status set again after each look counts as one). The status is kept.
-   */
-  private static void pause(long nanos) {
-    long end = System.nanoTime() + nanos;
-    boolean interrupted = Thread.interrupted();
-    for (long left = nanos; left > 0; left = end - System.nanoTime()) {
-      LockSupport.parkNanos(left);
-      interrupted |= Thread.interrupted();
-    }
-    ReopeningChannel.restore(interrupted);
   }
 
   /**
