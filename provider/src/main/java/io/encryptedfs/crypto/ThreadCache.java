@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * task, and a thread-local would then make a new {@code Cipher} (its {@code getInstance} and key
  * schedule) and new block-sized buffers for every task and leave them as garbage when it ends, each
  * cipher still holding the expanded key it last used. On JDK 25 here a random 4 KiB read on a new
- * virtual thread allocated 9.8 KB with AES-GCM that way, 1.6 KB with the pool (plain: 0.4 KB;
+ * virtual thread allocated 9.9 KB with AES-GCM that way, 1.6 KB with the pool (plain: 0.4 KB;
  * {@code TaskThreadReadBench}, benchmarks/RESULTS.md). The pool keeps at most {@link #SLOTS} idle
  * objects; beyond that a task makes its own, dropped after use. Platform threads keep the
  * thread-local: it costs less than the pool's atomic exchanges, and a platform thread lives long
