@@ -125,21 +125,10 @@ class LockWaitTest {
 
   private static void assertInterruptedBeforeTheCall(Path file) throws Exception {
     try (FileChannel waiter = FileChannel.open(file, READ, WRITE)) {
-      CompletableFuture<Object> outcome = new CompletableFuture<>();
-      CompletableFuture<Boolean> interruptKept = new CompletableFuture<>();
-      new Thread(
-              () -> {
-                Thread.currentThread().interrupt();
-                try {
-                  outcome.complete(waiter.lock(AT, SIZE, false));
-                } catch (Throwable e) {
-                  outcome.complete(e);
-                }
-                interruptKept.complete(Thread.currentThread().isInterrupted());
-              })
-          .start();
-      assertInstanceOf(FileLockInterruptionException.class, outcome.get(10, TimeUnit.SECONDS));
-      assertTrue(interruptKept.get(10, TimeUnit.SECONDS), "the interrupt stays set");
+      LockCall call = lockInThread(waiter, "interrupted first", true);
+      assertInstanceOf(
+          FileLockInterruptionException.class, call.outcome().get(10, TimeUnit.SECONDS));
+      assertTrue(call.interruptKept().get(10, TimeUnit.SECONDS), "the interrupt stays set");
       assertFalse(waiter.isOpen(), "the channel closes");
     }
   }
@@ -405,11 +394,19 @@ class LockWaitTest {
       Thread thread, CompletableFuture<Object> outcome, CompletableFuture<Boolean> interruptKept) {}
 
   private static LockCall lockInThread(FileChannel channel, String name) {
+    return lockInThread(channel, name, false);
+  }
+
+  /** As {@link #lockInThread(FileChannel, String)}, the thread interrupted before the call. */
+  private static LockCall lockInThread(FileChannel channel, String name, boolean interruptFirst) {
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     CompletableFuture<Boolean> interruptKept = new CompletableFuture<>();
     Thread thread =
         new Thread(
             () -> {
+              if (interruptFirst) {
+                Thread.currentThread().interrupt();
+              }
               try {
                 outcome.complete(channel.lock(AT, SIZE, false));
               } catch (Throwable e) {
