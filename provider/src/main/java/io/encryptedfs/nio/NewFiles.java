@@ -43,7 +43,7 @@ final class NewFiles {
     }
   }
 
-  /** The policy for the root's own files, such as its marker. */
+  /** The root's settings with the default key: what the file system reports as its own. */
   NewFilePolicy rootPolicy() throws IOException {
     return new NewFilePolicy(algorithm, geometry, defaultAlias());
   }

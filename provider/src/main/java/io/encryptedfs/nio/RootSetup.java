@@ -51,12 +51,15 @@ final class RootSetup {
       files.setWriteMode(config.writeMode());
       files.setCreateSync(config.createSync());
       files.reportIntegrityTo(keys);
-      checkRoot(root, config.create(), files, policy);
+      // Made as any new file at its path is, so that a rewrap, which moves each file to the key its
+      // path gets, finds it there already and the default key is not held in use by it alone.
+      String markerPath = "/" + EncryptedFileSystem.MARKER;
+      checkRoot(root, config.create(), files, newFiles.forPath(markerPath));
       Path marker = root.resolve(EncryptedFileSystem.MARKER);
       MarkerNames markerNames = MarkerNames.detect(root, marker);
       // After the root's own open of its marker: from now on no name, a link included, reaches it;
       // and a directory in its place is no root.
-      files.reserved().reserve(marker, "/" + EncryptedFileSystem.MARKER);
+      files.reserved().reserve(marker, markerPath);
       files.openDirectoriesWith(DirectoryChannel::open);
       return new EncryptedFileSystem(
           provider, root, key, keys, policy, files, newFiles, markerNames);

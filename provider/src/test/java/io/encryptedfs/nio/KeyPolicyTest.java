@@ -63,6 +63,28 @@ class KeyPolicyTest {
     assertEquals("master", alias(dir.resolve(".encryptedfs"), keys));
   }
 
+  /**
+   * The marker is made as any new file at its path: a rewrap, which moves every file to the key its
+   * path gets, has nothing to move, and the default key is not kept in use by the marker alone.
+   */
+  @Test
+  void aNewRootsMarkerUsesTheKeyThePolicyGivesItsPath() throws Exception {
+    Path dir = tmp.resolve("root");
+    InMemoryKeys keys = new InMemoryKeys("master", "a");
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", 4096);
+    env.put(EncryptedFileSystems.KEY_POLICY, "/**=a");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Files.writeString(fs.getPath("/f"), "x");
+      assertEquals(Map.of("a", List.of("/.encryptedfs", "/f")), KeyRotation.usage(fs));
+      assertEquals(List.of(), KeyRotation.users(fs, "master"), "nothing holds the default key");
+      assertEquals("a", KeyRotation.describe(fs).markerKey());
+      KeyRotation.RewrapReport report = KeyRotation.rewrapAll(fs, e -> {});
+      assertEquals(0, report.rewrapped(), "every file already has its path's key");
+      assertEquals(2, report.unchanged());
+    }
+    assertEquals("a", alias(dir.resolve(".encryptedfs"), keys));
+  }
+
   @Test
   void aPolicyNamingAnUnknownKeyIsRefusedAtOpen() {
     Map<String, Object> env = TestRoots.env(new InMemoryKeys("master"), "AES-256-GCM", 4096);
