@@ -342,6 +342,7 @@ final class EncryptedFileSystem extends FileSystem {
 
   @Override
   public String toString() {
-    return EncryptedFileSystems.SCHEME + ":" + root.toUri();
+    // The escaped form: a raw '!' in the directory's name would end the root's URI there.
+    return EncryptedFileSystems.uriOf(root).toString();
   }
 }
