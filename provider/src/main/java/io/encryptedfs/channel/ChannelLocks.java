@@ -53,7 +53,7 @@ final class ChannelLocks {
         // FileChannel.lock does not begin to wait then, but first refuses a range this program
         // holds: the range is only tried, with no wait left behind for another program's.
         if (file.raw().tryLock(lock)) {
-          lock.releaseOnClose();
+          throw givenBack(lock);
         }
         throw new FileLockInterruptionException();
       }
@@ -61,13 +61,15 @@ final class ChannelLocks {
       if (interruptible && Thread.currentThread().isInterrupted()) {
         // As FileChannel.lock, an interrupt during the call ends it without the lock, even one
         // granted in that instant (the plain channel's close would release it).
-        lock.releaseOnClose();
-        throw new FileLockInterruptionException();
+        throw givenBack(lock);
       }
     } catch (FileLockInterruptionException | ClosedByInterruptException e) {
       // The channel closes, as a FileChannel does, and throws what FileChannel.lock declares.
-      FileLockInterruptionException interrupted = new FileLockInterruptionException();
-      if (e instanceof ClosedByInterruptException) {
+      FileLockInterruptionException interrupted;
+      if (e instanceof FileLockInterruptionException thrown) {
+        interrupted = thrown;
+      } else {
+        interrupted = new FileLockInterruptionException();
         interrupted.initCause(e);
       }
       try {
@@ -82,6 +84,21 @@ final class ChannelLocks {
       }
     }
     return acquired(lock);
+  }
+
+  /**
+   * Gives back {@code lock}, granted to a call an interrupt ends; a failure to is kept on the
+   * interrupt's exception rather than thrown, so that the channel still closes, as a FileChannel
+   * does on an interrupt whatever else fails.
+   */
+  private static FileLockInterruptionException givenBack(EncryptedFileLock lock) {
+    FileLockInterruptionException interrupted = new FileLockInterruptionException();
+    try {
+      lock.releaseOnClose();
+    } catch (IOException failure) {
+      interrupted.addSuppressed(failure);
+    }
+    return interrupted;
   }
 
   /** See {@link java.nio.channels.FileChannel#tryLock(long, long, boolean)}. */

@@ -250,8 +250,11 @@ final class FaultFileChannel extends FileChannel {
     return held;
   }
 
-  void beforeLockRelease() {
+  void beforeLockRelease() throws IOException {
     fs.switches().beforeLockRelease(this);
+    if (fs.switches().failsLockReleasesOf(state.path())) {
+      throw new IOException("Input/output error");
+    }
   }
 
   @Override

@@ -242,6 +242,16 @@ public final class FaultInjectingFileSystem extends FileSystem {
   }
 
   /**
+   * From now on, releases of locks on files whose current path matches {@code files} fail with an
+   * {@code IOException}, as an unlock can on a network file system, and leave the range locked
+   * until the channel closes; the predicate must not use this file system. {@code path -> false}
+   * restores plain releases.
+   */
+  public void failLockReleases(Predicate<Path> files) {
+    switches.failLockReleases(files);
+  }
+
+  /**
    * From now on, file attributes read through this file system have no file key, as on file systems
    * that have none (Windows' default, many custom ones).
    */

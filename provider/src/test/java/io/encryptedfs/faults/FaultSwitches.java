@@ -28,6 +28,7 @@ final class FaultSwitches {
   private volatile Consumer<Path> afterLock = path -> {};
   private volatile Consumer<Path> afterRefusedLock = path -> {};
   private volatile Consumer<FileChannel> beforeLockRelease = channel -> {};
+  private volatile Predicate<Path> failedLockReleases = path -> false;
   private volatile boolean hideFileKeys;
 
   /** {@code faultPath} maps an underlying path to the fault file system's. */
@@ -87,6 +88,10 @@ final class FaultSwitches {
     beforeLockRelease = hook;
   }
 
+  void failLockReleases(Predicate<Path> files) {
+    failedLockReleases = files;
+  }
+
   void hideFileKeys() {
     hideFileKeys = true;
   }
@@ -113,6 +118,10 @@ final class FaultSwitches {
 
   boolean failsDeletesOf(Path underlyingPath) {
     return matches(failedDeletes, underlyingPath);
+  }
+
+  boolean failsLockReleasesOf(Path underlyingPath) {
+    return matches(failedLockReleases, underlyingPath);
   }
 
   boolean deniesWritesOf(Path underlyingPath) {
