@@ -55,11 +55,7 @@ public final class AsyncChannelAdapter extends AsynchronousFileChannel {
 
   @Override
   public void force(boolean metaData) throws IOException {
-    Uninterrupted.call(
-        () -> {
-          channel.force(metaData);
-          return null;
-        });
+    ForceThreads.force(channel, metaData);
   }
 
   @Override
