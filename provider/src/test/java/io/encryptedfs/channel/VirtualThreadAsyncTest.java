@@ -60,7 +60,7 @@ class VirtualThreadAsyncTest {
       List<CompletableFuture<Object>> threads = new ArrayList<>();
       for (int i = 0; i < THREADS; i++) {
         int t = i;
-        threads.add(inThread(() -> positionalThenAppend(c, t)));
+        threads.add(VirtualThreads.outcome("caller", () -> positionalThenAppend(c, t)));
       }
       for (CompletableFuture<Object> t : threads) {
         seen.add(String.valueOf(end(t)));
@@ -117,7 +117,8 @@ class VirtualThreadAsyncTest {
    */
   private static String interruptedWhileItWaits(AsynchronousFileChannel c) throws IOException {
     CompletableFuture<Object> outcome =
-        inThread(
+        VirtualThreads.outcome(
+            "caller",
             () -> {
               Thread.currentThread().interrupt();
               Future<Integer> write =
@@ -129,24 +130,6 @@ class VirtualThreadAsyncTest {
               }
             });
     return String.valueOf(end(outcome));
-  }
-
-  private interface Body {
-    Object run() throws Exception;
-  }
-
-  private static CompletableFuture<Object> inThread(Body body) {
-    CompletableFuture<Object> outcome = new CompletableFuture<>();
-    VirtualThreads.start(
-        "caller",
-        () -> {
-          try {
-            outcome.complete(body.run());
-          } catch (Throwable e) {
-            outcome.complete(e);
-          }
-        });
-    return outcome;
   }
 
   private static Object end(CompletableFuture<Object> call) throws IOException {

@@ -119,7 +119,8 @@ class VirtualThreadChannelTest {
     for (int i = 0; i < THREADS; i++) {
       int t = i;
       threads.add(
-          inThread(
+          VirtualThreads.outcome(
+              "caller",
               () -> {
                 for (int k = 0; ; k++) {
                   long at = slot(t, k % 1000);
@@ -223,7 +224,8 @@ class VirtualThreadChannelTest {
     for (int i = 0; i < THREADS; i++) {
       int t = i;
       all.add(
-          inThread(
+          VirtualThreads.outcome(
+              "caller",
               () -> {
                 body.run(t);
                 return "ended";
@@ -243,24 +245,6 @@ class VirtualThreadChannelTest {
       lines.add(String.valueOf(end));
     }
     return lines;
-  }
-
-  private interface Body {
-    Object run() throws Throwable;
-  }
-
-  private static CompletableFuture<Object> inThread(Body body) {
-    CompletableFuture<Object> outcome = new CompletableFuture<>();
-    VirtualThreads.start(
-        "caller",
-        () -> {
-          try {
-            outcome.complete(body.run());
-          } catch (Throwable e) {
-            outcome.complete(e);
-          }
-        });
-    return outcome;
   }
 
   /** Where thread {@code t}'s record {@code k} goes: records of all threads interleaved. */

@@ -68,7 +68,7 @@ class VirtualThreadLockTest {
     List<CompletableFuture<Object>> calls = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
       int n = i;
-      calls.add(inVirtualThread("ranged-" + n, () -> writeUnderRange(file, n)));
+      calls.add(VirtualThreads.outcome("ranged-" + n, () -> writeUnderRange(file, n)));
     }
     LockSupport.parkNanos(SECONDS.toNanos(1) / 5);
     for (CompletableFuture<Object> call : calls) {
@@ -123,7 +123,7 @@ class VirtualThreadLockTest {
     List<CompletableFuture<Object>> calls = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
       int n = i;
-      calls.add(inVirtualThread("appender-" + n, () -> appendInTurns(file, n)));
+      calls.add(VirtualThreads.outcome("appender-" + n, () -> appendInTurns(file, n)));
     }
     LockSupport.parkNanos(SECONDS.toNanos(1) / 5);
     for (CompletableFuture<Object> call : calls) {
@@ -271,24 +271,6 @@ class VirtualThreadLockTest {
               interruptKept.complete(Thread.currentThread().isInterrupted());
             });
     return new LockCall(t, outcome, interruptKept);
-  }
-
-  private interface Call {
-    Object run() throws Exception;
-  }
-
-  private static CompletableFuture<Object> inVirtualThread(String name, Call call) {
-    CompletableFuture<Object> outcome = new CompletableFuture<>();
-    VirtualThreads.start(
-        name,
-        () -> {
-          try {
-            outcome.complete(call.run());
-          } catch (Throwable e) {
-            outcome.complete(e);
-          }
-        });
-    return outcome;
   }
 
   private static byte[] record(int thread, int turn) {

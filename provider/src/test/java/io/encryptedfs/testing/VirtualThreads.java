@@ -3,6 +3,7 @@ package io.encryptedfs.testing;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
@@ -46,6 +47,29 @@ public final class VirtualThreads {
     Thread t = unstarted(name, task);
     t.start();
     return t;
+  }
+
+  /** A call that may throw anything. */
+  public interface Call {
+    Object run() throws Throwable;
+  }
+
+  /**
+   * Runs {@code call} on a new thread, virtual where available; completes with what it returned, or
+   * with what it threw.
+   */
+  public static CompletableFuture<Object> outcome(String name, Call call) {
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    start(
+        name,
+        () -> {
+          try {
+            outcome.complete(call.run());
+          } catch (Throwable e) {
+            outcome.complete(e);
+          }
+        });
+    return outcome;
   }
 
   /** An executor with a new thread per task, virtual where available. */
