@@ -183,6 +183,8 @@ final class BlockWork {
       super("encryptedfs-crypto-" + n);
       this.worker = n;
       setDaemon(true);
+      // As DaemonThreads': it runs no caller code, and would keep the first caller's loader.
+      setContextClassLoader(null);
     }
 
     /** Leaves {@code job} for this helper unless it holds another caller's run. */

@@ -6,10 +6,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one daemon thread ({@code encryptedfs-tail-flush}) of a file system that runs buffered
- * files' delayed tail writes, started at the first one. Its own lock: it is taken under an open
- * file's write lock, and the registry's monitor is taken before open files' locks, so sharing the
- * monitor could deadlock.
+ * The one daemon thread ({@code encryptedfs-tail-flush}) of a file system that runs buffered files'
+ * delayed tail writes, started at the first one. Its own lock: it is taken under an open file's
+ * write lock, and the registry's monitor is taken before open files' locks, so sharing the monitor
+ * could deadlock.
  */
 final class FlushTimer implements TailFlusher {
   private final Object lock = new Object();
@@ -25,11 +25,7 @@ final class FlushTimer implements TailFlusher {
       if (timer == null) {
         timer =
             Executors.newSingleThreadScheduledExecutor(
-                r -> {
-                  Thread t = new Thread(r, "encryptedfs-tail-flush");
-                  t.setDaemon(true);
-                  return t;
-                });
+                DaemonThreads.named("encryptedfs-tail-flush"));
       }
       timer.schedule(flush, delay.toNanos(), TimeUnit.NANOSECONDS);
     }

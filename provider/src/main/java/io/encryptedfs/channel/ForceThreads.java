@@ -19,14 +19,7 @@ import java.util.concurrent.Future;
  */
 final class ForceThreads {
   private static final ExecutorService THREADS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "encryptedfs-force");
-            t.setDaemon(true);
-            // The first caller's class loader would otherwise stay reachable from the pool.
-            t.setContextClassLoader(null);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("encryptedfs-force"));
 
   private ForceThreads() {}
 

@@ -22,12 +22,7 @@ import java.util.concurrent.Executors;
  */
 final class RawLockWait {
   private static final ExecutorService WAITERS =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread t = new Thread(task, "encryptedfs-lock-wait");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("encryptedfs-lock-wait"));
 
   /**
    * One call of {@code lock} on an encrypted channel, which that channel's close stops. Volatile
