@@ -60,12 +60,7 @@ class ChannelLocksTest {
         faults.afterLocks(p -> {});
         faults.failLockReleases(p -> false);
       }
-      assertTrue(interrupted, "the interrupt is kept, as FileChannel.lock keeps it");
-      assertFalse(c.isOpen(), "closed, as FileChannel.lock closes the channel on an interrupt");
-      assertEquals(
-          "Input/output error",
-          Arrays.stream(e.getSuppressed()).findFirst().map(Throwable::getMessage).orElse(null),
-          "the failed give-back is kept");
+      assertEndedByTheInterrupt(e, interrupted, c);
       try (FileChannel other = FileChannel.open(fs.getPath("/f"), READ, WRITE)) {
         assertNotNull(other.tryLock(0, 10, false), "the range is free again");
       }
@@ -99,12 +94,18 @@ class ChannelLocksTest {
         interrupted = Thread.interrupted();
         faults.failLockReleases(p -> false);
       }
-      assertTrue(interrupted, "the interrupt is kept, as FileChannel.lock keeps it");
-      assertFalse(c.isOpen(), "closed, as FileChannel.lock closes the channel on an interrupt");
-      assertEquals(
-          "Input/output error",
-          Arrays.stream(e.getSuppressed()).findFirst().map(Throwable::getMessage).orElse(null),
-          "the failed give-back is kept");
+      assertEndedByTheInterrupt(e, interrupted, c);
     }
+  }
+
+  /** As FileChannel.lock ends on an interrupt, with the failed give-back kept on its exception. */
+  private static void assertEndedByTheInterrupt(
+      FileLockInterruptionException e, boolean interrupted, FileChannel c) {
+    assertTrue(interrupted, "the interrupt is kept, as FileChannel.lock keeps it");
+    assertFalse(c.isOpen(), "closed, as FileChannel.lock closes the channel on an interrupt");
+    assertEquals(
+        "Input/output error",
+        Arrays.stream(e.getSuppressed()).findFirst().map(Throwable::getMessage).orElse(null),
+        "the failed give-back is kept");
   }
 }
