@@ -154,19 +154,9 @@ final class BlockWork {
 
     synchronized void rethrow() throws IOException {
       Throwable t = failure;
-      if (t == null) {
-        return;
+      if (t != null) {
+        throw Failures.rethrown(t);
       }
-      if (t instanceof IOException io) {
-        throw io;
-      }
-      if (t instanceof RuntimeException re) {
-        throw re;
-      }
-      if (t instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(t);
     }
   }
 

@@ -39,7 +39,7 @@ final class ForceThreads {
         } catch (InterruptedException e) {
           interrupted = true;
         } catch (ExecutionException e) {
-          throw rethrown(e.getCause());
+          throw Failures.rethrown(e.getCause());
         }
       }
     } finally {
@@ -47,18 +47,5 @@ final class ForceThreads {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  private static IOException rethrown(Throwable failure) {
-    if (failure instanceof IOException e) {
-      return e;
-    }
-    if (failure instanceof RuntimeException e) {
-      throw e;
-    }
-    if (failure instanceof Error e) {
-      throw e;
-    }
-    return new IOException(failure);
   }
 }
