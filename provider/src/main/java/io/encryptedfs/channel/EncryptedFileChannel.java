@@ -12,11 +12,12 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link FileChannel} over an encrypted file: cleartext positions and sizes, every operation
  * delegated to the file's shared {@link OpenFile}. This class holds only what is per channel: the
- * open mode, the position (under its own monitor) and the locks it acquired ({@link ChannelLocks}).
+ * open mode, the position (under its own lock) and the locks it acquired ({@link ChannelLocks}).
  */
 final class EncryptedFileChannel extends FileChannel {
   /**
@@ -29,7 +30,9 @@ final class EncryptedFileChannel extends FileChannel {
   private final OpenFile file;
   private final OpenFiles registry;
   private final ChannelMode mode;
-  private final Object positionLock = new Object();
+  // Not a monitor: before JDK 24 a virtual thread that waits for the file's lock while holding a
+  // monitor pins its carrier, and enough such threads leave none to run the lock's holder.
+  private final ReentrantLock positionLock = new ReentrantLock();
   private final ChannelLocks locks;
   private long position;
 
@@ -49,12 +52,15 @@ final class EncryptedFileChannel extends FileChannel {
   public int read(ByteBuffer dst) throws IOException {
     checkReadable();
     requireWritable(dst);
-    synchronized (positionLock) {
+    positionLock.lock();
+    try {
       int n = file.read(dst, position);
       if (n > 0) {
         position += n;
       }
       return n;
+    } finally {
+      positionLock.unlock();
     }
   }
 
@@ -65,7 +71,8 @@ final class EncryptedFileChannel extends FileChannel {
     for (int i = offset; i < offset + length; i++) {
       requireWritable(dsts[i]);
     }
-    synchronized (positionLock) {
+    positionLock.lock();
+    try {
       long total = 0;
       for (int i = offset; i < offset + length; i++) {
         ByteBuffer dst = dsts[i];
@@ -81,13 +88,16 @@ final class EncryptedFileChannel extends FileChannel {
         }
       }
       return total;
+    } finally {
+      positionLock.unlock();
     }
   }
 
   @Override
   public int write(ByteBuffer src) throws IOException {
     checkWritable();
-    synchronized (positionLock) {
+    positionLock.lock();
+    try {
       int n = src.remaining();
       if (mode.append()) {
         position = file.append(src);
@@ -97,6 +107,8 @@ final class EncryptedFileChannel extends FileChannel {
       }
       afterWrite();
       return n;
+    } finally {
+      positionLock.unlock();
     }
   }
 
@@ -144,8 +156,11 @@ final class EncryptedFileChannel extends FileChannel {
       // including bytes other channels appended since this one last wrote.
       return file.size();
     }
-    synchronized (positionLock) {
+    positionLock.lock();
+    try {
       return position;
+    } finally {
+      positionLock.unlock();
     }
   }
 
@@ -153,8 +168,11 @@ final class EncryptedFileChannel extends FileChannel {
   public FileChannel position(long newPosition) throws IOException {
     checkPosition(newPosition);
     ensureOpen();
-    synchronized (positionLock) {
+    positionLock.lock();
+    try {
       position = newPosition;
+    } finally {
+      positionLock.unlock();
     }
     return this;
   }
@@ -171,11 +189,14 @@ final class EncryptedFileChannel extends FileChannel {
       throw new IllegalArgumentException("negative size " + size);
     }
     checkWritable();
-    synchronized (positionLock) {
+    positionLock.lock();
+    try {
       file.truncate(size);
       if (position > size) {
         position = size;
       }
+    } finally {
+      positionLock.unlock();
     }
     return this;
   }
@@ -271,6 +292,10 @@ final class EncryptedFileChannel extends FileChannel {
 
   @Override
   protected void implCloseChannel() throws IOException {
+    PinnedClose.run(this::closeChannel);
+  }
+
+  private void closeChannel() throws IOException {
     IOException failure = locks.releaseAll();
     try {
       registry.release(this, file);

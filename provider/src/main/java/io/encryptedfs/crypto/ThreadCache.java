@@ -101,7 +101,8 @@ public final class ThreadCache<T> {
     }
   }
 
-  static boolean onVirtualThread() {
+  /** Whether the calling thread is a virtual thread (never on JDK 17, which has none). */
+  public static boolean onVirtualThread() {
     if (IS_VIRTUAL == null) {
       return false;
     }
