@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ final class StreamChannel implements SeekableByteChannel {
       }
       opts.add(o);
     }
-    return Channels.newInputStream(
+    return new ChannelInput(
         new StreamChannel(Uninterrupted.call(() -> provider.newByteChannel(path, opts))));
   }
 
@@ -64,7 +63,7 @@ final class StreamChannel implements SeekableByteChannel {
       opts.add(o);
     }
     opts.add(StandardOpenOption.WRITE);
-    return Channels.newOutputStream(
+    return new ChannelOutput(
         new StreamChannel(Uninterrupted.call(() -> provider.newByteChannel(path, opts))));
   }
 

@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 
 /**
  * A program for {@link OneCarrierTest}: many virtual threads each open one file for writing, write
@@ -36,19 +34,12 @@ public final class ClosingWritersChild {
     try (FileSystem fs = NestedRoots.open(Path.of(args[0]))) {
       Path file = fs.getPath("/closing");
       Files.createFile(file);
-      ExecutorService threads = VirtualThreads.perTaskExecutor();
-      try {
-        List<Future<?>> all = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-          int t = i;
-          all.add(threads.submit(() -> writeAndClose(file, t)));
-        }
-        for (Future<?> f : all) {
-          f.get(60, TimeUnit.SECONDS);
-        }
-      } finally {
-        threads.shutdownNow();
+      List<Callable<?>> tasks = new ArrayList<>();
+      for (int i = 0; i < THREADS; i++) {
+        int t = i;
+        tasks.add(() -> writeAndClose(file, t));
       }
+      VirtualThreads.runAll(tasks, 60);
       System.out.println("done");
       System.out.println("whole " + everyRecordIn(Files.readAllBytes(file)));
     }

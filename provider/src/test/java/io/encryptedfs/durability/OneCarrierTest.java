@@ -57,6 +57,22 @@ class OneCarrierTest {
     assertEquals(List.of("done", "whole true"), lines);
   }
 
+  /**
+   * The streams of {@code Files.newInputStream} and {@code newOutputStream}, whose calls wait for
+   * the file's lock while others write it: the JDK's streams over a channel take a monitor of their
+   * own around each call, so the provider's are its own ({@code ChannelInput}, {@code
+   * ChannelOutput}).
+   */
+  @Test
+  void streamsWaitingForTheFileOnOneCarrierAllEnd() throws Exception {
+    List<String> lines =
+        run(
+            List.of("-Djdk.virtualThreadScheduler.parallelism=1"),
+            StreamsChild.class,
+            NestedRoots.root(tmp).toString());
+    assertEquals(List.of("done", "read true", "appended 500"), lines);
+  }
+
   private static List<String> run(List<String> options, Class<?> main, String... args)
       throws Exception {
     Process child = ChildJvm.start(options, main, args);

@@ -3,9 +3,13 @@ package io.encryptedfs.testing;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +74,25 @@ public final class VirtualThreads {
           }
         });
     return outcome;
+  }
+
+  /**
+   * Runs every task at once, each on a thread of its own ({@link #perTaskExecutor}), and waits for
+   * all of them, at most {@code seconds} each; throws the first failure or timeout.
+   */
+  public static void runAll(List<Callable<?>> tasks, long seconds) throws Exception {
+    ExecutorService threads = perTaskExecutor();
+    try {
+      List<Future<?>> all = new ArrayList<>();
+      for (Callable<?> task : tasks) {
+        all.add(threads.submit(task));
+      }
+      for (Future<?> f : all) {
+        f.get(seconds, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   /** An executor with a new thread per task, virtual where available. */
