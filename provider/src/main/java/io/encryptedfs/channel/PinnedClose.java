@@ -4,6 +4,7 @@ import io.encryptedfs.crypto.ThreadCache;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs a channel's close where a virtual thread would wait for the file's locks pinned to its
@@ -38,7 +39,13 @@ final class PinnedClose {
       return;
     }
     Outcome outcome = new Outcome();
-    THREADS.execute(() -> outcome.end(body));
+    try {
+      THREADS.execute(() -> outcome.end(body));
+    } catch (RejectedExecutionException | OutOfMemoryError e) {
+      // No thread to be had: closing here, at the risk of the pinned wait, beats not closing.
+      body.run();
+      return;
+    }
     outcome.await();
   }
 
