@@ -177,22 +177,28 @@ final class ChannelLocks {
 
   /**
    * Stops every call still waiting for a lock and releases every lock still held, once the channel
-   * is marked closed; returns the last failure (null if none), after trying them all.
+   * is marked closed; returns the last failure (null if none), after trying them all. The locks are
+   * released outside the monitor: the program's last one hands the file off under its write lock
+   * ({@link OpenFile#handOff}), and a thread waiting for that lock inside a monitor keeps its
+   * carrier before JDK 24, and so does every virtual thread blocked on entering the monitor. Once
+   * the channel is marked closed no lock joins the list, so the ones taken here are all there are.
    */
   IOException releaseAll() {
-    IOException failure = null;
+    List<EncryptedFileLock> toRelease;
     synchronized (held) {
       for (RawLockWait.Caller caller : waiting) {
         caller.stop();
       }
-      for (EncryptedFileLock lock : held) {
-        try {
-          lock.releaseOnClose();
-        } catch (IOException e) {
-          failure = e;
-        }
-      }
+      toRelease = new ArrayList<>(held);
       held.clear();
+    }
+    IOException failure = null;
+    for (EncryptedFileLock lock : toRelease) {
+      try {
+        lock.releaseOnClose();
+      } catch (IOException e) {
+        failure = e;
+      }
     }
     return failure;
   }

@@ -78,13 +78,22 @@ final class ClosingEntries {
    * program's.
    */
   List<PathTable.Entry> keptNameLost(OpenFile file) {
-    synchronized (monitor) {
-      PathTable.Entry entry = table.of(file);
-      if (entry == null || !entry.keptNameLost()) {
-        return List.of();
+    while (true) {
+      synchronized (monitor) {
+        PathTable.Entry entry = table.of(file);
+        if (entry == null || !entry.kept()) {
+          return List.of();
+        }
+        SessionEnd.State state = file.endStateIfFree();
+        if (state != null) {
+          if (!entry.nameLostWhileKept(state.tailWaits())) {
+            return List.of();
+          }
+          table.detach(entry); // kept, so now closing
+          return List.of(entry);
+        }
       }
-      table.detach(entry); // kept, so now closing
-      return List.of(entry);
+      file.awaitEndState();
     }
   }
 
@@ -109,22 +118,34 @@ final class ClosingEntries {
    * which (a dirty tail tells when the timer writes it; a written one does not).
    */
   Closed closed(PathTable.Entry entry, OpenFile file, ForceLedger.Debt debt) {
-    synchronized (monitor) {
-      Closed outcome = Closed.GONE;
-      boolean unnamed = entry.key == null && !entry.otherNames;
-      if (file.kept()) {
-        if (unnamed) {
-          return Closed.DELETED;
+    while (true) {
+      synchronized (monitor) {
+        SessionEnd.State state = file.endStateIfFree();
+        if (state != null) {
+          return closed(entry, state, debt);
         }
-        table.kept(entry);
-        outcome = file.tailWaits() ? Closed.KEPT : Closed.WRITTEN;
-      } else {
-        table.remove(entry, debt);
-        outcome = unnamed ? Closed.GONE_UNNAMED : Closed.GONE;
       }
-      monitor.notifyAll();
-      return outcome;
+      // The timer may be writing the tail: waited for outside the monitor (SessionEnd#stateIfFree).
+      file.awaitEndState();
     }
+  }
+
+  /** {@link #closed}, told the file's end {@code state}. Under the monitor. */
+  private Closed closed(PathTable.Entry entry, SessionEnd.State state, ForceLedger.Debt debt) {
+    Closed outcome;
+    boolean unnamed = entry.key == null && !entry.otherNames;
+    if (state.kept()) {
+      if (unnamed) {
+        return Closed.DELETED;
+      }
+      table.kept(entry);
+      outcome = state.tailWaits() ? Closed.KEPT : Closed.WRITTEN;
+    } else {
+      table.remove(entry, debt);
+      outcome = unnamed ? Closed.GONE_UNNAMED : Closed.GONE;
+    }
+    monitor.notifyAll();
+    return outcome;
   }
 
   /**

@@ -355,11 +355,6 @@ final class OpenFile {
     ending.close();
   }
 
-  /** Whether a failed close kept the file open for its buffered tail ({@link SessionEnd#kept}). */
-  boolean kept() {
-    return ending.kept();
-  }
-
   /** Closes the file without writing its tail (see {@link SessionEnd#drop}). */
   void drop() throws IOException {
     ending.drop();
@@ -373,6 +368,16 @@ final class OpenFile {
   /** Whether a buffered tail still waits for its record (see {@link SessionEnd#tailWaits}). */
   boolean tailWaits() {
     return ending.tailWaits();
+  }
+
+  /** See {@link SessionEnd#stateIfFree}. */
+  SessionEnd.State endStateIfFree() {
+    return ending.stateIfFree();
+  }
+
+  /** See {@link SessionEnd#awaitState}. */
+  void awaitEndState() {
+    ending.awaitState();
   }
 
   /** Closes the file as the file system's close does (see {@link SessionEnd#closeForced}). */

@@ -90,7 +90,12 @@ final class PathTable {
      * registry's monitor, or once the file system's close took it.
      */
     boolean keptNameLost() {
-      return kept() && file.tailWaits() && !otherNames && !FileIdentity.holds(key, id);
+      return kept() && nameLostWhileKept(file.tailWaits());
+    }
+
+    /** {@link #keptNameLost} of an entry that is {@link #kept}, told whether its tail waits. */
+    boolean nameLostWhileKept(boolean tailWaits) {
+      return tailWaits && !otherNames && !FileIdentity.holds(key, id);
     }
   }
 

@@ -34,7 +34,9 @@ final class SessionEnd {
 
   private Runnable keptTailTried = () -> {};
 
-  /** @param delayed the buffered tail of {@code writes}, whose record the timer writes here */
+  /**
+   * @param delayed the buffered tail of {@code writes}, whose record the timer writes here
+   */
   SessionEnd(
       ReentrantReadWriteLock lock,
       FileName path,
@@ -153,6 +155,33 @@ final class SessionEnd {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** {@link #kept} and {@link #tailWaits}, read at one moment. */
+  record State(boolean kept, boolean tailWaits) {}
+
+  /**
+   * {@link #kept} and {@link #tailWaits}, or null while another thread holds the file's write lock:
+   * the file system's monitor asks, and must not wait for the lock. A thread that waits inside a
+   * monitor keeps its carrier before JDK 24 (JEP 491), as does every virtual thread blocked on
+   * entering that monitor meanwhile, which can leave no carrier for the virtual thread the lock
+   * goes to next. The caller waits outside the monitor ({@link #awaitState}) and asks again.
+   */
+  State stateIfFree() {
+    if (!lock.readLock().tryLock()) {
+      return null;
+    }
+    try {
+      return new State(!view.closed() && kept, writes.tailWaits());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Waits until {@link #stateIfFree} may find the file's lock free. Outside any monitor. */
+  void awaitState() {
+    lock.readLock().lock();
+    lock.readLock().unlock();
   }
 
   /** Whether a buffered tail still waits for its record. */
