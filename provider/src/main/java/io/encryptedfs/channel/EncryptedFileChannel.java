@@ -52,6 +52,13 @@ final class EncryptedFileChannel extends FileChannel {
   public int read(ByteBuffer dst) throws IOException {
     checkReadable();
     requireWritable(dst);
+    if (PinnedCalls.APPLY) {
+      return PinnedCalls.call(this::readWaits, () -> readAtPosition(dst));
+    }
+    return readAtPosition(dst);
+  }
+
+  private int readAtPosition(ByteBuffer dst) throws IOException {
     positionLock.lock();
     try {
       int n = file.read(dst, position);
@@ -71,6 +78,13 @@ final class EncryptedFileChannel extends FileChannel {
     for (int i = offset; i < offset + length; i++) {
       requireWritable(dsts[i]);
     }
+    if (PinnedCalls.APPLY) {
+      return PinnedCalls.call(this::readWaits, () -> readAtPosition(dsts, offset, length));
+    }
+    return readAtPosition(dsts, offset, length);
+  }
+
+  private long readAtPosition(ByteBuffer[] dsts, int offset, int length) throws IOException {
     positionLock.lock();
     try {
       long total = 0;
@@ -96,6 +110,13 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public int write(ByteBuffer src) throws IOException {
     checkWritable();
+    if (PinnedCalls.APPLY) {
+      return PinnedCalls.call(this::writeWaits, () -> writeAtPosition(src));
+    }
+    return writeAtPosition(src);
+  }
+
+  private int writeAtPosition(ByteBuffer src) throws IOException {
     positionLock.lock();
     try {
       int n = src.remaining();
@@ -151,6 +172,13 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long position() throws IOException {
     ensureOpen();
+    if (PinnedCalls.APPLY) {
+      return PinnedCalls.call(this::readWaits, this::currentPosition);
+    }
+    return currentPosition();
+  }
+
+  private long currentPosition() throws IOException {
     if (mode.append()) {
       // As the JDK's FileChannel: in append mode the position is always the end of the file,
       // including bytes other channels appended since this one last wrote.
@@ -168,19 +196,41 @@ final class EncryptedFileChannel extends FileChannel {
   public FileChannel position(long newPosition) throws IOException {
     checkPosition(newPosition);
     ensureOpen();
+    if (PinnedCalls.APPLY) {
+      PinnedCalls.call(positionLock::isLocked, () -> setPosition(newPosition));
+    } else {
+      setPosition(newPosition);
+    }
+    return this;
+  }
+
+  private Void setPosition(long newPosition) {
     positionLock.lock();
     try {
       position = newPosition;
     } finally {
       positionLock.unlock();
     }
-    return this;
+    return null;
   }
 
   @Override
   public long size() throws IOException {
     ensureOpen();
+    if (PinnedCalls.APPLY) {
+      return PinnedCalls.call(file::readWaits, file::size);
+    }
     return file.size();
+  }
+
+  /** Whether a read through the position would wait now (see {@link PinnedCalls}). */
+  private boolean readWaits() {
+    return positionLock.isLocked() || file.readWaits();
+  }
+
+  /** Whether a write through the position would wait now (see {@link PinnedCalls}). */
+  private boolean writeWaits() {
+    return positionLock.isLocked() || file.writeWaits();
   }
 
   @Override
@@ -189,6 +239,15 @@ final class EncryptedFileChannel extends FileChannel {
       throw new IllegalArgumentException("negative size " + size);
     }
     checkWritable();
+    if (PinnedCalls.APPLY) {
+      PinnedCalls.call(this::writeWaits, () -> truncateTo(size));
+    } else {
+      truncateTo(size);
+    }
+    return this;
+  }
+
+  private Void truncateTo(long size) throws IOException {
     positionLock.lock();
     try {
       file.truncate(size);
@@ -198,7 +257,7 @@ final class EncryptedFileChannel extends FileChannel {
     } finally {
       positionLock.unlock();
     }
-    return this;
+    return null;
   }
 
   @Override
@@ -233,6 +292,9 @@ final class EncryptedFileChannel extends FileChannel {
     checkPosition(position);
     checkReadable();
     requireWritable(dst);
+    if (PinnedCalls.APPLY) {
+      return PinnedCalls.call(file::readWaits, () -> file.read(dst, position));
+    }
     return file.read(dst, position);
   }
 
@@ -241,6 +303,13 @@ final class EncryptedFileChannel extends FileChannel {
     Objects.requireNonNull(src, "src");
     checkPosition(position);
     checkWritable();
+    if (PinnedCalls.APPLY) {
+      return PinnedCalls.call(file::writeWaits, () -> writeAt(src, position));
+    }
+    return writeAt(src, position);
+  }
+
+  private int writeAt(ByteBuffer src, long position) throws IOException {
     int n;
     if (mode.append()) {
       // As pwrite(2) on a file opened O_APPEND on Linux, which the JDK's FileChannel inherits:

@@ -355,6 +355,19 @@ final class OpenFile {
     ending.close();
   }
 
+  /**
+   * Whether a read would wait for the file's lock now: a writer holds it or waits for it. A look,
+   * for {@link PinnedCalls}, which the lock may belie a moment later.
+   */
+  boolean readWaits() {
+    return lock.isWriteLocked() || lock.hasQueuedThreads();
+  }
+
+  /** As {@link #readWaits}, for a write, which readers holding the lock hold up too. */
+  boolean writeWaits() {
+    return readWaits() || lock.getReadLockCount() > 0;
+  }
+
   /** Closes the file without writing its tail (see {@link SessionEnd#drop}). */
   void drop() throws IOException {
     ending.drop();

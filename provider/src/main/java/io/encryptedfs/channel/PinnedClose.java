@@ -4,7 +4,6 @@ import io.encryptedfs.crypto.ThreadCache;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs a channel's close where a virtual thread would wait for the file's locks pinned to its
@@ -13,8 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
  * monitor keeps its carrier: once enough closers wait so for a file's lock, no carrier is left for
  * the virtual thread the lock was handed to, and nothing moves again (seen on JDK 21: fifty virtual
  * threads writing one file under range locks, then closing their channels). There the close runs on
- * a platform thread, and the caller waits for it in {@code Object.wait}, for which the JDK adds a
- * carrier while it lasts, as it does not for a park.
+ * a platform thread ({@link OffCarrier}).
  *
  * <p>Only what {@code implCloseChannel} does goes to the other thread: it takes none of the locks
  * that its callers in this library hold when they close a channel.
@@ -38,52 +36,11 @@ final class PinnedClose {
       body.run();
       return;
     }
-    Outcome outcome = new Outcome();
-    try {
-      THREADS.execute(() -> outcome.end(body));
-    } catch (RejectedExecutionException | OutOfMemoryError e) {
-      // No thread to be had: closing here, at the risk of the pinned wait, beats not closing.
-      body.run();
-      return;
-    }
-    outcome.await();
-  }
-
-  /** The end of one close on the other thread, which the caller waits for. */
-  private static final class Outcome {
-    private boolean ended;
-    private Throwable failure;
-
-    void end(Body body) {
-      Throwable failed = null;
-      try {
-        body.run();
-      } catch (Throwable t) {
-        failed = t;
-      }
-      synchronized (this) {
-        failure = failed;
-        ended = true;
-        notifyAll();
-      }
-    }
-
-    /** Waits whatever the thread's interrupt status, which it keeps: a close is not interrupted. */
-    synchronized void await() throws IOException {
-      boolean interrupted = false;
-      while (!ended) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      if (failure != null) {
-        throw Failures.rethrown(failure);
-      }
-    }
+    OffCarrier.call(
+        THREADS,
+        () -> {
+          body.run();
+          return null;
+        });
   }
 }

@@ -34,10 +34,11 @@ import java.util.concurrent.TimeUnit;
  * buffered readers and writers), so that each kind waits for the files' locks while others hold
  * them. Prints {@code done} and whether the positional records are all in place, or the failure.
  *
- * <p>It reads whole files through {@code Files.newInputStream}, not {@code Files.readAllBytes}: the
+ * <p>It reads whole files through {@code Files.newInputStream} and {@code Files.readAllBytes}: the
  * JDK's {@code readAllBytes} wraps the file's channel in its own stream, which holds a monitor
  * around each read, and on JDK 21 this program with it never ended (two carriers pinned in that
- * stream's read, waiting for the file's read lock).
+ * stream's read, waiting for the file's read lock) until such reads ran off the carrier ({@code
+ * PinnedCalls}).
  *
  * <p>Arguments: the root directory.
  */
@@ -177,6 +178,7 @@ public final class ManyCallsChild {
         try (InputStream in = Files.newInputStream(scratch)) {
           in.readAllBytes();
         }
+        Files.readAllBytes(records);
         try (FileChannel c = FileChannel.open(records, READ, WRITE)) {
           try (FileLock l = c.lock((long) t * RECORD, RECORD, false)) {
             c.write(ByteBuffer.wrap(record(t)), (long) t * RECORD);

@@ -79,6 +79,19 @@ class OneCarrierTest {
   }
 
   /**
+   * {@code Files.readAllBytes} and {@code readString} while others write the file ({@link
+   * ReadAllBytesChild}): they read through the JDK's own stream over the channel, whose reads are
+   * synchronized methods, so the provider cannot give them its streams; a read that would wait
+   * there runs on a platform thread instead ({@code PinnedCalls}). Before that, this program never
+   * ended on JDK 21 (three runs of three).
+   */
+  @Test
+  void wholeFileReadsOnOneCarrierAllEnd() throws Exception {
+    List<String> lines = onOneCarrier(ReadAllBytesChild.class);
+    assertEquals(List.of("done", "whole true"), lines);
+  }
+
+  /**
    * Runs {@code main} on the root in {@link #tmp} with one carrier and the default {@code
    * maxPoolSize}, so that the JDK still adds carriers where it compensates for a blocked one.
    */

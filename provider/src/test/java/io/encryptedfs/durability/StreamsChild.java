@@ -26,9 +26,9 @@ import java.util.concurrent.Callable;
  * <p>Arguments: the root directory.
  */
 public final class StreamsChild {
-  private static final int THREADS = 25;
-  private static final int ROUNDS = 10;
-  private static final int CHUNK = 4096;
+  static final int THREADS = 25;
+  static final int ROUNDS = 10;
+  static final int CHUNK = 4096;
 
   private StreamsChild() {}
 
@@ -59,7 +59,8 @@ public final class StreamsChild {
     return c;
   }
 
-  private static Void writeChunks(Path file, int t) throws IOException {
+  /** Writes thread {@code t}'s chunk at its place, {@link #ROUNDS} times, each forced. */
+  static Void writeChunks(Path file, int t) throws IOException {
     try (FileChannel c = FileChannel.open(file, WRITE)) {
       for (int round = 0; round < ROUNDS; round++) {
         c.write(ByteBuffer.wrap(chunk(t)), (long) t * CHUNK);
@@ -100,7 +101,11 @@ public final class StreamsChild {
     return null;
   }
 
-  private static boolean chunksWhole(byte[] content) {
+  /**
+   * Whether {@code content} holds every thread's chunk at its place, as {@link #writeChunks} put
+   * them.
+   */
+  static boolean chunksWhole(byte[] content) {
     if (content.length != THREADS * CHUNK) {
       return false;
     }
