@@ -263,7 +263,16 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public void force(boolean metaData) throws IOException {
     ensureOpen();
-    file.force(metaData);
+    if (PinnedCalls.APPLY) {
+      PinnedCalls.call(
+          file::forceWaits,
+          () -> {
+            file.force(metaData);
+            return null;
+          });
+    } else {
+      file.force(metaData);
+    }
   }
 
   @Override
@@ -271,6 +280,10 @@ final class EncryptedFileChannel extends FileChannel {
     Objects.requireNonNull(target, "target"); // as the JDK's, before anything else
     checkReadable(); // the JDK reports a non-readable channel before bad arguments
     checkTransferArgs(position, count);
+    if (PinnedCalls.APPLY) {
+      return PinnedCalls.call(
+          file::readWaits, () -> ChannelTransfers.to(file, position, count, target));
+    }
     return ChannelTransfers.to(file, position, count, target);
   }
 
@@ -279,6 +292,13 @@ final class EncryptedFileChannel extends FileChannel {
     Objects.requireNonNull(src, "src"); // as the JDK's, before anything else
     checkWritable(); // the JDK reports a non-writable channel before bad arguments
     checkTransferArgs(position, count);
+    if (PinnedCalls.APPLY) {
+      return PinnedCalls.call(file::writeWaits, () -> transferIn(src, position, count));
+    }
+    return transferIn(src, position, count);
+  }
+
+  private long transferIn(ReadableByteChannel src, long position, long count) throws IOException {
     long done = ChannelTransfers.from(src, file, mode.append(), position, count);
     if (done > 0) {
       afterWrite();

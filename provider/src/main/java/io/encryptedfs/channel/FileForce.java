@@ -37,6 +37,11 @@ final class FileForce {
     this.durability = durability;
   }
 
+  /** Whether a force is under way, which the next one waits for. */
+  boolean running() {
+    return forceLock.isLocked();
+  }
+
   /**
    * Makes every write that returned before this call durable, and the newest tail record then the
    * protected one. The {@code fsync} runs without the file's lock (see the class comment); writes

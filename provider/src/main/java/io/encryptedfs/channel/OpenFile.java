@@ -368,6 +368,11 @@ final class OpenFile {
     return readWaits() || lock.getReadLockCount() > 0;
   }
 
+  /** As {@link #readWaits}, for a force, which another force under way holds up too. */
+  boolean forceWaits() {
+    return readWaits() || forcing.running();
+  }
+
   /** Closes the file without writing its tail (see {@link SessionEnd#drop}). */
   void drop() throws IOException {
     ending.drop();
