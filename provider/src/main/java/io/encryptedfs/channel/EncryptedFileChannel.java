@@ -12,12 +12,12 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link FileChannel} over an encrypted file: cleartext positions and sizes, every operation
  * delegated to the file's shared {@link OpenFile}. This class holds only what is per channel: the
- * open mode, the position (under its own lock) and the locks it acquired ({@link ChannelLocks}).
+ * open mode, the position ({@link ChannelPosition}) and the locks it acquired ({@link
+ * ChannelLocks}).
  */
 final class EncryptedFileChannel extends FileChannel {
   /**
@@ -30,16 +30,14 @@ final class EncryptedFileChannel extends FileChannel {
   private final OpenFile file;
   private final OpenFiles registry;
   private final ChannelMode mode;
-  // Not a monitor: before JDK 24 a virtual thread that waits for the file's lock while holding a
-  // monitor pins its carrier, and enough such threads leave none to run the lock's holder.
-  private final ReentrantLock positionLock = new ReentrantLock();
+  private final ChannelPosition cursor;
   private final ChannelLocks locks;
-  private long position;
 
   EncryptedFileChannel(OpenFile file, OpenFiles registry, ChannelMode mode) {
     this.file = file;
     this.registry = registry;
     this.mode = mode;
+    this.cursor = new ChannelPosition(file, mode);
     this.locks = new ChannelLocks(this, file, mode.write());
   }
 
@@ -52,23 +50,7 @@ final class EncryptedFileChannel extends FileChannel {
   public int read(ByteBuffer dst) throws IOException {
     checkReadable();
     requireWritable(dst);
-    if (PinnedCalls.APPLY) {
-      return PinnedCalls.call(this::readWaits, () -> readAtPosition(dst));
-    }
-    return readAtPosition(dst);
-  }
-
-  private int readAtPosition(ByteBuffer dst) throws IOException {
-    positionLock.lock();
-    try {
-      int n = file.read(dst, position);
-      if (n > 0) {
-        position += n;
-      }
-      return n;
-    } finally {
-      positionLock.unlock();
-    }
+    return cursor.read(dst);
   }
 
   @Override
@@ -78,59 +60,13 @@ final class EncryptedFileChannel extends FileChannel {
     for (int i = offset; i < offset + length; i++) {
       requireWritable(dsts[i]);
     }
-    if (PinnedCalls.APPLY) {
-      return PinnedCalls.call(this::readWaits, () -> readAtPosition(dsts, offset, length));
-    }
-    return readAtPosition(dsts, offset, length);
-  }
-
-  private long readAtPosition(ByteBuffer[] dsts, int offset, int length) throws IOException {
-    positionLock.lock();
-    try {
-      long total = 0;
-      for (int i = offset; i < offset + length; i++) {
-        ByteBuffer dst = dsts[i];
-        int want = dst.remaining();
-        int n = file.read(dst, position);
-        if (n < 0) {
-          return total == 0 ? -1 : total;
-        }
-        position += n;
-        total += n;
-        if (n < want) {
-          break;
-        }
-      }
-      return total;
-    } finally {
-      positionLock.unlock();
-    }
+    return cursor.read(dsts, offset, length);
   }
 
   @Override
   public int write(ByteBuffer src) throws IOException {
     checkWritable();
-    if (PinnedCalls.APPLY) {
-      return PinnedCalls.call(this::writeWaits, () -> writeAtPosition(src));
-    }
-    return writeAtPosition(src);
-  }
-
-  private int writeAtPosition(ByteBuffer src) throws IOException {
-    positionLock.lock();
-    try {
-      int n = src.remaining();
-      if (mode.append()) {
-        position = file.append(src);
-      } else {
-        file.write(src, position);
-        position += n;
-      }
-      afterWrite();
-      return n;
-    } finally {
-      positionLock.unlock();
-    }
+    return cursor.write(src);
   }
 
   @Override
@@ -172,46 +108,15 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long position() throws IOException {
     ensureOpen();
-    if (PinnedCalls.APPLY) {
-      return PinnedCalls.call(this::readWaits, this::currentPosition);
-    }
-    return currentPosition();
-  }
-
-  private long currentPosition() throws IOException {
-    if (mode.append()) {
-      // As the JDK's FileChannel: in append mode the position is always the end of the file,
-      // including bytes other channels appended since this one last wrote.
-      return file.size();
-    }
-    positionLock.lock();
-    try {
-      return position;
-    } finally {
-      positionLock.unlock();
-    }
+    return cursor.get();
   }
 
   @Override
   public FileChannel position(long newPosition) throws IOException {
     checkPosition(newPosition);
     ensureOpen();
-    if (PinnedCalls.APPLY) {
-      PinnedCalls.call(positionLock::isLocked, () -> setPosition(newPosition));
-    } else {
-      setPosition(newPosition);
-    }
+    cursor.set(newPosition);
     return this;
-  }
-
-  private Void setPosition(long newPosition) {
-    positionLock.lock();
-    try {
-      position = newPosition;
-    } finally {
-      positionLock.unlock();
-    }
-    return null;
   }
 
   @Override
@@ -223,41 +128,14 @@ final class EncryptedFileChannel extends FileChannel {
     return file.size();
   }
 
-  /** Whether a read through the position would wait now (see {@link PinnedCalls}). */
-  private boolean readWaits() {
-    return positionLock.isLocked() || file.readWaits();
-  }
-
-  /** Whether a write through the position would wait now (see {@link PinnedCalls}). */
-  private boolean writeWaits() {
-    return positionLock.isLocked() || file.writeWaits();
-  }
-
   @Override
   public FileChannel truncate(long size) throws IOException {
     if (size < 0) {
       throw new IllegalArgumentException("negative size " + size);
     }
     checkWritable();
-    if (PinnedCalls.APPLY) {
-      PinnedCalls.call(this::writeWaits, () -> truncateTo(size));
-    } else {
-      truncateTo(size);
-    }
+    cursor.truncate(size);
     return this;
-  }
-
-  private Void truncateTo(long size) throws IOException {
-    positionLock.lock();
-    try {
-      file.truncate(size);
-      if (position > size) {
-        position = size;
-      }
-    } finally {
-      positionLock.unlock();
-    }
-    return null;
   }
 
   @Override
