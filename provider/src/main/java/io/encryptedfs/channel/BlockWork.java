@@ -114,6 +114,7 @@ final class BlockWork {
     private final AtomicInteger ended = new AtomicInteger();
     private int failedBlock = Integer.MAX_VALUE;
     private Throwable failure;
+    private boolean failedOnHelper;
 
     Job(int count, Share share) {
       this.count = count;
@@ -127,16 +128,17 @@ final class BlockWork {
         try {
           share.run(b, worker);
         } catch (Throwable t) {
-          failed(b, t);
+          failed(b, worker, t);
         }
         ended.incrementAndGet();
       }
     }
 
-    private synchronized void failed(int block, Throwable t) {
+    private synchronized void failed(int block, int worker, Throwable t) {
       if (block < failedBlock) {
         failedBlock = block;
         failure = t;
+        failedOnHelper = worker != 0;
       }
     }
 
@@ -155,7 +157,7 @@ final class BlockWork {
     synchronized void rethrow() throws IOException {
       Throwable t = failure;
       if (t != null) {
-        throw Failures.rethrown(t);
+        throw failedOnHelper ? Failures.rethrown(t) : Failures.thrown(t);
       }
     }
   }

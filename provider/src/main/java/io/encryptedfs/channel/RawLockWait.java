@@ -152,12 +152,8 @@ final class RawLockWait {
       } else if (me.stopped()) {
         caller = null;
         throw new AsynchronousCloseException();
-      } else if (failure instanceof IOException e) {
-        throw e;
-      } else if (failure instanceof RuntimeException e) {
-        throw e;
       } else {
-        throw (Error) failure;
+        throw Failures.rethrown(failure); // the waiter thread's
       }
     }
     return handedTo.await(me);

@@ -38,6 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BlockWorkTest {
   private static final int BLOCK = 4096;
+
   /** About 1.5 MiB: far above the size at which a run is shared. */
   private static final int BLOCKS = 391;
 
@@ -80,6 +81,7 @@ class BlockWorkTest {
   @Test
   void theLowestFailingBlockIsReportedAfterEveryBlockEnds() {
     IOException[] thrown = new IOException[BLOCKS];
+    int[] worker = new int[BLOCKS];
     AtomicIntegerArray done = new AtomicIntegerArray(BLOCKS);
     IOException reported =
         assertThrows(
@@ -90,11 +92,14 @@ class BlockWorkTest {
                     (i, w) -> {
                       done.incrementAndGet(i);
                       if (i == BLOCKS - 1 || i == 7) {
+                        worker[i] = w;
                         thrown[i] = new IOException("block " + i);
                         throw thrown[i];
                       }
                     }));
     assertSame(thrown[7], reported, "block 7 is the first failing block in order");
+    // A helper's failure carries the caller's stack too (Failures.rethrown); the caller's own not.
+    assertEquals(worker[7] == 0 ? 0 : 1, reported.getSuppressed().length);
     for (int i = 0; i < BLOCKS; i++) {
       assertEquals(1, done.get(i), "every block ran before the report, block " + i);
     }

@@ -53,6 +53,9 @@ class PinnedCloseTest {
                                 })))
             .get();
     assertSame(failure, thrown);
+    // Run on another thread, it carries the caller's stack beside its own (Failures.rethrown).
+    int callerStacks = PinnedClose.MONITORS_PIN && VirtualThreads.available() ? 1 : 0;
+    assertEquals(callerStacks, failure.getSuppressed().length);
   }
 
   @Test
