@@ -11,6 +11,7 @@ public class DamagedFileException extends IOException {
   private static final long serialVersionUID = 1L;
   private final String path;
   private final long block;
+  private final int blockSize;
 
   /**
    * @param path the file, as the caller named it
@@ -18,9 +19,24 @@ public class DamagedFileException extends IOException {
    * @param reason what is wrong
    */
   public DamagedFileException(String path, long block, String reason) {
+    this(path, block, 0, reason);
+  }
+
+  /**
+   * @param path the file, as the caller named it
+   * @param block the cleartext block that failed, or -1 when the damage is not in one block
+   * @param blockSize the file's cleartext block size, or 0 if not known
+   * @param reason what is wrong
+   * @throws IllegalArgumentException if {@code blockSize} is negative
+   */
+  public DamagedFileException(String path, long block, int blockSize, String reason) {
     super(path + ": " + (block >= 0 ? "block " + block + ": " : "") + reason);
+    if (blockSize < 0) {
+      throw new IllegalArgumentException("negative block size " + blockSize);
+    }
     this.path = path;
     this.block = block;
+    this.blockSize = block >= 0 ? blockSize : 0;
   }
 
   /** The damaged file, as the caller named it. */
@@ -31,5 +47,15 @@ public class DamagedFileException extends IOException {
   /** The cleartext block index that failed, or -1 when the damage is not in one block. */
   public long block() {
     return block;
+  }
+
+  /**
+   * The file's cleartext block size where {@link #block()} names a block, so that the bytes lost
+   * are the file's positions {@code block() * blockSize()} up to {@code (block() + 1) *
+   * blockSize()}, and a reader can go on after them; 0 where no block is named or the size is not
+   * known.
+   */
+  public int blockSize() {
+    return blockSize;
   }
 }

@@ -125,8 +125,8 @@ final class RootCommands {
     }
 
     /**
-     * Reads the whole file; on a failure, steps through the failing chunk by the smallest block
-     * size so that every damaged block is named, not just the first.
+     * Reads the whole file; on a failure, steps through the failing chunk block by block so that
+     * every damaged block is named, not just the first.
      */
     private static TreeSet<String> verify(Path file, long[] size) {
       TreeSet<String> problems = new TreeSet<>();
@@ -137,17 +137,7 @@ final class RootCommands {
           try {
             readAt(ch, buf, pos, CHUNK);
           } catch (IOException e) {
-            long named = namedBlock(e, problems);
-            for (long p = pos; p < Math.min(size[0], pos + CHUNK); p += MIN_BLOCK) {
-              if (p / MIN_BLOCK == named) {
-                continue;
-              }
-              try {
-                readAt(ch, buf, p, MIN_BLOCK);
-              } catch (IOException blockFailure) {
-                problems.add(Main.describe(blockFailure));
-              }
-            }
+            stepThrough(ch, buf, pos, Math.min(size[0], pos + CHUNK), e, problems);
           }
         }
       } catch (IOException e) {
@@ -157,17 +147,38 @@ final class RootCommands {
     }
 
     /**
-     * Adds the chunk's failure, and returns the block it names, or -1: every failed read is in the
-     * audit trail, so the step through the chunk must not read that block again. Skipped as a
-     * MIN_BLOCK range, which is the whole block at the default size; with larger blocks the other
-     * steps still read the rest of whatever block that range lies in.
+     * Reads {@code [from, to)} one block at a time, the chunk's {@code failure} first: every failed
+     * read is in the audit trail, so no block is read twice, and the block the chunk's read named
+     * not again. The step is the file's block size, which the failure gives; chunks hold whole
+     * blocks (the largest block is a chunk). Where the failure names no block, the step is the
+     * smallest block size, which reads a larger block once per step.
      */
-    private static long namedBlock(IOException e, TreeSet<String> problems) {
-      if (!(e instanceof DamagedFileException damaged) || damaged.block() < 0) {
-        return -1;
+    private static void stepThrough(
+        FileChannel ch,
+        ByteBuffer buf,
+        long from,
+        long to,
+        IOException failure,
+        TreeSet<String> problems) {
+      problems.add(Main.describe(failure));
+      long named = -1;
+      int step = MIN_BLOCK;
+      if (failure instanceof DamagedFileException damaged && damaged.block() >= 0) {
+        named = damaged.block();
+        if (damaged.blockSize() > 0) {
+          step = damaged.blockSize();
+        }
       }
-      problems.add(Main.describe(e));
-      return damaged.block();
+      for (long p = from; p < to; p += step) {
+        if (p / step == named) {
+          continue;
+        }
+        try {
+          readAt(ch, buf, p, (int) Math.min(step, to - p));
+        } catch (IOException blockFailure) {
+          problems.add(Main.describe(blockFailure));
+        }
+      }
     }
 
     private static void readAt(FileChannel ch, ByteBuffer buf, long pos, int length)
@@ -250,9 +261,9 @@ final class RootCommands {
   }
 
   /**
-   * The line naming the temporary file an interrupted encrypt left (see {@link PartNames}), which
-   * a command leaves alone: it holds no data of the root's, its source is still there, and a rerun
-   * of encrypt deletes it.
+   * The line naming the temporary file an interrupted encrypt left (see {@link PartNames}), which a
+   * command leaves alone: it holds no data of the root's, its source is still there, and a rerun of
+   * encrypt deletes it.
    *
    * @param notDone what the command does to other files and not to it ("verified")
    */

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,13 +57,26 @@ final class CliRunner {
 
   /** The root opened through the API, as a program would, with the password the tests write. */
   FileSystem openRoot(Path root) throws IOException {
+    return EncryptedFileSystems.newFileSystem(root, withKeystore(Map.of()));
+  }
+
+  /** A new root with {@code blockSize} made through the API, under this directory's keystore. */
+  FileSystem createRoot(Path root, int blockSize) throws IOException {
     return EncryptedFileSystems.newFileSystem(
         root,
-        Map.of(
-            EncryptedFileSystems.KEYSTORE,
-            dir.resolve("keys.p12"),
-            EncryptedFileSystems.KEYSTORE_PASSWORD,
-            "correct horse battery"));
+        withKeystore(
+            Map.of(
+                EncryptedFileSystems.CREATE,
+                "true",
+                EncryptedFileSystems.BLOCK_SIZE,
+                String.valueOf(blockSize))));
+  }
+
+  private Map<String, Object> withKeystore(Map<String, String> settings) {
+    Map<String, Object> env = new HashMap<>(settings);
+    env.put(EncryptedFileSystems.KEYSTORE, dir.resolve("keys.p12"));
+    env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, "correct horse battery");
+    return env;
   }
 
   /**

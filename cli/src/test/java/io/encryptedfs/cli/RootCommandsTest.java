@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.cli.CliRunner.Run;
+import java.io.IOException;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code info}, {@code verify} and {@code rewrap} on roots with damaged files or bad policies. */
 class RootCommandsTest {
@@ -279,30 +283,30 @@ class RootCommandsTest {
   /**
    * Verify names each damaged block once, and the audit trail has one failure for each: before, it
    * read the failing chunk's first damaged block again while stepping through the chunk, so one
-   * verify recorded that block twice and {@code report} listed it twice.
+   * verify recorded that block twice and {@code report} listed it twice. With blocks larger than 4
+   * KiB it stepped by 4 KiB and skipped the 4 KiB range with the named block's index, so a damaged
+   * 64 KiB block was read and recorded sixteen times; it now steps by the file's block size, which
+   * the failure names.
    */
-  @Test
-  void verifyRecordsEachDamagedBlockOnceInTheAuditTrail() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {4096, 65536})
+  void verifyRecordsEachDamagedBlockOnceInTheAuditTrail(int block) throws Exception {
     Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
-    Files.createDirectories(tmp.resolve("plain"));
-    Files.write(tmp.resolve("plain/big.bin"), new byte[20_000]);
-    Path root = tmp.resolve("root");
     assertEquals(0, cli.keys("keys", "init").code());
-    assertEquals(
-        0,
-        cli.keys("encrypt", tmp.resolve("plain").toString(), root.toString(), "--create").code());
-    long front = 512 + 3 * (4096 + 64);
-    for (long block : new long[] {1, 3}) {
-      CliRunner.flipByte(root.resolve("big.bin"), front + block * (4096 + 40) + 100);
+    Path root = tmp.resolve("root");
+    try (FileSystem fs = cli.createRoot(root, block)) {
+      Files.write(fs.getPath("/big.bin"), new byte[5 * block - 100]);
+    }
+    long front = 512 + 3 * (block + 64);
+    for (long damaged : new long[] {1, 3}) {
+      CliRunner.flipByte(root.resolve("big.bin"), front + damaged * (block + 40) + 100);
     }
     Run verify = cli.keys("verify", root.toString());
     assertEquals(1, verify.code(), verify.out() + verify.err());
     assertTrue(verify.out().contains("DAMAGED /big.bin: block 1: "), verify.out());
     assertTrue(verify.out().contains("DAMAGED /big.bin: block 3: "), verify.out());
-    List<String> failures;
-    try (Stream<String> lines = Files.lines(tmp.resolve("audit.jsonl"))) {
-      failures = lines.filter(l -> l.contains("CONTENT_AUTHENTICATION_FAILED")).toList();
-    }
+    assertTrue(verify.out().contains("1 file(s) verified, 1 damaged"), verify.out());
+    List<String> failures = contentFailures();
     assertEquals(2, failures.size(), String.join("\n", failures));
     assertTrue(failures.get(0).contains("\"block\":\"1\""), failures.get(0));
     assertTrue(failures.get(1).contains("\"block\":\"3\""), failures.get(1));
@@ -351,5 +355,12 @@ class RootCommandsTest {
       assertEquals(expected, run.err().strip());
     }
     assertEquals(List.of(), Files.list(notRoot).toList(), "nothing written");
+  }
+
+  /** The audit trail's content authentication failures, in order. */
+  private List<String> contentFailures() throws IOException {
+    try (Stream<String> lines = Files.lines(tmp.resolve("audit.jsonl"))) {
+      return lines.filter(l -> l.contains("CONTENT_AUTHENTICATION_FAILED")).toList();
+    }
   }
 }

@@ -154,7 +154,8 @@ final class HomeBlockReader {
         long index = first + i;
         int at = i * g.sealedBlockSize();
         if (got < at + g.sealedBlockSize()) {
-          throw new DamagedFileException(path.toString(), index, "raw file ends inside this block");
+          throw new DamagedFileException(
+              path.toString(), index, blockSize, "raw file ends inside this block");
         }
         sealed.limit(at + g.sealedBlockSize()).position(at);
         long start = g.blockStart(index);
@@ -197,7 +198,7 @@ final class HomeBlockReader {
     } catch (GeneralSecurityException e) {
       Arrays.fill(out.array(), at, at + blockSize, (byte) 0);
       DamagedFileException damaged =
-          new DamagedFileException(path.toString(), index, "failed authentication");
+          new DamagedFileException(path.toString(), index, blockSize, "failed authentication");
       damaged.initCause(e);
       throw damaged;
     }
@@ -208,7 +209,8 @@ final class HomeBlockReader {
     try {
       ByteBuffer sealed = scratch.sealed(g.sealedBlockSize());
       if (raw.readUpTo(sealed, g.homeOffset(index)) < g.sealedBlockSize()) {
-        throw new DamagedFileException(path.toString(), index, "raw file ends inside this block");
+        throw new DamagedFileException(
+            path.toString(), index, blockSize, "raw file ends inside this block");
       }
       sealed.flip();
       plain.clear();

@@ -56,7 +56,7 @@ final class TailChoice {
     }
     if (chosen < 0) {
       checkRawLength(g, best, rawLength, path);
-      throw lostTail(records, best, forced, landed, path);
+      throw lostTail(records, best, forced, landed, g, path);
     }
     return chosen;
   }
@@ -67,7 +67,12 @@ final class TailChoice {
    * still holds those bytes fits the raw length either. Those bytes are lost in that block.
    */
   private static DamagedFileException lostTail(
-      TailRecord[] records, TailRecord newest, long forced, LandedBlocks landed, String path)
+      TailRecord[] records,
+      TailRecord newest,
+      long forced,
+      LandedBlocks landed,
+      Geometry g,
+      String path)
       throws IOException {
     long block = -1;
     for (TailRecord r : records) {
@@ -83,6 +88,7 @@ final class TailChoice {
     return new DamagedFileException(
         path,
         block,
+        g.blockSize(),
         "failed authentication, and no tail record that still holds its bytes fits the raw"
             + " length");
   }
@@ -178,7 +184,10 @@ final class TailChoice {
     if (rawLength < expected) {
       long firstMissing = (rawLength - g.frontSize()) / g.sealedBlockSize();
       throw new DamagedFileException(
-          path, firstMissing, "truncated: raw length " + rawLength + ", expected " + expected);
+          path,
+          firstMissing,
+          g.blockSize(),
+          "truncated: raw length " + rawLength + ", expected " + expected);
     }
     long allowed = g.admittedRawLength(best.homeBlocks(), best.allowance());
     if (rawLength > allowed) {

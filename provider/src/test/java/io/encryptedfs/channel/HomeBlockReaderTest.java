@@ -95,6 +95,7 @@ class HomeBlockReaderTest {
         ByteBuffer dst = ByteBuffer.wrap(backing, 16, data.length).slice();
         DamagedFileException e = assertThrows(DamagedFileException.class, () -> ch.read(dst, 0));
         assertEquals(bad, e.block());
+        assertEquals(BLOCK, e.blockSize(), "the bytes lost are the block's");
         assertEquals(0, dst.position(), "a failed read consumes nothing");
         assertEquals(data.length, dst.limit());
         int from = 16 + (int) (bad * BLOCK);
@@ -131,6 +132,7 @@ class HomeBlockReaderTest {
         ByteBuffer dst = ByteBuffer.allocate(data.length);
         DamagedFileException e = assertThrows(DamagedFileException.class, () -> ch.read(dst, 0));
         assertEquals(early, e.block());
+        assertEquals(BLOCK, e.blockSize());
         byte[] got = dst.array();
         for (int i = (int) g.blockStart(early); i < g.blockStart(early + 1); i++) {
           assertEquals(0, got[i], "no byte of the damaged block reaches the caller, at " + i);
@@ -169,6 +171,7 @@ class HomeBlockReaderTest {
         ByteBuffer dst = ByteBuffer.allocate(data.length);
         DamagedFileException e = assertThrows(DamagedFileException.class, () -> ch.read(dst, 0));
         assertEquals(cut, e.block());
+        assertEquals(BLOCK, e.blockSize());
         assertTrue(e.getMessage().contains("raw file ends inside this block"), e.getMessage());
         ByteBuffer before = ByteBuffer.allocate((int) g.blockStart(cut));
         assertEquals(before.capacity(), ch.read(before, 0));

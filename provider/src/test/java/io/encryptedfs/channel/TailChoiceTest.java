@@ -96,6 +96,7 @@ class TailChoiceTest {
             DamagedFileException.class,
             () -> TailChoice.choose(G, records, 5, G.rawLength(3), index -> index != 2, PATH));
     assertEquals(2, e.block());
+    assertEquals(G.blockSize(), e.blockSize());
     assertTrue(e.getMessage().startsWith(PATH + ": block 2: "), e.getMessage());
   }
 
@@ -172,6 +173,7 @@ class TailChoiceTest {
     DamagedFileException e =
         assertThrows(DamagedFileException.class, () -> choose(records, 2, G.rawLength(4)));
     assertEquals(4, e.block());
+    assertEquals(G.blockSize(), e.blockSize());
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
   }
 

@@ -186,6 +186,7 @@ final class TamperedFiles implements AutoCloseable {
       if (d.block() >= 0 || damagedBlock >= 0) {
         assertEquals(damagedBlock, d.block(), what + ": wrong block in " + m);
       }
+      assertEquals(d.block() >= 0, d.blockSize() > 0, what + ": a named block has its size");
     }
   }
 }
