@@ -45,12 +45,18 @@
 #   taskthreads17 taskthreads25  TaskThreadReadBench (random 4 KiB reads, each on a new thread: virtual
 #                   on JDK 25) beside RandomIoBench's reads on the benchmark threads (-prof gc), to
 #                   $MODE$TAG-taskthreads-jdkN.json
+#   pinned21 pinned25  PinnedReadBench (random 4 KiB reads on virtual threads, inside a synchronized
+#                   method or not, beside a writer of the same file: on JDK 21 the provider hands
+#                   the contended synchronized reads to a platform thread, on JDK 25 nothing pins;
+#                   -prof gc), to $MODE$TAG-pinned-jdkN.json; pinned21's java is $J21, else the one
+#                   .ci/jdk21 prints (fetched from Debian on first use)
 #   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
 #                   run, 3 warm-up iterations (Tink's 1 MB-segment template warms up slowly)
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 J17="${J17:-java}"
 J25="${J25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+J21="${J21:-}" # found by .ci/jdk21 when a stage needs it
 R="$here/results"
 MODE="${MODE:-short}"
 TAG="${TAG:-}"
@@ -74,11 +80,12 @@ blocksizechacha=(-prof gc -p blockSize=4096,16384,65536 -p impl=CHACHA20-POLY130
 cipher=(-prof gc -p blockSize=4096,16384,65536 'benchmarks\.CipherBench\.')
 taskthreads=(-prof gc -p blockSize=4096
   'benchmarks\.(TaskThreadReadBench\.|RandomIoBench\.read(1T|2T)$)')
+pinned=(-prof gc -p blockSize=4096 'benchmarks\.PinnedReadBench\.')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
-    main17)   OUT=$R/$MODE$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench' ;;
-    main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench' ;;
+    main17)   OUT=$R/$MODE$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench|PinnedReadBench' ;;
+    main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench|PinnedReadBench' ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     blocksize17) OUT=$R/$MODE$TAG-blocksize-jdk17.json "$here/run.sh" "$J17" "$MODE" "${blocksize[@]}" ;;
@@ -87,6 +94,9 @@ stage() {
     blocksizechacha25) OUT=$R/$MODE$TAG-blocksize-chacha-jdk25.json "$here/run.sh" "$J25" "$MODE" "${blocksizechacha[@]}" ;;
     taskthreads17) OUT=$R/$MODE$TAG-taskthreads-jdk17.json "$here/run.sh" "$J17" "$MODE" "${taskthreads[@]}" ;;
     taskthreads25) OUT=$R/$MODE$TAG-taskthreads-jdk25.json "$here/run.sh" "$J25" "$MODE" "${taskthreads[@]}" ;;
+    pinned21) [[ -n $J21 ]] || J21="$(bash "$here/../.ci/jdk21")" || return
+              OUT=$R/$MODE$TAG-pinned-jdk21.json "$here/run.sh" "$J21" "$MODE" "${pinned[@]}" ;;
+    pinned25) OUT=$R/$MODE$TAG-pinned-jdk25.json "$here/run.sh" "$J25" "$MODE" "${pinned[@]}" ;;
     rename17) OUT=$R/$MODE$TAG-rename-jdk17.json "$here/run.sh" "$J17" "$MODE" 'benchmarks\.RenameBench\.' ;;
     rename25) OUT=$R/$MODE$TAG-rename-jdk25.json "$here/run.sh" "$J25" "$MODE" 'benchmarks\.RenameBench\.' ;;
     cipher17) OUT=$R/$MODE$TAG-cipher-jdk17.json "$here/run.sh" "$J17" "$MODE" "${cipher[@]}" ;;

@@ -111,7 +111,11 @@ public class TaskThreadReadBench {
     return total;
   }
 
-  private static ExecutorService threadPerTask() {
+  /**
+   * A new virtual thread per task where the JDK has them (21 and later), else a new platform thread
+   * per task; {@link PinnedReadBench} starts its readers so too.
+   */
+  static ExecutorService threadPerTask() {
     try {
       MethodHandle virtual =
           MethodHandles.publicLookup()
