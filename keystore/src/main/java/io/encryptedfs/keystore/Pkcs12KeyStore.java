@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.SecretKey;
 
 /**
@@ -59,7 +60,12 @@ public final class Pkcs12KeyStore implements KeyProvider {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String source;
-  private final Object lock = new Object();
+  // Not a monitor: under it a read or a write of the file waits for the lock every keystore in the
+  // JVM shares (ReplaceLock), or pauses while another process holds the file's lock. On JDK 21 to
+  // 23 a virtual thread that waits holding a monitor keeps its carrier, as does one blocked
+  // entering it; when an open, which waits for the shared lock holding nothing, was next in line
+  // for it, every carrier could be held so, and that open never ran again to let the others on.
+  private final ReentrantLock lock = new ReentrantLock();
   private final StoredKeys stored; // guarded by lock
   private final KeyCache cache; // get() needs no lock; all else is guarded by lock
   private final AliasChecks checks; // guarded by lock
@@ -155,9 +161,12 @@ public final class Pkcs12KeyStore implements KeyProvider {
    */
   public SecretKey generateKey(String alias) throws IOException {
     Aliases.requireValid(alias);
-    synchronized (lock) {
+    lock.lock();
+    try {
       ensureOpen();
       return writes.generateKey(alias);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -168,9 +177,12 @@ public final class Pkcs12KeyStore implements KeyProvider {
    * @return the new key's alias
    */
   public String rotate() throws IOException {
-    synchronized (lock) {
+    lock.lock();
+    try {
       ensureOpen();
       return writes.rotate();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -181,16 +193,19 @@ public final class Pkcs12KeyStore implements KeyProvider {
    */
   public void setCurrent(String alias) throws IOException {
     String name = Aliases.normalize(alias);
-    synchronized (lock) {
+    lock.lock();
+    try {
       ensureOpen();
       writes.setCurrent(name, alias);
+    } finally {
+      lock.unlock();
     }
   }
 
   /**
    * The form this keystore stores {@code alias} under: aliases are case-insensitive ({@code MASTER}
-   * and {@code master} name one key), so code that checks an alias before acting on it, such as
-   * the check that no file uses a key before it is retired, must compare this form.
+   * and {@code master} name one key), so code that checks an alias before acting on it, such as the
+   * check that no file uses a key before it is retired, must compare this form.
    */
   public static String storedAlias(String alias) {
     return Aliases.normalize(alias);
@@ -218,9 +233,12 @@ public final class Pkcs12KeyStore implements KeyProvider {
    */
   public void retire(String alias) throws IOException {
     String name = Aliases.normalize(alias);
-    synchronized (lock) {
+    lock.lock();
+    try {
       ensureOpen();
       writes.retire(name, alias);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -239,7 +257,8 @@ public final class Pkcs12KeyStore implements KeyProvider {
     if (cached != null) {
       return cached;
     }
-    synchronized (lock) {
+    lock.lock();
+    try {
       ensureOpen();
       cached = cache.get(name);
       if (cached != null) {
@@ -247,6 +266,8 @@ public final class Pkcs12KeyStore implements KeyProvider {
       }
       checks.requireKey(name, alias);
       return cache.load(name);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -258,9 +279,12 @@ public final class Pkcs12KeyStore implements KeyProvider {
    */
   @Override
   public SecretKey masterKeyForNewFile(String alias) throws IOException {
-    synchronized (lock) {
+    lock.lock();
+    try {
       ensureOpen();
       cache.followFile();
+    } finally {
+      lock.unlock();
     }
     return masterKey(alias);
   }
@@ -268,15 +292,19 @@ public final class Pkcs12KeyStore implements KeyProvider {
   /** The aliases of the master keys, sorted; the current-key marker is not among them. */
   @Override
   public Set<String> aliases() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       ensureOpen();
       return Collections.unmodifiableSet(stored.keyAliases());
+    } finally {
+      lock.unlock();
     }
   }
 
   /** The master keys with their creation dates, oldest first. */
   public List<KeyInfo> keys() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       ensureOpen();
       String current = stored.chosen().orElse("");
       List<KeyInfo> keys = new ArrayList<>();
@@ -285,6 +313,8 @@ public final class Pkcs12KeyStore implements KeyProvider {
       }
       keys.sort(Comparator.comparing(KeyInfo::created).thenComparing(KeyInfo::alias));
       return List.copyOf(keys);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -302,23 +332,29 @@ public final class Pkcs12KeyStore implements KeyProvider {
    */
   @Override
   public Optional<String> currentAlias() throws IOException {
-    synchronized (lock) {
+    lock.lock();
+    try {
       ensureOpen();
       cache.followFile();
       return stored.current();
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Wipes the password and forgets the keys. Further use throws {@link IllegalStateException}. */
   @Override
   public void close() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (closed) {
         return;
       }
       closed = true;
       cache.clear();
       stored.wipe();
+    } finally {
+      lock.unlock();
     }
   }
 
