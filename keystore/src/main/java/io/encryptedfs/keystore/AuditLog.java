@@ -139,11 +139,31 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private synchronized void append(String json) {
-    if (channel == null) {
-      LOGGER.log(Level.ERROR, "audit file " + file + " is closed; event not appended");
-      return;
+  // Failures are logged once the monitor is let go: a logging backend may wait for a lock of its
+  // own (a socket appender does, while it writes), and on JDK 21 to 23 a virtual thread waiting so
+  // holding a monitor keeps its carrier; queued behind one that left its carrier, with every
+  // carrier held so by threads appending on a full disk, nothing ran again.
+  private void append(String json) {
+    boolean open;
+    IOException failed = null;
+    synchronized (this) {
+      open = channel != null;
+      if (open) {
+        failed = writeLine(json);
+      }
     }
+    if (!open) {
+      LOGGER.log(Level.ERROR, "audit file " + file + " is closed; event not appended");
+    } else if (failed != null) {
+      LOGGER.log(Level.ERROR, "cannot append to audit file " + file, failed);
+    }
+  }
+
+  /**
+   * Under this object's monitor: appends {@code json} as a line and forces it; the failure, or
+   * null.
+   */
+  private IOException writeLine(String json) {
     try {
       if (lastAppendFailed) {
         endTornLine(file, channel);
@@ -155,24 +175,31 @@ public final class AuditLog implements AutoCloseable {
       }
       // Key events are rare and an audit trail that loses its tail in a crash is worth little.
       channel.force(false);
+      return null;
     } catch (IOException e) {
       lastAppendFailed = true;
-      LOGGER.log(Level.ERROR, "cannot append to audit file " + file, e);
+      return e;
     }
   }
 
   /** Closes the audit file, if any. */
   @Override
-  public synchronized void close() {
-    if (channel == null) {
-      return;
+  public void close() {
+    IOException failed = null;
+    synchronized (this) {
+      if (channel == null) {
+        return;
+      }
+      try {
+        channel.close();
+      } catch (IOException e) {
+        failed = e;
+      }
+      channel = null;
     }
-    try {
-      channel.close();
-    } catch (IOException e) {
-      LOGGER.log(Level.ERROR, "cannot close audit file " + file, e);
+    if (failed != null) {
+      LOGGER.log(Level.ERROR, "cannot close audit file " + file, failed);
     }
-    channel = null;
   }
 
   @Override

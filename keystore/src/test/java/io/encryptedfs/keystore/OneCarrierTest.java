@@ -42,6 +42,21 @@ class OneCarrierTest {
     assertEquals(List.of("done", "keys true", "audit true"), lines);
   }
 
+  /**
+   * Audit events recorded by many virtual threads while the audit file's disk is full, through a
+   * logging backend that holds a lock of its own while it waits for its output, as a socket
+   * appender does ({@link FullDiskAuditChild}). Each failed append is logged; logged holding the
+   * audit log's monitor, that wait kept the carrier on JDK 21 to 23 of a thread queued behind one
+   * that had left it, and the program never ended (7 runs of 14 on JDK 21). The audit log logs once
+   * it lets go.
+   */
+  @Test
+  void failedAuditAppendsLoggedOnOneCarrierAllEnd() throws Exception {
+    List<String> lines = run(FullDiskAuditChild.class, dir.toString());
+    int events = FullDiskAuditChild.THREADS * FullDiskAuditChild.ROUNDS;
+    assertEquals(List.of("done", "failures " + events), lines);
+  }
+
   private static List<String> run(Class<?> main, String... args) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto"));
