@@ -8,17 +8,26 @@ import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The provider's open file systems, one per encrypted root, each known by the {@code encrypted:}
  * URI of its root directory: a second {@code newFileSystem} for a root is refused, and a URI
- * reaches the file system already open there. Guarded by the map's monitor.
+ * reaches the file system already open there.
+ *
+ * <p>Opens take turns ({@link #opening}); a look-up never waits for one. An open reads the keystore
+ * and derives its keys (about a second of key derivation at the keystore's default settings), and
+ * may wait for another program's write of the keystore: every {@code Paths.get(URI)} of the
+ * program waited behind it while the map's monitor guarded both. And the turn is not a monitor: on
+ * JDK 21 to 23 a virtual thread that waits while it holds one keeps its carrier, so an open waiting
+ * in the keystore for a virtual thread that had no carrier left never ended.
  */
 final class OpenFileSystems {
   private final EncryptedFileSystemProvider provider;
-  private final Map<URI, EncryptedFileSystem> fileSystems = new HashMap<>();
+  private final Map<URI, EncryptedFileSystem> fileSystems = new ConcurrentHashMap<>();
+  private final ReentrantLock opening = new ReentrantLock();
 
   OpenFileSystems(EncryptedFileSystemProvider provider) {
     this.provider = provider;
@@ -28,25 +37,26 @@ final class OpenFileSystems {
   FileSystem open(Path dir, Map<String, ?> env) throws IOException {
     Path root = rootOf(dir);
     URI key = keyOf(root);
-    synchronized (fileSystems) {
+    opening.lock();
+    try {
       if (fileSystems.containsKey(key)) {
         throw new FileSystemAlreadyExistsException(key.toString());
       }
       EncryptedFileSystem fs = RootSetup.open(provider, root, key, new Config(env));
       fileSystems.put(key, fs);
       return fs;
+    } finally {
+      opening.unlock();
     }
   }
 
   FileSystem get(URI uri) {
     URI key = keyOf(rootOf(directoryOf(uri)));
-    synchronized (fileSystems) {
-      EncryptedFileSystem fs = fileSystems.get(key);
-      if (fs == null) {
-        throw new FileSystemNotFoundException(key.toString());
-      }
-      return fs;
+    EncryptedFileSystem fs = fileSystems.get(key);
+    if (fs == null) {
+      throw new FileSystemNotFoundException(key.toString());
     }
+    return fs;
   }
 
   /**
@@ -99,9 +109,8 @@ final class OpenFileSystems {
 
   /** {@code fs} was closed: its root may be opened again. */
   void removed(EncryptedFileSystem fs) {
-    synchronized (fileSystems) {
-      fileSystems.remove(fs.key());
-    }
+    // Only this one: a file system opened on the root since its close began stays.
+    fileSystems.remove(fs.key(), fs);
   }
 
   /**

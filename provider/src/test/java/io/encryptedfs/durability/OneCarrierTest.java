@@ -92,6 +92,18 @@ class OneCarrierTest {
   }
 
   /**
+   * A root's open that waits in its key provider, as one does for a keystore being written, while
+   * another virtual thread looks up a root already open and then lets the open go on ({@link
+   * RootOpenChild}). The registry of roots held its monitor through the whole open, so on JDK 21
+   * the waiting open kept the only carrier and the look-up never ran.
+   */
+  @Test
+  void aRootOpenWaitingForItsKeysOnOneCarrierEnds() throws Exception {
+    List<String> lines = run(ONE_CARRIER, RootOpenChild.class, tmp.toString());
+    assertEquals(List.of("done", "found true"), lines);
+  }
+
+  /**
    * Runs {@code main} on the root in {@link #tmp} with one carrier and the default {@code
    * maxPoolSize}, so that the JDK still adds carriers where it compensates for a blocked one.
    */
