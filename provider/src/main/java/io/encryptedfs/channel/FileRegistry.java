@@ -151,14 +151,15 @@ final class FileRegistry {
 
   /**
    * Waits on {@code monitor}, the registry's, which the caller holds, until a file leaves the table
-   * or becomes ready. A thread interrupted meanwhile goes on waiting, as opening a file is not
-   * interruptible, and keeps its interrupt.
+   * or becomes ready, or a while passed ({@link MonitorWaits}): the caller looks again. A thread
+   * interrupted meanwhile goes on waiting, as opening a file is not interruptible, and keeps its
+   * interrupt.
    */
   static void awaitChange(Object monitor) {
     boolean interrupted = false;
     while (true) {
       try {
-        monitor.wait();
+        MonitorWaits.waitOn(monitor);
         break;
       } catch (InterruptedException e) {
         interrupted = true;

@@ -59,7 +59,7 @@ final class OffCarrier {
       boolean interrupted = false;
       while (!ended) {
         try {
-          wait();
+          MonitorWaits.waitOn(this);
         } catch (InterruptedException e) {
           interrupted = true;
         }

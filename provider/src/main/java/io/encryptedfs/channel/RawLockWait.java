@@ -117,7 +117,7 @@ final class RawLockWait {
     synchronized (this) {
       while (!interrupted && !ended && !me.stopped()) {
         try {
-          wait();
+          MonitorWaits.waitOn(this);
         } catch (InterruptedException e) {
           if (me.interruptible) {
             interrupted = true;

@@ -86,7 +86,7 @@ final class SameFileDescriptors {
         break;
       }
       try {
-        SameFileDescriptors.class.wait();
+        MonitorWaits.waitOn(SameFileDescriptors.class);
       } catch (InterruptedException e) {
         interrupted = true;
       }

@@ -246,7 +246,7 @@ class VirtualThreadLockTest {
     void awaitWaiting() {
       long deadline = System.nanoTime() + SECONDS.toNanos(30);
       // A plain channel's virtual thread waits in the native call, which it does not leave.
-      while (thread.getState() != Thread.State.WAITING
+      while (!StillWaiting.waits(thread.getState())
           && Arrays.stream(thread.getStackTrace())
               .noneMatch(e -> e.getMethodName().startsWith("lock0"))) {
         StillWaiting.assertStillWaiting(outcome, "a wait for the range");

@@ -14,6 +14,14 @@ import java.util.concurrent.Future;
 public final class StillWaiting {
   private StillWaiting() {}
 
+  /**
+   * Whether a thread in {@code state} waits: a virtual thread that a monitor pins waits a short
+   * while at a time on JDK 21 to 23 ({@code MonitorWaits}), so its wait is a timed one.
+   */
+  public static boolean waits(Thread.State state) {
+    return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+  }
+
   /** Fails, naming {@code expected} and the task's result or exception, if {@code task} ended. */
   public static void assertStillWaiting(Future<?> task, String expected) {
     if (!task.isDone()) {
