@@ -159,7 +159,9 @@ final class FileRegistry {
     boolean interrupted = false;
     while (true) {
       try {
-        MonitorWaits.waitOn(monitor);
+        // One wait per call, of the caller's loop: what it waits for (a file's open or close) is
+        // short next to another program's lock, so each stays a first one.
+        MonitorWaits.waitOn(monitor, MonitorWaits.FIRST_MILLIS);
         break;
       } catch (InterruptedException e) {
         interrupted = true;

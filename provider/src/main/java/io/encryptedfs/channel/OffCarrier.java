@@ -57,9 +57,10 @@ final class OffCarrier {
 
     synchronized T await() throws IOException {
       boolean interrupted = false;
+      long millis = MonitorWaits.FIRST_MILLIS;
       while (!ended) {
         try {
-          MonitorWaits.waitOn(this);
+          millis = MonitorWaits.waitOn(this, millis);
         } catch (InterruptedException e) {
           interrupted = true;
         }

@@ -115,9 +115,10 @@ final class RawLockWait {
     boolean kept = false;
     RawLockWait handedTo;
     synchronized (this) {
+      long millis = MonitorWaits.FIRST_MILLIS;
       while (!interrupted && !ended && !me.stopped()) {
         try {
-          MonitorWaits.waitOn(this);
+          millis = MonitorWaits.waitOn(this, millis);
         } catch (InterruptedException e) {
           if (me.interruptible) {
             interrupted = true;

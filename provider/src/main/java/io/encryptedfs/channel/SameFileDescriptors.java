@@ -18,21 +18,21 @@ import java.util.Map;
  * open files), but two file systems of one program can reach one file: a root nested in another
  * ({@code /sub/f} of one is {@code /f} of the other), read by the outer one's key usage or by a
  * program. Were the nested one to close its descriptor while the outer one writes the file, the
- * outer one's writer lock would be gone, and another program could write the file at the same
- * time. So a descriptor whose file another one of this program still has open is parked instead:
- * its locks are released one by one (which releases no other range), it stays open, and it is
- * taken again by the next open of the file ({@link #takeParked}) or closed with the file's last
- * one. They do not pile up: the next open of the file, by any of the program's file systems, takes
- * one again, so there are never more parked than the program has file systems that reach it.
+ * outer one's writer lock would be gone, and another program could write the file at the same time.
+ * So a descriptor whose file another one of this program still has open is parked instead: its
+ * locks are released one by one (which releases no other range), it stays open, and it is taken
+ * again by the next open of the file ({@link #takeParked}) or closed with the file's last one. They
+ * do not pile up: the next open of the file, by any of the program's file systems, takes one again,
+ * so there are never more parked than the program has file systems that reach it.
  *
  * <p>A file is known by its underlying file system and its file key ({@link FileIdentity}), which
  * cannot pass to another file while a descriptor keeps the file, so parked ones are always the
- * file's. Where the file system has no file keys, the identity is a real path, which a file
- * created after a delete takes over: such descriptors are not tracked, and close at once. A
- * descriptor is counted from the moment the open-file table tells its identity, before any lock
- * is taken on it; one closed before (a failed open) is closed at once, holding no lock. The last
- * descriptors of a file close while opens of that file wait: a descriptor counted meanwhile could
- * take a lock that their close would release. Guarded by the class's monitor.
+ * file's. Where the file system has no file keys, the identity is a real path, which a file created
+ * after a delete takes over: such descriptors are not tracked, and close at once. A descriptor is
+ * counted from the moment the open-file table tells its identity, before any lock is taken on it;
+ * one closed before (a failed open) is closed at once, holding no lock. The last descriptors of a
+ * file close while opens of that file wait: a descriptor counted meanwhile could take a lock that
+ * their close would release. Guarded by the class's monitor.
  */
 final class SameFileDescriptors {
   /** A file of one underlying file system. */
@@ -70,8 +70,8 @@ final class SameFileDescriptors {
 
   /**
    * Counts one more open descriptor on the file; returns its key, or null where the file system has
-   * no file keys (the descriptor is not tracked). Waits while the file's last
-   * descriptors close. A thread interrupted meanwhile goes on waiting and keeps its interrupt.
+   * no file keys (the descriptor is not tracked). Waits while the file's last descriptors close. A
+   * thread interrupted meanwhile goes on waiting and keeps its interrupt.
    */
   static synchronized Key opened(FileSystem fileSystem, Object identity) {
     if (!tracked(identity)) {
@@ -79,6 +79,7 @@ final class SameFileDescriptors {
     }
     Key key = new Key(fileSystem, identity);
     boolean interrupted = false;
+    long millis = MonitorWaits.FIRST_MILLIS;
     while (true) {
       Descriptors d = FILES.computeIfAbsent(key, k -> new Descriptors());
       if (!d.closing) {
@@ -86,7 +87,7 @@ final class SameFileDescriptors {
         break;
       }
       try {
-        MonitorWaits.waitOn(SameFileDescriptors.class);
+        millis = MonitorWaits.waitOn(SameFileDescriptors.class, millis);
       } catch (InterruptedException e) {
         interrupted = true;
       }

@@ -32,7 +32,7 @@ class MonitorWaitsTest {
               synchronized (monitor) {
                 waiting.countDown();
                 do {
-                  MonitorWaits.waitOn(monitor);
+                  MonitorWaits.waitOn(monitor, MonitorWaits.FIRST_MILLIS);
                 } while (!done.getAsBoolean());
               }
               return "ended";
@@ -47,7 +47,7 @@ class MonitorWaitsTest {
     boolean ended;
     try {
       // A hundred times the short wait: on a loaded machine the waiter may not run again at once.
-      oneWait.get(MonitorWaits.MILLIS * 100, TimeUnit.MILLISECONDS);
+      oneWait.get(MonitorWaits.FIRST_MILLIS * 100, TimeUnit.MILLISECONDS);
       ended = true;
     } catch (TimeoutException e) {
       ended = false;
@@ -57,6 +57,14 @@ class MonitorWaitsTest {
       }
     }
     assertEquals(VirtualThreads.available() && PinnedClose.MONITORS_PIN, ended);
+  }
+
+  @Test
+  void eachNextWaitIsTwiceAsLongUpToTheLongest() {
+    assertEquals(20, MonitorWaits.next(MonitorWaits.FIRST_MILLIS));
+    assertEquals(640, MonitorWaits.next(320));
+    assertEquals(MonitorWaits.MAX_MILLIS, MonitorWaits.next(640));
+    assertEquals(MonitorWaits.MAX_MILLIS, MonitorWaits.next(MonitorWaits.MAX_MILLIS));
   }
 
   @Test
