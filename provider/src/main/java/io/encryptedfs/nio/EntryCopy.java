@@ -124,7 +124,7 @@ final class EntryCopy {
   }
 
   private static void transfer(FileChannel in, FileChannel out) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+    ByteBuffer buf = ByteBuffer.allocate(ChannelInput.TRANSFER_CHUNK);
     while (in.read(buf) >= 0) {
       buf.flip();
       while (buf.hasRemaining()) {

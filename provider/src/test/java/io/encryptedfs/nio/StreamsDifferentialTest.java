@@ -4,6 +4,7 @@ import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
@@ -18,10 +19,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -108,6 +111,34 @@ class StreamsDifferentialTest {
     Files.write(plain, content);
     Files.write(encrypted, content);
     assertEquals(read(plain, steps), read(encrypted, steps), () -> "steps " + steps);
+  }
+
+  /**
+   * A transfer longer than one of {@code ChannelInput.transferTo}'s reads (the property's files are
+   * at most 20,000 bytes), from a position that is not a block's start, through several reads and a
+   * short last one.
+   */
+  @Example
+  void aLongTransferGivesWhatTheDefaultFileSystemsGives() throws IOException {
+    byte[] content = new byte[2 * ChannelInput.TRANSFER_CHUNK + 12_345];
+    new Random(39).nextBytes(content);
+    List<Step> steps =
+        List.of(
+            new Step("skip", 4097, 0, 0),
+            new Step("read", 0, 0, 0),
+            new Step("transferTo", 0, 0, 0),
+            new Step("read", 0, 0, 0),
+            new Step("transferTo", 0, 0, 0));
+    String name = "long" + FILES.incrementAndGet();
+    Path plain = plainDir.resolve(name);
+    Path encrypted = fs.getPath("/" + name);
+    Files.write(plain, content);
+    Files.write(encrypted, content);
+    List<String> seen = read(encrypted, steps);
+    assertEquals(read(plain, steps), seen);
+    byte[] rest = Arrays.copyOfRange(content, 4098, content.length);
+    assertTrue(
+        seen.get(2).endsWith(": " + rest.length + " " + Arrays.hashCode(rest)), seen::toString);
   }
 
   @Property(tries = 150)

@@ -1,0 +1,18 @@
+#!/usr/bin/env python3
+"""The A/B's rows: ms per 64 MiB copy out of the root (± 99.9 %) and bytes allocated per copy."""
+import glob
+import json
+import os
+import re
+
+here = os.path.dirname(os.path.abspath(__file__))
+print("| JDK | round | arm | impl | ms per copy | ± | MiB/s | B per copy |")
+print("|---|---|---|---|---|---|---|---|")
+for path in sorted(glob.glob(os.path.join(here, "jdk*-round*-*.json"))):
+    jdk, rnd, arm = re.match(r"jdk(\d+)-round(\d)-(\w+)\.json", os.path.basename(path)).groups()
+    for row in json.load(open(path)):
+        m = row["primaryMetric"]
+        size = int(row["params"]["sizeMiB"])
+        alloc = row["secondaryMetrics"]["gc.alloc.rate.norm"]["score"]
+        print(f"| {jdk} | {rnd} | {arm} | {row['params']['impl']} | {m['score']:.1f} "
+              f"| {m['scoreError']:.1f} | {size * 1000 / m['score']:,.0f} | {alloc:,.0f} |")
