@@ -19,6 +19,9 @@ Usage:
       relative to 4096 blocks in the same file
   report.py cipher LABEL=run.json [LABEL=run.json ...]  the raw cipher (measure.sh cipher*) at every
       block size: MiB/s and bytes allocated per call, byte[] and ByteBuffer, seal and open
+  report.py copy LABEL=run.json [LABEL=run.json ...]    CopyBench (scripts/measure.sh copy*): ms per
+      file, MiB/s, the plain copy of the same run ÷ this one, bytes allocated per file, and where
+      cryptofs ran beside it, encryptedfs's throughput ÷ cryptofs SIV_GCM's
   report.py hosts LABEL=DIR [LABEL=DIR ...]             the plain and raw-cipher figures of each
       full run's main files (DIR as for summary), one column pair per JDK: how fast the host was
   report.py summary LABEL=DIR [LABEL=DIR ...]           the target summary, one cell per JDK and
@@ -734,6 +737,31 @@ def cipher_table(runs):
     return "\n".join(out)
 
 
+COPIES = [("copyIn", "into the root"), ("copyOut", "out of the root"), ("copyWithin", "within the root")]
+
+
+def copy_table(runs):
+    """runs: [(label, rows)] of CopyBench: each copy's time, speed and ratios, rows of one file."""
+    out = ["| run | copy | impl | ms per file | ± | MiB/s | ÷ plain | ÷ cryptofs GCM | B per file |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for run, rows in runs:
+        for method, what in COPIES:
+            name = "CopyBench." + method
+            plain = find(rows, name, impl="plain")
+            peer = find(rows, name, impl="cryptofs-SIV_GCM")
+            for impl in ["plain"] + IMPLS + PEERS:
+                v = find(rows, name, impl=impl)
+                if not v:
+                    continue
+                mbs = int(v["p"]["sizeMiB"]) * 1000 / v["score"]
+                vs_peer = ratio(peer["score"], v["score"]) if peer and impl in IMPLS else None
+                out.append(f"| {run} | `{method}` ({what}) | {SHORT[impl]} | {fmt(v['score'], 1)} "
+                           f"| {fmt(v['err'], 1)} | {fmt(mbs, 0)} "
+                           f"| {fmt(ratio(plain['score'], v['score'])) if plain else 'n/a'} "
+                           f"| {fmt(vs_peer) if vs_peer is not None else ''} | {alloc(v)} |")
+    return "\n".join(out)
+
+
 HOST_ROWS = [
     ("raw AES-GCM sealing of 4 KiB, MiB/s", lambda m: cipher_mbs(m, "seal", "AES-256-GCM"), 0),
     ("plain sequential write, 1 MiB calls, MiB/s",
@@ -794,6 +822,8 @@ if __name__ == "__main__":
         print(blocks([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
     elif cmd == "cipher":
         print(cipher_table([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
+    elif cmd == "copy":
+        print(copy_table([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
     elif cmd == "hosts":
         print(hosts([tuple(x.split("=", 1)) for x in a]))
     elif cmd == "summary":
