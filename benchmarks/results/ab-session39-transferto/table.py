@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""The A/B's rows: ms per 64 MiB copy out of the root (± 99.9 %) and bytes allocated per copy."""
+"""An A/B's rows: ms per operation (± 99.9 %) and bytes allocated per operation, one 64 MiB file each
+(a copy out of the root here; ../ab-session39-readall/ gives its own directory as the argument)."""
 import glob
 import json
 import os
 import re
+import sys
 
-here = os.path.dirname(os.path.abspath(__file__))
-print("| JDK | round | arm | impl | ms per copy | ± | MiB/s | B per copy |")
+here = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+print("| JDK | round | arm | impl | ms per op | ± | MiB/s | B per op |")
 print("|---|---|---|---|---|---|---|---|")
 for path in sorted(glob.glob(os.path.join(here, "jdk*-round*-*.json"))):
     jdk, rnd, arm = re.match(r"jdk(\d+)-round(\d)-(\w+)\.json", os.path.basename(path)).groups()

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,6 +25,9 @@ final class ChannelInput extends InputStream {
 
   /** The smallest, {@code InputStream}'s own. */
   private static final int SMALL_CHUNK = 8192;
+
+  /** The longest array {@link #readNBytes(int)} makes itself; {@code InputStream} reads longer. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private final SeekableByteChannel channel;
   private final ReentrantLock lock = new ReentrantLock();
@@ -74,6 +78,55 @@ final class ChannelInput extends InputStream {
   private int chunk() throws IOException {
     long left = channel.size() - channel.position();
     return (int) Math.max(SMALL_CHUNK, Math.min(left, TRANSFER_CHUNK));
+  }
+
+  /**
+   * Reads what is left of the file, at most {@code len} bytes, into one array of that size in reads
+   * of up to {@link #TRANSFER_CHUNK}, where {@code InputStream} gathers 8 or 16 KiB reads in a list
+   * of buffers and then copies them into one (the JDK's own stream over a file's channel does the
+   * same from JDK 21 on). Bytes the file gained meanwhile are read after, as {@code InputStream}
+   * reads them.
+   */
+  @Override
+  public byte[] readNBytes(int len) throws IOException {
+    if (len < 0) {
+      throw new IllegalArgumentException("len < 0");
+    }
+    if (len == 0) {
+      return new byte[0]; // as InputStream: no read, even on a closed stream
+    }
+    long left = channel.size() - channel.position();
+    if (left <= 0 || left > MAX_ARRAY) {
+      return super.readNBytes(len);
+    }
+    int size = (int) Math.min(len, left);
+    byte[] buf = new byte[size];
+    int got = 0;
+    while (got < size) {
+      int n = read(buf, got, Math.min(size - got, TRANSFER_CHUNK));
+      if (n < 0) {
+        return Arrays.copyOf(buf, got);
+      }
+      got += n;
+    }
+    if (size == len) {
+      return buf;
+    }
+    byte[] more = super.readNBytes(len - size);
+    if (more.length == 0) {
+      return buf;
+    }
+    if (more.length > MAX_ARRAY - size) {
+      throw new OutOfMemoryError("Required array size too large");
+    }
+    byte[] all = Arrays.copyOf(buf, size + more.length);
+    System.arraycopy(more, 0, all, size, more.length);
+    return all;
+  }
+
+  @Override
+  public byte[] readAllBytes() throws IOException {
+    return readNBytes(Integer.MAX_VALUE);
   }
 
   @Override

@@ -82,7 +82,14 @@ class StreamsDifferentialTest {
     Arbitrary<Step> step =
         Combinators.combine(
                 Arbitraries.of(
-                    "read", "readInto", "skip", "available", "readNBytes", "transferTo", "close"),
+                    "read",
+                    "readInto",
+                    "skip",
+                    "available",
+                    "readNBytes",
+                    "readAllBytes",
+                    "transferTo",
+                    "close"),
                 skips,
                 Arbitraries.integers().between(-2, 9000),
                 Arbitraries.integers().between(-2, 10))
@@ -105,12 +112,22 @@ class StreamsDifferentialTest {
   @Property(tries = 150)
   void readsGiveWhatTheDefaultFileSystemsGive(
       @ForAll("contents") byte[] content, @ForAll("reads") List<Step> steps) throws IOException {
+    readBoth(content, steps);
+  }
+
+  /**
+   * Runs {@code steps} on a stream of a plain file and of an encrypted one holding {@code content},
+   * checks that they saw the same, and returns what they saw.
+   */
+  private static List<String> readBoth(byte[] content, List<Step> steps) throws IOException {
     String name = "r" + FILES.incrementAndGet();
     Path plain = plainDir.resolve(name);
     Path encrypted = fs.getPath("/" + name);
     Files.write(plain, content);
     Files.write(encrypted, content);
-    assertEquals(read(plain, steps), read(encrypted, steps), () -> "steps " + steps);
+    List<String> seen = read(encrypted, steps);
+    assertEquals(read(plain, steps), seen, () -> "steps " + steps);
+    return seen;
   }
 
   /**
@@ -129,16 +146,29 @@ class StreamsDifferentialTest {
             new Step("transferTo", 0, 0, 0),
             new Step("read", 0, 0, 0),
             new Step("transferTo", 0, 0, 0));
-    String name = "long" + FILES.incrementAndGet();
-    Path plain = plainDir.resolve(name);
-    Path encrypted = fs.getPath("/" + name);
-    Files.write(plain, content);
-    Files.write(encrypted, content);
-    List<String> seen = read(encrypted, steps);
-    assertEquals(read(plain, steps), seen);
+    List<String> seen = readBoth(content, steps);
     byte[] rest = Arrays.copyOfRange(content, 4098, content.length);
     assertTrue(
         seen.get(2).endsWith(": " + rest.length + " " + Arrays.hashCode(rest)), seen::toString);
+  }
+
+  /** The same for reads of whole arrays longer than one read, and for what is left after them. */
+  @Example
+  void longArraysGiveWhatTheDefaultFileSystemsGives() throws IOException {
+    byte[] content = new byte[3 * ChannelInput.TRANSFER_CHUNK + 777];
+    new Random(391).nextBytes(content);
+    List<Step> steps =
+        List.of(
+            new Step("skip", 1000, 0, 0),
+            new Step("readNBytes", 0, ChannelInput.TRANSFER_CHUNK + 5, 0),
+            new Step("readAllBytes", 0, 0, 0),
+            new Step("readAllBytes", 0, 0, 0),
+            new Step("readNBytes", 0, 10, 0));
+    List<String> seen = readBoth(content, steps);
+    int from = 1000 + ChannelInput.TRANSFER_CHUNK + 5;
+    assertEquals(
+        Arrays.toString(Arrays.copyOfRange(content, from, content.length)),
+        seen.get(2).substring(seen.get(2).indexOf(": ") + 2));
   }
 
   @Property(tries = 150)
@@ -198,6 +228,8 @@ class StreamsDifferentialTest {
         return Integer.toString(in.available());
       case "readNBytes":
         return Arrays.toString(in.readNBytes(Math.max(0, s.b())));
+      case "readAllBytes":
+        return Arrays.toString(in.readAllBytes());
       case "transferTo":
         {
           ByteArrayOutputStream out = new ByteArrayOutputStream();
