@@ -57,9 +57,9 @@ final class ChannelInput extends InputStream {
   }
 
   /**
-   * Reads in chunks as large as the rest of the file, up to {@link #TRANSFER_CHUNK}, where {@code
-   * InputStream}'s reads 8 or 16 KiB at a time: {@code Files.copy} out of a root (to another file
-   * system, or to an {@code OutputStream}) comes here.
+   * Reads in chunks as long as the rest of the file, up to {@link #TRANSFER_CHUNK}, where {@code
+   * InputStream}'s own reads 8 or 16 KiB at a time: {@code Files.copy} out of a root (to another
+   * file system, or to an {@code OutputStream}) comes here.
    */
   @Override
   public long transferTo(OutputStream out) throws IOException {
