@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """An A/B's rows: ms per operation (± 99.9 %) and bytes allocated per operation, one 64 MiB file each
-(a copy out of the root here; ../ab-session39-readall/ gives its own directory as the argument)."""
+(a copy out of the root here; the other session-39 A/Bs give their own directory as the argument)."""
 import glob
 import json
 import os

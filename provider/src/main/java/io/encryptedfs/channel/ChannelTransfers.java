@@ -13,7 +13,12 @@ import java.nio.channels.WritableByteChannel;
  * the arguments.
  */
 final class ChannelTransfers {
-  private static final int CHUNK = 64 * 1024;
+  /**
+   * The most bytes one read or write of a transfer moves: the shortest call whose blocks are sealed
+   * or opened on more than one core. Four times as long measured no faster, either way (session 39,
+   * benchmarks/results/ab-session39-transferchunk/).
+   */
+  static final int CHUNK = 64 * 1024;
 
   /**
    * Whether {@code transferFrom} at a position past the end writes there, extending the file, as

@@ -1,9 +1,12 @@
 package io.encryptedfs.channel;
 
+import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +74,42 @@ class ChannelTransfersDifferentialTest {
     return seen;
   }
 
+  /**
+   * Transfers longer than several of the channel's buffers ({@link ChannelTransfers#CHUNK}), from
+   * and to a plain file, starting inside a block and asking for more than there is.
+   */
+  private static List<String> longTransfers(Path f) throws IOException {
+    List<String> seen = new ArrayList<>();
+    byte[] data = new byte[3 * ChannelTransfers.CHUNK + 12_345];
+    new Random(39).nextBytes(data);
+    Path source = Files.createTempFile("transfer-source", ".bin");
+    Path target = Files.createTempFile("transfer-target", ".bin");
+    try {
+      Files.write(source, data);
+      try (FileChannel a = FileChannel.open(f, READ, WRITE, CREATE);
+          FileChannel in = FileChannel.open(source, READ)) {
+        // at the file's end (before JDK 21 a transfer from past the end transfers nothing)
+        a.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}));
+        seen.add(outcome(() -> a.transferFrom(in.position(3), 5, 2L * data.length)));
+        seen.add(outcome(() -> in.position() + " " + a.position() + " " + a.size()));
+      }
+      seen.add(outcome(() -> Arrays.hashCode(Files.readAllBytes(f))));
+      try (FileChannel a = FileChannel.open(f, READ);
+          FileChannel out = FileChannel.open(target, WRITE)) {
+        seen.add(outcome(() -> a.transferTo(7, 2L * data.length, out)));
+        seen.add(outcome(() -> out.position() + " " + a.position()));
+      }
+      seen.add(outcome(() -> Arrays.hashCode(Files.readAllBytes(target))));
+    } finally {
+      Files.delete(source);
+      Files.delete(target);
+    }
+    // what the source held past its position, then what the file holds past 7 (written from 5)
+    assertEquals(String.valueOf(data.length - 3), seen.get(0), seen::toString);
+    assertEquals(String.valueOf(data.length - 3 + 5 - 7), seen.get(3), seen::toString);
+    return seen;
+  }
+
   private static byte[] data() {
     byte[] data = new byte[SIZE];
     new Random(5).nextBytes(data);
@@ -81,6 +120,12 @@ class ChannelTransfersDifferentialTest {
   void transferToTheSameFileCopiesWhatItHeldWhenTheTransferBegan(@TempDir Path tmp)
       throws IOException {
     PlainAndEncryptedFile.assertSame(tmp, ChannelTransfersDifferentialTest::to);
+  }
+
+  @Test
+  void longTransfersToAndFromAPlainFileGiveWhatTheDefaultFileSystemGives(@TempDir Path tmp)
+      throws IOException {
+    PlainAndEncryptedFile.assertSame(tmp, ChannelTransfersDifferentialTest::longTransfers);
   }
 
   @Test
