@@ -137,6 +137,16 @@ if [[ -f $C/$MODE-jdk17.json || -f $C/$MODE-jdk25.json ]]; then
       python3 scripts/report.py jdk "JDK $v" "$(mainf $v "$C")" "${a[@]}"
       echo
     done
+    copies=()
+    for v in 17 25; do
+      [[ -f $C/copy-jdk$v.json ]] && copies+=("JDK $v=$C/copy-jdk$v.json")
+    done
+    if [[ ${#copies[@]} -gt 0 ]]; then
+      echo "## Copies (\`CopyBench\`, \`scripts/measure.sh copy17 copy25\`)"
+      echo
+      python3 scripts/report.py copy "${copies[@]}"
+      echo
+    fi
     echo "## What changed since the 12-03 run (results/$MODE-jdkN.json, provider 83e58a9, another host speed)"
     echo
     for v in 17 25; do
