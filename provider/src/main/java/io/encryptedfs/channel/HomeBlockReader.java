@@ -78,17 +78,21 @@ final class HomeBlockReader {
   private long readOnce(long first, long last, long p, long end, ByteBuffer dst)
       throws IOException {
     int count = (int) (last - first + 1);
+    int dstStart = dst.position();
+    long stop = Math.min(end, g.blockStart(last) + blockSize);
     ReadScratch scratch = ReadScratch.take();
     try {
-      ByteBuffer sealed = scratch.sealed(count * g.sealedBlockSize());
-      int dstStart = dst.position();
-      long stop = Math.min(end, g.blockStart(last) + blockSize);
-      if (BlockWork.worthSharing(count, blockSize)) {
-        readShared(first, count, sealed, p, stop, dst, dstStart);
+      if (count == 1 && !openableInto(dst, first, p, stop)) {
+        readPart(scratch.lastOpened(), first, p, stop, dst, dstStart);
       } else {
-        int got = raw.readUpTo(sealed, g.homeOffset(first));
-        sealed.flip();
-        openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);
+        ByteBuffer sealed = scratch.sealed(count * g.sealedBlockSize());
+        if (BlockWork.worthSharing(count, blockSize)) {
+          readShared(first, count, sealed, p, stop, dst, dstStart);
+        } else {
+          int got = raw.readUpTo(sealed, g.homeOffset(first));
+          sealed.flip();
+          openInto(first, 0, count - 1, got, sealed, p, stop, dst, dstStart);
+        }
       }
       dst.position(dstStart + (int) (stop - p));
       return stop;
@@ -154,12 +158,11 @@ final class HomeBlockReader {
         long index = first + i;
         int at = i * g.sealedBlockSize();
         if (got < at + g.sealedBlockSize()) {
-          throw new DamagedFileException(
-              path.toString(), index, blockSize, "raw file ends inside this block");
+          throw endsInside(index);
         }
         sealed.limit(at + g.sealedBlockSize()).position(at);
         long start = g.blockStart(index);
-        if (dst.hasArray() && p <= start && start + blockSize <= stop) {
+        if (openableInto(dst, index, p, stop)) {
           int into = dstStart + (int) (start - p);
           dst.limit(into + blockSize).position(into);
           open(index, sealed, dst);
@@ -167,13 +170,12 @@ final class HomeBlockReader {
         } else {
           ReadScratch scratch = ReadScratch.take();
           try {
-            ByteBuffer plain = scratch.plain(blockSize);
-            open(index, sealed, plain);
+            byte[] plain = openedPart(scratch.lastOpened(), index, sealed);
             long copyFrom = Math.max(p, start);
             long copyTo = Math.min(stop, start + blockSize);
             dst.put(
                 dstStart + (int) (copyFrom - p),
-                plain.array(),
+                plain,
                 (int) (copyFrom - start),
                 (int) (copyTo - copyFrom));
           } finally {
@@ -184,6 +186,43 @@ final class HomeBlockReader {
     } finally {
       dst.limit(limit).position(position);
     }
+  }
+
+  /** Whether a read of {@code [p, stop)} into {@code dst} covers block {@code index} whole. */
+  private boolean openableInto(ByteBuffer dst, long index, long p, long stop) {
+    long start = g.blockStart(index);
+    return dst.hasArray() && p <= start && start + blockSize <= stop;
+  }
+
+  /**
+   * Reads {@code [p, stop)}, part of block {@code index}, into {@code dst} at {@code dstStart}: the
+   * read most worth keeping the block for (see {@link LastOpenedBlock}), whose unit is read into
+   * the spare buffer so that keeping it costs no copy.
+   */
+  private void readPart(
+      LastOpenedBlock last, long index, long p, long stop, ByteBuffer dst, int dstStart)
+      throws IOException {
+    ByteBuffer unit = readUnit(index, last.spare(g.sealedBlockSize()));
+    byte[] plain = openedPart(last, index, unit);
+    dst.put(dstStart, plain, (int) (p - g.blockStart(index)), (int) (stop - p));
+  }
+
+  /**
+   * The cleartext of block {@code index}, which a read wants in part, from its sealed unit (the
+   * remaining bytes of {@code sealed}): the block {@code last} kept if these are the bytes it was
+   * opened from, else opened now and kept.
+   */
+  private byte[] openedPart(LastOpenedBlock last, long index, ByteBuffer sealed)
+      throws DamagedFileException {
+    byte[] kept = last.cleartext(blocks.id(), index, sealed);
+    if (kept != null) {
+      return kept;
+    }
+    int unitAt = sealed.position();
+    ByteBuffer plain = last.openInto(blockSize);
+    open(index, sealed, plain);
+    last.keep(blocks.id(), index, sealed.position(unitAt));
+    return plain.array();
   }
 
   /**
@@ -207,12 +246,7 @@ final class HomeBlockReader {
   void readOne(long index, ByteBuffer plain) throws IOException {
     ReadScratch scratch = ReadScratch.take();
     try {
-      ByteBuffer sealed = scratch.sealed(g.sealedBlockSize());
-      if (raw.readUpTo(sealed, g.homeOffset(index)) < g.sealedBlockSize()) {
-        throw new DamagedFileException(
-            path.toString(), index, blockSize, "raw file ends inside this block");
-      }
-      sealed.flip();
+      ByteBuffer sealed = readUnit(index, scratch.sealed(g.sealedBlockSize()));
       plain.clear();
       open(index, sealed, plain);
     } catch (DamagedFileException e) {
@@ -220,6 +254,19 @@ final class HomeBlockReader {
     } finally {
       ReadScratch.give(scratch);
     }
+  }
+
+  /** Reads home block {@code index}'s sealed unit into {@code unit} (cleared), flipped. */
+  private ByteBuffer readUnit(long index, ByteBuffer unit) throws IOException {
+    if (raw.readUpTo(unit, g.homeOffset(index)) < g.sealedBlockSize()) {
+      throw endsInside(index);
+    }
+    return unit.flip();
+  }
+
+  private DamagedFileException endsInside(long index) {
+    return new DamagedFileException(
+        path.toString(), index, blockSize, "raw file ends inside this block");
   }
 
   /** {@code e}, once the integrity listener heard of it if a block failed authentication. */

@@ -11,8 +11,8 @@ final class ReadScratch {
   private static final ThreadCache<ReadScratch> PER_THREAD = ThreadCache.of(ReadScratch::new);
 
   private ByteBuffer sealed = ByteBuffer.allocate(0);
-  private ByteBuffer plain = ByteBuffer.allocate(0);
   private ByteBuffer block = ByteBuffer.allocate(0);
+  private final LastOpenedBlock lastOpened = new LastOpenedBlock();
 
   /**
    * This thread's buffers, until {@link #give}: the caller gives them back in a {@code finally}.
@@ -34,13 +34,9 @@ final class ReadScratch {
     return sealed;
   }
 
-  /** A cleared buffer of at least {@code size} bytes for one block's cleartext. */
-  ByteBuffer plain(int size) {
-    if (plain.capacity() < size) {
-      plain = ByteBuffer.allocate(size);
-    }
-    plain.clear().limit(size);
-    return plain;
+  /** The block this thread last opened for a read of part of it. */
+  LastOpenedBlock lastOpened() {
+    return lastOpened;
   }
 
   /** A cleared buffer of at least {@code size} bytes for a block being written, limited to it. */

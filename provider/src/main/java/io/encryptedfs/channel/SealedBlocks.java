@@ -9,6 +9,7 @@ import io.encryptedfs.format.TailCodec;
 import io.encryptedfs.format.TailRecord;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Seals and opens the two kinds of sealed unit in a file: home blocks and tail records. The
@@ -24,6 +25,9 @@ final class SealedBlocks {
   private final FileKeys keys;
   private final Aead aead;
   private final byte[] fileId;
+  private final long id = IDS.incrementAndGet();
+
+  private static final AtomicLong IDS = new AtomicLong();
 
   /**
    * Per thread, not per file: a thread-local per instance would leave a stale entry in every
@@ -42,6 +46,14 @@ final class SealedBlocks {
     this.keys = keys;
     this.aead = aead;
     this.fileId = keys.fileId();
+  }
+
+  /**
+   * A number no other instance in this JVM has: what a unit opened through this instance depends on
+   * (keys, file id, algorithm) is fixed for its life, so the number stands for all of it.
+   */
+  long id() {
+    return id;
   }
 
   Geometry geometry() {
