@@ -76,8 +76,7 @@ final class ChannelInput extends InputStream {
 
   /** The size of {@link #transferTo}'s reads, from what is left of the file now. */
   private int chunk() throws IOException {
-    long left = channel.size() - channel.position();
-    return (int) Math.max(SMALL_CHUNK, Math.min(left, TRANSFER_CHUNK));
+    return (int) Math.max(SMALL_CHUNK, Math.min(left(), TRANSFER_CHUNK));
   }
 
   /**
@@ -95,8 +94,8 @@ final class ChannelInput extends InputStream {
     if (len == 0) {
       return new byte[0]; // as InputStream: no read, even on a closed stream
     }
-    long left = channel.size() - channel.position();
-    if (left <= 0 || left > MAX_ARRAY) {
+    long left = left();
+    if (left == 0 || left > MAX_ARRAY) {
       return super.readNBytes(len);
     }
     int size = (int) Math.min(len, left);
@@ -153,8 +152,12 @@ final class ChannelInput extends InputStream {
 
   @Override
   public int available() throws IOException {
-    long left = Math.max(0, channel.size() - channel.position());
-    return (int) Math.min(left, Integer.MAX_VALUE);
+    return (int) Math.min(left(), Integer.MAX_VALUE);
+  }
+
+  /** Bytes from the position to the end of the file, none if the position is past it. */
+  private long left() throws IOException {
+    return Math.max(0, channel.size() - channel.position());
   }
 
   @Override
