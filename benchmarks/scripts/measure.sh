@@ -53,6 +53,9 @@
 #   copy17 copy25   CopyBench (Files.copy into, out of and within a root, beside plain copies of the
 #                   same bytes; -prof gc), to $MODE$TAG-copy-jdkN.json; copy25 runs the cryptofs jar
 #                   with cryptofs SIV_GCM beside the others (build it first, see above)
+#   stream17 stream25  StreamChunkBench (a file read whole through a stream in 512, 1,024 and
+#                   8,192-byte reads; -prof gc), to $MODE$TAG-stream-jdkN.json; stream25 runs the
+#                   cryptofs jar with cryptofs SIV_GCM beside the others
 #   tink17 tink25   Tink streaming AEAD with plain + encryptedfs AES sequential rows in the same
 #                   run, 3 warm-up iterations (Tink's 1 MB-segment template warms up slowly)
 set -uo pipefail
@@ -87,8 +90,8 @@ pinned=(-prof gc -p blockSize=4096 'benchmarks\.PinnedReadBench\.')
 tink=(-prof gc -p impl=plain,AES-256-GCM 'benchmarks\.(TinkSequentialBench|SequentialBench)\.')
 stage() {
   case "$1" in
-    main17)   OUT=$R/$MODE$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench|PinnedReadBench|CopyBench' ;;
-    main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench|PinnedReadBench|CopyBench' ;;
+    main17)   OUT=$R/$MODE$TAG-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench|PinnedReadBench|CopyBench|StreamChunkBench' ;;
+    main25)   OUT=$R/$MODE$TAG-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc -e 'TinkSequentialBench|AppendLayoutBench|ReadLayoutBench|ParallelCreateBench|LockedAppendBench|RenameBench|TaskThreadReadBench|PinnedReadBench|CopyBench|StreamChunkBench' ;;
     sweep17)  OUT=$R/sweep-jdk17.json "$here/run.sh" "$J17" short "${sweep[@]}" ;;
     sweep25)  OUT=$R/sweep-jdk25.json "$here/run.sh" "$J25" short "${sweep[@]}" ;;
     blocksize17) OUT=$R/$MODE$TAG-blocksize-jdk17.json "$here/run.sh" "$J17" "$MODE" "${blocksize[@]}" ;;
@@ -103,6 +106,9 @@ stage() {
     copy17) OUT=$R/$MODE$TAG-copy-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc 'benchmarks\.CopyBench\.' ;;
     copy25) CRYPTOFS=1 OUT=$R/$MODE$TAG-copy-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
               -p impl=plain,AES-256-GCM,CHACHA20-POLY1305,cryptofs-SIV_GCM 'benchmarks\.CopyBench\.' ;;
+    stream17) OUT=$R/$MODE$TAG-stream-jdk17.json "$here/run.sh" "$J17" "$MODE" -prof gc 'benchmarks\.StreamChunkBench\.' ;;
+    stream25) CRYPTOFS=1 OUT=$R/$MODE$TAG-stream-jdk25.json "$here/run.sh" "$J25" "$MODE" -prof gc \
+              -p impl=plain,AES-256-GCM,CHACHA20-POLY1305,cryptofs-SIV_GCM 'benchmarks\.StreamChunkBench\.' ;;
     rename17) OUT=$R/$MODE$TAG-rename-jdk17.json "$here/run.sh" "$J17" "$MODE" 'benchmarks\.RenameBench\.' ;;
     rename25) OUT=$R/$MODE$TAG-rename-jdk25.json "$here/run.sh" "$J25" "$MODE" 'benchmarks\.RenameBench\.' ;;
     cipher17) OUT=$R/$MODE$TAG-cipher-jdk17.json "$here/run.sh" "$J17" "$MODE" "${cipher[@]}" ;;
