@@ -22,6 +22,8 @@ Usage:
   report.py copy LABEL=run.json [LABEL=run.json ...]    CopyBench (scripts/measure.sh copy*): ms per
       file, MiB/s, the plain copy of the same run ÷ this one, bytes allocated per file, and where
       cryptofs ran beside it, encryptedfs's throughput ÷ cryptofs SIV_GCM's
+  report.py stream LABEL=run.json [LABEL=run.json ...]  StreamChunkBench (scripts/measure.sh
+      stream*): the same columns per read size
   report.py hosts LABEL=DIR [LABEL=DIR ...]             the plain and raw-cipher figures of each
       full run's main files (DIR as for summary), one column pair per JDK: how fast the host was
   report.py summary LABEL=DIR [LABEL=DIR ...]           the target summary, one cell per JDK and
@@ -738,27 +740,46 @@ def cipher_table(runs):
 
 
 COPIES = [("copyIn", "into the root"), ("copyOut", "out of the root"), ("copyWithin", "within the root")]
+STREAM_CHUNKS = ["512", "1024", "8192"]
+FILE_ROWS_HEAD = ["| run | {what} | impl | ms per file | ± | MiB/s | ÷ plain | ÷ cryptofs GCM | B per file |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+
+
+def file_rows(run, what, rows, name, **params):
+    """One run's rows of a benchmark that handles one file per operation: ms per file, MiB/s, plain's
+    time ÷ this one, and for encryptedfs cryptofs SIV_GCM's time ÷ this one, all from rows of the same
+    file; bytes allocated per file."""
+    plain = find(rows, name, impl="plain", **params)
+    peer = find(rows, name, impl="cryptofs-SIV_GCM", **params)
+    out = []
+    for impl in ["plain"] + IMPLS + PEERS:
+        v = find(rows, name, impl=impl, **params)
+        if not v:
+            continue
+        mbs = int(v["p"]["sizeMiB"]) * 1000 / v["score"]
+        vs_peer = ratio(peer["score"], v["score"]) if peer and impl in IMPLS else None
+        out.append(f"| {run} | {what} | {SHORT[impl]} | {fmt(v['score'], 1)} "
+                   f"| {fmt(v['err'], 1)} | {fmt(mbs, 0)} "
+                   f"| {fmt(ratio(plain['score'], v['score'])) if plain else 'n/a'} "
+                   f"| {fmt(vs_peer) if vs_peer is not None else ''} | {alloc(v)} |")
+    return out
 
 
 def copy_table(runs):
     """runs: [(label, rows)] of CopyBench: each copy's time, speed and ratios, rows of one file."""
-    out = ["| run | copy | impl | ms per file | ± | MiB/s | ÷ plain | ÷ cryptofs GCM | B per file |",
-           "|---|---|---|---|---|---|---|---|---|"]
+    out = [FILE_ROWS_HEAD[0].format(what="copy"), FILE_ROWS_HEAD[1]]
     for run, rows in runs:
         for method, what in COPIES:
-            name = "CopyBench." + method
-            plain = find(rows, name, impl="plain")
-            peer = find(rows, name, impl="cryptofs-SIV_GCM")
-            for impl in ["plain"] + IMPLS + PEERS:
-                v = find(rows, name, impl=impl)
-                if not v:
-                    continue
-                mbs = int(v["p"]["sizeMiB"]) * 1000 / v["score"]
-                vs_peer = ratio(peer["score"], v["score"]) if peer and impl in IMPLS else None
-                out.append(f"| {run} | `{method}` ({what}) | {SHORT[impl]} | {fmt(v['score'], 1)} "
-                           f"| {fmt(v['err'], 1)} | {fmt(mbs, 0)} "
-                           f"| {fmt(ratio(plain['score'], v['score'])) if plain else 'n/a'} "
-                           f"| {fmt(vs_peer) if vs_peer is not None else ''} | {alloc(v)} |")
+            out += file_rows(run, f"`{method}` ({what})", rows, "CopyBench." + method)
+    return "\n".join(out)
+
+
+def stream_table(runs):
+    """runs: [(label, rows)] of StreamChunkBench: a file read whole through a stream, per read size."""
+    out = [FILE_ROWS_HEAD[0].format(what="read size"), FILE_ROWS_HEAD[1]]
+    for run, rows in runs:
+        for chunk in STREAM_CHUNKS:
+            out += file_rows(run, f"{int(chunk):,} B", rows, "StreamChunkBench.read", chunk=chunk)
     return "\n".join(out)
 
 
@@ -824,6 +845,8 @@ if __name__ == "__main__":
         print(cipher_table([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
     elif cmd == "copy":
         print(copy_table([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
+    elif cmd == "stream":
+        print(stream_table([(lab, load(f)) for lab, f in (x.split("=", 1) for x in a)]))
     elif cmd == "hosts":
         print(hosts([tuple(x.split("=", 1)) for x in a]))
     elif cmd == "summary":

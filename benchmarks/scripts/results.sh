@@ -147,6 +147,16 @@ if [[ -f $C/$MODE-jdk17.json || -f $C/$MODE-jdk25.json ]]; then
       python3 scripts/report.py copy "${copies[@]}"
       echo
     fi
+    streams=()
+    for v in 17 25; do
+      [[ -f $C/stream-jdk$v.json ]] && streams+=("JDK $v=$C/stream-jdk$v.json")
+    done
+    if [[ ${#streams[@]} -gt 0 ]]; then
+      echo "## Small stream reads (\`StreamChunkBench\`, \`scripts/measure.sh stream17 stream25\`)"
+      echo
+      python3 scripts/report.py stream "${streams[@]}"
+      echo
+    fi
     echo "## What changed since the 12-03 run (results/$MODE-jdkN.json, provider 83e58a9, another host speed)"
     echo
     for v in 17 25; do
