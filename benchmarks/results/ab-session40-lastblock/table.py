@@ -20,7 +20,8 @@ for path in sorted(glob.glob(os.path.join(here, "jdk*-round*-*-*.json"))):
         continue  # a run still under way
     for row in results:
         p = row["params"]
-        what = f"chunk {p['chunk']}" if kind == "stream" else f"block {p['blockSize']}"
+        what = (f"chunk {p['chunk']}, block {p['blockSize']}" if "chunk" in p
+                else f"block {p['blockSize']}")
         key = (jdk, kind, what, p["impl"])
         m = row["primaryMetric"]
         alloc = row["secondaryMetrics"]["gc.alloc.rate.norm"]["score"]
