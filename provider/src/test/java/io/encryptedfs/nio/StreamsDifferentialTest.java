@@ -84,6 +84,7 @@ class StreamsDifferentialTest {
                 Arbitraries.of(
                     "read",
                     "readInto",
+                    "readIntoShared",
                     "skip",
                     "available",
                     "readNBytes",
@@ -204,15 +205,17 @@ class StreamsDifferentialTest {
 
   private static List<String> read(Path file, List<Step> steps) throws IOException {
     List<String> seen = new ArrayList<>();
+    // One array for every readIntoShared step, as callers read into one buffer call after call.
+    byte[] shared = new byte[9000 + 10];
     try (InputStream in = Files.newInputStream(file)) {
       for (Step s : steps) {
-        seen.add(s + ": " + outcome(() -> read(in, s)));
+        seen.add(s + ": " + outcome(() -> read(in, s, shared)));
       }
     }
     return seen;
   }
 
-  private static String read(InputStream in, Step s) throws IOException {
+  private static String read(InputStream in, Step s, byte[] shared) throws IOException {
     switch (s.call()) {
       case "read":
         return Integer.toString(in.read());
@@ -221,6 +224,11 @@ class StreamsDifferentialTest {
           byte[] b = new byte[Math.max(0, s.b()) + Math.max(0, s.c())];
           int n = in.read(b, s.c(), s.b());
           return n + " " + Arrays.hashCode(b);
+        }
+      case "readIntoShared":
+        {
+          int n = in.read(shared, s.c(), s.b());
+          return n + " " + Arrays.hashCode(shared);
         }
       case "skip":
         return Long.toString(in.skip(s.a()));
