@@ -22,6 +22,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -195,6 +199,100 @@ class LastOpenedBlockTest {
         assertPart(data, reader, BLOCK + PART);
       }
     }
+  }
+
+  /**
+   * Threads reading parts of blocks while another rewrites them whole, each rewrite filling a block
+   * with one value for its index and round: every part read is one value (a whole rewrite) of its
+   * own block, never older than the newest rewrite that had returned when the read began, nor than
+   * what that reader saw before (a kept block served after the disk moved on would be).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"AES-256-GCM", "CHACHA20-POLY1305"})
+  void partsReadDuringRewritesAreWholeCurrentAndInOrder(String algorithm) throws Exception {
+    int blocks = 8;
+    int rounds = 120;
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+        FileSystem fs =
+            TestRoots.open(jimfs.getPath("/d"), new InMemoryKeys("master"), algorithm, BLOCK);
+        FileChannel ch =
+            FileChannel.open(
+                fs.getPath("/f"),
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+      for (int i = 0; i < blocks; i++) {
+        ch.write(ByteBuffer.wrap(filled(i, 0)), (long) i * BLOCK);
+      }
+      AtomicBoolean done = new AtomicBoolean();
+      ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+      AtomicInteger partsRead = new AtomicInteger();
+      AtomicIntegerArray written = new AtomicIntegerArray(blocks);
+      Thread[] readers = new Thread[3];
+      for (int r = 0; r < readers.length; r++) {
+        long seed = r;
+        readers[r] =
+            new Thread(
+                () -> {
+                  Random random = new Random(seed);
+                  int[] seen = new int[blocks];
+                  ByteBuffer part = ByteBuffer.allocate(PART);
+                  try {
+                    while (!done.get() || partsRead.get() < 1000) {
+                      int block = random.nextInt(blocks);
+                      part.clear();
+                      int at = block * BLOCK + random.nextInt(BLOCK / PART) * PART;
+                      int floor = Math.max(seen[block], written.get(block));
+                      if (ch.read(part, at) != PART) {
+                        wrong.add("short read at " + at);
+                        return;
+                      }
+                      int round = roundOf(block, part.array());
+                      if (round < floor) {
+                        wrong.add("block " + block + " read as round " + round + ", not " + floor);
+                        return;
+                      }
+                      seen[block] = round;
+                      partsRead.incrementAndGet();
+                    }
+                  } catch (IOException e) {
+                    wrong.add(e.toString());
+                  }
+                });
+        readers[r].start();
+      }
+      try {
+        for (int round = 1; round <= rounds; round++) {
+          for (int i = 0; i < blocks; i++) {
+            ch.write(ByteBuffer.wrap(filled(i, round)), (long) i * BLOCK);
+            written.set(i, round);
+          }
+        }
+      } finally {
+        done.set(true);
+        for (Thread t : readers) {
+          t.join(30_000);
+        }
+      }
+      assertTrue(wrong.isEmpty(), () -> wrong.toString());
+      assertTrue(partsRead.get() >= 1000, "parts read: " + partsRead.get());
+    }
+  }
+
+  private static byte[] filled(int block, int round) {
+    byte[] b = new byte[BLOCK];
+    Arrays.fill(b, (byte) (block * 31 + round));
+    return b;
+  }
+
+  /** The round a part of {@code block} was written in, or -1 if its bytes are not one round's. */
+  private static int roundOf(int block, byte[] part) {
+    for (byte x : part) {
+      if (x != part[0]) {
+        return -1;
+      }
+    }
+    return (part[0] - block * 31) & 0xff;
   }
 
   private static void assertPart(byte[] data, FileChannel ch, int position) throws IOException {
