@@ -1,6 +1,5 @@
 package io.encryptedfs.channel;
 
-import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.crypto.Aead;
 import io.encryptedfs.crypto.FileKeys;
 import io.encryptedfs.format.Geometry;
@@ -26,6 +25,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *   <li>{@link FileView}: the size, the tail block's cleartext, whether raw bytes past the end were
  *       looked for since it changed, and whether the file is closed. Read under the read lock,
  *       changed under the write lock (the size is volatile besides).
+ *   <li>{@link FileReads}: the size and content as a reader sees them, through the view under the
+ *       read lock, caught up first with other programs' writes where they can show.
  *   <li>{@link FileWrites}: writes, truncation, the buffered mode's delayed tail ({@link
  *       DelayedTail}) and the session's final record, with what only writers keep: the newest
  *       record's runway and sequence ({@link TailRecordWriter}), whether the session wrote, an
@@ -67,6 +68,7 @@ final class OpenFile {
   private final FileForce forcing;
   private final SessionEnd ending;
   private final WriterTurns turns;
+  private final FileReads reads;
   private final HomeBlockReader homeReader;
   private final OtherWriters others;
   private final FileRewrap rewrapping;
@@ -140,6 +142,7 @@ final class OpenFile {
     this.forcing = new FileForce(lock, forceEnded, raw, view, writes, durability);
     this.ending = new SessionEnd(lock, this.path, raw, keys, view, writes, forcing, delayed);
     this.turns = new WriterTurns(lock, raw, view, others, writes);
+    this.reads = new FileReads(lock, g, view, turns);
     this.rewrapping = new FileRewrap(lock, raw, view, headers, others);
   }
 
@@ -182,49 +185,17 @@ final class OpenFile {
   }
 
   long size() throws IOException {
-    turns.follow();
-    lock.readLock().lock();
-    try {
-      view.ensureOpen();
-      return view.size();
-    } finally {
-      lock.readLock().unlock();
-    }
+    return reads.size();
   }
 
   /** Whether the session ended and this view is closed: its size is then the disk's. */
   boolean closed() {
-    lock.readLock().lock();
-    try {
-      return view.closed();
-    } finally {
-      lock.readLock().unlock();
-    }
+    return reads.closed();
   }
 
   /** Reads at {@code position}; -1 at or past the end, as {@code FileChannel.read} does. */
   int read(ByteBuffer dst, long position) throws IOException {
-    if (position > g.blockStart(g.homeBlocks(view.size())) - dst.remaining()) {
-      // The last block and the end come from this view, not the disk: another program may have
-      // changed them.
-      turns.follow();
-    }
-    int start = dst.position();
-    try {
-      return readLocked(dst, position);
-    } catch (DamagedFileException e) {
-      // Blocks of this view may be gone, or rewritten, because another program truncated the file
-      // since: a plain file's reader would find the file as it is now, so this one reads again on
-      // the view caught up with it. Damage reads as damage again.
-      if (!turns.follow()) {
-        throw e;
-      }
-      for (int i = start; i < dst.position(); i++) {
-        dst.put(i, (byte) 0); // bytes of the view given up
-      }
-      dst.position(start);
-      return readLocked(dst, position);
-    }
+    return reads.read(dst, position);
   }
 
   /**
@@ -260,15 +231,6 @@ final class OpenFile {
     } finally {
       fresh.keys().destroy();
       Arrays.fill(fresh.tail(), (byte) 0);
-    }
-  }
-
-  private int readLocked(ByteBuffer dst, long position) throws IOException {
-    lock.readLock().lock();
-    try {
-      return view.read(dst, position);
-    } finally {
-      lock.readLock().unlock();
     }
   }
 
