@@ -38,13 +38,28 @@ public final class Uninterrupted {
   }
 
   public static <T> T call(Call<T> call) throws IOException {
-    boolean interrupted = Thread.interrupted();
+    boolean interrupted = clear();
     try {
       return call.run();
     } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      restore(interrupted);
+    }
+  }
+
+  /**
+   * Clears the thread's interrupt status before a call, returning it for {@link #restore} in the
+   * call's {@code finally}: the form of {@link #call} for a stream's reads and writes, which a
+   * capturing lambda and a boxed count would make allocate at every call where the JIT does not
+   * inline them away (about 40 bytes a call, seen under JMH).
+   */
+  public static boolean clear() {
+    return Thread.interrupted();
+  }
+
+  /** Sets the interrupt status again after a call if {@link #clear} found it set. */
+  public static void restore(boolean interrupted) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -69,12 +69,22 @@ final class StreamChannel implements SeekableByteChannel {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    return Uninterrupted.call(() -> channel.read(dst));
+    boolean interrupted = Uninterrupted.clear();
+    try {
+      return channel.read(dst);
+    } finally {
+      Uninterrupted.restore(interrupted);
+    }
   }
 
   @Override
   public int write(ByteBuffer src) throws IOException {
-    return Uninterrupted.call(() -> channel.write(src));
+    boolean interrupted = Uninterrupted.clear();
+    try {
+      return channel.write(src);
+    } finally {
+      Uninterrupted.restore(interrupted);
+    }
   }
 
   @Override
