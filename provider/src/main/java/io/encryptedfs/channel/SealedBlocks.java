@@ -89,11 +89,36 @@ final class SealedBlocks {
   /** Encodes a whole tail slot (metadata, then the seal of {@code plain}) into {@code out}. */
   void sealTail(TailRecord record, ByteBuffer plain, ByteBuffer out, NonceSequence nonces)
       throws GeneralSecurityException {
+    sealTail(
+        record.sequence(),
+        record.homeBlocks(),
+        record.length(),
+        record.allowance(),
+        plain,
+        out,
+        nonces);
+  }
+
+  /**
+   * As {@link #sealTail(TailRecord, ByteBuffer, ByteBuffer, NonceSequence)}, from the record's
+   * fields: a writer's append seals a tail record per call, and a record object for each was the
+   * one object of the path's own that the JIT left.
+   */
+  void sealTail(
+      long sequence,
+      long homeBlocks,
+      int length,
+      int allowance,
+      ByteBuffer plain,
+      ByteBuffer out,
+      NonceSequence nonces)
+      throws GeneralSecurityException {
     Scratch s = SCRATCH.take();
     try {
-      TailCodec.encode(record, out);
+      TailCodec.encode(sequence, homeBlocks, length, allowance, out);
       nonces.next(s.nonce);
-      aead.seal(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), plain, out);
+      ByteBuffer aad = tailAad(s.aad, sequence, homeBlocks, length, allowance);
+      aead.seal(keys.contentKey(s.nonce), s.nonce, aad, plain, out);
     } finally {
       SCRATCH.give(s);
     }
@@ -105,7 +130,13 @@ final class SealedBlocks {
     Scratch s = SCRATCH.take();
     try {
       sealed.get(s.nonce);
-      aead.open(keys.contentKey(s.nonce), s.nonce, tailAad(s.aad, record), sealed, out);
+      aead.open(
+          keys.contentKey(s.nonce),
+          s.nonce,
+          tailAad(
+              s.aad, record.sequence(), record.homeBlocks(), record.length(), record.allowance()),
+          sealed,
+          out);
     } finally {
       SCRATCH.give(s);
     }
@@ -117,10 +148,11 @@ final class SealedBlocks {
     return aad;
   }
 
-  private ByteBuffer tailAad(ByteBuffer aad, TailRecord record) {
+  private ByteBuffer tailAad(
+      ByteBuffer aad, long sequence, long homeBlocks, int length, int allowance) {
     aad.clear();
     aad.put(fileId).put(TAIL);
-    TailCodec.encode(record, aad);
+    TailCodec.encode(sequence, homeBlocks, length, allowance, aad);
     aad.flip();
     return aad;
   }

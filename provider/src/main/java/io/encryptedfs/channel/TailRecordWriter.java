@@ -24,8 +24,8 @@ final class TailRecordWriter {
   /**
    * The allowance of every record written while a file is open for writing: unbounded, so that a
    * session forces at most one runway record however far the file grows. A bounded runway needs a
-   * force each time it is outgrown, and each such force writes back every dirty page of the
-   * file, which made unforced appends and large unforced writes wait for the disk. Closing writes a
+   * force each time it is outgrown, and each such force writes back every dirty page of the file,
+   * which made unforced appends and large unforced writes wait for the disk. Closing writes a
    * record with allowance 0, so a cleanly closed file still reports any raw byte appended to it.
    */
   static final int OPEN_ALLOWANCE = Integer.MAX_VALUE;
@@ -108,10 +108,10 @@ final class TailRecordWriter {
   /**
    * Writes a record of {@code homeBlocks} full blocks and the first {@code length} bytes of {@code
    * tailPlain}, letting home blocks exist up to {@code runway}, to the next free slot, which the
-   * caller made sure of ({@link #awaitForceEnd}) before it read what the record holds. The
-   * sequence is spent even if the write fails. Before anything is spent, {@code check} confirms
-   * this file is still the writer: an interrupt may have had the underlying channel reopened, its
-   * writer lock with it, since the write began or while it waited.
+   * caller made sure of ({@link #awaitForceEnd}) before it read what the record holds. The sequence
+   * is spent even if the write fails. Before anything is spent, {@code check} confirms this file is
+   * still the writer: an interrupt may have had the underlying channel reopened, its writer lock
+   * with it, since the write began or while it waited.
    */
   void write(long homeBlocks, int length, byte[] tailPlain, long runway, NonceSequence nonces)
       throws IOException {
@@ -124,11 +124,11 @@ final class TailRecordWriter {
     check.confirm();
     long sequence = nextSequence++;
     int allowance = (int) Math.min(Integer.MAX_VALUE, Math.max(0, runway - homeBlocks));
-    TailRecord record = new TailRecord(sequence, homeBlocks, length, allowance);
     ByteBuffer out = buffers.tailOut(length);
     out.clear();
     try {
-      blocks.sealTail(record, ByteBuffer.wrap(tailPlain, 0, length), out, nonces);
+      blocks.sealTail(
+          sequence, homeBlocks, length, allowance, buffers.tailIn(tailPlain, length), out, nonces);
     } catch (GeneralSecurityException e) {
       throw new IOException(path + ": cannot seal tail: " + e.getMessage(), e);
     }

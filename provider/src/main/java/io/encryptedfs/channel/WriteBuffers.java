@@ -14,6 +14,8 @@ final class WriteBuffers {
   private final Geometry g;
   private ByteBuffer batch;
   private ByteBuffer tailOut;
+  private ByteBuffer tailIn;
+  private ByteBuffer otherTailIn;
   private ByteBuffer plainBlock;
   private byte[][] nonces = new byte[0][];
 
@@ -42,6 +44,21 @@ final class WriteBuffers {
       tailOut = ByteBuffer.allocate(needed);
     }
     return tailOut;
+  }
+
+  /**
+   * The first {@code length} bytes of {@code tail}, the tail block's cleartext, as a buffer. The
+   * view builds each new tail in a spare array and then swaps the two ({@link FileView#spareTail}),
+   * so a wrapper is kept for each of the two arrays last seen.
+   */
+  ByteBuffer tailIn(byte[] tail, int length) {
+    if (tailIn == null || tailIn.array() != tail) {
+      ByteBuffer other = otherTailIn;
+      otherTailIn = tailIn;
+      tailIn = other != null && other.array() == tail ? other : ByteBuffer.wrap(tail);
+    }
+    tailIn.clear().limit(length);
+    return tailIn;
   }
 
   /** A cleared buffer of exactly one block of cleartext. */

@@ -10,10 +10,18 @@ public final class TailCodec {
   private TailCodec() {}
 
   public static void encode(TailRecord record, ByteBuffer out) {
-    out.putLong(record.sequence());
-    out.putLong(record.homeBlocks());
-    out.putInt(record.length());
-    out.putInt(record.allowance());
+    encode(record.sequence(), record.homeBlocks(), record.length(), record.allowance(), out);
+  }
+
+  /**
+   * As {@link #encode(TailRecord, ByteBuffer)}, for a writer that keeps the fields, not a record.
+   */
+  public static void encode(
+      long sequence, long homeBlocks, int length, int allowance, ByteBuffer out) {
+    out.putLong(sequence);
+    out.putLong(homeBlocks);
+    out.putInt(length);
+    out.putInt(allowance);
   }
 
   /**
