@@ -27,6 +27,12 @@ final class EncryptedFileChannel extends FileChannel {
    */
   static final int GATHER_LIMIT = Integer.MAX_VALUE & ~4095;
 
+  /**
+   * The default file system's channel class, whose writing the JDK's {@code transferTo} checks
+   * before anything else of a target; null on a JDK that names it otherwise.
+   */
+  private static final Class<?> PLAIN_FILE_CHANNEL = plainFileChannel();
+
   private final OpenFile file;
   private final OpenFiles registry;
   private final ChannelMode mode;
@@ -156,7 +162,22 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
     Objects.requireNonNull(target, "target"); // as the JDK's, before anything else
-    checkReadable(); // the JDK reports a non-readable channel before bad arguments
+    // The JDK checks a closed target, this channel's reading and a file channel target's writing
+    // before the arguments, and so also when there is nothing to copy.
+    ensureOpen();
+    if (!target.isOpen()) {
+      throw new ClosedChannelException();
+    }
+    checkReadable();
+    if (target instanceof EncryptedFileChannel encrypted) {
+      encrypted.checkWritable();
+    } else if (target instanceof FileChannel channel
+        && PLAIN_FILE_CHANNEL != null
+        && PLAIN_FILE_CHANNEL.isInstance(channel)) {
+      // The JDK refuses its own file channel not open for writing; whether one is, only a write
+      // tells, and an empty one changes nothing on it.
+      channel.write(ByteBuffer.allocate(0));
+    }
     checkTransferArgs(position, count);
     if (PinnedCalls.APPLY) {
       return PinnedCalls.call(
@@ -168,6 +189,10 @@ final class EncryptedFileChannel extends FileChannel {
   @Override
   public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
     Objects.requireNonNull(src, "src"); // as the JDK's, before anything else
+    ensureOpen();
+    if (!src.isOpen()) {
+      throw new ClosedChannelException(); // as the JDK's, before this channel's writing
+    }
     checkWritable(); // the JDK reports a non-writable channel before bad arguments
     checkTransferArgs(position, count);
     if (PinnedCalls.APPLY) {
@@ -350,6 +375,14 @@ final class EncryptedFileChannel extends FileChannel {
     ensureOpen();
     if (!mode.write()) {
       throw new NonWritableChannelException();
+    }
+  }
+
+  private static Class<?> plainFileChannel() {
+    try {
+      return Class.forName("sun.nio.ch.FileChannelImpl", false, null);
+    } catch (ClassNotFoundException e) {
+      return null;
     }
   }
 

@@ -43,6 +43,13 @@ class BadArgumentsDifferentialTest {
     try (FileChannel reader = FileChannel.open(file, READ)) {
       seen.add("reader transferFrom null: " + outcome(() -> reader.transferFrom(null, 0, 1)));
     }
+    transfersOfNothing(file, Files.write(dir.resolve("g"), new byte[0]), "", seen);
+    Path plain = Files.createTempFile("plain-target", "");
+    try {
+      transfersOfNothing(file, plain, " (default target)", seen);
+    } finally {
+      Files.delete(plain);
+    }
     seen.add(
         "async APPEND: "
             + outcome(() -> AsynchronousFileChannel.open(file, WRITE, APPEND).isOpen()));
@@ -75,6 +82,58 @@ class BadArgumentsDifferentialTest {
     }
     seen.add("hard link: " + outcome(() -> Files.createLink(dir.resolve("h"), file).getFileName()));
     return seen;
+  }
+
+  /**
+   * Transfers between {@code file} (100 bytes) and {@code other}, of this file system or the
+   * default one (labelled {@code to}), with nothing to copy (at the end, or of no bytes): the JDK
+   * checks the channels first, so a closed or read-only target, or a closed source, is refused all
+   * the same. Before, these returned 0 here.
+   */
+  private static void transfersOfNothing(Path file, Path other, String to, List<String> seen)
+      throws IOException {
+    try (FileChannel ch = FileChannel.open(file, READ, WRITE);
+        FileChannel writeOnly = FileChannel.open(file, WRITE);
+        FileChannel readOnlyTarget = FileChannel.open(other, READ);
+        FileChannel closed = FileChannel.open(other, READ, WRITE)) {
+      closed.close();
+      seen.add(
+          "transferTo at end into closed"
+              + to
+              + ": "
+              + outcome(() -> ch.transferTo(100, 5, closed)));
+      seen.add(
+          "transferTo of none into closed"
+              + to
+              + ": "
+              + outcome(() -> ch.transferTo(0, 0, closed)));
+      seen.add(
+          "transferTo at end into read-only"
+              + to
+              + ": "
+              + outcome(() -> ch.transferTo(100, 5, readOnlyTarget)));
+      seen.add(
+          "transferTo at -1 into read-only"
+              + to
+              + ": "
+              + outcome(() -> ch.transferTo(-1, 5, readOnlyTarget)));
+      seen.add(
+          "transferTo of write-only into closed"
+              + to
+              + ": "
+              + outcome(() -> writeOnly.transferTo(0, 5, closed)));
+      seen.add(
+          "transferFrom closed at end"
+              + to
+              + ": "
+              + outcome(() -> ch.transferFrom(closed, 100, 5)));
+      seen.add(
+          "transferFrom closed into read-only"
+              + to
+              + ": "
+              + outcome(() -> readOnlyTarget.transferFrom(closed, 0, 5)));
+      seen.add("size after" + to + ": " + ch.size());
+    }
   }
 
   /** What {@code call} did: "returned", or the simple name of what it threw. */
