@@ -88,13 +88,17 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     return p;
   }
 
-  /** The underlying file for a caller's path; internal files look absent. */
-  static Path raw(EncryptedPath p) throws NoSuchFileException {
+  /**
+   * The underlying file for a caller's path; internal files look absent, and so does a path through
+   * a name that is not a directory ({@link DotNames}).
+   */
+  static Path raw(EncryptedPath p) throws IOException {
     EncryptedPath abs = p.toAbsolutePath().normalize();
     Path raw = p.getFileSystem().rawPath(abs);
     if (p.getFileSystem().isInternal(abs, raw)) {
       throw new NoSuchFileException(p.toString());
     }
+    DotNames.check(p);
     return raw;
   }
 
@@ -188,6 +192,9 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       }
       throw PathErrors.translate(e, p.toString());
     } catch (FileSystemException e) {
+      if (DotNames.notADirectory(e)) {
+        throw new NotDirectoryException(p.toString()); // as the JDK's listing reports ENOTDIR
+      }
       throw PathErrors.translate(e, p.toString());
     }
   }
@@ -249,7 +256,16 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       return;
     }
     Path rawFrom = raw(from);
-    Path rawTo = CopyMove.rawMoveTarget(from, rawFrom, to, options);
+    Path rawTo;
+    try {
+      rawTo = CopyMove.rawMoveTarget(from, rawFrom, to, options);
+    } catch (FileSystemException e) {
+      // The JDK's move looks at the source first: a missing one is what it reports.
+      if (Files.notExists(rawFrom, LinkOption.NOFOLLOW_LINKS)) {
+        throw new NoSuchFileException(from.toString());
+      }
+      throw e;
+    }
     try {
       from.getFileSystem()
           .files()

@@ -33,7 +33,8 @@ class IsSameFileTest {
           assertEquals(2, under.lookups() - before, "two files, two looks");
           before = under.lookups();
           assertTrue(Files.isSameFile(a, a.getFileSystem().getPath("/d/../a")));
-          assertEquals(1, under.lookups() - before, "one underlying path, one look");
+          assertEquals(
+              2, under.lookups() - before, "one underlying path, one look; one at /d for its ..");
         });
   }
 
@@ -64,6 +65,7 @@ class IsSameFileTest {
       Path dir = Files.createDirectories(under.root().resolve("enc"));
       try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", 4096)) {
         Path a = Files.writeString(fs.getPath("/a"), "a");
+        Files.createDirectory(fs.getPath("/d")); // for /d/../a, which names a only if /d is one
         check.check(under, a, Files.writeString(fs.getPath("/b"), "b"));
       }
     }

@@ -1,0 +1,124 @@
+package io.encryptedfs.nio;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Paths with {@code .} or {@code ..} after a name that is missing, or not a directory, beside the
+ * default file system: the kernel resolves each name in turn, so {@code missing/../f} and {@code
+ * file/../f} name nothing there. Before, this file system normalized them away first: {@code
+ * exists} said true, reads read {@code f}, writes created or replaced it and {@code delete} deleted
+ * it. Each call's outcome (what it returned, or which exception, and whether it named the path as
+ * given) and the files left after all of them must be the same.
+ */
+class DotNamesDifferentialTest {
+  private static final String[] PATHS = {
+    "missing/../f",
+    "f/../f",
+    "f/.",
+    "f/./g",
+    "d/../f",
+    "d/./f",
+    "d/e/../../f",
+    "missing/./f",
+    "d/missing/../../f",
+    "f/x/../g"
+  };
+
+  private static List<String> run(Path dir) throws IOException {
+    Files.writeString(dir.resolve("f"), "hello");
+    Files.createDirectories(dir.resolve("d/e"));
+    List<String> seen = new ArrayList<>();
+    for (String name : PATHS) {
+      Path p = dir.resolve(name);
+      Path n = dir.resolve("n");
+      seen.add(name + " exists: " + outcome(p, () -> Files.exists(p)));
+      seen.add(
+          name
+              + " exists nofollow: "
+              + outcome(p, () -> Files.exists(p, LinkOption.NOFOLLOW_LINKS)));
+      seen.add(name + " isDirectory: " + outcome(p, () -> Files.isDirectory(p)));
+      seen.add(name + " size: " + outcome(p, () -> Files.size(p)));
+      seen.add(name + " read: " + outcome(p, () -> Files.readString(p)));
+      seen.add(name + " list: " + outcome(p, () -> list(p)));
+      seen.add(name + " write: " + outcome(p, () -> Files.writeString(p, "new").getFileName()));
+      seen.add(
+          name + " createDirectory: " + outcome(p, () -> Files.createDirectory(p).getFileName()));
+      seen.add(
+          name + " copy to: " + outcome(p, () -> Files.copy(dir.resolve("d/e"), p).getFileName()));
+      seen.add(
+          name
+              + " copy from: "
+              + outcome(
+                  p, () -> Files.copy(p, n, StandardCopyOption.REPLACE_EXISTING).getFileName()));
+      seen.add(name + " move to: " + outcome(p, () -> Files.move(n, p).getFileName()));
+      seen.add(
+          name
+              + " delete: "
+              + outcome(
+                  p,
+                  () -> {
+                    Files.delete(p);
+                    return null;
+                  }));
+      seen.add(name + " left: " + left(dir));
+      Files.writeString(dir.resolve("f"), "hello");
+      Files.deleteIfExists(dir.resolve("n"));
+    }
+    return seen;
+  }
+
+  private static String list(Path p) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
+      s.forEach(e -> names.add(e.getFileName().toString()));
+    }
+    names.sort(null);
+    return names.toString();
+  }
+
+  /** The tree's regular files with their content, and its directories. */
+  private static String left(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (var walk = Files.walk(dir)) {
+      for (Path q : (Iterable<Path>) walk::iterator) {
+        String rel = dir.relativize(q).toString();
+        out.add(
+            Files.isDirectory(q)
+                ? rel + "/"
+                : rel + "=" + new String(Files.readAllBytes(q), StandardCharsets.UTF_8));
+      }
+    }
+    out.sort(null);
+    return out.toString();
+  }
+
+  /**
+   * What {@code call} did: its result, or the simple name of what it threw and whether the message
+   * names {@code p} as the caller wrote it.
+   */
+  private static String outcome(Path p, Callable<?> call) {
+    try {
+      return String.valueOf(call.call());
+    } catch (Exception e) {
+      String named =
+          e.getMessage() != null && e.getMessage().contains(p.toString()) ? " naming it" : "";
+      return e.getClass().getSimpleName() + named;
+    }
+  }
+
+  @Test
+  void dotNamesAfterAMissingNameOrAFileNameNothing(@TempDir Path tmp) throws IOException {
+    PlainAndEncrypted.assertSame(tmp, DotNamesDifferentialTest::run);
+  }
+}
