@@ -233,6 +233,11 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public void delete(Path path) throws IOException {
     EncryptedPath p = check(path);
     Path raw = raw(p);
+    if (p.toAbsolutePath().normalize().getNameCount() == 0) {
+      // Its directory holds the root's marker, so it was refused as not empty even when nothing
+      // was listed in it; as Jimfs does, say what it is.
+      throw new FileSystemException(p.toString(), null, "the root directory cannot be deleted");
+    }
     try {
       p.getFileSystem().files().delete(raw, () -> rawProvider(p).delete(raw));
     } catch (FileSystemException e) {
