@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The configuration of one file system, resolved from the env map, then system properties
- * ({@code encryptedfs.<key>}), then environment variables ({@code ENCRYPTEDFS_<KEY>}). Holds a
- * password only until the keystore is opened; {@link #toString()} never shows it.
+ * The configuration of one file system, resolved from the env map, then system properties ({@code
+ * encryptedfs.<key>}), then environment variables ({@code ENCRYPTEDFS_<KEY>}). Holds a password
+ * only until the keystore is opened; {@link #toString()} never shows it.
  */
 class Config {
   private final Map<String, ?> env;
@@ -26,8 +26,12 @@ class Config {
     this(env, System.getenv());
   }
 
+  /**
+   * @param env the caller's settings; null is taken as none, as {@code Map.of()} (the JDK's own
+   *     providers would fail on it with a {@code NullPointerException} from inside)
+   */
   Config(Map<String, ?> env, Map<String, String> environment) {
-    this.env = env;
+    this.env = env == null ? Map.of() : env;
     this.environment = environment;
   }
 
@@ -72,7 +76,16 @@ class Config {
     if (value == null) {
       return null;
     }
-    return value instanceof Path p ? p : Paths.get(value.toString());
+    if (value instanceof Path p) {
+      return p;
+    }
+    if (value instanceof String s) {
+      return Paths.get(s);
+    }
+    // As keystore.password refuses a value of another type: a number or an object's toString()
+    // is no file name anyone meant, and the audit trail would go to a file nobody reads.
+    throw new IllegalArgumentException(
+        "'audit.file' must be a String or a Path, was a " + value.getClass().getName());
   }
 
   /**
@@ -133,7 +146,16 @@ class Config {
     if (value == null) {
       return null;
     }
-    return value instanceof Path p ? p : Paths.get(value.toString());
+    if (value instanceof Path p) {
+      return p;
+    }
+    if (value instanceof String s) {
+      return Paths.get(s);
+    }
+    // As keystore.password refuses a value of another type: a number or an object's toString()
+    // is no file name anyone meant, and the audit trail would go to a file nobody reads.
+    throw new IllegalArgumentException(
+        "'audit.file' must be a String or a Path, was a " + value.getClass().getName());
   }
 
   Algorithm algorithm() {
@@ -167,10 +189,7 @@ class Config {
   io.encryptedfs.channel.WriteMode writeMode() {
     Object mode = lookup(EncryptedFileSystems.WRITE_MODE);
     String m = mode == null ? "write-through" : mode.toString().trim().toLowerCase(Locale.ROOT);
-    if (m.equals("write-through")) {
-      return io.encryptedfs.channel.WriteMode.WRITE_THROUGH;
-    }
-    if (!m.equals("buffered")) {
+    if (!m.equals("write-through") && !m.equals("buffered")) {
       throw new IllegalArgumentException(
           "'write.mode' must be write-through or buffered, was " + mode);
     }
@@ -181,7 +200,14 @@ class Config {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'write.buffer.millis' is not a number: " + millis);
     }
-    return io.encryptedfs.channel.WriteMode.buffered(java.time.Duration.ofMillis(bound));
+    // Checked in either mode (write-through ignores it): a bad bound is a mistake that would
+    // otherwise surface only when someone switched the mode.
+    if (bound < 1 || bound > 60_000) {
+      throw new IllegalArgumentException("'write.buffer.millis' must be 1 to 60000, was " + millis);
+    }
+    io.encryptedfs.channel.WriteMode buffered =
+        io.encryptedfs.channel.WriteMode.buffered(java.time.Duration.ofMillis(bound));
+    return m.equals("buffered") ? buffered : io.encryptedfs.channel.WriteMode.WRITE_THROUGH;
   }
 
   boolean create() {

@@ -181,4 +181,51 @@ class ConfigTest {
     assertFalse(new Config(Map.of("create.sync", false), Map.of()).createSync());
     assertFalse(new Config(Map.of(), Map.of("ENCRYPTEDFS_CREATE_SYNC", "FALSE")).createSync());
   }
+
+  /**
+   * A bad {@code write.buffer.millis} is refused in either mode; write-through ignores a good one.
+   * Before, write-through accepted "abc" and -1, which surfaced only when the mode was switched.
+   */
+  @Test
+  void aBadBufferBoundIsRefusedInWriteThroughModeToo() {
+    for (String mode : new String[] {"write-through", "buffered"}) {
+      for (String millis : new String[] {"abc", "-1", "0", "60001"}) {
+        Config c = new Config(Map.of("write.mode", mode, "write.buffer.millis", millis), Map.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::writeMode);
+        assertTrue(
+            e.getMessage().contains("'write.buffer.millis'") && e.getMessage().contains(millis),
+            mode + " " + millis + ": " + e.getMessage());
+      }
+    }
+    assertEquals(
+        io.encryptedfs.channel.WriteMode.WRITE_THROUGH,
+        new Config(Map.of("write.buffer.millis", "250"), Map.of()).writeMode());
+    assertTrue(
+        new Config(Map.of("write.mode", "buffered", "write.buffer.millis", "250"), Map.of())
+            .writeMode()
+            .buffered());
+  }
+
+  /** Before, an Integer 7 made an audit file named "7" in the working directory. */
+  @Test
+  void anAuditFileOfAnotherTypeIsRefused() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Config(Map.of("audit.file", 7), Map.of()).auditFile());
+    assertTrue(e.getMessage().contains("'audit.file' must be a String or a Path"), e.getMessage());
+    assertEquals(
+        tmp.resolve("a.log"),
+        new Config(Map.of("audit.file", tmp.resolve("a.log")), Map.of()).auditFile());
+    assertEquals(Path.of("a.log"), new Config(Map.of("audit.file", "a.log"), Map.of()).auditFile());
+  }
+
+  /** A null env is no settings, as an empty one; before, a NullPointerException from inside. */
+  @Test
+  void aNullEnvIsNoSettings() {
+    Config c = new Config(null, Map.of());
+    assertEquals(Algorithm.AES_256_GCM, c.algorithm());
+    assertFalse(c.configuredOutsideCode());
+    assertNull(c.auditFile());
+  }
 }
