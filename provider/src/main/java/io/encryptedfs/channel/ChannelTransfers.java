@@ -28,7 +28,36 @@ final class ChannelTransfers {
    */
   private static final boolean FROM_PAST_END_EXTENDS = Runtime.version().feature() >= 21;
 
+  /**
+   * The default file system's channel class, whose writing the JDK's {@code transferTo} checks
+   * before the arguments; null on a JDK that names it otherwise.
+   */
+  private static final Class<?> PLAIN_FILE_CHANNEL = plainFileChannel();
+
   private ChannelTransfers() {}
+
+  private static Class<?> plainFileChannel() {
+    try {
+      return Class.forName("sun.nio.ch.FileChannelImpl", false, null);
+    } catch (ClassNotFoundException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Refuses a {@code transferTo} target that is a file channel not open for writing, as the JDK's
+   * does before it looks at the arguments, and so also when there is nothing to copy: the JDK
+   * checks its own channels, and this file system's are checked the same way.
+   */
+  static void checkTargetWrites(WritableByteChannel target) throws IOException {
+    if (target instanceof EncryptedFileChannel encrypted) {
+      encrypted.checkWritable();
+    } else if (PLAIN_FILE_CHANNEL != null && PLAIN_FILE_CHANNEL.isInstance(target)) {
+      // Whether the JDK's channel is open for writing only a write tells, and an empty one
+      // changes nothing on it (another provider's might touch the file's time, so only this one).
+      ((FileChannel) target).write(ByteBuffer.allocate(0));
+    }
+  }
 
   /**
    * Copies up to {@code count} bytes of {@code file} from {@code position} to {@code target}, no

@@ -27,12 +27,6 @@ final class EncryptedFileChannel extends FileChannel {
    */
   static final int GATHER_LIMIT = Integer.MAX_VALUE & ~4095;
 
-  /**
-   * The default file system's channel class, whose writing the JDK's {@code transferTo} checks
-   * before anything else of a target; null on a JDK that names it otherwise.
-   */
-  private static final Class<?> PLAIN_FILE_CHANNEL = plainFileChannel();
-
   private final OpenFile file;
   private final OpenFiles registry;
   private final ChannelMode mode;
@@ -169,15 +163,7 @@ final class EncryptedFileChannel extends FileChannel {
       throw new ClosedChannelException();
     }
     checkReadable();
-    if (target instanceof EncryptedFileChannel encrypted) {
-      encrypted.checkWritable();
-    } else if (target instanceof FileChannel channel
-        && PLAIN_FILE_CHANNEL != null
-        && PLAIN_FILE_CHANNEL.isInstance(channel)) {
-      // The JDK refuses its own file channel not open for writing; whether one is, only a write
-      // tells, and an empty one changes nothing on it.
-      channel.write(ByteBuffer.allocate(0));
-    }
+    ChannelTransfers.checkTargetWrites(target);
     checkTransferArgs(position, count);
     if (PinnedCalls.APPLY) {
       return PinnedCalls.call(
@@ -371,18 +357,10 @@ final class EncryptedFileChannel extends FileChannel {
     }
   }
 
-  private void checkWritable() throws IOException {
+  void checkWritable() throws IOException {
     ensureOpen();
     if (!mode.write()) {
       throw new NonWritableChannelException();
-    }
-  }
-
-  private static Class<?> plainFileChannel() {
-    try {
-      return Class.forName("sun.nio.ch.FileChannelImpl", false, null);
-    } catch (ClassNotFoundException e) {
-      return null;
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -200,6 +201,44 @@ final class CopyMove {
     EntryCopy.copy(
         provider, from, source, CopyTarget.atName(provider, to), copyAttributes, durable);
     return true;
+  }
+
+  /** A move within one root: one rename of the underlying entry, the open-file table following. */
+  static void moveWithinRoot(EncryptedPath from, EncryptedPath to, CopyOption... options)
+      throws IOException {
+    Path rawFrom = EncryptedFileSystemProvider.raw(from);
+    Path rawTo;
+    try {
+      rawTo = rawMoveTarget(from, rawFrom, to, options);
+    } catch (FileSystemException e) {
+      // The JDK's move looks at the source first: a missing one is what it reports.
+      if (Files.notExists(rawFrom, LinkOption.NOFOLLOW_LINKS)) {
+        throw new NoSuchFileException(from.toString());
+      }
+      throw e;
+    }
+    try {
+      from.getFileSystem()
+          .files()
+          .move(
+              rawFrom,
+              rawTo,
+              to.toAbsolutePath().normalize().toString(),
+              () -> EncryptedFileSystemProvider.rawProvider(from).move(rawFrom, rawTo, options));
+    } catch (FileSystemException e) {
+      // Named as the JDK names them: the target alone when it is the trouble (not empty,
+      // already there), so each raw name maps back to its own encrypted path.
+      String file = e.getFile() == null ? from.toString() : encrypted(e.getFile(), rawTo, to, from);
+      String other =
+          e.getOtherFile() == null ? null : encrypted(e.getOtherFile(), rawFrom, from, to);
+      throw PathErrors.translate(e, file, other);
+    }
+  }
+
+  /** The encrypted path for {@code rawName}, one of a move's two raw paths; never a raw path. */
+  private static String encrypted(
+      String rawName, Path rawCandidate, EncryptedPath candidate, EncryptedPath otherwise) {
+    return rawName.equals(rawCandidate.toString()) ? candidate.toString() : otherwise.toString();
   }
 
   /**

@@ -260,39 +260,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       CopyMove.moveAcrossRoots(this, from, to, options);
       return;
     }
-    Path rawFrom = raw(from);
-    Path rawTo;
-    try {
-      rawTo = CopyMove.rawMoveTarget(from, rawFrom, to, options);
-    } catch (FileSystemException e) {
-      // The JDK's move looks at the source first: a missing one is what it reports.
-      if (Files.notExists(rawFrom, LinkOption.NOFOLLOW_LINKS)) {
-        throw new NoSuchFileException(from.toString());
-      }
-      throw e;
-    }
-    try {
-      from.getFileSystem()
-          .files()
-          .move(
-              rawFrom,
-              rawTo,
-              to.toAbsolutePath().normalize().toString(),
-              () -> rawProvider(from).move(rawFrom, rawTo, options));
-    } catch (FileSystemException e) {
-      // Named as the JDK names them: the target alone when it is the trouble (not empty,
-      // already there), so each raw name maps back to its own encrypted path.
-      String file = e.getFile() == null ? from.toString() : encrypted(e.getFile(), rawTo, to, from);
-      String other =
-          e.getOtherFile() == null ? null : encrypted(e.getOtherFile(), rawFrom, from, to);
-      throw PathErrors.translate(e, file, other);
-    }
-  }
-
-  /** The encrypted path for {@code rawName}, one of a move's two raw paths; never a raw path. */
-  private static String encrypted(
-      String rawName, Path rawCandidate, EncryptedPath candidate, EncryptedPath otherwise) {
-    return rawName.equals(rawCandidate.toString()) ? candidate.toString() : otherwise.toString();
+    CopyMove.moveWithinRoot(from, to, options);
   }
 
   @Override
