@@ -4,6 +4,7 @@ import io.encryptedfs.channel.PathErrors;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.spi.FileSystemProvider;
@@ -28,9 +29,15 @@ final class HardLinks {
     ReservedNames.refuseCreating(link);
     FileSystemProvider rawProvider = EncryptedFileSystemProvider.rawProvider(existing);
     Path rawExisting = EncryptedFileSystemProvider.raw(existing);
-    BasicFileAttributes before =
-        MarkerLinks.attributes(
-            existing, rawExisting, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes before;
+    try {
+      before =
+          MarkerLinks.attributes(
+              existing, rawExisting, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      // Named as the JDK's link call names it: the link, then the file it was to join.
+      throw new NoSuchFileException(link.toString(), existing.toString(), null);
+    }
     if (!before.isRegularFile()) {
       throw new FileSystemException(
           existing.toString(),

@@ -83,6 +83,9 @@ final class PathAttributes {
   private static void requireView(EncryptedPath p, String attribute) {
     int colon = attribute.indexOf(':');
     String view = colon < 0 ? "basic" : attribute.substring(0, colon);
+    if (view.isEmpty()) {
+      throw new IllegalArgumentException(attribute); // as the JDK's: no view named
+    }
     if (!p.getFileSystem().supportedFileAttributeViews().contains(view)) {
       throw new UnsupportedOperationException("View '" + view + "' not available");
     }

@@ -81,6 +81,15 @@ class BadArgumentsDifferentialTest {
       seen.add("directory channel size: " + (ch.size() > 0));
     }
     seen.add("hard link: " + outcome(() -> Files.createLink(dir.resolve("h"), file).getFileName()));
+    // No view named: the JDK's refuses the argument; this one said the view '' was not available.
+    seen.add("attributes of no view: " + outcome(() -> Files.readAttributes(file, ":")));
+    seen.add("size of no view: " + outcome(() -> Files.readAttributes(file, ":size")));
+    seen.add("set in no view: " + outcome(() -> Files.setAttribute(file, ":size", 1L)));
+    seen.add("attributes of view x: " + outcome(() -> Files.readAttributes(file, "x:size")));
+    // The JDK names the link and the missing file; this one named the missing file alone.
+    seen.add(
+        "link to missing: "
+            + message(dir, () -> Files.createLink(dir.resolve("h2"), dir.resolve("nx"))));
     return seen;
   }
 
@@ -133,6 +142,16 @@ class BadArgumentsDifferentialTest {
               + ": "
               + outcome(() -> readOnlyTarget.transferFrom(closed, 0, 5)));
       seen.add("size after" + to + ": " + ch.size());
+    }
+  }
+
+  /** As {@link #outcome}, with the exception's message, {@code dir} in it shown as DIR. */
+  private static String message(Path dir, Callable<?> call) {
+    try {
+      call.call();
+      return "returned";
+    } catch (Exception e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage().replace(dir.toString(), "DIR");
     }
   }
 
