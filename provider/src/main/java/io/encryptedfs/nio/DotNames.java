@@ -33,7 +33,9 @@ final class DotNames {
    * Throws what a plain file system's call would for {@code p} where a name before a {@code .} or
    * {@code ..} is not a directory: {@code NoSuchFileException} where it is missing (or internal,
    * which looks missing), {@code FileSystemException} "Not a directory" where it is something else;
-   * each naming {@code p}.
+   * each naming {@code p}. (The JDK's own calls differ there by version and call: JDK 25's
+   * attribute reads report {@code ENOTDIR} as {@code NoSuchFileException}; this, not knowing the
+   * call, reports it as the opens of both do.)
    */
   static void check(EncryptedPath p) throws IOException {
     EncryptedPath abs = p.toAbsolutePath();
