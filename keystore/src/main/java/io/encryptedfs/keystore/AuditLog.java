@@ -115,9 +115,18 @@ public final class AuditLog implements AutoCloseable {
     if (size == 0) {
       return;
     }
+    ByteBuffer first = ByteBuffer.allocate(1);
     ByteBuffer last = ByteBuffer.allocate(1);
     try (FileChannel reading = FileChannel.open(file, StandardOpenOption.READ)) {
+      reading.read(first, 0);
       reading.read(last, size - 1);
+    }
+    if (first.get(0) != '{') {
+      // Every event is a JSON object, so an audit file begins with '{'. Anything else is another
+      // file named by mistake, the keystore itself say (the same path given for both), which a
+      // line appended to it would ruin.
+      throw new FileSystemException(
+          file.toString(), null, "not an audit file (it does not begin with '{'): not appended to");
     }
     if (last.get(0) != '\n') {
       appending.write(ByteBuffer.wrap(new byte[] {'\n'}));

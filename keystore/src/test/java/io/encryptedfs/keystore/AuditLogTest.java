@@ -1,5 +1,6 @@
 package io.encryptedfs.keystore;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -158,6 +159,29 @@ class AuditLogTest {
         lines.get(1).startsWith("{\"time\"") && lines.get(1).contains("\"old\""), lines.get(1));
     assertTrue(
         lines.get(2).startsWith("{\"time\"") && lines.get(2).contains("\"older\""), lines.get(2));
+  }
+
+  /**
+   * An audit file named where another file is (the keystore itself, given as the audit file by
+   * mistake) is refused and left as it was. Before, a newline and then a JSON line were appended to
+   * the keystore, which then no longer opened.
+   */
+  @Test
+  void aFileThatIsNoAuditFileIsRefusedAndLeftAsItWas() throws IOException {
+    Path keystore = fs.getPath("/ks.p12");
+    char[] password = "correct horse".toCharArray();
+    try (Pkcs12KeyStore keys = Pkcs12KeyStore.create(keystore, password)) {
+      keys.generateKey("master");
+    }
+    byte[] before = Files.readAllBytes(keystore);
+    FileSystemException e =
+        assertThrows(FileSystemException.class, () -> AuditLog.appendingTo(keystore));
+    assertEquals(keystore.toString(), e.getFile());
+    assertTrue(e.getReason().contains("not an audit file"), e.getReason());
+    assertArrayEquals(before, Files.readAllBytes(keystore));
+    try (Pkcs12KeyStore keys = Pkcs12KeyStore.open(keystore, password)) {
+      assertTrue(keys.aliases().contains("master"));
+    }
   }
 
   @Test
