@@ -15,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -277,7 +275,7 @@ final class KeysCommand implements Runnable {
       // retire that scans both at once can tell that no name of a shared file lies elsewhere.
       try (OpenRoots open = new OpenRoots()) {
         List<String> users = new ArrayList<>();
-        for (Path root : distinct(roots)) {
+        for (Path root : RootArguments.distinct(roots)) {
           FileSystem fs = keystore.openRoot(root, false);
           open.all.add(fs);
           for (String file : KeyRotation.users(fs, name)) {
@@ -291,24 +289,6 @@ final class KeysCommand implements Runnable {
       }
       out(spec).println("retired key " + name);
       return ExitCodes.OK;
-    }
-
-    /**
-     * The roots, each directory once (a second file system on one directory is refused), in the
-     * order given.
-     */
-    private static List<Path> distinct(List<Path> roots) {
-      Map<Path, Path> byDirectory = new LinkedHashMap<>();
-      for (Path root : roots) {
-        Path dir = root.toAbsolutePath().normalize();
-        try {
-          dir = dir.toRealPath();
-        } catch (IOException e) {
-          // Not there: its open names it.
-        }
-        byDirectory.putIfAbsent(dir, root);
-      }
-      return List.copyOf(byDirectory.values());
     }
 
     /** The roots opened, closed together, a failure of one not keeping the others open. */

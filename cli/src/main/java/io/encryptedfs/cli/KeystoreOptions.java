@@ -9,6 +9,7 @@ import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -123,7 +124,28 @@ final class KeystoreOptions {
   }
 
   AuditLog audit() throws IOException {
-    return auditFile == null ? AuditLog.systemLogger() : AuditLog.appendingTo(auditFile);
+    if (auditFile == null) {
+      return AuditLog.systemLogger();
+    }
+    if (sameFile(auditFile, keystore)) {
+      // Appended to, the keystore would no longer open; and a new keystore could not be made
+      // where the audit file was just made. (An existing keystore is refused by AuditLog too.)
+      throw new IllegalArgumentException(
+          "--audit-file names the keystore (" + keystore + "): give the audit file its own name");
+    }
+    return AuditLog.appendingTo(auditFile);
+  }
+
+  /** Whether {@code a} and {@code b} name one file: one path, or one file reached by links. */
+  private static boolean sameFile(Path a, Path b) {
+    if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+      return true;
+    }
+    try {
+      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false; // the open that follows names what is wrong with either
+    }
   }
 
   /** Opens the keystore with the audit log, which the caller closes after the keystore. */

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +78,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Integer> files = new HashMap<>();
-    for (Path root : roots) {
+    for (Path root : RootArguments.distinct(roots)) {
       try (FileSystem fs = keystore.openRoot(root, false)) {
         // Each root's own files, so that a nested root given too is not counted twice.
         RootFiles.of(fs)
@@ -155,8 +156,14 @@ final class ReportCommand implements Callable<Integer> {
    */
   private List<Map<String, String>> readAudit() throws IOException {
     List<Map<String, String>> events = new ArrayList<>();
-    if (keystore.auditFile == null || !Files.exists(keystore.auditFile)) {
+    if (keystore.auditFile == null) {
       return events;
+    }
+    if (!Files.exists(keystore.auditFile)) {
+      // Every command given --audit-file makes it, so a missing one is most likely a mistyped
+      // name: "recent failures: 0" would say all is well on no evidence.
+      throw new NoSuchFileException(
+          keystore.auditFile.toString(), null, "no audit file there to read failures from");
     }
     JsonFactory json = new JsonFactory();
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input

@@ -1,5 +1,6 @@
 package io.encryptedfs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,5 +91,48 @@ class KeystoreOptionsTest {
             tmp.resolve("pass").toString());
     assertEquals(4, run.code(), run.err());
     assertEquals("encryptedfs: " + expected, run.err().strip());
+  }
+
+  /**
+   * An audit file that is the keystore is refused before anything is written: before, {@code keys
+   * list --audit-file keys.p12} appended a line to the keystore, which then no longer opened, and
+   * {@code keys init} with both named alike made the audit file and then found it "already exists".
+   */
+  @Test
+  void theKeystoreAsTheAuditFileIsRefusedAndLeftAsItWas() throws Exception {
+    Path keystore = tmp.resolve("keys.p12");
+    Path pass = Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    assertEquals(0, cli.keys("keys", "init").code());
+    byte[] before = Files.readAllBytes(keystore);
+    Path link = Files.createSymbolicLink(tmp.resolve("link.p12"), keystore);
+    for (Path audit : new Path[] {keystore, tmp.resolve("./keys.p12"), link}) {
+      Run list =
+          cli.run(
+              "keys",
+              "list",
+              "-k",
+              keystore.toString(),
+              "--password-file",
+              pass.toString(),
+              "--audit-file",
+              audit.toString());
+      assertEquals(2, list.code(), audit + ": " + list.err());
+      assertTrue(list.err().contains("--audit-file names the keystore"), list.err());
+      assertArrayEquals(before, Files.readAllBytes(keystore), audit.toString());
+    }
+    Path fresh = tmp.resolve("fresh.p12");
+    Run init =
+        cli.run(
+            "keys",
+            "init",
+            "-k",
+            fresh.toString(),
+            "--password-file",
+            pass.toString(),
+            "--audit-file",
+            fresh.toString());
+    assertEquals(2, init.code(), init.err());
+    assertFalse(Files.exists(fresh), "nothing made");
+    assertEquals(0, cli.keys("keys", "list").code(), "the keystore still opens");
   }
 }

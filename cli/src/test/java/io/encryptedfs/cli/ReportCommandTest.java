@@ -85,4 +85,24 @@ class ReportCommandTest {
         negative.err().startsWith("encryptedfs: --failures must be 0 or more, was -1"),
         negative.err());
   }
+
+  /**
+   * A missing audit file is an error, not "recent failures: 0": every command given {@code
+   * --audit-file} makes it, so a missing one is a mistyped name, and all seeming well is no report.
+   */
+  @Test
+  void aMissingAuditFileIsAnErrorNotNoFailures() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    assertEquals(0, cli.keys("keys", "init").code());
+    Files.delete(tmp.resolve("audit.jsonl"));
+    Run report = cli.keys("report");
+    assertEquals(4, report.code(), report.out() + report.err());
+    assertEquals("", report.out(), "no half report");
+    assertEquals(
+        "encryptedfs: "
+            + tmp.resolve("audit.jsonl")
+            + ": no audit file there to read failures from",
+        report.err().strip());
+    assertTrue(Files.notExists(tmp.resolve("audit.jsonl")), "the report makes none");
+  }
 }

@@ -158,6 +158,21 @@ class RootCommandsTest {
 
     Run info = cli.keys("info", root.toString());
     Run report = cli.keys("report", "--root", root.toString(), "--root", nested.toString());
+    // The same roots again, each spelled another way too: still each directory once.
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), root);
+    Run again =
+        cli.keys(
+            "report",
+            "--root",
+            root.toString(),
+            "--root",
+            link.toString(),
+            "--root",
+            root.resolve(".").toString(),
+            "--root",
+            nested.toString(),
+            "--root",
+            nested.toString());
     assertEquals(0, cli.keys("keys", "rotate").code());
     Run rewrap = cli.keys("rewrap", root.toString());
     assertAll(
@@ -172,6 +187,14 @@ class RootCommandsTest {
                     .lines()
                     .anyMatch(l -> l.startsWith("  master") && l.endsWith("\tfiles 4")),
                 "two markers, a.txt and b.txt: " + report.out()),
+        () -> assertEquals(0, again.code(), again.out() + again.err()),
+        () ->
+            assertTrue(
+                again
+                    .out()
+                    .lines()
+                    .anyMatch(l -> l.startsWith("  master") && l.endsWith("\tfiles 4")),
+                "each root once, however spelled: " + again.out()),
         () -> assertEquals(0, rewrap.code(), rewrap.out() + rewrap.err()),
         () -> assertTrue(rewrap.out().contains("rewrapped 2/2 files"), rewrap.out()));
   }
