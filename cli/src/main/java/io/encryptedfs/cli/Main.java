@@ -99,9 +99,39 @@ public final class Main implements Runnable {
           err.flush();
           return ExitCodes.USAGE;
         });
+    String refused = refusedArgument(args);
+    if (refused != null) {
+      err.println("encryptedfs: " + refused);
+      err.flush();
+      return ExitCodes.USAGE;
+    }
     int code = cl.execute(args);
     out.flush();
     return code;
+  }
+
+  /**
+   * Why an argument is refused before it is parsed, or null. A password given as an option would
+   * otherwise be echoed back as an unknown option; an argument the JVM could not decode from its
+   * bytes (it put U+FFFD in their place) would name another file than the one meant, and two such
+   * names one file. Neither message repeats the argument.
+   */
+  static String refusedArgument(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--password") || args[i].startsWith("--password=")) {
+        return "no --password option: a password on the command line is seen by other users (ps)"
+            + " and kept by shells; use --password-file or --password-env, or type it when asked";
+      }
+      if (args[i].indexOf('\uFFFD') >= 0) {
+        return "argument "
+            + (i + 1)
+            + " holds bytes this JVM's file name encoding (sun.jnu.encoding="
+            + System.getProperty("sun.jnu.encoding")
+            + ") cannot decode, so it would name another file; run with a UTF-8 locale (such as"
+            + " LANG=C.UTF-8) or rename the file";
+      }
+    }
+    return null;
   }
 
   static int exitCode(Throwable e) {

@@ -121,4 +121,36 @@ class MainTest {
     }
     assertTrue(summaries >= 12, "commands seen: " + summaries);
   }
+
+  /**
+   * A password given as an option is refused without being echoed: before, picocli answered
+   * "Unknown options: '--password', 'S3cr3t'" on stderr, into terminals and CI logs.
+   */
+  @Test
+  void aPasswordOnTheCommandLineIsRefusedWithoutEchoingIt() {
+    for (String[] args :
+        new String[][] {
+          {"keys", "list", "-k", "k.p12", "--password", "S3cr3t"},
+          {"keys", "list", "-k", "k.p12", "--password=S3cr3t"}
+        }) {
+      Run run = cli.run(args);
+      assertEquals(2, run.code(), run.err());
+      assertTrue(run.err().contains("no --password option"), run.err());
+      assertTrue(!run.err().contains("S3cr3t") && !run.out().contains("S3cr3t"), run.err());
+    }
+  }
+
+  /**
+   * An argument the JVM could not decode (it holds U+FFFD where the bytes were) is refused: before,
+   * {@code decrypt root $'dec\\xff'} wrote into a new directory {@code dec\uFFFD} and {@code
+   * encrypt} took two such names for one.
+   */
+  @Test
+  void anArgumentTheJvmCouldNotDecodeIsRefused() {
+    Run run =
+        cli.run("encrypt", tmp.resolve("plain").toString(), tmp.resolve("r\uFFFD").toString());
+    assertEquals(2, run.code(), run.err());
+    assertTrue(run.err().contains("argument 3 holds bytes"), run.err());
+    assertTrue(Files.notExists(tmp.resolve("r\uFFFD")), "nothing made");
+  }
 }
