@@ -211,7 +211,11 @@ final class KeysCommand implements Runnable {
           Pkcs12KeyStore keys = keystore.open(audit)) {
         for (KeyInfo key : keys.keys()) {
           out(spec)
-              .println(key.alias() + "\t" + key.created() + (key.current() ? "\tcurrent" : ""));
+              .println(
+                  OneLine.of(key.alias())
+                      + "\t"
+                      + key.created()
+                      + (key.current() ? "\tcurrent" : ""));
         }
       }
       return ExitCodes.OK;

@@ -88,7 +88,7 @@ public final class Main implements Runnable {
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
         (e, command, parsed) -> {
-          err.println("encryptedfs: " + describe(e));
+          err.println("encryptedfs: " + OneLine.of(describe(e)));
           err.flush();
           return exitCode(e);
         });
@@ -165,7 +165,7 @@ public final class Main implements Runnable {
           NotLinkException.class, "not a symbolic link",
           FileSystemLoopException.class, "file system loop");
 
-  /** One line: what went wrong, never a stack trace. */
+  /** What went wrong, never a stack trace; printed through {@link OneLine}, so one line. */
   static String describe(Throwable e) {
     if (e instanceof FileSystemException fse && fse.getFile() != null) {
       // The JDK leaves the reason out of the commonest errors (no such file, permission denied),
@@ -178,7 +178,7 @@ public final class Main implements Runnable {
       return e.getClass().getSimpleName();
     }
     if (e instanceof IOException || e instanceof RuntimeException) {
-      return message.replace('\n', ' ');
+      return message; // printed through OneLine, which escapes a line break in it
     }
     return e.getClass().getSimpleName() + ": " + message;
   }
@@ -189,7 +189,7 @@ public final class Main implements Runnable {
       return "not an encrypted root (initialise one with encrypt --create)";
     }
     if (e.getReason() != null) {
-      return e.getReason().replace('\n', ' ');
+      return e.getReason();
     }
     for (Map.Entry<Class<? extends FileSystemException>, String> r : UNSAID_REASONS.entrySet()) {
       if (r.getKey().isInstance(e)) {

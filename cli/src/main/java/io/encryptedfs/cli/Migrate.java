@@ -85,7 +85,7 @@ final class Migrate {
         List<LeftOut.Entry> leftOut =
             LeftOut.of(plain, root, KeyRotation.nestedRoots(fs), MarkerNames.of(fs));
         for (LeftOut.Entry entry : leftOut) {
-          out.println(entry.line());
+          out.println(OneLine.of(entry.line()));
         }
         return copyTree(plain, LeftOut.paths(leftOut), fs.getPath("/"), out, "encrypted", forces);
       }
@@ -122,7 +122,7 @@ final class Migrate {
         // exported through this root's keys they would fail, or come out beside its marker.
         List<String> nested = KeyRotation.nestedRoots(fs);
         for (String dir : nested) {
-          out.println(RootFiles.nested(dir, "decrypted", "decrypt"));
+          out.println(OneLine.of(RootFiles.nested(dir, "decrypted", "decrypt")));
         }
         DirectoryForces forces = new DirectoryForces(force);
         forces.createDirectories(plain);

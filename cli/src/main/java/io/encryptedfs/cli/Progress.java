@@ -38,12 +38,15 @@ final class Progress {
     }
   }
 
-  /** Prints a message on its own line (clearing the bar first on a terminal). */
+  /**
+   * Prints a message on its own line (clearing the bar first on a terminal), the names in it unable
+   * to make another ({@link OneLine}).
+   */
   void line(String message) {
     if (terminal) {
       out.print("\r\033[K");
     }
-    out.println(message);
+    out.println(OneLine.of(message));
     out.flush();
   }
 

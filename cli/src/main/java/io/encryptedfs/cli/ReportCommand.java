@@ -138,13 +138,14 @@ final class ReportCommand implements Callable<Integer> {
       for (Map<String, String> e :
           recent.subList(Math.max(0, recent.size() - failures), recent.size())) {
         out.println(
-            "  "
-                + e.get("time")
-                + " "
-                + e.get("kind")
-                + (e.containsKey("path") ? " " + e.get("path") : "")
-                + (e.containsKey("block") ? " block " + e.get("block") : "")
-                + (e.containsKey("alias") ? " key " + e.get("alias") : ""));
+            OneLine.of(
+                "  "
+                    + e.get("time")
+                    + " "
+                    + e.get("kind")
+                    + (e.containsKey("path") ? " " + e.get("path") : "")
+                    + (e.containsKey("block") ? " block " + e.get("block") : "")
+                    + (e.containsKey("alias") ? " key " + e.get("alias") : "")));
       }
     }
     return ExitCodes.OK;

@@ -49,13 +49,13 @@ final class RootCommands {
         RootFiles files = RootFiles.of(fs);
         out.println("keys in use:");
         for (Map.Entry<String, List<String>> e : files.byAlias().entrySet()) {
-          out.println("  " + e.getKey() + "\t" + e.getValue().size() + " file(s)");
+          out.println("  " + OneLine.of(e.getKey()) + "\t" + e.getValue().size() + " file(s)");
         }
         for (String dir : files.nestedRoots()) {
-          out.println(RootFiles.nested(dir, "counted", "info"));
+          out.println(OneLine.of(RootFiles.nested(dir, "counted", "info")));
         }
         for (String file : files.leftovers()) {
-          out.println(leftover(file, "counted"));
+          out.println(OneLine.of(leftover(file, "counted")));
         }
       }
       return ExitCodes.OK;
@@ -89,7 +89,7 @@ final class RootCommands {
         // they would fail as damage that is none.
         List<String> nested = KeyRotation.nestedRoots(fs);
         for (String dir : nested) {
-          out.println(RootFiles.nested(dir, "verified", "verify"));
+          out.println(OneLine.of(RootFiles.nested(dir, "verified", "verify")));
         }
         List<Path> all = regularFiles(fs.getPath("/"), nested);
         // What an interrupted encrypt left (PartNames) holds no data of the root's: its source is
