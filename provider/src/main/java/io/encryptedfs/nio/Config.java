@@ -76,16 +76,7 @@ class Config {
     if (value == null) {
       return null;
     }
-    if (value instanceof Path p) {
-      return p;
-    }
-    if (value instanceof String s) {
-      return Paths.get(s);
-    }
-    // As keystore.password refuses a value of another type: a number or an object's toString()
-    // is no file name anyone meant, and the audit trail would go to a file nobody reads.
-    throw new IllegalArgumentException(
-        "'audit.file' must be a String or a Path, was a " + value.getClass().getName());
+    return path(EncryptedFileSystems.KEYSTORE, value);
   }
 
   /**
@@ -146,16 +137,23 @@ class Config {
     if (value == null) {
       return null;
     }
+    return path(EncryptedFileSystems.AUDIT_FILE, value);
+  }
+
+  /**
+   * A setting that names a file: a String or a Path, as the README's table says. As {@code
+   * keystore.password} refuses a value of another type: a number or an object's {@code toString()}
+   * is no file name anyone meant (an audit trail would go to a file nobody reads).
+   */
+  private static Path path(String key, Object value) {
     if (value instanceof Path p) {
       return p;
     }
     if (value instanceof String s) {
       return Paths.get(s);
     }
-    // As keystore.password refuses a value of another type: a number or an object's toString()
-    // is no file name anyone meant, and the audit trail would go to a file nobody reads.
     throw new IllegalArgumentException(
-        "'audit.file' must be a String or a Path, was a " + value.getClass().getName());
+        "'" + key + "' must be a String or a Path, was a " + value.getClass().getName());
   }
 
   Algorithm algorithm() {

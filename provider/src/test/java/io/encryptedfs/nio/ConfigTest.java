@@ -214,6 +214,12 @@ class ConfigTest {
             IllegalArgumentException.class,
             () -> new Config(Map.of("audit.file", 7), Map.of()).auditFile());
     assertTrue(e.getMessage().contains("'audit.file' must be a String or a Path"), e.getMessage());
+    IllegalArgumentException k =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Config(Map.of("keystore", 7), Map.of()).keystore());
+    assertTrue(k.getMessage().contains("'keystore' must be a String or a Path"), k.getMessage());
+    assertEquals(Path.of("k.p12"), new Config(Map.of("keystore", "k.p12"), Map.of()).keystore());
     assertEquals(
         tmp.resolve("a.log"),
         new Config(Map.of("audit.file", tmp.resolve("a.log")), Map.of()).auditFile());
