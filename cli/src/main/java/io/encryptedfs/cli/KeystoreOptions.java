@@ -59,6 +59,9 @@ final class KeystoreOptions {
     if (passwordFile != null && passwordEnv != null) {
       throw new IllegalArgumentException("give --password-file or --password-env, not both");
     }
+    if (passwordEnv != null && passwordEnv.isEmpty()) {
+      throw new IllegalArgumentException("--password-env needs a variable's name, was empty");
+    }
     PasswordSource source;
     String from;
     if (passwordFile != null) {

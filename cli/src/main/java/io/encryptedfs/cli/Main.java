@@ -16,6 +16,7 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -84,6 +85,15 @@ public final class Main implements Runnable {
           }
         };
     CommandLine cl = new CommandLine(new Main(), factory);
+    // An empty argument is the working directory to Path.of: "-k ''" opened it as the keystore.
+    cl.registerConverter(
+        Path.class,
+        s -> {
+          if (s.isEmpty()) {
+            throw new CommandLine.TypeConversionException("an empty path names no file");
+          }
+          return Path.of(s);
+        });
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(

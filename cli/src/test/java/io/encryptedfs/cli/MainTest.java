@@ -153,4 +153,29 @@ class MainTest {
     assertTrue(run.err().contains("argument 3 holds bytes"), run.err());
     assertTrue(Files.notExists(tmp.resolve("r\uFFFD")), "nothing made");
   }
+
+  /**
+   * An empty path or variable name is a usage error. Before, {@code -k ''} opened the working
+   * directory as the keystore (and audited its permissions), and {@code --password-file ''} read
+   * it: both exit 4 with messages about a directory.
+   */
+  @Test
+  void anEmptyPathOrVariableIsAUsageError() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    String pass = tmp.resolve("pass").toString();
+    for (String[] args :
+        new String[][] {
+          {"keys", "list", "-k", "", "--password-file", pass},
+          {"keys", "list", "-k", tmp.resolve("k.p12").toString(), "--password-file", ""},
+          {"keys", "list", "-k", tmp.resolve("k.p12").toString(), "--password-env", ""},
+          {"verify", "", "-k", tmp.resolve("k.p12").toString(), "--password-file", pass}
+        }) {
+      Run run = cli.run(args);
+      assertEquals(2, run.code(), String.join(" ", args) + ": " + run.err());
+      assertTrue(
+          run.err().contains("an empty path names no file")
+              || run.err().contains("--password-env needs a variable's name"),
+          run.err());
+    }
+  }
 }
