@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -73,9 +74,19 @@ final class EncryptedFileSystem extends FileSystem {
     this.markerNames = markerNames;
   }
 
-  /** How a new file at {@code path} is made: the root's settings and the key policy's alias. */
+  /**
+   * How a new file at {@code path} is made: the root's settings and the key policy's alias. A root
+   * opened without a usable key for new files (see RootSetup) fails here, at each creation, as its
+   * open would have: an UnknownKeyAliasException, or, for a keystore that holds several keys and
+   * marks none current, a FileSystemException naming the path.
+   */
   NewFilePolicy policyFor(EncryptedPath path) throws IOException {
-    return newFiles.forPath(path.toAbsolutePath().normalize().toString());
+    try {
+      return newFiles.forPath(path.toAbsolutePath().normalize().toString());
+    } catch (IllegalArgumentException e) {
+      throw new FileSystemException(
+          path.toString(), null, "no key for new files: " + e.getMessage());
+    }
   }
 
   NewFiles newFiles() {

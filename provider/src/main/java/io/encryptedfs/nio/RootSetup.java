@@ -8,6 +8,7 @@ import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -45,16 +46,31 @@ final class RootSetup {
               KeyPolicy.parse(config.keyPolicy()),
               config.algorithm(),
               config.geometry());
-      NewFilePolicy policy = newFiles.rootPolicy();
-      keys.masterKey(policy.keyAlias());
+      String markerPath = "/" + EncryptedFileSystem.MARKER;
+      NewFilePolicy policy;
+      NewFilePolicy markerPolicy;
+      try {
+        policy = newFiles.rootPolicy();
+        keys.masterKey(policy.keyAlias());
+        // Made as any new file at its path is, so that a rewrap, which moves each file to the key
+        // its path gets, finds it there already and the default key is not held in use by it alone.
+        markerPolicy = newFiles.forPath(markerPath);
+      } catch (UnknownKeyAliasException | IllegalArgumentException e) {
+        if (!readableWithoutNewFileKey(root, config)) {
+          throw e;
+        }
+        // The keystore names no usable key for new files (its current-key marker names a key it
+        // no longer holds, or it holds several and marks none), but each file's header names the
+        // key it was made under: the root reads, and each creation fails as this did (see
+        // EncryptedFileSystem#policyFor), so that verifying and exporting need no repair first.
+        policy = new NewFilePolicy(config.algorithm(), config.geometry(), null);
+        markerPolicy = policy;
+      }
       OpenFiles files = new OpenFiles(keys, new SecureRandom());
       files.setWriteMode(config.writeMode());
       files.setCreateSync(config.createSync());
       files.reportIntegrityTo(keys);
-      // Made as any new file at its path is, so that a rewrap, which moves each file to the key its
-      // path gets, finds it there already and the default key is not held in use by it alone.
-      String markerPath = "/" + EncryptedFileSystem.MARKER;
-      checkRoot(root, config.create(), files, newFiles.forPath(markerPath));
+      checkRoot(root, config.create(), files, markerPolicy);
       Path marker = root.resolve(EncryptedFileSystem.MARKER);
       MarkerNames markerNames = MarkerNames.detect(root, marker);
       // After the root's own open of its marker: from now on no name, a link included, reaches it;
@@ -67,6 +83,17 @@ final class RootSetup {
       keys.close();
       throw e;
     }
+  }
+
+  /**
+   * Whether a root may open without a key for new files: it exists (its marker is there), the open
+   * may not create it, and no setting names the key ({@code key.alias}), whose absence from the
+   * keystore is a mistake to report at once.
+   */
+  private static boolean readableWithoutNewFileKey(Path root, Config config) {
+    return !config.create()
+        && config.keyAlias() == null
+        && Files.isRegularFile(root.resolve(EncryptedFileSystem.MARKER), LinkOption.NOFOLLOW_LINKS);
   }
 
   /**
