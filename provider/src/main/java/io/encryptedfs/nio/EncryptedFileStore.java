@@ -74,11 +74,24 @@ final class EncryptedFileStore extends FileStore {
     return switch (attribute) {
       case "encrypted:algorithm" -> fs.policy().algorithm().displayName();
       case "encrypted:blockSize" -> fs.policy().geometry().blockSize();
-      // Looked up now, like the key of each new file: a rotation changes it without a reopen.
-      case "encrypted:keyAlias" -> fs.newFiles().defaultAlias();
+        // Looked up now, like the key of each new file: a rotation changes it without a reopen.
+      case "encrypted:keyAlias" -> keyAlias();
       case "encrypted:formatVersion" -> io.encryptedfs.format.HeaderCodec.FORMAT_VERSION;
       default -> underlying.getAttribute(attribute);
     };
+  }
+
+  /**
+   * The key new files get where no policy rule names one. A keystore that names none (several keys,
+   * none current) is said as an I/O failure, not as the IllegalArgumentException that would read as
+   * an attribute this store does not know.
+   */
+  private String keyAlias() throws IOException {
+    try {
+      return fs.newFiles().defaultAlias();
+    } catch (IllegalArgumentException e) {
+      throw new IOException("no key for new files: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -58,6 +58,11 @@ class NoNewFileKeyTest {
     keys.add("other");
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, env(keys, false))) {
       assertReadsAndRefusesCreation(fs, root, "set 'key.alias'");
+      IOException alias =
+          assertThrows(
+              IOException.class,
+              () -> fs.getFileStores().iterator().next().getAttribute("encrypted:keyAlias"));
+      assertTrue(alias.getMessage().contains("no key for new files"), alias.getMessage());
     }
     IllegalArgumentException creating =
         assertThrows(
