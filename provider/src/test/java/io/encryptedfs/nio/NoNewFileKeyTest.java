@@ -17,10 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
-import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,27 +78,11 @@ class NoNewFileKeyTest {
   void aMarkerNamingAMissingKeyReadsAndRefusesEachCreation() throws IOException {
     InMemoryKeys keys = new InMemoryKeys("master");
     Path root = rootWithAFile(keys);
-    KeyProvider marked =
-        new KeyProvider() {
-          @Override
-          public SecretKey masterKey(String alias) throws IOException {
-            return keys.masterKey(alias);
-          }
-
-          @Override
-          public Set<String> aliases() {
-            return keys.aliases();
-          }
-
-          @Override
-          public Optional<String> currentAlias() throws IOException {
-            throw new UnknownKeyAliasException("the test's marker", "deleted");
-          }
-
-          @Override
-          public void close() {}
-        };
-    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, env(marked, false))) {
+    keys.current(
+        () -> {
+          throw new UnknownKeyAliasException("the test's marker", "deleted");
+        });
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, env(keys, false))) {
       assertReadsAndRefusesCreation(fs, root, "'deleted'");
     }
   }

@@ -2,9 +2,11 @@ package io.encryptedfs.testing;
 
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -13,6 +15,12 @@ import javax.crypto.spec.SecretKeySpec;
 public final class InMemoryKeys implements KeyProvider {
   private final Map<String, SecretKey> keys = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private CurrentAlias current = Optional::empty;
+
+  /** What {@link #currentAlias} answers: a test's stand-in for a keystore's current-key marker. */
+  public interface CurrentAlias {
+    Optional<String> get() throws IOException;
+  }
 
   public InMemoryKeys(String... aliases) {
     for (String alias : aliases) {
@@ -45,6 +53,17 @@ public final class InMemoryKeys implements KeyProvider {
   @Override
   public synchronized Set<String> aliases() {
     return Set.copyOf(keys.keySet());
+  }
+
+  /** Makes {@link #currentAlias} answer as {@code current} does (by default: none marked). */
+  public synchronized InMemoryKeys current(CurrentAlias current) {
+    this.current = current;
+    return this;
+  }
+
+  @Override
+  public synchronized Optional<String> currentAlias() throws IOException {
+    return current.get();
   }
 
   @Override
