@@ -141,9 +141,9 @@ class Config {
   }
 
   /**
-   * A setting that names a file: a String or a Path, as the README's table says. As {@code
-   * keystore.password} refuses a value of another type: a number or an object's {@code toString()}
-   * is no file name anyone meant (an audit trail would go to a file nobody reads).
+   * A setting that names a file: a String or a Path, as the README's table says. Any other type is
+   * refused, as a wrong type is for the keystore's password: a number, or the text some object
+   * makes of itself, is no file name anyone meant (an audit trail would go to a file nobody reads).
    */
   private static Path path(String key, Object value) {
     if (value instanceof Path p) {
