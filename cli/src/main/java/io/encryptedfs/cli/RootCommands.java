@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -91,20 +92,26 @@ final class RootCommands {
         for (String dir : nested) {
           out.println(OneLine.of(RootFiles.nested(dir, "verified", "verify")));
         }
-        List<Path> all = regularFiles(fs.getPath("/"), nested);
+        List<TreeEntries.Entry> all = regularFiles(fs.getPath("/"), nested);
         // What an interrupted encrypt left (PartNames) holds no data of the root's: its source is
         // still there, and a rerun of encrypt deletes it. Torn by the interruption, it would fail
         // as damage that is none.
-        List<Path> files = all.stream().filter(f -> !PartNames.isPart(f)).toList();
+        List<TreeEntries.Entry> files =
+            all.stream().filter(e -> !PartNames.isPart(e.path())).toList();
         Progress progress = new Progress(out, System.console() != null, "verified", files.size());
-        for (Path file : all) {
-          if (PartNames.isPart(file)) {
-            progress.line(leftover(file.toString(), "verified"));
+        for (TreeEntries.Entry entry : all) {
+          if (PartNames.isPart(entry.path())) {
+            progress.line(leftover(entry.path().toString(), "verified"));
           }
         }
-        for (Path file : files) {
+        for (TreeEntries.Entry entry : files) {
           long[] size = {0};
-          TreeSet<String> problems = verify(file, size);
+          // A file whose attributes failed failed to open: its failure is in the audit trail once,
+          // and opening it again would record it twice.
+          TreeSet<String> problems =
+              entry.unreadable() != null
+                  ? new TreeSet<>(Set.of(Main.describe(entry.unreadable())))
+                  : verify(entry.path(), size);
           for (String problem : problems) {
             progress.line("DAMAGED " + problem);
           }
@@ -276,13 +283,13 @@ final class RootCommands {
   }
 
   /**
-   * The regular files below {@code dir}, and those whose attributes fail (opening says why), none
-   * of them in a directory of {@code notEntered} ({@link TreeEntries#of}).
+   * The regular files below {@code dir}, and those whose attributes fail, with why, none of them in
+   * a directory of {@code notEntered} ({@link TreeEntries#of}).
    */
-  static List<Path> regularFiles(Path dir, List<String> notEntered) throws IOException {
+  static List<TreeEntries.Entry> regularFiles(Path dir, List<String> notEntered)
+      throws IOException {
     return TreeEntries.of(dir, notEntered).stream()
         .filter(e -> e.regular() || e.unreadable() != null)
-        .map(TreeEntries.Entry::path)
         .toList();
   }
 }

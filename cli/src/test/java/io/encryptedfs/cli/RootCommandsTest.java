@@ -293,6 +293,7 @@ class RootCommandsTest {
     assertEquals(1, verify.code(), verify.out() + verify.err());
     assertTrue(verify.out().contains("DAMAGED /sub/bad.txt: "), verify.out());
     assertTrue(verify.out().contains("DAMAGE: 3 file(s) verified, 1 damaged"), verify.out());
+    assertEquals(1, contentFailures().size(), String.join("\n", contentFailures()));
 
     Path out = tmp.resolve("out");
     Run decrypt = cli.keys("decrypt", root.toString(), out.toString());
