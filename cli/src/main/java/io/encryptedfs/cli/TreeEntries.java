@@ -6,10 +6,12 @@ import io.encryptedfs.NotAnEncryptedFileException;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
 import io.encryptedfs.nio.KeyRotation;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -24,9 +26,10 @@ import java.util.Set;
  * holds), links not followed. A file of an encrypted root whose attributes cannot be read (its end
  * is lost, its header is damaged, its key is not in the keystore) is an entry too, with the reason:
  * {@code Files.walk} would end the whole walk at it, and a tool must report that file and go on
- * with the others; so is an entry whose name the JVM cannot decode ({@link #undecodedName}), with
- * what it holds. A tool leaves out the roots nested in an encrypted root ({@link
- * KeyRotation#nestedRoots}): their files are theirs, under their own keys.
+ * with the others; so is one the user may not read (a directory so is one entry, without what it
+ * holds), one removed since its directory was listed, and one whose name the JVM cannot decode
+ * ({@link #undecodedName}), with what it holds. A tool leaves out the roots nested in an encrypted
+ * root ({@link KeyRotation#nestedRoots}): their files are theirs, under their own keys.
  */
 final class TreeEntries {
   /** What an entry is, as its own attributes (not its link's target's) say. */
@@ -59,54 +62,70 @@ final class TreeEntries {
     for (String dir : notEntered) {
       skipped.add(top.getFileSystem().getPath(dir));
     }
-    List<Entry> entries = new ArrayList<>();
-    Files.walkFileTree(
-        top,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            if (skipped.contains(dir)) {
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            IOException badName =
-                dir.equals(top) ? null : undecodedName(dir, "not copied, nor what it holds");
-            if (badName != null) {
-              entries.add(new Entry(dir, Kind.OTHER, badName));
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            if (!dir.equals(top)) {
-              entries.add(new Entry(dir, Kind.DIRECTORY, null));
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (skipped.contains(file)) {
-              return FileVisitResult.CONTINUE;
-            }
-            IOException badName = undecodedName(file, "not copied");
-            entries.add(
-                badName != null
-                    ? new Entry(file, Kind.OTHER, badName)
-                    : new Entry(file, kind(attrs), null));
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (skipped.contains(file)) {
-              return FileVisitResult.CONTINUE;
-            }
-            if (!isFileProblem(e)) {
-              throw e;
-            }
-            entries.add(new Entry(file, Kind.OTHER, e));
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    Collector collector = new Collector(top, skipped);
+    Files.walkFileTree(top, collector);
+    List<Entry> entries = collector.entries;
     entries.sort(Comparator.comparing(Entry::path));
     return entries;
+  }
+
+  /** The walk's visitor: collects the entries, unsorted. */
+  static final class Collector extends SimpleFileVisitor<Path> {
+    private final Path top;
+    private final Set<Path> skipped;
+    final List<Entry> entries = new ArrayList<>();
+
+    Collector(Path top, Set<Path> skipped) {
+      this.top = top;
+      this.skipped = skipped;
+    }
+
+    @Override
+    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+      if (skipped.contains(dir)) {
+        return FileVisitResult.SKIP_SUBTREE;
+      }
+      IOException badName =
+          dir.equals(top) ? null : undecodedName(dir, "not copied, nor what it holds");
+      if (badName != null) {
+        entries.add(new Entry(dir, Kind.OTHER, badName));
+        return FileVisitResult.SKIP_SUBTREE;
+      }
+      if (!dir.equals(top)) {
+        entries.add(new Entry(dir, Kind.DIRECTORY, null));
+      }
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+      if (skipped.contains(file)) {
+        return FileVisitResult.CONTINUE;
+      }
+      IOException badName = undecodedName(file, "not copied");
+      entries.add(
+          badName != null
+              ? new Entry(file, Kind.OTHER, badName)
+              : new Entry(file, kind(attrs), null));
+      return FileVisitResult.CONTINUE;
+    }
+
+    /**
+     * A file or directory below the top that fails is an entry with the reason, and the walk goes
+     * on; the top failing, or a failure that is not one entry's (an I/O error of the disk), ends
+     * it. A directory that does not open comes here too, without its content.
+     */
+    @Override
+    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+      if (skipped.contains(file)) {
+        return FileVisitResult.CONTINUE;
+      }
+      if (file.equals(top) || !isEntryProblem(e)) {
+        throw e;
+      }
+      entries.add(new Entry(file, Kind.OTHER, e));
+      return FileVisitResult.CONTINUE;
+    }
   }
 
   /**
@@ -152,9 +171,14 @@ final class TreeEntries {
     return attrs.isSymbolicLink() ? Kind.LINK : Kind.OTHER;
   }
 
-  /** The reasons one encrypted file fails, not the walk. */
-  private static boolean isFileProblem(IOException e) {
-    return e instanceof DamagedFileException
+  /**
+   * The reasons one entry fails, not the walk: an encrypted file's, one the caller may not read (as
+   * {@code cp -r} reports it and goes on), and one removed since its directory was listed.
+   */
+  private static boolean isEntryProblem(IOException e) {
+    return e instanceof AccessDeniedException
+        || e instanceof NoSuchFileException
+        || e instanceof DamagedFileException
         || e instanceof NotAnEncryptedFileException
         || e instanceof KeyMismatchException
         || e instanceof UnknownKeyAliasException;
