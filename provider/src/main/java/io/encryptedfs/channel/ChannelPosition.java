@@ -35,7 +35,7 @@ final class ChannelPosition {
   }
 
   private int readHere(ByteBuffer dst) throws IOException {
-    lock.lock();
+    PinnedLocks.lock(lock);
     try {
       int n = file.read(dst, position);
       if (n > 0) {
@@ -55,7 +55,7 @@ final class ChannelPosition {
   }
 
   private long readHere(ByteBuffer[] dsts, int offset, int length) throws IOException {
-    lock.lock();
+    PinnedLocks.lock(lock);
     try {
       long total = 0;
       for (int i = offset; i < offset + length; i++) {
@@ -85,7 +85,7 @@ final class ChannelPosition {
   }
 
   private int writeHere(ByteBuffer src) throws IOException {
-    lock.lock();
+    PinnedLocks.lock(lock);
     try {
       int n = src.remaining();
       if (append) {
@@ -116,7 +116,7 @@ final class ChannelPosition {
       // including bytes other channels appended since this one last wrote.
       return file.size();
     }
-    lock.lock();
+    PinnedLocks.lock(lock);
     try {
       return position;
     } finally {
@@ -133,7 +133,7 @@ final class ChannelPosition {
   }
 
   private Void setHere(long newPosition) {
-    lock.lock();
+    PinnedLocks.lock(lock);
     try {
       position = newPosition;
     } finally {
@@ -152,7 +152,7 @@ final class ChannelPosition {
   }
 
   private Void truncateHere(long size) throws IOException {
-    lock.lock();
+    PinnedLocks.lock(lock);
     try {
       file.truncate(size);
       if (position > size) {

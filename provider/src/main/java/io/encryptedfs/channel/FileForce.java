@@ -1,7 +1,6 @@
 package io.encryptedfs.channel;
 
 import java.io.IOException;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -14,7 +13,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class FileForce {
   private final ReentrantReadWriteLock lock;
-  private final Condition forceEnded;
+  private final ForceEnded forceEnded;
   private final ReentrantLock forceLock = new ReentrantLock();
   private final RawFile raw;
   private final FileView view;
@@ -24,7 +23,7 @@ final class FileForce {
   /** For the file whose lock is {@code lock}, on whose write lock {@code forceEnded} waits. */
   FileForce(
       ReentrantReadWriteLock lock,
-      Condition forceEnded,
+      ForceEnded forceEnded,
       RawFile raw,
       FileView view,
       FileWrites writes,
@@ -48,7 +47,7 @@ final class FileForce {
    * that land while it runs may or may not be covered, as on a plain file.
    */
   void force(boolean metaData) throws IOException {
-    forceLock.lock();
+    PinnedLocks.lock(forceLock);
     try {
       Durability.Begun begun;
       // What a force changes (the tail slots, the force ledger, the header) only writers change
@@ -56,14 +55,14 @@ final class FileForce {
       // look at it. So the read lock suffices to begin and to end, and readers go on: a write
       // lock taken twice per force made every reader that arrived meanwhile park behind it.
       Lock held = lock.readLock();
-      held.lock();
+      PinnedLocks.lock(held);
       try {
         view.ensureOpen();
         if (writes.tailWaits()) {
           // A buffered write's record waits, and writing a record is a writer's work.
           held.unlock();
           held = lock.writeLock();
-          held.lock();
+          PinnedLocks.lock(held);
           view.ensureOpen();
           writes.flushTail();
         }
@@ -86,20 +85,15 @@ final class FileForce {
   /** The second half of {@link #force}, once its {@code fsync} returned or failed. */
   private void endForce(Durability.Begun begun, boolean succeeded) throws IOException {
     boolean wake = false;
-    lock.readLock().lock();
+    PinnedLocks.lock(lock.readLock());
     try {
       wake = writes.writerWaits();
       durability.endForce(begun, succeeded, !view.closed());
     } finally {
       lock.readLock().unlock();
       if (wake) {
-        // A writer found every slot protected; the condition belongs to the write lock.
-        lock.writeLock().lock();
-        try {
-          forceEnded.signalAll();
-        } finally {
-          lock.writeLock().unlock();
-        }
+        // A writer found every slot protected.
+        forceEnded.signalAll();
       }
     }
   }

@@ -27,7 +27,7 @@ final class FileReads {
 
   long size() throws IOException {
     turns.follow();
-    lock.readLock().lock();
+    PinnedLocks.lock(lock.readLock());
     try {
       view.ensureOpen();
       return view.size();
@@ -38,7 +38,7 @@ final class FileReads {
 
   /** Whether the session ended and the view is closed: its size is then the disk's. */
   boolean closed() {
-    lock.readLock().lock();
+    PinnedLocks.lock(lock.readLock());
     try {
       return view.closed();
     } finally {
@@ -72,7 +72,7 @@ final class FileReads {
   }
 
   private int readLocked(ByteBuffer dst, long position) throws IOException {
-    lock.readLock().lock();
+    PinnedLocks.lock(lock.readLock());
     try {
       return view.read(dst, position);
     } finally {

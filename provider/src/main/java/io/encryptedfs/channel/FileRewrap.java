@@ -38,7 +38,7 @@ final class FileRewrap {
    * interleaves with the rewrap, and the in-memory header stays the newest one on disk.
    */
   boolean rewrap(String alias, KeyProvider keyProvider) throws IOException {
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       view.ensureOpen();
       if (headers.alreadyNames(alias)) {

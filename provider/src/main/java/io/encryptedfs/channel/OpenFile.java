@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -60,7 +59,7 @@ final class OpenFile {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
   /** A writer that found every tail slot protected waits on it for a force to end. */
-  private final Condition forceEnded = lock.writeLock().newCondition();
+  private final ForceEnded forceEnded = new ForceEnded(lock);
 
   private final FileView view;
   private final Durability durability;
@@ -236,7 +235,7 @@ final class OpenFile {
 
   /** Writes all of {@code src} at {@code position}; returns the bytes written. */
   int write(ByteBuffer src, long position) throws IOException {
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       return writes.write(src, position, false);
     } finally {
@@ -246,7 +245,7 @@ final class OpenFile {
 
   /** Writes all of {@code src} at the current end, atomically; returns the new end. */
   long append(ByteBuffer src) throws IOException {
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       writes.write(src, 0, true);
       return view.size();
@@ -257,7 +256,7 @@ final class OpenFile {
 
   /** Shrinks the file to {@code newSize}; a larger size leaves it unchanged. */
   void truncate(long newSize) throws IOException {
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       view.ensureOpen();
       catchUp();
@@ -296,7 +295,7 @@ final class OpenFile {
 
   /** What this session leaves the file system's close to do about forcing this file. */
   ForceLedger.Debt forceDebt() {
-    lock.readLock().lock();
+    PinnedLocks.lock(lock.readLock());
     try {
       return durability.debt();
     } finally {

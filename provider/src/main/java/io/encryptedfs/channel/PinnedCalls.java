@@ -17,8 +17,9 @@ import java.util.function.BooleanSupplier;
  * and one that waited in {@code Object.wait} instead would hold it, with no carrier to add where
  * the scheduler is held to its cores.
  *
- * <p>A {@code synchronized} block of the caller's, and a lock taken between the look and the wait,
- * still pin: the look is what can be known without the JDK's internals.
+ * <p>A lock taken between the look and the call's take of it is waited for without the carrier
+ * ({@link PinnedLocks}). A {@code synchronized} block of the caller's still pins: only methods say
+ * so in what the stack shows.
  */
 final class PinnedCalls {
   /**

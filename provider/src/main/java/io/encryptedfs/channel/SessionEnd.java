@@ -64,7 +64,7 @@ final class SessionEnd {
   /** The time bound of a buffered write has passed: hand its record to the underlying file. */
   void timedFlush(long number) {
     boolean keptTried;
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       timed.run(number);
       keptTried = kept && !view.closed();
@@ -90,7 +90,7 @@ final class SessionEnd {
    * See {@link #kept}.
    */
   void close() throws IOException {
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       if (view.closed()) {
         return;
@@ -131,7 +131,7 @@ final class SessionEnd {
    * #close}); false once a close released it.
    */
   boolean kept() {
-    lock.readLock().lock();
+    PinnedLocks.lock(lock.readLock());
     try {
       return !view.closed() && kept;
     } finally {
@@ -147,7 +147,7 @@ final class SessionEnd {
     if (!tailWaits() || kept()) {
       return;
     }
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       if (!view.closed()) {
         writes.flushTail();
@@ -180,13 +180,13 @@ final class SessionEnd {
 
   /** Waits until {@link #stateIfFree} may find the file's lock free. Outside any monitor. */
   void awaitState() {
-    lock.readLock().lock();
+    PinnedLocks.lock(lock.readLock());
     lock.readLock().unlock();
   }
 
   /** Whether a buffered tail still waits for its record. */
   boolean tailWaits() {
-    lock.readLock().lock();
+    PinnedLocks.lock(lock.readLock());
     try {
       return writes.tailWaits();
     } finally {
@@ -203,7 +203,7 @@ final class SessionEnd {
   void closeForced() throws IOException {
     IOException failure = null;
     try {
-      lock.writeLock().lock();
+      PinnedLocks.lock(lock.writeLock());
       try {
         if (view.closed()) {
           return;
@@ -216,7 +216,7 @@ final class SessionEnd {
     } catch (IOException e) {
       failure = e;
     }
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       if (!view.closed()) {
         if (writes.tailWaits()) {
@@ -250,7 +250,7 @@ final class SessionEnd {
    * refused before a channel had it.
    */
   void drop() throws IOException {
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       if (!view.closed()) {
         kept = false;

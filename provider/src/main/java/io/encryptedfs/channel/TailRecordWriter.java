@@ -5,14 +5,13 @@ import io.encryptedfs.format.TailRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
-import java.util.concurrent.locks.Condition;
 
 /**
  * Writes one file's tail records: picks the slot ({@link TailSlots}), spends the next sequence
  * number, seals the record and writes it, and remembers the runway the newest record grants.
  * Guarded by the owning file's write lock ({@link #writerWaits} may be asked under its read lock);
  * {@code forceEnded} is a condition of that lock, which a writer that finds every slot protected
- * waits on.
+ * waits on ({@link ForceEnded}).
  */
 final class TailRecordWriter {
   /** Confirms, just before a record is written, that this file is still the file's one writer. */
@@ -36,7 +35,7 @@ final class TailRecordWriter {
   private final SealedBlocks blocks;
   private final WriteBuffers buffers;
   private final TailSlots slots;
-  private final Condition forceEnded;
+  private final ForceEnded forceEnded;
   private final WriterCheck check;
   private long nextSequence;
   private long runwayEnd;
@@ -50,7 +49,7 @@ final class TailRecordWriter {
       WriteBuffers buffers,
       TailSlots slots,
       TailRecord newest,
-      Condition forceEnded,
+      ForceEnded forceEnded,
       WriterCheck check) {
     this.path = path;
     this.raw = raw;
@@ -86,7 +85,7 @@ final class TailRecordWriter {
   void awaitForceEnd() {
     waiting++;
     try {
-      forceEnded.awaitUninterruptibly();
+      forceEnded.await();
     } finally {
       waiting--;
     }

@@ -57,7 +57,7 @@ final class WriterTurns {
   }
 
   private boolean catchUp(long modified) throws IOException {
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       return !view.closed() && !raw.writerHeld() && others.catchUp(modified);
     } finally {
@@ -78,7 +78,7 @@ final class WriterTurns {
       catchUp();
       return;
     }
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       if (view.closed() || raw.writerHeld()) {
         return;
@@ -109,7 +109,7 @@ final class WriterTurns {
     if (!raw.writerHeld()) {
       return;
     }
-    lock.writeLock().lock();
+    PinnedLocks.lock(lock.writeLock());
     try {
       if (view.closed() || !raw.writerHeld() || writes.writerWaits() || raw.locked()) {
         return;

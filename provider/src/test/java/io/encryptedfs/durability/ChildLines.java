@@ -1,5 +1,6 @@
 package io.encryptedfs.durability;
 
+import io.encryptedfs.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -19,6 +19,7 @@ import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
 import io.encryptedfs.nio.KeyRotation;
+import io.encryptedfs.testing.ChildJvm;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.BufferedReader;

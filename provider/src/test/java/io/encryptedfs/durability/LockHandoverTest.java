@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.encryptedfs.ConcurrentWriterException;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.nio.KeyRotation;
+import io.encryptedfs.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,6 +2,7 @@ package io.encryptedfs.durability;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.encryptedfs.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

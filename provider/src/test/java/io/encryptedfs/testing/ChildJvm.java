@@ -1,20 +1,21 @@
-package io.encryptedfs.durability;
+package io.encryptedfs.testing;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Starts a child JVM on this test run's class path: a second program, for real-process tests. */
-final class ChildJvm {
+public final class ChildJvm {
   private ChildJvm() {}
 
   /** Runs {@code main} with {@code args}; its standard error goes to this process's. */
-  static Process start(Class<?> main, String... args) throws IOException {
+  public static Process start(Class<?> main, String... args) throws IOException {
     return start(List.of(), main, args);
   }
 
   /** As {@link #start(Class, String...)}, with {@code options} for the JVM (system properties). */
-  static Process start(List<String> options, Class<?> main, String... args) throws IOException {
+  public static Process start(List<String> options, Class<?> main, String... args)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1"));

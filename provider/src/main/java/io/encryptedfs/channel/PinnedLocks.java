@@ -1,0 +1,119 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.crypto.ThreadCache;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Takes the locks on a channel call's path, and waits on their conditions, without keeping a
+ * virtual thread's carrier while it waits where a monitor pins the thread to it (JDK 21 to 23).
+ *
+ * <p>{@link PinnedCalls} moves a call made under a synchronized method to a platform thread when it
+ * would wait, but it can only look before the call: a lock taken between its look and the call's
+ * {@code lock()} was waited for on the carrier. With one carrier, the virtual thread that held the
+ * lock, or the writer queued for it that readers then wait behind, never ran again: {@code
+ * OneCarrierTest}'s hundred virtual threads making many kinds of calls hung in 10 of 104 runs on
+ * JDK 21, pinned in {@code Files.readAllBytes}' stream waiting for the file's read lock.
+ *
+ * <p>So a virtual thread on those JDKs first tries the lock, in the lock's own order. Where that
+ * fails and a synchronized method is on the stack ({@link SynchronizedFrames}), the thread waits in
+ * {@code Object.wait} for short whiles and tries again after each: the JDK adds a carrier for as
+ * long as such a wait lasts, where a wait for the lock would add none. Anywhere else the lock is
+ * waited for as usual, which leaves the carrier. The short whiles are a poll, as nothing notifies a
+ * lock's waiter but the lock; they happen only on a path that a race or a caller's own monitor led
+ * to.
+ */
+final class PinnedLocks {
+  /** The longest pause between two tries. */
+  static final long MAX_PAUSE_MILLIS = MonitorWaits.FIRST_MILLIS;
+
+  private PinnedLocks() {}
+
+  /** {@code lock.lock()}, without keeping a pinned virtual thread's carrier while it waits. */
+  static void lock(Lock lock) {
+    if (PinnedCalls.APPLY && ThreadCache.onVirtualThread()) {
+      if (tryNow(lock)) {
+        return;
+      }
+      if (SynchronizedFrames.onStack()) {
+        pollFor(lock);
+        return;
+      }
+    }
+    lock.lock();
+  }
+
+  /**
+   * {@code condition.awaitUninterruptibly()}, where {@code condition} belongs to {@code held}. On a
+   * pinned virtual thread that holds {@code held} once, it lets it go for one short pause and takes
+   * it again: the caller looks again at what it waits for, as after any wake-up of a condition.
+   */
+  static void awaitUninterruptibly(Condition condition, ReentrantReadWriteLock.WriteLock held) {
+    if (PinnedCalls.APPLY
+        && ThreadCache.onVirtualThread()
+        && held.getHoldCount() == 1
+        && SynchronizedFrames.onStack()) {
+      held.unlock();
+      boolean interrupted = Thread.interrupted();
+      try {
+        interrupted |= pause(MAX_PAUSE_MILLIS);
+      } finally {
+        restore(interrupted);
+        lock(held);
+      }
+      return;
+    }
+    condition.awaitUninterruptibly();
+  }
+
+  /** Takes {@code lock}, pausing between tries; uninterruptible, as {@code lock()} is. */
+  private static void pollFor(Lock lock) {
+    long millis = 1;
+    while (!tryNow(lock)) {
+      boolean interrupted = Thread.interrupted();
+      interrupted |= pause(millis);
+      restore(interrupted);
+      millis = Math.min(millis * 2, MAX_PAUSE_MILLIS);
+    }
+  }
+
+  /**
+   * Takes {@code lock} if {@code lock()} would take it without waiting. The timed {@code tryLock}
+   * keeps the lock's order where the untimed one does not: a read lock's untimed {@code tryLock} is
+   * had while a writer waits for the lock, which {@code lock()} leaves to the writer, so readers
+   * could keep a writer out for good. The timed one throws for an interrupt, which {@code lock()}
+   * does not; the interrupt is kept for the caller.
+   */
+  private static boolean tryNow(Lock lock) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      return lock.tryLock(0, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+      return false;
+    } finally {
+      restore(interrupted);
+    }
+  }
+
+  /** Waits {@code millis} in {@code Object.wait}; returns whether an interrupt ended it. */
+  private static boolean pause(long millis) {
+    Object pause = new Object();
+    synchronized (pause) {
+      try {
+        pause.wait(millis);
+        return false;
+      } catch (InterruptedException e) {
+        return true;
+      }
+    }
+  }
+
+  private static void restore(boolean interrupted) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
