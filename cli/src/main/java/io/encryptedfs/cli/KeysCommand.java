@@ -41,9 +41,11 @@ import picocli.CommandLine.Spec;
 final class KeysCommand implements Runnable {
   @Spec CommandSpec spec;
 
+  /** As the tool without a command: a usage error, so that a script's typo does not pass. */
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw new ParameterException(
+        spec.commandLine(), "missing command (init, generate, list," + " rotate or retire)");
   }
 
   @Command(
@@ -72,6 +74,13 @@ final class KeysCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), e.getMessage() + " (--alias)");
       }
       char[] password = keystore.newPassword();
+      if (Files.isDirectory(keystore.keystore)) {
+        // Not an earlier init's keystore to finish: opening it would only fail as an I/O error.
+        throw new FileAlreadyExistsException(
+            keystore.keystore.toString(),
+            null,
+            "is a directory; --keystore names the file to create");
+      }
       try (AuditLog audit = keystore.audit()) {
         if (Files.exists(keystore.keystore)) {
           finishEarlierInit(password, audit);

@@ -12,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -67,8 +68,12 @@ final class Migrate {
 
     @Override
     public Integer call() throws Exception {
+      if (!Files.exists(plain)) {
+        // A missing tree is a missing file (exit 4), as a missing ROOT is.
+        throw new NoSuchFileException(plain.toString());
+      }
       if (!Files.isDirectory(plain)) {
-        throw new IllegalArgumentException("not a directory: " + plain);
+        throw new IllegalArgumentException(plain + ": not a directory (PLAIN_DIR)");
       }
       TreeOverlap.refuse(plain, root);
       PrintWriter out = spec.commandLine().getOut();

@@ -13,6 +13,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +91,50 @@ class MainTest {
     Run top = cli.run("--help");
     assertTrue(
         top.out().contains("rewrap") && top.out().contains("3   key or password error"), top.out());
+  }
+
+  /**
+   * The same mistake gives the same exit code whichever argument it is in: a missing PLAIN_DIR is a
+   * missing file (4) as a missing ROOT is, where it was a usage error; a file in its place stays
+   * one (2). {@code keys} without its command is a usage error as the tool without one is, where it
+   * printed its help and exited 0; {@code keys init} on a directory is refused as an existing file
+   * is (2), where it tried to open the directory as a keystore and failed as an I/O error (4).
+   */
+  @Test
+  void eachMistakeHasOneExitCodeWhereverItIs() throws Exception {
+    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    assertEquals(0, cli.keys("keys", "init").code());
+    Path root = tmp.resolve("root");
+    Run missingPlain = cli.keys("encrypt", tmp.resolve("nothing").toString(), root.toString());
+    assertEquals(4, missingPlain.code(), missingPlain.err());
+    assertEquals(
+        "encryptedfs: " + tmp.resolve("nothing") + ": no such file", missingPlain.err().strip());
+    Run missingRoot = cli.keys("verify", root.toString());
+    assertEquals(4, missingRoot.code(), missingRoot.err());
+    Run filePlain = cli.keys("encrypt", tmp.resolve("pass").toString(), root.toString());
+    assertEquals(2, filePlain.code(), filePlain.err());
+    assertTrue(
+        filePlain.err().contains(tmp.resolve("pass") + ": not a directory"), filePlain.err());
+    assertTrue(Files.notExists(root), "nothing made");
+
+    Run keysAlone = cli.run("keys");
+    assertEquals(2, keysAlone.code(), keysAlone.out() + keysAlone.err());
+    assertTrue(keysAlone.err().contains("missing command"), keysAlone.err());
+
+    Path dir = Files.createDirectories(tmp.resolve("keysdir"));
+    Run initDir =
+        cli.run(
+            "keys",
+            "init",
+            "-k",
+            dir.toString(),
+            "--password-file",
+            tmp.resolve("pass").toString());
+    assertEquals(2, initDir.code(), initDir.err());
+    assertEquals(
+        "encryptedfs: " + dir + ": is a directory; --keystore names the file to create",
+        initDir.err().strip());
+    assertEquals(List.of(), Files.list(dir).toList(), "nothing written");
   }
 
   /**
