@@ -4,12 +4,9 @@ import io.encryptedfs.keystore.AuditEvent.Kind;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.crypto.SecretKey;
 
 /** The checks made on a keystore as it is opened and its keys are loaded. */
@@ -18,13 +15,13 @@ final class OpenChecks {
 
   /** Warns when the keystore file grants anything to its group or to others. */
   static void permissions(Path file, String source, AuditLog audit) throws IOException {
-    Set<PosixFilePermission> granted = OwnerOnly.grantedToOthers(file);
-    if (!granted.isEmpty()) {
+    String permissions = OwnerOnly.openToOthers(file);
+    if (permissions != null) {
       audit.record(
           Kind.INSECURE_PERMISSIONS,
           source,
           null,
-          Map.of("permissions", PosixFilePermissions.toString(granted), "expected", "rw-------"));
+          Map.of("permissions", permissions, "expected", "rw-------"));
     }
   }
 

@@ -66,12 +66,30 @@ final class OwnerOnly {
 
   /** The permissions {@code path} grants its group or others; empty when not POSIX. */
   static Set<PosixFilePermission> grantedToOthers(Path path) throws IOException {
-    if (!isPosix(path)) {
-      return Set.of();
-    }
+    return grantedToOthers(isPosix(path) ? Files.getPosixFilePermissions(path) : Set.of());
+  }
+
+  /** What of {@code permissions} its group or others are granted. */
+  static Set<PosixFilePermission> grantedToOthers(Set<PosixFilePermission> permissions) {
     Set<PosixFilePermission> granted = EnumSet.noneOf(PosixFilePermission.class);
-    granted.addAll(Files.getPosixFilePermissions(path));
+    granted.addAll(permissions);
     granted.retainAll(GROUP_OR_OTHERS);
     return granted;
+  }
+
+  /**
+   * {@code path}'s permissions, as {@code ls -l} shows them ({@code rw-r--r--}), if its group or
+   * others are granted any; null if not, or where the file system has no POSIX permissions. The
+   * whole mode is what a reader can act on: the offending bits alone ({@code ---r--r--}) read as an
+   * owner without access.
+   */
+  static String openToOthers(Path path) throws IOException {
+    if (!isPosix(path)) {
+      return null;
+    }
+    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+    return grantedToOthers(permissions).isEmpty()
+        ? null
+        : PosixFilePermissions.toString(permissions);
   }
 }

@@ -10,10 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Set;
 import java.util.function.IntFunction;
 
 /** The implementations behind {@link PasswordSource}'s factories. */
@@ -64,22 +61,22 @@ final class PasswordSources {
      * that a file that cannot be read fails as before; a pipe has no permissions worth naming.
      */
     private static void warnIfOthersMayRead(Path file) {
-      Set<PosixFilePermission> granted;
+      String permissions;
       try {
         if (!Files.isRegularFile(file)) {
           return;
         }
-        granted = OwnerOnly.grantedToOthers(file);
+        permissions = OwnerOnly.openToOthers(file);
       } catch (IOException | RuntimeException e) {
         return; // read all the same; a check that cannot be made is no reason to refuse it
       }
-      if (!granted.isEmpty()) {
+      if (permissions != null) {
         LOG.log(
             System.Logger.Level.WARNING,
             "password file "
                 + file
                 + " grants its group or others access ("
-                + PosixFilePermissions.toString(granted)
+                + permissions
                 + "); make it owner-only: chmod 600 "
                 + file);
       }

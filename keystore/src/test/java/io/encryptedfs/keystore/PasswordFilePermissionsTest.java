@@ -74,7 +74,7 @@ class PasswordFilePermissionsTest {
     assertEquals(Level.WARNING, warning.getLevel());
     String message = warning.getMessage();
     assertTrue(message.contains(file.toString()), message);
-    assertTrue(message.contains("(---r--r--)"), message);
+    assertTrue(message.contains("(rw-r--r--)"), message);
     assertTrue(message.contains("chmod 600"), message);
     assertFalse(message.contains("hunter2"), message);
   }
