@@ -120,7 +120,11 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     Path raw = raw(p);
     boolean writes =
         options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
-    if (options.contains(LinkOption.NOFOLLOW_LINKS)
+    // The JDK opens with O_NOFOLLOW for DELETE_ON_CLOSE too: the close deletes the name, and a
+    // link someone put there (a temporary file's name is guessable) must not lead the open, and
+    // its TRUNCATE_EXISTING, to another file.
+    if ((options.contains(LinkOption.NOFOLLOW_LINKS)
+            || options.contains(StandardOpenOption.DELETE_ON_CLOSE))
         && !(writes && options.contains(StandardOpenOption.CREATE_NEW))
         && Files.isSymbolicLink(raw)) {
       // As open(2) with O_NOFOLLOW (ELOOP), in the JDK's words, and naming the path, which the

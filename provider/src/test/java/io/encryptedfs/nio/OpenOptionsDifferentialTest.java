@@ -3,6 +3,7 @@ package io.encryptedfs.nio;
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.DELETE_ON_CLOSE;
 import static java.nio.file.StandardOpenOption.DSYNC;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.SYNC;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opening links with {@code NOFOLLOW_LINKS}, and directories with options the JDK ignores without
+ * Opening links with {@code NOFOLLOW_LINKS} or {@code DELETE_ON_CLOSE}, and directories with options the JDK ignores without
  * {@code WRITE}, beside the default file system: the outcome (or exception type) of each open, and
  * the link's target afterwards, which a followed {@code TRUNCATE_EXISTING} would empty.
  */
@@ -34,6 +35,11 @@ class OpenOptionsDifferentialTest {
           Set.of(READ, WRITE, TRUNCATE_EXISTING, NOFOLLOW_LINKS),
           Set.of(WRITE, CREATE, NOFOLLOW_LINKS),
           Set.of(WRITE, CREATE_NEW, NOFOLLOW_LINKS),
+          // The JDK opens with O_NOFOLLOW for DELETE_ON_CLOSE: a temporary file's name that
+          // someone made a link must not lead the close's delete, or a truncation, elsewhere.
+          Set.of(READ, WRITE, TRUNCATE_EXISTING, DELETE_ON_CLOSE),
+          Set.of(READ, DELETE_ON_CLOSE),
+          Set.of(WRITE, CREATE, DELETE_ON_CLOSE),
           Set.of(READ));
   private static final List<Set<OpenOption>> DIRECTORY_OPENS =
       List.of(
@@ -55,6 +61,7 @@ class OpenOptionsDifferentialTest {
     for (Set<OpenOption> options : LINK_OPENS) {
       seen.add("link " + options + ": " + open(link, options));
       seen.add("target: " + Files.readString(target));
+      seen.add("link exists: " + Files.exists(link, NOFOLLOW_LINKS));
       seen.add("dangling " + options + ": " + open(dangling, options));
       seen.add("gone exists: " + Files.exists(dir.resolve("gone"), NOFOLLOW_LINKS));
     }
