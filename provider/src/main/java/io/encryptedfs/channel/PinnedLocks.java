@@ -19,15 +19,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>So a virtual thread on those JDKs first tries the lock, in the lock's own order. Where that
  * fails and a synchronized method is on the stack ({@link SynchronizedFrames}), the thread waits in
- * {@code Object.wait} for short whiles and tries again after each: the JDK adds a carrier for as
- * long as such a wait lasts, where a wait for the lock would add none. Anywhere else the lock is
- * waited for as usual, which leaves the carrier. The short whiles are a poll, as nothing notifies a
- * lock's waiter but the lock; they happen only on a path that a race or a caller's own monitor led
- * to.
+ * the lock's queue for a short while, and then in {@code Object.wait} for another before it waits
+ * in the queue again: the JDK adds a carrier for as long as a wait in {@code Object.wait} lasts,
+ * where a wait for the lock would add none. Anywhere else the lock is waited for as usual, which
+ * leaves the carrier. It happens only on a path that a race or a caller's own monitor led to.
  */
 final class PinnedLocks {
   /** The longest pause between two tries. */
   static final long MAX_PAUSE_MILLIS = MonitorWaits.FIRST_MILLIS;
+
+  /** How long a pinned caller waits in a lock's queue, holding its carrier, before it pauses. */
+  static final long QUEUED_NANOS = 200_000;
 
   private PinnedLocks() {}
 
@@ -68,10 +70,17 @@ final class PinnedLocks {
     condition.awaitUninterruptibly();
   }
 
-  /** Takes {@code lock}, pausing between tries; uninterruptible, as {@code lock()} is. */
+  /**
+   * Takes {@code lock}: waits for it in its queue for at most {@link #QUEUED_NANOS}, holding the
+   * carrier, then pauses and does so again, until it has it; uninterruptible, as {@code lock()} is.
+   * Most holds are a block's sealing and writing by a thread that runs meanwhile, which the queued
+   * wait outlasts, and a lock let go is handed to its queue's head, where a caller that only tried
+   * now and then would mostly find it taken again. A holder that needs this carrier to run makes
+   * the queued wait time out; the pause after it lets that holder run.
+   */
   private static void pollFor(Lock lock) {
     long millis = 1;
-    while (!tryNow(lock)) {
+    while (!tryFor(lock, QUEUED_NANOS)) {
       boolean interrupted = Thread.interrupted();
       interrupted |= pause(millis);
       restore(interrupted);
@@ -87,12 +96,20 @@ final class PinnedLocks {
    * does not; the interrupt is kept for the caller.
    */
   private static boolean tryNow(Lock lock) {
+    return tryFor(lock, 0);
+  }
+
+  /** {@code lock.tryLock(nanos)}, which an interrupt neither ends nor loses. */
+  private static boolean tryFor(Lock lock, long nanos) {
     boolean interrupted = Thread.interrupted();
     try {
-      return lock.tryLock(0, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      interrupted = true;
-      return false;
+      while (true) {
+        try {
+          return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
     } finally {
       restore(interrupted);
     }
