@@ -93,12 +93,11 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
    * a name that is not a directory ({@link DotNames}).
    */
   static Path raw(EncryptedPath p) throws IOException {
-    EncryptedPath abs = p.toAbsolutePath().normalize();
+    EncryptedPath abs = DotNames.resolved(p);
     Path raw = p.getFileSystem().rawPath(abs);
     if (p.getFileSystem().isInternal(abs, raw)) {
       throw new NoSuchFileException(p.toString());
     }
-    DotNames.check(p);
     return raw;
   }
 
@@ -242,6 +241,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
       // was listed in it; as Jimfs does, say what it is.
       throw new FileSystemException(p.toString(), null, "the root directory cannot be deleted");
     }
+    DotNames.refuseRemoving(p);
     try {
       p.getFileSystem().files().delete(raw, () -> rawProvider(p).delete(raw));
     } catch (FileSystemException e) {
@@ -253,6 +253,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public void copy(Path source, Path target, CopyOption... options) throws IOException {
     EncryptedPath from = check(source);
     EncryptedPath to = check(target);
+    DotNames.refuseReplacing(to, options);
     CopyMove.copy(this, from, to, options);
   }
 
@@ -260,6 +261,8 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     EncryptedPath from = check(source);
     EncryptedPath to = check(target);
+    DotNames.refuseMoving(from, to);
+    DotNames.refuseReplacing(to, options);
     if (from.getFileSystem() != to.getFileSystem()) {
       CopyMove.moveAcrossRoots(this, from, to, options);
       return;

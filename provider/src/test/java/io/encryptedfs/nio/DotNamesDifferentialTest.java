@@ -11,7 +11,9 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +83,83 @@ class DotNamesDifferentialTest {
     return seen;
   }
 
+  /**
+   * A last name {@code .} or {@code ..}, and a link before a dot name, as the kernel resolves them:
+   * a link there is followed ({@code link/.} is its target directory, {@code l2/../t} is {@code t}
+   * beside the link's target), and what would remove the directory a last dot name names fails.
+   * Before, such paths were normalized by name: {@code delete(empty/.)} deleted {@code empty},
+   * moving {@code x/y/..} moved {@code x}, a copy replacing {@code empty/.} deleted it and then
+   * failed, and a walk of {@code link/.} found only the link.
+   */
+  private static List<String> runEnds(Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("x/y"));
+    Files.createDirectories(dir.resolve("empty"));
+    Files.createDirectories(dir.resolve("e2"));
+    Files.writeString(dir.resolve("e2/a"), "a");
+    Files.writeString(dir.resolve("x/t"), "xt");
+    Files.writeString(dir.resolve("t"), "t");
+    Files.writeString(dir.resolve("f"), "f");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), dir.getFileSystem().getPath("e2"));
+    Files.createSymbolicLink(dir.resolve("l2"), dir.getFileSystem().getPath("x/y"));
+    Path f = dir.resolve("f");
+    List<String> seen = new ArrayList<>();
+    Map<String, Callable<?>> calls = new LinkedHashMap<>();
+    calls.put("delete empty/.", () -> delete(dir.resolve("empty/.")));
+    calls.put("delete x/y/..", () -> delete(dir.resolve("x/y/..")));
+    calls.put("delete link/.", () -> delete(dir.resolve("link/.")));
+    calls.put("move x/y/.. m", () -> Files.move(dir.resolve("x/y/.."), dir.resolve("m")));
+    calls.put("move empty/. m", () -> Files.move(dir.resolve("empty/."), dir.resolve("m")));
+    calls.put(
+        "move f empty/. replacing",
+        () -> Files.move(f, dir.resolve("empty/."), StandardCopyOption.REPLACE_EXISTING));
+    calls.put(
+        "move f link/. replacing",
+        () -> Files.move(f, dir.resolve("link/."), StandardCopyOption.REPLACE_EXISTING));
+    calls.put("move f empty/.", () -> Files.move(f, dir.resolve("empty/.")));
+    calls.put(
+        "copy f empty/. replacing",
+        () -> Files.copy(f, dir.resolve("empty/."), StandardCopyOption.REPLACE_EXISTING));
+    calls.put(
+        "copy f x/y/.. replacing",
+        () -> Files.copy(f, dir.resolve("x/y/.."), StandardCopyOption.REPLACE_EXISTING));
+    calls.put(
+        "copy f missing/. replacing",
+        () -> Files.copy(f, dir.resolve("missing/."), StandardCopyOption.REPLACE_EXISTING));
+    calls.put("walk link/.", () -> walk(dir, dir.resolve("link/.")));
+    calls.put("list link/.", () -> list(dir.resolve("link/.")));
+    calls.put(
+        "is directory, nofollow, link/.",
+        () -> Files.isDirectory(dir.resolve("link/."), LinkOption.NOFOLLOW_LINKS));
+    calls.put("is link link/.", () -> Files.isSymbolicLink(dir.resolve("link/.")));
+    calls.put("read link link/.", () -> Files.readSymbolicLink(dir.resolve("link/.")));
+    calls.put(
+        "copy link/. c, nofollow",
+        () -> {
+          Files.copy(dir.resolve("link/."), dir.resolve("c"), LinkOption.NOFOLLOW_LINKS);
+          return Files.isDirectory(dir.resolve("c"), LinkOption.NOFOLLOW_LINKS);
+        });
+    calls.put("read l2/../t", () -> Files.readString(dir.resolve("l2/../t")));
+    calls.put("read link/../t", () -> Files.readString(dir.resolve("link/../t")));
+    calls.put("exists link/./a", () -> Files.exists(dir.resolve("link/./a")));
+    for (Map.Entry<String, Callable<?>> call : calls.entrySet()) {
+      Path named = dir.resolve(call.getKey().split(" ")[1]);
+      seen.add(call.getKey() + ": " + outcome(named, call.getValue()));
+    }
+    seen.add("left: " + left(dir) + " link -> " + Files.readSymbolicLink(link));
+    return seen;
+  }
+
+  private static Object delete(Path p) throws IOException {
+    Files.delete(p);
+    return null;
+  }
+
+  private static List<String> walk(Path dir, Path start) throws IOException {
+    try (var walk = Files.walk(start)) {
+      return walk.map(q -> dir.relativize(q).toString()).sorted().toList();
+    }
+  }
+
   private static String list(Path p) throws IOException {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
@@ -132,5 +211,10 @@ class DotNamesDifferentialTest {
   @Test
   void dotNamesAfterAMissingNameOrAFileNameNothing(@TempDir Path tmp) throws IOException {
     PlainAndEncrypted.assertSame(tmp, DotNamesDifferentialTest::run);
+  }
+
+  @Test
+  void aLastDotNameIsNotRemovedAndALinkBeforeOneIsFollowed(@TempDir Path tmp) throws IOException {
+    PlainAndEncrypted.assertSame(tmp, DotNamesDifferentialTest::runEnds);
   }
 }
