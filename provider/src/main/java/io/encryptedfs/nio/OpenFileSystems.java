@@ -89,7 +89,10 @@ final class OpenFileSystems {
     if (uri.getRawFragment() != null) {
       throw new IllegalArgumentException("URI has a fragment component: " + uri);
     }
-    return fs.getPath(URI.create(rawSsp.substring(sep + 1)).getPath());
+    // One slash however many there are: parsed alone, "//a/b" would make 'a' an authority and
+    // name "/b", another file (the default provider reads file:///tmp//x as /tmp/x).
+    String rawPath = rawSsp.substring(sep + 1).replaceFirst("^/+", "/");
+    return fs.getPath(URI.create(rawPath).getPath());
   }
 
   private EncryptedFileSystem openFromEnvironment(URI uri) {

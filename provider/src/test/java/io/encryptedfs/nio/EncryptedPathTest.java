@@ -81,6 +81,22 @@ class EncryptedPathTest {
   }
 
   /**
+   * Slashes doubled after the "!" name the path without them, as {@code file:///tmp//x} names
+   * {@code /tmp/x}: the part was parsed as a URI of its own, so {@code !//a/b/c} read {@code a} as
+   * an authority and named {@code /b/c}, another file, and {@code !//a} the empty path. URIs so
+   * made are common where code joins a root's URI and a path with a "/".
+   */
+  @Test
+  void doubledSlashesAfterTheSeparatorAreOne() {
+    String root = fs.getPath("/").toUri().toString();
+    assertTrue(root.endsWith("!/"), root);
+    assertEquals(fs.getPath("/a/b/c"), Paths.get(URI.create(root + "/a/b/c")));
+    assertEquals(fs.getPath("/a"), Paths.get(URI.create(root + "/a")));
+    assertEquals(fs.getPath("/a/b/c"), Paths.get(URI.create(root + "//a/b/c")));
+    assertEquals(fs.getPath("/a b/c"), Paths.get(URI.create(root + "/a%20b/c")));
+  }
+
+  /**
    * A root below a directory whose name ends in '!' ({@code x!/inner}): "!/" also ends the
    * directory in an {@code encrypted:} URI, so the URI of {@code /a} there named {@code /inner!/a}
    * in a root at {@code x} (or no root at all). The directory's '!' is encoded now.
