@@ -1,5 +1,6 @@
 package io.encryptedfs;
 
+import io.encryptedfs.nio.EncryptedFileSystemProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystem;
@@ -109,13 +110,13 @@ public final class EncryptedFileSystems {
   public static FileSystem newFileSystem(Path directory, Map<String, ?> env) throws IOException {
     // Hand the Path itself to the provider: a round trip through its URI would resolve to whatever
     // provider is installed for that scheme, silently dropping a wrapping file system.
-    return provider().newFileSystem(directory, env);
+    return provider().openRoot(directory, env);
   }
 
-  private static FileSystemProvider provider() {
+  private static EncryptedFileSystemProvider provider() {
     for (FileSystemProvider p : FileSystemProvider.installedProviders()) {
-      if (SCHEME.equalsIgnoreCase(p.getScheme())) {
-        return p;
+      if (p instanceof EncryptedFileSystemProvider encrypted) {
+        return encrypted;
       }
     }
     throw new ProviderNotFoundException(SCHEME);

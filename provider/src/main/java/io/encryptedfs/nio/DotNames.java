@@ -162,14 +162,17 @@ final class DotNames {
 
   /**
    * Refuses to move {@code from} where its last name is {@code .} or {@code ..}, as Linux refuses
-   * such a {@code rename} ({@code EBUSY}): before, moving {@code d/x/..} moved {@code d}.
+   * such a {@code rename} ({@code EBUSY}): before, moving {@code d/x/..} moved {@code d}; and to
+   * replace such a {@code to} ({@link #refuseReplacing}).
    */
-  static void refuseMoving(EncryptedPath from, EncryptedPath to) throws IOException {
+  static void refuseMoving(EncryptedPath from, EncryptedPath to, CopyOption... options)
+      throws IOException {
     if (endsInDotName(from)) {
       // A name on the way that is missing or not a directory says so first.
       EncryptedFileSystemProvider.raw(from);
       throw new FileSystemException(from.toString(), to.toString(), "Device or resource busy");
     }
+    refuseReplacing(to, options);
   }
 
   /**

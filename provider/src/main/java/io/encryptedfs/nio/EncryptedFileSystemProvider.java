@@ -57,12 +57,17 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
     return fileSystems.open(dir, env);
   }
 
+  /** A missing path is a root only where {@code env} says so ({@link RootRecognition}). */
   @Override
   public FileSystem newFileSystem(Path path, Map<String, ?> env) throws IOException {
-    if (Files.exists(path) && !Files.isDirectory(path)) {
-      throw new UnsupportedOperationException("an encrypted root is a directory: " + path);
-    }
+    RootRecognition.requireRecognized(path, env);
     return fileSystems.open(path, env);
+  }
+
+  /** {@code EncryptedFileSystems.newFileSystem}, whose settings may all come from outside code. */
+  public FileSystem openRoot(Path directory, Map<String, ?> env) throws IOException {
+    RootRecognition.requireNotAFile(directory);
+    return fileSystems.open(directory, env);
   }
 
   @Override
@@ -261,8 +266,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
   public void move(Path source, Path target, CopyOption... options) throws IOException {
     EncryptedPath from = check(source);
     EncryptedPath to = check(target);
-    DotNames.refuseMoving(from, to);
-    DotNames.refuseReplacing(to, options);
+    DotNames.refuseMoving(from, to, options);
     if (from.getFileSystem() != to.getFileSystem()) {
       CopyMove.moveAcrossRoots(this, from, to, options);
       return;

@@ -1,0 +1,67 @@
+package io.encryptedfs.nio;
+
+import io.encryptedfs.EncryptedFileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which paths {@code FileSystems.newFileSystem(path, env)} may open as a root. That call asks each
+ * installed provider in turn and takes the first that does not throw {@code
+ * UnsupportedOperationException}, the JDK's "not a file type I recognize"; on the module path this
+ * provider comes before the zip file system's. A regular file is never a root. A path that does not
+ * exist is one only when {@code env} holds a setting of this provider's besides {@code create},
+ * which the zip file system reads too: before, {@code FileSystems.newFileSystem(new.zip,
+ * Map.of("create", "true"))} made an encrypted root named {@code new.zip} where keys came from the
+ * environment, and failed for want of keys where none did. {@code
+ * EncryptedFileSystems.newFileSystem} opens or creates a root without this look.
+ */
+final class RootRecognition {
+  private static final Set<String> OWN_SETTINGS =
+      Set.of(
+          EncryptedFileSystems.KEYSTORE,
+          EncryptedFileSystems.KEYSTORE_PASSWORD,
+          EncryptedFileSystems.KEYSTORE_PASSWORD_FILE,
+          EncryptedFileSystems.KEY_ALIAS,
+          EncryptedFileSystems.ALGORITHM,
+          EncryptedFileSystems.BLOCK_SIZE,
+          EncryptedFileSystems.KEY_PROVIDER,
+          EncryptedFileSystems.KEY_POLICY,
+          EncryptedFileSystems.WRITE_MODE,
+          EncryptedFileSystems.WRITE_BUFFER_MILLIS,
+          EncryptedFileSystems.CREATE_SYNC,
+          EncryptedFileSystems.AUDIT_FILE);
+
+  private RootRecognition() {}
+
+  /** Refuses a regular file, which no root is, as a file type this provider does not recognize. */
+  static void requireNotAFile(Path path) {
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      throw new UnsupportedOperationException("an encrypted root is a directory: " + path);
+    }
+  }
+
+  /** As {@link #requireNotAFile}, and refuses a missing path that {@code env} does not claim. */
+  static void requireRecognized(Path path, Map<String, ?> env) {
+    requireNotAFile(path);
+    if (!Files.exists(path) && !claims(env)) {
+      throw new UnsupportedOperationException(
+          path
+              + ": no encrypted root there, and no encryptedfs setting given but 'create', which"
+              + " other file systems read too; EncryptedFileSystems.newFileSystem creates one");
+    }
+  }
+
+  private static boolean claims(Map<String, ?> env) {
+    if (env == null) {
+      return false;
+    }
+    for (String key : env.keySet()) {
+      if (OWN_SETTINGS.contains(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
