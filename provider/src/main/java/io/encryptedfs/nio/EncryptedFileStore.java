@@ -19,6 +19,23 @@ final class EncryptedFileStore extends FileStore {
     this.underlying = underlying;
   }
 
+  /** The underlying store's: what a file takes on disk is counted there. */
+  @Override
+  public long getBlockSize() throws IOException {
+    return underlying.getBlockSize();
+  }
+
+  /** One root's store, however it was looked up: the same root over the same underlying store. */
+  @Override
+  public boolean equals(Object obj) {
+    return obj instanceof EncryptedFileStore o && o.fs == fs && o.underlying.equals(underlying);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * System.identityHashCode(fs) + underlying.hashCode();
+  }
+
   @Override
   public String name() {
     return "encrypted:" + underlying.name();

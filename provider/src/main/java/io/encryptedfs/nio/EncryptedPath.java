@@ -312,8 +312,23 @@ final class EncryptedPath implements Path {
   /** Orders by code point, as the JDK's Unix path orders by UTF-8 byte; UTF-16 units would not. */
   @Override
   public int compareTo(Path other) {
+    // As the JDK's paths: another provider's path is a ClassCastException, not a mismatch.
+    EncryptedPath o = (EncryptedPath) Objects.requireNonNull(other, "path");
+    int byName = compareNames(o);
+    if (byName != 0 || o.fs == fs) {
+      return byName;
+    }
+    // The same names in two roots: ordered by root, so that compareTo agrees with equals (a
+    // TreeSet of paths from two roots kept one of each pair).
+    int byRoot = fs.root().toString().compareTo(o.fs.root().toString());
+    return byRoot != 0
+        ? byRoot
+        : Integer.compare(System.identityHashCode(fs), System.identityHashCode(o.fs));
+  }
+
+  private int compareNames(EncryptedPath other) {
     String a = toString();
-    String b = check(other).toString();
+    String b = other.toString();
     int i = 0;
     while (i < a.length() && i < b.length()) {
       int ca = a.codePointAt(i);

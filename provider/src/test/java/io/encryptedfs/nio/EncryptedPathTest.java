@@ -70,6 +70,27 @@ class EncryptedPathTest {
     assertFalse(p.endsWith("a/c"));
   }
 
+  /**
+   * {@code compareTo} agrees with {@code equals} across roots: the same names in two roots compared
+   * as 0 though unequal, so a sorted set of both kept one. Another provider's path is a {@code
+   * ClassCastException}, as {@code Path.compareTo} says and the JDK's paths throw.
+   */
+  @Test
+  void pathsOfTwoRootsAreOrderedAsTheyAreUnequal() throws Exception {
+    try (FileSystem other =
+        TestRoots.open(tmp.resolve("other"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+      Path a = fs.getPath("/data/x");
+      Path b = other.getPath("/data/x");
+      assertNotEquals(a, b);
+      assertNotEquals(0, a.compareTo(b));
+      assertEquals(-Integer.signum(a.compareTo(b)), Integer.signum(b.compareTo(a)));
+      assertEquals(2, new java.util.TreeSet<>(java.util.List.of(a, b)).size());
+      assertEquals(0, a.compareTo(fs.getPath("/data/x")));
+      assertTrue(a.compareTo(fs.getPath("/data/y")) < 0);
+      assertThrows(ClassCastException.class, () -> a.compareTo(Path.of("/data/x")));
+    }
+  }
+
   @Test
   void uriRoundTripsThroughPathsGet() {
     Path p = fs.getPath("/dir with space/ä.log");

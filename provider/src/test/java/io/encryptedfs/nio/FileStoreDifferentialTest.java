@@ -49,6 +49,12 @@ class FileStoreDifferentialTest {
     for (Path p : List.of(file, sub, link, dirLink)) {
       seen.add(p.getFileName() + ": " + describe(p, Files.getFileStore(p)));
     }
+    // Code that asks whether two paths are on one store (can a rename stay on one device?)
+    // compares two look-ups; each was a new object, unequal to the last.
+    FileStore a = Files.getFileStore(dir);
+    FileStore b = Files.getFileStore(file);
+    seen.add("one store: " + a.equals(b) + " " + (a.hashCode() == b.hashCode()));
+    seen.add("block size: " + (a.getBlockSize() > 0));
     return seen;
   }
 
