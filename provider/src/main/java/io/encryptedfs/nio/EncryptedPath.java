@@ -276,10 +276,13 @@ final class EncryptedPath implements Path {
     return fs.uriOf(toAbsolutePath().normalize());
   }
 
-  /** This path's names as the percent-encoded path of a URI. */
+  /**
+   * This path's names as the percent-encoded path of a URI, non-ASCII characters included, as the
+   * root's directory is and the default provider's {@code toUri} encodes them.
+   */
   String toUri0() {
     try {
-      return new URI(null, null, toString(), null).getRawPath();
+      return new URI(null, null, toString(), null).toASCIIString();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException("cannot encode path as a URI: " + this, e);
     }
