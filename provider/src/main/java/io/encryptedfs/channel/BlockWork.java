@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.crypto.ThreadCache;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -144,9 +145,13 @@ final class BlockWork {
 
     /** Every block is claimed by now; the helpers' last ones end within a block's time. */
     void awaitBlocks() {
+      // A virtual thread that yields leaves its carrier, holding the file's lock, and on JDK 21 to
+      // 23 may find none free again while others are pinned: it spins, as the helpers' last
+      // blocks end within a block's time.
+      boolean mayYield = !(PinnedClose.MONITORS_PIN && ThreadCache.onVirtualThread());
       int spins = 0;
       while (ended.get() < count) {
-        if (++spins < WAIT_SPINS) {
+        if (++spins < WAIT_SPINS || !mayYield) {
           Thread.onSpinWait();
         } else {
           Thread.yield();

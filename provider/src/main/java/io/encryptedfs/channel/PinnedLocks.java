@@ -31,32 +31,36 @@ final class PinnedLocks {
   /** How long a pinned caller waits in a lock's queue, holding its carrier, before it pauses. */
   static final long QUEUED_NANOS = 200_000;
 
+  /** As {@link #QUEUED_NANOS}, for a caller whose stack shows no synchronized method. */
+  static final long UNSEEN_QUEUED_NANOS = 10_000_000;
+
   private PinnedLocks() {}
 
-  /** {@code lock.lock()}, without keeping a pinned virtual thread's carrier while it waits. */
+  /**
+   * {@code lock.lock()}, without keeping a pinned virtual thread's carrier while it waits. A thread
+   * with no synchronized method on its stack may still be pinned, by a {@code synchronized} block
+   * (the JDK's {@code PrintWriter} writes in one): it waits in the queue for longer, {@link
+   * #UNSEEN_QUEUED_NANOS}, which an unpinned thread spends off its carrier, before it pauses.
+   */
   static void lock(Lock lock) {
     if (PinnedCalls.APPLY && ThreadCache.onVirtualThread()) {
-      if (tryNow(lock)) {
-        return;
+      if (!tryNow(lock)) {
+        pollFor(lock, SynchronizedFrames.onStack() ? QUEUED_NANOS : UNSEEN_QUEUED_NANOS);
       }
-      if (SynchronizedFrames.onStack()) {
-        pollFor(lock);
-        return;
-      }
+      return;
     }
     lock.lock();
   }
 
   /**
    * {@code condition.awaitUninterruptibly()}, where {@code condition} belongs to {@code held}. On a
-   * pinned virtual thread that holds {@code held} once, it lets it go for one short pause and takes
-   * it again: the caller looks again at what it waits for, as after any wake-up of a condition.
+   * virtual thread that holds {@code held} once, it lets it go for one short pause and takes it
+   * again: the caller looks again at what it waits for, as after any wake-up of a condition. Every
+   * virtual thread does so, pinned as far as the stack shows or not: a {@code synchronized} block
+   * pins unseen, and the wait (for a force to free a tail slot) is rare and lasts a force.
    */
   static void awaitUninterruptibly(Condition condition, ReentrantReadWriteLock.WriteLock held) {
-    if (PinnedCalls.APPLY
-        && ThreadCache.onVirtualThread()
-        && held.getHoldCount() == 1
-        && SynchronizedFrames.onStack()) {
+    if (PinnedCalls.APPLY && ThreadCache.onVirtualThread() && held.getHoldCount() == 1) {
       held.unlock();
       boolean interrupted = Thread.interrupted();
       try {
@@ -71,16 +75,16 @@ final class PinnedLocks {
   }
 
   /**
-   * Takes {@code lock}: waits for it in its queue for at most {@link #QUEUED_NANOS}, holding the
+   * Takes {@code lock}: waits for it in its queue for at most {@code queuedNanos}, holding the
    * carrier, then pauses and does so again, until it has it; uninterruptible, as {@code lock()} is.
    * Most holds are a block's sealing and writing by a thread that runs meanwhile, which the queued
    * wait outlasts, and a lock let go is handed to its queue's head, where a caller that only tried
    * now and then would mostly find it taken again. A holder that needs this carrier to run makes
    * the queued wait time out; the pause after it lets that holder run.
    */
-  private static void pollFor(Lock lock) {
+  private static void pollFor(Lock lock, long queuedNanos) {
     long millis = 1;
-    while (!tryFor(lock, QUEUED_NANOS)) {
+    while (!tryFor(lock, queuedNanos)) {
       boolean interrupted = Thread.interrupted();
       interrupted |= pause(millis);
       restore(interrupted);

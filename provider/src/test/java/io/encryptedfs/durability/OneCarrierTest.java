@@ -93,6 +93,18 @@ class OneCarrierTest {
   }
 
   /**
+   * {@code PrintWriter}s appending to a log beside threads that force it ({@link
+   * PrintWritersChild}): a {@code PrintWriter} writes inside a {@code synchronized} block, which no
+   * stack walk finds, so the provider's waits on such a thread must leave the carrier to others
+   * whatever the stack shows (on JDK 21 to 23).
+   */
+  @Test
+  void printWritersBesideForcesOnOneCarrierAllEnd() throws Exception {
+    List<String> lines = onOneCarrier(PrintWritersChild.class);
+    assertEquals(List.of("done", "lines 300"), lines);
+  }
+
+  /**
    * A root's open that waits in its key provider, as one does for a keystore being written, while
    * another virtual thread looks up a root already open and then lets the open go on ({@link
    * RootOpenChild}). The registry of roots held its monitor through the whole open, so on JDK 21
