@@ -18,11 +18,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * JDK 21, pinned in {@code Files.readAllBytes}' stream waiting for the file's read lock.
  *
  * <p>So a virtual thread on those JDKs first tries the lock, in the lock's own order. Where that
- * fails and a synchronized method is on the stack ({@link SynchronizedFrames}), the thread waits in
- * the lock's queue for a short while, and then in {@code Object.wait} for another before it waits
- * in the queue again: the JDK adds a carrier for as long as a wait in {@code Object.wait} lasts,
- * where a wait for the lock would add none. Anywhere else the lock is waited for as usual, which
- * leaves the carrier. It happens only on a path that a race or a caller's own monitor led to.
+ * fails, it waits in the lock's queue for a short while, 200 µs where a synchronized method is on
+ * the stack ({@link SynchronizedFrames}) and 10 ms where none is (a {@code synchronized} block pins
+ * unseen: the JDK's {@code PrintWriter} writes in one), and then in {@code Object.wait} for another
+ * before it waits in the queue again: the JDK adds a carrier for as long as a wait in {@code
+ * Object.wait} lasts, where a wait for the lock would add none. A thread that is not pinned spends
+ * its queued waits off its carrier, as with {@code lock()}.
  */
 final class PinnedLocks {
   /** The longest pause between two tries. */
