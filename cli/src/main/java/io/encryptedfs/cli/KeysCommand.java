@@ -45,7 +45,7 @@ final class KeysCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "missing command (init, generate, list," + " rotate or retire)");
+        spec.commandLine(), "missing command (init, generate, list, rotate or retire)");
   }
 
   @Command(

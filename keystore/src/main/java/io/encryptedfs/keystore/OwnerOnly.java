@@ -7,6 +7,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -64,19 +65,6 @@ final class OwnerOnly {
     return missing;
   }
 
-  /** The permissions {@code path} grants its group or others; empty when not POSIX. */
-  static Set<PosixFilePermission> grantedToOthers(Path path) throws IOException {
-    return grantedToOthers(isPosix(path) ? Files.getPosixFilePermissions(path) : Set.of());
-  }
-
-  /** What of {@code permissions} its group or others are granted. */
-  static Set<PosixFilePermission> grantedToOthers(Set<PosixFilePermission> permissions) {
-    Set<PosixFilePermission> granted = EnumSet.noneOf(PosixFilePermission.class);
-    granted.addAll(permissions);
-    granted.retainAll(GROUP_OR_OTHERS);
-    return granted;
-  }
-
   /**
    * {@code path}'s permissions, as {@code ls -l} shows them ({@code rw-r--r--}), if its group or
    * others are granted any; null if not, or where the file system has no POSIX permissions. The
@@ -88,7 +76,7 @@ final class OwnerOnly {
       return null;
     }
     Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
-    return grantedToOthers(permissions).isEmpty()
+    return Collections.disjoint(permissions, GROUP_OR_OTHERS)
         ? null
         : PosixFilePermissions.toString(permissions);
   }
