@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -51,6 +53,13 @@ final class KeystoreOptions {
               + " e.g. /pii/**=pii-key;/wal/**=wal-key. Used for new files and by rewrap.")
   String keyPolicy;
 
+  /**
+   * Said instead of a password variable's or file's name when no such variable or file exists: the
+   * password itself, typed where its name belongs, must not be echoed to a terminal or a log.
+   */
+  private static final String NOT_REPEATED =
+      " (its name is not repeated, in case the password was given in its place)";
+
   /** Asks for the password given neither by file nor by variable; set by {@link Main}. */
   PasswordPrompt prompt = PasswordPrompt.CONSOLE;
 
@@ -68,6 +77,10 @@ final class KeystoreOptions {
       source = PasswordSource.fromFile(passwordFile);
       from = "file " + passwordFile;
     } else if (passwordEnv != null) {
+      if (System.getenv(passwordEnv) == null) {
+        throw new KeyOrPasswordException(
+            "the environment variable that --password-env names is not set" + NOT_REPEATED, null);
+      }
       source = PasswordSource.fromEnvironment(passwordEnv);
       from = "environment variable " + passwordEnv;
     } else {
@@ -82,6 +95,10 @@ final class KeystoreOptions {
       // problem, named by its source, never showing the password itself.
       throw new KeyOrPasswordException(e.getMessage(), e);
     } catch (FileSystemException e) {
+      if (passwordFile != null && !Files.exists(passwordFile, LinkOption.NOFOLLOW_LINKS)) {
+        throw new NoSuchFileException(
+            "the file that --password-file names", null, "no such file" + NOT_REPEATED);
+      }
       throw e; // the password file itself cannot be read: an I/O error
     } catch (IOException e) {
       // What a prompt other than the console's throws has the same meaning (see PasswordPrompt).

@@ -31,7 +31,14 @@ class KeystoreOptionsTest {
         cli.run(
             "keys", "list", "-k", keystore, "--password-env", "ENCRYPTEDFS_TEST_UNSET_VARIABLE");
     assertEquals(3, unset.code(), unset.err());
-    assertTrue(unset.err().contains("ENCRYPTEDFS_TEST_UNSET_VARIABLE is not set"), unset.err());
+    assertEquals(
+        "encryptedfs: the environment variable that --password-env names is not set (its name is"
+            + " not repeated, in case the password was given in its place)",
+        unset.err().strip());
+    // The password typed where the variable's name belongs is not echoed.
+    Run typedIn = cli.run("keys", "list", "-k", keystore, "--password-env", "Tr0ub4dor&3");
+    assertEquals(3, typedIn.code(), typedIn.err());
+    assertFalse(typedIn.err().contains("Tr0ub4dor"), typedIn.err());
 
     Run noConsole = cli.run("keys", "list", "-k", keystore);
     assertEquals(3, noConsole.code(), noConsole.err());
@@ -59,11 +66,18 @@ class KeystoreOptionsTest {
     assertFalse(nonAscii.err().contains("same-9"), "the password is not shown: " + nonAscii.err());
     assertFalse(Files.exists(tmp.resolve("keys.p12")));
 
-    // A password file that cannot be read at all is an I/O error, named.
-    Run missing =
-        cli.run("keys", "list", "-k", keystore, "--password-file", tmp.resolve("nope").toString());
+    // A password file that cannot be read at all is an I/O error, named if it exists; a missing
+    // one is not named, as its name may be the password typed in its place.
+    Run missing = cli.run("keys", "list", "-k", keystore, "--password-file", "Tr0ub4dor&3");
     assertEquals(4, missing.code(), missing.err());
-    assertEquals("encryptedfs: " + tmp.resolve("nope") + ": no such file", missing.err().strip());
+    assertEquals(
+        "encryptedfs: the file that --password-file names: no such file (its name is not"
+            + " repeated, in case the password was given in its place)",
+        missing.err().strip());
+    Path directory = Files.createDirectory(tmp.resolve("a-directory"));
+    Run notAFile = cli.run("keys", "list", "-k", keystore, "--password-file", directory.toString());
+    assertEquals(4, notAFile.code(), notAFile.err());
+    assertTrue(notAFile.err().startsWith("encryptedfs: " + directory + ": "), notAFile.err());
   }
 
   /**
