@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,59 @@ class PinnedLocksTest {
     } finally {
       file.readLock().unlock();
     }
+  }
+
+  /**
+   * A queued wait that times out while the lock keeps changing hands queues again, for longer,
+   * without a pause: each pause may cost the JDK a new carrier, and a wait that only ever went back
+   * to the tail of a queue longer than its timeout would never get through. Ten platform threads
+   * take a fair lock in turn for 2 ms each, so that a virtual thread queued behind them waits about
+   * 20 ms, twice its first queued wait. Before the waits grew, it paused about every 11 ms while
+   * the ten took turns. A pause is allowed for a holder that a loaded machine kept off a CPU for a
+   * whole queued wait: nothing changed hands then.
+   */
+  @Test
+  void aWaitBehindALockChangingHandsQueuesAgainWithoutPausing() throws Exception {
+    ReentrantLock fair = new ReentrantLock(true);
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> takers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Thread t =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  PinnedLocks.lock(fair);
+                  try {
+                    LockSupport.parkNanos(2_000_000);
+                  } finally {
+                    fair.unlock();
+                  }
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+      takers.add(t);
+    }
+    Thread.sleep(50);
+    long pausesBefore = PinnedLocks.pauses();
+    CompletableFuture<Object> waiter =
+        VirtualThreads.outcome(
+            "waiter",
+            () -> {
+              PinnedLocks.lock(fair);
+              fair.unlock();
+              return !stop.get();
+            });
+    Thread.sleep(500);
+    stop.set(true);
+    Object hadItWhileTheyTookTurns = waiter.get(10, TimeUnit.SECONDS);
+    for (Thread t : takers) {
+      t.join();
+    }
+    assertTrue(
+        PinnedLocks.pauses() - pausesBefore <= 2,
+        "pauses: " + (PinnedLocks.pauses() - pausesBefore));
+    assertEquals(true, hadItWhileTheyTookTurns);
   }
 
   @Test
