@@ -4,7 +4,6 @@ import io.encryptedfs.format.Geometry;
 import io.encryptedfs.format.TailRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.security.SecureRandom;
 
 /**
@@ -43,7 +42,9 @@ final class FileWrites {
   /** This session created or wrote the file: its close closes the runway it opened. */
   private boolean wrote;
 
-  /** @param creationNonces those a new file's creation sealed with; null for a loaded file */
+  /**
+   * @param creationNonces those a new file's creation sealed with; null for a loaded file
+   */
   FileWrites(
       FileName path,
       RawFile raw,
@@ -216,13 +217,15 @@ final class FileWrites {
   /**
    * Waits, letting the write lock go, while a force running without it protects the one tail slot a
    * record could go to (see {@link TailSlots}). Every write waits here before it reads the file's
-   * state, never in the middle: another writer may run meanwhile.
+   * state, never in the middle: another writer may run meanwhile. A file whose record sequences
+   * could run out during the write is refused here, before anything is written.
    */
-  private void awaitFreeSlot() throws ClosedChannelException {
+  private void awaitFreeSlot() throws IOException {
     while (!tails.slotFree()) {
       tails.awaitForceEnd();
       view.ensureOpen();
     }
+    tails.requireSequences();
   }
 
   /** True while a writer waits for a force to free a tail slot (see {@link #awaitFreeSlot}). */

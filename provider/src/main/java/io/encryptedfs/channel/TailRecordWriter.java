@@ -41,6 +41,13 @@ final class TailRecordWriter {
   private long runwayEnd;
   private int waiting;
 
+  /**
+   * The most records one write spends: its own, a runway record, a copy of the chosen record over
+   * stale ones, the steps of a truncation. Only a file whose records someone holding its key wrote
+   * with sequences near the end could come close.
+   */
+  static final long SEQUENCES_PER_WRITE = 64;
+
   /** For a file whose newest record (the one it was loaded or created with) is {@code newest}. */
   TailRecordWriter(
       FileName path,
@@ -67,6 +74,23 @@ final class TailRecordWriter {
   void reset(TailRecord newest) {
     this.runwayEnd = newest.homeBlocks() + newest.allowance();
     this.nextSequence = Math.max(newest.sequence(), slots.maxSequence()) + 1;
+  }
+
+  /**
+   * Refuses a write once the file's record sequences, which end at {@code 2^63 − 1} (FORMAT.md
+   * section 4), might run out in it: a sequence that wrapped to a negative one would make the
+   * record invalid, and the next after it overwrite the newest valid one. A file written honestly
+   * spends one sequence per record and never comes near; one whose newest record another writer
+   * holding its key made at the end can still be read and copied.
+   */
+  void requireSequences() throws IOException {
+    if (nextSequence < 1 || nextSequence > Long.MAX_VALUE - SEQUENCES_PER_WRITE) {
+      throw new IOException(
+          path
+              + ": cannot write: its tail records' sequence numbers are spent (the newest is "
+              + (nextSequence - 1)
+              + ", the format's last 2^63 - 1); copy the file to write it");
+    }
   }
 
   /**
@@ -119,6 +143,10 @@ final class TailRecordWriter {
       // The caller waits for a free slot before it reads the state this record holds; waiting
       // here would let another writer run in the middle of this one's write.
       throw new IllegalStateException(path + ": no free tail slot");
+    }
+    if (nextSequence < 1) {
+      // requireSequences refused the write before it began: this is only a last guard.
+      throw new IOException(path + ": cannot write: its tail records' sequence numbers are spent");
     }
     check.confirm();
     long sequence = nextSequence++;
