@@ -198,7 +198,30 @@ final class FileLoader {
     byte[][] tails = new byte[Geometry.TAIL_SLOTS][];
     boolean loaded = false;
     try {
-      LoadedFile file = loadTail(raw, path, rawLength, front, header, tails);
+      LoadedFile file;
+      try {
+        file = loadTail(raw, path, rawLength, front, header, tails);
+      } catch (DamagedFileException e) {
+        if (!header.foreign()) {
+          throw e;
+        }
+        // The newer slot came from another file of the root: the file's own may be the other.
+        header.keys().destroy();
+        header = headers.other(front.array(), path, header);
+        try {
+          file = loadTail(raw, path, rawLength, front, header, tails);
+        } catch (DamagedFileException again) {
+          DamagedFileException neither =
+              new DamagedFileException(
+                  path,
+                  -1,
+                  "header slots 0 and 1 name different files (one was copied from another file),"
+                      + " and the file's tail records open under neither");
+          neither.addSuppressed(e);
+          neither.addSuppressed(again);
+          throw neither;
+        }
+      }
       loaded = true;
       return file;
     } finally {

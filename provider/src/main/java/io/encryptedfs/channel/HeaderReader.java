@@ -34,8 +34,12 @@ final class HeaderReader {
    *
    * @param otherSlotDamage why the other slot did not authenticate, or null: a header write a crash
    *     tore, or tampering (see FORMAT.md section 7, item 4), which the file's opener reports
+   * @param foreign whether the other slot authenticates but names another file (its file id
+   *     differs): a slot copied from another file of the root, of which only the tail records can
+   *     tell which slot is this file's ({@link #other})
    */
-  record Authentic(FileHeader header, FileKeys keys, int slot, String otherSlotDamage) {}
+  record Authentic(
+      FileHeader header, FileKeys keys, int slot, String otherSlotDamage, boolean foreign) {}
 
   /**
    * The newest authentic header of an existing file, without reading its tail: enough to rewrap a
@@ -55,6 +59,7 @@ final class HeaderReader {
    */
   Authentic newest(byte[] bytes, String path) throws IOException {
     Authentic best = null;
+    boolean foreign = false;
     IOException firstFailure = null;
     byte[] previous = null;
     for (int i = 0; i < 2; i++) {
@@ -67,6 +72,9 @@ final class HeaderReader {
       previous = slot;
       try {
         Authentic a = authenticate(slot, path, i);
+        if (best != null && !Arrays.equals(a.header.fileId(), best.header.fileId())) {
+          foreign = true;
+        }
         if (best == null || a.header.newerThan(best.header)) {
           if (best != null) {
             best.keys.destroy();
@@ -84,6 +92,10 @@ final class HeaderReader {
     if (best == null) {
       throw firstFailure;
     }
+    if (foreign) {
+      return new Authentic(
+          best.header, best.keys, best.slot, foreignSlot(1 - best.slot, best.slot), true);
+    }
     if (firstFailure != null) {
       return new Authentic(
           best.header,
@@ -95,9 +107,32 @@ final class HeaderReader {
               + firstFailure.getMessage()
               + "), so slot "
               + best.slot
-              + " was read: a header write a crash tore, or tampering");
+              + " was read: a header write a crash tore, or tampering",
+          false);
     }
     return best;
+  }
+
+  /**
+   * The other header slot of a file whose {@link #newest} header was {@code foreign}'s, for a
+   * caller that found that header's tail records do not open. The caller destroys the keys.
+   */
+  Authentic other(byte[] bytes, String path, Authentic foreign) throws IOException {
+    int index = 1 - foreign.slot;
+    byte[] slot =
+        Arrays.copyOfRange(
+            bytes, index * Geometry.HEADER_SLOT_SIZE, (index + 1) * Geometry.HEADER_SLOT_SIZE);
+    Authentic a = authenticate(slot, path, index);
+    return new Authentic(a.header, a.keys, index, foreignSlot(foreign.slot, index), true);
+  }
+
+  private static String foreignSlot(int foreign, int read) {
+    return "header slot "
+        + foreign
+        + " authenticates but names another file (its file id differs: a slot copied from"
+        + " another file), so slot "
+        + read
+        + " was read";
   }
 
   private Authentic authenticate(byte[] slot, String path, int index) throws IOException {
@@ -128,7 +163,7 @@ final class HeaderReader {
       keys.destroy();
       throw new IOException(path + ": cannot check header: " + e.getMessage(), e);
     }
-    return new Authentic(header, keys, index, null);
+    return new Authentic(header, keys, index, null, false);
   }
 
   private SecretKey masterKey(String alias, String path) throws IOException {

@@ -2,8 +2,10 @@ package io.encryptedfs.nio;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.format.Geometry;
 import io.encryptedfs.keystore.AuditLog;
@@ -93,6 +95,76 @@ class HeaderSlotDamageTest {
     }
     assertTrue(
         Files.readAllLines(audit).stream().noneMatch(l -> l.contains("AUTHENTICATION_FAILED")));
+  }
+
+  /**
+   * A header slot copied from another file of the root authenticates, as the same master key
+   * wrapped both files' keys, but names the other file; whichever slot it lands in, the file opens
+   * from its own slot, whose tail records open, and the open is reported. The copied slot was read
+   * first when it was slot 0 (the tie went to it), and the file reported its end lost.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1})
+  void aHeaderSlotCopiedFromAnotherFileIsPassedOverAndReported(int copiedSlot) throws IOException {
+    Path root = tmp.resolve("root");
+    Path audit = tmp.resolve("audit.jsonl");
+    byte[] data = new byte[10_000];
+    new java.util.Random(copiedSlot).nextBytes(data);
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, env(audit))) {
+      Files.write(fs.getPath("/f"), data);
+      Files.writeString(fs.getPath("/g"), "another file");
+    }
+    copyHeaderSlot(root.resolve("g"), root.resolve("f"), copiedSlot);
+    Files.deleteIfExists(audit);
+
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, env(audit))) {
+      assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(fs.getPath("/f"))));
+      assertEquals("another file", Files.readString(fs.getPath("/g")));
+    }
+    List<String> damage =
+        Files.readAllLines(audit).stream()
+            .filter(l -> l.contains("CONTENT_AUTHENTICATION_FAILED"))
+            .toList();
+    assertEquals(1, damage.size(), damage.toString());
+    assertTrue(damage.get(0).contains("\"path\":\"/f\""), damage.get(0));
+    assertTrue(
+        damage.get(0).contains("header slot " + copiedSlot + " authenticates but names another"),
+        damage.get(0));
+  }
+
+  /**
+   * Both slots from other files: neither opens the file's tail records, and the message says so.
+   */
+  @Test
+  void aFileWhoseSlotsNameTwoOtherFilesIsDamagedAndSaysWhy() throws IOException {
+    Path root = tmp.resolve("root");
+    Path audit = tmp.resolve("audit.jsonl");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, env(audit))) {
+      Files.writeString(fs.getPath("/f"), "mine");
+      Files.writeString(fs.getPath("/g"), "g's");
+      Files.writeString(fs.getPath("/h"), "h's");
+    }
+    copyHeaderSlot(root.resolve("g"), root.resolve("f"), 0);
+    copyHeaderSlot(root.resolve("h"), root.resolve("f"), 1);
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, env(audit))) {
+      DamagedFileException e =
+          assertThrows(DamagedFileException.class, () -> Files.readAllBytes(fs.getPath("/f")));
+      assertEquals(
+          "/f: header slots 0 and 1 name different files (one was copied from another file), and"
+              + " the file's tail records open under neither",
+          e.getMessage());
+    }
+  }
+
+  private static void copyHeaderSlot(Path from, Path to, int slot) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(Geometry.HEADER_SLOT_SIZE);
+    long at = (long) slot * Geometry.HEADER_SLOT_SIZE;
+    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+        FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE)) {
+      in.read(b, at);
+      b.flip();
+      out.write(b, at);
+    }
   }
 
   private static void flipLastByteOfHeaderSlot(Path raw, int slot) throws IOException {
