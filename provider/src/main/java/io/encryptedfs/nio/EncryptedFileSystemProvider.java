@@ -66,7 +66,7 @@ public final class EncryptedFileSystemProvider extends FileSystemProvider {
 
   /** {@code EncryptedFileSystems.newFileSystem}, whose settings may all come from outside code. */
   public FileSystem openRoot(Path directory, Map<String, ?> env) throws IOException {
-    RootRecognition.requireNotAFile(directory);
+    RootRecognition.requireDirectoryOrMissing(directory);
     return fileSystems.open(directory, env);
   }
 

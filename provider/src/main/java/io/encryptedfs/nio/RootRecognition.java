@@ -1,6 +1,7 @@
 package io.encryptedfs.nio;
 
 import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.NotAnEncryptedRootException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,7 +16,9 @@ import java.util.Set;
  * which the zip file system reads too: before, {@code FileSystems.newFileSystem(new.zip,
  * Map.of("create", "true"))} made an encrypted root named {@code new.zip} where keys came from the
  * environment, and failed for want of keys where none did. {@code
- * EncryptedFileSystems.newFileSystem} opens or creates a root without this look.
+ * EncryptedFileSystems.newFileSystem} opens or creates a root without this look, and refuses a path
+ * that is not a directory as no root ({@link #requireDirectoryOrMissing}): its callers asked for
+ * this provider by name, and no other provider is there to try.
  */
 final class RootRecognition {
   private static final Set<String> OWN_SETTINGS =
@@ -40,6 +43,23 @@ final class RootRecognition {
     if (Files.exists(path) && !Files.isDirectory(path)) {
       throw new UnsupportedOperationException("an encrypted root is a directory: " + path);
     }
+  }
+
+  /**
+   * Refuses a path that exists and is not a directory, before the keys are read or anything is
+   * made: a checked exception naming it, which programs and the command-line tool report as any
+   * other path that is no root.
+   */
+  static void requireDirectoryOrMissing(Path path) throws NotAnEncryptedRootException {
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      throw notADirectory(path);
+    }
+  }
+
+  /** Why {@code path}, which exists, is no root: it is not a directory. */
+  static NotAnEncryptedRootException notADirectory(Path path) {
+    return new NotAnEncryptedRootException(
+        path.toString(), "not an encrypted root: not a directory (a root is a directory)");
   }
 
   /** As {@link #requireNotAFile}, and refuses a missing path that {@code env} does not claim. */

@@ -18,7 +18,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -144,7 +143,7 @@ final class RootSetup {
       Files.createDirectories(root);
     }
     if (!Files.isDirectory(root)) {
-      throw new NotDirectoryException(root.toString());
+      throw RootRecognition.notADirectory(root);
     }
     Path marker = root.resolve(EncryptedFileSystem.MARKER);
     String display = "/" + EncryptedFileSystem.MARKER;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.NotAnEncryptedRootException;
 import io.encryptedfs.testing.InMemoryKeys;
 import java.io.IOException;
 import java.nio.file.FileSystem;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,8 +98,37 @@ class RootRecognitionTest {
     assertThrows(
         UnsupportedOperationException.class,
         () -> provider("encrypted").newFileSystem(file, Map.of("create", "true")));
+  }
+
+  /**
+   * The API names this provider, so no other is tried: a regular file is a path that is no root, a
+   * checked exception naming it, before the keys are read, as a directory that is no root is. It
+   * was the provider probe's UnsupportedOperationException, which the command-line tool reported as
+   * an I/O error.
+   */
+  @Test
+  void theApiRefusesARegularFileAsNoRootNamingIt() throws IOException {
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    InMemoryKeys keys = new InMemoryKeys("master");
+    for (boolean create : new boolean[] {false, true}) {
+      Map<String, Object> env =
+          Map.of(EncryptedFileSystems.CREATE, create, EncryptedFileSystems.KEY_PROVIDER, keys);
+      NotAnEncryptedRootException refused =
+          assertThrows(
+              NotAnEncryptedRootException.class,
+              () -> EncryptedFileSystems.newFileSystem(file, env));
+      assertEquals(file.toString(), refused.getFile());
+      assertEquals(
+          file + ": not an encrypted root: not a directory (a root is a directory)",
+          refused.getMessage());
+    }
+    assertEquals("x", Files.readString(file), "left as it was");
+    try (Stream<Path> entries = Files.list(tmp)) {
+      assertEquals(List.of(file), entries.toList(), "nothing made beside it");
+    }
+    // Without keys too: the path is looked at first.
     assertThrows(
-        UnsupportedOperationException.class,
+        NotAnEncryptedRootException.class,
         () -> EncryptedFileSystems.newFileSystem(file, Map.of("create", "true")));
   }
 }
