@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -45,9 +46,9 @@ public final class KeyRotation {
    * @param skipped non-encrypted files and other entries left alone, each with a reason
    * @param failed files that could not be rewrapped (damaged header, header slots of different
    *     files, unknown or wrong key), with the error
-   * @param damaged files whose content is damaged (they do not open) but whose authentic header
-   *     was rewrapped, or already named its target key, with the damage: they no longer hold the
-   *     old key back from being retired
+   * @param damaged files whose content is damaged (they do not open) but whose authentic header was
+   *     rewrapped, or already named its target key, with the damage: they no longer hold the old
+   *     key back from being retired
    */
   public record RewrapReport(
       int rewrapped,
@@ -68,9 +69,9 @@ public final class KeyRotation {
   }
 
   /**
-   * Rewraps the data key of every encrypted file under the root, including the root marker, to
-   * the key that a new file at its path would use ({@code key.policy}, {@code key.alias} or the
-   * current key). Plain files, links and special files are skipped with a report line, and so is a
+   * Rewraps the data key of every encrypted file under the root, including the root marker, to the
+   * key that a new file at its path would use ({@code key.policy}, {@code key.alias} or the current
+   * key). Plain files, links and special files are skipped with a report line, and so is a
    * directory below the root that holds a root marker of its own: its files belong to that nested
    * root, whose own keys (perhaps another keystore, other aliases) must keep opening them, so the
    * walk does not enter it. A file with more hard links than names in the root is listed in {@code
@@ -78,6 +79,7 @@ public final class KeyRotation {
    * it, and a rewrap in place would rewrap that copy's file too.
    *
    * @param progress told about each file as it is done
+   * @throws NullPointerException if an argument is null, before any file is looked at
    */
   public static RewrapReport rewrapAll(FileSystem fs, Consumer<Event> progress) throws IOException {
     return rewrapAll(fs, path -> false, progress);
@@ -89,9 +91,14 @@ public final class KeyRotation {
    * which it reports itself. Such a file keeps its key, and {@link #retire} still counts it.
    *
    * @param leaveOut given each entry's path in {@code fs}
+   * @throws NullPointerException if an argument is null, before any file is looked at
    */
   public static RewrapReport rewrapAll(
       FileSystem fs, Predicate<Path> leaveOut, Consumer<Event> progress) throws IOException {
+    // The walk rewraps the marker before it reports or filters any entry: a null found there
+    // would stop a rewrap half done.
+    Objects.requireNonNull(leaveOut, "leaveOut");
+    Objects.requireNonNull(progress, "progress");
     return new RewrapWalk(check(fs), leaveOut, progress).run();
   }
 
@@ -100,10 +107,9 @@ public final class KeyRotation {
    * two slots name different keys (a rewrap interrupted between its writes) is listed under both.
    * Files whose header names no readable key are listed under their alias too; plain files are not
    * listed. The files of a root nested in this one are listed too (they may share the keystore):
-   * {@link #retire} must not delete a key they name. The root is walked again until a walk finds
-   * no file not read yet (a few walks at most), so that a file moved meanwhile is still read
-   * ({@link KeyUsageScan}); a path whose file was replaced meanwhile is listed under both files'
-   * keys.
+   * {@link #retire} must not delete a key they name. The root is walked again until a walk finds no
+   * file not read yet (a few walks at most), so that a file moved meanwhile is still read ({@link
+   * KeyUsageScan}); a path whose file was replaced meanwhile is listed under both files' keys.
    */
   public static Map<String, List<String>> usage(FileSystem fs) throws IOException {
     return usage(check(fs), null);
@@ -142,7 +148,9 @@ public final class KeyRotation {
     return raw.stream().map(r -> display(efs, r)).toList();
   }
 
-  /** @param nestedRoots as for {@link RootWalk#walk} */
+  /**
+   * @param nestedRoots as for {@link RootWalk#walk}
+   */
   private static Map<String, List<String>> usage(EncryptedFileSystem efs, Set<Path> nestedRoots)
       throws IOException {
     return KeyUsageScan.usage(efs, nestedRoots, raw -> display(efs, raw));
@@ -262,6 +270,7 @@ public final class KeyRotation {
   }
 
   private static EncryptedFileSystem check(FileSystem fs) {
+    Objects.requireNonNull(fs, "fs");
     if (!(fs instanceof EncryptedFileSystem efs)) {
       throw new IllegalArgumentException("not an encrypted file system: " + fs);
     }

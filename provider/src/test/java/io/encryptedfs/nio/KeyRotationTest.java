@@ -34,6 +34,35 @@ class KeyRotationTest {
 
   @TempDir Path tmp;
 
+  /**
+   * A null argument is refused before the walk begins: the marker was rewrapped to the new key
+   * before the null progress failed on it, leaving the root half rewrapped.
+   */
+  @Test
+  void rewrapAllRefusesNullArgumentsBeforeRewrappingAnything() throws Exception {
+    InMemoryKeys keys = new InMemoryKeys("master", "next");
+    Path dir = tmp.resolve("root");
+    try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", 4096)) {
+      Files.writeString(fs.getPath("/a"), "alpha");
+    }
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", 4096);
+    env.put(EncryptedFileSystems.KEY_ALIAS, "next");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      Map<String, List<String>> before = KeyRotation.usage(fs);
+      assertEquals(Map.of("master", List.of("/.encryptedfs", "/a")), before);
+      NullPointerException progress =
+          assertThrows(NullPointerException.class, () -> KeyRotation.rewrapAll(fs, null));
+      assertEquals("progress", progress.getMessage());
+      NullPointerException leaveOut =
+          assertThrows(NullPointerException.class, () -> KeyRotation.rewrapAll(fs, null, e -> {}));
+      assertEquals("leaveOut", leaveOut.getMessage());
+      NullPointerException noFs =
+          assertThrows(NullPointerException.class, () -> KeyRotation.rewrapAll(null, e -> {}));
+      assertEquals("fs", noFs.getMessage());
+      assertEquals(before, KeyRotation.usage(fs), "nothing rewrapped");
+    }
+  }
+
   @Test
   void rotateRewrapRetireAndAuditFailures() throws Exception {
     Path keystore = tmp.resolve("keys.p12");
