@@ -6,6 +6,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code key.policy} setting: which master key wraps the data keys of new files, per subtree.
@@ -56,10 +57,31 @@ final class KeyPolicy {
         throw new IllegalArgumentException(
             "'key.policy' glob must be an absolute path such as /pii/**, was '" + glob + "'");
       }
-      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-      rules.add(new Rule(glob, matcher, alias, literalPrefix(glob)));
+      rules.add(new Rule(glob, matcher(glob, rule), alias, literalPrefix(glob)));
     }
     return new KeyPolicy(List.copyOf(rules));
+  }
+
+  /**
+   * The JDK's message for a bad glob spans three lines (description, pattern, a caret under the
+   * index) and says nothing of where the pattern came from; said on one line, naming the setting
+   * and the rule, as the other syntax errors are.
+   */
+  private static PathMatcher matcher(String glob, String rule) {
+    try {
+      return FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException(
+          "'key.policy' glob '"
+              + glob
+              + "' in rule '"
+              + rule
+              + "' is not a valid glob: "
+              + e.getDescription()
+              + " at index "
+              + e.getIndex(),
+          e);
+    }
   }
 
   private static int literalPrefix(String glob) {

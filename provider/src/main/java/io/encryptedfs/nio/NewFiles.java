@@ -37,9 +37,23 @@ final class NewFiles {
     Set<String> known = keys.aliases();
     for (String alias : policy.aliases()) {
       if (!known.contains(alias)) {
-        // The key itself is missing, not the setting malformed: the same exception as a lookup.
-        throw new UnknownKeyAliasException("the key provider ('key.policy' names it)", alias);
+        requireKey(keys, alias);
       }
+    }
+  }
+
+  /**
+   * Looks {@code alias}, which {@code aliases()} does not list as spelt, up as {@code key.alias} is
+   * looked up: by the provider, whose own rules decide which spellings name a key (a PKCS#12
+   * keystore folds case, so {@code MASTER} is its key {@code master}).
+   */
+  private static void requireKey(KeyProvider keys, String alias) throws IOException {
+    try {
+      keys.masterKey(alias);
+    } catch (UnknownKeyAliasException e) {
+      // The key itself is missing, not the setting malformed: the same exception as a lookup,
+      // saying which setting named it.
+      throw new UnknownKeyAliasException("the key provider ('key.policy' names it)", alias);
     }
   }
 

@@ -43,6 +43,40 @@ class KeyPolicyTest {
     assertThrows(IllegalArgumentException.class, () -> KeyPolicy.parse("/pii/**="));
   }
 
+  /** It was the JDK's message, three lines long, saying nothing of key.policy. */
+  @Test
+  void aBadGlobIsRefusedOnOneLineNamingTheSettingAndTheRule() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> KeyPolicy.parse("/ok/**=k; /[a = master"));
+    assertEquals(
+        "'key.policy' glob '/[a' in rule '/[a = master' is not a valid glob: Missing '] at index"
+            + " 2",
+        e.getMessage());
+  }
+
+  /**
+   * A policy's alias is looked up as {@code key.alias} is, by the keystore, which folds case: it
+   * took {@code key.alias=MASTER} and refused {@code /**=MASTER} as no such key.
+   */
+  @Test
+  void aPolicyAliasNamesTheKeystoresKeyInAnyCaseAsKeyAliasDoes() throws Exception {
+    Map<String, Object> env = KeystoreRoots.newKeystoreAndRootEnv(tmp);
+    env.put(EncryptedFileSystems.KEY_POLICY, "/**=MASTER");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(tmp.resolve("root"), env)) {
+      Files.writeString(fs.getPath("/f"), "x");
+      assertEquals("x", Files.readString(fs.getPath("/f")));
+      assertEquals(Map.of("MASTER", List.of("/.encryptedfs", "/f")), KeyRotation.usage(fs));
+    }
+    env.put(EncryptedFileSystems.KEY_POLICY, "/**=nope");
+    UnknownKeyAliasException e =
+        assertThrows(
+            UnknownKeyAliasException.class,
+            () -> EncryptedFileSystems.newFileSystem(tmp.resolve("root"), env));
+    assertEquals("nope", e.alias());
+    assertTrue(e.getMessage().contains("'key.policy'"), e.getMessage());
+  }
+
   @Test
   void newFilesUseThePolicyKeyAndOthersTheDefault() throws Exception {
     Path dir = tmp.resolve("root");
