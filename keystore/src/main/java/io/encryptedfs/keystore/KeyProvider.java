@@ -15,7 +15,10 @@ import javax.crypto.SecretKey;
  *
  * <p>Implementations must be safe for use by several threads, must never reveal key material in
  * {@code toString()}, logs or exception messages, and should wipe what they can on {@link
- * #close()}.
+ * #close()}. No method returns null: a missing key is an {@link UnknownKeyAliasException}, no
+ * current key an empty {@code Optional}. The encrypted file system refuses a null answer, and an
+ * alias for new files that its file headers cannot hold (1 to 128 UTF-8 bytes), before it makes
+ * anything.
  */
 public interface KeyProvider extends AutoCloseable {
 

@@ -42,24 +42,31 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
     return keys instanceof Pkcs12KeyStore store ? store : null;
   }
 
+  /** How messages name the keys: the keystore's path, or the key provider's class. */
+  String name() {
+    return ProviderAnswers.nameOf(keys, source);
+  }
+
+  // Every answer of the keys reaches the file system through here, so it is checked here.
+
   @Override
   public SecretKey masterKey(String alias) throws IOException {
-    return keys.masterKey(alias);
+    return ProviderAnswers.key(keys.masterKey(alias), alias, name());
   }
 
   @Override
   public SecretKey masterKeyForNewFile(String alias) throws IOException {
-    return keys.masterKeyForNewFile(alias);
+    return ProviderAnswers.key(keys.masterKeyForNewFile(alias), alias, name());
   }
 
   @Override
   public Set<String> aliases() throws IOException {
-    return keys.aliases();
+    return ProviderAnswers.aliases(keys.aliases(), name());
   }
 
   @Override
   public Optional<String> currentAlias() throws IOException {
-    return keys.currentAlias();
+    return ProviderAnswers.current(keys.currentAlias(), name());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.encryptedfs.nio;
 
 import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.KeyProviderException;
 import io.encryptedfs.channel.NewFilePolicy;
 import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.keystore.KeyProvider;
@@ -77,12 +78,15 @@ final class EncryptedFileSystem extends FileSystem {
   /**
    * How a new file at {@code path} is made: the root's settings and the key policy's alias. A root
    * opened without a usable key for new files (see RootSetup) fails here, at each creation, as its
-   * open would have: an UnknownKeyAliasException, or, for a keystore that holds several keys and
+   * open would have: an UnknownKeyAliasException; a KeyProviderException, its message led by the
+   * path, for a current alias too long for a header; or, for a keystore that holds several keys and
    * marks none current, a FileSystemException naming the path.
    */
   NewFilePolicy policyFor(EncryptedPath path) throws IOException {
     try {
       return newFiles.forPath(path.toAbsolutePath().normalize().toString());
+    } catch (KeyProviderException e) {
+      throw new KeyProviderException(path + ": " + e.getMessage(), e.alias());
     } catch (IllegalArgumentException e) {
       throw new FileSystemException(
           path.toString(), null, "no key for new files: " + e.getMessage());

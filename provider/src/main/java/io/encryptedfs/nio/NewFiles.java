@@ -16,14 +16,14 @@ import java.util.TreeMap;
  * is asked for at each creation, so that after a rotation new files use the new key at once.
  */
 final class NewFiles {
-  private final KeyProvider keys;
+  private final AuditedKeystore keys;
   private final String configuredAlias;
   private final KeyPolicy policy;
   private final Algorithm algorithm;
   private final Geometry geometry;
 
   NewFiles(
-      KeyProvider keys,
+      AuditedKeystore keys,
       String configuredAlias,
       KeyPolicy policy,
       Algorithm algorithm,
@@ -34,6 +34,12 @@ final class NewFiles {
     this.policy = policy;
     this.algorithm = algorithm;
     this.geometry = geometry;
+    if (configuredAlias != null) {
+      ProviderAnswers.forNewFiles(configuredAlias, "named by 'key.alias'", keys.name());
+    }
+    for (String alias : policy.aliases()) {
+      ProviderAnswers.forNewFiles(alias, "named by 'key.policy'", keys.name());
+    }
     Set<String> known = keys.aliases();
     for (String alias : policy.aliases()) {
       if (!known.contains(alias)) {
@@ -87,7 +93,7 @@ final class NewFiles {
     }
     var current = keys.currentAlias();
     if (current.isPresent()) {
-      return current.get();
+      return ProviderAnswers.forNewFiles(current.get(), "its current key", keys.name());
     }
     Set<String> aliases = keys.aliases();
     if (aliases.size() != 1) {
@@ -96,6 +102,7 @@ final class NewFiles {
               + aliases.size()
               + " keys and marks none current");
     }
-    return aliases.iterator().next();
+    return ProviderAnswers.forNewFiles(
+        aliases.iterator().next(), "its only key, so the current one", keys.name());
   }
 }

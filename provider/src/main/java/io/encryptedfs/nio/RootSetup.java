@@ -1,6 +1,7 @@
 package io.encryptedfs.nio;
 
 import io.encryptedfs.DamagedFileException;
+import io.encryptedfs.KeyProviderException;
 import io.encryptedfs.NotAnEncryptedRootException;
 import io.encryptedfs.channel.NewFilePolicy;
 import io.encryptedfs.channel.OpenFiles;
@@ -54,12 +55,13 @@ final class RootSetup {
         // Made as any new file at its path is, so that a rewrap, which moves each file to the key
         // its path gets, finds it there already and the default key is not held in use by it alone.
         markerPolicy = newFiles.forPath(markerPath);
-      } catch (UnknownKeyAliasException | IllegalArgumentException e) {
+      } catch (UnknownKeyAliasException | KeyProviderException | IllegalArgumentException e) {
         if (!readableWithoutNewFileKey(root, config)) {
           throw e;
         }
         // The keystore names no usable key for new files (its current-key marker names a key it
-        // no longer holds, or it holds several and marks none), but each file's header names the
+        // no longer holds, it holds several and marks none, or the current key's alias is too long
+        // for a file header), but each file's header names the
         // key it was made under: the root reads, and each creation fails as this did (see
         // EncryptedFileSystem#policyFor), so that verifying and exporting need no repair first.
         policy = new NewFilePolicy(config.algorithm(), config.geometry(), null);
