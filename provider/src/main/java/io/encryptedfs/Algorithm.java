@@ -1,6 +1,7 @@
 package io.encryptedfs;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /** The authenticated ciphers that seal file content. Master keys are AES keys in every case. */
 public enum Algorithm {
@@ -38,6 +39,7 @@ public enum Algorithm {
 
   /** The algorithm named {@code name} (case-insensitive; {@code _} and {@code -} alike). */
   public static Algorithm fromName(String name) {
+    Objects.requireNonNull(name, "name");
     String wanted = name.trim().toUpperCase(Locale.ROOT).replace('_', '-');
     for (Algorithm a : values()) {
       if (a.displayName.equals(wanted)) {

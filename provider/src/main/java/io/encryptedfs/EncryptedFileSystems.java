@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.ProviderNotFoundException;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Names of the configuration keys and a convenience to open an encrypted file system.
@@ -87,6 +88,7 @@ public final class EncryptedFileSystems {
    * @throws IllegalArgumentException if {@code fs} is not an encrypted file system
    */
   public static RootInfo info(FileSystem fs) throws IOException {
+    Objects.requireNonNull(fs, "fs");
     if (!SCHEME.equals(fs.provider().getScheme())) {
       throw new IllegalArgumentException("not an encrypted file system: " + fs);
     }
@@ -100,14 +102,21 @@ public final class EncryptedFileSystems {
 
   /** The URI of the encrypted file system rooted at {@code directory}. */
   public static URI uriOf(Path directory) {
+    Objects.requireNonNull(directory, "directory");
     // "!/" ends the directory in such a URI, and toUri() leaves '!' raw and ends an existing
     // directory with '/': /data/y! would give .../y!/, naming /data/y.
     String dir = directory.toAbsolutePath().toUri().toString().replace("!", "%21");
     return URI.create(SCHEME + ":" + dir);
   }
 
-  /** Opens the encrypted file system rooted at {@code directory}, on any file system. */
+  /**
+   * Opens the encrypted file system rooted at {@code directory}, on any file system.
+   *
+   * @param env the settings; null is taken as none, leaving them all to system properties and
+   *     environment variables
+   */
   public static FileSystem newFileSystem(Path directory, Map<String, ?> env) throws IOException {
+    Objects.requireNonNull(directory, "directory");
     // Hand the Path itself to the provider: a round trip through its URI would resolve to whatever
     // provider is installed for that scheme, silently dropping a wrapping file system.
     return provider().openRoot(directory, env);

@@ -3,6 +3,7 @@ package io.encryptedfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.testing.InMemoryKeys;
@@ -13,6 +14,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,5 +42,30 @@ class EncryptedFileSystemsTest {
     }
     assertFalse(Files.exists(tmp.resolve("y")), "no root made at the name before the '!'");
     assertTrue(Files.exists(dir.resolve(".encryptedfs")), "the root is the directory named");
+  }
+
+  /**
+   * A null argument is named at once: it failed inside the JDK ("Cannot invoke ... because
+   * "directory" is null") or, for {@code newFileSystem}, in the provider's root recognition.
+   */
+  @Test
+  void nullArgumentsAreNamedAtOnce() {
+    assertEquals(
+        "fs",
+        assertThrows(NullPointerException.class, () -> EncryptedFileSystems.info(null))
+            .getMessage());
+    assertEquals(
+        "directory",
+        assertThrows(NullPointerException.class, () -> EncryptedFileSystems.uriOf(null))
+            .getMessage());
+    assertEquals(
+        "directory",
+        assertThrows(
+                NullPointerException.class,
+                () -> EncryptedFileSystems.newFileSystem(null, Map.of()))
+            .getMessage());
+    assertEquals(
+        "name",
+        assertThrows(NullPointerException.class, () -> Algorithm.fromName(null)).getMessage());
   }
 }

@@ -81,7 +81,8 @@ public record AuditEvent(
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(principal, "principal");
-    details = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(details)));
+    details =
+        Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(details, "details")));
     details.values().forEach(value -> Objects.requireNonNull(value, "detail value"));
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -55,6 +56,7 @@ public final class AuditLog implements AutoCloseable {
    * that a new file's events survive a power loss. Close it when done.
    */
   public static AuditLog appendingTo(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
     return appendingTo(file, KeyStoreFile::syncDirectory);
   }
 
@@ -141,6 +143,7 @@ public final class AuditLog implements AutoCloseable {
 
   /** Records {@code event}. */
   public void record(AuditEvent event) {
+    Objects.requireNonNull(event, "event");
     String json = event.toJson();
     LOGGER.log(event.kind().level(), json);
     if (file != null) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -100,6 +101,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
   /** Like {@link #create(Path, char[])}, recording events to {@code audit}. */
   public static Pkcs12KeyStore create(Path file, char[] password, AuditLog audit)
       throws IOException {
+    requireArguments(file, password, audit);
     return create(file, password, audit, ProtectionParameters.DEFAULT);
   }
 
@@ -133,6 +135,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
 
   /** Like {@link #open(Path, char[])}, recording events to {@code audit}. */
   public static Pkcs12KeyStore open(Path file, char[] password, AuditLog audit) throws IOException {
+    requireArguments(file, password, audit);
     return open(file, password, audit, ProtectionParameters.DEFAULT);
   }
 
@@ -279,6 +282,7 @@ public final class Pkcs12KeyStore implements KeyProvider {
    */
   @Override
   public SecretKey masterKeyForNewFile(String alias) throws IOException {
+    Objects.requireNonNull(alias, "alias"); // before the file is read again
     lock.lock();
     try {
       ensureOpen();
@@ -361,6 +365,13 @@ public final class Pkcs12KeyStore implements KeyProvider {
   @Override
   public String toString() {
     return "Pkcs12KeyStore[" + source + (closed ? ", closed]" : "]");
+  }
+
+  /** Named at once: a null file would fail inside the JDK's path code, naming no parameter. */
+  private static void requireArguments(Path file, char[] password, AuditLog audit) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(audit, "audit");
   }
 
   private void ensureOpen() {

@@ -213,4 +213,24 @@ class AuditLogTest {
     AuditLog.systemLogger().close();
     AuditLog.systemLogger().record(Kind.KEY_RETIRED, null, "still-usable", Map.of());
   }
+
+  /** A null file failed inside the JDK's path code, a null event or details map unnamed. */
+  @Test
+  void nullArgumentsAreNamedAtOnce() {
+    assertEquals(
+        "file",
+        assertThrows(NullPointerException.class, () -> AuditLog.appendingTo(null)).getMessage());
+    AuditLog log = AuditLog.systemLogger();
+    assertEquals(
+        "event", assertThrows(NullPointerException.class, () -> log.record(null)).getMessage());
+    assertEquals(
+        "kind",
+        assertThrows(NullPointerException.class, () -> log.record(null, null, "a", Map.of()))
+            .getMessage());
+    assertEquals(
+        "details",
+        assertThrows(
+                NullPointerException.class, () -> log.record(Kind.KEY_RETIRED, null, "a", null))
+            .getMessage());
+  }
 }

@@ -35,6 +35,7 @@ import javax.crypto.SecretKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class Pkcs12KeyStoreTest {
   private FileSystem fs;
@@ -349,5 +350,37 @@ class Pkcs12KeyStoreTest {
 
   private static List<String> aliasesOf(List<KeyInfo> infos) {
     return infos.stream().map(KeyInfo::alias).collect(Collectors.toList());
+  }
+
+  /**
+   * A null argument is named at once: a null file failed inside the JDK's path code, and {@code
+   * masterKeyForNewFile(null)} read the keystore file again before it failed.
+   */
+  @Test
+  void nullArgumentsAreNamedAtOnce() throws IOException {
+    AuditLog log = audit.log();
+    assertNamed("file", () -> Pkcs12KeyStore.create(null, password()));
+    assertNamed("file", () -> Pkcs12KeyStore.create(null, password(), log));
+    assertNamed("password", () -> Pkcs12KeyStore.create(file, null, log));
+    assertNamed("audit", () -> Pkcs12KeyStore.create(file, password(), null));
+    assertNamed("file", () -> Pkcs12KeyStore.open(null, password()));
+    assertNamed("file", () -> Pkcs12KeyStore.open(null, password(), log));
+    assertNamed("password", () -> Pkcs12KeyStore.open(file, null, log));
+    assertNamed("audit", () -> Pkcs12KeyStore.open(file, password(), null));
+    assertFalse(Files.exists(file), "nothing made");
+    try (Pkcs12KeyStore keys = Fixtures.create(file, log)) {
+      keys.generateKey("master");
+      assertNamed("alias", () -> keys.generateKey(null));
+      assertNamed("alias", () -> keys.setCurrent(null));
+      assertNamed("alias", () -> keys.retire(null));
+      assertNamed("alias", () -> keys.masterKey(null));
+      assertNamed("alias", () -> keys.masterKeyForNewFile(null));
+      assertNamed("alias", () -> Pkcs12KeyStore.storedAlias(null));
+      assertNamed("alias", () -> Pkcs12KeyStore.requireValidAlias(null));
+    }
+  }
+
+  private static void assertNamed(String parameter, Executable call) {
+    assertEquals(parameter, assertThrows(NullPointerException.class, call).getMessage());
   }
 }

@@ -179,6 +179,7 @@ public final class KeyRotation {
    *     key.policy} names it
    */
   public static void retire(FileSystem fs, String alias) throws IOException {
+    Objects.requireNonNull(fs, "fs");
     retire(List.of(fs), alias);
   }
 
@@ -199,6 +200,8 @@ public final class KeyRotation {
    */
   public static void retire(List<? extends FileSystem> fileSystems, String alias)
       throws IOException {
+    Objects.requireNonNull(fileSystems, "fileSystems");
+    Objects.requireNonNull(alias, "alias");
     if (fileSystems.isEmpty()) {
       throw new IllegalArgumentException("no file system to retire a key from");
     }
@@ -232,6 +235,7 @@ public final class KeyRotation {
    * unreadable.
    */
   public static List<String> users(FileSystem fs, String alias) throws IOException {
+    Objects.requireNonNull(fs, "fs");
     String name = Pkcs12KeyStore.storedAlias(alias);
     SortedSet<String> users = new TreeSet<>();
     for (Map.Entry<String, List<String>> e : usage(fs).entrySet()) {

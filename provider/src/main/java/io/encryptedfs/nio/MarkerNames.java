@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Which names are the root marker's or start with it ({@code .encryptedfs}), as the root's
@@ -44,6 +45,7 @@ public final class MarkerNames {
    * @throws java.nio.file.ClosedFileSystemException if it is closed
    */
   public static MarkerNames of(FileSystem fs) {
+    Objects.requireNonNull(fs, "fs");
     if (!(fs instanceof EncryptedFileSystem efs)) {
       throw new IllegalArgumentException("not an encrypted file system: " + fs);
     }
@@ -95,6 +97,7 @@ public final class MarkerNames {
 
   /** Whether {@code name}, one name of a path, is the marker's or starts with it. */
   public boolean isReserved(String name) {
+    Objects.requireNonNull(name, "name");
     if (name.startsWith(EncryptedFileSystem.MARKER)) {
       return true;
     }

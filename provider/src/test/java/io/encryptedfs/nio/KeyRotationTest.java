@@ -24,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -272,5 +273,27 @@ class KeyRotationTest {
       assertEquals("key 'master' is named by this file system's key.alias", pinned.getMessage());
       assertEquals(List.of("/.encryptedfs"), KeyRotation.users(fs, "master"), "nothing retired");
     }
+  }
+
+  /** Every method names a null argument before it looks at the root or the keystore. */
+  @Test
+  void nullArgumentsAreNamedAtOnce() throws Exception {
+    try (FileSystem fs =
+        TestRoots.open(tmp.resolve("root"), new InMemoryKeys("master"), "AES-256-GCM", 4096)) {
+      assertNamed("fs", () -> KeyRotation.rotate(null));
+      assertNamed("fs", () -> KeyRotation.usage(null));
+      assertNamed("fs", () -> KeyRotation.ownUsage(null));
+      assertNamed("fs", () -> KeyRotation.nestedRoots(null));
+      assertNamed("fs", () -> KeyRotation.describe(null));
+      assertNamed("fs", () -> KeyRotation.retire((FileSystem) null, "master"));
+      assertNamed("fs", () -> KeyRotation.users(null, "master"));
+      assertNamed("alias", () -> KeyRotation.retire(fs, null));
+      assertNamed("alias", () -> KeyRotation.users(fs, null));
+      assertNamed("fileSystems", () -> KeyRotation.retire((List<FileSystem>) null, "master"));
+    }
+  }
+
+  private static void assertNamed(String parameter, Executable call) {
+    assertEquals(parameter, assertThrows(NullPointerException.class, call).getMessage());
   }
 }

@@ -1,5 +1,6 @@
 package io.encryptedfs.nio;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,5 +90,17 @@ class MarkerNamesTest {
   private static MarkerNames namesOf(Path root) throws IOException {
     Path marker = Files.writeString(root.resolve(EncryptedFileSystem.MARKER), "m");
     return MarkerNames.detect(root, marker);
+  }
+
+  @Test
+  void nullArgumentsAreNamedAtOnce() throws IOException {
+    assertEquals(
+        "fs", assertThrows(NullPointerException.class, () -> MarkerNames.of(null)).getMessage());
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      MarkerNames names = namesOf(Files.createDirectory(jimfs.getPath("/root")));
+      assertEquals(
+          "name",
+          assertThrows(NullPointerException.class, () -> names.isReserved(null)).getMessage());
+    }
   }
 }
