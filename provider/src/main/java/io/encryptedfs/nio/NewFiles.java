@@ -22,6 +22,9 @@ final class NewFiles {
   private final Algorithm algorithm;
   private final Geometry geometry;
 
+  /** Each alias the settings name, to the spelling the keys list it under. */
+  private final Map<String, String> listedAs = new TreeMap<>();
+
   NewFiles(
       AuditedKeystore keys,
       String configuredAlias,
@@ -30,7 +33,6 @@ final class NewFiles {
       Geometry geometry)
       throws IOException {
     this.keys = keys;
-    this.configuredAlias = configuredAlias;
     this.policy = policy;
     this.algorithm = algorithm;
     this.geometry = geometry;
@@ -45,7 +47,31 @@ final class NewFiles {
       if (!known.contains(alias)) {
         requireKey(keys, alias);
       }
+      listedAs.put(alias, listed(alias, known));
     }
+    this.configuredAlias = configuredAlias == null ? null : listed(configuredAlias, known);
+  }
+
+  /**
+   * The spelling {@code alias} is listed under, where the keys take it for a listed key spelt
+   * otherwise (a PKCS#12 keystore folds case: {@code MASTER} is its key {@code master}). New files'
+   * headers then name the key as the keys list it: with the setting's spelling, every report and
+   * rewrap that compares a header's alias with the listed ones took the key for a missing one.
+   */
+  private static String listed(String alias, Set<String> known) {
+    if (known.contains(alias)) {
+      return alias;
+    }
+    String found = null;
+    for (String k : known) {
+      if (k.equalsIgnoreCase(alias)) {
+        if (found != null) {
+          return alias; // two keys the spelling could be: the keys decide which, by their lookup
+        }
+        found = k;
+      }
+    }
+    return found != null ? found : alias;
   }
 
   /**
@@ -71,14 +97,15 @@ final class NewFiles {
   /** The policy for a new file at {@code absolutePath}. */
   NewFilePolicy forPath(String absolutePath) throws IOException {
     String alias = policy.aliasFor(absolutePath);
-    return new NewFilePolicy(algorithm, geometry, alias != null ? alias : defaultAlias());
+    return new NewFilePolicy(
+        algorithm, geometry, alias != null ? listedAs.getOrDefault(alias, alias) : defaultAlias());
   }
 
   /** The aliases {@code key.policy} and {@code key.alias} name, each to the settings naming it. */
   Map<String, String> policyAliases() {
     Map<String, String> aliases = new TreeMap<>();
     for (String alias : policy.aliases()) {
-      aliases.put(alias, "key.policy");
+      aliases.put(listedAs.getOrDefault(alias, alias), "key.policy");
     }
     if (configuredAlias != null) {
       aliases.merge(configuredAlias, "key.alias", (p, a) -> "key.alias and key.policy");

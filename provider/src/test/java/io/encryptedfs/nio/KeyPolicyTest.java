@@ -66,8 +66,18 @@ class KeyPolicyTest {
     try (FileSystem fs = EncryptedFileSystems.newFileSystem(tmp.resolve("root"), env)) {
       Files.writeString(fs.getPath("/f"), "x");
       assertEquals("x", Files.readString(fs.getPath("/f")));
-      assertEquals(Map.of("MASTER", List.of("/.encryptedfs", "/f")), KeyRotation.usage(fs));
+      // Headers name the key as the keystore lists it, so reports find it (they said "MASTER" is
+      // missing and "master" unused).
+      assertEquals(Map.of("master", List.of("/.encryptedfs", "/f")), KeyRotation.usage(fs));
     }
+    env.remove(EncryptedFileSystems.KEY_POLICY);
+    env.put(EncryptedFileSystems.KEY_ALIAS, "Master");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(tmp.resolve("root"), env)) {
+      Files.writeString(fs.getPath("/g"), "y");
+      assertEquals(Map.of("master", List.of("/.encryptedfs", "/f", "/g")), KeyRotation.usage(fs));
+      assertEquals("master", EncryptedFileSystems.info(fs).keyAlias());
+    }
+    env.remove(EncryptedFileSystems.KEY_ALIAS);
     env.put(EncryptedFileSystems.KEY_POLICY, "/**=nope");
     UnknownKeyAliasException e =
         assertThrows(
