@@ -85,6 +85,10 @@ public final class Main implements Runnable {
           }
         };
     CommandLine cl = new CommandLine(new Main(), factory);
+    // On by default, picocli replaced an argument "@FILE" by FILE's contents: "--password-file @pw"
+    // put the password into error messages and the audit trail, and a "--password" in FILE got
+    // past refusedArgument. Here "@pw" is a file's name like any other.
+    cl.setExpandAtFiles(false);
     // An empty argument is the working directory to Path.of: "-k ''" opened it as the keystore.
     cl.registerConverter(
         Path.class,
