@@ -108,7 +108,7 @@ public final class Main implements Runnable {
         });
     cl.setParameterExceptionHandler(
         (e, args2) -> {
-          err.println("encryptedfs: " + e.getMessage());
+          err.println("encryptedfs: " + UsageMessage.of(e));
           err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           err.flush();
           return ExitCodes.USAGE;
