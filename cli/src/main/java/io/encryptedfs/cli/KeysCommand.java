@@ -73,14 +73,15 @@ final class KeysCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage() + " (--alias)");
       }
-      char[] password = keystore.newPassword();
       if (Files.isDirectory(keystore.keystore)) {
         // Not an earlier init's keystore to finish: opening it would only fail as an I/O error.
+        // Checked before the password is read, which nothing would then wipe.
         throw new FileAlreadyExistsException(
             keystore.keystore.toString(),
             null,
             "is a directory; --keystore names the file to create");
       }
+      char[] password = keystore.newPassword();
       try (AuditLog audit = keystore.audit()) {
         if (Files.exists(keystore.keystore)) {
           finishEarlierInit(password, audit);

@@ -65,6 +65,20 @@ class KeysCommandTest {
     assertFalse(Files.exists(keystore));
   }
 
+  /**
+   * A directory given as the keystore to create is refused before a password is asked for. Before,
+   * the password was read first and the refusal skipped the code that wipes it.
+   */
+  @Test
+  void initOfADirectoryLeavesNoPasswordInMemory() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("a-directory"));
+    Typist typist = new Typist("correct horse battery", "correct horse battery");
+    Run init = cli.run(typist, "keys", "init", "-k", dir.toString());
+    assertEquals(2, init.code(), init.out() + init.err());
+    assertTrue(init.err().contains("is a directory"), init.err());
+    assertTrue(typist.allWiped());
+  }
+
   /** The same password typed twice makes the keystore, which opens with it. */
   @Test
   void initWithTheSameTypedPasswordTwiceCreatesTheKeystore() throws Exception {
