@@ -99,7 +99,7 @@ final class ReportCommand implements Callable<Integer> {
     for (KeyInfo key : keys) {
       out.println(
           "  "
-              + key.alias()
+              + OneLine.of(key.alias())
               + (key.current() ? " (current)" : "")
               + "\tcreated "
               + key.created()
@@ -110,7 +110,9 @@ final class ReportCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, Integer> e : files.entrySet()) {
       if (keys.stream().noneMatch(k -> k.alias().equals(e.getKey()))) {
-        out.println("  " + e.getKey() + " (MISSING from keystore)\tfiles " + e.getValue());
+        // Read from a file's header, which whoever can write the root's disk can make say anything.
+        out.println(
+            "  " + OneLine.of(e.getKey()) + " (MISSING from keystore)\tfiles " + e.getValue());
       }
     }
     String lastRotation =
@@ -124,7 +126,7 @@ final class ReportCommand implements Callable<Integer> {
                     .max(Instant::compareTo)
                     .map(t -> t + " (newest key created; no rotation in the audit file)")
                     .orElse("never"));
-    out.println("last rotation: " + lastRotation);
+    out.println("last rotation: " + OneLine.of(lastRotation));
     List<Map<String, String>> recent =
         events.stream().filter(e -> FAILURES.contains(e.get("kind"))).toList();
     if (keystore.auditFile == null) {
