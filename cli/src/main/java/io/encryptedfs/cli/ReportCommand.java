@@ -76,6 +76,13 @@ final class ReportCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--failures must be 0 or more, was " + failures);
     }
+    if (keystore.auditFile != null && !Files.exists(keystore.auditFile)) {
+      // Every command given --audit-file makes it, so a missing one is most likely a mistyped
+      // name: "recent failures: 0" would say all is well on no evidence. Checked before the roots
+      // are opened, which would make it.
+      throw new NoSuchFileException(
+          keystore.auditFile.toString(), null, "no audit file there to read failures from");
+    }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Integer> files = new HashMap<>();
     for (Path root : RootArguments.distinct(roots)) {
@@ -161,12 +168,6 @@ final class ReportCommand implements Callable<Integer> {
     List<Map<String, String>> events = new ArrayList<>();
     if (keystore.auditFile == null) {
       return events;
-    }
-    if (!Files.exists(keystore.auditFile)) {
-      // Every command given --audit-file makes it, so a missing one is most likely a mistyped
-      // name: "recent failures: 0" would say all is well on no evidence.
-      throw new NoSuchFileException(
-          keystore.auditFile.toString(), null, "no audit file there to read failures from");
     }
     JsonFactory json = new JsonFactory();
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input

@@ -104,5 +104,15 @@ class ReportCommandTest {
             + ": no audit file there to read failures from",
         report.err().strip());
     assertTrue(Files.notExists(tmp.resolve("audit.jsonl")), "the report makes none");
+
+    // Before, opening a root made the audit file first: "recent failures: 0", exit 0.
+    Path root = tmp.resolve("root");
+    cli.createRoot(root, 4096).close();
+    Run withRoot = cli.keys("report", "--root", root.toString());
+    assertEquals(4, withRoot.code(), withRoot.out() + withRoot.err());
+    assertEquals("", withRoot.out(), "no half report");
+    assertTrue(
+        withRoot.err().contains("no audit file there to read failures from"), withRoot.err());
+    assertTrue(Files.notExists(tmp.resolve("audit.jsonl")), "the report makes none");
   }
 }
