@@ -182,18 +182,19 @@ final class KeystoreOptions {
   FileSystem openRoot(Path dir, boolean create) throws IOException {
     char[] password = password();
     try {
+      // Every setting the tool's options decide is set, unset ones too (empty is none): a setting
+      // missing here is read from encryptedfs.* system properties and ENCRYPTEDFS_* variables,
+      // and ENCRYPTEDFS_CREATE=true made info and verify write a root marker into a plain
+      // directory. The settings no option covers (algorithm, block size, write mode) still come
+      // from there, as the README says.
       Map<String, Object> env = new HashMap<>();
       env.put(EncryptedFileSystems.KEYSTORE, keystore);
       env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, password);
-      if (auditFile != null) {
-        env.put(EncryptedFileSystems.AUDIT_FILE, auditFile);
-      }
-      if (create) {
-        env.put(EncryptedFileSystems.CREATE, "true");
-      }
-      if (keyPolicy != null) {
-        env.put(EncryptedFileSystems.KEY_POLICY, keyPolicy);
-      }
+      env.put(EncryptedFileSystems.AUDIT_FILE, auditFile == null ? "" : auditFile);
+      env.put(EncryptedFileSystems.CREATE, String.valueOf(create));
+      env.put(EncryptedFileSystems.KEY_POLICY, keyPolicy == null ? "" : keyPolicy);
+      // The current key, as the commands say: rotate's new key is what rewrap moves files to.
+      env.put(EncryptedFileSystems.KEY_ALIAS, "");
       return EncryptedFileSystems.newFileSystem(dir, env);
     } finally {
       Arrays.fill(password, '\0');

@@ -122,9 +122,13 @@ class Config {
             + value.getClass().getName());
   }
 
+  /**
+   * The alias {@code key.alias} names, or null. An empty value is none, as for {@code key.policy}:
+   * a program that wants the current key whatever the environment says can set it so.
+   */
   String keyAlias() {
     Object value = lookup(EncryptedFileSystems.KEY_ALIAS);
-    return value == null ? null : value.toString();
+    return value == null || value.toString().isEmpty() ? null : value.toString();
   }
 
   String keyPolicy() {
@@ -132,9 +136,13 @@ class Config {
     return value == null ? null : value.toString();
   }
 
+  /**
+   * The file {@code audit.file} names, or null. An empty String is none (it names no file), so that
+   * a program can keep its audit events off a file the environment names.
+   */
   Path auditFile() {
     Object value = lookup(EncryptedFileSystems.AUDIT_FILE);
-    if (value == null) {
+    if (value == null || "".equals(value)) {
       return null;
     }
     return path(EncryptedFileSystems.AUDIT_FILE, value);

@@ -35,6 +35,23 @@ class ConfigTest {
     }
   }
 
+  /**
+   * An empty key.alias or audit.file in the env map is none, and hides what the environment says:
+   * the command-line tool relies on it so that ENCRYPTEDFS_KEY_ALIAS cannot pin the key its rewrap
+   * moves files to, nor ENCRYPTEDFS_AUDIT_FILE take its events where --audit-file did not say.
+   */
+  @Test
+  void anEmptyKeyAliasOrAuditFileIsNoneWhateverTheEnvironmentSays() {
+    Map<String, String> environment =
+        Map.of("ENCRYPTEDFS_KEY_ALIAS", "from-env", "ENCRYPTEDFS_AUDIT_FILE", "/tmp/from-env");
+    Config c = new Config(Map.of("key.alias", "", "audit.file", ""), environment);
+    assertNull(c.keyAlias());
+    assertNull(c.auditFile());
+    Config fromEnvironment = new Config(Map.of(), environment);
+    assertEquals("from-env", fromEnvironment.keyAlias());
+    assertEquals(Path.of("/tmp/from-env"), fromEnvironment.auditFile());
+  }
+
   @Test
   void passwordFromFileUsesTheFirstLineOnly() throws Exception {
     Path file = tmp.resolve("pw");
