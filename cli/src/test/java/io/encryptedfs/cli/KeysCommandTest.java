@@ -79,6 +79,33 @@ class KeysCommandTest {
     assertTrue(typist.allWiped());
   }
 
+  /** Before: "pw: already exists", as if the keystore or audit file were there. */
+  @Test
+  void aFileWhereADirectoryMustBeIsNamedAsNotADirectory() throws Exception {
+    Path pass = Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    String keystore = pass.resolve("x.p12").toString();
+    Run init = cli.run("keys", "init", "-k", keystore, "--password-file", pass.toString());
+    assertEquals(2, init.code(), init.out() + init.err());
+    assertEquals(
+        "encryptedfs: " + pass + ": not a directory, so nothing can be made in it",
+        init.err().strip());
+    String audit = pass.resolve("a.jsonl").toString();
+    Run list =
+        cli.run(
+            "keys",
+            "list",
+            "-k",
+            tmp.resolve("k.p12").toString(),
+            "--password-file",
+            pass.toString(),
+            "--audit-file",
+            audit);
+    assertEquals(2, list.code(), list.out() + list.err());
+    assertEquals(
+        "encryptedfs: " + pass + ": not a directory, so nothing can be made in it",
+        list.err().strip());
+  }
+
   /** The same password typed twice makes the keystore, which opens with it. */
   @Test
   void initWithTheSameTypedPasswordTwiceCreatesTheKeystore() throws Exception {

@@ -285,6 +285,11 @@ final class KeyStoreFile {
   static FileSystemException temporaryNotCreated(Path file, IOException e) {
     String tried = e instanceof FileSystemException fse ? fse.getFile() : null;
     String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
+    if (reason == null && e instanceof AccessDeniedException) {
+      // The JDK gives none, and a message with a reason of its own is printed without the one its
+      // type implies: "so nothing changed" alone left the user to guess why.
+      reason = "permission denied";
+    }
     String message =
         "cannot create the temporary file that was to become the keystore, so nothing changed"
             + (reason == null ? "" : ": " + reason);

@@ -1,6 +1,8 @@
 package io.encryptedfs.keystore;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
@@ -60,9 +62,30 @@ final class OwnerOnly {
       missing.add(d);
     }
     if (!missing.isEmpty()) {
-      Files.createDirectories(dir, directory(dir));
+      try {
+        Files.createDirectories(dir, directory(dir));
+      } catch (FileSystemException e) {
+        throw notADirectory(missing.get(missing.size() - 1), e);
+      }
     }
     return missing;
+  }
+
+  /**
+   * {@code e}, or, where {@code top}, the outermost missing directory, is a file: the JDK then says
+   * only that it "already exists" (or, for a directory below it, "Not a directory", naming that
+   * directory), which reads as if the file to create were there. Still a {@link
+   * FileAlreadyExistsException}, the type callers handle for a file in a directory's place.
+   */
+  private static FileSystemException notADirectory(Path top, FileSystemException e) {
+    if (!Files.exists(top) || Files.isDirectory(top)) {
+      return e; // no file in the way, or a directory made there meanwhile: the JDK's reason stands
+    }
+    FileAlreadyExistsException said =
+        new FileAlreadyExistsException(
+            top.toString(), null, "not a directory, so nothing can be made in it");
+    said.initCause(e);
+    return said;
   }
 
   /**

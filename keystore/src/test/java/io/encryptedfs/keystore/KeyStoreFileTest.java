@@ -142,7 +142,8 @@ class KeyStoreFileTest {
     assertEquals(file.toString(), e.getFile());
     assertEquals(temporary, e.getOtherFile());
     assertEquals(
-        "cannot create the temporary file that was to become the keystore, so nothing changed",
+        "cannot create the temporary file that was to become the keystore, so nothing changed:"
+            + " permission denied",
         e.getReason());
     assertInstanceOf(AccessDeniedException.class, e.getCause());
   }
