@@ -119,9 +119,11 @@ public final class Main implements Runnable {
       err.flush();
       return ExitCodes.USAGE;
     }
-    int code = cl.execute(args);
-    out.flush();
-    return code;
+    try (AuditFailures auditFailures = new AuditFailures(err)) {
+      int code = auditFailures.exitCode(cl.execute(args));
+      out.flush();
+      return code;
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The audit trail for key events.
@@ -24,7 +25,9 @@ import java.util.Set;
  * #appendingTo(Path)} also appends each event as one line of JSON to a file (JSON Lines).
  *
  * <p>Recording never throws: if the file cannot be written, the failure is logged at {@code ERROR}
- * and the event still goes to the logger. Safe for use by several threads.
+ * (naming the event's kind, the file and, as the log record's throwable, the reason), the event
+ * still goes to the logger, and {@link #failedAppends()} counts it. Safe for use by several
+ * threads.
  */
 public final class AuditLog implements AutoCloseable {
   /** The {@link System.Logger} name audit events are logged under. */
@@ -32,6 +35,7 @@ public final class AuditLog implements AutoCloseable {
 
   private static final System.Logger LOGGER = System.getLogger(LOGGER_NAME);
   private static final AuditLog SYSTEM_LOGGER_ONLY = new AuditLog(null, null);
+  private static final AtomicLong FAILED_APPENDS = new AtomicLong();
 
   private final Path file;
   private FileChannel channel;
@@ -41,6 +45,16 @@ public final class AuditLog implements AutoCloseable {
   AuditLog(Path file, FileChannel channel) {
     this.file = file;
     this.channel = channel;
+  }
+
+  /**
+   * How many events the audit logs of this JVM have failed to append to their files since it
+   * started (a full disk, a log already closed). Recording never throws, so a program that must not
+   * lose an event silently, a command-line tool say, compares this before and after its work: the
+   * logs that a file system opened for its {@code audit.file} are not the program's to ask.
+   */
+  public static long failedAppends() {
+    return FAILED_APPENDS.get();
   }
 
   /**
@@ -147,7 +161,7 @@ public final class AuditLog implements AutoCloseable {
     String json = event.toJson();
     LOGGER.log(event.kind().level(), json);
     if (file != null) {
-      append(json);
+      append(event.kind(), json);
     }
   }
 
@@ -155,7 +169,7 @@ public final class AuditLog implements AutoCloseable {
   // own (a socket appender does, while it writes), and on JDK 21 to 23 a virtual thread waiting so
   // holding a monitor keeps its carrier; queued behind one that left its carrier, with every
   // carrier held so by threads appending on a full disk, nothing ran again.
-  private void append(String json) {
+  private void append(AuditEvent.Kind kind, String json) {
     boolean open;
     IOException failed = null;
     synchronized (this) {
@@ -165,9 +179,11 @@ public final class AuditLog implements AutoCloseable {
       }
     }
     if (!open) {
-      LOGGER.log(Level.ERROR, "audit file " + file + " is closed; event not appended");
+      FAILED_APPENDS.incrementAndGet();
+      LOGGER.log(Level.ERROR, "audit file " + file + " is closed; " + kind + " event not appended");
     } else if (failed != null) {
-      LOGGER.log(Level.ERROR, "cannot append to audit file " + file, failed);
+      FAILED_APPENDS.incrementAndGet();
+      LOGGER.log(Level.ERROR, "cannot append the " + kind + " event to audit file " + file, failed);
     }
   }
 

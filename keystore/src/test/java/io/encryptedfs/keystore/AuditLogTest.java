@@ -207,6 +207,41 @@ class AuditLogTest {
     }
   }
 
+  /**
+   * Recording never throws, so a program that must not lose an event asks how many were lost. The
+   * tester's audit file on a full device (/dev/full) lost every event with exit 0.
+   */
+  @Test
+  void eachEventNotAppendedIsCountedAndLoggedWithItsKind() throws IOException {
+    Path file = fs.getPath("/full.jsonl");
+    FillingChannel channel =
+        new FillingChannel(
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 0);
+    try (AuditCapture capture = new AuditCapture(fs.getPath("/unused.jsonl"))) {
+      long before = AuditLog.failedAppends();
+      AuditLog log = new AuditLog(file, channel);
+      log.record(Kind.KEY_GENERATED, null, "lost", Map.of());
+      assertEquals(before + 1, AuditLog.failedAppends());
+      log.close();
+      log.record(Kind.KEY_RETIRED, null, "lost too", Map.of());
+      assertEquals(before + 2, AuditLog.failedAppends());
+      AuditLog.systemLogger().record(Kind.KEY_RETIRED, null, "no file", Map.of());
+      assertEquals(before + 2, AuditLog.failedAppends(), "a log without a file loses nothing");
+      assertTrue(
+          capture.loggedMessages().stream()
+              .anyMatch(
+                  m -> m.equals("cannot append the KEY_GENERATED event to audit file " + file)),
+          capture.loggedMessages().toString());
+      assertTrue(
+          capture.loggedMessages().stream()
+              .anyMatch(
+                  m ->
+                      m.equals(
+                          "audit file " + file + " is closed; KEY_RETIRED event not appended")),
+          capture.loggedMessages().toString());
+    }
+  }
+
   @Test
   void theSystemLoggerOnlyLogIsShared() {
     assertTrue(AuditLog.systemLogger() == AuditLog.systemLogger());
