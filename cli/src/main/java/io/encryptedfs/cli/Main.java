@@ -3,6 +3,7 @@ package io.encryptedfs.cli;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyInUseException;
 import io.encryptedfs.KeyMismatchException;
+import io.encryptedfs.KeyProviderException;
 import io.encryptedfs.NotAnEncryptedRootException;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
 import io.encryptedfs.keystore.WrongPasswordException;
@@ -156,6 +157,7 @@ public final class Main implements Runnable {
         || e instanceof KeyMismatchException
         || e instanceof KeyInUseException
         || e instanceof KeyOrPasswordException
+        || e instanceof KeyProviderException
         || e instanceof IllegalStateException) {
       return ExitCodes.KEY;
     }
@@ -200,8 +202,11 @@ public final class Main implements Runnable {
   }
 
   private static String reason(FileSystemException e) {
-    if (e instanceof NotAnEncryptedRootException) {
-      // The provider's reason tells API users of its 'create' setting; here it is an option.
+    if (e instanceof NotAnEncryptedRootException
+        && e.getReason() != null
+        && e.getReason().contains("'create'")) {
+      // The provider's reason tells API users of its 'create' setting; here it is an option. A
+      // path that is no directory gets its own reason, which no option changes.
       return "not an encrypted root (initialise one with encrypt --create)";
     }
     if (e.getReason() != null) {

@@ -31,6 +31,14 @@ class MainTest {
     cli = new CliRunner(tmp);
   }
 
+  /** A key provider's refusal (an alias no header holds, a broken answer) is a key error. */
+  @Test
+  void aKeyProviderErrorExitsAsAKeyError() {
+    assertEquals(
+        ExitCodes.KEY,
+        Main.exitCode(new io.encryptedfs.KeyProviderException("keystore /k.p12: alias", "a")));
+  }
+
   @Test
   void aFileSystemErrorNamesItsFileAndReason() {
     // The JDK gives no reason for these, only the path.

@@ -44,7 +44,11 @@ class RootIsAFileTest {
     for (Run run : runs) {
       assertEquals(2, run.code(), run.out() + run.err());
       assertEquals(1, run.err().lines().count(), run.err());
-      assertEquals(true, run.err().startsWith("encryptedfs: " + file + ": "), run.err());
+      assertEquals(
+          "encryptedfs: "
+              + file
+              + ": not an encrypted root: not a directory (a root is a directory)",
+          run.err().strip());
     }
     assertEquals("x", Files.readString(file));
     try (Stream<Path> entries = Files.list(tmp)) {
