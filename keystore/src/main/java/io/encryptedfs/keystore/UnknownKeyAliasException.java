@@ -31,6 +31,14 @@ public final class UnknownKeyAliasException extends IOException {
         null);
   }
 
+  /**
+   * This exception with {@code context} (the path of a file that needed the key, say) before its
+   * message: the same alias, this as its cause.
+   */
+  public UnknownKeyAliasException in(String context) {
+    return new UnknownKeyAliasException(context + ": " + getMessage(), alias, this);
+  }
+
   /** The alias that was asked for, as it was given: the message shows it escaped. */
   public String alias() {
     return alias;

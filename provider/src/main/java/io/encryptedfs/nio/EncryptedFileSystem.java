@@ -5,6 +5,7 @@ import io.encryptedfs.KeyProviderException;
 import io.encryptedfs.channel.NewFilePolicy;
 import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -78,15 +79,17 @@ final class EncryptedFileSystem extends FileSystem {
   /**
    * How a new file at {@code path} is made: the root's settings and the key policy's alias. A root
    * opened without a usable key for new files (see RootSetup) fails here, at each creation, as its
-   * open would have: an UnknownKeyAliasException; a KeyProviderException, its message led by the
-   * path, for a current alias too long for a header; or, for a keystore that holds several keys and
-   * marks none current, a FileSystemException naming the path.
+   * open would have: an UnknownKeyAliasException, its message led by the path; a
+   * KeyProviderException, led so too, for a current alias too long for a header; or, for a keystore
+   * that holds several keys and marks none current, a FileSystemException naming the path.
    */
   NewFilePolicy policyFor(EncryptedPath path) throws IOException {
     try {
       return newFiles.forPath(path.toAbsolutePath().normalize().toString());
     } catch (KeyProviderException e) {
       throw new KeyProviderException(path + ": " + e.getMessage(), e.alias());
+    } catch (UnknownKeyAliasException e) {
+      throw e.in(path.toString());
     } catch (IllegalArgumentException e) {
       throw new FileSystemException(
           path.toString(), null, "no key for new files: " + e.getMessage());

@@ -100,6 +100,8 @@ class NoNewFileKeyTest {
     assertTrue(e.getMessage().contains(why), e.getMessage());
     if (e instanceof FileSystemException fse) {
       assertEquals("/g", fse.getFile());
+    } else {
+      assertTrue(e.getMessage().startsWith("/g: "), "names the file: " + e.getMessage());
     }
     assertFalse(Files.exists(fs.getPath("/g")));
     assertFalse(Files.exists(root.resolve("g")), "nothing made on disk");
