@@ -100,7 +100,9 @@ final class FileAttacher {
       try {
         made = policy.newFilePolicy();
         master = loader.wrappingKey(made, displayPath);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
+        // An Error too (a key provider's class missing from the class path, say): a name left
+        // reserved made every later open of it, and the file system's close, wait for good.
         registry.created(name);
         throw e;
       }
@@ -140,6 +142,10 @@ final class FileAttacher {
       abandon(entry, opened, created, e);
       opener.reportLoadFailure(e, displayPath);
       throw e;
+    } catch (Error e) {
+      // As above: the entry must leave the registry, whatever failed.
+      abandon(entry, opened, created, e);
+      throw e;
     }
     String headerDamage = opened.takeHeaderDamage();
     if (headerDamage != null) {
@@ -166,7 +172,7 @@ final class FileAttacher {
    * before any channel had it, and one this open created is deleted, as a failed creation leaves no
    * file. Later failures are suppressed in {@code failure}.
    */
-  private void abandon(PathTable.Entry entry, OpenFile opened, boolean created, Exception failure) {
+  private void abandon(PathTable.Entry entry, OpenFile opened, boolean created, Throwable failure) {
     try {
       if (opened != null) {
         opened.drop();
