@@ -14,13 +14,13 @@ import java.util.EnumSet;
 
 /**
  * The header operations on files named by path, open here or not: inspecting a header, and
- * rewrapping a file's data key under another master key. A file open here is used through its
- * open file (its underlying channel): opening and closing a second one would release the locks
- * this program holds on the file (its callers' locks and its writer lock), since POSIX locks
- * belong to the process, not to the channel. A file not open here is used through an entry that
- * stays in the {@link FileRegistry} until it is closed again, so that no open of the file gets its
- * locks in between. Refused with {@code ClosedFileSystemException} once the file system's close
- * began, as opens are, leaving nothing open. Takes no lock of its own (see {@link FileRegistry}).
+ * rewrapping a file's data key under another master key. A file open here is used through its open
+ * file (its underlying channel): opening and closing a second one would release the locks this
+ * program holds on the file (its callers' locks and its writer lock), since POSIX locks belong to
+ * the process, not to the channel. A file not open here is used through an entry that stays in the
+ * {@link FileRegistry} until it is closed again, so that no open of the file gets its locks in
+ * between. Refused with {@code ClosedFileSystemException} once the file system's close began, as
+ * opens are, leaving nothing open. Takes no lock of its own (see {@link FileRegistry}).
  */
 final class HeaderAccess {
   private final FileRegistry registry;
@@ -83,6 +83,11 @@ final class HeaderAccess {
       } catch (IOException | RuntimeException e) {
         registry.discard(entry);
         opener.reportLoadFailure(e, displayPath);
+        throw e;
+      } catch (Error e) {
+        // A key provider's error too: an entry left loading made every open of the file, and
+        // the file system's close, wait for good (see FileAttacher).
+        registry.discard(entry);
         throw e;
       }
       if (!registry.loadedUnlessClosing(entry, loaded, displayPath)) {
