@@ -72,15 +72,18 @@ class HeaderSlotDamageTest {
       String content = Files.readString(fs.getPath("/f"), US_ASCII);
       assertTrue(content.equals("first;second;") || content.equals("first;"), content);
     }
+    assertOneDamageEventForF(audit, "header slot " + damagedSlot + " failed authentication");
+  }
+
+  /** The audit file holds one damage event, for /f, saying {@code why}. */
+  private static void assertOneDamageEventForF(Path audit, String why) throws IOException {
     List<String> damage =
         Files.readAllLines(audit).stream()
             .filter(l -> l.contains("CONTENT_AUTHENTICATION_FAILED"))
             .toList();
     assertEquals(1, damage.size(), damage.toString());
     assertTrue(damage.get(0).contains("\"path\":\"/f\""), damage.get(0));
-    assertTrue(
-        damage.get(0).contains("header slot " + damagedSlot + " failed authentication"),
-        damage.get(0));
+    assertTrue(damage.get(0).contains(why), damage.get(0));
   }
 
   @Test
@@ -121,15 +124,8 @@ class HeaderSlotDamageTest {
       assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(fs.getPath("/f"))));
       assertEquals("another file", Files.readString(fs.getPath("/g")));
     }
-    List<String> damage =
-        Files.readAllLines(audit).stream()
-            .filter(l -> l.contains("CONTENT_AUTHENTICATION_FAILED"))
-            .toList();
-    assertEquals(1, damage.size(), damage.toString());
-    assertTrue(damage.get(0).contains("\"path\":\"/f\""), damage.get(0));
-    assertTrue(
-        damage.get(0).contains("header slot " + copiedSlot + " authenticates but names another"),
-        damage.get(0));
+    assertOneDamageEventForF(
+        audit, "header slot " + copiedSlot + " authenticates but names another");
   }
 
   /**
