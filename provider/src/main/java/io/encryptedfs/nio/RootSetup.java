@@ -148,7 +148,9 @@ final class RootSetup {
       throw RootRecognition.notADirectory(root);
     }
     Path marker = root.resolve(EncryptedFileSystem.MARKER);
-    String display = "/" + EncryptedFileSystem.MARKER;
+    // Named by its underlying path, not as "/.encryptedfs", the in-root path every root's marker
+    // has: a failure here is the root's, and one program or log may see many roots.
+    String display = marker.toString();
     if (Files.isSymbolicLink(marker)) {
       // Followed, it would make this directory a second root of the file the link leads to (a
       // rotation here would rewrap another root's marker), and walks of an enclosing root, which
