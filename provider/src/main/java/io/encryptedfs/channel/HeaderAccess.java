@@ -137,6 +137,9 @@ final class HeaderAccess {
         // Its header is read below, after the claim, so a writer that left is no concern.
         throw new ConcurrentWriterException(displayPath, WriterClaim.BUSY);
       }
+      if (raw.size() == 0) {
+        throw damaged; // no header to rewrap, and the load's reason says so best
+      }
       HeaderReader.Authentic header;
       try {
         header = headerReader.read(raw, displayPath);

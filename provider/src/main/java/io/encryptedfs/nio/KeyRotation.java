@@ -44,8 +44,8 @@ public final class KeyRotation {
    * @param rewrapped files whose header was rewritten
    * @param unchanged files that already used their target key
    * @param skipped non-encrypted files and other entries left alone, each with a reason
-   * @param failed files that could not be rewrapped (damaged header, header slots of different
-   *     files, unknown or wrong key), with the error
+   * @param failed files that could not be rewrapped (damaged header, an empty raw file, header
+   *     slots of different files, unknown or wrong key), with the error
    * @param damaged files whose content is damaged (they do not open) but whose authentic header was
    *     rewrapped, or already named its target key, with the damage: they no longer hold the old
    *     key back from being retired
@@ -71,7 +71,8 @@ public final class KeyRotation {
   /**
    * Rewraps the data key of every encrypted file under the root, including the root marker, to the
    * key that a new file at its path would use ({@code key.policy}, {@code key.alias} or the current
-   * key). Plain files, links and special files are skipped with a report line, and so is a
+   * key). Plain files, links and special files are skipped with a report line (an empty raw file is
+   * no plain file but an encrypted one whose header is lost: it is {@code failed()}), and so is a
    * directory below the root that holds a root marker of its own: its files belong to that nested
    * root, whose own keys (perhaps another keystore, other aliases) must keep opening them, so the
    * walk does not enter it. A file with more hard links than names in the root is listed in {@code

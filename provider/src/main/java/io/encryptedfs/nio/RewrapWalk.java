@@ -102,7 +102,9 @@ final class RewrapWalk {
     try {
       size = Files.size(raw);
       Header header = efs.files().inspect(raw, display, efs.keys());
-      if (header.status() == Status.NOT_ENCRYPTED) {
+      // An empty raw file is no plain file but an encrypted one whose front region is lost (a
+      // real one always has it): its rewrap fails as its open does, as damage.
+      if (header.status() == Status.NOT_ENCRYPTED && size > 0) {
         skip(display, "not an encrypted file", size);
         return true;
       }
@@ -159,8 +161,8 @@ final class RewrapWalk {
   }
 
   /**
-   * A failure as a report line that starts with the file: most messages name it already, but a
-   * bare {@code FileSystemException} says no more than its path.
+   * A failure as a report line that starts with the file: most messages name it already, but a bare
+   * {@code FileSystemException} says no more than its path.
    */
   private static String describe(String display, IOException e) {
     String message = e.getMessage();

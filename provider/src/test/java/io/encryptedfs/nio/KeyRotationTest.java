@@ -224,6 +224,37 @@ class KeyRotationTest {
   }
 
   /**
+   * An empty raw file in a root is an encrypted file whose front region is lost (a real one always
+   * has it): a rewrap reports it failed, as a file whose header is damaged, with the reason {@code
+   * verify} gives, and leaves it as it is. It was skipped as "not an encrypted file", so a rewrap
+   * passed where verify reported damage.
+   */
+  @Test
+  void anEmptyRawFileIsReportedDamagedNotSkipped() throws Exception {
+    InMemoryKeys keys = new InMemoryKeys("master", "next");
+    Path dir = tmp.resolve("root");
+    try (FileSystem fs = TestRoots.open(dir, keys, "AES-256-GCM", 4096)) {
+      Files.writeString(fs.getPath("/a"), "alpha");
+    }
+    Files.write(dir.resolve("empty"), new byte[0]);
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", 4096);
+    env.put(EncryptedFileSystems.KEY_ALIAS, "next");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(dir, env)) {
+      String reason =
+          assertThrows(DamagedFileException.class, () -> Files.readString(fs.getPath("/empty")))
+              .getMessage();
+      List<String> events = new java.util.ArrayList<>();
+      KeyRotation.RewrapReport report =
+          KeyRotation.rewrapAll(fs, e -> events.add(e.path() + " " + e.outcome()));
+      assertEquals(List.of(reason), report.failed(), report.toString());
+      assertEquals(List.of(), report.skipped());
+      assertEquals(2, report.rewrapped(), "the marker and /a: " + report);
+      assertTrue(events.contains("/empty failed: " + reason), events::toString);
+    }
+    assertEquals(0, Files.size(dir.resolve("empty")), "left as it was");
+  }
+
+  /**
    * Files a program deletes while a rewrap walks the root are gone, not failures: the walk stopped
    * at the first one with a {@code NoSuchFileException} naming the underlying path, or, for a
    * directory, an {@code UncheckedIOException}.
