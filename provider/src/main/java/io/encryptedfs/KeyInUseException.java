@@ -1,7 +1,9 @@
 package io.encryptedfs;
 
+import io.encryptedfs.keystore.Printable;
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** A master key cannot be retired: files still name it in a header slot. */
 public final class KeyInUseException extends IOException {
@@ -13,11 +15,11 @@ public final class KeyInUseException extends IOException {
   public KeyInUseException(String alias, List<String> files) {
     super(
         "key '"
-            + alias
+            + Printable.of(alias)
             + "' is still used by "
             + files.size()
             + " file(s), rewrap them first: "
-            + String.join(", ", files.subList(0, Math.min(LISTED, files.size())))
+            + files.stream().limit(LISTED).map(Printable::of).collect(Collectors.joining(", "))
             + (files.size() > LISTED ? ", ..." : ""));
     this.alias = alias;
     this.files = List.copyOf(files);
@@ -27,7 +29,10 @@ public final class KeyInUseException extends IOException {
     return alias;
   }
 
-  /** The files (paths in the encrypted file system) that still use the key. */
+  /**
+   * The files (paths in the encrypted file system) that still use the key, as they are: the message
+   * shows them, and the alias, escaped.
+   */
   public List<String> files() {
     return files;
   }

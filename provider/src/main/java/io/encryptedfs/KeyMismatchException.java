@@ -1,5 +1,6 @@
 package io.encryptedfs;
 
+import io.encryptedfs.keystore.Printable;
 import java.io.IOException;
 
 /**
@@ -11,12 +12,18 @@ public final class KeyMismatchException extends IOException {
   private final String alias;
 
   public KeyMismatchException(String path, String alias) {
-    super(path + ": master key '" + alias + "' does not unwrap this file's data key"
-        + " (made with another key, or the header was altered)");
+    super(
+        path
+            + ": master key '"
+            + Printable.of(alias)
+            + "' does not unwrap this file's data key"
+            + " (made with another key, or the header was altered)");
     this.alias = alias;
   }
 
-  /** The alias of the master key that failed to unwrap the data key. */
+  /**
+   * The alias of the master key that failed to unwrap the data key: the message shows it escaped.
+   */
   public String alias() {
     return alias;
   }

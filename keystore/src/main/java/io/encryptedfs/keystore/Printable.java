@@ -6,15 +6,17 @@ package io.encryptedfs.keystore;
  * message reaches, and a bidirectional override could disguise what it says, so control, format,
  * separator, unassigned and private-use characters and lone surrogates are shown as Java escapes:
  * {@code \n}, {@code \r}, {@code \t}, otherwise a backslash, {@code u} and four hex digits.
- * Backslashes are doubled, so an escape is never mistaken for typed text.
+ * Backslashes are doubled, so an escape is never mistaken for typed text. Public so that the
+ * encrypted file system's messages (a key alias from a file header, a file name from a directory)
+ * are escaped the same way.
  */
-final class Printable {
+public final class Printable {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private Printable() {}
 
   /** {@code text} with every character that could forge or hide a log line escaped. */
-  static String of(String text) {
+  public static String of(String text) {
     if (text == null) {
       return "null";
     }

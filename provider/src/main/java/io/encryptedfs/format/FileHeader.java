@@ -1,5 +1,6 @@
 package io.encryptedfs.format;
 
+import io.encryptedfs.keystore.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -136,7 +137,7 @@ public record FileHeader(
         + ", generation="
         + generation
         + ", keyAlias="
-        + keyAlias
+        + Printable.of(keyAlias)
         + ", forcedSequence="
         + forcedSequence
         + "]";

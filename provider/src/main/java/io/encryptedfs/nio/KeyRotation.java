@@ -7,6 +7,7 @@ import io.encryptedfs.channel.HeaderInspector.Status;
 import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
+import io.encryptedfs.keystore.Printable;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
@@ -213,7 +214,10 @@ public final class KeyRotation {
       for (Map.Entry<String, String> named : efs.newFiles().policyAliases().entrySet()) {
         if (Pkcs12KeyStore.storedAlias(named.getKey()).equals(name)) {
           throw new IllegalStateException(
-              "key '" + name + "' is named by this file system's " + named.getValue());
+              "key '"
+                  + Printable.of(name)
+                  + "' is named by this file system's "
+                  + named.getValue());
         }
       }
     }

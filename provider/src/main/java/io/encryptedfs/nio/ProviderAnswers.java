@@ -3,6 +3,7 @@ package io.encryptedfs.nio;
 import io.encryptedfs.KeyProviderException;
 import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.keystore.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +21,7 @@ final class ProviderAnswers {
   /** {@code key}, the provider's answer for {@code alias}, unless it broke the contract. */
   static SecretKey key(SecretKey key, String alias, String keys) throws KeyProviderException {
     if (key == null) {
-      throw broken(keys, "masterKey('" + shown(alias) + "') returned null", alias);
+      throw broken(keys, "masterKey('" + Printable.of(alias) + "') returned null", alias);
     }
     return key;
   }
@@ -52,7 +53,7 @@ final class ProviderAnswers {
       throw new KeyProviderException(
           keys
               + ": key alias '"
-              + shown(alias)
+              + Printable.of(alias)
               + "' ("
               + bytes
               + " UTF-8 bytes), "
@@ -72,31 +73,5 @@ final class ProviderAnswers {
 
   private static KeyProviderException broken(String keys, String answer, String alias) {
     return new KeyProviderException(keys + " broke the KeyProvider contract: " + answer, alias);
-  }
-
-  /**
-   * {@code alias} with the characters that could forge or hide a line in a log escaped: it comes
-   * from outside, and may be a keytool alias or any string a provider returned.
-   */
-  private static String shown(String alias) {
-    if (alias == null) {
-      return "null";
-    }
-    StringBuilder out = new StringBuilder(alias.length());
-    for (int i = 0; i < alias.length(); i++) {
-      char c = alias.charAt(i);
-      if (c == '\\') {
-        out.append("\\\\");
-      } else if (Character.isISOControl(c)
-          || Character.isSurrogate(c)
-          || Character.getType(c) == Character.FORMAT
-          || Character.getType(c) == Character.LINE_SEPARATOR
-          || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

@@ -72,13 +72,13 @@ class HeaderCodecTest {
     Arrays.fill(wrapped, (byte) 0x22);
     byte[] slot = HeaderCodec.encode(new FileHeader(1, 3, 14, 0xFEDC_BA98L, id, wrapped, "k1"));
     assertArrayEquals(
-        new byte[] {(byte) 0x89, 0x45, 0x4E, 0x43, 0x46, 0x53, 0x0D, 0x0A},
-        Arrays.copyOf(slot, 8));
+        new byte[] {(byte) 0x89, 0x45, 0x4E, 0x43, 0x46, 0x53, 0x0D, 0x0A}, Arrays.copyOf(slot, 8));
     assertEquals(0, slot[8]);
     assertEquals(1, slot[9]);
     assertEquals(3, slot[10]);
     assertEquals(14, slot[11]);
-    assertArrayEquals(new byte[] {(byte) 0xFE, (byte) 0xDC, (byte) 0xBA, (byte) 0x98},
+    assertArrayEquals(
+        new byte[] {(byte) 0xFE, (byte) 0xDC, (byte) 0xBA, (byte) 0x98},
         Arrays.copyOfRange(slot, 12, 16));
     assertArrayEquals(id, Arrays.copyOfRange(slot, 16, 32));
     assertArrayEquals(wrapped, Arrays.copyOfRange(slot, 32, 72));
@@ -155,8 +155,7 @@ class HeaderCodecTest {
   void forcedSequenceRoundTripsAtItsOffset() throws FormatException {
     FileHeader h = header("k").withForcedSequence(0x0102_0304_0506_0708L);
     byte[] slot = HeaderCodec.encode(h);
-    assertArrayEquals(
-        new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, Arrays.copyOfRange(slot, 201, 209));
+    assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, Arrays.copyOfRange(slot, 201, 209));
     assertEquals(h, HeaderCodec.decode(slot));
     byte[] negative = slot.clone();
     negative[201] = (byte) 0x80;
@@ -194,6 +193,14 @@ class HeaderCodecTest {
       System.arraycopy(alias, 0, slot, ALIAS_OFFSET, alias.length);
       assertRejected(slot);
     }
+  }
+
+  /** A header's alias is read from disk: its toString, which a log may show, escapes it. */
+  @Example
+  void toStringShowsTheAliasEscaped() throws FormatException {
+    FileHeader decoded = HeaderCodec.decode(HeaderCodec.encode(header("k\nWARN forged")));
+    assertEquals("k\nWARN forged", decoded.keyAlias());
+    assertTrue(decoded.toString().contains("keyAlias=k\\nWARN forged,"), decoded.toString());
   }
 
   private static FileHeader header(String alias) {
