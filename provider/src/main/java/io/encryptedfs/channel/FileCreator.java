@@ -25,9 +25,8 @@ final class FileCreator {
    * Creates the underlying file at {@code rawPath}, outside the registry's monitor, and adds it to
    * the table as loading; null if another program created a file there first and {@code mode} may
    * open it. {@code name} ({@code rawPath} with a real parent) is in {@link CreatingNames} until
-   * then: opens of
-   * that name wait, and so do deletes and moves that would touch it, so the file created is still
-   * the one at {@code rawPath} when its identity is read.
+   * then: opens of that name wait, and so do deletes and moves that would touch it, so the file
+   * created is still the one at {@code rawPath} when its identity is read.
    */
   PathTable.Entry create(
       Path rawPath, String displayPath, ChannelMode mode, FileAttribute<?>[] attrs, Path name)
@@ -57,7 +56,9 @@ final class FileCreator {
     } catch (FileSystemException e) {
       registry.created(name);
       throw PathErrors.translate(e, displayPath);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
+      // An Error too (a FileAttribute's, say): a name left reserved made every later open of it,
+      // and the file system's close, wait for good.
       registry.created(name);
       throw e;
     }
@@ -67,7 +68,7 @@ final class FileCreator {
       // empty raw file does not open), so its first write finds the claim held.
       raw.claimWriter();
       return registry.createdAt(raw, rawPath, name, displayPath);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       try {
         raw.close();
         Files.deleteIfExists(rawPath);

@@ -100,7 +100,8 @@ public final class OpenFiles {
     if (mode.truncateExisting() && !attached.created()) {
       try {
         attached.file().truncate(0);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
+        // An Error too: the channel is tracked, and would stay open until the file system's close.
         try {
           channel.close();
         } catch (IOException | RuntimeException failure) {
