@@ -195,7 +195,7 @@ final class FileLoader {
           path, -1, "truncated header: raw length " + rawLength + " < " + Geometry.HEADER_SIZE);
     }
     HeaderReader.Authentic header = headers.newest(front.array(), path);
-    byte[][] tails = new byte[Geometry.TAIL_SLOTS][];
+    Tails tails = new Tails();
     boolean loaded = false;
     try {
       LoadedFile file;
@@ -206,20 +206,13 @@ final class FileLoader {
           throw e;
         }
         // The newer slot came from another file of the root: the file's own may be the other.
+        ForeignSlotFailure.Attempt first = tails.failed(header.slot(), e);
         header.keys().destroy();
         header = headers.other(front.array(), path, header);
         try {
           file = loadTail(raw, path, rawLength, front, header, tails);
         } catch (DamagedFileException again) {
-          DamagedFileException neither =
-              new DamagedFileException(
-                  path,
-                  -1,
-                  "header slots 0 and 1 name different files (one was copied from another file),"
-                      + " and the file's tail records open under neither");
-          neither.addSuppressed(e);
-          neither.addSuppressed(again);
-          throw neither;
+          throw ForeignSlotFailure.of(path, first, tails.failed(header.slot(), again));
         }
       }
       loaded = true;
@@ -227,21 +220,44 @@ final class FileLoader {
     } finally {
       // The cleartext of the tail records (the file goes on from its own copy of one), and on
       // failure the keys too, need not outlive the load.
-      for (byte[] tail : tails) {
-        if (tail != null) {
-          Arrays.fill(tail, (byte) 0);
-        }
-      }
+      tails.wipe();
       if (!loaded) {
         header.keys().destroy();
       }
     }
   }
 
+  /** The cleartext of the tail records one header's keys opened, by slot, during a load. */
+  private static final class Tails {
+    private final byte[][] plain = new byte[Geometry.TAIL_SLOTS][];
+    private boolean read;
+
+    /** The load under header slot {@code slot} failed with {@code e}; wipes for the next. */
+    ForeignSlotFailure.Attempt failed(int slot, DamagedFileException e) {
+      boolean opened = false;
+      for (byte[] tail : plain) {
+        opened |= tail != null;
+      }
+      ForeignSlotFailure.Attempt attempt = new ForeignSlotFailure.Attempt(slot, e, read, opened);
+      wipe();
+      return attempt;
+    }
+
+    void wipe() {
+      for (int i = 0; i < plain.length; i++) {
+        if (plain[i] != null) {
+          Arrays.fill(plain[i], (byte) 0);
+          plain[i] = null;
+        }
+      }
+      read = false;
+    }
+  }
+
   /**
    * The rest of a load, once the header authenticated: the front region's tail records, the one the
    * file goes on from, and its fit to the raw length. Opens each authentic record into {@code
-   * tails}.
+   * tails}, and notes there that the records were read.
    */
   private static LoadedFile loadTail(
       RawFile raw,
@@ -249,7 +265,7 @@ final class FileLoader {
       long rawLength,
       ByteBuffer first,
       HeaderReader.Authentic header,
-      byte[][] tails)
+      Tails tails)
       throws IOException {
     Geometry geometry = Geometry.ofShift(header.header().blockShift());
     if (rawLength < geometry.frontSize()) {
@@ -269,10 +285,11 @@ final class FileLoader {
       records[slot] = openTail(sealed, geometry, slotBytes, plain);
       if (records[slot] != null) {
         int length = records[slot].length();
-        tails[slot] = Arrays.copyOf(plain, length);
+        tails.plain[slot] = Arrays.copyOf(plain, length);
         Arrays.fill(plain, 0, length, (byte) 0);
       }
     }
+    tails.read = true;
     long forced = header.header().forcedSequence();
     int chosen =
         TailChoice.choose(
@@ -283,7 +300,7 @@ final class FileLoader {
             index -> homeBlockAuthentic(raw, sealed, geometry, index),
             path);
     // The block the records opened into, zero again, becomes the file's tail block.
-    System.arraycopy(tails[chosen], 0, plain, 0, tails[chosen].length);
+    System.arraycopy(tails.plain[chosen], 0, plain, 0, tails.plain[chosen].length);
     return new LoadedFile(
         header.header(),
         header.slot(),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.format.Geometry;
+import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
@@ -17,12 +18,14 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -152,14 +155,98 @@ class HeaderSlotDamageTest {
     }
   }
 
+  /**
+   * A slot copied from another file over the file's older one, and the file damaged besides (cut
+   * short, into its last home block or into its front region): the message leads with the damage,
+   * and names the slots second. It said only that the slots name different files and that the tail
+   * records open under neither, though they opened under the file's own slot; the real failure was
+   * a suppressed exception. The copied slot is older than the file's own with one force of the
+   * other file, and newer with eight, so that either is loaded first.
+   */
+  @ParameterizedTest
+  @CsvSource({"1, 100", "8, 100", "1, 12000", "8, 12000"})
+  void aCopiedSlotInAFileDamagedBesidesReportsTheDamageFirst(int otherForces, int cut)
+      throws Exception {
+    Path root = tmp.resolve("root");
+    Path audit = tmp.resolve("audit.jsonl");
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, env(audit))) {
+      writeForcing(fs.getPath("/f"), 3, 3_500);
+      writeForcing(fs.getPath("/g"), otherForces, 10);
+    }
+    long[] own = forcedSequences(root.resolve("f"));
+    int older = own[0] < own[1] ? 0 : 1;
+    long[] other = forcedSequences(root.resolve("g"));
+    int copied = other[0] < other[1] ? 1 : 0;
+    assertEquals(
+        otherForces > 3,
+        other[copied] > own[1 - older],
+        "which slot is loaded first: " + Arrays.toString(own) + Arrays.toString(other));
+    copyHeaderSlot(root.resolve("g"), root.resolve("f"), copied, older);
+    try (FileChannel ch = FileChannel.open(root.resolve("f"), StandardOpenOption.WRITE)) {
+      ch.truncate(ch.size() - cut);
+    }
+    try (FileSystem fs = EncryptedFileSystems.newFileSystem(root, env(audit))) {
+      DamagedFileException e =
+          assertThrows(DamagedFileException.class, () -> Files.readAllBytes(fs.getPath("/f")));
+      String message = e.getMessage();
+      if (cut < Geometry.ofBlockSize(4096).sealedBlockSize()) {
+        // The file's own slot opens its tail records, which need the block cut short.
+        assertTrue(message.startsWith("/f: block 1: truncated: raw length "), message);
+        assertEquals(1, e.block());
+        assertTrue(
+            message.endsWith(
+                "; header slot "
+                    + older
+                    + " authenticates but names another file (its file id differs: a slot"
+                    + " copied from another file)"),
+            message);
+      } else {
+        // Too short for either slot's front region: the same damage whichever is the file's.
+        assertTrue(message.startsWith("/f: truncated: raw length "), message);
+        assertTrue(
+            message.endsWith(
+                "; header slots 0 and 1 name different files (one was copied from another file)"),
+            message);
+      }
+      assertEquals("/f", e.path());
+      assertEquals(2, e.getSuppressed().length, "both slots' failures are kept");
+    }
+  }
+
+  /** Writes {@code chunks} chunks of {@code size} bytes to a new file, forcing after each. */
+  private static void writeForcing(Path file, int chunks, int size) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      for (int i = 0; i < chunks; i++) {
+        ch.write(ByteBuffer.wrap(new byte[size]));
+        ch.force(false);
+      }
+    }
+  }
+
+  private static long[] forcedSequences(Path raw) throws Exception {
+    byte[] header = Arrays.copyOf(Files.readAllBytes(raw), Geometry.HEADER_SIZE);
+    long[] forced = new long[2];
+    for (int slot = 0; slot < 2; slot++) {
+      int at = slot * Geometry.HEADER_SLOT_SIZE;
+      byte[] bytes = Arrays.copyOfRange(header, at, at + Geometry.HEADER_SLOT_SIZE);
+      forced[slot] = HeaderCodec.decode(bytes).forcedSequence();
+    }
+    return forced;
+  }
+
   private static void copyHeaderSlot(Path from, Path to, int slot) throws IOException {
+    copyHeaderSlot(from, to, slot, slot);
+  }
+
+  private static void copyHeaderSlot(Path from, Path to, int fromSlot, int toSlot)
+      throws IOException {
     ByteBuffer b = ByteBuffer.allocate(Geometry.HEADER_SLOT_SIZE);
-    long at = (long) slot * Geometry.HEADER_SLOT_SIZE;
     try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
         FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE)) {
-      in.read(b, at);
+      in.read(b, (long) fromSlot * Geometry.HEADER_SLOT_SIZE);
       b.flip();
-      out.write(b, at);
+      out.write(b, (long) toSlot * Geometry.HEADER_SLOT_SIZE);
     }
   }
 
