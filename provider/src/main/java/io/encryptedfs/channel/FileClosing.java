@@ -3,7 +3,6 @@ package io.encryptedfs.channel;
 import java.io.IOException;
 import java.io.SyncFailedException;
 import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -207,10 +206,8 @@ final class FileClosing {
     // Forcing through the file, not just the raw channel, also records the forced sequence in
     // the header, so a later reader detects a damaged newest tail record.
     for (Map.Entry<Path, String> e : owed.unforced().entrySet()) {
-      try (FileChannel ch = reopen.open(e.getKey(), e.getValue())) {
-        ch.force(true);
-      } catch (NoSuchFileException gone) {
-        // deleted since it was written: nothing to make durable
+      try {
+        OwedForce.force(e.getKey(), e.getValue(), reopen);
       } catch (IOException ex) {
         failure = addFailure(failure, ex);
       }

@@ -1,8 +1,6 @@
 package io.encryptedfs.channel;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -123,8 +121,8 @@ final class NameRemovals {
   }
 
   /**
-   * A file being created must still be at its name when registered; one closing must have said
-   * what it owes at this name. Under the monitor.
+   * A file being created must still be at its name when registered; one closing must have said what
+   * it owes at this name. Under the monitor.
    */
   private void awaitNoneCreatedOrClosingAt(Path key) {
     while (creating.contains(key) || table.closingAt(key)) {
@@ -170,10 +168,7 @@ final class NameRemovals {
    */
   private static void forceAt(Path key, String displayPath, FileClosing.ForcingOpen forcing)
       throws IOException {
-    try (FileChannel ch = forcing.open(key, displayPath)) {
-      ch.force(true);
-    } catch (NoSuchFileException gone) {
-      // another program removed the name: the next look finds no other names there
-    }
+    // A name another program removed meanwhile owes nothing: the next look finds no other names.
+    OwedForce.force(key, displayPath, forcing);
   }
 }

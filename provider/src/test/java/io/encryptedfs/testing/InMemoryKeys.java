@@ -41,6 +41,12 @@ public final class InMemoryKeys implements KeyProvider {
     return this;
   }
 
+  /** Drops the key under {@code alias}, as a keystore another program retired it from would. */
+  public synchronized InMemoryKeys remove(String alias) {
+    keys.remove(alias);
+    return this;
+  }
+
   @Override
   public synchronized SecretKey masterKey(String alias) throws UnknownKeyAliasException {
     SecretKey key = keys.get(alias);

@@ -1,0 +1,104 @@
+package io.encryptedfs.channel;
+
+import io.encryptedfs.keystore.UnknownKeyAliasException;
+import java.io.IOException;
+import java.io.SyncFailedException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Forces a file that owes a force ({@link OwedForces}), at the file system's close or before a name
+ * of it goes, through a channel that a {@link FileClosing.ForcingOpen} opens, whose force also
+ * records the forced sequence in the header. That open authenticates the header, which takes the
+ * master key the header names: where another program retired it, put other key material under its
+ * alias, or left a keystore that no longer reads (deleted, corrupt, another password), the open
+ * failed and the file was not forced at all, although every write to it had returned (and a missing
+ * keystore's {@code NoSuchFileException} passed for the file gone). So where that open fails and
+ * the underlying file is still there, the underlying file alone is forced: its bytes are as
+ * durable, only the header does not name the forced record. The open's failure is still reported,
+ * as the file does not open as things stand.
+ */
+final class OwedForce {
+  private OwedForce() {}
+
+  /**
+   * Forces the file at {@code key} (its parent a real path), reported as {@code displayPath}; a
+   * file no longer there owes nothing. A failed {@code fsync} is not tried again on another
+   * descriptor: what it was to make durable may be lost, whatever a second one reports.
+   */
+  static void force(Path key, String displayPath, FileClosing.ForcingOpen forcing)
+      throws IOException {
+    FileChannel channel;
+    try {
+      channel = forcing.open(key, displayPath);
+    } catch (IOException e) {
+      forceUnderlying(key, displayPath, e);
+      return;
+    }
+    try (channel) {
+      channel.force(true);
+    }
+  }
+
+  /** After {@code failed}, the open of the file: forces its underlying file, then throws. */
+  private static void forceUnderlying(Path key, String displayPath, IOException failed)
+      throws IOException {
+    Object identity;
+    FileChannel raw;
+    boolean writable = true;
+    try {
+      identity = FileIdentity.of(key, Files.readAttributes(key, BasicFileAttributes.class));
+      try {
+        raw = ReopeningChannel.open(key, true);
+      } catch (AccessDeniedException denied) {
+        writable = false;
+        raw = ReopeningChannel.open(key, false);
+      }
+    } catch (NoSuchFileException gone) {
+      return; // deleted since it was written: nothing to make durable
+    } catch (IOException e) {
+      throw notForced(displayPath, failed, e);
+    }
+    // Counted as the file system's own descriptors are, so that closing this one never releases a
+    // lock another file system of this program holds on the file (see SameFileDescriptors).
+    SameFileDescriptors.Key counted = SameFileDescriptors.opened(key.getFileSystem(), identity);
+    try {
+      raw.force(true);
+    } catch (IOException e) {
+      throw notForced(displayPath, failed, e);
+    } finally {
+      SameFileDescriptors.close(counted, raw, writable);
+    }
+    throw forcedAnyway(displayPath, failed);
+  }
+
+  private static IOException forcedAnyway(String displayPath, IOException failed) {
+    String how = displayPath + ": forced through its underlying file only, as it does not open";
+    if (failed instanceof UnknownKeyAliasException unknown) {
+      return unknown.in(how);
+    }
+    if (failed.getMessage() != null && failed.getMessage().contains(displayPath)) {
+      // Its own type and message name the file and say why (a key mismatch, damage).
+      return failed;
+    }
+    return new IOException(how + ": " + failed.getMessage(), failed);
+  }
+
+  private static SyncFailedException notForced(
+      String displayPath, IOException failed, IOException forcing) {
+    SyncFailedException e =
+        new SyncFailedException(
+            displayPath
+                + ": not forced: it does not open ("
+                + failed.getMessage()
+                + "), and forcing its underlying file failed: "
+                + forcing.getMessage());
+    e.initCause(failed);
+    e.addSuppressed(forcing);
+    return e;
+  }
+}

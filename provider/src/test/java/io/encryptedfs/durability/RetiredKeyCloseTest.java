@@ -1,0 +1,84 @@
+package io.encryptedfs.durability;
+
+import static io.encryptedfs.durability.FaultRoots.content;
+import static io.encryptedfs.durability.FaultRoots.write;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.faults.CrashPlan;
+import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
+import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.TestRoots;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A master key retired by another program (a keystore this one follows, here keys that drop it)
+ * while files it wraps were written here and not forced: the file system's close opens each such
+ * file again to force it, and that open, needing the key, failed, so the file was not forced at
+ * all; a power loss right after the close lost what every returned write had put there. Now the
+ * close forces the underlying file, reports the file and the key, and forces every other file.
+ */
+class RetiredKeyCloseTest {
+  private static final int BLOCK = 4096;
+
+  @Test
+  void theFileSystemsCloseForcesFilesWhoseKeyWasRetiredAndSaysSo() throws IOException {
+    InMemoryKeys keys = new InMemoryKeys("master", "old");
+    InMemoryKeys restored =
+        new InMemoryKeys()
+            .add("master", keys.masterKey("master"))
+            .add("old", keys.masterKey("old"));
+    byte[] closed = content(1, 3 * BLOCK + 100);
+    byte[] open = content(2, 2 * BLOCK + 7);
+    byte[] current = content(3, BLOCK + 1);
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+      env.put(EncryptedFileSystems.KEY_POLICY, "/old/**=old");
+      FileSystem fs = EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+      Files.createDirectory(fs.getPath("/old"));
+      write(fs.getPath("/old/closed"), closed);
+      write(fs.getPath("/current"), current);
+      FileChannel channel =
+          FileChannel.open(
+              fs.getPath("/old/open"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      channel.write(ByteBuffer.wrap(open));
+
+      keys.remove("old");
+      UnknownKeyAliasException e = assertThrows(UnknownKeyAliasException.class, fs::close);
+      try (Restorer restorer = new Restorer(restored, "AES-256-GCM", BLOCK)) {
+        restorer.afterCrash(
+            faults.recording(),
+            CrashPlan.powerLoss(),
+            after -> {
+              assertArrayEquals(closed, Files.readAllBytes(after.getPath("/old/closed")));
+              assertArrayEquals(open, Files.readAllBytes(after.getPath("/old/open")));
+              assertArrayEquals(current, Files.readAllBytes(after.getPath("/current")));
+            });
+      }
+      assertEquals("old", e.alias());
+      assertTrue(
+          e.getMessage().startsWith("/old/closed: forced through its underlying file only"),
+          e.getMessage());
+      // The open file is forced with the keys it holds; the file under the current key as ever.
+      assertEquals(0, e.getSuppressed().length, () -> Arrays.toString(e.getSuppressed()));
+      assertFalse(channel.isOpen());
+    }
+  }
+}
