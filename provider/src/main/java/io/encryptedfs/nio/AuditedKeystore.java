@@ -6,6 +6,7 @@ import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,22 +52,49 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
 
   @Override
   public SecretKey masterKey(String alias) throws IOException {
-    return ProviderAnswers.key(keys.masterKey(alias), alias, name());
+    try {
+      return ProviderAnswers.key(keys.masterKey(alias), alias, name());
+    } catch (FileSystemException e) {
+      throw unreadable(e);
+    }
   }
 
   @Override
   public SecretKey masterKeyForNewFile(String alias) throws IOException {
-    return ProviderAnswers.key(keys.masterKeyForNewFile(alias), alias, name());
+    try {
+      return ProviderAnswers.key(keys.masterKeyForNewFile(alias), alias, name());
+    } catch (FileSystemException e) {
+      throw unreadable(e);
+    }
   }
 
   @Override
   public Set<String> aliases() throws IOException {
-    return ProviderAnswers.aliases(keys.aliases(), name());
+    try {
+      return ProviderAnswers.aliases(keys.aliases(), name());
+    } catch (FileSystemException e) {
+      throw unreadable(e);
+    }
   }
 
   @Override
   public Optional<String> currentAlias() throws IOException {
-    return ProviderAnswers.current(keys.currentAlias(), name());
+    try {
+      return ProviderAnswers.current(keys.currentAlias(), name());
+    } catch (FileSystemException e) {
+      throw unreadable(e);
+    }
+  }
+
+  /**
+   * The keystore's own file failed a look or a read again (another program deleted it, or made it
+   * unreadable): a {@code NoSuchFileException} or {@code AccessDeniedException} naming it would
+   * pass, where the file system works on a file, for that file gone or denied, so that a force, a
+   * rewrap or a key usage scan skipped the file as deleted meanwhile, and a creation seemed to lack
+   * its directory.
+   */
+  private IOException unreadable(FileSystemException e) {
+    return new IOException(name() + " cannot be read: " + e, e);
   }
 
   @Override
