@@ -61,7 +61,10 @@ final class OwedForce {
     } catch (NoSuchFileException gone) {
       return; // deleted since it was written: nothing to make durable
     } catch (IOException e) {
-      throw notForced(displayPath, failed, e);
+      // Not opened, so not forced either (made unreadable since, say): the open's failure says
+      // why, as it did before this fallback.
+      failed.addSuppressed(e);
+      throw failed;
     }
     // Counted as the file system's own descriptors are, so that closing this one never releases a
     // lock another file system of this program holds on the file (see SameFileDescriptors).

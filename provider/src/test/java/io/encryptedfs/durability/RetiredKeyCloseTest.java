@@ -5,6 +5,7 @@ import static io.encryptedfs.durability.FaultRoots.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import io.encryptedfs.keystore.UnknownKeyAliasException;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
+import java.io.SyncFailedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
@@ -79,6 +81,30 @@ class RetiredKeyCloseTest {
       // The open file is forced with the keys it holds; the file under the current key as ever.
       assertEquals(0, e.getSuppressed().length, () -> Arrays.toString(e.getSuppressed()));
       assertFalse(channel.isOpen());
+    }
+  }
+
+  /**
+   * Where that force of the underlying file fails too, the close says the file was not forced, as a
+   * {@code SyncFailedException} naming it, the key's failure its cause.
+   */
+  @Test
+  void aFailedForceOfTheUnderlyingFileIsASyncFailure() throws IOException {
+    InMemoryKeys keys = new InMemoryKeys("master", "old");
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+      env.put(EncryptedFileSystems.KEY_POLICY, "/old/**=old");
+      FileSystem fs = EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+      Files.createDirectory(fs.getPath("/old"));
+      write(fs.getPath("/old/closed"), content(4, BLOCK + 5));
+      keys.remove("old");
+      faults.failForces(p -> p.endsWith("closed"));
+
+      SyncFailedException e = assertThrows(SyncFailedException.class, fs::close);
+      assertTrue(e.getMessage().startsWith("/old/closed: not forced"), e.getMessage());
+      assertInstanceOf(UnknownKeyAliasException.class, e.getCause());
     }
   }
 }
