@@ -207,7 +207,11 @@ final class FileClosing {
     // the header, so a later reader detects a damaged newest tail record.
     for (Map.Entry<Path, String> e : owed.unforced().entrySet()) {
       try {
-        OwedForce.force(e.getKey(), e.getValue(), reopen);
+        IOException forcedOnly = OwedForce.force(e.getKey(), e.getValue(), reopen);
+        if (forcedOnly != null) {
+          // Durable, but the file does not open as things stand (its key is gone, say).
+          failure = addFailure(failure, forcedOnly);
+        }
       } catch (IOException ex) {
         failure = addFailure(failure, ex);
       }

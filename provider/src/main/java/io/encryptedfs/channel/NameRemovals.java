@@ -15,6 +15,8 @@ import java.util.List;
  * the table and the names being created are the registry's, guarded by that monitor alone.
  */
 final class NameRemovals {
+  private static final System.Logger LOG = System.getLogger(NameRemovals.class.getName());
+
   private final Object monitor;
   private final PathTable table;
   private final CreatingNames creating;
@@ -169,6 +171,11 @@ final class NameRemovals {
   private static void forceAt(Path key, String displayPath, FileClosing.ForcingOpen forcing)
       throws IOException {
     // A name another program removed meanwhile owes nothing: the next look finds no other names.
-    OwedForce.force(key, displayPath, forcing);
+    IOException forcedOnly = OwedForce.force(key, displayPath, forcing);
+    if (forcedOnly != null) {
+      // Its bytes are durable, all that the name's going needs; the file does not open as things
+      // stand (its key is gone, say), which a plain file system's delete or move would not heed.
+      LOG.log(System.Logger.Level.WARNING, forcedOnly.getMessage());
+    }
   }
 }

@@ -27,25 +27,27 @@ final class OwedForce {
 
   /**
    * Forces the file at {@code key} (its parent a real path), reported as {@code displayPath}; a
-   * file no longer there owes nothing. A failed {@code fsync} is not tried again on another
-   * descriptor: what it was to make durable may be lost, whatever a second one reports.
+   * file no longer there owes nothing. Returns null, or, for a file forced through its underlying
+   * file only, why it does not open, naming it: the file system's close reports that, a delete or
+   * move that only needed the bytes durable goes on. A failed {@code fsync} is not tried again on
+   * another descriptor: what it was to make durable may be lost, whatever a second one reports.
    */
-  static void force(Path key, String displayPath, FileClosing.ForcingOpen forcing)
+  static IOException force(Path key, String displayPath, FileClosing.ForcingOpen forcing)
       throws IOException {
     FileChannel channel;
     try {
       channel = forcing.open(key, displayPath);
     } catch (IOException e) {
-      forceUnderlying(key, displayPath, e);
-      return;
+      return forceUnderlying(key, displayPath, e);
     }
     try (channel) {
       channel.force(true);
     }
+    return null;
   }
 
-  /** After {@code failed}, the open of the file: forces its underlying file, then throws. */
-  private static void forceUnderlying(Path key, String displayPath, IOException failed)
+  /** After {@code failed}, the open of the file: forces its underlying file. */
+  private static IOException forceUnderlying(Path key, String displayPath, IOException failed)
       throws IOException {
     Object identity;
     FileChannel raw;
@@ -59,7 +61,7 @@ final class OwedForce {
         raw = ReopeningChannel.open(key, false);
       }
     } catch (NoSuchFileException gone) {
-      return; // deleted since it was written: nothing to make durable
+      return null; // deleted since it was written: nothing to make durable
     } catch (IOException e) {
       // Not opened, so not forced either (made unreadable since, say): the open's failure says
       // why, as it did before this fallback.
@@ -76,7 +78,7 @@ final class OwedForce {
     } finally {
       SameFileDescriptors.close(counted, raw, writable);
     }
-    throw forcedAnyway(displayPath, failed);
+    return forcedAnyway(displayPath, failed);
   }
 
   private static IOException forcedAnyway(String displayPath, IOException failed) {

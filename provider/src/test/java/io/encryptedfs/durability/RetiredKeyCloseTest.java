@@ -107,4 +107,46 @@ class RetiredKeyCloseTest {
       assertInstanceOf(UnknownKeyAliasException.class, e.getCause());
     }
   }
+
+  /**
+   * A delete of one name of a closed file with hard links forces the file first (nothing would
+   * force it once the name it owes a force by is gone): with its key gone that force failed and the
+   * delete was refused with {@code UnknownKeyAliasException}, where a plain file system deletes.
+   * Now the underlying file is forced and the name goes; the bytes survive under the other name.
+   */
+  @Test
+  void aNameOfAFileWhoseKeyIsGoneIsDeletedOnceTheFileIsForced() throws IOException {
+    InMemoryKeys keys = new InMemoryKeys("master", "old");
+    InMemoryKeys restored =
+        new InMemoryKeys()
+            .add("master", keys.masterKey("master"))
+            .add("old", keys.masterKey("old"));
+    byte[] linked = content(5, 2 * BLOCK + 9);
+    Configuration linkCounts =
+        Configuration.unix().toBuilder()
+            .setAttributeViews("basic", "owner", "posix", "unix")
+            .build();
+    try (FileSystem jimfs = Jimfs.newFileSystem(linkCounts)) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+      env.put(EncryptedFileSystems.KEY_POLICY, "/old/**=old");
+      FileSystem fs = EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+      Files.createDirectory(fs.getPath("/old"));
+      write(fs.getPath("/old/a"), linked);
+      Files.createLink(fs.getPath("/old/b"), fs.getPath("/old/a"));
+      keys.remove("old");
+
+      Files.delete(fs.getPath("/old/a"));
+      assertFalse(Files.exists(fs.getPath("/old/a")));
+      fs.close();
+
+      try (Restorer restorer = new Restorer(restored, "AES-256-GCM", BLOCK)) {
+        restorer.afterCrash(
+            faults.recording(),
+            CrashPlan.powerLoss(),
+            after -> assertArrayEquals(linked, Files.readAllBytes(after.getPath("/old/b"))));
+      }
+    }
+  }
 }
