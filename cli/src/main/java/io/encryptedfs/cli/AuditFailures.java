@@ -25,7 +25,8 @@ final class AuditFailures implements AutoCloseable {
     this.err = err;
     previous = LOGGER.getFilter();
     // A filter, not a handler: the events themselves (a warning such as KEYSTORE_OPEN_FAILED)
-    // still reach the console as before; only the log's reports of its own failures are taken.
+    // still reach the console, as LogLines prints it; only the log's reports of its own failures
+    // are taken.
     LOGGER.setFilter(this::passes);
   }
 

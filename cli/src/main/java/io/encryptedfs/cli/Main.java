@@ -55,14 +55,7 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
   }
 
-  /** Held so that the level set in {@link #main} is not lost to garbage collection. */
-  private static final java.util.logging.Logger AUDIT_LOGGER =
-      java.util.logging.Logger.getLogger(io.encryptedfs.keystore.AuditLog.LOGGER_NAME);
-
   public static void main(String[] args) {
-    // Routine audit events (INFO) would bury the tool's output on stderr; warnings still show, and
-    // --audit-file records everything.
-    AUDIT_LOGGER.setLevel(java.util.logging.Level.WARNING);
     System.exit(
         execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
@@ -120,10 +113,15 @@ public final class Main implements Runnable {
       err.flush();
       return ExitCodes.USAGE;
     }
+    // What the library logs (an audit warning) is one line of the tool's on err, not two of
+    // java.util.logging's; routine audit events (INFO) are left out.
+    LogLines logLines = new LogLines(err);
     try (AuditFailures auditFailures = new AuditFailures(err)) {
       int code = auditFailures.exitCode(cl.execute(args));
       out.flush();
       return code;
+    } finally {
+      logLines.close();
     }
   }
 

@@ -52,7 +52,7 @@ class AuditFailuresTest {
   void keystore() throws Exception {
     assumeTrue(Files.isWritable(FULL), "a device that is always full");
     cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     audit.addHandler(console);
   }

@@ -29,7 +29,7 @@ class CliLifecycleTest {
 
   @Test
   void theWholeLifecycle() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Path plain = Files.createDirectories(tmp.resolve("plain/sub"));
     byte[] big = new byte[300_000];
     new Random(1).nextBytes(big);

@@ -7,8 +7,10 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -23,7 +25,21 @@ import java.util.Map;
  */
 final class CliRunner {
   /** What a run printed and returned. */
-  record Run(int code, String out, String err) {}
+  record Run(int code, String out, String err) {
+    /**
+     * The last line on stderr: the error a failed command ends with, after the warnings the library
+     * logged (an audit event such as KEYSTORE_OPEN_FAILED), each a line of its own.
+     */
+    String error() {
+      List<String> lines = err.lines().toList();
+      return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
+    /** Whether every line on stderr is one of the tool's, warnings included. */
+    boolean errLinesAllTheTools() {
+      return err.lines().allMatch(l -> l.startsWith("encryptedfs: "));
+    }
+  }
 
   private final Path dir;
 
@@ -53,6 +69,20 @@ final class CliRunner {
             "--password-file", dir.resolve("pass").toString(),
             "--audit-file", dir.resolve("audit.jsonl").toString()));
     return run(all.toArray(String[]::new));
+  }
+
+  /**
+   * Writes a password file as the README asks for one, readable by its owner only (where the file
+   * system has POSIX permissions): one that others may read is read with a warning on stderr, a
+   * line of its own that a test of a command's messages does not expect.
+   */
+  static Path writePassword(Path file, String content) throws IOException {
+    Files.deleteIfExists(file);
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    return Files.writeString(file, content);
   }
 
   /** The root opened through the API, as a program would, with the password the tests write. */

@@ -127,7 +127,7 @@ class DirectoryForcesTest {
   @Test
   void theCommandsForceWhatTheyMadeForTheRootAndTheExport() throws Exception {
     CliRunner cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     Path plain = Files.createDirectories(tmp.resolve("plain/sub"));
     Files.writeString(plain.resolve("b.txt"), "beta");

@@ -25,7 +25,7 @@ class EnvironmentSettingsTest {
   @BeforeEach
   void keystoreAndRoot() throws Exception {
     cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     root = tmp.resolve("root");
     cli.createRoot(root, 4096).close();

@@ -28,7 +28,7 @@ class KeysCommandTest {
 
   @Test
   void anInvalidAliasCreatesNoKeystore() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Run bad = cli.keys("keys", "init", "--alias", "Master");
     assertEquals(2, bad.code(), bad.err());
     assertTrue(
@@ -82,7 +82,7 @@ class KeysCommandTest {
   /** Before: "pw: already exists", as if the keystore or audit file were there. */
   @Test
   void aFileWhereADirectoryMustBeIsNamedAsNotADirectory() throws Exception {
-    Path pass = Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Path pass = CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     String keystore = pass.resolve("x.p12").toString();
     Run init = cli.run("keys", "init", "-k", keystore, "--password-file", pass.toString());
     assertEquals(2, init.code(), init.out() + init.err());
@@ -157,7 +157,7 @@ class KeysCommandTest {
    */
   @Test
   void initAgainFinishesAKeystoreAnEarlierInitLeftWithoutAKey() throws Exception {
-    Path pass = Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    Path pass = CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Path keystore = tmp.resolve("keys.p12");
     Pkcs12KeyStore.create(keystore, "correct horse battery".toCharArray()).close();
 
@@ -182,7 +182,9 @@ class KeysCommandTest {
     Run notOurs =
         cli.run("keys", "init", "-k", other.toString(), "--password-file", pass.toString());
     assertEquals(2, notOurs.code(), notOurs.err());
-    assertEquals("encryptedfs: " + other + ": already exists", notOurs.err().strip());
+    // After the warning of the open that found it another password's.
+    assertEquals("encryptedfs: " + other + ": already exists", notOurs.error());
+    assertTrue(notOurs.errLinesAllTheTools(), notOurs.err());
     assertArrayEquals(empty, Files.readAllBytes(other));
   }
 }

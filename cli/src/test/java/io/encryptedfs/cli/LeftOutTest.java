@@ -28,7 +28,7 @@ class LeftOutTest {
   @BeforeEach
   void treeAndKeystore() throws Exception {
     CliRunner cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     env =
         Map.of(

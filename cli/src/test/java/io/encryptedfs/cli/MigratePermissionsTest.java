@@ -42,7 +42,7 @@ class MigratePermissionsTest {
 
   @Test
   void ownerOnlyFilesAndDirectoriesStayOwnerOnlyBothWays() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     Path plain = Files.createDirectories(tmp.resolve("plain"));
     Path secrets = Files.createDirectory(plain.resolve("secrets"));

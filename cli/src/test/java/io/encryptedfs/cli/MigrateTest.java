@@ -33,7 +33,7 @@ class MigrateTest {
   /** A user's file may end in .encryptedfs-part: both directions copy it like any other. */
   @Test
   void migrationCopiesUserFilesNamedLikeItsTemporaries() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Path plain = Files.createDirectories(tmp.resolve("plain/sub"));
     Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
     Files.writeString(plain.resolve("report.encryptedfs-part"), "the user's own");
@@ -247,7 +247,7 @@ class MigrateTest {
 
   /** A keystore, and {@code root} created by encrypting {@code plain} holding a.txt. */
   private void initAndEncrypt(Path plain, Path root) throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Files.writeString(plain.resolve("a.txt"), "alpha");
     assertEquals(0, cli.keys("keys", "init").code());
     Run create = cli.keys("encrypt", plain.toString(), root.toString(), "--create");

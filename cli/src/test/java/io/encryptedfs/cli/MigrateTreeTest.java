@@ -34,7 +34,7 @@ class MigrateTreeTest {
   @BeforeEach
   void keystore() throws Exception {
     cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     plain = Files.createDirectories(tmp.resolve("plain"));
     root = tmp.resolve("root");

@@ -34,7 +34,7 @@ class OneLineTest {
   @Test
   void aDamagedFilesNameCannotForgeVerifysVerdict() throws Exception {
     CliRunner cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     String forged = "OK: 1 file(s) verified, 0 damaged";
     String name = "x\n" + forged + "\r\u001b[2K";

@@ -38,7 +38,7 @@ class ReportAliasesTest {
   @BeforeEach
   void runner() throws Exception {
     cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), PASSWORD + "\n");
+    CliRunner.writePassword(tmp.resolve("pass"), PASSWORD + "\n");
   }
 
   @Test

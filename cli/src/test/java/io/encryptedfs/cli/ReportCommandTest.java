@@ -28,7 +28,7 @@ class ReportCommandTest {
    */
   @Test
   void reportReadsTheAuditFileAsJson() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     Files.writeString(
         tmp.resolve("audit.jsonl"),
@@ -48,7 +48,7 @@ class ReportCommandTest {
   /** A crash can cut an audit line inside a UTF-8 character: that line is counted, not fatal. */
   @Test
   void reportCountsAnAuditLineCutInsideACharacter() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     String failure =
         "{\"time\":\"2026-12-01T10:00:0%dZ\",\"kind\":\"KEY_UNWRAP_FAILED\",\"details\":{\"path\":"
@@ -92,7 +92,7 @@ class ReportCommandTest {
    */
   @Test
   void aMissingAuditFileIsAnErrorNotNoFailures() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     Files.delete(tmp.resolve("audit.jsonl"));
     Run report = cli.keys("report");

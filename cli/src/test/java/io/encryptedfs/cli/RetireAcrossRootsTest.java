@@ -96,7 +96,7 @@ class RetireAcrossRootsTest {
    * its files use.
    */
   private String liveRootOnItsSecondKey() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Files.createDirectories(tmp.resolve("plain"));
     Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
     assertEquals(0, cli.keys("keys", "init").code());

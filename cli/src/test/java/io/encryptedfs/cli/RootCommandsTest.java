@@ -34,7 +34,7 @@ class RootCommandsTest {
    */
   @Test
   void rewrapReportsAFileThatDoesNotOpenAndStillFreesTheOldKey() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Files.createDirectories(tmp.resolve("plain"));
     Files.writeString(tmp.resolve("plain/ok.txt"), "fine");
     Files.writeString(tmp.resolve("plain/bad.txt"), "its end is lost");
@@ -59,7 +59,7 @@ class RootCommandsTest {
    */
   @Test
   void rewrapAndRetireLeaveACopyMadeWithHardLinksAlone() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Files.createDirectories(tmp.resolve("plain"));
     Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
     Path root = tmp.resolve("root");
@@ -221,7 +221,7 @@ class RootCommandsTest {
                 "--create")
             .code());
     CliRunner otherKeys = new CliRunner(Files.createDirectories(tmp.resolve("other")));
-    Files.writeString(tmp.resolve("other/pass"), "another battery staple\n");
+    CliRunner.writePassword(tmp.resolve("other/pass"), "another battery staple\n");
     assertEquals(0, otherKeys.keys("keys", "init").code());
     assertEquals(
         0,
@@ -258,7 +258,7 @@ class RootCommandsTest {
    * interrupted while writing {@code b.txt} leaves: its temporary, torn (its end lost); returns it.
    */
   private Path rootWithATornLeftover(Path root) throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Files.createDirectories(tmp.resolve("plain"));
     Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
     assertEquals(0, cli.keys("keys", "init").code());
@@ -278,7 +278,7 @@ class RootCommandsTest {
    */
   @Test
   void verifyAndDecryptReportAFileThatDoesNotOpenAndGoOn() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Files.createDirectories(tmp.resolve("plain/sub"));
     Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
     Files.writeString(tmp.resolve("plain/sub/bad.txt"), "its end is lost");
@@ -315,7 +315,7 @@ class RootCommandsTest {
   @ParameterizedTest
   @ValueSource(ints = {4096, 65536})
   void verifyRecordsEachDamagedBlockOnceInTheAuditTrail(int block) throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     Path root = tmp.resolve("root");
     try (FileSystem fs = cli.createRoot(root, block)) {
@@ -338,7 +338,7 @@ class RootCommandsTest {
 
   @Test
   void aKeyPolicyNamingAMissingKeyIsAKeyError() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     Files.createDirectories(tmp.resolve("plain"));
     Files.writeString(tmp.resolve("plain/a.txt"), "alpha");
     Path root = tmp.resolve("root");
@@ -362,7 +362,7 @@ class RootCommandsTest {
    */
   @Test
   void aDirectoryThatIsNotARootIsNamedWithTheOptionThatMakesOne() throws Exception {
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     Path plain = Files.createDirectories(tmp.resolve("plain"));
     Path notRoot = Files.createDirectories(tmp.resolve("not-a-root"));

@@ -23,7 +23,7 @@ class RootIsAFileTest {
   @BeforeEach
   void keystore() throws Exception {
     cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
   }
 

@@ -29,7 +29,7 @@ class TreeOverlapTest {
   @BeforeEach
   void encryptedTree() throws IOException {
     cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     plain = Files.createDirectories(tmp.resolve("plain/sub"));
     Files.writeString(plain.resolve("a.txt"), "alpha");
     plain = tmp.resolve("plain");

@@ -26,7 +26,7 @@ class UndecodedNamesTest {
   @Test
   void encryptFailsNamesItCannotDecodeInsteadOfCopyingThemElsewhere() throws Exception {
     CliRunner cli = new CliRunner(tmp);
-    Files.writeString(tmp.resolve("pass"), "correct horse battery\n");
+    CliRunner.writePassword(tmp.resolve("pass"), "correct horse battery\n");
     assertEquals(0, cli.keys("keys", "init").code());
     Path plain = Files.createDirectories(tmp.resolve("plain"));
     Files.writeString(plain.resolve("ok.txt"), "fine");
