@@ -21,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -44,7 +43,7 @@ final class KeysCommand implements Runnable {
   /** As the tool without a command: a usage error, so that a script's typo does not pass. */
   @Override
   public void run() {
-    throw new ParameterException(
+    throw new UsageError(
         spec.commandLine(), "missing command (init, generate, list, rotate or retire)");
   }
 
@@ -68,11 +67,7 @@ final class KeysCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       // Checked before anything is read or created, so that a bad alias leaves no keystore.
-      try {
-        Pkcs12KeyStore.requireValidAlias(alias);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage() + " (--alias)");
-      }
+      requireValidAlias(spec, alias, "option --alias");
       if (Files.isDirectory(keystore.keystore)) {
         // Not an earlier init's keystore to finish: opening it would only fail as an I/O error.
         // Checked before the password is read, which nothing would then wipe.
@@ -194,6 +189,8 @@ final class KeysCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      // Before the password is read, as init checks its alias.
+      requireValidAlias(spec, alias, "ALIAS");
       try (AuditLog audit = keystore.audit();
           Pkcs12KeyStore keys = keystore.open(audit)) {
         keys.generateKey(alias);
@@ -327,6 +324,27 @@ final class KeysCommand implements Runnable {
           throw first;
         }
       }
+    }
+  }
+
+  /**
+   * Refuses an alias a new key cannot have, as a usage error that does not repeat it (the
+   * keystore's own message quotes it): a password typed in its place must not be echoed.
+   *
+   * @param where the option or parameter that gave it ("option --alias")
+   */
+  static void requireValidAlias(CommandSpec spec, String alias, String where) {
+    try {
+      Pkcs12KeyStore.requireValidAlias(alias);
+    } catch (IllegalArgumentException e) {
+      throw new UsageError(
+          spec.commandLine(),
+          "invalid value for "
+              + where
+              + " ("
+              + UsageMessage.NOT_REPEATED
+              + "): not a key alias: use 1 to 128 of a-z 0-9 . _ -, starting with a letter or"
+              + " digit");
     }
   }
 

@@ -180,6 +180,7 @@ final class KeystoreOptions {
 
   /** Opens the encrypted root {@code dir}; the file system opens (and audits) the keystore. */
   FileSystem openRoot(Path dir, boolean create) throws IOException {
+    KeyPolicyCheck.check(keyPolicy); // before the password is asked for
     char[] password = password();
     try {
       // Every setting the tool's options decide is set, unset ones too (empty is none): a setting
@@ -195,7 +196,16 @@ final class KeystoreOptions {
       env.put(EncryptedFileSystems.KEY_POLICY, keyPolicy == null ? "" : keyPolicy);
       // The current key, as the commands say: rotate's new key is what rewrap moves files to.
       env.put(EncryptedFileSystems.KEY_ALIAS, "");
-      return EncryptedFileSystems.newFileSystem(dir, env);
+      try {
+        return EncryptedFileSystems.newFileSystem(dir, env);
+      } catch (IllegalArgumentException e) {
+        if (String.valueOf(e.getMessage()).startsWith("'key.policy'")) {
+          // The provider quotes the rule; KeyPolicyCheck should have said what is wrong already.
+          throw new IllegalArgumentException(
+              "invalid value for option --key-policy (" + UsageMessage.NOT_REPEATED + ")", e);
+        }
+        throw e;
+      }
     } finally {
       Arrays.fill(password, '\0');
     }

@@ -52,7 +52,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    throw new UsageError(spec.commandLine(), "missing command");
   }
 
   public static void main(String[] args) {
@@ -88,7 +88,7 @@ public final class Main implements Runnable {
         Path.class,
         s -> {
           if (s.isEmpty()) {
-            throw new CommandLine.TypeConversionException("an empty path names no file");
+            throw new UsageError.Refusal("an empty path names no file");
           }
           return Path.of(s);
         });

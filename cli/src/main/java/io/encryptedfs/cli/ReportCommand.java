@@ -31,7 +31,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code report}: keys, their age and use, the last rotation and recent failures. */
@@ -73,8 +72,7 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (failures < 0) {
-      throw new ParameterException(
-          spec.commandLine(), "--failures must be 0 or more, was " + failures);
+      throw new UsageError(spec.commandLine(), "option --failures must be 0 or more");
     }
     if (keystore.auditFile != null && !Files.exists(keystore.auditFile)) {
       // Every command given --audit-file makes it, so a missing one is most likely a mistyped

@@ -82,7 +82,7 @@ class ReportCommandTest {
     assertEquals(2, negative.code(), negative.err());
     assertEquals("", negative.out());
     assertTrue(
-        negative.err().startsWith("encryptedfs: --failures must be 0 or more, was -1"),
+        negative.err().startsWith("encryptedfs: option --failures must be 0 or more\n"),
         negative.err());
   }
 
