@@ -83,7 +83,7 @@ final class KeysCommand implements Runnable {
           out(spec)
               .println(
                   "finished "
-                      + keystore.keystore
+                      + OneLine.of(ShownPath.of(keystore.keystore))
                       + ", which an earlier init left without a key: current key "
                       + alias);
           return ExitCodes.OK;
@@ -92,7 +92,12 @@ final class KeysCommand implements Runnable {
       } finally {
         Arrays.fill(password, '\0');
       }
-      out(spec).println("created " + keystore.keystore + " with current key " + alias);
+      out(spec)
+          .println(
+              "created "
+                  + OneLine.of(ShownPath.of(keystore.keystore))
+                  + " with current key "
+                  + alias);
       return ExitCodes.OK;
     }
 
@@ -117,7 +122,7 @@ final class KeysCommand implements Runnable {
     private void generateFirstKey(char[] password, AuditLog audit) throws IOException {
       Pkcs12KeyStore keys;
       try {
-        keys = Pkcs12KeyStore.create(keystore.keystore, password, audit);
+        keys = Pkcs12KeyStore.create(keystore.keystoreFile(), password, audit);
       } catch (FileAlreadyExistsException e) {
         throw e; // someone else's, made meanwhile
       } catch (FileSystemException e) {
@@ -147,7 +152,7 @@ final class KeysCommand implements Runnable {
      * or that this password does not open, is refused as existing, and left as it is.
      */
     private void finishEarlierInit(char[] password, AuditLog audit) throws IOException {
-      Path file = keystore.keystore;
+      Path file = keystore.keystoreFile();
       Pkcs12KeyStore keys;
       try {
         keys = Pkcs12KeyStore.open(file, password, audit);
@@ -290,7 +295,7 @@ final class KeysCommand implements Runnable {
           FileSystem fs = keystore.openRoot(root, false);
           open.all.add(fs);
           for (String file : KeyRotation.users(fs, name)) {
-            users.add(root + "!" + file);
+            users.add(ShownPath.of(root) + "!" + file);
           }
         }
         if (!users.isEmpty()) {

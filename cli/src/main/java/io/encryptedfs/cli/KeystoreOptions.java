@@ -153,7 +153,16 @@ final class KeystoreOptions {
       throw new IllegalArgumentException(
           "--audit-file names the keystore (" + keystore + "): give the audit file its own name");
     }
-    return AuditLog.appendingTo(auditFile);
+    return AuditLog.appendingTo(ShownPath.sameFile(auditFile));
+  }
+
+  /**
+   * The keystore as the library is given it: absolute, {@code .} and {@code ..} taken out where
+   * that names the same file ({@link ShownPath#sameFile}), so that its messages and audit events do
+   * not name {@code /cwd/./keys.p12}.
+   */
+  Path keystoreFile() {
+    return ShownPath.sameFile(keystore);
   }
 
   /** Whether {@code a} and {@code b} name one file: one path, or one file reached by links. */
@@ -172,7 +181,7 @@ final class KeystoreOptions {
   Pkcs12KeyStore open(AuditLog audit) throws IOException {
     char[] password = password();
     try {
-      return Pkcs12KeyStore.open(keystore, password, audit);
+      return Pkcs12KeyStore.open(keystoreFile(), password, audit);
     } finally {
       Arrays.fill(password, '\0');
     }
@@ -189,9 +198,10 @@ final class KeystoreOptions {
       // directory. The settings no option covers (algorithm, block size, write mode) still come
       // from there, as the README says.
       Map<String, Object> env = new HashMap<>();
-      env.put(EncryptedFileSystems.KEYSTORE, keystore);
+      env.put(EncryptedFileSystems.KEYSTORE, keystoreFile());
       env.put(EncryptedFileSystems.KEYSTORE_PASSWORD, password);
-      env.put(EncryptedFileSystems.AUDIT_FILE, auditFile == null ? "" : auditFile);
+      env.put(
+          EncryptedFileSystems.AUDIT_FILE, auditFile == null ? "" : ShownPath.sameFile(auditFile));
       env.put(EncryptedFileSystems.CREATE, String.valueOf(create));
       env.put(EncryptedFileSystems.KEY_POLICY, keyPolicy == null ? "" : keyPolicy);
       // The current key, as the commands say: rotate's new key is what rewrap moves files to.

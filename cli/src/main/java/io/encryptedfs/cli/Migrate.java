@@ -10,6 +10,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -226,10 +227,13 @@ final class Migrate {
     return tally.exitCode();
   }
 
-  /** {@code dir} relative to {@code to} where it lies below it; else whole (a root's parent). */
+  /**
+   * {@code dir} relative to {@code to} where it lies below it; else whole (a root's parent, a
+   * parent made for PLAIN_DIR), absolute and normalized as {@link ShownPath} shows it.
+   */
   private static String shown(Path to, Path dir) {
     if (dir.getFileSystem() != to.getFileSystem() || !dir.startsWith(to)) {
-      return dir.toString();
+      return dir.getFileSystem() == FileSystems.getDefault() ? ShownPath.of(dir) : dir.toString();
     }
     String relative = to.relativize(dir).toString();
     return relative.isEmpty() ? "." : relative;

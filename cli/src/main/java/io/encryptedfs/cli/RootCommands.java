@@ -41,7 +41,7 @@ final class RootCommands {
       PrintWriter out = spec.commandLine().getOut();
       try (FileSystem fs = keystore.openRoot(root, false)) {
         KeyRotation.RootInfo info = KeyRotation.describe(fs);
-        out.println("root:           " + root.toAbsolutePath());
+        out.println("root:           " + OneLine.of(ShownPath.of(root)));
         out.println("format version: " + info.formatVersion());
         out.println("algorithm:      " + info.algorithm());
         out.println("block size:     " + info.blockSize());
