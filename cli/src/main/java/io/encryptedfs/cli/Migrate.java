@@ -121,17 +121,21 @@ final class Migrate {
 
     @Override
     public Integer call() throws Exception {
+      // Before the password is asked for and the root walked: the refusal came after a NESTED
+      // line for each nested root, as if the export had begun.
+      TargetDirectory.requireDirectoryOrMissing(plain, "PLAIN_DIR");
       TreeOverlap.refuse(plain, root);
       PrintWriter out = spec.commandLine().getOut();
       try (FileSystem fs = keystore.openRoot(root, false)) {
+        // Made before anything is printed: a directory that cannot be made is an error alone.
+        DirectoryForces forces = new DirectoryForces(force);
+        forces.createDirectories(plain);
         // A nested root's files are that root's, perhaps under keys this keystore does not hold:
         // exported through this root's keys they would fail, or come out beside its marker.
         List<String> nested = KeyRotation.nestedRoots(fs);
         for (String dir : nested) {
           out.println(OneLine.of(RootFiles.nested(dir, "decrypted", "decrypt")));
         }
-        DirectoryForces forces = new DirectoryForces(force);
-        forces.createDirectories(plain);
         return copyTree(fs.getPath("/"), nested, plain, out, "decrypted", forces);
       }
     }

@@ -10,7 +10,9 @@ import io.encryptedfs.nio.KeyRotation;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -243,6 +245,57 @@ class MigrateTest {
       assertEquals(
           "not reserved: one letter short", Files.readString(fs.getPath("/x/.encryptedf")));
     }
+  }
+
+  /**
+   * decrypt into a PLAIN_DIR that is a file, or that a file stands in the way of, is refused before
+   * the password is asked for and the root walked: nothing else is printed. Before, a NESTED line
+   * for each nested root came first, as if the export had begun, then "already exists" (or, for a
+   * file where a parent would be, an I/O error naming /cwd/./file/x).
+   */
+  @Test
+  void decryptRefusesAFileAsItsTargetBeforeAnythingElse() throws Exception {
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    Path root = tmp.resolve("live");
+    initAndEncrypt(plain, root);
+    Run nested = cli.keys("encrypt", plain.toString(), root.resolve("nest").toString(), "--create");
+    assertEquals(0, nested.code(), nested.out() + nested.err());
+    Path file = Files.writeString(tmp.resolve("pw"), "a file, not a directory\n");
+    Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("nowhere"));
+    Map<Path, String> refused = new LinkedHashMap<>();
+    refused.put(file, file + ": not a directory (PLAIN_DIR)");
+    refused.put(dangling, dangling + ": not a directory (PLAIN_DIR)");
+    refused.put(
+        file.resolve("x/y"),
+        file.resolve("x/y")
+            + ": cannot be made, as "
+            + file
+            + " is not a"
+            + " directory (PLAIN_DIR)");
+    for (Map.Entry<Path, String> target : refused.entrySet()) {
+      Run decrypt = cli.keys("decrypt", root.toString(), target.getKey().toString());
+      assertEquals(2, decrypt.code(), decrypt.out() + decrypt.err());
+      assertEquals("", decrypt.out(), "nothing before the refusal");
+      assertEquals("encryptedfs: " + target.getValue(), decrypt.err().strip());
+      CliRunner.Typist typist = new CliRunner.Typist(); // types nothing
+      Run typed =
+          cli.run(
+              typist,
+              "decrypt",
+              root.toString(),
+              target.getKey().toString(),
+              "-k",
+              tmp.resolve("keys.p12").toString());
+      assertEquals(2, typed.code(), typed.out() + typed.err());
+      assertEquals(List.of(), typist.prompts, "refused before the password is asked for");
+    }
+    assertEquals("a file, not a directory\n", Files.readString(file));
+    assertTrue(Files.isSymbolicLink(dangling) && Files.notExists(tmp.resolve("nowhere")));
+    // A directory, or none yet, is exported to as before: the nested root named, and left out.
+    Run decrypt = cli.keys("decrypt", root.toString(), tmp.resolve("out/new").toString());
+    assertEquals(5, decrypt.code(), decrypt.out() + decrypt.err());
+    assertTrue(decrypt.out().startsWith("NESTED /nest: a root of its own"), decrypt.out());
+    assertEquals("alpha", Files.readString(tmp.resolve("out/new/a.txt")));
   }
 
   /** A keystore, and {@code root} created by encrypting {@code plain} holding a.txt. */
