@@ -86,8 +86,9 @@ final class OwedForce {
     if (failed instanceof UnknownKeyAliasException unknown) {
       return unknown.in(how);
     }
-    if (failed.getMessage() != null && failed.getMessage().contains(displayPath)) {
-      // Its own type and message name the file and say why (a key mismatch, damage).
+    if (failed.getMessage() != null && failed.getMessage().startsWith(displayPath + ": ")) {
+      // Its own type and message name the file and say why (a key mismatch, damage); a message
+      // that only contains the path may name another file (the keystore's path contains "/tmp").
       return failed;
     }
     return new IOException(how + ": " + failed.getMessage(), failed);
