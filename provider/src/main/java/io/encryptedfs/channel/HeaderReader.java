@@ -151,7 +151,7 @@ final class HeaderReader {
     try {
       dataKey = KeyWrap.unwrap(master, header.wrappedKey());
     } catch (GeneralSecurityException e) {
-      throw new KeyMismatchException(path, header.keyAlias());
+      dataKey = unwrapUnderFreshKey(header, master, path);
     }
     FileKeys keys = new FileKeys(algorithm, header.fileId(), dataKey);
     try {
@@ -164,6 +164,34 @@ final class HeaderReader {
       throw new IOException(path + ": cannot check header: " + e.getMessage(), e);
     }
     return new Authentic(header, keys, index, null, false);
+  }
+
+  /**
+   * The data key of {@code header}, which {@code held}, the key this program holds under its alias,
+   * did not unwrap. Another program may have retired that key and made a new one under the same
+   * alias since this program last read the keystore, which an open does not read again for a key it
+   * holds: a file wrapped under the new key then failed here as if altered until this program next
+   * made a file. So the keys are asked again as for a new file (which reads a changed keystore
+   * again), and a key other than {@code held} is tried once.
+   */
+  private byte[] unwrapUnderFreshKey(FileHeader header, SecretKey held, String path)
+      throws IOException {
+    KeyMismatchException mismatch = new KeyMismatchException(path, header.keyAlias());
+    SecretKey fresh;
+    try {
+      fresh = keyProvider.masterKeyForNewFile(header.keyAlias());
+    } catch (IOException e) {
+      mismatch.addSuppressed(e);
+      throw mismatch;
+    }
+    if (fresh != held) {
+      try {
+        return KeyWrap.unwrap(fresh, header.wrappedKey());
+      } catch (GeneralSecurityException e) {
+        // the header does not match the keystore's key either
+      }
+    }
+    throw mismatch;
   }
 
   private SecretKey masterKey(String alias, String path) throws IOException {
