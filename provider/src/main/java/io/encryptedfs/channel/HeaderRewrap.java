@@ -1,9 +1,7 @@
 package io.encryptedfs.channel;
 
 import io.encryptedfs.DamagedFileException;
-import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.crypto.FileKeys;
-import io.encryptedfs.crypto.KeyWrap;
 import io.encryptedfs.format.FileHeader;
 import io.encryptedfs.format.FormatException;
 import io.encryptedfs.format.Geometry;
@@ -78,26 +76,19 @@ final class HeaderRewrap {
     }
     // Asked as for a new file: a key retired elsewhere would leave the file unreadable.
     SecretKey newMaster = keyProvider.masterKeyForNewFile(alias);
-    SecretKey oldMaster = keyProvider.masterKey(header.keyAlias());
-    byte[] dataKey = null;
     byte[] slot;
     FileHeader next;
     try {
-      try {
-        dataKey = KeyWrap.unwrap(oldMaster, header.wrappedKey());
-      } catch (GeneralSecurityException e) {
-        throw new KeyMismatchException(path, header.keyAlias());
-      }
-      next = header.rewrapped(KeyWrap.wrap(newMaster, dataKey), alias);
+      // The data key in keys is the file's, authenticated with its header: the key that
+      // wrapped it need not be had again. Asked for, it failed the rewrap of a file open here
+      // whose key another program had retired (or made anew under its alias), the one rewrap
+      // that could still save it.
+      next = header.rewrapped(keys.wrapDataKey(newMaster), alias);
       slot = HeaderCodec.encode(next);
       // The MAC key derives from the data key, which a rewrap keeps: the file's keys still apply.
       keys.sealHeader(slot);
     } catch (GeneralSecurityException e) {
       throw new IOException(path + ": cannot rewrap header: " + e.getMessage(), e);
-    } finally {
-      if (dataKey != null) {
-        Arrays.fill(dataKey, (byte) 0);
-      }
     }
     return new Rewrapped(next, slot);
   }

@@ -34,6 +34,7 @@ public final class FileKeys {
   private final Algorithm algorithm;
   private final byte[] fileId;
   private final byte[] dataKey;
+  private volatile boolean destroyed;
 
   /** HKDF-Extract(file id, data key), the same for every derivation; made on first use. */
   private byte[] prk;
@@ -126,6 +127,20 @@ public final class FileKeys {
     }
   }
 
+  /**
+   * The data key wrapped under {@code master} (RFC 3394), for a header that names another master
+   * key: the data key does not leave this object.
+   *
+   * @throws IllegalStateException once {@link #destroy()} wiped the data key, whose wrapping would
+   *     then be of zeros
+   */
+  public byte[] wrapDataKey(SecretKey master) throws GeneralSecurityException {
+    if (destroyed) {
+      throw new IllegalStateException("the file's keys were destroyed");
+    }
+    return KeyWrap.wrap(master, dataKey);
+  }
+
   /** The file id bound into every seal's associated data. */
   public byte[] fileId() {
     return fileId.clone();
@@ -133,6 +148,7 @@ public final class FileKeys {
 
   /** Wipes the data key. Derived subkeys live in {@code SecretKeySpec}s, which cannot be wiped. */
   public void destroy() {
+    destroyed = true;
     Arrays.fill(dataKey, (byte) 0);
     last = null;
     synchronized (this) {

@@ -3,6 +3,7 @@ package io.encryptedfs.crypto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.encryptedfs.Algorithm;
@@ -41,7 +42,8 @@ class FileKeysTest {
               Arrays.copyOf(nonce, 16));
       byte[] expected = hkdf(fileId, dataKey, info, alg.keyBytes());
       assertArrayEquals(expected, keys.contentKey(nonce).getEncoded(), alg.toString());
-      assertEquals(alg == Algorithm.CHACHA20_POLY1305 ? "ChaCha20" : "AES",
+      assertEquals(
+          alg == Algorithm.CHACHA20_POLY1305 ? "ChaCha20" : "AES",
           keys.contentKey(nonce).getAlgorithm());
 
       byte[] slot = headerSlot(fileId);
@@ -119,6 +121,17 @@ class FileKeysTest {
         Arrays.equals(
             a.headerMac(slot),
             new FileKeys(Algorithm.AES_256_GCM, otherId, dataKey.clone()).headerMac(slot)));
+  }
+
+  /** A rewrap wraps the data key it holds; once wiped, it refuses rather than wrap zeros. */
+  @Test
+  void theDataKeyIsWrappedAsHeldAndNeverOnceDestroyed() throws Exception {
+    byte[] dataKey = bytes(32);
+    FileKeys keys = new FileKeys(Algorithm.AES_256_GCM, bytes(16), dataKey.clone());
+    SecretKeySpec master = new SecretKeySpec(bytes(32), "AES");
+    assertArrayEquals(dataKey, KeyWrap.unwrap(master, keys.wrapDataKey(master)));
+    keys.destroy();
+    assertThrows(IllegalStateException.class, () -> keys.wrapDataKey(master));
   }
 
   @Test
