@@ -13,12 +13,13 @@ final class ModificationWatch {
   private volatile long lookedAt;
 
   /**
-   * Whether the file, modified at {@code modified} (milliseconds; negative when it has no name to
-   * ask by), may have changed since the last look.
+   * Whether the file, modified at {@code modified} (milliseconds; negative when that cannot be
+   * told: no name reaches the file now, and another program may still write it), may have changed
+   * since the last look.
    */
   boolean mayHaveChanged(long modified) {
-    return modified >= 0
-        && !(modified == lookedModified && lookedAt - modified > SizeCache.SETTLED_MILLIS);
+    return modified < 0
+        || !(modified == lookedModified && lookedAt - modified > SizeCache.SETTLED_MILLIS);
   }
 
   /** A look at the file, modified at {@code modified}, begins at {@code now} (milliseconds). */

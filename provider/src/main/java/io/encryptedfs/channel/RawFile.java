@@ -11,6 +11,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -70,19 +71,28 @@ final class RawFile {
   }
 
   /**
-   * The underlying file's modification time in milliseconds; -1 if it has no name now, also when
-   * another program removed the name (the file lives on while it is open, as a plain file does).
+   * The underlying file's modification time in milliseconds; -1 when it cannot be told: the file
+   * has no name now, also when another program removed or renamed it (the file lives on while it is
+   * open, as a plain file does), or its name now holds another file (a log rotated away and a new
+   * one made by its name), whose time says nothing of this one's.
    */
   long lastModified() throws IOException {
     Path at = channel.path();
     if (at == null) {
       return -1;
     }
+    BasicFileAttributes attrs;
     try {
-      return Files.getLastModifiedTime(at).toMillis();
+      attrs = Files.readAttributes(at, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
       return -1;
     }
+    Object identity = channel.identity();
+    Object key = attrs.fileKey();
+    if (identity != null && key != null && !identity.equals(key)) {
+      return -1;
+    }
+    return attrs.lastModifiedTime().toMillis();
   }
 
   /**
