@@ -36,8 +36,8 @@ final class FileOpener {
   }
 
   /**
-   * Makes the new, empty file {@code raw}: its keys and header (not forced here: the caller
-   * forces it, see {@link OpenFiles#newFileChannel}).
+   * Makes the new, empty file {@code raw}: its keys and header (not forced here: the caller forces
+   * it, see {@link OpenFiles#newFileChannel}).
    */
   OpenFile make(RawFile raw, NewFilePolicy policy, SecretKey master, String displayPath)
       throws IOException {
@@ -63,11 +63,30 @@ final class FileOpener {
   }
 
   /**
+   * Whether {@code raw} is empty and was made within {@link #CREATOR_WAIT_MS}: a creator makes the
+   * underlying file before it can lock it, so in that instant (longer if its thread is descheduled
+   * or its program pauses) another program finds an empty file that no one holds, which a crash in
+   * a creation leaves too. A failure to tell joins {@code e}.
+   */
+  private static boolean justMade(RawFile raw, DamagedFileException e) {
+    try {
+      long modified = raw.lastModified();
+      return raw.size() == 0
+          && modified >= 0
+          && System.currentTimeMillis() - modified < CREATOR_WAIT_MS;
+    } catch (IOException look) {
+      e.addSuppressed(look);
+      return false;
+    }
+  }
+
+  /**
    * Loads an existing file, whose raw channel this takes over (closed on failure). A file that
    * another program is creating at this instant looks damaged until its front region is whole; it
-   * holds the writer lock from before its header was written, so while that lock is busy the load
-   * is retried, for up to {@link #CREATOR_WAIT_MS}: two programs that create one file at once both
-   * open it, as on a plain file system.
+   * holds the writer lock from before its header was written, so while that lock is busy, or the
+   * file is empty and new ({@link #justMade}), the load is retried, for up to {@link
+   * #CREATOR_WAIT_MS}: two programs that create one file at once both open it, as on a plain file
+   * system.
    */
   OpenFile load(RawFile raw, String displayPath) throws IOException {
     return load(raw, displayPath, null);
@@ -92,7 +111,8 @@ final class FileOpener {
         } catch (DamagedFileException e) {
           // Probed first: telling remains reads and authenticates the header, and while a creator
           // holds the lock its answer could not be used, on every poll of the wait.
-          boolean creator = creatorAt(raw, e);
+          boolean creator =
+              creatorAt(raw, e) || (System.nanoTime() - deadline < 0 && justMade(raw, e));
           if (remake != null && !creator && loader.creationRemains(raw) != null) {
             OpenFile made = remakeRemains(raw, displayPath, remake);
             if (made != null) {

@@ -244,6 +244,58 @@ class ConcurrentWriterTest {
   }
 
   /**
+   * A creator makes the underlying file before it can lock it, so another program can find it empty
+   * with the lock free; a creator's thread descheduled, or its program paused for a collection,
+   * makes that instant long. An open that finds an empty file made within the wait waits for it as
+   * for a held lock, rather than report damage (found with a real second program that reopened a
+   * log as fast as the first rotated it). Here the creator is a raw channel of this program that
+   * leaves the file empty and unlocked for 200 ms.
+   */
+  @Test
+  void aNewEmptyFileNoOneLocksYetIsWaitedFor() throws Exception {
+    Path root = root();
+    try (FileSystem fs = open(root)) {
+      CompletableFuture<Void> finish = createSlowly(fs, root);
+      assertEquals("hello", Files.readString(fs.getPath("/f")));
+      finish.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * As above, for an open that may create the file: it must not take the creator's empty file for
+   * what a crash left and make it a new file, which the creator, finding its lock taken, would then
+   * delete with the opener's write in it.
+   */
+  @Test
+  void aCreatingOpenWaitsForANewEmptyFileNoOneLocksYet() throws Exception {
+    Path root = root();
+    try (FileSystem fs = open(root)) {
+      CompletableFuture<Void> finish = createSlowly(fs, root);
+      Files.writeString(fs.getPath("/f"), " world", CREATE, WRITE, APPEND);
+      finish.get(10, TimeUnit.SECONDS);
+      assertEquals("hello world", Files.readString(fs.getPath("/f")));
+    }
+  }
+
+  /** Makes the raw file {@code /f} empty, and 200 ms later a whole file holding "hello". */
+  private static CompletableFuture<Void> createSlowly(FileSystem fs, Path root) throws IOException {
+    Files.writeString(fs.getPath("/template"), "hello");
+    byte[] whole = Files.readAllBytes(root.resolve("template"));
+    Path raw = Files.createFile(root.resolve("f"));
+    return CompletableFuture.runAsync(
+        () -> {
+          try (FileChannel creator = FileChannel.open(raw, READ, WRITE)) {
+            Thread.sleep(200);
+            FileLock creating = creator.lock(0, 1, false);
+            creator.write(ByteBuffer.wrap(whole), 0);
+            creating.release();
+          } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  /**
    * The creator can finish, and let its lock go, between an open's look at the half-made file and
    * its probe of the lock: the open then finds the lock free and must look once more before it
    * calls the file damaged. Here the creator's last bytes land, and its lock goes, inside the
