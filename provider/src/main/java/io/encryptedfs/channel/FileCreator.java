@@ -66,8 +66,9 @@ final class FileCreator {
       // Claimed before its header exists, so that another program opening it meanwhile waits for
       // its header (see load); and no other writer can have a view of it to check against (an
       // empty raw file does not open), so its first write finds the claim held.
-      raw.claimWriter();
-      return registry.createdAt(raw, rawPath, name, displayPath);
+      if (raw.claimWriter() != RawFile.Claim.BUSY && raw.size() == 0) {
+        return registry.createdAt(raw, rawPath, name, displayPath);
+      }
     } catch (IOException | RuntimeException | Error e) {
       try {
         raw.close();
@@ -79,5 +80,19 @@ final class FileCreator {
       }
       throw e;
     }
+    // Another program took the file between its creation here and the claim (this thread was
+    // descheduled, or its program paused, longer than FileOpener waits for a creator): it found an
+    // empty file that no one held, as a crash in a creation leaves, and made it a file of its own,
+    // which it holds or has written. Made here, the header would go over that program's: this
+    // creation lost the race as if the other program had created the file first.
+    try {
+      raw.close();
+    } finally {
+      registry.created(name);
+    }
+    if (mode.createNew()) {
+      throw new FileAlreadyExistsException(displayPath);
+    }
+    return null;
   }
 }
