@@ -66,7 +66,8 @@ final class FileCreator {
       // Claimed before its header exists, so that another program opening it meanwhile waits for
       // its header (see load); and no other writer can have a view of it to check against (an
       // empty raw file does not open), so its first write finds the claim held.
-      if (raw.claimWriter() != RawFile.Claim.BUSY && raw.size() == 0) {
+      // A probe of another program's open holds the lock for an instant: looked at again.
+      if (WriterClaim.claimLookingAgain(raw) != RawFile.Claim.BUSY && raw.size() == 0) {
         return registry.createdAt(raw, rawPath, name, displayPath);
       }
     } catch (IOException | RuntimeException | Error e) {

@@ -49,17 +49,14 @@ final class WriterClaim {
   }
 
   /**
-   * Before a write: takes or keeps the writer lock, or throws {@link ConcurrentWriterException}
-   * while another holds it. Returns what another writer changed on disk since this view was loaded,
-   * for the caller to load the file again before it writes (the lock stays held); null when the
-   * view is current. Cheap once held (a volatile read).
+   * Claims the writer lock of {@code raw}, looking again a few times while it is held elsewhere. A
+   * writer keeps the lock for its whole session, but some take it for an instant: a probe ({@link
+   * RawFile#writerBusy}), or a program that handed the file on and then forces it, which lends
+   * itself the lock to write the header ({@link OtherWriters#claimForHeader}). A claim that met one
+   * of those met no other writer. {@code BUSY} once about 12.6 ms passed with the lock held.
    */
-  String claim(TailSlots slots, FileHeaders headers) throws IOException {
+  static RawFile.Claim claimLookingAgain(RawFile raw) throws IOException {
     RawFile.Claim claim = raw.claimWriter();
-    // A writer keeps the lock for its whole session, but some take it for an instant: a probe
-    // (RawFile#writerBusy), or a program that handed the file on and then forces it, which lends
-    // itself the lock to write the header (OtherWriters#claimForHeader). A write that met one of
-    // those met no other writer, so it looks again a few times before it gives up.
     for (long pause = FIRST_PAUSE_NANOS;
         claim == RawFile.Claim.BUSY && pause <= LAST_PAUSE_NANOS;
         pause *= 2) {
@@ -67,7 +64,17 @@ final class WriterClaim {
       Uninterrupted.park(pause);
       claim = raw.claimWriter();
     }
-    switch (claim) {
+    return claim;
+  }
+
+  /**
+   * Before a write: takes or keeps the writer lock, or throws {@link ConcurrentWriterException}
+   * while another holds it. Returns what another writer changed on disk since this view was loaded,
+   * for the caller to load the file again before it writes (the lock stays held); null when the
+   * view is current. Cheap once held (a volatile read).
+   */
+  String claim(TailSlots slots, FileHeaders headers) throws IOException {
+    switch (claimLookingAgain(raw)) {
       case HELD:
         return null;
       case BUSY:

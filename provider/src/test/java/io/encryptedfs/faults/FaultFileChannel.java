@@ -234,6 +234,10 @@ final class FaultFileChannel extends FileChannel {
 
   @Override
   public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+    if (fs.switches().refusesLocksOf(state.path())) {
+      fs.switches().afterRefusedLock(state.path());
+      return null;
+    }
     FileLock lock;
     try {
       lock = delegate.tryLock(position, size, shared);

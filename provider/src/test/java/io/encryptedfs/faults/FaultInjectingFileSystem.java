@@ -252,6 +252,16 @@ public final class FaultInjectingFileSystem extends FileSystem {
   }
 
   /**
+   * From now on, each {@code tryLock} on a file whose current path matches {@code files} (the
+   * predicate is asked once per call) finds the range held, as if another program held it for that
+   * instant: it returns null, after the {@link #afterRefusedLocks} hook. The predicate must not use
+   * this file system. {@code path -> false} restores plain locks.
+   */
+  public void refuseLocks(Predicate<Path> files) {
+    switches.refuseLocks(files);
+  }
+
+  /**
    * From now on, file attributes read through this file system have no file key, as on file systems
    * that have none (Windows' default, many custom ones).
    */

@@ -29,6 +29,7 @@ final class FaultSwitches {
   private volatile Consumer<Path> afterRefusedLock = path -> {};
   private volatile Consumer<FileChannel> beforeLockRelease = channel -> {};
   private volatile Predicate<Path> failedLockReleases = path -> false;
+  private volatile Predicate<Path> refusedLocks = path -> false;
   private volatile boolean hideFileKeys;
 
   /** {@code faultPath} maps an underlying path to the fault file system's. */
@@ -92,6 +93,10 @@ final class FaultSwitches {
     failedLockReleases = files;
   }
 
+  void refuseLocks(Predicate<Path> files) {
+    refusedLocks = files;
+  }
+
   void hideFileKeys() {
     hideFileKeys = true;
   }
@@ -122,6 +127,10 @@ final class FaultSwitches {
 
   boolean failsLockReleasesOf(Path underlyingPath) {
     return matches(failedLockReleases, underlyingPath);
+  }
+
+  boolean refusesLocksOf(Path underlyingPath) {
+    return matches(refusedLocks, underlyingPath);
   }
 
   boolean deniesWritesOf(Path underlyingPath) {

@@ -21,6 +21,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,30 @@ class CreationLostRaceTest {
         FileAlreadyExistsException.class,
         () -> Files.writeString(fs.getPath("/x"), "mine", CREATE_NEW, WRITE));
     assertEquals("theirs", Files.readString(fs.getPath("/x")));
+  }
+
+  /**
+   * Another program's open probes the writer lock of a file it finds (takes it and gives it back at
+   * once): a creation whose claim meets that probe looks again, and keeps its file.
+   */
+  @Test
+  void aLockHeldForAnInstantDoesNotLoseTheCreation() throws Exception {
+    AtomicInteger refusals = new AtomicInteger();
+    faults.refuseLocks(
+        path -> path.getFileName().toString().equals("p") && refusals.getAndIncrement() < 2);
+    Files.writeString(fs.getPath("/p"), "mine", CREATE_NEW, WRITE);
+    assertEquals(3, refusals.get(), "two claims refused, the third taken");
+    assertEquals("mine", Files.readString(fs.getPath("/p")));
+  }
+
+  /** A lock held throughout the claim's looks is another writer's: the creation lost the race. */
+  @Test
+  void aLockHeldThroughoutLosesTheCreation() {
+    faults.refuseLocks(path -> path.getFileName().toString().equals("q"));
+    assertThrows(
+        FileAlreadyExistsException.class,
+        () -> Files.writeString(fs.getPath("/q"), "mine", CREATE_NEW, WRITE));
+    faults.refuseLocks(path -> false);
   }
 
   @Test
