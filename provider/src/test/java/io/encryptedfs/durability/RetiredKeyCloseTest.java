@@ -38,23 +38,34 @@ import org.junit.jupiter.api.Test;
 class RetiredKeyCloseTest {
   private static final int BLOCK = 4096;
 
+  /** A root on {@code faults} whose files under /old (a directory made here) use the key "old". */
+  private static FileSystem openWithOldKeyUnderOld(
+      FaultInjectingFileSystem faults, InMemoryKeys keys) throws IOException {
+    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
+    env.put(EncryptedFileSystems.KEY_POLICY, "/old/**=old");
+    FileSystem fs = EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+    Files.createDirectory(fs.getPath("/old"));
+    return fs;
+  }
+
+  /** The keys as they are now, kept for the restore after the power loss. */
+  private static InMemoryKeys copyOf(InMemoryKeys keys) throws IOException {
+    return new InMemoryKeys()
+        .add("master", keys.masterKey("master"))
+        .add("old", keys.masterKey("old"));
+  }
+
   @Test
   void theFileSystemsCloseForcesFilesWhoseKeyWasRetiredAndSaysSo() throws IOException {
     InMemoryKeys keys = new InMemoryKeys("master", "old");
-    InMemoryKeys restored =
-        new InMemoryKeys()
-            .add("master", keys.masterKey("master"))
-            .add("old", keys.masterKey("old"));
+    InMemoryKeys restored = copyOf(keys);
     byte[] closed = content(1, 3 * BLOCK + 100);
     byte[] open = content(2, 2 * BLOCK + 7);
     byte[] current = content(3, BLOCK + 1);
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
-      env.put(EncryptedFileSystems.KEY_POLICY, "/old/**=old");
-      FileSystem fs = EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
-      Files.createDirectory(fs.getPath("/old"));
+      FileSystem fs = openWithOldKeyUnderOld(faults, keys);
       write(fs.getPath("/old/closed"), closed);
       write(fs.getPath("/current"), current);
       FileChannel channel =
@@ -94,10 +105,7 @@ class RetiredKeyCloseTest {
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
-      env.put(EncryptedFileSystems.KEY_POLICY, "/old/**=old");
-      FileSystem fs = EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
-      Files.createDirectory(fs.getPath("/old"));
+      FileSystem fs = openWithOldKeyUnderOld(faults, keys);
       write(fs.getPath("/old/closed"), content(4, BLOCK + 5));
       keys.remove("old");
       faults.failForces(p -> p.endsWith("closed"));
@@ -117,10 +125,7 @@ class RetiredKeyCloseTest {
   @Test
   void aNameOfAFileWhoseKeyIsGoneIsDeletedOnceTheFileIsForced() throws IOException {
     InMemoryKeys keys = new InMemoryKeys("master", "old");
-    InMemoryKeys restored =
-        new InMemoryKeys()
-            .add("master", keys.masterKey("master"))
-            .add("old", keys.masterKey("old"));
+    InMemoryKeys restored = copyOf(keys);
     byte[] linked = content(5, 2 * BLOCK + 9);
     Configuration linkCounts =
         Configuration.unix().toBuilder()
@@ -129,10 +134,7 @@ class RetiredKeyCloseTest {
     try (FileSystem jimfs = Jimfs.newFileSystem(linkCounts)) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
-      Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
-      env.put(EncryptedFileSystems.KEY_POLICY, "/old/**=old");
-      FileSystem fs = EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
-      Files.createDirectory(fs.getPath("/old"));
+      FileSystem fs = openWithOldKeyUnderOld(faults, keys);
       write(fs.getPath("/old/a"), linked);
       Files.createLink(fs.getPath("/old/b"), fs.getPath("/old/a"));
       keys.remove("old");
