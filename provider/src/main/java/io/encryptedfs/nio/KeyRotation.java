@@ -2,12 +2,13 @@ package io.encryptedfs.nio;
 
 import io.encryptedfs.DamagedFileException;
 import io.encryptedfs.KeyInUseException;
+import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.channel.HeaderInspector.Header;
-import io.encryptedfs.channel.HeaderInspector.Status;
 import io.encryptedfs.format.HeaderCodec;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.keystore.Printable;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
@@ -258,7 +259,14 @@ public final class KeyRotation {
    */
   public record RootInfo(int formatVersion, String algorithm, int blockSize, String markerKey) {}
 
-  /** Describes the root from its marker's header (the marker's content is not read). */
+  /**
+   * Describes the root from its marker's header (the marker's content is not read).
+   *
+   * @throws UnknownKeyAliasException if the keys no longer hold the key the marker's header names
+   *     (another program retired it since this file system opened)
+   * @throws KeyMismatchException if the key under that alias does not unwrap the marker's data key
+   * @throws DamagedFileException if no header slot of the marker authenticates
+   */
   public static RootInfo describe(FileSystem fs) throws IOException {
     EncryptedFileSystem efs = check(fs);
     Header header =
@@ -267,9 +275,18 @@ public final class KeyRotation {
                 efs.root().resolve(EncryptedFileSystem.MARKER),
                 "/" + EncryptedFileSystem.MARKER,
                 efs.keys());
-    if (header.status() != Status.OK) {
-      throw new DamagedFileException(
-          "/" + EncryptedFileSystem.MARKER, -1, "root marker header: " + header.status());
+    String marker = "/" + EncryptedFileSystem.MARKER;
+    switch (header.status()) {
+      case OK:
+        break;
+      case UNKNOWN_KEY:
+        // Another program retired its key since this file system opened: not damage.
+        throw new UnknownKeyAliasException(
+            "the keys (needed for " + marker + ")", header.keyAlias());
+      case KEY_MISMATCH:
+        throw new KeyMismatchException(marker, header.keyAlias());
+      default:
+        throw new DamagedFileException(marker, -1, "root marker header: " + header.status());
     }
     return new RootInfo(
         HeaderCodec.FORMAT_VERSION,
