@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
@@ -23,47 +21,37 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Buffered mode against README's "Buffered mode": what each durability point covers. */
 class BufferedPromisesTest {
-  private static final int BLOCK = 4096;
-  private final InMemoryKeys keys = new InMemoryKeys("master");
-  private FileSystem jimfs;
+  private static final int BLOCK = BufferedRoots.BLOCK;
+  private BufferedRoots roots;
+  private InMemoryKeys keys;
   private FaultInjectingFileSystem faults;
 
   @BeforeEach
   void setUp() throws IOException {
-    jimfs = Jimfs.newFileSystem(Configuration.unix());
-    faults = FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+    roots = new BufferedRoots();
+    keys = roots.keys;
+    faults = roots.faults;
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    jimfs.close();
-  }
-
-  private FileSystem open(String mode, long boundMillis) throws IOException {
-    Map<String, Object> env = TestRoots.env(keys, "AES-256-GCM", BLOCK);
-    env.put(EncryptedFileSystems.WRITE_MODE, mode);
-    env.put(EncryptedFileSystems.WRITE_BUFFER_MILLIS, Long.toString(boundMillis));
-    return EncryptedFileSystems.newFileSystem(faults.root().resolve(Restorer.ROOT), env);
+    roots.close();
   }
 
   private static byte[] bytes(int seed, int length) {
-    byte[] b = new byte[length];
-    new Random(seed).nextBytes(b);
-    return b;
+    return BufferedRoots.bytes(seed, length);
   }
 
   private static void write(FileChannel ch, byte[] data, long at) throws IOException {
@@ -80,33 +68,6 @@ class BufferedPromisesTest {
     return out;
   }
 
-  /** What {@code path} reads after {@code plan}; null where the file is not there. */
-  private byte[] after(CrashPlan plan, String path) throws IOException {
-    return after(keys, plan, path);
-  }
-
-  private byte[] after(InMemoryKeys with, CrashPlan plan, String path) throws IOException {
-    byte[][] found = new byte[1][];
-    try (Restorer restorer = new Restorer(with, "AES-256-GCM", BLOCK)) {
-      restorer.afterCrash(
-          faults.recording(),
-          plan,
-          fs -> {
-            Path p = fs.getPath(path);
-            found[0] = Files.exists(p) ? Files.readAllBytes(p) : null;
-          });
-    }
-    return found[0];
-  }
-
-  private byte[] afterPowerLoss(String path) throws IOException {
-    return after(CrashPlan.powerLoss(), path);
-  }
-
-  private byte[] afterProcessCrash(String path) throws IOException {
-    return after(CrashPlan.processCrash(), path);
-  }
-
   /** A forced file of {@code length} bytes at /f, then a channel on it. */
   private FileChannel forcedBase(FileSystem fs, byte[] base) throws IOException {
     FileChannel ch = FileChannel.open(fs.getPath("/f"), CREATE_NEW, READ, WRITE);
@@ -118,7 +79,7 @@ class BufferedPromisesTest {
   @Test
   void forceCoversBufferedAppendsPositionalWritesAndWritesAcrossBlocks() throws IOException {
     byte[] model = bytes(1, BLOCK + 900);
-    try (FileSystem fs = open("buffered", 60_000);
+    try (FileSystem fs = roots.open("buffered", 60_000);
         FileChannel ch = forcedBase(fs, model)) {
       byte[] a = bytes(2, 50);
       write(ch, a, model.length);
@@ -127,7 +88,7 @@ class BufferedPromisesTest {
       write(ch, b, BLOCK + 100);
       model = put(model, b, BLOCK + 100);
       ch.force(false);
-      assertArrayEquals(model, afterPowerLoss("/f"), "appends and a write inside the tail");
+      assertArrayEquals(model, roots.afterPowerLoss("/f"), "appends and a write inside the tail");
       byte[] c = bytes(4, 2 * BLOCK);
       write(ch, c, BLOCK + 800);
       model = put(model, c, BLOCK + 800);
@@ -135,21 +96,21 @@ class BufferedPromisesTest {
       write(ch, d, model.length);
       model = put(model, d, model.length);
       ch.force(true);
-      assertArrayEquals(model, afterPowerLoss("/f"), "a write across blocks, then an append");
+      assertArrayEquals(model, roots.afterPowerLoss("/f"), "a write across blocks, then an append");
     }
   }
 
   @Test
   void forceCoversATruncateAfterBufferedWrites() throws IOException {
     byte[] model = bytes(1, BLOCK + 900);
-    try (FileSystem fs = open("buffered", 60_000);
+    try (FileSystem fs = roots.open("buffered", 60_000);
         FileChannel ch = forcedBase(fs, model)) {
       write(ch, bytes(2, 600), model.length);
       // Shrinks into the block the buffered bytes sit in.
       ch.truncate(BLOCK + 1200);
       model = Arrays.copyOf(put(model, bytes(2, 600), model.length), BLOCK + 1200);
       ch.force(false);
-      assertArrayEquals(model, afterPowerLoss("/f"), "truncate inside the tail");
+      assertArrayEquals(model, roots.afterPowerLoss("/f"), "truncate inside the tail");
       write(ch, bytes(3, 300), BLOCK + 1300);
       ch.truncate(BLOCK - 10);
       model = Arrays.copyOf(model, BLOCK - 10);
@@ -157,14 +118,14 @@ class BufferedPromisesTest {
       write(ch, e, model.length);
       model = put(model, e, model.length);
       ch.force(false);
-      assertArrayEquals(model, afterPowerLoss("/f"), "truncate into the block before");
+      assertArrayEquals(model, roots.afterPowerLoss("/f"), "truncate into the block before");
     }
   }
 
   @Test
   void aForceThroughOneChannelCoversEveryChannelsBufferedWrites() throws IOException {
     byte[] model = bytes(1, 900);
-    try (FileSystem fs = open("buffered", 60_000);
+    try (FileSystem fs = roots.open("buffered", 60_000);
         FileChannel first = forcedBase(fs, model);
         FileChannel second = FileChannel.open(fs.getPath("/f"), WRITE, APPEND);
         FileChannel reader = FileChannel.open(fs.getPath("/f"), READ)) {
@@ -175,46 +136,46 @@ class BufferedPromisesTest {
       second.write(ByteBuffer.wrap(b));
       model = put(model, b, model.length);
       reader.force(false);
-      assertArrayEquals(model, afterPowerLoss("/f"), "a read-only channel's force");
+      assertArrayEquals(model, roots.afterPowerLoss("/f"), "a read-only channel's force");
       byte[] c = bytes(4, 10);
       second.write(ByteBuffer.wrap(c));
       model = put(model, c, model.length);
       first.force(false);
-      assertArrayEquals(model, afterPowerLoss("/f"), "another channel's force");
+      assertArrayEquals(model, roots.afterPowerLoss("/f"), "another channel's force");
     }
   }
 
   @Test
   void closingTheFileSystemForcesBufferedTailsOfOpenChannels() throws IOException {
     byte[] model = bytes(1, BLOCK + 10);
-    FileSystem fs = open("buffered", 60_000);
+    FileSystem fs = roots.open("buffered", 60_000);
     FileChannel ch = forcedBase(fs, model);
     byte[] a = bytes(2, 20);
     write(ch, a, model.length);
     model = put(model, a, model.length);
     fs.close();
     assertFalse(ch.isOpen());
-    assertArrayEquals(model, afterPowerLoss("/f"));
+    assertArrayEquals(model, roots.afterPowerLoss("/f"));
   }
 
   @Test
   void aChannelsCloseHandsTheTailOverWhileAnotherChannelStaysOpen() throws IOException {
     byte[] model = bytes(1, 100);
-    try (FileSystem fs = open("buffered", 60_000);
+    try (FileSystem fs = roots.open("buffered", 60_000);
         FileChannel ch = forcedBase(fs, model);
         FileChannel other = FileChannel.open(fs.getPath("/f"), WRITE, APPEND)) {
       byte[] a = bytes(2, 20);
       other.write(ByteBuffer.wrap(a));
       model = put(model, a, model.length);
       other.close();
-      assertArrayEquals(model, afterProcessCrash("/f"));
+      assertArrayEquals(model, roots.afterProcessCrash("/f"));
     }
   }
 
   @Test
   void releasingTheLastLockHandsTheTailOverWhateverChannelHeldIt() throws IOException {
     byte[] model = bytes(1, 100);
-    try (FileSystem fs = open("buffered", 60_000);
+    try (FileSystem fs = roots.open("buffered", 60_000);
         FileChannel ch = forcedBase(fs, model);
         FileChannel other = FileChannel.open(fs.getPath("/f"), READ, WRITE)) {
       FileLock lock = other.lock(0, 10, false);
@@ -222,43 +183,43 @@ class BufferedPromisesTest {
       write(ch, a, model.length);
       model = put(model, a, model.length);
       lock.release();
-      assertArrayEquals(model, afterProcessCrash("/f"), "an exclusive region lock");
+      assertArrayEquals(model, roots.afterProcessCrash("/f"), "an exclusive region lock");
       byte[] b = bytes(3, 20);
       try (FileLock shared = ch.lock(0, Long.MAX_VALUE, true)) {
         write(ch, b, model.length);
         model = put(model, b, model.length);
       }
-      assertArrayEquals(model, afterProcessCrash("/f"), "a shared lock");
+      assertArrayEquals(model, roots.afterProcessCrash("/f"), "a shared lock");
     }
   }
 
   @Test
   void theTimerHandsTheTailOverToTheFileItsNameNowReaches() throws Exception {
     byte[] model = bytes(1, 100);
-    try (FileSystem fs = open("buffered", 50);
+    try (FileSystem fs = roots.open("buffered", 50);
         FileChannel ch = forcedBase(fs, model)) {
       byte[] a = bytes(2, 20);
       write(ch, a, model.length);
       model = put(model, a, model.length);
       Files.move(fs.getPath("/f"), fs.getPath("/g"));
       long deadline = System.nanoTime() + 5_000_000_000L;
-      byte[] found = afterProcessCrash("/g");
+      byte[] found = roots.afterProcessCrash("/g");
       while (found != null && found.length < model.length && System.nanoTime() < deadline) {
         Thread.sleep(20);
-        found = afterProcessCrash("/g");
+        found = roots.afterProcessCrash("/g");
       }
       assertArrayEquals(model, found);
-      assertEquals(null, afterProcessCrash("/f"));
+      assertEquals(null, roots.afterProcessCrash("/f"));
       assertArrayEquals(model, Files.readAllBytes(fs.getPath("/g")));
       ch.force(false);
-      assertArrayEquals(model, afterPowerLoss("/g"));
+      assertArrayEquals(model, roots.afterPowerLoss("/g"));
     }
   }
 
   @Test
   void copiesLinksAndSizesSeeTheBufferedTail() throws IOException {
     byte[] model = bytes(1, BLOCK + 100);
-    try (FileSystem fs = open("buffered", 60_000);
+    try (FileSystem fs = roots.open("buffered", 60_000);
         FileSystem other = open2();
         FileChannel ch = forcedBase(fs, model)) {
       byte[] a = bytes(2, 20);
@@ -314,128 +275,34 @@ class BufferedPromisesTest {
       write(ch, b, model.length);
       model = put(model, b, model.length);
       ch.force(false);
-      assertArrayEquals(model, afterPowerLoss("/f"));
+      assertArrayEquals(model, roots.afterPowerLoss("/f"));
       assertTrue(KeyRotation.usage(fs).get("next").contains("/f"), "the key after the force");
       assertFalse(KeyRotation.usage(fs).containsKey("master"), "no file names the old key");
     }
     // The old key retired (the restore's pinned alias names a fresh key): the forced file opens
     // with the new one alone.
     InMemoryKeys retired = new InMemoryKeys("master").add("next", keys.masterKey("next"));
-    assertArrayEquals(model, after(retired, CrashPlan.powerLoss(), "/f"));
-  }
-
-  /** The same random operations through several channels in both modes read the same. */
-  @Test
-  void bothModesReadTheSameAfterEveryOperation() throws IOException {
-    for (int seed = 0; seed < 30; seed++) {
-      List<String> through = trace("write-through", 60_000, seed);
-      assertEquals(through, trace("buffered", 60_000, seed), "seed " + seed);
-      // A timer due at once races every operation.
-      assertEquals(through, trace("buffered", 1, seed), "seed " + seed + ", 1 ms");
-    }
-  }
-
-  private List<String> trace(String mode, long bound, int seed) throws IOException {
-    setUp();
-    List<String> out = new java.util.ArrayList<>();
-    Random random = new Random(seed);
-    try (FileSystem fs = open(mode, bound)) {
-      Path f = fs.getPath("/f");
-      try (FileChannel a = FileChannel.open(f, CREATE_NEW, READ, WRITE);
-          FileChannel b = FileChannel.open(f, WRITE, APPEND);
-          FileChannel c = FileChannel.open(f, READ, WRITE);
-          FileChannel reader = FileChannel.open(f, READ)) {
-        FileChannel[] writers = {a, b, c};
-        for (int i = 0; i < 40; i++) {
-          FileChannel w = writers[random.nextInt(3)];
-          int op = random.nextInt(12);
-          long size = reader.size();
-          try {
-            if (op < 5) {
-              byte[] data =
-                  bytes(random.nextInt(), 1 + random.nextInt(random.nextBoolean() ? 40 : 6000));
-              long at = w == b ? 0 : (long) random.nextInt((int) size + 200);
-              w.write(ByteBuffer.wrap(data), at);
-            } else if (op < 7) {
-              w.write(ByteBuffer.wrap(bytes(random.nextInt(), 1 + random.nextInt(100))));
-            } else if (op == 7) {
-              w.truncate(random.nextInt((int) size + 1));
-            } else if (op == 8) {
-              w.force(random.nextBoolean());
-            } else if (op == 9) {
-              w.position(random.nextInt((int) size + 50));
-            } else if (op == 10) {
-              // Another opening replaces the content while the channels keep buffered tails.
-              Files.write(f, bytes(random.nextInt(), random.nextInt(BLOCK + 500)));
-            } else {
-              FileChannel holder = random.nextBoolean() ? reader : w;
-              holder.lock(0, Long.MAX_VALUE, holder == reader).release();
-            }
-          } catch (IOException e) {
-            out.add(i + ": " + e);
-          }
-          ByteBuffer all = ByteBuffer.allocate((int) reader.size());
-          reader.read(all, 0);
-          checkCrashImages(mode, op == 8, all.array(), seed + "/" + i);
-          out.add(
-              i
-                  + ": size "
-                  + reader.size()
-                  + " files "
-                  + Files.size(f)
-                  + " pos "
-                  + w.position()
-                  + " "
-                  + Arrays.hashCode(all.array()));
-        }
-      }
-      out.add("closed " + Arrays.hashCode(Files.readAllBytes(f)));
-    }
-    out.add("power loss " + Arrays.hashCode(afterPowerLoss("/f")));
-    tearDown();
-    return out;
-  }
-
-  /**
-   * After a force, a power loss keeps everything; in buffered mode a process crash keeps every
-   * block before the partial last one and at most that block's bytes; in write-through mode all.
-   */
-  private void checkCrashImages(String mode, boolean forced, byte[] view, String where)
-      throws IOException {
-    if (forced) {
-      assertArrayEquals(view, afterPowerLoss("/f"), where + " power loss after a force");
-    }
-    byte[] image = afterProcessCrash("/f");
-    if (mode.equals("write-through")) {
-      assertArrayEquals(view, image, where + " process crash");
-      return;
-    }
-    int whole = view.length / BLOCK * BLOCK;
-    assertTrue(
-        image.length >= whole && image.length <= whole + BLOCK,
-        where + ": " + image.length + " of " + view.length);
-    assertArrayEquals(
-        Arrays.copyOf(view, whole), Arrays.copyOf(image, whole), where + " process crash");
+    assertArrayEquals(model, roots.after(retired, CrashPlan.powerLoss(), "/f"));
   }
 
   @Test
   void closingTheFileSystemForcesATailAClosedChannelHandedOver() throws IOException {
     byte[] model = bytes(1, BLOCK + 10);
-    FileSystem fs = open("buffered", 60_000);
+    FileSystem fs = roots.open("buffered", 60_000);
     try (FileChannel ch = forcedBase(fs, model)) {
       byte[] a = bytes(2, 20);
       write(ch, a, model.length);
       model = put(model, a, model.length);
     }
     fs.close();
-    assertArrayEquals(model, afterPowerLoss("/f"));
+    assertArrayEquals(model, roots.afterPowerLoss("/f"));
   }
 
   @Test
   void aFileMovedOverANameWithABufferedTailKeepsItsOwnContent() throws Exception {
     byte[] source = bytes(1, BLOCK + 10);
     byte[] model = bytes(3, 100);
-    try (FileSystem fs = open("buffered", 30);
+    try (FileSystem fs = roots.open("buffered", 30);
         FileChannel target = FileChannel.open(fs.getPath("/g"), CREATE_NEW, READ, WRITE)) {
       Files.write(fs.getPath("/f"), source);
       write(target, model, 0);
@@ -444,18 +311,18 @@ class BufferedPromisesTest {
       write(target, bytes(4, 10), 100);
       Thread.sleep(300);
       assertArrayEquals(source, Files.readAllBytes(fs.getPath("/g")));
-      assertArrayEquals(source, afterProcessCrash("/g"));
+      assertArrayEquals(source, roots.afterProcessCrash("/g"));
       ByteBuffer all = ByteBuffer.allocate(110);
       target.read(all, 0);
       assertArrayEquals(put(model, bytes(4, 10), 100), all.array(), "the replaced file");
     }
-    assertArrayEquals(source, afterPowerLoss("/g"));
+    assertArrayEquals(source, roots.afterPowerLoss("/g"));
   }
 
   @Test
   void aDeletedFilesTailNeverReachesANewFileByItsName() throws Exception {
     byte[] model = bytes(1, 100);
-    try (FileSystem fs = open("buffered", 30);
+    try (FileSystem fs = roots.open("buffered", 30);
         FileChannel old = FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE)) {
       write(old, bytes(2, 50), 0);
       Files.delete(fs.getPath("/f"));
@@ -463,15 +330,15 @@ class BufferedPromisesTest {
       write(old, bytes(3, 500), 50);
       Thread.sleep(300);
       assertArrayEquals(model, Files.readAllBytes(fs.getPath("/f")));
-      assertArrayEquals(model, afterProcessCrash("/f"));
+      assertArrayEquals(model, roots.afterProcessCrash("/f"));
     }
-    assertArrayEquals(model, afterPowerLoss("/f"));
+    assertArrayEquals(model, roots.afterPowerLoss("/f"));
   }
 
   /** README: a write waits at most the bound, counted from the first write of a run. */
   @Test
   void aSteadyRunOfSmallWritesStillReachesTheFileWithinTheBound() throws Exception {
-    try (FileSystem fs = open("buffered", 50);
+    try (FileSystem fs = roots.open("buffered", 50);
         FileChannel ch = FileChannel.open(fs.getPath("/f"), CREATE_NEW, WRITE, APPEND)) {
       long start = System.nanoTime();
       long written = 0;
@@ -480,7 +347,7 @@ class BufferedPromisesTest {
         ch.write(ByteBuffer.wrap(new byte[] {(byte) written}));
         written++;
         if (handedOverAt1s < 0 && System.nanoTime() - start > 1_000_000_000L) {
-          handedOverAt1s = afterProcessCrash("/f").length;
+          handedOverAt1s = roots.afterProcessCrash("/f").length;
         }
         Thread.sleep(5);
       }
@@ -497,7 +364,7 @@ class BufferedPromisesTest {
     byte[] forced = bytes(1, BLOCK + 900);
     byte[] rewritten = put(forced, bytes(2, 300), BLOCK + 200);
     byte[] longer = put(rewritten, bytes(3, 50), forced.length);
-    try (FileSystem fs = open("buffered", 60_000)) {
+    try (FileSystem fs = roots.open("buffered", 60_000)) {
       try (FileChannel ch = forcedBase(fs, forced)) {
         write(ch, bytes(2, 300), BLOCK + 200);
         write(ch, bytes(3, 50), forced.length);
