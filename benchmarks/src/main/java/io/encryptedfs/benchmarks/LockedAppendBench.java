@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * 1 KiB record is written under an exclusive lock of the whole file, taken and given up around it,
  * at the size read under the lock. No force. Beside {@link WalBench}'s unforced appends of the same
  * run, this is what the hand-over costs: on a plain file a lock and an unlock; on encryptedfs also
- * a look at the front region when the lock is taken, the writer lock taken again and checked at
- * the write, and given up with the lock. One operation = one record.
+ * a look at the front region when the lock is taken, the writer lock taken again and checked at the
+ * write, and given up with the lock. One operation = one record.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -9,8 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A file of random bytes read and written in whole 4 KiB pages at random page-aligned offsets,
- * through one {@link FileChannel} that every benchmark thread shares, as a database shares its
- * page file.
+ * through one {@link FileChannel} that every benchmark thread shares, as a database shares its page
+ * file.
  */
 final class PageFile implements AutoCloseable {
   static final int PAGE = 4096;

@@ -78,8 +78,8 @@ public class SmallFilesBench {
 
   /**
    * The same with {@code force(false)} before each close: the cost of one fdatasync per created
-   * file. For {@code impl=plain} this is the fair baseline for an encrypted file system that
-   * forces every created file's front region once (encryptedfs does, by design).
+   * file. For {@code impl=plain} this is the fair baseline for an encrypted file system that forces
+   * every created file's front region once (encryptedfs does, by design).
    */
   @Benchmark
   @OperationsPerInvocation(FILES)

@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * One {@code sizeMiB} file read whole through {@code Files.newInputStream} in reads of {@code
  * chunk} bytes, as programs read a stream without a buffer of their own: 512 bytes is what {@code
  * GZIPInputStream} asks for, 1 KiB what Lucene's buffered inputs read, 8 KiB what a {@code
- * BufferedReader} does. Reads smaller than a block read part of it; the file system decides
- * whether each such read opens the block again. One operation = one whole file; MiB/s = {@code
- * sizeMiB·1000 / score}.
+ * BufferedReader} does. Reads smaller than a block read part of it; the file system decides whether
+ * each such read opens the block again. One operation = one whole file; MiB/s = {@code sizeMiB·1000
+ * / score}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

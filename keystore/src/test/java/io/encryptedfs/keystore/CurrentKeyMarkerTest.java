@@ -98,8 +98,7 @@ class CurrentKeyMarkerTest {
     CurrentKeyMarker.write(keyStore, "deleted", codec.protection(password()), "test");
     write(keyStore);
     try (Pkcs12KeyStore keys = Fixtures.open(file, AuditLog.systemLogger())) {
-      UnknownKeyAliasException e =
-          assertThrows(UnknownKeyAliasException.class, keys::currentAlias);
+      UnknownKeyAliasException e = assertThrows(UnknownKeyAliasException.class, keys::currentAlias);
       assertEquals("deleted", e.alias());
       assertEquals(
           "the current-key marker of keystore "

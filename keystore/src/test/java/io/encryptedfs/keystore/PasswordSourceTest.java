@@ -216,7 +216,6 @@ class PasswordSourceTest {
     assertFalse(source.toString().contains("given-secret"));
     Arrays.fill(password, '\0');
     assertArrayEquals(new char[12], source.read());
-    assertThrows(
-        PasswordUnavailableException.class, () -> PasswordSource.of(new char[0]).read());
+    assertThrows(PasswordUnavailableException.class, () -> PasswordSource.of(new char[0]).read());
   }
 }

@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * The names (real parent, see {@link FileIdentity#realParent}) whose underlying files are being
  * created outside {@link FileRegistry}'s monitor, before they are in its table: opens of such a
- * name wait, and so do deletes and moves that would touch it. Not thread-safe: {@link
- * FileRegistry} guards it with its monitor.
+ * name wait, and so do deletes and moves that would touch it. Not thread-safe: {@link FileRegistry}
+ * guards it with its monitor.
  */
 final class CreatingNames {
   private final Set<Path> names = new HashSet<>();

@@ -80,8 +80,8 @@ final class DelayedTail {
    * The flush failed and the record still waits: tries again, first after the bound, then after
    * twice as long each time up to {@link #RETRY_CAP}, so that an underlying file that refuses
    * writes for a while is not retried in a loop, and the record still goes out within a second or
-   * so of it accepting them again. Without this the record would wait for the program's next
-   * write, force or close, however long that is.
+   * so of it accepting them again. Without this the record would wait for the program's next write,
+   * force or close, however long that is.
    *
    * @return how many flushes in a row have failed, this one included
    */

@@ -22,8 +22,10 @@ final class FileHeaders {
   private final FileKeys keys;
   private FileHeader header;
   private int slot;
+
   /** Both slots' raw bytes as this file last read or wrote them. */
   private final byte[] image;
+
   /**
    * The forced sequence that a header on disk names durably: written before an {@code fsync} of
    * this session that returned. 0 until then (a header read at load may not be durable yet).
@@ -65,8 +67,8 @@ final class FileHeaders {
   /**
    * Records that tail record {@code sequence} is durable, so that a reader that later finds only
    * older records reports damage instead of silently rolling back forced data. Called after the
-   * force returned, so it never names a record that is not durable; the next force makes this
-   * write durable in turn, and a torn write leaves the other slot.
+   * force returned, so it never names a record that is not durable; the next force makes this write
+   * durable in turn, and a torn write leaves the other slot.
    */
   void recordForced(long sequence) throws IOException {
     if (!raw.writable() || !isNewer(sequence)) {

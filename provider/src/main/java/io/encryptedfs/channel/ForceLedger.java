@@ -4,8 +4,8 @@ package io.encryptedfs.channel;
  * What one open file's writes and forces leave owed, so that the file system's close forces the
  * files a session wrote and no later force covered, and no others. A force runs its {@code fsync}
  * without the file's lock, so it counts writes: one that lands while the {@code fsync} runs may not
- * be covered, and leaves the file owed. Synchronized: writes change it under the file's write
- * lock, but a force ends, and a closing channel asks for the debt, under its read lock.
+ * be covered, and leaves the file owed. Synchronized: writes change it under the file's write lock,
+ * but a force ends, and a closing channel asks for the debt, under its read lock.
  */
 final class ForceLedger {
   /** What a session leaves the file system's close to do about forcing this file. */

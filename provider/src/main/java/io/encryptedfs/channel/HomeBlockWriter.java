@@ -9,8 +9,8 @@ import java.util.Arrays;
 /**
  * Seals and writes runs of home blocks for one file's writer: the new cleartext of each block
  * (whole blocks straight from the caller's buffer, partial ones over their old content), sealed in
- * batches that may be spread over threads ({@link BlockWork}), each batch written once all of it
- * is sealed. Guarded by the owning file's write lock; the caller orders it against tail records.
+ * batches that may be spread over threads ({@link BlockWork}), each batch written once all of it is
+ * sealed. Guarded by the owning file's write lock; the caller orders it against tail records.
  */
 final class HomeBlockWriter {
   private final FileName path;
@@ -22,10 +22,16 @@ final class HomeBlockWriter {
   private final WriteBuffers buffers;
   private final int batchBlocks;
 
-  /** @param batchBlocks the most blocks one raw write carries */
+  /**
+   * @param batchBlocks the most blocks one raw write carries
+   */
   HomeBlockWriter(
-      FileName path, RawFile raw, SealedBlocks blocks, HomeBlockReader homeReader,
-      WriteBuffers buffers, int batchBlocks) {
+      FileName path,
+      RawFile raw,
+      SealedBlocks blocks,
+      HomeBlockReader homeReader,
+      WriteBuffers buffers,
+      int batchBlocks) {
     this.path = path;
     this.raw = raw;
     this.g = blocks.geometry();
@@ -67,8 +73,18 @@ final class HomeBlockWriter {
           BlockWork.run(
               count,
               (i, w) ->
-                  sealShare(first, i, i, oldSize, tail, srcViews[w], base, pos, end,
-                      batchViews[w], batchNonces));
+                  sealShare(
+                      first,
+                      i,
+                      i,
+                      oldSize,
+                      tail,
+                      srcViews[w],
+                      base,
+                      pos,
+                      end,
+                      batchViews[w],
+                      batchNonces));
         } else {
           sealShare(first, 0, count - 1, oldSize, tail, src, base, pos, end, batch, batchNonces);
         }
@@ -86,8 +102,17 @@ final class HomeBlockWriter {
    * (cleartext {@code pos} at index {@code base}), whose position and limit it moves.
    */
   private void sealShare(
-      long first, int a, int b, long oldSize, byte[] tail, ByteBuffer view, int base, long pos,
-      long end, ByteBuffer out, byte[][] batchNonces)
+      long first,
+      int a,
+      int b,
+      long oldSize,
+      byte[] tail,
+      ByteBuffer view,
+      int base,
+      long pos,
+      long end,
+      ByteBuffer out,
+      byte[][] batchNonces)
       throws IOException {
     ReadScratch mine = ReadScratch.take();
     try {
@@ -109,11 +134,17 @@ final class HomeBlockWriter {
 
   /**
    * The new cleartext of block {@code index}: {@code view} set to the block's written bytes when
-   * the write covers the whole block, otherwise the old content (home block, tail or zeros)
-   * with the write laid over it in {@code scratch}.
+   * the write covers the whole block, otherwise the old content (home block, tail or zeros) with
+   * the write laid over it in {@code scratch}.
    */
   private ByteBuffer plainBlock(
-      long index, long oldSize, byte[] tail, ByteBuffer view, int base, long pos, long end,
+      long index,
+      long oldSize,
+      byte[] tail,
+      ByteBuffer view,
+      int base,
+      long pos,
+      long end,
       ByteBuffer scratch)
       throws IOException {
     long start = g.blockStart(index);

@@ -109,8 +109,8 @@ final class OtherWriters {
 
   /**
    * Before this view's first write (truncation, rewrap) since it last held the writer lock: takes
-   * the lock, and if another writer changed the file since this view was loaded, loads it again,
-   * so the write lands where it would on a plain file. A file that no longer loads is reported as
+   * the lock, and if another writer changed the file since this view was loaded, loads it again, so
+   * the write lands where it would on a plain file. A file that no longer loads is reported as
    * such, and the lock given back. Under the write lock.
    */
   void claim() throws IOException {
@@ -143,11 +143,11 @@ final class OtherWriters {
    * Before every write and every tail record: if an interrupt had the underlying channel reopened
    * since this view claimed the writer lock, the lock went with the old channel for an instant (or
    * for good, if another program took it then), and the write under way was begun on a view that
-   * another writer may since have changed. The lock is claimed again and the front region
-   * compared; a change fails the write before its record (its sequence would collide with the other
-   * writer's; a buffered write would return and be lost at its record) and gives the lock back, so
-   * that the next write loads the file again. Home blocks the failed write already put down stay,
-   * as the bytes of a failed write on a plain file may. Under the write lock.
+   * another writer may since have changed. The lock is claimed again and the front region compared;
+   * a change fails the write before its record (its sequence would collide with the other writer's;
+   * a buffered write would return and be lost at its record) and gives the lock back, so that the
+   * next write loads the file again. Home blocks the failed write already put down stay, as the
+   * bytes of a failed write on a plain file may. Under the write lock.
    */
   void confirm() throws IOException {
     int reopens = raw.reopens();

@@ -17,8 +17,8 @@ import java.util.Set;
  * The current underlying channel of a {@link RawFile}, opened again when an interrupt closed it.
  * The JDK (and Jimfs) close an interruptible channel when a thread blocked in it is interrupted,
  * which would fail every other channel on the file and release their locks. So when a call finds
- * the channel closed though the file was not, the file is opened again at its current path,
- * checked to be the same file (same identity), and its held locks are taken back ({@link
+ * the channel closed though the file was not, the file is opened again at its current path, checked
+ * to be the same file (same identity), and its held locks are taken back ({@link
  * RawLocks#takeBack}); the caller repeats its call, which is positional and so repeatable.
  *
  * <p>Its monitor guards the swap of the channel, {@link #closed}, and the lock state of {@link
@@ -142,8 +142,8 @@ final class ReopeningChannel {
 
   /**
    * The channel {@code c} was closed under an operation, which {@code e} reports: opens the file
-   * again unless that was done already or this file was closed, and clears the interrupt status
-   * for the retry. Returns whether the current thread had been interrupted, to restore afterwards.
+   * again unless that was done already or this file was closed, and clears the interrupt status for
+   * the retry. Returns whether the current thread had been interrupted, to restore afterwards.
    */
   boolean reopenAfter(FileChannel c, ClosedChannelException e) throws IOException {
     boolean interrupted = Thread.interrupted();

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * The one underlying file no call through the file system may reach, whatever name leads to it:
- * the root's marker. Its names are refused by name above this layer; a symbolic link whose target
- * is the marker is caught here, by the file's identity ({@link FileIdentity}), which an open
- * already has in hand, so an ordinary open pays nothing for the check.
+ * The one underlying file no call through the file system may reach, whatever name leads to it: the
+ * root's marker. Its names are refused by name above this layer; a symbolic link whose target is
+ * the marker is caught here, by the file's identity ({@link FileIdentity}), which an open already
+ * has in hand, so an ordinary open pays nothing for the check.
  */
 public final class ReservedFile {
   private volatile Object identity;

@@ -9,19 +9,20 @@ import java.util.Objects;
 /**
  * Cleartext sizes of closed files, remembered with the raw file's size, modification time and file
  * key when they were authenticated, so that {@code Files.size} and directory walks do not reopen
- * and authenticate a file whose raw attributes have not changed. Any change of those attributes,
- * or any write through this file system, drops the entry. Keyed by the file's identity (its file
- * key, or its real path), so every name of a file shares one entry. Bounded, least recently used
- * first out.
+ * and authenticate a file whose raw attributes have not changed. Any change of those attributes, or
+ * any write through this file system, drops the entry. Keyed by the file's identity (its file key,
+ * or its real path), so every name of a file shares one entry. Bounded, least recently used first
+ * out.
  *
- * <p>A size is remembered only for a file last modified well before it was read. Modification
- * times are coarse (a few milliseconds on ext4, 2 s on FAT), and the tail record that holds the
- * size is rewritten in place, so the raw size does not change either: another process's write in
- * the same tick as the one before it would leave the stamp as it was, and the remembered size
- * would be stale. Git handles its "racily clean" index entries the same way.
+ * <p>A size is remembered only for a file last modified well before it was read. Modification times
+ * are coarse (a few milliseconds on ext4, 2 s on FAT), and the tail record that holds the size is
+ * rewritten in place, so the raw size does not change either: another process's write in the same
+ * tick as the one before it would leave the stamp as it was, and the remembered size would be
+ * stale. Git handles its "racily clean" index entries the same way.
  */
 final class SizeCache {
   private static final int CAPACITY = 16_384;
+
   /** Longer than the coarsest modification-time granularity in use, with room for clock skew. */
   static final long SETTLED_MILLIS = 3_000;
 
@@ -51,8 +52,8 @@ final class SizeCache {
   }
 
   /**
-   * Remembers {@code cleartextSize}, read from a file whose raw attributes were {@code rawAttrs}
-   * by a read that began at {@code readStartMillis} (wall clock), unless the file was modified too
+   * Remembers {@code cleartextSize}, read from a file whose raw attributes were {@code rawAttrs} by
+   * a read that began at {@code readStartMillis} (wall clock), unless the file was modified too
    * shortly before then to tell a later change in the same tick apart.
    */
   synchronized void put(

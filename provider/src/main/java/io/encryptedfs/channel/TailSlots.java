@@ -9,32 +9,37 @@ import io.encryptedfs.format.Geometry;
  * leaves the previous record intact. The slot holding the newest record known to be durable (made
  * so by a completed force) is never overwritten either, so a power loss that tears or drops every
  * unforced write still leaves the forced record intact. With three slots one is always free, except
- * while a force runs outside the file's lock: the slot it is making durable is protected too, so
- * a writer that finds no free slot waits for the force to end. When the durable slot is unknown (a
+ * while a force runs outside the file's lock: the slot it is making durable is protected too, so a
+ * writer that finds no free slot waits for the force to end. When the durable slot is unknown (a
  * file opened after someone else wrote it, whose newest record is not the one its header names as
- * forced), the caller forces once before its first write. Guarded
- * by the owning file's write lock, or by its read lock together with its force lock (a force's
- * start and end: readers never look at the slots, and forces run one at a time).
+ * forced), the caller forces once before its first write. Guarded by the owning file's write lock,
+ * or by its read lock together with its force lock (a force's start and end: readers never look at
+ * the slots, and forces run one at a time).
  */
 final class TailSlots {
   private static final int NONE = -1;
   static final long NO_PARTIAL = -1;
 
   private final long[] sequence = new long[Geometry.TAIL_SLOTS];
+
   /**
    * Per slot, the home block its record holds as a partial tail (its {@code k}, when {@code r >
    * 0}), or {@link #NO_PARTIAL}: see {@link #keepsPartialTailIn}.
    */
   private final long[] partial = {NO_PARTIAL, NO_PARTIAL, NO_PARTIAL};
+
   /**
    * {@link #sequence} and {@link #partial} as the {@code fsync} that made {@link #durable} durable
-   * found them: a crash may leave any of those records in place of the newer ones written over
-   * them since, which need not have landed.
+   * found them: a crash may leave any of those records in place of the newer ones written over them
+   * since, which need not have landed.
    */
   private final long[] durableSequence = new long[Geometry.TAIL_SLOTS];
+
   private final long[] durablePartial = {NO_PARTIAL, NO_PARTIAL, NO_PARTIAL};
+
   /** The same as the running force found them when it began. */
   private final long[] forcingSequence = new long[Geometry.TAIL_SLOTS];
+
   private final long[] forcingPartial = {NO_PARTIAL, NO_PARTIAL, NO_PARTIAL};
   private int latest;
   private int durable = NONE;

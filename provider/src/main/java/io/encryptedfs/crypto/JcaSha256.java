@@ -7,8 +7,8 @@ import org.bouncycastle.crypto.ExtendedDigest;
 /**
  * The JDK's SHA-256 behind Bouncy Castle's {@code Digest} interface, so that Bouncy Castle's HKDF
  * (which the JDK lacks before 24) runs on the JDK's SHA-256, which uses the CPU's SHA instructions
- * where it has them; Bouncy Castle's own {@code SHA256Digest} is plain Java. The JDK's
- * {@code MessageDigest} keeps no key: the HMAC state stays in Bouncy Castle's {@code HMac}.
+ * where it has them; Bouncy Castle's own {@code SHA256Digest} is plain Java. The JDK's {@code
+ * MessageDigest} keeps no key: the HMAC state stays in Bouncy Castle's {@code HMac}.
  */
 final class JcaSha256 implements ExtendedDigest {
   private final MessageDigest sha256;

@@ -7,9 +7,9 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 
 /**
- * Wraps a file's 32-byte data key with a master key by AES Key Wrap (RFC 3394, the JCE's
- * {@code AESWrap}). Key wrap is deterministic and needs no nonce, so wrapping many files under one
- * master key has no nonce budget; its integrity check rejects a wrong master key.
+ * Wraps a file's 32-byte data key with a master key by AES Key Wrap (RFC 3394, the JCE's {@code
+ * AESWrap}). Key wrap is deterministic and needs no nonce, so wrapping many files under one master
+ * key has no nonce budget; its integrity check rejects a wrong master key.
  */
 public final class KeyWrap {
   public static final int DATA_KEY_SIZE = 32;

@@ -99,5 +99,4 @@ final class EncryptedWatchService implements WatchService {
     fs.watchServiceClosed(this);
     raw.close();
   }
-
 }

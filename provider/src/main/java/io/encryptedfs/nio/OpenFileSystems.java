@@ -19,10 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Opens take turns ({@link #opening}); a look-up never waits for one. An open reads the keystore
  * and derives its keys (about a second of key derivation at the keystore's default settings), and
- * may wait for another program's write of the keystore: every {@code Paths.get(URI)} of the
- * program waited behind it while the map's monitor guarded both. And the turn is not a monitor: on
- * JDK 21 to 23 a virtual thread that waits while it holds one keeps its carrier, so an open waiting
- * in the keystore for a virtual thread that had no carrier left never ended.
+ * may wait for another program's write of the keystore: every {@code Paths.get(URI)} of the program
+ * waited behind it while the map's monitor guarded both. And the turn is not a monitor: on JDK 21
+ * to 23 a virtual thread that waits while it holds one keeps its carrier, so an open waiting in the
+ * keystore for a virtual thread that had no carrier left never ended.
  */
 final class OpenFileSystems {
   private final EncryptedFileSystemProvider provider;
@@ -61,8 +61,8 @@ final class OpenFileSystems {
 
   /**
    * The path a URI names. When no file system is open for its root and the keys are configured
-   * outside the code (system properties or environment variables), the root is opened with them,
-   * so {@code Paths.get(URI)} works without a prior {@code newFileSystem}.
+   * outside the code (system properties or environment variables), the root is opened with them, so
+   * {@code Paths.get(URI)} works without a prior {@code newFileSystem}.
    */
   Path path(URI uri) {
     EncryptedFileSystem fs;
@@ -103,8 +103,10 @@ final class OpenFileSystems {
     } catch (IOException e) {
       FileSystemNotFoundException notFound =
           new FileSystemNotFoundException(
-              "cannot open " + keyOf(directoryOf(uri).toAbsolutePath().normalize())
-                  + " from system properties or environment: " + e.getMessage());
+              "cannot open "
+                  + keyOf(directoryOf(uri).toAbsolutePath().normalize())
+                  + " from system properties or environment: "
+                  + e.getMessage());
       notFound.initCause(e);
       throw notFound;
     }
@@ -119,8 +121,8 @@ final class OpenFileSystems {
   /**
    * The directory a root is known by: its real path once it exists. A root reached through a
    * symbolic link is then still a directory to its own walks (a walk does not follow a link it
-   * starts at, so key usage would have found no file, and a key still in use could be retired),
-   * and a second file system on the same directory is refused.
+   * starts at, so key usage would have found no file, and a key still in use could be retired), and
+   * a second file system on the same directory is refused.
    */
   static Path rootOf(Path dir) {
     Path absolute = dir.toAbsolutePath().normalize();

@@ -1,6 +1,5 @@
 package io.encryptedfs.channel;
 
-
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import com.sun.management.HotSpotDiagnosticMXBean;

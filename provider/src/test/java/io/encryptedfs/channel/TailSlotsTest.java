@@ -79,8 +79,7 @@ class TailSlotsTest {
     assertFalse(slots.keepsPartialTailIn(0, 0, 1, 2), "record 2 is the durable one");
     slots.written(slots.next(), 4, 1); // over record 1
     slots.written(slots.next(), 5, 1); // over record 2, in memory
-    assertTrue(
-        slots.keepsPartialTailIn(0, 0, 1, 3), "record 5 need not have landed over record 2");
+    assertTrue(slots.keepsPartialTailIn(0, 0, 1, 3), "record 5 need not have landed over record 2");
     slots.forced();
     assertFalse(slots.keepsPartialTailIn(0, 0, 1, 5), "now it has");
   }

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The writer lock of {@link RawFile} on the real disk, where locks are real: taken once, then
- * held; refused while another channel of this program holds it; and, when an interrupt has closed
- * the channel under it, taken back by the reopen and reported taken (to be checked again), not
- * refused as if another writer held it.
+ * The writer lock of {@link RawFile} on the real disk, where locks are real: taken once, then held;
+ * refused while another channel of this program holds it; and, when an interrupt has closed the
+ * channel under it, taken back by the reopen and reported taken (to be checked again), not refused
+ * as if another writer held it.
  */
 class WriterClaimTest {
   @TempDir Path tmp;

@@ -25,8 +25,10 @@ final class ConformanceRoot implements AutoCloseable {
   final Path dir;
   final int algorithmId;
   final int blockSize;
+
   /** Further settings each {@link #reopen} passes. */
   final Map<String, Object> settings = new HashMap<>();
+
   private final String algorithm;
   private final FileSystem jimfs;
   private FileSystem fs;

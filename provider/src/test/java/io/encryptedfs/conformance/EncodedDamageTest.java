@@ -1,6 +1,5 @@
 package io.encryptedfs.conformance;
 
-
 import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.NotAnEncryptedFileException;
 import io.encryptedfs.conformance.SpecDecoder.Failure;

@@ -1,7 +1,6 @@
 package io.encryptedfs.durability;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
@@ -28,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The opt-in buffered write mode: writes inside the partial last block wait in memory until force,
- * close, a full block or the time bound; a process crash loses at most those; forced data
- * survives every crash point as in write-through mode.
+ * close, a full block or the time bound; a process crash loses at most those; forced data survives
+ * every crash point as in write-through mode.
  */
 class BufferedModeTest {
   private static final int BLOCK = 4096;
@@ -71,7 +70,10 @@ class BufferedModeTest {
         Path wal = fs.getPath("/wal");
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         try (FileChannel ch =
-            FileChannel.open(wal, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            FileChannel.open(
+                wal,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
           append(ch, record(0));
           all.write(record(0));
@@ -103,8 +105,11 @@ class BufferedModeTest {
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
       try (FileSystem fs = open(faults, 20);
           FileChannel ch =
-              FileChannel.open(fs.getPath("/wal"), StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+              FileChannel.open(
+                  fs.getPath("/wal"),
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.APPEND)) {
         append(ch, record(1));
         assertArrayEquals(
             record(1), awaitProcessCrashImage(faults), "the delayed write reached the file");
@@ -130,8 +135,11 @@ class BufferedModeTest {
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
       try (FileSystem fs = open(faults, 20);
           FileChannel ch =
-              FileChannel.open(fs.getPath("/wal"), StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+              FileChannel.open(
+                  fs.getPath("/wal"),
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.APPEND)) {
         faults.failWritesAfter(0, DiskFullMode.FAIL_WITHOUT_WRITING);
         append(ch, record(1));
         // Several bounds pass with the disk refusing every write: the record cannot go out, and
@@ -158,8 +166,11 @@ class BufferedModeTest {
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
       try (FileSystem fs = open(faults, 60_000);
           FileChannel ch =
-              FileChannel.open(fs.getPath("/wal"), StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+              FileChannel.open(
+                  fs.getPath("/wal"),
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.APPEND)) {
         byte[] data = new byte[BLOCK + 100];
         Arrays.fill(data, (byte) 7);
         append(ch, data);
@@ -180,8 +191,11 @@ class BufferedModeTest {
       int forcedLength = 0;
       try (FileSystem fs = open(faults, 60_000);
           FileChannel ch =
-              FileChannel.open(fs.getPath("/wal"), StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+              FileChannel.open(
+                  fs.getPath("/wal"),
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.APPEND)) {
         for (int i = 0; i < 700; i++) {
           append(ch, record(i));
           all.write(record(i));

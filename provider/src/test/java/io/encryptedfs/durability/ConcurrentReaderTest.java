@@ -36,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A reader beside a writer in another program (here a root nested in another, see {@link
- * NestedRoots}): it follows the other program's changes as on a plain file, reads again a block
- * met while it is overwritten in place, and never holds the writer off, whether it reads, forces
- * or has the file rewrapped.
+ * NestedRoots}): it follows the other program's changes as on a plain file, reads again a block met
+ * while it is overwritten in place, and never holds the writer off, whether it reads, forces or has
+ * the file rewrapped.
  */
 class ConcurrentReaderTest {
   @TempDir Path tmp;
@@ -48,11 +48,11 @@ class ConcurrentReaderTest {
   }
 
   /**
-   * A change can share the timestamp of the one before it (the clock ticks coarsely). A reader
-   * that looked at the file soon after its modification therefore looks again even when the
-   * timestamp is unchanged, until a look begins well after it; the time since the modification
-   * alone is not enough. Here the other program's append keeps the timestamp of the write
-   * before it, set 2 s in the past, and the reader asks again once that is more than 3 s ago.
+   * A change can share the timestamp of the one before it (the clock ticks coarsely). A reader that
+   * looked at the file soon after its modification therefore looks again even when the timestamp is
+   * unchanged, until a look begins well after it; the time since the modification alone is not
+   * enough. Here the other program's append keeps the timestamp of the write before it, set 2 s in
+   * the past, and the reader asks again once that is more than 3 s ago.
    */
   @Test
   void aChangeThatKeepsTheTimestampIsStillSeen() throws Exception {
@@ -79,8 +79,8 @@ class ConcurrentReaderTest {
 
   /**
    * A session that only reads never writes the file, even where it could claim it: here the writer
-   * forced its last record and handed the file over with its lock, leaving the runway it opened
-   * for its own writes; closing that is the writer's business, not the reader's.
+   * forced its last record and handed the file over with its lock, leaving the runway it opened for
+   * its own writes; closing that is the writer's business, not the reader's.
    */
   @Test
   void aReaderNeverWritesTheFile() throws IOException {
@@ -103,9 +103,9 @@ class ConcurrentReaderTest {
   }
 
   /**
-   * A reader's last block is its own copy, so reading it looks at the file again first, as it
-   * does at the end: here another program rewrites bytes in place in the last block, leaving the
-   * size as it was.
+   * A reader's last block is its own copy, so reading it looks at the file again first, as it does
+   * at the end: here another program rewrites bytes in place in the last block, leaving the size as
+   * it was.
    */
   @Test
   void aReaderOfTheLastBlockSeesAnotherProgramsChange() throws IOException {
@@ -206,10 +206,10 @@ class ConcurrentReaderTest {
 
   /**
    * A reader can meet a block while another program overwrites it in place: a torn read fails
-   * authentication though nothing is damaged. While another program holds the writer lock, the
-   * read is tried again (three times in all) before the block is reported damaged. The fault file
-   * system over the real disk (real locks) tears the block for the first read and mends it
-   * before the next, as the writer's completed overwrite would.
+   * authentication though nothing is damaged. While another program holds the writer lock, the read
+   * is tried again (three times in all) before the block is reported damaged. The fault file system
+   * over the real disk (real locks) tears the block for the first read and mends it before the
+   * next, as the writer's completed overwrite would.
    */
   @Test
   void aBlockReadWhileAnotherProgramOverwritesItIsReadAgain() throws Exception {
@@ -314,10 +314,10 @@ class ConcurrentReaderTest {
   }
 
   /**
-   * As above, for a program that has not the file open: {@code Files.size} loads it, and the
-   * writer appends between the load's raw length and its slots. The load chose the record forced
-   * long before (5,000 bytes), where the file had never been shorter than 5,020 since. A load
-   * whose choice fell back while the raw length changed under it loads again.
+   * As above, for a program that has not the file open: {@code Files.size} loads it, and the writer
+   * appends between the load's raw length and its slots. The load chose the record forced long
+   * before (5,000 bytes), where the file had never been shorter than 5,020 since. A load whose
+   * choice fell back while the raw length changed under it loads again.
    */
   @Test
   void aLoadDuringAnAppendFindsTheWritersEnd() throws Exception {

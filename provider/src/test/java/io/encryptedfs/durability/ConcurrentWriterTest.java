@@ -40,15 +40,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One writer per file across programs and across file systems that reach the same file (here a
- * root nested in another, see {@link NestedRoots}). Each keeps its own view of a file's end, so
- * before this a second writer overwrote the first one's tail records: two writers appending five
- * records each left five. Now a second writer is refused with {@link ConcurrentWriterException}
- * while the first holds the file (until it closes it or gives up its last lock on it), nothing
- * already stored changes, and a writer whose view is older than the disk catches up before it
- * writes, so that its write lands where it would on a plain file. A rewrap is a writer too, and a
- * file another program is still creating is its creator's. Readers beside a writer are {@link
- * ConcurrentReaderTest}'s; programs that take turns under locks, {@link LockHandoverTest}'s.
+ * One writer per file across programs and across file systems that reach the same file (here a root
+ * nested in another, see {@link NestedRoots}). Each keeps its own view of a file's end, so before
+ * this a second writer overwrote the first one's tail records: two writers appending five records
+ * each left five. Now a second writer is refused with {@link ConcurrentWriterException} while the
+ * first holds the file (until it closes it or gives up its last lock on it), nothing already stored
+ * changes, and a writer whose view is older than the disk catches up before it writes, so that its
+ * write lands where it would on a plain file. A rewrap is a writer too, and a file another program
+ * is still creating is its creator's. Readers beside a writer are {@link ConcurrentReaderTest}'s;
+ * programs that take turns under locks, {@link LockHandoverTest}'s.
  */
 class ConcurrentWriterTest {
   @TempDir Path tmp;

@@ -143,9 +143,9 @@ class CreateSyncTest {
   }
 
   /**
-   * Another open of a file being created waits for its creation to end, force included, so that
-   * no channel has a file whose creation may still fail: here it fails, which leaves no file, and
-   * the other open finds none. (It once attached during the force; the failed creation then had to
+   * Another open of a file being created waits for its creation to end, force included, so that no
+   * channel has a file whose creation may still fail: here it fails, which leaves no file, and the
+   * other open finds none. (It once attached during the force; the failed creation then had to
    * leave the file in place for that channel's writes, and the file system's close reported it.)
    */
   @Test
@@ -250,8 +250,8 @@ class CreateSyncTest {
 
   /**
    * The default's promise, under reordering: a created file opens after any power loss even if it
-   * was never forced, because the record its creation forced is never overwritten before the
-   * file's first force (write-back may keep a later record torn and drop every one before it).
+   * was never forced, because the record its creation forced is never overwritten before the file's
+   * first force (write-back may keep a later record torn and drop every one before it).
    */
   @Test
   void byDefaultANeverForcedFileOpensAfterEveryPowerLoss() throws IOException {
@@ -297,8 +297,8 @@ class CreateSyncTest {
   }
 
   /**
-   * Closing the file system is a durability point: it forces files created since, also those
-   * closed without a write (an empty marker or lock file), whose creation was never forced.
+   * Closing the file system is a durability point: it forces files created since, also those closed
+   * without a write (an empty marker or lock file), whose creation was never forced.
    */
   @Test
   void closingTheFileSystemForcesFilesCreatedAndClosedWithoutAWrite() throws IOException {

@@ -31,19 +31,19 @@ import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Random writes, extensions past the end and truncates on one file, some of them failing on an
- * I/O error: the disk runs out of space partway (see {@link #spaceRunsOut}), the underlying
- * {@code ftruncate} fails, or a force the operation makes ({@code fsync}) fails, after which the
- * file is closed and opened again, as a file whose force failed must be. A failed operation may be
- * done in part, as on a plain file, but no more:
+ * Random writes, extensions past the end and truncates on one file, some of them failing on an I/O
+ * error: the disk runs out of space partway (see {@link #spaceRunsOut}), the underlying {@code
+ * ftruncate} fails, or a force the operation makes ({@code fsync}) fails, after which the file is
+ * closed and opened again, as a file whose force failed must be. A failed operation may be done in
+ * part, as on a plain file, but no more:
  *
  * <ul>
  *   <li>no byte outside the operation's range changes, and the size is the old or the new one;
  *   <li>the channel's view is what the disk holds: the file read after a process crash at that
- *       moment (after a force in buffered mode, whose tail may wait in memory) is byte for byte
- *       the view;
- *   <li>the file goes on working from that view once the disk does: later operations, a reopen
- *       and a crash at the end all agree with a plain model of it.
+ *       moment (after a force in buffered mode, whose tail may wait in memory) is byte for byte the
+ *       view;
+ *   <li>the file goes on working from that view once the disk does: later operations, a reopen and
+ *       a crash at the end all agree with a plain model of it.
  * </ul>
  */
 class FailedOperationsTest {
@@ -153,8 +153,8 @@ class FailedOperationsTest {
 
   /**
    * How a write that runs out of space fails. On ext4 or XFS, only blocks that grow the file need
-   * space; a write there may land in part before it fails (a short write, then {@code ENOSPC}).
-   * A rewrite in place of a block already on disk allocates nothing there, and where it does (a
+   * space; a write there may land in part before it fails (a short write, then {@code ENOSPC}). A
+   * rewrite in place of a block already on disk allocates nothing there, and where it does (a
    * copy-on-write file system), a torn rewrite leaves that block damaged: see the README's known
    * limits. So writes that rewrite a whole block in place fail without writing.
    */

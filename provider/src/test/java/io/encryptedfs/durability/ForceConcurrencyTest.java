@@ -33,11 +33,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Writers, readers and a thread that forces in a loop, on one file on the real disk (whose
- * {@code fsync} takes long enough for records to be written while it runs, so writers also wait
- * for free tail slots). A force begins and ends under the file's read lock and wakes waiting
- * writers under its write lock; nothing may deadlock, no read may fail authentication, and the
- * file must end up holding exactly what the writers wrote, before and after reopening.
+ * Writers, readers and a thread that forces in a loop, on one file on the real disk (whose {@code
+ * fsync} takes long enough for records to be written while it runs, so writers also wait for free
+ * tail slots). A force begins and ends under the file's read lock and wakes waiting writers under
+ * its write lock; nothing may deadlock, no read may fail authentication, and the file must end up
+ * holding exactly what the writers wrote, before and after reopening.
  */
 class ForceConcurrencyTest {
   private static final int BLOCK = 4096;

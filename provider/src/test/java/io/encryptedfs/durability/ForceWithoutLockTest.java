@@ -45,10 +45,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A force runs its {@code fsync} without the file's lock: while it waits for the disk, reads, a
- * write inside the file and one tail record go on; a second tail record waits, since the three
- * tail slots then hold the newest record, the durable one and the one being made durable. The
- * disk here is the fault file system, whose force is held until the test lets it go. Afterwards
- * every power loss keeps what was written before the force, and the file opens.
+ * write inside the file and one tail record go on; a second tail record waits, since the three tail
+ * slots then hold the newest record, the durable one and the one being made durable. The disk here
+ * is the fault file system, whose force is held until the test lets it go. Afterwards every power
+ * loss keeps what was written before the force, and the file opens.
  */
 class ForceWithoutLockTest {
   private static final int BLOCK = 4096;
@@ -120,9 +120,9 @@ class ForceWithoutLockTest {
   }
 
   /**
-   * A force begins and ends under the file's read lock: a reader the disk holds up does not hold
-   * up a force, and a force makes no reader park behind it. The read here is held inside the raw
-   * read until the force, which makes a newer tail record durable and writes the header, has ended.
+   * A force begins and ends under the file's read lock: a reader the disk holds up does not hold up
+   * a force, and a force makes no reader park behind it. The read here is held inside the raw read
+   * until the force, which makes a newer tail record durable and writes the header, has ended.
    */
   @Test
   void aForceGoesOnWhileAReadWaitsForTheDisk() throws Exception {
@@ -279,10 +279,10 @@ class ForceWithoutLockTest {
   }
 
   /**
-   * After a crash the file opens and holds at least the bytes forced (everything written before
-   * the force began), then a prefix of the later appends. Block 1 holds the overwrite or not;
-   * written in place while the force ran, which need not cover it, it may also be torn, and then
-   * reports damage naming it.
+   * After a crash the file opens and holds at least the bytes forced (everything written before the
+   * force began), then a prefix of the later appends. Block 1 holds the overwrite or not; written
+   * in place while the force ran, which need not cover it, it may also be torn, and then reports
+   * damage naming it.
    */
   private static void checkPrefix(FileSystem fs, byte[] expected) throws IOException {
     try (FileChannel ch = FileChannel.open(fs.getPath("/f"), READ)) {

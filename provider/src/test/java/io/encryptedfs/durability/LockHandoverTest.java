@@ -47,9 +47,9 @@ class LockHandoverTest {
   }
 
   /**
-   * Programs that share a file and take turns under a lock of it, keeping it open: each one's
-   * last lock given up hands the file over, and each lock taken looks at the file again. Before,
-   * the first writer kept the file until it closed it, and the other's writes were refused.
+   * Programs that share a file and take turns under a lock of it, keeping it open: each one's last
+   * lock given up hands the file over, and each lock taken looks at the file again. Before, the
+   * first writer kept the file until it closed it, and the other's writes were refused.
    */
   @Test
   void programsThatTakeTurnsUnderALockBothWrite() throws IOException {
@@ -90,10 +90,10 @@ class LockHandoverTest {
   }
 
   /**
-   * An exclusive lock taken through a writable channel makes its program the file's writer at
-   * once (one look at the file instead of two per turn); a shared lock does not. Where another
-   * program is the writer and does not take turns, the lock is still granted, and the write is
-   * refused as before.
+   * An exclusive lock taken through a writable channel makes its program the file's writer at once
+   * (one look at the file instead of two per turn); a shared lock does not. Where another program
+   * is the writer and does not take turns, the lock is still granted, and the write is refused as
+   * before.
    */
   @Test
   void anExclusiveLockTakesTheWriterLockAndASharedOneDoesNot() throws IOException {
@@ -236,8 +236,8 @@ class LockHandoverTest {
    * POSIX locks belong to the process: closing any channel on a file releases every lock the
    * program holds on it, whatever the JDK's {@code FileLock.isValid()} says. Key usage and rewrap
    * read every file's header, and once did so through a channel of their own, which released the
-   * locks of files open here: another program could then take a caller's lock (Lucene's
-   * {@code write.lock}) or the writer lock.
+   * locks of files open here: another program could then take a caller's lock (Lucene's {@code
+   * write.lock}) or the writer lock.
    */
   @Test
   void keyToolsLeaveThisProgramsLocksHeld() throws Exception {

@@ -13,10 +13,10 @@ import java.nio.file.FileSystem;
 import java.nio.file.Path;
 
 /**
- * A second program for {@link LockHandoverTest}: keeps {@code /log} open and appends {@code
- * count} lines {@code "<tag> <i>"} to it, each under an exclusive lock of the whole file taken and
- * released around it, at the size it reads under that lock: the way programs that share a log
- * file take turns (logback's prudent mode does this). Prints {@code done.} at the end.
+ * A second program for {@link LockHandoverTest}: keeps {@code /log} open and appends {@code count}
+ * lines {@code "<tag> <i>"} to it, each under an exclusive lock of the whole file taken and
+ * released around it, at the size it reads under that lock: the way programs that share a log file
+ * take turns (logback's prudent mode does this). Prints {@code done.} at the end.
  *
  * <p>Arguments: root directory, key seed ({@code plain} for the directory itself, no encryption),
  * tag, count.

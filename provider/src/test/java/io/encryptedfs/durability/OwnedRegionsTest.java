@@ -37,13 +37,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * truncates (never below its own start, which lies inside a block the second writes), and is the
  * only thread that changes the size. A fourth thread forces in a loop and a fifth reads anywhere.
  *
- * <p>Since no two threads write the same byte, every owner knows exactly what its region must
- * hold after each of its own operations, however the others interleave: each reads its region
- * back after each write and must find its own bytes, and the tail's owner must find the size it
- * made. The whole file is checked at the end and after reopening. Blocks shared between owners
- * are rewritten by one thread while another reads, merges or cuts them, which is where a lost
- * update, a torn merge or a stale tail record would show. The seed fixes each thread's operations,
- * not how they interleave.
+ * <p>Since no two threads write the same byte, every owner knows exactly what its region must hold
+ * after each of its own operations, however the others interleave: each reads its region back after
+ * each write and must find its own bytes, and the tail's owner must find the size it made. The
+ * whole file is checked at the end and after reopening. Blocks shared between owners are rewritten
+ * by one thread while another reads, merges or cuts them, which is where a lost update, a torn
+ * merge or a stale tail record would show. The seed fixes each thread's operations, not how they
+ * interleave.
  */
 class OwnedRegionsTest {
   private static final int OPERATIONS = Soak.enabled() ? 20_000 : 1_500;
@@ -55,8 +55,7 @@ class OwnedRegionsTest {
     "CHACHA20-POLY1305, 16384, write-through",
   })
   void ownersAlwaysReadTheirOwnBytes(
-      String algorithm, int blockSize, String mode, @TempDir Path tmp)
-      throws Exception {
+      String algorithm, int blockSize, String mode, @TempDir Path tmp) throws Exception {
     int region = 3 * blockSize + 1_234;
     InMemoryKeys keys = new InMemoryKeys("master");
     Map<String, Object> env = TestRoots.env(keys, algorithm, blockSize);

@@ -81,8 +81,8 @@ class SameFileAcrossRootsTest {
   }
 
   /**
-   * A closed descriptor kept open for the other file system's locks is taken again by the next
-   * open of the file, so reading the file again and again keeps at most one such descriptor.
+   * A closed descriptor kept open for the other file system's locks is taken again by the next open
+   * of the file, so reading the file again and again keeps at most one such descriptor.
    */
   @Test
   void descriptorsKeptForTheOthersLocksDoNotPileUp() throws Exception {

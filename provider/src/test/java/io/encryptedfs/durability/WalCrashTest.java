@@ -109,9 +109,7 @@ class WalCrashTest {
       for (Checkpoint c : w.checkpoints) {
         for (CrashPlan plan :
             (Iterable<CrashPlan>)
-                c.recording()
-                        .crashPoints()
-                        .sampleReordered(seed + i, perCheckpoint, (i++ & 1) == 1)
+                c.recording().crashPoints().sampleReordered(seed + i, perCheckpoint, (i++ & 1) == 1)
                     ::iterator) {
           restorer.afterCrash(
               c.recording(),
@@ -133,8 +131,7 @@ class WalCrashTest {
    * DamagedFileException ("unforced damage detected"); it is never wrong bytes.
    */
   private static String reorderedOutcome(
-      FileSystem fs, byte[] all, Checkpoint c, CrashPlan plan, int blockSize)
-      throws IOException {
+      FileSystem fs, byte[] all, Checkpoint c, CrashPlan plan, int blockSize) throws IOException {
     try (FileChannel ch = FileChannel.open(fs.getPath("/wal"), StandardOpenOption.READ)) {
       long size = ch.size();
       assertTrue(size >= c.forcedBytes(), () -> plan + ": forced bytes lost, size " + size);
@@ -165,8 +162,7 @@ class WalCrashTest {
    * Power loss: the forced records are there, and what follows is a prefix of what was written
    * (whole records, or a torn last record the WAL reader recognises). Never an exception.
    */
-  static void checkPowerLoss(
-      FileSystem fs, byte[] all, Checkpoint c, CrashPlan plan) {
+  static void checkPowerLoss(FileSystem fs, byte[] all, Checkpoint c, CrashPlan plan) {
     byte[] found;
     try {
       found = Files.readAllBytes(fs.getPath("/wal"));

@@ -17,8 +17,10 @@ final class FileState {
   // underlying file is its own durable image. Guarded by this.
   private FileImage durable;
   private final List<LogEntry> unforced = new ArrayList<>();
+
   /** Entries ever recorded, and those of them made durable (the ones before {@link #unforced}). */
   private long recorded;
+
   private long durableEntries;
   private boolean vanishable;
 
@@ -102,8 +104,8 @@ final class FileState {
 
   /**
    * A force that began when {@code covered} entries had been recorded completed: unless it is
-   * dropped, those entries become durable. Entries recorded while it ran stay unforced, as
-   * {@code fsync} promises nothing for writes that land after it was called.
+   * dropped, those entries become durable. Entries recorded while it ran stay unforced, as {@code
+   * fsync} promises nothing for writes that land after it was called.
    */
   synchronized void forced(boolean dropped, long covered) {
     if (dropped || durable == null) {

@@ -23,8 +23,8 @@ public final class HeldForce {
 
   /**
    * Starts {@code channel.force(false)} on {@code pool} and returns once the fault file system
-   * holds the next force of a raw file named {@code name} inside the underlying force, until
-   * {@code release} opens. Later forces pass.
+   * holds the next force of a raw file named {@code name} inside the underlying force, until {@code
+   * release} opens. Later forces pass.
    */
   public static Future<?> start(
       FaultInjectingFileSystem faults,

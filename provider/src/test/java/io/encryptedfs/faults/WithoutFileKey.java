@@ -11,17 +11,17 @@ final class WithoutFileKey {
   static <A extends BasicFileAttributes> A of(A attrs, Class<A> type) {
     return type.cast(
         Proxy.newProxyInstance(
-        WithoutFileKey.class.getClassLoader(),
-        new Class<?>[] {type},
-        (proxy, method, args) -> {
-          if (method.getName().equals("fileKey") && method.getParameterCount() == 0) {
-            return null;
-          }
-          try {
-            return method.invoke(attrs, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-        }));
+            WithoutFileKey.class.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              if (method.getName().equals("fileKey") && method.getParameterCount() == 0) {
+                return null;
+              }
+              try {
+                return method.invoke(attrs, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            }));
   }
 }

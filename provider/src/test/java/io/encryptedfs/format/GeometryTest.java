@@ -122,7 +122,17 @@ class GeometryTest {
   @Example
   void invalidBlockSizesAreRejected() {
     int[] bad = {
-      0, -1, -4096, Integer.MIN_VALUE, 1, 2048, 4095, 4097, 3 * 4096, 1 << 21, 1 << 30,
+      0,
+      -1,
+      -4096,
+      Integer.MIN_VALUE,
+      1,
+      2048,
+      4095,
+      4097,
+      3 * 4096,
+      1 << 21,
+      1 << 30,
       (1 << 20) + 1
     };
     for (int size : bad) {

@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code Files.copy} on the real disk, differentially: each scenario runs in a plain directory of
- * the default file system and in an encrypted root over another (within one root, and from one
- * root to another), and must give the same result or the same exception type naming the same
- * path. Permissions are compared on the real disk, where the umask applies.
+ * the default file system and in an encrypted root over another (within one root, and from one root
+ * to another), and must give the same result or the same exception type naming the same path.
+ * Permissions are compared on the real disk, where the umask applies.
  */
 class CopyDifferentialTest {
   @TempDir Path tmp;
@@ -74,129 +74,195 @@ class CopyDifferentialTest {
 
   static Stream<Arguments> scenarios() {
     List<Arguments> all = new ArrayList<>();
-    withinAndAcross(all, "a file keeps its mode", (s, d) -> {
-      chmod(write(s.resolve("f"), "abc"), "rwx------");
-      Files.copy(s.resolve("f"), d.resolve("g"));
-      return describe(d.resolve("g"));
-    });
-    withinAndAcross(all, "COPY_ATTRIBUTES copies mode and times", (s, d) -> {
-      chmod(write(s.resolve("f"), "abc"), "rw-------");
-      Files.setLastModifiedTime(s.resolve("f"), FileTime.fromMillis(1_000_000_000_000L));
-      Files.copy(s.resolve("f"), d.resolve("g"), COPY_ATTRIBUTES);
-      return describe(d.resolve("g")) + " " + Files.getLastModifiedTime(d.resolve("g"));
-    });
-    withinAndAcross(all, "a read-only file", (s, d) -> {
-      chmod(write(s.resolve("f"), "abc"), "r--r-----");
-      Files.copy(s.resolve("f"), d.resolve("g"));
-      Files.copy(s.resolve("f"), d.resolve("h"), COPY_ATTRIBUTES);
-      return describe(d.resolve("g")) + " " + describe(d.resolve("h"));
-    });
-    withinAndAcross(all, "a directory keeps its mode", (s, d) -> {
-      chmod(Files.createDirectory(s.resolve("e")), "rwxrwx---");
-      Files.copy(s.resolve("e"), d.resolve("c"));
-      Files.copy(s.resolve("e"), d.resolve("k"), COPY_ATTRIBUTES);
-      return describe(d.resolve("c")) + " " + describe(d.resolve("k"));
-    });
-    withinAndAcross(all, "a link, not followed", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("f"));
-      Files.copy(s.resolve("l"), d.resolve("m"), NOFOLLOW_LINKS);
-      return describe(d.resolve("m"));
-    });
-    withinAndAcross(all, "a dangling link, not followed", (s, d) -> {
-      Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("nope"));
-      Files.copy(s.resolve("l"), d.resolve("m"), NOFOLLOW_LINKS);
-      return describe(d.resolve("m"));
-    });
-    withinAndAcross(all, "a link, followed", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("f"));
-      Files.copy(s.resolve("l"), d.resolve("m"));
-      return describe(d.resolve("m"));
-    });
-    withinAndAcross(all, "onto a dangling link", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.createSymbolicLink(d.resolve("l"), d.getFileSystem().getPath("nope"));
-      return Files.copy(s.resolve("f"), d.resolve("l"));
-    });
-    withinAndAcross(all, "onto a dangling link, replacing", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.createSymbolicLink(d.resolve("l"), d.getFileSystem().getPath("nope"));
-      Files.copy(s.resolve("f"), d.resolve("l"), REPLACE_EXISTING);
-      return describe(d.resolve("l")) + " " + describe(d.resolve("nope"));
-    });
-    within(all, "onto a link to the source", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("f"));
-      return Files.copy(s.resolve("f"), s.resolve("l"));
-    });
-    within(all, "onto a link to the source, replacing", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("f"));
-      Files.copy(s.resolve("f"), s.resolve("l"), REPLACE_EXISTING);
-      return describe(s.resolve("l")) + " " + describe(s.resolve("f"));
-    });
-    within(all, "onto itself", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.copy(s.resolve("f"), s.resolve("./f"));
-      Files.copy(s.resolve("f"), s.resolve("f"), REPLACE_EXISTING);
-      return describe(s.resolve("f"));
-    });
-    withinAndAcross(all, "onto an existing file", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      write(d.resolve("g"), "old");
-      return Files.copy(s.resolve("f"), d.resolve("g"));
-    });
-    withinAndAcross(all, "onto a non-empty directory, replacing", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.createDirectories(d.resolve("e/x"));
-      return Files.copy(s.resolve("f"), d.resolve("e"), REPLACE_EXISTING);
-    });
+    withinAndAcross(
+        all,
+        "a file keeps its mode",
+        (s, d) -> {
+          chmod(write(s.resolve("f"), "abc"), "rwx------");
+          Files.copy(s.resolve("f"), d.resolve("g"));
+          return describe(d.resolve("g"));
+        });
+    withinAndAcross(
+        all,
+        "COPY_ATTRIBUTES copies mode and times",
+        (s, d) -> {
+          chmod(write(s.resolve("f"), "abc"), "rw-------");
+          Files.setLastModifiedTime(s.resolve("f"), FileTime.fromMillis(1_000_000_000_000L));
+          Files.copy(s.resolve("f"), d.resolve("g"), COPY_ATTRIBUTES);
+          return describe(d.resolve("g")) + " " + Files.getLastModifiedTime(d.resolve("g"));
+        });
+    withinAndAcross(
+        all,
+        "a read-only file",
+        (s, d) -> {
+          chmod(write(s.resolve("f"), "abc"), "r--r-----");
+          Files.copy(s.resolve("f"), d.resolve("g"));
+          Files.copy(s.resolve("f"), d.resolve("h"), COPY_ATTRIBUTES);
+          return describe(d.resolve("g")) + " " + describe(d.resolve("h"));
+        });
+    withinAndAcross(
+        all,
+        "a directory keeps its mode",
+        (s, d) -> {
+          chmod(Files.createDirectory(s.resolve("e")), "rwxrwx---");
+          Files.copy(s.resolve("e"), d.resolve("c"));
+          Files.copy(s.resolve("e"), d.resolve("k"), COPY_ATTRIBUTES);
+          return describe(d.resolve("c")) + " " + describe(d.resolve("k"));
+        });
+    withinAndAcross(
+        all,
+        "a link, not followed",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("f"));
+          Files.copy(s.resolve("l"), d.resolve("m"), NOFOLLOW_LINKS);
+          return describe(d.resolve("m"));
+        });
+    withinAndAcross(
+        all,
+        "a dangling link, not followed",
+        (s, d) -> {
+          Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("nope"));
+          Files.copy(s.resolve("l"), d.resolve("m"), NOFOLLOW_LINKS);
+          return describe(d.resolve("m"));
+        });
+    withinAndAcross(
+        all,
+        "a link, followed",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("f"));
+          Files.copy(s.resolve("l"), d.resolve("m"));
+          return describe(d.resolve("m"));
+        });
+    withinAndAcross(
+        all,
+        "onto a dangling link",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.createSymbolicLink(d.resolve("l"), d.getFileSystem().getPath("nope"));
+          return Files.copy(s.resolve("f"), d.resolve("l"));
+        });
+    withinAndAcross(
+        all,
+        "onto a dangling link, replacing",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.createSymbolicLink(d.resolve("l"), d.getFileSystem().getPath("nope"));
+          Files.copy(s.resolve("f"), d.resolve("l"), REPLACE_EXISTING);
+          return describe(d.resolve("l")) + " " + describe(d.resolve("nope"));
+        });
+    within(
+        all,
+        "onto a link to the source",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("f"));
+          return Files.copy(s.resolve("f"), s.resolve("l"));
+        });
+    within(
+        all,
+        "onto a link to the source, replacing",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.createSymbolicLink(s.resolve("l"), s.getFileSystem().getPath("f"));
+          Files.copy(s.resolve("f"), s.resolve("l"), REPLACE_EXISTING);
+          return describe(s.resolve("l")) + " " + describe(s.resolve("f"));
+        });
+    within(
+        all,
+        "onto itself",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.copy(s.resolve("f"), s.resolve("./f"));
+          Files.copy(s.resolve("f"), s.resolve("f"), REPLACE_EXISTING);
+          return describe(s.resolve("f"));
+        });
+    withinAndAcross(
+        all,
+        "onto an existing file",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          write(d.resolve("g"), "old");
+          return Files.copy(s.resolve("f"), d.resolve("g"));
+        });
+    withinAndAcross(
+        all,
+        "onto a non-empty directory, replacing",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.createDirectories(d.resolve("e/x"));
+          return Files.copy(s.resolve("f"), d.resolve("e"), REPLACE_EXISTING);
+        });
     withinAndAcross(all, "a missing source", (s, d) -> Files.copy(s.resolve("f"), d.resolve("g")));
-    withinAndAcross(all, "into a missing directory", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      return Files.copy(s.resolve("f"), d.resolve("nope/g"));
-    });
-    withinAndAcross(all, "into a file as a directory", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      write(d.resolve("g"), "abc");
-      return Files.copy(s.resolve("f"), d.resolve("g/h"));
-    });
-    withinAndAcross(all, "into a directory below a file", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      write(d.resolve("g"), "abc");
-      return Files.copy(s.resolve("f"), d.resolve("g/h/i"));
-    });
-    withinAndAcross(all, "into a loop of links", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.createSymbolicLink(d.resolve("loop"), d.getFileSystem().getPath("loop"));
-      return Files.copy(s.resolve("f"), d.resolve("loop/g"), REPLACE_EXISTING);
-    });
-    withinAndAcross(all, "on an interrupted thread, replacing", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      write(d.resolve("g"), "old");
-      Thread.currentThread().interrupt();
-      try {
-        Files.copy(s.resolve("f"), d.resolve("h"));
-        Files.copy(s.resolve("f"), d.resolve("g"), REPLACE_EXISTING);
-      } finally {
-        assertEquals(true, Thread.interrupted(), "the interrupt is kept");
-      }
-      return describe(d.resolve("g")) + " " + describe(d.resolve("h"));
-    });
-    withinAndAcross(all, "INTERRUPTIBLE is a copy option", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      Files.copy(s.resolve("f"), d.resolve("g"), ExtendedCopyOption.INTERRUPTIBLE);
-      return describe(d.resolve("g"));
-    });
-    withinAndAcross(all, "ATOMIC_MOVE is not a copy option", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      return Files.copy(s.resolve("f"), d.resolve("g"), ATOMIC_MOVE);
-    });
-    withinAndAcross(all, "a null option", (s, d) -> {
-      write(s.resolve("f"), "abc");
-      return Files.copy(s.resolve("f"), d.resolve("g"), (CopyOption) null);
-    });
+    withinAndAcross(
+        all,
+        "into a missing directory",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          return Files.copy(s.resolve("f"), d.resolve("nope/g"));
+        });
+    withinAndAcross(
+        all,
+        "into a file as a directory",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          write(d.resolve("g"), "abc");
+          return Files.copy(s.resolve("f"), d.resolve("g/h"));
+        });
+    withinAndAcross(
+        all,
+        "into a directory below a file",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          write(d.resolve("g"), "abc");
+          return Files.copy(s.resolve("f"), d.resolve("g/h/i"));
+        });
+    withinAndAcross(
+        all,
+        "into a loop of links",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.createSymbolicLink(d.resolve("loop"), d.getFileSystem().getPath("loop"));
+          return Files.copy(s.resolve("f"), d.resolve("loop/g"), REPLACE_EXISTING);
+        });
+    withinAndAcross(
+        all,
+        "on an interrupted thread, replacing",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          write(d.resolve("g"), "old");
+          Thread.currentThread().interrupt();
+          try {
+            Files.copy(s.resolve("f"), d.resolve("h"));
+            Files.copy(s.resolve("f"), d.resolve("g"), REPLACE_EXISTING);
+          } finally {
+            assertEquals(true, Thread.interrupted(), "the interrupt is kept");
+          }
+          return describe(d.resolve("g")) + " " + describe(d.resolve("h"));
+        });
+    withinAndAcross(
+        all,
+        "INTERRUPTIBLE is a copy option",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          Files.copy(s.resolve("f"), d.resolve("g"), ExtendedCopyOption.INTERRUPTIBLE);
+          return describe(d.resolve("g"));
+        });
+    withinAndAcross(
+        all,
+        "ATOMIC_MOVE is not a copy option",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          return Files.copy(s.resolve("f"), d.resolve("g"), ATOMIC_MOVE);
+        });
+    withinAndAcross(
+        all,
+        "a null option",
+        (s, d) -> {
+          write(s.resolve("f"), "abc");
+          return Files.copy(s.resolve("f"), d.resolve("g"), (CopyOption) null);
+        });
     return all.stream();
   }
 

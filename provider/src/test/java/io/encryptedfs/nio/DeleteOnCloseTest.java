@@ -52,8 +52,7 @@ class DeleteOnCloseTest {
   }
 
   @Test
-  void theNameGoesAtOpenSoALaterFileThereSurvivesTheClose(@TempDir Path tmp)
-      throws IOException {
+  void theNameGoesAtOpenSoALaterFileThereSurvivesTheClose(@TempDir Path tmp) throws IOException {
     List<String> encrypted = PlainAndEncrypted.assertSame(tmp, DeleteOnCloseTest::run);
     assertEquals("after close: [doc] someone else's file", encrypted.get(4));
   }

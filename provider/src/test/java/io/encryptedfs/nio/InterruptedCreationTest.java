@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A crash in the open that creates a file, between the underlying creation and the header, leaves
  * an empty raw file. A plain file system leaves an empty file there, which a creating open opens:
  * so a service writing its snapshot to a temporary name ({@code Files.write}, then a move) or
- * appending to its log by {@code CREATE} went on after such a crash; here every such open failed
- * on it until someone deleted it. A creating open now makes it a new file; other opens still
- * report it, and a creator still at work on it is waited for, not overwritten.
+ * appending to its log by {@code CREATE} went on after such a crash; here every such open failed on
+ * it until someone deleted it. A creating open now makes it a new file; other opens still report
+ * it, and a creator still at work on it is waited for, not overwritten.
  */
 class InterruptedCreationTest {
   @TempDir Path tmp;

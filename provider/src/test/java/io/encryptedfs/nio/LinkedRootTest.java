@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A root opened through a symbolic link to its directory (a common deployment: {@code /var/lib/app}
- * linking to a data disk). Its root once looked like a link to its own walks: {@code Files.walk}
- * of {@code /} listed nothing, so key usage found no file and a master key every file still needed
+ * linking to a data disk). Its root once looked like a link to its own walks: {@code Files.walk} of
+ * {@code /} listed nothing, so key usage found no file and a master key every file still needed
  * could be retired. A second file system on the same directory through the link was also allowed,
  * and the two kept separate views of the same files.
  */
@@ -40,11 +40,9 @@ class LinkedRootTest {
       Files.writeString(fs.getPath("/d/y"), "y");
       assertTrue(Files.isDirectory(fs.getPath("/"), LinkOption.NOFOLLOW_LINKS));
       try (Stream<Path> all = Files.walk(fs.getPath("/"))) {
-        assertEquals(
-            List.of("/", "/d", "/d/y", "/x"), all.map(Path::toString).sorted().toList());
+        assertEquals(List.of("/", "/d", "/d/y", "/x"), all.map(Path::toString).sorted().toList());
       }
-      assertEquals(
-          Map.of("master", List.of("/.encryptedfs", "/d/y", "/x")), KeyRotation.usage(fs));
+      assertEquals(Map.of("master", List.of("/.encryptedfs", "/d/y", "/x")), KeyRotation.usage(fs));
     }
   }
 

@@ -78,9 +78,9 @@ class MarkerThroughLinksTest {
   }
 
   /**
-   * What a call through a link could change of the marker but its bytes: its permissions, its
-   * owner and group, its modification time and, where the file system keeps it, its change time,
-   * which any change of these sets to now.
+   * What a call through a link could change of the marker but its bytes: its permissions, its owner
+   * and group, its modification time and, where the file system keeps it, its change time, which
+   * any change of these sets to now.
    */
   private static String metadata(Path rawMarker) throws IOException {
     PosixFileAttributes a = Files.readAttributes(rawMarker, PosixFileAttributes.class);
@@ -96,8 +96,8 @@ class MarkerThroughLinksTest {
   }
 
   /**
-   * The differences between the sweep of the link {@code /name} and that of a link to nothing
-   * whose stored target is as long, so that the two links' own sizes agree.
+   * The differences between the sweep of the link {@code /name} and that of a link to nothing whose
+   * stored target is as long, so that the two links' own sizes agree.
    */
   private static List<String> sweepsDiffer(FileSystem fs, Path dir, String name)
       throws IOException {

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A modification time set on a closed file stays, as on a plain file, through the file system's
- * close, which forces the files written since their last force. That force rewrites the header
- * (the forced sequence), so it replaced the time set after the last write with the close's:
- * {@code setLastModifiedTime}, {@code setAttribute} and {@code Files.copy} with {@code
- * COPY_ATTRIBUTES} (from a plain file or within the root) all lost theirs. The owed force is now
- * paid before the time is set.
+ * close, which forces the files written since their last force. That force rewrites the header (the
+ * forced sequence), so it replaced the time set after the last write with the close's: {@code
+ * setLastModifiedTime}, {@code setAttribute} and {@code Files.copy} with {@code COPY_ATTRIBUTES}
+ * (from a plain file or within the root) all lost theirs. The owed force is now paid before the
+ * time is set.
  */
 class ModificationTimeTest {
   /** Longer than the kernel's timestamp granularity (a jiffy, at most 10 ms). */

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A move within one root that fails names the paths the JDK names on the default file system,
- * each as the caller gave it: the target alone when the target is the trouble.
+ * A move within one root that fails names the paths the JDK names on the default file system, each
+ * as the caller gave it: the target alone when the target is the trouble.
  */
 class MoveErrorsDifferentialTest {
   private static List<String> run(Path dir) throws IOException {
@@ -37,7 +37,10 @@ class MoveErrorsDifferentialTest {
       Files.move(from, to, options);
       return "moved";
     } catch (FileSystemException e) {
-      return e.getClass().getSimpleName() + " file=" + name(dir, e.getFile()) + " other="
+      return e.getClass().getSimpleName()
+          + " file="
+          + name(dir, e.getFile())
+          + " other="
           + name(dir, e.getOtherFile());
     } catch (IOException e) {
       return e.getClass().getSimpleName();

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opening links with {@code NOFOLLOW_LINKS} or {@code DELETE_ON_CLOSE}, and directories with options the JDK ignores without
- * {@code WRITE}, beside the default file system: the outcome (or exception type) of each open, and
- * the link's target afterwards, which a followed {@code TRUNCATE_EXISTING} would empty.
+ * Opening links with {@code NOFOLLOW_LINKS} or {@code DELETE_ON_CLOSE}, and directories with
+ * options the JDK ignores without {@code WRITE}, beside the default file system: the outcome (or
+ * exception type) of each open, and the link's target afterwards, which a followed {@code
+ * TRUNCATE_EXISTING} would empty.
  */
 class OpenOptionsDifferentialTest {
   private static final String ELOOP =

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Arguments the provider refuses as the JDK's does, before the underlying file sees them: views
- * it does not offer, attribute classes it cannot return, URIs with a query or fragment; and a
- * missing file's store named by its encrypted path.
+ * Arguments the provider refuses as the JDK's does, before the underlying file sees them: views it
+ * does not offer, attribute classes it cannot return, URIs with a query or fragment; and a missing
+ * file's store named by its encrypted path.
  */
 class ProviderArgumentsTest {
   @Test

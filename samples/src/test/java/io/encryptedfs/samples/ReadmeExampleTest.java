@@ -21,9 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The README's "Use" example, run as written (with a real keystore), and the demos end to end.
- */
+/** The README's "Use" example, run as written (with a real keystore), and the demos end to end. */
 class ReadmeExampleTest {
   @TempDir Path tmp;
 

@@ -13,9 +13,9 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 /**
- * Draws the encrypted/plain ratio bar chart (PNG) from the CSV that {@code scripts/report.py
- * --csv} extracts from a JMH JSON file. Not a benchmark; run with {@code java -cp
- * target/benchmarks.jar io.encryptedfs.benchmarks.report.RatioChart in.csv out.png "title"}.
+ * Draws the encrypted/plain ratio bar chart (PNG) from the CSV that {@code scripts/report.py --csv}
+ * extracts from a JMH JSON file. Not a benchmark; run with {@code java -cp target/benchmarks.jar
+ * io.encryptedfs.benchmarks.report.RatioChart in.csv out.png "title"}.
  *
  * <p>CSV columns: workload,impl,ratio (ratio = encrypted throughput / plain throughput).
  */
