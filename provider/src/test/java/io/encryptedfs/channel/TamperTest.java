@@ -186,7 +186,7 @@ class TamperTest {
       cuts.removeIf(t -> t < 0 || t >= rawLength);
     }
     for (long t : cuts) {
-      Files.write(f.raw, Arrays.copyOf(f.rawBytes, (int) t));
+      f.cutTo(t);
       long block = t >= g.frontSize() ? (t - g.frontSize()) / g.sealedBlockSize() : -1;
       f.mustThrow("truncated to " + t, block);
     }
@@ -244,7 +244,7 @@ class TamperTest {
             g.homeOffset(1) + 100,
             f.rawBytes.length - 1
           }) {
-        Files.write(f.raw, Arrays.copyOf(f.rawBytes, (int) t));
+        f.cutTo(t);
         f.mustThrow(
             alg + " truncated to " + t,
             t >= g.frontSize() ? (t - g.frontSize()) / g.sealedBlockSize() : -1);

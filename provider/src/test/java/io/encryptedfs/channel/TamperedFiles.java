@@ -15,6 +15,7 @@ import io.encryptedfs.format.TailCodec;
 import io.encryptedfs.format.TailRecord;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
 import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.LongEmptyFiles;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -134,6 +135,12 @@ final class TamperedFiles implements AutoCloseable {
 
     void restore() throws IOException {
       Files.write(raw, rawBytes);
+    }
+
+    /** Cuts the raw file to its first {@code length} bytes, as tampering long before the open. */
+    void cutTo(long length) throws IOException {
+      Files.write(raw, Arrays.copyOf(rawBytes, Math.toIntExact(length)));
+      LongEmptyFiles.dateBack(raw);
     }
 
     /**

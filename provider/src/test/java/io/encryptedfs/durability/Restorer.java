@@ -11,6 +11,7 @@ import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.FileCut;
 import io.encryptedfs.faults.Recording;
 import io.encryptedfs.testing.InMemoryKeys;
+import io.encryptedfs.testing.LongEmptyFiles;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +55,7 @@ final class Restorer implements AutoCloseable {
   void afterCrash(Recording recording, CrashPlan plan, Check check) throws IOException {
     Path dir = scratch.getPath("/image" + images++);
     recording.crash(plan).writeTo(dir);
+    LongEmptyFiles.dateBack(dir);
     try (FileSystem fs = TestRoots.open(dir.resolve(ROOT), keys, algorithm, blockSize)) {
       check.run(fs);
     } finally {
