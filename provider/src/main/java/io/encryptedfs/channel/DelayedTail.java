@@ -1,7 +1,7 @@
 package io.encryptedfs.channel;
 
 import java.time.Duration;
-import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 
 /**
  * The tail record a buffered write leaves waiting (see {@link WriteMode}): whether the tail block
@@ -13,14 +13,28 @@ import java.util.function.LongConsumer;
  * scheduled flush carries a number, so that a retry still pending when the disk has recovered does
  * not stand in for the flush a new change needs within the bound: a stale flush that runs early
  * writes a record sooner than needed, which is harmless.
+ *
+ * <p>A flush that finds the file's lock held for long (see {@link SessionEnd#timedFlush}) is tried
+ * again shortly under its number ({@link #busyDelay}), and stays the one scheduled meanwhile: the
+ * timer's one thread runs every file's flushes, and when it waited for such a lock (a read stalled
+ * in the underlying file system holding it), every other file's flush waited too, past its bound.
  */
 final class DelayedTail {
   /** The longest wait between tries of a flush that keeps failing, unless the bound is longer. */
   static final Duration RETRY_CAP = Duration.ofSeconds(1);
 
+  /** The wait before a flush that found its file's lock held is tried again the first time. */
+  static final Duration BUSY_FIRST = Duration.ofMillis(1);
+
+  /**
+   * The longest wait between tries of a flush that finds its file's lock held, unless the bound is
+   * shorter: about how late its record goes out once the lock is let go.
+   */
+  static final Duration BUSY_CAP = Duration.ofMillis(10);
+
   private final WriteMode mode;
   private final TailFlusher flusher;
-  private final LongConsumer flush;
+  private final LongPredicate flush;
   private boolean dirty;
   private long newest; // the number of the newest scheduled flush
   private boolean scheduled; // the newest scheduled flush has not run yet
@@ -32,9 +46,10 @@ final class DelayedTail {
   /**
    * @param flusher runs {@code flush} once the mode's bound has passed; null when not buffered
    * @param flush given the flush's number, takes the file's write lock, calls {@link #flushRuns}
-   *     and writes the record if the tail is still {@link #dirty}
+   *     and writes the record if the tail is still {@link #dirty}; or returns false, having done
+   *     neither, if another thread holds the lock for long
    */
-  DelayedTail(WriteMode mode, TailFlusher flusher, LongConsumer flush) {
+  DelayedTail(WriteMode mode, TailFlusher flusher, LongPredicate flush) {
     this.mode = mode;
     this.flusher = flusher;
     this.flush = flush;
@@ -139,6 +154,27 @@ final class DelayedTail {
     long number = ++newest;
     scheduled = true;
     retry = isRetry;
-    flusher.schedule(() -> flush.accept(number), delay);
+    flusher.schedule(() -> attempt(number, 1), delay);
+  }
+
+  /**
+   * Runs flush {@code number} on the timer's thread, without the file's lock, which is why it reads
+   * only final fields; if the file's lock was held, schedules its try {@code tries + 1}.
+   */
+  private void attempt(long number, int tries) {
+    if (!flush.test(number)) {
+      flusher.schedule(() -> attempt(number, tries + 1), busyDelay(mode.bound(), tries));
+    }
+  }
+
+  /**
+   * The wait after try {@code tries} of a flush found its file's lock held: {@link #BUSY_FIRST},
+   * doubling up to {@link #BUSY_CAP} or the bound if shorter, so that a lock held for long costs
+   * the timer a try every 10 ms, not a spin, and a short hold delays the record by little more.
+   */
+  static Duration busyDelay(Duration bound, int tries) {
+    Duration cap = bound.compareTo(BUSY_CAP) < 0 ? bound : BUSY_CAP;
+    Duration delay = BUSY_FIRST.multipliedBy(1L << Math.min(tries - 1, 20));
+    return delay.compareTo(cap) > 0 ? cap : delay;
   }
 }

@@ -282,8 +282,8 @@ final class OpenFile {
   }
 
   /** The time bound of a buffered write has passed (see {@link SessionEnd#timedFlush}). */
-  private void timedFlush(long number) {
-    ending.timedFlush(number);
+  private boolean timedFlush(long number) {
+    return ending.timedFlush(number);
   }
 
   /** Why a header slot failed authentication at load, once; null if both did, or once taken. */

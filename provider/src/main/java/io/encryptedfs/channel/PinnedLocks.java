@@ -70,6 +70,24 @@ final class PinnedLocks {
     TAKEN.incrementAndGet(stripe(lock));
   }
 
+  /**
+   * Takes {@code lock} if it is free or comes free within {@code nanos}, waiting in its queue
+   * meanwhile as {@link #lock} does; an interrupt neither ends the wait nor is lost. For a caller
+   * with other work to do rather than wait long: the buffered mode's timer ({@link
+   * SessionEnd#timedFlush}), a platform thread. A pinned virtual thread would keep its carrier for
+   * at most {@code nanos}. Counted as {@link #lock}'s takes are, so that its waiters see the lock
+   * change hands.
+   */
+  static boolean tryLock(Lock lock, long nanos) {
+    if (!tryFor(lock, nanos)) {
+      return false;
+    }
+    if (PinnedCalls.APPLY) {
+      TAKEN.incrementAndGet(stripe(lock));
+    }
+    return true;
+  }
+
   private static int stripe(Lock lock) {
     return (System.identityHashCode(lock) & 63) * 8;
   }

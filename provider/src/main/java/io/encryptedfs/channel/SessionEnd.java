@@ -61,10 +61,19 @@ final class SessionEnd {
     keptTailTried = tried;
   }
 
-  /** The time bound of a buffered write has passed: hand its record to the underlying file. */
-  void timedFlush(long number) {
+  /**
+   * The time bound of buffered write {@code number} has passed: hand its record to the underlying
+   * file. On the timer's thread, which runs every file's hand-overs: it waits for this file's lock
+   * for {@link TimedTailFlush#QUEUED_NANOS} at most, so that a holder stalled in the underlying
+   * file system cannot hold back the others'.
+   *
+   * @return false, having done nothing, if the lock was held longer; the caller tries again
+   */
+  boolean timedFlush(long number) {
     boolean keptTried;
-    PinnedLocks.lock(lock.writeLock());
+    if (!PinnedLocks.tryLock(lock.writeLock(), TimedTailFlush.QUEUED_NANOS)) {
+      return false;
+    }
     try {
       timed.run(number);
       keptTried = kept && !view.closed();
@@ -75,6 +84,7 @@ final class SessionEnd {
       // The file system's monitor comes before this file's lock, so it is told after.
       keptTailTried.run();
     }
+    return true;
   }
 
   /**

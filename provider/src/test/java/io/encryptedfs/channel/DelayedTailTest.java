@@ -14,14 +14,23 @@ class DelayedTailTest {
 
   private final List<Pending> pending = new ArrayList<>();
   private boolean diskFails;
+  private boolean busy;
+  private final List<Long> ran = new ArrayList<>();
   private final DelayedTail tail =
       new DelayedTail(
           WriteMode.buffered(Duration.ofMillis(100)),
           (flush, delay) -> pending.add(new Pending(flush, delay)),
           this::flush);
 
-  /** What the open file does with a flush: the write lock, then the record or a failure. */
-  private void flush(long number) {
+  /**
+   * What the open file does with a flush: nothing if the file is busy; else the write lock, then
+   * the record or a failure.
+   */
+  private boolean flush(long number) {
+    if (busy) {
+      return false;
+    }
+    ran.add(number);
     tail.flushRuns(number);
     if (tail.dirty()) {
       if (diskFails) {
@@ -30,6 +39,7 @@ class DelayedTailTest {
         tail.recorded();
       }
     }
+    return true;
   }
 
   /** The timer runs the first pending flush. */
@@ -118,6 +128,38 @@ class DelayedTailTest {
   }
 
   @Test
+  void aBusyFileIsTriedAgainSoonUnderTheSameNumberWithoutCountingAFailure() {
+    busy = true;
+    tail.changed();
+    List<Long> seen = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      seen.add(pending.get(0).delay().toMillis());
+      runNext();
+      assertEquals(1, pending.size());
+    }
+    assertEquals(List.of(100L, 1L, 2L, 4L, 8L, 10L), seen);
+    assertEquals(0, tail.failures());
+    // Still the flush scheduled: a change meanwhile schedules no other.
+    tail.changed();
+    assertEquals(List.of(10L), delays());
+    busy = false;
+    runNext();
+    assertFalse(tail.dirty());
+    assertTrue(pending.isEmpty());
+    assertEquals(List.of(1L), ran);
+    tail.changed();
+    assertEquals(List.of(100L), delays(), "the next change schedules the next flush");
+  }
+
+  @Test
+  void aBusyFilesTriesComeAtMostTheBoundApart() {
+    assertEquals(Duration.ofMillis(1), DelayedTail.busyDelay(Duration.ofMillis(1), 5));
+    assertEquals(Duration.ofMillis(4), DelayedTail.busyDelay(Duration.ofMillis(5), 3));
+    assertEquals(Duration.ofMillis(5), DelayedTail.busyDelay(Duration.ofMillis(5), 4));
+    assertEquals(Duration.ofMillis(10), DelayedTail.busyDelay(Duration.ofMinutes(1), 1_000_000));
+  }
+
+  @Test
   void theCapNeverShortensALongerBound() {
     assertEquals(Duration.ofSeconds(30), DelayedTail.retryDelay(Duration.ofSeconds(30), 5));
     assertEquals(Duration.ofMillis(1), DelayedTail.retryDelay(Duration.ofMillis(1), 1));
@@ -138,6 +180,7 @@ class DelayedTailTest {
               if (minute[0].dirty()) {
                 minute[0].flushFailed(); // the disk still refuses
               }
+              return true;
             });
     DelayedTail tail = minute[0];
     tail.changed();
