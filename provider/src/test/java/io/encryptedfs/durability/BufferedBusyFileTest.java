@@ -65,9 +65,9 @@ class BufferedBusyFileTest {
 
   @Test
   void aReadStalledInOneFileDoesNotHoldBackAnotherFilesTimedWrite() throws Exception {
-    // Long enough that the read below is held before /a's hand-over is due, however slowly its
-    // thread starts on a busy machine: the hand-over must find the lock taken.
-    try (FileSystem fs = roots.open("buffered", 50);
+    // Long enough that the read below is held before /a's hand-over is due on a loaded CI machine
+    // (a pause of tens of milliseconds there is common): the hand-over must find the lock taken.
+    try (FileSystem fs = roots.open("buffered", 300);
         FileChannel a = FileChannel.open(fs.getPath("/a"), CREATE_NEW, READ, WRITE);
         FileChannel b = FileChannel.open(fs.getPath("/b"), CREATE_NEW, WRITE)) {
       byte[] forced = BufferedRoots.bytes(1, 3 * BLOCK);
