@@ -47,7 +47,10 @@ public final class KeyRotation {
    * @param unchanged files that already used their target key
    * @param skipped non-encrypted files and other entries left alone, each with a reason
    * @param failed files that could not be rewrapped (damaged header, an empty raw file, header
-   *     slots of different files, unknown or wrong key), with the error
+   *     slots of different files, unknown or wrong key), with the error; and files already under
+   *     their target key that the keys no longer hold, or hold as other key material under its
+   *     alias (another program retired it): this program may still open them from the key it holds
+   *     in memory, but no other can, nor this one once reopened
    * @param damaged files whose content is damaged (they do not open) but whose authentic header was
    *     rewrapped, or already named its target key, with the damage: they no longer hold the old
    *     key back from being retired

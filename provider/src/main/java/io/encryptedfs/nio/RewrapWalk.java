@@ -1,8 +1,10 @@
 package io.encryptedfs.nio;
 
+import io.encryptedfs.KeyMismatchException;
 import io.encryptedfs.channel.HeaderInspector.Header;
 import io.encryptedfs.channel.HeaderInspector.Status;
 import io.encryptedfs.channel.OpenFiles;
+import io.encryptedfs.keystore.UnknownKeyAliasException;
 import io.encryptedfs.nio.KeyRotation.Event;
 import io.encryptedfs.nio.KeyRotation.RewrapReport;
 import java.io.IOException;
@@ -116,6 +118,9 @@ final class RewrapWalk {
         }
       }
       OpenFiles.Rewrap done = efs.files().rewrap(raw, display, target);
+      if (!done.rewritten()) {
+        requireKeyHeld(raw, display, target);
+      }
       String damage = "";
       if (done.damage() != null) {
         damaged.add(done.damage());
@@ -141,6 +146,28 @@ final class RewrapWalk {
       progress.accept(new Event(display, "failed: " + message, size));
     }
     return true;
+  }
+
+  /**
+   * Fails a file that already names {@code alias} unless the keys hold the key that wrapped it. An
+   * open answers from the key this program loaded, which stays in memory after another program
+   * retired it (or retired it and made a new one under its alias): such a file opens here only
+   * until this program closes, and nowhere else, so it is no file that is "already" done. Asked as
+   * for a new file, the keys look at the keystore again, and the header is read with what it holds.
+   */
+  private void requireKeyHeld(Path raw, String display, String alias) throws IOException {
+    try {
+      efs.keys().masterKeyForNewFile(alias);
+      Header now = efs.files().inspect(raw, display, efs.keys());
+      if (now.status() == Status.KEY_MISMATCH) {
+        throw new KeyMismatchException(display, alias);
+      }
+      if (now.status() == Status.UNKNOWN_KEY) {
+        efs.keys().masterKey(alias); // retired since the look: throws, naming the keys
+      }
+    } catch (UnknownKeyAliasException e) {
+      throw e.in(display);
+    }
   }
 
   private void skip(String display, String why, long size) {
