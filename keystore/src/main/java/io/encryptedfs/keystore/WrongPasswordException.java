@@ -14,4 +14,16 @@ public final class WrongPasswordException extends IOException {
   public WrongPasswordException(String source, Throwable cause) {
     super("wrong password for keystore " + source + " (or the file was modified)", cause);
   }
+
+  private WrongPasswordException(String message, WrongPasswordException cause) {
+    super(message, cause);
+  }
+
+  /**
+   * This exception with {@code context} (the path of a file that needed the keystore, say) before
+   * its message, this as its cause: a keystore read again for a file fails that file.
+   */
+  public WrongPasswordException in(String context) {
+    return new WrongPasswordException(context + ": " + getMessage(), this);
+  }
 }

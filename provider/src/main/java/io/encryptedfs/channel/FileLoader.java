@@ -53,6 +53,8 @@ final class FileLoader {
       return keyProvider.masterKeyForNewFile(policy.keyAlias());
     } catch (UnknownKeyAliasException e) {
       throw new UnknownKeyAliasException("the key provider (needed for " + path + ")", e.alias());
+    } catch (IOException e) {
+      throw KeyFailures.forFile(path, e);
     }
   }
 

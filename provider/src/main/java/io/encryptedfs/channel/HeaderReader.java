@@ -199,6 +199,8 @@ final class HeaderReader {
       return keyProvider.masterKey(alias);
     } catch (UnknownKeyAliasException e) {
       throw new UnknownKeyAliasException("the key provider (needed for " + path + ")", alias);
+    } catch (IOException e) {
+      throw KeyFailures.forFile(path, e);
     }
   }
 }

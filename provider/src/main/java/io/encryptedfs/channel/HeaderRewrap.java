@@ -75,7 +75,12 @@ final class HeaderRewrap {
               + "; a copy of the file has a new header");
     }
     // Asked as for a new file: a key retired elsewhere would leave the file unreadable.
-    SecretKey newMaster = keyProvider.masterKeyForNewFile(alias);
+    SecretKey newMaster;
+    try {
+      newMaster = keyProvider.masterKeyForNewFile(alias);
+    } catch (IOException e) {
+      throw KeyFailures.forFile(path, e);
+    }
     byte[] slot;
     FileHeader next;
     try {

@@ -1,6 +1,7 @@
 package io.encryptedfs.channel;
 
 import io.encryptedfs.keystore.UnknownKeyAliasException;
+import io.encryptedfs.keystore.WrongPasswordException;
 import java.io.IOException;
 import java.io.SyncFailedException;
 import java.nio.channels.FileChannel;
@@ -86,7 +87,19 @@ final class OwedForce {
     if (failed instanceof UnknownKeyAliasException unknown) {
       return unknown.in(how);
     }
-    if (failed.getMessage() != null && failed.getMessage().startsWith(displayPath + ": ")) {
+    if (failed instanceof WrongPasswordException wrong) {
+      // Led by the path already (KeyFailures), around the keystore's own exception.
+      return (wrong.getCause() instanceof WrongPasswordException keystores ? keystores : wrong)
+          .in(how);
+    }
+    String named = displayPath + ": ";
+    if (failed.getClass() == IOException.class
+        && String.valueOf(failed.getMessage()).startsWith(named)) {
+      // A keystore that no longer reads, say (KeyFailures): a bare IOException, which says how
+      // the file was forced too.
+      return new IOException(how + ": " + failed.getMessage().substring(named.length()), failed);
+    }
+    if (failed.getMessage() != null && failed.getMessage().startsWith(named)) {
       // Its own type and message name the file and say why (a key mismatch, damage); a message
       // that only contains the path may name another file (the keystore's path contains "/tmp").
       return failed;

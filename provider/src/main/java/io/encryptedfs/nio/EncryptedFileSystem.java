@@ -1,7 +1,7 @@
 package io.encryptedfs.nio;
 
 import io.encryptedfs.EncryptedFileSystems;
-import io.encryptedfs.KeyProviderException;
+import io.encryptedfs.channel.KeyFailures;
 import io.encryptedfs.channel.NewFilePolicy;
 import io.encryptedfs.channel.OpenFiles;
 import io.encryptedfs.keystore.KeyProvider;
@@ -81,15 +81,17 @@ final class EncryptedFileSystem extends FileSystem {
    * opened without a usable key for new files (see RootSetup) fails here, at each creation, as its
    * open would have: an UnknownKeyAliasException, its message led by the path; a
    * KeyProviderException, led so too, for a current alias too long for a header; or, for a keystore
-   * that holds several keys and marks none current, a FileSystemException naming the path.
+   * that holds several keys and marks none current, a FileSystemException naming the path. A
+   * keystore that no longer reads when the current key is looked up fails so too ({@link
+   * KeyFailures}).
    */
   NewFilePolicy policyFor(EncryptedPath path) throws IOException {
     try {
       return newFiles.forPath(path.toAbsolutePath().normalize().toString());
-    } catch (KeyProviderException e) {
-      throw new KeyProviderException(path + ": " + e.getMessage(), e.alias());
     } catch (UnknownKeyAliasException e) {
       throw e.in(path.toString());
+    } catch (IOException e) {
+      throw KeyFailures.forFile(path.toString(), e);
     } catch (IllegalArgumentException e) {
       throw new FileSystemException(
           path.toString(), null, "no key for new files: " + e.getMessage());

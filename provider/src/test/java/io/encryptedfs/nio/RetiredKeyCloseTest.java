@@ -10,6 +10,7 @@ import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
+import io.encryptedfs.keystore.WrongPasswordException;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
@@ -69,6 +70,31 @@ class RetiredKeyCloseTest {
     assertTrue(
         e.getMessage().startsWith("/tmp: forced through its underlying file only"), e.getMessage());
     assertTrue(e.getMessage().contains(keystore.toString()), e.getMessage());
+  }
+
+  @Test
+  void aKeystoreUnderAnotherPasswordStaysAWrongPassword() throws Exception {
+    Map<String, Object> env = newKeystoreAndRootEnv(tmp);
+    Path keystore = tmp.resolve("keys.p12");
+    FileSystem fs = EncryptedFileSystems.newFileSystem(tmp.resolve("root"), env);
+    Files.writeString(fs.getPath("/closed"), "returned, never forced");
+    retireElsewhere(keystore);
+    Files.writeString(fs.getPath("/new"), "under the new key");
+    Files.delete(keystore);
+    try (Pkcs12KeyStore other =
+        Pkcs12KeyStore.create(keystore, "another".toCharArray(), AuditLog.systemLogger())) {
+      other.generateKey("master");
+    }
+
+    // The type the command-line tool maps to its key or password exit, led by the file's path.
+    WrongPasswordException e = assertThrows(WrongPasswordException.class, fs::close);
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "/closed: forced through its underlying file only, as it does not open: wrong"
+                    + " password for keystore "
+                    + keystore),
+        e.getMessage());
   }
 
   /** What another program's {@code keys rotate} and an unsafe {@code keys retire} do. */
