@@ -76,6 +76,12 @@ final class Migrate {
       if (!Files.isDirectory(plain)) {
         throw new IllegalArgumentException(plain + ": not a directory (PLAIN_DIR)");
       }
+      if (create && !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+        // --create makes ROOT and its parents: a file where one of them would be is a file where
+        // a directory is expected (exit 2), as for decrypt's PLAIN_DIR, not the I/O error that
+        // making the directory met. What is at ROOT itself the provider judges.
+        TargetDirectory.requireDirectoryOrMissing(root, "ROOT");
+      }
       TreeOverlap.refuse(plain, root);
       PrintWriter out = spec.commandLine().getOut();
       // What --create will make: the root's directory with its parents, and its marker.
