@@ -58,6 +58,10 @@ final class RootCommands {
         for (String file : files.leftovers()) {
           out.println(OneLine.of(leftover(file, "counted")));
         }
+        // Hidden by the root, so that nothing else would tell the user where the room went.
+        for (Map.Entry<String, Long> staged : KeyRotation.stagedCopies(fs).entrySet()) {
+          out.println(OneLine.of(staged(root, staged.getKey(), staged.getValue())));
+        }
       }
       return ExitCodes.OK;
     }
@@ -265,6 +269,22 @@ final class RootCommands {
           ? ExitCodes.OK
           : ExitCodes.DAMAGE;
     }
+  }
+
+  /**
+   * The line naming a copy's temporary file in the root's directory ({@link
+   * KeyRotation#stagedCopies}): nothing can tell one a killed process left from a copy under way in
+   * another program, so the user is told when it may go, not that it may.
+   */
+  static String staged(Path root, String name, long bytes) {
+    return "STAGED /"
+        + name
+        + ": "
+        + bytes
+        + " bytes, the temporary file of a copy into the root, under way in a program that has the"
+        + " root open or left by one killed during the copy; not counted (delete "
+        + ShownPath.of(root.resolve(name))
+        + " when no program has the root open)";
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -148,6 +149,18 @@ public final class KeyRotation {
     Set<Path> nestedRoots = new TreeSet<>();
     RootWalk.walk(efs, nestedRoots);
     return displayed(efs, nestedRoots);
+  }
+
+  /**
+   * The temporary files of copies into this root now in its directory, name to size on disk in
+   * bytes: {@code .encryptedfs-move-} and 16 hex digits, which the root never lists and key
+   * rotation leaves out (see FORMAT.md section 1). Each is a copy still under way, in this program
+   * or another one that has the root open, or one a killed process left, which holds nothing of the
+   * root's and which nothing removes, since it cannot be told from another program's copy under
+   * way: delete it on the underlying directory when no program has the root open. No file is read.
+   */
+  public static SortedMap<String, Long> stagedCopies(FileSystem fs) throws IOException {
+    return RootWalk.stagedCopies(check(fs));
   }
 
   private static List<String> displayed(EncryptedFileSystem efs, Set<Path> raw) {

@@ -1,6 +1,7 @@
 package io.encryptedfs.nio;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,6 +12,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The walk of a root's underlying directory that {@link KeyRotation} rewraps and counts by: every
@@ -71,13 +74,39 @@ final class RootWalk {
   }
 
   /**
+   * The temporary files of copies into the root ({@link #isStagedCopy}) now in its directory, by
+   * name, with their sizes on disk; one removed while the directory is read is left out.
+   */
+  static SortedMap<String, Long> stagedCopies(EncryptedFileSystem efs) throws IOException {
+    SortedMap<String, Long> found = new TreeMap<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(efs.root())) {
+      for (Path raw : entries) {
+        if (!isStagedCopy(efs, raw)) {
+          continue;
+        }
+        try {
+          BasicFileAttributes attrs =
+              Files.readAttributes(raw, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (attrs.isRegularFile()) {
+            found.put(raw.getFileName().toString(), attrs.size());
+          }
+        } catch (NoSuchFileException e) {
+          // put at its name, or removed, since the directory was read
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
    * Whether {@code raw} is a temporary file of a copy into the root ({@link StagedCopy}): one in
    * use is put at its name or removed by its copy, one a kill left holds nothing of the root's, and
-   * one a kill left in its creation does not even open.
+   * one a kill left in its creation does not even open. Only the name a copy gives ({@link
+   * StagedCopy#isName}): another file under the reserved prefix is none of ours, and is walked as
+   * the root's other internal files are, so that it is counted, rewrapped or reported.
    */
   private static boolean isStagedCopy(EncryptedFileSystem efs, Path raw) {
-    return efs.root().equals(raw.getParent())
-        && raw.getFileName().toString().startsWith(StagedCopy.PREFIX);
+    return efs.root().equals(raw.getParent()) && StagedCopy.isName(raw.getFileName().toString());
   }
 
   /**

@@ -42,6 +42,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class StagedCopy implements CopyTarget {
   static final String PREFIX = EncryptedFileSystem.MARKER + "-move-";
 
+  private static final int TAG_DIGITS = 16;
+
   private final EncryptedPath to;
   private final Path rawTo;
   private final Path temp;
@@ -93,12 +95,26 @@ final class StagedCopy implements CopyTarget {
     }
   }
 
+  /** Whether {@code name} is one {@link #of} gives: the prefix and 16 lowercase hex digits. */
+  static boolean isName(String name) {
+    if (name.length() != PREFIX.length() + TAG_DIGITS || !name.startsWith(PREFIX)) {
+      return false;
+    }
+    for (int i = PREFIX.length(); i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * A new temporary file's name in {@code to}'s root, to be given {@code group} (none if null);
    * nothing is made yet.
    */
   static StagedCopy of(EncryptedPath to, GroupPrincipal group) throws IOException {
-    String tag = String.format("%016x", ThreadLocalRandom.current().nextLong());
+    String tag = String.format("%0" + TAG_DIGITS + "x", ThreadLocalRandom.current().nextLong());
     return new StagedCopy(
         to,
         EncryptedFileSystemProvider.raw(to),
