@@ -57,6 +57,15 @@ public record AuditEvent(
     KEY_ROTATED(Level.INFO),
     /** A master key was deleted from the keystore. */
     KEY_RETIRED(Level.INFO),
+    /**
+     * A change of the keystore's keys is about to be put in place: recorded (and, to an audit file,
+     * forced) once the new keystore is written and before it replaces the old one. {@code change}
+     * names the kinds of the events that record its outcome, comma separated ({@code
+     * KEY_GENERATED,KEY_ROTATED}), and {@code write} the id they carry too. One without those
+     * events is a change whose process died (a kill, a power loss) between the two: the keystore
+     * tells whether the change was made.
+     */
+    KEY_CHANGE_BEGUN(Level.INFO),
     /** A file's data key was rewrapped under another master key; {@code path}, {@code previous}. */
     FILE_REWRAPPED(Level.INFO),
     /** A caller failed to unwrap a data key with a master key. */

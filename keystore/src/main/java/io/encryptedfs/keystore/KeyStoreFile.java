@@ -156,11 +156,18 @@ final class KeyStoreFile {
    * another process added since, which would make every file written under that key unreadable. The
    * {@link ReplaceLock} is held from the check to the rename, so two writers cannot both pass it.
    *
+   * @param replacing run under the lock once the new keystore is written and forced, right before
+   *     the rename: a process killed after the rename has run it
    * @param replaced run, still under the lock, as soon as the new keystore is in place and before
    *     anything that may still fail: from then on the file is the new one, whatever is thrown
    */
   static void replace(
-      Path file, byte[] expected, byte[] contents, DirectorySync sync, Runnable replaced)
+      Path file,
+      byte[] expected,
+      byte[] contents,
+      DirectorySync sync,
+      Runnable replacing,
+      Runnable replaced)
       throws IOException {
     try (ReplaceLock lock = ReplaceLock.acquire(file)) {
       if (!Arrays.equals(lock.contents(), expected)) {
@@ -174,6 +181,7 @@ final class KeyStoreFile {
       removeLeftovers(dir, file);
       Path temporary = writeTemporary(dir, file, contents, FileOwnership.of(file));
       try {
+        replacing.run();
         Files.move(
             temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {

@@ -1,7 +1,10 @@
 package io.encryptedfs.keystore;
 
 import io.encryptedfs.keystore.AuditEvent.Kind;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Records the events of one keystore to its {@link AuditLog}, each naming the keystore file, so
@@ -28,20 +31,32 @@ final class KeystoreAudit {
     log.record(Kind.KEYSTORE_OPEN_FAILED, source, null, Map.of("reason", OpenChecks.reason(e)));
   }
 
-  void keyGenerated(String alias, boolean current) {
-    log.record(Kind.KEY_GENERATED, source, alias, Map.of("current", "" + current));
+  /**
+   * Before the change {@code write} names is put in place: {@code changes} are the kinds of the
+   * events that will record it, {@code details} what they will say besides.
+   */
+  void changeBegun(String write, String alias, List<Kind> changes, Map<String, String> details) {
+    Map<String, String> all = new HashMap<>(details);
+    all.put("write", write);
+    all.put("change", changes.stream().map(Kind::name).collect(Collectors.joining(",")));
+    log.record(Kind.KEY_CHANGE_BEGUN, source, alias, all);
   }
 
-  void keyRotated(String alias, String previous) {
-    log.record(Kind.KEY_ROTATED, source, alias, Map.of("previous", previous));
+  void keyGenerated(String write, String alias, boolean current) {
+    log.record(Kind.KEY_GENERATED, source, alias, Map.of("current", "" + current, "write", write));
   }
 
-  void currentKeyChanged(String alias, String previous) {
-    log.record(Kind.CURRENT_KEY_CHANGED, source, alias, Map.of("previous", previous));
+  void keyRotated(String write, String alias, String previous) {
+    log.record(Kind.KEY_ROTATED, source, alias, Map.of("previous", previous, "write", write));
   }
 
-  void keyRetired(String alias) {
-    log.record(Kind.KEY_RETIRED, source, alias, Map.of());
+  void currentKeyChanged(String write, String alias, String previous) {
+    log.record(
+        Kind.CURRENT_KEY_CHANGED, source, alias, Map.of("previous", previous, "write", write));
+  }
+
+  void keyRetired(String write, String alias) {
+    log.record(Kind.KEY_RETIRED, source, alias, Map.of("write", write));
   }
 
   void keyLoaded(String alias) {

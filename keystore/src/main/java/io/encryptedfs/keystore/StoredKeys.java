@@ -184,9 +184,11 @@ final class StoredKeys {
   /**
    * Stores {@code key} under {@code alias} and, if {@code newMarker} differs, moves the marker.
    *
+   * @param begun run once the new keystore is written, right before it replaces the old one
    * @param inPlace run once the change is on disk, even if a later step then fails
    */
-  void addKey(String alias, SecretKey key, String newMarker, Runnable inPlace) throws IOException {
+  void addKey(String alias, SecretKey key, String newMarker, Runnable begun, Runnable inPlace)
+      throws IOException {
     write(
         working -> {
           KeyStore.PasswordProtection protection = codec.protection(password);
@@ -200,17 +202,23 @@ final class StoredKeys {
           }
         },
         newMarker,
+        begun,
         inPlace);
   }
 
-  /** Points the marker at {@code alias}; {@code inPlace} as for {@link #addKey}. */
-  void setMarker(String alias, Runnable inPlace) throws IOException {
-    write(working -> writeMarker(working, alias), alias, inPlace);
+  /**
+   * Points the marker at {@code alias}; {@code begun} and {@code inPlace} as for {@link #addKey}.
+   */
+  void setMarker(String alias, Runnable begun, Runnable inPlace) throws IOException {
+    write(working -> writeMarker(working, alias), alias, begun, inPlace);
   }
 
-  /** Deletes the entry under {@code alias}; {@code inPlace} as for {@link #addKey}. */
-  void delete(String alias, Runnable inPlace) throws IOException {
-    write(working -> working.deleteEntry(alias), marker, inPlace);
+  /**
+   * Deletes the entry under {@code alias}; {@code begun} and {@code inPlace} as for {@link
+   * #addKey}.
+   */
+  void delete(String alias, Runnable begun, Runnable inPlace) throws IOException {
+    write(working -> working.deleteEntry(alias), marker, begun, inPlace);
   }
 
   /** Wipes the password and drops everything read from the file. */
@@ -225,7 +233,8 @@ final class StoredKeys {
     void apply(KeyStore working) throws IOException, GeneralSecurityException;
   }
 
-  private void write(Change change, String newMarker, Runnable inPlace) throws IOException {
+  private void write(Change change, String newMarker, Runnable begun, Runnable inPlace)
+      throws IOException {
     KeyStore working = codec.load(persisted, password, source);
     try {
       change.apply(working);
@@ -238,6 +247,7 @@ final class StoredKeys {
         persisted,
         stored.bytes(),
         sync,
+        begun,
         () -> {
           // Adopted before the directory is forced: if that fails, the file is the new one all
           // the same, and a copy of the old one would make every later write look like it lost

@@ -54,13 +54,17 @@ class AuditTrailTest {
       assertEquals(
           List.of(
               "KEYSTORE_CREATED",
+              "KEY_CHANGE_BEGUN",
               "KEY_GENERATED",
               "KEYSTORE_OPEN_FAILED",
               "KEYSTORE_OPENED",
               "KEY_LOADED",
+              "KEY_CHANGE_BEGUN",
               "KEY_GENERATED",
               "KEY_ROTATED",
+              "KEY_CHANGE_BEGUN",
               "CURRENT_KEY_CHANGED",
+              "KEY_CHANGE_BEGUN",
               "KEY_RETIRED",
               "KEY_UNWRAP_FAILED",
               "CONTENT_AUTHENTICATION_FAILED"),
@@ -74,7 +78,7 @@ class AuditTrailTest {
         assertTrue(line.contains(principal) && line.contains(pid), line);
         assertTrue(line.contains("\"keystore\":\"/keys/ks.p12\""), line);
       }
-      assertTrue(lines.get(6).contains("\"previous\":\"master\""), lines.get(6));
+      assertTrue(lines.get(8).contains("\"previous\":\"master\""), lines.get(8));
 
       String everything = audit.everything();
       assertFalse(everything.contains(Fixtures.PASSWORD));

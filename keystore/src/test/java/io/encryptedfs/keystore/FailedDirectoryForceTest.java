@@ -128,7 +128,9 @@ class FailedDirectoryForceTest {
         List.of(
             "KEYSTORE_CREATED",
             "KEYSTORE_OPENED",
+            "KEY_CHANGE_BEGUN",
             "KEY_GENERATED",
+            "KEY_CHANGE_BEGUN",
             "KEY_GENERATED",
             "KEY_ROTATED",
             "KEYSTORE_OPENED",
