@@ -12,6 +12,8 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.FaultInjectingFileSystem;
+import io.encryptedfs.keystore.AuditLog;
+import io.encryptedfs.nio.KeyRotation;
 import io.encryptedfs.testing.InMemoryKeys;
 import io.encryptedfs.testing.TestRoots;
 import java.io.IOException;
@@ -19,8 +21,15 @@ import java.nio.file.CopyOption;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -81,6 +90,66 @@ class CopyKillTest {
       from.close();
       to.close();
     }
+  }
+
+  /**
+   * What the kill left, the copy's temporary file, and an empty one (a kill in a copy's creation,
+   * dated back past the wait for a creator), are no tampering: opening the root, walking it and
+   * reading every size, the key usage scan and a rewrap record no audit event for them. The root
+   * lists them, by name and size, for a tool to show where the room went.
+   */
+  @Test
+  void whatAKillLeftRecordsNoAuditEventOnLaterWalks() throws IOException {
+    try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      FileSystem a = TestRoots.open(faults.root().resolve("a"), keys, "AES-256-GCM", BLOCK);
+      writeForced(a.getPath("/wal"), content(1, 4 * BLOCK + 17));
+      Killed.atWrite(faults, "/db/a/.encryptedfs-move-", 4);
+      assertThrows(Killed.class, () -> Files.copy(a.getPath("/wal"), a.getPath("/copy")));
+      Path image = faults.recording().crash(CrashPlan.processCrash()).writeTo(jimfs.getPath("/i"));
+      faults.failWrites(p -> false);
+      a.close();
+      Path empty = image.resolve("a/.encryptedfs-move-0123456789abcdef");
+      Files.createFile(empty);
+      Files.setLastModifiedTime(empty, FileTime.fromMillis(0));
+      List<String> events = new ArrayList<>();
+      Logger audit = Logger.getLogger(AuditLog.LOGGER_NAME);
+      Handler capture = capture(events);
+      audit.addHandler(capture);
+      try (FileSystem b = TestRoots.open(image.resolve("a"), keys, "AES-256-GCM", BLOCK)) {
+        try (Stream<Path> all = Files.walk(b.getPath("/"))) {
+          for (Path p : all.toList()) {
+            Files.size(p);
+          }
+        }
+        assertEquals(Map.of("master", List.of("/.encryptedfs", "/wal")), KeyRotation.usage(b));
+        assertEquals(List.of(), KeyRotation.rewrapAll(b, e -> {}).skipped());
+        Map<String, Long> staged = KeyRotation.stagedCopies(b);
+        assertEquals(2, staged.size(), staged.toString());
+        assertEquals(0L, staged.get(empty.getFileName().toString()));
+      } finally {
+        audit.removeHandler(capture);
+      }
+      assertEquals(List.of(), events, "audit events");
+    }
+  }
+
+  private static Handler capture(List<String> events) {
+    return new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getMessage().contains("_FAILED")) {
+          events.add(record.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
   }
 
   /** What {@code dir} lists, sorted: no temporary file is among it. */
