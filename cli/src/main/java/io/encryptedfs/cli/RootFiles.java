@@ -4,8 +4,10 @@ import io.encryptedfs.nio.KeyRotation;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -25,10 +27,18 @@ record RootFiles(
 
   static RootFiles of(FileSystem fs) throws IOException {
     KeyRotation.OwnUsage usage = KeyRotation.ownUsage(fs);
+    // Named on STAGED lines instead: a copy's temporary file is none of the root's files.
+    Set<String> staged = new HashSet<>();
+    for (String name : KeyRotation.stagedCopies(fs).keySet()) {
+      staged.add("/" + name);
+    }
     Map<String, List<String>> byAlias = new TreeMap<>();
     SortedSet<String> leftovers = new TreeSet<>();
     for (Map.Entry<String, List<String>> e : usage.files().entrySet()) {
       for (String file : e.getValue()) {
+        if (staged.contains(file)) {
+          continue;
+        }
         if (PartNames.isPart(fs.getPath(file))) {
           leftovers.add(file);
         } else {

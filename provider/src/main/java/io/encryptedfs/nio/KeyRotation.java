@@ -183,12 +183,14 @@ public final class KeyRotation {
    * still name the key: a creation asks for the current key once, at its start, so one begun before
    * the rotation away from this key and finished after this scan wraps under it, and becomes
    * unreadable. (The scan first waits for the creations under way in {@code fs} itself, and counts
-   * the copies into it under way there at their targets' paths.) Retire only once every root that
-   * uses the keystore lies under this one (else give them all to {@link #retire(List, String)}),
-   * every other program using it has finished the file creations and copies into the root it began
-   * before the rotation (or closed its file systems) and runs a version that follows the keystore
-   * (older ones must be reopened), and no other program's {@code key.alias} or {@code key.policy}
-   * names the key.
+   * the copies into it under way there at their targets' paths, and the temporary files of other
+   * programs' copies, or of copies a killed program left, at their own names: so a retire waits for
+   * such a copy to be put at its name and rewrapped, or for the leftover to be deleted.) Retire
+   * only once every root that uses the keystore lies under this one (else give them all to {@link
+   * #retire(List, String)}), every other program using it has finished the file creations it began
+   * before the rotation, a copy's into the root included (or closed its file systems), and runs a
+   * version that follows the keystore (older ones must be reopened), and no other program's {@code
+   * key.alias} or {@code key.policy} names the key.
    *
    * @throws KeyInUseException listing the files that still use it
    * @throws java.nio.file.FileSystemException naming a file of the root with a hard link outside

@@ -50,16 +50,18 @@ final class KeyUsageScan {
     for (int walk = 1; ; walk++) {
       boolean changed = false;
       // Before the walk: a copy put at its name meanwhile is then found there.
-      for (Map.Entry<Path, EncryptedPath> copy : efs.stagedCopies().underWay().entrySet()) {
+      Map<Path, EncryptedPath> ours = efs.stagedCopies().underWay();
+      for (Map.Entry<Path, EncryptedPath> copy : ours.entrySet()) {
         String target = copy.getValue().toAbsolutePath().normalize().toString();
-        Header header;
-        try {
-          header = efs.files().inspect(copy.getKey(), target, efs.keys());
-        } catch (NoSuchFileException e) {
-          continue;
-        }
-        for (String alias : header.slotAliases()) {
-          usage.computeIfAbsent(alias, a -> new TreeSet<>()).add(target);
+        add(usage, efs, copy.getKey(), target);
+      }
+      // Another program's copies under way, whose targets only that program knows, and those a
+      // killed program left: at their own names. A leftover under the key holds its retire back
+      // until it is deleted, as it cannot be told from a copy still under way.
+      for (String name : RootWalk.stagedCopies(efs).keySet()) {
+        Path temp = efs.root().resolve(name);
+        if (!ours.containsKey(temp)) {
+          add(usage, efs, temp, display.apply(temp));
         }
       }
       for (Path raw : RootWalk.walk(efs, nestedRoots)) {
@@ -96,6 +98,21 @@ final class KeyUsageScan {
         usage.forEach((alias, paths) -> result.put(alias, List.copyOf(paths)));
         return result;
       }
+    }
+  }
+
+  /** Adds the aliases the header of the temporary file {@code temp} names, under {@code shown}. */
+  private static void add(
+      Map<String, SortedSet<String>> usage, EncryptedFileSystem efs, Path temp, String shown)
+      throws IOException {
+    Header header;
+    try {
+      header = efs.files().inspect(temp, shown, efs.keys());
+    } catch (NoSuchFileException e) {
+      return; // put at its name, or removed, since it was listed
+    }
+    for (String alias : header.slotAliases()) {
+      usage.computeIfAbsent(alias, a -> new TreeSet<>()).add(shown);
     }
   }
 }
