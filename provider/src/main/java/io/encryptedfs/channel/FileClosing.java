@@ -193,21 +193,23 @@ final class FileClosing {
     }
     PathTable.Owed owed = entries.takeOwed();
     // A force that failed may have lost what it was to make durable (see RawFile), whatever a
-    // later force reports: the close is a durability point, so it says so.
+    // later force reports (one made while the file was open, or before a delete or move took a
+    // name of it: see OwedForce): the close is a durability point, so it says so.
     for (String path : owed.failedForces()) {
       failure =
           addFailure(
               failure,
               new SyncFailedException(
                   path
-                      + ": a force of this file failed while it was open; what it was to make"
-                      + " durable may have been lost"));
+                      + ": a force of this file failed; what it was to make durable may have been"
+                      + " lost"));
     }
     // Forcing through the file, not just the raw channel, also records the forced sequence in
     // the header, so a later reader detects a damaged newest tail record.
     for (Map.Entry<Path, String> e : owed.unforced().entrySet()) {
       try {
-        IOException forcedOnly = OwedForce.force(e.getKey(), e.getValue(), reopen);
+        // A failed fsync is reported here as it is thrown: there is no later try to warn of.
+        IOException forcedOnly = OwedForce.force(e.getKey(), e.getValue(), reopen, () -> {});
         if (forcedOnly != null) {
           // Durable, but the file does not open as things stand (its key is gone, say).
           failure = addFailure(failure, forcedOnly);

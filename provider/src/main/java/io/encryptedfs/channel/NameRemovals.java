@@ -168,14 +168,26 @@ final class NameRemovals {
    * as the open goes through it and the {@code fsync} must not hold up other files. A name gone
    * meanwhile is left to the caller's next look.
    */
-  private static void forceAt(Path key, String displayPath, FileClosing.ForcingOpen forcing)
+  private void forceAt(Path key, String displayPath, FileClosing.ForcingOpen forcing)
       throws IOException {
     // A name another program removed meanwhile owes nothing: the next look finds no other names.
-    IOException forcedOnly = OwedForce.force(key, displayPath, forcing);
+    IOException forcedOnly =
+        OwedForce.force(key, displayPath, forcing, () -> fsyncFailed(displayPath));
     if (forcedOnly != null) {
       // Its bytes are durable, all that the name's going needs; the file does not open as things
       // stand (its key is gone, say), which a plain file system's delete or move would not heed.
       LOG.log(System.Logger.Level.WARNING, forcedOnly.getMessage());
+    }
+  }
+
+  /**
+   * The {@code fsync} of a file forced through its underlying file alone failed: the caller is
+   * refused, and may try again, on a new descriptor whose {@code fsync} can succeed over what this
+   * one lost (Linux reports a writeback error once), so the file system's close reports it.
+   */
+  private void fsyncFailed(String displayPath) {
+    synchronized (monitor) {
+      table.forceFailed(displayPath);
     }
   }
 }

@@ -32,14 +32,20 @@ final class OwedForce {
    * file only, why it does not open, naming it: the file system's close reports that, a delete or
    * move that only needed the bytes durable goes on. A failed {@code fsync} is not tried again on
    * another descriptor: what it was to make durable may be lost, whatever a second one reports.
+   *
+   * @param fsyncFailed told when the {@code fsync} of the underlying file alone failed, before the
+   *     {@code SyncFailedException} is thrown: a delete or move refused for it may be tried again,
+   *     and its second {@code fsync} succeed over what the first lost, so the file system's close
+   *     must still report it, as it does a failed force of a file that opens (its file's own)
    */
-  static IOException force(Path key, String displayPath, FileClosing.ForcingOpen forcing)
+  static IOException force(
+      Path key, String displayPath, FileClosing.ForcingOpen forcing, Runnable fsyncFailed)
       throws IOException {
     FileChannel channel;
     try {
       channel = forcing.open(key, displayPath);
     } catch (IOException e) {
-      return forceUnderlying(key, displayPath, e);
+      return forceUnderlying(key, displayPath, e, fsyncFailed);
     }
     try (channel) {
       channel.force(true);
@@ -48,8 +54,8 @@ final class OwedForce {
   }
 
   /** After {@code failed}, the open of the file: forces its underlying file. */
-  private static IOException forceUnderlying(Path key, String displayPath, IOException failed)
-      throws IOException {
+  private static IOException forceUnderlying(
+      Path key, String displayPath, IOException failed, Runnable fsyncFailed) throws IOException {
     Object identity;
     FileChannel raw;
     boolean writable = true;
@@ -75,6 +81,7 @@ final class OwedForce {
     try {
       raw.force(true);
     } catch (IOException e) {
+      fsyncFailed.run();
       throw notForced(displayPath, failed, e);
     } finally {
       SameFileDescriptors.close(counted, raw, writable);

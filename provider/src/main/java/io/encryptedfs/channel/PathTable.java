@@ -385,6 +385,11 @@ final class PathTable {
   /** What closed files leave to the file system's close: unforced files, and failed forces. */
   record Owed(Map<Path, String> unforced, List<String> failedForces) {}
 
+  /** A force of the closed file {@code displayPath} failed: the file system's close says so. */
+  void forceFailed(String displayPath) {
+    failedForces.add(displayPath);
+  }
+
   /** Takes what closed files owe (see {@link Owed}); the table forgets it. */
   Owed takeOwed() {
     Owed owed = new Owed(unforced.takeAll(), new ArrayList<>(failedForces));

@@ -78,8 +78,7 @@ class FailedForceTest {
       assertEquals("first record;second record;", Files.readString(fs.getPath("/wal")));
       SyncFailedException atClose = assertThrows(SyncFailedException.class, fs::close);
       assertEquals(
-          "/wal: a force of this file failed while it was open; what it was to make durable may"
-              + " have been lost",
+          "/wal: a force of this file failed; what it was to make durable may have been lost",
           atClose.getMessage());
       assertFalse(fs.isOpen());
     }

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -149,6 +150,42 @@ class RetiredKeyCloseTest {
             CrashPlan.powerLoss(),
             after -> assertArrayEquals(linked, Files.readAllBytes(after.getPath("/old/b"))));
       }
+    }
+  }
+
+  /**
+   * A delete whose force of the underlying file failed is refused; the delete tried again forces on
+   * a new descriptor, which Linux lets succeed over what the failed one lost (a writeback error is
+   * reported once). So the file system's close, a durability point, must still report that failed
+   * force, as it does one made through a file that opens.
+   */
+  @Test
+  void aFailedForceBeforeADeleteIsReportedByTheClose() throws IOException {
+    InMemoryKeys keys = new InMemoryKeys("master", "old");
+    Configuration linkCounts =
+        Configuration.unix().toBuilder()
+            .setAttributeViews("basic", "owner", "posix", "unix")
+            .build();
+    try (FileSystem jimfs = Jimfs.newFileSystem(linkCounts)) {
+      FaultInjectingFileSystem faults =
+          FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
+      FileSystem fs = openWithOldKeyUnderOld(faults, keys);
+      write(fs.getPath("/old/a"), content(6, BLOCK + 3));
+      Files.createLink(fs.getPath("/old/b"), fs.getPath("/old/a"));
+      keys.remove("old");
+      AtomicBoolean failing = new AtomicBoolean(true);
+      faults.failForces(p -> failing.get() && p.getFileName().toString().equals("a"));
+
+      SyncFailedException refused =
+          assertThrows(SyncFailedException.class, () -> Files.delete(fs.getPath("/old/a")));
+      assertTrue(refused.getMessage().startsWith("/old/a: not forced"), refused.getMessage());
+      failing.set(false);
+      Files.delete(fs.getPath("/old/a"));
+
+      SyncFailedException e = assertThrows(SyncFailedException.class, fs::close);
+      assertEquals(
+          "/old/a: a force of this file failed; what it was to make durable may have been lost",
+          e.getMessage());
     }
   }
 }
