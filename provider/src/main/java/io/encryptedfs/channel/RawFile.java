@@ -9,7 +9,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,9 +73,13 @@ final class RawFile {
    * The underlying file's modification time in milliseconds; -1 when it cannot be told: the file
    * has no name now, also when another program removed or renamed it (the file lives on while it is
    * open, as a plain file does), or its name now holds another file (a log rotated away and a new
-   * one made by its name), whose time says nothing of this one's.
+   * one made by its name), whose time says nothing of this one's; or the look at the name failed
+   * (another program put a file where a directory on its path was, or made one unreadable). Never
+   * an exception: the look is this program's own, which a plain file's reader does not make, and
+   * its failure failed every read at the end of a file held open, naming the underlying path; the
+   * caller looks at the file it holds instead.
    */
-  long lastModified() throws IOException {
+  long lastModified() {
     Path at = channel.path();
     if (at == null) {
       return -1;
@@ -84,7 +87,7 @@ final class RawFile {
     BasicFileAttributes attrs;
     try {
       attrs = Files.readAttributes(at, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
+    } catch (IOException e) {
       return -1;
     }
     Object identity = channel.identity();

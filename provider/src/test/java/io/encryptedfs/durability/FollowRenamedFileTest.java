@@ -69,6 +69,33 @@ class FollowRenamedFileTest {
     }
   }
 
+  /**
+   * Another program renames the log's directory away and puts a file by its name: the look at the
+   * log's old name then fails (not a directory), which a plain file's reader never makes. That
+   * look's failure failed every read at the end of the file held open, naming the underlying path;
+   * now the reader cannot tell the file's time by its name, and looks at the file it holds.
+   */
+  @Test
+  void aReaderReadsOnWhenItsDirectoryIsReplacedByAFile() throws IOException {
+    Path root = NestedRoots.root(tmp);
+    try (FileSystem a = open(root);
+        FileSystem b = open(nested(root))) {
+      Files.writeString(a.getPath("/sub/app.log"), "one\n");
+      try (FileChannel reader = FileChannel.open(b.getPath("/app.log"), READ)) {
+        assertEquals(4, reader.size());
+        try (FileChannel writer = FileChannel.open(a.getPath("/sub/app.log"), WRITE, APPEND)) {
+          append(writer, "two\n");
+          // Forced, so that no force is owed by a name the file system's close no longer reaches.
+          writer.force(true);
+        }
+        Files.move(root.resolve("sub"), root.resolve("sub.1"));
+        Files.writeString(root.resolve("sub"), "a plain file where the directory was");
+        assertEquals("one\ntwo\n", readAll(reader));
+        assertEquals(8, reader.size());
+      }
+    }
+  }
+
   private static String readAll(FileChannel channel) throws IOException {
     ByteBuffer all = ByteBuffer.allocate(64);
     while (channel.read(all, all.position()) > 0) {
