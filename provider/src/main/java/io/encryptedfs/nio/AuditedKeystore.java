@@ -1,10 +1,12 @@
 package io.encryptedfs.nio;
 
+import io.encryptedfs.KeyProviderException;
 import io.encryptedfs.channel.IntegrityListener;
 import io.encryptedfs.keystore.AuditEvent.Kind;
 import io.encryptedfs.keystore.AuditLog;
 import io.encryptedfs.keystore.KeyProvider;
 import io.encryptedfs.keystore.Pkcs12KeyStore;
+import io.encryptedfs.keystore.Printable;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.util.Map;
@@ -56,6 +58,8 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
       return ProviderAnswers.key(keys.masterKey(alias), alias, name());
     } catch (FileSystemException e) {
       throw unreadable(e);
+    } catch (RuntimeException e) {
+      throw failed("masterKey", alias, e);
     }
   }
 
@@ -65,6 +69,8 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
       return ProviderAnswers.key(keys.masterKeyForNewFile(alias), alias, name());
     } catch (FileSystemException e) {
       throw unreadable(e);
+    } catch (RuntimeException e) {
+      throw failed("masterKeyForNewFile", alias, e);
     }
   }
 
@@ -74,6 +80,8 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
       return ProviderAnswers.aliases(keys.aliases(), name());
     } catch (FileSystemException e) {
       throw unreadable(e);
+    } catch (RuntimeException e) {
+      throw failed("aliases", null, e);
     }
   }
 
@@ -83,6 +91,8 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
       return ProviderAnswers.current(keys.currentAlias(), name());
     } catch (FileSystemException e) {
       throw unreadable(e);
+    } catch (RuntimeException e) {
+      throw failed("currentAlias", null, e);
     }
   }
 
@@ -95,6 +105,29 @@ final class AuditedKeystore implements KeyProvider, IntegrityListener {
    */
   private IOException unreadable(FileSystemException e) {
     return new IOException(name() + " cannot be read: " + e, e);
+  }
+
+  /**
+   * An unchecked exception of the keys' {@code call} (for {@code alias}, or null): a keystore given
+   * as {@code key.provider} and closed before the file system throws {@code IllegalStateException}.
+   * Escaping, it stopped the file system's close at the first file it forces again (one written and
+   * closed since its last force), so that no file after it was forced; as an {@code IOException}
+   * naming the keys it is that file's failure, which the close reports after forcing its underlying
+   * file, and an open, a creation or a rewrap fails with it as with any other failure of the keys.
+   * An {@code Error} passes as it is.
+   */
+  private KeyProviderException failed(String call, String alias, RuntimeException e) {
+    KeyProviderException failed =
+        new KeyProviderException(
+            name()
+                + ": "
+                + call
+                + (alias == null ? "()" : "('" + Printable.of(alias) + "')")
+                + " failed: "
+                + e,
+            alias);
+    failed.initCause(e);
+    return failed;
   }
 
   @Override
