@@ -31,7 +31,9 @@ public final class KeyFailures {
       return wrong.in(path);
     }
     if (e instanceof KeyProviderException broken) {
-      return new KeyProviderException(path + ": " + message, broken.alias());
+      KeyProviderException named = new KeyProviderException(path + ": " + message, broken.alias());
+      named.initCause(broken);
+      return named;
     }
     if (e.getClass() == IOException.class) {
       // The keystore unreadable (AuditedKeystore's), or not a keystore at all any more.
