@@ -1,5 +1,6 @@
 package io.encryptedfs.channel;
 
+import io.encryptedfs.KeyProviderException;
 import io.encryptedfs.keystore.UnknownKeyAliasException;
 import io.encryptedfs.keystore.WrongPasswordException;
 import java.io.IOException;
@@ -100,11 +101,19 @@ final class OwedForce {
           .in(how);
     }
     String named = displayPath + ": ";
-    if (failed.getClass() == IOException.class
-        && String.valueOf(failed.getMessage()).startsWith(named)) {
-      // A keystore that no longer reads, say (KeyFailures): a bare IOException, which says how
-      // the file was forced too.
-      return new IOException(how + ": " + failed.getMessage().substring(named.length()), failed);
+    if (String.valueOf(failed.getMessage()).startsWith(named)) {
+      // Led by the path (KeyFailures): a keystore that no longer reads, a bare IOException, or
+      // keys that failed otherwise (closed before the file system, say): it says how the file was
+      // forced too.
+      String why = how + ": " + failed.getMessage().substring(named.length());
+      if (failed.getClass() == IOException.class) {
+        return new IOException(why, failed);
+      }
+      if (failed instanceof KeyProviderException broken) {
+        KeyProviderException forced = new KeyProviderException(why, broken.alias());
+        forced.initCause(broken);
+        return forced;
+      }
     }
     if (failed.getMessage() != null && failed.getMessage().startsWith(named)) {
       // Its own type and message name the file and say why (a key mismatch, damage); a message
