@@ -169,23 +169,27 @@ final class KeyStoreFile {
       Runnable replacing,
       Runnable replaced)
       throws IOException {
-    try (ReplaceLock lock = ReplaceLock.acquire(file)) {
-      if (!Arrays.equals(lock.contents(), expected)) {
+    // Where the keystore is reached through a symbolic link, the file it names is replaced, so the
+    // link stays one; resolved again under the lock, as the link may have been repointed at
+    // another keystore since this process read it.
+    Path real = file.toRealPath();
+    try (ReplaceLock lock = ReplaceLock.acquire(real)) {
+      if (!Arrays.equals(lock.contents(), expected) || !real.equals(file.toRealPath())) {
         // A FileSystemException, so callers that show a failing file's path show this one's.
         throw new FileSystemException(
-            file.toString(),
+            real.toString(),
             null,
             "keystore was changed by someone else since it was read; reopen it");
       }
-      Path dir = directoryOf(file);
-      removeLeftovers(dir, file);
-      Path temporary = writeTemporary(dir, file, contents, FileOwnership.of(file));
+      Path dir = directoryOf(real);
+      removeLeftovers(dir, real);
+      Path temporary = writeTemporary(dir, real, contents, FileOwnership.of(real));
       try {
         replacing.run();
         Files.move(
-            temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temporary, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
-        IOException named = renameFailed(file, temporary, e);
+        IOException named = renameFailed(real, temporary, e);
         deleteAfterFailure(temporary, named);
         throw named;
       } catch (RuntimeException e) {

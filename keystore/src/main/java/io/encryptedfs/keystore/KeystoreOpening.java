@@ -55,13 +55,15 @@ final class KeystoreOpening {
     KeystoreAudit events = new KeystoreAudit(audit, source);
     char[] copy = KeystorePassword.copyOf(password);
     try {
-      // Writes replace the real file, so a symbolic link to a keystore stays a link.
-      Path real = file.toRealPath();
-      OpenChecks.permissions(real, source, audit);
-      KeystoreWatch watch = KeystoreWatch.beforeReading(real);
-      byte[] bytes = KeyStoreFile.read(real);
+      // The path as given, links and all, so that a link repointed at another keystore (as an
+      // update of a mounted Kubernetes secret does) is followed like a rewrite; each write
+      // resolves it then (KeyStoreFile.replace), so a link to a keystore stays a link.
+      Path absolute = file.toAbsolutePath();
+      OpenChecks.permissions(absolute, source, audit);
+      KeystoreWatch watch = KeystoreWatch.beforeReading(absolute);
+      byte[] bytes = KeyStoreFile.read(absolute);
       StoredKeys stored =
-          StoredKeys.open(real, source, new Pkcs12Codec(policy, random), sync, copy, bytes);
+          StoredKeys.open(absolute, source, new Pkcs12Codec(policy, random), sync, copy, bytes);
       OpenChecks.protection(bytes, policy, source, audit);
       events.opened(stored.keyAliases().size());
       return new Opened(source, stored, watch, events);
