@@ -94,7 +94,14 @@ final class KeyWrites {
   void setCurrent(String name, String requested) throws IOException {
     checks.requireKey(name, requested);
     if (stored.marker().filter(name::equals).isPresent()) {
-      return;
+      // Nothing to do only if the file marks it too: another program may have moved the marker
+      // since this object read the file, or retired the key, and a stale view taken for the file
+      // would return as if done.
+      cache.followFile();
+      checks.requireKey(name, requested);
+      if (stored.marker().filter(name::equals).isPresent()) {
+        return;
+      }
     }
     String previous = stored.chosen().orElse("");
     String write = writeId();

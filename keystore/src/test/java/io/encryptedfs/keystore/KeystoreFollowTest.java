@@ -115,6 +115,29 @@ class KeystoreFollowTest {
   }
 
   @Test
+  void makingCurrentTheKeyAStaleViewShowsAsCurrentMakesItCurrentInTheFile() throws IOException {
+    try (Pkcs12KeyStore a = Fixtures.open(file, audit.log());
+        Pkcs12KeyStore b = Fixtures.open(file, audit.log())) {
+      a.rotate();
+      // b's view still marks k1 current; the file does not, so this is no change already made.
+      b.setCurrent("k1");
+      assertEquals(Optional.of("k1"), a.currentAlias());
+    }
+  }
+
+  @Test
+  void makingCurrentAKeyTheOtherRetiredIsRefusedThoughAStaleViewShowsItCurrent()
+      throws IOException {
+    try (Pkcs12KeyStore a = Fixtures.open(file, audit.log());
+        Pkcs12KeyStore b = Fixtures.open(file, audit.log())) {
+      String rotated = a.rotate();
+      a.retire("k1");
+      assertThrows(UnknownKeyAliasException.class, () -> b.setCurrent("k1"));
+      assertEquals(Optional.of(rotated), a.currentAlias());
+    }
+  }
+
+  @Test
   void aChangedFileThatDoesNotAuthenticateIsReportedAndTheOldViewKept() throws IOException {
     try (Pkcs12KeyStore b = Fixtures.open(file, audit.log())) {
       Path other = fs.getPath("/other.p12");
