@@ -33,18 +33,43 @@ final class AliasChecks {
     }
   }
 
-  /** Checks that no entry, the current-key marker included, is under {@code alias}. */
-  void requireUnused(String alias) {
+  /**
+   * Checks that no entry, the current-key marker included, is under {@code alias}, even in the file
+   * read again.
+   */
+  void requireUnused(String alias) throws IOException {
     if (stored.entryAliases().contains(alias)) {
-      throw new IllegalArgumentException("keystore " + source + " already has alias " + alias);
+      // Another program may have retired it since this object read the file.
+      cache.followFile();
+      if (stored.entryAliases().contains(alias)) {
+        throw new IllegalArgumentException("keystore " + source + " already has alias " + alias);
+      }
     }
   }
 
-  /** Checks that the key under {@code name} is not the current key, before it is retired. */
-  void requireNotCurrent(String name) {
-    if (stored.chosen().filter(name::equals).isPresent()) {
-      throw new IllegalStateException(
-          "key " + name + " is the current key of " + source + "; make another key current first");
+  /**
+   * Checks that there is a key under {@code name}, the stored form of {@code requested}, and that
+   * it is not the current key, before it is retired; both in the file read again if this object
+   * read it as current.
+   */
+  void requireRetirable(String name, String requested) throws IOException {
+    requireKey(name, requested);
+    if (isChosen(name)) {
+      // Another program may have made another key current since this object read the file.
+      cache.followFile();
+      requireKey(name, requested);
+      if (isChosen(name)) {
+        throw new IllegalStateException(
+            "key "
+                + name
+                + " is the current key of "
+                + source
+                + "; make another key current first");
+      }
     }
+  }
+
+  private boolean isChosen(String name) {
+    return stored.chosen().filter(name::equals).isPresent();
   }
 }

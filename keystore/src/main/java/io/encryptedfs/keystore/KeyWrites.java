@@ -115,8 +115,7 @@ final class KeyWrites {
 
   /** See {@link Pkcs12KeyStore#retire}; {@code name} is {@code requested} as stored. */
   void retire(String name, String requested) throws IOException {
-    checks.requireKey(name, requested);
-    checks.requireNotCurrent(name);
+    checks.requireRetirable(name, requested);
     String write = writeId();
     stored.delete(
         name,

@@ -138,6 +138,29 @@ class KeystoreFollowTest {
   }
 
   @Test
+  void anAliasTheOtherRetiredIsFreeForANewKeyThoughAStaleViewHoldsIt() throws IOException {
+    try (Pkcs12KeyStore a = Fixtures.open(file, audit.log());
+        Pkcs12KeyStore b = Fixtures.open(file, audit.log())) {
+      String rotated = a.rotate();
+      a.retire("k1");
+      b.generateKey("k1");
+      assertEquals(Set.of(rotated, "k1"), reread());
+    }
+  }
+
+  @Test
+  void aKeyTheOtherMadeNoLongerCurrentMayBeRetiredThoughAStaleViewShowsItCurrent()
+      throws IOException {
+    try (Pkcs12KeyStore a = Fixtures.open(file, audit.log());
+        Pkcs12KeyStore b = Fixtures.open(file, audit.log())) {
+      String rotated = a.rotate();
+      b.retire("k1");
+      assertEquals(Set.of(rotated), reread());
+      assertEquals(Optional.of(rotated), b.currentAlias());
+    }
+  }
+
+  @Test
   void aChangedFileThatDoesNotAuthenticateIsReportedAndTheOldViewKept() throws IOException {
     try (Pkcs12KeyStore b = Fixtures.open(file, audit.log())) {
       Path other = fs.getPath("/other.p12");
