@@ -62,8 +62,9 @@ public record AuditEvent(
      * forced) once the new keystore is written and before it replaces the old one. {@code change}
      * names the kinds of the events that record its outcome, comma separated ({@code
      * KEY_GENERATED,KEY_ROTATED}), and {@code write} the id they carry too. One without those
-     * events is a change whose process died (a kill, a power loss) between the two: the keystore
-     * tells whether the change was made.
+     * events is a change whose process died (a kill, a power loss) between the two, or whose rename
+     * failed (the caller was told, and the keystore is unchanged): the keystore tells whether the
+     * change was made.
      */
     KEY_CHANGE_BEGUN(Level.INFO),
     /** A file's data key was rewrapped under another master key; {@code path}, {@code previous}. */
