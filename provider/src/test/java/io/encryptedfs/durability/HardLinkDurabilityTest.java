@@ -40,8 +40,11 @@ import org.junit.jupiter.api.Test;
 class HardLinkDurabilityTest {
   private static final int BLOCK = 4096;
 
-  /** Jimfs tells a file's link count (the {@code unix} view) only when asked to, as Linux does. */
-  private static final Configuration WITH_LINK_COUNTS =
+  /**
+   * Jimfs tells a file's link count (the {@code unix} view) only when asked to, as Linux does; the
+   * durability tests of files with several names share it.
+   */
+  static final Configuration WITH_LINK_COUNTS =
       Configuration.unix().toBuilder().setAttributeViews("basic", "owner", "posix", "unix").build();
 
   private final InMemoryKeys keys = new InMemoryKeys("master");

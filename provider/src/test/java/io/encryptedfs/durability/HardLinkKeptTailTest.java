@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.faults.CrashPlan;
 import io.encryptedfs.faults.DiskFullMode;
@@ -36,16 +35,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HardLinkKeptTailTest {
   private static final int BLOCK = 4096;
   private static final String ACKED = "forced acked";
-  private static final Configuration WITH_LINK_COUNTS =
-      Configuration.unix().toBuilder().setAttributeViews("basic", "owner", "posix", "unix").build();
-
   private final InMemoryKeys keys = new InMemoryKeys("master");
   private FileSystem jimfs;
   private FaultInjectingFileSystem faults;
 
   @BeforeEach
   void setUp() throws IOException {
-    jimfs = Jimfs.newFileSystem(WITH_LINK_COUNTS);
+    jimfs = Jimfs.newFileSystem(HardLinkDurabilityTest.WITH_LINK_COUNTS);
     faults = FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
   }
 

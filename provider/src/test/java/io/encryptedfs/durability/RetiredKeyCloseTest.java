@@ -128,11 +128,7 @@ class RetiredKeyCloseTest {
     InMemoryKeys keys = new InMemoryKeys("master", "old");
     InMemoryKeys restored = copyOf(keys);
     byte[] linked = content(5, 2 * BLOCK + 9);
-    Configuration linkCounts =
-        Configuration.unix().toBuilder()
-            .setAttributeViews("basic", "owner", "posix", "unix")
-            .build();
-    try (FileSystem jimfs = Jimfs.newFileSystem(linkCounts)) {
+    try (FileSystem jimfs = Jimfs.newFileSystem(HardLinkDurabilityTest.WITH_LINK_COUNTS)) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
       FileSystem fs = openWithOldKeyUnderOld(faults, keys);
@@ -162,11 +158,7 @@ class RetiredKeyCloseTest {
   @Test
   void aFailedForceBeforeADeleteIsReportedByTheClose() throws IOException {
     InMemoryKeys keys = new InMemoryKeys("master", "old");
-    Configuration linkCounts =
-        Configuration.unix().toBuilder()
-            .setAttributeViews("basic", "owner", "posix", "unix")
-            .build();
-    try (FileSystem jimfs = Jimfs.newFileSystem(linkCounts)) {
+    try (FileSystem jimfs = Jimfs.newFileSystem(HardLinkDurabilityTest.WITH_LINK_COUNTS)) {
       FaultInjectingFileSystem faults =
           FaultInjectingFileSystem.wrap(Files.createDirectories(jimfs.getPath("/db")));
       FileSystem fs = openWithOldKeyUnderOld(faults, keys);
