@@ -168,30 +168,23 @@ final class HeaderReader {
 
   /**
    * The data key of {@code header}, which {@code held}, the key this program holds under its alias,
-   * did not unwrap. Another program may have retired that key and made a new one under the same
-   * alias since this program last read the keystore, which an open does not read again for a key it
-   * holds: a file wrapped under the new key then failed here as if altered until this program next
-   * made a file. So the keys are asked again as for a new file (which reads a changed keystore
-   * again), and a key other than {@code held} is tried once.
+   * did not unwrap: the keys are asked again ({@link FreshKey}), and a key other than {@code held}
+   * is tried once.
    */
   private byte[] unwrapUnderFreshKey(FileHeader header, SecretKey held, String path)
       throws IOException {
     KeyMismatchException mismatch = new KeyMismatchException(path, header.keyAlias());
-    SecretKey fresh;
+    byte[] dataKey;
     try {
-      fresh = keyProvider.masterKeyForNewFile(header.keyAlias());
+      dataKey = FreshKey.unwrap(keyProvider, header.keyAlias(), held, header.wrappedKey());
     } catch (IOException e) {
       mismatch.addSuppressed(e);
       throw mismatch;
     }
-    if (fresh != held) {
-      try {
-        return KeyWrap.unwrap(fresh, header.wrappedKey());
-      } catch (GeneralSecurityException e) {
-        // the header does not match the keystore's key either
-      }
+    if (dataKey == null) {
+      throw mismatch;
     }
-    throw mismatch;
+    return dataKey;
   }
 
   private SecretKey masterKey(String alias, String path) throws IOException {

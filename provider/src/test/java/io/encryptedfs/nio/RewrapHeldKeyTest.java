@@ -7,8 +7,8 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.encryptedfs.EncryptedFileSystems;
 import io.encryptedfs.keystore.KeyProvider;
+import io.encryptedfs.testing.CachedKeys;
 import io.encryptedfs.testing.InMemoryKeys;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
@@ -18,9 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +54,8 @@ class RewrapHeldKeyTest {
   @Test
   void aFileWhoseKeyIsStillHeldIsUnchanged() throws Exception {
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      HeldKeys keys = new HeldKeys(new InMemoryKeys("master"));
+      CachedKeys keys =
+          new CachedKeys(new InMemoryKeys("master").current(() -> Optional.of("master")));
       try (FileSystem fs = EncryptedFileSystems.newFileSystem(jimfs.getPath("/root"), env(keys))) {
         Files.writeString(fs.getPath("/a"), "a");
         KeyRotation.RewrapReport report = KeyRotation.rewrapAll(fs, e -> {});
@@ -74,8 +72,8 @@ class RewrapHeldKeyTest {
   private static KeyRotation.RewrapReport rewrapAfterTheKeyIsRetired(boolean remade)
       throws Exception {
     try (FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix())) {
-      InMemoryKeys stored = new InMemoryKeys("master");
-      HeldKeys keys = new HeldKeys(stored);
+      InMemoryKeys stored = new InMemoryKeys("master").current(() -> Optional.of("master"));
+      CachedKeys keys = new CachedKeys(stored);
       try (FileSystem fs = EncryptedFileSystems.newFileSystem(jimfs.getPath("/root"), env(keys))) {
         // Forced, so that the file system's close owes it no force, which would need the key.
         try (FileChannel ch =
@@ -103,47 +101,5 @@ class RewrapHeldKeyTest {
     env.put(EncryptedFileSystems.KEY_ALIAS, "master");
     env.put(EncryptedFileSystems.CREATE, "true");
     return env;
-  }
-
-  /**
-   * Keys as a keystore file serves them: {@code masterKey} from memory once loaded, {@code
-   * masterKeyForNewFile} after looking at what is stored again, dropping what memory holds.
-   */
-  private static final class HeldKeys implements KeyProvider {
-    private final InMemoryKeys stored;
-    private final Map<String, SecretKey> held = new ConcurrentHashMap<>();
-
-    HeldKeys(InMemoryKeys stored) {
-      this.stored = stored;
-    }
-
-    @Override
-    public SecretKey masterKey(String alias) throws IOException {
-      SecretKey key = held.get(alias);
-      if (key == null) {
-        key = stored.masterKey(alias);
-        held.put(alias, key);
-      }
-      return key;
-    }
-
-    @Override
-    public SecretKey masterKeyForNewFile(String alias) throws IOException {
-      held.clear();
-      return masterKey(alias);
-    }
-
-    @Override
-    public Set<String> aliases() {
-      return stored.aliases();
-    }
-
-    @Override
-    public Optional<String> currentAlias() {
-      return Optional.of("master");
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -1,6 +1,7 @@
 package io.encryptedfs.testing;
 
 import io.encryptedfs.EncryptedFileSystems;
+import io.encryptedfs.keystore.KeyProvider;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.Map;
 public final class TestRoots {
   private TestRoots() {}
 
-  public static Map<String, Object> env(InMemoryKeys keys, String algorithm, int blockSize) {
+  public static Map<String, Object> env(KeyProvider keys, String algorithm, int blockSize) {
     Map<String, Object> env = new HashMap<>();
     env.put(EncryptedFileSystems.KEY_PROVIDER, keys);
     env.put(EncryptedFileSystems.KEY_ALIAS, "master");
