@@ -114,8 +114,6 @@ final class OwedForce {
         forced.initCause(broken);
         return forced;
       }
-    }
-    if (failed.getMessage() != null && failed.getMessage().startsWith(named)) {
       // Its own type and message name the file and say why (a key mismatch, damage); a message
       // that only contains the path may name another file (the keystore's path contains "/tmp").
       return failed;
